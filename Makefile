@@ -1,0 +1,54 @@
+# The two commands: `make run` (Loa with the demo scenario on SQLite) and `make test`.
+PY ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+PYTEST_ARGS ?=
+
+.PHONY: run test setup venv messages demo worker lock vendor bench clean
+
+run: setup
+	$(BIN)/python manage.py demo --if-empty
+	@$(BIN)/python manage.py demo --print-logins
+	@echo "Background jobs: a worker runs beside the server (manage.py run_jobs --loop)."
+	@trap 'kill 0' INT TERM EXIT; $(BIN)/python manage.py run_jobs --loop & \
+	  $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+test: setup
+	./scripts/system-deps.sh test
+	$(BIN)/python manage.py check --fail-level WARNING
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+
+setup: $(VENV)/.installed .env messages
+	./scripts/system-deps.sh run
+	$(BIN)/python manage.py migrate --noinput
+
+$(VENV)/.installed: requirements.lock
+	@command -v $(PY) >/dev/null || { echo "Python 3.11 is needed ($(PY))"; exit 1; }
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -r requirements.lock
+	touch $@
+
+# A development .env: DEBUG on and a random secret. Production sets real environment variables.
+.env:
+	printf 'DEBUG=true\nSECRET_KEY=dev-%s\n' "$$($(PY) -c 'import secrets; print(secrets.token_hex(24))')" > .env
+
+messages: $(VENV)/.installed
+	./scripts/system-deps.sh run
+	cd loa && ../$(BIN)/python ../manage.py compilemessages -l vi -v 0
+
+lock:
+	$(BIN)/pip install -q -r requirements.in
+	$(BIN)/pip freeze | grep -viE '^(django-import-export|tablib|diff-match-patch)==' > requirements.lock
+
+vendor:
+	npm install --no-save --no-audit --no-fund
+	cp node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx.min.js
+
+bench: setup
+	$(BIN)/pip install -q -r requirements-bench.txt
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,106 @@
+"""Story fixtures shared by every area's tests (healthchecks' alice/bob/charlie habit).
+
+The tree: province (LĐLĐ tỉnh) > upper union (CĐVC tỉnh) > CĐCS A, CĐCS B.
+- admin: province admin at the province;
+- alice: officer of CĐCS A; teammate: a second officer of CĐCS A;
+- bob: officer of CĐCS B, the outsider for everything of A;
+- editor: editor at the upper union; leader: read-only at the upper union.
+"""
+
+import os
+
+# Tests always run as a development instance, whatever the local .env says.
+os.environ.setdefault("DEBUG", "true")
+os.environ.setdefault("SECRET_KEY", "test-secret-key")
+os.environ.setdefault("JOBS_BACKEND", "inline")
+os.environ.setdefault("SECURE_COOKIES", "false")
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _fast_hashing_and_clean_cache(settings):
+    from django.core.cache import cache
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.JOBS_BACKEND = "inline"
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    cache.clear()
+
+
+@pytest.fixture
+def kinds(db):
+    from loa.units.models import UnitKind
+
+    return {
+        "province": UnitKind.objects.create(code="ldld-tinh", name="LĐLĐ tỉnh", order=1),
+        "upper": UnitKind.objects.create(code="cd-cap-tren", name="Công đoàn cấp trên", order=2),
+        "cdcs": UnitKind.objects.create(code="cdcs", name="Công đoàn cơ sở", is_grassroots=True, order=3),
+    }
+
+
+@pytest.fixture
+def tree(kinds):
+    from loa.units.services import unit_create
+
+    province = unit_create(by=None, parent=None, kind=kinds["province"], code="LDLD", name="Liên đoàn Lao động tỉnh Cao Bằng")
+    upper = unit_create(by=None, parent=province, kind=kinds["upper"], code="CDVC", name="Công đoàn Viên chức tỉnh Cao Bằng")
+    a = unit_create(
+        by=None, parent=upper, kind=kinds["cdcs"], code="CS-A", name="Công đoàn cơ sở Trường THPT Thành phố Cao Bằng",
+        members_count=60, staff_count=65,
+    )
+    b = unit_create(
+        by=None, parent=upper, kind=kinds["cdcs"], code="CS-B", name="Công đoàn cơ sở Bệnh viện Đa khoa tỉnh",
+        members_count=300, staff_count=320,
+    )
+    return {"province": province, "upper": upper, "a": a, "b": b}
+
+
+def _user(username, unit=None, role=None, **extra):
+    from loa.accounts.models import Role, User
+
+    user = User.objects.create_user(username=username, password="pass-for-tests", email=f"{username}@example.vn", **extra)
+    if unit is not None:
+        Role.objects.create(user=user, unit=unit, role=role)
+    return user
+
+
+@pytest.fixture
+def admin(tree):
+    return _user("admin", tree["province"], "admin", full_name="Nông Thị Quản Trị")
+
+
+@pytest.fixture
+def alice(tree):
+    return _user("alice", tree["a"], "officer", full_name="Hoàng Thị An")
+
+
+@pytest.fixture
+def teammate(tree):
+    return _user("teammate", tree["a"], "officer", full_name="Lương Văn Bình")
+
+
+@pytest.fixture
+def bob(tree):
+    return _user("bob", tree["b"], "officer", full_name="Bế Văn Bảo")
+
+
+@pytest.fixture
+def editor(tree):
+    return _user("editor", tree["upper"], "editor", full_name="Đàm Thị Biên")
+
+
+@pytest.fixture
+def leader(tree):
+    return _user("leader", tree["upper"], "leader", full_name="Ngọc Văn Lãnh")
+
+
+@pytest.fixture
+def login(client):
+    """login(user) -> the test client signed in as that user."""
+
+    def _login(user):
+        client.force_login(user)
+        return client
+
+    return _login

@@ -1,0 +1,36 @@
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Q, Sum
+from django.shortcuts import render
+from django.utils import timezone
+
+from loa.accounts.capabilities import Capability, RoleName
+from loa.accounts.scope import top_units, units_for
+
+
+@login_required
+def home(request):
+    """One home per role: an officer sees their unit, an overseer sees their part of the tree."""
+    user = request.user
+    roles = list(user.roles.select_related("unit", "unit__kind").order_by("unit__name_sort"))
+    today = timezone.localdate()
+    officer_units = [r.unit for r in roles if r.role == RoleName.OFFICER]
+    overview = None
+    tops = [u for u in top_units(user, Capability.VIEW) if u not in officer_units or len(roles) > len(officer_units)]
+    if tops and any(r.role != RoleName.OFFICER for r in roles) or user.is_superuser:
+        scope = units_for(user, Capability.VIEW)
+        overview = scope.aggregate(
+            units=Count("id"),
+            grassroots=Count("id", filter=Q(kind__is_grassroots=True)),
+            active_grassroots=Count(
+                "id",
+                filter=Q(kind__is_grassroots=True)
+                & (Q(active_to__isnull=True) | Q(active_to__gte=today))
+                & (Q(active_from__isnull=True) | Q(active_from__lte=today)),
+            ),
+            members=Sum("members_count", filter=Q(kind__is_grassroots=True)),
+        )
+    return render(
+        request,
+        "accounts/home.html",
+        {"roles": roles, "officer_units": officer_units, "overview": overview, "tops": tops, "today": today},
+    )

@@ -1,0 +1,40 @@
+"""The one way to write the audit log (pretix's log_action habit)."""
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.db import models
+
+from loa.audit.models import AuditEntry
+
+
+def _jsonable(value):
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, models.Model):
+        return str(value)
+    return value
+
+
+def snapshot(obj, fields):
+    """The audit view of an object: the named fields, foreign keys by their text."""
+    return {name: _jsonable(getattr(obj, name)) for name in fields}
+
+
+def log_action(action, *, actor, obj=None, unit=None, before=None, after=None, note=""):
+    if unit is None and obj is not None:
+        unit = obj if obj._meta.label == "units.Unit" else getattr(obj, "unit", None)
+    return AuditEntry.objects.create(
+        action=action,
+        actor=actor if getattr(actor, "pk", None) else None,
+        unit=unit,
+        unit_path=getattr(unit, "path", "") or "",
+        object_type=obj._meta.label_lower if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None else "",
+        object_repr=str(obj)[:255] if obj is not None else "",
+        before=before,
+        after=after,
+        note=note,
+    )

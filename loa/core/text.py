@@ -1,0 +1,93 @@
+"""Vietnamese text: accent-insensitive search keys and alphabetical sort keys.
+
+Both are stored in columns beside the text they come from, so that search and ordering are the
+same on SQLite and PostgreSQL and can use an index.
+
+The sort key mirrors ICU's `vi` collation (checked against PostgreSQL's "vi-VN-x-icu"):
+letters are compared first (a < ă < â, d < đ, e < ê, o < ô < ơ, u < ư), then tones
+(none < huyền < hỏi < ngã < sắc < nặng), then case (lower before upper). Spaces sort before
+punctuation, punctuation before digits, digits before letters. Python's sorted(), pyuca and
+unidecode all get some of this wrong.
+"""
+
+import re
+import unicodedata
+
+_COMBINING_TONES = {
+    "\u0300": 1,  # huyền (grave)
+    "\u0309": 2,  # hỏi (hook above)
+    "\u0303": 3,  # ngã (tilde)
+    "\u0301": 4,  # sắc (acute)
+    "\u0323": 5,  # nặng (dot below)
+}
+# Marks that make a different letter rather than a tone.
+_LETTER_MARKS = {"\u0306": "\u0306", "\u0302": "\u0302", "\u031b": "\u031b"}
+
+_LETTERS = [
+    "a", "a\u0306", "a\u0302", "b", "c", "d", "đ", "e", "e\u0302", "f", "g", "h", "i", "j", "k",
+    "l", "m", "n", "o", "o\u0302", "o\u031b", "p", "q", "r", "s", "t", "u", "u\u031b", "v", "w",
+    "x", "y", "z",
+]
+_PUNCTUATION = "_-,;:!?.'\"()[]{}@*/\\&#%`^+<=>|~$"
+_PRIMARY = {" ": 1}
+for _i, _ch in enumerate(_PUNCTUATION):
+    _PRIMARY[_ch] = 0x10 + _i
+for _i in range(10):
+    _PRIMARY[str(_i)] = 0x100 + _i
+for _i, _letter in enumerate(_LETTERS):
+    _PRIMARY[_letter] = 0x200 + _i
+_OTHER_BASE = 0x1000  # any other character: after Latin letters, in code point order
+
+_SPACES = re.compile(r"\s+")
+
+
+def _letters(text):
+    """Yield (base letter incl. its letter marks, tone, is_upper) for each character of text."""
+    for ch in unicodedata.normalize("NFC", text):
+        decomposed = unicodedata.normalize("NFD", ch)
+        base = decomposed[0]
+        upper = base.isupper() or ch in "Đ"
+        base = base.lower()
+        if ch in "đĐ":
+            base = "đ"
+        tone = 0
+        for mark in decomposed[1:]:
+            if mark in _COMBINING_TONES:
+                tone = _COMBINING_TONES[mark]
+            elif mark in _LETTER_MARKS:
+                base += mark
+            # other marks (rare outside Vietnamese) are ignored
+        yield base, tone, upper
+
+
+def sort_key(text):
+    """A string that sorts, byte by byte, as ICU's Vietnamese collation sorts `text`.
+
+    Three levels as in ICU: primary (letters), secondary (tones), tertiary (case), each a run
+    of fixed-width hex weights, separated by a weight lower than any other.
+    """
+    text = _SPACES.sub(" ", (text or "").strip())
+    primary, secondary, tertiary = [], [], []
+    for base, tone, upper in _letters(text):
+        weight = _PRIMARY.get(base)
+        if weight is None:
+            weight = min(_OTHER_BASE + ord(base[0]), 0xFFFF)
+        primary.append(f"{weight:04x}")
+        secondary.append(str(tone))
+        tertiary.append("1" if upper else "0")
+    return "".join(primary) + "0000" + "".join(secondary) + "0" + "".join(tertiary)
+
+
+def fold(text):
+    """Lower-case text without tones or letter marks: "Công đoàn Trường" -> "cong doan truong".
+
+    Plain NFD stripping leaves "đ", so it is mapped by hand.
+    """
+    text = unicodedata.normalize("NFD", (text or "").replace("đ", "d").replace("Đ", "D"))
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return _SPACES.sub(" ", text.lower()).strip()
+
+
+def search_terms(query):
+    """The folded words of a search box entry; every word must match."""
+    return [word for word in fold(query).split(" ") if word]

@@ -1,0 +1,119 @@
+"""Writes to the unit tree: keyword-only, validating, atomic, audited."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F, Value
+from django.db.models.functions import Concat, Substr
+from django.utils.translation import gettext as _
+
+from loa.audit.log import log_action, snapshot
+from loa.core.phones import normalize_phone
+from loa.units.models import Unit
+
+AUDITED_FIELDS = (
+    "code", "name", "short_name", "kind", "parent", "members_count", "staff_count",
+    "address", "contact_name", "phone", "email", "active_from", "active_to",
+)
+EDITABLE_FIELDS = tuple(f for f in AUDITED_FIELDS if f != "parent")
+
+
+def _clean(unit):
+    if unit.phone:
+        try:
+            unit.phone = normalize_phone(unit.phone)
+        except ValidationError as exc:
+            raise ValidationError({"phone": exc.messages}) from None
+    if unit.active_from and unit.active_to and unit.active_to < unit.active_from:
+        raise ValidationError({"active_to": _("The end date must not be before the start date.")})
+    clash = Unit.objects.filter(code=unit.code).exclude(pk=unit.pk).exists()
+    if clash:
+        raise ValidationError({"code": _("Another unit already has the code “%(code)s”.") % {"code": unit.code}})
+    unit.full_clean(exclude=["path", "depth", "name_sort", "search_text", "parent", "code"])
+
+
+def _place(unit, parent):
+    unit.parent = parent
+    unit.path = f"{parent.path if parent else '/'}{unit.pk}/"
+    unit.depth = parent.depth + 1 if parent else 0
+
+
+@transaction.atomic
+def unit_create(*, by, parent, **fields):
+    unit = Unit(parent=parent, **fields)
+    _clean(unit)
+    unit.path = "/pending/"
+    unit.save()
+    _place(unit, parent)
+    unit.save(update_fields=["path", "depth"])
+    log_action("unit.created", actor=by, obj=unit, after=snapshot(unit, AUDITED_FIELDS))
+    return unit
+
+
+@transaction.atomic
+def unit_update(*, by, unit, **fields):
+    unit = Unit.objects.select_for_update().get(pk=unit.pk)
+    before = snapshot(unit, AUDITED_FIELDS)
+    for name, value in fields.items():
+        if name not in EDITABLE_FIELDS:
+            raise ValueError(f"{name} cannot be changed here")
+        setattr(unit, name, value)
+    _clean(unit)
+    unit.save()
+    after = snapshot(unit, AUDITED_FIELDS)
+    if after != before:
+        log_action("unit.updated", actor=by, obj=unit, before=before, after=after)
+    return unit
+
+
+def check_move(unit, new_parent):
+    if new_parent is not None and new_parent.path.startswith(unit.path):
+        raise ValidationError(
+            _("“%(unit)s” cannot be moved under “%(parent)s”: that unit is inside it.")
+            % {"unit": unit.name, "parent": new_parent.name}
+        )
+
+
+@transaction.atomic
+def unit_move(*, by, unit, new_parent):
+    """Move a unit and its subtree. Ids stay, so every record of its history stays attached."""
+    unit = Unit.objects.select_for_update().get(pk=unit.pk)
+    check_move(unit, new_parent)
+    if unit.parent_id == (new_parent.pk if new_parent else None):
+        return unit
+    old_parent = unit.parent
+    old_path, old_depth = unit.path, unit.depth
+    _place(unit, new_parent)
+    unit.save(update_fields=["parent", "path", "depth", "updated_at"])
+    Unit.objects.filter(path__startswith=old_path).exclude(pk=unit.pk).update(
+        path=Concat(Value(unit.path), Substr("path", len(old_path) + 1)),
+        depth=F("depth") + (unit.depth - old_depth),
+    )
+    log_action(
+        "unit.moved", actor=by, obj=unit,
+        before={"parent": str(old_parent) if old_parent else None},
+        after={"parent": str(new_parent) if new_parent else None},
+    )
+    return unit
+
+
+@transaction.atomic
+def unit_deactivate(*, by, unit, active_to, reason=""):
+    """Close a unit from a date. It stays in the tree and in every past figure."""
+    unit = Unit.objects.select_for_update().get(pk=unit.pk)
+    if unit.active_from and active_to < unit.active_from:
+        raise ValidationError(_("The end date must not be before the start date."))
+    before = snapshot(unit, ("active_to",))
+    unit.active_to = active_to
+    unit.save(update_fields=["active_to", "updated_at"])
+    log_action("unit.deactivated", actor=by, obj=unit, before=before, after=snapshot(unit, ("active_to",)), note=reason)
+    return unit
+
+
+@transaction.atomic
+def unit_reactivate(*, by, unit):
+    unit = Unit.objects.select_for_update().get(pk=unit.pk)
+    before = snapshot(unit, ("active_to",))
+    unit.active_to = None
+    unit.save(update_fields=["active_to", "updated_at"])
+    log_action("unit.reactivated", actor=by, obj=unit, before=before, after={"active_to": None})
+    return unit

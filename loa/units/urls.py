@@ -1,0 +1,10 @@
+from django.urls import path
+
+from loa.units import views
+
+app_name = "units"
+urlpatterns = [
+    path("", views.unit_list, name="list"),
+    path("tree/", views.unit_tree, name="tree"),
+    path("<int:pk>/", views.unit_detail, name="detail"),
+]

@@ -1,0 +1,67 @@
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import render
+
+from loa.accounts.capabilities import Capability
+from loa.accounts.scope import can, get_unit_or_404, top_units, units_for
+from loa.units.models import Unit
+
+PAGE_SIZE = 50
+
+
+def _listed_units(request):
+    """The units the user may view, filtered by the list's query string; Vietnamese order."""
+    qs = units_for(request.user, Capability.VIEW).select_related("kind", "parent")
+    q = request.GET.get("q", "").strip()
+    if q:
+        qs = qs.search(q)
+    kind = request.GET.get("kind")
+    if kind:
+        qs = qs.filter(kind__code=kind)
+    return qs.vi_ordered(), q
+
+
+@login_required
+def unit_list(request):
+    qs, q = _listed_units(request)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"page": page, "q": q}
+    template = "units/unit_list.html#results" if request.htmx else "units/unit_list.html"
+    return render(request, template, context)
+
+
+@login_required
+def unit_tree(request):
+    """The tree, one level at a time: the top units, and children loaded by HTMX on demand."""
+    parent_id = request.GET.get("parent")
+    if parent_id:
+        parent = get_unit_or_404(request.user, Capability.VIEW, pk=parent_id)
+        children = list(parent.children.select_related("kind").vi_ordered())
+        return render(request, "units/unit_tree.html#branch", {"units": _with_child_flags(children)})
+    tops = sorted(top_units(request.user, Capability.VIEW), key=lambda u: u.name_sort)
+    return render(request, "units/unit_tree.html", {"units": _with_child_flags(tops)})
+
+
+def _with_child_flags(units):
+    ids_with_children = set(
+        Unit.objects.filter(parent_id__in=[u.pk for u in units]).values_list("parent_id", flat=True).distinct()
+    )
+    for u in units:
+        u.has_children = u.pk in ids_with_children
+    return units
+
+
+@login_required
+def unit_detail(request, pk):
+    unit = get_unit_or_404(request.user, Capability.VIEW, pk=pk)
+    children = list(unit.children.select_related("kind").vi_ordered()[:200])
+    return render(
+        request,
+        "units/unit_detail.html",
+        {
+            "unit": unit,
+            "ancestors": unit.ancestors(),
+            "children": children,
+            "can_manage": can(request.user, Capability.MANAGE_UNITS, unit),
+        },
+    )

@@ -1,0 +1,19 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from loa.accounts.views_home import home
+
+urlpatterns = [
+    path("", home, name="home"),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("accounts/", include("loa.accounts.urls")),
+    path("units/", include("loa.units.urls")),
+    path("audit/", include("loa.audit.urls")),
+    path("jobs/", include("loa.jobs.urls")),
+    path("notifications/", include("loa.notifications.urls")),
+    path("api/v1/", include("loa.api.urls")),
+]
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
