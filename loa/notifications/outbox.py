@@ -1,0 +1,47 @@
+"""Put messages in the outbox. Delivery is separate (loa.notifications.delivery), never in a request."""
+
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.template import TemplateDoesNotExist
+from django.utils import translation
+
+from loa.notifications.models import Message
+
+
+def enqueue_email(*, to, subject, template, context, unit=None, dedupe_key=None, language="vi"):
+    """Render `<template>.txt` (and `<template>.html` if it exists) now and queue the e-mail.
+
+    With a dedupe_key, a second call for the same key returns None and queues nothing.
+    """
+    with translation.override(language):
+        body = render_to_string(f"{template}.txt", context)
+        try:
+            html = render_to_string(f"{template}.html", context)
+        except TemplateDoesNotExist:
+            html = ""
+    return _create(
+        channel=Message.Channel.EMAIL, recipient=to, template=template, subject=str(subject),
+        body=body, html_body=html, data={}, unit=unit, dedupe_key=dedupe_key,
+    )
+
+
+def _create(**fields):
+    try:
+        with transaction.atomic():
+            message = Message.objects.create(**fields)
+    except IntegrityError:
+        if fields.get("dedupe_key") and Message.objects.filter(dedupe_key=fields["dedupe_key"]).exists():
+            return None
+        raise
+    transaction.on_commit(lambda: _kick(message.pk))
+    return message
+
+
+def _kick(message_id):
+    """In production, ask a Celery worker to deliver at once; otherwise `send_outbox` picks it up."""
+    from django.conf import settings
+
+    if settings.JOBS_BACKEND == "celery":
+        from loa.notifications.tasks import deliver_outbox_task
+
+        deliver_outbox_task.delay()
