@@ -38,6 +38,8 @@ INSTALLED_APPS = [
     "loa.jobs",
     "loa.exports",
     "loa.api",
+    "loa.fanpages",
+    "loa.directives",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,278 @@
+"""Directive workflow: draft, recipients, tasks, issue; reports submitted, returned, corrected."""
+
+from datetime import timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from loa.audit.log import log_action, snapshot
+from loa.directives import rollups
+from loa.directives.models import Assignment, Directive, Recipient, Report, ReportForm, ReportVersion, Task
+from loa.units.models import Unit
+
+DIRECTIVE_FIELDS = (
+    "number", "kind", "issued_on", "place", "summary", "superior_body", "salutation", "body", "distribution",
+    "signer_capacity", "signer_title", "signer_name", "status",
+)
+TASK_FIELDS = ("title", "deadline", "report_form", "remind_days_before", "remind_on_day", "remind_every_days_after")
+# A second identical submission this soon after the first is a double tap, not a new version.
+DOUBLE_SUBMIT_WINDOW = timedelta(minutes=10)
+
+
+def _check_number_free(directive):
+    if directive.number and Directive.objects.filter(
+        number__iexact=directive.number, issuing_unit=directive.issuing_unit
+    ).exclude(pk=directive.pk).exists():
+        raise ValidationError({"number": _("Another directive of this unit already has the number “%(n)s”.") % {"n": directive.number}})
+
+
+@transaction.atomic
+def directive_create(*, by, issuing_unit, **fields):
+    directive = Directive(issuing_unit=issuing_unit, created_by=by if getattr(by, "pk", None) else None, **fields)
+    if not directive.superior_body and issuing_unit.parent_id:
+        directive.superior_body = issuing_unit.parent.name.upper()
+    _check_number_free(directive)
+    directive.full_clean(exclude=["created_by"])
+    directive.save()
+    log_action("directive.created", actor=by, obj=directive, unit=issuing_unit, after=snapshot(directive, DIRECTIVE_FIELDS))
+    return directive
+
+
+@transaction.atomic
+def directive_update(*, by, directive, **fields):
+    directive = Directive.objects.select_for_update().get(pk=directive.pk)
+    before = snapshot(directive, DIRECTIVE_FIELDS)
+    for name, value in fields.items():
+        if name not in DIRECTIVE_FIELDS or name == "status":
+            raise ValueError(f"{name} cannot be changed here")
+        setattr(directive, name, value)
+    _check_number_free(directive)
+    directive.full_clean(exclude=["created_by"])
+    directive.save()
+    after = snapshot(directive, DIRECTIVE_FIELDS)
+    if after != before:
+        log_action("directive.updated", actor=by, obj=directive, unit=directive.issuing_unit, before=before, after=after)
+    return directive
+
+
+def recipients_under(unit, *, kind=None, grassroots_only=True, day=None):
+    """The units a directive can be sent to under `unit`: by default every active CĐCS below it."""
+    qs = Unit.objects.filter(path__startswith=unit.path).exclude(pk=unit.pk)
+    if grassroots_only:
+        qs = qs.filter(kind__is_grassroots=True)
+    if kind is not None:
+        qs = qs.filter(kind=kind)
+    if day is not None:
+        qs = qs.active_on(day)
+    return qs
+
+
+@transaction.atomic
+def directive_set_recipients(*, by, directive, units):
+    """Replace the recipient list. After issue, recipients can be added but never removed."""
+    directive = Directive.objects.select_for_update().get(pk=directive.pk)
+    wanted = {u.pk: u for u in units}
+    outside = [u for u in wanted.values() if not u.path.startswith(directive.issuing_unit.path) or u.pk == directive.issuing_unit_id]
+    if outside:
+        raise ValidationError(_("“%(unit)s” is not under the issuing unit.") % {"unit": outside[0].name})
+    current = set(Recipient.objects.filter(directive=directive).values_list("unit_id", flat=True))
+    removed = current - set(wanted)
+    added = set(wanted) - current
+    if removed and directive.status == Directive.Status.ISSUED:
+        raise ValidationError(_("Recipients of an issued directive cannot be removed."))
+    Recipient.objects.filter(directive=directive, unit_id__in=removed).delete()
+    Recipient.objects.bulk_create([Recipient(directive=directive, unit_id=uid) for uid in added], batch_size=2000)
+    if directive.status == Directive.Status.ISSUED and added:
+        for task in directive.tasks.all():
+            _create_assignments(task, [wanted[uid] for uid in added])
+            rollups.rebuild(task)
+    if added or removed:
+        log_action("directive.recipients_set", actor=by, obj=directive, unit=directive.issuing_unit,
+                   before={"count": len(current)}, after={"count": len(wanted), "added": len(added), "removed": len(removed)})
+    return directive
+
+
+def _validate_task(task):
+    if task.remind_days_before:
+        try:
+            days = [int(x) for x in task.remind_days_before.split(",") if x.strip()]
+        except ValueError:
+            raise ValidationError({"remind_days_before": _("Write the days as numbers separated by commas, e.g. 7,2.")}) from None
+        if any(d <= 0 for d in days):
+            raise ValidationError({"remind_days_before": _("Days before the deadline must be positive numbers.")})
+        task.remind_days_before = ",".join(str(d) for d in sorted(set(days), reverse=True))
+    task.full_clean(exclude=["directive"])
+
+
+@transaction.atomic
+def task_add(*, by, directive, **fields):
+    task = Task(directive=directive, **fields)
+    _validate_task(task)
+    task.save()
+    if directive.status == Directive.Status.ISSUED:
+        _create_assignments(task, list(directive.recipients.all()))
+        rollups.rebuild(task)
+    log_action("directive.task.added", actor=by, obj=task, unit=directive.issuing_unit, after=snapshot(task, TASK_FIELDS))
+    return task
+
+
+@transaction.atomic
+def task_update(*, by, task, **fields):
+    task = Task.objects.select_for_update().select_related("directive").get(pk=task.pk)
+    before = snapshot(task, TASK_FIELDS)
+    for name, value in fields.items():
+        setattr(task, name, value)
+    _validate_task(task)
+    task.save()
+    after = snapshot(task, TASK_FIELDS)
+    if before["deadline"] != after["deadline"] and task.directive.status == Directive.Status.ISSUED:
+        # On time / late follows the deadline in force: recompute from the first report times.
+        for a in Assignment.objects.filter(task=task, first_reported_at__isnull=False):
+            a.on_time = a.first_reported_at <= task.deadline
+            if a.state in (Assignment.State.ON_TIME, Assignment.State.LATE):
+                a.state = Assignment.State.ON_TIME if a.on_time else Assignment.State.LATE
+            a.save(update_fields=["on_time", "state"])
+        _refresh_expected(task)
+        rollups.rebuild(task)
+    if after != before:
+        log_action("directive.task.updated", actor=by, obj=task, unit=task.directive.issuing_unit, before=before, after=after)
+    return task
+
+
+def _expected_ids(task, unit_ids):
+    start, end = task.span()
+    return set(Unit.objects.filter(id__in=unit_ids).active_during(start, end).values_list("id", flat=True))
+
+
+def _create_assignments(task, units):
+    expected = _expected_ids(task, [u.pk for u in units])
+    Assignment.objects.bulk_create(
+        [Assignment(task=task, unit=u, unit_path=u.path, expected=u.pk in expected) for u in units],
+        batch_size=2000, ignore_conflicts=True,
+    )
+
+
+def _refresh_expected(task):
+    ids = list(Assignment.objects.filter(task=task).values_list("unit_id", flat=True))
+    expected = _expected_ids(task, ids)
+    Assignment.objects.filter(task=task).exclude(unit_id__in=expected).update(expected=False)
+    Assignment.objects.filter(task=task, unit_id__in=expected).update(expected=True)
+
+
+@transaction.atomic
+def directive_issue(*, by, directive):
+    directive = Directive.objects.select_for_update().get(pk=directive.pk)
+    if directive.status == Directive.Status.ISSUED:
+        raise ValidationError(_("This directive has already been issued."))
+    if not directive.number:
+        raise ValidationError({"number": _("Give the directive its number and symbol before issuing it.")})
+    units = list(directive.recipients.all())
+    if not units:
+        raise ValidationError(_("Choose the recipients before issuing the directive."))
+    tasks = list(directive.tasks.all())
+    if not tasks:
+        raise ValidationError(_("Add at least one task before issuing the directive."))
+    directive.status = Directive.Status.ISSUED
+    directive.issued_at = timezone.now()
+    directive.save(update_fields=["status", "issued_at"])
+    for task in tasks:
+        task.directive = directive
+        _create_assignments(task, units)
+        rollups.rebuild(task)
+    log_action("directive.issued", actor=by, obj=directive, unit=directive.issuing_unit,
+               after={"recipients": len(units), "tasks": len(tasks)})
+    return directive
+
+
+# --- Reports -------------------------------------------------------------------------------
+
+def clean_report_data(task, data):
+    if task.report_form == ReportForm.FANPAGE:
+        from loa.fanpages.services import clean_page_data
+
+        return clean_page_data(data)
+    return {"note": (data.get("note") or "").strip()}
+
+
+class ReportReceipt:
+    """What the officer sees after submitting: the time, the version, and whether it was on time."""
+
+    def __init__(self, assignment, report, duplicate=False):
+        self.assignment, self.report, self.duplicate = assignment, report, duplicate
+
+    @property
+    def received_at(self):
+        return self.report.submitted_at
+
+
+@transaction.atomic
+def report_submit(*, by, assignment, data, source="web", at=None, replace_page=False, file_name=""):
+    """Record a unit's report. Never refused for being late: marked late. A resubmission after a
+    return marks the report corrected; an identical resubmission within minutes is a double tap."""
+    assignment = Assignment.objects.select_for_update().select_related("task", "task__directive", "unit").get(pk=assignment.pk)
+    task = assignment.task
+    if task.directive.status != Directive.Status.ISSUED:
+        raise ValidationError(_("This directive has not been issued yet."))
+    clean = clean_report_data(task, data)
+    now = at or timezone.now()
+    report = Report.objects.select_for_update().filter(assignment=assignment).first()
+    if report and report.data == clean and assignment.state != Assignment.State.RETURNED and report.submitted_at \
+            and abs(now - report.submitted_at) < DOUBLE_SUBMIT_WINDOW:
+        return ReportReceipt(assignment, report, duplicate=True)
+    if task.report_form == ReportForm.FANPAGE:
+        from loa.fanpages.services import register_page
+
+        register_page(by=by, unit=assignment.unit, data=clean, source="report", replace=replace_page)
+    before = rollups.contribution(assignment)
+    old_state = assignment.state
+    if assignment.first_reported_at is None:
+        assignment.first_reported_at = now
+        assignment.on_time = now <= task.deadline
+        assignment.state = Assignment.State.ON_TIME if assignment.on_time else Assignment.State.LATE
+    elif assignment.state == Assignment.State.RETURNED:
+        assignment.state = Assignment.State.CORRECTED
+    assignment.last_reported_at = now
+    assignment.save(update_fields=["first_reported_at", "on_time", "state", "last_reported_at"])
+    rollups.apply_change(assignment, before)
+    user = by if getattr(by, "pk", None) else None
+    if report is None:
+        report = Report(assignment=assignment)
+    report.data, report.version = clean, report.version + 1
+    report.submitted_by, report.submitted_at = user, now
+    report.save()
+    ReportVersion.objects.create(report=report, number=report.version, data=clean, submitted_by=user,
+                                 submitted_at=now, source=source, file_name=file_name)
+    log_action("directive.report.submitted" if report.version == 1 else "directive.report.resubmitted",
+               actor=by, obj=task, unit=assignment.unit,
+               before={"state": old_state}, after={"state": assignment.state, "version": report.version, "source": source, **clean})
+    return ReportReceipt(assignment, report)
+
+
+@transaction.atomic
+def report_return(*, by, assignment, reason):
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the report is returned, so the unit knows what to fix.")})
+    assignment = Assignment.objects.select_for_update().select_related("task", "unit").get(pk=assignment.pk)
+    if assignment.first_reported_at is None:
+        raise ValidationError(_("This unit has not reported yet: there is nothing to return."))
+    if assignment.state == Assignment.State.RETURNED:
+        raise ValidationError(_("This report has already been returned and awaits the unit's correction."))
+    before = rollups.contribution(assignment)
+    old_state = assignment.state
+    assignment.state = Assignment.State.RETURNED
+    assignment.save(update_fields=["state"])
+    rollups.apply_change(assignment, before)
+    Report.objects.filter(assignment=assignment).update(returned_at=timezone.now(), return_reason=reason,
+                                                        returned_by=by if getattr(by, "pk", None) else None)
+    log_action("directive.report.returned", actor=by, obj=assignment.task, unit=assignment.unit,
+               before={"state": old_state}, after={"state": assignment.state}, note=reason)
+    return assignment
+
+
+def pending_q():
+    """Assignments still owing their report: never reported, or returned and not yet corrected."""
+    return Q(first_reported_at__isnull=True) | Q(state=Assignment.State.RETURNED)

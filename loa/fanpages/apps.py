@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class FanpagesConfig(AppConfig):
+    name = "loa.fanpages"
+    label = "fanpages"
