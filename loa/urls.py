@@ -13,6 +13,7 @@ urlpatterns = [
     path("audit/", include("loa.audit.urls")),
     path("jobs/", include("loa.jobs.urls")),
     path("notifications/", include("loa.notifications.urls")),
+    path("directives/", include("loa.directives.urls")),
     path("api/v1/", include("loa.api.urls")),
 ]
 if settings.DEBUG:

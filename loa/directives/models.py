@@ -198,3 +198,18 @@ class ReportVersion(models.Model):
     class Meta:
         ordering = ["-number"]
         constraints = [models.UniqueConstraint(fields=["report", "number"], name="report_version_unique")]
+
+
+class OneTapLink(models.Model):
+    """A link in a reminder that opens one unit's report form already signed in.
+
+    The URL carries a signed token naming this row; the row makes it single use and expiring,
+    and scopes it to one user, one unit and one task.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="links")
+    nonce = models.CharField(max_length=32, unique=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)

@@ -1,0 +1,52 @@
+"""Fetch-and-authorise for directives, tasks and assignments (404 for anything out of reach)."""
+
+from django.db.models import Exists, OuterRef, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from loa.accounts.capabilities import Capability
+from loa.accounts.scope import can, path_q
+from loa.directives.models import Assignment, Directive, Recipient, Task
+
+
+def visible_directives(user):
+    """Directives issued within the user's units, or sent to a unit the user may see."""
+    received = Recipient.objects.filter(directive=OuterRef("pk")).filter(
+        path_q(user, Capability.VIEW, field="unit__path")
+    )
+    issued = path_q(user, Capability.VIEW, field="issuing_unit__path")
+    return Directive.objects.filter(issued | (Q(status=Directive.Status.ISSUED) & Q(Exists(received))))
+
+
+def get_directive(user, pk, capability=Capability.VIEW):
+    directive = get_object_or_404(Directive.objects.select_related("issuing_unit", "issuing_unit__parent"), pk=pk)
+    if capability == Capability.VIEW:
+        if not visible_directives(user).filter(pk=pk).exists():
+            raise Http404
+    elif not can(user, capability, directive.issuing_unit):
+        raise Http404
+    return directive
+
+
+def get_task(user, pk, capability=Capability.VIEW):
+    task = get_object_or_404(Task.objects.select_related("directive", "directive__issuing_unit"), pk=pk)
+    get_directive(user, task.directive_id, capability)
+    return task
+
+
+def get_assignment(user, task_id, unit_id, capability):
+    a = Assignment.objects.select_related("task", "task__directive", "task__directive__issuing_unit", "unit").filter(
+        task_id=task_id, unit_id=unit_id
+    ).first()
+    if a is None:
+        raise Http404
+    if capability == Capability.ISSUE_DIRECTIVES:
+        if not can(user, capability, a.task.directive.issuing_unit):
+            raise Http404
+    elif not can(user, capability, a.unit):
+        raise Http404
+    return a
+
+
+def can_issue(user, directive):
+    return can(user, Capability.ISSUE_DIRECTIVES, directive.issuing_unit)

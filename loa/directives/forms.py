@@ -1,0 +1,86 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from loa.directives.models import Directive, Task
+from loa.units.models import UnitKind
+
+
+class DirectiveForm(forms.ModelForm):
+    class Meta:
+        model = Directive
+        fields = ["number", "kind", "issued_on", "place", "summary", "superior_body", "salutation", "body",
+                  "distribution", "signer_capacity", "signer_title", "signer_name"]
+        widgets = {
+            "issued_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "summary": forms.Textarea(attrs={"rows": 2}),
+            "body": forms.Textarea(attrs={"rows": 10}),
+            "distribution": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {"number": _("E.g. 812/TB-CĐVC. Can be left empty while drafting.")}
+
+
+class TaskForm(forms.ModelForm):
+    deadline = forms.DateTimeField(
+        label=_("Deadline"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text=_("An exact moment. For “before 30/4/2021” enter 30/04/2021 00:00."),
+    )
+
+    class Meta:
+        model = Task
+        fields = ["title", "description", "deadline", "report_form", "remind_days_before", "remind_on_day",
+                  "remind_every_days_after", "remind_stop_after_days"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+
+class RecipientsForm(forms.Form):
+    MODE_CHOICES = [
+        ("all", _("Every CĐCS under the issuing unit")),
+        ("kind", _("Every unit of one kind under the issuing unit")),
+        ("hand", _("Chosen by hand")),
+    ]
+    mode = forms.ChoiceField(label=_("Recipients"), choices=MODE_CHOICES, widget=forms.RadioSelect, initial="all")
+    kind = forms.ModelChoiceField(label=_("Kind"), queryset=UnitKind.objects.all(), required=False)
+    units = forms.CharField(required=False, widget=forms.HiddenInput)
+    active_only = forms.BooleanField(label=_("Only units active on the directive's date"), required=False, initial=True)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("mode") == "kind" and not data.get("kind"):
+            self.add_error("kind", _("Choose the kind of unit."))
+        if data.get("mode") == "hand":
+            try:
+                data["unit_ids"] = [int(x) for x in (data.get("units") or "").split(",") if x.strip()]
+            except ValueError:
+                data["unit_ids"] = []
+            if not data["unit_ids"]:
+                self.add_error(None, _("Tick at least one unit."))
+        return data
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(label=_("File (PDF or Word .docx)"))
+
+
+class FanpageReportForm(forms.Form):
+    """The seed's form: Page name, address, administrator, administrator's phone, note."""
+
+    name = forms.CharField(label=_("Fanpage name"), max_length=255,
+                           help_text=_("Exactly as on Facebook, e.g. Công đoàn cơ sở Văn phòng Tỉnh ủy Cao Bằng"))
+    url = forms.CharField(label=_("Page address"), max_length=300,
+                          widget=forms.TextInput(attrs={"inputmode": "url", "autocapitalize": "off", "placeholder": "facebook.com/…"}))
+    admin_name = forms.CharField(label=_("Administrator"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "name"}))
+    admin_phone = forms.CharField(label=_("Administrator's phone number"), max_length=60,
+                                  widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel", "autocomplete": "tel"}))
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    replace_page = forms.BooleanField(label=_("Replace the registered Page"), required=False)
+    # Identifies one filling of the form, so a double tap is recognised.
+    submission_key = forms.CharField(widget=forms.HiddenInput, required=False)
+
+
+class SimpleReportForm(forms.Form):
+    note = forms.CharField(label=_("What your unit did"), widget=forms.Textarea(attrs={"rows": 4}))
+    submission_key = forms.CharField(widget=forms.HiddenInput, required=False)
+
+
+class ReturnForm(forms.Form):
+    reason = forms.CharField(label=_("Reason (the unit reads it)"), widget=forms.Textarea(attrs={"rows": 3}))

@@ -1,0 +1,25 @@
+from django.urls import path
+
+from loa.directives import views_directives as d
+from loa.directives import views_report as r
+from loa.directives import views_tracking as t
+
+app_name = "directives"
+urlpatterns = [
+    path("", d.directive_list, name="list"),
+    path("new/", d.directive_create, name="create"),
+    path("<int:pk>/", d.directive_detail, name="detail"),
+    path("<int:pk>/edit/", d.directive_edit, name="edit"),
+    path("<int:pk>/recipients/", d.directive_recipients, name="recipients"),
+    path("<int:pk>/tasks/new/", d.task_create, name="task_create"),
+    path("<int:pk>/issue/", d.directive_issue, name="issue"),
+    path("<int:pk>/attachments/", d.attachment_upload, name="attachment_upload"),
+    path("<int:pk>/attachments/<int:attachment_id>/", d.attachment_download, name="attachment"),
+    path("tasks/<int:pk>/edit/", d.task_edit, name="task_edit"),
+    path("tasks/<int:pk>/tracking/", t.task_tracking, name="tracking"),
+    path("tasks/<int:pk>/units/<int:unit_id>/", t.assignment_detail, name="assignment"),
+    path("tasks/<int:pk>/units/<int:unit_id>/return/", t.assignment_return, name="return"),
+    path("tasks/<int:pk>/units/<int:unit_id>/report/", r.report_form, name="report"),
+    path("tasks/<int:pk>/units/<int:unit_id>/receipt/", r.report_receipt, name="receipt"),
+    path("r/<str:token>/", r.onetap_open, name="onetap"),
+]

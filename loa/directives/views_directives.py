@@ -1,0 +1,214 @@
+"""Directive pages: list, draft, recipients, tasks, attachments, issue."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from loa.accounts.capabilities import Capability
+from loa.accounts.scope import can_anywhere, get_unit_or_404, role_paths, units_for
+from loa.audit.log import log_action
+from loa.core.uploads import CONTENT_TYPES, DOCX, PDF, check_upload
+from loa.directives import services
+from loa.directives.access import can_issue, get_directive, get_task, visible_directives
+from loa.directives.forms import AttachmentForm, DirectiveForm, RecipientsForm, TaskForm
+from loa.directives.models import Attachment, Directive, Rollup
+from loa.units.models import Unit
+
+
+def _form_errors(form, exc):
+    for field, msgs in exc.message_dict.items() if hasattr(exc, "error_dict") else [(None, exc.messages)]:
+        for msg in msgs:
+            form.add_error(field if field in form.fields else None, msg)
+
+
+@login_required
+def directive_list(request):
+    qs = visible_directives(request.user).select_related("issuing_unit").annotate(
+        task_count=Count("tasks", distinct=True)
+    ).order_by("-issued_on", "-id")
+    q = request.GET.get("q", "").strip()
+    if q:
+        qs = qs.filter(Q(number__icontains=q) | Q(summary__icontains=q))
+    page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    return render(request, "directives/directive_list.html", {
+        "page": page, "q": q, "can_create": can_anywhere(request.user, Capability.ISSUE_DIRECTIVES),
+    })
+
+
+def _issuing_units(user):
+    """Units where the user may issue: their role units (not every unit below them)."""
+    paths = role_paths(user, Capability.ISSUE_DIRECTIVES)
+    if "/" in paths:
+        return Unit.objects.filter(Q(parent__isnull=True) | Q(parent__parent__isnull=True)).exclude(kind__is_grassroots=True)
+    return Unit.objects.filter(path__in=paths)
+
+
+@login_required
+def directive_create(request):
+    if not can_anywhere(request.user, Capability.ISSUE_DIRECTIVES):
+        raise Http404
+    issuers = list(_issuing_units(request.user).vi_ordered())
+    form = DirectiveForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        issuer = get_unit_or_404(request.user, Capability.ISSUE_DIRECTIVES, pk=request.POST.get("issuing_unit") or 0)
+        try:
+            directive = services.directive_create(by=request.user, issuing_unit=issuer, **form.cleaned_data)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("Draft saved. Now choose the recipients and add the tasks."))
+            return redirect("directives:detail", directive.pk)
+    return render(request, "directives/directive_form.html", {"form": form, "issuers": issuers, "directive": None})
+
+
+@login_required
+def directive_edit(request, pk):
+    directive = get_directive(request.user, pk, Capability.ISSUE_DIRECTIVES)
+    form = DirectiveForm(request.POST or None, instance=directive)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.directive_update(by=request.user, directive=directive, **{
+                k: v for k, v in form.cleaned_data.items()
+            })
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("Directive saved."))
+            return redirect("directives:detail", directive.pk)
+    return render(request, "directives/directive_form.html", {"form": form, "directive": directive})
+
+
+@login_required
+def directive_detail(request, pk):
+    directive = get_directive(request.user, pk)
+    tasks = list(directive.tasks.all())
+    totals = {
+        r.task_id: r for r in Rollup.objects.filter(task__in=tasks, unit=directive.issuing_unit)
+    }
+    for task in tasks:
+        task.totals = totals.get(task.pk)
+    return render(request, "directives/directive_detail.html", {
+        "directive": directive,
+        "tasks": tasks,
+        "attachments": directive.attachments.all(),
+        "recipient_count": directive.recipient_rows.count(),
+        "can_issue": can_issue(request.user, directive),
+        "attachment_form": AttachmentForm(),
+    })
+
+
+@login_required
+def directive_recipients(request, pk):
+    directive = get_directive(request.user, pk, Capability.ISSUE_DIRECTIVES)
+    form = RecipientsForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        day = directive.issued_on if data.get("active_only") else None
+        if data["mode"] == "all":
+            units = services.recipients_under(directive.issuing_unit, day=day)
+        elif data["mode"] == "kind":
+            units = services.recipients_under(directive.issuing_unit, kind=data["kind"], grassroots_only=False, day=day)
+        else:
+            units = units_for(request.user, Capability.VIEW).filter(
+                id__in=data["unit_ids"], path__startswith=directive.issuing_unit.path
+            ).exclude(pk=directive.issuing_unit_id)
+        try:
+            services.directive_set_recipients(by=request.user, directive=directive, units=list(units))
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("%(n)s recipients chosen.") % {"n": directive.recipient_rows.count()})
+            return redirect("directives:detail", directive.pk)
+    chosen = directive.recipients.select_related("kind", "parent").vi_ordered()
+    q = request.GET.get("q", "").strip()
+    candidates = Unit.objects.none()
+    if q:
+        candidates = Unit.objects.filter(path__startswith=directive.issuing_unit.path).exclude(
+            pk=directive.issuing_unit_id).search(q).select_related("kind").vi_ordered()[:50]
+    context = {"directive": directive, "form": form, "chosen": chosen[:500], "chosen_count": chosen.count(),
+               "candidates": candidates, "q": q}
+    if request.htmx and request.GET.get("q") is not None:
+        return render(request, "directives/directive_recipients.html#candidates", context)
+    return render(request, "directives/directive_recipients.html", context)
+
+
+@login_required
+def task_create(request, pk):
+    directive = get_directive(request.user, pk, Capability.ISSUE_DIRECTIVES)
+    form = TaskForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.task_add(by=request.user, directive=directive, **form.cleaned_data)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("Task added."))
+            return redirect("directives:detail", directive.pk)
+    return render(request, "directives/task_form.html", {"form": form, "directive": directive, "task": None})
+
+
+@login_required
+def task_edit(request, pk):
+    task = get_task(request.user, pk, Capability.ISSUE_DIRECTIVES)
+    form = TaskForm(request.POST or None, instance=task)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.task_update(by=request.user, task=task, **form.cleaned_data)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("Task saved."))
+            return redirect("directives:detail", task.directive_id)
+    return render(request, "directives/task_form.html", {"form": form, "directive": task.directive, "task": task})
+
+
+@login_required
+@require_POST
+def directive_issue(request, pk):
+    directive = get_directive(request.user, pk, Capability.ISSUE_DIRECTIVES)
+    try:
+        services.directive_issue(by=request.user, directive=directive)
+    except ValidationError as exc:
+        for msg in exc.messages:
+            messages.error(request, msg)
+    else:
+        messages.success(request, _("The directive has been issued. Units can now report."))
+    return redirect("directives:detail", directive.pk)
+
+
+@login_required
+@require_POST
+def attachment_upload(request, pk):
+    directive = get_directive(request.user, pk, Capability.ISSUE_DIRECTIVES)
+    form = AttachmentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("Choose a file to attach."))
+        return redirect("directives:detail", directive.pk)
+    upload = form.cleaned_data["file"]
+    try:
+        kind = check_upload(upload, (PDF, DOCX))
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+        return redirect("directives:detail", directive.pk)
+    attachment = Attachment(directive=directive, name=upload.name[:255], content_type=CONTENT_TYPES[kind],
+                            size=upload.size, uploaded_by=request.user)
+    attachment.file.save(upload.name, upload, save=False)
+    attachment.save()
+    log_action("directive.attachment.added", actor=request.user, obj=directive, unit=directive.issuing_unit,
+               after={"file": attachment.name, "size": attachment.size})
+    messages.success(request, _("File attached."))
+    return redirect("directives:detail", directive.pk)
+
+
+@login_required
+def attachment_download(request, pk, attachment_id):
+    directive = get_directive(request.user, pk)
+    attachment = get_object_or_404(Attachment, pk=attachment_id, directive=directive)
+    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.name,
+                        content_type=attachment.content_type)

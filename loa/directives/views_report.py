@@ -1,0 +1,96 @@
+"""The officer's side: the report form on a phone, the receipt, and one-tap links."""
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from loa.accounts.capabilities import Capability
+from loa.directives import onetap, services
+from loa.directives.access import get_assignment
+from loa.directives.forms import FanpageReportForm, SimpleReportForm
+from loa.directives.models import ReportForm
+from loa.fanpages.models import Fanpage
+from loa.core.phones import display_phone
+
+
+def _initial(request, assignment):
+    """Pre-fill with what Loa already knows: the last report, else the register, else the officer."""
+    report = getattr(assignment, "report", None)
+    if report and report.data:
+        data = dict(report.data)
+    else:
+        page = Fanpage.objects.filter(unit=assignment.unit).first()
+        if page:
+            data = {"name": page.name, "url": page.url, "admin_name": page.admin_name,
+                    "admin_phone": page.admin_phone, "note": page.note}
+        else:
+            data = {"name": assignment.unit.name, "admin_name": request.user.display_name(), "admin_phone": request.user.phone}
+    if data.get("admin_phone"):
+        data["admin_phone"] = "; ".join(display_phone(p.strip()) for p in data["admin_phone"].split(";"))
+    return data
+
+
+@login_required
+def report_form(request, pk, unit_id):
+    assignment = get_assignment(request.user, pk, unit_id, Capability.REPORT_FOR_UNIT)
+    task = assignment.task
+    form_class = FanpageReportForm if task.report_form == ReportForm.FANPAGE else SimpleReportForm
+    if request.method == "POST":
+        form = form_class(request.POST)
+        if form.is_valid():
+            data = {k: v for k, v in form.cleaned_data.items() if k not in ("replace_page", "submission_key")}
+            try:
+                receipt = services.report_submit(
+                    by=request.user, assignment=assignment, data=data, source=request.session.get("onetap_source", "web"),
+                    replace_page=form.cleaned_data.get("replace_page", False),
+                )
+            except ValidationError as exc:
+                for field, msgs in exc.message_dict.items():
+                    for msg in msgs:
+                        form.add_error(field if field in form.fields else None, msg)
+            else:
+                if receipt.duplicate:
+                    messages.info(request, _("This report had already been received; nothing was sent twice."))
+                return redirect("directives:receipt", pk, unit_id)
+    else:
+        form = form_class(initial=_initial(request, assignment))
+    report = getattr(assignment, "report", None)
+    return render(request, "directives/report_form.html", {
+        "form": form, "assignment": assignment, "task": task, "report": report,
+        "has_page": Fanpage.objects.filter(unit=assignment.unit).exists(),
+    })
+
+
+@login_required
+def report_receipt(request, pk, unit_id):
+    assignment = get_assignment(request.user, pk, unit_id, Capability.REPORT_FOR_UNIT)
+    report = getattr(assignment, "report", None)
+    if report is None:
+        return redirect("directives:report", pk, unit_id)
+    return render(request, "directives/report_receipt.html", {"assignment": assignment, "task": assignment.task, "report": report})
+
+
+def onetap_open(request, token):
+    """GET shows who the link is for and submits itself; POST uses the link (link previews in
+    chat apps fetch with GET, and must not burn a single-use link)."""
+    try:
+        link = onetap.peek(token) if request.method == "GET" else onetap.consume(token)
+    except onetap.LinkProblem as problem:
+        target = None
+        if problem.link is not None:
+            a = problem.link.assignment
+            target = reverse("directives:report", args=[a.task_id, a.unit_id])
+        if target and request.user.is_authenticated and request.user.pk == problem.link.user_id:
+            return redirect(target)
+        return render(request, "directives/onetap_problem.html", {"reason": problem.reason, "target": target}, status=410 if problem.reason != "tampered" else 400)
+    a = link.assignment
+    target = reverse("directives:report", args=[a.task_id, a.unit_id])
+    if request.method == "GET":
+        return render(request, "directives/onetap_open.html", {"link": link, "assignment": a})
+    login(request, link.user, backend="django.contrib.auth.backends.ModelBackend")
+    request.session["onetap_source"] = "link"
+    return redirect(target)
