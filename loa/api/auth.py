@@ -27,7 +27,9 @@ class BearerToken(HttpBearer):
         api_token = ApiToken.objects.select_related("user").filter(digest=ApiToken.hash(token.strip())).first()
         if api_token is None or not api_token.user.is_active:
             # A wrong token is refused outright rather than falling back to the session.
-            raise AuthenticationError(message=_("The API token is not valid: it is wrong, revoked, or its account is disabled."))
+            raise AuthenticationError(
+                message=_("The API token is not valid: it is wrong, revoked, or its account is disabled.")
+            )
         now = timezone.now()
         if api_token.last_used_at is None or now - api_token.last_used_at >= TOUCH_EVERY:
             ApiToken.objects.filter(pk=api_token.pk).update(last_used_at=now)
