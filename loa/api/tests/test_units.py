@@ -256,3 +256,8 @@ def test_an_outsider_cannot_deactivate_a_unit_of_a(api_client, bob, alice, tree)
     assert api_client(alice).post(url, {}, content_type="application/json").status_code == 403
     tree["a"].refresh_from_db()
     assert tree["a"].active_to is None
+
+
+def test_messages_follow_accept_language(api_client, bob, tree):
+    response = api_client(bob).get(f"/api/v1/units/{tree['a'].pk}", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.json() == {"detail": "Not found."}
