@@ -1,5 +1,30 @@
-"""The one API, /api/v1/. Each area adds its router here; the schema is at /api/v1/openapi.json."""
+"""The one API, /api/v1/. Each area adds its router here; the schema is at /api/v1/openapi.json.
+
+To add an area: write `loa/<app>/api.py` (or `loa/api/<area>.py`) with `router = Router(tags=[...])`
+and add one line below. See docs/api.md.
+"""
 
 from ninja import NinjaAPI
+from ninja.openapi.docs import Swagger
 
-api = NinjaAPI(title="Loa API", version="1", urls_namespace="api", openapi_url="/openapi.json", docs_url="/docs")
+from loa.api import errors
+from loa.api.auth import BearerToken, BrowserSession
+
+api = NinjaAPI(
+    title="Loa API",
+    version="1",
+    description="REST API of Loa. Authenticate with `Authorization: Bearer <token>` or a signed-in session.",
+    urls_namespace="api",
+    openapi_url="/openapi.json",
+    docs_url="/docs",
+    # 'ninja' is in INSTALLED_APPS, so the page uses the swagger-ui files shipped in its package
+    # (served from /static/), never a CDN. No validator badge: it would call swagger.io.
+    docs=Swagger(settings={"validatorUrl": None, "persistAuthorization": True}),
+    auth=[BearerToken(), BrowserSession()],
+)
+errors.install(api)
+
+from loa.api import me, units  # noqa: E402
+
+api.add_router("/me", me.router)
+api.add_router("/units", units.router)

@@ -1,0 +1,35 @@
+"""One page shape for every list: {items, count, page, page_size, pages}."""
+
+import math
+from typing import Any, List
+
+from ninja import Field, Schema
+from ninja.pagination import PaginationBase
+
+PAGE_SIZE = 50
+MAX_PAGE_SIZE = 200
+
+
+class Pages(PaginationBase):
+    class Input(Schema):
+        page: int = Field(1, ge=1)
+        page_size: int = Field(PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE)
+
+    class Output(Schema):
+        items: List[Any]
+        count: int
+        page: int
+        page_size: int
+        pages: int
+
+    def paginate_queryset(self, queryset, pagination, request, **params):
+        size = pagination.page_size
+        count = self._items_count(queryset)
+        offset = (pagination.page - 1) * size
+        return {
+            "items": list(queryset[offset : offset + size]),
+            "count": count,
+            "page": pagination.page,
+            "page_size": size,
+            "pages": max(1, math.ceil(count / size)),
+        }

@@ -1,0 +1,243 @@
+"""/api/v1/units: the unit tree, with the same permission rules as the unit pages.
+
+Reading needs Capability.VIEW on the unit, writing MANAGE_UNITS. A unit the user cannot view
+answers 404; one they can view but not manage answers 403.
+"""
+
+from datetime import date
+from typing import List, Optional
+
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema, Status
+from ninja.pagination import paginate
+from pydantic import ConfigDict
+
+from loa.accounts.capabilities import Capability
+from loa.accounts.scope import can, get_unit_or_404, role_paths, units_for
+from loa.api.errors import Forbidden
+from loa.api.pagination import Pages
+from loa.units import services
+from loa.units.models import Unit, UnitKind
+
+router = Router(tags=["units"])
+
+
+# --- Schemas ---------------------------------------------------------------------------------
+
+
+class KindOut(Schema):
+    code: str
+    name: str
+    is_grassroots: bool
+    order: int
+
+
+class KindRef(Schema):
+    code: str
+    name: str
+
+
+class UnitRef(Schema):
+    id: int
+    code: str
+    name: str
+
+
+class UnitOut(Schema):
+    id: int
+    code: str
+    name: str
+    short_name: str
+    kind: KindRef
+    parent: Optional[UnitRef]
+    depth: int
+    members_count: int
+    staff_count: int
+    address: str
+    contact_name: str
+    phone: str
+    email: str
+    active_from: Optional[date]
+    active_to: Optional[date]
+    is_active: bool
+
+    @staticmethod
+    def resolve_is_active(obj):
+        return obj.is_active()
+
+
+class UnitDetailOut(UnitOut):
+    ancestors: List[UnitRef]
+    children_count: int
+    can_manage: bool
+
+    @staticmethod
+    def resolve_ancestors(obj):
+        return obj.ancestors()
+
+    @staticmethod
+    def resolve_children_count(obj):
+        return obj.children.count()
+
+    @staticmethod
+    def resolve_can_manage(obj, context):
+        return can(context["request"].user, Capability.MANAGE_UNITS, obj)
+
+
+class _In(Schema):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class UnitCreateIn(_In):
+    parent: Optional[int] = Field(..., description="Id of the parent unit; null for a top-level unit.")
+    kind: str = Field(..., description="Code of the unit kind (see /unit-kinds).")
+    code: str = Field(..., min_length=1, max_length=40)
+    name: str = Field(..., min_length=1, max_length=255)
+    short_name: str = Field("", max_length=120)
+    members_count: int = Field(0, ge=0)
+    staff_count: int = Field(0, ge=0)
+    address: str = Field("", max_length=255)
+    contact_name: str = Field("", max_length=120)
+    phone: str = Field("", max_length=20)
+    email: str = Field("", max_length=254)
+    active_from: Optional[date] = None
+    active_to: Optional[date] = None
+
+
+class UnitUpdateIn(_In):
+    """Only the fields sent are changed. The parent changes through /move."""
+
+    kind: str = Field(None, description="Code of the unit kind.")
+    code: str = Field(None, min_length=1, max_length=40)
+    name: str = Field(None, min_length=1, max_length=255)
+    short_name: str = Field(None, max_length=120)
+    members_count: int = Field(None, ge=0)
+    staff_count: int = Field(None, ge=0)
+    address: str = Field(None, max_length=255)
+    contact_name: str = Field(None, max_length=120)
+    phone: str = Field(None, max_length=20)
+    email: str = Field(None, max_length=254)
+    active_from: Optional[date] = None
+    active_to: Optional[date] = None
+
+
+class MoveIn(_In):
+    parent: Optional[int] = Field(..., description="Id of the new parent unit; null to make it top-level.")
+
+
+class DeactivateIn(_In):
+    active_to: Optional[date] = Field(None, description="Last active day; today if omitted.")
+    reason: str = Field("", max_length=500)
+
+
+class UnitFilters(Schema):
+    q: str = Field("", description="Search in code, name and short name, ignoring accents.")
+    kind: Optional[str] = Field(None, description="Unit kind code.")
+    parent: Optional[int] = Field(None, description="Only the direct children of this unit.")
+    active: Optional[bool] = Field(None, description="true: active today; false: not active today.")
+
+
+# --- Helpers ---------------------------------------------------------------------------------
+
+
+def _unit_to_manage(user, unit_id):
+    unit = get_unit_or_404(user, Capability.VIEW, pk=unit_id)
+    if not can(user, Capability.MANAGE_UNITS, unit):
+        raise Forbidden(_("You may view this unit but not manage it."))
+    return unit
+
+
+def _parent_to_manage(user, parent_id):
+    """The unit a new or moved unit goes under; None (top level) only for whoever manages the whole tree."""
+    if parent_id is None:
+        if "/" not in role_paths(user, Capability.MANAGE_UNITS):
+            raise Forbidden(_("Only an administrator of the whole tree may create or move a top-level unit."))
+        return None
+    return _unit_to_manage(user, parent_id)
+
+
+def _kind(code):
+    kind = UnitKind.objects.filter(code=code).first()
+    if kind is None:
+        raise ValidationError({"kind": _("There is no unit kind with the code “%(code)s”.") % {"code": code}})
+    return kind
+
+
+def _fresh(unit):
+    return Unit.objects.select_related("kind", "parent").get(pk=unit.pk)
+
+
+# --- Endpoints -------------------------------------------------------------------------------
+
+
+@router.get("/kinds", response=List[KindOut], summary="Unit kinds")
+def list_kinds(request):
+    return UnitKind.objects.all()
+
+
+@router.get("", response=List[UnitOut], summary="List units")
+@paginate(Pages)
+def list_units(request, filters: Query[UnitFilters]):
+    """The units the caller may view, in Vietnamese alphabetical order."""
+    qs = units_for(request.user, Capability.VIEW).select_related("kind", "parent")
+    if filters.q.strip():
+        qs = qs.search(filters.q)
+    if filters.kind:
+        qs = qs.filter(kind__code=filters.kind)
+    if filters.parent is not None:
+        qs = qs.filter(parent_id=filters.parent)
+    if filters.active is not None:
+        today = timezone.localdate()
+        inactive = Q(active_from__gt=today) | Q(active_to__lt=today)
+        qs = qs.exclude(inactive) if filters.active else qs.filter(inactive)
+    return qs.vi_ordered()
+
+
+@router.get("/{int:unit_id}", response=UnitDetailOut, summary="A unit")
+def get_unit(request, unit_id: int):
+    return get_unit_or_404(request.user, Capability.VIEW, pk=unit_id)
+
+
+@router.post("", response={201: UnitDetailOut}, summary="Create a unit")
+def create_unit(request, payload: UnitCreateIn):
+    parent = _parent_to_manage(request.user, payload.parent)
+    fields = payload.dict(exclude={"parent"})
+    fields["kind"] = _kind(fields["kind"])
+    unit = services.unit_create(by=request.user, parent=parent, **fields)
+    return Status(201, _fresh(unit))
+
+
+@router.patch("/{int:unit_id}", response=UnitDetailOut, summary="Change a unit")
+def update_unit(request, unit_id: int, payload: UnitUpdateIn):
+    unit = _unit_to_manage(request.user, unit_id)
+    fields = payload.dict(exclude_unset=True)
+    if "kind" in fields:
+        fields["kind"] = _kind(fields["kind"])
+    unit = services.unit_update(by=request.user, unit=unit, **fields)
+    return _fresh(unit)
+
+
+@router.post("/{int:unit_id}/move", response=UnitDetailOut, summary="Move a unit and its subtree")
+def move_unit(request, unit_id: int, payload: MoveIn):
+    unit = _unit_to_manage(request.user, unit_id)
+    new_parent = _parent_to_manage(request.user, payload.parent)
+    unit = services.unit_move(by=request.user, unit=unit, new_parent=new_parent)
+    return _fresh(unit)
+
+
+@router.post("/{int:unit_id}/deactivate", response=UnitDetailOut, summary="Close a unit from a date")
+def deactivate_unit(request, unit_id: int, payload: DeactivateIn):
+    unit = _unit_to_manage(request.user, unit_id)
+    active_to = payload.active_to or timezone.localdate()
+    unit = services.unit_deactivate(by=request.user, unit=unit, active_to=active_to, reason=payload.reason)
+    return _fresh(unit)
+
+
+@router.post("/{int:unit_id}/reactivate", response=UnitDetailOut, summary="Open a closed unit again")
+def reactivate_unit(request, unit_id: int):
+    unit = _unit_to_manage(request.user, unit_id)
+    unit = services.unit_reactivate(by=request.user, unit=unit)
+    return _fresh(unit)
