@@ -5,6 +5,7 @@ safe default for local development, and refuse anything that does not parse.
 """
 
 import os
+from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 from django.core.exceptions import ImproperlyConfigured
@@ -88,7 +89,10 @@ def database_from_url(url, *, base_dir):
             path = str(base_dir / path[1:])
         if not path or path == "/":
             raise ImproperlyConfigured("DATABASE_URL for SQLite needs a file name, e.g. sqlite:///loa.sqlite3")
-        return {"ENGINE": "django.db.backends.sqlite3", "NAME": path}
+        # Tests use a file too: an in-memory database shares one cache whose table locks ignore
+        # the busy timeout, so concurrency tests (two workers at once) would fail spuriously.
+        test_path = str(Path(path).with_name("test_" + Path(path).name))
+        return {"ENGINE": "django.db.backends.sqlite3", "NAME": path, "TEST": {"NAME": test_path}}
     if parsed.scheme in ("postgres", "postgresql"):
         name = unquote(parsed.path.lstrip("/"))
         if not name:

@@ -1,0 +1,98 @@
+import threading
+from datetime import date, timedelta
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+
+from loa.directives import services
+from loa.directives.models import Assignment
+from loa.directives.reminders import reminder_kind, send_reminders
+from loa.directives.tests.factories import GOOD_PAGE, fanpage_letter
+from loa.notifications.models import Message
+
+
+@pytest.fixture
+def letter(tree, admin, alice, teammate, bob):
+    return fanpage_letter(tree, by=admin)
+
+
+@pytest.mark.parametrize(
+    "day, kind",
+    [
+        (date(2021, 4, 22), "before"),  # 7 days before the last day, 29/4
+        (date(2021, 4, 27), "before"),  # 2 days before
+        (date(2021, 4, 28), None),
+        (date(2021, 4, 29), "today"),  # a deadline of 30/4 00:00 means 29/4 is the last day
+        (date(2021, 4, 30), None),
+        (date(2021, 5, 2), "overdue"),  # then every 3 days after
+        (date(2021, 5, 5), "overdue"),
+        (date(2021, 5, 6), None),
+    ],
+)
+def test_the_schedule_follows_the_task(letter, day, kind):
+    _, task = letter
+    assert reminder_kind(task, day) == kind
+
+
+def test_only_units_that_have_not_reported_are_reminded(letter, tree, alice):
+    _, task = letter
+    services.report_submit(by=alice, assignment=Assignment.objects.get(task=task, unit=tree["a"]), data=GOOD_PAGE)
+    assert send_reminders(day=date(2021, 4, 27)) == 1
+    message = Message.objects.get()
+    assert message.recipient == "bob@example.vn"
+    assert "Bệnh viện" in message.subject
+    assert "/directives/r/" in message.body
+
+
+def test_each_officer_of_a_pending_unit_gets_one_reminder(letter):
+    assert send_reminders(day=date(2021, 4, 27)) == 3  # alice and teammate for A, bob for B
+    assert sorted(Message.objects.values_list("recipient", flat=True)) == [
+        "alice@example.vn", "bob@example.vn", "teammate@example.vn"
+    ]
+
+
+def test_a_second_run_on_the_same_day_sends_nothing_more(letter):
+    send_reminders(day=date(2021, 4, 27))
+    assert send_reminders(day=date(2021, 4, 27)) == 0
+    assert Message.objects.count() == 3
+
+
+def test_a_returned_report_is_reminded_again(letter, tree, alice, admin):
+    _, task = letter
+    a = Assignment.objects.get(task=task, unit=tree["a"])
+    services.report_submit(by=alice, assignment=a, data=GOOD_PAGE)
+    services.report_return(by=admin, assignment=a, reason="Sai tên")
+    send_reminders(day=date(2021, 4, 27))
+    body = Message.objects.get(recipient="alice@example.vn").body
+    assert "trả lại" in body or "returned" in body
+
+
+def test_the_command_queues_reminders(letter, capsys):
+    call_command("send_reminders", "--day", "2021-04-29")
+    assert Message.objects.count() == 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_runs_started_together_send_each_message_once(tree, admin, alice, teammate, bob):
+    fanpage_letter(tree, by=admin)
+    barrier = threading.Barrier(2)
+    errors = []
+
+    def run():
+        try:
+            barrier.wait()
+            send_reminders(day=date(2021, 4, 27))
+        except Exception as exc:  # surfaced below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    assert Message.objects.count() == 3
+    assert Message.objects.values("recipient").distinct().count() == 3
