@@ -55,27 +55,38 @@ def retry_delay(attempts):
 
 
 def claim(*, limit, token, channels=None):
-    """Claim up to `limit` due messages for `token`; returns them, oldest due first."""
+    """Claim up to `limit` due messages for `token`; returns them in id order."""
     claimed = []
     for _ in range(5):  # another run may win some candidates; look again for what is left
         wanted = limit - len(claimed)
         if wanted <= 0:
             break
         now = timezone.now()
-        candidates = Message.objects.filter(due_q(now))
-        if channels is not None:
-            candidates = candidates.filter(channel__in=channels)
-        ids = list(candidates.order_by(F("next_attempt_at").asc(nulls_first=True), "id").values_list("id", flat=True)[:wanted])
+        ids = candidates(now=now, limit=wanted, channels=channels)
         if not ids:
             break
-        # The conditional UPDATE: the due condition is checked again, row by row, as it is written.
-        won = Message.objects.filter(pk__in=ids).filter(due_q(now)).update(
-            status=Message.Status.SENDING, claimed_by=token, claimed_at=now
-        )
-        if won:
-            claimed.extend(Message.objects.filter(pk__in=ids, claimed_by=token, status=Message.Status.SENDING))
+        claimed.extend(take(ids, token=token, now=now))
     claimed.sort(key=lambda m: m.pk)
     return claimed
+
+
+def candidates(*, now, limit, channels=None):
+    qs = Message.objects.filter(due_q(now))
+    if channels is not None:
+        qs = qs.filter(channel__in=channels)
+    return list(qs.order_by(F("next_attempt_at").asc(nulls_first=True), "id").values_list("id", flat=True)[:limit])
+
+
+def take(ids, *, token, now):
+    """The conditional UPDATE: the due condition is checked again as each row is written, so of two
+    runs that picked the same candidates only one changes a given row (PostgreSQL re-checks a row
+    that another transaction updated meanwhile; SQLite has one writer at a time)."""
+    won = Message.objects.filter(pk__in=ids).filter(due_q(now)).update(
+        status=Message.Status.SENDING, claimed_by=token, claimed_at=now
+    )
+    if not won:
+        return []
+    return list(Message.objects.filter(pk__in=ids, claimed_by=token, status=Message.Status.SENDING))
 
 
 def deliver_due(*, limit=100, channels=None):
