@@ -100,9 +100,15 @@ def deliver_due(*, limit=100, channels=None):
     try:
         for message in messages:
             if message.channel not in senders:
-                senders[message.channel] = sender_for(message.channel)
+                try:
+                    senders[message.channel] = sender_for(message.channel)
+                except Exception as exc:  # e.g. a bad EMAIL_BACKEND: the run's messages wait
+                    log.exception("outbox: no %s sender could be made", message.channel)
+                    senders[message.channel] = RetryLater(describe_error(exc))
             sender = senders[message.channel]
-            if sender is None:
+            if isinstance(sender, RetryLater):
+                outcome = sender
+            elif sender is None:
                 outcome = HeldUntil(at=timezone.now() + timedelta(hours=1), reason=f"no sender for channel {message.channel}")
             else:
                 try:
@@ -113,7 +119,7 @@ def deliver_due(*, limit=100, channels=None):
             sent += record(message, outcome, token=token)
     finally:
         for sender in senders.values():
-            if sender is not None:
+            if sender is not None and not isinstance(sender, RetryLater):
                 try:
                     sender.close()
                 except Exception:

@@ -186,3 +186,17 @@ def test_sent_and_failed_messages_are_never_claimed():
     _zalo(status="queued", next_attempt_at=timezone.now() + timedelta(minutes=5))
 
     assert claim(limit=10, token="me") == []
+
+
+def test_a_sender_that_cannot_be_made_leaves_the_messages_queued(monkeypatch):
+    def broken():
+        raise ImportError("no module named 'zalo_sdk'")
+
+    monkeypatch.setitem(channels._REGISTRY, "zalo", broken)
+    message = _zalo()
+
+    assert deliver_due() == 0
+
+    message.refresh_from_db()
+    assert (message.status, message.attempts) == (Message.Status.QUEUED, 1)
+    assert "zalo_sdk" in message.last_error
