@@ -18,6 +18,8 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 import pytest  # noqa: E402
 
+from loa.notifications.testing import smtp_server  # noqa: E402,F401  (a real SMTP server: aiosmtpd)
+
 
 @pytest.fixture(autouse=True)
 def _fast_hashing_and_clean_cache(settings):
