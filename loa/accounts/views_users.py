@@ -31,7 +31,7 @@ def _require_manager(user):
 
 
 def _scope_units(user):
-    return units_for(user, Capability.MANAGE_USERS).select_related("kind").vi_ordered()
+    return units_for(user, Capability.MANAGE_USERS).vi_ordered().only("id", "name", "name_sort")
 
 
 @login_required
@@ -68,7 +68,7 @@ def user_list(request):
     filters.pop("page", None)
     context = {
         "page": page, "q": q, "unit": unit, "role": role, "status": status,
-        "units": _scope_units(request.user).only("id", "name", "name_sort"),
+        "units": _scope_units(request.user),
         "roles": RoleName.choices, "statuses": STATUSES, "filters": filters.urlencode(),
     }
     template = "accounts/user_list.html#results" if request.htmx else "accounts/user_list.html"
