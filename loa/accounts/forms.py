@@ -10,7 +10,8 @@ from django.utils.translation import ngettext
 
 from loa.accounts import throttle
 from loa.accounts.capabilities import RoleName
-from loa.accounts.services import send_password_reset
+from loa.accounts.models import User
+from loa.accounts.services import send_invitation, send_password_reset
 
 
 class ThrottledAuthenticationForm(auth_forms.AuthenticationForm):
@@ -49,9 +50,16 @@ class ThrottledAuthenticationForm(auth_forms.AuthenticationForm):
 class OutboxPasswordResetForm(auth_forms.PasswordResetForm):
     """Django's reset form, but the e-mail goes through the notification outbox."""
 
+    def get_users(self, email):
+        # Invited users have no usable password yet: they get their invitation again instead.
+        return User.objects.filter(email__iexact=email, is_active=True)
+
     def save(self, **kwargs):
         for user in self.get_users(self.cleaned_data["email"]):
-            send_password_reset(user=user)
+            if user.is_invited:
+                send_invitation(user=user, by=None)
+            elif user.has_usable_password():
+                send_password_reset(user=user)
 
 
 class SetPasswordForm(auth_forms.SetPasswordForm):

@@ -74,7 +74,8 @@ def _username_from(email):
     return f"{base}{n}"
 
 
-def _send_invite(user, by):
+def send_invitation(*, user, by):
+    """Queue the invitation e-mail with a fresh link (earlier links stay valid until a password is set)."""
     with translation.override(user.language):
         subject = _("You are invited to Loa")
     enqueue_email(
@@ -113,7 +114,7 @@ def user_invite(*, by, full_name, email, phone="", unit, role, username=""):
     user.save()
     granted = Role.objects.create(user=user, unit=unit, role=role, granted_by=by)
     log_action("user.invited", actor=by, obj=user, unit=unit, after={**snapshot(user, AUDITED_FIELDS), **_role_snapshot(granted)})
-    _send_invite(user, by)
+    send_invitation(user=user, by=by)
     return user
 
 
@@ -128,7 +129,7 @@ def invite_resend(*, by, user):
     user.set_unusable_password()  # a new random marker: the earlier link stops working
     user.save(update_fields=["password"])
     log_action("user.invite_resent", actor=by, obj=user, unit=home_unit(user))
-    _send_invite(user, by)
+    send_invitation(user=user, by=by)
     return user
 
 

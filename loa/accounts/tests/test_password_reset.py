@@ -69,3 +69,14 @@ def test_the_mail_is_written_in_the_users_language(client, alice):
     Message.objects.all().delete()
     client.post(URL, {"email": "alice@example.vn"})
     assert Message.objects.get().subject == "Đặt lại mật khẩu Loa"
+
+
+def test_an_invited_user_who_forgot_gets_the_invitation_again(client, login, admin, tree):
+    from loa.accounts.services import user_invite
+
+    user_invite(by=admin, full_name="Đinh Thị Mới", email="moi@example.vn", unit=tree["a"], role="officer")
+    Message.objects.all().delete()
+    client.post(URL, {"email": "moi@example.vn"})
+    message = Message.objects.get()
+    assert message.template == "accounts/email/invite"
+    assert "/accounts/invite/" in message.body
