@@ -7,15 +7,41 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from loa.accounts.capabilities import RoleName
+from loa.core.text import fold, sort_key
 
 
 class User(AbstractUser):
     full_name = models.CharField(_("full name"), max_length=150, blank=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True)  # E.164, validated by phonenumbers
     email = models.EmailField(_("e-mail"), blank=True)
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES, default="vi")
+    # Stored so that the user list searches without accents and sorts in Vietnamese order.
+    name_sort = models.CharField(max_length=1200, editable=False, blank=True, db_index=True)
+    search_text = models.CharField(max_length=600, editable=False, blank=True)
 
     def __str__(self):
         return self.full_name or self.username
+
+    def refresh_derived(self):
+        self.name_sort = sort_key(self.full_name or self.username)
+        self.search_text = fold(f"{self.username} {self.full_name} {self.email}")
+
+    def save(self, *args, **kwargs):
+        self.refresh_derived()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"full_name", "username", "email"} & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "name_sort", "search_text"}
+        super().save(*args, **kwargs)
+
+    @property
+    def is_invited(self):
+        """Invited and not yet come: no password set and never logged in."""
+        return not self.has_usable_password() and self.last_login is None
+
+    def phone_display(self):
+        from loa.core.phones import display_phone
+
+        return display_phone(self.phone)
 
     def display_name(self):
         return self.full_name or self.get_full_name() or self.username

@@ -22,8 +22,13 @@ def role_paths(user, capability):
         if user.is_superuser:
             cache[capability] = ["/"]
         else:
-            roles = user.roles.select_related("unit").only("role", "unit__path")
-            paths = sorted({r.unit.path for r in roles if capability in ROLE_CAPABILITIES.get(r.role, ())})
+            if "_roles" not in cache:
+                # One query for every capability asked during the request.
+                from loa.accounts.models import Role
+
+                rows = Role.objects.filter(user_id=user.pk).values_list("role", "unit__path")
+                cache["_roles"] = list(rows)
+            paths = sorted({path for role, path in cache["_roles"] if capability in ROLE_CAPABILITIES.get(role, ())})
             # Drop paths covered by another one: fewer OR terms in every query.
             kept = []
             for path in paths:

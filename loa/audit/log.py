@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.db import models
 
 from loa.audit.models import AuditEntry
+from loa.core.text import fold
 
 
 def _jsonable(value):
@@ -26,6 +27,7 @@ def snapshot(obj, fields):
 def log_action(action, *, actor, obj=None, unit=None, before=None, after=None, note=""):
     if unit is None and obj is not None:
         unit = obj if obj._meta.label == "units.Unit" else getattr(obj, "unit", None)
+    object_repr = str(obj)[:255] if obj is not None else ""
     return AuditEntry.objects.create(
         action=action,
         actor=actor if getattr(actor, "pk", None) else None,
@@ -33,8 +35,9 @@ def log_action(action, *, actor, obj=None, unit=None, before=None, after=None, n
         unit_path=getattr(unit, "path", "") or "",
         object_type=obj._meta.label_lower if obj is not None else "",
         object_id=str(obj.pk) if obj is not None else "",
-        object_repr=str(obj)[:255] if obj is not None else "",
+        object_repr=object_repr,
         before=before,
         after=after,
         note=note,
+        search_text=fold(f"{action} {object_repr} {note}"),
     )

@@ -20,6 +20,8 @@ class AuditEntry(models.Model):
     before = models.JSONField(null=True, blank=True)
     after = models.JSONField(null=True, blank=True)
     note = models.TextField(_("note"), blank=True)
+    # Folded text of the object and note, for accent-insensitive search on every database.
+    search_text = models.TextField(blank=True, editable=False)
 
     class Meta:
         ordering = ["-at", "-id"]

@@ -1,0 +1,69 @@
+"""Reads for the user pages: which users an admin may manage, fetched and authorised in one step."""
+
+from django.db.models import Exists, OuterRef, Prefetch
+from django.http import Http404
+
+from loa.accounts.capabilities import Capability
+from loa.accounts.models import Role, User
+from loa.accounts.scope import path_q, role_paths
+
+
+def _is_root_path(path):
+    return path == "/" or path.strip("/").count("/") == 0
+
+
+def is_root_level(user, capability):
+    """Whether the user holds the capability at a root of the tree (or is a superuser)."""
+    return any(_is_root_path(p) for p in role_paths(user, capability))
+
+
+def manageable_users(by):
+    """Users all of whose roles lie inside `by`'s MANAGE_USERS units.
+
+    Users with no role at all belong to nobody's units: only root-level admins manage them.
+    Superusers are managed only by superusers.
+    """
+    paths = role_paths(by, Capability.MANAGE_USERS)
+    if not paths:
+        return User.objects.none()
+    if by.is_superuser:
+        return User.objects.all()
+    inside = path_q(by, Capability.MANAGE_USERS, field="unit__path")
+    outside = Role.objects.filter(user=OuterRef("pk")).exclude(inside)
+    qs = User.objects.filter(is_superuser=False).filter(~Exists(outside))
+    if not is_root_level(by, Capability.MANAGE_USERS):
+        qs = qs.filter(Exists(Role.objects.filter(user=OuterRef("pk"))))
+    return qs
+
+
+def can_manage_user(by, user):
+    return manageable_users(by).filter(pk=user.pk).exists()
+
+
+def roles_prefetch():
+    return Prefetch("roles", queryset=Role.objects.select_related("unit", "unit__kind").order_by("unit__name_sort", "role"))
+
+
+def get_user_or_404(by, pk):
+    user = manageable_users(by).filter(pk=pk).prefetch_related(roles_prefetch()).first()
+    if user is None:
+        raise Http404
+    return user
+
+
+def home_unit(user):
+    """The lowest unit above all of the user's roles: where entries about the user belong."""
+    from loa.units.models import Unit
+
+    paths = [r.unit.path for r in user.roles.select_related("unit").only("unit__path")]
+    if not paths:
+        return None
+    parts = [p.strip("/").split("/") for p in paths]
+    common = []
+    for segment in zip(*parts):
+        if len(set(segment)) != 1:
+            break
+        common.append(segment[0])
+    if not common:
+        return None
+    return Unit.objects.filter(pk=int(common[-1])).first()

@@ -1,0 +1,271 @@
+"""Writes to users, roles and tokens: keyword-only, validating, atomic, audited."""
+
+import re
+
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from loa.accounts import throttle
+from loa.accounts.capabilities import Capability, RoleName
+from loa.accounts.models import ApiToken, Role, User
+from loa.accounts.scope import can, forget
+from loa.accounts.selectors import can_manage_user, home_unit
+from loa.accounts.tokens import invite_url, reset_url
+from loa.audit.log import log_action, snapshot
+from loa.core.phones import normalize_phone
+from loa.core.text import fold
+from loa.notifications.outbox import enqueue_email
+
+PROFILE_FIELDS = ("full_name", "email", "phone", "language")
+AUDITED_FIELDS = ("username", *PROFILE_FIELDS, "is_active")
+
+
+def _role_snapshot(role):
+    return {"user": role.user.username, "role": role.get_role_display(), "unit": str(role.unit)}
+
+
+def _check_manageable(by, user):
+    if not can_manage_user(by, user):
+        raise ValidationError(_("You may not manage the user “%(user)s”.") % {"user": user.display_name()})
+
+
+def _check_unit(by, unit):
+    if not can(by, Capability.MANAGE_USERS, unit):
+        raise ValidationError(
+            {"unit": _("You may not give roles at “%(unit)s”: it is outside your units.") % {"unit": unit.name}}
+        )
+
+
+def _clean_contact(*, email, phone, exclude_pk=None):
+    errors = {}
+    email = (email or "").strip()
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            errors["email"] = [_("“%(value)s” is not a valid e-mail address.") % {"value": email}]
+        else:
+            if User.objects.filter(email__iexact=email).exclude(pk=exclude_pk).exists():
+                errors["email"] = [_("Another user already has the e-mail “%(value)s”.") % {"value": email}]
+    try:
+        phone = normalize_phone(phone)
+    except ValidationError as exc:
+        errors["phone"] = exc.messages
+    if errors:
+        raise ValidationError(errors)
+    return email, phone
+
+
+def _username_from(email):
+    base = re.sub(r"[^a-z0-9._-]", "", fold(email.split("@")[0]).replace(" ", ".")) or "user"
+    base = base[:140]
+    taken = set(User.objects.filter(username__istartswith=base).values_list("username", flat=True))
+    taken = {t.lower() for t in taken}
+    if base not in taken:
+        return base
+    n = 2
+    while f"{base}{n}" in taken:
+        n += 1
+    return f"{base}{n}"
+
+
+def send_invitation(*, user, by):
+    """Queue the invitation e-mail with a fresh link (earlier links stay valid until a password is set)."""
+    with translation.override(user.language):
+        subject = _("You are invited to Loa")
+    enqueue_email(
+        to=user.email,
+        subject=subject,
+        template="accounts/email/invite",
+        context={
+            "user": user, "by": by, "url": invite_url(user), "roles": list(user.roles.select_related("unit")),
+            "days": max(1, settings.INVITE_MAX_AGE // 86400),
+        },
+        language=user.language,
+    )
+
+
+@transaction.atomic
+def user_invite(*, by, full_name, email, phone="", unit, role, username=""):
+    """Create a user with no password yet, give them a role and e-mail them a link to set one."""
+    _check_unit(by, unit)
+    full_name = (full_name or "").strip()
+    errors = {}
+    if not full_name:
+        errors["full_name"] = [_("Enter the person's full name.")]
+    if not (email or "").strip():
+        errors["email"] = [_("Enter an e-mail address: the invitation is sent there.")]
+    if role not in RoleName.values:
+        errors["role"] = [_("Choose a role.")]
+    if errors:
+        raise ValidationError(errors)
+    email, phone = _clean_contact(email=email, phone=phone)
+    username = (username or "").strip() or _username_from(email)
+    if User.objects.filter(username__iexact=username).exists():
+        raise ValidationError({"username": _("The username “%(value)s” is taken.") % {"value": username}})
+    user = User(username=username, full_name=full_name, email=email, phone=phone)
+    user.set_unusable_password()
+    user.full_clean(exclude=["password", "language"])
+    user.save()
+    granted = Role.objects.create(user=user, unit=unit, role=role, granted_by=by)
+    log_action("user.invited", actor=by, obj=user, unit=unit, after={**snapshot(user, AUDITED_FIELDS), **_role_snapshot(granted)})
+    send_invitation(user=user, by=by)
+    return user
+
+
+@transaction.atomic
+def invite_resend(*, by, user):
+    _check_manageable(by, user)
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if not user.is_invited:
+        raise ValidationError(_("“%(user)s” has already set a password.") % {"user": user.display_name()})
+    if not user.email:
+        raise ValidationError({"email": _("“%(user)s” has no e-mail address.") % {"user": user.display_name()}})
+    user.set_unusable_password()  # a new random marker: the earlier link stops working
+    user.save(update_fields=["password"])
+    log_action("user.invite_resent", actor=by, obj=user, unit=home_unit(user))
+    send_invitation(user=user, by=by)
+    return user
+
+
+@transaction.atomic
+def invite_accept(*, user, password):
+    user = User.objects.select_for_update().get(pk=user.pk)
+    validate_password(password, user)
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    log_action("user.invite_accepted", actor=user, obj=user, unit=home_unit(user))
+    return user
+
+
+@transaction.atomic
+def user_set_password(*, by, user, password, action="user.password_changed"):
+    """Set a password; `action` is user.password_changed or user.password_reset."""
+    user = User.objects.select_for_update().get(pk=user.pk)
+    validate_password(password, user)
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    throttle.reset(user.username)
+    log_action(action, actor=by, obj=user, unit=home_unit(user))
+    return user
+
+
+def send_password_reset(*, user):
+    """Queue the password-reset e-mail; the caller has checked that the user may reset."""
+    with translation.override(user.language):
+        subject = _("Reset your Loa password")
+    return enqueue_email(
+        to=user.email,
+        subject=subject,
+        template="accounts/email/password_reset",
+        context={"user": user, "url": reset_url(user), "hours": max(1, settings.PASSWORD_RESET_TIMEOUT // 3600)},
+        language=user.language,
+    )
+
+
+@transaction.atomic
+def profile_update(*, by, user, full_name, email, phone, language):
+    user = User.objects.select_for_update().get(pk=user.pk)
+    before = snapshot(user, PROFILE_FIELDS)
+    full_name = (full_name or "").strip()
+    if not full_name:
+        raise ValidationError({"full_name": _("Enter your full name.")})
+    email, phone = _clean_contact(email=email, phone=phone, exclude_pk=user.pk)
+    if language not in dict(User._meta.get_field("language").choices):
+        raise ValidationError({"language": _("Choose a language.")})
+    user.full_name, user.email, user.phone, user.language = full_name, email, phone, language
+    user.save(update_fields=list(PROFILE_FIELDS))
+    after = snapshot(user, PROFILE_FIELDS)
+    if after != before:
+        log_action("user.profile_updated", actor=by, obj=user, unit=home_unit(user), before=before, after=after)
+    return user
+
+
+@transaction.atomic
+def role_grant(*, by, user, unit, role):
+    _check_unit(by, unit)
+    if user.pk != by.pk:
+        _check_manageable(by, user)
+    if role not in RoleName.values:
+        raise ValidationError({"role": _("Choose a role.")})
+    existing = Role.objects.filter(user=user, unit=unit, role=role).first()
+    if existing:
+        raise ValidationError(
+            _("“%(user)s” already is %(role)s at “%(unit)s”.")
+            % {"user": user.display_name(), "role": existing.get_role_display(), "unit": unit.name}
+        )
+    granted = Role.objects.create(user=user, unit=unit, role=role, granted_by=by)
+    forget(user)
+    log_action("role.granted", actor=by, obj=user, unit=unit, after=_role_snapshot(granted))
+    return granted
+
+
+@transaction.atomic
+def role_revoke(*, by, role):
+    role = Role.objects.select_related("user", "unit").select_for_update(of=("self",)).get(pk=role.pk)
+    _check_unit(by, role.unit)
+    user = role.user
+    if user.pk == by.pk:
+        if role.role == RoleName.ADMIN and not Role.objects.filter(user=by, role=RoleName.ADMIN).exclude(pk=role.pk).exists():
+            raise ValidationError(_("You cannot remove your own last admin role. Ask another admin."))
+    else:
+        _check_manageable(by, user)
+    before = _role_snapshot(role)
+    role.delete()
+    forget(user)
+    log_action("role.revoked", actor=by, obj=user, unit=role.unit, before=before)
+
+
+@transaction.atomic
+def user_deactivate(*, by, user, reason=""):
+    if user.pk == by.pk:
+        raise ValidationError(_("You cannot deactivate yourself."))
+    _check_manageable(by, user)
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if not user.is_active:
+        return user
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    log_action(
+        "user.deactivated", actor=by, obj=user, unit=home_unit(user),
+        before={"is_active": True}, after={"is_active": False}, note=reason,
+    )
+    return user
+
+
+@transaction.atomic
+def user_reactivate(*, by, user):
+    _check_manageable(by, user)
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if user.is_active:
+        return user
+    user.is_active = True
+    user.save(update_fields=["is_active"])
+    log_action("user.reactivated", actor=by, obj=user, unit=home_unit(user), before={"is_active": False}, after={"is_active": True})
+    return user
+
+
+@transaction.atomic
+def api_token_create(*, by, user, name):
+    """Returns (token, raw): the raw token is shown once and never stored."""
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError({"name": _("Give the token a name, e.g. the program that will use it.")})
+    if len(name) > 80:
+        raise ValidationError({"name": _("The name is too long (at most 80 characters).")})
+    token, raw = ApiToken.issue(user=user, name=name)
+    log_action("api_token.created", actor=by, obj=user, unit=home_unit(user), after={"token": str(token)})
+    return token, raw
+
+
+@transaction.atomic
+def api_token_revoke(*, by, token):
+    user = token.user
+    before = {"token": str(token)}
+    token.delete()
+    log_action("api_token.revoked", actor=by, obj=user, unit=home_unit(user), before=before)

@@ -1,0 +1,193 @@
+"""Admin pages: the users an admin manages, their roles, invitations, deactivation.
+
+Users outside the admin's units, and units outside them, answer 404.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from loa.accounts import services
+from loa.accounts.capabilities import Capability, RoleName
+from loa.accounts.forms import InviteForm, RoleGrantForm, add_service_errors
+from loa.accounts.models import Role
+from loa.accounts.scope import can, can_anywhere, get_unit_or_404, units_for
+from loa.accounts.selectors import get_user_or_404, manageable_users, roles_prefetch
+from loa.core.text import search_terms
+
+PAGE_SIZE = 50
+STATUSES = ("active", "invited", "inactive")
+
+
+def _require_manager(user):
+    if not can_anywhere(user, Capability.MANAGE_USERS):
+        raise Http404
+
+
+def _scope_units(user):
+    return units_for(user, Capability.MANAGE_USERS).vi_ordered().only("id", "name", "name_sort")
+
+
+@login_required
+def user_list(request):
+    _require_manager(request.user)
+    qs = manageable_users(request.user)
+    q = request.GET.get("q", "").strip()
+    for term in search_terms(q):
+        qs = qs.filter(search_text__contains=term)
+    unit = None
+    if request.GET.get("unit"):
+        unit = get_unit_or_404(request.user, Capability.MANAGE_USERS, pk=_int_or_404(request.GET["unit"]))
+    role = request.GET.get("role", "")
+    role = role if role in RoleName.values else ""
+    if unit or role:
+        held = Role.objects.filter(user=OuterRef("pk"))
+        if unit:
+            held = held.filter(unit__path__startswith=unit.path)
+        if role:
+            held = held.filter(role=role)
+        qs = qs.filter(Exists(held))
+    status = request.GET.get("status", "")
+    if status == "active":
+        qs = qs.filter(is_active=True).exclude(password__startswith="!")
+    elif status == "inactive":
+        qs = qs.filter(is_active=False)
+    elif status == "invited":
+        qs = qs.filter(is_active=True, password__startswith="!", last_login__isnull=True)
+    else:
+        status = ""
+    qs = qs.prefetch_related(roles_prefetch()).order_by("name_sort", "id")
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    filters = request.GET.copy()
+    filters.pop("page", None)
+    context = {
+        "page": page, "q": q, "unit": unit, "role": role, "status": status,
+        "units": _scope_units(request.user),
+        "roles": RoleName.choices, "statuses": STATUSES, "filters": filters.urlencode(),
+    }
+    template = "accounts/user_list.html#results" if request.htmx else "accounts/user_list.html"
+    return render(request, template, context)
+
+
+def _int_or_404(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise Http404 from None
+
+
+@login_required
+def user_invite(request):
+    _require_manager(request.user)
+    units = _scope_units(request.user)
+    form = InviteForm(request.POST or None, units=units, initial={"role": RoleName.OFFICER})
+    if request.method == "POST":
+        if request.POST.get("unit"):
+            get_unit_or_404(request.user, Capability.MANAGE_USERS, pk=_int_or_404(request.POST["unit"]))
+        if form.is_valid():
+            try:
+                user = services.user_invite(by=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(
+                    request,
+                    _("%(name)s is invited. The link to set a password was sent to %(email)s; their username is %(username)s.")
+                    % {"name": user.full_name, "email": user.email, "username": user.username},
+                )
+                return redirect("accounts:user_detail", pk=user.pk)
+    return render(request, "accounts/user_invite.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def _detail(request, user, *, grant_form=None, status=200):
+    return render(request, "accounts/user_detail.html", {
+        "person": user,
+        "roles": list(user.roles.all()),
+        "grant_form": grant_form or RoleGrantForm(units=_scope_units(request.user), initial={"role": RoleName.OFFICER}),
+        "is_self": user.pk == request.user.pk,
+    }, status=status)
+
+
+@login_required
+def user_detail(request, pk):
+    _require_manager(request.user)
+    return _detail(request, get_user_or_404(request.user, pk))
+
+
+@login_required
+@require_POST
+def role_grant(request, pk):
+    _require_manager(request.user)
+    user = get_user_or_404(request.user, pk)
+    if request.POST.get("unit"):
+        get_unit_or_404(request.user, Capability.MANAGE_USERS, pk=_int_or_404(request.POST["unit"]))
+    form = RoleGrantForm(request.POST, units=_scope_units(request.user))
+    if form.is_valid():
+        try:
+            role = services.role_grant(by=request.user, user=user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("%(user)s is now %(role)s at “%(unit)s”.") % {
+                "user": user.display_name(), "role": role.get_role_display(), "unit": role.unit.name,
+            })
+            return redirect("accounts:user_detail", pk=user.pk)
+    return _detail(request, get_user_or_404(request.user, pk), grant_form=form, status=400)
+
+
+@login_required
+@require_POST
+def role_revoke(request, pk, role_pk):
+    _require_manager(request.user)
+    user = get_user_or_404(request.user, pk)
+    role = get_object_or_404(Role.objects.select_related("unit"), pk=role_pk, user=user)
+    if not can(request.user, Capability.MANAGE_USERS, role.unit):
+        raise Http404
+    try:
+        services.role_revoke(by=request.user, role=role)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The role %(role)s at “%(unit)s” has been removed.") % {
+            "role": role.get_role_display(), "unit": role.unit.name,
+        })
+    return redirect("accounts:user_detail", pk=user.pk)
+
+
+def _user_action(request, pk, action, done_message, **extra):
+    _require_manager(request.user)
+    user = get_user_or_404(request.user, pk)
+    try:
+        action(by=request.user, user=user, **extra)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, done_message % {"user": user.display_name()})
+    return redirect("accounts:user_detail", pk=user.pk)
+
+
+@login_required
+@require_POST
+def user_deactivate(request, pk):
+    return _user_action(
+        request, pk, services.user_deactivate, _("%(user)s can no longer log in."),
+        reason=request.POST.get("reason", "").strip()[:500],
+    )
+
+
+@login_required
+@require_POST
+def user_reactivate(request, pk):
+    return _user_action(request, pk, services.user_reactivate, _("%(user)s can log in again."))
+
+
+@login_required
+@require_POST
+def invite_resend(request, pk):
+    return _user_action(request, pk, services.invite_resend, _("A new invitation has been sent to %(user)s."))

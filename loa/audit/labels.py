@@ -1,0 +1,63 @@
+"""Readable names for audit actions and fields. Unknown ones show as recorded."""
+
+from django.utils.translation import gettext_lazy as _
+
+ACTIONS = {
+    "unit.created": _("Unit created"),
+    "unit.updated": _("Unit changed"),
+    "unit.moved": _("Unit moved"),
+    "unit.deactivated": _("Unit closed"),
+    "unit.reactivated": _("Unit reopened"),
+    "user.invited": _("User invited"),
+    "user.invite_resent": _("Invitation sent again"),
+    "user.invite_accepted": _("Invitation accepted"),
+    "user.profile_updated": _("Details changed"),
+    "user.password_changed": _("Password changed"),
+    "user.password_reset": _("Password reset by e-mail"),
+    "user.deactivated": _("User deactivated"),
+    "user.reactivated": _("User reactivated"),
+    "role.granted": _("Role given"),
+    "role.revoked": _("Role removed"),
+    "api_token.created": _("API token created"),
+    "api_token.revoked": _("API token revoked"),
+}
+
+# The prefixes offered in the filter; any other prefix can be typed.
+PREFIXES = {
+    "unit.": _("Units"),
+    "user.": _("Users"),
+    "role.": _("Roles"),
+    "api_token.": _("API tokens"),
+}
+
+FIELDS = {
+    "code": _("Code"),
+    "name": _("Name"),
+    "short_name": _("Short name"),
+    "kind": _("Kind"),
+    "parent": _("Parent unit"),
+    "members_count": _("Members"),
+    "staff_count": _("Staff (CCVCLĐ)"),
+    "address": _("Address"),
+    "contact_name": _("Contact person"),
+    "phone": _("Phone"),
+    "email": _("E-mail"),
+    "active_from": _("Active from"),
+    "active_to": _("Active to"),
+    "username": _("Username"),
+    "full_name": _("Full name"),
+    "language": _("Language"),
+    "is_active": _("Can log in"),
+    "user": _("User"),
+    "role": _("Role"),
+    "unit": _("Unit"),
+    "token": _("Token"),
+}
+
+
+def action_label(action):
+    return ACTIONS.get(action, action)
+
+
+def field_label(field):
+    return FIELDS.get(field, field)
