@@ -18,6 +18,9 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 import pytest  # noqa: E402
 
+# Local stand-ins for Zalo and Facebook: the `zalo_standin` and `graph_standin` fixtures.
+pytest_plugins = ["loa.integrations.testing"]
+
 
 @pytest.fixture(autouse=True)
 def _fast_hashing_and_clean_cache(settings):
