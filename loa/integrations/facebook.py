@@ -27,6 +27,8 @@ import httpx
 from django.conf import settings
 from django.utils import timezone
 
+from loa.integrations.http import shared_client
+
 log = logging.getLogger(__name__)
 
 POST_FIELDS = ("id", "created_time", "message", "permalink_url")
@@ -251,7 +253,7 @@ class GraphClient:
         self.max_attempts, self.backoff_base, self.backoff_cap = max_attempts, backoff_base, backoff_cap
         self.sleep, self.rng = sleep, rng
         self.throttle = throttle or Throttle(rng=rng)
-        self.http = http or httpx.Client(timeout=timeout or settings.INTEGRATIONS_TIMEOUT)
+        self.http = http or shared_client(timeout or settings.INTEGRATIONS_TIMEOUT)
 
     def __repr__(self):
         return f"<GraphClient {self.base_url}/{self.version}>"

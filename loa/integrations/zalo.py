@@ -24,6 +24,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from loa.integrations.http import shared_client
 from loa.integrations.models import ZaloCredential
 
 log = logging.getLogger(__name__)
@@ -149,7 +150,7 @@ class ZaloClient:
         self.app_secret = settings.ZALO_APP_SECRET
         self.oauth_url = settings.ZALO_OAUTH_URL.rstrip("/")
         self.api_url = settings.ZALO_API_URL.rstrip("/")
-        self.http = http or httpx.Client(timeout=timeout or settings.INTEGRATIONS_TIMEOUT)
+        self.http = http or shared_client(timeout or settings.INTEGRATIONS_TIMEOUT)
         self.now = now
 
     def __repr__(self):

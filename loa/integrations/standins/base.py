@@ -30,6 +30,9 @@ class Reply:
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "standin/1"
+    # One write per answer: separate header and body writes meet delayed ACKs (40 ms a call).
+    wbufsize = -1
+    disable_nagle_algorithm = True
 
     def log_message(self, format, *args):  # quiet: pytest shows our own assertions
         pass
@@ -79,7 +82,7 @@ class StandinServer:
         self._stopping.wait(seconds)
 
     def start(self):
-        self.thread = threading.Thread(target=self.httpd.serve_forever, name=type(self).__name__, daemon=True)
+        self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, name=type(self).__name__, daemon=True)
         self.thread.start()
         return self
 
