@@ -117,7 +117,7 @@ def zalo_phone(phone):
 
 def pkce_pair():
     """(code_verifier, code_challenge) for the browser step of OAuth v4 (S256)."""
-    verifier = secrets.token_urlsafe(32)
+    verifier = secrets.token_hex(32)  # 64 characters; hex never starts with "-" on a command line
     return verifier, pkce_challenge(verifier)
 
 

@@ -257,3 +257,15 @@ def test_a_tracking_id_longer_than_48_characters_is_refused(zalo_standin):
 
     with pytest.raises(ValueError):
         ZaloClient().send_template("84912345678", "401234", TEMPLATE, "x" * 49)
+
+
+def test_the_reason_an_administrator_reads_is_in_vietnamese(zalo_standin):
+    from django.utils import translation
+
+    authorise(zalo_standin)
+    zalo_standin.state.remaining_quota = 0
+
+    with translation.override("vi"):
+        outcome = ZaloSender().send(message())
+
+    assert "ngày mai" in outcome.reason

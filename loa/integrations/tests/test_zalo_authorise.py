@@ -22,10 +22,10 @@ def test_an_administrator_authorises_loa_in_two_steps(zalo_standin):
     url = next(line for line in out.splitlines() if line.startswith("http"))
     query = parse_qs(urlsplit(url).query)
     assert query["app_id"] == [zalo_standin.state.app_id] and query["code_challenge"]
-    verifier = out.split("--verifier ")[1].split()[0]
+    verifier = out.split("--verifier=")[1].split()[0]
     code = zalo_standin.state.grant_code(oa_id="123", code_verifier=verifier)
 
-    run("--code", code, "--oa-id", "123", "--verifier", verifier)
+    run(f"--code={code}", "--oa-id=123", f"--verifier={verifier}")
 
     credential = ZaloCredential.objects.get(oa_id="123")
     assert credential.access_token in zalo_standin.state.access_tokens

@@ -49,7 +49,7 @@ class Command(BaseCommand):
         url = ZaloClient().authorisation_url(redirect_uri=redirect_uri, code_challenge=challenge, state=secrets.token_urlsafe(12))
         self.stdout.write(_("Open this address as the Official Account's administrator:"))
         self.stdout.write(url)
-        self.stdout.write(_("Then run: manage.py zalo_authorise --code <code> --oa-id <oa_id> --verifier %(verifier)s")
+        self.stdout.write(_("Then run: manage.py zalo_authorise --code=<code> --oa-id=<oa_id> --verifier=%(verifier)s")
                           % {"verifier": verifier})
 
     def _status(self):
