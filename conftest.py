@@ -19,6 +19,8 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 import pytest  # noqa: E402
 
 from loa.notifications.testing import smtp_server  # noqa: E402,F401  (a real SMTP server: aiosmtpd)
+# Local stand-ins for Zalo and Facebook: the `zalo_standin` and `graph_standin` fixtures.
+pytest_plugins = ["loa.integrations.testing"]
 
 
 @pytest.fixture(autouse=True)

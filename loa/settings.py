@@ -1,5 +1,8 @@
 """Loa's one settings module. Every value comes from the environment; see docs/configuration.md."""
 
+import base64
+import hashlib
+import re
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -40,6 +43,7 @@ INSTALLED_APPS = [
     "loa.api",
     "loa.fanpages",
     "loa.directives",
+    "loa.integrations",
 ]
 
 MIDDLEWARE = [
@@ -166,6 +170,30 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+
+# Zalo Official Account (ZNS) and the Facebook Graph API; see docs/integrations.md.
+ZALO_APP_ID = env_str("ZALO_APP_ID")
+ZALO_APP_SECRET = env_str("ZALO_APP_SECRET")
+ZALO_OAUTH_URL = env_str("ZALO_OAUTH_URL", "https://oauth.zaloapp.com/v4").rstrip("/")
+ZALO_API_URL = env_str("ZALO_API_URL", "https://business.openapi.zalo.me").rstrip("/")
+FACEBOOK_GRAPH_URL = env_str("FACEBOOK_GRAPH_URL", "https://graph.facebook.com").rstrip("/")
+FACEBOOK_GRAPH_VERSION = env_str("FACEBOOK_GRAPH_VERSION", "v25.0")
+if not re.fullmatch(r"v\d+\.\d+", FACEBOOK_GRAPH_VERSION):
+    raise ImproperlyConfigured(f"FACEBOOK_GRAPH_VERSION must look like v25.0, not {FACEBOOK_GRAPH_VERSION!r}")
+# Seconds to wait for Zalo or Facebook before giving up on one request.
+INTEGRATIONS_TIMEOUT = env_int("INTEGRATIONS_TIMEOUT", 20, minimum=1)
+# Fernet key(s) for tokens stored in the database, comma-separated: the first encrypts, all decrypt.
+FIELD_ENCRYPTION_KEY = env_str("FIELD_ENCRYPTION_KEY")
+if not FIELD_ENCRYPTION_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured("FIELD_ENCRYPTION_KEY must be set when DEBUG is off (see docs/integrations.md)")
+    FIELD_ENCRYPTION_KEY = base64.urlsafe_b64encode(hashlib.sha256(b"loa-field-key:" + SECRET_KEY.encode()).digest()).decode()
+for _key in FIELD_ENCRYPTION_KEY.split(","):
+    try:
+        if len(base64.urlsafe_b64decode(_key.strip().encode())) != 32:
+            raise ValueError
+    except ValueError:
+        raise ImproperlyConfigured("FIELD_ENCRYPTION_KEY must be Fernet keys (32 url-safe base64 bytes), comma-separated") from None
 
 LOGGING = {
     "version": 1,
