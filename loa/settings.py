@@ -151,6 +151,9 @@ EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20, minimum=1)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Loa <loa@localhost>")
 OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 5, minimum=1)
+OUTBOX_RETRY_BASE_SECONDS = env_int("OUTBOX_RETRY_BASE_SECONDS", 300, minimum=1)
+OUTBOX_RETRY_MAX_SECONDS = env_int("OUTBOX_RETRY_MAX_SECONDS", 6 * 3600, minimum=1)
+OUTBOX_CLAIM_TIMEOUT = env_int("OUTBOX_CLAIM_TIMEOUT", 900, minimum=30)
 
 # Background work: Celery with Redis in production; without a broker, jobs wait in the
 # database for `manage.py run_jobs` ("inline" runs them at once, used by the tests).
@@ -175,6 +178,8 @@ CACHES = {
 ZALO_APP_ID = env_str("ZALO_APP_ID")
 ZALO_APP_SECRET = env_str("ZALO_APP_SECRET")
 ZALO_OAUTH_URL = env_str("ZALO_OAUTH_URL", "https://oauth.zaloapp.com/v4").rstrip("/")
+# The approved ZNS template for report reminders (parameters: unit, task, deadline, link); empty: e-mail only.
+ZALO_TEMPLATE_REMINDER = env_str("ZALO_TEMPLATE_REMINDER")
 ZALO_API_URL = env_str("ZALO_API_URL", "https://business.openapi.zalo.me").rstrip("/")
 FACEBOOK_GRAPH_URL = env_str("FACEBOOK_GRAPH_URL", "https://graph.facebook.com").rstrip("/")
 FACEBOOK_GRAPH_VERSION = env_str("FACEBOOK_GRAPH_VERSION", "v25.0")

@@ -18,7 +18,9 @@ from loa.directives.deadlines import deadline_text
 from loa.directives.models import Assignment, Directive, Task
 from loa.directives.notices import unit_officers
 from loa.directives.services import pending_q
-from loa.notifications.outbox import enqueue_email
+from django.template.loader import render_to_string
+
+from loa.notifications.outbox import enqueue_email, enqueue_zalo
 
 
 MAX_REMINDING_DAYS = 400
@@ -65,7 +67,7 @@ def send_reminders(*, day=None, stdout=None):
         officers = unit_officers([a.unit_id for a in pending])
         for assignment in pending:
             for user in officers.get(assignment.unit_id, []):
-                if user.email and _queue_email(task, assignment, user, kind, day):
+                if _queue_for_officer(task, assignment, user, kind, day):
                     queued += 1
             if assignment.unit.email and not officers.get(assignment.unit_id):
                 if _queue_unit_email(task, assignment, kind, day):
@@ -85,17 +87,35 @@ class _Skip(Exception):
     pass
 
 
-def _queue_email(task, assignment, user, kind, day):
-    key = f"reminder:{task.pk}:{assignment.unit_id}:{user.pk}:email:{day.isoformat()}"
+def _queue_for_officer(task, assignment, user, kind, day):
+    """Zalo when the province has a reminder template and the officer a phone (officers live on
+    Zalo), with the e-mail as fallback; otherwise e-mail. One message per officer and day."""
+    use_zalo = bool(settings.ZALO_TEMPLATE_REMINDER and user.phone)
+    if not use_zalo and not user.email:
+        return False
+    key = f"reminder:{task.pk}:{assignment.unit_id}:{user.pk}:{day.isoformat()}"
     try:
         with transaction.atomic():
             _, link = onetap.create_link(user=user, assignment=assignment)
-            message = enqueue_email(
-                to=user.email, unit=assignment.unit, dedupe_key=key, template="directives/email/reminder",
-                subject=_subject(task, kind, assignment.unit),
-                context={"user": user, "unit": assignment.unit, "task": task, "kind": kind, "link": link,
-                         "deadline": deadline_text(task.deadline), "returned": assignment.state == Assignment.State.RETURNED},
-            )
+            context = {"user": user, "unit": assignment.unit, "task": task, "kind": kind, "link": link,
+                       "deadline": deadline_text(task.deadline), "returned": assignment.state == Assignment.State.RETURNED}
+            subject = _subject(task, kind, assignment.unit)
+            if use_zalo:
+                email = None
+                if user.email:
+                    email = {"to": user.email, "subject": str(subject),
+                             "body": render_to_string("directives/email/reminder.txt", context)}
+                message = enqueue_zalo(
+                    phone=user.phone, template_id=settings.ZALO_TEMPLATE_REMINDER, unit=assignment.unit,
+                    dedupe_key=key, template="directives/reminder", email=email,
+                    template_data={"unit": assignment.unit.name[:100], "task": task.title[:100],
+                                   "deadline": timezone.localtime(task.deadline).strftime("%H:%M %d/%m/%Y"), "link": link},
+                )
+            else:
+                message = enqueue_email(
+                    to=user.email, unit=assignment.unit, dedupe_key=key, template="directives/email/reminder",
+                    subject=subject, context=context,
+                )
             if message is None:
                 raise _Skip  # another run queued it: drop this run's link too
     except _Skip:

@@ -25,6 +25,18 @@ def enqueue_email(*, to, subject, template, context, unit=None, dedupe_key=None,
     )
 
 
+def enqueue_zalo(*, phone, template_id, template_data, email=None, unit=None, dedupe_key=None, template=""):
+    """Queue a Zalo template message (ZNS). `email`: {"to", "subject", "body"}, sent instead
+    when Zalo cannot reach that person. Returns None for a dedupe_key already queued."""
+    data = {"template_id": template_id, "template_data": template_data}
+    if email:
+        data["email"] = email
+    return _create(
+        channel=Message.Channel.ZALO, recipient=phone, template=template or f"zns:{template_id}",
+        subject=(email or {}).get("subject", ""), body="", html_body="", data=data, unit=unit, dedupe_key=dedupe_key,
+    )
+
+
 def _create(**fields):
     try:
         with transaction.atomic():

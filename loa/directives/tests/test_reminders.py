@@ -96,3 +96,34 @@ def test_two_runs_started_together_send_each_message_once(tree, admin, alice, te
     assert not errors
     assert Message.objects.count() == 3
     assert Message.objects.values("recipient").distinct().count() == 3
+
+
+def test_with_a_zalo_template_officers_with_a_phone_get_zalo_and_fall_back_to_email(
+    letter, tree, alice, bob, settings, zalo_standin
+):
+    from loa.integrations.zalo import ZaloClient, pkce_pair
+    from loa.notifications.delivery import deliver_due
+
+    verifier, _ = pkce_pair()
+    ZaloClient().exchange_code(zalo_standin.state.grant_code(oa_id="OA1", code_verifier=verifier), verifier, oa_id="OA1")
+    settings.ZALO_TEMPLATE_REMINDER = "401234"
+    alice.phone, bob.phone = "+84912345678", "+84987654321"
+    alice.save(), bob.save()
+    zalo_standin.state.no_zalo_phones.add("84987654321")  # bob has no Zalo account
+
+    send_reminders(day=date(2021, 4, 27))
+    deliver_due()
+
+    sent = {m["phone"]: m for m in zalo_standin.state.sent}
+    assert set(sent) == {"84912345678"}
+    assert sent["84912345678"]["template_data"]["unit"].startswith("Công đoàn cơ sở Trường THPT")
+    assert "/directives/r/" in sent["84912345678"]["template_data"]["link"]
+    bob_zalo = Message.objects.get(channel="zalo", recipient="+84987654321")
+    assert bob_zalo.status == "failed"
+    fallback = Message.objects.get(channel="email", recipient="bob@example.vn")
+    assert "Bệnh viện" in fallback.subject and "/directives/r/" in fallback.body
+    deliver_due()  # the fallback joins the queue and leaves with the next run
+    fallback.refresh_from_db()
+    assert fallback.status == "sent"
+    # teammate has no phone: e-mail only
+    assert Message.objects.filter(channel="email", recipient="teammate@example.vn", status="sent").count() == 1
