@@ -9,8 +9,8 @@ PYTEST_ARGS ?=
 run: setup
 	$(BIN)/python manage.py demo --if-empty
 	@$(BIN)/python manage.py demo --print-logins
-	@echo "Background jobs: a worker runs beside the server (manage.py run_jobs --loop)."
-	@trap 'kill 0' INT TERM EXIT; $(BIN)/python manage.py run_jobs --loop & \
+	@echo "Beside the server: manage.py run_jobs --loop (background jobs) and send_outbox --loop (e-mail, Zalo)."
+	@trap 'kill 0' INT TERM EXIT; $(BIN)/python manage.py run_jobs --loop & $(BIN)/python manage.py send_outbox --loop & \
 	  $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 test: setup
@@ -32,7 +32,7 @@ $(VENV)/.installed: requirements.lock
 
 # A development .env: DEBUG on and a random secret. Production sets real environment variables.
 .env:
-	printf 'DEBUG=true\nSECRET_KEY=dev-%s\n' "$$($(PY) -c 'import secrets; print(secrets.token_hex(24))')" > .env
+	printf 'DEBUG=true\nSECRET_KEY=dev-%s\n# Development: e-mails are printed by send_outbox instead of sent.\nEMAIL_BACKEND=django.core.mail.backends.console.EmailBackend\n' "$$($(PY) -c 'import secrets; print(secrets.token_hex(24))')" > .env
 
 messages: $(VENV)/.installed
 	./scripts/system-deps.sh run

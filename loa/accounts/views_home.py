@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from loa.accounts.capabilities import Capability, RoleName
 from loa.accounts.scope import top_units, units_for
+from loa.directives.selectors import due_for_units, open_tasks_overview
 
 
 @login_required
@@ -29,8 +30,13 @@ def home(request):
             ),
             members=Sum("members_count", filter=Q(kind__is_grassroots=True)),
         )
+    due = due_for_units([u.pk for u in officer_units])
+    for unit in officer_units:
+        unit.due = [a for a in due if a.unit_id == unit.pk]
+    tracked = open_tasks_overview(tops) if overview else []
     return render(
         request,
         "accounts/home.html",
-        {"roles": roles, "officer_units": officer_units, "overview": overview, "tops": tops, "today": today},
+        {"roles": roles, "officer_units": officer_units, "overview": overview, "tops": tops, "today": today,
+         "tracked": tracked},
     )

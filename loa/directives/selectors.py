@@ -1,6 +1,6 @@
 """Reads for other pages: what a unit still owes."""
 
-from loa.directives.models import Assignment, Directive
+from loa.directives.models import Assignment, Directive, Rollup
 from loa.directives.services import pending_q
 
 
@@ -11,4 +11,13 @@ def due_for_units(unit_ids, *, limit=20):
         .filter(pending_q())
         .select_related("task", "task__directive", "unit")
         .order_by("task__deadline")[:limit]
+    )
+
+
+def open_tasks_overview(units, *, limit=5):
+    """The latest issued tasks' figures at the given top units: one query over the rollups."""
+    return list(
+        Rollup.objects.filter(unit__in=units, task__directive__status=Directive.Status.ISSUED)
+        .select_related("task", "task__directive", "unit")
+        .order_by("-task__deadline")[:limit]
     )

@@ -86,3 +86,15 @@ def test_a_directive_list_shows_only_what_the_user_may_see(letter, tree, login, 
     Role.objects.create(user=stranger, unit=other, role="admin")
     assert "45/CV-CĐVC" not in login(stranger).get(reverse("directives:list")).content.decode()
     assert login(stranger).get(reverse("directives:detail", args=[letter[0].pk])).status_code == 404
+
+
+def test_an_officers_home_shows_what_is_due_with_a_link_to_the_form(letter, tree, alice, login):
+    page = login(alice).get(reverse("home")).content.decode()
+    assert "Báo cáo kết quả thành lập Trang Fanpage" in page
+    assert reverse("directives:report", args=[letter[1].pk, tree["a"].pk]) in page
+
+
+def test_an_admins_home_shows_the_collection_under_way(letter, tree, admin, login):
+    page = login(admin).get(reverse("home")).content.decode()
+    assert "Báo cáo kết quả thành lập Trang Fanpage" in page
+    assert reverse("directives:tracking", args=[letter[1].pk]) in page
