@@ -20,6 +20,7 @@ from decimal import Decimal
 from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
 
 FORMATS = ("xlsx", "csv")
 CONTENT_TYPES = {
@@ -64,7 +65,7 @@ def _text(value):
     if isinstance(value, date):
         return value.strftime("%d/%m/%Y")
     if isinstance(value, bool):
-        return "x" if value else ""
+        return str(_("yes") if value else _("no"))
     return str(value)
 
 
