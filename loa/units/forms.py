@@ -1,7 +1,6 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from loa.accounts.capabilities import Capability
@@ -130,10 +129,6 @@ class UnitDeactivateForm(forms.Form):
         label=_("Reason"), max_length=500, widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("E.g. merged into another unit under decision no. …"),
     )
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("initial", {"active_to": timezone.localdate()})
-        super().__init__(*args, **kwargs)
 
 
 class UnitFilterForm(forms.Form):

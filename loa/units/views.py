@@ -202,7 +202,8 @@ def unit_edit(request, pk):
         else:
             messages.success(request, _("Changes saved."))
             return redirect("units:detail", pk=unit.pk)
-    unit.refresh_from_db()  # the form wrote into it while validating
+    if form.is_bound:
+        unit.refresh_from_db()  # the form wrote into it while validating
     return render(
         request, "units/unit_form.html", {"form": form, "unit": unit, "title": _("Edit %(name)s") % {"name": unit.name}}
     )
@@ -230,7 +231,7 @@ def unit_move(request, pk):
 @login_required
 def unit_deactivate(request, pk):
     unit = _managed_unit_or_404(request, pk)
-    form = UnitDeactivateForm(request.POST or None)
+    form = UnitDeactivateForm(request.POST or None, initial={"active_to": unit.active_to or timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
             services.unit_deactivate(

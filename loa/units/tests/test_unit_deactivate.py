@@ -45,3 +45,10 @@ def test_the_outsider_gets_404(login, bob, tree):
 
 def test_anonymous_is_sent_to_log_in(client, tree):
     assert_login_redirect(client.get(_url(tree["a"])))
+
+
+def test_a_unit_already_closed_shows_its_end_date_to_change(login, admin, tree):
+    from loa.units.services import unit_deactivate
+
+    unit_deactivate(by=admin, unit=tree["a"], active_to=date(2025, 6, 30), reason="Sáp nhập")
+    assert 'value="2025-06-30"' in login(admin).get(_url(tree["a"])).content.decode()
