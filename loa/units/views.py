@@ -1,33 +1,126 @@
+import re
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import render
+from django.db.models import Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 
 from loa.accounts.capabilities import Capability
-from loa.accounts.scope import can, get_unit_or_404, top_units, units_for
-from loa.units.models import Unit
+from loa.accounts.scope import can, can_anywhere, get_unit_or_404, top_units, units_for
+from loa.core.phones import display_phone
+from loa.exports.tabular import Column, export_response
+from loa.units import services
+from loa.units.forms import (
+    PICKER_PURPOSES,
+    UnitCreateForm,
+    UnitDeactivateForm,
+    UnitFilterForm,
+    UnitForm,
+    UnitMoveForm,
+    UnitPicker,
+    add_service_error,
+)
+from loa.units.history import unit_history
+from loa.units.models import Unit, UnitKind
 
 PAGE_SIZE = 50
+PICK_LIMIT = 20
 
 
-def _listed_units(request):
-    """The units the user may view, filtered by the list's query string; Vietnamese order."""
+def _filtered_units(request):
+    """The units the user may view, filtered as the list's query string says; Vietnamese order.
+
+    Returns (queryset, filter form). A filter on a unit the user cannot see is a 404.
+    """
+    kinds = list(UnitKind.objects.all())
+    form = UnitFilterForm(request.GET, user=request.user, kinds=kinds)
+    form.is_valid()
+    if "under" in form.errors:
+        raise Http404
+    data = form.cleaned_data
     qs = units_for(request.user, Capability.VIEW).select_related("kind", "parent")
-    q = request.GET.get("q", "").strip()
-    if q:
-        qs = qs.search(q)
-    kind = request.GET.get("kind")
-    if kind:
-        qs = qs.filter(kind__code=kind)
-    return qs.vi_ordered(), q
+    if data.get("q"):
+        qs = qs.search(data["q"])
+    if data.get("kind"):
+        qs = qs.filter(kind__code=data["kind"])
+    today = timezone.localdate()
+    active_today = (Q(active_from__isnull=True) | Q(active_from__lte=today)) & (
+        Q(active_to__isnull=True) | Q(active_to__gte=today)
+    )
+    if data.get("status") == "active":
+        qs = qs.filter(active_today)
+    elif data.get("status") == "inactive":
+        qs = qs.exclude(active_today)
+    if data.get("under"):
+        qs = qs.subtree(data["under"])
+    return qs.vi_ordered(), form
 
 
 @login_required
 def unit_list(request):
-    qs, q = _listed_units(request)
+    qs, form = _filtered_units(request)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"page": page, "q": q}
-    template = "units/unit_list.html#results" if request.htmx else "units/unit_list.html"
+    context = {"page": page, "form": form, "q": form.cleaned_data.get("q", "")}
+    template = "units/unit_list.html#results" if request.htmx and not request.htmx.boosted else "units/unit_list.html"
     return render(request, template, context)
+
+
+def export_columns():
+    return [
+        Column("code", _("Code")),
+        Column("name", _("Name")),
+        Column("short_name", _("Short name")),
+        Column("kind", _("Kind")),
+        Column("parent", _("Parent unit")),
+        Column("members_count", _("Members")),
+        Column("staff_count", _("Staff (CCVCLĐ)")),
+        Column("address", _("Address")),
+        Column("contact_name", _("Contact person")),
+        Column("phone", _("Phone")),
+        Column("email", _("E-mail")),
+        Column("active_from", _("Active from")),
+        Column("active_to", _("Active to")),
+        Column("status", _("Status")),
+    ]
+
+
+def export_rows(qs):
+    today = timezone.localdate()
+    active, inactive = _("Active"), _("Inactive")
+    for unit in qs.iterator(chunk_size=2000):
+        yield {
+            "code": unit.code,
+            "name": unit.name,
+            "short_name": unit.short_name,
+            "kind": unit.kind.name,
+            "parent": unit.parent.name if unit.parent else "",
+            "members_count": unit.members_count,
+            "staff_count": unit.staff_count,
+            "address": unit.address,
+            "contact_name": unit.contact_name,
+            "phone": display_phone(unit.phone),
+            "email": unit.email,
+            "active_from": unit.active_from,
+            "active_to": unit.active_to,
+            "status": active if unit.is_active(today) else inactive,
+        }
+
+
+@login_required
+@require_GET
+def unit_export(request, fmt):
+    """The list, with the same filters and order, as an xlsx or csv file."""
+    if not can_anywhere(request.user, Capability.VIEW):
+        raise Http404
+    qs, _form = _filtered_units(request)
+    filename = f"{_('Units')} {timezone.localdate():%d-%m-%Y}"
+    return export_response(fmt, filename, export_columns(), export_rows(qs), sheet_title=_("Units"))
 
 
 @login_required
@@ -63,5 +156,152 @@ def unit_detail(request, pk):
             "ancestors": unit.ancestors(),
             "children": children,
             "can_manage": can(request.user, Capability.MANAGE_UNITS, unit),
+            "history": unit_history(unit),
+            "phone_display": display_phone(unit.phone),
         },
     )
+
+
+def _managed_unit_or_404(request, pk):
+    return get_unit_or_404(request.user, Capability.MANAGE_UNITS, pk=pk)
+
+
+@login_required
+def unit_create(request):
+    """A new unit under a parent the user manages (?parent= preselects it)."""
+    if not can_anywhere(request.user, Capability.MANAGE_UNITS):
+        raise Http404
+    initial = {}
+    if request.GET.get("parent"):
+        parent = _managed_unit_or_404(request, request.GET["parent"])
+        initial["parent"] = parent.pk
+        next_kind = UnitKind.objects.filter(order__gt=parent.kind.order).order_by("order", "name").first()
+        if next_kind:
+            initial["kind"] = next_kind.pk
+    form = UnitCreateForm(request.POST or None, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            unit = services.unit_create(by=request.user, parent=form.cleaned_data["parent"], **form.unit_fields())
+        except ValidationError as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, _("Unit “%(name)s” created.") % {"name": unit.name})
+            return redirect("units:detail", pk=unit.pk)
+    return render(request, "units/unit_form.html", {"form": form, "title": _("New unit")})
+
+
+@login_required
+def unit_edit(request, pk):
+    unit = _managed_unit_or_404(request, pk)
+    form = UnitForm(request.POST or None, instance=unit, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.unit_update(by=request.user, unit=unit, **form.unit_fields())
+        except ValidationError as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect("units:detail", pk=unit.pk)
+    if form.is_bound:
+        unit.refresh_from_db()  # the form wrote into it while validating
+    return render(
+        request, "units/unit_form.html", {"form": form, "unit": unit, "title": _("Edit %(name)s") % {"name": unit.name}}
+    )
+
+
+@login_required
+def unit_move(request, pk):
+    unit = _managed_unit_or_404(request, pk)
+    form = UnitMoveForm(request.POST or None, user=request.user, unit=unit)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.unit_move(by=request.user, unit=unit, new_parent=form.cleaned_data["new_parent"])
+        except ValidationError as exc:
+            add_service_error(form, exc, default_field="new_parent")
+        else:
+            messages.success(
+                request,
+                _("“%(unit)s” now stands under “%(parent)s”.")
+                % {"unit": unit.name, "parent": form.cleaned_data["new_parent"].name},
+            )
+            return redirect("units:detail", pk=unit.pk)
+    return render(request, "units/unit_move.html", {"form": form, "unit": unit})
+
+
+@login_required
+def unit_deactivate(request, pk):
+    unit = _managed_unit_or_404(request, pk)
+    form = UnitDeactivateForm(request.POST or None, initial={"active_to": unit.active_to or timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.unit_deactivate(
+                by=request.user, unit=unit, active_to=form.cleaned_data["active_to"], reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as exc:
+            add_service_error(form, exc, default_field="active_to")
+        else:
+            messages.success(
+                request,
+                _("“%(unit)s” is inactive after %(day)s.")
+                % {"unit": unit.name, "day": form.cleaned_data["active_to"].strftime("%d/%m/%Y")},
+            )
+            return redirect("units:detail", pk=unit.pk)
+    return render(request, "units/unit_deactivate.html", {"form": form, "unit": unit})
+
+
+@login_required
+def unit_reactivate(request, pk):
+    unit = _managed_unit_or_404(request, pk)
+    if request.method == "POST":
+        services.unit_reactivate(by=request.user, unit=unit)
+        messages.success(request, _("“%(unit)s” is active again.") % {"unit": unit.name})
+        return redirect("units:detail", pk=unit.pk)
+    return render(request, "units/unit_reactivate.html", {"unit": unit})
+
+
+_FIELD_NAME = re.compile(r"^[a-z_]{1,40}$")
+
+
+@login_required
+@require_GET
+def unit_pick(request):
+    """The unit chooser's HTMX answers: search results, or the widget with a unit picked."""
+    name = request.GET.get("name", "")
+    purpose = request.GET.get("purpose", "manage")
+    if not _FIELD_NAME.match(name) or purpose not in PICKER_PURPOSES:
+        raise Http404
+    capability = PICKER_PURPOSES[purpose]
+    if not can_anywhere(request.user, capability):
+        raise Http404
+    exclude = request.GET.get("exclude") or None
+    widget = UnitPicker(purpose=purpose, exclude=exclude)
+    if "pick" in request.GET:
+        picked = get_unit_or_404(request.user, capability, pk=_int_or_404(request.GET["pick"])) if request.GET["pick"] else None
+        return HttpResponse(widget.render(name, picked.pk if picked else None))
+    query = request.GET.get(f"{name}_search", "").strip()
+    units = []
+    if query:
+        qs = units_for(request.user, capability).search(query).select_related("kind", "parent")
+        if exclude:
+            excluded = get_unit_or_404(request.user, Capability.VIEW, pk=_int_or_404(exclude))
+            qs = qs.exclude(path__startswith=excluded.path)
+        units = list(qs.vi_ordered()[: PICK_LIMIT + 1])
+    return render(
+        request,
+        "units/widgets/unit_picker_results.html",
+        {
+            "units": units[:PICK_LIMIT],
+            "more": len(units) > PICK_LIMIT,
+            "query": query,
+            "name": name,
+            "purpose": purpose,
+            "exclude": exclude or "",
+        },
+    )
+
+
+def _int_or_404(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise Http404 from None

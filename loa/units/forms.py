@@ -1,0 +1,158 @@
+from django import forms
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from loa.accounts.capabilities import Capability
+from loa.accounts.scope import units_for
+from loa.core.phones import display_phone, normalize_phone
+from loa.units.models import Unit, UnitKind
+
+PICKER_PURPOSES = {"view": Capability.VIEW, "manage": Capability.MANAGE_UNITS}
+
+
+class UnitPicker(forms.Widget):
+    """A unit chooser that scales to thousands of units: an accent-insensitive search box whose
+    results (HTMX, from units:pick) replace the widget with the chosen unit. Never lists all units.
+    """
+
+    template_name = "units/widgets/unit_picker.html"
+
+    def __init__(self, *, purpose="manage", exclude=None, attrs=None):
+        super().__init__(attrs)
+        self.purpose, self.exclude = purpose, exclude
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        unit = None
+        if isinstance(value, Unit):
+            unit = value
+        elif value not in (None, ""):
+            try:
+                unit = Unit.objects.select_related("kind").filter(pk=int(value)).first()
+            except (TypeError, ValueError):
+                unit = None
+        context["widget"].update(
+            unit=unit,
+            url=reverse("units:pick"),
+            purpose=self.purpose,
+            exclude=self.exclude or "",
+        )
+        return context
+
+    def value_from_datadict(self, data, files, name):
+        return data.get(name) or None
+
+
+class UnitChoiceField(forms.ModelChoiceField):
+    def __init__(self, *, user, purpose="manage", exclude=None, **kwargs):
+        kwargs.setdefault(
+            "error_messages", {"invalid_choice": _("Choose a unit from the search results: one you manage.")}
+        )
+        super().__init__(
+            queryset=units_for(user, PICKER_PURPOSES[purpose]),
+            widget=UnitPicker(purpose=purpose, exclude=exclude),
+            **kwargs,
+        )
+
+
+def clean_phone_field(value):
+    try:
+        return normalize_phone(value)
+    except ValidationError:
+        raise ValidationError(
+            _("“%(value)s” is not a valid Vietnamese phone number; write it as 0912 345 678 or 0206 3852 123."),
+            code="invalid_phone",
+            params={"value": value},
+        ) from None
+
+
+DATE_WIDGET = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+
+
+class UnitForm(forms.ModelForm):
+    """The unit's own fields, for creating and editing. Parent, end date: see move and deactivate."""
+
+    class Meta:
+        model = Unit
+        fields = [
+            "name", "short_name", "code", "kind", "members_count", "staff_count",
+            "address", "contact_name", "phone", "email", "active_from",
+        ]
+        widgets = {"phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}), "active_from": DATE_WIDGET}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["kind"].queryset = UnitKind.objects.all()
+        self.fields["kind"].empty_label = None
+        if self.instance.pk and self.instance.phone and not self.is_bound:
+            self.initial["phone"] = display_phone(self.instance.phone)
+        self.fields["phone"].help_text = _("A Vietnamese number, e.g. 0912 345 678.")
+
+    def clean_phone(self):
+        return clean_phone_field(self.cleaned_data.get("phone", ""))
+
+    def clean_code(self):
+        return self.cleaned_data["code"].strip()
+
+    def validate_unique(self):
+        # The service checks the code and says which unit clashes.
+        pass
+
+    def unit_fields(self):
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+class UnitCreateForm(UnitForm):
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        self.fields["parent"] = UnitChoiceField(user=user, label=_("Parent unit"))
+        self.order_fields(["parent"])
+
+
+class UnitMoveForm(forms.Form):
+    def __init__(self, *args, user, unit, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["new_parent"] = UnitChoiceField(
+            user=user, exclude=unit.pk, label=_("New parent unit"),
+            help_text=_("The unit moves with every unit under it; its records stay with it."),
+        )
+
+
+class UnitDeactivateForm(forms.Form):
+    active_to = forms.DateField(
+        label=_("Last active day"), widget=DATE_WIDGET,
+        help_text=_("From the next day the unit is no longer expected to report."),
+    )
+    reason = forms.CharField(
+        label=_("Reason"), max_length=500, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("E.g. merged into another unit under decision no. …"),
+    )
+
+
+class UnitFilterForm(forms.Form):
+    """The list's filters; the same ones feed the export."""
+
+    STATUS_CHOICES = [("", _("Active and inactive")), ("active", _("Active today")), ("inactive", _("Inactive"))]
+
+    q = forms.CharField(label=_("Search"), required=False)
+    kind = forms.ChoiceField(label=_("Kind"), required=False)
+    status = forms.ChoiceField(label=_("Status"), required=False, choices=STATUS_CHOICES)
+
+    def __init__(self, *args, user, kinds, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [("", _("All kinds"))] + [(k.code, k.name) for k in kinds]
+        self.fields["under"] = UnitChoiceField(
+            user=user, purpose="view", required=False, label=_("Under the unit"),
+            error_messages={"invalid_choice": _("Choose a unit from the search results.")},
+        )
+
+
+def add_service_error(form, exc, default_field=None):
+    """Put a service's ValidationError on the form fields it names, the rest above the form."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(default_field, exc)
