@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "loa.notifications",
     "loa.jobs",
     "loa.exports",
+    "loa.documents",
     "loa.api",
 ]
 
