@@ -357,7 +357,7 @@ def _official(word, doc):
 
 def _page_break(word):
     p = word.add_paragraph()
-    p.add_run().add_break(WD_BREAK.PAGE)
+    _run(p, "", L.SIZE_BODY).add_break(WD_BREAK.PAGE)
 
 
 def _form(word, form):

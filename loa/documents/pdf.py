@@ -54,7 +54,8 @@ def write_pdf(doc, stream):
     from weasyprint.text.fonts import FontConfiguration
 
     # WeasyPrint logs every unsupported CSS property and font fallback at WARNING; keep ours quiet.
-    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    for name in ("weasyprint", "weasyprint.progress"):
+        logging.getLogger(name).setLevel(logging.ERROR)
     logging.getLogger("fontTools").setLevel(logging.ERROR)
     fonts = FontConfiguration()
     HTML(string=render_html(doc), base_url=".").write_pdf(stream, font_config=fonts)
