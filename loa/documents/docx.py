@@ -294,7 +294,8 @@ def _title(word, title, summary_lines, before=18):
         _paragraph(word, line, L.SIZE_TITLE, bold=True, align=CENTER, keep_next=True)
         widest = max(widest, text_width_pt(line, L.SIZE_TITLE, bold=True))
     if summary_lines:
-        _rule(word, L.pt_to_mm(widest) * L.TITLE_RULE_RATIO, L.text_width())
+        rule = _rule(word, L.pt_to_mm(widest) * L.TITLE_RULE_RATIO, L.text_width())
+        rule.paragraph_format.space_after = Pt(12)
 
 
 # --- the body and closing ------------------------------------------------------------------------
@@ -376,7 +377,6 @@ def _table_report(word, report):
     if report.has_header:
         _header(word, report)
     _title(word, report.title, [report.subtitle] if report.subtitle else [], before=12 if report.has_header else 0)
-    _paragraph(word, "", 6)
     _data_table(word, report.columns, report.rows, width)
     for note in report.notes:
         _paragraph(word, note, L.SIZE_TABLE, italic=True, before=6)

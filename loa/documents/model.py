@@ -8,7 +8,7 @@ database: callers (directives, exports, scoring) build these objects from their 
 import datetime
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Sequence
 
 from loa.core.text import fold
