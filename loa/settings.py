@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "loa.notifications",
     "loa.jobs",
     "loa.exports",
+    "loa.documents",
     "loa.api",
     "loa.fanpages",
     "loa.directives",
