@@ -5,13 +5,14 @@ from datetime import date
 
 from django.core.exceptions import FieldDoesNotExist
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from loa.audit.models import AuditEntry
 from loa.core.phones import display_phone
 from loa.units.models import Unit
 
 ACTIONS = {
-    "unit.created": _("Created"),
+    "unit.created": pgettext_lazy("unit history", "Created"),
     "unit.updated": _("Edited"),
     "unit.moved": _("Moved"),
     "unit.deactivated": _("Deactivated"),
