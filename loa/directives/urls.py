@@ -1,6 +1,7 @@
 from django.urls import path
 
 from loa.directives import views_directives as d
+from loa.directives import views_files as f
 from loa.directives import views_report as r
 from loa.directives import views_tracking as t
 
@@ -21,5 +22,9 @@ urlpatterns = [
     path("tasks/<int:pk>/units/<int:unit_id>/return/", t.assignment_return, name="return"),
     path("tasks/<int:pk>/units/<int:unit_id>/report/", r.report_form, name="report"),
     path("tasks/<int:pk>/units/<int:unit_id>/receipt/", r.report_receipt, name="receipt"),
+    path("<int:pk>/document.<str:fmt>", f.directive_file, name="document"),
+    path("tasks/<int:pk>/tracking.<str:fmt>", f.tracking_export, name="tracking_export"),
+    path("tasks/<int:pk>/consolidated.<str:fmt>", f.consolidated, name="consolidated"),
+    path("tasks/<int:pk>/units/<int:unit_id>/form.<str:fmt>", f.unit_form, name="unit_form"),
     path("r/<str:token>/", r.onetap_open, name="onetap"),
 ]

@@ -118,8 +118,11 @@ def _guess_widths(columns, sample):
     return widths
 
 
-def write_xlsx(columns, rows, fileobj, *, sheet_title="Sheet1"):
-    """Write the rows into an xlsx workbook in `fileobj`, one row at a time."""
+def write_xlsx(columns, rows, fileobj, *, sheet_title="Sheet1", title_lines=()):
+    """Write the rows into an xlsx workbook in `fileobj`, one row at a time.
+
+    `title_lines` go above the header row, bold (an official form's title and subtitle).
+    """
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
@@ -131,8 +134,14 @@ def write_xlsx(columns, rows, fileobj, *, sheet_title="Sheet1"):
     ws = wb.create_sheet(title=_sheet_title(sheet_title))
     for i, width in enumerate(_guess_widths(columns, sample), start=1):
         ws.column_dimensions[get_column_letter(i)].width = width
-    ws.freeze_panes = "A2"
     bold = Font(bold=True)
+    for line in title_lines:
+        cell = WriteOnlyCell(ws, value=str(line))
+        cell.font = bold
+        ws.append([cell])
+    if title_lines:
+        ws.append([])
+    ws.freeze_panes = f"A{len(title_lines) + (2 if title_lines else 0) + 1}"
     header = []
     for column in columns:
         cell = WriteOnlyCell(ws, value=str(column.header))
@@ -164,8 +173,10 @@ def _sheet_title(title):
     return title[:31]
 
 
-def export_response(request_format, filename, columns, rows, *, sheet_title=None):
+def export_response(request_format, filename, columns, rows, *, sheet_title=None, title_lines=()):
     """The download of `rows` as `filename`.xlsx or .csv; any other format is a 404.
+
+    `title_lines` appear above the table in xlsx only: a csv stays a plain table.
 
     `filename` is given without extension and may be Vietnamese (sent as RFC 6266 filename*).
     """
@@ -181,7 +192,7 @@ def export_response(request_format, filename, columns, rows, *, sheet_title=None
         return response
     tmp = tempfile.TemporaryFile(suffix=".xlsx")
     try:
-        write_xlsx(columns, rows, tmp, sheet_title=sheet_title or filename)
+        write_xlsx(columns, rows, tmp, sheet_title=sheet_title or filename, title_lines=title_lines)
         tmp.seek(0)
     except BaseException:
         tmp.close()

@@ -1,0 +1,121 @@
+"""Every generated file is opened back and checked."""
+
+import io
+import subprocess
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from docx import Document
+from openpyxl import load_workbook
+
+from loa.directives import services
+from loa.directives.models import Assignment
+from loa.directives.tests.factories import DEADLINE, GOOD_PAGE, fanpage_letter
+
+FORM_HEADERS = ["Stt", "Tên Trang Fanpage", "Người quản trị", "Số điện thoại người quản trị", "Ghi chú"]
+
+
+@pytest.fixture
+def reported(tree, admin, alice, bob):
+    directive, task = fanpage_letter(tree, by=admin)
+    services.report_submit(by=alice, assignment=Assignment.objects.get(task=task, unit=tree["a"]), data=GOOD_PAGE,
+                           at=DEADLINE - timedelta(days=1))
+    services.report_submit(by=bob, assignment=Assignment.objects.get(task=task, unit=tree["b"]),
+                           data=dict(GOOD_PAGE, name="Công đoàn Bệnh viện Đa khoa tỉnh Cao Bằng", url="fb.com/cdbvdk",
+                                     admin_name="Lường Thị Thuỷ", admin_phone="0206 3852 123"),
+                           at=DEADLINE + timedelta(days=1))
+    return directive, task
+
+
+def _get(client, url):
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return b"".join(response.streaming_content) if hasattr(response, "streaming_content") else response.content
+
+
+def _docx_table_rows(content):
+    doc = Document(io.BytesIO(content))
+    table = next(t for t in doc.tables if [c.text for c in t.rows[0].cells][:1] == ["Stt"])
+    return [[c.text for c in row.cells] for row in table.rows]
+
+
+def test_the_consolidated_xlsx_has_the_forms_five_columns_and_one_row_per_reporting_unit(reported, admin, login):
+    _, task = reported
+    content = _get(login(admin), reverse("directives:consolidated", args=[task.pk, "xlsx"]))
+    rows = [list(r) for r in load_workbook(io.BytesIO(content)).active.iter_rows(values_only=True)]
+    header_at = next(i for i, r in enumerate(rows) if r and r[0] == "Stt")
+    assert rows[0][0] == "BÁO CÁO TỔNG HỢP"
+    assert rows[header_at] == FORM_HEADERS
+    body = rows[header_at + 1:]
+    assert len(body) == 2
+    assert body[0][1].startswith("Công đoàn Bệnh viện Đa khoa tỉnh Cao Bằng")  # Vietnamese order: B… < T…
+    assert body[0][3] == "0206 3852 123"
+    assert "https://www.facebook.com/cdcs.thpt.tpcb" in body[1][1]
+
+
+def test_the_consolidated_docx_has_the_forms_five_columns(reported, admin, login):
+    _, task = reported
+    rows = _docx_table_rows(_get(login(admin), reverse("directives:consolidated", args=[task.pk, "docx"])))
+    assert [h.split("\n")[0] for h in rows[0]] == FORM_HEADERS
+    assert len(rows) == 3
+    assert rows[2][2] == "Hoàng Thị An"
+
+
+def test_the_consolidated_pdf_keeps_vietnamese_names_and_embeds_its_fonts(reported, admin, login, tmp_path):
+    _, task = reported
+    path = tmp_path / "tonghop.pdf"
+    path.write_bytes(_get(login(admin), reverse("directives:consolidated", args=[task.pk, "pdf"])))
+    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    assert "BIỂU MẪU" in text or "BÁO CÁO TỔNG HỢP" in text
+    assert "Lường Thị Thuỷ" in text and "Hoàng Thị An" in text
+    fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout.splitlines()[2:]
+    assert fonts and all(line.split()[-5] == "yes" for line in fonts)  # the "emb" column
+
+
+def test_an_officer_gets_only_their_own_row_in_the_consolidated_report(reported, alice, login):
+    _, task = reported
+    content = _get(login(alice), reverse("directives:consolidated", args=[task.pk, "xlsx"]))
+    values = [c for r in load_workbook(io.BytesIO(content)).active.iter_rows(values_only=True) for c in r if c]
+    assert "Hoàng Thị An" in values and "Lường Thị Thuỷ" not in values
+
+
+def test_the_directive_downloads_as_an_official_document(reported, admin, login):
+    directive, _ = reported
+    doc = Document(io.BytesIO(_get(login(admin), reverse("directives:document", args=[directive.pk, "docx"]))))
+    text = "\n".join(p.text for p in doc.paragraphs) + "\n".join(c.text for t in doc.tables for r in t.rows for c in r.cells)
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text
+    assert "Số: 45/CV-CĐVC" in text
+    assert "Ngọc Văn Phán" in text
+    assert "BIỂU MẪU BÁO CÁO" in text  # the Fanpage form is attached
+
+
+def test_a_unit_downloads_its_own_prefilled_form(reported, tree, alice, bob, login):
+    _, task = reported
+    url = reverse("directives:unit_form", args=[task.pk, tree["a"].pk, "docx"])
+    rows = _docx_table_rows(_get(login(alice), url))
+    assert len(rows) == 2 and rows[1][2] == "Hoàng Thị An"
+    assert login(bob).get(url).status_code == 404
+
+
+def test_the_tracking_list_exports_with_its_filters(reported, admin, login):
+    _, task = reported
+    content = _get(login(admin), reverse("directives:tracking_export", args=[task.pk, "xlsx"]) + "?state=late")
+    rows = list(load_workbook(io.BytesIO(content)).active.iter_rows(values_only=True))
+    assert rows[0][:4] == ("Mã đơn vị", "Đơn vị", "Đơn vị cấp trên", "Tình trạng")
+    assert [r[0] for r in rows[1:]] == ["CS-B"]
+
+
+def test_outsiders_get_no_files(reported, kinds, tree, client, login):
+    from loa.accounts.models import Role, User
+    from loa.units.services import unit_create
+
+    directive, task = reported
+    other = unit_create(by=None, parent=tree["province"], kind=kinds["upper"], code="CD-YTE", name="Công đoàn ngành Y tế")
+    stranger = User.objects.create_user("stranger", password="x")
+    Role.objects.create(user=stranger, unit=other, role="admin")
+    c = login(stranger)
+    for url in [reverse("directives:document", args=[directive.pk, "pdf"]),
+                reverse("directives:consolidated", args=[task.pk, "xlsx"]),
+                reverse("directives:tracking_export", args=[task.pk, "csv"])]:
+        assert c.get(url).status_code == 404, url

@@ -1,0 +1,59 @@
+"""Downloads: the directive as an official document, the consolidated report, the tracking list,
+and each unit's pre-filled form."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+
+from loa.accounts.capabilities import Capability
+from loa.directives import documents
+from loa.directives.access import get_assignment, get_directive, get_task
+from loa.directives.views_tracking import _node, tracked_assignments
+from loa.documents.downloads import document_response
+from loa.exports.tabular import Column, export_response
+
+TRACKING_COLUMNS = [
+    Column("code", "Mã đơn vị"), Column("unit", "Đơn vị"), Column("parent", "Đơn vị cấp trên"),
+    Column("state", "Tình trạng"), Column("reported", "Thời điểm báo cáo"), Column("last", "Lần gửi gần nhất"),
+    Column("expected", "Phải báo cáo"),
+]
+
+
+@login_required
+def directive_file(request, pk, fmt):
+    directive = get_directive(request.user, pk)
+    return document_response(documents.directive_document(directive), fmt)
+
+
+@login_required
+def tracking_export(request, pk, fmt):
+    task = get_task(request.user, pk)
+    node = _node(request, task)
+    rows, *_ = tracked_assignments(request, task, node)
+    data = (
+        {"code": a.unit.code, "unit": a.unit.name, "parent": a.unit.parent.name if a.unit.parent else "",
+         "state": a.get_state_display(), "reported": a.first_reported_at, "last": a.last_reported_at,
+         "expected": a.expected}
+        for a in rows.iterator(chunk_size=2000)
+    )
+    return export_response(fmt, f"Theo dõi - {task.title[:60]} - {node.short_name or node.name}", TRACKING_COLUMNS, data)
+
+
+@login_required
+def consolidated(request, pk, fmt):
+    task = get_task(request.user, pk)
+    if not task.report_form:
+        raise Http404
+    node = _node(request, task)
+    if fmt == "xlsx":
+        return export_response(
+            "xlsx", f"Báo cáo tổng hợp Trang Fanpage - {node.short_name or node.name}",
+            documents.consolidated_columns(), documents.consolidated_rows(request.user, task, node),
+            sheet_title="Tổng hợp", title_lines=documents.consolidated_title_lines(task, node),
+        )
+    return document_response(documents.consolidated_document(request.user, task, node), fmt)
+
+
+@login_required
+def unit_form(request, pk, unit_id, fmt):
+    assignment = get_assignment(request.user, pk, unit_id, Capability.VIEW)
+    return document_response(documents.unit_form_document(assignment), fmt)
