@@ -1,6 +1,7 @@
 from django.urls import path
 
 from loa.directives import views_directives as d
+from loa.directives import views_import as i
 from loa.directives import views_report as r
 from loa.directives import views_tracking as t
 
@@ -22,4 +23,7 @@ urlpatterns = [
     path("tasks/<int:pk>/units/<int:unit_id>/report/", r.report_form, name="report"),
     path("tasks/<int:pk>/units/<int:unit_id>/receipt/", r.report_receipt, name="receipt"),
     path("r/<str:token>/", r.onetap_open, name="onetap"),
+    path("tasks/<int:pk>/import/", i.import_start, name="import_start"),
+    path("tasks/<int:pk>/import/<int:batch_id>/", i.import_batch, name="import_batch"),
+    path("tasks/<int:pk>/import/<int:batch_id>/files/<int:file_id>/", i.import_file, name="import_file"),
 ]
