@@ -42,7 +42,7 @@ def _import_task(request, pk):
 @login_required
 def import_start(request, pk):
     task = _import_task(request, pk)
-    form = UploadForm(request.POST or None)
+    form = UploadForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         uploads = request.FILES.getlist("files")
         try:
@@ -60,6 +60,7 @@ def import_start(request, pk):
 def _batch(request, pk, batch_id):
     task = _import_task(request, pk)
     batch = get_object_or_404(ReturnedFormBatch, pk=batch_id, task=task)
+    batch.task = task
     return task, batch
 
 
@@ -136,6 +137,7 @@ def import_batch(request, pk, batch_id):
             else:
                 messages.warning(request, _("No file was accepted: tick “Accept” on the files to record."))
         else:
+            imports.assess(batch)
             messages.success(request, _("Changes saved."))
         return redirect("directives:import_batch", task.pk, batch.pk)
     checks = imports.assess(batch, files)
