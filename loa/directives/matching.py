@@ -59,13 +59,24 @@ class Match:
         return {"method": self.method, "candidates": [u.pk for u in self.candidates], "evidence": self.evidence}
 
 
-def _named(units, text):
+# Words a file name often leaves out ("BC mam non Hoa An.docx" for "Trường Mầm non Hòa An").
+_FILE_NAME_OPTIONAL = {"truong", "cong", "doan", "co", "so"}
+
+
+def _loose(name):
+    return " ".join(w for w in name.split() if w not in _FILE_NAME_OPTIONAL)
+
+
+def _named(units, text, loose=False):
     """The units whose core name appears in text, dropping a name contained in a longer one found."""
-    found = [u for u in units if _contains(text, core_name(u.name)) or (u.short_name and _contains(text, core_name(u.short_name)))]
+    def key(name):
+        return _loose(core_name(name)) if loose else core_name(name)
+
+    found = [u for u in units if _contains(text, key(u.name)) or (u.short_name and _contains(text, key(u.short_name)))]
     keep = []
     for unit in found:
-        mine = core_name(unit.name)
-        if any(other is not unit and mine != core_name(other.name) and _contains(core_name(other.name), mine) for other in found):
+        mine = key(unit.name)
+        if any(other is not unit and mine != key(other.name) and _contains(key(other.name), mine) for other in found):
             continue
         keep.append(unit)
     return keep
@@ -105,7 +116,7 @@ def match_unit(*, lines, file_name, recipients):
     content = " | ".join(words(line) for line in lines)
     stem = words(re.sub(r"\.[A-Za-z0-9]{2,5}$", "", file_name or ""))
     in_content = _named(units, content)
-    in_name = _named(units, stem)
+    in_name = _named(units, stem, loose=True)
     if len(in_content) == 1:
         return Match(in_content[0], "content", in_content, in_content[0].name)
     if len(in_content) > 1:

@@ -209,9 +209,10 @@ def _read_rows(rows, start, mapping):
             else:
                 record[field] = cell
         if not any(record[f] for f in ("name", "url", "admin_name", "admin_phone")):
-            if records and extra + ([record["note"]] if record["note"] else []):
-                # A line of notes under the last row belongs to it.
-                records[-1]["note"] = " ".join(filter(None, [records[-1]["note"], record["note"], *extra]))
+            pieces = [p for p in [record["note"], *extra] if p and p not in records[-1]["note"]] if records else []
+            if pieces:
+                # A line of notes under the last row belongs to it (a note merged down is already there).
+                records[-1]["note"] = " ".join(filter(None, [records[-1]["note"], *pieces]))
             continue
         if extra:
             record["note"] = " ".join(filter(None, [record["note"], *extra]))
