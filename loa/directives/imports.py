@@ -52,7 +52,8 @@ def _local(dt):
 def _row_data(parsed, chosen_row=None):
     rows = parsed.get("rows") or []
     if not rows:
-        return {f: "" for f in returned_forms.FIELDS}
+        urls = parsed.get("urls") or []
+        return {f: (urls[0] if f == "url" and len(urls) == 1 else "") for f in returned_forms.FIELDS}
     row = next((r for r in rows if r.get("row") == chosen_row), rows[0])
     return {f: row.get(f, "") for f in returned_forms.FIELDS}
 
@@ -181,13 +182,16 @@ def _file_problems(f, task, clean, assignments, pages, owners):
     if error == "unreadable":
         return [_problem("unreadable", _("“%(name)s” could not be read as an Excel (.xlsx) or Word (.docx) form. "
                                          "Ask the unit to send the form again.") % {"name": f.name})], notices
-    if error == "no_table":
+    typed = any(f.data.get(k) for k in ("name", "admin_name", "admin_phone"))
+    if typed and not f.parsed.get("rows"):  # no table, or an empty one, filled in by the admin
+        notices.append(_("No filled table was found in the file: the values were entered by hand."))
+    elif error == "no_table":
         problems.append(_problem("no_table", _(
             "No report table was found in “%(name)s”: no row has the form's column titles "
             "(Tên Trang Fanpage, Người quản trị, Số điện thoại…). Enter the values below or ask the unit for the form."
         ) % {"name": f.name}))
     rows = f.parsed.get("rows") or []
-    if not error and not rows:
+    if not error and not rows and not typed:
         problems.append(_problem("no_rows", _("The table in “%(name)s” has no filled row.") % {"name": f.name}))
     if len(rows) > 1 and f.chosen_row is None:
         problems.append(_problem("second_page", _(
@@ -205,10 +209,11 @@ def _file_problems(f, task, clean, assignments, pages, owners):
     if rows:
         row = next((r for r in rows if r.get("row") == f.chosen_row), rows[0])
         row_text = _(" (row %(row)s)") % {"row": row.get("row")}
-    if isinstance(clean, ValidationError):
+    if isinstance(clean, ValidationError) and (rows or typed):
         for field, messages in clean.message_dict.items():
             for message in messages:
                 problems.append(_problem("invalid", f"{COLUMNS.get(field, field)}{row_text}: {message}", field))
+    if isinstance(clean, ValidationError):
         clean = None
     if clean and f.unit_id:
         owner = owners.get(page_key(clean["url"]))

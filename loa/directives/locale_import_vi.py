@@ -16,6 +16,8 @@ T = {
         "Không tìm thấy bảng báo cáo trong “%(name)s”: không có dòng nào mang tên các cột của biểu mẫu (Tên Trang Fanpage, "
         "Người quản trị, Số điện thoại…). Hãy nhập các giá trị bên dưới hoặc đề nghị đơn vị gửi đúng biểu mẫu.",
     "The table in “%(name)s” has no filled row.": "Bảng trong “%(name)s” không có dòng nào được điền.",
+    "No filled table was found in the file: the values were entered by hand.":
+        "Không tìm thấy bảng đã điền trong tệp: các giá trị được nhập tay.",
     "The file lists %(n)s Pages (rows %(rows)s) for one unit, but each CĐCS sets up only one Page: choose the row to record.":
         "Tệp kê %(n)s Trang (dòng %(rows)s) cho một đơn vị, nhưng mỗi CĐCS chỉ lập 01 Trang: hãy chọn dòng cần ghi nhận.",
     "The file could be from several units: choose the right one.": "Tệp có thể là của nhiều đơn vị: hãy chọn đúng đơn vị.",

@@ -316,3 +316,29 @@ def test_a_batch_is_found_only_under_its_own_task(task, admin, login):
     other = task_add(by=admin, directive=task.directive, title="Báo cáo lần 2", deadline=task.deadline,
                      report_form="fanpage")
     assert client.get(reverse("directives:import_batch", args=[other.pk, batch.pk])).status_code == 404
+
+
+def test_a_file_without_the_table_can_be_recorded_from_values_typed_in(task, admin, login, units):
+    import io
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active["A1"] = "CĐCS Trường Tiểu học Hòa An xin báo cáo: trang là fb.com/cd.tieuhoc.hoaan"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    client = login(admin)
+    response = client.post(reverse("directives:import_start", args=[task.pk]),
+                           {"files": [SimpleUploadedFile("thu.xlsx", buffer.getvalue())]})
+    assert response.status_code == 302
+    f = ReturnedFormFile.objects.get()
+    assert f.unit == units["CS-K"] and [p["code"] for p in f.problems] == ["no_table"]
+    assert f.data["url"] == "fb.com/cd.tieuhoc.hoaan"  # the only address in the file
+    url = reverse("directives:import_batch", args=[task.pk, f.batch_id])
+    client.post(url, {**card_post(f, name="Công đoàn Trường Tiểu học Hòa An", url="fb.com/cd.tieuhoc.hoaan",
+                                  admin_name="Lý Thị Hoa", admin_phone="0978 555 666", arrived_at="2021-04-29T08:00"),
+                      "action": "save"})
+    f.refresh_from_db()
+    assert f.problems == []
+    client.post(url, {**card_post(f), "action": "commit"})
+    assert Assignment.objects.get(task=task, unit=units["CS-K"]).state == "on_time"
