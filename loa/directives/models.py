@@ -213,3 +213,57 @@ class OneTapLink(models.Model):
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+
+def returned_form_path(instance, filename):
+    return f"returned_forms/{instance.batch.task_id}/{instance.batch_id}/{filename}"
+
+
+class ReturnedFormBatch(models.Model):
+    """Forms e-mailed back by units and uploaded together by an admin for one task."""
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="import_batches")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    committed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+
+class ReturnedFormFile(models.Model):
+    """One uploaded returned form: what was read from it, the unit it is for, and what became of it."""
+
+    class Outcome(models.TextChoices):
+        PENDING = "", _("Not imported yet")
+        RECORDED = "recorded", _("Recorded")
+        DUPLICATE = "duplicate", _("Already recorded")
+        FAILED = "failed", _("Not recorded")
+
+    batch = models.ForeignKey(ReturnedFormBatch, on_delete=models.CASCADE, related_name="files")
+    file = models.FileField(upload_to=returned_form_path, max_length=300, blank=True)
+    name = models.CharField(_("file name"), max_length=255)
+    size = models.PositiveIntegerField(default=0)
+    sha256 = models.CharField(max_length=64, blank=True, db_index=True)
+    kind = models.CharField(max_length=10, blank=True)  # xlsx, docx; "" when refused
+    uploaded_at = models.DateTimeField(default=timezone.now)
+    # When the unit's e-mail arrived: the report's time, which decides on time or late.
+    arrived_at = models.DateTimeField(_("arrived at"))
+    parsed = models.JSONField(default=dict)  # returned_forms.parse_form's result, or {"error": …}
+    data = models.JSONField(default=dict)  # the five fields to record, as read and then edited
+    chosen_row = models.PositiveIntegerField(null=True, blank=True)  # which Page row, when several
+    unit = models.ForeignKey("units.Unit", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    match = models.JSONField(default=dict)  # matching.Match.as_json()
+    problems = models.JSONField(default=list)  # [{"code", "field", "message"}] at the last check
+    replace_page = models.BooleanField(default=False)
+    accepted = models.BooleanField(default=False)
+    outcome = models.CharField(max_length=10, choices=Outcome.choices, blank=True, default="")
+    outcome_message = models.TextField(blank=True)
+    report_version = models.ForeignKey(ReportVersion, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    committed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self):
+        return self.name

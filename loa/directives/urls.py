@@ -2,6 +2,7 @@ from django.urls import path
 
 from loa.directives import views_directives as d
 from loa.directives import views_files as f
+from loa.directives import views_import as i
 from loa.directives import views_report as r
 from loa.directives import views_tracking as t
 
@@ -27,4 +28,7 @@ urlpatterns = [
     path("tasks/<int:pk>/consolidated.<str:fmt>", f.consolidated, name="consolidated"),
     path("tasks/<int:pk>/units/<int:unit_id>/form.<str:fmt>", f.unit_form, name="unit_form"),
     path("r/<str:token>/", r.onetap_open, name="onetap"),
+    path("tasks/<int:pk>/import/", i.import_start, name="import_start"),
+    path("tasks/<int:pk>/import/<int:batch_id>/", i.import_batch, name="import_batch"),
+    path("tasks/<int:pk>/import/<int:batch_id>/files/<int:file_id>/", i.import_file, name="import_file"),
 ]

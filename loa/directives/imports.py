@@ -1,0 +1,285 @@
+"""Importing returned forms: upload many files, check each, record what the admin accepts.
+
+A file's problems block its import until fixed; notices only inform. Each accepted file is
+recorded on its own with `report_submit`, at the time its e-mail arrived, so one bad file never
+stops the others and nothing recorded before is lost.
+"""
+
+import hashlib
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from loa.audit.log import log_action
+from loa.core.uploads import DOCX, XLSX, check_upload
+from loa.directives import matching, returned_forms
+from loa.directives.models import Assignment, ReportForm, ReturnedFormBatch, ReturnedFormFile
+from loa.directives.services import clean_report_data, report_submit
+from loa.fanpages.models import Fanpage
+from loa.fanpages.urlnorm import page_key
+from loa.units.models import Unit
+
+COLUMNS = {
+    "name": "Tên Trang Fanpage",
+    "url": "Địa chỉ Trang (link)",
+    "admin_name": "Người quản trị",
+    "admin_phone": "Số điện thoại người quản trị",
+    "note": "Ghi chú",
+}
+
+
+def recipients(task):
+    """The task's recipients, in Vietnamese order."""
+    return Unit.objects.filter(assignments__task=task).vi_ordered()
+
+
+def _sha256(upload):
+    digest = hashlib.sha256()
+    upload.seek(0)
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    return digest.hexdigest()
+
+
+def _local(dt):
+    return date_format(timezone.localtime(dt), "H:i d/m/Y")
+
+
+def _row_data(parsed, chosen_row=None):
+    rows = parsed.get("rows") or []
+    if not rows:
+        urls = parsed.get("urls") or []
+        return {f: (urls[0] if f == "url" and len(urls) == 1 else "") for f in returned_forms.FIELDS}
+    row = next((r for r in rows if r.get("row") == chosen_row), rows[0])
+    return {f: row.get(f, "") for f in returned_forms.FIELDS}
+
+
+@transaction.atomic
+def batch_create(*, by, task, uploads, arrived_at=None):
+    """Store and read every uploaded file; match each to a recipient."""
+    if task.report_form != ReportForm.FANPAGE:
+        raise ValidationError(_("This task has no Fanpage report form to import."))
+    if not uploads:
+        raise ValidationError(_("Choose one or more returned forms (.xlsx or .docx)."))
+    batch = ReturnedFormBatch.objects.create(task=task, created_by=by if getattr(by, "pk", None) else None)
+    units = list(recipients(task))
+    now = timezone.now()
+    for upload in uploads:
+        name = (upload.name or "").rsplit("/", 1)[-1][:255]
+        record = ReturnedFormFile(batch=batch, name=name, size=upload.size or 0, uploaded_at=now, arrived_at=arrived_at or now)
+        try:
+            kind = check_upload(upload, (XLSX, DOCX))
+        except ValidationError as exc:
+            record.parsed = {"error": "refused", "detail": exc.messages[0], "rows": [], "text": []}
+            record.save()
+            continue
+        record.kind = kind
+        record.sha256 = _sha256(upload)
+        record.file.save(name, upload, save=False)
+        with record.file.open("rb") as stored:
+            record.parsed = returned_forms.parse_form(stored, kind)
+        record.data = _row_data(record.parsed)
+        found = matching.match_unit(lines=record.parsed.get("text", []), file_name=name, recipients=units)
+        record.unit, record.match = found.unit, found.as_json()
+        earlier = ReturnedFormFile.objects.filter(
+            batch__task=task, sha256=record.sha256, outcome__in=[ReturnedFormFile.Outcome.RECORDED, ReturnedFormFile.Outcome.DUPLICATE]
+        ).order_by("committed_at").first()
+        if earlier and arrived_at is None:
+            record.arrived_at = earlier.arrived_at  # the same e-mail uploaded again
+        record.save()
+    assess(batch)
+    log_action("directive.forms_uploaded", actor=by, obj=task.directive, unit=task.directive.issuing_unit,
+               after={"task": task.pk, "batch": batch.pk, "files": batch.files.count()})
+    return batch
+
+
+def file_update(*, by, record, unit_id=None, data=None, arrived_at=None, chosen_row=None, replace_page=None,
+                accepted=None):
+    """The admin's corrections from the preview. Only files not yet recorded can change."""
+    if record.outcome in (ReturnedFormFile.Outcome.RECORDED, ReturnedFormFile.Outcome.DUPLICATE):
+        return record
+    task = record.batch.task
+    if unit_id is not None:
+        if unit_id == "":
+            record.unit = None
+        else:
+            assignment = Assignment.objects.filter(task=task, unit_id=unit_id).select_related("unit").first()
+            if assignment is None:
+                raise ValidationError(_("That unit is not a recipient of this task."))
+            record.unit = assignment.unit
+    if chosen_row is not None:
+        rows = {r.get("row") for r in record.parsed.get("rows", [])}
+        if chosen_row in rows and chosen_row != record.chosen_row:
+            record.chosen_row = chosen_row
+            record.data = _row_data(record.parsed, chosen_row)
+            data = None  # the fields shown were those of the previous row
+    if data is not None:
+        record.data = {f: (data.get(f) or "").strip() for f in returned_forms.FIELDS}
+    if arrived_at is not None:
+        record.arrived_at = arrived_at
+    if replace_page is not None:
+        record.replace_page = replace_page
+    if accepted is not None:
+        record.accepted = accepted
+    record.save()
+    return record
+
+
+def _problem(code, message, field=""):
+    return {"code": code, "field": field, "message": message}
+
+
+def assess(batch, files=None):
+    """Check every file of the batch; store and return {file id: (problems, notices)}.
+
+    A handful of queries whatever the number of files.
+    """
+    task = batch.task
+    files = list(files if files is not None else batch.files.select_related("unit"))
+    unit_ids = {f.unit_id for f in files if f.unit_id}
+    assignments = {a.unit_id: a for a in Assignment.objects.filter(task=task, unit_id__in=unit_ids)}
+    pages = {p.unit_id: p for p in Fanpage.objects.filter(unit_id__in=unit_ids)}
+    cleaned = {}
+    for f in files:
+        try:
+            cleaned[f.pk] = clean_report_data(task, f.data)
+        except ValidationError as exc:
+            cleaned[f.pk] = exc
+    keys = {page_key(c["url"]) for c in cleaned.values() if isinstance(c, dict)}
+    owners = {p.url_key: p for p in Fanpage.objects.filter(url_key__in=keys).select_related("unit")}
+    earlier = {}
+    shas = {f.sha256 for f in files if f.sha256}
+    for old in ReturnedFormFile.objects.filter(batch__task=task, sha256__in=shas).exclude(batch=batch).exclude(outcome=""):
+        earlier.setdefault(old.sha256, old)
+    by_unit = {}
+    for f in files:
+        if f.unit_id:
+            by_unit.setdefault(f.unit_id, []).append(f)
+    result = {}
+    for f in files:
+        problems, notices = _file_problems(f, task, cleaned.get(f.pk), assignments, pages, owners)
+        if f.sha256 in earlier:
+            notices.append(_("This same file was already imported on %(at)s.") % {"at": _local(earlier[f.sha256].committed_at or earlier[f.sha256].uploaded_at)})
+        others = [o.name for o in by_unit.get(f.unit_id, []) if o.pk != f.pk]
+        if others:
+            notices.append(_("Another file of this upload is for the same unit: %(names)s.") % {"names": ", ".join(others)})
+        if f.problems != problems:
+            f.problems = problems
+            ReturnedFormFile.objects.filter(pk=f.pk).update(problems=problems)
+        result[f.pk] = (problems, notices)
+    return result
+
+
+def _file_problems(f, task, clean, assignments, pages, owners):
+    problems, notices = [], []
+    error = f.parsed.get("error")
+    if error == "refused":
+        return [_problem("refused", f.parsed.get("detail") or _("The file was refused."))], notices
+    if error == "unreadable":
+        return [_problem("unreadable", _("“%(name)s” could not be read as an Excel (.xlsx) or Word (.docx) form. "
+                                         "Ask the unit to send the form again.") % {"name": f.name})], notices
+    typed = any(f.data.get(k) for k in ("name", "admin_name", "admin_phone"))
+    if typed and not f.parsed.get("rows"):  # no table, or an empty one, filled in by the admin
+        notices.append(_("No filled table was found in the file: the values were entered by hand."))
+    elif error == "no_table":
+        problems.append(_problem("no_table", _(
+            "No report table was found in “%(name)s”: no row has the form's column titles "
+            "(Tên Trang Fanpage, Người quản trị, Số điện thoại…). Enter the values below or ask the unit for the form."
+        ) % {"name": f.name}))
+    rows = f.parsed.get("rows") or []
+    if not error and not rows and not typed:
+        problems.append(_problem("no_rows", _("The table in “%(name)s” has no filled row.") % {"name": f.name}))
+    if len(rows) > 1 and f.chosen_row is None:
+        problems.append(_problem("second_page", _(
+            "The file lists %(n)s Pages (rows %(rows)s) for one unit, but each CĐCS sets up only one Page: "
+            "choose the row to record."
+        ) % {"n": len(rows), "rows": ", ".join(str(r.get("row")) for r in rows)}, "row"))
+    if f.unit_id is None:
+        if f.match.get("method") == "ambiguous":
+            problems.append(_problem("ambiguous", _("The file could be from several units: choose the right one."), "unit"))
+        else:
+            problems.append(_problem("no_unit", _("No recipient of this task was recognised in the file: choose the unit."), "unit"))
+    elif f.unit_id not in assignments:
+        problems.append(_problem("not_recipient", _("That unit is not a recipient of this task."), "unit"))
+    row_text = ""
+    if rows:
+        row = next((r for r in rows if r.get("row") == f.chosen_row), rows[0])
+        row_text = _(" (row %(row)s)") % {"row": row.get("row")}
+    if isinstance(clean, ValidationError) and (rows or typed):
+        for field, messages in clean.message_dict.items():
+            for message in messages:
+                problems.append(_problem("invalid", f"{COLUMNS.get(field, field)}{row_text}: {message}", field))
+    if isinstance(clean, ValidationError):
+        clean = None
+    if clean and f.unit_id:
+        owner = owners.get(page_key(clean["url"]))
+        if owner and owner.unit_id != f.unit_id:
+            problems.append(_problem("page_taken", _(
+                "This Page is already registered by “%(unit)s”. Each CĐCS reports its own Page."
+            ) % {"unit": owner.unit.name}, "url"))
+        page = pages.get(f.unit_id)
+        if page and page_key(page.url) != page_key(clean["url"]):
+            if not f.replace_page:
+                problems.append(_problem("second_page", _(
+                    "%(unit)s already has the Page “%(name)s” (%(url)s); this form reports a second one. "
+                    "Each CĐCS sets up only one Page: tick “Replace the registered Page” to record the new one."
+                ) % {"unit": f.unit.name, "name": page.name, "url": page.url}, "replace_page"))
+            else:
+                notices.append(_("The registered Page will be replaced; the old one stays in the history."))
+    assignment = assignments.get(f.unit_id)
+    if assignment is not None and f.outcome == "":
+        if assignment.first_reported_at:
+            notices.append(_("This unit already reported at %(at)s; the form will be kept as a new version.")
+                           % {"at": _local(assignment.first_reported_at)})
+        elif f.arrived_at > task.deadline:
+            notices.append(_("Arrived after the deadline: it will be recorded as late."))
+    return problems, notices
+
+
+def batch_commit(*, by, batch):
+    """Record every accepted file without problems, each on its own; return the files handled."""
+    task = batch.task
+    files = list(batch.files.select_related("unit").order_by("arrived_at", "id"))
+    checks = assess(batch, files)
+    handled = []
+    for f in files:
+        if not f.accepted or f.outcome in (ReturnedFormFile.Outcome.RECORDED, ReturnedFormFile.Outcome.DUPLICATE):
+            continue
+        problems, _notices = checks[f.pk]
+        if problems:
+            f.outcome = ReturnedFormFile.Outcome.FAILED
+            f.outcome_message = _("Not recorded: fix the problems first.")
+        else:
+            assignment = Assignment.objects.get(task=task, unit=f.unit)
+            try:
+                receipt = report_submit(by=by, assignment=assignment, data=f.data, source="import", at=f.arrived_at,
+                                        replace_page=f.replace_page, file_name=f.name)
+            except ValidationError as exc:
+                f.outcome = ReturnedFormFile.Outcome.FAILED
+                f.outcome_message = " ".join(exc.messages)
+            else:
+                receipt.assignment.refresh_from_db()
+                state = _("on time") if receipt.assignment.on_time else _("late")
+                if receipt.duplicate:
+                    f.outcome = ReturnedFormFile.Outcome.DUPLICATE
+                    f.outcome_message = _("Already recorded with the same values: nothing changed.")
+                else:
+                    f.outcome = ReturnedFormFile.Outcome.RECORDED
+                    f.outcome_message = _("Recorded as version %(v)s of %(unit)s's report (%(state)s).") % {
+                        "v": receipt.report.version, "unit": f.unit.name, "state": state}
+                    f.report_version = receipt.report.versions.filter(number=receipt.report.version).first()
+                f.committed_at = timezone.now()
+        f.save(update_fields=["outcome", "outcome_message", "report_version", "committed_at"])
+        handled.append(f)
+    batch.committed_at = timezone.now()
+    batch.save(update_fields=["committed_at"])
+    counts = {o: sum(1 for f in handled if f.outcome == o) for o in ("recorded", "duplicate", "failed")}
+    log_action("directive.forms_imported", actor=by, obj=task.directive, unit=task.directive.issuing_unit,
+               after={"task": task.pk, "batch": batch.pk, **counts,
+                      "files": [{"name": f.name, "unit": f.unit.name if f.unit else "", "outcome": f.outcome,
+                                 "arrived_at": f.arrived_at.isoformat()} for f in handled]})
+    return handled
