@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "loa.jobs",
     "loa.exports",
     "loa.api",
+    "loa.demo",
 ]
 
 MIDDLEWARE = [
