@@ -22,8 +22,13 @@ def role_paths(user, capability):
         if user.is_superuser:
             cache[capability] = ["/"]
         else:
-            roles = user.roles.select_related("unit").only("role", "unit__path")
-            paths = sorted({r.unit.path for r in roles if capability in ROLE_CAPABILITIES.get(r.role, ())})
+            if "_loa_roles" not in user.__dict__:
+                # One query per request for all capabilities (the menu alone asks for four).
+                from loa.accounts.models import Role
+
+                user.__dict__["_loa_roles"] = list(Role.objects.filter(user=user).values_list("role", "unit__path"))
+            roles = user.__dict__["_loa_roles"]
+            paths = sorted({path for role, path in roles if capability in ROLE_CAPABILITIES.get(role, ())})
             # Drop paths covered by another one: fewer OR terms in every query.
             kept = []
             for path in paths:
@@ -35,6 +40,7 @@ def role_paths(user, capability):
 
 def forget(user):
     user.__dict__.pop("_loa_scope", None)
+    user.__dict__.pop("_loa_roles", None)
 
 
 def path_q(user, capability, field="path"):
