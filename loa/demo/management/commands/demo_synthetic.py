@@ -1,6 +1,8 @@
 """manage.py demo_synthetic --units N: a national union tree of N CĐCS (development instances only)."""
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from loa.demo.management.commands._guard import refuse_unless_debug
@@ -16,6 +18,7 @@ class Command(BaseCommand):
         parser.add_argument("--reset", action="store_true", help="Remove an existing synthetic tree first.")
 
     def handle(self, *args, **opts):
+        translation.activate(settings.LANGUAGE_CODE)
         refuse_unless_debug()
         if opts["units"] < 1:
             raise CommandError(_("--units must be at least 1."))
