@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from datetime import date
 from functools import lru_cache
 
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -352,4 +352,15 @@ def remove_synthetic():
         return 0
     with transaction.atomic():
         qs = Unit.objects.filter(path__startswith=root.path)
+        # Rows of other areas that point at these units (a benchmark's roles…) go first.
+        for rel in Unit._meta.get_fields(include_hidden=True):
+            if not (rel.auto_created and not rel.concrete and (rel.one_to_many or rel.one_to_one)):
+                continue
+            if rel.related_model is Unit:
+                continue
+            linked = rel.related_model._base_manager.filter(**{f"{rel.field.name}__in": qs.values("pk")})
+            if rel.on_delete is models.SET_NULL:
+                linked.update(**{rel.field.name: None})
+            else:
+                linked.delete()
         return qs._raw_delete(qs.db)

@@ -65,3 +65,22 @@ def test_the_synthetic_tree_can_be_searched_and_listed(client):
     names = [u.name for u in response.context["page"]]
     assert names and all("Trường" in n for n in names)
     assert names == sorted(names, key=sort_key)
+
+
+def test_reset_removes_the_tree_with_the_roles_held_in_it():
+    from loa.accounts.models import Role, User
+
+    build_synthetic(units=100)
+    user = User.objects.create_user(username="bench", password="x" * 10)
+    Role.objects.create(user=user, unit=Unit.objects.get(code=f"{ROOT_CODE}-01"), role="admin")
+    call_command("demo_synthetic", units=50, reset=True, stdout=StringIO())
+    assert not Role.objects.filter(user=user).exists()
+    assert Unit.objects.filter(kind__is_grassroots=True).count() == 50
+
+
+def test_the_synthetic_tree_sits_beside_the_demo_scenario():
+    call_command("demo", stdout=StringIO())
+    before = Unit.objects.count()
+    call_command("demo", units=200, stdout=StringIO())
+    assert Unit.objects.count() > before + 200
+    assert Unit.objects.get(code="CDVC").name == "Công đoàn Viên chức tỉnh Cao Bằng"
