@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "loa.fanpages",
     "loa.directives",
     "loa.integrations",
+    "loa.demo",
 ]
 
 MIDDLEWARE = [

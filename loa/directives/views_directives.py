@@ -17,7 +17,7 @@ from loa.core.uploads import CONTENT_TYPES, DOCX, PDF, check_upload
 from loa.directives import services
 from loa.directives.access import can_issue, get_directive, get_task, visible_directives
 from loa.directives.forms import AttachmentForm, DirectiveForm, RecipientsForm, TaskForm
-from loa.directives.models import Attachment, Directive, Rollup
+from loa.directives.models import Attachment, Rollup
 from loa.units.models import Unit
 
 

@@ -1,4 +1,6 @@
 from django.db import models
+from django.db.models import Value
+from django.db.models.functions import Concat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -40,12 +42,22 @@ class UnitQuerySet(models.QuerySet):
             models.Q(active_to__isnull=True) | models.Q(active_to__gte=start)
         )
 
-    def search(self, query):
+    def search(self, query, *, use_index=True):
+        """Units whose search text holds every word of `query`, accents ignored.
+
+        use_index=False checks every word row by row: cheaper than the trigram index when the
+        rows are already narrowed to a few thousand (a province admin's subtree).
+        """
         from loa.core.text import search_terms
 
         qs = self
         for term in search_terms(query):
-            qs = qs.filter(search_text__contains=term)
+            if not use_index or len(term) < 3:
+                # Checked row by row: the trigram index cannot serve a word under 3 letters, and
+                # the expression keeps the planner from trying.
+                qs = qs.alias(search_text_row=Concat("search_text", Value(""))).filter(search_text_row__contains=term)
+            else:
+                qs = qs.filter(search_text__contains=term)
         return qs
 
 

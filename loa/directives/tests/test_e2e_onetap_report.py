@@ -2,7 +2,6 @@
 real SMTP server) on a phone, fixes a bad phone, submits; the admin sees the unit on time and
 downloads the consolidated report as xlsx, docx and pdf."""
 
-import io
 import subprocess
 from datetime import timedelta
 

@@ -1,5 +1,5 @@
 import threading
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
 from django.core.management import call_command

@@ -1,0 +1,71 @@
+"""The unit list on a big tree: capped count, constant queries, same answers with or without the index."""
+
+import pytest
+
+from loa.accounts.models import Role, User
+from loa.demo.synthetic import ROOT_CODE, build_synthetic
+from loa.units import views
+from loa.units.models import Unit
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def national(client):
+    build_synthetic(units=600, seed=3)
+    user = User.objects.create_user(username="national", password="x" * 10)
+    Role.objects.create(user=user, unit=Unit.objects.get(code=ROOT_CODE), role="admin")
+    client.force_login(user)
+    return client
+
+
+def test_the_count_stops_at_the_cap_and_says_so(national, monkeypatch):
+    monkeypatch.setattr(views.CappedPaginator, "cap", 120)
+    response = national.get("/units/", {"q": "cong doan"})
+    assert response.context["page"].paginator.capped
+    assert response.context["page"].paginator.num_pages == 3
+    assert "More than 120 units" in response.content.decode() or "Hơn 120 đơn vị" in response.content.decode()
+
+
+def test_a_narrow_search_shows_its_exact_count(national):
+    expected = Unit.objects.search("benh vien").count()
+    response = national.get("/units/", {"q": "benh vien"})
+    assert 0 < expected < 120
+    assert response.context["page"].paginator.count == expected
+    assert not response.context["page"].paginator.capped
+
+
+def test_the_page_keeps_vietnamese_order_and_its_joins(national, django_assert_max_num_queries):
+    with django_assert_max_num_queries(8):
+        response = national.get("/units/", {"q": "truong", "page": 2})
+    units = list(response.context["page"])
+    assert len(units) == views.PAGE_SIZE
+    assert [u.name_sort for u in units] == sorted(u.name_sort for u in units)
+    assert all(u.parent is not None for u in units)
+
+
+def test_the_number_of_queries_does_not_grow_with_the_page(national):
+    national.get("/units/", {"q": "tan"})  # warm the session
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    counts = []
+    for q in ["truong", "cong doan truong tieu hoc", "benh vien"]:
+        with CaptureQueriesContext(connection) as ctx:
+            national.get("/units/", {"q": q})
+        counts.append(len(ctx.captured_queries))
+    assert len(set(counts)) == 1
+
+
+@pytest.mark.parametrize("q", ["cong doan truong", "tieu hoc", "so y", "tld-01", "đ"])
+def test_searching_row_by_row_finds_the_same_units_as_the_index(q):
+    build_synthetic(units=400, seed=5)
+    indexed = set(Unit.objects.search(q).values_list("pk", flat=True))
+    row_by_row = set(Unit.objects.search(q, use_index=False).values_list("pk", flat=True))
+    assert indexed == row_by_row
+
+
+def test_an_outsider_still_sees_only_the_own_subtree(client, tree, bob):
+    client.force_login(bob)
+    response = client.get("/units/", {"q": "cong doan"})
+    assert [u.code for u in response.context["page"]] == ["CS-B"]
