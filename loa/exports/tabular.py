@@ -140,8 +140,9 @@ def write_xlsx(columns, rows, fileobj, *, sheet_title="Sheet1", title_lines=()):
         cell.font = bold
         ws.append([cell])
     if title_lines:
-        ws.append([])
-    ws.freeze_panes = f"A{len(title_lines) + (2 if title_lines else 0) + 1}"
+        ws.append([])  # a blank row between the title and the table
+    header_row = len(title_lines) + (1 if title_lines else 0) + 1
+    ws.freeze_panes = f"A{header_row + 1}"
     header = []
     for column in columns:
         cell = WriteOnlyCell(ws, value=str(column.header))

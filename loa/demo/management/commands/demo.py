@@ -61,7 +61,7 @@ class Command(BaseCommand):
             self.stdout.write(_("No demo login yet: run `manage.py demo` first."))
             return
         self.stdout.write(_("Demo logins, all with the password “%(password)s”:") % {"password": settings.DEMO_PASSWORD})
-        header = (_("Login"), _("Role"), _("Unit"), _("Name"), _("Phone"))
+        header = (_("Login"), _("Role"), _("Unit"), _("Full name"), _("Phone"))
         rows = [
             (name, roles[name].get_role_display(), roles[name].unit.short_name or roles[name].unit.name,
              roles[name].user.full_name, display_phone(roles[name].user.phone))
