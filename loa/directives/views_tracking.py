@@ -78,6 +78,7 @@ def task_tracking(request, pk):
     trail = [u for u in node.ancestors() if can(request.user, Capability.VIEW, u) and u.path.startswith(task.directive.issuing_unit.path)]
     context = {
         "task": task, "directive": task.directive, "node": node, "totals": totals, "children": children,
+        "missing": totals.expected - totals.reported if totals else 0,
         "page": page, "state": state, "sort": sort, "q": q, "trail": trail,
         "can_issue": can_issue(request.user, task.directive),
     }

@@ -98,3 +98,10 @@ def test_an_admins_home_shows_the_collection_under_way(letter, tree, admin, logi
     page = login(admin).get(reverse("home")).content.decode()
     assert "Báo cáo kết quả thành lập Trang Fanpage" in page
     assert reverse("directives:tracking", args=[letter[1].pk]) in page
+
+
+def test_the_tracking_page_counts_the_units_not_yet_reported(letter, tree, admin, login):
+    _, task = letter
+    page = login(admin).get(reverse("directives:tracking", args=[task.pk])).content.decode()
+    assert "0%" in page
+    assert f'?unit={tree["upper"].pk}&state=missing">2</a>' in page
