@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
+from loa.core.paging import CappedPaginator
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -74,7 +74,7 @@ def task_tracking(request, pk):
         Rollup.objects.filter(task=task, parent_unit_id=node.pk, expected__gt=1).select_related("unit").order_by("unit__name_sort")
     ) if can(request.user, Capability.VIEW, node) else []
     rows, state, sort, q = tracked_assignments(request, task, node)
-    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    page = CappedPaginator(rows, 50).get_page(request.GET.get("page"))
     trail = [u for u in node.ancestors() if can(request.user, Capability.VIEW, u) and u.path.startswith(task.directive.issuing_unit.path)]
     context = {
         "task": task, "directive": task.directive, "node": node, "totals": totals, "children": children,

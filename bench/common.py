@@ -1,0 +1,108 @@
+"""What every benchmark shares: a PostgreSQL database of its own, the synthetic national tree,
+timing a page through Django's test client, and writing results to bench/out/."""
+
+import json
+import os
+import statistics
+import sys
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "loa.settings")
+os.environ["DEBUG"] = "false"
+os.environ.setdefault("SECRET_KEY", "bench-only-secret-key")
+os.environ.setdefault("ALLOWED_HOSTS", "testserver")
+os.environ.setdefault("SECURE_COOKIES", "false")
+
+
+def ensure_database():
+    """Create the PostgreSQL database named in DATABASE_URL when it does not exist yet."""
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith(("postgres://", "postgresql://")):
+        sys.exit("Set DATABASE_URL to a PostgreSQL database of its own, e.g. postgres://postgres@127.0.0.1:5432/loa_bench")
+    import psycopg
+
+    base, _, name = url.rpartition("/")
+    with psycopg.connect(base + "/postgres", autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def national_tree(units, rebuild=False):
+    """The synthetic tree with `units` CĐCS, built once and kept between runs; returns its root."""
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from loa.demo.synthetic import ROOT_CODE, build_synthetic, remove_synthetic
+    from loa.units.models import Unit
+
+    call_command("migrate", verbosity=0)
+    root = Unit.objects.filter(code=ROOT_CODE).first()
+    if root and (rebuild or Unit.objects.subtree(root).filter(kind__is_grassroots=True).count() != units):
+        print(f"removing the previous tree… ({remove_synthetic()} units)")
+        root = None
+    if root is None:
+        print(f"building {units:,} CĐCS…", flush=True)
+        summary = build_synthetic(units=units, seed=1)
+        print(f"built {summary['units']:,} units in {summary['seconds']} s")
+        with django.db.connection.cursor() as cur:
+            cur.execute("VACUUM ANALYZE units_unit")  # as autovacuum would, soon after a bulk load
+    return Unit.objects.get(code=ROOT_CODE)
+
+
+def user_at(username, unit, role):
+    from loa.accounts.models import Role, User
+
+    user, _ = User.objects.get_or_create(username=username)
+    Role.objects.get_or_create(user=user, unit=unit, role=role)
+    return user
+
+
+@contextmanager
+def page_timing():
+    """Responses keep their context; static files need no collectstatic (DEBUG is off)."""
+    from django.test.utils import override_settings, setup_test_environment
+
+    setup_test_environment()
+    with override_settings(STORAGES={
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }):
+        yield
+
+
+def measure(client, url, runs):
+    """Median and 90th percentile of `runs` requests (after 3 warm-ups), and their query counts."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for _ in range(3):
+        client.get(url)
+    times, counts = [], set()
+    for _ in range(runs):
+        with CaptureQueriesContext(connection) as ctx:
+            started = time.perf_counter()
+            response = client.get(url)
+            times.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200, (url, response.status_code)
+        counts.add(len(ctx.captured_queries))
+    times.sort()
+    return {
+        "median_ms": round(statistics.median(times), 1),
+        "p90_ms": round(times[int(len(times) * 0.9) - 1], 1),
+        "queries": sorted(counts),
+        "response": response,
+    }
+
+
+def write_results(name, results):
+    out = ROOT / "bench" / "out"
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / f"{name}.json"
+    path.write_text(json.dumps(results, indent=1, ensure_ascii=False, default=str))
+    return path
