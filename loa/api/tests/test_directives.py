@@ -317,7 +317,8 @@ def test_the_leader_reads_but_does_not_write(api_client, leader, alice, letter, 
         _post(client, f"{BASE}/tasks/{task.pk}/units/{tree['a'].pk}/return", {"reason": "Sai địa chỉ"}),
     ]
     assert [r.status_code for r in refused] == [403] * len(refused)
-    assert all(r.json()["detail"] for r in refused)
+    assert refused[0].json()["detail"] == "Bạn được xem văn bản này nhưng không được sửa đổi."
+    assert refused[5].json()["detail"] == "Bạn được xem báo cáo của đơn vị này nhưng không được gửi báo cáo."
     response = _post(client, BASE, {"issuing_unit": tree["upper"].pk, "number": "9/CV-CĐVC", "issued_on": "2021-04-05", "summary": "X",
                                     "body": "X", "signer_name": "X"})
     assert response.status_code == 403
