@@ -1,6 +1,6 @@
 """Reads shared by pages, exports and the API: what a unit still owes, a task's tracking list."""
 
-from django.db.models import Q
+from django.db.models import F, Q
 
 from loa.accounts.capabilities import Capability
 from loa.accounts.scope import path_q
@@ -21,8 +21,9 @@ STATE_FILTERS = {
 SORTS = {
     "name": ("unit__name_sort",),
     "state": ("state", "unit__name_sort"),
-    "reported": ("first_reported_at", "unit__name_sort"),
-    "-reported": ("-first_reported_at", "unit__name_sort"),
+    # Units that have not reported come last either way, on SQLite and PostgreSQL alike.
+    "reported": (F("first_reported_at").asc(nulls_last=True), "unit__name_sort"),
+    "-reported": (F("first_reported_at").desc(nulls_last=True), "unit__name_sort"),
 }
 
 

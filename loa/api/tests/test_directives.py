@@ -200,7 +200,8 @@ def test_the_assignments_list_filters_searches_and_sorts(api_client, admin, alic
     assert [a["unit"]["code"] for a in client.get(url, {"state": "missing"}).json()["items"]] == ["CS-B"]
     assert [a["unit"]["code"] for a in client.get(url, {"state": "late"}).json()["items"]] == ["CS-A"]
     assert [a["unit"]["code"] for a in client.get(url, {"q": "thanh pho cao bang"}).json()["items"]] == ["CS-A"]
-    assert [a["unit"]["code"] for a in client.get(url, {"sort": "-reported"}).json()["items"]][0] == "CS-A"
+    assert [a["unit"]["code"] for a in client.get(url, {"sort": "-reported"}).json()["items"]] == ["CS-A", "CS-B"]
+    assert [a["unit"]["code"] for a in client.get(url, {"sort": "reported"}).json()["items"]] == ["CS-A", "CS-B"]
     response = client.get(url, {"state": "nonsense"})
     assert response.status_code == 422 and list(response.json()["errors"]) == ["state"]
 
