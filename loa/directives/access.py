@@ -5,7 +5,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from loa.accounts.capabilities import Capability
-from loa.accounts.scope import can, path_q
+from loa.accounts.scope import can, get_unit_or_404, path_q, top_units
 from loa.directives.models import Assignment, Directive, Recipient, Task
 
 
@@ -50,3 +50,17 @@ def get_assignment(user, task_id, unit_id, capability):
 
 def can_issue(user, directive):
     return can(user, Capability.ISSUE_DIRECTIVES, directive.issuing_unit)
+
+
+def tracking_node(user, task, unit_id=None):
+    """The unit a task's figures are drilled to: the one asked for, or the issuer, or the user's
+    own top unit under the issuer (an officer sees their unit). 404 when none is in reach."""
+    if unit_id:
+        return get_unit_or_404(user, Capability.VIEW, pk=unit_id)
+    issuer = task.directive.issuing_unit
+    if can(user, Capability.VIEW, issuer):
+        return issuer
+    tops = [u for u in top_units(user) if u.path.startswith(issuer.path)]
+    if not tops:
+        raise Http404
+    return tops[0]

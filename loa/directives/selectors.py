@@ -1,7 +1,50 @@
-"""Reads for other pages: what a unit still owes."""
+"""Reads shared by pages, exports and the API: what a unit still owes, a task's tracking list."""
 
+from django.db.models import F, Q
+
+from loa.accounts.capabilities import Capability
+from loa.accounts.scope import path_q
+from loa.core.text import search_terms
 from loa.directives.models import Assignment, Directive, Rollup
 from loa.directives.services import pending_q
+
+# The tracking list's filters and sorts: the page, the xlsx export and the API take the same names.
+STATE_FILTERS = {
+    "missing": Q(expected=True, first_reported_at__isnull=True),
+    "pending": pending_q(),
+    "on_time": Q(state=Assignment.State.ON_TIME),
+    "late": Q(state=Assignment.State.LATE),
+    "returned": Q(state=Assignment.State.RETURNED),
+    "corrected": Q(state=Assignment.State.CORRECTED),
+    "reported": Q(first_reported_at__isnull=False),
+}
+SORTS = {
+    "name": ("unit__name_sort",),
+    "state": ("state", "unit__name_sort"),
+    # Units that have not reported come last either way, on SQLite and PostgreSQL alike.
+    "reported": (F("first_reported_at").asc(nulls_last=True), "unit__name_sort"),
+    "-reported": (F("first_reported_at").desc(nulls_last=True), "unit__name_sort"),
+}
+
+
+def tracked_assignments(user, task, node, *, state="", q="", sort="name"):
+    """A task's assignments under `node` that `user` may view, filtered and sorted; one query.
+    Unknown states and sorts are ignored (no filter, by name)."""
+    qs = Assignment.objects.filter(task=task, unit_path__startswith=node.path).filter(
+        path_q(user, Capability.VIEW, field="unit_path")
+    )
+    if state in STATE_FILTERS:
+        qs = qs.filter(STATE_FILTERS[state])
+    for term in search_terms(q.strip()) if q and q.strip() else ():
+        qs = qs.filter(unit__search_text__contains=term)
+    return qs.select_related("unit", "unit__parent").order_by(*SORTS.get(sort, SORTS["name"]))
+
+
+def child_rollups(task, node):
+    """The figures of the units directly below `node` that have units below them (not single CĐCS)."""
+    return Rollup.objects.filter(task=task, parent_unit_id=node.pk, expected__gt=1).select_related("unit").order_by(
+        "unit__name_sort"
+    )
 
 
 def due_for_units(unit_ids, *, limit=20):

@@ -8,6 +8,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from loa.accounts.capabilities import Capability
+from loa.accounts.scope import units_for
 from loa.audit.log import log_action, snapshot
 from loa.directives import rollups
 from loa.directives.models import Assignment, Directive, Recipient, Report, ReportForm, ReportVersion, Task
@@ -68,6 +70,25 @@ def recipients_under(unit, *, kind=None, grassroots_only=True, day=None):
     if day is not None:
         qs = qs.active_on(day)
     return qs
+
+
+RECIPIENT_MODES = ("all", "kind", "hand")
+
+
+def choose_recipients(*, user, directive, mode, kind=None, unit_ids=(), active_only=True):
+    """The units a recipients choice means: every CĐCS under the issuer ("all"), every unit of one
+    kind under it ("kind"), or the ones picked by hand among those the user may see ("hand").
+    `active_only` keeps the units active on the directive's date. The page and the API both ask here."""
+    day = directive.issued_on if active_only else None
+    if mode == "all":
+        return recipients_under(directive.issuing_unit, day=day)
+    if mode == "kind":
+        return recipients_under(directive.issuing_unit, kind=kind, grassroots_only=False, day=day)
+    if mode == "hand":
+        return units_for(user, Capability.VIEW).filter(
+            id__in=list(unit_ids), path__startswith=directive.issuing_unit.path
+        ).exclude(pk=directive.issuing_unit_id)
+    raise ValueError(f"unknown recipients mode {mode!r}")
 
 
 @transaction.atomic

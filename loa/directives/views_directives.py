@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from loa.accounts.capabilities import Capability
-from loa.accounts.scope import can_anywhere, get_unit_or_404, role_paths, units_for
+from loa.accounts.scope import can_anywhere, get_unit_or_404, role_paths
 from loa.audit.log import log_action
 from loa.core.uploads import CONTENT_TYPES, DOCX, PDF, check_upload
 from loa.directives import services
@@ -109,15 +109,10 @@ def directive_recipients(request, pk):
     form = RecipientsForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        day = directive.issued_on if data.get("active_only") else None
-        if data["mode"] == "all":
-            units = services.recipients_under(directive.issuing_unit, day=day)
-        elif data["mode"] == "kind":
-            units = services.recipients_under(directive.issuing_unit, kind=data["kind"], grassroots_only=False, day=day)
-        else:
-            units = units_for(request.user, Capability.VIEW).filter(
-                id__in=data["unit_ids"], path__startswith=directive.issuing_unit.path
-            ).exclude(pk=directive.issuing_unit_id)
+        units = services.choose_recipients(
+            user=request.user, directive=directive, mode=data["mode"], kind=data.get("kind"),
+            unit_ids=data.get("unit_ids", ()), active_only=data.get("active_only", False),
+        )
         try:
             services.directive_set_recipients(by=request.user, directive=directive, units=list(units))
         except ValidationError as exc:

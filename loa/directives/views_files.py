@@ -6,8 +6,9 @@ from django.http import Http404
 
 from loa.accounts.capabilities import Capability
 from loa.directives import documents
-from loa.directives.access import get_assignment, get_directive, get_task
-from loa.directives.views_tracking import _node, tracked_assignments
+from loa.directives.access import get_assignment, get_directive, get_task, tracking_node
+from loa.directives.selectors import tracked_assignments
+from loa.directives.views_tracking import tracking_params
 from loa.documents.downloads import document_response
 from loa.exports.tabular import Column, export_response
 
@@ -27,8 +28,8 @@ def directive_file(request, pk, fmt):
 @login_required
 def tracking_export(request, pk, fmt):
     task = get_task(request.user, pk)
-    node = _node(request, task)
-    rows, *_ = tracked_assignments(request, task, node)
+    node = tracking_node(request.user, task, request.GET.get("unit"))
+    rows = tracked_assignments(request.user, task, node, **tracking_params(request))
     data = (
         {"code": a.unit.code, "unit": a.unit.name, "parent": a.unit.parent.name if a.unit.parent else "",
          "state": a.get_state_display(), "reported": a.first_reported_at, "last": a.last_reported_at,
@@ -43,7 +44,7 @@ def consolidated(request, pk, fmt):
     task = get_task(request.user, pk)
     if not task.report_form:
         raise Http404
-    node = _node(request, task)
+    node = tracking_node(request.user, task, request.GET.get("unit"))
     if fmt == "xlsx":
         return export_response(
             "xlsx", f"Báo cáo tổng hợp Trang Fanpage - {node.short_name or node.name}",

@@ -1,0 +1,572 @@
+"""/api/v1/directives: directives, their tasks, each unit's report and the completeness figures.
+
+The same rules as the directive pages (`loa.directives.access`): a directive is visible when it was
+issued within the caller's units or sent to one of them; anything out of reach answers 404. Writing
+a directive or returning a report needs ISSUE_DIRECTIVES over the issuing unit, submitting a report
+REPORT_FOR_UNIT over the unit; a caller who can see but not do answers 403. Writes go through
+`loa.directives.services`, which validate and write the audit log.
+"""
+
+from datetime import date, datetime
+from typing import List, Literal, Optional
+
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema, Status
+from ninja.pagination import paginate
+from pydantic import ConfigDict
+
+from loa.accounts.capabilities import Capability
+from loa.accounts.scope import can, get_unit_or_404
+from loa.api.errors import Forbidden
+from loa.api.pagination import Pages
+from loa.directives import notices, services
+from loa.directives.access import (
+    can_issue, get_assignment, get_directive, get_task, tracking_node, visible_directives,
+)
+from loa.directives.deadlines import deadline_text
+from loa.directives.models import Attachment, Directive, Rollup
+from loa.directives.selectors import SORTS, STATE_FILTERS, child_rollups, tracked_assignments
+from loa.units.models import UnitKind
+
+router = Router(tags=["directives"])
+
+
+# --- Schemas out -----------------------------------------------------------------------------
+
+
+class UnitRef(Schema):
+    id: int
+    code: str
+    name: str
+
+
+class DirectiveOut(Schema):
+    id: int
+    number: str
+    kind: str
+    issued_on: date
+    summary: str
+    issuing_unit: UnitRef
+    status: str
+    issued_at: Optional[datetime]
+    task_count: int
+
+
+class TaskOut(Schema):
+    id: int
+    directive: int = Field(..., alias="directive_id")
+    title: str
+    description: str
+    deadline: datetime
+    deadline_text: str
+    report_form: str
+    remind_days_before: str
+    remind_on_day: bool
+    remind_every_days_after: int
+    remind_stop_after_days: int
+
+    @staticmethod
+    def resolve_deadline(obj):
+        return timezone.localtime(obj.deadline)
+
+    @staticmethod
+    def resolve_deadline_text(obj):
+        return str(deadline_text(obj.deadline))
+
+
+class Figures(Schema):
+    """A rollup row: counts of expected units (active during the task) under a unit, and the ratios."""
+
+    unit: UnitRef
+    expected: int
+    reported: int
+    on_time: int
+    late: int
+    returned: int
+    missing: int
+    completeness: float = Field(..., description="reported ÷ expected (0 when nothing is expected)")
+    timeliness: float = Field(..., description="on time ÷ expected (0 when nothing is expected)")
+
+    @staticmethod
+    def resolve_missing(obj):
+        return obj.expected - obj.reported
+
+    @staticmethod
+    def resolve_completeness(obj):
+        return round(obj.reported / obj.expected, 4) if obj.expected else 0.0
+
+    @staticmethod
+    def resolve_timeliness(obj):
+        return round(obj.on_time / obj.expected, 4) if obj.expected else 0.0
+
+
+class TaskWithTotals(TaskOut):
+    totals: Optional[Figures] = Field(None, description="The figures at the issuing unit (issued directives).")
+
+
+class AttachmentOut(Schema):
+    id: int
+    name: str
+    content_type: str
+    size: int
+    uploaded_at: datetime
+    url: str
+
+
+class DirectiveDetailOut(Schema):
+    id: int
+    number: str
+    kind: str
+    kind_label: str
+    issued_on: date
+    place: str
+    summary: str
+    issuing_unit: UnitRef
+    superior_body: str
+    salutation: str
+    body: str
+    distribution: str
+    signer_capacity: str
+    signer_title: str
+    signer_name: str
+    status: str
+    issued_at: Optional[datetime]
+    recipient_count: int
+    tasks: List[TaskWithTotals]
+    attachments: List[AttachmentOut]
+    documents: dict = Field(..., description="Download URLs of the directive as an official document: docx, pdf.")
+    can_issue: bool
+
+
+class TrackingOut(Schema):
+    task: TaskOut
+    directive: DirectiveOut
+    node: UnitRef = Field(..., description="The unit the figures are for (`?unit=`, default as the tracking page).")
+    totals: Optional[Figures]
+    children: List[Figures] = Field(..., description="The units directly below the node that have units below them.")
+    can_issue: bool
+
+
+class AssignmentOut(Schema):
+    unit: UnitRef
+    parent: Optional[UnitRef]
+    expected: bool
+    state: str
+    state_label: str
+    on_time: bool
+    first_reported_at: Optional[datetime]
+    last_reported_at: Optional[datetime]
+
+    @staticmethod
+    def resolve_parent(obj):
+        return obj.unit.parent
+
+    @staticmethod
+    def resolve_state_label(obj):
+        return str(obj.get_state_display())
+
+
+class VersionOut(Schema):
+    number: int
+    data: dict
+    submitted_at: datetime
+    submitted_by: Optional[str]
+    source: str
+    file_name: str
+
+    @staticmethod
+    def resolve_submitted_by(obj):
+        return obj.submitted_by.display_name() if obj.submitted_by else None
+
+
+class ReportOut(Schema):
+    task: int
+    unit: UnitRef
+    expected: bool
+    state: str
+    state_label: str
+    on_time: bool
+    first_reported_at: Optional[datetime]
+    last_reported_at: Optional[datetime]
+    data: Optional[dict] = Field(..., description="The latest report; null before the first one.")
+    version: int
+    submitted_at: Optional[datetime]
+    returned_at: Optional[datetime]
+    return_reason: str
+    versions: List[VersionOut]
+    can_report: bool
+    can_return: bool
+
+
+class ReceiptOut(Schema):
+    task: int
+    unit: UnitRef
+    received_at: datetime
+    version: int
+    state: str
+    state_label: str
+    on_time: bool
+    duplicate: bool = Field(..., description="true: the same report had just been received; nothing was recorded twice.")
+
+
+# --- Schemas in ------------------------------------------------------------------------------
+
+
+class _In(Schema):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class DirectiveCreateIn(_In):
+    issuing_unit: int = Field(..., description="Id of the unit that issues the directive.")
+    number: str = Field(..., min_length=1, max_length=60, description="Number and symbol, e.g. 812/TB-CĐVC.")
+    kind: str = Field(None, description="CV, TB, HD, KH, QĐ or CT.")
+    issued_on: date
+    place: str = Field(None, max_length=60)
+    summary: str = Field(..., min_length=1, max_length=500)
+    superior_body: str = Field(None, max_length=200)
+    salutation: str = Field(None, max_length=300)
+    body: str = Field(..., min_length=1)
+    distribution: str = Field(None, description="One recipient per line.")
+    signer_capacity: str = Field(None, max_length=80)
+    signer_title: str = Field(None, max_length=80)
+    signer_name: str = Field(..., min_length=1, max_length=120)
+
+
+class DirectiveUpdateIn(_In):
+    """Only the fields sent are changed."""
+
+    number: str = Field(None, min_length=1, max_length=60)
+    kind: str = None
+    issued_on: date = None
+    place: str = Field(None, max_length=60)
+    summary: str = Field(None, min_length=1, max_length=500)
+    superior_body: str = Field(None, max_length=200)
+    salutation: str = Field(None, max_length=300)
+    body: str = Field(None, min_length=1)
+    distribution: str = None
+    signer_capacity: str = Field(None, max_length=80)
+    signer_title: str = Field(None, max_length=80)
+    signer_name: str = Field(None, min_length=1, max_length=120)
+
+
+class RecipientsIn(_In):
+    mode: Literal["all", "kind", "units"] = Field(
+        ..., description="all: every CĐCS under the issuer; kind: every unit of one kind under it; units: the ids given."
+    )
+    kind: Optional[str] = Field(None, description="Unit kind code, for mode=kind.")
+    units: List[int] = Field(default_factory=list, description="Unit ids, for mode=units.")
+    active_only: bool = Field(True, description="Only units active on the directive's date.")
+
+
+class TaskIn(_In):
+    title: str = Field(..., min_length=1, max_length=300)
+    description: str = ""
+    deadline: datetime = Field(
+        ..., description="An exact instant; without an offset it is local time (Asia/Ho_Chi_Minh). "
+        "“Before 30/4/2021” is 2021-04-30T00:00:00+07:00."
+    )
+    report_form: str = Field("", description="'' (no report) or 'fanpage'.")
+    remind_days_before: str = Field(None, max_length=40, description="E.g. 7,2")
+    remind_on_day: bool = None
+    remind_every_days_after: int = Field(None, ge=0)
+    remind_stop_after_days: int = Field(None, ge=0)
+
+
+class TaskUpdateIn(TaskIn):
+    """Only the fields sent are changed."""
+
+    title: str = Field(None, min_length=1, max_length=300)
+    description: str = None
+    deadline: datetime = None
+    report_form: str = None
+
+
+class ReportIn(_In):
+    """The Fanpage form's fields (a task without a form takes only `note`)."""
+
+    name: str = Field("", max_length=255, description="The Page's exact name")
+    url: str = Field("", max_length=300, description="facebook.com/… or fb.com/…")
+    admin_name: str = Field("", max_length=150)
+    admin_phone: str = Field("", max_length=60)
+    note: str = ""
+    replace_page: bool = Field(False, description="Replace the unit's registered Page with this one.")
+
+
+class ReturnIn(_In):
+    reason: str = Field("", description="Why the report is returned; the unit reads it. Required.")
+
+
+class DirectiveFilters(Schema):
+    status: Optional[Literal["draft", "issued"]] = None
+    q: str = Field("", description="Search in the number and the summary.")
+
+
+class AssignmentFilters(Schema):
+    unit: Optional[int] = Field(None, description="Only units under this one (default as the tracking page).")
+    state: Optional[Literal[tuple(STATE_FILTERS)]] = None
+    q: str = Field("", description="Search in unit names and codes, ignoring accents.")
+    sort: Literal[tuple(SORTS)] = "name"
+
+
+# --- Helpers ---------------------------------------------------------------------------------
+
+
+def _directive_to_issue(user, directive_id):
+    directive = get_directive(user, directive_id)
+    if not can_issue(user, directive):
+        raise Forbidden(_("You may view this directive but not change it."))
+    return directive
+
+
+def _task_to_issue(user, task_id):
+    task = get_task(user, task_id)
+    if not can_issue(user, task.directive):
+        raise Forbidden(_("You may view this directive but not change it."))
+    return task
+
+
+def _kind(code):
+    kind = UnitKind.objects.filter(code=code).first()
+    if kind is None:
+        raise ValidationError({"kind": _("There is no unit kind with the code “%(code)s”.") % {"code": code}})
+    return kind
+
+
+def _local(value):
+    """A datetime sent without an offset means local time."""
+    if value is not None and timezone.is_naive(value):
+        return timezone.make_aware(value)
+    return value
+
+
+def _directive_row(directive_id):
+    return Directive.objects.select_related("issuing_unit").annotate(task_count=Count("tasks")).get(pk=directive_id)
+
+
+DIRECTIVE_FIELDS = (
+    "id", "number", "kind", "issued_on", "place", "summary", "issuing_unit", "superior_body", "salutation", "body",
+    "distribution", "signer_capacity", "signer_title", "signer_name", "status", "issued_at",
+)
+
+
+def _detail(request, directive):
+    directive = Directive.objects.select_related("issuing_unit").get(pk=directive.pk)
+    tasks = list(directive.tasks.all())
+    totals = {r.task_id: r for r in Rollup.objects.filter(task__in=tasks, unit=directive.issuing_unit).select_related("unit")}
+    for task in tasks:
+        task.totals = totals.get(task.pk)
+    absolute = request.build_absolute_uri
+    return {
+        **{name: getattr(directive, name) for name in DIRECTIVE_FIELDS},
+        "kind_label": str(directive.get_kind_display()),
+        "recipient_count": directive.recipient_rows.count(),
+        "tasks": tasks,
+        "attachments": [
+            {"id": a.id, "name": a.name, "content_type": a.content_type, "size": a.size, "uploaded_at": a.uploaded_at,
+             "url": absolute(reverse("api:download_attachment", args=[directive.pk, a.pk]))}
+            for a in directive.attachments.order_by("uploaded_at", "id")
+        ],
+        "documents": {fmt: absolute(reverse("directives:document", args=[directive.pk, fmt])) for fmt in ("docx", "pdf")},
+        "can_issue": can_issue(request.user, directive),
+    }
+
+
+def _report(request, assignment):
+    report = getattr(assignment, "report", None)
+    versions = list(report.versions.select_related("submitted_by")) if report else []
+    return {
+        "task": assignment.task_id, "unit": assignment.unit, "expected": assignment.expected,
+        "state": assignment.state, "state_label": str(assignment.get_state_display()), "on_time": assignment.on_time,
+        "first_reported_at": assignment.first_reported_at, "last_reported_at": assignment.last_reported_at,
+        "data": report.data if report else None, "version": report.version if report else 0,
+        "submitted_at": report.submitted_at if report else None,
+        "returned_at": report.returned_at if report else None,
+        "return_reason": report.return_reason if report else "",
+        "versions": versions,
+        "can_report": can(request.user, Capability.REPORT_FOR_UNIT, assignment.unit),
+        "can_return": can_issue(request.user, assignment.task.directive),
+    }
+
+
+# --- Directives ------------------------------------------------------------------------------
+
+
+@router.get("", response=List[DirectiveOut], summary="List directives")
+@paginate(Pages)
+def list_directives(request, filters: Query[DirectiveFilters]):
+    """Directives issued within the caller's units or sent to them, newest first."""
+    qs = visible_directives(request.user).select_related("issuing_unit").annotate(task_count=Count("tasks", distinct=True))
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    q = filters.q.strip()
+    if q:
+        qs = qs.filter(Q(number__icontains=q) | Q(summary__icontains=q))
+    return qs.order_by("-issued_on", "-id")
+
+
+@router.get("/{int:directive_id}", response=DirectiveDetailOut, summary="A directive")
+def get_directive_detail(request, directive_id: int):
+    """With its tasks (and their figures at the issuer), recipient count and attachments."""
+    return _detail(request, get_directive(request.user, directive_id))
+
+
+@router.post("", response={201: DirectiveDetailOut}, summary="Create a draft directive")
+def create_directive(request, payload: DirectiveCreateIn):
+    issuer = get_unit_or_404(request.user, Capability.VIEW, pk=payload.issuing_unit)
+    if not can(request.user, Capability.ISSUE_DIRECTIVES, issuer):
+        raise Forbidden(_("You may not issue directives for this unit."))
+    fields = payload.dict(exclude={"issuing_unit"}, exclude_none=True)
+    directive = services.directive_create(by=request.user, issuing_unit=issuer, **fields)
+    return Status(201, _detail(request, directive))
+
+
+@router.patch("/{int:directive_id}", response=DirectiveDetailOut, summary="Change a directive")
+def update_directive(request, directive_id: int, payload: DirectiveUpdateIn):
+    directive = _directive_to_issue(request.user, directive_id)
+    fields = payload.dict(exclude_unset=True)
+    nulls = [name for name, value in fields.items() if value is None]
+    if nulls:
+        raise ValidationError({name: _("This field cannot be null.") for name in nulls})
+    directive = services.directive_update(by=request.user, directive=directive, **fields)
+    return _detail(request, directive)
+
+
+@router.put("/{int:directive_id}/recipients", response=DirectiveDetailOut, summary="Choose the recipients")
+def set_recipients(request, directive_id: int, payload: RecipientsIn):
+    """Replaces the recipient list (after issue, recipients can only be added)."""
+    directive = _directive_to_issue(request.user, directive_id)
+    kind = None
+    if payload.mode == "kind":
+        if not payload.kind:
+            raise ValidationError({"kind": _("Choose the kind of unit.")})
+        kind = _kind(payload.kind)
+    wanted = set(payload.units)
+    if payload.mode == "units" and not wanted:
+        raise ValidationError({"units": _("Give at least one unit id.")})
+    units = list(services.choose_recipients(
+        user=request.user, directive=directive, mode="hand" if payload.mode == "units" else payload.mode,
+        kind=kind, unit_ids=wanted, active_only=payload.active_only,
+    ))
+    if payload.mode == "units":
+        unknown = sorted(wanted - {u.pk for u in units})
+        if unknown:
+            raise ValidationError({"units": _("These units are not under the issuing unit or not in reach: %(ids)s.")
+                                   % {"ids": ", ".join(map(str, unknown))}})
+    services.directive_set_recipients(by=request.user, directive=directive, units=units)
+    return _detail(request, directive)
+
+
+@router.post("/{int:directive_id}/tasks", response={201: TaskOut}, summary="Add a task")
+def add_task(request, directive_id: int, payload: TaskIn):
+    directive = _directive_to_issue(request.user, directive_id)
+    fields = payload.dict(exclude_none=True)
+    fields["deadline"] = _local(fields["deadline"])
+    task = services.task_add(by=request.user, directive=directive, **fields)
+    return Status(201, task)
+
+
+@router.post("/{int:directive_id}/issue", response=DirectiveDetailOut, summary="Issue the directive")
+def issue_directive(request, directive_id: int):
+    """Creates one assignment per recipient and task; units can then report."""
+    directive = _directive_to_issue(request.user, directive_id)
+    directive = services.directive_issue(by=request.user, directive=directive)
+    return _detail(request, directive)
+
+
+@router.get("/{int:directive_id}/attachments/{int:attachment_id}", summary="Download an attached file",
+            response={200: None}, url_name="download_attachment")
+def download_attachment(request, directive_id: int, attachment_id: int):
+    """The file itself (PDF or DOCX), to whoever may read the directive."""
+    directive = get_directive(request.user, directive_id)
+    attachment = get_object_or_404(Attachment, pk=attachment_id, directive=directive)
+    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.name,
+                        content_type=attachment.content_type)
+
+
+# --- Tasks and their figures -----------------------------------------------------------------
+
+
+@router.patch("/tasks/{int:task_id}", response=TaskOut, summary="Change a task")
+def update_task(request, task_id: int, payload: TaskUpdateIn):
+    task = _task_to_issue(request.user, task_id)
+    fields = payload.dict(exclude_unset=True)
+    nulls = [name for name, value in fields.items() if value is None]
+    if nulls:
+        raise ValidationError({name: _("This field cannot be null.") for name in nulls})
+    if "deadline" in fields:
+        fields["deadline"] = _local(fields["deadline"])
+    return services.task_update(by=request.user, task=task, **fields)
+
+
+@router.get("/tasks/{int:task_id}", response=TrackingOut, summary="A task with its completeness figures")
+def get_task_figures(request, task_id: int, unit: Optional[int] = None):
+    """Figures at `unit` (default: the issuer, or the caller's own unit) and at each unit below it."""
+    task = get_task(request.user, task_id)
+    node = tracking_node(request.user, task, unit)
+    totals = Rollup.objects.filter(task=task, unit=node).select_related("unit").first()
+    children = list(child_rollups(task, node)) if can(request.user, Capability.VIEW, node) else []
+    return {
+        "task": task, "directive": _directive_row(task.directive_id), "node": node, "totals": totals,
+        "children": children, "can_issue": can_issue(request.user, task.directive),
+    }
+
+
+@router.get("/tasks/{int:task_id}/assignments", response=List[AssignmentOut], summary="Each unit's state for a task")
+@paginate(Pages)
+def list_assignments(request, task_id: int, filters: Query[AssignmentFilters]):
+    """The units under `unit` the caller may view. state: missing (expected, not reported), pending
+    (not reported or returned), on_time, late, returned, corrected, reported. sort: name, state,
+    reported, -reported."""
+    task = get_task(request.user, task_id)
+    node = tracking_node(request.user, task, filters.unit)
+    return tracked_assignments(request.user, task, node, state=filters.state or "", q=filters.q, sort=filters.sort)
+
+
+# --- Reports ---------------------------------------------------------------------------------
+
+
+@router.get("/tasks/{int:task_id}/units/{int:unit_id}/report", response=ReportOut, summary="A unit's report")
+def get_report(request, task_id: int, unit_id: int):
+    """The latest data, the state, and every version submitted."""
+    return _report(request, get_assignment(request.user, task_id, unit_id, Capability.VIEW))
+
+
+@router.post(
+    "/tasks/{int:task_id}/units/{int:unit_id}/report", response={200: ReceiptOut, 201: ReceiptOut},
+    summary="Submit a unit's report",
+)
+def submit_report(request, task_id: int, unit_id: int, payload: ReportIn):
+    """Never refused for being late: marked late. 201 with the receipt; 200 with `duplicate: true`
+    when the same report had just been received (a double submit records nothing)."""
+    assignment = get_assignment(request.user, task_id, unit_id, Capability.VIEW)
+    if not can(request.user, Capability.REPORT_FOR_UNIT, assignment.unit):
+        raise Forbidden(_("You may view this unit's report but not submit it."))
+    data = payload.dict(exclude={"replace_page"})
+    receipt = services.report_submit(
+        by=request.user, assignment=assignment, data=data, source="api", replace_page=payload.replace_page
+    )
+    a = receipt.assignment
+    body = {
+        "task": a.task_id, "unit": a.unit, "received_at": receipt.received_at, "version": receipt.report.version,
+        "state": a.state, "state_label": str(a.get_state_display()), "on_time": a.on_time, "duplicate": receipt.duplicate,
+    }
+    return Status(200 if receipt.duplicate else 201, body)
+
+
+@router.post("/tasks/{int:task_id}/units/{int:unit_id}/return", response=ReportOut, summary="Return a report")
+def return_report(request, task_id: int, unit_id: int, payload: ReturnIn):
+    """Sends the report back to the unit with a reason (required); the unit's officers are e-mailed."""
+    assignment = get_assignment(request.user, task_id, unit_id, Capability.VIEW)
+    if not can_issue(request.user, assignment.task.directive):
+        raise Forbidden(_("Only the issuing unit may return a report."))
+    services.report_return(by=request.user, assignment=assignment, reason=payload.reason)
+    notices.report_returned(assignment=assignment, reason=payload.reason.strip())
+    assignment = get_assignment(request.user, task_id, unit_id, Capability.VIEW)
+    return _report(request, assignment)
+
