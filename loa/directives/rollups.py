@@ -10,7 +10,6 @@ from django.db import transaction
 from django.db.models import F
 
 from loa.directives.models import Assignment, Rollup
-from loa.units.models import Unit
 
 COUNTERS = ("expected", "reported", "on_time", "late", "returned")
 
@@ -46,15 +45,18 @@ def apply_change(assignment, before):
 def rebuild(task):
     """Recompute every rollup row of a task from its assignments (at issue, and to repair)."""
     totals = defaultdict(lambda: dict.fromkeys(COUNTERS, 0))
+    parents = {}  # read off the paths: "/1/7/42/" says 7's parent is 1 and 42's is 7
     for a in Assignment.objects.filter(task=task).only(
         "unit_path", "expected", "state", "first_reported_at", "on_time"
     ).iterator(chunk_size=5000):
         c = contribution(a)
+        parent = None
         for unit_id in path_ids(a.unit_path):
+            parents[unit_id] = parent
+            parent = unit_id
             row = totals[unit_id]
             for k in COUNTERS:
                 row[k] += c[k]
-    parents = dict(Unit.objects.filter(id__in=list(totals)).values_list("id", "parent_id"))
     Rollup.objects.filter(task=task).delete()
     Rollup.objects.bulk_create(
         [Rollup(task=task, unit_id=uid, parent_unit_id=parents.get(uid), **counts) for uid, counts in totals.items()],

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -91,27 +91,38 @@ def choose_recipients(*, user, directive, mode, kind=None, unit_ids=(), active_o
     raise ValueError(f"unknown recipients mode {mode!r}")
 
 
+def _chunks(items, size=2000):
+    items = list(items)
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
+
+
 @transaction.atomic
 def directive_set_recipients(*, by, directive, units):
-    """Replace the recipient list. After issue, recipients can be added but never removed."""
-    directive = Directive.objects.select_for_update().get(pk=directive.pk)
-    wanted = {u.pk: u for u in units}
-    outside = [u for u in wanted.values() if not u.path.startswith(directive.issuing_unit.path) or u.pk == directive.issuing_unit_id]
-    if outside:
-        raise ValidationError(_("“%(unit)s” is not under the issuing unit.") % {"unit": outside[0].name})
+    """Replace the recipient list (`units`: a queryset or a list of units; a whole country's CĐCS
+    is fine). After issue, recipients can be added but never removed."""
+    directive = Directive.objects.select_for_update().select_related("issuing_unit").get(pk=directive.pk)
+    issuer = directive.issuing_unit
+    rows = units.values_list("id", "path", "name") if isinstance(units, QuerySet) else [(u.pk, u.path, u.name) for u in units]
+    wanted = set()
+    for uid, path, name in rows:
+        if not path.startswith(issuer.path) or uid == issuer.pk:
+            raise ValidationError(_("“%(unit)s” is not under the issuing unit.") % {"unit": name})
+        wanted.add(uid)
     current = set(Recipient.objects.filter(directive=directive).values_list("unit_id", flat=True))
-    removed = current - set(wanted)
-    added = set(wanted) - current
+    removed, added = current - wanted, wanted - current
     if removed and directive.status == Directive.Status.ISSUED:
         raise ValidationError(_("Recipients of an issued directive cannot be removed."))
-    Recipient.objects.filter(directive=directive, unit_id__in=removed).delete()
-    Recipient.objects.bulk_create([Recipient(directive=directive, unit_id=uid) for uid in added], batch_size=2000)
+    for chunk in _chunks(removed):
+        Recipient.objects.filter(directive=directive, unit_id__in=chunk).delete()
+    Recipient.objects.bulk_create([Recipient(directive=directive, unit_id=uid) for uid in added], batch_size=5000)
     if directive.status == Directive.Status.ISSUED and added:
         for task in directive.tasks.all():
-            _create_assignments(task, [wanted[uid] for uid in added])
+            for chunk in _chunks(added):
+                _create_assignments(task, Unit.objects.filter(id__in=chunk))
             rollups.rebuild(task)
     if added or removed:
-        log_action("directive.recipients_set", actor=by, obj=directive, unit=directive.issuing_unit,
+        log_action("directive.recipients_set", actor=by, obj=directive, unit=issuer,
                    before={"count": len(current)}, after={"count": len(wanted), "added": len(added), "removed": len(removed)})
     return directive
 
@@ -134,7 +145,7 @@ def task_add(*, by, directive, **fields):
     _validate_task(task)
     task.save()
     if directive.status == Directive.Status.ISSUED:
-        _create_assignments(task, list(directive.recipients.all()))
+        _create_assignments(task, directive.recipients.all())
         rollups.rebuild(task)
     log_action("directive.task.added", actor=by, obj=task, unit=directive.issuing_unit, after=snapshot(task, TASK_FIELDS))
     return task
@@ -163,24 +174,32 @@ def task_update(*, by, task, **fields):
     return task
 
 
-def _expected_ids(task, unit_ids):
+def _active_during(task, field=""):
+    """Units active for at least one day of the task's span: only they are expected to do it."""
     start, end = task.span()
-    return set(Unit.objects.filter(id__in=unit_ids).active_during(start, end).values_list("id", flat=True))
-
-
-def _create_assignments(task, units):
-    expected = _expected_ids(task, [u.pk for u in units])
-    Assignment.objects.bulk_create(
-        [Assignment(task=task, unit=u, unit_path=u.path, expected=u.pk in expected) for u in units],
-        batch_size=2000, ignore_conflicts=True,
+    return (Q(**{f"{field}active_from__isnull": True}) | Q(**{f"{field}active_from__lte": end})) & (
+        Q(**{f"{field}active_to__isnull": True}) | Q(**{f"{field}active_to__gte": start})
     )
 
 
+def _create_assignments(task, units):
+    """One assignment per unit of the queryset `units`, read in one streamed query."""
+    rows = units.annotate(
+        is_expected=ExpressionWrapper(_active_during(task), output_field=BooleanField())
+    ).values_list("id", "path", "is_expected")
+    batch = []
+    for uid, path, expected in rows.iterator(chunk_size=5000):
+        batch.append(Assignment(task=task, unit_id=uid, unit_path=path, expected=bool(expected)))
+        if len(batch) == 5000:
+            Assignment.objects.bulk_create(batch, ignore_conflicts=True)
+            batch = []
+    Assignment.objects.bulk_create(batch, ignore_conflicts=True)
+
+
 def _refresh_expected(task):
-    ids = list(Assignment.objects.filter(task=task).values_list("unit_id", flat=True))
-    expected = _expected_ids(task, ids)
-    Assignment.objects.filter(task=task).exclude(unit_id__in=expected).update(expected=False)
-    Assignment.objects.filter(task=task, unit_id__in=expected).update(expected=True)
+    Assignment.objects.filter(task=task).update(
+        expected=Exists(Unit.objects.filter(_active_during(task), pk=OuterRef("unit_id")))
+    )
 
 
 @transaction.atomic
@@ -190,8 +209,9 @@ def directive_issue(*, by, directive):
         raise ValidationError(_("This directive has already been issued."))
     if not directive.number:
         raise ValidationError({"number": _("Give the directive its number and symbol before issuing it.")})
-    units = list(directive.recipients.all())
-    if not units:
+    units = directive.recipients.all()
+    recipient_count = units.count()
+    if not recipient_count:
         raise ValidationError(_("Choose the recipients before issuing the directive."))
     tasks = list(directive.tasks.all())
     if not tasks:
@@ -204,7 +224,7 @@ def directive_issue(*, by, directive):
         _create_assignments(task, units)
         rollups.rebuild(task)
     log_action("directive.issued", actor=by, obj=directive, unit=directive.issuing_unit,
-               after={"recipients": len(units), "tasks": len(tasks)})
+               after={"recipients": recipient_count, "tasks": len(tasks)})
     return directive
 
 
