@@ -67,8 +67,8 @@ def reported_assignments(user, task, node):
         Assignment.objects.filter(task=task, unit_path__startswith=node.path, first_reported_at__isnull=False)
         .filter(path_q(user, Capability.VIEW, field="unit_path"))
         .select_related("report")
-        .only("report__data", "unit__name_sort")
-        .order_by("unit__name_sort", "unit_id")
+        .only("report__data")
+        .order_by("unit_sort", "id")
     )
 
 

@@ -19,11 +19,11 @@ STATE_FILTERS = {
     "reported": Q(first_reported_at__isnull=False),
 }
 SORTS = {
-    "name": ("unit__name_sort",),
-    "state": ("state", "unit__name_sort"),
+    "name": ("unit_sort", "id"),
+    "state": ("state", "unit_sort", "id"),
     # Units that have not reported come last either way, on SQLite and PostgreSQL alike.
-    "reported": (F("first_reported_at").asc(nulls_last=True), "unit__name_sort"),
-    "-reported": (F("first_reported_at").desc(nulls_last=True), "unit__name_sort"),
+    "reported": (F("first_reported_at").asc(nulls_last=True), "unit_sort", "id"),
+    "-reported": (F("first_reported_at").desc(nulls_last=True), "unit_sort", "id"),
 }
 
 

@@ -186,10 +186,10 @@ def _create_assignments(task, units):
     """One assignment per unit of the queryset `units`, read in one streamed query."""
     rows = units.annotate(
         is_expected=ExpressionWrapper(_active_during(task), output_field=BooleanField())
-    ).values_list("id", "path", "is_expected")
+    ).values_list("id", "path", "name_sort", "is_expected")
     batch = []
-    for uid, path, expected in rows.iterator(chunk_size=5000):
-        batch.append(Assignment(task=task, unit_id=uid, unit_path=path, expected=bool(expected)))
+    for uid, path, sort, expected in rows.iterator(chunk_size=5000):
+        batch.append(Assignment(task=task, unit_id=uid, unit_path=path, unit_sort=sort, expected=bool(expected)))
         if len(batch) == 5000:
             Assignment.objects.bulk_create(batch, ignore_conflicts=True)
             batch = []

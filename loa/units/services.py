@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from loa.audit.log import log_action, snapshot
 from loa.core.phones import normalize_phone
 from loa.units.models import Unit
+from loa.units.signals import units_renamed
 
 AUDITED_FIELDS = (
     "code", "name", "short_name", "kind", "parent", "members_count", "staff_count",
@@ -62,6 +63,8 @@ def unit_update(*, by, unit, **fields):
     after = snapshot(unit, AUDITED_FIELDS)
     if after != before:
         log_action("unit.updated", actor=by, obj=unit, before=before, after=after)
+    if after["name"] != before["name"]:
+        units_renamed.send(sender=Unit, units=[unit])
     return unit
 
 

@@ -105,3 +105,15 @@ def test_the_tracking_page_counts_the_units_not_yet_reported(letter, tree, admin
     page = login(admin).get(reverse("directives:tracking", args=[task.pk])).content.decode()
     assert "0%" in page
     assert f'?unit={tree["upper"].pk}&state=missing">2</a>' in page
+
+
+def test_a_renamed_unit_moves_to_its_new_place_in_the_tracking_list(letter, tree, admin, login):
+    from loa.units.services import unit_update
+
+    _, task = letter
+    url = reverse("directives:tracking", args=[task.pk])
+    before = login(admin).get(url).content.decode()
+    assert before.index("Bệnh viện Đa khoa") < before.index("Trường THPT Thành phố")
+    unit_update(by=admin, unit=tree["b"], name="Công đoàn cơ sở Ủy ban nhân dân xã Hưng Đạo")
+    after = login(admin).get(url).content.decode()
+    assert after.index("Trường THPT Thành phố") < after.index("Ủy ban nhân dân xã Hưng Đạo")
