@@ -59,7 +59,7 @@ def set_token(*, by, fanpage, page_id, token):
     return link
 
 
-def sync_page(link, *, throttle=None, now=None, client=None, since=None):
+def sync_page(link, *, throttle=None, now=None, client=None, since=None, sleep=time.sleep):
     """Sync one Page. Returns 'done', 'needs_token', 'rate_limited', 'failed' or 'skipped', and the new posts."""
     now = now or timezone.now()
     if link.status == GraphLink.Status.NEEDS_TOKEN or not link.token:
@@ -71,7 +71,7 @@ def sync_page(link, *, throttle=None, now=None, client=None, since=None):
         link.save(update_fields=["run_until", "run_low"])
     start = link.synced_through or since or default_since(now)
     upper = link.run_low or link.run_until
-    client = client or GraphClient(link.token, throttle=throttle or Throttle())
+    client = client or GraphClient(link.token, throttle=throttle or Throttle(), sleep=sleep)
     fanpage, new, batch = link.fanpage, 0, []
 
     def flush():
@@ -143,7 +143,7 @@ def tell_unit_token(link):
                             template="fanpages/email/token", context={**context, "user": None})
 
 
-def sync_all(*, links=None, now=None, since=None, throttle=None, stdout=None, deadline=None):
+def sync_all(*, links=None, now=None, since=None, throttle=None, stdout=None, deadline=None, sleep=time.sleep):
     """Sync every Page with a working token, sharing one Throttle so that app-wide usage slows them all.
     A rate-limited Page is left for the next run; the run goes on with the next Page."""
     report = SyncReport()
@@ -153,7 +153,7 @@ def sync_all(*, links=None, now=None, since=None, throttle=None, stdout=None, de
         if deadline and time.monotonic() > deadline:
             break
         report.pages += 1
-        outcome, new = sync_page(link, throttle=throttle, now=now, since=since)
+        outcome, new = sync_page(link, throttle=throttle, now=now, since=since, sleep=sleep)
         report.new_posts += new
         setattr(report, outcome, getattr(report, outcome) + 1)
         if stdout:
