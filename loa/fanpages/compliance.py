@@ -74,23 +74,25 @@ def unit_compliance(*, user, capability, year, today=None, extra_q=None):
     years = PostingYear.objects.filter(year=year).filter(path_q(user, capability, field="fanpage__unit__path"))
     if extra_q is not None:
         years = years.filter(fanpage__unit__in=units)
-    rollup = {fp: (days, lastday, streak) for fp, days, lastday, streak in
-              years.values_list("fanpage_id", "posting_days", "last_post_day", "streak")}
+    rollup = {row[0]: row[1:] for row in years.values_list("fanpage_id", "posting_days", "last_post_day", "streak", "first_post_day")}
     result = []
     for unit_id, parent_id, name, name_sort, active_from, active_to, fanpage_id, set_up_on, registered_at in rows:
         start = first
+        got = rollup.get(fanpage_id)
         if fanpage_id is not None:
+            # The Page counts from its set-up day (else its registration in Loa), or its first post if earlier.
             if set_up_on and set_up_on > start:
                 start = set_up_on
             elif not set_up_on and registered_at >= year_start:
                 start = max(start, timezone.localtime(registered_at).date())
+            if got and got[3] and got[3] < start:
+                start = got[3]
         if active_from and active_from > start:
             start = active_from
         end = last if not active_to or active_to > last else active_to
         item = UnitCompliance(unit_id, parent_id, name, name_sort, fanpage_id, start, end)
-        got = rollup.get(fanpage_id)
         if got:
-            item.posting_days, item.last_post_day, streak = got
+            item.posting_days, item.last_post_day, streak, _first_post = got
             item.streak = streak if item.last_post_day and (end - item.last_post_day).days <= 1 else 0
         result.append(item)
     return result
