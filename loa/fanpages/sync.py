@@ -148,7 +148,7 @@ def sync_all(*, links=None, now=None, since=None, throttle=None, stdout=None, de
     A rate-limited Page is left for the next run; the run goes on with the next Page."""
     report = SyncReport()
     throttle = throttle or Throttle()
-    links = links if links is not None else GraphLink.objects.exclude(status=GraphLink.Status.NEEDS_TOKEN).exclude(token="").select_related("fanpage", "fanpage__unit").order_by("last_synced_at", "pk")
+    links = links if links is not None else GraphLink.objects.exclude(status=GraphLink.Status.NEEDS_TOKEN).filter(token__isnull=False).select_related("fanpage", "fanpage__unit").order_by("last_synced_at", "pk")
     for link in links:
         if deadline and time.monotonic() > deadline:
             break
