@@ -93,7 +93,10 @@ with override_settings(ALLOWED_HOSTS=["testserver"]):
     size = sum(len(chunk) for chunk in r.streaming_content)
 print(round(time.perf_counter() - t, 2), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024, before // 1024, size)
 """
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    if done.returncode:
+        sys.exit(f"the export failed:\n{done.stderr[-3000:]}")
+    out = done.stdout.split()
     seconds, peak_mb, start_mb, size = float(out[0]), int(out[1]), int(out[2]), int(out[3])
     return {"seconds": seconds, "peak_rss_mb": peak_mb, "rss_before_mb": start_mb, "bytes": size}
 

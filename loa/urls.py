@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from loa.accounts.views_home import home
+from loa.fanpages.views import short_link
 
 urlpatterns = [
     path("", home, name="home"),
@@ -15,6 +16,8 @@ urlpatterns = [
     path("notifications/", include("loa.notifications.urls")),
     path("directives/", include("loa.directives.urls")),
     path("api/v1/", include("loa.api.urls")),
+    path("fanpages/", include("loa.fanpages.urls")),
+    path("l/<str:code>", short_link, name="fanpage_short"),
 ]
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

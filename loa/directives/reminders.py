@@ -8,7 +8,6 @@ the outbox's unique dedupe key makes two overlapping runs send it once.
 from datetime import datetime, time, timedelta
 
 from django.conf import settings
-from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,9 +17,7 @@ from loa.directives.deadlines import deadline_text
 from loa.directives.models import Assignment, Directive, Task
 from loa.directives.notices import unit_officers
 from loa.directives.services import pending_q
-from django.template.loader import render_to_string
-
-from loa.notifications.outbox import enqueue_email, enqueue_zalo
+from loa.notifications.reminders import remind_officer, remind_unit_address
 
 
 MAX_REMINDING_DAYS = 400
@@ -83,54 +80,28 @@ def _subject(task, kind, unit):
     return _("Reminder: %(task)s — %(unit)s") % {"task": task.title, "unit": unit.name}
 
 
-class _Skip(Exception):
-    pass
-
-
 def _queue_for_officer(task, assignment, user, kind, day):
-    """Zalo when the province has a reminder template and the officer a phone (officers live on
-    Zalo), with the e-mail as fallback; otherwise e-mail. One message per officer and day."""
-    use_zalo = bool(settings.ZALO_TEMPLATE_REMINDER and user.phone)
-    if not use_zalo and not user.email:
-        return False
-    key = f"reminder:{task.pk}:{assignment.unit_id}:{user.pk}:{day.isoformat()}"
-    try:
-        with transaction.atomic():
-            _, link = onetap.create_link(user=user, assignment=assignment)
-            context = {"user": user, "unit": assignment.unit, "task": task, "kind": kind, "link": link,
-                       "deadline": deadline_text(task.deadline), "returned": assignment.state == Assignment.State.RETURNED}
-            subject = _subject(task, kind, assignment.unit)
-            if use_zalo:
-                email = None
-                if user.email:
-                    email = {"to": user.email, "subject": str(subject),
-                             "body": render_to_string("directives/email/reminder.txt", context)}
-                message = enqueue_zalo(
-                    phone=user.phone, template_id=settings.ZALO_TEMPLATE_REMINDER, unit=assignment.unit,
-                    dedupe_key=key, template="directives/reminder", email=email,
-                    template_data={"unit": assignment.unit.name[:100], "task": task.title[:100],
-                                   "deadline": timezone.localtime(task.deadline).strftime("%H:%M %d/%m/%Y"), "link": link},
-                )
-            else:
-                message = enqueue_email(
-                    to=user.email, unit=assignment.unit, dedupe_key=key, template="directives/email/reminder",
-                    subject=subject, context=context,
-                )
-            if message is None:
-                raise _Skip  # another run queued it: drop this run's link too
-    except _Skip:
-        return False
-    return True
+    """One message per officer and day, by the shared reminder rules (Zalo or e-mail)."""
+    def context():
+        _, link = onetap.create_link(user=user, assignment=assignment)
+        return {"user": user, "unit": assignment.unit, "task": task, "kind": kind, "link": link,
+                "deadline": deadline_text(task.deadline), "returned": assignment.state == Assignment.State.RETURNED}
+
+    return remind_officer(
+        user=user, unit=assignment.unit, dedupe_key=f"reminder:{task.pk}:{assignment.unit_id}:{user.pk}:{day.isoformat()}",
+        subject=_subject(task, kind, assignment.unit), template="directives/email/reminder", context=context,
+        zalo_data=lambda ctx: {"unit": assignment.unit.name[:100], "task": task.title[:100],
+                               "deadline": timezone.localtime(task.deadline).strftime("%H:%M %d/%m/%Y"), "link": ctx["link"]},
+    )
 
 
 def _queue_unit_email(task, assignment, kind, day):
     """A unit with no officer account yet: remind its contact address, with a link to log in."""
     key = f"reminder:{task.pk}:{assignment.unit_id}:unit:email:{day.isoformat()}"
     link = settings.SITE_URL + reverse("directives:report", args=[task.pk, assignment.unit_id])
-    message = enqueue_email(
-        to=assignment.unit.email, unit=assignment.unit, dedupe_key=key, template="directives/email/reminder",
+    return remind_unit_address(
+        unit=assignment.unit, dedupe_key=key, template="directives/email/reminder",
         subject=_subject(task, kind, assignment.unit),
         context={"user": None, "unit": assignment.unit, "task": task, "kind": kind, "link": link,
                  "deadline": deadline_text(task.deadline), "returned": assignment.state == Assignment.State.RETURNED},
     )
-    return message is not None

@@ -1,0 +1,87 @@
+"""The Like campaign kit: each unit's short link /l/<code> and its A4 poster with a QR code to it."""
+
+import base64
+import hashlib
+import io
+import secrets
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from loa.fanpages.models import CampaignLink
+
+ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i: codes are read aloud too
+SCAN_WINDOW = 30 * 60  # one scan per address and link counted per 30 minutes
+IP_LIMIT = 60  # requests per address per hour before it gets 429
+
+
+def link_for(unit):
+    link = CampaignLink.objects.filter(unit=unit).first()
+    while link is None:
+        try:
+            with transaction.atomic():
+                link = CampaignLink.objects.create(unit=unit, code="".join(secrets.choice(ALPHABET) for _ in range(7)))
+        except IntegrityError:
+            link = CampaignLink.objects.filter(unit=unit).first()
+    return link
+
+
+def short_url(link):
+    return settings.SITE_URL + reverse("fanpage_short", args=[link.code])
+
+
+def _client_key(ip):
+    # Only a salted hash of the address lives in the cache, for at most an hour; nothing is stored.
+    return hashlib.sha256(f"{settings.SECRET_KEY}:{ip}".encode()).hexdigest()[:24]
+
+
+def allow_request(ip):
+    """False when this address made more than IP_LIMIT short-link requests this hour."""
+    key = f"fanpages:ip:{_client_key(ip)}"
+    cache.add(key, 0, 3600)
+    try:
+        count = cache.incr(key)
+    except ValueError:
+        cache.set(key, 1, 3600)
+        count = 1
+    return count <= IP_LIMIT
+
+
+def count_scan(link, ip):
+    """Count a scan unless this address was counted for this link in the last 30 minutes."""
+    if not cache.add(f"fanpages:scan:{link.pk}:{_client_key(ip)}", 1, SCAN_WINDOW):
+        return False
+    CampaignLink.objects.filter(pk=link.pk).update(scans=F("scans") + 1, last_scan_at=timezone.now())
+    return True
+
+
+def qr_png(data, *, box_size=12):
+    import qrcode
+
+    qr = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, box_size=box_size, border=4)
+    qr.add_data(data)
+    qr.make(fit=True)
+    buffer = io.BytesIO()
+    qr.make_image(fill_color="black", back_color="white").save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def poster_pdf(*, unit, page):
+    """An A4 poster: the provincial Page's name, a QR code to the unit's short link, and three steps."""
+    from weasyprint import HTML
+
+    from loa.documents.fonts import pdf_font
+
+    link = link_for(unit)
+    url = short_url(link)
+    family, font_css = pdf_font()
+    html = render_to_string("fanpages/poster.html", {
+        "unit": unit, "page": page, "url": url, "font_family": family, "font_css": font_css,
+        "qr": "data:image/png;base64," + base64.b64encode(qr_png(url)).decode(),
+    })
+    return HTML(string=html).write_pdf()
