@@ -5,8 +5,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from loa.accounts.capabilities import Capability
-from loa.accounts.scope import can, get_unit_or_404, path_q, top_units
-from loa.directives.models import Assignment, Directive, Recipient, Task
+from loa.accounts.scope import can, get_unit_or_404, path_q, role_paths, top_units
+from loa.directives.models import Assignment, Directive, Recipient, Rollup, Task
 
 
 def visible_directives(user):
@@ -18,10 +18,24 @@ def visible_directives(user):
     return Directive.objects.filter(issued | (Q(status=Directive.Status.ISSUED) & Q(Exists(received))))
 
 
+def reaches(user, directive):
+    """Whether `user` may view `directive`, as visible_directives() decides, without scanning its
+    recipients: a unit has a rollup row for a task exactly when recipients lie under it."""
+    if can(user, Capability.VIEW, directive.issuing_unit):
+        return True
+    if directive.status != Directive.Status.ISSUED:
+        return False
+    paths = role_paths(user, Capability.VIEW)
+    role_units = [int(p.strip("/").rsplit("/", 1)[-1]) for p in paths if p != "/"]
+    recipient_below = Rollup.objects.filter(task__directive=directive, unit_id__in=role_units).exists()
+    # A role inside a recipient (a công đoàn bộ phận under a CĐCS) does not see its parent's mail.
+    return recipient_below
+
+
 def get_directive(user, pk, capability=Capability.VIEW):
     directive = get_object_or_404(Directive.objects.select_related("issuing_unit", "issuing_unit__parent"), pk=pk)
     if capability == Capability.VIEW:
-        if not visible_directives(user).filter(pk=pk).exists():
+        if not reaches(user, directive):
             raise Http404
     elif not can(user, capability, directive.issuing_unit):
         raise Http404

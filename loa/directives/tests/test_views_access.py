@@ -117,3 +117,12 @@ def test_a_renamed_unit_moves_to_its_new_place_in_the_tracking_list(letter, tree
     unit_update(by=admin, unit=tree["b"], name="Công đoàn cơ sở Ủy ban nhân dân xã Hưng Đạo")
     after = login(admin).get(url).content.decode()
     assert after.index("Trường THPT Thành phố") < after.index("Ủy ban nhân dân xã Hưng Đạo")
+
+
+def test_the_filtered_list_alone_keeps_its_labels(letter, tree, admin, login):
+    _, task = letter
+    response = login(admin).get(reverse("directives:tracking", args=[task.pk]) + "?state=missing",
+                                HTTP_HX_REQUEST="true", HTTP_HX_TARGET="assignments")
+    page = response.content.decode()
+    assert "<html" not in page
+    assert 'data-label="Đơn vị"' in page and 'data-label="Tình trạng"' in page
