@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from loa.units import views
 
@@ -7,4 +7,5 @@ urlpatterns = [
     path("", views.unit_list, name="list"),
     path("tree/", views.unit_tree, name="tree"),
     path("<int:pk>/", views.unit_detail, name="detail"),
+    path("", include("loa.units.urls_import")),
 ]
