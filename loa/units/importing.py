@@ -12,8 +12,12 @@ import datetime
 import io
 import re
 import unicodedata
+import json
 import zipfile
 from dataclasses import dataclass, field
+from types import SimpleNamespace
+
+import phonenumbers
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -358,7 +362,7 @@ class _Checker:
             phone = self.phones.get(raw)
             if phone is None:
                 try:
-                    phone = normalize_phone(raw)
+                    phone = _phone(raw)
                 except ValidationError as exc:
                     phone = exc
                 self.phones[raw] = phone
@@ -396,6 +400,20 @@ class _Checker:
             ok = False
         clean["ok"] = ok
         return clean
+
+
+_PHONE_JUNK = re.compile(r"[\s.\-()]")
+
+
+def _phone(raw):
+    """normalize_phone, with a short cut for the common "0912 345 678" that skips phonenumbers' parser
+    (is_valid_number still decides); anything else, and every error message, comes from normalize_phone."""
+    digits = _PHONE_JUNK.sub("", raw)
+    if len(digits) in (10, 11) and digits[0] == "0" and digits.isdigit():
+        number = phonenumbers.PhoneNumber(country_code=84, national_number=int(digits[1:]))
+        if phonenumbers.is_valid_number(number):
+            return "+84" + digits[1:]
+    return normalize_phone(raw)
 
 
 def _kind_lookup():
@@ -556,6 +574,7 @@ def _write(in_file, existing, id_to_code, user, outcome, report, note, *, dry=Fa
     new_codes = [code for code in in_file if code not in existing]
     ids = [] if dry else _allocate_ids(len(new_codes))
     fallback = None in ids
+    fast = connection.vendor == "postgresql" and not fallback and not dry
     code_to_id = {code: unit.id for code, unit in existing.items()}
     if not fallback:
         code_to_id.update(zip(new_codes, ids))
@@ -613,7 +632,7 @@ def _write(in_file, existing, id_to_code, user, outcome, report, note, *, dry=Fa
         data = {k: row[k] for k in DATA_FIELDS if k in row}
         parent_code = row.get("parent_code", "")
         if code not in existing:
-            if dry:
+            if dry or fast:
                 outcome.created += 1
                 continue
             pk = code_to_id.get(code)
@@ -624,6 +643,7 @@ def _write(in_file, existing, id_to_code, user, outcome, report, note, *, dry=Fa
             else:
                 unit.path = f"/pending-{code}/"
             unit.refresh_derived()
+            unit.created_at = unit.updated_at = now
             creates.append(unit)
             continue
         before = current[code]
@@ -655,10 +675,14 @@ def _write(in_file, existing, id_to_code, user, outcome, report, note, *, dry=Fa
                                 {"parent": parent_name(parent_code)}, note, now))
     if dry:
         return None
-    outcome.created = len(creates)
+    if not fast:
+        outcome.created = len(creates)
 
     report(_("Writing %(n)s new units…") % {"n": len(creates)})
-    Unit.objects.bulk_create(creates, batch_size=BATCH)
+    if fast:
+        _copy(Unit, UNIT_COLUMNS, _new_unit_rows(new_codes, in_file, code_to_id, path_of, now))
+    else:
+        Unit.objects.bulk_create(creates, batch_size=BATCH)
     if fallback:  # databases without a way to reserve ids: insert first, then place
         code_to_id.update({u.code: u.pk for u in creates})
         for code, row in in_file.items():
@@ -690,16 +714,78 @@ def _write(in_file, existing, id_to_code, user, outcome, report, note, *, dry=Fa
         Unit.objects.bulk_update(below, ["path", "depth"], batch_size=BATCH)
 
     report(_("Writing the audit log…"))
+    if fast:
+        _copy(AuditEntry, AUDIT_COLUMNS, _created_audit_rows(new_codes, in_file, code_to_id, paths, user, kind_names, parent_name, note, now))
     for unit in creates:
         audit.append(_audit("unit.created", user, unit, None,
                             _snapshot(unit.__dict__ | {"code": unit.code}, kind_names, parent_name(in_file[unit.code].get("parent_code"))),
                             note, now))
-    AuditEntry.objects.bulk_create(audit, batch_size=BATCH)
+    if connection.vendor == "postgresql":
+        _copy(AuditEntry, AUDIT_COLUMNS, (_audit_tuple(e) for e in audit))
+    else:
+        AuditEntry.objects.bulk_create(audit, batch_size=BATCH)
     # The summary entry belongs to the deepest unit above everything imported.
-    all_paths = [u.path for u in creates] + [u.path for u in updates]
+    all_paths = [paths[code_to_id[c]] for c in new_codes] if fast else [u.path for u in creates]
+    all_paths += [u.path for u in updates]
     common = _common_unit(all_paths) or _common_unit([existing[c].path for c in in_file if c in existing])
     outcome.common_unit_id = common
     return common
+
+
+UNIT_COLUMNS = (
+    "id", "parent_id", "path", "depth", "kind_id", "code", "name", "short_name", "members_count", "staff_count",
+    "address", "contact_name", "phone", "email", "active_from", "active_to", "name_sort", "search_text",
+    "created_at", "updated_at",
+)
+AUDIT_COLUMNS = (
+    "at", "actor_id", "action", "unit_id", "unit_path", "object_type", "object_id", "object_repr", "before", "after", "note",
+)
+
+
+def _new_unit_rows(new_codes, in_file, code_to_id, path_of, now):
+    """Rows for COPY, made one at a time: no model instance per row, little memory."""
+    derived = SimpleNamespace()
+    for code in new_codes:
+        row = in_file[code]
+        pk = code_to_id[code]
+        parent = row.get("parent_code", "")
+        path = path_of(pk)
+        derived.code, derived.name, derived.short_name = code, row["name"], row.get("short_name", "")
+        Unit.refresh_derived(derived)  # the model's own name_sort / search_text rules
+        yield (
+            pk, code_to_id.get(parent) if parent else None, path, path.count("/") - 2, row["kind_id"], code, row["name"],
+            derived.short_name, row.get("members_count", 0), row.get("staff_count", 0), row.get("address", ""),
+            row.get("contact_name", ""), row.get("phone", ""), row.get("email", ""), row.get("active_from"),
+            row.get("active_to"), derived.name_sort, derived.search_text, now, now,
+        )
+
+
+def _created_audit_rows(new_codes, in_file, code_to_id, paths, user, kind_names, parent_name, note, now):
+    actor = user.pk if getattr(user, "pk", None) else None
+    for code in new_codes:
+        row = in_file[code]
+        pk = code_to_id[code]
+        after = _snapshot(row, kind_names, parent_name(row.get("parent_code")))
+        after["short_name"] = row.get("short_name", "")
+        yield (now, actor, "unit.created", pk, paths[pk], "units.unit", str(pk), row["name"][:255], None,
+               json.dumps(after, ensure_ascii=False), note)
+
+
+def _audit_tuple(entry):
+    values = [getattr(entry, c) for c in AUDIT_COLUMNS]
+    values[8] = None if entry.before is None else json.dumps(entry.before, ensure_ascii=False)
+    values[9] = None if entry.after is None else json.dumps(entry.after, ensure_ascii=False)
+    return values
+
+
+def _copy(model, columns, rows):
+    """PostgreSQL's COPY: many times faster than INSERTs for the rows of a big file."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    names = ", ".join(connection.ops.quote_name(c) for c in columns)
+    with connection.cursor() as cursor:
+        with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
 
 
 def _audit(action, user, unit, before, after, note, now):
@@ -757,6 +843,7 @@ def import_units(data, *, by, commit, filename="", job=None):
         rows.append(checker.check(number, cells))
         if job is not None and number % 1000 == 0:
             job.report(number - 1, total, _("Checking rows…"))
+    del rows_iter, data  # let the parsed sheet go before the tree is built
     outcome = Outcome(rows=len(rows))
     if not rows:
         _fail(_("The file has no unit rows under the header."))
