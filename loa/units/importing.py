@@ -870,7 +870,7 @@ def import_units(data, *, by, commit, filename="", job=None):
 
 
 @register("units.import", result_template="units/import_result.html")
-def run_import_job(job, *, commit=False, filename="", language="vi"):
+def run_import_job(job, *, commit=False, filename="", language="vi", rows=0):
     from django.utils import translation
 
     with translation.override(language):
