@@ -14,7 +14,6 @@ import datetime
 import json
 import os
 import random
-import resource
 import subprocess
 import sys
 import time
@@ -151,6 +150,9 @@ def child_iex(path, seconds):
             skip_diff = True
 
         def before_save_instance(self, instance, row, **kwargs):
+            for name in ("short_name", "address", "contact_name", "phone", "email"):
+                if getattr(instance, name) is None:  # empty cells arrive as None
+                    setattr(instance, name, "")
             if not instance.path:
                 instance.path = "/pending/"
 
@@ -180,15 +182,17 @@ def child_iex(path, seconds):
 
 def run_child(args):
     started = time.perf_counter()
-    proc = subprocess.run([sys.executable, __file__, *args], capture_output=True, text=True)
+    proc = subprocess.Popen([sys.executable, __file__, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    stdout, stderr = proc.stdout.read(), proc.stderr.read()
+    _pid, status, usage = os.wait4(proc.pid, 0)  # this child's own peak memory
+    proc.returncode = os.waitstatus_to_exitcode(status)
     wall = time.perf_counter() - started
     if proc.returncode:
-        sys.stderr.write(proc.stderr)
+        sys.stderr.write(stderr)
         raise SystemExit(f"child {args} failed")
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    result = json.loads(proc.stdout.strip().splitlines()[-1])
+    result = json.loads(stdout.strip().splitlines()[-1])
     result["process_seconds"] = wall
-    result["child_maxrss_mb"] = usage.ru_maxrss / 1024  # the largest child so far (Linux: KiB)
+    result["child_maxrss_mb"] = usage.ru_maxrss / 1024  # Linux reports KiB
     return result
 
 
