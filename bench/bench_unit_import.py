@@ -218,9 +218,8 @@ def main():
         generate(path, args.rows)
         print(f"generated {path} ({path.stat().st_size / 1048576:.1f} MB) in {time.perf_counter() - t:.1f} s", file=sys.stderr)
     _setup_django()
-    from django.db import connection
-
     from django.core.management import call_command
+    from django.db import connection
 
     call_command("migrate", verbosity=0)
     vendor = connection.vendor

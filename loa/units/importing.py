@@ -10,15 +10,14 @@ updated, and moved when its parent code changed.
 import csv
 import datetime
 import io
+import json
 import re
 import unicodedata
-import json
 import zipfile
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 
 import phonenumbers
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -782,10 +781,9 @@ def _copy(model, columns, rows):
     """PostgreSQL's COPY: many times faster than INSERTs for the rows of a big file."""
     table = connection.ops.quote_name(model._meta.db_table)
     names = ", ".join(connection.ops.quote_name(c) for c in columns)
-    with connection.cursor() as cursor:
-        with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
+    with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
 
 
 def _audit(action, user, unit, before, after, note, now):
