@@ -12,6 +12,7 @@ unidecode all get some of this wrong.
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _COMBINING_TONES = {
     "\u0300": 1,  # huyền (grave)
@@ -60,22 +61,31 @@ def _letters(text):
         yield base, tone, upper
 
 
-def sort_key(text):
-    """A string that sorts, byte by byte, as ICU's Vietnamese collation sorts `text`.
-
-    Three levels as in ICU: primary (letters), secondary (tones), tertiary (case), each a run
-    of fixed-width hex weights, separated by a weight lower than any other.
-    """
-    text = _SPACES.sub(" ", (text or "").strip())
+@lru_cache(maxsize=100_000)
+def _word_weights(word):
     primary, secondary, tertiary = [], [], []
-    for base, tone, upper in _letters(text):
+    for base, tone, upper in _letters(word):
         weight = _PRIMARY.get(base)
         if weight is None:
             weight = min(_OTHER_BASE + ord(base[0]), 0xFFFF)
         primary.append(f"{weight:04x}")
         secondary.append(str(tone))
         tertiary.append("1" if upper else "0")
-    return "".join(primary) + "0000" + "".join(secondary) + "0" + "".join(tertiary)
+    return "".join(primary), "".join(secondary), "".join(tertiary)
+
+
+def sort_key(text):
+    """A string that sorts, byte by byte, as ICU's Vietnamese collation sorts `text`.
+
+    Three levels as in ICU: primary (letters), secondary (tones), tertiary (case), each a run
+    of fixed-width hex weights, separated by a weight lower than any other.
+    Weights are computed per word and cached (names repeat their words: an import of 130,000
+    units would otherwise spend most of its time here); a space weighs 0001 / 0 / 0.
+    """
+    words = [_word_weights(w) for w in _SPACES.sub(" ", (text or "").strip()).split(" ")]
+    return (
+        "0001".join(w[0] for w in words) + "0000" + "0".join(w[1] for w in words) + "0" + "0".join(w[2] for w in words)
+    )
 
 
 def fold(text):

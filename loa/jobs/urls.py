@@ -1,2 +1,8 @@
+from django.urls import path
+
+from loa.jobs import views
+
 app_name = "jobs"
-urlpatterns = []
+urlpatterns = [
+    path("<int:pk>/", views.job_detail, name="detail"),
+]

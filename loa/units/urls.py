@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from loa.units import views
 
@@ -14,4 +14,5 @@ urlpatterns = [
     path("<int:pk>/move/", views.unit_move, name="move"),
     path("<int:pk>/deactivate/", views.unit_deactivate, name="deactivate"),
     path("<int:pk>/reactivate/", views.unit_reactivate, name="reactivate"),
+    path("", include("loa.units.urls_import")),
 ]

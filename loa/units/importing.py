@@ -1,0 +1,883 @@
+"""Import units from an xlsx or csv file: check everything first, then write all or nothing.
+
+The file is read with python-calamine (xlsx) or the csv module, each row checked in Python
+against dicts loaded with a handful of queries, and written with bulk_create / bulk_update.
+Paths, depths and the sort/search keys are computed in memory, so the number of queries does
+not grow with the number of rows (apart from batches). A row that exists (same code) is
+updated, and moved when its parent code changed.
+"""
+
+import csv
+import datetime
+import io
+import json
+import re
+import unicodedata
+import zipfile
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+
+import phonenumbers
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from loa.accounts.capabilities import Capability
+from loa.accounts.scope import role_paths
+from loa.audit.models import AuditEntry
+from loa.core.phones import normalize_phone
+from loa.core.text import fold
+from loa.jobs.registry import register
+from loa.units.models import Unit, UnitKind
+
+# (field, header in the template). Headers are matched without accents, case or punctuation.
+COLUMNS = [
+    ("code", "Mã đơn vị"),
+    ("name", "Tên đơn vị"),
+    ("short_name", "Tên viết tắt"),
+    ("kind", "Loại"),
+    ("parent_code", "Mã đơn vị cấp trên"),
+    ("members_count", "Số đoàn viên"),
+    ("staff_count", "Số CCVCLĐ"),
+    ("address", "Địa chỉ"),
+    ("contact_name", "Người liên hệ"),
+    ("phone", "Điện thoại"),
+    ("email", "Email"),
+    ("active_from", "Hoạt động từ"),
+    ("active_to", "Hoạt động đến"),
+]
+LABELS = dict(COLUMNS)
+REQUIRED = ("code", "name", "kind", "parent_code")
+# Other spellings people use for the same columns (already folded).
+ALIASES = {
+    "loaidonvi": "kind", "madonvicaptren": "parent_code", "macaptren": "parent_code", "donvicaptren": "parent_code",
+    "sodienthoai": "phone", "dt": "phone", "sdt": "phone", "email": "email", "thudientu": "email",
+    "tenvt": "short_name", "soccvcld": "staff_count", "socongchucvienchuclaodong": "staff_count",
+}
+IGNORED_HEADERS = {"stt", "sothutu", "tt", "ghichu"}
+# Fields an import writes (besides parent/path): the rest of the unit stays as it is.
+DATA_FIELDS = (
+    "name", "short_name", "kind_id", "members_count", "staff_count", "address", "contact_name",
+    "phone", "email", "active_from", "active_to",
+)
+MAX_LENGTHS = {"code": 40, "name": 255, "short_name": 120, "address": 255, "contact_name": 120, "email": 254}
+MAX_STORED_ERRORS = 1000
+BATCH = 2000
+
+XLSX_MAX_UNCOMPRESSED = 400 * 1024 * 1024  # a 130,000-row sheet is about 40 MB of XML
+XLSX_MAX_RATIO = 200  # xlsx XML compresses 10-30 times; a zip bomb thousands of times
+XLSX_MAX_MEMBERS = 2000
+
+_HEADER_JUNK = re.compile(r"[^a-z0-9]")
+_DATE = re.compile(r"^\s*(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})\s*$")
+_ISO_DATE = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})(?:[ T].*)?$")
+_THOUSANDS = re.compile(r"^\d{1,3}([.,\s]\d{3})+$")
+_EXCEL_EPOCH = datetime.date(1899, 12, 30)
+
+
+@dataclass
+class RowError:
+    row: int
+    column: str
+    message: str
+
+    def as_dict(self):
+        return {"row": self.row, "column": self.column, "message": self.message}
+
+    def __str__(self):
+        if self.row and self.column:
+            return _("Row %(row)s, column “%(column)s”: %(message)s") % self.as_dict()
+        if self.row:
+            return _("Row %(row)s: %(message)s") % self.as_dict()
+        return self.message
+
+
+@dataclass
+class Outcome:
+    rows: int = 0
+    errors: list = field(default_factory=list)
+    created: int = 0
+    updated: int = 0
+    moved: int = 0
+    unchanged: int = 0
+    committed: bool = False
+    common_unit_id: int | None = None
+
+    def as_dict(self):
+        return {
+            "rows": self.rows, "error_count": len(self.errors),
+            "errors": [e.as_dict() for e in self.errors[:MAX_STORED_ERRORS]],
+            "created": self.created, "updated": self.updated, "moved": self.moved, "unchanged": self.unchanged,
+            "committed": self.committed,
+        }
+
+
+# --- Reading the file ------------------------------------------------------------------------
+
+
+def _fail(message):
+    raise ValidationError(message, code="bad_file")
+
+
+def check_upload(data):
+    """Refuse what is not an xlsx or csv by its content, and files over the size limit. -> "xlsx" | "csv"."""
+    limit = settings.UPLOAD_MAX_BYTES
+    if len(data) > limit:
+        _fail(too_big_message(len(data)))
+    if not data.strip():
+        _fail(_("The file is empty."))
+    head = data[:8]
+    if head.startswith(b"PK\x03\x04"):
+        _check_zip(data)
+        return "xlsx"
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        _fail(_("This is an old Excel file (.xls). Open it in Excel and save it as .xlsx, then import that."))
+    _decode_text(data)  # refuses binary content
+    return "csv"
+
+
+def _megabytes(size):
+    return f"{size / 1048576:.1f}".rstrip("0").rstrip(".") if size >= 104858 else f"{size / 1048576:.2f}"
+
+
+def too_big_message(size):
+    return _("The file is %(size)s MB; files up to %(limit)s MB can be imported.") % {
+        "size": _megabytes(size), "limit": _megabytes(settings.UPLOAD_MAX_BYTES)
+    }
+
+
+def _check_zip(data):
+    """An xlsx is a zip: check its declared sizes before anything decompresses it."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        members = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError):
+        _fail(_("The file is damaged: it looks like an Excel file but cannot be opened."))
+    names = {m.filename for m in members}
+    if "xl/workbook.xml" not in names:
+        _fail(_("The file is not an Excel workbook (.xlsx) nor a CSV file."))
+    total = sum(m.file_size for m in members)
+    too_packed = any(m.file_size > 1024 * 1024 and m.file_size > XLSX_MAX_RATIO * max(m.compress_size, 1) for m in members)
+    if len(members) > XLSX_MAX_MEMBERS or total > XLSX_MAX_UNCOMPRESSED or too_packed:
+        _fail(_("The Excel file unpacks to far more data than a unit list can hold; it was not opened. "
+                "Save the list again as a plain .xlsx file."))
+
+
+def _decode_text(data):
+    if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        _fail(_("The file is not an Excel workbook (.xlsx) nor a CSV file."))
+    for encoding in ("utf-8-sig", "utf-16") if data.startswith((b"\xff\xfe", b"\xfe\xff")) else ("utf-8-sig", "cp1258"):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        controls = sum(1 for ch in text[:4096] if ord(ch) < 32 and ch not in "\r\n\t")
+        if controls:
+            break
+        return unicodedata.normalize("NFC", text)  # Windows-1258 writes tones as separate marks
+    _fail(_("The file is not an Excel workbook (.xlsx) nor a CSV file."))
+
+
+def read_rows(data, file_type):
+    """An iterator over the rows of the first sheet (lists of cell values), header first."""
+    if file_type == "xlsx":
+        from python_calamine import CalamineWorkbook
+
+        try:
+            workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
+            sheet = workbook.get_sheet_by_index(0)
+        except Exception:  # calamine raises its own error types for broken workbooks
+            _fail(_("The file is damaged: it looks like an Excel file but cannot be opened."))
+        return sheet.height, sheet.iter_rows()
+    text = _decode_text(data)
+    first_line = text[: text.find("\n")] if "\n" in text else text
+    delimiter = max((";", ",", "\t"), key=first_line.count)
+    lines = text.splitlines()
+    return len(lines), csv.reader(lines, delimiter=delimiter)
+
+
+def count_rows(data, file_type):
+    """Data rows in the file (the header excluded), to decide between the page and a background job."""
+    height, _rows = read_rows(data, file_type)
+    return max(height - 1, 0)
+
+
+def _header_key(text):
+    return _HEADER_JUNK.sub("", fold(str(text)))
+
+
+_KEYS = {_header_key(label): name for name, label in COLUMNS} | ALIASES
+
+
+def map_headers(header):
+    """{column index: field}; ValidationError naming every missing, unknown or repeated column."""
+    mapping, seen, problems = {}, {}, []
+    for index, cell in enumerate(header):
+        text = str(cell).strip()
+        if not text:
+            continue
+        key = _header_key(text)
+        if key in IGNORED_HEADERS:
+            continue
+        name = _KEYS.get(key)
+        if name is None:
+            problems.append(_("Column “%(column)s” is not one of the template's columns.") % {"column": text})
+        elif name in seen:
+            problems.append(_("Column “%(column)s” appears twice.") % {"column": LABELS[name]})
+        else:
+            seen[name] = index
+            mapping[index] = name
+    missing = [LABELS[n] for n in REQUIRED if n not in seen]
+    if missing:
+        problems.insert(0, _("Missing column(s): %(columns)s. Download the template to see the expected columns.")
+                        % {"columns": ", ".join(f"“{m}”" for m in missing)})
+    if problems:
+        raise ValidationError(problems, code="bad_columns")
+    return mapping
+
+
+# --- Checking values -------------------------------------------------------------------------
+
+
+def _text(value):
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else str(value)
+    if isinstance(value, (datetime.datetime, datetime.date)):
+        return value.strftime("%d/%m/%Y")
+    return str(value).strip()
+
+
+def _count(value):
+    if value in ("", None):
+        return 0
+    if isinstance(value, bool):
+        raise ValueError
+    if isinstance(value, (int, float)):
+        number = value
+    else:
+        text = str(value).strip()
+        if _THOUSANDS.match(text):  # "1.234" as Vietnamese write thousands
+            text = re.sub(r"[.,\s]", "", text)
+        number = float(text.replace(",", "."))
+    if number != int(number):
+        raise ValueError
+    return int(number)
+
+
+def _date(value):
+    if value in ("", None):
+        return None
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if 1 <= value < 2958466:  # an Excel serial day number left unformatted
+            return _EXCEL_EPOCH + datetime.timedelta(days=int(value))
+        raise ValueError
+    text = str(value).strip()
+    match = _DATE.match(text)
+    if match:
+        day, month, year = (int(g) for g in match.groups())
+        return datetime.date(year, month, day)
+    match = _ISO_DATE.match(text)
+    if match:
+        year, month, day = (int(g) for g in match.groups())
+        return datetime.date(year, month, day)
+    raise ValueError
+
+
+class _Checker:
+    """Turns one file row into a dict of clean values, collecting RowErrors."""
+
+    def __init__(self, mapping, kinds):
+        self.mapping = list(mapping.items())
+        self.present = set(mapping.values())
+        self.kinds = kinds
+        self.phones = {}
+        self.emails = {}
+        self.errors = []
+        self.kind_names = ""
+
+    def error(self, row, name, message):
+        self.errors.append(RowError(row, LABELS.get(name, ""), message))
+
+    def check(self, number, cells):
+        values = {}
+        width = len(cells)
+        for index, name in self.mapping:
+            values[name] = cells[index] if index < width else ""
+        clean = {"row": number}
+        ok = True
+        for name in ("code", "name", "short_name", "parent_code", "address", "contact_name"):
+            if name not in values:
+                continue
+            text = _text(values[name])
+            limit = MAX_LENGTHS.get(name)
+            if limit and len(text) > limit:
+                self.error(number, name, _("at most %(n)s characters (this has %(len)s).") % {"n": limit, "len": len(text)})
+                ok = False
+            clean[name] = text
+        if not clean.get("code"):
+            self.error(number, "code", _("the unit code is required."))
+            ok = False
+        if not clean.get("name"):
+            self.error(number, "name", _("the unit name is required."))
+            ok = False
+        kind_text = _text(values.get("kind"))
+        kind_id = self.kinds.get(fold(kind_text))
+        if kind_id is None:
+            if kind_text:
+                self.error(number, "kind", _("unknown unit kind “%(kind)s”; use one of: %(kinds)s.")
+                           % {"kind": kind_text, "kinds": self.kind_names})
+            else:
+                self.error(number, "kind", _("the unit kind is required."))
+            ok = False
+        clean["kind_id"] = kind_id
+        for name in ("members_count", "staff_count"):
+            if name in values:
+                try:
+                    count = _count(values[name])
+                except (ValueError, TypeError, OverflowError):
+                    self.error(number, name, _("“%(value)s” is not a whole number.") % {"value": _text(values[name])})
+                    ok = False
+                    continue
+                if count < 0:
+                    self.error(number, name, _("must not be negative (%(value)s).") % {"value": count})
+                    ok = False
+                elif count > 2_000_000_000:
+                    self.error(number, name, _("the number %(value)s is too large.") % {"value": count})
+                    ok = False
+                clean[name] = count
+        if "phone" in values:
+            raw = _text(values["phone"])
+            if raw and len(raw) < 11 and raw.isdigit() and not raw.startswith("0"):
+                raw = "0" + raw  # Excel drops the leading zero of numbers typed as numbers
+            phone = self.phones.get(raw)
+            if phone is None:
+                try:
+                    phone = _phone(raw)
+                except ValidationError as exc:
+                    phone = exc
+                self.phones[raw] = phone
+            if isinstance(phone, ValidationError):
+                self.error(number, "phone", phone.messages[0])
+                ok = False
+            else:
+                clean["phone"] = phone
+        if "email" in values:
+            email = _text(values["email"])
+            if email:
+                valid = self.emails.get(email)
+                if valid is None:
+                    try:
+                        validate_email(email)
+                        valid = len(email) <= 254
+                    except ValidationError:
+                        valid = False
+                    self.emails[email] = valid
+                if not valid:
+                    self.error(number, "email", _("“%(value)s” is not a valid e-mail address.") % {"value": email})
+                    ok = False
+            clean["email"] = email
+        for name in ("active_from", "active_to"):
+            if name in values:
+                try:
+                    clean[name] = _date(values[name])
+                except (ValueError, TypeError, OverflowError):
+                    self.error(number, name, _("“%(value)s” is not a date; write it as dd/mm/yyyy (e.g. 05/04/2021).")
+                               % {"value": _text(values[name])})
+                    ok = False
+        start, end = clean.get("active_from"), clean.get("active_to")
+        if start and end and end < start:
+            self.error(number, "active_to", _("the end date is before the start date."))
+            ok = False
+        clean["ok"] = ok
+        return clean
+
+
+_PHONE_JUNK = re.compile(r"[\s.\-()]")
+
+
+def _phone(raw):
+    """normalize_phone, with a short cut for the common "0912 345 678" that skips phonenumbers' parser
+    (is_valid_number still decides); anything else, and every error message, comes from normalize_phone."""
+    digits = _PHONE_JUNK.sub("", raw)
+    if len(digits) in (10, 11) and digits[0] == "0" and digits.isdigit():
+        number = phonenumbers.PhoneNumber(country_code=84, national_number=int(digits[1:]))
+        if phonenumbers.is_valid_number(number):
+            return "+84" + digits[1:]
+    return normalize_phone(raw)
+
+
+def _kind_lookup():
+    lookup, names = {}, []
+    for kind_id, code, name in UnitKind.objects.values_list("id", "code", "name"):
+        lookup[fold(code)] = kind_id
+        lookup.setdefault(fold(name), kind_id)
+        names.append(f"{code} ({name})")
+    return lookup, ", ".join(names)
+
+
+# --- Planning: the tree as it will be -------------------------------------------------------
+
+
+@dataclass
+class _Existing:
+    id: int
+    parent_id: int | None
+    path: str
+
+
+def _manages(paths):
+    if "/" in paths:
+        return lambda path: True
+    prefixes = tuple(paths)
+    return lambda path: bool(prefixes) and path.startswith(prefixes)
+
+
+def _load_existing():
+    by_code, by_id = {}, {}
+    for pk, code, parent_id, path in Unit.objects.values_list("id", "code", "parent_id", "path").iterator(chunk_size=5000):
+        unit = _Existing(pk, parent_id, path)
+        by_code[code] = unit
+        by_id[pk] = code
+    return by_code, by_id
+
+
+def _plan(rows, checker_errors, user, report):
+    """Check the tree as a whole: duplicates, parents, cycles, scope. -> (errors, existing, id_to_code)."""
+    errors = list(checker_errors)
+    existing, id_to_code = _load_existing()
+    in_file = {}
+    for row in rows:
+        code = row.get("code")
+        if not code:
+            continue
+        first = in_file.get(code)
+        if first is not None:
+            errors.append(RowError(row["row"], LABELS["code"], _("the code “%(code)s” is already used on row %(first)s.")
+                                   % {"code": code, "first": first["row"]}))
+            row["ok"] = False
+            row["duplicate"] = True
+            continue
+        in_file[code] = row
+    report(_("Checking parents and the tree…"))
+
+    def final_parent(code):
+        row = in_file.get(code)
+        if row is not None:
+            parent = row.get("parent_code", "")
+            return parent if parent in in_file or parent in existing else ""
+        unit = existing.get(code)
+        return id_to_code.get(unit.parent_id, "") if unit and unit.parent_id else ""
+
+    for code, row in in_file.items():
+        parent = row.get("parent_code", "")
+        if parent and parent not in in_file and parent not in existing:
+            errors.append(RowError(row["row"], LABELS["parent_code"],
+                                   _("no unit has the code “%(code)s”, neither in the file nor in Loa.") % {"code": parent}))
+            row["ok"] = False
+    # Cycles: walk up from each row; a walk that meets itself is a loop.
+    state = {}
+    for start in in_file:
+        chain, code = [], start
+        while code and state.get(code) is None:
+            state[code] = "walking"
+            chain.append(code)
+            code = final_parent(code)
+        if code and state.get(code) == "walking":
+            loop = chain[chain.index(code):]
+            names = " → ".join([*loop, code])
+            for member in loop:
+                row = in_file.get(member)
+                if row is not None:
+                    errors.append(RowError(row["row"], LABELS["parent_code"],
+                                           _("the parents form a loop: %(loop)s.") % {"loop": names}))
+                    row["ok"] = False
+        for member in chain:
+            state[member] = "done"
+    # Scope: the user must manage every unit they change and every parent they place a unit under.
+    manages = _manages(role_paths(user, Capability.MANAGE_UNITS))
+    for code, row in in_file.items():
+        unit = existing.get(code)
+        if unit is not None and not manages(unit.path):
+            errors.append(RowError(row["row"], LABELS["code"],
+                                   _("a unit with the code “%(code)s” exists outside the units you manage.") % {"code": code}))
+            row["ok"] = False
+            continue
+        parent = row.get("parent_code", "")
+        current_parent = id_to_code.get(unit.parent_id, "") if unit and unit.parent_id else ""
+        if unit is not None and parent == current_parent:
+            continue
+        if not parent:
+            if not manages("/"):
+                errors.append(RowError(row["row"], LABELS["parent_code"],
+                                       _("the parent unit code is required: you may only add units under units you manage.")))
+                row["ok"] = False
+        elif parent in existing and not manages(existing[parent].path):
+            errors.append(RowError(row["row"], LABELS["parent_code"],
+                                   _("you do not manage the unit “%(code)s”, so you cannot place units under it.") % {"code": parent}))
+            row["ok"] = False
+    errors.sort(key=lambda e: (e.row, e.column))
+    return errors, in_file, existing, id_to_code
+
+
+# --- Writing ---------------------------------------------------------------------------------
+
+
+def _allocate_ids(count):
+    """Ids for new units, taken before the insert so that paths are written in the same INSERT."""
+    if not count:
+        return []
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [Unit._meta.db_table, count]
+            )
+            return [r[0] for r in cursor.fetchall()]
+        if connection.vendor == "sqlite":
+            # The write lock is held for the whole transaction (IMMEDIATE), so nobody takes these ids meanwhile.
+            cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {Unit._meta.db_table}")
+            top = cursor.fetchone()[0]
+            cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [Unit._meta.db_table])
+            row = cursor.fetchone()
+            top = max(top, row[0] if row else 0)
+            return list(range(top + 1, top + 1 + count))
+    return [None] * count
+
+
+def _snapshot(values, kind_names, parent_name):
+    snap = {}
+    for name in ("code", "name", "short_name"):
+        snap[name] = values.get(name, "")
+    snap["kind"] = kind_names.get(values.get("kind_id"))
+    snap["parent"] = parent_name
+    for name in ("members_count", "staff_count", "address", "contact_name", "phone", "email"):
+        snap[name] = values.get(name)
+    for name in ("active_from", "active_to"):
+        value = values.get(name)
+        snap[name] = value.isoformat() if value else None
+    return snap
+
+
+def _write(in_file, existing, id_to_code, user, outcome, report, note, *, dry=False):
+    """Compute every change; unless dry, write them. Returns the id of the unit above them all."""
+    now = timezone.now()
+    kind_names = dict(UnitKind.objects.values_list("id", "name"))
+    new_codes = [code for code in in_file if code not in existing]
+    ids = [] if dry else _allocate_ids(len(new_codes))
+    fallback = None in ids
+    fast = connection.vendor == "postgresql" and not fallback and not dry
+    code_to_id = {code: unit.id for code, unit in existing.items()}
+    if not fallback:
+        code_to_id.update(zip(new_codes, ids))
+
+    # Current values of the units the file updates, in batches of codes.
+    current = {}
+    codes = [c for c in in_file if c in existing]
+    fields = ("id", "code", "parent_id", "path", "depth", *DATA_FIELDS)
+    for i in range(0, len(codes), BATCH):
+        for values in Unit.objects.filter(code__in=codes[i:i + BATCH]).values(*fields):
+            current[values["code"]] = values
+
+    # The final parent of every unit, then every path from the root down, in memory.
+    parent_of = {unit.id: unit.parent_id for unit in existing.values()}
+    if not fallback and not dry:
+        for code, row in in_file.items():
+            parent = row.get("parent_code", "")
+            parent_of[code_to_id[code]] = code_to_id.get(parent) if parent else None
+    paths = {}
+
+    def path_of(pk):
+        chain = []
+        while pk is not None and pk not in paths:
+            chain.append(pk)
+            pk = parent_of.get(pk)
+        base = paths[pk] if pk is not None else "/"
+        for node in reversed(chain):
+            base = f"{base}{node}/"
+            paths[node] = base
+        return base
+
+    names_by_id = {}
+    for values in current.values():
+        names_by_id[values["id"]] = values["name"]
+    for code, row in in_file.items():
+        names_by_id[code_to_id.get(code)] = row.get("name")
+    # Names of the parents (old and new) that are not in the file, for the audit entries.
+    wanted = {code_to_id.get(row.get("parent_code")) for row in in_file.values() if row.get("parent_code")}
+    wanted |= {values["parent_id"] for values in current.values()}
+    wanted = [pk for pk in wanted if pk is not None and pk not in names_by_id]
+    for i in range(0, len(wanted), BATCH):
+        names_by_id.update(Unit.objects.filter(pk__in=wanted[i:i + BATCH]).values_list("id", "name"))
+
+    def parent_name(parent_code):
+        if not parent_code:
+            return None
+        pk = code_to_id.get(parent_code)
+        if pk in names_by_id:
+            return names_by_id[pk]
+        return parent_code
+
+    creates, updates, audit = [], [], []
+    update_fields = set()
+    for code, row in in_file.items():
+        data = {k: row[k] for k in DATA_FIELDS if k in row}
+        parent_code = row.get("parent_code", "")
+        if code not in existing:
+            if dry or fast:
+                outcome.created += 1
+                continue
+            pk = code_to_id.get(code)
+            unit = Unit(id=pk, code=code, parent_id=code_to_id.get(parent_code) if parent_code else None, **data)
+            if not fallback:
+                path = path_of(pk)
+                unit.path, unit.depth = path, path.count("/") - 2
+            else:
+                unit.path = f"/pending-{code}/"
+            unit.refresh_derived()
+            unit.created_at = unit.updated_at = now
+            creates.append(unit)
+            continue
+        before = current[code]
+        changed = [k for k, v in data.items() if before[k] != v]
+        new_parent = code_to_id.get(parent_code) if parent_code else None
+        moved = new_parent != before["parent_id"]
+        if not changed and not moved:
+            outcome.unchanged += 1
+            continue
+        unit = Unit(**{k: before[k] for k in fields})
+        for k in changed:
+            setattr(unit, k, data[k])
+        unit.parent_id = new_parent
+        unit.refresh_derived()
+        unit.updated_at = now
+        updates.append(unit)
+        update_fields.update(changed)
+        if changed:
+            outcome.updated += 1
+            old = _snapshot(before, kind_names, None)
+            new = _snapshot({**before, **data}, kind_names, None)
+            keys = [k for k in old if old[k] != new[k]]
+            audit.append(_audit("unit.updated", user, unit, {k: old[k] for k in keys}, {k: new[k] for k in keys}, note, now))
+        if moved:
+            outcome.moved += 1
+            update_fields.add("parent_id")
+            old_parent = id_to_code.get(before["parent_id"], "")
+            audit.append(_audit("unit.moved", user, unit, {"parent": parent_name(old_parent)},
+                                {"parent": parent_name(parent_code)}, note, now))
+    if dry:
+        return None
+    if not fast:
+        outcome.created = len(creates)
+
+    report(_("Writing %(n)s new units…") % {"n": len(creates)})
+    if fast:
+        _copy(Unit, UNIT_COLUMNS, _new_unit_rows(new_codes, in_file, code_to_id, path_of, now))
+    else:
+        Unit.objects.bulk_create(creates, batch_size=BATCH)
+    if fallback:  # databases without a way to reserve ids: insert first, then place
+        code_to_id.update({u.code: u.pk for u in creates})
+        for code, row in in_file.items():
+            parent = row.get("parent_code", "")
+            parent_of[code_to_id[code]] = code_to_id.get(parent) if parent else None
+        for unit in creates:
+            path = path_of(unit.pk)
+            unit.path, unit.depth = path, path.count("/") - 2
+        Unit.objects.bulk_update(creates, ["path", "depth"], batch_size=BATCH)
+
+    # Paths of the updated units and of any unit below a moved one.
+    for unit in updates:
+        path = path_of(unit.pk)
+        unit.path, unit.depth = path, path.count("/") - 2
+    if update_fields:
+        report(_("Updating %(n)s units…") % {"n": len(updates)})
+        columns = sorted({"parent_id" if f == "parent_id" else f for f in update_fields} | {"path", "depth", "name_sort", "search_text", "updated_at"})
+        columns = ["parent" if c == "parent_id" else ("kind" if c == "kind_id" else c) for c in columns]
+        Unit.objects.bulk_update(updates, columns, batch_size=500)
+    if outcome.moved:
+        updated_ids = {u.pk for u in updates}
+        below = []
+        for code, unit in existing.items():
+            if unit.id in updated_ids:
+                continue
+            path = path_of(unit.id)
+            if path != unit.path:
+                below.append(Unit(id=unit.id, path=path, depth=path.count("/") - 2))
+        Unit.objects.bulk_update(below, ["path", "depth"], batch_size=BATCH)
+
+    report(_("Writing the audit log…"))
+    if fast:
+        _copy(AuditEntry, AUDIT_COLUMNS, _created_audit_rows(new_codes, in_file, code_to_id, paths, user, kind_names, parent_name, note, now))
+    for unit in creates:
+        audit.append(_audit("unit.created", user, unit, None,
+                            _snapshot(unit.__dict__ | {"code": unit.code}, kind_names, parent_name(in_file[unit.code].get("parent_code"))),
+                            note, now))
+    if connection.vendor == "postgresql":
+        _copy(AuditEntry, AUDIT_COLUMNS, (_audit_tuple(e) for e in audit))
+    else:
+        AuditEntry.objects.bulk_create(audit, batch_size=BATCH)
+    # The summary entry belongs to the deepest unit above everything imported.
+    all_paths = [paths[code_to_id[c]] for c in new_codes] if fast else [u.path for u in creates]
+    all_paths += [u.path for u in updates]
+    common = _common_unit(all_paths) or _common_unit([existing[c].path for c in in_file if c in existing])
+    outcome.common_unit_id = common
+    return common
+
+
+UNIT_COLUMNS = (
+    "id", "parent_id", "path", "depth", "kind_id", "code", "name", "short_name", "members_count", "staff_count",
+    "address", "contact_name", "phone", "email", "active_from", "active_to", "name_sort", "search_text",
+    "created_at", "updated_at",
+)
+AUDIT_COLUMNS = (
+    "at", "actor_id", "action", "unit_id", "unit_path", "object_type", "object_id", "object_repr", "before", "after", "note",
+)
+
+
+def _new_unit_rows(new_codes, in_file, code_to_id, path_of, now):
+    """Rows for COPY, made one at a time: no model instance per row, little memory."""
+    derived = SimpleNamespace()
+    for code in new_codes:
+        row = in_file[code]
+        pk = code_to_id[code]
+        parent = row.get("parent_code", "")
+        path = path_of(pk)
+        derived.code, derived.name, derived.short_name = code, row["name"], row.get("short_name", "")
+        Unit.refresh_derived(derived)  # the model's own name_sort / search_text rules
+        yield (
+            pk, code_to_id.get(parent) if parent else None, path, path.count("/") - 2, row["kind_id"], code, row["name"],
+            derived.short_name, row.get("members_count", 0), row.get("staff_count", 0), row.get("address", ""),
+            row.get("contact_name", ""), row.get("phone", ""), row.get("email", ""), row.get("active_from"),
+            row.get("active_to"), derived.name_sort, derived.search_text, now, now,
+        )
+
+
+def _created_audit_rows(new_codes, in_file, code_to_id, paths, user, kind_names, parent_name, note, now):
+    actor = user.pk if getattr(user, "pk", None) else None
+    for code in new_codes:
+        row = in_file[code]
+        pk = code_to_id[code]
+        after = _snapshot(row, kind_names, parent_name(row.get("parent_code")))
+        after["short_name"] = row.get("short_name", "")
+        yield (now, actor, "unit.created", pk, paths[pk], "units.unit", str(pk), row["name"][:255], None,
+               json.dumps(after, ensure_ascii=False), note)
+
+
+def _audit_tuple(entry):
+    values = [getattr(entry, c) for c in AUDIT_COLUMNS]
+    values[8] = None if entry.before is None else json.dumps(entry.before, ensure_ascii=False)
+    values[9] = None if entry.after is None else json.dumps(entry.after, ensure_ascii=False)
+    return values
+
+
+def _copy(model, columns, rows):
+    """PostgreSQL's COPY: many times faster than INSERTs for the rows of a big file."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    names = ", ".join(connection.ops.quote_name(c) for c in columns)
+    with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
+
+
+def _audit(action, user, unit, before, after, note, now):
+    return AuditEntry(
+        at=now, action=action, actor=user if getattr(user, "pk", None) else None, unit_id=unit.pk,
+        unit_path=unit.path, object_type="units.unit", object_id=str(unit.pk), object_repr=str(unit.name)[:255],
+        before=before, after=after, note=note,
+    )
+
+
+def _common_unit(paths):
+    if not paths:
+        return None
+    first = min(paths)
+    last = max(paths)
+    parts = []
+    for a, b in zip(first.strip("/").split("/"), last.strip("/").split("/")):
+        if a != b:
+            break
+        parts.append(a)
+    return int(parts[-1]) if parts and parts[-1].isdigit() else None
+
+
+# --- The one entry point ---------------------------------------------------------------------
+
+
+def import_units(data, *, by, commit, filename="", job=None):
+    """Check (and with commit=True write) a unit file. Returns an Outcome; writes nothing if any row is bad.
+
+    File-level problems (type, size, zip bomb, columns) raise ValidationError.
+    """
+    file_type = check_upload(data)
+
+    def report(message, done=None, total=None, force=True):
+        if job is not None:
+            job.report(job.progress_done if done is None else done, total, message, force=force)
+
+    height, rows_iter = read_rows(data, file_type)
+    total = max(height - 1, 0)
+    try:
+        header = next(iter(rows_iter))
+    except StopIteration:
+        _fail(_("The file is empty."))
+    mapping = map_headers(header)
+    kinds, kind_names = _kind_lookup()
+    checker = _Checker(mapping, kinds)
+    checker.kind_names = kind_names
+    report(_("Checking rows…"), 0, total)
+    rows = []
+    number = 1
+    for cells in rows_iter:
+        number += 1
+        if not any(c not in ("", None) for c in cells):
+            continue
+        rows.append(checker.check(number, cells))
+        if job is not None and number % 1000 == 0:
+            job.report(number - 1, total, _("Checking rows…"))
+    del rows_iter, data  # let the parsed sheet go before the tree is built
+    outcome = Outcome(rows=len(rows))
+    if not rows:
+        _fail(_("The file has no unit rows under the header."))
+    errors, in_file, existing, id_to_code = _plan(rows, checker.errors, by, report)
+    outcome.errors = errors
+    if errors:
+        return outcome
+    if not commit:
+        _write(in_file, existing, id_to_code, by, outcome, report, "", dry=True)
+        return outcome
+    note = _("Imported from the file “%(name)s”.") % {"name": filename} if filename else ""
+    with transaction.atomic():
+        common = _write(in_file, existing, id_to_code, by, outcome, report, note)
+        from loa.audit.log import log_action
+
+        log_action(
+            "unit.imported", actor=by, unit=Unit.objects.filter(pk=common).first() if common else None,
+            after={"file": filename, "rows": outcome.rows, "created": outcome.created, "updated": outcome.updated,
+                   "moved": outcome.moved, "unchanged": outcome.unchanged},
+            note=note,
+        )
+    outcome.committed = True
+    return outcome
+
+
+@register("units.import", result_template="units/import_result.html")
+def run_import_job(job, *, commit=False, filename="", language="vi", rows=0):
+    from django.utils import translation
+
+    with translation.override(language):
+        with job.input_file.open("rb") as handle:
+            data = handle.read()
+        outcome = import_units(data, by=job.created_by, commit=commit, filename=filename, job=job)
+        if outcome.common_unit_id and job.unit_id is None:
+            job.unit_id = outcome.common_unit_id
+            job.save(update_fields=["unit"])
+        result = outcome.as_dict()
+        result["filename"] = filename
+        return result

@@ -1,0 +1,152 @@
+"""Pages of the unit import: upload, check (dry run), then import; the job page shows progress."""
+
+import io
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from loa.accounts.capabilities import Capability
+from loa.accounts.scope import can_anywhere, top_units
+from loa.jobs.models import Job
+from loa.jobs.services import enqueue
+from loa.units.importing import COLUMNS, check_upload, map_headers, read_rows, too_big_message
+from loa.units.models import UnitKind
+
+KIND = "units.import"
+
+
+def _require_manager(user):
+    if not can_anywhere(user, Capability.MANAGE_UNITS):
+        raise Http404
+
+
+def _job_unit(user):
+    tops = top_units(user, Capability.MANAGE_UNITS)
+    return tops[0] if len(tops) == 1 else None
+
+
+@login_required
+def import_start(request):
+    _require_manager(request.user)
+    errors = []
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            errors = [_("Choose a file to import.")]
+        elif upload.size > settings.UPLOAD_MAX_BYTES:
+            errors = [too_big_message(upload.size)]
+        else:
+            data = upload.read()
+            try:
+                file_type = check_upload(data)
+                height, rows = read_rows(data, file_type)
+                header = next(iter(rows), None)
+                if header is None:
+                    raise ValidationError(_("The file is empty."))
+                map_headers(header)
+            except ValidationError as exc:
+                errors = exc.messages
+            else:
+                count = max(height - 1, 0)
+                name = f"units-{timezone.now():%Y%m%d-%H%M%S}.{file_type}"
+                job = enqueue(
+                    KIND, by=request.user, unit=_job_unit(request.user), input_file=ContentFile(data, name=name),
+                    run_now=count <= settings.IMPORT_INLINE_MAX_ROWS,
+                    commit=False, filename=upload.name[:200], language=get_language(), rows=count,
+                )
+                return redirect("jobs:detail", job.pk)
+    context = {
+        "errors": errors, "columns": [label for _name, label in COLUMNS],
+        "kinds": UnitKind.objects.all(), "max_mb": round(settings.UPLOAD_MAX_BYTES / 1048576),
+    }
+    return render(request, "units/import_start.html", context, status=400 if errors else 200)
+
+
+@login_required
+@require_POST
+def import_commit(request, job_id):
+    """Import the file a finished, error-free check was run on. Only the one who checked it may."""
+    _require_manager(request.user)
+    checked = Job.objects.filter(pk=job_id, kind=KIND, created_by=request.user, status=Job.Status.DONE).first()
+    if checked is None or not checked.result or checked.result.get("committed") or checked.params.get("commit"):
+        raise Http404
+    if checked.result.get("error_count"):
+        return redirect("jobs:detail", checked.pk)
+    if checked.result.get("commit_job"):
+        return redirect("jobs:detail", checked.result["commit_job"])
+    params = dict(checked.params, commit=True)
+    job = Job(kind=KIND, created_by=request.user, unit=checked.unit, params=params)
+    job.input_file.name = checked.input_file.name
+    job.save()
+    checked.result["commit_job"] = job.pk
+    checked.save(update_fields=["result"])
+    if params.get("rows", 0) <= settings.IMPORT_INLINE_MAX_ROWS or settings.JOBS_BACKEND == "inline":
+        from loa.jobs.services import run_job
+
+        run_job(job.pk)
+    elif settings.JOBS_BACKEND == "celery":
+        from django.db import transaction
+
+        from loa.jobs.tasks import run_job_task
+
+        transaction.on_commit(lambda: run_job_task.delay(job.pk))
+    return redirect("jobs:detail", job.pk)
+
+
+@login_required
+def import_template(request):
+    """The xlsx template: the header row, one example row, and the unit kinds to choose from."""
+    _require_manager(request.user)
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Đơn vị"
+    labels = [label for _name, label in COLUMNS]
+    sheet.append(labels)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    kinds = list(UnitKind.objects.all())
+    example_kind = next((k for k in kinds if k.is_grassroots), kinds[0] if kinds else None)
+    parent = _job_unit(request.user)
+    sheet.append([
+        "CS-VD01", "Công đoàn cơ sở Trường THPT Ví Dụ", "CĐCS THPT Ví Dụ", example_kind.code if example_kind else "",
+        parent.code if parent else "", 45, 50, "Số 1 đường Ví Dụ, Cao Bằng", "Nguyễn Văn A", "0912 345 678",
+        "cdcs.vidu@example.vn", "01/01/2021", "",
+    ])
+    widths = [14, 45, 22, 16, 20, 14, 12, 35, 22, 16, 28, 14, 14]
+    for index, width in enumerate(widths):
+        sheet.column_dimensions[chr(ord("A") + index)].width = width
+    sheet.freeze_panes = "A2"
+    kinds_sheet = book.create_sheet("Loại đơn vị")
+    kinds_sheet.append(["Mã loại", "Tên loại"])
+    for kind in kinds:
+        kinds_sheet.append([kind.code, kind.name])
+    kinds_sheet.column_dimensions["A"].width = 18
+    kinds_sheet.column_dimensions["B"].width = 40
+    help_sheet = book.create_sheet("Hướng dẫn")
+    for line in (
+        "Mỗi dòng là một đơn vị. Mã đơn vị không được trùng nhau.",
+        "Mã đơn vị cấp trên: mã của một đơn vị đã có trong Loa hoặc ở dòng khác trong tệp (trên hay dưới đều được).",
+        "Loại: mã loại hoặc tên loại ở trang “Loại đơn vị”.",
+        "Ngày viết theo dạng dd/mm/yyyy (ví dụ 05/04/2021) hoặc dùng ô kiểu ngày của Excel.",
+        "Nhập lại một tệp có mã đã có sẽ cập nhật đơn vị đó (và chuyển nó nếu mã cấp trên thay đổi).",
+    ):
+        help_sheet.append([line])
+    help_sheet.column_dimensions["A"].width = 110
+    buffer = io.BytesIO()
+    book.save(buffer)
+    response = HttpResponse(
+        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = 'attachment; filename="mau-nhap-don-vi.xlsx"'
+    return response
