@@ -1,5 +1,6 @@
 #!/usr/bin/env python
-"""Fill a .po catalogue from a Python file defining T = {msgid: msgstr} (plural: a tuple key and a list).
+"""Fill a .po catalogue from a Python file defining T = {msgid: msgstr} (plural: a tuple key and a
+list; with a context: "context\x04msgid", as gettext itself keys them).
 
 Usage: scripts/po_fill.py loa/<app>/locale/vi/LC_MESSAGES/django.po translations.py
 Prints the msgids still untranslated, so a catalogue can be checked for completeness.
@@ -16,7 +17,8 @@ def main(po_path, table_path=None):
     table = runpy.run_path(table_path)["T"] if table_path else {}
     missing = []
     for entry in po:
-        key = (entry.msgid, entry.msgid_plural) if entry.msgid_plural else entry.msgid
+        msgid = f"{entry.msgctxt}\x04{entry.msgid}" if entry.msgctxt else entry.msgid
+        key = (msgid, entry.msgid_plural) if entry.msgid_plural else msgid
         if key in table:
             value = table[key]
             if entry.msgid_plural:

@@ -14,7 +14,6 @@ from loa.audit.log import log_action
 from loa.core.uploads import JPEG, PNG, check_upload
 from loa.fanpages import followers as follower_data
 from loa.fanpages.models import LikeDeclaration
-from loa.units.models import Unit
 
 SCREENSHOT_MAX_BYTES = 5 * 1024 * 1024
 

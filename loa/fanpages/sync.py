@@ -10,7 +10,7 @@ that reaches the end moves the high-water mark `synced_through` to `run_until`. 
 import logging
 import time
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction

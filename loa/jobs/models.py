@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 # Progress is written at most this often, so that a job does not spend its time on bookkeeping.
 REPORT_EVERY = timedelta(seconds=1)
@@ -13,10 +14,10 @@ class Job(models.Model):
     """A piece of background work: who asked for it, how far it got, and what came out."""
 
     class Status(models.TextChoices):
-        QUEUED = "queued", _("Queued")
+        QUEUED = "queued", pgettext_lazy("job status", "Queued")
         RUNNING = "running", _("Running")
         DONE = "done", _("Done")
-        FAILED = "failed", _("Failed")
+        FAILED = "failed", pgettext_lazy("job status", "Failed")
 
     kind = models.CharField(_("kind"), max_length=60)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED, db_index=True)

@@ -13,10 +13,10 @@ from loa.units.models import Unit
 
 ACTIONS = {
     "unit.created": pgettext_lazy("unit history", "Created"),
-    "unit.updated": _("Edited"),
-    "unit.moved": _("Moved"),
-    "unit.deactivated": _("Deactivated"),
-    "unit.reactivated": _("Reactivated"),
+    "unit.updated": pgettext_lazy("unit history", "Edited"),
+    "unit.moved": pgettext_lazy("unit history", "Moved"),
+    "unit.deactivated": pgettext_lazy("unit history", "Deactivated"),
+    "unit.reactivated": pgettext_lazy("unit history", "Reactivated"),
     "unit.imported": _("Imported"),
 }
 DATE_FIELDS = {"active_from", "active_to"}

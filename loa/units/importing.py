@@ -32,6 +32,7 @@ from loa.core.phones import normalize_phone
 from loa.core.text import fold
 from loa.jobs.registry import register
 from loa.units.models import Unit, UnitKind
+from loa.units.signals import units_renamed
 
 # (field, header in the template). Headers are matched without accents, case or punctuation.
 COLUMNS = [
@@ -701,6 +702,8 @@ def _write(in_file, existing, id_to_code, user, outcome, report, note, *, dry=Fa
         columns = sorted({"parent_id" if f == "parent_id" else f for f in update_fields} | {"path", "depth", "name_sort", "search_text", "updated_at"})
         columns = ["parent" if c == "parent_id" else ("kind" if c == "kind_id" else c) for c in columns]
         Unit.objects.bulk_update(updates, columns, batch_size=500)
+        if "name" in update_fields:
+            units_renamed.send(sender=Unit, units=updates)
     if outcome.moved:
         updated_ids = {u.pk for u in updates}
         below = []

@@ -1,6 +1,6 @@
 """Posts from files and links, the rollups, compliance."""
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 
 import pytest
 from django.core.exceptions import ValidationError
