@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "loa.fanpages",
     "loa.directives",
     "loa.integrations",
+    "loa.articles",
 ]
 
 MIDDLEWARE = [
@@ -208,6 +209,10 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_choice("LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR"))},
 }
+
+# Articles: whether an accepted (not yet published) piece already counts toward its unit's quota.
+# Changing it needs `manage.py articles_rebuild` to recount (see docs/articles.md).
+ARTICLES_COUNT_ACCEPTED = env_bool("ARTICLES_COUNT_ACCEPTED", False)
 
 # Loa refuses to build the demo scenario unless this is a development instance.
 DEMO_PASSWORD = "loa-demo"

@@ -14,6 +14,7 @@ urlpatterns = [
     path("jobs/", include("loa.jobs.urls")),
     path("notifications/", include("loa.notifications.urls")),
     path("directives/", include("loa.directives.urls")),
+    path("articles/", include("loa.articles.urls")),
     path("api/v1/", include("loa.api.urls")),
 ]
 if settings.DEBUG:
