@@ -241,14 +241,18 @@ def submission_reject(*, submission, by, reason, expected_version):
     return submission
 
 
+def _duplicate(url):
+    return ValidationError({"url": ValidationError(
+        _("The address %(url)s is already credited to a piece.") % {"url": url}, code="duplicate_url")})
+
+
 def _publication_key(url, channel):
     channel_for(url, [channel])  # raises unless the address is on this channel's domain
     key = normalize(url)
     if Publication.objects.filter(url_key=key).exists() or CreditClaim.objects.filter(
         url_key=key, state=CreditClaim.State.PENDING
     ).exists():
-        raise ValidationError({"url": _("The address %(url)s is already credited to a piece.") % {"url": url.strip()}},
-                              code="duplicate_url")
+        raise _duplicate(url.strip())
     return key
 
 
@@ -280,7 +284,7 @@ def submission_publish(*, submission, by, channel, url, published_on, expected_v
                 published_on=published_on, by=by,
             )
     except IntegrityError:
-        raise ValidationError({"url": _("The address %(url)s is already credited to a piece.") % {"url": url.strip()}}) from None
+        raise _duplicate(url.strip()) from None
     fields = []
     if submission.state != S.PUBLISHED:
         submission.state = S.PUBLISHED
@@ -325,8 +329,7 @@ def claim_create(*, by, unit, url, kind, title, published_on, topics=()):
     if Publication.objects.filter(url_key=key).exists() or CreditClaim.objects.filter(url_key=key).exclude(
         state=CreditClaim.State.REFUSED
     ).exists():
-        raise ValidationError({"url": _("The address %(url)s is already credited to a piece.") % {"url": url.strip()}},
-                              code="duplicate_url")
+        raise _duplicate(url.strip())
     try:
         with transaction.atomic():
             claim = CreditClaim.objects.create(
@@ -334,7 +337,7 @@ def claim_create(*, by, unit, url, kind, title, published_on, topics=()):
                 kind=kind if kind in Kind.values else Kind.NEWS, title=title.strip()[:300], published_on=published_on, by=by,
             )
     except IntegrityError:
-        raise ValidationError({"url": _("The address %(url)s is already credited to a piece.") % {"url": url.strip()}}) from None
+        raise _duplicate(url.strip()) from None
     claim.topics.set(topics)
     log_action("article.claim_created", actor=by, obj=claim, unit=unit, note=claim.url)
     return claim
@@ -358,6 +361,7 @@ def claim_accept(*, by, claim):
     claim.save(update_fields=["state", "decided_by", "decided_at", "submission"])
     submission_publish(submission=submission, by=by, channel=claim.channel, url=claim.url,
                        published_on=claim.published_on, expected_version=None)
+    submission.refresh_from_db()
     log_action("article.claim_accepted", actor=by, obj=claim, unit=claim.unit, note=claim.url)
     return claim
 
@@ -381,7 +385,7 @@ def claim_refuse(*, by, claim, reason):
 
 
 def _prorate(unit, year, target):
-    """(target, prorated): a unit active for part of the year is expected for that part, rounded up."""
+    """(target, prorated): a unit active for part of the year is expected for that part, rounded."""
     from datetime import date
 
     start, end = date(year, 1, 1), date(year, 12, 31)
@@ -393,7 +397,7 @@ def _prorate(unit, year, target):
     full = (end - start).days + 1
     if days >= full:
         return target, False
-    return -(-target * days // full), True
+    return (2 * target * days + full) // (2 * full), True  # rounded to the nearest whole piece
 
 
 @transaction.atomic
