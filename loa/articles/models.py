@@ -103,6 +103,8 @@ class Submission(models.Model):
     counted_year = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
     reason = models.TextField(_("reason"), blank=True)  # of the last return or rejection
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    # Who saved the text last: their own autosave racing their own "Send" is not a conflict.
+    edited_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(null=True, blank=True)

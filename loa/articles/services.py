@@ -31,10 +31,18 @@ def stale_error():
     )
 
 
-def _lock(submission, expected_version):
+def _lock(submission, expected_version, editor=None):
+    """The submission, locked; refused if it changed since `expected_version`, unless the change
+    was the same editor's own save of a draft (their autosave racing their Send)."""
     current = Submission.objects.select_for_update().select_related("unit").get(pk=submission.pk)
-    if expected_version is not None and int(expected_version) != current.version:
-        raise stale_error()
+    try:
+        expected = None if expected_version in (None, "") else int(expected_version)
+    except (TypeError, ValueError):
+        raise stale_error() from None
+    if expected is not None and expected != current.version:
+        own_draft = editor is not None and current.edited_by_id == editor.pk and current.state in (S.DRAFT, S.RETURNED)
+        if not own_draft:
+            raise stale_error()
     return current
 
 
@@ -82,9 +90,10 @@ def submission_create(*, by, unit, kind=Kind.NEWS, title="", body="", authors=""
 def submission_update(*, by, submission, expected_version, title=None, body=None, kind=None, authors=None,
                       topics=None, channels=None):
     """Change a draft or a returned piece (the autosave calls this too). Fields left None stay."""
-    submission = _lock(submission, expected_version)
+    submission = _lock(submission, expected_version, editor=by)
     _require_state(submission, (S.DRAFT, S.RETURNED), _("A piece that is %(state)s cannot be edited."))
-    fields = []
+    submission.edited_by = by
+    fields = ["edited_by"]
     if title is not None:
         submission.title = title.strip()[:300]
         fields.append("title")

@@ -134,3 +134,15 @@ def test_a_unit_active_part_of_the_year_gets_a_pro_rated_quota(tree, admin):
     tree["b"].refresh_from_db()
     q = services.quota_set(by=admin, unit=tree["b"], year=2021, kind="news", target=4, prorate=True)
     assert (q.target, q.prorated) == (2, True)
+
+
+def test_an_officers_own_autosave_does_not_block_their_send_but_a_teammates_change_does(tree, alice, teammate, chans):
+    s = services.submission_create(by=alice, unit=tree["a"], title="T", body="a", channels=chans)
+    opened = s.version
+    services.submission_update(by=alice, submission=s, expected_version=opened, body="ab")  # the autosave
+    s = services.submission_update(by=alice, submission=s, expected_version=opened, body="abc")  # Send, with the page's version
+    assert s.body_text == "abc"
+    services.submission_update(by=teammate, submission=s, expected_version=s.version, body="teammate")
+    with pytest.raises(ValidationError) as exc:
+        services.submission_update(by=alice, submission=s, expected_version=s.version - 1, body="alice again")
+    assert exc.value.code == "stale"
