@@ -24,7 +24,8 @@ api = NinjaAPI(
 )
 errors.install(api)
 
-from loa.api import me, units  # noqa: E402
+from loa.api import articles, me, units  # noqa: E402
 
 api.add_router("/me", me.router)
 api.add_router("/units", units.router)
+api.add_router("/articles", articles.router)
