@@ -31,9 +31,10 @@ def index(request):
     if state in Submission.State.values:
         qs = qs.filter(state=state)
     page = Paginator(qs.select_related("unit").prefetch_related("publications__channel"), 30).get_page(request.GET.get("page"))
-    units = list(
-        units_for(request.user, Capability.REPORT_FOR_UNIT).filter(kind__is_grassroots=True).vi_ordered()[:50]
-    )
+    # One-tap buttons for an officer's own unit(s); someone reporting for a whole tree works from the unit pages.
+    units = list(units_for(request.user, Capability.REPORT_FOR_UNIT).select_related("kind").vi_ordered()[:6])
+    if len(units) > 5:
+        units = []
     return render(request, "articles/index.html", {
         "page": page, "state": state, "states": Submission.State.choices, "units": units,
         "reviewer": is_reviewer(request.user), "year": timezone.localdate().year,
