@@ -26,7 +26,11 @@ pytest_plugins = ["loa.integrations.testing"]
 @pytest.fixture(autouse=True)
 def _fast_hashing_and_clean_cache(settings):
     from django.core.cache import cache
+    from django.utils import translation
 
+    # Every test starts in Vietnamese: a request in English (Accept-Language) must not leak
+    # its language into the next test run by the same worker.
+    translation.activate(settings.LANGUAGE_CODE)
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.JOBS_BACKEND = "inline"
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "loa.directives",
     "loa.integrations",
     "loa.demo",
+    "loa.articles",
 ]
 
 MIDDLEWARE = [
@@ -209,6 +210,10 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_choice("LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR"))},
 }
+
+# Articles: whether an accepted (not yet published) piece already counts toward its unit's quota.
+# Changing it needs `manage.py articles_rebuild` to recount (see docs/articles.md).
+ARTICLES_COUNT_ACCEPTED = env_bool("ARTICLES_COUNT_ACCEPTED", False)
 
 # Loa refuses to build the demo scenario unless this is a development instance.
 DEMO_PASSWORD = "loa-demo"

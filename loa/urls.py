@@ -15,6 +15,7 @@ urlpatterns = [
     path("jobs/", include("loa.jobs.urls")),
     path("notifications/", include("loa.notifications.urls")),
     path("directives/", include("loa.directives.urls")),
+    path("articles/", include("loa.articles.urls")),
     path("api/v1/", include("loa.api.urls")),
     path("fanpages/", include("loa.fanpages.urls")),
     path("l/<str:code>", short_link, name="fanpage_short"),

@@ -1,0 +1,325 @@
+"""/api/v1/articles: quotas, submissions, reviews, publications and progress.
+
+The same rules as the pages: reading needs VIEW on the unit, writing a piece REPORT_FOR_UNIT,
+reviewing and publishing REVIEW_ARTICLES, setting quotas MANAGE_UNITS. Outside the caller's units: 404.
+A decision sent with a `version` older than the piece's answers 409 (someone else acted first).
+"""
+
+from datetime import date, datetime
+from typing import List, Literal, Optional
+
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema, Status
+from ninja.errors import HttpError
+from ninja.pagination import paginate
+from pydantic import ConfigDict
+
+from loa.accounts.capabilities import Capability
+from loa.accounts.scope import can, get_unit_or_404, path_q
+from loa.api.errors import Forbidden
+from loa.api.pagination import Pages
+from loa.articles import selectors, services
+from loa.articles.access import get_submission
+from loa.articles.models import Channel, Quota, Submission, Topic
+
+router = Router(tags=["articles"])
+
+
+class _In(Schema):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class UnitRef(Schema):
+    id: int
+    code: str
+    name: str
+
+
+class QuotaOut(Schema):
+    unit: UnitRef
+    year: int
+    kind: str
+    target: int
+    notice: str
+    prorated: bool
+
+
+class QuotaIn(_In):
+    unit: int
+    year: int = Field(..., ge=2000, le=2100)
+    kind: Literal["news", "article"]
+    target: int = Field(..., ge=0)
+    notice: str = Field("", max_length=160)
+    prorate: bool = False
+
+
+class PublicationOut(Schema):
+    channel: str
+    url: str
+    published_on: date
+
+
+class SubmissionOut(Schema):
+    id: int
+    unit: UnitRef
+    kind: str
+    title: str
+    state: str
+    version: int
+    authors: str
+    topics: List[str]
+    channels: List[int]
+    counted_year: Optional[int]
+    reason: str
+    submitted_at: Optional[datetime]
+    publications: List[PublicationOut]
+
+    @staticmethod
+    def resolve_topics(obj):
+        return [t.code for t in obj.topics.all()]
+
+    @staticmethod
+    def resolve_channels(obj):
+        return [c.pk for c in obj.channels.all()]
+
+    @staticmethod
+    def resolve_publications(obj):
+        return [{"channel": p.channel.name, "url": p.url, "published_on": p.published_on} for p in obj.publications.all()]
+
+
+class SubmissionDetailOut(SubmissionOut):
+    body: str = Field(..., description="Sanitised HTML.")
+
+
+class SubmissionIn(_In):
+    unit: int
+    kind: Literal["news", "article"] = "news"
+    title: str = Field("", max_length=300)
+    body: str = Field("", description="Plain text (blank line between paragraphs) or HTML; it is sanitised.")
+    authors: str = Field("", max_length=300)
+    topics: List[str] = Field([], description="Topic codes.")
+    channels: List[int] = Field([], description="Channel ids.")
+
+
+class SubmissionUpdateIn(_In):
+    version: int = Field(..., description="The version you last read.")
+    kind: Optional[Literal["news", "article"]] = None
+    title: Optional[str] = Field(None, max_length=300)
+    body: Optional[str] = None
+    authors: Optional[str] = Field(None, max_length=300)
+    topics: Optional[List[str]] = None
+    channels: Optional[List[int]] = None
+
+
+class VersionIn(_In):
+    version: int
+
+
+class ReviewIn(_In):
+    action: Literal["start", "return", "accept", "reject"]
+    version: int
+    reason: str = ""
+
+
+class PublishIn(_In):
+    channel: int
+    url: str = Field(..., max_length=500)
+    published_on: date
+    version: int
+
+
+class SubmissionFilters(Schema):
+    unit: Optional[int] = Field(None, description="Only this unit's pieces.")
+    state: Optional[str] = None
+    year: Optional[int] = Field(None, description="Counted in this year.")
+
+
+class FiguresOut(Schema):
+    kind: str
+    target: int
+    counted: int
+    over: int
+    in_depth: int
+    exemplary: int
+    warning: str
+
+
+class ProgressRowOut(Schema):
+    unit: UnitRef
+    news_target: int
+    news_counted: int
+    article_target: int
+    article_counted: int
+    over: int
+    in_depth: int
+    exemplary: int
+    with_quota: int
+    met: int
+
+
+class ProgressOut(Schema):
+    year: int
+    total: ProgressRowOut
+    rows: List[ProgressRowOut]
+
+
+def _act(fn, **kwargs):
+    try:
+        return fn(**kwargs)
+    except ValidationError as exc:
+        if getattr(exc, "code", None) == "stale":
+            raise HttpError(409, exc.messages[0]) from None
+        raise
+
+
+def _topics(codes):
+    found = list(Topic.objects.filter(code__in=codes))
+    if len(found) != len(set(codes)):
+        raise ValidationError({"topics": _("Unknown topic code.")})
+    return found
+
+
+def _channels(ids):
+    found = list(Channel.objects.filter(pk__in=ids, is_active=True))
+    if len(found) != len(set(ids)):
+        raise ValidationError({"channels": _("Unknown channel.")})
+    return found
+
+
+def _full(pk):
+    return Submission.objects.select_related("unit").prefetch_related("topics", "channels", "publications__channel").get(pk=pk)
+
+
+def _writable(user, pk):
+    submission = get_submission(user, pk, Capability.VIEW)
+    if not can(user, Capability.REPORT_FOR_UNIT, submission.unit):
+        raise Forbidden(_("You may view this piece but not change it."))
+    return submission
+
+
+def _reviewable(user, pk):
+    submission = get_submission(user, pk, Capability.VIEW)
+    if not can(user, Capability.REVIEW_ARTICLES, submission.unit):
+        raise Forbidden(_("Only the editors review pieces."))
+    return submission
+
+
+@router.get("/quotas", response=List[QuotaOut], summary="Quotas")
+@paginate(Pages)
+def list_quotas(request, year: int, unit: Optional[int] = None):
+    qs = Quota.objects.filter(path_q(request.user, Capability.VIEW, field="unit__path"), year=year).select_related("unit")
+    if unit is not None:
+        qs = qs.filter(unit_id=unit)
+    return qs.order_by("unit__name_sort", "kind")
+
+
+@router.put("/quotas", response=QuotaOut, summary="Set one quota")
+def set_quota(request, payload: QuotaIn):
+    unit = get_unit_or_404(request.user, Capability.VIEW, pk=payload.unit)
+    if not can(request.user, Capability.MANAGE_UNITS, unit):
+        raise Forbidden(_("Only those who manage this unit set its quotas."))
+    return services.quota_set(by=request.user, unit=unit, year=payload.year, kind=payload.kind, target=payload.target,
+                              notice=payload.notice, prorate=payload.prorate)
+
+
+@router.get("/submissions", response=List[SubmissionOut], summary="Pieces")
+@paginate(Pages)
+def list_submissions(request, filters: Query[SubmissionFilters]):
+    qs = Submission.objects.filter(path_q(request.user, Capability.VIEW, field="unit_path"))
+    if filters.unit is not None:
+        qs = qs.filter(unit_id=filters.unit)
+    if filters.state:
+        qs = qs.filter(state=filters.state)
+    if filters.year:
+        qs = qs.filter(counted_year=filters.year)
+    return qs.select_related("unit").prefetch_related("topics", "channels", "publications__channel").order_by("-updated_at", "-id")
+
+
+@router.post("/submissions", response={201: SubmissionDetailOut}, summary="Write a piece (a draft)")
+def create_submission(request, payload: SubmissionIn):
+    unit = get_unit_or_404(request.user, Capability.VIEW, pk=payload.unit)
+    if not can(request.user, Capability.REPORT_FOR_UNIT, unit):
+        raise Forbidden(_("Only the unit's officers write its pieces."))
+    submission = services.submission_create(
+        by=request.user, unit=unit, kind=payload.kind, title=payload.title, body=payload.body, authors=payload.authors,
+        topics=_topics(payload.topics), channels=_channels(payload.channels),
+    )
+    return Status(201, _full(submission.pk))
+
+
+@router.get("/submissions/{int:pk}", response=SubmissionDetailOut, summary="A piece")
+def get_piece(request, pk: int):
+    get_submission(request.user, pk, Capability.VIEW)
+    return _full(pk)
+
+
+@router.patch("/submissions/{int:pk}", response=SubmissionDetailOut, summary="Change a draft or a returned piece")
+def update_submission(request, pk: int, payload: SubmissionUpdateIn):
+    submission = _writable(request.user, pk)
+    data = payload.dict(exclude_unset=True)
+    version = data.pop("version")
+    if "topics" in data:
+        data["topics"] = _topics(data["topics"])
+    if "channels" in data:
+        data["channels"] = _channels(data["channels"])
+    _act(services.submission_update, by=request.user, submission=submission, expected_version=version, **data)
+    return _full(pk)
+
+
+@router.post("/submissions/{int:pk}/submit", response=SubmissionDetailOut, summary="Send a piece to the editors")
+def submit(request, pk: int, payload: VersionIn):
+    submission = _writable(request.user, pk)
+    _act(services.submission_submit, by=request.user, submission=submission, expected_version=payload.version)
+    return _full(pk)
+
+
+@router.post("/submissions/{int:pk}/review", response=SubmissionDetailOut, summary="Take, return, accept or reject")
+def review(request, pk: int, payload: ReviewIn):
+    submission = _reviewable(request.user, pk)
+    common = {"submission": submission, "by": request.user, "expected_version": payload.version}
+    if payload.action == "start":
+        _act(services.submission_start_review, **common)
+    elif payload.action == "accept":
+        _act(services.submission_accept, **common)
+    elif payload.action == "return":
+        _act(services.submission_return, reason=payload.reason, **common)
+    else:
+        _act(services.submission_reject, reason=payload.reason, **common)
+    return _full(pk)
+
+
+@router.post("/submissions/{int:pk}/publications", response={201: SubmissionDetailOut}, summary="Record a publication")
+def publish(request, pk: int, payload: PublishIn):
+    submission = _reviewable(request.user, pk)
+    channel = get_object_or_404(Channel, pk=payload.channel, is_active=True)
+    _act(services.submission_publish, submission=submission, by=request.user, channel=channel, url=payload.url,
+         published_on=payload.published_on, expected_version=payload.version)
+    return Status(201, _full(pk))
+
+
+@router.get("/progress", response=ProgressOut, summary="Progress of the units one level below a unit")
+def progress(request, year: int, unit: Optional[int] = None):
+    from loa.accounts.scope import top_units
+
+    if unit is not None:
+        node = get_unit_or_404(request.user, Capability.VIEW, pk=unit)
+    else:
+        tops = sorted(top_units(request.user, Capability.VIEW), key=lambda u: u.depth)
+        if not tops:
+            raise HttpError(404, _("Not found."))
+        node = tops[0]
+    total, rows = selectors.level_rows(node, year)
+    rows, _sort = selectors.sort_rows(rows, "name")
+    return {"year": year, "total": total, "rows": rows}
+
+
+@router.get("/units/{int:unit_id}/progress", response=List[FiguresOut], summary="One unit's own figures and warnings")
+def unit_progress(request, unit_id: int, year: Optional[int] = None):
+    unit = get_unit_or_404(request.user, Capability.VIEW, pk=unit_id)
+    year = year or timezone.localdate().year
+    own, _subtree = selectors.unit_figures(unit, year)
+    return [{"kind": f.kind, "target": f.target, "counted": f.counted, "over": f.over, "in_depth": f.in_depth,
+             "exemplary": f.exemplary, "warning": selectors.warning(f, year)[1]} for f in own.values()]

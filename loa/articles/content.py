@@ -1,0 +1,92 @@
+"""What a submission is made of: sanitised text, photos without location data, a docx taken apart."""
+
+import html
+import io
+import re
+import uuid
+
+import nh3
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image, ImageOps
+
+from loa.core.uploads import check_image
+
+# The only markup a piece keeps: what a news text needs, no script, no style, no event handler.
+ALLOWED_TAGS = {"p", "br", "strong", "b", "em", "i", "u", "h2", "h3", "h4", "ul", "ol", "li", "blockquote", "a"}
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
+MAX_PHOTO_SIDE = 1600
+_TAG = re.compile(r"<[a-zA-Z/!][^>]*>")
+_BLOCK_END = re.compile(r"</(p|h2|h3|h4|li|blockquote)>|<br\s*/?>", re.IGNORECASE)
+
+
+def sanitize_html(text):
+    return nh3.clean(text or "", tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes={"http", "https", "mailto"},
+                     link_rel="noopener noreferrer nofollow", strip_comments=True)
+
+
+def paragraphs_to_html(text):
+    """Plain text as typed on a phone: blank-line or line separated paragraphs."""
+    paras = [p.strip() for p in re.split(r"\n\s*\n|\r?\n", text or "") if p.strip()]
+    return "".join(f"<p>{html.escape(p)}</p>" for p in paras)
+
+
+def html_to_text(body):
+    """The plain paragraphs of sanitised HTML (for the edit box, the diff and the search)."""
+    text = _BLOCK_END.sub("\n\n", body or "")
+    text = html.unescape(_TAG.sub("", text))
+    return "\n\n".join(p.strip() for p in re.split(r"\n\s*\n", text) if p.strip())
+
+
+def body_from_input(raw):
+    """(html, text) from what the officer typed or pasted: HTML is sanitised, plain text becomes paragraphs."""
+    raw = (raw or "").strip()
+    body = sanitize_html(raw) if _TAG.search(raw) else paragraphs_to_html(raw)
+    body = sanitize_html(body)
+    return body, html_to_text(body)
+
+
+def prepare_photo(upload):
+    """A checked upload re-encoded as a JPEG at most MAX_PHOTO_SIDE wide or high, without EXIF (no GPS)."""
+    check_image(upload)
+    upload.seek(0)
+    with Image.open(upload) as image:
+        image = ImageOps.exif_transpose(image)
+        image.thumbnail((MAX_PHOTO_SIDE, MAX_PHOTO_SIDE))
+        if image.mode not in ("RGB", "L"):
+            background = Image.new("RGB", image.size, (255, 255, 255))
+            background.paste(image, mask=image.convert("RGBA").split()[-1])
+            image = background
+        out = io.BytesIO()
+        # A fresh save without exif= writes no EXIF, hence no GPS position, camera or date.
+        image.convert("RGB").save(out, "JPEG", quality=85, optimize=True)
+    return ContentFile(out.getvalue(), name=f"{uuid.uuid4().hex}.jpg")
+
+
+def read_docx(upload):
+    """(title, html, [image files]) from a Word file: its paragraphs (headings kept) and its pictures."""
+    import docx
+
+    document = docx.Document(upload)
+    title, parts = "", []
+    for para in document.paragraphs:
+        text = para.text.strip()
+        if not text:
+            continue
+        style = (para.style.name or "").lower() if para.style is not None else ""
+        if not title and (style.startswith("title") or style.startswith("heading")):
+            title = text
+            continue
+        tag = "h3" if style.startswith("heading") else "p"
+        parts.append(f"<{tag}>{html.escape(text)}</{tag}>")
+    if not title and parts:
+        first = html_to_text(parts[0])
+        if len(first) <= 200:
+            title, parts = first, parts[1:]
+    images = []
+    for rel in document.part.rels.values():
+        if "image" in rel.reltype and not rel.is_external:
+            blob = rel.target_part.blob
+            name = rel.target_part.partname.split("/")[-1]
+            images.append(SimpleUploadedFile(name, blob))
+    return title[:300], sanitize_html("".join(parts)), images

@@ -1,0 +1,94 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from loa.articles.models import Channel, Kind, Topic
+
+
+class SubmissionForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=Kind.choices, widget=forms.RadioSelect, initial=Kind.NEWS)
+    title = forms.CharField(label=_("Title"), max_length=300, required=False)
+    body = forms.CharField(label=_("Text"), required=False, widget=forms.Textarea(attrs={"rows": 12}),
+                           help_text=_("Type or paste the text. Leave a blank line between paragraphs."))
+    authors = forms.CharField(label=_("Authors"), max_length=300, required=False,
+                              help_text=_("Who wrote it and who took the photos."))
+    topics = forms.ModelMultipleChoiceField(label=_("Topics"), queryset=Topic.objects.all(), required=False,
+                                            widget=forms.CheckboxSelectMultiple)
+    channels = forms.ModelMultipleChoiceField(label=_("Publish on"), queryset=Channel.objects.filter(is_active=True),
+                                              required=False, widget=forms.CheckboxSelectMultiple)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class PhotoForm(forms.Form):
+    photo = forms.FileField(label=_("Photo"), widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png"}))
+    caption = forms.CharField(label=_("Caption"), max_length=300, required=False)
+
+
+class DocxForm(forms.Form):
+    docx = forms.FileField(label=_("Word file (.docx)"), widget=forms.ClearableFileInput(attrs={
+        "accept": ".docx,application/vnd.openxmlformats-officedocument.wordprocessingml.document"}))
+
+
+class PublishForm(forms.Form):
+    channel = forms.ModelChoiceField(label=_("Channel"), queryset=Channel.objects.filter(is_active=True))
+    url = forms.CharField(label=_("Address (URL)"), max_length=500)
+    published_on = forms.DateField(label=_("Published on"), widget=forms.DateInput(attrs={"type": "date"}),
+                                   initial=timezone.localdate)
+
+
+class ClaimForm(forms.Form):
+    url = forms.CharField(label=_("Address (URL) of the published piece"), max_length=500)
+    kind = forms.ChoiceField(label=_("Kind"), choices=Kind.choices, widget=forms.RadioSelect, initial=Kind.NEWS)
+    title = forms.CharField(label=_("Title"), max_length=300)
+    published_on = forms.DateField(label=_("Published on"), widget=forms.DateInput(attrs={"type": "date"}))
+    topics = forms.ModelMultipleChoiceField(label=_("Topics"), queryset=Topic.objects.all(), required=False,
+                                            widget=forms.CheckboxSelectMultiple)
+
+
+class QuotaForm(forms.Form):
+    unit = forms.CharField(label=_("Unit code"), max_length=40)
+    kind = forms.ChoiceField(label=_("Kind"), choices=Kind.choices)
+    target = forms.IntegerField(label=_("Target"), min_value=0)
+    notice = forms.CharField(label=_("Notice that set it"), max_length=160, required=False,
+                             help_text=_("e.g. 812/TB-CĐVC ngày 22/02/2021"))
+    prorate = forms.BooleanField(label=_("Pro-rate for a unit active part of the year"), required=False)
+
+
+class QuotaRuleForm(forms.Form):
+    notice = forms.CharField(label=_("Notice that set them"), max_length=160, help_text=_("e.g. 812/TB-CĐVC ngày 22/02/2021"))
+    unit_kind = forms.ModelChoiceField(label=_("Units of kind"), queryset=None)
+    news = forms.IntegerField(label=_("News items per unit"), min_value=0)
+    articles = forms.IntegerField(label=_("Articles per unit"), min_value=0)
+    large_members = forms.IntegerField(label=_("Larger units: from this many members"), min_value=1, required=False)
+    large_news = forms.IntegerField(label=_("News items for a larger unit"), min_value=0, required=False)
+    large_articles = forms.IntegerField(label=_("Articles for a larger unit"), min_value=0, required=False)
+    prorate = forms.BooleanField(label=_("Pro-rate for units active part of the year"), required=False, initial=True)
+
+    def __init__(self, *args, **kwargs):
+        from loa.units.models import UnitKind
+
+        super().__init__(*args, **kwargs)
+        self.fields["unit_kind"].queryset = UnitKind.objects.all()
+
+
+class QuotaImportForm(forms.Form):
+    notice = forms.CharField(label=_("Notice that set them"), max_length=160)
+    file = forms.FileField(label=_("Excel file (.xlsx)"),
+                           help_text=_("Columns: unit code, news items, articles; the first row is a header."))
+    prorate = forms.BooleanField(label=_("Pro-rate for units active part of the year"), required=False, initial=True)
+
+
+class ChannelForm(forms.ModelForm):
+    class Meta:
+        model = Channel
+        fields = ["name", "kind", "domains", "editors", "is_active", "order"]
+        widgets = {"domains": forms.Textarea(attrs={"rows": 3}), "editors": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args, **kwargs):
+        from loa.accounts.capabilities import Capability, roles_granting
+        from loa.accounts.models import User
+
+        super().__init__(*args, **kwargs)
+        self.fields["editors"].queryset = User.objects.filter(
+            is_active=True, roles__role__in=roles_granting(Capability.REVIEW_ARTICLES)
+        ).distinct().order_by("name_sort")

@@ -1,0 +1,135 @@
+"""Reads for the progress pages: a unit's own figures and the rows of one level of the tree."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Count
+from django.db.models.functions import ExtractMonth
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from loa.articles.models import Channel, Kind, Publication, Rollup
+from loa.units.models import Unit
+
+COLUMNS = ("news_target", "news_counted", "article_target", "article_counted", "in_depth", "exemplary", "over", "met", "with_quota")
+
+
+@dataclass
+class Figures:
+    kind: str
+    target: int = 0
+    counted: int = 0
+    in_depth: int = 0
+    exemplary: int = 0
+
+    @property
+    def over(self):
+        return max(0, self.counted - self.target) if self.target else self.counted
+
+    @property
+    def missing(self):
+        return max(0, self.target - self.counted)
+
+    @property
+    def percent(self):
+        return min(100, round(100 * self.counted / self.target)) if self.target else (100 if self.counted else 0)
+
+
+def days_left(year, today=None):
+    today = today or timezone.localdate()
+    if year != today.year:
+        return None if year < today.year else (date(year, 12, 31) - date(year, 1, 1)).days + 1
+    return (date(year, 12, 31) - today).days
+
+
+def warning(fig, year, today=None):
+    """A plain sentence about where the unit stands: 'Đã đạt 3/5 tin, còn 40 ngày.'"""
+    today = today or timezone.localdate()
+    news = fig.kind == Kind.NEWS
+    values = {"counted": fig.counted, "target": fig.target, "days": days_left(year, today), "over": fig.over}
+    if not fig.target:
+        return "info", (_("No quota of news items set for this year; %(counted)s counted.") if news
+                        else _("No quota of articles set for this year; %(counted)s counted.")) % values
+    if fig.counted >= fig.target:
+        if fig.over:
+            return "ok", (_("Quota met: %(counted)s of %(target)s news items, %(over)s beyond it.") if news
+                          else _("Quota met: %(counted)s of %(target)s articles, %(over)s beyond it.")) % values
+        return "ok", (_("Quota met: %(counted)s of %(target)s news items.") if news
+                      else _("Quota met: %(counted)s of %(target)s articles.")) % values
+    if year < today.year:
+        return "bad", (_("Quota missed: %(counted)s of %(target)s news items.") if news
+                       else _("Quota missed: %(counted)s of %(target)s articles.")) % values
+    return ("warn" if values["days"] is not None and values["days"] < 60 else "info"), (
+        _("%(counted)s of %(target)s news items so far, %(days)s days left.") if news
+        else _("%(counted)s of %(target)s articles so far, %(days)s days left.")) % values
+
+
+def unit_figures(unit, year):
+    """({kind: Figures} of the unit's own work, {kind: Rollup} of its subtree): one query."""
+    own, subtree = {k: Figures(kind=k) for k in Kind.values}, {}
+    for row in Rollup.objects.filter(unit=unit, year=year):
+        own[row.kind] = Figures(kind=row.kind, target=row.own_target, counted=row.own_counted,
+                                in_depth=row.own_in_depth, exemplary=row.own_exemplary)
+        subtree[row.kind] = row
+    return own, subtree
+
+
+def _blank(unit):
+    return {"unit": unit, **dict.fromkeys(COLUMNS, 0)}
+
+
+def _add(row, r):
+    row[f"{r.kind}_target"] += r.target
+    row[f"{r.kind}_counted"] += r.counted
+    for k in ("in_depth", "exemplary", "over", "met", "with_quota"):
+        row[k] += r[k] if isinstance(r, dict) else getattr(r, k)
+
+
+def level_rows(node, year):
+    """(total row of node, rows of its children) from the rollups: two queries, whatever the tree's size."""
+    total = _blank(node)
+    for r in Rollup.objects.filter(unit=node, year=year):
+        _add(total, r)
+    by_unit = {}
+    for r in Rollup.objects.filter(year=year, parent_unit_id=node.pk).select_related("unit"):
+        row = by_unit.setdefault(r.unit_id, _blank(r.unit))
+        _add(row, r)
+    return total, list(by_unit.values())
+
+
+SORTS = {
+    "name": lambda r: r["unit"].name_sort,
+    "news": lambda r: (r["news_counted"] / r["news_target"]) if r["news_target"] else 1.0,
+    "articles": lambda r: (r["article_counted"] / r["article_target"]) if r["article_target"] else 1.0,
+    "met": lambda r: (r["met"] / r["with_quota"]) if r["with_quota"] else 1.0,
+    "in_depth": lambda r: r["in_depth"],
+    "exemplary": lambda r: r["exemplary"],
+    "over": lambda r: r["over"],
+}
+
+
+def sort_rows(rows, sort):
+    key = sort.lstrip("-")
+    if key not in SORTS:
+        key, sort = "name", "name"
+    return sorted(rows, key=SORTS[key], reverse=sort.startswith("-")), sort
+
+
+def monthly_by_channel(node, year):
+    """[(channel, [12 counts], total)] of publications of pieces from node's subtree, by month."""
+    counts = {}
+    rows = (
+        Publication.objects.filter(unit_path__startswith=node.path, published_on__year=year)
+        .annotate(month=ExtractMonth("published_on")).values("channel_id", "month").annotate(n=Count("id"))
+    )
+    for r in rows:
+        counts.setdefault(r["channel_id"], [0] * 12)[r["month"] - 1] = r["n"]
+    result = []
+    for channel in Channel.objects.all():
+        months = counts.get(channel.pk, [0] * 12)
+        result.append((channel, months, sum(months)))
+    return result
+
+
+def descendants_count(node):
+    return Unit.objects.filter(path__startswith=node.path).count() - 1

@@ -1,0 +1,488 @@
+"""Every write to articles: keyword-only, atomic, validated, audited.
+
+Workflow transitions lock the submission row and compare `expected_version` (the version the
+user's page was showing): when two editors act at once, the second is told the submission changed
+instead of overwriting the first silently.
+"""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from loa.articles import notices, rollups
+from loa.articles.content import body_from_input, prepare_photo, read_docx
+from loa.articles.models import Channel, Comment, CreditClaim, Kind, Photo, Publication, Quota, Submission, SubmissionVersion
+from loa.articles.urls_norm import channel_for, clean_url, normalize
+from loa.audit.log import log_action, snapshot
+from loa.core.uploads import DOCX, check_upload
+
+S = Submission.State
+AUDITED = ("state", "version", "kind", "title", "reason", "counted_year")
+MAX_PHOTOS = 20
+
+
+def stale_error():
+    return ValidationError(
+        _("The submission changed since you opened it (someone else acted on it meanwhile). "
+          "Nothing was saved: reload the page, look at its current state and act again."),
+        code="stale",
+    )
+
+
+def _lock(submission, expected_version, editor=None):
+    """The submission, locked; refused if it changed since `expected_version`, unless the change
+    was the same editor's own save of a draft (their autosave racing their Send)."""
+    current = Submission.objects.select_for_update().select_related("unit").get(pk=submission.pk)
+    try:
+        expected = None if expected_version in (None, "") else int(expected_version)
+    except (TypeError, ValueError):
+        raise stale_error() from None
+    if expected is not None and expected != current.version:
+        own_draft = editor is not None and current.edited_by_id == editor.pk and current.state in (S.DRAFT, S.RETURNED)
+        if not own_draft:
+            raise stale_error()
+    return current
+
+
+def _require_state(submission, allowed, message):
+    if submission.state not in allowed:
+        raise ValidationError(message % {"state": submission.get_state_display()}, code="wrong_state")
+
+
+def _save(submission, fields):
+    submission.version += 1
+    submission.save(update_fields=[*fields, "version", "updated_at"])
+
+
+def _set_topics(submission, topics):
+    submission.topics.set(topics)
+    submission.in_depth = any(t.in_depth for t in topics)
+    submission.exemplary = any(t.exemplary for t in topics)
+
+
+def _check_text(title, kind):
+    if not (title or "").strip():
+        raise ValidationError({"title": _("Give the piece a title.")})
+    if kind not in Kind.values:
+        raise ValidationError({"kind": _("Choose news item or article.")})
+
+
+# --- Writing ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def submission_create(*, by, unit, kind=Kind.NEWS, title="", body="", authors="", topics=(), channels=()):
+    html, text = body_from_input(body)
+    submission = Submission.objects.create(
+        unit=unit, unit_path=unit.path, kind=kind if kind in Kind.values else Kind.NEWS, title=(title or "").strip()[:300],
+        body=html, body_text=text, authors=(authors or "").strip()[:300], created_by=by,
+    )
+    _set_topics(submission, list(topics))
+    submission.channels.set(channels)
+    submission.save(update_fields=["in_depth", "exemplary"])
+    log_action("article.created", actor=by, obj=submission, unit=unit, after=snapshot(submission, AUDITED))
+    return submission
+
+
+@transaction.atomic
+def submission_update(*, by, submission, expected_version, title=None, body=None, kind=None, authors=None,
+                      topics=None, channels=None):
+    """Change a draft or a returned piece (the autosave calls this too). Fields left None stay."""
+    submission = _lock(submission, expected_version, editor=by)
+    _require_state(submission, (S.DRAFT, S.RETURNED), _("A piece that is %(state)s cannot be edited."))
+    submission.edited_by = by
+    fields = ["edited_by"]
+    if title is not None:
+        submission.title = title.strip()[:300]
+        fields.append("title")
+    if body is not None:
+        submission.body, submission.body_text = body_from_input(body)
+        fields += ["body", "body_text"]
+    if kind is not None and kind in Kind.values:
+        submission.kind = kind
+        fields.append("kind")
+    if authors is not None:
+        submission.authors = authors.strip()[:300]
+        fields.append("authors")
+    if topics is not None:
+        _set_topics(submission, list(topics))
+        fields += ["in_depth", "exemplary"]
+    if channels is not None:
+        submission.channels.set(channels)
+    _save(submission, fields)
+    return submission
+
+
+@transaction.atomic
+def submission_add_photo(*, by, submission, upload, caption=""):
+    submission = _lock(submission, None)
+    _require_state(submission, (S.DRAFT, S.RETURNED), _("Photos cannot be added to a piece that is %(state)s."))
+    if submission.photos.count() >= MAX_PHOTOS:
+        raise ValidationError(_("A piece has at most %(n)s photos.") % {"n": MAX_PHOTOS})
+    photo = Photo(submission=submission, caption=(caption or "").strip()[:300])
+    content = prepare_photo(upload)
+    photo.image.save(content.name, content, save=False)
+    photo.save()
+    _save(submission, [])
+    log_action("article.photo_added", actor=by, obj=submission, unit=submission.unit, note=upload.name)
+    return photo
+
+
+@transaction.atomic
+def submission_remove_photo(*, by, photo):
+    submission = _lock(photo.submission, None)
+    _require_state(submission, (S.DRAFT, S.RETURNED), _("Photos cannot be removed from a piece that is %(state)s."))
+    photo.image.delete(save=False)
+    photo.delete()
+    _save(submission, [])
+    log_action("article.photo_removed", actor=by, obj=submission, unit=submission.unit)
+
+
+def submission_import_docx(*, by, submission, upload, expected_version=None):
+    """Take a Word file apart: its text replaces the piece's text, its pictures become photos."""
+    check_upload(upload, (DOCX,))
+    try:
+        title, html, images = read_docx(upload)
+    except Exception:  # python-docx raises many kinds on a broken file
+        raise ValidationError(_("“%(name)s” could not be read as a Word document.") % {"name": upload.name}) from None
+    with transaction.atomic():
+        submission = submission_update(
+            by=by, submission=submission, expected_version=expected_version, body=html,
+            title=title if title and not submission.title.strip() else None,
+        )
+        skipped = 0
+        for image in images[:MAX_PHOTOS]:
+            try:
+                submission_add_photo(by=by, submission=submission, upload=image)
+            except ValidationError:
+                skipped += 1  # e.g. a drawing in a format we do not keep
+        log_action("article.docx_imported", actor=by, obj=submission, unit=submission.unit, note=upload.name)
+    submission.refresh_from_db()
+    return submission, len(images) - skipped
+
+
+@transaction.atomic
+def submission_submit(*, by, submission, expected_version):
+    submission = _lock(submission, expected_version)
+    _require_state(submission, (S.DRAFT, S.RETURNED), _("A piece that is %(state)s cannot be sent."))
+    _check_text(submission.title, submission.kind)
+    if not submission.body_text.strip():
+        raise ValidationError({"body": _("Write the text of the piece (or upload a Word file) before sending it.")})
+    if not submission.channels.exists():
+        raise ValidationError({"channels": _("Choose at least one channel to publish on.")})
+    before = snapshot(submission, AUDITED)
+    number = submission.versions.count() + 1
+    SubmissionVersion.objects.create(
+        submission=submission, number=number, title=submission.title, body=submission.body,
+        body_text=submission.body_text, by=by,
+    )
+    resubmitted = submission.state == S.RETURNED
+    submission.state = S.SUBMITTED
+    submission.submitted_at = timezone.now()
+    _save(submission, ["state", "submitted_at"])
+    log_action("article.resubmitted" if resubmitted else "article.submitted", actor=by, obj=submission,
+               unit=submission.unit, before=before, after=snapshot(submission, AUDITED))
+    return submission
+
+
+# --- Review ----------------------------------------------------------------------------------
+
+
+def _decide(submission, by, state, reason, action, before):
+    counted_before = rollups.counts(submission)
+    submission.state = state
+    submission.reason = reason
+    submission.decided_at = timezone.now()
+    fields = ["state", "reason", "decided_at"]
+    if state == S.ACCEPTED and settings.ARTICLES_COUNT_ACCEPTED and submission.counted_year is None:
+        submission.counted_year = timezone.localdate().year
+        fields.append("counted_year")
+    _save(submission, fields)
+    rollups.apply_submission(submission, counted_before)
+    log_action(action, actor=by, obj=submission, unit=submission.unit, before=before,
+               after=snapshot(submission, AUDITED), note=reason)
+
+
+@transaction.atomic
+def submission_start_review(*, submission, by, expected_version):
+    submission = _lock(submission, expected_version)
+    _require_state(submission, (S.SUBMITTED,), _("Only a piece just sent can be taken for review; this one is %(state)s."))
+    before = snapshot(submission, AUDITED)
+    submission.state = S.IN_REVIEW
+    _save(submission, ["state"])
+    log_action("article.review_started", actor=by, obj=submission, unit=submission.unit, before=before,
+               after=snapshot(submission, AUDITED))
+    return submission
+
+
+@transaction.atomic
+def submission_return(*, submission, by, reason, expected_version):
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the piece is returned: the unit reads it to fix the piece.")})
+    submission = _lock(submission, expected_version)
+    _require_state(submission, (S.SUBMITTED, S.IN_REVIEW), _("A piece that is %(state)s cannot be returned."))
+    _decide(submission, by, S.RETURNED, reason, "article.returned", snapshot(submission, AUDITED))
+    notices.returned(submission)
+    return submission
+
+
+@transaction.atomic
+def submission_accept(*, submission, by, expected_version):
+    submission = _lock(submission, expected_version)
+    _require_state(submission, (S.SUBMITTED, S.IN_REVIEW), _("A piece that is %(state)s cannot be accepted."))
+    _decide(submission, by, S.ACCEPTED, "", "article.accepted", snapshot(submission, AUDITED))
+    notices.accepted(submission)
+    return submission
+
+
+@transaction.atomic
+def submission_reject(*, submission, by, reason, expected_version):
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the piece is rejected.")})
+    submission = _lock(submission, expected_version)
+    _require_state(submission, (S.SUBMITTED, S.IN_REVIEW), _("A piece that is %(state)s cannot be rejected."))
+    _decide(submission, by, S.REJECTED, reason, "article.rejected", snapshot(submission, AUDITED))
+    notices.rejected(submission)
+    return submission
+
+
+def _duplicate(url):
+    return ValidationError({"url": ValidationError(
+        _("The address %(url)s is already credited to a piece.") % {"url": url}, code="duplicate_url")})
+
+
+def _publication_key(url, channel):
+    channel_for(url, [channel])  # raises unless the address is on this channel's domain
+    key = normalize(url)
+    if Publication.objects.filter(url_key=key).exists() or CreditClaim.objects.filter(
+        url_key=key, state=CreditClaim.State.PENDING
+    ).exists():
+        raise _duplicate(url.strip())
+    return key
+
+
+@transaction.atomic
+def submission_publish(*, submission, by, channel, url, published_on, expected_version):
+    """Record a publication on one channel. The first one makes the piece count (once, whatever
+    the number of channels); later ones are listed with it."""
+    submission = _lock(submission, expected_version)
+    _require_state(submission, (S.SUBMITTED, S.IN_REVIEW, S.ACCEPTED, S.PUBLISHED),
+                   _("A piece that is %(state)s cannot be published."))
+    if published_on is None:
+        raise ValidationError({"published_on": _("Give the date it was published.")})
+    if published_on > timezone.localdate():
+        raise ValidationError({"published_on": _("The date of publication cannot be in the future.")})
+    if submission.publications.filter(channel=channel).exists():
+        raise ValidationError({"channel": _("This piece is already recorded as published on %(channel)s.") % {"channel": channel}})
+    try:
+        key = _publication_key(url, channel)
+    except ValidationError as exc:
+        if not hasattr(exc, "error_dict"):
+            raise ValidationError({"url": exc.messages}) from None
+        raise
+    before = snapshot(submission, AUDITED)
+    counted_before = rollups.counts(submission)
+    try:
+        with transaction.atomic():
+            publication = Publication.objects.create(
+                submission=submission, channel=channel, unit_path=submission.unit_path, url=clean_url(url), url_key=key,
+                published_on=published_on, by=by,
+            )
+    except IntegrityError:
+        raise _duplicate(url.strip()) from None
+    fields = []
+    if submission.state != S.PUBLISHED:
+        submission.state = S.PUBLISHED
+        submission.decided_at = submission.decided_at or timezone.now()
+        fields += ["state", "decided_at"]
+    if submission.counted_year is None:
+        submission.counted_year = published_on.year
+        fields.append("counted_year")
+    _save(submission, fields)
+    rollups.apply_submission(submission, counted_before)
+    log_action("article.published", actor=by, obj=submission, unit=submission.unit, before=before,
+               after=snapshot(submission, AUDITED), note=f"{channel}: {publication.url}")
+    notices.published(submission, publication)
+    return publication
+
+
+@transaction.atomic
+def submission_comment(*, submission, by, text):
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"text": _("Write the comment first.")})
+    comment = Comment.objects.create(submission=submission, author=by, text=text[:5000])
+    log_action("article.commented", actor=by, obj=submission, unit=submission.unit, note=text[:200])
+    return comment
+
+
+# --- Credit by link --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def claim_create(*, by, unit, url, kind, title, published_on, topics=()):
+    channels = list(Channel.objects.filter(is_active=True))
+    try:
+        channel = channel_for(url, channels)
+        key = normalize(url)
+    except ValidationError as exc:
+        raise ValidationError({"url": exc.messages}) from None
+    if not (title or "").strip():
+        raise ValidationError({"title": _("Give the title of the published piece.")})
+    if published_on is None or published_on > timezone.localdate():
+        raise ValidationError({"published_on": _("Give the date it was published (not in the future).")})
+    if Publication.objects.filter(url_key=key).exists() or CreditClaim.objects.filter(url_key=key).exclude(
+        state=CreditClaim.State.REFUSED
+    ).exists():
+        raise _duplicate(url.strip())
+    try:
+        with transaction.atomic():
+            claim = CreditClaim.objects.create(
+                unit=unit, unit_path=unit.path, channel=channel, url=clean_url(url), url_key=key,
+                kind=kind if kind in Kind.values else Kind.NEWS, title=title.strip()[:300], published_on=published_on, by=by,
+            )
+    except IntegrityError:
+        raise _duplicate(url.strip()) from None
+    claim.topics.set(topics)
+    log_action("article.claim_created", actor=by, obj=claim, unit=unit, note=claim.url)
+    return claim
+
+
+@transaction.atomic
+def claim_accept(*, by, claim):
+    claim = CreditClaim.objects.select_for_update().select_related("unit", "channel").get(pk=claim.pk)
+    if claim.state != CreditClaim.State.PENDING:
+        raise ValidationError(_("This claim was already decided."), code="stale")
+    topics = list(claim.topics.all())
+    submission = Submission.objects.create(
+        unit=claim.unit, unit_path=claim.unit.path, kind=claim.kind, title=claim.title, created_by=claim.by,
+        state=S.ACCEPTED, submitted_at=claim.created_at,
+    )
+    _set_topics(submission, topics)
+    submission.save(update_fields=["in_depth", "exemplary"])
+    submission.channels.set([claim.channel])
+    claim.state = CreditClaim.State.ACCEPTED  # frees the address for the publication below
+    claim.decided_by, claim.decided_at, claim.submission = by, timezone.now(), submission
+    claim.save(update_fields=["state", "decided_by", "decided_at", "submission"])
+    submission_publish(submission=submission, by=by, channel=claim.channel, url=claim.url,
+                       published_on=claim.published_on, expected_version=None)
+    submission.refresh_from_db()
+    log_action("article.claim_accepted", actor=by, obj=claim, unit=claim.unit, note=claim.url)
+    return claim
+
+
+@transaction.atomic
+def claim_refuse(*, by, claim, reason):
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the claim is refused.")})
+    claim = CreditClaim.objects.select_for_update().get(pk=claim.pk)
+    if claim.state != CreditClaim.State.PENDING:
+        raise ValidationError(_("This claim was already decided."), code="stale")
+    claim.state, claim.reason, claim.decided_by, claim.decided_at = CreditClaim.State.REFUSED, reason, by, timezone.now()
+    claim.save(update_fields=["state", "reason", "decided_by", "decided_at"])
+    log_action("article.claim_refused", actor=by, obj=claim, unit=claim.unit, note=reason)
+    notices.claim_refused(claim)
+    return claim
+
+
+# --- Quotas ----------------------------------------------------------------------------------
+
+
+def _prorate(unit, year, target):
+    """(target, prorated): a unit active for part of the year is expected for that part, rounded."""
+    from datetime import date
+
+    start, end = date(year, 1, 1), date(year, 12, 31)
+    first = max(start, unit.active_from or start)
+    last = min(end, unit.active_to or end)
+    if first > last:
+        return 0, True
+    days = (last - first).days + 1
+    full = (end - start).days + 1
+    if days >= full:
+        return target, False
+    return (2 * target * days + full) // (2 * full), True  # rounded to the nearest whole piece
+
+
+@transaction.atomic
+def quota_set(*, by, unit, year, kind, target, notice="", note="", prorate=False):
+    if kind not in Kind.values:
+        raise ValidationError({"kind": _("Choose news item or article.")})
+    if target is None or int(target) < 0:
+        raise ValidationError({"target": _("The target is a whole number, 0 or more.")})
+    if not 2000 <= int(year) <= 2100:
+        raise ValidationError({"year": _("The year is not valid.")})
+    target, prorated = _prorate(unit, int(year), int(target)) if prorate else (int(target), False)
+    quota = Quota.objects.select_for_update().filter(unit=unit, year=year, kind=kind).first()
+    before = snapshot(quota, ("target", "notice", "prorated")) if quota else None
+    if quota is None:
+        quota = Quota(unit=unit, year=year, kind=kind)
+    quota.target, quota.notice, quota.prorated = target, (notice or "").strip()[:160], prorated
+    if note:
+        quota.note = note.strip()[:255]
+    quota.save()
+    after = snapshot(quota, ("target", "notice", "prorated"))
+    if after != before:
+        rollups.change(unit_path=unit.path, year=int(year), kind=kind, target=target)
+        log_action("article.quota_set", actor=by, obj=quota, unit=unit, before=before, after=after)
+    return quota
+
+
+def quotas_by_rule(*, by, units, year, notice, news, articles, large_members=None, large_news=None,
+                   large_articles=None, prorate=True):
+    """Set every given unit's quota by one rule: the base targets, or bigger ones for units with at
+    least `large_members` members. Returns the number of units set."""
+    count = 0
+    with transaction.atomic():
+        for unit in units.iterator(chunk_size=2000):
+            big = large_members is not None and unit.members_count >= large_members
+            for kind, base, large in ((Kind.NEWS, news, large_news), (Kind.ARTICLE, articles, large_articles)):
+                target = large if big and large is not None else base
+                if target is not None:
+                    quota_set(by=by, unit=unit, year=year, kind=kind, target=target, notice=notice, prorate=prorate)
+            count += 1
+    return count
+
+
+def quotas_import(*, by, upload, year, notice, allowed_units, prorate=True):
+    """Quotas from an xlsx with the columns: unit code, news items, articles (a header row first).
+
+    Every row is checked before anything is written; the errors name the row."""
+    from openpyxl import load_workbook
+
+    from loa.core.uploads import XLSX
+
+    check_upload(upload, (XLSX,))
+    sheet = load_workbook(upload, read_only=True, data_only=True).worksheets[0]
+    rows, errors = [], []
+    for number, row in enumerate(sheet.iter_rows(min_row=2, values_only=True), start=2):
+        if not row or all(v in (None, "") for v in row):
+            continue
+        code = str(row[0] or "").strip()
+        values = []
+        for col, value in ((_("News items"), row[1] if len(row) > 1 else None), (_("Articles"), row[2] if len(row) > 2 else None)):
+            try:
+                values.append(None if value in (None, "") else int(float(value)))
+                if values[-1] is not None and values[-1] < 0:
+                    raise ValueError
+            except (TypeError, ValueError):
+                errors.append(_("Row %(row)s, column “%(col)s”: “%(value)s” is not a whole number.") % {"row": number, "col": col, "value": value})
+        rows.append((number, code, values))
+    codes = {row[1] for row in rows}
+    units = {u.code: u for u in allowed_units.filter(code__in=codes)}
+    for number, code, _values in rows:
+        if code not in units:
+            errors.append(_("Row %(row)s: there is no unit with the code “%(code)s” among yours.") % {"row": number, "code": code})
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        for _number, code, (news, articles) in rows:
+            for kind, target in ((Kind.NEWS, news), (Kind.ARTICLE, articles)):
+                if target is not None:
+                    quota_set(by=by, unit=units[code], year=year, kind=kind, target=target, notice=notice, prorate=prorate)
+    return len(rows)

@@ -1,0 +1,101 @@
+"""Quotas by rule, from Excel and one by one; autosave; the diff between versions; the monthly chart."""
+
+import io
+from datetime import date
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from openpyxl import Workbook
+
+from loa.articles import services
+from loa.articles.models import Quota
+from loa.articles.tests.factories import channels, published, sent
+
+
+@pytest.fixture
+def chans(editor):
+    return channels(editor)
+
+
+def xlsx(rows):
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["Mã đơn vị", "Tin", "Bài"])
+    for row in rows:
+        ws.append(row)
+    out = io.BytesIO()
+    wb.save(out)
+    return SimpleUploadedFile("chi-tieu.xlsx", out.getvalue())
+
+
+def test_quotas_by_rule_give_larger_units_more(tree, kinds, admin, login):
+    response = login(admin).post(reverse("articles:quotas_rule") + "?year=2021", {
+        "notice": "812/TB-CĐVC ngày 22/02/2021", "unit_kind": kinds["cdcs"].pk, "news": 4, "articles": 2,
+        "large_members": 200, "large_news": 8, "large_articles": 4,
+    })
+    assert response.status_code == 302
+    got = {(q.unit.code, q.kind): q.target for q in Quota.objects.filter(year=2021).select_related("unit")}
+    assert got == {("CS-A", "news"): 4, ("CS-A", "article"): 2, ("CS-B", "news"): 8, ("CS-B", "article"): 4}
+
+
+def test_quotas_from_excel_are_checked_row_by_row_before_anything_is_written(tree, admin, login):
+    client = login(admin)
+    bad = client.post(reverse("articles:quotas_import") + "?year=2021",
+                      {"notice": "812", "file": xlsx([["CS-A", 4, 2], ["CS-X", 1, 1], ["CS-B", "nhiều", 1]])})
+    page = bad.content.decode()
+    assert "Dòng 3" in page and "CS-X" in page and "Dòng 4" in page
+    assert not Quota.objects.exists()
+    good = client.post(reverse("articles:quotas_import") + "?year=2021", {"notice": "812", "file": xlsx([["CS-A", 5, 3], ["CS-B", 7, None]])})
+    assert good.status_code == 302
+    assert Quota.objects.get(unit=tree["a"], kind="article").target == 3 and Quota.objects.filter(unit=tree["b"]).count() == 1
+
+
+def test_a_quota_set_one_by_one_and_refused_for_a_unit_not_managed(tree, admin, editor, login):
+    client = login(admin)
+    client.post(reverse("articles:quotas") + "?year=2021", {"unit": "CS-A", "kind": "news", "target": 5, "notice": "812"})
+    assert Quota.objects.get(unit=tree["a"]).target == 5
+    assert login(editor).post(reverse("articles:quotas") + "?year=2021", {"unit": "CS-A", "kind": "news", "target": 1}).status_code == 404
+    assert Quota.objects.get(unit=tree["a"]).target == 5
+
+
+def test_the_draft_is_autosaved_by_htmx(tree, alice, chans, login):
+    s = services.submission_create(by=alice, unit=tree["a"], channels=chans)
+    response = login(alice).post(reverse("articles:edit", args=[s.pk]), {
+        "kind": "article", "title": "Đang viết", "body": "Đoạn đầu", "version": s.version, "channels": [chans[0].pk],
+    }, HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    assert 'id="autosave"' in html and "<form" not in html and f'value="{s.version + 1}"' in html
+    s.refresh_from_db()
+    assert (s.title, s.kind, s.body_text) == ("Đang viết", "article", "Đoạn đầu")
+
+
+def test_the_detail_shows_what_changed_between_versions(tree, alice, editor, chans, login):
+    s = sent(tree["a"], alice, chans, body="Đoạn giữ nguyên.\n\nĐoạn cũ.")
+    s = services.submission_return(submission=s, by=editor, reason="Sửa", expected_version=s.version)
+    s = services.submission_update(by=alice, submission=s, expected_version=s.version, body="Đoạn giữ nguyên.\n\nĐoạn mới.")
+    s = services.submission_submit(by=alice, submission=s, expected_version=s.version)
+    html = login(editor).get(reverse("articles:detail", args=[s.pk])).content.decode()
+    assert "<del>Đoạn cũ.</del>" in html and "<ins>Đoạn mới.</ins>" in html
+
+
+def test_the_monthly_chart_counts_publications_per_channel_and_month(tree, alice, editor, admin, chans, login):
+    published(tree["a"], alice, editor, chans, on=date(2021, 3, 10))
+    published(tree["a"], alice, editor, chans, on=date(2021, 3, 20), title="Tin hai")
+    html = login(admin).get(reverse("articles:chart") + "?year=2021").content.decode()
+    assert 'title="3/2021: 2"' in html
+
+
+def test_the_unit_page_warns_in_plain_words(tree, alice, editor, admin, chans, login):
+    services.quota_set(by=admin, unit=tree["a"], year=2021, kind="news", target=5)
+    for i in range(3):
+        published(tree["a"], alice, editor, chans, title=f"Tin {i}")
+    html = login(alice).get(reverse("articles:unit_progress", args=[tree["a"].pk]) + "?year=2021").content.decode()
+    assert "Không đạt chỉ tiêu: 3/5 tin." in html  # 2021 is over
+
+
+def test_the_warning_counts_the_days_left(tree):
+    from loa.articles.selectors import Figures, warning
+
+    level, text = warning(Figures(kind="news", target=5, counted=3), 2021, today=date(2021, 11, 21))
+    assert text == "Đã đạt 3/5 tin, còn 40 ngày." and level == "warn"
