@@ -1,6 +1,5 @@
 """/api/v1/articles: the same rules as the pages, and 409 for a decision on a changed piece."""
 
-from datetime import date
 
 import pytest
 

@@ -4,7 +4,6 @@ import threading
 from datetime import date
 
 import pytest
-from django.core import mail
 from django.core.exceptions import ValidationError
 
 from loa.articles import services
