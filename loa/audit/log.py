@@ -24,6 +24,12 @@ def snapshot(obj, fields):
     return {name: _jsonable(getattr(obj, name)) for name in fields}
 
 
+def search_text(action, object_repr, note):
+    """What the audit page's text search matches: the action, the object and the note, folded.
+    Every writer of AuditEntry rows (this module, bulk imports) fills it through here."""
+    return fold(f"{action} {object_repr} {note}")
+
+
 def log_action(action, *, actor, obj=None, unit=None, before=None, after=None, note=""):
     if unit is None and obj is not None:
         unit = obj if obj._meta.label == "units.Unit" else getattr(obj, "unit", None)
@@ -39,5 +45,5 @@ def log_action(action, *, actor, obj=None, unit=None, before=None, after=None, n
         before=before,
         after=after,
         note=note,
-        search_text=fold(f"{action} {object_repr} {note}"),
+        search_text=search_text(action, object_repr, note),
     )

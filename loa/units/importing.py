@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 
 from loa.accounts.capabilities import Capability
 from loa.accounts.scope import role_paths
+from loa.audit.log import search_text as audit_search_text
 from loa.audit.models import AuditEntry
 from loa.core.phones import normalize_phone
 from loa.core.text import fold
@@ -741,6 +742,7 @@ UNIT_COLUMNS = (
 )
 AUDIT_COLUMNS = (
     "at", "actor_id", "action", "unit_id", "unit_path", "object_type", "object_id", "object_repr", "before", "after", "note",
+    "search_text",
 )
 
 
@@ -770,7 +772,7 @@ def _created_audit_rows(new_codes, in_file, code_to_id, paths, user, kind_names,
         after = _snapshot(row, kind_names, parent_name(row.get("parent_code")))
         after["short_name"] = row.get("short_name", "")
         yield (now, actor, "unit.created", pk, paths[pk], "units.unit", str(pk), row["name"][:255], None,
-               json.dumps(after, ensure_ascii=False), note)
+               json.dumps(after, ensure_ascii=False), note, audit_search_text("unit.created", row["name"][:255], note))
 
 
 def _audit_tuple(entry):
@@ -793,7 +795,7 @@ def _audit(action, user, unit, before, after, note, now):
     return AuditEntry(
         at=now, action=action, actor=user if getattr(user, "pk", None) else None, unit_id=unit.pk,
         unit_path=unit.path, object_type="units.unit", object_id=str(unit.pk), object_repr=str(unit.name)[:255],
-        before=before, after=after, note=note,
+        before=before, after=after, note=note, search_text=audit_search_text(action, str(unit.name)[:255], note),
     )
 
 
