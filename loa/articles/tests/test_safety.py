@@ -26,7 +26,8 @@ class _Live(HTMLParser):
         self.in_script = False
 
     def handle_starttag(self, tag, attrs):
-        if tag in ("script", "iframe", "svg"):
+        # Loa's own pages draw SVG (the logo, charts); an injected <svg onload> is caught below.
+        if tag in ("script", "iframe"):
             self.in_script = tag == "script"
             self.found.append(tag)
         for name, value in attrs:
