@@ -12,7 +12,7 @@ worked out in Python for 20 Pages and copied. Then measures:
 1. the province table (posting compliance of every CĐCS for 2021, summed by upper union) as a national
    admin, and the silent Pages (goal: < 1 s);
 2. one unit's page (calendar of 365 days, rate, Likes) through Django's test client (goal: < 50 ms median);
-3. a Graph sync of `--sync-pages` Pages × 15 posts against the local stand-in with the app usage
+3. a Graph sync of `--sync-pages` Pages × 15 posts (of the following year) against the local stand-in with the app usage
    reported at 60 % (goal: ≥ 50 Pages/s, and no call refused by the stand-in); then a run in which
    the stand-in reports 100 % after a while: no call may follow once the client has read it, beyond
    those already on their way.
@@ -142,8 +142,8 @@ def bench_compliance(user, runs):
     (units, groups), best, median = timed(table, runs)
     results.append({"what": "province table (all CĐCS by upper union)", "units": units, "groups": groups,
                     "best_ms": round(best), "median_ms": round(median)})
-    found, best, median = timed(lambda: compliance.silent_pages(user=user, capability="view", today=date(YEAR, 12, 31), days=3), runs)
-    results.append({"what": "silent Pages (3 days or more)", "found": len(found), "best_ms": round(best), "median_ms": round(median)})
+    found, best, median = timed(lambda: compliance.silent_pages(user=user, capability="view", today=date(YEAR, 12, 31), days=2), runs)
+    results.append({"what": "silent Pages (2 days or more)", "found": len(found), "best_ms": round(best), "median_ms": round(median)})
     for r in results:
         ok = "ok" if r["median_ms"] < GOAL_COMPLIANCE_MS else "SLOW"
         print(f"{r['what']:45} best {r['best_ms']:5} ms, median {r['median_ms']:5} ms  "
@@ -182,8 +182,9 @@ def bench_sync(n, workers):
     from loa.integrations.facebook import BLOCKED_AT, Throttle
     from loa.integrations.standins.graph_standin import GraphStandin
 
-    now = datetime(YEAR, 12, 31, 12, tzinfo=UTC)
-    fanpages = list(Fanpage.objects.order_by("-id")[:n])  # Pages without generated posting days
+    # The sync writes into the next year, which has no generated data: the measured year stays as built.
+    now = datetime(YEAR + 1, 3, 31, 12, tzinfo=UTC)
+    fanpages = list(Fanpage.objects.order_by("-id")[:n])
     results = {}
     with GraphStandin() as graph:
         settings.FACEBOOK_GRAPH_URL, settings.FACEBOOK_GRAPH_VERSION = graph.url, graph.version
@@ -192,8 +193,8 @@ def bench_sync(n, workers):
             ids = [f.pk for f in fanpages]
             GraphLink.objects.filter(fanpage_id__in=ids).delete()
             Post.objects.filter(fanpage_id__in=ids).delete()
-            PostingDay.objects.filter(fanpage_id__in=ids).delete()
-            PostingYear.objects.filter(fanpage_id__in=ids).delete()
+            PostingDay.objects.filter(fanpage_id__in=ids, day__year=YEAR + 1).delete()
+            PostingYear.objects.filter(fanpage_id__in=ids, year=YEAR + 1).delete()
             graph.requests.clear()
             links = []
             for fanpage in fanpages:
@@ -245,6 +246,10 @@ def bench_sync(n, workers):
 
 
 def main():
+    import logging
+
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per Graph call otherwise
+    logging.getLogger("loa.integrations.facebook").setLevel(logging.ERROR)  # the limit run warns on purpose
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--units", type=int, default=130_000)
     parser.add_argument("--day-pages", type=int, default=130_000)

@@ -1,10 +1,13 @@
 """Posts from the Facebook Graph API, for the Pages whose token the unit has given.
 
-A run reads each Page's posts in [synced_through, run_until) newest first and stores them in batches.
-`run_low` records the oldest post stored so far, so a run that stops half-way (crash, expired token,
-rate limit, Graph down) resumes with [synced_through, run_low] and reads nothing twice; only a run
-that reaches the end moves the high-water mark `synced_through` to `run_until`. Posts are stored by
-`record_posts`, which counts each post once whatever happens.
+A run reads each Page's posts in [synced_through, run_until) newest first. `run_low` records the oldest
+post stored so far, so a run that stops half-way (crash, expired token, rate limit, Graph down) resumes
+with [synced_through, run_low] and reads nothing twice; only a run that reaches the end moves the
+high-water mark `synced_through` to `run_until`. Posts are stored by `record_posts_many`, which counts
+each post once whatever happens.
+
+`sync_all` reads Pages on a few threads (HTTP only, one shared httpx client and one shared Throttle)
+and stores their posts on the calling thread, BATCH Pages per transaction.
 """
 
 import logging
