@@ -142,8 +142,8 @@ def bench_compliance(user, runs):
     (units, groups), best, median = timed(table, runs)
     results.append({"what": "province table (all CĐCS by upper union)", "units": units, "groups": groups,
                     "best_ms": round(best), "median_ms": round(median)})
-    found, best, median = timed(lambda: compliance.silent_pages(user=user, capability="view", today=date(YEAR, 12, 31), days=2), runs)
-    results.append({"what": "silent Pages (2 days or more)", "found": len(found), "best_ms": round(best), "median_ms": round(median)})
+    found, best, median = timed(lambda: compliance.silent_pages(user=user, capability="view", today=date(YEAR, 12, 31), days=1), runs)
+    results.append({"what": "silent Pages (1 day or more)", "found": len(found), "best_ms": round(best), "median_ms": round(median)})
     for r in results:
         ok = "ok" if r["median_ms"] < GOAL_COMPLIANCE_MS else "SLOW"
         print(f"{r['what']:45} best {r['best_ms']:5} ms, median {r['median_ms']:5} ms  "
@@ -242,6 +242,11 @@ def bench_sync(n, workers):
         print(f"{'sync, usage reaching 100 % after ' + str(limit_after) + ' calls':45} {report}; "
               f"{after} calls after the first 100 % answer (≤ {workers - 1} already on their way)  {ok}", flush=True)
         results["budget"] = {"limit_after": limit_after, "calls_after": after, "report": str(report), "ok": ok == "ok"}
+        prepare_links = [f.pk for f in fanpages]  # leave the database as built
+        GraphLink.objects.filter(fanpage_id__in=prepare_links).delete()
+        Post.objects.filter(fanpage_id__in=prepare_links).delete()
+        PostingDay.objects.filter(fanpage_id__in=prepare_links, day__year=YEAR + 1).delete()
+        PostingYear.objects.filter(fanpage_id__in=prepare_links, year=YEAR + 1).delete()
     return results
 
 

@@ -25,6 +25,7 @@ from loa.units.models import Unit
 
 SILENT_DAYS = 7
 EPOCH = date(2000, 1, 1)
+FAR = 1_000_000  # days: beyond any date
 
 
 class DayNumber(Func):
@@ -64,7 +65,6 @@ def annotated_units(*, user, capability, year, today, extra_q=None):
     if extra_q is not None:
         units = units.filter(extra_q)
     n_first, n_last, n_today = _int(day_number(first)), _int(day_number(last)), _int(day_number(today))
-    has_page = Q(fanpage__isnull=False)
     return units.annotate(
         py=FilteredRelation("fanpage__posting_years", condition=Q(fanpage__posting_years__year=year)),
     ).annotate(
@@ -74,21 +74,19 @@ def annotated_units(*, user, capability, year, today, extra_q=None):
             When(fanpage__registered_at__gte=year_start, then=DayNumber(TruncDate("fanpage__registered_at"))),
             default=n_first, output_field=IntegerField()),
     ).annotate(
-        # … or from its first post of the year, if earlier.
-        c_page_start2=Case(
-            When(has_page & Q(py__first_post_day__isnull=False), then=Least(F("c_page_start"), DayNumber("py__first_post_day"))),
-            default=F("c_page_start"), output_field=IntegerField()),
-    ).annotate(
-        c_start=Case(When(active_from__isnull=False, then=Greatest(F("c_page_start2"), DayNumber("active_from"))),
-                     default=F("c_page_start2"), output_field=IntegerField()),
-        c_end=Case(When(active_to__isnull=False, then=Least(n_last, DayNumber("active_to"))), default=n_last, output_field=IntegerField()),
+        # … or from its first post of the year, if earlier; then not before the unit's active_from.
+        # (Coalesce with far days rather than Case: each reference to an annotation repeats its SQL.)
+        c_start=Greatest(
+            Least(F("c_page_start"), Coalesce(DayNumber("py__first_post_day"), _int(FAR))),
+            Coalesce(DayNumber("active_from"), _int(-FAR))),
+        c_end=Least(n_last, Coalesce(DayNumber("active_to"), _int(FAR))),
         c_posting_days=Coalesce("py__posting_days", 0),
         c_last=DayNumber("py__last_post_day"),
         c_streak=Coalesce("py__streak", 0),
     ).annotate(
         c_period=Greatest(F("c_end") - F("c_start") + 1, _int(0)),
         c_silent=Case(
-            When(has_page, then=Greatest(_int(0), Least(n_today, F("c_end")) - Coalesce(F("c_last"), F("c_start") - 1))),
+            When(fanpage__isnull=False, then=Greatest(_int(0), Least(n_today, F("c_end")) - Coalesce(F("c_last"), F("c_start") - 1))),
             default=None, output_field=IntegerField()),
     )
 
