@@ -126,7 +126,7 @@ def update_rollups(new_posts_per_day):
         batch_size=500, update_conflicts=True, unique_fields=["fanpage", "day"], update_fields=["posts"])
     # The days that became posting days, by Page and year.
     fresh = defaultdict(list)
-    for (pk, d), _n in new_posts_per_day.items():
+    for pk, d in new_posts_per_day:
         if not before.get((pk, d)):
             fresh[(pk, d.year)].append(d)
     if not fresh:
