@@ -1,22 +1,94 @@
 """Posting compliance: posting days ÷ days in the period, per unit, per upper unit, and silent Pages.
 
-Everything here reads the PostingYear rollups (one small row per Page and year), never the posts:
-compliance for every unit of the province for a year is two queries and one pass in Python.
-The period of a unit runs from the later of 1 January, the Page's set-up/registration day and the
-unit's active_from, to the earlier of today (or 31 December for a past year) and its active_to.
+Everything here reads the PostingYear rollups (one small row per Page and year, kept up to date by
+`posts.record_posts`), never the posts or the posting days. The period of a unit, its posting days and
+its silence are worked out in SQL as whole day numbers (`DayNumber`), so that the province table is
+one grouped query returning one row per upper unit, and the silent Pages one query returning only
+the silent units: no object per unit is built in Python for them.
+
+The period of a unit runs from the later of 1 January, the Page's set-up day (else its registration in
+Loa, if during the year) and the unit's active_from — or from the Page's first post of the year when
+that is earlier than the Page's day — to the earlier of today (or 31 December for a past year) and
+its active_to.
 """
 
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from django.db.models import Case, Count, F, FilteredRelation, Func, IntegerField, Q, Sum, Value, When
+from django.db.models.functions import Coalesce, Greatest, Least, TruncDate
 from django.utils import timezone
 
 from loa.accounts.scope import path_q
-from loa.fanpages.models import PostingDay, PostingYear
+from loa.fanpages.models import PostingDay
 from loa.units.models import Unit
 
 SILENT_DAYS = 7
+EPOCH = date(2000, 1, 1)
+FAR = 1_000_000  # days: beyond any date
+
+
+class DayNumber(Func):
+    """A date as whole days since 1 January 2000 (an integer), on PostgreSQL and SQLite alike."""
+
+    output_field = IntegerField()
+
+    def as_sql(self, compiler, connection, **extra):
+        return super().as_sql(compiler, connection, template="(%(expressions)s - DATE '2000-01-01')", **extra)
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return super().as_sql(compiler, connection, template="CAST(ROUND(julianday(%(expressions)s) - 2451544.5) AS INTEGER)", **extra)
+
+
+def day_number(day):
+    return (day - EPOCH).days
+
+
+def from_day_number(number):
+    return None if number is None else EPOCH + timedelta(days=number)
+
+
+def _int(value):
+    return Value(value, output_field=IntegerField())
+
+
+def annotated_units(*, user, capability, year, today, extra_q=None):
+    """The grassroots units the user reaches that are active during the year (None if the year has not
+    begun), annotated with day numbers: c_start, c_end, c_period (days in the period, ≥ 0),
+    c_posting_days, c_last (last posting day), c_streak (the rollup's streak) and c_silent (days without
+    a post as of today; NULL for a unit without a Page)."""
+    first, last = date(year, 1, 1), period_end(year, today)
+    if last < first:
+        return None
+    year_start = timezone.make_aware(datetime(year, 1, 1))
+    units = Unit.objects.filter(path_q(user, capability), kind__is_grassroots=True).active_during(first, last)
+    if extra_q is not None:
+        units = units.filter(extra_q)
+    n_first, n_last, n_today = _int(day_number(first)), _int(day_number(last)), _int(day_number(today))
+    return units.annotate(
+        py=FilteredRelation("fanpage__posting_years", condition=Q(fanpage__posting_years__year=year)),
+    ).annotate(
+        # The Page counts from its set-up day, else its registration in Loa when that falls in the year.
+        c_page_start=Case(
+            When(fanpage__set_up_on__isnull=False, then=Greatest(n_first, DayNumber("fanpage__set_up_on"))),
+            When(fanpage__registered_at__gte=year_start, then=DayNumber(TruncDate("fanpage__registered_at"))),
+            default=n_first, output_field=IntegerField()),
+    ).annotate(
+        # … or from its first post of the year, if earlier; then not before the unit's active_from.
+        # (Coalesce with far days rather than Case: each reference to an annotation repeats its SQL.)
+        c_start=Greatest(
+            Least(F("c_page_start"), Coalesce(DayNumber("py__first_post_day"), _int(FAR))),
+            Coalesce(DayNumber("active_from"), _int(-FAR))),
+        c_end=Least(n_last, Coalesce(DayNumber("active_to"), _int(FAR))),
+        c_posting_days=Coalesce("py__posting_days", 0),
+        c_last=DayNumber("py__last_post_day"),
+        c_streak=Coalesce("py__streak", 0),
+    ).annotate(
+        c_period=Greatest(F("c_end") - F("c_start") + 1, _int(0)),
+        c_silent=Case(
+            When(fanpage__isnull=False, then=Greatest(_int(0), Least(n_today, F("c_end")) - Coalesce(F("c_last"), F("c_start") - 1))),
+            default=None, output_field=IntegerField()),
+    )
 
 
 @dataclass
@@ -58,49 +130,30 @@ def period_end(year, today):
     return min(today, date(year, 12, 31))
 
 
+_ITEM_FIELDS = ("id", "parent_id", "name", "name_sort", "fanpage__id", "c_start", "c_end", "c_posting_days", "c_last", "c_streak")
+
+
+def _item(row):
+    unit_id, parent_id, name, name_sort, fanpage_id, start, end, posting_days, last, streak = row
+    start, end, last = from_day_number(start), from_day_number(end), from_day_number(last)
+    # The streak is current only if it reaches the end of the period (or the day before: today may be young).
+    current = streak if last and (end - last).days <= 1 else 0
+    return UnitCompliance(unit_id, parent_id, name, name_sort, fanpage_id, start, end, posting_days, last, current)
+
+
 def unit_compliance(*, user, capability, year, today=None, extra_q=None):
     """UnitCompliance for every grassroots unit the user reaches that is active during the year,
-    in Vietnamese order. Two queries whatever the number of units."""
+    in Vietnamese order. One query whatever the number of units."""
     today = today or timezone.localdate()
-    first, last = date(year, 1, 1), period_end(year, today)
-    if last < first:
+    units = annotated_units(user=user, capability=capability, year=year, today=today, extra_q=extra_q)
+    if units is None:
         return []
-    year_start = timezone.make_aware(datetime(year, 1, 1))
-    units = Unit.objects.filter(path_q(user, capability), kind__is_grassroots=True).active_during(first, last)
-    if extra_q is not None:
-        units = units.filter(extra_q)
-    rows = units.order_by("name_sort", "id").values_list(
-        "id", "parent_id", "name", "name_sort", "active_from", "active_to", "fanpage__id", "fanpage__set_up_on", "fanpage__registered_at")
-    years = PostingYear.objects.filter(year=year).filter(path_q(user, capability, field="fanpage__unit__path"))
-    if extra_q is not None:
-        years = years.filter(fanpage__unit__in=units)
-    rollup = {row[0]: row[1:] for row in years.values_list("fanpage_id", "posting_days", "last_post_day", "streak", "first_post_day")}
-    result = []
-    for unit_id, parent_id, name, name_sort, active_from, active_to, fanpage_id, set_up_on, registered_at in rows:
-        start = first
-        got = rollup.get(fanpage_id)
-        if fanpage_id is not None:
-            # The Page counts from its set-up day (else its registration in Loa), or its first post if earlier.
-            if set_up_on and set_up_on > start:
-                start = set_up_on
-            elif not set_up_on and registered_at >= year_start:
-                start = max(start, timezone.localtime(registered_at).date())
-            if got and got[3] and got[3] < start:
-                start = got[3]
-        if active_from and active_from > start:
-            start = active_from
-        end = last if not active_to or active_to > last else active_to
-        item = UnitCompliance(unit_id, parent_id, name, name_sort, fanpage_id, start, end)
-        if got:
-            item.posting_days, item.last_post_day, streak, _first_post = got
-            item.streak = streak if item.last_post_day and (end - item.last_post_day).days <= 1 else 0
-        result.append(item)
-    return result
+    return [_item(row) for row in units.order_by("name_sort", "id").values_list(*_ITEM_FIELDS)]
 
 
 @dataclass
 class GroupCompliance:
-    unit: Unit
+    unit: Unit | None
     units: int = 0
     with_page: int = 0
     posting_days: int = 0
@@ -116,37 +169,39 @@ class GroupCompliance:
         return None if self.rate is None else round(100 * self.rate)
 
 
-def by_upper_unit(items, *, today, silent_days=SILENT_DAYS):
-    """Sum the units' compliance by their parent (the upper union), in Vietnamese order of the parents."""
-    groups = defaultdict(list)
-    for item in items:
-        groups[item.parent_id].append(item)
-    parents = {u.pk: u for u in Unit.objects.filter(pk__in=[k for k in groups if k])}
-    result = []
-    for parent_id, members in groups.items():
-        group = GroupCompliance(parents.get(parent_id))
-        for item in members:
-            group.units += 1
-            group.with_page += item.fanpage_id is not None
-            group.posting_days += item.posting_days
-            group.period_days += item.period_days
-            silent = item.silent_days(today)
-            group.silent += silent is not None and silent >= silent_days
-        result.append(group)
+def upper_unit_compliance(*, user, capability, year, today=None, silent_days=SILENT_DAYS):
+    """The units' compliance summed by their parent (the upper union), in Vietnamese order of the parents:
+    one grouped query over the rollups (one row per upper union) and one for the upper unions' names."""
+    today = today or timezone.localdate()
+    units = annotated_units(user=user, capability=capability, year=year, today=today)
+    if units is None:
+        return []
+    rows = (units.order_by().values("parent_id").annotate(
+        n_units=Count("id"), n_with_page=Count("fanpage__id"), n_posting_days=Sum("c_posting_days"),
+        n_period_days=Sum("c_period"), n_silent=Count(Case(When(c_silent__gte=silent_days, then=_int(1)))),
+    ).values_list("parent_id", "n_units", "n_with_page", "n_posting_days", "n_period_days", "n_silent"))
+    rows = list(rows)
+    parents = Unit.objects.only("id", "name", "short_name", "name_sort", "code", "path").in_bulk([r[0] for r in rows if r[0]])
+    result = [GroupCompliance(parents.get(parent_id), n, with_page, posting_days or 0, period_days or 0, silent)
+              for parent_id, n, with_page, posting_days, period_days, silent in rows]
     result.sort(key=lambda g: (g.unit.name_sort if g.unit else "", g.unit.pk if g.unit else 0))
     return result
 
 
-def silent_pages(items, *, today, days=SILENT_DAYS):
-    """Units whose registered Page has not posted for `days` days or more, longest silence first."""
-    found = [(item.silent_days(today), item) for item in items]
-    found = [(s, item) for s, item in found if s is not None and s >= days]
-    found.sort(key=lambda pair: (-pair[0], pair[1].name_sort))
-    return found
+def silent_pages(*, user, capability, today=None, days=SILENT_DAYS):
+    """(days without a post, UnitCompliance) of the units in reach whose registered Page has not posted
+    for `days` days or more this year, longest silence first. Only the silent units leave the database."""
+    today = today or timezone.localdate()
+    units = annotated_units(user=user, capability=capability, year=today.year, today=today)
+    if units is None:
+        return []
+    rows = units.filter(c_silent__gte=days).order_by("-c_silent", "name_sort", "id").values_list("c_silent", *_ITEM_FIELDS)
+    return [(row[0], _item(row[1:])) for row in rows]
 
 
 def heat_map(fanpage, year):
-    """{day: posts} of the Page in the year."""
+    """{day: posts} of the Page in the year: one query over the (fanpage, day) unique index."""
     if fanpage is None:
         return {}
-    return dict(PostingDay.objects.filter(fanpage=fanpage, day__year=year).values_list("day", "posts"))
+    first = date(year, 1, 1)
+    return dict(PostingDay.objects.filter(fanpage=fanpage, day__gte=first, day__lte=date(year, 12, 31)).values_list("day", "posts"))

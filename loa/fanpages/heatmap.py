@@ -28,6 +28,7 @@ def heat_map_svg(days, year, *, start=None, end=None):
         d = date(year, month, 1)
         x = left + ((d - origin).days // 7) * (CELL + GAP)
         parts.append(f'<text x="{x}" y="10" font-size="9" fill="#6b7280">{month}</text>')
+    no_post, n_posts = _("no post"), _("%(n)s posts")  # translated once, not 365 times
     d = first
     while d <= last:
         offset = (d - origin).days
@@ -35,7 +36,7 @@ def heat_map_svg(days, year, *, start=None, end=None):
         posts = days.get(d, 0)
         expected = (start is None or d >= start) and (end is None or d <= end)
         fill = colour(posts) if (expected or posts) else "#ffffff"
-        label = f"{d:%d/%m/%Y}: " + (_("%(n)s posts") % {"n": posts} if posts else _("no post"))
+        label = f"{d:%d/%m/%Y}: " + (n_posts % {"n": posts} if posts else no_post)
         parts.append(f'<rect x="{x}" y="{y}" width="{CELL}" height="{CELL}" rx="2" fill="{fill}" stroke="#d0d7de" '
                      f'stroke-width="{0.5 if expected else 0.3}" data-day="{d.isoformat()}" data-posts="{posts}"><title>{label}</title></rect>')
         d += timedelta(days=1)

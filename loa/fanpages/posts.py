@@ -2,13 +2,14 @@
 `record_posts`, which stores each post once and keeps the posting-day rollups up to date."""
 
 import re
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from urllib.parse import parse_qs, urlparse
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -70,42 +71,97 @@ def clean_link(link):
 def record_posts(*, fanpage, posts, source, by=None):
     """Store new posts of one Page and update its PostingDay / PostingYear rows. Returns how many posts
     were new. Safe to call twice with the same posts (nothing is counted twice)."""
-    posts = list(posts)
-    if not posts:
-        return 0
-    # One writer per Page at a time: the rollup below reads what it just wrote.
-    Fanpage.objects.select_for_update().filter(pk=fanpage.pk).first()
-    keys = {p.key for p in posts}
+    return record_posts_many({fanpage.pk: posts}, source=source, by=by)[fanpage.pk]
+
+
+@transaction.atomic
+def record_posts_many(posts_by_page, *, source, by=None):
+    """record_posts for many Pages at once ({fanpage_id: [IncomingPost]}) in a constant number of
+    queries: the Graph sync stores the posts of dozens of Pages per call. Returns {fanpage_id: new posts}.
+
+    The rollups are updated incrementally: a posting day's count grows by its new posts, and a
+    Page-year whose new posting days all fall after its last one extends its counters and streaks
+    without reading its days; only posts arriving for earlier days (a backfill) make the year recount
+    from its PostingDay rows (≤ 366 a Page)."""
+    posts_by_page = {pk: list(items) for pk, items in posts_by_page.items()}
+    added = dict.fromkeys(posts_by_page, 0)
+    wanted = {pk: items for pk, items in posts_by_page.items() if items}
+    if not wanted:
+        return added
+    # One writer per Page at a time (in id order: two runs never wait for each other in a circle).
+    list(Fanpage.objects.select_for_update().filter(pk__in=sorted(wanted)).order_by("pk").values_list("pk", flat=True))
     existing = set()
-    key_list = list(keys)
-    for start in range(0, len(key_list), 500):
-        existing.update(Post.objects.filter(fanpage=fanpage, post_key__in=key_list[start:start + 500])
-                        .values_list("post_key", flat=True))
-    new, seen = [], set()
-    for p in posts:
-        if p.key in existing or p.key in seen:
-            continue
-        seen.add(p.key)
-        new.append(Post(fanpage=fanpage, post_key=p.key, posted_at=p.posted_at, day=timezone.localtime(p.posted_at).date(),
-                        permalink=p.permalink[:500], source=source, created_by=by if getattr(by, "pk", None) else None))
+    pairs = [(pk, p.key) for pk, items in wanted.items() for p in items]
+    for start in range(0, len(pairs), 500):
+        chunk = pairs[start:start + 500]
+        existing.update(Post.objects.filter(fanpage_id__in={pk for pk, _k in chunk}, post_key__in={k for _pk, k in chunk})
+                        .values_list("fanpage_id", "post_key"))
+    created_by = by if getattr(by, "pk", None) else None
+    new = []
+    for pk, items in wanted.items():
+        for p in items:
+            if (pk, p.key) in existing:
+                continue
+            existing.add((pk, p.key))
+            new.append(Post(fanpage_id=pk, post_key=p.key, posted_at=p.posted_at, day=timezone.localtime(p.posted_at).date(),
+                            permalink=p.permalink[:500], source=source, created_by=created_by))
+            added[pk] += 1
     if not new:
-        return 0
-    Post.objects.bulk_create(new, batch_size=500)
-    refresh_days(fanpage, {p.day for p in new})
-    return len(new)
+        return added
+    # The row locks keep other writers of these Pages out: every post listed here is new.
+    Post.objects.bulk_create(new, batch_size=500, ignore_conflicts=True)
+    per_day = Counter((p.fanpage_id, p.day) for p in new)
+    update_rollups(per_day)
+    return added
 
 
-def refresh_days(fanpage, days):
-    """Recount these days of the Page and refresh the years they fall in (≤ 366 rows per year)."""
-    days = sorted(days)
-    counts = dict(Post.objects.filter(fanpage=fanpage, day__in=days).values("day").annotate(n=Count("id")).values_list("day", "n"))
-    have = dict(PostingDay.objects.filter(fanpage=fanpage, day__in=days).values_list("day", "id"))
-    PostingDay.objects.bulk_create([PostingDay(fanpage=fanpage, day=d, posts=counts[d]) for d in days if d in counts and d not in have])
-    for d in days:
-        if d in have:
-            PostingDay.objects.filter(pk=have[d]).update(posts=counts.get(d, 0))
-    for year in {d.year for d in days}:
-        refresh_year(fanpage, year)
+def update_rollups(new_posts_per_day):
+    """Add {(fanpage_id, day): new posts} to the PostingDay rows and the PostingYear counters."""
+    pages = {pk for pk, _d in new_posts_per_day}
+    days = {d for _pk, d in new_posts_per_day}
+    before = {(pk, d): n for pk, d, n in PostingDay.objects.filter(fanpage_id__in=pages, day__in=days)
+              .values_list("fanpage_id", "day", "posts") if (pk, d) in new_posts_per_day}
+    PostingDay.objects.bulk_create(
+        [PostingDay(fanpage_id=pk, day=d, posts=before.get((pk, d), 0) + n) for (pk, d), n in sorted(new_posts_per_day.items())],
+        batch_size=500, update_conflicts=True, unique_fields=["fanpage", "day"], update_fields=["posts"])
+    # The days that became posting days, by Page and year.
+    fresh = defaultdict(list)
+    for pk, d in new_posts_per_day:
+        if not before.get((pk, d)):
+            fresh[(pk, d.year)].append(d)
+    if not fresh:
+        return
+    years = {(row.fanpage_id, row.year): row for row in PostingYear.objects.filter(
+        fanpage_id__in={pk for pk, _y in fresh}, year__in={y for _pk, y in fresh})}
+    recount = []
+    rows = []
+    for (pk, year), new_days in fresh.items():
+        new_days.sort()
+        row = years.get((pk, year)) or PostingYear(fanpage_id=pk, year=year)
+        if row.last_post_day and new_days[0] <= row.last_post_day:
+            recount.append((pk, year))
+            continue
+        run = row.streak if row.last_post_day else 0
+        longest, previous = row.longest_streak, row.last_post_day
+        for d in new_days:
+            run = run + 1 if previous is not None and (d - previous).days == 1 else 1
+            longest, previous = max(longest, run), d
+        row.posting_days += len(new_days)
+        row.first_post_day = row.first_post_day or new_days[0]
+        row.last_post_day, row.streak, row.longest_streak = new_days[-1], run, longest
+        rows.append(row)
+    if recount:
+        posted = defaultdict(list)
+        q = Q()
+        for pk, year in recount:
+            q |= Q(fanpage_id=pk, day__gte=date(year, 1, 1), day__lte=date(year, 12, 31))
+        for pk, d in PostingDay.objects.filter(q, posts__gt=0).order_by("fanpage_id", "day").values_list("fanpage_id", "day"):
+            posted[(pk, d.year)].append(d)
+        for pk, year in recount:
+            rows.append(year_rollup(pk, year, posted[(pk, year)]))
+    PostingYear.objects.bulk_create(
+        rows, batch_size=500, update_conflicts=True, unique_fields=["fanpage", "year"],
+        update_fields=["posting_days", "first_post_day", "last_post_day", "streak", "longest_streak"])
 
 
 def streaks(days):
@@ -119,13 +175,11 @@ def streaks(days):
     return run, longest
 
 
-def refresh_year(fanpage, year):
-    days = list(PostingDay.objects.filter(fanpage=fanpage, day__year=year, posts__gt=0).order_by("day").values_list("day", flat=True))
+def year_rollup(fanpage_id, year, days):
+    """The PostingYear row of a Page's sorted posting days in the year."""
     run, longest = streaks(days)
-    PostingYear.objects.update_or_create(fanpage=fanpage, year=year, defaults={
-        "posting_days": len(days), "first_post_day": days[0] if days else None,
-        "last_post_day": days[-1] if days else None, "streak": run, "longest_streak": longest,
-    })
+    return PostingYear(fanpage_id=fanpage_id, year=year, posting_days=len(days), first_post_day=days[0] if days else None,
+                       last_post_day=days[-1] if days else None, streak=run, longest_streak=longest)
 
 
 def log_post(*, by, fanpage, link, posted_on=None):

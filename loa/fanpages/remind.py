@@ -27,8 +27,7 @@ def remind_silent(*, user=None, days=compliance.SILENT_DAYS, today=None, stdout=
 
         user = User(is_superuser=True, is_active=True)
         user.__dict__["_loa_scope"] = {Capability.MANAGE_UNITS: ["/"]}
-    items = compliance.unit_compliance(user=user, capability=Capability.MANAGE_UNITS, year=today.year, today=today)
-    found = compliance.silent_pages(items, today=today, days=days)
+    found = compliance.silent_pages(user=user, capability=Capability.MANAGE_UNITS, today=today, days=days)
     units = Unit.objects.in_bulk([item.unit_id for _s, item in found])
     officers = unit_officers(list(units))
     queued = 0

@@ -92,8 +92,7 @@ def index(request):
         own = reach.filter(kind__is_grassroots=True).first()
         if own and reach.count() == 1:
             return redirect("fanpages:unit", own.pk)
-    items = compliance.unit_compliance(user=request.user, capability=Capability.VIEW, year=year, today=today)
-    groups = compliance.by_upper_unit(items, today=today, silent_days=days)
+    groups = compliance.upper_unit_compliance(user=request.user, capability=Capability.VIEW, year=year, today=today, silent_days=days)
     if request.GET.get("format"):
         columns = [Column("upper", _("Upper union")), Column("units", _("Units")), Column("with_page", _("With a Page")),
                    Column("posting_days", _("Posting days")), Column("period_days", _("Days in the period")),
@@ -244,8 +243,7 @@ def silent(request):
     if not can_view_any(request.user):
         raise Http404
     today, days = timezone.localdate(), _days(request)
-    items = compliance.unit_compliance(user=request.user, capability=Capability.VIEW, year=today.year, today=today)
-    found = compliance.silent_pages(items, today=today, days=days)
+    found = compliance.silent_pages(user=request.user, capability=Capability.VIEW, today=today, days=days)
     may_remind = bool(role_paths(request.user, Capability.MANAGE_UNITS))
     if request.method == "POST":
         if not may_remind:

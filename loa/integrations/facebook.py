@@ -18,6 +18,7 @@ import json
 import logging
 import random
 import re
+import threading
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -140,54 +141,64 @@ def slow_down_seconds(percent):
 
 class Throttle:
     """What the usage headers said, per scope ("app" or a page id). Share one between the clients of
-    one sync run so that the app-wide figures slow every Page down."""
+    one sync run so that the app-wide figures slow every Page down. Thread-safe: a sync on several
+    threads shares one, and while usage is above the slow-down threshold their calls take turns,
+    one every slow_down_seconds(usage), whatever the number of threads."""
 
     def __init__(self, *, clock=time.monotonic, rng=random.random, default_wait=300):
         self.clock, self.rng, self.default_wait = clock, rng, default_wait
         self.blocked_until = {}
-        self.pause = {}
         self.percent = {}
+        self.not_before = None  # the clock time of the next slowed-down call
+        self._lock = threading.Lock()
 
     def before_call(self, page_id, sleep):
-        """Raise RateLimited for a blocked scope; sleep the slow-down the last answer asked for."""
-        now = self.clock()
-        for scope in ("app", page_id):
-            until = self.blocked_until.get(scope)
-            if until is not None:
-                if until > now:
-                    raise RateLimited(until - now, scope=scope)
-                del self.blocked_until[scope]
-        delay = max(self.pause.pop("app", 0.0), self.pause.pop(page_id, 0.0) if page_id else 0.0)
-        if delay:
-            log.info("Graph usage at %s%%: waiting %.1f s before the next call", max(self.percent.values(), default=0), delay)
-            sleep(delay)
+        """Raise RateLimited for a blocked scope; sleep the slow-down the last answers ask for."""
+        with self._lock:
+            now = self.clock()
+            for scope in ("app", page_id):
+                until = self.blocked_until.get(scope)
+                if until is not None:
+                    if until > now:
+                        raise RateLimited(until - now, scope=scope)
+                    del self.blocked_until[scope]
+            delay = max(slow_down_seconds(self.percent.get("app", 0)),
+                        slow_down_seconds(self.percent.get(page_id, 0)) if page_id else 0.0)
+            if not delay:
+                return
+            # Take the next turn: calls on other threads already waiting go first.
+            at = max(now, self.not_before or now) + delay
+            self.not_before = at
+            percent = max(self.percent.values(), default=0)
+        log.info("Graph usage at %s%%: waiting %.1f s before the next call", percent, at - now)
+        sleep(at - now)
 
     def observe(self, headers, page_id):
         app = max(_percent(_header_json(headers, "X-App-Usage")), _percent(_header_json(headers, "X-Page-Usage")))
-        self._note("app", app, None)
         buc = _header_json(headers, "X-Business-Use-Case-Usage") or {}
-        for scope, entries in buc.items() if isinstance(buc, dict) else ():
-            for entry in entries if isinstance(entries, list) else [entries]:
-                if isinstance(entry, dict):
-                    minutes = entry.get("estimated_time_to_regain_access") or 0
-                    self._note(str(scope), _percent(entry), minutes)
+        with self._lock:
+            self._note("app", app, None)
+            for scope, entries in buc.items() if isinstance(buc, dict) else ():
+                for entry in entries if isinstance(entries, list) else [entries]:
+                    if isinstance(entry, dict):
+                        minutes = entry.get("estimated_time_to_regain_access") or 0
+                        self._note(str(scope), _percent(entry), minutes)
 
     def _note(self, scope, percent, regain_minutes):
         self.percent[scope] = percent
         if percent >= BLOCKED_AT or regain_minutes:
             wait = regain_minutes * 60 if regain_minutes else self.default_wait * (1 + self.rng())
-            self.blocked_until[scope] = self.clock() + wait
+            self.blocked_until[scope] = max(self.blocked_until.get(scope, 0), self.clock() + wait)
             log.warning("Graph usage for %s at %s%%: no calls for %.0f s", scope, percent, wait)
-        else:
-            self.pause[scope] = max(self.pause.get(scope, 0.0), slow_down_seconds(percent))
 
     def blocked(self, page_id):
         """RateLimited for the scope that blocks calls to this page now, else None."""
-        now = self.clock()
-        for scope in ("app", page_id):
-            until = self.blocked_until.get(scope)
-            if until is not None and until > now:
-                return RateLimited(until - now, scope=scope)
+        with self._lock:
+            now = self.clock()
+            for scope in ("app", page_id):
+                until = self.blocked_until.get(scope)
+                if until is not None and until > now:
+                    return RateLimited(until - now, scope=scope)
         return None
 
 
