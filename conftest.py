@@ -141,7 +141,7 @@ def browser():
 def phone(browser, live_server):
     context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, locale="vi-VN")
     page = context.new_page()
-    page.set_default_timeout(10_000)
+    page.set_default_timeout(20_000)  # a loaded 2-core CI machine renders slowly
     page.base_url = live_server.url
     yield page
     context.close()
@@ -151,7 +151,7 @@ def phone(browser, live_server):
 def desktop(browser, live_server):
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
     page = context.new_page()
-    page.set_default_timeout(10_000)
+    page.set_default_timeout(20_000)  # a loaded 2-core CI machine renders slowly
     page.base_url = live_server.url
     yield page
     context.close()

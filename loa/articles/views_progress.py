@@ -8,18 +8,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from loa.accounts.capabilities import Capability
+from loa.core.years import latest_year, requested_year
 from loa.accounts.scope import can, get_unit_or_404, top_units
 from loa.articles import selectors
-from loa.articles.models import Submission
+from loa.articles.models import Quota, Submission
 from loa.exports.tabular import Column, export_response
 
 
 def _year(request):
-    try:
-        year = int(request.GET.get("year", ""))
-    except ValueError:
-        year = timezone.localdate().year
-    return year if 2000 <= year <= 2100 else timezone.localdate().year
+    return requested_year(request, latest_with_data=latest_year(Quota.objects.all()))
 
 
 def _node(request):

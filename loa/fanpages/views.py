@@ -18,10 +18,11 @@ from django.views.decorators.http import require_POST
 
 from loa.accounts.capabilities import Capability
 from loa.accounts.scope import can, get_unit_or_404, role_paths, units_for
+from loa.core.years import latest_year, requested_year
 from loa.exports.tabular import Column, export_response
 from loa.fanpages import compliance, followers as follower_data, imports, likes, posters, posts, sync
 from loa.fanpages.heatmap import heat_map_svg
-from loa.fanpages.models import CampaignLink, Fanpage, FollowerSnapshot, GraphLink, LikeDeclaration
+from loa.fanpages.models import CampaignLink, Fanpage, FollowerSnapshot, GraphLink, LikeDeclaration, PostingYear
 from loa.fanpages.remind import remind_silent
 
 
@@ -55,14 +56,7 @@ class UploadForm(forms.Form):
 
 
 def _year(request):
-    today = timezone.localdate()
-    try:
-        year = int(request.GET.get("year") or today.year)
-    except ValueError:
-        raise Http404
-    if not 2000 <= year <= today.year:
-        raise Http404
-    return year
+    return requested_year(request, latest_with_data=latest_year(PostingYear.objects.all()))
 
 
 def _days(request, default=compliance.SILENT_DAYS):

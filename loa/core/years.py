@@ -1,0 +1,28 @@
+"""Which year a yearly page shows."""
+
+from django.db.models import Max
+from django.http import Http404
+from django.utils import timezone
+
+
+def requested_year(request, *, latest_with_data=None):
+    """The `?year=` asked for; without one, the latest year that has data (so that in January,
+    before the new year's quotas exist, a page shows last year rather than nothing), else this
+    year. A year that is not a number or not between 2000 and this year is a 404."""
+    today = timezone.localdate()
+    raw = request.GET.get("year")
+    if not raw:
+        latest = latest_with_data() if latest_with_data else None
+        return min(latest, today.year) if latest else today.year
+    try:
+        year = int(raw)
+    except ValueError:
+        raise Http404 from None
+    if not 2000 <= year <= today.year:
+        raise Http404
+    return year
+
+
+def latest_year(queryset, field="year"):
+    """A `latest_with_data` for requested_year: the highest `field` in `queryset`."""
+    return lambda: queryset.aggregate(latest=Max(field))["latest"]
