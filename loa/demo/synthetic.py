@@ -18,7 +18,7 @@ from django.db import connection, models, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from loa.core.text import _letters, _OTHER_BASE, _PRIMARY, _SPACES, fold
+from loa.core.text import fold, sort_key
 from loa.units.models import Unit, UnitKind
 
 ROOT_CODE = "TLD"
@@ -68,28 +68,6 @@ MIDDLE = ["Văn", "Thị", "Đức", "Minh", "Thu", "Ngọc", "Thanh", "Hồng",
 GIVEN = ["An", "Bình", "Cường", "Dung", "Giang", "Hà", "Hải", "Hạnh", "Hùng", "Hương", "Khánh", "Lan", "Linh", "Long",
          "Mai", "Nam", "Nga", "Phương", "Quân", "Sơn", "Tâm", "Thảo", "Thủy", "Trang", "Tuấn", "Vân", "Yến"]
 MOBILE = ["091", "094", "088", "083", "098", "097", "096", "086", "035", "036", "039", "090", "093", "077", "070", "079"]
-
-
-@lru_cache(maxsize=None)
-def _word_key(word):
-    primary, secondary, tertiary = [], [], []
-    for base, tone, upper in _letters(word):
-        weight = _PRIMARY.get(base)
-        if weight is None:
-            weight = min(_OTHER_BASE + ord(base[0]), 0xFFFF)
-        primary.append(f"{weight:04x}")
-        secondary.append(str(tone))
-        tertiary.append("1" if upper else "0")
-    return "".join(primary), "".join(secondary), "".join(tertiary)
-
-
-def fast_sort_key(text):
-    """loa.core.text.sort_key, memoised by word: the generated names reuse a few thousand words."""
-    words = [_word_key(w) for w in _SPACES.sub(" ", text.strip()).split(" ")]
-    space = f"{_PRIMARY[' ']:04x}"
-    return (
-        space.join(w[0] for w in words) + "0000" + "0".join(w[1] for w in words) + "0" + "0".join(w[2] for w in words)
-    )
 
 
 @lru_cache(maxsize=None)
@@ -149,7 +127,7 @@ class _Builder:
             id=pk, parent_id=parent.id if parent else None, path=path, depth=path.count("/") - 2,
             kind_id=self.kinds[kind].pk, code=code, name=name, short_name=short_name, members_count=members,
             staff_count=staff, address=address, contact_name=self.person(), phone="+84" + self.phone()[1:],
-            active_from=active_from, active_to=active_to, name_sort=fast_sort_key(name),
+            active_from=active_from, active_to=active_to, name_sort=sort_key(name),
             search_text=fast_fold(f"{code} {name} {short_name}"),
         )
         self.rows.append(unit)
