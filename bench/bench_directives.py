@@ -28,7 +28,7 @@ def issue(root, admin):
     from django.utils import timezone
 
     from loa.directives import services
-    from loa.directives.models import Assignment, Directive, Report
+    from loa.directives.models import Assignment, Directive
 
     directive = Directive.objects.filter(number=NUMBER).first()
     if directive:
