@@ -202,20 +202,28 @@ def _refresh_expected(task):
     )
 
 
-@transaction.atomic
-def directive_issue(*, by, directive):
-    directive = Directive.objects.select_for_update().get(pk=directive.pk)
+def check_issuable(directive):
+    """Why a directive cannot be issued yet (a ValidationError), else its number of recipients."""
     if directive.status == Directive.Status.ISSUED:
         raise ValidationError(_("This directive has already been issued."))
     if not directive.number:
         raise ValidationError({"number": _("Give the directive its number and symbol before issuing it.")})
-    units = directive.recipients.all()
-    recipient_count = units.count()
+    recipient_count = directive.recipients.count()
     if not recipient_count:
         raise ValidationError(_("Choose the recipients before issuing the directive."))
-    tasks = list(directive.tasks.all())
-    if not tasks:
+    if not directive.tasks.exists():
         raise ValidationError(_("Add at least one task before issuing the directive."))
+    return recipient_count
+
+
+@transaction.atomic
+def directive_issue(*, by, directive):
+    """Issue: one assignment per recipient and task, and the rollups. For tens of thousands of
+    recipients the page runs this as a background job (see jobs.py)."""
+    directive = Directive.objects.select_for_update().get(pk=directive.pk)
+    recipient_count = check_issuable(directive)
+    units = directive.recipients.all()
+    tasks = list(directive.tasks.all())
     directive.status = Directive.Status.ISSUED
     directive.issued_at = timezone.now()
     directive.save(update_fields=["status", "issued_at"])

@@ -1,5 +1,6 @@
 """Directive pages: list, draft, recipients, tasks, attachments, issue."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -17,6 +18,7 @@ from loa.core.uploads import CONTENT_TYPES, DOCX, PDF, check_upload
 from loa.directives import services
 from loa.directives.access import can_issue, get_directive, get_task, visible_directives
 from loa.directives.forms import AttachmentForm, DirectiveForm, RecipientsForm, TaskForm
+from loa.jobs.services import enqueue
 from loa.directives.models import Attachment, Rollup
 from loa.units.models import Unit
 
@@ -168,6 +170,10 @@ def task_edit(request, pk):
 def directive_issue(request, pk):
     directive = get_directive(request.user, pk, Capability.ISSUE_DIRECTIVES)
     try:
+        recipients = services.check_issuable(directive)
+        if recipients > settings.ISSUE_INLINE_MAX_RECIPIENTS:
+            job = enqueue("directives.issue", by=request.user, unit=directive.issuing_unit, directive_id=directive.pk)
+            return redirect("jobs:detail", job.pk)
         services.directive_issue(by=request.user, directive=directive)
     except ValidationError as exc:
         for msg in exc.messages:

@@ -126,3 +126,22 @@ def test_the_filtered_list_alone_keeps_its_labels(letter, tree, admin, login):
     page = response.content.decode()
     assert "<html" not in page
     assert 'data-label="Đơn vị"' in page and 'data-label="Tình trạng"' in page
+
+
+def test_a_directive_to_many_units_is_issued_in_the_background(tree, admin, login, settings):
+    settings.ISSUE_INLINE_MAX_RECIPIENTS = 1
+    directive, task = fanpage_letter(tree, by=admin, issue=False)
+    response = login(admin).post(reverse("directives:issue", args=[directive.pk]))
+    assert "/jobs/" in response["Location"]
+    job_page = login(admin).get(response["Location"]).content.decode()  # JOBS_BACKEND is inline in tests
+    assert "2 đơn vị" in job_page
+    assert Assignment.objects.filter(task=task).count() == 2
+
+
+def test_an_unready_directive_says_why_instead_of_starting_a_job(tree, admin, login, settings):
+    settings.ISSUE_INLINE_MAX_RECIPIENTS = 0
+    directive, _ = fanpage_letter(tree, by=admin, issue=False, recipients=[tree["a"]])
+    directive.number = ""
+    directive.save()
+    response = login(admin).post(reverse("directives:issue", args=[directive.pk]), follow=True)
+    assert "số, ký hiệu" in response.content.decode()
