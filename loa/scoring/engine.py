@@ -154,16 +154,20 @@ class Book:
                 return _limit(reading)
             return 1 if _improve(reading, m) != reading else 0
 
-        order = []  # criteria failing the level's per-criterion condition first, then the rest
+        # Criteria failing the level's per-criterion condition first, then those that give the most
+        # for one more item (a report, an article before a posting day), bonus criteria last.
         current = self.score(result.unit_id, trial, adjustments)
-        for s in self.specs:
-            if s.is_bonus or not s.measure or s.measure not in trial:
-                continue
-            if target.min_share is not None and current.points[s.code] < s.max * target.min_share:
-                order.insert(0, s)
-            else:
-                order.append(s)
-        for s in order + [s for s in self.specs if s.is_bonus and s.measure in trial]:
+
+        def gain(s):
+            limit = better(s.measure)
+            return reaches(s.measure, 1).total - current.total if limit else 0
+
+        def priority(s):
+            failing = target.min_share is not None and not s.is_bonus and current.points[s.code] < s.max * target.min_share
+            return (not failing, s.is_bonus, -gain(s))
+
+        order = sorted((s for s in self.specs if s.measure and s.measure in trial), key=priority)
+        for s in order:
             now = self.score(result.unit_id, trial, adjustments)
             if now.level is not None and now.level.min_total >= target.min_total:
                 break

@@ -67,11 +67,12 @@ def gap_sentence(book, result, by_measure, adjustments=None):
     if found is None:
         return None
     level, phrases = found
+    phrases = [str(p) for p in phrases] if phrases is not None else None
     if phrases is None:
         return _("“%(level)s” cannot be reached from the figures that remain to be counted this year.") % {"level": level.name}
     if not phrases:
         return None
-    items = phrases[0] if len(phrases) == 1 else ", ".join(phrases[:-1]) + " " + _("and") + " " + phrases[-1]
+    items = phrases[0] if len(phrases) == 1 else ", ".join(phrases[:-1]) + " " + str(_("and")) + " " + phrases[-1]
     sentence = _("%(items)s to reach “%(level)s”.") % {"items": items, "level": level.name}
     return sentence[:1].upper() + sentence[1:]
 
