@@ -26,7 +26,14 @@ YEAR = 2021
 
 
 def seed(root):
-    from django.db import connection
+    from django.db import transaction
+
+    with transaction.atomic():
+        _seed(root)
+
+
+def _seed(root):
+    from django.db import connection, transaction
     from django.utils import timezone
 
     from loa.directives.models import Directive, Task
@@ -36,6 +43,9 @@ def seed(root):
         print("reusing the seeded rollups")
         return
     started = time.perf_counter()
+    with connection.cursor() as c:  # this benchmark's own database: start the seeded tables afresh
+        c.execute("TRUNCATE directives_assignment, directives_rollup, directives_task, directives_directive, fanpages_postingyear,"
+                  " fanpages_likedeclaration, fanpages_fanpage, articles_rollup, scoring_score CASCADE")
     directive = Directive.objects.create(number="45/CĐVC", issued_on=date(YEAR, 4, 5), summary="Fanpage", issuing_unit=root,
                                          body="…", signer_name="Ngọc Văn Phán", status="issued")
     task = Task.objects.create(directive=directive, title="Báo cáo Fanpage", report_form="fanpage",
@@ -63,7 +73,7 @@ def seed(root):
                       " SELECT u.id, u.parent_id, 2021, %s, %s, (u.id * 3) %% (%s + 3), (u.id %% 5 = 0)::int, (u.id %% 4 = 0)::int,"
                       " 0, 0, 0, 0, 0, 0, 0" + grassroots, [kind, target, target, like])
         c.execute("INSERT INTO fanpages_likedeclaration (unit_id, day, count, members_count, screenshot, declared_at)"
-                  " SELECT u.id, date '2021-06-01' + (u.id %% 150), (u.members_count * ((u.id * 11) %% 101)) / 100, u.members_count,"
+                  " SELECT u.id, date '2021-06-01' + (u.id %% 150)::int, (u.members_count * ((u.id * 11) %% 101)) / 100, u.members_count,"
                   " '', now()" + grassroots, [like])
         c.execute("ANALYZE")
     print(f"seeded the rollups in {time.perf_counter() - started:.1f} s")

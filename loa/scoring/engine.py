@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from loa.scoring import measures
 from loa.scoring.models import Adjustment, Rubric, Score
-from loa.scoring.rules import Spec, centi, points
+from loa.scoring.rules import Spec, centi, compile_rule
 from loa.units.models import Unit
 
 
@@ -38,6 +38,9 @@ class Result:
     adjusted: dict = field(default_factory=dict)  # code -> (mode, hundredths) applied
 
 
+NOTHING = (0, None)
+
+
 def scored_units(rubric):
     """The grassroots units under the rubric's unit that were active during its year."""
     return Unit.objects.filter(path__startswith=rubric.unit.path, kind__is_grassroots=True).active_during(
@@ -52,9 +55,6 @@ class Book:
         self.criteria = list(rubric.criteria.all())
         self.measures = {c.code: measures.get(c.measure) for c in self.criteria}
         self.specs = [Spec.of(c, self.measures[c.code]) for c in self.criteria]
-        for s in self.specs:
-            if s.rule == "thresholds":
-                s.params["steps"] = sorted(s.params.get("steps", []), key=lambda st: -float(st[0]))
         self.levels = [LevelSpec(lv.id, lv.name, centi(lv.min_total), None if lv.min_share_each is None else float(lv.min_share_each))
                        for lv in sorted(rubric.levels.all(), key=lambda lv: -lv.min_total)]
         self.group_caps = {g: centi(v) for g, v in (rubric.group_caps or {}).items() if str(v).strip()}
@@ -80,21 +80,26 @@ class Book:
     # --- scoring ---------------------------------------------------------------------------------
     def score(self, unit_id, by_measure, adjustments=None):
         """Result for one unit from its readings {measure key: reading} and its adjustments {code: (mode, hundredths)}."""
+        plan = self.__dict__.get("_plan")
+        if plan is None:
+            plan = self._plan = [(s.code, s.measure, s.max, compile_rule(s)) for s in self.specs]
         pts, readings, applied = {}, {}, {}
-        adjustments = adjustments or {}
-        for s in self.specs:
-            reading = by_measure.get(s.measure, (0, None)) if s.measure else (0, None)
-            if s.measure:
-                readings[s.code] = reading
-            p = points(s, reading)
-            adj = adjustments.get(s.code)
-            if adj is not None:
-                mode, value = adj
-                p = value if mode == "override" else p + value
-                p = min(s.max, max(0, p))
-                applied[s.code] = adj
-            pts[s.code] = p
-        self._cap(pts)
+        for code, measure, top, rule in plan:
+            if measure:
+                reading = readings[code] = by_measure.get(measure, NOTHING)
+            else:
+                reading = NOTHING
+            pts[code] = rule(reading)
+        if adjustments:
+            for code, adj in adjustments.items():
+                if code in pts:
+                    mode, value = adj
+                    top = next(s.max for s in self.specs if s.code == code)
+                    p = value if mode == "override" else pts[code] + value
+                    pts[code] = min(top, max(0, p))
+                    applied[code] = adj
+        if self.group_caps or self.bonus_cap is not None:
+            self._cap(pts)
         total = sum(pts.values())
         return Result(unit_id, pts, readings, total, self.level_for(pts, total), applied)
 
@@ -118,9 +123,10 @@ class Book:
         for level in self.levels:
             if total < level.min_total:
                 continue
-            if level.min_share is not None and any(
-                    not s.is_bonus and pts[s.code] < s.max * level.min_share - 1e-9 for s in self.specs):
-                continue
+            if level.min_share is not None:
+                share = level.min_share
+                if any(not s.is_bonus and pts[s.code] < s.max * share - 1e-9 for s in self.specs):
+                    continue
             return level
         return None
 
@@ -331,10 +337,10 @@ COLUMNS = ("rubric_id", "year", "unit_id", "unit_path", "unit_sort", "kind_id", 
 def _rows(rubric, meta, results, ranks, now):
     dumps = json.dumps
     for (unit_id, path, sort, kind_id), r, rank in zip(meta, results, ranks):
-        yield (rubric.pk, rubric.year, unit_id, path, sort, kind_id, f"{r.total / 100:.2f}",
-               r.level.id if r.level else None, r.level.name if r.level else "", rank,
-               dumps({c: f"{p / 100:.2f}" for c, p in r.points.items()}),
-               dumps({c: list(v) for c, v in r.readings.items()}), now)
+        level = r.level
+        yield (rubric.pk, rubric.year, unit_id, path, sort, kind_id, r.total / 100,
+               level.id if level else None, level.name if level else "", rank,
+               dumps({c: p / 100 for c, p in r.points.items()}), dumps(r.readings), now)
 
 
 def _write(rubric, meta, results, ranks, now):

@@ -126,7 +126,7 @@ class Score(models.Model):
     level = models.ForeignKey(Level, null=True, on_delete=models.SET_NULL, related_name="+")
     level_name = models.CharField(max_length=120, blank=True)  # kept as it was when computed
     rank = models.PositiveIntegerField(null=True)  # 1 = best of the rubric's units
-    points = models.JSONField(default=dict)  # {criterion code: "7.50"}
+    points = models.JSONField(default=dict)  # {criterion code: 7.5}
     readings = models.JSONField(default=dict)  # {criterion code: [amount, base]}
     computed_at = models.DateTimeField()
 

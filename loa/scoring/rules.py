@@ -65,26 +65,59 @@ def value_of(reading):
 
 
 def points(spec, reading):
+    return compile_rule(spec)(reading)
+
+
+def compile_rule(spec):
+    """The rule of `spec` as a function reading -> hundredths, its parameters parsed once (the engine
+    calls it for every unit)."""
     rule, p, top = spec.rule, spec.params, spec.max
     if rule == Rule.TIMELINESS:
         share = {**TIMELINESS_DEFAULTS, **{k: v for k, v in p.items() if k in TIMELINESS_DEFAULTS}}
-        return round(top * float(share.get(reading[0], 0)))
+        by_state = {state: round(top * float(v)) for state, v in share.items()}
+        return lambda reading: by_state.get(reading[0], 0)
     if rule == Rule.MANUAL:
-        return round(top * float(p.get("default", 0)))
-    value = value_of(reading)
-    if value is None:
-        return top if spec.no_base == "full" else 0
+        fixed = round(top * float(p.get("default", 0)))
+        return lambda reading: fixed
+    if_no_base = top if spec.no_base == "full" else 0
     if rule == Rule.PROPORTIONAL:
-        target = float(p.get("target", 1)) or 1
-        return round(top * min(1.0, max(0.0, float(value) / target)))
+        per = top / (float(p.get("target", 1)) or 1)
+
+        def proportional(reading):
+            amount, base = reading
+            if base is None:
+                value = amount
+            elif not base:
+                return if_no_base
+            else:
+                value = amount / base
+            return top if value * per >= top else (0 if value <= 0 else round(value * per))
+
+        return proportional
     if rule == Rule.THRESHOLDS:
-        for threshold, pts in p.get("steps", []):
-            if float(value) >= float(threshold) - 1e-9:
-                return min(top, centi(pts))
-        return 0
+        steps = sorted(((float(t) - 1e-9, min(top, centi(pts))) for t, pts in p.get("steps", [])), reverse=True)
+
+        def thresholds(reading):
+            value = value_of(reading)
+            if value is None:
+                return if_no_base
+            for threshold, pts in steps:
+                if value >= threshold:
+                    return pts
+            return 0
+
+        return thresholds
     if rule == Rule.YES_NO:
-        return top if float(value or 0) >= float(p.get("min", 1)) - 1e-9 else 0
-    return 0
+        least = float(p.get("min", 1)) - 1e-9
+
+        def yes_no(reading):
+            value = value_of(reading)
+            if value is None:
+                return if_no_base
+            return top if float(value or 0) >= least else 0
+
+        return yes_no
+    return lambda reading: 0
 
 
 def validate(rule, params, max_points):

@@ -217,7 +217,7 @@ def refresh_unit(rubric, unit):
         "rubric": rubric, "unit_path": unit.path, "unit_sort": unit.name_sort, "kind_id": unit.kind_id,
         "total": Decimal(result.total) / 100, "level_id": result.level.id if result.level else None,
         "level_name": result.level.name if result.level else "",
-        "points": {c: f"{p / 100:.2f}" for c, p in result.points.items()},
+        "points": {c: p / 100 for c, p in result.points.items()},
         "readings": {c: list(v) for c, v in result.readings.items()}, "computed_at": timezone.now(),
     }
     score, _created = Score.objects.update_or_create(year=rubric.year, unit=unit, defaults=values)

@@ -26,10 +26,10 @@ def test_the_measures_read_reports_posting_days_quotas_and_likes(scored, tree):
     assert a.readings["L1"] == [54, 60]
     assert a.readings["B1"] == [2, None]  # one news item and one article beyond the quota
     assert a.readings["B2"] == [1, None] and a.readings["B3"] == [2, None]
-    assert a.points["F1"] == "15.00" and a.points["T1"] == "20.00" and a.points["L1"] == "15.00"
+    assert a.points["F1"] == 15 and a.points["T1"] == 20 and a.points["L1"] == 15
     assert a.level_name == "Hoàn thành xuất sắc nhiệm vụ" and a.rank == 1
     assert b.level_name == "Không hoàn thành nhiệm vụ" and b.rank == 2
-    assert sum(Decimal(p) for p in a.points.values()) == a.total
+    assert sum(Decimal(str(p)) for p in a.points.values()) == a.total
 
 
 def test_changing_data_after_a_freeze_does_not_change_the_frozen_results(scored, tree, admin, client):
@@ -71,7 +71,7 @@ def test_an_adjustment_needs_a_reason_applies_on_top_and_is_audited(scored, tree
     services.adjust(by=admin, rubric=scored, unit=tree["b"], criterion=criterion, points=Decimal("7.5"),
                     reason="Báo cáo gửi qua Zalo đúng hạn, nhập muộn")
     score = Score.objects.get(unit=tree["b"])
-    assert score.points["F1"] == "7.50"
+    assert score.points["F1"] == 7.5
     entry = AuditEntry.objects.get(action="scoring.adjustment.made")
     assert entry.note == "Báo cáo gửi qua Zalo đúng hạn, nhập muộn" and entry.after["points"] == "7.5"
 
