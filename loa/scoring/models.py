@@ -123,7 +123,8 @@ class Score(models.Model):
     unit_sort = models.CharField(max_length=1200, default="")
     kind_id = models.BigIntegerField(null=True)
     total = models.DecimalField(max_digits=7, decimal_places=2)
-    level = models.ForeignKey(Level, null=True, on_delete=models.SET_NULL, related_name="+")
+    # The Level's id, without a foreign key: 130,000 deferred key checks at commit cost seconds.
+    level_id = models.BigIntegerField(null=True)
     level_name = models.CharField(max_length=120, blank=True)  # kept as it was when computed
     rank = models.PositiveIntegerField(null=True)  # 1 = best of the rubric's units
     points = models.JSONField(default=dict)  # {criterion code: 7.5}
