@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "loa.integrations",
     "loa.demo",
     "loa.articles",
+    "loa.scoring",
 ]
 
 MIDDLEWARE = [

@@ -18,6 +18,7 @@ urlpatterns = [
     path("articles/", include("loa.articles.urls")),
     path("api/v1/", include("loa.api.urls")),
     path("fanpages/", include("loa.fanpages.urls")),
+    path("scoring/", include("loa.scoring.urls")),
     path("l/<str:code>", short_link, name="fanpage_short"),
 ]
 if settings.DEBUG:

@@ -24,10 +24,11 @@ api = NinjaAPI(
 )
 errors.install(api)
 
-from loa.api import articles, directives, fanpages, me, units  # noqa: E402
+from loa.api import articles, directives, fanpages, me, scoring, units  # noqa: E402
 
 api.add_router("/me", me.router)
 api.add_router("/units", units.router)
 api.add_router("/directives", directives.router)
 api.add_router("/fanpages", fanpages.router)
 api.add_router("/articles", articles.router)
+api.add_router("/scoring", scoring.router)

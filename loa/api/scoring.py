@@ -1,0 +1,208 @@
+"""/api/v1/scoring: rubrics, a unit's score with its evidence, the ranking; adjustments and freezing.
+
+Reading needs Capability.VIEW (a rubric: a unit it scores, or one above; a score: the unit);
+editing rubrics, adjusting and freezing need MANAGE_UNITS at the rubric's unit (403 when the user
+may read but not do it). A unit or year the user cannot see answers 404.
+"""
+
+from decimal import Decimal
+from typing import Dict, List, Optional
+
+from django.conf import settings
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from ninja import Router, Schema
+from ninja.pagination import paginate
+
+from loa.api.errors import Forbidden
+from loa.api.pagination import Pages
+from loa.scoring import access, selectors, services
+from loa.scoring.models import Criterion, Rubric
+from loa.scoring.rules import points_text
+
+router = Router(tags=["scoring"])
+
+
+class CriterionOut(Schema):
+    id: int
+    code: str
+    name: str
+    group: str
+    max_points: Decimal
+    measure: str
+    rule: str
+    params: dict
+    is_bonus: bool
+
+
+class LevelOut(Schema):
+    id: int
+    name: str
+    min_total: Decimal
+    min_share_each: Optional[Decimal]
+
+
+class RubricOut(Schema):
+    year: int
+    name: str
+    unit_id: int
+    total_points: Decimal
+    bonus_cap: Decimal
+    group_caps: dict
+    frozen: bool
+    frozen_at: Optional[str]
+    copied_from_year: Optional[int]
+    criteria: List[CriterionOut]
+    levels: List[LevelOut]
+
+
+class LineOut(Schema):
+    code: str
+    name: str
+    points: str
+    max_points: str
+    reading: str
+    evidence: List[Dict[str, str]]
+    adjustment_reason: str
+
+
+class ScoreOut(Schema):
+    unit_id: int
+    year: int
+    total: str
+    level: Optional[str]
+    frozen: bool
+    criteria: List[LineOut]
+    missing_for_next_level: Optional[str]
+
+
+class RankingOut(Schema):
+    rank: Optional[int]
+    unit_id: int
+    unit: str
+    total: Decimal
+    level: str
+    points: dict
+
+    @staticmethod
+    def resolve_unit(obj):
+        return obj.unit.name
+
+    @staticmethod
+    def resolve_level(obj):
+        return obj.level_name
+
+
+class AdjustmentIn(Schema):
+    criterion: str  # the criterion's code
+    points: Decimal
+    mode: str = "override"
+    reason: str
+
+
+class ReasonIn(Schema):
+    reason: str
+
+
+class CriterionIn(Schema):
+    code: str
+    name: str
+    group: str = ""
+    order: int = 0
+    max_points: Decimal
+    measure: str = ""
+    rule: str = "proportional"
+    params: dict = {}
+    is_bonus: bool = False
+
+
+def _rubric_out(rubric):
+    return {
+        "year": rubric.year, "name": rubric.name, "unit_id": rubric.unit_id, "total_points": rubric.total_points,
+        "bonus_cap": rubric.bonus_cap, "group_caps": rubric.group_caps or {}, "frozen": rubric.frozen,
+        "frozen_at": rubric.frozen_at.isoformat() if rubric.frozen_at else None,
+        "copied_from_year": rubric.copied_from.year if rubric.copied_from_id else None,
+        "criteria": list(rubric.criteria.all()), "levels": list(rubric.levels.all()),
+    }
+
+
+def _admin(request, year):
+    rubric = access.get_rubric_or_404(request.user, year)
+    if not access.may_manage(request.user, rubric):
+        raise Forbidden()
+    return rubric
+
+
+@router.get("/rubrics", response=List[RubricOut], summary="The rubrics the user may read, newest year first")
+def list_rubrics(request):
+    rubrics = Rubric.objects.select_related("unit", "copied_from").prefetch_related("criteria", "levels")
+    return [_rubric_out(r) for r in rubrics if access.may_see_rubric(request.user, r)]
+
+
+@router.get("/rubrics/{int:year}", response=RubricOut, summary="A year's rubric: criteria and levels")
+def get_rubric(request, year: int):
+    return _rubric_out(access.get_rubric_or_404(request.user, year))
+
+
+@router.post("/rubrics/{int:year}/criteria", response={201: CriterionOut}, summary="Add a criterion (or change the one with that code)")
+def put_criterion(request, year: int, payload: CriterionIn):
+    rubric = _admin(request, year)
+    existing = Criterion.objects.filter(rubric=rubric, code=payload.code).first()
+    criterion = services.criterion_save(by=request.user, rubric=rubric, criterion=existing, **payload.dict())
+    return 201, criterion
+
+
+@router.get("/{int:year}/units/{int:unit_id}", response=ScoreOut, summary="A unit's score: running, or frozen")
+def unit_score(request, year: int, unit_id: int):
+    rubric = access.get_rubric_or_404(request.user, year)
+    unit = access.get_scored_unit_or_404(request.user, rubric, unit_id)
+    book, result, by_measure, reasons, _stored, live = selectors.unit_result(rubric, unit)
+    if result is None:
+        from django.http import Http404
+
+        raise Http404
+    lines = selectors.card(book, result, unit, adjustments=reasons)
+    base = settings.SITE_URL
+    return {
+        "unit_id": unit.pk, "year": year, "total": points_text(result.total), "level": result.level.name if result.level else None,
+        "frozen": not live,
+        "criteria": [{"code": line.criterion.code, "name": line.criterion.name, "points": line.points, "max_points": line.max,
+                      "reading": line.reading, "evidence": [{"label": str(label), "url": base + url} for label, url in line.evidence],
+                      "adjustment_reason": line.adjusted} for line in lines],
+        "missing_for_next_level": selectors.gap_sentence(book, result, by_measure) if live else None,
+    }
+
+
+@router.get("/{int:year}/ranking", response=List[RankingOut], summary="The stored scores in reach, best first")
+@paginate(Pages)
+def ranking(request, year: int, unit: Optional[int] = None, kind: Optional[int] = None, sort: str = "-total"):
+    from loa.accounts.capabilities import Capability
+    from loa.accounts.scope import get_unit_or_404
+
+    access.get_rubric_or_404(request.user, year)
+    node = get_unit_or_404(request.user, Capability.VIEW, pk=unit) if unit else None
+    qs, _sort = selectors.sorted_scores(selectors.scores(request.user, year, node=node, kind_id=kind), sort)
+    return qs.select_related("unit").only("rank", "unit_id", "unit__name", "total", "level_name", "points")
+
+
+@router.post("/{int:year}/units/{int:unit_id}/adjustments", response={201: dict}, summary="Adjust one criterion, with a reason")
+def adjust(request, year: int, unit_id: int, payload: AdjustmentIn):
+    rubric = _admin(request, year)
+    unit = access.get_scored_unit_or_404(request.user, rubric, unit_id)
+    criterion = get_object_or_404(Criterion, rubric=rubric, code=payload.criterion)
+    services.adjust(by=request.user, rubric=rubric, unit=unit, criterion=criterion, points=payload.points, mode=payload.mode,
+                    reason=payload.reason)
+    score = services.refresh_unit(rubric, unit)
+    return 201, {"total": str(score.total), "level": score.level_name}
+
+
+@router.post("/{int:year}/freeze", response=dict, summary="Freeze the year's results")
+def freeze(request, year: int):
+    rubric = services.freeze(by=request.user, rubric=_admin(request, year))
+    return {"year": year, "frozen_at": rubric.frozen_at.isoformat()}
+
+
+@router.post("/{int:year}/unfreeze", response=dict, summary="Unfreeze the year's results (a reason is required)")
+def unfreeze(request, year: int, payload: ReasonIn):
+    services.unfreeze(by=request.user, rubric=_admin(request, year), reason=payload.reason)
+    return {"year": year, "frozen_at": None, "detail": _("The results of %(year)s are no longer frozen.") % {"year": year}}

@@ -1,0 +1,376 @@
+"""The scoring engine: one query per measure for all the units of a rubric, rules in pure Python,
+adjustments and caps on top, totals and levels; results kept in `Score`.
+
+Points are integers in hundredths while computing; each criterion's points are final after the
+caps (a cap trims the last criteria of its group), so every unit's criteria add up to its total.
+"""
+
+import json
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from loa.scoring import measures
+from loa.scoring.models import Adjustment, Rubric, Score
+from loa.scoring.rules import Spec, centi, compile_rule
+from loa.units.models import Unit
+
+
+@dataclass(frozen=True)
+class LevelSpec:
+    id: int
+    name: str
+    min_total: int  # hundredths
+    min_share: float | None
+
+
+@dataclass
+class Result:
+    unit_id: int
+    points: dict  # code -> hundredths, final
+    readings: dict  # code -> (amount, base)
+    total: int
+    level: LevelSpec | None
+    adjusted: dict = field(default_factory=dict)  # code -> (mode, hundredths) applied
+
+
+NOTHING = (0, None)
+
+
+def scored_units(rubric):
+    """The grassroots units under the rubric's unit that were active during its year."""
+    return Unit.objects.filter(path__startswith=rubric.unit.path, kind__is_grassroots=True).active_during(
+        date(rubric.year, 1, 1), date(rubric.year, 12, 31))
+
+
+class Book:
+    """A rubric compiled for scoring: its criteria as Specs, its levels highest first, its caps."""
+
+    def __init__(self, rubric):
+        self.rubric = rubric
+        self.criteria = list(rubric.criteria.all())
+        self.measures = {c.code: measures.get(c.measure) for c in self.criteria}
+        self.specs = [Spec.of(c, self.measures[c.code]) for c in self.criteria]
+        self.levels = [LevelSpec(lv.id, lv.name, centi(lv.min_total), None if lv.min_share_each is None else float(lv.min_share_each))
+                       for lv in sorted(rubric.levels.all(), key=lambda lv: -lv.min_total)]
+        self.group_caps = {g: centi(v) for g, v in (rubric.group_caps or {}).items() if str(v).strip()}
+        self.bonus_cap = centi(rubric.bonus_cap) if rubric.bonus_cap else None
+
+    @property
+    def measure_keys(self):
+        return sorted({s.measure for s in self.specs if s.measure and measures.get(s.measure)})
+
+    # --- reading the data --------------------------------------------------------------------
+    def read(self, units, today=None):
+        """{measure key: {unit_id: reading}}: one query (or two) per measure, whatever the number of units."""
+        run = measures.Run(year=self.rubric.year, units=units, today=today)
+        return {key: measures.get(key).compute(run) for key in self.measure_keys}
+
+    def unit_readings(self, data, unit_id):
+        out = {}
+        for key in self.measure_keys:
+            m = measures.get(key)
+            out[key] = data[key].get(unit_id, m.default)
+        return out
+
+    # --- scoring ---------------------------------------------------------------------------------
+    def score(self, unit_id, by_measure, adjustments=None):
+        """Result for one unit from its readings {measure key: reading} and its adjustments {code: (mode, hundredths)}."""
+        plan = self.__dict__.get("_plan")
+        if plan is None:
+            plan = self._plan = [(s.code, s.measure, s.max, compile_rule(s)) for s in self.specs]
+        pts, readings, applied = {}, {}, {}
+        for code, measure, top, rule in plan:
+            if measure:
+                reading = readings[code] = by_measure.get(measure, NOTHING)
+            else:
+                reading = NOTHING
+            pts[code] = rule(reading)
+        if adjustments:
+            for code, adj in adjustments.items():
+                if code in pts:
+                    mode, value = adj
+                    top = next(s.max for s in self.specs if s.code == code)
+                    p = value if mode == "override" else pts[code] + value
+                    pts[code] = min(top, max(0, p))
+                    applied[code] = adj
+        if self.group_caps or self.bonus_cap is not None:
+            self._cap(pts)
+        total = sum(pts.values())
+        return Result(unit_id, pts, readings, total, self.level_for(pts, total), applied)
+
+    def _cap(self, pts):
+        for group, cap in self.group_caps.items():
+            self._trim([s.code for s in self.specs if s.group == group], pts, cap)
+        if self.bonus_cap is not None:
+            self._trim([s.code for s in self.specs if s.is_bonus], pts, self.bonus_cap)
+
+    @staticmethod
+    def _trim(codes, pts, cap):
+        excess = sum(pts[c] for c in codes) - cap
+        for code in reversed(codes):
+            if excess <= 0:
+                break
+            cut = min(excess, pts[code])
+            pts[code] -= cut
+            excess -= cut
+
+    def level_for(self, pts, total):
+        for level in self.levels:
+            if total < level.min_total:
+                continue
+            if level.min_share is not None:
+                share = level.min_share
+                if any(not s.is_bonus and pts[s.code] < s.max * share - 1e-9 for s in self.specs):
+                    continue
+            return level
+        return None
+
+    # --- what the unit lacks --------------------------------------------------------------------
+    def next_level(self, level):
+        if level is None:
+            return self.levels[-1] if self.levels else None
+        i = self.levels.index(level)
+        return self.levels[i - 1] if i > 0 else None
+
+    def gap(self, result, by_measure, adjustments=None):
+        """(next level, [phrases]) with what the unit still needs, e.g. ["thêm 2 bài", "thêm 15 ngày
+        đăng bài"]; phrases None when the level cannot be reached from the measures; None when at the top."""
+        target = self.next_level(result.level)
+        if target is None:
+            return None
+        trial = dict(by_measure)
+        added = {}
+
+        def reaches(extra_key=None, extra=0):
+            t = dict(trial)
+            if extra_key:
+                t[extra_key] = _add(t[extra_key], extra, measures.get(extra_key))
+            r = self.score(result.unit_id, t, adjustments)
+            return r
+
+        def better(key):
+            m = measures.get(key)
+            reading = trial[key]
+            if m.kind == measures.COUNT:
+                return _limit(reading)
+            return 1 if _improve(reading, m) != reading else 0
+
+        # Criteria failing the level's per-criterion condition first, then those that give the most
+        # for one more item (a report, an article before a posting day), bonus criteria last.
+        current = self.score(result.unit_id, trial, adjustments)
+
+        def gain(s):
+            limit = better(s.measure)
+            return reaches(s.measure, 1).total - current.total if limit else 0
+
+        def priority(s):
+            failing = target.min_share is not None and not s.is_bonus and current.points[s.code] < s.max * target.min_share
+            return (not failing, s.is_bonus, -gain(s))
+
+        order = sorted((s for s in self.specs if s.measure and s.measure in trial), key=priority)
+        for s in order:
+            now = self.score(result.unit_id, trial, adjustments)
+            if now.level is not None and now.level.min_total >= target.min_total:
+                break
+            need_share = (not s.is_bonus and target.min_share is not None
+                          and now.points[s.code] < s.max * target.min_share)
+            if now.total >= target.min_total and not need_share:
+                continue
+            limit = better(s.measure)
+            if not limit:
+                continue
+
+            def good(k, s=s):
+                r = reaches(s.measure, k)
+                ok_share = s.is_bonus or target.min_share is None or r.points[s.code] >= s.max * target.min_share - 1e-9
+                return r.total >= target.min_total and ok_share, r
+
+            ok, r = good(limit)
+            if ok:
+                lo, hi = 1, limit
+                while lo < hi:
+                    mid = (lo + hi) // 2
+                    if good(mid)[0]:
+                        hi = mid
+                    else:
+                        lo = mid + 1
+                k = lo
+            else:
+                # Take only what this criterion still gives (or what its condition needs), then go on.
+                k = _smallest_for(lambda k: reaches(s.measure, k).points[s.code], limit)
+                if k == 0:
+                    continue
+            trial[s.measure] = _add(trial[s.measure], k, measures.get(s.measure))
+            added[s.measure] = added.get(s.measure, 0) + k
+        final = self.score(result.unit_id, trial, adjustments)
+        if final.level is None or final.level.min_total < target.min_total:
+            return target, None
+        phrases = []
+        for key, k in added.items():
+            m = measures.get(key)
+            phrases.append(m.gap(k) if m.kind == measures.COUNT else m.gap())
+        return target, phrases
+
+
+def _limit(reading):
+    """How much the amount of a count reading can still grow (up to its base, or a large count)."""
+    amount, base = reading
+    if base is None:
+        return 1000
+    return max(0, base - amount)
+
+
+def _improve(reading, m):
+    if m.kind == measures.STATE:
+        return ("late", None) if reading[0] == "missing" else reading
+    if m.kind == measures.FLAG:
+        return (True, None)
+    return reading
+
+
+def _add(reading, k, m):
+    if m.kind == measures.COUNT:
+        return (reading[0] + k, reading[1])
+    return _improve(reading, m) if k else reading
+
+
+def _smallest_for(points_of, limit):
+    """The smallest k in [0, limit] at which points_of(k) reaches points_of(limit)."""
+    best = points_of(limit)
+    if points_of(0) >= best:
+        return 0
+    lo, hi = 1, limit
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if points_of(mid) >= best:
+            hi = mid
+        else:
+            lo = mid + 1
+    return lo
+
+
+def load_adjustments(rubric, unit_ids=None):
+    """{unit_id: {code: (mode, hundredths)}}: the latest active adjustment per unit and criterion."""
+    qs = Adjustment.objects.filter(rubric=rubric, active=True)
+    if unit_ids is not None:
+        qs = qs.filter(unit_id__in=unit_ids)
+    out = {}
+    for unit_id, code, mode, pts in qs.order_by("at", "id").values_list("unit_id", "criterion__code", "mode", "points"):
+        out.setdefault(unit_id, {})[code] = (mode, centi(pts))
+    return out
+
+
+def running_score(rubric, unit, *, today=None, hypothetical=None, book=None):
+    """(Book, Result, readings by measure) for one unit, from the live data; `hypothetical`
+    {measure key: amount} replaces amounts (what-if), nothing is saved."""
+    book = book or Book(rubric)
+    data = book.read(Unit.objects.filter(pk=unit.pk), today=today)
+    by_measure = book.unit_readings(data, unit.pk)
+    for key, amount in (hypothetical or {}).items():
+        if key in by_measure:
+            by_measure[key] = (amount, by_measure[key][1])
+    adjustments = load_adjustments(rubric, [unit.pk]).get(unit.pk, {})
+    return book, book.score(unit.pk, by_measure, adjustments), by_measure, adjustments
+
+
+def stored_result(book, score):
+    """A Result rebuilt from a stored Score (what a frozen year shows)."""
+    level = next((lv for lv in book.levels if lv.id == score.level_id), None)
+    if level is None and score.level_name:
+        level = LevelSpec(0, score.level_name, 0, None)
+    return Result(score.unit_id, {c: centi(v) for c, v in score.points.items()},
+                  {c: tuple(v) for c, v in score.readings.items()}, centi(score.total), level)
+
+
+def score_year(rubric, *, today=None, progress=None):
+    """Compute and store every scored unit's result. Refuses a frozen year. Returns the number of units."""
+    rubric = Rubric.objects.select_related("unit").get(pk=rubric.pk)
+    if rubric.frozen:
+        raise ValidationError(_("The results of %(year)s are frozen: they are not computed again.") % {"year": rubric.year})
+    book = Book(rubric)
+    units = scored_units(rubric)
+    meta = list(units.values_list("id", "path", "name_sort", "kind_id"))
+    if progress:
+        progress(0, len(meta))
+    data = book.read(units, today=today)
+    adjustments = load_adjustments(rubric)
+    if progress:
+        progress(len(meta) // 3, len(meta))
+    keys = book.measure_keys
+    defaults = {k: measures.get(k).default for k in keys}
+    results = []
+    for unit_id, *_rest in meta:
+        by_measure = {k: data[k].get(unit_id, defaults[k]) for k in keys}
+        results.append(book.score(unit_id, by_measure, adjustments.get(unit_id)))
+    del data
+    now = timezone.now()
+    # Competition ranking: equal totals share a rank (1, 1, 3).
+    order = sorted(range(len(results)), key=lambda i: -results[i].total)
+    ranks = [0] * len(results)
+    previous, rank = None, 0
+    for position, i in enumerate(order, start=1):
+        if results[i].total != previous:
+            rank, previous = position, results[i].total
+        ranks[i] = rank
+    if progress:
+        progress(2 * len(meta) // 3, len(meta))
+    with transaction.atomic():
+        Rubric.objects.select_for_update().filter(pk=rubric.pk, frozen_at__isnull=True).update(computed_at=now)
+        if Rubric.objects.filter(pk=rubric.pk, frozen_at__isnull=False).exists():
+            raise ValidationError(_("The results of %(year)s are frozen: they are not computed again.") % {"year": rubric.year})
+        Score.objects.filter(year=rubric.year).delete()
+        _write(rubric, meta, results, ranks, now)
+    if progress:
+        progress(len(meta), len(meta))
+    return len(results)
+
+
+COLUMNS = ("rubric_id", "year", "unit_id", "unit_path", "unit_sort", "kind_id", "total", "level_id", "level_name",
+           "rank", "points", "readings", "computed_at")
+
+
+def _rows(rubric, meta, results, ranks, now):
+    dumps = json.dumps
+    for (unit_id, path, sort, kind_id), r, rank in zip(meta, results, ranks):
+        level = r.level
+        yield (rubric.pk, rubric.year, unit_id, path, sort, kind_id, r.total / 100,
+               level.id if level else None, level.name if level else "", rank,
+               dumps({c: p / 100 for c, p in r.points.items()}), dumps(r.readings), now)
+
+
+def _copy_text(value):
+    """One value in COPY's text format."""
+    if value is None:
+        return "\\N"
+    return str(value).replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+
+
+def _write(rubric, meta, results, ranks, now):
+    if connection.vendor == "postgresql":
+        # Lines of COPY text built here and sent in large chunks: adapting 13 values a row one by
+        # one (write_row) costs more than the database's own work.
+        with connection.cursor() as cursor:
+            with cursor.cursor.copy(f"COPY scoring_score ({', '.join(COLUMNS)}) FROM STDIN") as copy:
+                chunk = []
+                for row in _rows(rubric, meta, results, ranks, now.isoformat()):
+                    chunk.append("\t".join(map(_copy_text, row)))
+                    if len(chunk) >= 5000:
+                        copy.write("\n".join(chunk) + "\n")
+                        chunk = []
+                if chunk:
+                    copy.write("\n".join(chunk) + "\n")
+        return
+    batch = []
+    for row in _rows(rubric, meta, results, ranks, now):
+        values = dict(zip(COLUMNS, row))
+        values["points"], values["readings"] = json.loads(values["points"]), json.loads(values["readings"])
+        batch.append(Score(**values))
+        if len(batch) >= 2000:
+            Score.objects.bulk_create(batch)
+            batch = []
+    Score.objects.bulk_create(batch)

@@ -1,0 +1,222 @@
+"""The measures a criterion can read: each one computes its raw reading for ALL the scored units of a
+year with one grouped query over the other areas' rollups, never their raw rows per unit.
+
+A reading is a pair (amount, base): posting days of the days in the period, pieces counted of the
+quota, members who Liked of the members; base is None for a plain count or a state ("on_time",
+"late", "missing", "exempt") and 0 when there is nothing to measure against (no quota).
+
+To add a measure: write a function `compute(run) -> {unit_id: (amount, base)}` and register it with
+`@measure(key, label, ...)`. `run` is a `Run`: the year, the units' queryset and a cache shared by
+the measures of one run (so the article rollups are read once for five measures).
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+COUNT, STATE, FLAG = "count", "state", "flag"
+
+
+@dataclass
+class Run:
+    year: int
+    units: object  # a Unit queryset: the scored units
+    today: date | None = None
+    cache: dict = field(default_factory=dict)
+
+    def cached(self, key, fn):
+        if key not in self.cache:
+            self.cache[key] = fn()
+        return self.cache[key]
+
+
+@dataclass(frozen=True)
+class Measure:
+    key: str
+    label: object
+    compute: object
+    kind: str = COUNT  # COUNT: amount is a number; STATE: timeliness; FLAG: yes/no
+    default: tuple = (0, None)  # the reading of a unit the query found nothing for
+    amount_label: object = ""  # what the what-if form asks for
+    no_base: str = "zero"  # points when base is 0: "zero" or "full" (nothing was asked of the unit)
+    gap: object = None  # n -> "thêm 2 bài" (COUNT) or () -> "gửi báo cáo" (STATE/FLAG)
+    evidence: object = None  # (unit, year) -> [(label, url)]
+
+
+REGISTRY = {}
+
+
+def measure(key, label, **kwargs):
+    def register(fn):
+        REGISTRY[key] = Measure(key=key, label=label, compute=fn, **kwargs)
+        return fn
+
+    return register
+
+
+def choices():
+    return [("", _("none (entered by hand)"))] + [(m.key, m.label) for m in REGISTRY.values()]
+
+
+def get(key):
+    return REGISTRY.get(key)
+
+
+# --- Directives: the Fanpage report ------------------------------------------------------------
+
+def _fanpage_tasks(year):
+    from loa.directives.models import ReportForm
+
+    return Q(task__report_form=ReportForm.FANPAGE, task__deadline__year=year, task__directive__status="issued")
+
+
+def _report_state(run):
+    """The worst state of the unit's Fanpage reports of the year; exempt when none was expected of it."""
+    from loa.directives.models import Assignment
+
+    rank = {"exempt": 0, "on_time": 1, "late": 2, "missing": 3}
+    out = {}
+    rows = Assignment.objects.filter(_fanpage_tasks(run.year), unit__in=run.units).values_list(
+        "unit_id", "expected", "first_reported_at", "on_time")
+    for unit_id, expected, reported_at, on_time in rows:
+        state = "exempt" if not expected else "missing" if reported_at is None else "on_time" if on_time else "late"
+        if rank[state] > rank[out.get(unit_id, ("exempt",))[0]]:
+            out[unit_id] = (state, None)
+        else:
+            out.setdefault(unit_id, (state, None))
+    return out
+
+
+def _report_evidence(unit, year):
+    from loa.directives.models import Assignment
+
+    links = []
+    for a in Assignment.objects.filter(_fanpage_tasks(year), unit=unit).select_related("task"):
+        links.append((_("The Fanpage report"), reverse("directives:assignment", args=[a.task_id, unit.pk])))
+    return links
+
+
+measure("fanpage_report", _("Fanpage reported on time"), kind=STATE, default=("missing", None),
+        gap=lambda: _("send the Fanpage report"), evidence=_report_evidence)(_report_state)
+
+
+# --- Fanpages: registration, posting days, Likes --------------------------------------------------
+
+class _Everyone:
+    """Reads every unit through the fanpages' own selectors (their scope checks see a superuser)."""
+
+    is_authenticated = is_active = is_superuser = True
+    pk = None
+
+
+def _calendar_evidence(unit, year):
+    return [(_("The posting calendar"), reverse("fanpages:unit", args=[unit.pk]) + f"?year={year}")]
+
+
+@measure("fanpage_registered", _("Fanpage registered"), kind=FLAG, default=(False, None),
+         gap=lambda: _("register the unit's Fanpage"), evidence=_calendar_evidence)
+def fanpage_registered(run):
+    from loa.fanpages.models import Fanpage
+
+    end = date(run.year, 12, 31)
+    rows = Fanpage.objects.filter(unit__in=run.units).filter(Q(set_up_on__isnull=True) | Q(set_up_on__lte=end))
+    return {unit_id: (True, None) for unit_id in rows.values_list("unit_id", flat=True)}
+
+
+@measure("posting_days", _("Posting-day rate"), amount_label=_("Posting days"),
+         gap=lambda n: ngettext("%(n)s more posting day", "%(n)s more posting days", n) % {"n": n},
+         evidence=_calendar_evidence)
+def posting_days(run):
+    from loa.accounts.capabilities import Capability
+    from loa.fanpages.compliance import unit_compliance
+
+    items = unit_compliance(user=_Everyone(), capability=Capability.VIEW, year=run.year, today=run.today,
+                            extra_q=Q(pk__in=run.units))
+    return {i.unit_id: (i.posting_days, i.period_days) for i in items}
+
+
+def _members(run):
+    return run.cached("members", lambda: dict(run.units.values_list("id", "members_count")))
+
+
+@measure("like_rate", _("Members' Like rate"), amount_label=_("Members who Liked the provincial Page"),
+         gap=lambda n: ngettext("%(n)s more member Liking the provincial Page",
+                                "%(n)s more members Liking the provincial Page", n) % {"n": n},
+         evidence=lambda unit, year: [(_("The Like declarations"), reverse("fanpages:unit", args=[unit.pk]) + f"?year={year}")])
+def like_rate(run):
+    from loa.fanpages.models import LikeDeclaration
+
+    members = _members(run)
+    latest = {}
+    rows = LikeDeclaration.objects.filter(unit__in=run.units, day__lte=date(run.year, 12, 31)).order_by("unit_id", "day", "id")
+    for unit_id, count in rows.values_list("unit_id", "count"):
+        latest[unit_id] = count
+    return {unit_id: (min(latest.get(unit_id, 0), m), m) for unit_id, m in members.items()}
+
+
+# --- Articles: quotas, pieces beyond the quota, in-depth and exemplary pieces ----------------------
+
+def _article_rows(run):
+    """{unit_id: {kind: (counted, target, in_depth, exemplary)}} from the articles' rollups (own_*)."""
+    from loa.articles.models import Rollup
+
+    def load():
+        out = {}
+        rows = Rollup.objects.filter(year=run.year, unit__in=run.units).values_list(
+            "unit_id", "kind", "own_counted", "own_target", "own_in_depth", "own_exemplary")
+        for unit_id, kind, counted, target, in_depth, exemplary in rows:
+            out.setdefault(unit_id, {})[kind] = (counted, target, in_depth, exemplary)
+        return out
+
+    return run.cached("articles", load)
+
+
+def _articles_evidence(unit, year):
+    return [(_("The counted pieces"), reverse("articles:unit_progress", args=[unit.pk]) + f"?year={year}&show=counted")]
+
+
+def _quota(kind):
+    def compute(run):
+        return {u: (k[kind][0], k[kind][1]) for u, k in _article_rows(run).items() if kind in k}
+
+    return compute
+
+
+measure("news_quota", _("News item quota completion"), amount_label=_("News items counted"), default=(0, 0), no_base="full",
+        gap=lambda n: ngettext("%(n)s more news item", "%(n)s more news items", n) % {"n": n},
+        evidence=_articles_evidence)(_quota("news"))
+measure("article_quota", _("Article quota completion"), amount_label=_("Articles counted"), default=(0, 0), no_base="full",
+        gap=lambda n: ngettext("%(n)s more article", "%(n)s more articles", n) % {"n": n},
+        evidence=_articles_evidence)(_quota("article"))
+
+
+@measure("over_quota", _("Pieces beyond the quota"), amount_label=_("Pieces beyond the quota"),
+         gap=lambda n: ngettext("%(n)s more piece beyond the quota", "%(n)s more pieces beyond the quota", n) % {"n": n},
+         evidence=_articles_evidence)
+def over_quota(run):
+    from loa.articles.rollups import contribution
+
+    out = {}
+    for unit_id, kinds in _article_rows(run).items():
+        over = sum(contribution({"target": t, "counted": c, "in_depth": d, "exemplary": e})["over"]
+                   for c, t, d, e in kinds.values())
+        out[unit_id] = (over, None)
+    return out
+
+
+@measure("in_depth", _("In-depth articles"), amount_label=_("In-depth articles"),
+         gap=lambda n: ngettext("%(n)s more in-depth article", "%(n)s more in-depth articles", n) % {"n": n},
+         evidence=_articles_evidence)
+def in_depth(run):
+    return {u: (sum(v[2] for v in k.values()), None) for u, k in _article_rows(run).items()}
+
+
+@measure("exemplary", _("Exemplary pieces"), amount_label=_("Exemplary pieces"),
+         gap=lambda n: ngettext("%(n)s more exemplary piece", "%(n)s more exemplary pieces", n) % {"n": n},
+         evidence=_articles_evidence)
+def exemplary(run):
+    return {u: (sum(v[3] for v in k.values()), None) for u, k in _article_rows(run).items()}

@@ -1,0 +1,262 @@
+"""Writes of the classification: rubrics, criteria, levels, adjustments, freezing. Each validates, runs
+in a transaction and writes the audit log. Every write refuses a frozen year."""
+
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from loa.accounts.capabilities import Capability
+from loa.accounts.scope import can
+from loa.audit.log import log_action, snapshot
+from loa.scoring import measures, rules
+from loa.scoring.models import Adjustment, Criterion, Level, Rubric
+
+RUBRIC_FIELDS = ("year", "name", "unit", "total_points", "bonus_cap", "group_caps", "note")
+CRITERION_FIELDS = ("code", "name", "group", "order", "max_points", "measure", "rule", "params", "is_bonus")
+LEVEL_FIELDS = ("name", "min_total", "min_share_each")
+
+
+def _require_admin(by, rubric_or_unit):
+    unit = getattr(rubric_or_unit, "unit", rubric_or_unit)
+    if not can(by, Capability.MANAGE_UNITS, unit):
+        raise ValidationError(_("Only an administrator of %(unit)s may do this.") % {"unit": unit.name})
+
+
+def _require_open(rubric):
+    if rubric.frozen:
+        raise ValidationError(_("The results of %(year)s are frozen: unfreeze the year first.") % {"year": rubric.year})
+
+
+def _decimal(value, label):
+    try:
+        return Decimal(str(value).replace(",", "."))
+    except (InvalidOperation, ValueError):
+        raise ValidationError({label: _("Enter a number.")}) from None
+
+
+@transaction.atomic
+def rubric_create(*, by, year, unit, name, total_points=Decimal("100"), bonus_cap=Decimal("0"), group_caps=None,
+                  note="", copy_from=None):
+    """A new year's rubric; with copy_from, its criteria and levels are copied (last year's, say)."""
+    _require_admin(by, unit)
+    if Rubric.objects.filter(year=year).exists():
+        raise ValidationError({"year": _("There is already a rubric for %(year)s.") % {"year": year}})
+    if not 2000 <= int(year) <= 2100:
+        raise ValidationError({"year": _("Enter a year between 2000 and 2100.")})
+    if copy_from is not None:
+        rubric = Rubric.objects.create(year=year, unit=unit, name=name or copy_from.name, total_points=copy_from.total_points,
+                                       bonus_cap=copy_from.bonus_cap, group_caps=dict(copy_from.group_caps or {}),
+                                       note=note or copy_from.note, copied_from=copy_from)
+        Criterion.objects.bulk_create([
+            Criterion(rubric=rubric, **{f: getattr(c, f) for f in CRITERION_FIELDS}) for c in copy_from.criteria.all()])
+        Level.objects.bulk_create([Level(rubric=rubric, **{f: getattr(lv, f) for f in LEVEL_FIELDS}) for lv in copy_from.levels.all()])
+    else:
+        rubric = Rubric.objects.create(year=year, unit=unit, name=name, total_points=total_points, bonus_cap=bonus_cap,
+                                       group_caps=group_caps or {}, note=note)
+    log_action("scoring.rubric.created", actor=by, obj=rubric, unit=unit, after={
+        **snapshot(rubric, RUBRIC_FIELDS), "copied_from": copy_from.year if copy_from else None})
+    return rubric
+
+
+def _check_group_caps(group_caps):
+    if not isinstance(group_caps, dict):
+        raise ValidationError({"group_caps": _("Give the group caps as a JSON object, e.g. {\"Công tác tuyên truyền\": 10}.")})
+    for value in group_caps.values():
+        if _decimal(value, "group_caps") < 0:
+            raise ValidationError({"group_caps": _("A group cap cannot be below 0.")})
+
+
+@transaction.atomic
+def rubric_update(*, by, rubric, **changes):
+    _require_admin(by, rubric)
+    _require_open(rubric)
+    before = snapshot(rubric, RUBRIC_FIELDS)
+    if "group_caps" in changes:
+        _check_group_caps(changes["group_caps"])
+    for name, value in changes.items():
+        if name not in RUBRIC_FIELDS or name == "year":
+            raise ValidationError(_("%(field)s cannot be changed here.") % {"field": name})
+        setattr(rubric, name, value)
+    rubric.save()
+    log_action("scoring.rubric.changed", actor=by, obj=rubric, unit=rubric.unit, before=before, after=snapshot(rubric, RUBRIC_FIELDS))
+    return rubric
+
+
+def _check_criterion(rubric, values, instance=None):
+    errors = {}
+    if values.get("measure") and not measures.get(values["measure"]):
+        errors["measure"] = _("Unknown measure.")
+    if values.get("rule") != "manual" and not values.get("measure"):
+        errors["measure"] = _("Choose the measure this rule reads, or the rule “Entered by hand”.")
+    if values.get("max_points") is not None and Decimal(values["max_points"]) <= 0:
+        errors["max_points"] = _("The maximum must be above 0.")
+    clash = Criterion.objects.filter(rubric=rubric, code=values.get("code"))
+    if instance is not None:
+        clash = clash.exclude(pk=instance.pk)
+    if clash.exists():
+        errors["code"] = _("Another criterion of this rubric has the code %(code)s.") % {"code": values.get("code")}
+    if errors:
+        raise ValidationError(errors)
+    rules.validate(values.get("rule"), values.get("params") or {}, values.get("max_points") or 0)
+
+
+@transaction.atomic
+def criterion_save(*, by, rubric, criterion=None, **values):
+    """Create (criterion None) or change a criterion."""
+    _require_admin(by, rubric)
+    _require_open(rubric)
+    merged = {f: getattr(criterion, f) for f in CRITERION_FIELDS} if criterion else {}
+    merged.update(values)
+    _check_criterion(rubric, merged, criterion)
+    before = snapshot(criterion, CRITERION_FIELDS) if criterion else None
+    if criterion is None:
+        criterion = Criterion(rubric=rubric)
+    for name, value in merged.items():
+        setattr(criterion, name, value)
+    criterion.save()
+    log_action("scoring.criterion.saved", actor=by, obj=criterion, unit=rubric.unit, before=before,
+               after=snapshot(criterion, CRITERION_FIELDS), note=str(rubric.year))
+    return criterion
+
+
+@transaction.atomic
+def criterion_delete(*, by, criterion):
+    rubric = criterion.rubric
+    _require_admin(by, rubric)
+    _require_open(rubric)
+    log_action("scoring.criterion.deleted", actor=by, obj=criterion, unit=rubric.unit, before=snapshot(criterion, CRITERION_FIELDS))
+    criterion.delete()
+
+
+@transaction.atomic
+def level_save(*, by, rubric, level=None, **values):
+    _require_admin(by, rubric)
+    _require_open(rubric)
+    share = values.get("min_share_each")
+    if share is not None and not 0 <= Decimal(share) <= 1:
+        raise ValidationError({"min_share_each": _("Give the share as a number between 0 and 1 (0.5 = half).")})
+    if values.get("min_total") is not None and Decimal(values["min_total"]) < 0:
+        raise ValidationError({"min_total": _("The minimum total cannot be below 0.")})
+    before = snapshot(level, LEVEL_FIELDS) if level else None
+    level = level or Level(rubric=rubric)
+    for name, value in values.items():
+        setattr(level, name, value)
+    level.save()
+    log_action("scoring.level.saved", actor=by, obj=level, unit=rubric.unit, before=before, after=snapshot(level, LEVEL_FIELDS),
+               note=str(rubric.year))
+    return level
+
+
+@transaction.atomic
+def level_delete(*, by, level):
+    rubric = level.rubric
+    _require_admin(by, rubric)
+    _require_open(rubric)
+    log_action("scoring.level.deleted", actor=by, obj=level, unit=rubric.unit, before=snapshot(level, LEVEL_FIELDS))
+    level.delete()
+
+
+@transaction.atomic
+def adjust(*, by, rubric, unit, criterion, points, reason, mode=Adjustment.Mode.OVERRIDE):
+    """Set (override) or shift (delta) one criterion's points for one unit, with a reason. The unit's
+    stored score is refreshed at once."""
+    _require_admin(by, rubric)
+    _require_open(rubric)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Give the reason for the adjustment.")})
+    if criterion.rubric_id != rubric.pk:
+        raise ValidationError({"criterion": _("The criterion is not part of this rubric.")})
+    if not unit.path.startswith(rubric.unit.path) or not unit.kind.is_grassroots:
+        raise ValidationError({"unit": _("%(unit)s is not scored by this rubric.") % {"unit": unit.name}})
+    points = _decimal(points, "points")
+    if mode not in Adjustment.Mode.values:
+        raise ValidationError({"mode": _("Choose how the points change.")})
+    if mode == Adjustment.Mode.OVERRIDE and not 0 <= points <= criterion.max_points:
+        raise ValidationError({"points": _("Give points between 0 and %(max)s for “%(criterion)s”.") % {
+            "max": rules.points_text(rules.centi(criterion.max_points)), "criterion": criterion.name}})
+    if mode == Adjustment.Mode.DELTA and abs(points) > criterion.max_points:
+        raise ValidationError({"points": _("A change cannot be larger than the criterion's maximum (%(max)s).") % {
+            "max": rules.points_text(rules.centi(criterion.max_points))}})
+    previous = Adjustment.objects.filter(rubric=rubric, unit=unit, criterion=criterion, active=True).first()
+    Adjustment.objects.filter(rubric=rubric, unit=unit, criterion=criterion, active=True).update(active=False)
+    adjustment = Adjustment.objects.create(rubric=rubric, unit=unit, criterion=criterion, mode=mode, points=points, reason=reason,
+                                           by=by if getattr(by, "pk", None) else None)
+    log_action("scoring.adjustment.made", actor=by, obj=unit, unit=unit,
+               before={"mode": previous.mode, "points": str(previous.points)} if previous else None,
+               after={"year": rubric.year, "criterion": criterion.code, "mode": mode, "points": str(points)}, note=reason)
+    refresh_unit(rubric, unit)
+    return adjustment
+
+
+@transaction.atomic
+def adjustment_withdraw(*, by, adjustment, reason):
+    rubric = adjustment.rubric
+    _require_admin(by, rubric)
+    _require_open(rubric)
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("Give the reason for withdrawing the adjustment.")})
+    Adjustment.objects.filter(pk=adjustment.pk).update(active=False)
+    log_action("scoring.adjustment.withdrawn", actor=by, obj=adjustment.unit, unit=adjustment.unit,
+               before={"criterion": adjustment.criterion.code, "mode": adjustment.mode, "points": str(adjustment.points)}, note=reason)
+    refresh_unit(rubric, adjustment.unit)
+
+
+def refresh_unit(rubric, unit):
+    """Recompute one unit's stored score (its rank stays until the next full run)."""
+    from loa.scoring.engine import running_score
+    from loa.scoring.models import Score
+
+    if rubric.frozen:
+        return None
+    _book, result, _readings, _adj = running_score(rubric, unit)
+    values = {
+        "rubric": rubric, "unit_path": unit.path, "unit_sort": unit.name_sort, "kind_id": unit.kind_id,
+        "total": Decimal(result.total) / 100, "level_id": result.level.id if result.level else None,
+        "level_name": result.level.name if result.level else "",
+        "points": {c: p / 100 for c, p in result.points.items()},
+        "readings": {c: list(v) for c, v in result.readings.items()}, "computed_at": timezone.now(),
+    }
+    score, _created = Score.objects.update_or_create(year=rubric.year, unit=unit, defaults=values)
+    return score
+
+
+@transaction.atomic
+def freeze(*, by, rubric, today=None):
+    """Compute every unit's result one last time and keep it: the year's results never change again."""
+    from loa.scoring.engine import score_year
+
+    _require_admin(by, rubric)
+    _require_open(rubric)
+    count = score_year(rubric, today=today)
+    Rubric.objects.filter(pk=rubric.pk).update(frozen_at=timezone.now(), frozen_by=by if getattr(by, "pk", None) else None)
+    rubric.refresh_from_db()
+    log_action("scoring.year.frozen", actor=by, obj=rubric, unit=rubric.unit, after={"year": rubric.year, "units": count})
+    return rubric
+
+
+@transaction.atomic
+def unfreeze(*, by, rubric, reason):
+    _require_admin(by, rubric)
+    if not rubric.frozen:
+        raise ValidationError(_("The results of %(year)s are not frozen.") % {"year": rubric.year})
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("Give the reason for unfreezing the year.")})
+    before = {"frozen_at": rubric.frozen_at.isoformat(), "frozen_by": str(rubric.frozen_by or "")}
+    Rubric.objects.filter(pk=rubric.pk).update(frozen_at=None, frozen_by=None)
+    rubric.refresh_from_db()
+    log_action("scoring.year.unfrozen", actor=by, obj=rubric, unit=rubric.unit, before=before, after={"year": rubric.year},
+               note=reason.strip())
+    return rubric
+
+
+def recompute(*, by, rubric, run_now=False):
+    """Score the whole year in the background (a job); returns the job."""
+    from loa.jobs.services import enqueue
+
+    _require_admin(by, rubric)
+    _require_open(rubric)
+    return enqueue("scoring.score_year", by=by, unit=rubric.unit, run_now=run_now, year=rubric.year)

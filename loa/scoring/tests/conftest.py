@@ -1,0 +1,72 @@
+from datetime import date, datetime
+
+import pytest
+from django.utils import timezone
+
+from loa.scoring import examples
+
+YEAR = 2021
+
+
+def set_articles(unit, *, news=(0, 0), articles=(0, 0), in_depth=0, exemplary=0, year=YEAR):
+    """Put (counted, quota) figures into the articles' rollups, as their services do."""
+    from loa.articles import rollups
+    from loa.articles.models import Rollup
+
+    for kind, (counted, target) in (("news", news), ("article", articles)):
+        row = Rollup.objects.filter(unit=unit, year=year, kind=kind).first()
+        own = (row.own_counted, row.own_in_depth, row.own_exemplary) if row else (0, 0, 0)
+        extra_d, extra_e = (in_depth, exemplary) if kind == "article" else (0, 0)
+        rollups.change(unit_path=unit.path, year=year, kind=kind, target=target, counted=counted - own[0],
+                       in_depth=extra_d - own[1], exemplary=extra_e - own[2])
+
+
+def set_posting(unit, days, year=YEAR):
+    from loa.fanpages.models import Fanpage, PostingYear
+
+    page, _ = Fanpage.objects.get_or_create(unit=unit, defaults=dict(
+        name=unit.name, url=f"https://facebook.com/{unit.code}", url_key=f"facebook.com/{unit.code}", admin_name="Quản trị",
+        admin_phone="+84912345678", set_up_on=date(year - 1, 12, 1)))
+    PostingYear.objects.update_or_create(fanpage=page, year=year, defaults={"posting_days": days, "last_post_day": date(year, 12, 31)})
+
+
+def set_likes(unit, count, day=date(YEAR, 6, 1)):
+    from loa.fanpages.models import LikeDeclaration
+
+    LikeDeclaration.objects.create(unit=unit, day=day, count=count, members_count=unit.members_count)
+
+
+def set_report(units, issuer, *, on_time=(), late=()):
+    """A Fanpage report task of the year sent to `units`: some on time, some late, the rest missing."""
+    from loa.directives.models import Assignment, Directive, Task
+
+    directive = Directive.objects.create(number="45/CĐVC", issued_on=date(YEAR, 4, 5), summary="Fanpage", issuing_unit=issuer,
+                                         body="…", signer_name="Ngọc Văn Phán", status="issued")
+    task = Task.objects.create(directive=directive, title="Báo cáo Fanpage", report_form="fanpage",
+                               deadline=timezone.make_aware(datetime(YEAR, 4, 30)))
+    for u in units:
+        reported = u in on_time or u in late
+        Assignment.objects.create(task=task, unit=u, unit_path=u.path, expected=True,
+                                  state="on_time" if u in on_time else "late" if u in late else "pending",
+                                  first_reported_at=timezone.make_aware(datetime(YEAR, 4, 20 if u in on_time else 28)) if reported else None,
+                                  on_time=u in on_time)
+    return task
+
+
+@pytest.fixture
+def rubric(tree, admin):
+    return examples.letter_2021(by=admin, unit=tree["province"], year=YEAR)
+
+
+@pytest.fixture
+def scored(rubric, tree):
+    """A: a good year (on time, 300 posting days, quotas met, Likes 90 %); B: a poor one."""
+    a, b = tree["a"], tree["b"]
+    set_report([a, b], tree["upper"], on_time=[a])
+    set_posting(a, 300)
+    set_posting(b, 100)
+    set_articles(a, news=(5, 4), articles=(3, 2), in_depth=1, exemplary=2)
+    set_articles(b, news=(1, 4), articles=(0, 2))
+    set_likes(a, 54)
+    set_likes(b, 30)
+    return rubric

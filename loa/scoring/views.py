@@ -1,0 +1,360 @@
+"""Pages of the annual classification: a unit's score (with evidence, what it lacks and a what-if),
+the ranking with its distribution and last year's figures, the documents, the rubric editor,
+adjustments and freezing."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from loa.accounts.capabilities import Capability
+from loa.accounts.scope import can, can_anywhere, get_unit_or_404, role_paths, units_for
+from loa.documents.downloads import document_response
+from loa.exports.tabular import Column, export_response
+from loa.scoring import access, documents, engine, measures, selectors, services
+from loa.scoring.forms import AdjustmentForm, CriterionForm, LevelForm, NewRubricForm, ReasonForm, RubricForm
+from loa.scoring.models import Adjustment, Criterion, Level, Rubric, Score
+from loa.scoring.rules import centi, points_text
+from loa.units.models import UnitKind
+
+RANKING_PAGE = 50
+
+
+def _form_errors(form, exc):
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            for error in errors:
+                form.add_error(field if field in form.fields else None, error)
+    else:
+        for message in exc.messages:
+            form.add_error(None, message)
+
+
+@login_required
+def index(request):
+    rubrics = [r for r in Rubric.objects.select_related("unit") if access.may_see_rubric(request.user, r)]
+    if not rubrics and not can_anywhere(request.user, Capability.MANAGE_UNITS):
+        raise Http404
+    # An officer's own few units: straight to their score.
+    own = list(units_for(request.user, Capability.VIEW).filter(kind__is_grassroots=True).order_by("name_sort")[:6])
+    return render(request, "scoring/index.html", {
+        "rubrics": rubrics, "own": own if len(own) <= 5 else [], "year": rubrics[0].year if rubrics else None,
+        "may_create": can_anywhere(request.user, Capability.MANAGE_UNITS),
+    })
+
+
+def _hypothetical(request, book, by_measure):
+    """{measure key: amount} from the what-if form (w_<key>), only for measures the rubric reads."""
+    out = {}
+    for key in book.measure_keys:
+        raw = request.GET.get(f"w_{key}")
+        m = measures.get(key)
+        if m.kind == measures.FLAG:
+            out[key] = raw == "on"
+            continue
+        if raw is None or raw == "":
+            continue
+        if m.kind == measures.STATE:
+            if raw in selectors.STATE_LABELS:
+                out[key] = raw
+            continue
+        try:
+            value = max(0, int(raw))
+        except ValueError:
+            continue
+        base = by_measure.get(key, (0, None))[1]
+        out[key] = min(value, base) if base and key in ("posting_days", "like_rate") else value
+    return out
+
+
+@login_required
+def unit_score(request, year, unit_id):
+    rubric = access.get_rubric_or_404(request.user, year)
+    unit = access.get_scored_unit_or_404(request.user, rubric, unit_id)
+    book, result, by_measure, reasons, stored, live = selectors.unit_result(rubric, unit)
+    ctx = {"rubric": rubric, "unit": unit, "book": book, "result": result, "live": live, "stored": stored,
+           "may_manage": access.may_manage(request.user, rubric)}
+    if result is not None:
+        ctx["lines"] = selectors.card(book, result, unit, adjustments=reasons)
+        ctx["total"] = points_text(result.total)
+        ctx["gap"] = selectors.gap_sentence(book, result, by_measure, engine.load_adjustments(rubric, [unit.pk]).get(unit.pk)) if live else None
+        ctx["whatif_fields"] = [
+            {"key": k, "measure": measures.get(k), "value": by_measure[k][0], "base": by_measure[k][1],
+             "states": list(selectors.STATE_LABELS.items())} for k in book.measure_keys]
+        if live and request.GET.get("whatif"):
+            hypothetical = _hypothetical(request, book, by_measure)
+            for f in ctx["whatif_fields"]:
+                f["value"] = hypothetical.get(f["key"], f["value"])
+            adjustments = engine.load_adjustments(rubric, [unit.pk]).get(unit.pk)
+            trial = {**by_measure, **{k: (v, by_measure[k][1]) for k, v in hypothetical.items()}}
+            what = book.score(unit.pk, trial, adjustments)
+            ctx["whatif"] = {
+                "total": points_text(what.total), "level": what.level.name if what.level else _("Unclassified"),
+                "lines": selectors.card(book, what, unit, evidence=False),
+                "gap": selectors.gap_sentence(book, what, trial, adjustments),
+                "delta": points_text(what.total - result.total),
+            }
+            if request.htmx:
+                return render(request, "scoring/unit.html#whatif-result", ctx)
+    return render(request, "scoring/unit.html", ctx)
+
+
+@login_required
+def score_sheet(request, year, unit_id):
+    rubric = access.get_rubric_or_404(request.user, year)
+    unit = access.get_scored_unit_or_404(request.user, rubric, unit_id)
+    book, result, _by_measure, reasons, _stored, _live = selectors.unit_result(rubric, unit)
+    if result is None:
+        raise Http404
+    lines = selectors.card(book, result, unit, evidence=False, adjustments=reasons)
+    return document_response(documents.score_sheet(rubric, unit, lines, result, frozen=rubric.frozen), "pdf")
+
+
+def _ranking_filters(request, rubric):
+    node = None
+    if request.GET.get("unit"):
+        node = get_unit_or_404(request.user, Capability.VIEW, pk=request.GET["unit"])
+    try:
+        kind_id = int(request.GET.get("kind") or 0) or None
+    except ValueError:
+        kind_id = None
+    qs = selectors.scores(request.user, rubric.year, node=node, kind_id=kind_id)
+    qs, sort = selectors.sorted_scores(qs, request.GET.get("sort", "-total"))
+    return node, kind_id, qs, sort
+
+
+def _uppers(request, rubric):
+    """Units above the CĐCS that the user may view, to filter the ranking by (a capped list)."""
+    from loa.units.models import Unit
+
+    scope = units_for(request.user, Capability.VIEW).filter(path__startswith=rubric.unit.path, kind__is_grassroots=False)
+    return list(Unit.objects.filter(pk__in=scope.values("pk")).order_by("depth", "name_sort").values("pk", "name", "depth")[:300])
+
+
+@login_required
+def ranking(request, year):
+    rubric = access.get_rubric_or_404(request.user, year)
+    node, kind_id, qs, sort = _ranking_filters(request, rubric)
+    book = engine.Book(rubric)
+    page = Paginator(qs.select_related("unit").only(
+        "id", "unit_id", "unit__name", "unit__code", "total", "level_name", "rank", "unit_path"), RANKING_PAGE).get_page(request.GET.get("page"))
+    previous = selectors.previous_totals(year, [s.unit_id for s in page])
+    rows = [{"score": s, "previous": previous.get(s.unit_id)} for s in page]
+    dist, counted = selectors.distribution(qs, book)
+    prev_qs = selectors.scores(request.user, year - 1, node=node, kind_id=kind_id)
+    prev_rubric = Rubric.objects.filter(year=year - 1).first()
+    prev_dist = selectors.distribution(prev_qs, engine.Book(prev_rubric))[0] if prev_rubric else []
+    prev_counts = {name: (n, pct) for name, n, pct in prev_dist}
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "scoring/ranking.html", {
+        "rubric": rubric, "page": page, "rows": rows, "sort": sort, "node": node, "kind_id": kind_id,
+        "kinds": UnitKind.objects.filter(is_grassroots=True), "uppers": _uppers(request, rubric),
+        "dist": [(name, n, pct, prev_counts.get(name)) for name, n, pct in dist], "counted": counted,
+        "has_previous": bool(prev_dist), "query": query.urlencode(), "may_manage": access.may_manage(request.user, rubric),
+    })
+
+
+@login_required
+def ranking_export(request, year, fmt):
+    rubric = access.get_rubric_or_404(request.user, year)
+    _node, _kind, qs, _sort = _ranking_filters(request, rubric)
+    book = engine.Book(rubric)
+    columns = [Column("rank", _("Rank")), Column("code", _("Code")), Column("unit", _("Unit"))]
+    columns += [Column(c.code, f"{c.code}. {c.name}") for c in book.criteria]
+    columns += [Column("total", _("Total")), Column("level", _("Level"))]
+
+    def rows():
+        for s in qs.select_related("unit").only("unit__name", "unit__code", "total", "level_name", "rank", "points").iterator(2000):
+            row = {"rank": s.rank, "code": s.unit.code, "unit": s.unit.name, "total": float(s.total), "level": s.level_name}
+            for c in book.criteria:
+                row[c.code] = float(s.points.get(c.code, 0))
+            yield row
+
+    title = _("Classification %(year)s: ranking") % {"year": year}
+    return export_response(fmt, f"{title}", columns, rows(), sheet_title=str(year), title_lines=[title, rubric.name])
+
+
+@login_required
+def announcement(request, year, fmt):
+    rubric = access.get_rubric_or_404(request.user, year)
+    if not access.may_manage(request.user, rubric) and not can(request.user, Capability.VIEW, rubric.unit):
+        raise Http404
+    book = engine.Book(rubric)
+    qs = Score.objects.filter(year=year, unit_path__startswith=rubric.unit.path).order_by("-total", "unit_sort")
+    rows = [(name, centi(total), level) for name, total, level in qs.values_list("unit__name", "total", "level_name")[:5000]]
+    doc = documents.announcement(rubric, book, rows)
+    return document_response(doc, fmt)
+
+
+# --- Rubric editing ---------------------------------------------------------------------------
+
+@login_required
+def rubric_detail(request, year):
+    rubric = access.get_rubric_or_404(request.user, year)
+    may_manage = access.may_manage(request.user, rubric)
+    form = None
+    if may_manage and not rubric.frozen:
+        form = RubricForm(request.POST or None, instance=rubric)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.rubric_update(by=request.user, rubric=Rubric.objects.get(pk=rubric.pk), **form.cleaned_data)
+            except ValidationError as exc:
+                _form_errors(form, exc)
+            else:
+                messages.success(request, _("The rubric is saved."))
+                return redirect("scoring:rubric", year=year)
+    elif request.method == "POST":
+        raise Http404
+    criteria = list(rubric.criteria.all())
+    groups = {}
+    for c in criteria:
+        groups.setdefault(c.group, []).append(c)
+    return render(request, "scoring/rubric.html", {
+        "rubric": rubric, "groups": groups, "levels": rubric.levels.all(), "may_manage": may_manage, "form": form,
+        "measure_labels": {k: m.label for k, m in measures.REGISTRY.items()},
+        "max_sum": points_text(sum(centi(c.max_points) for c in criteria if not c.is_bonus)),
+        "bonus_sum": points_text(sum(centi(c.max_points) for c in criteria if c.is_bonus)),
+        "adjustments": rubric.adjustments.filter(active=True).select_related("unit", "criterion", "by")[:100],
+    })
+
+
+@login_required
+def rubric_new(request):
+    if not can_anywhere(request.user, Capability.MANAGE_UNITS):
+        raise Http404
+    last = Rubric.objects.order_by("-year").first()
+    form = NewRubricForm(request.POST or None, initial={
+        "year": (last.year + 1) if last else timezone.localdate().year, "copy_from": last})
+    if request.method == "POST" and form.is_valid():
+        copy_from = form.cleaned_data["copy_from"]
+        unit = copy_from.unit if copy_from else _managed_top(request.user)
+        name = form.cleaned_data["name"] or (copy_from.name if copy_from else _("Communication work criteria"))
+        try:
+            rubric = services.rubric_create(by=request.user, year=form.cleaned_data["year"], unit=unit, name=name, copy_from=copy_from)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("The rubric of %(year)s is created.") % {"year": rubric.year})
+            return redirect("scoring:rubric", year=rubric.year)
+    return render(request, "scoring/rubric_new.html", {"form": form})
+
+
+def _managed_top(user):
+    from loa.units.models import Unit
+
+    paths = role_paths(user, Capability.MANAGE_UNITS)
+    if "/" in paths:
+        return Unit.objects.filter(parent__isnull=True).order_by("id").first()
+    return Unit.objects.get(pk=int(paths[0].strip("/").split("/")[-1]))
+
+
+@login_required
+def criterion_edit(request, year, pk=None):
+    rubric = access.get_admin_rubric_or_404(request.user, year)
+    criterion = get_object_or_404(Criterion, pk=pk, rubric=rubric) if pk else None
+    form = CriterionForm(request.POST or None, instance=criterion)
+    if request.method == "POST":
+        try:
+            if "delete" in request.POST and criterion:
+                services.criterion_delete(by=request.user, criterion=criterion)
+                messages.success(request, _("The criterion is deleted."))
+                return redirect("scoring:rubric", year=year)
+            if form.is_valid():
+                values = {f: form.cleaned_data[f] for f in form.Meta.fields}
+                services.criterion_save(by=request.user, rubric=rubric, criterion=Criterion.objects.get(pk=pk) if pk else None, **values)
+                messages.success(request, _("The criterion is saved."))
+                return redirect("scoring:rubric", year=year)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+    return render(request, "scoring/edit_form.html", {
+        "rubric": rubric, "form": form, "title": _("Criterion") if criterion else _("New criterion"), "object": criterion})
+
+
+@login_required
+def level_edit(request, year, pk=None):
+    rubric = access.get_admin_rubric_or_404(request.user, year)
+    level = get_object_or_404(Level, pk=pk, rubric=rubric) if pk else None
+    form = LevelForm(request.POST or None, instance=level)
+    if request.method == "POST":
+        try:
+            if "delete" in request.POST and level:
+                services.level_delete(by=request.user, level=level)
+                messages.success(request, _("The level is deleted."))
+                return redirect("scoring:rubric", year=year)
+            if form.is_valid():
+                values = {f: form.cleaned_data[f] for f in form.Meta.fields}
+                services.level_save(by=request.user, rubric=rubric, level=Level.objects.get(pk=pk) if pk else None, **values)
+                messages.success(request, _("The level is saved."))
+                return redirect("scoring:rubric", year=year)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+    return render(request, "scoring/edit_form.html", {
+        "rubric": rubric, "form": form, "title": _("Level") if level else _("New level"), "object": level})
+
+
+# --- Adjustments, freezing, scoring the year --------------------------------------------------
+
+@login_required
+def adjust(request, year, unit_id):
+    rubric = access.get_admin_rubric_or_404(request.user, year)
+    unit = access.get_scored_unit_or_404(request.user, rubric, unit_id)
+    form = AdjustmentForm(request.POST or None, rubric=rubric, initial={"criterion": request.GET.get("criterion")})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.adjust(by=request.user, rubric=rubric, unit=unit, **form.cleaned_data)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("The adjustment is saved and the unit's score is updated."))
+            return redirect("scoring:unit", year=year, unit_id=unit.pk)
+    history = Adjustment.objects.filter(rubric=rubric, unit=unit).select_related("criterion", "by")
+    return render(request, "scoring/adjust.html", {"rubric": rubric, "unit": unit, "form": form, "history": history})
+
+
+@login_required
+@require_POST
+def freeze(request, year):
+    rubric = access.get_admin_rubric_or_404(request.user, year)
+    try:
+        services.freeze(by=request.user, rubric=rubric)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The results of %(year)s are frozen.") % {"year": year})
+    return redirect("scoring:ranking", year=year)
+
+
+@login_required
+def unfreeze(request, year):
+    rubric = access.get_admin_rubric_or_404(request.user, year)
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.unfreeze(by=request.user, rubric=rubric, reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("The results of %(year)s are no longer frozen.") % {"year": year})
+            return redirect("scoring:ranking", year=year)
+    return render(request, "scoring/unfreeze.html", {"rubric": rubric, "form": form})
+
+
+@login_required
+@require_POST
+def recompute(request, year):
+    rubric = access.get_admin_rubric_or_404(request.user, year)
+    try:
+        job = services.recompute(by=request.user, rubric=rubric)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("scoring:ranking", year=year)
+    if job.is_finished:
+        messages.success(request, _("Every unit's score is computed again."))
+        return redirect("scoring:ranking", year=year)
+    return redirect("jobs:detail", pk=job.pk)
