@@ -68,7 +68,7 @@ def report_all(task):
             "name": f"Công đoàn cơ sở số {uid}", "url": f"https://www.facebook.com/cdcs.{uid}",
             "admin_name": "Nguyễn Thị Hằng", "admin_phone": "+84912345678", "note": ""})
         for aid, uid in rows.iterator(chunk_size=10000)
-    ], batch_size=5000)
+    ], batch_size=5000, ignore_conflicts=True)
     rollups.rebuild(task)
     with connection.cursor() as cur:
         cur.execute("VACUUM ANALYZE directives_assignment, directives_rollup, directives_report")

@@ -33,7 +33,7 @@ def seed(root):
 
 
 def _seed(root):
-    from django.db import connection, transaction
+    from django.db import connection
     from django.utils import timezone
 
     from loa.directives.models import Directive, Task

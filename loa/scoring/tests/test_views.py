@@ -33,7 +33,7 @@ def test_an_officer_sees_the_score_evidence_and_what_is_missing(computed, tree, 
     text = page.content.decode()
     assert page.status_code == 200
     assert "Hoàn thành xuất sắc nhiệm vụ" in text
-    assert f"/directives/tasks/" in text and f"/fanpages/unit/{tree['a'].pk}/?year=2021" in text
+    assert "/directives/tasks/" in text and f"/fanpages/unit/{tree['a'].pk}/?year=2021" in text
     assert f"/articles/progress/units/{tree['a'].pk}/?year=2021" in text
 
 
