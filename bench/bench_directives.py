@@ -33,7 +33,7 @@ def issue(root, admin):
     directive = Directive.objects.filter(number=NUMBER).first()
     if directive:
         task = directive.tasks.get()
-        if not Assignment.objects.filter(task=task, first_reported_at__isnull=True).exists():
+        if not Assignment.objects.filter(task=task, report__isnull=True).exists():
             return task
         return report_all(task)
     started = time.perf_counter()
