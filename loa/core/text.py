@@ -88,14 +88,22 @@ def sort_key(text):
     )
 
 
+@lru_cache(maxsize=100_000)
+def _fold_word(word):
+    word = unicodedata.normalize("NFD", word.replace("đ", "d").replace("Đ", "D"))
+    return "".join(ch for ch in word if not unicodedata.combining(ch)).lower()
+
+
 def fold(text):
     """Lower-case text without tones or letter marks: "Công đoàn Trường" -> "cong doan truong".
 
-    Plain NFD stripping leaves "đ", so it is mapped by hand.
+    Plain NFD stripping leaves "đ", so it is mapped by hand. Folded word by word, with a cache
+    (names repeat their words; an import of 130,000 units folds 400,000 texts); the same result
+    as folding the whole text, as no mark or case change crosses a space.
     """
-    text = unicodedata.normalize("NFD", (text or "").replace("đ", "d").replace("Đ", "D"))
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    return _SPACES.sub(" ", text.lower()).strip()
+    if not text:
+        return ""
+    return " ".join(folded for folded in map(_fold_word, text.split()) if folded)
 
 
 def search_terms(query):

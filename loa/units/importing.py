@@ -741,6 +741,7 @@ UNIT_COLUMNS = (
 )
 AUDIT_COLUMNS = (
     "at", "actor_id", "action", "unit_id", "unit_path", "object_type", "object_id", "object_repr", "before", "after", "note",
+    "search_text",
 )
 
 
@@ -769,8 +770,9 @@ def _created_audit_rows(new_codes, in_file, code_to_id, paths, user, kind_names,
         pk = code_to_id[code]
         after = _snapshot(row, kind_names, parent_name(row.get("parent_code")))
         after["short_name"] = row.get("short_name", "")
-        yield (now, actor, "unit.created", pk, paths[pk], "units.unit", str(pk), row["name"][:255], None,
-               json.dumps(after, ensure_ascii=False), note)
+        name = row["name"][:255]
+        yield (now, actor, "unit.created", pk, paths[pk], "units.unit", str(pk), name, None,
+               json.dumps(after, ensure_ascii=False), note, fold(f"unit.created {name} {note}"))
 
 
 def _audit_tuple(entry):
@@ -793,7 +795,7 @@ def _audit(action, user, unit, before, after, note, now):
     return AuditEntry(
         at=now, action=action, actor=user if getattr(user, "pk", None) else None, unit_id=unit.pk,
         unit_path=unit.path, object_type="units.unit", object_id=str(unit.pk), object_repr=str(unit.name)[:255],
-        before=before, after=after, note=note,
+        before=before, after=after, note=note, search_text=fold(f"{action} {str(unit.name)[:255]} {note}"),
     )
 
 
