@@ -293,8 +293,39 @@ def _date(value):
     raise ValueError
 
 
+class _Row:
+    """The clean values of one file row. Slots rather than a dict: 130,000 rows take a third of the memory.
+
+    Reads like a dict (row["name"], row.get("phone"), "phone" in row): a field whose column is not in
+    the file, or whose value was refused, is absent.
+    """
+
+    __slots__ = (
+        "row", "code", "name", "short_name", "kind_id", "parent_code", "members_count", "staff_count", "address",
+        "contact_name", "phone", "email", "active_from", "active_to", "ok", "duplicate",
+    )
+
+    def __init__(self, number):
+        self.row = number
+
+    def get(self, name, default=None):
+        return getattr(self, name, default)
+
+    def __getitem__(self, name):
+        try:
+            return getattr(self, name)
+        except AttributeError:
+            raise KeyError(name) from None
+
+    def __setitem__(self, name, value):
+        setattr(self, name, value)
+
+    def __contains__(self, name):
+        return hasattr(self, name)
+
+
 class _Checker:
-    """Turns one file row into a dict of clean values, collecting RowErrors."""
+    """Turns one file row into a _Row of clean values, collecting RowErrors."""
 
     def __init__(self, mapping, kinds):
         self.mapping = list(mapping.items())
@@ -313,7 +344,7 @@ class _Checker:
         width = len(cells)
         for index, name in self.mapping:
             values[name] = cells[index] if index < width else ""
-        clean = {"row": number}
+        clean = _Row(number)
         ok = True
         for name in ("code", "name", "short_name", "parent_code", "address", "contact_name"):
             if name not in values:
@@ -428,7 +459,7 @@ def _kind_lookup():
 # --- Planning: the tree as it will be -------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class _Existing:
     id: int
     parent_id: int | None
@@ -553,6 +584,19 @@ def _allocate_ids(count):
     return [None] * count
 
 
+def _current_values(in_file, existing, fields):
+    """Tuples of `fields` for the units of the file that exist: all units in one streamed query when the
+    file holds most of them, else in batches of codes."""
+    codes = [c for c in in_file if c in existing]
+    if len(codes) > len(existing) // 2:
+        for values in Unit.objects.values_list(*fields).iterator(chunk_size=5000):
+            if values[1] in in_file:
+                yield values
+        return
+    for i in range(0, len(codes), BATCH):
+        yield from Unit.objects.filter(code__in=codes[i:i + BATCH]).values_list(*fields)
+
+
 def _snapshot(values, kind_names, parent_name):
     snap = {}
     for name in ("code", "name", "short_name"):
@@ -579,13 +623,18 @@ def _write(in_file, existing, id_to_code, user, outcome, report, note, *, dry=Fa
     if not fallback:
         code_to_id.update(zip(new_codes, ids))
 
-    # Current values of the units the file updates, in batches of codes.
+    # Current values of the units the file changes or moves (those it leaves as they are are not kept).
     current = {}
-    codes = [c for c in in_file if c in existing]
     fields = ("id", "code", "parent_id", "path", "depth", *DATA_FIELDS)
-    for i in range(0, len(codes), BATCH):
-        for values in Unit.objects.filter(code__in=codes[i:i + BATCH]).values(*fields):
-            current[values["code"]] = values
+    first = next(iter(in_file.values()), None)
+    data_fields = [k for k in DATA_FIELDS if first is not None and k in first]  # the file's columns (every row has them)
+    positions = [(k, fields.index(k)) for k in data_fields]
+    for values in _current_values(in_file, existing, fields):
+        row = in_file[values[1]]
+        parent_code = row.get("parent_code", "")
+        new_parent = code_to_id.get(parent_code) if parent_code else None
+        if new_parent != values[2] or any(values[i] != getattr(row, k) for k, i in positions):
+            current[values[1]] = dict(zip(fields, values))
 
     # The final parent of every unit, then every path from the root down, in memory.
     parent_of = {unit.id: unit.parent_id for unit in existing.values()}
@@ -606,35 +655,32 @@ def _write(in_file, existing, id_to_code, user, outcome, report, note, *, dry=Fa
             paths[node] = base
         return base
 
-    names_by_id = {}
-    for values in current.values():
-        names_by_id[values["id"]] = values["name"]
-    for code, row in in_file.items():
-        names_by_id[code_to_id.get(code)] = row.get("name")
     # Names of the parents (old and new) that are not in the file, for the audit entries.
-    wanted = {code_to_id.get(row.get("parent_code")) for row in in_file.values() if row.get("parent_code")}
-    wanted |= {values["parent_id"] for values in current.values()}
-    wanted = [pk for pk in wanted if pk is not None and pk not in names_by_id]
+    wanted = {row.get("parent_code") for row in in_file.values()}
+    wanted = {code_to_id.get(code) for code in wanted if code and code not in in_file}
+    wanted |= {values["parent_id"] for values in current.values() if id_to_code.get(values["parent_id"]) not in in_file}
+    wanted = [pk for pk in wanted if pk is not None]
+    names_by_id = {}
     for i in range(0, len(wanted), BATCH):
         names_by_id.update(Unit.objects.filter(pk__in=wanted[i:i + BATCH]).values_list("id", "name"))
 
     def parent_name(parent_code):
         if not parent_code:
             return None
-        pk = code_to_id.get(parent_code)
-        if pk in names_by_id:
-            return names_by_id[pk]
-        return parent_code
+        row = in_file.get(parent_code)
+        if row is not None:
+            return row.get("name")
+        return names_by_id.get(code_to_id.get(parent_code), parent_code)
 
     creates, updates, audit = [], [], []
     update_fields = set()
     for code, row in in_file.items():
-        data = {k: row[k] for k in DATA_FIELDS if k in row}
-        parent_code = row.get("parent_code", "")
         if code not in existing:
             if dry or fast:
                 outcome.created += 1
                 continue
+            data = {k: row[k] for k in data_fields}
+            parent_code = row.get("parent_code", "")
             pk = code_to_id.get(code)
             unit = Unit(id=pk, code=code, parent_id=code_to_id.get(parent_code) if parent_code else None, **data)
             if not fallback:
@@ -646,13 +692,15 @@ def _write(in_file, existing, id_to_code, user, outcome, report, note, *, dry=Fa
             unit.created_at = unit.updated_at = now
             creates.append(unit)
             continue
-        before = current[code]
+        before = current.get(code)
+        if before is None:
+            outcome.unchanged += 1
+            continue
+        data = {k: row[k] for k in data_fields}
+        parent_code = row.get("parent_code", "")
         changed = [k for k, v in data.items() if before[k] != v]
         new_parent = code_to_id.get(parent_code) if parent_code else None
         moved = new_parent != before["parent_id"]
-        if not changed and not moved:
-            outcome.unchanged += 1
-            continue
         unit = Unit(**{k: before[k] for k in fields})
         for k in changed:
             setattr(unit, k, data[k])

@@ -59,6 +59,15 @@ def test_it_writes_one_summary_and_one_entry_per_unit_to_the_audit_log(admin, tr
     assert created[0].unit_path == Unit.objects.get(code="CS-C1").path
 
 
+def test_the_audit_entries_of_an_import_are_found_by_the_audit_search(admin, tree):
+    import_units(xlsx([row("CS-C1", "Trường Sông Bằng", "CDVC")]), by=admin, commit=True, filename="a.xlsx")
+    import_units(xlsx([row("CS-C1", "Trường Đề Thám", "CDVC")]), by=admin, commit=True, filename="b.xlsx")
+    found = AuditEntry.objects.filter(search_text__contains="truong song bang").values_list("action", "note")
+    assert list(found) == [("unit.created", "Imported from the file “a.xlsx”.")]
+    found = AuditEntry.objects.filter(search_text__contains="truong de tham").values_list("action", flat=True)
+    assert list(found) == ["unit.updated"]
+
+
 def test_a_dry_run_writes_nothing_and_counts_what_would_change(admin, tree):
     outcome = import_units(xlsx([row("CS-C1", "Trường C1", "CDVC"), row("CS-A", "Trường A mới", "CDVC")]), by=admin, commit=False)
     assert outcome.errors == [] and (outcome.created, outcome.updated) == (1, 1)
