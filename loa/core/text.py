@@ -44,6 +44,10 @@ _SPACES = re.compile(r"\s+")
 
 def _letters(text):
     """Yield (base letter incl. its letter marks, tone, is_upper) for each character of text."""
+    if text.isascii():  # nothing to compose or decompose (codes, numbers)
+        for ch in text:
+            yield ch.lower(), 0, ch.isupper()
+        return
     for ch in unicodedata.normalize("NFC", text):
         decomposed = unicodedata.normalize("NFD", ch)
         base = decomposed[0]
@@ -90,6 +94,8 @@ def sort_key(text):
 
 @lru_cache(maxsize=100_000)
 def _fold_word(word):
+    if word.isascii():
+        return word.lower()
     word = unicodedata.normalize("NFD", word.replace("đ", "d").replace("Đ", "D"))
     return "".join(ch for ch in word if not unicodedata.combining(ch)).lower()
 

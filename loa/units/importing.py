@@ -244,6 +244,8 @@ def map_headers(header):
 
 
 def _text(value):
+    if type(value) is str:  # most cells
+        return value.strip()
     if value is None:
         return ""
     if isinstance(value, float):
@@ -331,6 +333,7 @@ class _Checker:
         self.mapping = list(mapping.items())
         self.present = set(mapping.values())
         self.kinds = kinds
+        self.kind_ids = {}  # the cell's text -> kind id (or None)
         self.phones = {}
         self.emails = {}
         self.errors = []
@@ -354,15 +357,17 @@ class _Checker:
             if limit and len(text) > limit:
                 self.error(number, name, _("at most %(n)s characters (this has %(len)s).") % {"n": limit, "len": len(text)})
                 ok = False
-            clean[name] = text
-        if not clean.get("code"):
+            setattr(clean, name, text)
+        if not getattr(clean, "code", ""):
             self.error(number, "code", _("the unit code is required."))
             ok = False
-        if not clean.get("name"):
+        if not getattr(clean, "name", ""):
             self.error(number, "name", _("the unit name is required."))
             ok = False
         kind_text = _text(values.get("kind"))
-        kind_id = self.kinds.get(fold(kind_text))
+        kind_id = self.kind_ids.get(kind_text, False)
+        if kind_id is False:
+            kind_id = self.kind_ids[kind_text] = self.kinds.get(fold(kind_text))
         if kind_id is None:
             if kind_text:
                 self.error(number, "kind", _("unknown unit kind “%(kind)s”; use one of: %(kinds)s.")
@@ -370,7 +375,7 @@ class _Checker:
             else:
                 self.error(number, "kind", _("the unit kind is required."))
             ok = False
-        clean["kind_id"] = kind_id
+        clean.kind_id = kind_id
         for name in ("members_count", "staff_count"):
             if name in values:
                 try:
@@ -385,7 +390,7 @@ class _Checker:
                 elif count > 2_000_000_000:
                     self.error(number, name, _("the number %(value)s is too large.") % {"value": count})
                     ok = False
-                clean[name] = count
+                setattr(clean, name, count)
         if "phone" in values:
             raw = _text(values["phone"])
             if raw and len(raw) < 11 and raw.isdigit() and not raw.startswith("0"):
@@ -401,7 +406,7 @@ class _Checker:
                 self.error(number, "phone", phone.messages[0])
                 ok = False
             else:
-                clean["phone"] = phone
+                clean.phone = phone
         if "email" in values:
             email = _text(values["email"])
             if email:
@@ -416,20 +421,20 @@ class _Checker:
                 if not valid:
                     self.error(number, "email", _("“%(value)s” is not a valid e-mail address.") % {"value": email})
                     ok = False
-            clean["email"] = email
+            clean.email = email
         for name in ("active_from", "active_to"):
             if name in values:
                 try:
-                    clean[name] = _date(values[name])
+                    setattr(clean, name, _date(values[name]))
                 except (ValueError, TypeError, OverflowError):
                     self.error(number, name, _("“%(value)s” is not a date; write it as dd/mm/yyyy (e.g. 05/04/2021).")
                                % {"value": _text(values[name])})
                     ok = False
-        start, end = clean.get("active_from"), clean.get("active_to")
+        start, end = getattr(clean, "active_from", None), getattr(clean, "active_to", None)
         if start and end and end < start:
             self.error(number, "active_to", _("the end date is before the start date."))
             ok = False
-        clean["ok"] = ok
+        clean.ok = ok
         return clean
 
 
@@ -799,15 +804,16 @@ def _new_unit_rows(new_codes, in_file, code_to_id, path_of, now):
     for code in new_codes:
         row = in_file[code]
         pk = code_to_id[code]
-        parent = row.get("parent_code", "")
+        parent = getattr(row, "parent_code", "")
         path = path_of(pk)
-        derived.code, derived.name, derived.short_name = code, row["name"], row.get("short_name", "")
+        derived.code, derived.name, derived.short_name = code, row.name, getattr(row, "short_name", "")
         Unit.refresh_derived(derived)  # the model's own name_sort / search_text rules
         yield (
-            pk, code_to_id.get(parent) if parent else None, path, path.count("/") - 2, row["kind_id"], code, row["name"],
-            derived.short_name, row.get("members_count", 0), row.get("staff_count", 0), row.get("address", ""),
-            row.get("contact_name", ""), row.get("phone", ""), row.get("email", ""), row.get("active_from"),
-            row.get("active_to"), derived.name_sort, derived.search_text, now, now,
+            pk, code_to_id.get(parent) if parent else None, path, path.count("/") - 2, row.kind_id, code, row.name,
+            derived.short_name, getattr(row, "members_count", 0), getattr(row, "staff_count", 0),
+            getattr(row, "address", ""), getattr(row, "contact_name", ""), getattr(row, "phone", ""),
+            getattr(row, "email", ""), getattr(row, "active_from", None), getattr(row, "active_to", None),
+            derived.name_sort, derived.search_text, now, now,
         )
 
 
