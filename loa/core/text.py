@@ -65,8 +65,12 @@ def _letters(text):
         yield base, tone, upper
 
 
-@lru_cache(maxsize=100_000)
 def _word_weights(word):
+    # Words of plain ASCII (codes, numbers) are often unique: computed each time rather than filling the cache.
+    return _weights(word) if word.isascii() else _cached_weights(word)
+
+
+def _weights(word):
     primary, secondary, tertiary = [], [], []
     for base, tone, upper in _letters(word):
         weight = _PRIMARY.get(base)
@@ -76,6 +80,9 @@ def _word_weights(word):
         secondary.append(str(tone))
         tertiary.append("1" if upper else "0")
     return "".join(primary), "".join(secondary), "".join(tertiary)
+
+
+_cached_weights = lru_cache(maxsize=100_000)(_weights)
 
 
 def sort_key(text):
@@ -92,10 +99,13 @@ def sort_key(text):
     )
 
 
-@lru_cache(maxsize=100_000)
 def _fold_word(word):
-    if word.isascii():
-        return word.lower()
+    # Words of plain ASCII (codes, numbers, e-mail addresses) need no Unicode work and stay out of the cache.
+    return word.lower() if word.isascii() else _fold_marked(word)
+
+
+@lru_cache(maxsize=100_000)
+def _fold_marked(word):
     word = unicodedata.normalize("NFD", word.replace("đ", "d").replace("Đ", "D"))
     return "".join(ch for ch in word if not unicodedata.combining(ch)).lower()
 
