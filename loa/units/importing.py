@@ -304,8 +304,8 @@ class _Row:
     """
 
     __slots__ = (
-        "row", "code", "name", "short_name", "kind_id", "parent_code", "members_count", "staff_count", "address",
-        "contact_name", "phone", "email", "active_from", "active_to", "ok", "duplicate",
+        "active_from", "active_to", "address", "code", "contact_name", "duplicate", "email", "kind_id", "members_count",
+        "name", "ok", "parent_code", "phone", "row", "short_name", "staff_count",
     )
 
     def __init__(self, number):
