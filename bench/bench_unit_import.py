@@ -2,11 +2,14 @@
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/loa_bench .venv/bin/python bench/bench_unit_import.py
 
-Each importer runs in its own subprocess on a freshly emptied unit table, so that its peak
-memory (ru_maxrss of the child) is its own. django-import-export saves row by row; it gets a
-time limit (--iex-seconds) and is measured on the first rows of the same file (the same
-tablib Dataset, sliced), and its rate is extrapolated to the whole file; the table says so.
-Prints a markdown table.
+Every import runs in a subprocess of its own, so that its peak memory (ru_maxrss of the child)
+and its CPU time are its own: Loa's first import (an emptied unit table: 130,000 creates), Loa's
+second import of the same file (130,000 units found by code, nothing to change), then
+django-import-export on an emptied table again. django-import-export saves row by row; it gets a
+time limit (--iex-seconds) and is measured on the first rows of the same file (the same tablib
+Dataset, sliced), and its rate is extrapolated to the whole file; the table says so.
+Prints a markdown table with the machine's load average before and after; writes
+bench/out/unit_import.json.
 """
 
 import argparse
@@ -19,10 +22,7 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "loa.settings")
-os.environ.setdefault("DEBUG", "true")
+from common import ROOT, ensure_database, write_results
 
 HEADER = ["Mã đơn vị", "Tên đơn vị", "Tên viết tắt", "Loại", "Mã đơn vị cấp trên", "Số đoàn viên", "Số CCVCLĐ",
           "Địa chỉ", "Người liên hệ", "Điện thoại", "Email", "Hoạt động từ", "Hoạt động đến"]
@@ -32,8 +32,9 @@ WORDS = ["Trường", "Tiểu học", "Trung học cơ sở", "Mầm non", "Bệ
 SURNAMES = ["Nông", "Hoàng", "Lương", "Bế", "Đàm", "Ngọc", "Lý", "Triệu", "Nguyễn", "Phạm"]
 
 
-def generate(path, rows):
-    """A province > 13 district unions > 130 upper unions > CĐCS, parents before children."""
+def generate(path, rows, bump=0):
+    """A province > 13 district unions > 130 upper unions > CĐCS, parents before children.
+    bump: added to every CĐCS's member count (the same file otherwise), for a re-import that updates."""
     from openpyxl import Workbook
 
     rnd = random.Random(42)
@@ -55,7 +56,7 @@ def generate(path, rows):
     while count < rows:
         parent = uppers[i % len(uppers)]
         name = f"Công đoàn cơ sở {rnd.choice(WORDS[:9])} {rnd.choice(WORDS[9:])} số {i}"
-        members = rnd.randint(5, 400)
+        members = rnd.randint(5, 400) + bump
         phone = f"{rnd.choice(('091', '098', '097', '090', '086', '083'))}{rnd.randint(1_000_000, 9_999_999)}"
         start = datetime.date(2015 + i % 10, 1 + i % 12, 1 + i % 28)
         sheet.append([f"CS{i:06d}", name, f"CĐCS {i}", "cdcs", parent, members, members + rnd.randint(0, 30),
@@ -98,23 +99,26 @@ def _superuser():
     return user
 
 
-def child_loa(path):
+def child_loa(path, again=False):
+    """The first import on an emptied table, or (again) a file once more on what the previous import left."""
     _setup_django()
-    _reset()
+    if not again:
+        _reset()
     from loa.units.importing import import_units
     from loa.units.models import Unit
 
+    user = _superuser()
     data = Path(path).read_bytes()
     started = time.perf_counter()
-    outcome = import_units(data, by=_superuser(), commit=True, filename=Path(path).name)
+    outcome = import_units(data, by=user, commit=True, filename=Path(path).name)
     elapsed = time.perf_counter() - started
     assert not outcome.errors, outcome.errors[:5]
-    assert Unit.objects.count() == outcome.created
-    # A second run of the same file: every row found by code, nothing to change.
-    started = time.perf_counter()
-    again = import_units(data, by=_superuser(), commit=True, filename=Path(path).name)
-    elapsed_again = time.perf_counter() - started
-    return {"rows": outcome.rows, "seconds": elapsed, "seconds_reimport": elapsed_again, "unchanged": again.unchanged}
+    if again:
+        assert outcome.created == 0, outcome.as_dict()
+    else:
+        assert Unit.objects.count() == outcome.created == outcome.rows
+    return {"rows": outcome.rows, "seconds": elapsed, "created": outcome.created, "updated": outcome.updated,
+            "unchanged": outcome.unchanged}
 
 
 def child_iex(path, seconds):
@@ -193,7 +197,12 @@ def run_child(args):
     result = json.loads(stdout.strip().splitlines()[-1])
     result["process_seconds"] = wall
     result["child_maxrss_mb"] = usage.ru_maxrss / 1024  # Linux reports KiB
+    result["child_cpu_seconds"] = usage.ru_utime + usage.ru_stime  # the whole process, Django setup included
     return result
+
+
+def load_average():
+    return " / ".join(Path("/proc/loadavg").read_text().split()[:3])
 
 
 def main():
@@ -201,22 +210,26 @@ def main():
     parser.add_argument("--rows", type=int, default=130_000)
     parser.add_argument("--file", default=str(ROOT / "var" / "bench-units-130k.xlsx"))
     parser.add_argument("--iex-seconds", type=float, default=120.0)
-    parser.add_argument("--child", choices=["loa", "iex"])
+    parser.add_argument("--child", choices=["loa", "loa-again", "iex"])
     parser.add_argument("--skip-iex", action="store_true")
     args = parser.parse_args()
-    if args.child == "loa":
-        print(json.dumps(child_loa(args.file)))
+    if args.child in ("loa", "loa-again"):
+        print(json.dumps(child_loa(args.file, again=args.child == "loa-again")))
         return
     if args.child == "iex":
         print(json.dumps(child_iex(args.file, args.iex_seconds)))
         return
 
     path = Path(args.file)
+    changed = path.with_name(f"{path.stem}-changed{path.suffix}")
     path.parent.mkdir(parents=True, exist_ok=True)
-    if not path.exists():
-        t = time.perf_counter()
-        generate(path, args.rows)
-        print(f"generated {path} ({path.stat().st_size / 1048576:.1f} MB) in {time.perf_counter() - t:.1f} s", file=sys.stderr)
+    for target, bump in ((path, 0), (changed, 1)):
+        if not target.exists():
+            t = time.perf_counter()
+            generate(target, args.rows, bump)
+            print(f"generated {target} ({target.stat().st_size / 1048576:.1f} MB) in {time.perf_counter() - t:.1f} s",
+                  file=sys.stderr)
+    ensure_database()
     _setup_django()
     from django.core.management import call_command
     from django.db import connection
@@ -224,10 +237,19 @@ def main():
     call_command("migrate", verbosity=0)
     vendor = connection.vendor
     connection.close()
+    load_before = load_average()
     loa = run_child(["--child", "loa", "--file", str(path)])
-    loa_rss = loa["child_maxrss_mb"]
-    rows = [("Loa (calamine + bulk)", loa["rows"], loa["rows"], loa["seconds"], loa_rss, "whole file")]
-    rows.append(("Loa, same file again (all unchanged)", loa["rows"], loa["rows"], loa["seconds_reimport"], loa_rss, "whole file"))
+    again = run_child(["--child", "loa-again", "--file", str(path)])
+    updates = run_child(["--child", "loa-again", "--file", str(changed)])
+    rows = [
+        ("Loa: first import (all new)", loa["rows"], loa["rows"], loa["seconds"], loa["child_maxrss_mb"],
+         loa["child_cpu_seconds"], "whole file"),
+        ("Loa: same file again (all unchanged)", again["rows"], again["rows"], again["seconds"], again["child_maxrss_mb"],
+         again["child_cpu_seconds"], "whole file"),
+        (f"Loa: changed file ({updates['updated']:,} member counts changed)", updates["rows"], updates["rows"],
+         updates["seconds"], updates["child_maxrss_mb"], updates["child_cpu_seconds"], "whole file"),
+    ]
+    iex = None
     if not args.skip_iex:
         iex = run_child(["--child", "iex", "--file", str(path), "--iex-seconds", str(args.iex_seconds)])
         how = (
@@ -235,14 +257,19 @@ def main():
             f"first {iex['rows_done']:,} rows in {iex['import_seconds']:.0f} s (+ {iex['load_seconds']:.1f} s to load the file), "
             f"extrapolated at {iex['rows_done'] / iex['import_seconds']:.0f} rows/s"
         )
-        rows.append(("django-import-export 4.4.3", iex["rows"], iex["rows_done"], iex["seconds"], iex["child_maxrss_mb"], how))
-    print(f"\nDatabase: {vendor}; file: {path.name} ({path.stat().st_size / 1048576:.1f} MB)\n")
-    print("| importer | rows in file | rows imported | time for the file (s) | peak RSS (MB) | how |")
-    print("|---|---:|---:|---:|---:|---|")
-    for name, total, done, seconds, rss, how in rows:
-        print(f"| {name} | {total:,} | {done:,} | {seconds:.1f} | {rss:.0f} | {how} |")
-    if not args.skip_iex:
-        print(f"\nLoa is {rows[2][3] / rows[0][3]:.0f}× faster.")
+        rows.append(("django-import-export 4.4.3", iex["rows"], iex["rows_done"], iex["seconds"], iex["child_maxrss_mb"],
+                     iex["child_cpu_seconds"], how))
+    load_after = load_average()
+    print(f"\nDatabase: {vendor}; file: {path.name} ({path.stat().st_size / 1048576:.1f} MB); "
+          f"load average {load_before} before, {load_after} after ({os.cpu_count()} cores)\n")
+    print("| importer | rows in file | rows imported | time for the file (s) | peak RSS (MB) | process CPU (s) | how |")
+    print("|---|---:|---:|---:|---:|---:|---|")
+    for name, total, done, seconds, rss, cpu, how in rows:
+        print(f"| {name} | {total:,} | {done:,} | {seconds:.1f} | {rss:.0f} | {cpu:.1f} | {how} |")
+    if iex:
+        print(f"\nLoa is {iex['seconds'] / loa['seconds']:.0f}× faster than django-import-export (first import).")
+    write_results("unit_import", {"database": vendor, "load_before": load_before, "load_after": load_after,
+                                  "loa": loa, "loa_again": again, "loa_changed": updates, "iex": iex})
 
 
 if __name__ == "__main__":

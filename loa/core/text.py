@@ -44,6 +44,10 @@ _SPACES = re.compile(r"\s+")
 
 def _letters(text):
     """Yield (base letter incl. its letter marks, tone, is_upper) for each character of text."""
+    if text.isascii():  # nothing to compose or decompose (codes, numbers)
+        for ch in text:
+            yield ch.lower(), 0, ch.isupper()
+        return
     for ch in unicodedata.normalize("NFC", text):
         decomposed = unicodedata.normalize("NFD", ch)
         base = decomposed[0]
@@ -61,8 +65,12 @@ def _letters(text):
         yield base, tone, upper
 
 
-@lru_cache(maxsize=100_000)
 def _word_weights(word):
+    # Words of plain ASCII (codes, numbers) are often unique: computed each time rather than filling the cache.
+    return _weights(word) if word.isascii() else _cached_weights(word)
+
+
+def _weights(word):
     primary, secondary, tertiary = [], [], []
     for base, tone, upper in _letters(word):
         weight = _PRIMARY.get(base)
@@ -72,6 +80,9 @@ def _word_weights(word):
         secondary.append(str(tone))
         tertiary.append("1" if upper else "0")
     return "".join(primary), "".join(secondary), "".join(tertiary)
+
+
+_cached_weights = lru_cache(maxsize=100_000)(_weights)
 
 
 def sort_key(text):
@@ -88,14 +99,27 @@ def sort_key(text):
     )
 
 
+def _fold_word(word):
+    # Words of plain ASCII (codes, numbers, e-mail addresses) need no Unicode work and stay out of the cache.
+    return word.lower() if word.isascii() else _fold_marked(word)
+
+
+@lru_cache(maxsize=100_000)
+def _fold_marked(word):
+    word = unicodedata.normalize("NFD", word.replace("đ", "d").replace("Đ", "D"))
+    return "".join(ch for ch in word if not unicodedata.combining(ch)).lower()
+
+
 def fold(text):
     """Lower-case text without tones or letter marks: "Công đoàn Trường" -> "cong doan truong".
 
-    Plain NFD stripping leaves "đ", so it is mapped by hand.
+    Plain NFD stripping leaves "đ", so it is mapped by hand. Folded word by word, with a cache
+    (names repeat their words; an import of 130,000 units folds 400,000 texts); the same result
+    as folding the whole text, as no mark or case change crosses a space.
     """
-    text = unicodedata.normalize("NFD", (text or "").replace("đ", "d").replace("Đ", "D"))
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    return _SPACES.sub(" ", text.lower()).strip()
+    if not text:
+        return ""
+    return " ".join(folded for folded in map(_fold_word, text.split()) if folded)
 
 
 def search_terms(query):

@@ -68,6 +68,7 @@ DATA_FIELDS = (
 MAX_LENGTHS = {"code": 40, "name": 255, "short_name": 120, "address": 255, "contact_name": 120, "email": 254}
 MAX_STORED_ERRORS = 1000
 BATCH = 2000
+COPY_UPDATES_FROM = 2000  # on PostgreSQL, this many updated units go through COPY and UPDATE … FROM
 
 XLSX_MAX_UNCOMPRESSED = 400 * 1024 * 1024  # a 130,000-row sheet is about 40 MB of XML
 XLSX_MAX_RATIO = 200  # xlsx XML compresses 10-30 times; a zip bomb thousands of times
@@ -245,6 +246,8 @@ def map_headers(header):
 
 
 def _text(value):
+    if type(value) is str:  # most cells
+        return value.strip()
     if value is None:
         return ""
     if isinstance(value, float):
@@ -294,13 +297,45 @@ def _date(value):
     raise ValueError
 
 
+class _Row:
+    """The clean values of one file row. Slots rather than a dict: 130,000 rows take a third of the memory.
+
+    Reads like a dict (row["name"], row.get("phone"), "phone" in row): a field whose column is not in
+    the file, or whose value was refused, is absent.
+    """
+
+    __slots__ = (
+        "active_from", "active_to", "address", "code", "contact_name", "duplicate", "email", "kind_id", "members_count",
+        "name", "ok", "parent_code", "phone", "row", "short_name", "staff_count",
+    )
+
+    def __init__(self, number):
+        self.row = number
+
+    def get(self, name, default=None):
+        return getattr(self, name, default)
+
+    def __getitem__(self, name):
+        try:
+            return getattr(self, name)
+        except AttributeError:
+            raise KeyError(name) from None
+
+    def __setitem__(self, name, value):
+        setattr(self, name, value)
+
+    def __contains__(self, name):
+        return hasattr(self, name)
+
+
 class _Checker:
-    """Turns one file row into a dict of clean values, collecting RowErrors."""
+    """Turns one file row into a _Row of clean values, collecting RowErrors."""
 
     def __init__(self, mapping, kinds):
         self.mapping = list(mapping.items())
         self.present = set(mapping.values())
         self.kinds = kinds
+        self.kind_ids = {}  # the cell's text -> kind id (or None)
         self.phones = {}
         self.emails = {}
         self.errors = []
@@ -314,7 +349,7 @@ class _Checker:
         width = len(cells)
         for index, name in self.mapping:
             values[name] = cells[index] if index < width else ""
-        clean = {"row": number}
+        clean = _Row(number)
         ok = True
         for name in ("code", "name", "short_name", "parent_code", "address", "contact_name"):
             if name not in values:
@@ -324,15 +359,17 @@ class _Checker:
             if limit and len(text) > limit:
                 self.error(number, name, _("at most %(n)s characters (this has %(len)s).") % {"n": limit, "len": len(text)})
                 ok = False
-            clean[name] = text
-        if not clean.get("code"):
+            setattr(clean, name, text)
+        if not getattr(clean, "code", ""):
             self.error(number, "code", _("the unit code is required."))
             ok = False
-        if not clean.get("name"):
+        if not getattr(clean, "name", ""):
             self.error(number, "name", _("the unit name is required."))
             ok = False
         kind_text = _text(values.get("kind"))
-        kind_id = self.kinds.get(fold(kind_text))
+        kind_id = self.kind_ids.get(kind_text, False)
+        if kind_id is False:
+            kind_id = self.kind_ids[kind_text] = self.kinds.get(fold(kind_text))
         if kind_id is None:
             if kind_text:
                 self.error(number, "kind", _("unknown unit kind “%(kind)s”; use one of: %(kinds)s.")
@@ -340,7 +377,7 @@ class _Checker:
             else:
                 self.error(number, "kind", _("the unit kind is required."))
             ok = False
-        clean["kind_id"] = kind_id
+        clean.kind_id = kind_id
         for name in ("members_count", "staff_count"):
             if name in values:
                 try:
@@ -355,7 +392,7 @@ class _Checker:
                 elif count > 2_000_000_000:
                     self.error(number, name, _("the number %(value)s is too large.") % {"value": count})
                     ok = False
-                clean[name] = count
+                setattr(clean, name, count)
         if "phone" in values:
             raw = _text(values["phone"])
             if raw and len(raw) < 11 and raw.isdigit() and not raw.startswith("0"):
@@ -371,7 +408,7 @@ class _Checker:
                 self.error(number, "phone", phone.messages[0])
                 ok = False
             else:
-                clean["phone"] = phone
+                clean.phone = phone
         if "email" in values:
             email = _text(values["email"])
             if email:
@@ -386,20 +423,20 @@ class _Checker:
                 if not valid:
                     self.error(number, "email", _("“%(value)s” is not a valid e-mail address.") % {"value": email})
                     ok = False
-            clean["email"] = email
+            clean.email = email
         for name in ("active_from", "active_to"):
             if name in values:
                 try:
-                    clean[name] = _date(values[name])
+                    setattr(clean, name, _date(values[name]))
                 except (ValueError, TypeError, OverflowError):
                     self.error(number, name, _("“%(value)s” is not a date; write it as dd/mm/yyyy (e.g. 05/04/2021).")
                                % {"value": _text(values[name])})
                     ok = False
-        start, end = clean.get("active_from"), clean.get("active_to")
+        start, end = getattr(clean, "active_from", None), getattr(clean, "active_to", None)
         if start and end and end < start:
             self.error(number, "active_to", _("the end date is before the start date."))
             ok = False
-        clean["ok"] = ok
+        clean.ok = ok
         return clean
 
 
@@ -429,7 +466,7 @@ def _kind_lookup():
 # --- Planning: the tree as it will be -------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class _Existing:
     id: int
     parent_id: int | None
@@ -554,6 +591,19 @@ def _allocate_ids(count):
     return [None] * count
 
 
+def _current_values(in_file, existing, fields):
+    """Tuples of `fields` for the units of the file that exist: all units in one streamed query when the
+    file holds most of them, else in batches of codes."""
+    codes = [c for c in in_file if c in existing]
+    if len(codes) > len(existing) // 2:
+        for values in Unit.objects.values_list(*fields).iterator(chunk_size=5000):
+            if values[1] in in_file:
+                yield values
+        return
+    for i in range(0, len(codes), BATCH):
+        yield from Unit.objects.filter(code__in=codes[i:i + BATCH]).values_list(*fields)
+
+
 def _snapshot(values, kind_names, parent_name):
     snap = {}
     for name in ("code", "name", "short_name"):
@@ -580,13 +630,18 @@ def _write(in_file, existing, id_to_code, user, outcome, report, note, *, dry=Fa
     if not fallback:
         code_to_id.update(zip(new_codes, ids))
 
-    # Current values of the units the file updates, in batches of codes.
+    # Current values of the units the file changes or moves (those it leaves as they are are not kept).
     current = {}
-    codes = [c for c in in_file if c in existing]
     fields = ("id", "code", "parent_id", "path", "depth", *DATA_FIELDS)
-    for i in range(0, len(codes), BATCH):
-        for values in Unit.objects.filter(code__in=codes[i:i + BATCH]).values(*fields):
-            current[values["code"]] = values
+    first = next(iter(in_file.values()), None)
+    data_fields = [k for k in DATA_FIELDS if first is not None and k in first]  # the file's columns (every row has them)
+    positions = [(k, fields.index(k)) for k in data_fields]
+    for values in _current_values(in_file, existing, fields):
+        row = in_file[values[1]]
+        parent_code = row.get("parent_code", "")
+        new_parent = code_to_id.get(parent_code) if parent_code else None
+        if new_parent != values[2] or any(values[i] != getattr(row, k) for k, i in positions):
+            current[values[1]] = values  # a tuple: a fifth of a dict's memory
 
     # The final parent of every unit, then every path from the root down, in memory.
     parent_of = {unit.id: unit.parent_id for unit in existing.values()}
@@ -607,35 +662,32 @@ def _write(in_file, existing, id_to_code, user, outcome, report, note, *, dry=Fa
             paths[node] = base
         return base
 
-    names_by_id = {}
-    for values in current.values():
-        names_by_id[values["id"]] = values["name"]
-    for code, row in in_file.items():
-        names_by_id[code_to_id.get(code)] = row.get("name")
     # Names of the parents (old and new) that are not in the file, for the audit entries.
-    wanted = {code_to_id.get(row.get("parent_code")) for row in in_file.values() if row.get("parent_code")}
-    wanted |= {values["parent_id"] for values in current.values()}
-    wanted = [pk for pk in wanted if pk is not None and pk not in names_by_id]
+    wanted = {row.get("parent_code") for row in in_file.values()}
+    wanted = {code_to_id.get(code) for code in wanted if code and code not in in_file}
+    wanted |= {values[2] for values in current.values() if id_to_code.get(values[2]) not in in_file}
+    wanted = [pk for pk in wanted if pk is not None]
+    names_by_id = {}
     for i in range(0, len(wanted), BATCH):
         names_by_id.update(Unit.objects.filter(pk__in=wanted[i:i + BATCH]).values_list("id", "name"))
 
     def parent_name(parent_code):
         if not parent_code:
             return None
-        pk = code_to_id.get(parent_code)
-        if pk in names_by_id:
-            return names_by_id[pk]
-        return parent_code
+        row = in_file.get(parent_code)
+        if row is not None:
+            return row.get("name")
+        return names_by_id.get(code_to_id.get(parent_code), parent_code)
 
     creates, updates, audit = [], [], []
     update_fields = set()
     for code, row in in_file.items():
-        data = {k: row[k] for k in DATA_FIELDS if k in row}
-        parent_code = row.get("parent_code", "")
         if code not in existing:
             if dry or fast:
                 outcome.created += 1
                 continue
+            data = {k: row[k] for k in data_fields}
+            parent_code = row.get("parent_code", "")
             pk = code_to_id.get(code)
             unit = Unit(id=pk, code=code, parent_id=code_to_id.get(parent_code) if parent_code else None, **data)
             if not fallback:
@@ -647,18 +699,19 @@ def _write(in_file, existing, id_to_code, user, outcome, report, note, *, dry=Fa
             unit.created_at = unit.updated_at = now
             creates.append(unit)
             continue
-        before = current[code]
+        before = current.pop(code, None)  # let each one go once used
+        if before is None:
+            outcome.unchanged += 1
+            continue
+        before = dict(zip(fields, before))
+        data = {k: row[k] for k in data_fields}
+        parent_code = row.get("parent_code", "")
         changed = [k for k, v in data.items() if before[k] != v]
         new_parent = code_to_id.get(parent_code) if parent_code else None
         moved = new_parent != before["parent_id"]
-        if not changed and not moved:
-            outcome.unchanged += 1
-            continue
-        unit = Unit(**{k: before[k] for k in fields})
-        for k in changed:
-            setattr(unit, k, data[k])
+        unit = _Update(**{**before, **data})  # the file's values (equal or new): the database's strings can go
         unit.parent_id = new_parent
-        unit.refresh_derived()
+        Unit.refresh_derived(unit)
         unit.updated_at = now
         updates.append(unit)
         update_fields.update(changed)
@@ -679,7 +732,7 @@ def _write(in_file, existing, id_to_code, user, outcome, report, note, *, dry=Fa
     if not fast:
         outcome.created = len(creates)
 
-    report(_("Writing %(n)s new units…") % {"n": len(creates)})
+    report(_("Writing %(n)s new units…") % {"n": len(new_codes) if fast else len(creates)})
     if fast:
         _copy(Unit, UNIT_COLUMNS, _new_unit_rows(new_codes, in_file, code_to_id, path_of, now))
     else:
@@ -702,9 +755,9 @@ def _write(in_file, existing, id_to_code, user, outcome, report, note, *, dry=Fa
         report(_("Updating %(n)s units…") % {"n": len(updates)})
         columns = sorted({"parent_id" if f == "parent_id" else f for f in update_fields} | {"path", "depth", "name_sort", "search_text", "updated_at"})
         columns = ["parent" if c == "parent_id" else ("kind" if c == "kind_id" else c) for c in columns]
-        Unit.objects.bulk_update(updates, columns, batch_size=500)
+        _update(updates, columns, batch_size=500)
         if "name" in update_fields:
-            units_renamed.send(sender=Unit, units=updates)
+            units_renamed.send(sender=Unit, units=[u.as_unit() for u in updates])
     if outcome.moved:
         updated_ids = {u.pk for u in updates}
         below = []
@@ -713,8 +766,8 @@ def _write(in_file, existing, id_to_code, user, outcome, report, note, *, dry=Fa
                 continue
             path = path_of(unit.id)
             if path != unit.path:
-                below.append(Unit(id=unit.id, path=path, depth=path.count("/") - 2))
-        Unit.objects.bulk_update(below, ["path", "depth"], batch_size=BATCH)
+                below.append(_Update(id=unit.id, path=path, depth=path.count("/") - 2))
+        _update(below, ["path", "depth"], batch_size=BATCH)
 
     report(_("Writing the audit log…"))
     if fast:
@@ -724,7 +777,7 @@ def _write(in_file, existing, id_to_code, user, outcome, report, note, *, dry=Fa
                             _snapshot(unit.__dict__ | {"code": unit.code}, kind_names, parent_name(in_file[unit.code].get("parent_code"))),
                             note, now))
     if connection.vendor == "postgresql":
-        _copy(AuditEntry, AUDIT_COLUMNS, (_audit_tuple(e) for e in audit))
+        _copy(AuditEntry, AUDIT_COLUMNS, audit)
     else:
         AuditEntry.objects.bulk_create(audit, batch_size=BATCH)
     # The summary entry belongs to the deepest unit above everything imported.
@@ -752,15 +805,16 @@ def _new_unit_rows(new_codes, in_file, code_to_id, path_of, now):
     for code in new_codes:
         row = in_file[code]
         pk = code_to_id[code]
-        parent = row.get("parent_code", "")
+        parent = getattr(row, "parent_code", "")
         path = path_of(pk)
-        derived.code, derived.name, derived.short_name = code, row["name"], row.get("short_name", "")
+        derived.code, derived.name, derived.short_name = code, row.name, getattr(row, "short_name", "")
         Unit.refresh_derived(derived)  # the model's own name_sort / search_text rules
         yield (
-            pk, code_to_id.get(parent) if parent else None, path, path.count("/") - 2, row["kind_id"], code, row["name"],
-            derived.short_name, row.get("members_count", 0), row.get("staff_count", 0), row.get("address", ""),
-            row.get("contact_name", ""), row.get("phone", ""), row.get("email", ""), row.get("active_from"),
-            row.get("active_to"), derived.name_sort, derived.search_text, now, now,
+            pk, code_to_id.get(parent) if parent else None, path, path.count("/") - 2, row.kind_id, code, row.name,
+            derived.short_name, getattr(row, "members_count", 0), getattr(row, "staff_count", 0),
+            getattr(row, "address", ""), getattr(row, "contact_name", ""), getattr(row, "phone", ""),
+            getattr(row, "email", ""), getattr(row, "active_from", None), getattr(row, "active_to", None),
+            derived.name_sort, derived.search_text, now, now,
         )
 
 
@@ -771,15 +825,50 @@ def _created_audit_rows(new_codes, in_file, code_to_id, paths, user, kind_names,
         pk = code_to_id[code]
         after = _snapshot(row, kind_names, parent_name(row.get("parent_code")))
         after["short_name"] = row.get("short_name", "")
-        yield (now, actor, "unit.created", pk, paths[pk], "units.unit", str(pk), row["name"][:255], None,
-               json.dumps(after, ensure_ascii=False), note, audit_search_text("unit.created", row["name"][:255], note))
+        name = row["name"][:255]
+        yield (now, actor, "unit.created", pk, paths[pk], "units.unit", str(pk), name, None,
+               json.dumps(after, ensure_ascii=False), note, audit_search_text("unit.created", name, note))
 
 
-def _audit_tuple(entry):
-    values = [getattr(entry, c) for c in AUDIT_COLUMNS]
-    values[8] = None if entry.before is None else json.dumps(entry.before, ensure_ascii=False)
-    values[9] = None if entry.after is None else json.dumps(entry.after, ensure_ascii=False)
-    return values
+
+
+class _Update:
+    """A unit the import changes: its columns without a model instance (a fifth of the memory)."""
+
+    __slots__ = ("id", "code", "parent_id", "path", "depth", *DATA_FIELDS, "name_sort", "search_text", "updated_at")
+
+    def __init__(self, **values):
+        for name, value in values.items():
+            setattr(self, name, value)
+
+    @property
+    def pk(self):
+        return self.id
+
+    def as_unit(self):
+        return Unit(**{name: getattr(self, name) for name in self.__slots__ if hasattr(self, name)})
+
+
+def _update(units, fields, batch_size):
+    """bulk_update, or on PostgreSQL for many units: COPY into a temporary table and one UPDATE … FROM
+    (bulk_update's CASE WHEN statements grow slow with tens of thousands of rows)."""
+    if connection.vendor != "postgresql" or len(units) < COPY_UPDATES_FROM:
+        for i in range(0, len(units), batch_size):
+            batch = [u if isinstance(u, Unit) else u.as_unit() for u in units[i:i + batch_size]]
+            Unit.objects.bulk_update(batch, fields, batch_size=batch_size)
+        return
+    columns = [Unit._meta.get_field(f).column for f in fields]
+    quote = connection.ops.quote_name
+    table = quote(Unit._meta.db_table)
+    names = ", ".join(quote(c) for c in ["id", *columns])
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE TEMPORARY TABLE loa_import_update AS SELECT {names} FROM {table} WITH NO DATA")
+        with cursor.cursor.copy(f"COPY loa_import_update ({names}) FROM STDIN") as copy:
+            for unit in units:
+                copy.write_row([unit.pk, *(getattr(unit, c) for c in columns)])
+        assignments = ", ".join(f"{quote(c)} = new.{quote(c)}" for c in columns)
+        cursor.execute(f"UPDATE {table} AS unit SET {assignments} FROM loa_import_update AS new WHERE unit.id = new.id")
+        cursor.execute("DROP TABLE loa_import_update")
 
 
 def _copy(model, columns, rows):
@@ -792,10 +881,20 @@ def _copy(model, columns, rows):
 
 
 def _audit(action, user, unit, before, after, note, now):
+    """An audit entry: on PostgreSQL the row for COPY already (a tuple is a fraction of a model instance's
+    memory, for an import that changes 100,000 units), elsewhere an AuditEntry for bulk_create."""
+    name = str(unit.name)[:255]
+    actor = user if getattr(user, "pk", None) else None
+    search_text = audit_search_text(action, name, note)
+    if connection.vendor == "postgresql":
+        return (
+            now, actor.pk if actor else None, action, unit.pk, unit.path, "units.unit", str(unit.pk), name,
+            None if before is None else json.dumps(before, ensure_ascii=False),
+            None if after is None else json.dumps(after, ensure_ascii=False), note, search_text,
+        )
     return AuditEntry(
-        at=now, action=action, actor=user if getattr(user, "pk", None) else None, unit_id=unit.pk,
-        unit_path=unit.path, object_type="units.unit", object_id=str(unit.pk), object_repr=str(unit.name)[:255],
-        before=before, after=after, note=note, search_text=audit_search_text(action, str(unit.name)[:255], note),
+        at=now, action=action, actor=actor, unit_id=unit.pk, unit_path=unit.path, object_type="units.unit",
+        object_id=str(unit.pk), object_repr=name, before=before, after=after, note=note, search_text=search_text,
     )
 
 

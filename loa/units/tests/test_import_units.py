@@ -8,6 +8,7 @@ from django.utils import translation
 
 from loa.accounts.models import Role
 from loa.audit.models import AuditEntry
+from loa.units import importing
 from loa.units.importing import import_units
 from loa.units.models import Unit
 from loa.units.tests.import_helpers import HEADER, csv_bytes, row, xlsx
@@ -59,6 +60,15 @@ def test_it_writes_one_summary_and_one_entry_per_unit_to_the_audit_log(admin, tr
     assert created[0].unit_path == Unit.objects.get(code="CS-C1").path
 
 
+def test_the_audit_entries_of_an_import_are_found_by_the_audit_search(admin, tree):
+    import_units(xlsx([row("CS-C1", "Trường Sông Bằng", "CDVC")]), by=admin, commit=True, filename="a.xlsx")
+    import_units(xlsx([row("CS-C1", "Trường Đề Thám", "CDVC")]), by=admin, commit=True, filename="b.xlsx")
+    found = AuditEntry.objects.filter(search_text__contains="truong song bang").values_list("action", "note")
+    assert list(found) == [("unit.created", "Imported from the file “a.xlsx”.")]
+    found = AuditEntry.objects.filter(search_text__contains="truong de tham").values_list("action", flat=True)
+    assert list(found) == ["unit.updated"]
+
+
 def test_a_dry_run_writes_nothing_and_counts_what_would_change(admin, tree):
     outcome = import_units(xlsx([row("CS-C1", "Trường C1", "CDVC"), row("CS-A", "Trường A mới", "CDVC")]), by=admin, commit=False)
     assert outcome.errors == [] and (outcome.created, outcome.updated) == (1, 1)
@@ -67,7 +77,9 @@ def test_a_dry_run_writes_nothing_and_counts_what_would_change(admin, tree):
     assert not AuditEntry.objects.filter(action="unit.imported").exists()
 
 
-def test_importing_again_updates_by_code_and_moves_when_the_parent_changed(admin, tree):
+@pytest.mark.parametrize("copy_updates_from", [2000, 1], ids=["bulk_update", "copy_and_update_from"])
+def test_importing_again_updates_by_code_and_moves_when_the_parent_changed(admin, tree, copy_updates_from, monkeypatch):
+    monkeypatch.setattr(importing, "COPY_UPDATES_FROM", copy_updates_from)  # 1: PostgreSQL's path for big files
     import_units(xlsx([row("UP-2", "Ngành Y tế", "LDLD", kind="cd-cap-tren"), row("CS-C1", "Trường C1", "UP-2")]),
                  by=admin, commit=True)
     up2 = Unit.objects.get(code="UP-2")
