@@ -24,6 +24,10 @@ class UnitKind(models.Model):
         return self.name
 
 
+# A word found in more than this share of the units walked is not worth the trigram index.
+COMMON_WORD_SHARE = 0.3
+
+
 class UnitQuerySet(models.QuerySet):
     def vi_ordered(self):
         return self.order_by("name_sort", "id")
@@ -61,27 +65,39 @@ class UnitQuerySet(models.QuerySet):
         terms = search_terms(query)
         if connection.vendor != "postgresql":
             return list(self.search(query, use_index=False).vi_ordered().values_list("pk", flat=True)[:limit])
-        matches = Q(pk__isnull=False)
-        for term in terms:
-            matches &= Q(search_text_row__contains=term)
+        terms = terms or [""]
+        flags = {f"t{i}": ExpressionWrapper(Q(search_text_row__contains=t), output_field=BooleanField())
+                 for i, t in enumerate(terms)}
         walk = (
             self.alias(search_text_row=Concat("search_text", Value("")))
-            .annotate(matches=ExpressionWrapper(matches, output_field=BooleanField()))
+            .annotate(**flags)
             .order_by("name_sort", "id")
-            .values_list("pk", "matches")[:probe]
+            .values_list("pk", *flags)[:probe]
         )
         sql, params = walk.query.sql_with_params()
+        every = " AND ".join(f"w.{f}" for f in flags)
+        per_term = ", ".join(f"count(*) FILTER (WHERE w.{f})" for f in flags)
         with connection.cursor() as cursor:
             # The aggregate reads the walk in its order (a plain aggregate over a sorted subquery).
             cursor.execute(
-                f"SELECT count(*), (array_agg(w.uid) FILTER (WHERE w.m))[1:%s] FROM ({sql}) AS w (uid, m)",
+                f"SELECT count(*), (array_agg(w.uid) FILTER (WHERE {every}))[1:%s], {per_term}"
+                f" FROM ({sql}) AS w (uid, {', '.join(flags)})",
                 [limit, *params],
             )
-            walked, ids = cursor.fetchone()
+            walked, ids, *term_counts = cursor.fetchone()
         ids = ids or []
         if walked < probe or len(ids) >= limit:
             return ids
-        ordered = self.search(query).order_by(Collate("name_sort", "C"), "id")
+        # The matches lie further on. Only the words that were rare in the walk go to the index:
+        # the trigrams of a word in nearly every name ("cong doan") cost a bitmap of the whole
+        # table each and narrow nothing; they are checked on the rows the other words find.
+        ordered = self.alias(search_text_row=Concat("search_text", Value("")))
+        for term, count in zip(terms, term_counts):
+            if len(term) >= 3 and count <= walked * COMMON_WORD_SHARE:
+                ordered = ordered.filter(search_text__contains=term)
+            else:
+                ordered = ordered.filter(search_text_row__contains=term)
+        ordered = ordered.order_by(Collate("name_sort", "C"), "id")
         return list(ordered.values_list("pk", flat=True)[:limit])
 
     def search(self, query, *, use_index=True):
