@@ -46,24 +46,24 @@ class UnitQuerySet(models.QuerySet):
             models.Q(active_to__isnull=True) | models.Q(active_to__gte=start)
         )
 
-    def search_ids(self, query, *, limit, probe=5000):
+    def search_ids(self, query, *, limit, probe=1500, row_by_row=False):
         """Ids of the first `limit` units of this queryset whose search text holds every word of
         `query`, in Vietnamese order: the list page's count (capped) and pages in one answer.
 
-        On PostgreSQL, one query first walks the name order over the first `probe` units of the
-        queryset and checks the words row by row. That answer is complete when the queryset has
-        fewer units than `probe` (a province's subtree) or when `limit` matches come early in
-        the name order ("cong doan": nearly every unit). Otherwise the matches lie further on
+        row_by_row=True (a small scope, or SQLite) checks the words on every unit of the
+        queryset in one query. Otherwise (PostgreSQL) one query first walks the name order over
+        the first `probe` units of the queryset and checks the words row by row. That answer is
+        complete when the queryset has fewer units than `probe` or when `limit` matches come
+        early in the name order ("cong doan": nearly every unit). Otherwise the matches lie further on
         ("truong tieu hoc": schools, from "Trường" on) and a second query takes them all from
         the trigram index and sorts them; ordering by the key under the "C" collation (the same
         byte order, as `sort_key` is ASCII) keeps the planner from walking the name index
         instead, which its estimate of a broad search (1% instead of 16%) would make it do.
-        Elsewhere (SQLite) one query checks the words row by row.
         """
         from loa.core.text import search_terms
 
         terms = search_terms(query)
-        if connection.vendor != "postgresql":
+        if row_by_row or connection.vendor != "postgresql":
             return list(self.search(query, use_index=False).vi_ordered().values_list("pk", flat=True)[:limit])
         terms = terms or [""]
         flags = {f"t{i}": ExpressionWrapper(Q(search_text_row__contains=t), output_field=BooleanField())

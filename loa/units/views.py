@@ -31,9 +31,11 @@ from loa.units.models import Unit, UnitKind
 
 PAGE_SIZE = 50
 PICK_LIMIT = 20
-# Below this many units in scope, search checks rows one by one instead of using the index;
-# the list's search also walks this many units in name order before it turns to the index.
+# Below this many units in scope, search checks rows one by one instead of using the index.
 SMALL_SCOPE = 5000
+# Over a bigger scope, the list's search walks this many units in name order before it turns to
+# the index: enough for "cong doan" (nearly every unit) to fill the capped count at once.
+SEARCH_WALK = 1500
 
 
 def _filtered_units(request, *, search=True):
@@ -75,8 +77,12 @@ def unit_list(request):
     q = form.cleaned_data.get("q", "")
     if q:
         # One query (two for a broad search over a big scope) finds the first 1,001 matches
-        # in order: the capped count and every reachable page.
-        ids = qs.select_related(None).search_ids(q, limit=CappedIdsPaginator.cap + 1, probe=SMALL_SCOPE)
+        # in order: the capped count and every reachable page. Under SMALL_SCOPE units (the
+        # filters included) the words are checked row by row, as the trigram bitmap of a common
+        # word covers a third of the country.
+        qs = qs.select_related(None)
+        small = qs.order_by()[:SMALL_SCOPE].count() < SMALL_SCOPE
+        ids = qs.search_ids(q, limit=CappedIdsPaginator.cap + 1, probe=SEARCH_WALK, row_by_row=small)
         paginator = CappedIdsPaginator(ids, PAGE_SIZE, rows=Unit.objects.select_related("kind", "parent"))
     else:
         paginator = CappedPaginator(qs, PAGE_SIZE)

@@ -83,6 +83,7 @@ def test_a_search_over_a_big_scope_pages_in_order_with_an_exact_count(national, 
                                                                        django_assert_max_num_queries):
     # A scope "bigger" than the walk, and matches that do not come early in the name order.
     monkeypatch.setattr(views, "SMALL_SCOPE", 20)
+    monkeypatch.setattr(views, "SEARCH_WALK", 30)
     expected = list(Unit.objects.search("truong tieu hoc").vi_ordered())
     assert 60 < len(expected) < 1000
     with django_assert_max_num_queries(8):
