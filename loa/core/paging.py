@@ -32,3 +32,28 @@ class CappedPaginator(Paginator):
         by_id = {row.pk: row for row in rows}
         page.object_list = [by_id[i] for i in ids]
         return page
+
+
+class CappedIdsPaginator(Paginator):
+    """Pages over a list of at most `cap + 1` ids already in the list's order (as
+    `Unit.objects.search_ids` answers), fetching only the page's rows from `rows`: the count
+    and the page come from one query instead of a capped COUNT and a page query that would
+    each find the matches again."""
+
+    cap = CappedPaginator.cap
+
+    def __init__(self, ids, per_page, *, rows, **kwargs):
+        super().__init__(ids, per_page, **kwargs)
+        self.rows = rows
+        self.capped = len(ids) > self.cap
+
+    @cached_property
+    def count(self):
+        return min(len(self.object_list), self.cap)
+
+    def page(self, number):
+        page = super().page(number)
+        ids = list(page.object_list)
+        by_id = {row.pk: row for row in self.rows.filter(pk__in=ids)}
+        page.object_list = [by_id[i] for i in ids if i in by_id]
+        return page

@@ -1,6 +1,6 @@
-from django.db import models
-from django.db.models import Value
-from django.db.models.functions import Concat
+from django.db import connection, models
+from django.db.models import BooleanField, ExpressionWrapper, Q, Value
+from django.db.models.functions import Collate, Concat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -24,6 +24,10 @@ class UnitKind(models.Model):
         return self.name
 
 
+# A word found in more than this share of the units walked is not worth the trigram index.
+COMMON_WORD_SHARE = 0.3
+
+
 class UnitQuerySet(models.QuerySet):
     def vi_ordered(self):
         return self.order_by("name_sort", "id")
@@ -41,6 +45,60 @@ class UnitQuerySet(models.QuerySet):
         return self.filter(models.Q(active_from__isnull=True) | models.Q(active_from__lte=end)).filter(
             models.Q(active_to__isnull=True) | models.Q(active_to__gte=start)
         )
+
+    def search_ids(self, query, *, limit, probe=1500, row_by_row=False):
+        """Ids of the first `limit` units of this queryset whose search text holds every word of
+        `query`, in Vietnamese order: the list page's count (capped) and pages in one answer.
+
+        row_by_row=True (a small scope, or SQLite) checks the words on every unit of the
+        queryset in one query. Otherwise (PostgreSQL) one query first walks the name order over
+        the first `probe` units of the queryset and checks the words row by row. That answer is
+        complete when the queryset has fewer units than `probe` or when `limit` matches come
+        early in the name order ("cong doan": nearly every unit). Otherwise the matches lie further on
+        ("truong tieu hoc": schools, from "Trường" on) and a second query takes them all from
+        the trigram index and sorts them; ordering by the key under the "C" collation (the same
+        byte order, as `sort_key` is ASCII) keeps the planner from walking the name index
+        instead, which its estimate of a broad search (1% instead of 16%) would make it do.
+        """
+        from loa.core.text import search_terms
+
+        terms = search_terms(query)
+        if row_by_row or connection.vendor != "postgresql":
+            return list(self.search(query, use_index=False).vi_ordered().values_list("pk", flat=True)[:limit])
+        terms = terms or [""]
+        flags = {f"t{i}": ExpressionWrapper(Q(search_text_row__contains=t), output_field=BooleanField())
+                 for i, t in enumerate(terms)}
+        walk = (
+            self.alias(search_text_row=Concat("search_text", Value("")))
+            .annotate(**flags)
+            .order_by("name_sort", "id")
+            .values_list("pk", *flags)[:probe]
+        )
+        sql, params = walk.query.sql_with_params()
+        every = " AND ".join(f"w.{f}" for f in flags)
+        per_term = ", ".join(f"count(*) FILTER (WHERE w.{f})" for f in flags)
+        with connection.cursor() as cursor:
+            # The aggregate reads the walk in its order (a plain aggregate over a sorted subquery).
+            cursor.execute(
+                f"SELECT count(*), (array_agg(w.uid) FILTER (WHERE {every}))[1:%s], {per_term}"
+                f" FROM ({sql}) AS w (uid, {', '.join(flags)})",
+                [limit, *params],
+            )
+            walked, ids, *term_counts = cursor.fetchone()
+        ids = ids or []
+        if walked < probe or len(ids) >= limit:
+            return ids
+        # The matches lie further on. Only the words that were rare in the walk go to the index:
+        # the trigrams of a word in nearly every name ("cong doan") cost a bitmap of the whole
+        # table each and narrow nothing; they are checked on the rows the other words find.
+        ordered = self.alias(search_text_row=Concat("search_text", Value("")))
+        for term, count in zip(terms, term_counts):
+            if len(term) >= 3 and count <= walked * COMMON_WORD_SHARE:
+                ordered = ordered.filter(search_text__contains=term)
+            else:
+                ordered = ordered.filter(search_text_row__contains=term)
+        ordered = ordered.order_by(Collate("name_sort", "C"), "id")
+        return list(ordered.values_list("pk", flat=True)[:limit])
 
     def search(self, query, *, use_index=True):
         """Units whose search text holds every word of `query`, accents ignored.

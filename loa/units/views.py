@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET
 
 from loa.accounts.capabilities import Capability
 from loa.accounts.scope import can, can_anywhere, get_unit_or_404, top_units, units_for
-from loa.core.paging import CappedPaginator
+from loa.core.paging import CappedIdsPaginator, CappedPaginator
 from loa.core.phones import display_phone
 from loa.exports.tabular import Column, export_response
 from loa.units import services
@@ -33,12 +33,16 @@ PAGE_SIZE = 50
 PICK_LIMIT = 20
 # Below this many units in scope, search checks rows one by one instead of using the index.
 SMALL_SCOPE = 5000
+# Over a bigger scope, the list's search walks this many units in name order before it turns to
+# the index: enough for "cong doan" (nearly every unit) to fill the capped count at once.
+SEARCH_WALK = 1500
 
 
-def _filtered_units(request):
+def _filtered_units(request, *, search=True):
     """The units the user may view, filtered as the list's query string says; Vietnamese order.
 
     Returns (queryset, filter form). A filter on a unit the user cannot see is a 404.
+    search=False leaves the search words out (the list applies them with `search_ids`).
     """
     kinds = list(UnitKind.objects.all())
     form = UnitFilterForm(request.GET, user=request.user, kinds=kinds)
@@ -47,7 +51,7 @@ def _filtered_units(request):
         raise Http404
     data = form.cleaned_data
     qs = units_for(request.user, Capability.VIEW).select_related("kind", "parent")
-    if data.get("q"):
+    if search and data.get("q"):
         # In a subtree of a few thousand units a row-by-row check beats the trigram index,
         # whose bitmap for a common word ("truong") covers a third of the country.
         small = qs.order_by().select_related(None)[:SMALL_SCOPE].count() < SMALL_SCOPE
@@ -69,9 +73,21 @@ def _filtered_units(request):
 
 @login_required
 def unit_list(request):
-    qs, form = _filtered_units(request)
-    page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"page": page, "form": form, "q": form.cleaned_data.get("q", "")}
+    qs, form = _filtered_units(request, search=False)
+    q = form.cleaned_data.get("q", "")
+    if q:
+        # One query (two for a broad search over a big scope) finds the first 1,001 matches
+        # in order: the capped count and every reachable page. Under SMALL_SCOPE units (the
+        # filters included) the words are checked row by row, as the trigram bitmap of a common
+        # word covers a third of the country.
+        qs = qs.select_related(None)
+        small = qs.order_by()[:SMALL_SCOPE].count() < SMALL_SCOPE
+        ids = qs.search_ids(q, limit=CappedIdsPaginator.cap + 1, probe=SEARCH_WALK, row_by_row=small)
+        paginator = CappedIdsPaginator(ids, PAGE_SIZE, rows=Unit.objects.select_related("kind", "parent"))
+    else:
+        paginator = CappedPaginator(qs, PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    context = {"page": page, "form": form, "q": q}
     template = "units/unit_list.html#results" if request.htmx and not request.htmx.boosted else "units/unit_list.html"
     return render(request, template, context)
 

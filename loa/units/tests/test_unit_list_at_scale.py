@@ -20,7 +20,7 @@ def national(client):
 
 
 def test_the_count_stops_at_the_cap_and_says_so(national, monkeypatch):
-    monkeypatch.setattr(views.CappedPaginator, "cap", 120)
+    monkeypatch.setattr(views.CappedIdsPaginator, "cap", 120)
     response = national.get("/units/", {"q": "cong doan"})
     assert response.context["page"].paginator.capped
     assert response.context["page"].paginator.num_pages == 3
@@ -69,3 +69,33 @@ def test_an_outsider_still_sees_only_the_own_subtree(client, tree, bob):
     client.force_login(bob)
     response = client.get("/units/", {"q": "cong doan"})
     assert [u.code for u in response.context["page"]] == ["CS-B"]
+
+
+@pytest.mark.parametrize("q", ["cong doan", "cong doan truong", "truong tieu hoc", "tieu hoc", "so y", "tld-01", "đ", "zzz"])
+@pytest.mark.parametrize("probe", [10, 100, 5000])
+def test_the_first_matches_in_order_are_the_same_whichever_way_they_are_found(q, probe):
+    build_synthetic(units=400, seed=5)
+    expected = list(Unit.objects.search(q, use_index=False).vi_ordered().values_list("pk", flat=True)[:120])
+    assert Unit.objects.search_ids(q, limit=120, probe=probe) == expected
+
+
+def test_a_search_over_a_big_scope_pages_in_order_with_an_exact_count(national, monkeypatch,
+                                                                       django_assert_max_num_queries):
+    # A scope "bigger" than the walk, and matches that do not come early in the name order.
+    monkeypatch.setattr(views, "SMALL_SCOPE", 20)
+    monkeypatch.setattr(views, "SEARCH_WALK", 30)
+    expected = list(Unit.objects.search("truong tieu hoc").vi_ordered())
+    assert 60 < len(expected) < 1000
+    with django_assert_max_num_queries(8):
+        response = national.get("/units/", {"q": "truong tieu hoc", "page": 2})
+    page = response.context["page"]
+    assert page.paginator.count == len(expected) and not page.paginator.capped
+    assert list(page) == expected[views.PAGE_SIZE: 2 * views.PAGE_SIZE]
+    assert all(u.kind and u.parent for u in page)
+
+
+def test_a_search_within_a_filter_keeps_the_filter(national):
+    under = Unit.objects.get(code=f"{ROOT_CODE}-01")
+    response = national.get("/units/", {"q": "truong", "under": under.pk, "kind": "cdcs"})
+    units = list(response.context["page"])
+    assert units and all(u.path.startswith(under.path) and u.kind.code == "cdcs" for u in units)
