@@ -164,14 +164,3 @@ def browser_login(page, username, password="pass-for-tests"):
     page.click("button[type=submit]")
     page.wait_for_url(lambda url: "/accounts/login/" not in url)
 
-
-def pytest_collection_modifyitems(items):
-    """Transactional tests (browser tests, concurrency tests) empty the database when they end,
-    which would also remove what data migrations put there (the articles' topics) for every test
-    after them on that worker. Serialized rollback puts it back."""
-    for item in items:
-        marker = item.get_closest_marker("django_db")
-        if marker and marker.kwargs.get("transaction") and not marker.kwargs.get("serialized_rollback"):
-            item.add_marker(
-                pytest.mark.django_db(*marker.args, **{**marker.kwargs, "serialized_rollback": True}), append=False
-            )

@@ -2,20 +2,11 @@
 
 from django.db import migrations
 
-TOPICS = [
-    ("chuyen-sau", "Bài chuyên sâu", True, False),
-    ("guong-nguoi-tot", "Gương người tốt, việc tốt", False, True),
-    ("dien-hinh", "Điển hình tiêu biểu", False, True),
-    ("mo-hinh-sang-tao", "Mô hình sáng tạo, hiệu quả", False, True),
-    ("chinh-sach-phap-luat", "Chính sách, pháp luật", False, False),
-    ("hoat-dong-cong-doan", "Hoạt động công đoàn", False, False),
-]
+from loa.articles.topics import ensure_default_topics
 
 
 def create(apps, schema_editor):
-    Topic = apps.get_model("articles", "Topic")
-    for order, (code, name, in_depth, exemplary) in enumerate(TOPICS, start=1):
-        Topic.objects.get_or_create(code=code, defaults={"name": name, "in_depth": in_depth, "exemplary": exemplary, "order": order})
+    ensure_default_topics(apps.get_model("articles", "Topic"))
 
 
 class Migration(migrations.Migration):

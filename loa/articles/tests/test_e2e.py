@@ -6,11 +6,13 @@ import pytest
 from conftest import browser_login
 from loa.articles import services
 from loa.articles.tests.factories import channels, jpeg_bytes
+from loa.articles.topics import ensure_default_topics
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def test_a_piece_goes_from_a_phone_to_two_channels_and_counts_once(phone, desktop, tree, alice, editor, admin, tmp_path):
+    ensure_default_topics()  # a browser test's database is emptied between tests, migrated data too
     chans = channels(editor)
     services.quota_set(by=admin, unit=tree["a"], year=2021, kind="news", target=4, notice="812/TB-CĐVC ngày 22/02/2021")
     from datetime import date
