@@ -192,6 +192,8 @@ FACEBOOK_GRAPH_VERSION = env_str("FACEBOOK_GRAPH_VERSION", "v25.0")
 if not re.fullmatch(r"v\d+\.\d+", FACEBOOK_GRAPH_VERSION):
     raise ImproperlyConfigured(f"FACEBOOK_GRAPH_VERSION must look like v25.0, not {FACEBOOK_GRAPH_VERSION!r}")
 # Seconds to wait for Zalo or Facebook before giving up on one request.
+# Pages read at once by `fanpages_sync` (each thread only talks to Graph; the usage budget is shared).
+FANPAGES_SYNC_WORKERS = env_int("FANPAGES_SYNC_WORKERS", 4, minimum=1)
 INTEGRATIONS_TIMEOUT = env_int("INTEGRATIONS_TIMEOUT", 20, minimum=1)
 # Fernet key(s) for tokens stored in the database, comma-separated: the first encrypts, all decrypt.
 FIELD_ENCRYPTION_KEY = env_str("FIELD_ENCRYPTION_KEY")

@@ -191,7 +191,7 @@ def sync_all(*, links=None, now=None, since=None, throttle=None, stdout=None, de
     report = SyncReport()
     now = now or timezone.now()
     throttle = throttle or Throttle()
-    workers = max(1, workers or getattr(settings, "FANPAGES_SYNC_WORKERS", 4))
+    workers = max(1, workers or settings.FANPAGES_SYNC_WORKERS)
     links = links if links is not None else GraphLink.objects.exclude(status=GraphLink.Status.NEEDS_TOKEN).filter(token__isnull=False).select_related("fanpage", "fanpage__unit").order_by("last_synced_at", "pk")
 
     def note(link, outcome, new):
