@@ -39,9 +39,10 @@ def _ensure_rows(ids, year, kind):
     )
 
 
+@transaction.atomic
 def change(*, unit_path, year, kind, target=None, counted=0, in_depth=0, exemplary=0):
     """Apply one change of a unit's own figures: `target` is the new quota (None: unchanged), the
-    others are differences. Must run inside the caller's transaction."""
+    others are differences. Runs inside the caller's transaction when there is one (a savepoint)."""
     ids = path_ids(unit_path)
     _ensure_rows(ids, year, kind)
     row = Rollup.objects.select_for_update().get(unit_id=ids[-1], year=year, kind=kind)
