@@ -73,13 +73,10 @@ class FanpageReportForm(forms.Form):
                                   widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel", "autocomplete": "tel"}))
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     replace_page = forms.BooleanField(label=_("Replace the registered Page"), required=False)
-    # Identifies one filling of the form, so a double tap is recognised.
-    submission_key = forms.CharField(widget=forms.HiddenInput, required=False)
 
 
 class SimpleReportForm(forms.Form):
     note = forms.CharField(label=_("What your unit did"), widget=forms.Textarea(attrs={"rows": 4}))
-    submission_key = forms.CharField(widget=forms.HiddenInput, required=False)
 
 
 class ReturnForm(forms.Form):

@@ -42,7 +42,7 @@ def report_form(request, pk, unit_id):
     if request.method == "POST":
         form = form_class(request.POST)
         if form.is_valid():
-            data = {k: v for k, v in form.cleaned_data.items() if k not in ("replace_page", "submission_key")}
+            data = {k: v for k, v in form.cleaned_data.items() if k != "replace_page"}
             try:
                 receipt = services.report_submit(
                     by=request.user, assignment=assignment, data=data, source=request.session.get("onetap_source", "web"),
