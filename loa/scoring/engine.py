@@ -6,6 +6,7 @@ caps (a cap trims the last criteria of its group), so every unit's criteria add 
 """
 
 import json
+from hashlib import blake2b
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -323,7 +324,6 @@ def score_year(rubric, *, today=None, progress=None):
         Rubric.objects.select_for_update().filter(pk=rubric.pk, frozen_at__isnull=True).update(computed_at=now)
         if Rubric.objects.filter(pk=rubric.pk, frozen_at__isnull=False).exists():
             raise ValidationError(_("The results of %(year)s are frozen: they are not computed again.") % {"year": rubric.year})
-        Score.objects.filter(year=rubric.year).delete()
         _write(rubric, meta, results, ranks, now)
     if progress:
         progress(len(meta), len(meta))
@@ -331,16 +331,37 @@ def score_year(rubric, *, today=None, progress=None):
 
 
 COLUMNS = ("rubric_id", "year", "unit_id", "unit_path", "unit_sort", "kind_id", "total", "level_id", "level_name",
-           "rank", "points", "readings", "computed_at")
+           "rank", "points", "readings", "computed_at", "digest")
 
 
-def _rows(rubric, meta, results, ranks, now):
+def digest(values):
+    """A signed 64-bit hash of a row's stored values (what decides whether it is written again)."""
+    return int.from_bytes(blake2b(repr(values).encode(), digest_size=8).digest(), "big", signed=True)
+
+
+def _changes(rubric, meta, results, ranks):
+    """[(meta, result, rank, digest)] of the units whose stored row differs (or is missing), and the ids
+    of the year's stored rows whose unit is no longer scored. One query reads the stored hashes."""
+    stored = dict(Score.objects.filter(year=rubric.year).values_list("unit_id", "digest"))
+    changed = []
+    rubric_id = rubric.pk
+    for m, r, rank in zip(meta, results, ranks):
+        level = r.level
+        d = digest((rubric_id, *m, r.total, level.id if level else None, level.name if level else "", rank,
+                    tuple(r.points.items()), tuple(r.readings.items())))
+        if stored.pop(m[0], None) != d:
+            changed.append((m, r, rank, d))
+    return changed, list(stored)
+
+
+def _rows(rubric, changed, now):
     dumps = json.dumps
-    for (unit_id, path, sort, kind_id), r, rank in zip(meta, results, ranks):
+    for (unit_id, path, sort, kind_id), r, rank, d in changed:
         level = r.level
         yield (rubric.pk, rubric.year, unit_id, path, sort, kind_id, r.total / 100,
                level.id if level else None, level.name if level else "", rank,
-               dumps({c: p / 100 for c, p in r.points.items()}), dumps(r.readings), now)
+               dumps({c: p / 100 for c, p in r.points.items()}, separators=(",", ":")),
+               dumps(r.readings, separators=(",", ":")), now, d)
 
 
 def _copy_text(value):
@@ -351,22 +372,20 @@ def _copy_text(value):
 
 
 def _write(rubric, meta, results, ranks, now):
-    if connection.vendor == "postgresql":
-        # Lines of COPY text built here and sent in large chunks: adapting 13 values a row one by
-        # one (write_row) costs more than the database's own work.
-        with connection.cursor() as cursor:
-            with cursor.cursor.copy(f"COPY scoring_score ({', '.join(COLUMNS)}) FROM STDIN") as copy:
-                chunk = []
-                for row in _rows(rubric, meta, results, ranks, now.isoformat()):
-                    chunk.append("\t".join(map(_copy_text, row)))
-                    if len(chunk) >= 5000:
-                        copy.write("\n".join(chunk) + "\n")
-                        chunk = []
-                if chunk:
-                    copy.write("\n".join(chunk) + "\n")
+    """Store the results: only the rows whose values changed are written, the rows of units no longer
+    scored are deleted. Re-scoring unchanged data writes nothing."""
+    changed, gone = _changes(rubric, meta, results, ranks)
+    if gone:
+        for i in range(0, len(gone), 10_000):
+            Score.objects.filter(year=rubric.year, unit_id__in=gone[i:i + 10_000]).delete()
+    if not changed:
         return
+    if connection.vendor == "postgresql":
+        _write_postgresql(rubric, changed, now, fresh=len(changed) == len(results) and not Score.objects.filter(year=rubric.year).exists())
+        return
+    Score.objects.filter(year=rubric.year, unit_id__in=[m[0] for m, *_ in changed]).delete()
     batch = []
-    for row in _rows(rubric, meta, results, ranks, now):
+    for row in _rows(rubric, changed, now):
         values = dict(zip(COLUMNS, row))
         values["points"], values["readings"] = json.loads(values["points"]), json.loads(values["readings"])
         batch.append(Score(**values))
@@ -374,3 +393,32 @@ def _write(rubric, meta, results, ranks, now):
             Score.objects.bulk_create(batch)
             batch = []
     Score.objects.bulk_create(batch)
+
+
+def _write_postgresql(rubric, changed, now, *, fresh):
+    """COPY the changed rows: straight into the table when the year has none yet, else into a
+    temporary table and from there INSERT … ON CONFLICT DO UPDATE (an update keeps the row's key, so
+    no key check is made for it and only the changed rows leave dead tuples)."""
+    columns = ", ".join(COLUMNS)
+    with connection.cursor() as cursor:
+        target = "scoring_score"
+        if not fresh:
+            target = "scoring_score_new"
+            cursor.execute(f"CREATE TEMPORARY TABLE {target} ON COMMIT DROP AS SELECT {columns} FROM scoring_score WITH NO DATA")
+        # Lines of COPY text built here and sent in large chunks: adapting 14 values a row one by
+        # one (write_row) costs more than the database's own work.
+        with cursor.cursor.copy(f"COPY {target} ({columns}) FROM STDIN") as copy:
+            chunk = []
+            for row in _rows(rubric, changed, now.isoformat()):
+                chunk.append("\t".join(map(_copy_text, row)))
+                if len(chunk) >= 5000:
+                    copy.write("\n".join(chunk) + "\n")
+                    chunk = []
+            if chunk:
+                copy.write("\n".join(chunk) + "\n")
+        if not fresh:
+            updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in COLUMNS if c not in ("year", "unit_id"))
+            cursor.execute(f"INSERT INTO scoring_score ({columns}) SELECT {columns} FROM {target}"
+                           f" ON CONFLICT (unit_id, year) DO UPDATE SET {updates}"
+                           " WHERE scoring_score.digest IS DISTINCT FROM EXCLUDED.digest")
+            cursor.execute(f"DROP TABLE {target}")

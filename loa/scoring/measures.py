@@ -106,13 +106,6 @@ measure("fanpage_report", _("Fanpage reported on time"), kind=STATE, default=("m
 
 # --- Fanpages: registration, posting days, Likes --------------------------------------------------
 
-class _Everyone:
-    """Reads every unit through the fanpages' own selectors (their scope checks see a superuser)."""
-
-    is_authenticated = is_active = is_superuser = True
-    pk = None
-
-
 def _calendar_evidence(unit, year):
     return [(_("The posting calendar"), reverse("fanpages:unit", args=[unit.pk]) + f"?year={year}")]
 
@@ -131,12 +124,9 @@ def fanpage_registered(run):
          gap=lambda n: ngettext("%(n)s more posting day", "%(n)s more posting days", n) % {"n": n},
          evidence=_calendar_evidence)
 def posting_days(run):
-    from loa.accounts.capabilities import Capability
-    from loa.fanpages.compliance import unit_compliance
+    from loa.fanpages.compliance import posting_figures
 
-    items = unit_compliance(user=_Everyone(), capability=Capability.VIEW, year=run.year, today=run.today,
-                            extra_q=Q(pk__in=run.units))
-    return {i.unit_id: (i.posting_days, i.period_days) for i in items}
+    return posting_figures(run.units, year=run.year, today=run.today)
 
 
 def _members(run):
