@@ -13,7 +13,7 @@ the measures of one run (so the article rollups are read once for five measures)
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Q
+from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -80,10 +80,11 @@ def _report_state(run):
 
     rank = {"exempt": 0, "on_time": 1, "late": 2, "missing": 3}
     out = {}
+    # Whether a report came, not when: 130,000 timestamps cost more to read than the rest.
     rows = Assignment.objects.filter(_fanpage_tasks(run.year), unit__in=run.units).values_list(
-        "unit_id", "expected", "first_reported_at", "on_time")
-    for unit_id, expected, reported_at, on_time in rows:
-        state = "exempt" if not expected else "missing" if reported_at is None else "on_time" if on_time else "late"
+        "unit_id", "expected", ExpressionWrapper(Q(first_reported_at__isnull=False), output_field=BooleanField()), "on_time")
+    for unit_id, expected, reported, on_time in rows:
+        state = "exempt" if not expected else "missing" if not reported else "on_time" if on_time else "late"
         if rank[state] > rank[out.get(unit_id, ("exempt",))[0]]:
             out[unit_id] = (state, None)
         else:
