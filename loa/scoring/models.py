@@ -120,8 +120,11 @@ class Score(models.Model):
     # rubric's scores itself; a key check per row at commit costs seconds over 130,000 rows.
     rubric = models.ForeignKey(Rubric, on_delete=models.CASCADE, related_name="scores", db_index=False, db_constraint=False)
     year = models.PositiveSmallIntegerField()
-    # Looked up through the (unit, year) unique index: no index of its own.
-    unit = models.ForeignKey("units.Unit", on_delete=models.CASCADE, related_name="+", db_index=False)
+    # Looked up through the (unit, year) unique index: no index of its own; no database constraint
+    # either (Django deletes a unit's scores itself), for the same reason as the rubric's.
+    unit = models.ForeignKey("units.Unit", on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False)
+    # On PostgreSQL both columns compare byte by byte (COLLATE "C", set by migration 0002): a path
+    # prefix (LIKE '/1/5/%') then uses the index, and the sort key is made to sort byte by byte.
     unit_path = models.CharField(max_length=255)
     unit_sort = models.CharField(max_length=1200, default="")
     kind_id = models.BigIntegerField(null=True)
