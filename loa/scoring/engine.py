@@ -408,6 +408,11 @@ def _copy_text(value):
     return str(value).replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
 
 
+# Past this share of changed rows, deleting them and writing them anew (one COPY) costs less than
+# updating each in place (measured at 130,000 rows: 5.8 s against 7.3 s).
+REWRITE_SHARE = 0.5
+
+
 def _write(rubric, book, meta, results, ranks, now):
     """Store the results: only the rows whose values changed are written, the rows of units no longer
     scored are deleted. Re-scoring unchanged data writes nothing."""
@@ -417,10 +422,17 @@ def _write(rubric, book, meta, results, ranks, now):
             Score.objects.filter(year=rubric.year, unit_id__in=gone[i:i + 10_000]).delete()
     if not changed:
         return
-    if connection.vendor == "postgresql":
-        _write_postgresql(rubric, changed, now, fresh=len(changed) == len(results) and not Score.objects.filter(year=rubric.year).exists())
+    if connection.vendor == "postgresql" and len(changed) <= REWRITE_SHARE * len(results):
+        _upsert_postgresql(rubric, changed, now)
         return
-    Score.objects.filter(year=rubric.year, unit_id__in=[m[0] for m, *_ in changed]).delete()
+    # Most rows changed (or the year has none yet): deleting them and writing them anew costs less
+    # than updating each in place.
+    ids = [m[0] for m, *_ in changed]
+    for i in range(0, len(ids), 10_000):
+        Score.objects.filter(year=rubric.year, unit_id__in=ids[i:i + 10_000]).delete()
+    if connection.vendor == "postgresql":
+        _copy_postgresql(rubric, changed, now, "scoring_score")
+        return
     batch = []
     for row in _rows(rubric, changed, now):
         values = dict(zip(COLUMNS, row))
@@ -432,19 +444,11 @@ def _write(rubric, book, meta, results, ranks, now):
     Score.objects.bulk_create(batch)
 
 
-def _write_postgresql(rubric, changed, now, *, fresh):
-    """COPY the changed rows: straight into the table when the year has none yet, else into a
-    temporary table and from there INSERT … ON CONFLICT DO UPDATE (an update keeps the row's key, so
-    no key check is made for it and only the changed rows leave dead tuples)."""
-    columns = ", ".join(COLUMNS)
+def _copy_postgresql(rubric, changed, now, table):
+    # Lines of COPY text built here and sent in large chunks: adapting 14 values a row one by one
+    # (write_row) costs more than the database's own work.
     with connection.cursor() as cursor:
-        target = "scoring_score"
-        if not fresh:
-            target = "scoring_score_new"
-            cursor.execute(f"CREATE TEMPORARY TABLE {target} ON COMMIT DROP AS SELECT {columns} FROM scoring_score WITH NO DATA")
-        # Lines of COPY text built here and sent in large chunks: adapting 14 values a row one by
-        # one (write_row) costs more than the database's own work.
-        with cursor.cursor.copy(f"COPY {target} ({columns}) FROM STDIN") as copy:
+        with cursor.cursor.copy(f"COPY {table} ({', '.join(COLUMNS)}) FROM STDIN") as copy:
             chunk = []
             for row in _rows(rubric, changed, now.isoformat()):
                 chunk.append("\t".join(map(_copy_text, row)))
@@ -453,9 +457,17 @@ def _write_postgresql(rubric, changed, now, *, fresh):
                     chunk = []
             if chunk:
                 copy.write("\n".join(chunk) + "\n")
-        if not fresh:
-            updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in COLUMNS if c not in ("year", "unit_id"))
-            cursor.execute(f"INSERT INTO scoring_score ({columns}) SELECT {columns} FROM {target}"
-                           f" ON CONFLICT (unit_id, year) DO UPDATE SET {updates}"
-                           " WHERE scoring_score.digest IS DISTINCT FROM EXCLUDED.digest")
-            cursor.execute(f"DROP TABLE {target}")
+
+
+def _upsert_postgresql(rubric, changed, now):
+    """COPY the changed rows into a temporary table, then INSERT … ON CONFLICT DO UPDATE from there:
+    only the changed rows are rewritten (and leave dead tuples)."""
+    columns = ", ".join(COLUMNS)
+    updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in COLUMNS if c not in ("year", "unit_id"))
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE TEMPORARY TABLE scoring_score_new ON COMMIT DROP AS SELECT {columns} FROM scoring_score WITH NO DATA")
+        _copy_postgresql(rubric, changed, now, "scoring_score_new")
+        cursor.execute(f"INSERT INTO scoring_score ({columns}) SELECT {columns} FROM scoring_score_new"
+                       f" ON CONFLICT (unit_id, year) DO UPDATE SET {updates}"
+                       " WHERE scoring_score.digest IS DISTINCT FROM EXCLUDED.digest")
+        cursor.execute("DROP TABLE scoring_score_new")

@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from loa.scoring import services
+from loa.scoring import engine, services
 from loa.scoring.engine import score_year
 from loa.scoring.models import Score
 
@@ -41,7 +41,9 @@ def test_scoring_again_with_unchanged_data_writes_no_row(scored):
     assert {s.pk: s.computed_at for s in Score.objects.all()} == before
 
 
-def test_a_change_rewrites_only_the_units_whose_result_changed(scored, tree):
+@pytest.mark.parametrize("share", [1.0, 0.0], ids=["updated in place", "deleted and written anew"])
+def test_a_change_rewrites_only_the_units_whose_result_changed(scored, tree, monkeypatch, share):
+    monkeypatch.setattr(engine, "REWRITE_SHARE", share)
     score_year(scored)
     a_before = Score.objects.get(unit=tree["a"])
     set_posting(tree["b"], 250)
