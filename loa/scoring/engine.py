@@ -150,7 +150,11 @@ class Book:
 
     @staticmethod
     def _trim(codes, pts, cap):
-        excess = sum(pts[c] for c in codes) - cap
+        excess = -cap
+        for code in codes:
+            excess += pts[code]
+        if excess <= 0:
+            return
         for code in reversed(codes):
             if excess <= 0:
                 break
