@@ -116,9 +116,15 @@ class Score(models.Model):
     """A unit's result for a year, as last computed (or as frozen). Copies the unit's path, sort key
     and kind so that the ranking filters and sorts on this table alone."""
 
-    rubric = models.ForeignKey(Rubric, on_delete=models.CASCADE, related_name="scores")
+    # No index and no database constraint on the rubric: one rubric per year, and Django deletes a
+    # rubric's scores itself; a key check per row at commit costs seconds over 130,000 rows.
+    rubric = models.ForeignKey(Rubric, on_delete=models.CASCADE, related_name="scores", db_index=False, db_constraint=False)
     year = models.PositiveSmallIntegerField()
-    unit = models.ForeignKey("units.Unit", on_delete=models.CASCADE, related_name="+")
+    # Looked up through the (unit, year) unique index: no index of its own; no database constraint
+    # either (Django deletes a unit's scores itself), for the same reason as the rubric's.
+    unit = models.ForeignKey("units.Unit", on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False)
+    # On PostgreSQL both columns compare byte by byte (COLLATE "C", set by migration 0002): a path
+    # prefix (LIKE '/1/5/%') then uses the index, and the sort key is made to sort byte by byte.
     unit_path = models.CharField(max_length=255)
     unit_sort = models.CharField(max_length=1200, default="")
     kind_id = models.BigIntegerField(null=True)
@@ -129,10 +135,13 @@ class Score(models.Model):
     rank = models.PositiveIntegerField(null=True)  # 1 = best of the rubric's units
     points = models.JSONField(default=dict)  # {criterion code: 7.5}
     readings = models.JSONField(default=dict)  # {criterion code: [amount, base]}
-    computed_at = models.DateTimeField()
+    computed_at = models.DateTimeField()  # when the result was last written (it changed then)
+    # A hash of everything stored above but computed_at: a full run rewrites only the rows whose hash
+    # changed. NULL (a unit refreshed alone, its rank not recomputed) is rewritten by the next full run.
+    digest = models.BigIntegerField(null=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["year", "unit"], name="scoring_score_unique")]
+        constraints = [models.UniqueConstraint(fields=["unit", "year"], name="scoring_score_unique")]
         indexes = [
             models.Index(fields=["year", "unit_path"], name="scoring_score_path"),
             models.Index(fields=["year", "total"], name="scoring_score_total"),

@@ -4,11 +4,13 @@ distribution of levels. Batch queries on the Score table, never one per unit."""
 from dataclasses import dataclass, field
 
 from django.db.models import Count
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from loa.accounts.capabilities import Capability
 from loa.accounts.scope import path_q
+from loa.core.paging import CappedPaginator
 from loa.scoring import engine, measures
 from loa.scoring.models import Score
 from loa.scoring.rules import points_text
@@ -106,6 +108,20 @@ def distribution(qs, book):
     rows = [(name, counts.get(name, 0)) for name in names]
     rows += [(name or _("Unclassified"), n) for name, n in counts.items() if name not in names]
     return [(name, n, round(100 * n / total) if total else 0) for name, n in rows], total
+
+
+class RankingPaginator(CappedPaginator):
+    """Pages of the ranking: told its count (the distribution's total, counted anyway) instead of
+    counting; the page's ids are sorted and sliced alone over the Score indexes, then its rows fetched
+    with their unit (CappedPaginator.page)."""
+
+    def __init__(self, object_list, per_page, *, count):
+        super().__init__(object_list, per_page)
+        self.known_count = count
+
+    @cached_property
+    def count(self):
+        return self.known_count
 
 
 def previous_totals(year, unit_ids):

@@ -219,6 +219,7 @@ def refresh_unit(rubric, unit):
         "level_name": result.level.name if result.level else "",
         "points": {c: p / 100 for c, p in result.points.items()},
         "readings": {c: list(v) for c, v in result.readings.items()}, "computed_at": timezone.now(),
+        "digest": None,  # its rank is stale: the next full run writes the row again
     }
     score, _created = Score.objects.update_or_create(year=rubric.year, unit=unit, defaults=values)
     return score

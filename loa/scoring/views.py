@@ -5,7 +5,6 @@ adjustments and freezing."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -130,10 +129,9 @@ def _ranking_filters(request, rubric):
 
 def _uppers(request, rubric):
     """Units above the CĐCS that the user may view, to filter the ranking by (a capped list)."""
-    from loa.units.models import Unit
-
+    # Filtered then sorted (a few thousand upper units of 130,000), not sorted whole then filtered.
     scope = units_for(request.user, Capability.VIEW).filter(path__startswith=rubric.unit.path, kind__is_grassroots=False)
-    return list(Unit.objects.filter(pk__in=scope.values("pk")).order_by("depth", "name_sort").values("pk", "name", "depth")[:300])
+    return list(scope.order_by("depth", "name_sort").values("pk", "name", "depth")[:300])
 
 
 @login_required
@@ -141,11 +139,13 @@ def ranking(request, year):
     rubric = access.get_rubric_or_404(request.user, year)
     node, kind_id, qs, sort = _ranking_filters(request, rubric)
     book = engine.Book(rubric)
-    page = Paginator(qs.select_related("unit").only(
-        "id", "unit_id", "unit__name", "unit__code", "total", "level_name", "rank", "unit_path"), RANKING_PAGE).get_page(request.GET.get("page"))
+    # The distribution's grouped COUNT gives the number of rows: the paginator counts nothing itself.
+    dist, counted = selectors.distribution(qs, book)
+    page = selectors.RankingPaginator(qs.select_related("unit").only(
+        "id", "unit_id", "unit__name", "unit__code", "total", "level_name", "rank", "unit_path"), RANKING_PAGE,
+        count=counted).get_page(request.GET.get("page"))
     previous = selectors.previous_totals(year, [s.unit_id for s in page])
     rows = [{"score": s, "previous": previous.get(s.unit_id)} for s in page]
-    dist, counted = selectors.distribution(qs, book)
     prev_qs = selectors.scores(request.user, year - 1, node=node, kind_id=kind_id)
     prev_rubric = Rubric.objects.filter(year=year - 1).first()
     prev_dist = selectors.distribution(prev_qs, engine.Book(prev_rubric))[0] if prev_rubric else []

@@ -11,6 +11,7 @@ from django.utils import timezone
 from loa.fanpages import compliance, posts, sync
 from loa.fanpages.models import GraphLink, Post, PostingDay, PostingYear
 from loa.integrations.facebook import Throttle, slow_down_seconds
+from loa.units.models import Unit
 
 pytestmark = pytest.mark.django_db
 
@@ -69,6 +70,9 @@ def test_compliance_worked_out_in_sql_agrees_with_the_definition(case, pages, ad
         unit.refresh_from_db()
         item = items[unit.pk]
         assert (item.posting_days, item.period_days, item.silent_days(today)) == reference(unit, fanpage, year, today), case
+    # The bulk figures of the annual scoring are the table's, for every unit at once.
+    assert compliance.posting_figures(Unit.objects.all(), year=year, today=today) == {
+        i.unit_id: (i.posting_days, i.period_days) for i in items.values()}, case
     groups = compliance.upper_unit_compliance(user=admin, capability="view", year=year, today=today, silent_days=5)
     (group,) = groups
     assert group.unit == tree["a"].parent

@@ -1,6 +1,7 @@
 from datetime import date, datetime
 
 import pytest
+from django.db import transaction
 from django.utils import timezone
 
 from loa.scoring import examples
@@ -17,8 +18,9 @@ def set_articles(unit, *, news=(0, 0), articles=(0, 0), in_depth=0, exemplary=0,
         row = Rollup.objects.filter(unit=unit, year=year, kind=kind).first()
         own = (row.own_counted, row.own_in_depth, row.own_exemplary) if row else (0, 0, 0)
         extra_d, extra_e = (in_depth, exemplary) if kind == "article" else (0, 0)
-        rollups.change(unit_path=unit.path, year=year, kind=kind, target=target, counted=counted - own[0],
-                       in_depth=extra_d - own[1], exemplary=extra_e - own[2])
+        with transaction.atomic():  # as the articles' services call it (browser tests run outside a transaction)
+            rollups.change(unit_path=unit.path, year=year, kind=kind, target=target, counted=counted - own[0],
+                           in_depth=extra_d - own[1], exemplary=extra_e - own[2])
 
 
 def set_posting(unit, days, year=YEAR):

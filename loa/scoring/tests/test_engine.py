@@ -85,6 +85,24 @@ def test_every_units_points_add_up_to_its_total_and_its_level_follows_the_cut_of
             assert r.level == expected, (trial, r)
 
 
+def test_scoring_every_unit_at_once_gives_each_the_result_of_scoring_it_alone():
+    rng = random.Random(7)
+    for trial in range(100):
+        specs = [_random_spec(rng, i) for i in range(rng.randint(1, 9))]
+        levels = [LevelSpec(1, "XS", 9000, rng.choice([None, 0.5])), LevelSpec(2, "HT", 5000, None)]
+        book = _book(specs, levels, {"G1": 1000} if rng.random() < 0.5 else {}, rng.choice([None, 500]))
+        units = list(range(1, 31))
+        # Some units have no reading for a measure: they get its default, as in a full run.
+        data = {m: {u: _random_reading(rng, m) for u in units if rng.random() < 0.8} for m in book.measure_keys}
+        adjustments = {}
+        for u in rng.sample(units, 5):
+            s = rng.choice(specs)
+            adjustments[u] = {s.code: rng.choice([("override", rng.randint(0, s.max)), ("delta", rng.randint(-s.max, s.max))])}
+        alone = [book.score(u, {m: data[m].get(u, measures.get(m).default) for m in book.measure_keys}, adjustments.get(u))
+                 for u in units]
+        assert list(book.score_all(units, data, adjustments)) == alone, trial
+
+
 def _spec(rule, params, max_points=10, measure="posting_days", **kw):
     return Spec(code="X", max=max_points * 100, rule=rule, params=params, measure=measure, **kw)
 

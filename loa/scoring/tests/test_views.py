@@ -147,3 +147,20 @@ def test_the_rubric_editor_adds_a_criterion_and_refuses_a_bad_one(computed, admi
         "code": "X1", "name": "Thử", "group": "", "order": 9, "max_points": "5", "measure": "in_depth", "rule": "proportional",
         "params": '{"target": 5}'})
     assert response.status_code == 302 and computed.criteria.filter(code="X1").exists()
+
+
+def test_the_ranking_pages_best_first_counting_once_with_its_level_distribution(computed, tree, admin, login, monkeypatch,
+                                                                          django_assert_max_num_queries):
+    from loa.scoring import views
+
+    monkeypatch.setattr(views, "RANKING_PAGE", 1)
+    admin_client = login(admin)
+    with django_assert_max_num_queries(20) as ctx:
+        first = admin_client.get("/scoring/2021/").content.decode()
+    counts = [q["sql"] for q in ctx.captured_queries if "COUNT(" in q["sql"].upper()]
+    second = admin_client.get("/scoring/2021/?page=2").content.decode()
+    assert f'data-unit="{tree["a"].code}"' in first and f'data-unit="{tree["b"].code}"' not in first
+    assert f'data-unit="{tree["b"].code}"' in second and f'data-unit="{tree["a"].code}"' not in second
+    assert "2" in first.split('class="pager"')[1]  # page 1 of 2
+    # Only the distribution's grouped count (no rubric last year): no COUNT for the pager.
+    assert len(counts) == 1 and "GROUP BY" in counts[0].upper()
