@@ -254,48 +254,47 @@ def _managed_top(user):
     return Unit.objects.get(pk=int(paths[0].strip("/").split("/")[-1]))
 
 
-@login_required
-def criterion_edit(request, year, pk=None):
+def _edit_part(request, year, pk, *, model, form_class, save, delete, saved, deleted, title, new_title):
+    """Create, change or delete one criterion or level of the year's rubric (admins only)."""
     rubric = access.get_admin_rubric_or_404(request.user, year)
-    criterion = get_object_or_404(Criterion, pk=pk, rubric=rubric) if pk else None
-    form = CriterionForm(request.POST or None, instance=criterion)
+    obj = get_object_or_404(model, pk=pk, rubric=rubric) if pk else None
+    form = form_class(request.POST or None, instance=obj)
     if request.method == "POST":
         try:
-            if "delete" in request.POST and criterion:
-                services.criterion_delete(by=request.user, criterion=criterion)
-                messages.success(request, _("The criterion is deleted."))
+            if "delete" in request.POST and obj:
+                delete(by=request.user, **{model._meta.model_name: obj})
+                messages.success(request, deleted)
                 return redirect("scoring:rubric", year=year)
             if form.is_valid():
                 values = {f: form.cleaned_data[f] for f in form.Meta.fields}
-                services.criterion_save(by=request.user, rubric=rubric, criterion=Criterion.objects.get(pk=pk) if pk else None, **values)
-                messages.success(request, _("The criterion is saved."))
+                current = model.objects.get(pk=pk) if pk else None
+                save(by=request.user, rubric=rubric, **{model._meta.model_name: current}, **values)
+                messages.success(request, saved)
                 return redirect("scoring:rubric", year=year)
         except ValidationError as exc:
             _form_errors(form, exc)
     return render(request, "scoring/edit_form.html", {
-        "rubric": rubric, "form": form, "title": _("Criterion") if criterion else _("New criterion"), "object": criterion})
+        "rubric": rubric, "form": form, "title": title if obj else new_title, "object": obj})
+
+
+@login_required
+def criterion_edit(request, year, pk=None):
+    return _edit_part(
+        request, year, pk, model=Criterion, form_class=CriterionForm,
+        save=services.criterion_save, delete=services.criterion_delete,
+        saved=_("The criterion is saved."), deleted=_("The criterion is deleted."),
+        title=_("Criterion"), new_title=_("New criterion"),
+    )
 
 
 @login_required
 def level_edit(request, year, pk=None):
-    rubric = access.get_admin_rubric_or_404(request.user, year)
-    level = get_object_or_404(Level, pk=pk, rubric=rubric) if pk else None
-    form = LevelForm(request.POST or None, instance=level)
-    if request.method == "POST":
-        try:
-            if "delete" in request.POST and level:
-                services.level_delete(by=request.user, level=level)
-                messages.success(request, _("The level is deleted."))
-                return redirect("scoring:rubric", year=year)
-            if form.is_valid():
-                values = {f: form.cleaned_data[f] for f in form.Meta.fields}
-                services.level_save(by=request.user, rubric=rubric, level=Level.objects.get(pk=pk) if pk else None, **values)
-                messages.success(request, _("The level is saved."))
-                return redirect("scoring:rubric", year=year)
-        except ValidationError as exc:
-            _form_errors(form, exc)
-    return render(request, "scoring/edit_form.html", {
-        "rubric": rubric, "form": form, "title": _("Level") if level else _("New level"), "object": level})
+    return _edit_part(
+        request, year, pk, model=Level, form_class=LevelForm,
+        save=services.level_save, delete=services.level_delete,
+        saved=_("The level is saved."), deleted=_("The level is deleted."),
+        title=_("Level"), new_title=_("New level"),
+    )
 
 
 # --- Adjustments, freezing, scoring the year --------------------------------------------------

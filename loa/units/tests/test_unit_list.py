@@ -98,3 +98,13 @@ def test_the_list_costs_the_same_queries_whatever_the_number_of_units(login, adm
     assert response.context["page"].paginator.count == 62  # with CĐCS A and B
     assert response.content.decode().count("<tr><td data-label") == 50  # a full page
     assert counts[0] == counts[1]
+
+
+def test_the_next_page_keeps_the_search(admin, tree, kinds, login):
+    from loa.units.services import unit_create
+
+    for i in range(55):
+        unit_create(by=None, parent=tree["upper"], kind=kinds["cdcs"], code=f"CS-T{i:02d}", name=f"Công đoàn cơ sở Trường số {i}")
+    page = login(admin).get("/units/?q=truong+so").content.decode()
+    assert "Trang 1/2" in page
+    assert 'href="?q=truong+so&amp;page=2"' in page
