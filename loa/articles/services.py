@@ -165,7 +165,7 @@ def submission_import_docx(*, by, submission, upload, expected_version=None):
 
 @transaction.atomic
 def submission_submit(*, by, submission, expected_version):
-    submission = _lock(submission, expected_version)
+    submission = _lock(submission, expected_version, editor=by)  # the officer's own autosave is no conflict
     _require_state(submission, (S.DRAFT, S.RETURNED), _("A piece that is %(state)s cannot be sent."))
     _check_text(submission.title, submission.kind)
     if not submission.body_text.strip():

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
@@ -96,12 +97,15 @@ def submission_submit(request, pk):
     """Save what the form holds, then send it (one tap from the edit page)."""
     submission = get_submission(request.user, pk, Capability.REPORT_FOR_UNIT)
     try:
-        if "title" in request.POST:
-            submission = _save_form(request, submission)
-            expected = submission.version
-        else:
-            expected = request.POST.get("version")
-        services.submission_submit(by=request.user, submission=submission, expected_version=expected)
+        # One transaction: the row stays locked from the save to the send, so the page's autosave
+        # (fired by the same tap, as the field loses focus) waits and then finds the piece sent.
+        with transaction.atomic():
+            if "title" in request.POST:
+                submission = _save_form(request, submission)
+                expected = submission.version
+            else:
+                expected = request.POST.get("version")
+            services.submission_submit(by=request.user, submission=submission, expected_version=expected)
     except ValidationError as exc:
         _errors(request, exc)
         return redirect("articles:edit" if submission.editable else "articles:detail", pk)

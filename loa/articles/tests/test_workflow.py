@@ -145,3 +145,15 @@ def test_an_officers_own_autosave_does_not_block_their_send_but_a_teammates_chan
     with pytest.raises(ValidationError) as exc:
         services.submission_update(by=alice, submission=s, expected_version=s.version - 1, body="alice again")
     assert exc.value.code == "stale"
+
+
+def test_the_officers_own_autosave_just_before_send_does_not_refuse_the_send(tree, alice, editor):
+    from loa.articles import services as svc
+    from loa.articles.tests.factories import channels as make_channels
+
+    chans = make_channels(editor)
+    piece = svc.submission_create(by=alice, unit=tree["a"], title="Hội thi", body="Nội dung đủ dài cho một tin.", channels=chans)
+    seen = piece.version
+    svc.submission_update(by=alice, submission=piece, expected_version=seen, authors="Hoàng Thị An")  # the autosave
+    sent = svc.submission_submit(by=alice, submission=piece, expected_version=seen)  # the tap, with the page's version
+    assert sent.state == "submitted"
