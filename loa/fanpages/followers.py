@@ -104,5 +104,31 @@ def parse_snapshot_rows(rows):
     return result, errors
 
 
+def import_snapshots(*, by, fanpage, upload):
+    """Follower counts from a csv/xlsx sheet (a date column, then a number), all or nothing.
+    A header row is allowed. Returns (snapshots recorded, errors); nothing is stored on an error."""
+    from loa.fanpages.imports import read_rows
+
+    rows = read_rows(upload)
+    if rows and rows[0][1] and not _looks_like_data(rows[0][1]):
+        rows = rows[1:]  # "Ngày | Người theo dõi"
+    points, errors = parse_snapshot_rows(rows)
+    if errors:
+        return 0, errors
+    if not points:
+        return 0, [_("The file has no rows of followers.")]
+    try:
+        with transaction.atomic():
+            for day, value in points:
+                record_snapshot(by=by, fanpage=fanpage, day=day, followers=value, source=FollowerSnapshot.Source.IMPORT)
+    except ValidationError as exc:
+        return 0, exc.messages
+    return len(points), []
+
+
+def _looks_like_data(cells):
+    return len(cells) > 1 and str(cells[1] or "").replace(".", "").replace(",", "").strip().isdigit()
+
+
 def year_bounds(year):
     return date(year, 1, 1), date(year, 12, 31)

@@ -263,6 +263,18 @@ def followers(request, unit_id):
     start, end = date(year, 1, 1), min(date(year, 12, 31), today)
     may_manage = can(request.user, Capability.MANAGE_UNITS, unit)
     form = SnapshotForm(request.POST or None, initial={"day": today})
+    if request.method == "POST" and "file" in request.FILES:
+        if not may_manage:
+            raise Http404
+        try:
+            count, errors = follower_data.import_snapshots(by=request.user, fanpage=page, upload=request.FILES["file"])
+        except ValidationError as exc:
+            count, errors = 0, exc.messages
+        for error in errors:
+            messages.error(request, error)
+        if count:
+            messages.success(request, _("%(n)s follower counts imported.") % {"n": count})
+        return redirect(f"{request.path}?year={year}")
     if request.method == "POST":
         if not may_manage:
             raise Http404
