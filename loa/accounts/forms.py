@@ -108,13 +108,3 @@ class RoleGrantForm(forms.Form):
     def __init__(self, *args, units, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units
-
-
-def add_service_errors(form, exc):
-    """Put a service's ValidationError on the form's fields (or on the form if it names none)."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-

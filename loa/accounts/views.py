@@ -21,8 +21,8 @@ from loa.accounts.forms import (
     ProfileForm,
     SetPasswordForm,
     ThrottledAuthenticationForm,
-    add_service_errors,
 )
+from loa.core.forms import add_service_errors
 from loa.accounts.models import ApiToken, User
 from loa.accounts.tokens import invite_tokens
 from loa.core.phones import display_phone

@@ -15,10 +15,11 @@ from django.views.decorators.http import require_POST
 
 from loa.accounts import services
 from loa.accounts.capabilities import Capability, RoleName
-from loa.accounts.forms import InviteForm, RoleGrantForm, add_service_errors
+from loa.accounts.forms import InviteForm, RoleGrantForm
 from loa.accounts.models import Role
 from loa.accounts.scope import can, can_anywhere, get_unit_or_404, units_for
 from loa.accounts.selectors import get_user_or_404, manageable_users, roles_prefetch
+from loa.core.forms import add_service_errors
 from loa.core.text import search_terms
 
 PAGE_SIZE = 50

@@ -16,6 +16,7 @@ from loa.articles.access import require_channels_manager
 from loa.articles.forms import ChannelForm, QuotaForm, QuotaImportForm, QuotaRuleForm
 from loa.articles.models import Channel, Quota
 from loa.articles.views_progress import _year
+from loa.core.forms import add_service_errors
 from loa.core.text import search_terms
 from loa.exports.tabular import Column, export_response
 
@@ -47,8 +48,7 @@ def quotas(request):
                                    target=form.cleaned_data["target"], notice=form.cleaned_data["notice"],
                                    prorate=form.cleaned_data["prorate"])
             except ValidationError as exc:
-                for msg in exc.messages:
-                    form.add_error(None, msg)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, _("Quota saved for %(unit)s.") % {"unit": unit})
                 return redirect(f"{request.path}?year={year}")
@@ -95,8 +95,7 @@ def quotas_import(request):
                                        notice=form.cleaned_data["notice"], prorate=form.cleaned_data["prorate"],
                                        allowed_units=units_for(request.user, Capability.MANAGE_UNITS))
         except ValidationError as exc:
-            for msg in exc.messages:
-                form.add_error(None, msg)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Quotas read for %(n)s units.") % {"n": n})
             return redirect(f"{reverse('articles:quotas')}?year={year}")

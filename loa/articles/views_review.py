@@ -15,6 +15,7 @@ from loa.articles import services
 from loa.articles.access import get_claim, get_submission, is_reviewer
 from loa.articles.forms import ClaimForm, PublishForm
 from loa.articles.models import Channel, CreditClaim, Submission
+from loa.core.forms import flash_errors
 
 S = Submission.State
 QUEUE_STATES = {
@@ -24,13 +25,6 @@ QUEUE_STATES = {
     "published": [S.PUBLISHED],
     "rejected": [S.REJECTED],
 }
-
-
-def _errors(request, exc):
-    for msg in exc.messages:
-        messages.error(request, msg)
-
-
 @login_required
 def queue(request):
     """Pieces waiting for the editors of the user's channels (or of every channel)."""
@@ -78,7 +72,7 @@ def review(request, pk):
     try:
         service(**common, **extra)
     except ValidationError as exc:
-        _errors(request, exc)
+        flash_errors(request, exc)
     else:
         messages.success(request, message)
     return redirect("articles:detail", pk)
@@ -101,7 +95,7 @@ def publish(request, pk):
             published_on=form.cleaned_data["published_on"], expected_version=request.POST.get("version"),
         )
     except ValidationError as exc:
-        _errors(request, exc)
+        flash_errors(request, exc)
     else:
         messages.success(request, _("Publication on %(channel)s recorded.") % {"channel": form.cleaned_data["channel"]})
     return redirect("articles:detail", pk)
@@ -116,7 +110,7 @@ def comment(request, pk):
     try:
         services.submission_comment(submission=submission, by=request.user, text=request.POST.get("text", ""))
     except ValidationError as exc:
-        _errors(request, exc)
+        flash_errors(request, exc)
     return redirect("articles:detail", pk)
 
 
@@ -166,5 +160,5 @@ def claim_decide(request, pk):
             services.claim_refuse(by=request.user, claim=claim, reason=request.POST.get("reason", ""))
             messages.success(request, _("Claim refused; the unit was told why."))
     except ValidationError as exc:
-        _errors(request, exc)
+        flash_errors(request, exc)
     return redirect("articles:claims")

@@ -2,9 +2,9 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -17,11 +17,7 @@ from loa.articles import diffs, services
 from loa.articles.access import get_submission, is_reviewer, may_review, may_write
 from loa.articles.forms import DocxForm, PhotoForm, PublishForm, SubmissionForm
 from loa.articles.models import Channel, Photo, Submission
-
-
-def _errors(request, exc):
-    for msg in exc.messages:
-        messages.error(request, msg)
+from loa.core.forms import flash_errors
 
 
 @login_required
@@ -75,7 +71,7 @@ def submission_edit(request, pk):
             if request.htmx:
                 return render(request, "articles/submission_edit.html#autosave",
                               {"submission": submission, "autosave_error": " ".join(exc.messages)})
-            _errors(request, exc)
+            flash_errors(request, exc)
             return redirect("articles:edit", pk)
         if request.htmx:
             return render(request, "articles/submission_edit.html#autosave", {"submission": submission, "saved_at": timezone.now()})
@@ -107,7 +103,7 @@ def submission_submit(request, pk):
                 expected = request.POST.get("version")
             services.submission_submit(by=request.user, submission=submission, expected_version=expected)
     except ValidationError as exc:
-        _errors(request, exc)
+        flash_errors(request, exc)
         return redirect("articles:edit" if submission.editable else "articles:detail", pk)
     messages.success(request, _("Sent to the editors. You will be told when they decide."))
     return redirect("articles:detail", pk)
@@ -126,7 +122,7 @@ def photo_add(request, pk):
                                           caption=form.cleaned_data["caption"])
             messages.success(request, _("Photo added."))
         except ValidationError as exc:
-            _errors(request, exc)
+            flash_errors(request, exc)
     return redirect("articles:edit", pk)
 
 
@@ -138,7 +134,7 @@ def photo_delete(request, pk, photo_id):
     try:
         services.submission_remove_photo(by=request.user, photo=photo)
     except ValidationError as exc:
-        _errors(request, exc)
+        flash_errors(request, exc)
     return redirect("articles:edit", pk)
 
 
@@ -163,7 +159,7 @@ def docx_import(request, pk):
     try:
         _sub, photos = services.submission_import_docx(by=request.user, submission=submission, upload=form.cleaned_data["docx"])
     except ValidationError as exc:
-        _errors(request, exc)
+        flash_errors(request, exc)
     else:
         messages.success(request, _("The text of the Word file was taken in, with %(n)s photos. Check it, then send it.") % {"n": photos})
     return redirect("articles:edit", pk)

@@ -14,19 +14,14 @@ from django.views.decorators.http import require_POST
 from loa.accounts.capabilities import Capability
 from loa.accounts.scope import can_anywhere, get_unit_or_404, role_paths
 from loa.audit.log import log_action
+from loa.core.forms import add_service_errors, flash_errors
 from loa.core.uploads import CONTENT_TYPES, DOCX, PDF, check_upload
 from loa.directives import services
 from loa.directives.access import can_issue, get_directive, get_task, visible_directives
 from loa.directives.forms import AttachmentForm, DirectiveForm, RecipientsForm, TaskForm
-from loa.jobs.services import enqueue
 from loa.directives.models import Attachment, Rollup
+from loa.jobs.services import enqueue
 from loa.units.models import Unit
-
-
-def _form_errors(form, exc):
-    for field, msgs in exc.message_dict.items() if hasattr(exc, "error_dict") else [(None, exc.messages)]:
-        for msg in msgs:
-            form.add_error(field if field in form.fields else None, msg)
 
 
 @login_required
@@ -62,7 +57,7 @@ def directive_create(request):
         try:
             directive = services.directive_create(by=request.user, issuing_unit=issuer, **form.cleaned_data)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Draft saved. Now choose the recipients and add the tasks."))
             return redirect("directives:detail", directive.pk)
@@ -79,7 +74,7 @@ def directive_edit(request, pk):
                 k: v for k, v in form.cleaned_data.items()
             })
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Directive saved."))
             return redirect("directives:detail", directive.pk)
@@ -118,7 +113,7 @@ def directive_recipients(request, pk):
         try:
             services.directive_set_recipients(by=request.user, directive=directive, units=list(units))
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("%(n)s recipients chosen.") % {"n": directive.recipient_rows.count()})
             return redirect("directives:detail", directive.pk)
@@ -143,7 +138,7 @@ def task_create(request, pk):
         try:
             services.task_add(by=request.user, directive=directive, **form.cleaned_data)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Task added."))
             return redirect("directives:detail", directive.pk)
@@ -158,7 +153,7 @@ def task_edit(request, pk):
         try:
             services.task_update(by=request.user, task=task, **form.cleaned_data)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Task saved."))
             return redirect("directives:detail", task.directive_id)
@@ -176,8 +171,7 @@ def directive_issue(request, pk):
             return redirect("jobs:detail", job.pk)
         services.directive_issue(by=request.user, directive=directive)
     except ValidationError as exc:
-        for msg in exc.messages:
-            messages.error(request, msg)
+        flash_errors(request, exc)
     else:
         messages.success(request, _("The directive has been issued. Units can now report."))
     return redirect("directives:detail", directive.pk)

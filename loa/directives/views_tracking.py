@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from loa.accounts.capabilities import Capability
 from loa.accounts.scope import can
+from loa.core.forms import flash_errors
 from loa.core.paging import CappedPaginator
 from loa.directives import notices, services
 from loa.directives.access import can_issue, get_assignment, get_task, tracking_node
@@ -70,8 +71,7 @@ def assignment_return(request, pk, unit_id):
     try:
         services.report_return(by=request.user, assignment=assignment, reason=reason)
     except ValidationError as exc:
-        for msg in exc.messages:
-            messages.error(request, msg)
+        flash_errors(request, exc)
     else:
         notices.report_returned(assignment=assignment, reason=reason)
         messages.success(request, _("The report was returned to %(unit)s with your reason.") % {"unit": assignment.unit.name})

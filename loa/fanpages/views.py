@@ -13,14 +13,17 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext as _, gettext_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from loa.accounts.capabilities import Capability
 from loa.accounts.scope import can, get_unit_or_404, role_paths, units_for
+from loa.core.forms import add_service_errors
 from loa.core.years import latest_year, requested_year
 from loa.exports.tabular import Column, export_response
-from loa.fanpages import compliance, followers as follower_data, imports, likes, posters, posts, sync
+from loa.fanpages import compliance, imports, likes, posters, posts, sync
+from loa.fanpages import followers as follower_data
 from loa.fanpages.heatmap import heat_map_svg
 from loa.fanpages.models import CampaignLink, Fanpage, FollowerSnapshot, GraphLink, LikeDeclaration, PostingYear
 from loa.fanpages.remind import remind_silent
@@ -66,12 +69,6 @@ def _days(request, default=compliance.SILENT_DAYS):
         return default
 
 
-def _apply_errors(form, exc):
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 @login_required
@@ -283,7 +280,7 @@ def followers(request, unit_id):
                 follower_data.record_snapshot(by=request.user, fanpage=page, day=form.cleaned_data["day"],
                                               followers=form.cleaned_data["followers"], source=FollowerSnapshot.Source.HAND)
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, _("Saved."))
                 return redirect(f"{request.path}?year={year}")

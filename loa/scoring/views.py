@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from loa.accounts.capabilities import Capability
 from loa.accounts.scope import can, can_anywhere, get_unit_or_404, role_paths, units_for
+from loa.core.forms import add_service_errors
 from loa.documents.downloads import document_response
 from loa.exports.tabular import Column, export_response
 from loa.scoring import access, documents, engine, measures, selectors, services
@@ -24,14 +25,6 @@ from loa.units.models import UnitKind
 RANKING_PAGE = 50
 
 
-def _form_errors(form, exc):
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            for error in errors:
-                form.add_error(field if field in form.fields else None, error)
-    else:
-        for message in exc.messages:
-            form.add_error(None, message)
 
 
 @login_required
@@ -205,7 +198,7 @@ def rubric_detail(request, year):
             try:
                 services.rubric_update(by=request.user, rubric=Rubric.objects.get(pk=rubric.pk), **form.cleaned_data)
             except ValidationError as exc:
-                _form_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, _("The rubric is saved."))
                 return redirect("scoring:rubric", year=year)
@@ -238,7 +231,7 @@ def rubric_new(request):
         try:
             rubric = services.rubric_create(by=request.user, year=form.cleaned_data["year"], unit=unit, name=name, copy_from=copy_from)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("The rubric of %(year)s is created.") % {"year": rubric.year})
             return redirect("scoring:rubric", year=rubric.year)
@@ -272,7 +265,7 @@ def _edit_part(request, year, pk, *, model, form_class, save, delete, saved, del
                 messages.success(request, saved)
                 return redirect("scoring:rubric", year=year)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
     return render(request, "scoring/edit_form.html", {
         "rubric": rubric, "form": form, "title": title if obj else new_title, "object": obj})
 
@@ -308,7 +301,7 @@ def adjust(request, year, unit_id):
         try:
             services.adjust(by=request.user, rubric=rubric, unit=unit, **form.cleaned_data)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("The adjustment is saved and the unit's score is updated."))
             return redirect("scoring:unit", year=year, unit_id=unit.pk)
@@ -337,7 +330,7 @@ def unfreeze(request, year):
         try:
             services.unfreeze(by=request.user, rubric=rubric, reason=form.cleaned_data["reason"])
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("The results of %(year)s are no longer frozen.") % {"year": year})
             return redirect("scoring:ranking", year=year)

@@ -147,12 +147,3 @@ class UnitFilterForm(forms.Form):
             user=user, purpose="view", required=False, label=_("Under the unit"),
             error_messages={"invalid_choice": _("Choose a unit from the search results.")},
         )
-
-
-def add_service_error(form, exc, default_field=None):
-    """Put a service's ValidationError on the form fields it names, the rest above the form."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(default_field, exc)

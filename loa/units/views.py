@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 
 from loa.accounts.capabilities import Capability
 from loa.accounts.scope import can, can_anywhere, get_unit_or_404, top_units, units_for
+from loa.core.forms import add_service_errors
 from loa.core.paging import CappedIdsPaginator, CappedPaginator
 from loa.core.phones import display_phone
 from loa.exports.tabular import Column, export_response
@@ -24,7 +25,6 @@ from loa.units.forms import (
     UnitForm,
     UnitMoveForm,
     UnitPicker,
-    add_service_error,
 )
 from loa.units.history import unit_history
 from loa.units.models import Unit, UnitKind
@@ -204,7 +204,7 @@ def unit_create(request):
         try:
             unit = services.unit_create(by=request.user, parent=form.cleaned_data["parent"], **form.unit_fields())
         except ValidationError as exc:
-            add_service_error(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Unit “%(name)s” created.") % {"name": unit.name})
             return redirect("units:detail", pk=unit.pk)
@@ -219,7 +219,7 @@ def unit_edit(request, pk):
         try:
             services.unit_update(by=request.user, unit=unit, **form.unit_fields())
         except ValidationError as exc:
-            add_service_error(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Changes saved."))
             return redirect("units:detail", pk=unit.pk)
@@ -238,7 +238,7 @@ def unit_move(request, pk):
         try:
             services.unit_move(by=request.user, unit=unit, new_parent=form.cleaned_data["new_parent"])
         except ValidationError as exc:
-            add_service_error(form, exc, default_field="new_parent")
+            add_service_errors(form, exc, default_field="new_parent")
         else:
             messages.success(
                 request,
@@ -259,7 +259,7 @@ def unit_deactivate(request, pk):
                 by=request.user, unit=unit, active_to=form.cleaned_data["active_to"], reason=form.cleaned_data["reason"]
             )
         except ValidationError as exc:
-            add_service_error(form, exc, default_field="active_to")
+            add_service_errors(form, exc, default_field="active_to")
         else:
             messages.success(
                 request,
