@@ -16,8 +16,10 @@ def home(request):
     today = timezone.localdate()
     officer_units = [r.unit for r in roles if r.role == RoleName.OFFICER]
     overview = None
-    tops = [u for u in top_units(user, Capability.VIEW) if u not in officer_units or len(roles) > len(officer_units)]
-    if tops and any(r.role != RoleName.OFFICER for r in roles) or user.is_superuser:
+    # Anyone with more than an officer's role oversees part of the tree and gets its overview.
+    overseer = user.is_superuser or any(r.role != RoleName.OFFICER for r in roles)
+    tops = top_units(user, Capability.VIEW) if overseer else []
+    if overseer:
         scope = units_for(user, Capability.VIEW)
         overview = scope.aggregate(
             units=Count("id"),
