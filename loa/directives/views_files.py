@@ -3,6 +3,7 @@ and each unit's pre-filled form."""
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 
 from loa.accounts.capabilities import Capability
 from loa.directives import documents
@@ -13,9 +14,9 @@ from loa.documents.downloads import document_response
 from loa.exports.tabular import Column, export_response
 
 TRACKING_COLUMNS = [
-    Column("code", "Mã đơn vị"), Column("unit", "Đơn vị"), Column("parent", "Đơn vị cấp trên"),
-    Column("state", "Tình trạng"), Column("reported", "Thời điểm báo cáo"), Column("last", "Lần gửi gần nhất"),
-    Column("expected", "Phải báo cáo"),
+    Column("code", _("Unit code")), Column("unit", _("Unit")), Column("parent", _("Parent unit")),
+    Column("state", _("State")), Column("reported", _("Reported at")), Column("last", _("Last sent")),
+    Column("expected", _("Expected")),
 ]
 
 
