@@ -81,7 +81,7 @@ def _reset():
 
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute("TRUNCATE units_unit, audit_auditentry, accounts_role, jobs_job RESTART IDENTITY CASCADE")
+            cursor.execute("TRUNCATE units_unit, units_unitsearchrow, audit_auditentry, accounts_role, jobs_job RESTART IDENTITY CASCADE")
         else:
             for table in ("audit_auditentry", "accounts_role", "jobs_job", "units_unit"):
                 cursor.execute(f"DELETE FROM {table}")

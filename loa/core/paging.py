@@ -36,7 +36,7 @@ class CappedPaginator(Paginator):
 
 class CappedIdsPaginator(Paginator):
     """Pages over a list of at most `cap + 1` ids already in the list's order (as
-    `Unit.objects.search_ids` answers), fetching only the page's rows from `rows`: the count
+    `loa.units.search.first_ids` answers), fetching only the page's rows from `rows`: the count
     and the page come from one query instead of a capped COUNT and a page query that would
     each find the matches again."""
 

@@ -1,6 +1,4 @@
-from django.db import connection, models
-from django.db.models import BooleanField, ExpressionWrapper, Q, Value
-from django.db.models.functions import Collate, Concat
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -24,10 +22,6 @@ class UnitKind(models.Model):
         return self.name
 
 
-# A word found in more than this share of the units walked is not worth the trigram index.
-COMMON_WORD_SHARE = 0.3
-
-
 class UnitQuerySet(models.QuerySet):
     def vi_ordered(self):
         return self.order_by("name_sort", "id")
@@ -46,77 +40,20 @@ class UnitQuerySet(models.QuerySet):
             models.Q(active_to__isnull=True) | models.Q(active_to__gte=start)
         )
 
-    def search_ids(self, query, *, limit, probe=1500, row_by_row=False):
-        """Ids of the first `limit` units of this queryset whose search text holds every word of
-        `query`, in Vietnamese order: the list page's count (capped) and pages in one answer.
-
-        row_by_row=True (a small scope, or SQLite) checks the words on every unit of the
-        queryset in one query. Otherwise (PostgreSQL) one query first walks the name order over
-        the first `probe` units of the queryset and checks the words row by row. That answer is
-        complete when the queryset has fewer units than `probe` or when `limit` matches come
-        early in the name order ("cong doan": nearly every unit). Otherwise the matches lie further on
-        ("truong tieu hoc": schools, from "Trường" on) and a second query takes them all from
-        the trigram index and sorts them; ordering by the key under the "C" collation (the same
-        byte order, as `sort_key` is ASCII) keeps the planner from walking the name index
-        instead, which its estimate of a broad search (1% instead of 16%) would make it do.
-        """
-        from loa.core.text import search_terms
-
-        terms = search_terms(query)
-        if row_by_row or connection.vendor != "postgresql":
-            return list(self.search(query, use_index=False).vi_ordered().values_list("pk", flat=True)[:limit])
-        terms = terms or [""]
-        flags = {f"t{i}": ExpressionWrapper(Q(search_text_row__contains=t), output_field=BooleanField())
-                 for i, t in enumerate(terms)}
-        walk = (
-            self.alias(search_text_row=Concat("search_text", Value("")))
-            .annotate(**flags)
-            .order_by("name_sort", "id")
-            .values_list("pk", *flags)[:probe]
-        )
-        sql, params = walk.query.sql_with_params()
-        every = " AND ".join(f"w.{f}" for f in flags)
-        per_term = ", ".join(f"count(*) FILTER (WHERE w.{f})" for f in flags)
-        with connection.cursor() as cursor:
-            # The aggregate reads the walk in its order (a plain aggregate over a sorted subquery).
-            cursor.execute(
-                f"SELECT count(*), (array_agg(w.uid) FILTER (WHERE {every}))[1:%s], {per_term}"
-                f" FROM ({sql}) AS w (uid, {', '.join(flags)})",
-                [limit, *params],
-            )
-            walked, ids, *term_counts = cursor.fetchone()
-        ids = ids or []
-        if walked < probe or len(ids) >= limit:
-            return ids
-        # The matches lie further on. Only the words that were rare in the walk go to the index:
-        # the trigrams of a word in nearly every name ("cong doan") cost a bitmap of the whole
-        # table each and narrow nothing; they are checked on the rows the other words find.
-        ordered = self.alias(search_text_row=Concat("search_text", Value("")))
-        for term, count in zip(terms, term_counts):
-            if len(term) >= 3 and count <= walked * COMMON_WORD_SHARE:
-                ordered = ordered.filter(search_text__contains=term)
-            else:
-                ordered = ordered.filter(search_text_row__contains=term)
-        ordered = ordered.order_by(Collate("name_sort", "C"), "id")
-        return list(ordered.values_list("pk", flat=True)[:limit])
-
     def search(self, query, *, use_index=True):
-        """Units whose search text holds every word of `query`, accents ignored.
+        """Units whose code, name or short name holds every word of `query`, accents ignored.
 
         use_index=False checks every word row by row: cheaper than the trigram index when the
-        rows are already narrowed to a few thousand (a province admin's subtree).
+        rows are already narrowed to a few thousand (a province admin's subtree). See
+        `loa.units.search`.
         """
         from loa.core.text import search_terms
+        from loa.units import search
 
-        qs = self
-        for term in search_terms(query):
-            if not use_index or len(term) < 3:
-                # Checked row by row: the trigram index cannot serve a word under 3 letters, and
-                # the expression keeps the planner from trying.
-                qs = qs.alias(search_text_row=Concat("search_text", Value(""))).filter(search_text_row__contains=term)
-            else:
-                qs = qs.filter(search_text__contains=term)
-        return qs
+        terms = search_terms(query)
+        if use_index and terms and search.uses_search_rows():
+            return self.filter(pk__in=search.matching_unit_ids(query))
+        return search.filter_words(self, terms, use_index=False)
 
 
 class Unit(models.Model):
@@ -144,7 +81,7 @@ class Unit(models.Model):
     active_from = models.DateField(_("active from"), null=True, blank=True)
     active_to = models.DateField(_("active to"), null=True, blank=True)
     # Stored so that search ignores accents and ordering is Vietnamese on every database.
-    name_sort = models.CharField(max_length=1200, editable=False, db_index=True)
+    name_sort = models.CharField(max_length=1200, editable=False)
     search_text = models.CharField(max_length=600, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -153,6 +90,8 @@ class Unit(models.Model):
 
     class Meta:
         ordering = ["name_sort", "id"]
+        # The list's order, and the neighbours a renamed unit's search rank is placed between.
+        indexes = [models.Index(fields=["name_sort", "id"], name="units_unit_name_order")]
         verbose_name = _("unit")
         verbose_name_plural = _("units")
 
@@ -182,3 +121,27 @@ class Unit(models.Model):
 
     def is_within(self, other):
         return self.path.startswith(other.path)
+
+
+class UnitSearchRow(models.Model):
+    """What the unit list searches, filters and sorts by, one narrow row per unit (PostgreSQL).
+
+    Kept by triggers on the unit table (migration 0003), whatever writes it: a form, an import's
+    COPY, a move's UPDATE. A broad search ("truong tieu hoc" over the whole country: 20,000
+    matches) reads every match to sort it; from this table that is a 120-byte row and a number
+    (`rank`, the unit's place in Vietnamese order) instead of a 600-byte unit with a 280-byte
+    sort key. Empty on SQLite, where search checks the units row by row.
+    """
+
+    # No foreign-key constraint: the triggers keep the rows, and a constraint's checks would cost
+    # an import of 130,000 units as many deferred lookups.
+    unit = models.OneToOneField(Unit, primary_key=True, on_delete=models.CASCADE, db_constraint=False, related_name="+")
+    # Copies of the unit's columns of the same names, so that the list's filters apply unchanged.
+    path = models.CharField(max_length=255)
+    kind = models.ForeignKey(UnitKind, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    active_from = models.DateField(null=True)
+    active_to = models.DateField(null=True)
+    search_text = models.CharField(max_length=600)
+    # Ascending in (name_sort, id) order, with gaps: a renamed unit takes a number between its
+    # neighbours', and only a crowded gap renumbers every row.
+    rank = models.BigIntegerField(unique=True)

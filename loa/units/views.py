@@ -11,12 +11,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from loa.accounts.capabilities import Capability
-from loa.accounts.scope import can, can_anywhere, get_unit_or_404, top_units, units_for
+from loa.accounts.scope import can, can_anywhere, get_unit_or_404, path_q, top_units, units_for
 from loa.core.forms import add_service_errors
 from loa.core.paging import CappedIdsPaginator, CappedPaginator
 from loa.core.phones import display_phone
 from loa.exports.tabular import Column, export_response
-from loa.units import services
+from loa.units import search, services
 from loa.units.forms import (
     PICKER_PURPOSES,
     UnitCreateForm,
@@ -38,54 +38,60 @@ SMALL_SCOPE = 5000
 SEARCH_WALK = 1500
 
 
-def _filtered_units(request, *, search=True):
-    """The units the user may view, filtered as the list's query string says; Vietnamese order.
-
-    Returns (queryset, filter form). A filter on a unit the user cannot see is a 404.
-    search=False leaves the search words out (the list applies them with `search_ids`).
-    """
+def _list_filters(request):
+    """The list's query string as Q objects on path, kind and active dates, which apply to units
+    and to their search rows alike, with the filter form. A filter on a unit the user cannot see
+    is a 404."""
     kinds = list(UnitKind.objects.all())
     form = UnitFilterForm(request.GET, user=request.user, kinds=kinds)
     form.is_valid()
     if "under" in form.errors:
         raise Http404
     data = form.cleaned_data
-    qs = units_for(request.user, Capability.VIEW).select_related("kind", "parent")
-    if search and data.get("q"):
-        # In a subtree of a few thousand units a row-by-row check beats the trigram index,
-        # whose bitmap for a common word ("truong") covers a third of the country.
-        small = qs.order_by().select_related(None)[:SMALL_SCOPE].count() < SMALL_SCOPE
-        qs = qs.search(data["q"], use_index=not small)
+    filters = [path_q(request.user, Capability.VIEW)]
     if data.get("kind"):
-        qs = qs.filter(kind__code=data["kind"])
+        filters.append(Q(kind__code=data["kind"]))
     today = timezone.localdate()
     active_today = (Q(active_from__isnull=True) | Q(active_from__lte=today)) & (
         Q(active_to__isnull=True) | Q(active_to__gte=today)
     )
     if data.get("status") == "active":
-        qs = qs.filter(active_today)
+        filters.append(active_today)
     elif data.get("status") == "inactive":
-        qs = qs.exclude(active_today)
+        filters.append(~active_today)
     if data.get("under"):
-        qs = qs.subtree(data["under"])
+        filters.append(Q(path__startswith=data["under"].path))
+    return filters, form
+
+
+def _is_small(units):
+    # In a scope of a few thousand units a row-by-row check beats the trigram index, whose
+    # bitmap for a common word ("truong") covers a third of the country.
+    return units.order_by().select_related(None)[:SMALL_SCOPE].count() < SMALL_SCOPE
+
+
+def _filtered_units(request):
+    """The units the user may view, filtered and searched as the list's query string says, in
+    Vietnamese order; with the filter form."""
+    filters, form = _list_filters(request)
+    qs = Unit.objects.filter(*filters).select_related("kind", "parent")
+    if form.cleaned_data.get("q"):
+        qs = qs.search(form.cleaned_data["q"], use_index=not _is_small(qs))
     return qs.vi_ordered(), form
 
 
 @login_required
 def unit_list(request):
-    qs, form = _filtered_units(request, search=False)
+    filters, form = _list_filters(request)
     q = form.cleaned_data.get("q", "")
     if q:
         # One query (two for a broad search over a big scope) finds the first 1,001 matches
-        # in order: the capped count and every reachable page. Under SMALL_SCOPE units (the
-        # filters included) the words are checked row by row, as the trigram bitmap of a common
-        # word covers a third of the country.
-        qs = qs.select_related(None)
-        small = qs.order_by()[:SMALL_SCOPE].count() < SMALL_SCOPE
-        ids = qs.search_ids(q, limit=CappedIdsPaginator.cap + 1, probe=SEARCH_WALK, row_by_row=small)
+        # in order: the capped count and every reachable page.
+        small = _is_small(Unit.objects.filter(*filters))
+        ids = search.first_ids(filters, q, limit=CappedIdsPaginator.cap + 1, probe=SEARCH_WALK, row_by_row=small)
         paginator = CappedIdsPaginator(ids, PAGE_SIZE, rows=Unit.objects.select_related("kind", "parent"))
     else:
-        paginator = CappedPaginator(qs, PAGE_SIZE)
+        paginator = CappedPaginator(Unit.objects.filter(*filters).select_related("kind", "parent").vi_ordered(), PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     context = {"page": page, "form": form, "q": q}
     template = "units/unit_list.html#results" if request.htmx and not request.htmx.boosted else "units/unit_list.html"

@@ -1,10 +1,11 @@
 """The unit list on a big tree: capped count, constant queries, same answers with or without the index."""
 
 import pytest
+from django.db.models import Q
 
 from loa.accounts.models import Role, User
 from loa.demo.synthetic import ROOT_CODE, build_synthetic
-from loa.units import views
+from loa.units import search, views
 from loa.units.models import Unit
 
 pytestmark = pytest.mark.django_db
@@ -76,7 +77,17 @@ def test_an_outsider_still_sees_only_the_own_subtree(client, tree, bob):
 def test_the_first_matches_in_order_are_the_same_whichever_way_they_are_found(q, probe):
     build_synthetic(units=400, seed=5)
     expected = list(Unit.objects.search(q, use_index=False).vi_ordered().values_list("pk", flat=True)[:120])
-    assert Unit.objects.search_ids(q, limit=120, probe=probe) == expected
+    assert search.first_ids([Q()], q, limit=120, probe=probe) == expected
+
+
+@pytest.mark.parametrize("q", ["cong doan", "truong tieu hoc", "tld-02"])
+def test_the_first_matches_keep_to_the_filters(q):
+    build_synthetic(units=400, seed=5)
+    province = Unit.objects.get(code=f"{ROOT_CODE}-02")
+    filters = [Q(path__startswith=province.path), Q(kind__code="cdcs")]
+    expected = list(Unit.objects.filter(*filters).search(q, use_index=False).vi_ordered().values_list("pk", flat=True))
+    assert expected
+    assert search.first_ids(filters, q, limit=1000, probe=25) == expected
 
 
 def test_a_search_over_a_big_scope_pages_in_order_with_an_exact_count(national, monkeypatch,

@@ -1,0 +1,105 @@
+"""Finding units by words: every word of the search box (accents ignored) somewhere in the unit's
+code, name or short name, in Vietnamese order.
+
+On PostgreSQL a search over a big scope reads `UnitSearchRow`, a narrow copy of each unit kept by
+triggers, with a trigram index on its text and the unit's place in Vietnamese order as a number
+(`rank`). Everywhere else, and in a scope of a few thousand units, the words are checked on the
+units row by row, which costs less there than the index's bitmap of a common word ("truong": a
+third of the country).
+"""
+
+from django.db import connection
+from django.db.models import BooleanField, ExpressionWrapper, F, Q, Value
+from django.db.models.functions import Concat
+
+from loa.core.text import search_terms
+
+# A word found in more than this share of the units walked is not worth the trigram index.
+COMMON_WORD_SHARE = 0.3
+
+
+def uses_search_rows():
+    return connection.vendor == "postgresql"
+
+
+def _row_by_row(term):
+    """A condition the planner cannot take to the trigram index: the word is checked on each row
+    (the index cannot serve a word under 3 letters, and for a common word it narrows nothing)."""
+    return Q(search_text_row__contains=term)
+
+
+def _with_row_text(qs):
+    return qs.alias(search_text_row=Concat("search_text", Value("")))
+
+
+def filter_words(qs, terms, *, use_index):
+    """`qs` (units or search rows) narrowed to the rows whose search text holds every term."""
+    qs = _with_row_text(qs)
+    for term in terms:
+        if use_index and len(term) >= 3:
+            qs = qs.filter(search_text__contains=term)
+        else:
+            qs = qs.filter(_row_by_row(term))
+    return qs
+
+
+def matching_unit_ids(query):
+    """A subquery of the ids of every unit matching `query`, from the indexed search rows
+    (PostgreSQL only)."""
+    from loa.units.models import UnitSearchRow
+
+    return filter_words(UnitSearchRow.objects.all(), search_terms(query), use_index=True).values("unit_id")
+
+
+def first_ids(filters, query, *, limit, probe, row_by_row=False):
+    """Ids of the first `limit` units matching `query` among those `filters` keep, in Vietnamese
+    order: the list page's count (capped) and every page it can show, in one answer.
+
+    `filters` are Q objects on the unit's path, kind, active_from and active_to: they apply to
+    units and to search rows alike. row_by_row=True (a small scope), or any database but
+    PostgreSQL, checks the words on every unit the filters keep, in one query.
+
+    Otherwise one query first walks the first `probe` search rows in rank order and checks the
+    words row by row. That answer is complete when the filters keep fewer rows, or when `limit`
+    matches come early ("cong doan": nearly every unit). Otherwise the matches lie further on
+    ("truong tieu hoc": the schools, from "Trường" on) and a second query takes them all from the
+    trigram index and sorts them by rank. Only the words that were rare in the walk go to the
+    index: the trigrams of a word in nearly every name ("cong doan") cost a bitmap of the whole
+    table each and narrow nothing; they are checked on the rows the other words find.
+    """
+    from loa.units.models import Unit, UnitSearchRow
+
+    terms = search_terms(query)
+    if row_by_row or not uses_search_rows():
+        units = filter_words(Unit.objects.filter(*filters), terms, use_index=False)
+        return list(units.vi_ordered().values_list("pk", flat=True)[:limit])
+
+    rows = UnitSearchRow.objects.filter(*filters)
+    terms = terms or [""]
+    flags = {f"t{i}": ExpressionWrapper(_row_by_row(t), output_field=BooleanField()) for i, t in enumerate(terms)}
+    walk = _with_row_text(rows).annotate(**flags).order_by("rank").values_list("unit_id", *flags)[:probe]
+    sql, params = walk.query.sql_with_params()
+    every = " AND ".join(f"w.{f}" for f in flags)
+    per_term = ", ".join(f"count(*) FILTER (WHERE w.{f})" for f in flags)
+    with connection.cursor() as cursor:
+        # The aggregate reads the walk in its order (a plain aggregate over a sorted subquery).
+        cursor.execute(
+            f"SELECT count(*), (array_agg(w.uid) FILTER (WHERE {every}))[1:%s], {per_term}"
+            f" FROM ({sql}) AS w (uid, {', '.join(flags)})",
+            [limit, *params],
+        )
+        walked, ids, *term_counts = cursor.fetchone()
+    ids = ids or []
+    if walked < probe or len(ids) >= limit:
+        return ids
+
+    found = _with_row_text(rows)
+    for term, count in zip(terms, term_counts):
+        if len(term) >= 3 and count <= walked * COMMON_WORD_SHARE:
+            found = found.filter(search_text__contains=term)
+        else:
+            found = found.filter(_row_by_row(term))
+    # "rank + 0": sorted after the index finds the matches. Ordered by the bare column, the
+    # planner, which underestimates a broad search tenfold, would walk the rank index instead.
+    found = found.order_by(F("rank") + 0)
+    return list(found.values_list("unit_id", flat=True)[:limit])
