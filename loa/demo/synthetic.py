@@ -19,7 +19,8 @@ from django.db.models import Max
 from django.utils import timezone
 
 from loa.core.text import fold, sort_key
-from loa.units.models import Unit, UnitKind
+from loa.units import search
+from loa.units.models import Unit, UnitKind, UnitSearchRow
 
 ROOT_CODE = "TLD"
 MEMBERS_PER_130K = 11_000_000
@@ -310,8 +311,10 @@ def build_synthetic(*, units=130_000, seed=1, log=None):
                   active_from=date(2025, 7, 1) if span < 0.01 else None,
                   active_to=date(2025, 6, 30) if 0.01 <= span < 0.02 else None)
         generated = time.monotonic()
-        with _indexes_rebuilt_after(Unit._meta.db_table, len(b.rows)):
-            _insert(b.rows)
+        with _indexes_rebuilt_after(Unit._meta.db_table, len(b.rows)), \
+                _indexes_rebuilt_after(UnitSearchRow._meta.db_table, len(b.rows)):
+            _insert(b.rows)  # the unit table's triggers place every unit in the search rows
+    search.write_due_words()
     done = time.monotonic()
     summary = {
         "units": len(b.rows), "grassroots": units, "uppers": n_uppers, "provinces": len(PROVINCES),

@@ -32,6 +32,7 @@ from loa.audit.models import AuditEntry
 from loa.core.phones import normalize_phone
 from loa.core.text import fold
 from loa.jobs.registry import register
+from loa.units import search
 from loa.units.models import Unit, UnitKind
 from loa.units.signals import units_renamed
 
@@ -979,6 +980,9 @@ def run_import_job(job, *, commit=False, filename="", language="vi", rows=0):
         with job.input_file.open("rb") as handle:
             data = handle.read()
         outcome = import_units(data, by=job.created_by, commit=commit, filename=filename, job=job)
+        if outcome.committed:
+            # A big import leaves its units' search words to write, after its commit.
+            search.write_due_words(lambda done, total: job.report(done, total, _("Updating the search…")))
         if outcome.common_unit_id and job.unit_id is None:
             job.unit_id = outcome.common_unit_id
             job.save(update_fields=["unit"])

@@ -145,3 +145,25 @@ class UnitSearchRow(models.Model):
     # Ascending in (name_sort, id) order, with gaps: a renamed unit takes a number between its
     # neighbours', and only a crowded gap renumbers every row.
     rank = models.BigIntegerField(unique=True)
+
+
+class UnitSearchWord(models.Model):
+    """Every word of 3 letters or more of each unit's search text, at the unit's rank (PostgreSQL).
+
+    Walked in rank order for one word, it gives the units holding that word in Vietnamese order
+    without reading the others: a broad search ("truong tieu hoc": 20,000 schools, none of them in
+    the first 90,000 units of the order) finds its first 50 matches by walking the 1,000 or so
+    entries of "tieu" instead of visiting and sorting all 20,000 matches.
+    """
+
+    pk = models.CompositePrimaryKey("word", "rank")
+    word = models.TextField()
+    rank = models.BigIntegerField()
+
+
+class UnitSearchWordCount(models.Model):
+    """How many units hold each word: the words a search word is part of ("hoc" in "hoc" and
+    "hocvien"), and which of the search's words is the rarest."""
+
+    word = models.TextField(primary_key=True)
+    units = models.IntegerField(default=0)

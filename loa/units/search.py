@@ -8,18 +8,63 @@ units row by row, which costs less there than the index's bitmap of a common wor
 third of the country).
 """
 
-from django.db import connection
+import re
+
+from django.db import connection, transaction
 from django.db.models import BooleanField, ExpressionWrapper, F, Q, Value
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Concat
 
 from loa.core.text import search_terms
 
 # A word found in more than this share of the units walked is not worth the trigram index.
 COMMON_WORD_SHARE = 0.3
+# The word walk serves search words that are words: letters only, 3 or more (the words of the
+# search text are written from its runs of 3 letters or more).
+WALKABLE = re.compile(r"[a-z]{3,}")
+# Below this many units holding its rarest word, a search is cheap enough from the trigram index.
+BROAD = 5000
+# A search word inside more words than this ("an": thanh, xuan, ...) is not walked.
+MAX_WALKED_WORDS = 30
+
+
+# Units whose words are written per transaction by write_due_words.
+WORDS_BATCH = 20_000
 
 
 def uses_search_rows():
     return connection.vendor == "postgresql"
+
+
+def write_due_words(report=None):
+    """Write the words of every unit still waiting for them (a big import's, a renumbering's),
+    WORDS_BATCH units per transaction; `report(done, total)` after each. Returns how many.
+
+    Until they are written, searches take the trigram index (same results, slower at national
+    scale). Two runs at once share the work: each batch takes its units with SKIP LOCKED.
+    """
+    if not uses_search_rows():
+        return 0
+    done = 0
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM loa_unit_search_due")
+        total = cursor.fetchone()[0]
+        while True:
+            with transaction.atomic():
+                cursor.execute("SELECT loa_unit_search_words_write_some(%s)", [WORDS_BATCH])
+                written = cursor.fetchone()[0]
+            if not written:
+                return done
+            done += written
+            if report:
+                report(done, max(total, done))
+
+
+def rebuild():
+    """Number every unit again and write every word: for a database restored without the
+    triggers' tables, or after writing units with the triggers disabled."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT loa_unit_search_rebuild()")
 
 
 def _row_by_row(term):
@@ -93,6 +138,9 @@ def first_ids(filters, query, *, limit, probe, row_by_row=False):
     if walked < probe or len(ids) >= limit:
         return ids
 
+    ids = _word_walk(rows, terms, limit)
+    if ids is not None:
+        return ids
     found = _with_row_text(rows)
     for term, count in zip(terms, term_counts):
         if len(term) >= 3 and count <= walked * COMMON_WORD_SHARE:
@@ -103,3 +151,47 @@ def first_ids(filters, query, *, limit, probe, row_by_row=False):
     # planner, which underestimates a broad search tenfold, would walk the rank index instead.
     found = found.order_by(F("rank") + 0)
     return list(found.values_list("unit_id", flat=True)[:limit])
+
+
+def _word_walk(rows, terms, limit):
+    """The first `limit` matches found by walking, in rank order, the units holding the search's
+    rarest word, each checked for every word; None when the walk does not apply: no search word
+    is a walkable word, the rarest is rare enough for the trigram index, or some units' words
+    are still to be written.
+
+    A search word may be part of several words ("hoc" of "hoc" and "hocvien"): their entries are
+    merged in rank order. The checks on the unit's own search text make the answer the same as
+    the trigram index's.
+    """
+    walkable = [t for t in terms if WALKABLE.fullmatch(t)]
+    if not walkable:
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT EXISTS (SELECT 1 FROM loa_unit_search_due), array_agg(word), array_agg(units)"
+            " FROM units_unitsearchwordcount WHERE word LIKE ANY(%s) AND units > 0",
+            [[f"%{t}%" for t in walkable]],
+        )
+        due, words, counts = cursor.fetchone()
+    if due:
+        return None
+    counted = list(zip(words or [], counts or []))
+    holding = {t: [(w, n) for w, n in counted if t in w] for t in walkable}
+    pivot = min(walkable, key=lambda t: sum(n for _w, n in holding[t]))
+    pivot_words = [w for w, _n in holding[pivot]]
+    if not pivot_words:
+        return []  # no unit's text holds that word
+    if sum(n for _w, n in holding[pivot]) < BROAD or len(pivot_words) > MAX_WALKED_WORDS:
+        return None
+    entries = " UNION ALL ".join(["SELECT rank FROM units_unitsearchword WHERE word = %s"] * len(pivot_words))
+    checked = _with_row_text(rows.filter(rank=RawSQL("walk.rank", []))).filter(*[_row_by_row(t) for t in terms])
+    row_sql, row_params = checked.values("unit_id").query.sql_with_params()
+    with connection.cursor() as cursor:
+        # The walk runs in rank order and stops at `limit` matches; OFFSET 0 keeps the unit's
+        # row a lookup per entry rather than a join the planner could turn into a hash of all.
+        cursor.execute(
+            f"SELECT unit.unit_id FROM (SELECT DISTINCT ON (rank) rank FROM ({entries}) AS e ORDER BY rank) AS walk,"
+            f" LATERAL ({row_sql} OFFSET 0) AS unit ORDER BY walk.rank LIMIT %s",
+            [*pivot_words, *row_params, limit],
+        )
+        return [row[0] for row in cursor.fetchall()]

@@ -80,6 +80,15 @@ def _filtered_units(request):
     return qs.vi_ordered(), form
 
 
+def _listed(units):
+    """Only what a row of the list shows: 50 units and their parents without their sort keys,
+    search text, addresses and contacts."""
+    return units.select_related("kind", "parent").only(*LIST_COLUMNS)
+
+
+LIST_COLUMNS = ("code", "name", "members_count", "active_from", "active_to", "kind__name", "parent__name")
+
+
 @login_required
 def unit_list(request):
     filters, form = _list_filters(request)
@@ -89,9 +98,9 @@ def unit_list(request):
         # in order: the capped count and every reachable page.
         small = _is_small(Unit.objects.filter(*filters))
         ids = search.first_ids(filters, q, limit=CappedIdsPaginator.cap + 1, probe=SEARCH_WALK, row_by_row=small)
-        paginator = CappedIdsPaginator(ids, PAGE_SIZE, rows=Unit.objects.select_related("kind", "parent"))
+        paginator = CappedIdsPaginator(ids, PAGE_SIZE, rows=_listed(Unit.objects.all()))
     else:
-        paginator = CappedPaginator(Unit.objects.filter(*filters).select_related("kind", "parent").vi_ordered(), PAGE_SIZE)
+        paginator = CappedPaginator(_listed(Unit.objects.filter(*filters)).vi_ordered(), PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     context = {"page": page, "form": form, "q": q}
     template = "units/unit_list.html#results" if request.htmx and not request.htmx.boosted else "units/unit_list.html"
