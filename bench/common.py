@@ -53,7 +53,9 @@ def national_tree(units, rebuild=False):
         summary = build_synthetic(units=units, seed=1)
         print(f"built {summary['units']:,} units in {summary['seconds']} s")
         with django.db.connection.cursor() as cur:
-            cur.execute("VACUUM ANALYZE units_unit")  # as autovacuum would, soon after a bulk load
+            # As autovacuum would, soon after a bulk load.
+            for table in ("units_unit", "units_unitsearchrow", "units_unitsearchword", "loa_unit_search_due"):
+                cur.execute(f"VACUUM ANALYZE {table}")
     return Unit.objects.get(code=ROOT_CODE)
 
 

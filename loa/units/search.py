@@ -54,6 +54,10 @@ def write_due_words(report=None):
                 cursor.execute("SELECT loa_unit_search_words_write_some(%s)", [WORDS_BATCH])
                 written = cursor.fetchone()[0]
             if not written:
+                if done > WORDS_BATCH:
+                    # Fresh statistics after a big load, or the planner may sort a word's
+                    # entries instead of walking them in order.
+                    cursor.execute("ANALYZE units_unitsearchword, units_unitsearchrow")
                 return done
             done += written
             if report:

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET
 from loa.accounts.capabilities import Capability
 from loa.accounts.scope import can, can_anywhere, get_unit_or_404, path_q, top_units, units_for
 from loa.core.forms import add_service_errors
-from loa.core.paging import CappedIdsPaginator, CappedPaginator
+from loa.core.paging import CappedIdsPaginator
 from loa.core.phones import display_phone
 from loa.exports.tabular import Column, export_response
 from loa.units import search, services
@@ -93,14 +93,12 @@ LIST_COLUMNS = ("code", "name", "members_count", "active_from", "active_to", "ki
 def unit_list(request):
     filters, form = _list_filters(request)
     q = form.cleaned_data.get("q", "")
-    if q:
-        # One query (two for a broad search over a big scope) finds the first 1,001 matches
-        # in order: the capped count and every reachable page.
-        small = _is_small(Unit.objects.filter(*filters))
-        ids = search.first_ids(filters, q, limit=CappedIdsPaginator.cap + 1, probe=SEARCH_WALK, row_by_row=small)
-        paginator = CappedIdsPaginator(ids, PAGE_SIZE, rows=_listed(Unit.objects.all()))
-    else:
-        paginator = CappedPaginator(_listed(Unit.objects.filter(*filters)).vi_ordered(), PAGE_SIZE)
+    # One query (a few for a broad search over a big scope) finds the first 1,001 units in
+    # order, searched or not: the capped count and every reachable page. On PostgreSQL they
+    # come from the narrow search rows, walked in rank order.
+    small = bool(q) and _is_small(Unit.objects.filter(*filters))
+    ids = search.first_ids(filters, q, limit=CappedIdsPaginator.cap + 1, probe=SEARCH_WALK, row_by_row=small)
+    paginator = CappedIdsPaginator(ids, PAGE_SIZE, rows=_listed(Unit.objects.all()))
     page = paginator.get_page(request.GET.get("page"))
     context = {"page": page, "form": form, "q": q}
     template = "units/unit_list.html#results" if request.htmx and not request.htmx.boosted else "units/unit_list.html"
