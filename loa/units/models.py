@@ -159,6 +159,9 @@ class UnitSearchWord(models.Model):
     pk = models.CompositePrimaryKey("word", "rank")
     word = models.TextField()
     rank = models.BigIntegerField()
+    # The unit's path, in the primary key's index too (INCLUDE, migration 0004): a province
+    # admin's walk skips the other provinces' entries without looking their units up.
+    path = models.CharField(max_length=255)
 
 
 class UnitSearchWordCount(models.Model):

@@ -16,6 +16,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Concat
 
 from loa.core.text import search_terms
+from loa.units.models import Unit, UnitSearchRow, UnitSearchWord
 
 # A word found in more than this share of the units walked is not worth the trigram index.
 COMMON_WORD_SHARE = 0.3
@@ -95,8 +96,6 @@ def filter_words(qs, terms, *, use_index):
 def matching_unit_ids(query):
     """A subquery of the ids of every unit matching `query`, from the indexed search rows
     (PostgreSQL only)."""
-    from loa.units.models import UnitSearchRow
-
     return filter_words(UnitSearchRow.objects.all(), search_terms(query), use_index=True).values("unit_id")
 
 
@@ -116,8 +115,6 @@ def first_ids(filters, query, *, limit, probe, row_by_row=False):
     index: the trigrams of a word in nearly every name ("cong doan") cost a bitmap of the whole
     table each and narrow nothing; they are checked on the rows the other words find.
     """
-    from loa.units.models import Unit, UnitSearchRow
-
     terms = search_terms(query)
     if row_by_row or not uses_search_rows():
         units = filter_words(Unit.objects.filter(*filters), terms, use_index=False)
@@ -142,7 +139,7 @@ def first_ids(filters, query, *, limit, probe, row_by_row=False):
     if walked < probe or len(ids) >= limit:
         return ids
 
-    ids = _word_walk(rows, terms, limit)
+    ids = _word_walk(rows, filters, terms, limit)
     if ids is not None:
         return ids
     found = _with_row_text(rows)
@@ -157,7 +154,12 @@ def first_ids(filters, query, *, limit, probe, row_by_row=False):
     return list(found.values_list("unit_id", flat=True)[:limit])
 
 
-def _word_walk(rows, terms, limit):
+def _on_path_only(q):
+    """Whether every condition of `q` is on the path (the user's scope, a subtree filter)."""
+    return all(_on_path_only(c) if isinstance(c, Q) else c[0].split("__")[0] == "path" for c in q.children)
+
+
+def _word_walk(rows, filters, terms, limit):
     """The first `limit` matches found by walking, in rank order, the units holding the search's
     rarest word, each checked for every word; None when the walk does not apply: no search word
     is a walkable word, the rarest is rare enough for the trigram index, or some units' words
@@ -187,7 +189,12 @@ def _word_walk(rows, terms, limit):
         return []  # no unit's text holds that word
     if sum(n for _w, n in holding[pivot]) < BROAD or len(pivot_words) > MAX_WALKED_WORDS:
         return None
-    entries = " UNION ALL ".join(["SELECT rank FROM units_unitsearchword WHERE word = %s"] * len(pivot_words))
+    # The scope is checked on the entries themselves (their index holds the path), so that a
+    # province admin's walk looks up only the province's units.
+    on_path = [f for f in filters if _on_path_only(f)]
+    parts = [UnitSearchWord.objects.filter(*on_path, word=w).values("rank").query.sql_with_params() for w in pivot_words]
+    entries = " UNION ALL ".join(f"({sql})" for sql, _params in parts)
+    entry_params = [p for _sql, params in parts for p in params]
     checked = _with_row_text(rows.filter(rank=RawSQL("walk.rank", []))).filter(*[_row_by_row(t) for t in terms])
     row_sql, row_params = checked.values("unit_id").query.sql_with_params()
     with connection.cursor() as cursor:
@@ -196,6 +203,6 @@ def _word_walk(rows, terms, limit):
         cursor.execute(
             f"SELECT unit.unit_id FROM (SELECT DISTINCT ON (rank) rank FROM ({entries}) AS e ORDER BY rank) AS walk,"
             f" LATERAL ({row_sql} OFFSET 0) AS unit ORDER BY walk.rank LIMIT %s",
-            [*pivot_words, *row_params, limit],
+            [*entry_params, *row_params, limit],
         )
         return [row[0] for row in cursor.fetchall()]

@@ -22,8 +22,8 @@ CREATE OR REPLACE FUNCTION loa_unit_search_words_write(ids bigint[]) RETURNS voi
   WITH due AS (
     DELETE FROM loa_unit_search_due d WHERE d.unit_id = ANY(ids) RETURNING d.unit_id
   ), written AS (
-    INSERT INTO units_unitsearchword (word, rank)
-    SELECT t, s.rank FROM due JOIN units_unitsearchrow s ON s.unit_id = due.unit_id, loa_unit_search_tokens(s.search_text) t
+    INSERT INTO units_unitsearchword (word, rank, path)
+    SELECT t, s.rank, s.path FROM due JOIN units_unitsearchrow s ON s.unit_id = due.unit_id, loa_unit_search_tokens(s.search_text) t
      ORDER BY 1, 2
     ON CONFLICT DO NOTHING
     RETURNING word
@@ -155,6 +155,10 @@ BEGIN
    WHERE unit_id = NEW.id;
   IF NEW.search_text IS DISTINCT FROM OLD.search_text THEN
     PERFORM loa_unit_search_words_due(ARRAY[NEW.id]);
+  ELSIF NEW.path IS DISTINCT FROM OLD.path THEN
+    UPDATE units_unitsearchword w SET path = NEW.path
+      FROM units_unitsearchrow s
+     WHERE s.unit_id = NEW.id AND w.rank = s.rank AND w.word IN (SELECT loa_unit_search_tokens(NEW.search_text));
   END IF;
   RETURN NULL;
 END $$;
@@ -165,6 +169,10 @@ def install(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
     schema_editor.execute("CREATE UNLOGGED TABLE loa_unit_search_due (unit_id bigint PRIMARY KEY)")
+    schema_editor.execute(
+        "ALTER TABLE units_unitsearchword DROP CONSTRAINT units_unitsearchword_pkey,"
+        " ADD CONSTRAINT units_unitsearchword_pkey PRIMARY KEY (word, rank) INCLUDE (path)"
+    )
     # A search word's words ("hoc" -> "hoc", "hocvien"): a trigram index over a few thousand words.
     schema_editor.execute(
         "CREATE INDEX units_searchwordcount_trgm ON units_unitsearchwordcount USING gin (word gin_trgm_ops)"
@@ -206,6 +214,7 @@ class Migration(migrations.Migration):
                 ('pk', models.CompositePrimaryKey('word', 'rank', blank=True, editable=False, primary_key=True, serialize=False)),
                 ('word', models.TextField()),
                 ('rank', models.BigIntegerField()),
+                ('path', models.CharField(max_length=255)),
             ],
         ),
         migrations.CreateModel(

@@ -40,13 +40,15 @@ def search_state():
                                      EXCEPT SELECT t, s.rank FROM units_unitsearchrow s, loa_unit_search_tokens(s.search_text) t) x),
               (SELECT count(*) FROM units_unitsearchwordcount c
                 WHERE c.units <> (SELECT count(*) FROM units_unitsearchword w WHERE w.word = c.word)),
-              (SELECT count(*) FROM loa_unit_search_due)
+              (SELECT count(*) FROM loa_unit_search_due),
+              (SELECT count(*) FROM units_unitsearchword w JOIN units_unitsearchrow s ON s.rank = w.rank WHERE w.path <> s.path)
         """)
-        names = ("out_of_order", "stale_copies", "missing_words", "extra_words", "wrong_counts", "due")
+        names = ("out_of_order", "stale_copies", "missing_words", "extra_words", "wrong_counts", "due", "stale_paths")
         return dict(zip(names, cursor.fetchone()))
 
 
-IN_STEP = {"out_of_order": 0, "stale_copies": 0, "missing_words": 0, "extra_words": 0, "wrong_counts": 0, "due": 0}
+IN_STEP = {"out_of_order": 0, "stale_copies": 0, "missing_words": 0, "extra_words": 0, "wrong_counts": 0, "due": 0,
+           "stale_paths": 0}
 
 
 def test_units_written_through_the_services_stay_in_step(tree, admin, kinds):
