@@ -3,9 +3,10 @@ code, name or short name, in Vietnamese order.
 
 On PostgreSQL a search over a big scope reads `UnitSearchRow`, a narrow copy of each unit kept by
 triggers, with a trigram index on its text and the unit's place in Vietnamese order as a number
-(`rank`). Everywhere else, and in a scope of a few thousand units, the words are checked on the
-units row by row, which costs less there than the index's bitmap of a common word ("truong": a
-third of the country).
+(`rank`), and `UnitSearchWord`, each row's words at its rank: a broad search walks its rarest
+word's entries in rank order and stops at the matches it needs. Everywhere else, and in a scope
+of a few thousand units, the words are checked on the units row by row, which costs less there
+than the index's bitmap of a common word ("truong": a third of the country).
 """
 
 import re
@@ -27,8 +28,6 @@ WALKABLE = re.compile(r"[a-z]{3,}")
 BROAD = 5000
 # A search word inside more words than this ("an": thanh, xuan, ...) is not walked.
 MAX_WALKED_WORDS = 30
-
-
 # Units whose words are written per transaction by write_due_words.
 WORDS_BATCH = 20_000
 
@@ -110,10 +109,12 @@ def first_ids(filters, query, *, limit, probe, row_by_row=False):
     Otherwise one query first walks the first `probe` search rows in rank order and checks the
     words row by row. That answer is complete when the filters keep fewer rows, or when `limit`
     matches come early ("cong doan": nearly every unit). Otherwise the matches lie further on
-    ("truong tieu hoc": the schools, from "Trường" on) and a second query takes them all from the
-    trigram index and sorts them by rank. Only the words that were rare in the walk go to the
-    index: the trigrams of a word in nearly every name ("cong doan") cost a bitmap of the whole
-    table each and narrow nothing; they are checked on the rows the other words find.
+    ("truong tieu hoc": the schools, from "Trường" on). If thousands of units hold even the
+    rarest word, the word walk finds them (`_word_walk`: two more queries). Otherwise a second
+    query takes every match from the trigram index and sorts them by rank. Only the words that
+    were rare in the walk go to the index: the trigrams of a word in nearly every name ("cong
+    doan") cost a bitmap of the whole table each and narrow nothing; they are checked on the rows
+    the other words find.
     """
     terms = search_terms(query)
     if row_by_row or not uses_search_rows():
