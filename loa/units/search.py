@@ -106,15 +106,15 @@ def first_ids(filters, query, *, limit, probe, row_by_row=False):
     units and to search rows alike. row_by_row=True (a small scope), or any database but
     PostgreSQL, checks the words on every unit the filters keep, in one query.
 
-    Otherwise one query first walks the first `probe` search rows in rank order and checks the
-    words row by row. That answer is complete when the filters keep fewer rows, or when `limit`
-    matches come early ("cong doan": nearly every unit). Otherwise the matches lie further on
-    ("truong tieu hoc": the schools, from "Trường" on). If thousands of units hold even the
-    rarest word, the word walk finds them (`_word_walk`: two more queries). Otherwise a second
-    query takes every match from the trigram index and sorts them by rank. Only the words that
-    were rare in the walk go to the index: the trigrams of a word in nearly every name ("cong
-    doan") cost a bitmap of the whole table each and narrow nothing; they are checked on the rows
-    the other words find.
+    Otherwise, when thousands of units hold even the search's rarest word ("truong tieu hoc":
+    20,000 schools, none in the first 90,000 units of the order), the word walk finds the first
+    matches (`_word_walk`: two queries). Else one query walks the first `probe` search rows in
+    rank order and checks the words row by row. That answer is complete when the filters keep
+    fewer rows, or when `limit` matches come early (an unsearched list). Otherwise a second query
+    takes every match from the trigram index and sorts them by rank. Only the words that were
+    rare in the walk go to the index: the trigrams of a word in nearly every name ("cong doan")
+    cost a bitmap of the whole table each and narrow nothing; they are checked on the rows the
+    other words find.
     """
     terms = search_terms(query)
     if row_by_row or not uses_search_rows():
@@ -122,6 +122,9 @@ def first_ids(filters, query, *, limit, probe, row_by_row=False):
         return list(units.vi_ordered().values_list("pk", flat=True)[:limit])
 
     rows = UnitSearchRow.objects.filter(*filters)
+    ids = _word_walk(rows, filters, terms, limit)
+    if ids is not None:
+        return ids
     terms = terms or [""]
     flags = {f"t{i}": ExpressionWrapper(_row_by_row(t), output_field=BooleanField()) for i, t in enumerate(terms)}
     walk = _with_row_text(rows).annotate(**flags).order_by("rank").values_list("unit_id", *flags)[:probe]
@@ -140,9 +143,6 @@ def first_ids(filters, query, *, limit, probe, row_by_row=False):
     if walked < probe or len(ids) >= limit:
         return ids
 
-    ids = _word_walk(rows, filters, terms, limit)
-    if ids is not None:
-        return ids
     found = _with_row_text(rows)
     for term, count in zip(terms, term_counts):
         if len(term) >= 3 and count <= walked * COMMON_WORD_SHARE:

@@ -96,7 +96,7 @@ def unit_list(request):
     # One query (a few for a broad search over a big scope) finds the first 1,001 units in
     # order, searched or not: the capped count and every reachable page. On PostgreSQL they
     # come from the narrow search rows, walked in rank order.
-    small = bool(q) and _is_small(Unit.objects.filter(*filters))
+    small = _is_small(Unit.objects.filter(*filters))
     ids = search.first_ids(filters, q, limit=CappedIdsPaginator.cap + 1, probe=SEARCH_WALK, row_by_row=small)
     paginator = CappedIdsPaginator(ids, PAGE_SIZE, rows=_listed(Unit.objects.all()))
     page = paginator.get_page(request.GET.get("page"))

@@ -135,7 +135,7 @@ def test_the_word_walk_is_taken_for_a_broad_search(monkeypatch, django_assert_nu
     walked = []
     original = search._word_walk
     monkeypatch.setattr(search, "_word_walk", lambda *a: walked.append(original(*a)) or walked[-1])
-    with django_assert_num_queries(3):  # the name-order walk, the word counts, the word walk
+    with django_assert_num_queries(2):  # the word counts, the word walk
         ids = search.first_ids([Q()], "truong tieu hoc", limit=20, probe=10)
     assert walked == [ids] and len(ids) == 20
 
