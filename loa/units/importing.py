@@ -17,7 +17,6 @@ import zipfile
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 
-import phonenumbers
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -400,7 +399,7 @@ class _Checker:
             phone = self.phones.get(raw)
             if phone is None:
                 try:
-                    phone = _phone(raw)
+                    phone = normalize_phone(raw)
                 except ValidationError as exc:
                     phone = exc
                 self.phones[raw] = phone
@@ -438,20 +437,6 @@ class _Checker:
             ok = False
         clean.ok = ok
         return clean
-
-
-_PHONE_JUNK = re.compile(r"[\s.\-()]")
-
-
-def _phone(raw):
-    """normalize_phone, with a short cut for the common "0912 345 678" that skips phonenumbers' parser
-    (is_valid_number still decides); anything else, and every error message, comes from normalize_phone."""
-    digits = _PHONE_JUNK.sub("", raw)
-    if len(digits) in (10, 11) and digits[0] == "0" and digits.isdigit():
-        number = phonenumbers.PhoneNumber(country_code=84, national_number=int(digits[1:]))
-        if phonenumbers.is_valid_number(number):
-            return "+84" + digits[1:]
-    return normalize_phone(raw)
 
 
 def _kind_lookup():

@@ -124,6 +124,8 @@ def test_one_bad_row_means_nothing_is_written(admin, tree):
     ("cells", "expected"),
     [
         ({"phone": "12345"}, "Row 2, column “Điện thoại”: “012345” is not a valid Vietnamese phone number"),
+        # "00" is the international prefix: refused as by the unit form (an import once stored "+840912345678").
+        ({"phone": "00912345678"}, "Row 2, column “Điện thoại”: “00912345678” is not a valid Vietnamese phone number"),
         ({"email": "an@"}, "Row 2, column “Email”: “an@” is not a valid e-mail address."),
         ({"start": "31/02/2021"}, "Row 2, column “Hoạt động từ”: “31/02/2021” is not a date"),
         ({"start": "hôm qua"}, "Row 2, column “Hoạt động từ”: “hôm qua” is not a date"),
