@@ -33,6 +33,7 @@ from loa.core.text import fold
 from loa.jobs.registry import register
 from loa.units.models import Unit, UnitKind
 from loa.units.signals import units_renamed
+from loa.units.unit_updates import DATA_FIELDS, UnitUpdates, UpdatedUnit, copy_rows
 
 # (field, header in the template). Headers are matched without accents, case or punctuation.
 COLUMNS = [
@@ -59,15 +60,11 @@ ALIASES = {
     "tenvt": "short_name", "soccvcld": "staff_count", "socongchucvienchuclaodong": "staff_count",
 }
 IGNORED_HEADERS = {"stt", "sothutu", "tt", "ghichu"}
-# Fields an import writes (besides parent/path): the rest of the unit stays as it is.
-DATA_FIELDS = (
-    "name", "short_name", "kind_id", "members_count", "staff_count", "address", "contact_name",
-    "phone", "email", "active_from", "active_to",
-)
 MAX_LENGTHS = {"code": 40, "name": 255, "short_name": 120, "address": 255, "contact_name": 120, "email": 254}
 MAX_STORED_ERRORS = 1000
 BATCH = 2000
 COPY_UPDATES_FROM = 2000  # on PostgreSQL, this many updated units go through COPY and UPDATE … FROM
+UPDATE_SLICE = 10_000  # updated units (and their audit entries) held at once before they are written
 
 XLSX_MAX_UNCOMPRESSED = 400 * 1024 * 1024  # a 130,000-row sheet is about 40 MB of XML
 XLSX_MAX_RATIO = 200  # xlsx XML compresses 10-30 times; a zip bomb thousands of times
@@ -621,12 +618,17 @@ def _write(in_file, existing, id_to_code, user, outcome, report, note, *, dry=Fa
     first = next(iter(in_file.values()), None)
     data_fields = [k for k in DATA_FIELDS if first is not None and k in first]  # the file's columns (every row has them)
     positions = [(k, fields.index(k)) for k in data_fields]
+    update_fields = set()  # the columns the update writes: every field the file changes on some unit
     for values in _current_values(in_file, existing, fields):
         row = in_file[values[1]]
         parent_code = row.get("parent_code", "")
         new_parent = code_to_id.get(parent_code) if parent_code else None
-        if new_parent != values[2] or any(values[i] != getattr(row, k) for k, i in positions):
+        changed = [k for k, i in positions if values[i] != getattr(row, k)]
+        if new_parent != values[2] or changed:
             current[values[1]] = values  # a tuple: a fifth of a dict's memory
+            update_fields.update(changed)
+            if new_parent != values[2]:
+                update_fields.add("parent_id")
 
     # The final parent of every unit, then every path from the root down, in memory.
     parent_of = {unit.id: unit.parent_id for unit in existing.values()}
@@ -664,13 +666,10 @@ def _write(in_file, existing, id_to_code, user, outcome, report, note, *, dry=Fa
             return row.get("name")
         return names_by_id.get(code_to_id.get(parent_code), parent_code)
 
-    creates, updates, audit = [], [], []
-    update_fields = set()
-    for code, row in in_file.items():
-        if code not in existing:
-            if dry or fast:
-                outcome.created += 1
-                continue
+    creates = []
+    if not (dry or fast):
+        for code in new_codes:
+            row = in_file[code]
             data = {k: row[k] for k in data_fields}
             parent_code = row.get("parent_code", "")
             pk = code_to_id.get(code)
@@ -683,43 +682,19 @@ def _write(in_file, existing, id_to_code, user, outcome, report, note, *, dry=Fa
             unit.refresh_derived()
             unit.created_at = unit.updated_at = now
             creates.append(unit)
-            continue
-        before = current.pop(code, None)  # let each one go once used
-        if before is None:
-            outcome.unchanged += 1
-            continue
-        before = dict(zip(fields, before))
-        data = {k: row[k] for k in data_fields}
-        parent_code = row.get("parent_code", "")
-        changed = [k for k, v in data.items() if before[k] != v]
-        new_parent = code_to_id.get(parent_code) if parent_code else None
-        moved = new_parent != before["parent_id"]
-        unit = _Update(**{**before, **data})  # the file's values (equal or new): the database's strings can go
-        unit.parent_id = new_parent
-        Unit.refresh_derived(unit)
-        unit.updated_at = now
-        updates.append(unit)
-        update_fields.update(changed)
-        if changed:
-            outcome.updated += 1
-            old = _snapshot(before, kind_names, None)
-            new = _snapshot({**before, **data}, kind_names, None)
-            keys = [k for k in old if old[k] != new[k]]
-            audit.append(_audit("unit.updated", user, unit, {k: old[k] for k in keys}, {k: new[k] for k in keys}, note, now))
-        if moved:
-            outcome.moved += 1
-            update_fields.add("parent_id")
-            old_parent = id_to_code.get(before["parent_id"], "")
-            audit.append(_audit("unit.moved", user, unit, {"parent": parent_name(old_parent)},
-                                {"parent": parent_name(parent_code)}, note, now))
+    outcome.created = len(new_codes)
+    outcome.unchanged = sum(1 for code in in_file if code in existing and code not in current)
     if dry:
+        for _unit, _before, changed, moved in _updated_units(in_file, current, fields, data_fields, code_to_id, now):
+            outcome.updated += bool(changed)
+            outcome.moved += moved
         return None
-    if not fast:
-        outcome.created = len(creates)
 
-    report(_("Writing %(n)s new units…") % {"n": len(new_codes) if fast else len(creates)})
+    report(_("Writing %(n)s new units…") % {"n": len(new_codes)})
     if fast:
-        _copy(Unit, UNIT_COLUMNS, _new_unit_rows(new_codes, in_file, code_to_id, path_of, now))
+        copy_rows(Unit, UNIT_COLUMNS, _new_unit_rows(new_codes, in_file, code_to_id, path_of, now))
+        copy_rows(AuditEntry, AUDIT_COLUMNS,
+                  _created_audit_rows(new_codes, in_file, code_to_id, paths, user, kind_names, parent_name, note, now))
     else:
         Unit.objects.bulk_create(creates, batch_size=BATCH)
     if fallback:  # databases without a way to reserve ids: insert first, then place
@@ -732,45 +707,95 @@ def _write(in_file, existing, id_to_code, user, outcome, report, note, *, dry=Fa
             unit.path, unit.depth = path, path.count("/") - 2
         Unit.objects.bulk_update(creates, ["path", "depth"], batch_size=BATCH)
 
-    # Paths of the updated units and of any unit below a moved one.
-    for unit in updates:
-        path = path_of(unit.pk)
+    # The units the file changes, a slice at a time: their rows and audit entries are written and let go.
+    if current:
+        report(_("Updating %(n)s units…") % {"n": len(current)})
+    columns = sorted(update_fields | {"path", "depth", "name_sort", "search_text", "updated_at"})
+    columns = ["parent" if c == "parent_id" else ("kind" if c == "kind_id" else c) for c in columns]
+    writer = UnitUpdates(columns, copy=connection.vendor == "postgresql" and len(current) >= COPY_UPDATES_FROM, batch_size=500)
+    updated_ids, updated_paths, renamed = set(), [], []
+    updates, audit = [], []
+    for unit, before, changed, moved in _updated_units(in_file, current, fields, data_fields, code_to_id, now):
+        if changed:
+            outcome.updated += 1
+            old = _snapshot(before, kind_names, None)
+            new = _snapshot({**before, **{k: getattr(unit, k) for k in data_fields}}, kind_names, None)
+            keys = [k for k in old if old[k] != new[k]]
+            audit.append(_audit("unit.updated", user, unit, {k: old[k] for k in keys}, {k: new[k] for k in keys}, note, now))
+        if moved:
+            outcome.moved += 1
+            old_parent = id_to_code.get(before["parent_id"], "")
+            audit.append(_audit("unit.moved", user, unit, {"parent": parent_name(old_parent)},
+                                {"parent": parent_name(in_file[unit.code].get("parent_code", ""))}, note, now))
+        path = path_of(unit.id)  # after the audit entries, which name the unit where it was
         unit.path, unit.depth = path, path.count("/") - 2
-    if update_fields:
-        report(_("Updating %(n)s units…") % {"n": len(updates)})
-        columns = sorted({"parent_id" if f == "parent_id" else f for f in update_fields} | {"path", "depth", "name_sort", "search_text", "updated_at"})
-        columns = ["parent" if c == "parent_id" else ("kind" if c == "kind_id" else c) for c in columns]
-        _update(updates, columns, batch_size=500)
-        if "name" in update_fields:
-            units_renamed.send(sender=Unit, units=[u.as_unit() for u in updates])
+        updates.append(unit)
+        updated_ids.add(unit.id)
+        updated_paths.append(path)
+        if "name" in changed:
+            renamed.append(unit.id)
+        if len(updates) == UPDATE_SLICE:
+            _write_slice(writer, updates, audit)
+    _write_slice(writer, updates, audit)
+    writer.finish()
+    if renamed:
+        units_renamed.send(sender=Unit, units=[Unit(id=pk) for pk in renamed])
     if outcome.moved:
-        updated_ids = {u.pk for u in updates}
         below = []
         for code, unit in existing.items():
             if unit.id in updated_ids:
                 continue
             path = path_of(unit.id)
             if path != unit.path:
-                below.append(_Update(id=unit.id, path=path, depth=path.count("/") - 2))
-        _update(below, ["path", "depth"], batch_size=BATCH)
+                below.append(UpdatedUnit(id=unit.id, path=path, depth=path.count("/") - 2))
+        below_writer = UnitUpdates(["path", "depth"], copy=connection.vendor == "postgresql" and len(below) >= COPY_UPDATES_FROM,
+                                   batch_size=BATCH)
+        below_writer.write(below)
+        below_writer.finish()
 
     report(_("Writing the audit log…"))
-    if fast:
-        _copy(AuditEntry, AUDIT_COLUMNS, _created_audit_rows(new_codes, in_file, code_to_id, paths, user, kind_names, parent_name, note, now))
-    for unit in creates:
-        audit.append(_audit("unit.created", user, unit, None,
-                            _snapshot(unit.__dict__ | {"code": unit.code}, kind_names, parent_name(in_file[unit.code].get("parent_code"))),
-                            note, now))
-    if connection.vendor == "postgresql":
-        _copy(AuditEntry, AUDIT_COLUMNS, audit)
-    else:
-        AuditEntry.objects.bulk_create(audit, batch_size=BATCH)
+    if not fast:
+        AuditEntry.objects.bulk_create(
+            [_audit("unit.created", user, unit, None,
+                    _snapshot(unit.__dict__ | {"code": unit.code}, kind_names, parent_name(in_file[unit.code].get("parent_code"))),
+                    note, now) for unit in creates],
+            batch_size=BATCH,
+        )
     # The summary entry belongs to the deepest unit above everything imported.
     all_paths = [paths[code_to_id[c]] for c in new_codes] if fast else [u.path for u in creates]
-    all_paths += [u.path for u in updates]
+    all_paths += updated_paths
     common = _common_unit(all_paths) or _common_unit([existing[c].path for c in in_file if c in existing])
     outcome.common_unit_id = common
     return common
+
+
+def _updated_units(in_file, current, fields, data_fields, code_to_id, now):
+    """(UpdatedUnit with the file's values, the database's values as a dict, changed fields, moved?) for each
+    unit of `current`, in the file's order; each entry of `current` is let go once used."""
+    for code, row in in_file.items():
+        values = current.pop(code, None)
+        if values is None:
+            continue
+        before = dict(zip(fields, values))
+        data = {k: row[k] for k in data_fields}
+        changed = [k for k, v in data.items() if before[k] != v]
+        parent_code = row.get("parent_code", "")
+        new_parent = code_to_id.get(parent_code) if parent_code else None
+        unit = UpdatedUnit(**{**before, **data})  # the file's values (equal or new): the database's strings can go
+        unit.parent_id = new_parent
+        Unit.refresh_derived(unit)
+        unit.updated_at = now
+        yield unit, before, changed, new_parent != before["parent_id"]
+
+
+def _write_slice(writer, updates, audit):
+    writer.write(updates)
+    if connection.vendor == "postgresql":
+        copy_rows(AuditEntry, AUDIT_COLUMNS, audit)
+    else:
+        AuditEntry.objects.bulk_create(audit, batch_size=BATCH)
+    updates.clear()
+    audit.clear()
 
 
 UNIT_COLUMNS = (
@@ -815,54 +840,6 @@ def _created_audit_rows(new_codes, in_file, code_to_id, paths, user, kind_names,
                json.dumps(after, ensure_ascii=False), note, audit_search_text("unit.created", name, note))
 
 
-
-
-class _Update:
-    """A unit the import changes: its columns without a model instance (a fifth of the memory)."""
-
-    __slots__ = ("id", "code", "parent_id", "path", "depth", *DATA_FIELDS, "name_sort", "search_text", "updated_at")
-
-    def __init__(self, **values):
-        for name, value in values.items():
-            setattr(self, name, value)
-
-    @property
-    def pk(self):
-        return self.id
-
-    def as_unit(self):
-        return Unit(**{name: getattr(self, name) for name in self.__slots__ if hasattr(self, name)})
-
-
-def _update(units, fields, batch_size):
-    """bulk_update, or on PostgreSQL for many units: COPY into a temporary table and one UPDATE … FROM
-    (bulk_update's CASE WHEN statements grow slow with tens of thousands of rows)."""
-    if connection.vendor != "postgresql" or len(units) < COPY_UPDATES_FROM:
-        for i in range(0, len(units), batch_size):
-            batch = [u if isinstance(u, Unit) else u.as_unit() for u in units[i:i + batch_size]]
-            Unit.objects.bulk_update(batch, fields, batch_size=batch_size)
-        return
-    columns = [Unit._meta.get_field(f).column for f in fields]
-    quote = connection.ops.quote_name
-    table = quote(Unit._meta.db_table)
-    names = ", ".join(quote(c) for c in ["id", *columns])
-    with connection.cursor() as cursor:
-        cursor.execute(f"CREATE TEMPORARY TABLE loa_import_update AS SELECT {names} FROM {table} WITH NO DATA")
-        with cursor.cursor.copy(f"COPY loa_import_update ({names}) FROM STDIN") as copy:
-            for unit in units:
-                copy.write_row([unit.pk, *(getattr(unit, c) for c in columns)])
-        assignments = ", ".join(f"{quote(c)} = new.{quote(c)}" for c in columns)
-        cursor.execute(f"UPDATE {table} AS unit SET {assignments} FROM loa_import_update AS new WHERE unit.id = new.id")
-        cursor.execute("DROP TABLE loa_import_update")
-
-
-def _copy(model, columns, rows):
-    """PostgreSQL's COPY: many times faster than INSERTs for the rows of a big file."""
-    table = connection.ops.quote_name(model._meta.db_table)
-    names = ", ".join(connection.ops.quote_name(c) for c in columns)
-    with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-        for row in rows:
-            copy.write_row(row)
 
 
 def _audit(action, user, unit, before, after, note, now):
