@@ -623,7 +623,14 @@ def _write(in_file, existing, id_to_code, user, outcome, report, note, *, dry=Fa
         new_parent = code_to_id.get(parent_code) if parent_code else None
         changed = [k for k, i in positions if values[i] != getattr(row, k)]
         if new_parent != values[2] or changed:
-            current[values[1]] = values  # a tuple: a fifth of a dict's memory
+            # A tuple (a fifth of a dict's memory) in which what the file leaves as it is points at the file's
+            # equal values and the unit's path at the one already loaded, so that the database's copies can go.
+            kept = list(values)
+            kept[1], kept[3] = row.code, existing[row.code].path
+            for k, i in positions:
+                if k not in changed:
+                    kept[i] = getattr(row, k)
+            current[row.code] = tuple(kept)
             update_fields.update(changed)
             if new_parent != values[2]:
                 update_fields.add("parent_id")
