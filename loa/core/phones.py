@@ -1,4 +1,5 @@
-"""Vietnamese phone numbers, validated with phonenumbers (is_valid_number, region VN)."""
+"""Vietnamese phone numbers, validated with phonenumbers (is_valid_number, region VN), the common shapes
+with its metadata without its parser."""
 
 import re
 
@@ -9,11 +10,54 @@ from django.utils.translation import gettext as _
 _SPLIT = re.compile(r"\s*(?:[,;/]|\bhoặc\b|\bor\b|\n)\s*", re.IGNORECASE)
 
 
+def _matcher(desc):
+    """phonenumbers' own test of a national number against one of its descriptions: a possible length,
+    then the whole number matching the pattern."""
+    pattern = re.compile(desc.national_number_pattern)
+    lengths = frozenset(desc.possible_length)
+    return lambda national: len(national) in lengths and pattern.fullmatch(national) is not None
+
+
+_VN = phonenumbers.PhoneMetadata.metadata_for_region("VN")
+_ANY_VN, _MOBILE_VN, _FIXED_VN = _matcher(_VN.general_desc), _matcher(_VN.mobile), _matcher(_VN.fixed_line)
+_SEPARATORS = str.maketrans("", "", " .-()")
+_SHORT_CUT_MAX = 40  # characters; phonenumbers refuses input over 250, and a phone cell is far shorter
+
+
+def _common_shape(raw):
+    """'0912 345 678' or '+84 912 345 678' whose number phonenumbers' VN metadata calls mobile or fixed
+    line -> '+84912345678'; None for anything else, which goes through phonenumbers' parser.
+
+    Parsing costs ~30 µs a number, which a 130,000-row unit import pays 130,000 times. For these two shapes
+    the parser only drops the separators and the national prefix 0 or the country code 84, and
+    is_valid_number is true when the general description and one type match; a mobile or fixed line
+    number therefore gets the answer the parser would give."""
+    if len(raw) > _SHORT_CUT_MAX:
+        return None
+    digits = raw.translate(_SEPARATORS)
+    if digits[:1] == "0":
+        national = digits[1:]
+    elif digits[:3] == "+84":
+        national = digits[3:]
+    else:
+        return None
+    if national.isascii() and national.isdigit() and _ANY_VN(national) and (_MOBILE_VN(national) or _FIXED_VN(national)):
+        return "+84" + national
+    return None
+
+
 def normalize_phone(raw):
     """'0912 345 678', '0912.345.678', '+84912345678' -> '+84912345678'; ValidationError otherwise."""
     raw = (raw or "").strip()
     if not raw:
         return ""
+    common = _common_shape(raw)
+    if common is not None:
+        return common
+    return _parsed(raw)
+
+
+def _parsed(raw):
     try:
         number = phonenumbers.parse(raw, "VN")
     except phonenumbers.NumberParseException:

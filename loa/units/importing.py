@@ -17,10 +17,8 @@ import zipfile
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 
-import phonenumbers
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,12 +27,14 @@ from loa.accounts.capabilities import Capability
 from loa.accounts.scope import role_paths
 from loa.audit.log import search_text as audit_search_text
 from loa.audit.models import AuditEntry
+from loa.core.emails import EmailCheck
 from loa.core.phones import normalize_phone
 from loa.core.text import fold
 from loa.jobs.registry import register
 from loa.units import search
 from loa.units.models import Unit, UnitKind
 from loa.units.signals import units_renamed
+from loa.units.unit_updates import DATA_FIELDS, UnitUpdates, UpdatedUnit, copy_rows
 
 # (field, header in the template). Headers are matched without accents, case or punctuation.
 COLUMNS = [
@@ -61,15 +61,11 @@ ALIASES = {
     "tenvt": "short_name", "soccvcld": "staff_count", "socongchucvienchuclaodong": "staff_count",
 }
 IGNORED_HEADERS = {"stt", "sothutu", "tt", "ghichu"}
-# Fields an import writes (besides parent/path): the rest of the unit stays as it is.
-DATA_FIELDS = (
-    "name", "short_name", "kind_id", "members_count", "staff_count", "address", "contact_name",
-    "phone", "email", "active_from", "active_to",
-)
 MAX_LENGTHS = {"code": 40, "name": 255, "short_name": 120, "address": 255, "contact_name": 120, "email": 254}
 MAX_STORED_ERRORS = 1000
 BATCH = 2000
 COPY_UPDATES_FROM = 2000  # on PostgreSQL, this many updated units go through COPY and UPDATE … FROM
+UPDATE_SLICE = 10_000  # updated units (and their audit entries) held at once before they are written
 
 XLSX_MAX_UNCOMPRESSED = 400 * 1024 * 1024  # a 130,000-row sheet is about 40 MB of XML
 XLSX_MAX_RATIO = 200  # xlsx XML compresses 10-30 times; a zip bomb thousands of times
@@ -298,6 +294,9 @@ def _date(value):
     raise ValueError
 
 
+_TEXT_FIELDS = ("code", "name", "short_name", "parent_code", "address", "contact_name")
+
+
 class _Row:
     """The clean values of one file row. Slots rather than a dict: 130,000 rows take a third of the memory.
 
@@ -330,15 +329,22 @@ class _Row:
 
 
 class _Checker:
-    """Turns one file row into a _Row of clean values, collecting RowErrors."""
+    """Turns one file row into a _Row of clean values, collecting RowErrors.
+
+    The columns' positions are looked up once, not per row, and the common cell types (text, whole
+    numbers as floats, dates) are taken before the general conversions: 130,000 rows go through here.
+    """
 
     def __init__(self, mapping, kinds):
-        self.mapping = list(mapping.items())
-        self.present = set(mapping.values())
+        columns = {name: index for index, name in mapping.items()}
+        self.texts = [(name, columns[name], MAX_LENGTHS.get(name)) for name in _TEXT_FIELDS if name in columns]
+        self.counts = [(name, columns[name]) for name in ("members_count", "staff_count") if name in columns]
+        self.dates = [(name, columns[name]) for name in ("active_from", "active_to") if name in columns]
+        self.kind_index, self.phone_index, self.email_index = (columns.get(n) for n in ("kind", "phone", "email"))
         self.kinds = kinds
         self.kind_ids = {}  # the cell's text -> kind id (or None)
-        self.phones = {}
-        self.emails = {}
+        self.bad_phones = {}  # a cell's text -> its ValidationError: the same wrong text often fills a column
+        self.email_check = EmailCheck()
         self.errors = []
         self.kind_names = ""
 
@@ -346,17 +352,12 @@ class _Checker:
         self.errors.append(RowError(row, LABELS.get(name, ""), message))
 
     def check(self, number, cells):
-        values = {}
         width = len(cells)
-        for index, name in self.mapping:
-            values[name] = cells[index] if index < width else ""
         clean = _Row(number)
         ok = True
-        for name in ("code", "name", "short_name", "parent_code", "address", "contact_name"):
-            if name not in values:
-                continue
-            text = _text(values[name])
-            limit = MAX_LENGTHS.get(name)
+        for name, index, limit in self.texts:
+            value = cells[index] if index < width else ""
+            text = value.strip() if type(value) is str else _text(value)
             if limit and len(text) > limit:
                 self.error(number, name, _("at most %(n)s characters (this has %(len)s).") % {"n": limit, "len": len(text)})
                 ok = False
@@ -367,7 +368,8 @@ class _Checker:
         if not getattr(clean, "name", ""):
             self.error(number, "name", _("the unit name is required."))
             ok = False
-        kind_text = _text(values.get("kind"))
+        index = self.kind_index
+        kind_text = _text(cells[index] if index < width else "") if index is not None else ""
         kind_id = self.kind_ids.get(kind_text, False)
         if kind_id is False:
             kind_id = self.kind_ids[kind_text] = self.kinds.get(fold(kind_text))
@@ -379,60 +381,39 @@ class _Checker:
                 self.error(number, "kind", _("the unit kind is required."))
             ok = False
         clean.kind_id = kind_id
-        for name in ("members_count", "staff_count"):
-            if name in values:
-                try:
-                    count = _count(values[name])
-                except (ValueError, TypeError, OverflowError):
-                    self.error(number, name, _("“%(value)s” is not a whole number.") % {"value": _text(values[name])})
-                    ok = False
-                    continue
-                if count < 0:
-                    self.error(number, name, _("must not be negative (%(value)s).") % {"value": count})
-                    ok = False
-                elif count > 2_000_000_000:
-                    self.error(number, name, _("the number %(value)s is too large.") % {"value": count})
-                    ok = False
-                setattr(clean, name, count)
-        if "phone" in values:
-            raw = _text(values["phone"])
-            if raw and len(raw) < 11 and raw.isdigit() and not raw.startswith("0"):
-                raw = "0" + raw  # Excel drops the leading zero of numbers typed as numbers
-            phone = self.phones.get(raw)
-            if phone is None:
-                try:
-                    phone = _phone(raw)
-                except ValidationError as exc:
-                    phone = exc
-                self.phones[raw] = phone
-            if isinstance(phone, ValidationError):
-                self.error(number, "phone", phone.messages[0])
+        for name, index in self.counts:
+            value = cells[index] if index < width else ""
+            try:
+                count = int(value) if type(value) is float and value.is_integer() else _count(value)
+            except (ValueError, TypeError, OverflowError):
+                self.error(number, name, _("“%(value)s” is not a whole number.") % {"value": _text(value)})
                 ok = False
-            else:
-                clean.phone = phone
-        if "email" in values:
-            email = _text(values["email"])
-            if email:
-                valid = self.emails.get(email)
-                if valid is None:
-                    try:
-                        validate_email(email)
-                        valid = len(email) <= 254
-                    except ValidationError:
-                        valid = False
-                    self.emails[email] = valid
-                if not valid:
-                    self.error(number, "email", _("“%(value)s” is not a valid e-mail address.") % {"value": email})
-                    ok = False
+                continue
+            if count < 0:
+                self.error(number, name, _("must not be negative (%(value)s).") % {"value": count})
+                ok = False
+            elif count > 2_000_000_000:
+                self.error(number, name, _("the number %(value)s is too large.") % {"value": count})
+                ok = False
+            setattr(clean, name, count)
+        index = self.phone_index
+        if index is not None:
+            ok = self._check_phone(clean, _text(cells[index] if index < width else "")) and ok
+        index = self.email_index
+        if index is not None:
+            email = _text(cells[index] if index < width else "")
+            if email and not (len(email) <= 254 and self.email_check.is_valid(email)):
+                self.error(number, "email", _("“%(value)s” is not a valid e-mail address.") % {"value": email})
+                ok = False
             clean.email = email
-        for name in ("active_from", "active_to"):
-            if name in values:
-                try:
-                    setattr(clean, name, _date(values[name]))
-                except (ValueError, TypeError, OverflowError):
-                    self.error(number, name, _("“%(value)s” is not a date; write it as dd/mm/yyyy (e.g. 05/04/2021).")
-                               % {"value": _text(values[name])})
-                    ok = False
+        for name, index in self.dates:
+            value = cells[index] if index < width else ""
+            try:
+                setattr(clean, name, value if type(value) is datetime.date else _date(value))
+            except (ValueError, TypeError, OverflowError):
+                self.error(number, name, _("“%(value)s” is not a date; write it as dd/mm/yyyy (e.g. 05/04/2021).")
+                           % {"value": _text(value)})
+                ok = False
         start, end = getattr(clean, "active_from", None), getattr(clean, "active_to", None)
         if start and end and end < start:
             self.error(number, "active_to", _("the end date is before the start date."))
@@ -440,19 +421,18 @@ class _Checker:
         clean.ok = ok
         return clean
 
-
-_PHONE_JUNK = re.compile(r"[\s.\-()]")
-
-
-def _phone(raw):
-    """normalize_phone, with a short cut for the common "0912 345 678" that skips phonenumbers' parser
-    (is_valid_number still decides); anything else, and every error message, comes from normalize_phone."""
-    digits = _PHONE_JUNK.sub("", raw)
-    if len(digits) in (10, 11) and digits[0] == "0" and digits.isdigit():
-        number = phonenumbers.PhoneNumber(country_code=84, national_number=int(digits[1:]))
-        if phonenumbers.is_valid_number(number):
-            return "+84" + digits[1:]
-    return normalize_phone(raw)
+    def _check_phone(self, clean, raw):
+        if raw and len(raw) < 11 and raw.isdigit() and not raw.startswith("0"):
+            raw = "0" + raw  # Excel drops the leading zero of numbers typed as numbers
+        problem = self.bad_phones.get(raw)
+        if problem is None:
+            try:
+                clean.phone = normalize_phone(raw)
+                return True
+            except ValidationError as exc:
+                problem = self.bad_phones[raw] = exc
+        self.error(clean.row, "phone", problem.messages[0])
+        return False
 
 
 def _kind_lookup():
@@ -637,12 +617,24 @@ def _write(in_file, existing, id_to_code, user, outcome, report, note, *, dry=Fa
     first = next(iter(in_file.values()), None)
     data_fields = [k for k in DATA_FIELDS if first is not None and k in first]  # the file's columns (every row has them)
     positions = [(k, fields.index(k)) for k in data_fields]
+    update_fields = set()  # the columns the update writes: every field the file changes on some unit
     for values in _current_values(in_file, existing, fields):
         row = in_file[values[1]]
         parent_code = row.get("parent_code", "")
         new_parent = code_to_id.get(parent_code) if parent_code else None
-        if new_parent != values[2] or any(values[i] != getattr(row, k) for k, i in positions):
-            current[values[1]] = values  # a tuple: a fifth of a dict's memory
+        changed = [k for k, i in positions if values[i] != getattr(row, k)]
+        if new_parent != values[2] or changed:
+            # A tuple (a fifth of a dict's memory) in which what the file leaves as it is points at the file's
+            # equal values and the unit's path at the one already loaded, so that the database's copies can go.
+            kept = list(values)
+            kept[1], kept[3] = row.code, existing[row.code].path
+            for k, i in positions:
+                if k not in changed:
+                    kept[i] = getattr(row, k)
+            current[row.code] = tuple(kept)
+            update_fields.update(changed)
+            if new_parent != values[2]:
+                update_fields.add("parent_id")
 
     # The final parent of every unit, then every path from the root down, in memory.
     parent_of = {unit.id: unit.parent_id for unit in existing.values()}
@@ -680,13 +672,10 @@ def _write(in_file, existing, id_to_code, user, outcome, report, note, *, dry=Fa
             return row.get("name")
         return names_by_id.get(code_to_id.get(parent_code), parent_code)
 
-    creates, updates, audit = [], [], []
-    update_fields = set()
-    for code, row in in_file.items():
-        if code not in existing:
-            if dry or fast:
-                outcome.created += 1
-                continue
+    creates = []
+    if not (dry or fast):
+        for code in new_codes:
+            row = in_file[code]
             data = {k: row[k] for k in data_fields}
             parent_code = row.get("parent_code", "")
             pk = code_to_id.get(code)
@@ -699,43 +688,19 @@ def _write(in_file, existing, id_to_code, user, outcome, report, note, *, dry=Fa
             unit.refresh_derived()
             unit.created_at = unit.updated_at = now
             creates.append(unit)
-            continue
-        before = current.pop(code, None)  # let each one go once used
-        if before is None:
-            outcome.unchanged += 1
-            continue
-        before = dict(zip(fields, before))
-        data = {k: row[k] for k in data_fields}
-        parent_code = row.get("parent_code", "")
-        changed = [k for k, v in data.items() if before[k] != v]
-        new_parent = code_to_id.get(parent_code) if parent_code else None
-        moved = new_parent != before["parent_id"]
-        unit = _Update(**{**before, **data})  # the file's values (equal or new): the database's strings can go
-        unit.parent_id = new_parent
-        Unit.refresh_derived(unit)
-        unit.updated_at = now
-        updates.append(unit)
-        update_fields.update(changed)
-        if changed:
-            outcome.updated += 1
-            old = _snapshot(before, kind_names, None)
-            new = _snapshot({**before, **data}, kind_names, None)
-            keys = [k for k in old if old[k] != new[k]]
-            audit.append(_audit("unit.updated", user, unit, {k: old[k] for k in keys}, {k: new[k] for k in keys}, note, now))
-        if moved:
-            outcome.moved += 1
-            update_fields.add("parent_id")
-            old_parent = id_to_code.get(before["parent_id"], "")
-            audit.append(_audit("unit.moved", user, unit, {"parent": parent_name(old_parent)},
-                                {"parent": parent_name(parent_code)}, note, now))
+    outcome.created = len(new_codes)
+    outcome.unchanged = sum(1 for code in in_file if code in existing and code not in current)
     if dry:
+        for _unit, _before, changed, moved in _updated_units(in_file, current, fields, data_fields, code_to_id, now):
+            outcome.updated += bool(changed)
+            outcome.moved += moved
         return None
-    if not fast:
-        outcome.created = len(creates)
 
-    report(_("Writing %(n)s new units…") % {"n": len(new_codes) if fast else len(creates)})
+    report(_("Writing %(n)s new units…") % {"n": len(new_codes)})
     if fast:
-        _copy(Unit, UNIT_COLUMNS, _new_unit_rows(new_codes, in_file, code_to_id, path_of, now))
+        copy_rows(Unit, UNIT_COLUMNS, _new_unit_rows(new_codes, in_file, code_to_id, path_of, now))
+        copy_rows(AuditEntry, AUDIT_COLUMNS,
+                  _created_audit_rows(new_codes, in_file, code_to_id, paths, user, kind_names, parent_name, note, now))
     else:
         Unit.objects.bulk_create(creates, batch_size=BATCH)
     if fallback:  # databases without a way to reserve ids: insert first, then place
@@ -748,45 +713,95 @@ def _write(in_file, existing, id_to_code, user, outcome, report, note, *, dry=Fa
             unit.path, unit.depth = path, path.count("/") - 2
         Unit.objects.bulk_update(creates, ["path", "depth"], batch_size=BATCH)
 
-    # Paths of the updated units and of any unit below a moved one.
-    for unit in updates:
-        path = path_of(unit.pk)
+    # The units the file changes, a slice at a time: their rows and audit entries are written and let go.
+    if current:
+        report(_("Updating %(n)s units…") % {"n": len(current)})
+    columns = sorted(update_fields | {"path", "depth", "name_sort", "search_text", "updated_at"})
+    columns = ["parent" if c == "parent_id" else ("kind" if c == "kind_id" else c) for c in columns]
+    writer = UnitUpdates(columns, copy=connection.vendor == "postgresql" and len(current) >= COPY_UPDATES_FROM, batch_size=500)
+    updated_ids, updated_paths, renamed = set(), [], []
+    updates, audit = [], []
+    for unit, before, changed, moved in _updated_units(in_file, current, fields, data_fields, code_to_id, now):
+        if changed:
+            outcome.updated += 1
+            old = _snapshot(before, kind_names, None)
+            new = _snapshot({**before, **{k: getattr(unit, k) for k in data_fields}}, kind_names, None)
+            keys = [k for k in old if old[k] != new[k]]
+            audit.append(_audit("unit.updated", user, unit, {k: old[k] for k in keys}, {k: new[k] for k in keys}, note, now))
+        if moved:
+            outcome.moved += 1
+            old_parent = id_to_code.get(before["parent_id"], "")
+            audit.append(_audit("unit.moved", user, unit, {"parent": parent_name(old_parent)},
+                                {"parent": parent_name(in_file[unit.code].get("parent_code", ""))}, note, now))
+        path = path_of(unit.id)  # after the audit entries, which name the unit where it was
         unit.path, unit.depth = path, path.count("/") - 2
-    if update_fields:
-        report(_("Updating %(n)s units…") % {"n": len(updates)})
-        columns = sorted({"parent_id" if f == "parent_id" else f for f in update_fields} | {"path", "depth", "name_sort", "search_text", "updated_at"})
-        columns = ["parent" if c == "parent_id" else ("kind" if c == "kind_id" else c) for c in columns]
-        _update(updates, columns, batch_size=500)
-        if "name" in update_fields:
-            units_renamed.send(sender=Unit, units=[u.as_unit() for u in updates])
+        updates.append(unit)
+        updated_ids.add(unit.id)
+        updated_paths.append(path)
+        if "name" in changed:
+            renamed.append(unit.id)
+        if len(updates) == UPDATE_SLICE:
+            _write_slice(writer, updates, audit)
+    _write_slice(writer, updates, audit)
+    writer.finish()
+    if renamed:
+        units_renamed.send(sender=Unit, units=[Unit(id=pk) for pk in renamed])
     if outcome.moved:
-        updated_ids = {u.pk for u in updates}
         below = []
         for code, unit in existing.items():
             if unit.id in updated_ids:
                 continue
             path = path_of(unit.id)
             if path != unit.path:
-                below.append(_Update(id=unit.id, path=path, depth=path.count("/") - 2))
-        _update(below, ["path", "depth"], batch_size=BATCH)
+                below.append(UpdatedUnit(id=unit.id, path=path, depth=path.count("/") - 2))
+        below_writer = UnitUpdates(["path", "depth"], copy=connection.vendor == "postgresql" and len(below) >= COPY_UPDATES_FROM,
+                                   batch_size=BATCH)
+        below_writer.write(below)
+        below_writer.finish()
 
     report(_("Writing the audit log…"))
-    if fast:
-        _copy(AuditEntry, AUDIT_COLUMNS, _created_audit_rows(new_codes, in_file, code_to_id, paths, user, kind_names, parent_name, note, now))
-    for unit in creates:
-        audit.append(_audit("unit.created", user, unit, None,
-                            _snapshot(unit.__dict__ | {"code": unit.code}, kind_names, parent_name(in_file[unit.code].get("parent_code"))),
-                            note, now))
-    if connection.vendor == "postgresql":
-        _copy(AuditEntry, AUDIT_COLUMNS, audit)
-    else:
-        AuditEntry.objects.bulk_create(audit, batch_size=BATCH)
+    if not fast:
+        AuditEntry.objects.bulk_create(
+            [_audit("unit.created", user, unit, None,
+                    _snapshot(unit.__dict__ | {"code": unit.code}, kind_names, parent_name(in_file[unit.code].get("parent_code"))),
+                    note, now) for unit in creates],
+            batch_size=BATCH,
+        )
     # The summary entry belongs to the deepest unit above everything imported.
     all_paths = [paths[code_to_id[c]] for c in new_codes] if fast else [u.path for u in creates]
-    all_paths += [u.path for u in updates]
+    all_paths += updated_paths
     common = _common_unit(all_paths) or _common_unit([existing[c].path for c in in_file if c in existing])
     outcome.common_unit_id = common
     return common
+
+
+def _updated_units(in_file, current, fields, data_fields, code_to_id, now):
+    """(UpdatedUnit with the file's values, the database's values as a dict, changed fields, moved?) for each
+    unit of `current`, in the file's order; each entry of `current` is let go once used."""
+    for code, row in in_file.items():
+        values = current.pop(code, None)
+        if values is None:
+            continue
+        before = dict(zip(fields, values))
+        data = {k: row[k] for k in data_fields}
+        changed = [k for k, v in data.items() if before[k] != v]
+        parent_code = row.get("parent_code", "")
+        new_parent = code_to_id.get(parent_code) if parent_code else None
+        unit = UpdatedUnit(**{**before, **data})  # the file's values (equal or new): the database's strings can go
+        unit.parent_id = new_parent
+        Unit.refresh_derived(unit)
+        unit.updated_at = now
+        yield unit, before, changed, new_parent != before["parent_id"]
+
+
+def _write_slice(writer, updates, audit):
+    writer.write(updates)
+    if connection.vendor == "postgresql":
+        copy_rows(AuditEntry, AUDIT_COLUMNS, audit)
+    else:
+        AuditEntry.objects.bulk_create(audit, batch_size=BATCH)
+    updates.clear()
+    audit.clear()
 
 
 UNIT_COLUMNS = (
@@ -831,54 +846,6 @@ def _created_audit_rows(new_codes, in_file, code_to_id, paths, user, kind_names,
                json.dumps(after, ensure_ascii=False), note, audit_search_text("unit.created", name, note))
 
 
-
-
-class _Update:
-    """A unit the import changes: its columns without a model instance (a fifth of the memory)."""
-
-    __slots__ = ("id", "code", "parent_id", "path", "depth", *DATA_FIELDS, "name_sort", "search_text", "updated_at")
-
-    def __init__(self, **values):
-        for name, value in values.items():
-            setattr(self, name, value)
-
-    @property
-    def pk(self):
-        return self.id
-
-    def as_unit(self):
-        return Unit(**{name: getattr(self, name) for name in self.__slots__ if hasattr(self, name)})
-
-
-def _update(units, fields, batch_size):
-    """bulk_update, or on PostgreSQL for many units: COPY into a temporary table and one UPDATE … FROM
-    (bulk_update's CASE WHEN statements grow slow with tens of thousands of rows)."""
-    if connection.vendor != "postgresql" or len(units) < COPY_UPDATES_FROM:
-        for i in range(0, len(units), batch_size):
-            batch = [u if isinstance(u, Unit) else u.as_unit() for u in units[i:i + batch_size]]
-            Unit.objects.bulk_update(batch, fields, batch_size=batch_size)
-        return
-    columns = [Unit._meta.get_field(f).column for f in fields]
-    quote = connection.ops.quote_name
-    table = quote(Unit._meta.db_table)
-    names = ", ".join(quote(c) for c in ["id", *columns])
-    with connection.cursor() as cursor:
-        cursor.execute(f"CREATE TEMPORARY TABLE loa_import_update AS SELECT {names} FROM {table} WITH NO DATA")
-        with cursor.cursor.copy(f"COPY loa_import_update ({names}) FROM STDIN") as copy:
-            for unit in units:
-                copy.write_row([unit.pk, *(getattr(unit, c) for c in columns)])
-        assignments = ", ".join(f"{quote(c)} = new.{quote(c)}" for c in columns)
-        cursor.execute(f"UPDATE {table} AS unit SET {assignments} FROM loa_import_update AS new WHERE unit.id = new.id")
-        cursor.execute("DROP TABLE loa_import_update")
-
-
-def _copy(model, columns, rows):
-    """PostgreSQL's COPY: many times faster than INSERTs for the rows of a big file."""
-    table = connection.ops.quote_name(model._meta.db_table)
-    names = ", ".join(connection.ops.quote_name(c) for c in columns)
-    with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-        for row in rows:
-            copy.write_row(row)
 
 
 def _audit(action, user, unit, before, after, note, now):

@@ -37,3 +37,46 @@ def test_the_fast_mobile_display_matches_phonenumbers():
         if not phonenumbers.is_valid_number(number):
             continue
         assert display_phone(e164) == phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+
+
+def _written(rng, number):
+    """A number as people type it: separators here and there, sometimes a stray one at the end."""
+    out = []
+    for ch in number:
+        if rng.random() < 0.25:
+            out.append(rng.choice([" ", ".", "-", "(", ")", " ", "\u00a0", "/", "+"]))
+        out.append(ch)
+    if rng.random() < 0.1:
+        out.append(rng.choice([" ", ".", "-", ")"]))
+    return "".join(out)
+
+
+def _sample_numbers(rng, count):
+    for _ in range(count):
+        kind = rng.random()
+        if kind < 0.4:  # mobiles: assigned and unassigned prefixes, the right length and one off
+            national = rng.choice("35789") + "".join(rng.choice("0123456789") for _ in range(rng.choice([8, 8, 8, 7, 9])))
+        elif kind < 0.7:  # fixed lines: area codes, valid or not
+            national = "2" + "".join(rng.choice("0123456789") for _ in range(rng.choice([9, 9, 9, 8, 10])))
+        else:  # anything: short codes, 1800/1900, leading zeros, too long
+            national = "".join(rng.choice("0123456789") for _ in range(rng.randint(5, 12)))
+        head = rng.choice(["0", "0", "0", "+84", "+84", "84", "", "00", "+840", "(0", "(+84) ", "+"])
+        yield _written(rng, head + national) if rng.random() < 0.6 else head + national
+
+
+def test_the_short_cut_gives_what_phonenumbers_gives():
+    from loa.core.phones import _common_shape, _parsed
+
+    def outcome(function, raw):
+        try:
+            return function(raw)
+        except ValidationError as exc:
+            return exc.messages, exc.code
+
+    rng = random.Random(17)
+    short_cut = 0
+    for raw in _sample_numbers(rng, 25_000):
+        raw = raw.strip()
+        short_cut += _common_shape(raw) is not None
+        assert outcome(normalize_phone, raw) == outcome(_parsed, raw), raw
+    assert short_cut > 2_000  # the sample exercises both paths

@@ -38,3 +38,34 @@ def test_it_folds_accents_and_d_with_stroke(text, folded):
 
 def test_search_terms_are_folded_words():
     assert search_terms("  Cong  ĐOÀN ") == ["cong", "doan"]
+
+
+def test_ascii_words_take_the_table_path_with_the_same_weights_as_the_generic_path():
+    from loa.core.text import _ascii_weights_of, _weights
+
+    rng = random.Random(11)
+    printable = [chr(c) for c in range(32, 127)]
+    every = [chr(c) for c in range(128)]
+    for alphabet in (printable, every):
+        for _ in range(5000):
+            word = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 20)))
+            assert _ascii_weights_of(word) == _weights(word), repr(word)
+
+
+def test_whitespace_and_words_of_marks_only_do_not_change_the_keys():
+    assert sort_key("  An\t Bình\u00a0 ") == sort_key("An Bình")
+    assert sort_key("") == sort_key(None) == sort_key(" \n ")
+    assert fold("a \u0301 B\u0301") == "a b"
+    assert fold(" Đà\u00a0Lạt ") == "da lat"
+
+
+def test_the_key_is_the_word_by_word_key_of_the_generic_path():
+    from loa.core.text import _weights
+
+    rng = random.Random(12)
+    alphabet = list("aăâbcdđeêoôơuưy AĂÂĐƠƯàảãáạẦẨẪẤẬ19-.,") + ["\u0301", "\u0303", "\t", "\u00a0", "ß", "中"]
+    for _ in range(5000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 30)))
+        weights = [_weights(word) for word in text.split()] or [("", "", "")]
+        expected = "0001".join(w[0] for w in weights) + "0000" + "0".join(w[1] for w in weights) + "0" + "0".join(w[2] for w in weights)
+        assert sort_key(text) == expected, repr(text)
