@@ -138,7 +138,7 @@ class UnitSearchRow(models.Model):
     unit = models.OneToOneField(Unit, primary_key=True, on_delete=models.CASCADE, db_constraint=False, related_name="+")
     # Copies of the unit's columns of the same names, so that the list's filters apply unchanged.
     path = models.CharField(max_length=255)
-    kind = models.ForeignKey(UnitKind, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    kind = models.ForeignKey(UnitKind, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+")
     active_from = models.DateField(null=True)
     active_to = models.DateField(null=True)
     search_text = models.CharField(max_length=600)
