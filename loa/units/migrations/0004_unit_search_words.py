@@ -18,7 +18,10 @@ CREATE OR REPLACE FUNCTION loa_unit_search_tokens(t text) RETURNS SETOF text LAN
   SELECT DISTINCT w FROM regexp_split_to_table(t, '[^a-z]+') AS w WHERE length(w) >= 3
 $$;
 
-CREATE OR REPLACE FUNCTION loa_unit_search_words_write(ids bigint[]) RETURNS void LANGUAGE sql AS $$
+-- PL/pgSQL rather than SQL functions from here on: their statements' plans are kept for the
+-- session, where a SQL function plans its statements again at every call (2-5 ms each).
+CREATE OR REPLACE FUNCTION loa_unit_search_words_write(ids bigint[]) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
   WITH due AS (
     DELETE FROM loa_unit_search_due d WHERE d.unit_id = ANY(ids) RETURNING d.unit_id
   ), written AS (
@@ -30,7 +33,7 @@ CREATE OR REPLACE FUNCTION loa_unit_search_words_write(ids bigint[]) RETURNS voi
   )
   INSERT INTO units_unitsearchwordcount (word, units) SELECT word, count(*) FROM written GROUP BY word
   ON CONFLICT (word) DO UPDATE SET units = units_unitsearchwordcount.units + EXCLUDED.units;
-$$;
+END $$;
 
 CREATE OR REPLACE FUNCTION loa_unit_search_words_write_some(n integer) RETURNS integer LANGUAGE plpgsql AS $$
 DECLARE
@@ -54,7 +57,8 @@ BEGIN
 END $$;
 
 -- The words of these units' search rows as they stand, before the rows change or go.
-CREATE OR REPLACE FUNCTION loa_unit_search_words_forget(ids bigint[]) RETURNS void LANGUAGE sql AS $$
+CREATE OR REPLACE FUNCTION loa_unit_search_words_forget(ids bigint[]) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
   WITH gone AS (
     DELETE FROM units_unitsearchword w USING units_unitsearchrow s, loa_unit_search_tokens(s.search_text) t
      WHERE s.unit_id = ANY(ids) AND w.word = t AND w.rank = s.rank
@@ -62,7 +66,7 @@ CREATE OR REPLACE FUNCTION loa_unit_search_words_forget(ids bigint[]) RETURNS vo
   )
   UPDATE units_unitsearchwordcount c SET units = c.units - g.n
     FROM (SELECT word, count(*) AS n FROM gone GROUP BY word) g WHERE c.word = g.word;
-$$;
+END $$;
 
 -- Whoever deletes search rows (a unit placed again, a unit deleted), their words go with them.
 CREATE OR REPLACE FUNCTION loa_unit_search_rows_deleted() RETURNS trigger LANGUAGE plpgsql AS $$
