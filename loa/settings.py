@@ -169,6 +169,8 @@ CELERY_TASK_ALWAYS_EAGER = False
 CELERY_TIMEZONE = TIME_ZONE
 # Files with more rows than this are imported in the background with a progress bar.
 IMPORT_INLINE_MAX_ROWS = env_int("IMPORT_INLINE_MAX_ROWS", 2000, minimum=0)
+# Uploaded job files (unit lists with phones and e-mails) are deleted this long after their jobs finished.
+JOB_FILES_KEEP_DAYS = env_int("JOB_FILES_KEEP_DAYS", 30, minimum=1)
 # Directives sent to more units than this are issued in the background with a progress page.
 ISSUE_INLINE_MAX_RECIPIENTS = env_int("ISSUE_INLINE_MAX_RECIPIENTS", 2000, minimum=0)
 

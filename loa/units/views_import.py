@@ -3,6 +3,7 @@
 import io
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -82,6 +83,10 @@ def import_commit(request, job_id):
         return redirect("jobs:detail", checked.pk)
     if checked.result.get("commit_job"):
         return redirect("jobs:detail", checked.result["commit_job"])
+    if not checked.input_file:
+        messages.error(request, _("The checked file is no longer kept (files are deleted %(days)s days after their check). "
+                                  "Upload it again.") % {"days": settings.JOB_FILES_KEEP_DAYS})
+        return redirect("units:import")
     params = dict(checked.params, commit=True)
     job = Job(kind=KIND, created_by=request.user, unit=checked.unit, params=params)
     job.input_file.name = checked.input_file.name
