@@ -3,7 +3,6 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
-
 # PostgreSQL keeps units_unitsearchrow in step with units_unit by statement triggers, so every
 # way of writing units (a form, an import's COPY, a move's UPDATE) is covered. Ranks ascend in
 # (name_sort, id) order with gaps of GAP: one new or renamed unit takes the middle of its
@@ -121,24 +120,34 @@ INSTALL = [
     "CREATE INDEX units_searchrow_text_trgm ON units_unitsearchrow USING gin (search_text gin_trgm_ops)",
     # Searches read the narrow rows now; the unit table's own trigram index only cost writes.
     "DROP INDEX IF EXISTS units_unit_search_trgm",
-    "CREATE TRIGGER units_unit_search_inserted AFTER INSERT ON units_unit REFERENCING NEW TABLE AS new_rows"
-    " FOR EACH STATEMENT EXECUTE FUNCTION loa_unit_search_inserted()",
-    "CREATE TRIGGER units_unit_search_copy AFTER UPDATE ON units_unit FOR EACH ROW"
-    " WHEN (OLD.name_sort = NEW.name_sort AND (OLD.path, OLD.kind_id, OLD.active_from, OLD.active_to, OLD.search_text)"
-    " IS DISTINCT FROM (NEW.path, NEW.kind_id, NEW.active_from, NEW.active_to, NEW.search_text))"
-    " EXECUTE FUNCTION loa_unit_search_copy()",
-    "CREATE TRIGGER units_unit_search_renamed AFTER UPDATE ON units_unit FOR EACH ROW"
-    " WHEN (OLD.name_sort <> NEW.name_sort) EXECUTE FUNCTION loa_unit_search_renamed()",
-    "CREATE TRIGGER units_unit_search_flush AFTER UPDATE ON units_unit FOR EACH STATEMENT"
-    " EXECUTE FUNCTION loa_unit_search_flush()",
+    (
+        "CREATE TRIGGER units_unit_search_inserted AFTER INSERT ON units_unit REFERENCING NEW TABLE AS new_rows"
+        " FOR EACH STATEMENT EXECUTE FUNCTION loa_unit_search_inserted()"
+    ),
+    (
+        "CREATE TRIGGER units_unit_search_copy AFTER UPDATE ON units_unit FOR EACH ROW"
+        " WHEN (OLD.name_sort = NEW.name_sort AND (OLD.path, OLD.kind_id, OLD.active_from, OLD.active_to, OLD.search_text)"
+        " IS DISTINCT FROM (NEW.path, NEW.kind_id, NEW.active_from, NEW.active_to, NEW.search_text))"
+        " EXECUTE FUNCTION loa_unit_search_copy()"
+    ),
+    (
+        "CREATE TRIGGER units_unit_search_renamed AFTER UPDATE ON units_unit FOR EACH ROW"
+        " WHEN (OLD.name_sort <> NEW.name_sort) EXECUTE FUNCTION loa_unit_search_renamed()"
+    ),
+    (
+        "CREATE TRIGGER units_unit_search_flush AFTER UPDATE ON units_unit FOR EACH STATEMENT"
+        " EXECUTE FUNCTION loa_unit_search_flush()"
+    ),
 ]
 UNINSTALL = [
     "DROP TRIGGER IF EXISTS units_unit_search_inserted ON units_unit",
     "DROP TRIGGER IF EXISTS units_unit_search_copy ON units_unit",
     "DROP TRIGGER IF EXISTS units_unit_search_renamed ON units_unit",
     "DROP TRIGGER IF EXISTS units_unit_search_flush ON units_unit",
-    "DROP FUNCTION IF EXISTS loa_unit_search_inserted(), loa_unit_search_copy(), loa_unit_search_renamed(),"
-    " loa_unit_search_flush(), loa_unit_search_place(bigint[]), loa_unit_search_rebuild()",
+    (
+        "DROP FUNCTION IF EXISTS loa_unit_search_inserted(), loa_unit_search_copy(), loa_unit_search_renamed(),"
+        " loa_unit_search_flush(), loa_unit_search_place(bigint[]), loa_unit_search_rebuild()"
+    ),
     "DROP TABLE IF EXISTS loa_unit_search_pending",
     "CREATE INDEX IF NOT EXISTS units_unit_search_trgm ON units_unit USING gin (search_text gin_trgm_ops)",
     "DROP INDEX IF EXISTS units_searchrow_text_trgm",
