@@ -126,7 +126,7 @@ class Unit(models.Model):
 class UnitSearchRow(models.Model):
     """What the unit list searches, filters and sorts by, one narrow row per unit (PostgreSQL).
 
-    Kept by triggers on the unit table (migration 0003), whatever writes it: a form, an import's
+    Kept by triggers on the unit table (migration 0003_unit_search), whatever writes it: a form, an import's
     COPY, a move's UPDATE. A broad search ("truong tieu hoc" over the whole country: 20,000
     matches) reads every match to sort it; from this table that is a 120-byte row and a number
     (`rank`, the unit's place in Vietnamese order) instead of a 600-byte unit with a 280-byte
@@ -159,7 +159,7 @@ class UnitSearchWord(models.Model):
     pk = models.CompositePrimaryKey("word", "rank")
     word = models.TextField()
     rank = models.BigIntegerField()
-    # The unit's path, in the primary key's index too (INCLUDE, migration 0004): a province
+    # The unit's path, in the primary key's index too (INCLUDE, migration 0003_unit_search): a province
     # admin's walk skips the other provinces' entries without looking their units up.
     path = models.CharField(max_length=255)
 

@@ -1,4 +1,4 @@
-"""The search rows and words PostgreSQL keeps beside the units (migrations 0003 and 0004), in step
+"""The search rows and words PostgreSQL keeps beside the units (migration 0003_unit_search), in step
 whatever writes the units: the services, a bulk insert, a rename of many, a delete."""
 
 import datetime
