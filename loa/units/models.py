@@ -126,8 +126,8 @@ class Unit(models.Model):
 class UnitSearchRow(models.Model):
     """What the unit list searches, filters and sorts by, one narrow row per unit (PostgreSQL).
 
-    Kept by triggers on the unit table (migration 0003_unit_search), whatever writes it: a form, an import's
-    COPY, a move's UPDATE. A broad search ("truong tieu hoc" over the whole country: 20,000
+    Kept by triggers on the unit table (migration 0003_unit_search), whatever writes it: a form,
+    an import's COPY, a move's UPDATE. A broad search ("truong tieu hoc" over the whole country: 20,000
     matches) reads every match to sort it; from this table that is a 120-byte row and a number
     (`rank`, the unit's place in Vietnamese order) instead of a 600-byte unit with a 280-byte
     sort key. Empty on SQLite, where search checks the units row by row.
@@ -159,8 +159,8 @@ class UnitSearchWord(models.Model):
     pk = models.CompositePrimaryKey("word", "rank")
     word = models.TextField()
     rank = models.BigIntegerField()
-    # The unit's path, in the primary key's index too (INCLUDE, migration 0003_unit_search): a province
-    # admin's walk skips the other provinces' entries without looking their units up.
+    # The unit's path, in the primary key's index too (INCLUDE, migration 0003_unit_search): a
+    # province admin's walk skips the other provinces' entries without looking their units up.
     path = models.CharField(max_length=255)
 
 

@@ -80,13 +80,13 @@ def _filtered_units(request):
     return qs.vi_ordered(), form
 
 
-def _listed(units):
-    """Only what a row of the list shows: 50 units and their parents without their sort keys,
-    search text, addresses and contacts."""
-    return units.select_related("kind", "parent").only(*LIST_COLUMNS)
-
-
+# Only what a row of the list shows: 50 units and their parents without their sort keys, search
+# text, addresses and contacts.
 LIST_COLUMNS = ("code", "name", "members_count", "active_from", "active_to", "kind__name", "parent__name")
+
+
+def _listed(units):
+    return units.select_related("kind", "parent").only(*LIST_COLUMNS)
 
 
 @login_required
