@@ -12,6 +12,9 @@ import os
 # Tests always run as a development instance, whatever the local .env says.
 os.environ.setdefault("DEBUG", "true")
 os.environ.setdefault("SECRET_KEY", "test-secret-key")
+# Links in messages start with the site's address, as in production (tests of the development
+# fallback clear it).
+os.environ.setdefault("SITE_URL", "http://127.0.0.1:8000")
 os.environ.setdefault("JOBS_BACKEND", "inline")
 os.environ.setdefault("SECURE_COOKIES", "false")
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

@@ -6,6 +6,7 @@ safe default for local development, and refuse anything that does not parse.
 
 import os
 from pathlib import Path
+from urllib.parse import urlparse
 from urllib.parse import unquote, urlparse
 
 from django.core.exceptions import ImproperlyConfigured
@@ -14,24 +15,47 @@ _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
 
 
-def load_env_file(path):
-    """Read KEY=value lines from a local .env file into os.environ, never overriding real variables.
-
-    `make setup` writes one for development (DEBUG on, a random SECRET_KEY); production sets real
-    environment variables and has no such file.
-    """
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except FileNotFoundError:
-        return
-    for number, line in enumerate(lines, 1):
+def parse_env_file(path):
+    """KEY=value lines of an environment file (the development .env, deploy/loa.env.example)."""
+    values = {}
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         line = line.strip()
         if not line or line.startswith("#"):
             continue
         key, sep, value = line.partition("=")
         if not sep or not key.strip().isidentifier():
             raise ImproperlyConfigured(f"{path}:{number}: expected KEY=value, not {line!r}")
-        os.environ.setdefault(key.strip(), value.strip().strip("\"'"))
+        values[key.strip()] = value.strip().strip("\"'")
+    return values
+
+
+def load_development_env_file(path):
+    """Read the development .env into os.environ, never overriding real variables.
+
+    `make setup` writes one (DEBUG on, a random SECRET_KEY, e-mails printed). It is a development
+    file only: when the real environment turns DEBUG off (production: systemd's EnvironmentFile)
+    it is not read at all, so none of its values (the console e-mail backend) can leak into a
+    production process started from a checkout that once ran `make run`; and a .env that itself
+    turns DEBUG off is refused, because production settings belong in the environment.
+    """
+    if not path or _is_false(os.environ.get("DEBUG")):
+        return
+    try:
+        values = parse_env_file(path)
+    except FileNotFoundError:
+        return
+    if "DEBUG" in values and _is_false(values["DEBUG"]):
+        raise ImproperlyConfigured(
+            f"{path} turns DEBUG off, but a .env file is read in development only. In production set the "
+            "variables in the environment (deploy/loa.env.example, loaded by the systemd units) and remove "
+            f"{path}."
+        )
+    for key, value in values.items():
+        os.environ.setdefault(key, value)
+
+
+def _is_false(raw):
+    return raw is not None and raw.strip().lower() in _FALSE and raw.strip() != ""
 
 
 def env_str(name, default=""):
@@ -113,3 +137,24 @@ def database_from_url(url, *, base_dir):
     raise ImproperlyConfigured(
         f"DATABASE_URL must start with sqlite:// or postgres://, not {parsed.scheme or url!r}"
     )
+
+
+def env_site_url(name):
+    """An http(s) origin without a trailing slash ("https://loa.ldld.vn"), or "" when unset."""
+    raw = os.environ.get(name, "").strip().rstrip("/")
+    if not raw:
+        return ""
+    parsed = urlparse(raw)
+    if parsed.scheme not in ("http", "https") or not parsed.hostname or parsed.path or parsed.query:
+        raise ImproperlyConfigured(f"{name} must be an address like https://loa.example.vn (no path), not {raw!r}")
+    return raw
+
+
+def env_proxy_ssl_header(name):
+    """"X-Forwarded-Proto" -> ("HTTP_X_FORWARDED_PROTO", "https"), Django's SECURE_PROXY_SSL_HEADER; None when unset."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return None
+    if not all(part.isalnum() for part in raw.split("-")):
+        raise ImproperlyConfigured(f"{name} must be a header name such as X-Forwarded-Proto, not {raw!r}")
+    return ("HTTP_" + raw.upper().replace("-", "_"), "https")

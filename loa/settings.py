@@ -4,13 +4,26 @@ import base64
 import hashlib
 import re
 from pathlib import Path
+from urllib.parse import urlparse
 
 from django.core.exceptions import ImproperlyConfigured
 
-from loa.env import database_from_url, env_bool, env_choice, env_int, env_list, env_str, load_env_file
+from loa.env import (
+    database_from_url,
+    env_bool,
+    env_choice,
+    env_int,
+    env_list,
+    env_proxy_ssl_header,
+    env_site_url,
+    env_str,
+    load_development_env_file,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-load_env_file(Path(env_str("LOA_ENV_FILE", str(BASE_DIR / ".env"))))
+# The development .env (written by `make setup`); never read when the environment turns DEBUG off.
+_env_file = env_str("LOA_ENV_FILE", str(BASE_DIR / ".env"))
+load_development_env_file(Path(_env_file) if _env_file else None)
 VAR_DIR = Path(env_str("LOA_VAR_DIR", str(BASE_DIR / "var")))
 
 DEBUG = env_bool("DEBUG", False)
@@ -19,9 +32,38 @@ if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off")
     SECRET_KEY = "loa-insecure-development-key-do-not-use-in-production"
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
-CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+elif not DEBUG and (len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5 or "change-me" in SECRET_KEY):
+    # Sessions, one-tap links and password resets are signed with it: a guessable key forges them.
+    raise ImproperlyConfigured(
+        "SECRET_KEY is too weak for production: use at least 50 random characters "
+        "(python3 -c 'import secrets; print(secrets.token_urlsafe(50))')"
+    )
+
+# The address people open Loa at. Every absolute link (e-mails, Zalo messages, QR posters, score
+# evidence) starts with it, so production must say it; in development a link made while serving a
+# request uses that request's own host (loa.core.site).
+SITE_URL = env_site_url("SITE_URL")
+if not SITE_URL and not DEBUG:
+    raise ImproperlyConfigured(
+        "SITE_URL must be set when DEBUG is off: the https:// address people open Loa at (e.g. https://loa.ldld.vn)"
+    )
+_site_host = urlparse(SITE_URL).hostname if SITE_URL else None
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [_site_host] if _site_host else ["127.0.0.1", "localhost"])
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [SITE_URL] if SITE_URL else [])
+
+# Behind a TLS proxy (deploy/nginx/loa.conf): the header the proxy sets to say the request came
+# over HTTPS. Set it only when a proxy you run rewrites that header on every request.
+SECURE_PROXY_SSL_HEADER = env_proxy_ssl_header("SECURE_PROXY_SSL_HEADER")
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+# Load balancers and monitors may ask for /healthz over plain HTTP on the private network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+# Proxies in front of Loa whose X-Forwarded-For is believed: a count ("1": the nginx on this
+# machine) or addresses and CIDRs. The client's address is taken from it everywhere (log-in
+# throttle, logs, click counts); without it, REMOTE_ADDR is the client.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -51,7 +93,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "loa.core.logs.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "loa.core.site.RequestOriginMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -210,11 +254,25 @@ for _key in FIELD_ENCRYPTION_KEY.split(","):
     except ValueError:
         raise ImproperlyConfigured("FIELD_ENCRYPTION_KEY must be Fernet keys (32 url-safe base64 bytes), comma-separated") from None
 
+# LOG_FORMAT=json: one JSON object a line with the request id and user id (loa.core.logs); every
+# format masks secret link parts, tokens, passwords and phone numbers.
+# /healthz answers 503 when the oldest waiting job or outbox message has waited longer than this.
+HEALTHZ_MAX_WAIT = env_int("HEALTHZ_MAX_WAIT", 900, minimum=1)
+LOG_FORMAT = env_choice("LOG_FORMAT", "plain", ("plain", "json"))
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {
+        "context": {"()": "loa.core.logs.RequestContextFilter"},
+        "redact": {"()": "loa.core.logs.RedactingFilter"},
+    },
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "loa.core.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["context", "redact"]},
+    },
     "root": {"handlers": ["console"], "level": env_choice("LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR"))},
 }
 

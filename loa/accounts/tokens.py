@@ -11,6 +11,8 @@ from django.utils.crypto import constant_time_compare
 from django.utils.encoding import force_bytes
 from django.utils.http import base36_to_int, urlsafe_base64_encode
 
+from loa.core.site import absolute_url
+
 
 class InviteTokenGenerator(PasswordResetTokenGenerator):
     key_salt = "loa.accounts.tokens.InviteTokenGenerator"
@@ -41,9 +43,9 @@ def uidb64(user):
 
 def invite_url(user):
     path = reverse("accounts:invite_accept", kwargs={"uidb64": uidb64(user), "token": invite_tokens.make_token(user)})
-    return settings.SITE_URL + path
+    return absolute_url(path)
 
 
 def reset_url(user):
     path = reverse("accounts:password_reset_confirm", kwargs={"uidb64": uidb64(user), "token": reset_tokens.make_token(user)})
-    return settings.SITE_URL + path
+    return absolute_url(path)

@@ -8,7 +8,6 @@ may read but not do it). A unit or year the user cannot see answers 404.
 from decimal import Decimal
 from typing import Dict, List, Optional
 
-from django.conf import settings
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
@@ -16,6 +15,7 @@ from ninja.pagination import paginate
 
 from loa.api.errors import Forbidden
 from loa.api.pagination import Pages
+from loa.core.site import site_origin
 from loa.scoring import access, selectors, services
 from loa.scoring.models import Criterion, Rubric
 from loa.scoring.rules import points_text
@@ -162,7 +162,7 @@ def unit_score(request, year: int, unit_id: int):
 
         raise Http404
     lines = selectors.card(book, result, unit, adjustments=reasons)
-    base = settings.SITE_URL
+    base = site_origin()
     return {
         "unit_id": unit.pk, "year": year, "total": points_text(result.total), "level": result.level.name if result.level else None,
         "frozen": not live,

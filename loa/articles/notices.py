@@ -1,9 +1,9 @@
 """The unit is told of every return, acceptance, rejection and publication, through the outbox."""
 
-from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from loa.core.site import absolute_url
 from loa.directives.notices import unit_officers
 from loa.notifications.outbox import enqueue_email
 
@@ -16,7 +16,7 @@ def _recipients(unit_id, author):
 
 
 def _send(submission, event, subject, **extra):
-    link = settings.SITE_URL + reverse("articles:detail", args=[submission.pk])
+    link = absolute_url(reverse("articles:detail", args=[submission.pk]))
     for user in _recipients(submission.unit_id, submission.created_by):
         enqueue_email(
             to=user.email, unit=submission.unit, template=f"articles/email/{event}", subject=subject,
@@ -48,6 +48,6 @@ def claim_refused(claim):
         enqueue_email(
             to=user.email, unit=claim.unit, template="articles/email/claim_refused",
             subject=_("Your claim was refused: %(title)s") % {"title": claim.title},
-            context={"user": user, "claim": claim, "link": settings.SITE_URL + reverse("articles:claims")},
+            context={"user": user, "claim": claim, "link": absolute_url(reverse("articles:claims"))},
             dedupe_key=f"article-claim:{claim.pk}:refused:{user.pk}",
         )

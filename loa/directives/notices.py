@@ -1,11 +1,11 @@
 """Messages to units about their reports, through the outbox."""
 
-from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from loa.accounts.capabilities import RoleName
 from loa.accounts.models import User
+from loa.core.site import absolute_url
 from loa.notifications.outbox import enqueue_email
 
 
@@ -23,7 +23,7 @@ def unit_officers(unit_ids):
 
 def report_returned(*, assignment, reason):
     task = assignment.task
-    link = settings.SITE_URL + reverse("directives:report", args=[task.pk, assignment.unit_id])
+    link = absolute_url(reverse("directives:report", args=[task.pk, assignment.unit_id]))
     for user in unit_officers([assignment.unit_id]).get(assignment.unit_id, []):
         if user.email:
             enqueue_email(

@@ -3,12 +3,12 @@
 import secrets
 from datetime import timedelta
 
-from django.conf import settings
 from django.core import signing
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from loa.core.site import absolute_url
 from loa.directives.models import OneTapLink
 
 SALT = "loa.directives.onetap"
@@ -32,7 +32,7 @@ def create_link(*, user, assignment, lifetime=LIFETIME):
 
 def url_for(link):
     token = signing.dumps({"n": link.nonce}, salt=SALT, compress=True)
-    return settings.SITE_URL + reverse("directives:onetap", args=[token])
+    return absolute_url(reverse("directives:onetap", args=[token]))
 
 
 def peek(token):

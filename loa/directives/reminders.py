@@ -7,18 +7,17 @@ the outbox's unique dedupe key makes two overlapping runs send it once.
 
 from datetime import datetime, time, timedelta
 
-from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from loa.core.site import absolute_url
 from loa.directives import onetap
 from loa.directives.deadlines import deadline_text
 from loa.directives.models import Assignment, Directive, Task
 from loa.directives.notices import unit_officers
 from loa.directives.services import pending_q
 from loa.notifications.reminders import remind_officer, remind_unit_address
-
 
 MAX_REMINDING_DAYS = 400
 
@@ -98,7 +97,7 @@ def _queue_for_officer(task, assignment, user, kind, day):
 def _queue_unit_email(task, assignment, kind, day):
     """A unit with no officer account yet: remind its contact address, with a link to log in."""
     key = f"reminder:{task.pk}:{assignment.unit_id}:unit:email:{day.isoformat()}"
-    link = settings.SITE_URL + reverse("directives:report", args=[task.pk, assignment.unit_id])
+    link = absolute_url(reverse("directives:report", args=[task.pk, assignment.unit_id]))
     return remind_unit_address(
         unit=assignment.unit, dedupe_key=key, template="directives/email/reminder",
         subject=_subject(task, kind, assignment.unit),

@@ -13,6 +13,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from loa.core.site import absolute_url
 from loa.fanpages.models import CampaignLink
 
 ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i: codes are read aloud too
@@ -32,7 +33,7 @@ def link_for(unit):
 
 
 def short_url(link):
-    return settings.SITE_URL + reverse("fanpage_short", args=[link.code])
+    return absolute_url(reverse("fanpage_short", args=[link.code]))
 
 
 def _client_key(ip):

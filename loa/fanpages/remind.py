@@ -5,12 +5,12 @@ the unit's address when it has no officer, and a dedupe key per unit, officer an
 on the same day never send twice.
 """
 
-from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from loa.accounts.capabilities import Capability
+from loa.core.site import absolute_url
 from loa.fanpages import compliance
 from loa.notifications.reminders import remind_officer, remind_unit_address
 from loa.units.models import Unit
@@ -33,7 +33,7 @@ def remind_silent(*, user=None, days=compliance.SILENT_DAYS, today=None, stdout=
     queued = 0
     for silent_days, item in found:
         unit = units[item.unit_id]
-        link = settings.SITE_URL + reverse("fanpages:unit", args=[unit.pk])
+        link = absolute_url(reverse("fanpages:unit", args=[unit.pk]))
         subject = _("Your Fanpage has not posted for %(days)s days — %(unit)s") % {"days": silent_days, "unit": unit.name}
         context = {"unit": unit, "days": silent_days, "last": item.last_post_day, "link": link}
         people = officers.get(unit.pk, [])

@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from loa.audit.log import log_action
+from loa.core.site import absolute_url
 from loa.fanpages.models import GraphLink, Post
 from loa.fanpages.posts import IncomingPost, post_key, record_posts_many
 from loa.integrations.facebook import GraphClient, GraphError, RateLimited, Throttle, TokenExpired, TokenInvalid
@@ -169,7 +170,7 @@ def tell_unit_token(link):
 
     unit = link.fanpage.unit
     day = timezone.localdate()
-    url = settings.SITE_URL + reverse("fanpages:token", args=[unit.pk])
+    url = absolute_url(reverse("fanpages:token", args=[unit.pk]))
     subject = _("Your Fanpage needs a new access token — %(unit)s") % {"unit": unit.name}
     context = {"unit": unit, "page": link.fanpage, "link": url}
     officers = unit_officers([unit.pk]).get(unit.pk, [])

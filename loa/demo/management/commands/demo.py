@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from loa.accounts.models import Role
 from loa.core.phones import display_phone
+from loa.core.site import site_origin
 from loa.demo import scenario
 from loa.demo.management.commands._guard import refuse_unless_debug
 from loa.units.models import Unit
@@ -56,7 +57,7 @@ class Command(BaseCommand):
             for r in Role.objects.filter(user__username__in=usernames).select_related("user", "unit")
         }
         self.stdout.write("")
-        self.stdout.write(_("Loa: %(url)s") % {"url": settings.SITE_URL if settings.SITE_URL else "http://127.0.0.1:8000"})
+        self.stdout.write(_("Loa: %(url)s") % {"url": site_origin() + "/"})
         if not roles:
             self.stdout.write(_("No demo login yet: run `manage.py demo` first."))
             return
