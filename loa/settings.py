@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "loa.accounts",
     "loa.notifications",
     "loa.jobs",
+    "loa.ops",
     "loa.exports",
     "loa.documents",
     "loa.api",

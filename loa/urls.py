@@ -5,9 +5,11 @@ from django.views.i18n import set_language
 
 from loa.accounts.views_home import home
 from loa.fanpages.views import short_link
+from loa.ops.views import healthz
 
 urlpatterns = [
     path("", home, name="home"),
+    path("healthz", healthz, name="healthz"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("accounts/", include("loa.accounts.urls")),
     path("units/", include("loa.units.urls")),

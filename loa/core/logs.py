@@ -24,8 +24,9 @@ _REQUEST_ID = re.compile(r"^[A-Za-z0-9-]{8,64}$")
 # Link paths whose last parts are a secret: the one-tap report link, invitations, password resets.
 _SECRET_PATHS = re.compile(r"(/directives/r/|/accounts/invite/|/accounts/password/reset/)(?!sent/|done/)[^\s\"'?]+")
 _SECRET_PAIRS = re.compile(
-    r"(?i)\b(password|passwd|token|secret|access_token|api_key|authorization)(\s*[=:]\s*)(\"[^\"]*\"|'[^']*'|[^\s&,;]+)"
+    r"(?i)\b(password|passwd|token|secret|access_token|api_key)(\s*[=:]\s*)(\"[^\"]*\"|'[^']*'|[^\s&,;]+)"
 )
+_AUTHORIZATION = re.compile(r"(?i)\b(authorization\s*[=:]\s*)[^\n]+")
 _BEARER = re.compile(r"(?i)\b(bearer|token)\s+[A-Za-z0-9._~+/=-]{8,}")
 # Vietnamese phone numbers as people and Loa write them: 0912345678, 0912 345 678, +84 912 345 678.
 _PHONE = re.compile(r"(?<![\w.])(?:\+84|84|0)(?:[\s.-]?\d){8,10}(?![\w.])")
@@ -33,6 +34,7 @@ _PHONE = re.compile(r"(?<![\w.])(?:\+84|84|0)(?:[\s.-]?\d){8,10}(?![\w.])")
 
 def redact(text: str) -> str:
     text = _SECRET_PATHS.sub(lambda m: m.group(1) + "[hidden]", text)
+    text = _AUTHORIZATION.sub(lambda m: m.group(1) + "[hidden]", text)
     text = _SECRET_PAIRS.sub(lambda m: m.group(1) + m.group(2) + "[hidden]", text)
     text = _BEARER.sub(lambda m: m.group(1) + " [hidden]", text)
     return _PHONE.sub(_mask_phone, text)
