@@ -5,8 +5,8 @@ safe default for local development, and refuse anything that does not parse.
 """
 
 import os
+import sys
 from pathlib import Path
-from urllib.parse import urlparse
 from urllib.parse import unquote, urlparse
 
 from django.core.exceptions import ImproperlyConfigured
@@ -158,3 +158,20 @@ def env_proxy_ssl_header(name):
     if not all(part.isalnum() for part in raw.split("-")):
         raise ImproperlyConfigured(f"{name} must be a header name such as X-Forwarded-Proto, not {raw!r}")
     return ("HTTP_" + raw.upper().replace("-", "_"), "https")
+
+
+def main(argv):
+    """`python -m loa.env FILE program args…`: run a Python program with FILE's variables added to
+    the environment (deploy/loa-manage, for commands run by hand as the services run)."""
+    if len(argv) < 2:
+        raise SystemExit("usage: python -m loa.env ENV_FILE program.py [args…]")
+    try:
+        values = parse_env_file(Path(argv[0]))
+    except (OSError, ImproperlyConfigured) as exc:
+        raise SystemExit(f"Cannot read {argv[0]}: {exc}") from None
+    os.environ.update(values)
+    os.execv(sys.executable, [sys.executable, *argv[1:]])
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
