@@ -9,9 +9,7 @@ PYTEST_ARGS ?=
 run: setup
 	$(BIN)/python manage.py demo --if-empty
 	@$(BIN)/python manage.py demo --print-logins
-	@echo "Beside the server: manage.py run_jobs --loop (background jobs) and send_outbox --loop (e-mail, Zalo)."
-	@trap 'kill 0' INT TERM EXIT; $(BIN)/python manage.py run_jobs --loop & $(BIN)/python manage.py send_outbox --loop & \
-	  $(BIN)/python manage.py runserver 127.0.0.1:8000
+	@./scripts/dev-server.sh
 
 test: setup
 	./scripts/system-deps.sh test
