@@ -30,7 +30,7 @@ def nginx_site(directory, *, cert, key, https_port=443, http_port=80, static_roo
     text = text.replace("listen 443 ssl", f"listen {https_port} ssl").replace("listen [::]:443 ssl", f"listen [::]:{https_port} ssl")
     text = text.replace("listen 80;", f"listen {http_port};").replace("listen [::]:80;", f"listen [::]:{http_port};")
     text = text.replace("/var/log/nginx/", f"{directory}/")
-    text = text.replace("/var/www/letsencrypt", str(directory))
+    text = text.replace("/var/www/html", str(directory))
     if static_root:
         text = text.replace("alias /var/lib/loa/static/;", f"alias {static_root}/;")
     servers = "".join(f"    server {u};\n" for u in upstreams)
