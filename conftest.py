@@ -128,6 +128,29 @@ def login(client):
     return _login
 
 
+@pytest.fixture
+def token_for():
+    """token_for(user) -> the HTTP_AUTHORIZATION header value of a fresh API token."""
+    from loa.accounts.models import ApiToken
+
+    def _token(user):
+        _, raw = ApiToken.issue(user=user, name="tests")
+        return f"Bearer {raw}"
+
+    return _token
+
+
+@pytest.fixture
+def api_client(client, token_for):
+    """api_client(user) -> the test client sending that user's bearer token with every request."""
+
+    def _client(user):
+        client.defaults["HTTP_AUTHORIZATION"] = token_for(user)
+        return client
+
+    return _client
+
+
 # --- Browser tests -------------------------------------------------------------------------
 # Playwright drives Debian's Chromium at a phone's size. Tests marked e2e get `phone` (390×844)
 # or `desktop` pages against pytest-django's live_server.

@@ -36,6 +36,7 @@ sys.path.insert(0, str(ROOT))
 import httpx  # noqa: E402
 
 from loa.env import parse_env_file  # noqa: E402
+from loa.notifications.testing import SMTPTestServer  # noqa: E402
 from loa.ops.tests.deploy_tools import (  # noqa: E402
     nginx_main_conf,
     nginx_site,
@@ -272,13 +273,13 @@ def journey(stack, cert, mailbox):
     step("the admin invites an officer; the invitation leaves through the Celery worker")
     admin.submit("/accounts/users/invite/", "email", full_name="Hoàng Thị An", email="an.hoang@example.vn",
                  phone="0912 345 678", unit=unit_id, role="officer")
-    invitation = mailbox.wait_for(lambda m: m["to"] == "an.hoang@example.vn", timeout=60)
-    link = re.search(r"https://\S+/accounts/invite/\S+/", invitation["body"])
-    expect(link and link.group(0).startswith(SITE + "/"), f"the invitation link does not start with SITE_URL:\n{invitation['body']}")
+    invitation = wait_for_mail(mailbox, "an.hoang@example.vn", timeout=60)
+    link = invitation.link("/accounts/invite/")
+    expect(link.startswith(SITE + "/"), f"the invitation link does not start with SITE_URL: {link}")
 
     step("the officer sets a password from the e-mailed link")
     officer = Browser(cert)
-    path = link.group(0)[len(SITE):]
+    path = link[len(SITE):]
     accepted = officer.submit(path, "new_password1", new_password1=OFFICER_PASSWORD, new_password2=OFFICER_PASSWORD)
     officer.follow(accepted)
 
@@ -315,7 +316,7 @@ def journey(stack, cert, mailbox):
     stack.manage("shell", "--no-imports", "-c",
                  "from loa.notifications.models import Message; Message.objects.create(channel='email', "
                  "recipient='beat@example.vn', template='smoke', subject='Beat', body='Sent on schedule.')")
-    mailbox.wait_for(lambda m: m["to"] == "beat@example.vn", timeout=90)
+    wait_for_mail(mailbox, "beat@example.vn", timeout=90)
 
     step("/healthz answers 200 through nginx")
     health = admin.get("/healthz")
@@ -333,39 +334,15 @@ def _kind_id(browser, code):
 
 # --- The mail relay ----------------------------------------------------------------------------
 
-class Mailbox:
-    def __init__(self):
-        from aiosmtpd.controller import Controller
-
-        self.messages = []
-        box = self
-
-        class Handler:
-            async def handle_DATA(self, server, session, envelope):
-                import email
-                from email import policy
-
-                parsed = email.message_from_bytes(envelope.content, policy=policy.default)
-                part = parsed.get_body(preferencelist=("plain",))
-                for rcpt in envelope.rcpt_tos:
-                    box.messages.append({"to": rcpt, "subject": str(parsed["subject"]), "body": part.get_content() if part else ""})
-                return "250 OK"
-
-        self.controller = Controller(Handler(), hostname="127.0.0.1", port=0)
-        self.controller.start()
-        self.port = self.controller.server.sockets[0].getsockname()[1]
-
-    def wait_for(self, match, timeout):
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            for message in self.messages:
-                if match(message):
-                    return message
-            time.sleep(0.5)
-        raise SmokeFailure(f"no such e-mail arrived in {timeout} s; received: {[m['to'] for m in self.messages]}")
-
-    def stop(self):
-        self.controller.stop()
+def wait_for_mail(server, address, timeout):
+    """The first message the local SMTP server received for `address` (the tests' own server)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        received = server.to(address)
+        if received:
+            return received[0]
+        time.sleep(0.5)
+    raise SmokeFailure(f"no e-mail for {address} in {timeout} s; received: {[m.rcpt_tos for m in server.messages]}")
 
 
 def wait_healthy(cert, stack, timeout=90):
@@ -387,7 +364,7 @@ def wait_healthy(cert, stack, timeout=90):
 def main():
     workdir = Path(tempfile.mkdtemp(prefix="loa-smoke-"))
     stack = Stack(workdir)
-    mailbox = Mailbox()
+    mailbox = SMTPTestServer().start()
     try:
         step(f"preparing in {workdir}")
         psql(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
