@@ -29,9 +29,10 @@ os.environ.setdefault("JOBS_BACKEND", "inline")
 os.environ.setdefault("SECURE_COOKIES", "false")
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-import pytest  # noqa: E402
+import pytest
 
-from loa.notifications.testing import smtp_server  # noqa: E402,F401  (a real SMTP server: aiosmtpd)
+from loa.notifications.testing import smtp_server  # noqa: F401  (a real SMTP server: aiosmtpd)
+
 # Local stand-ins for Zalo and Facebook: the `zalo_standin` and `graph_standin` fixtures.
 pytest_plugins = ["loa.integrations.testing"]
 

@@ -82,7 +82,6 @@ class InputCleaningMiddleware:
                     request.POST = clean
                 for upload in request.FILES.values():
                     upload.name = strip_controls(upload.name)
-        return None
 
     @staticmethod
     def _clean_json_body(request):
