@@ -94,6 +94,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "loa.core.logs.RequestIdMiddleware",
+    "loa.core.client_ip.ClientAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "loa.core.site.RequestOriginMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
