@@ -150,7 +150,7 @@ def user_set_password(*, by, user, password, action="user.password_changed"):
     validate_password(password, user)
     user.set_password(password)
     user.save(update_fields=["password"])
-    throttle.reset(user.username)
+    throttle.unlock_user(user.username)  # a new password (by e-mail link, too) lifts any log-in lock
     log_action(action, actor=by, obj=user, unit=home_unit(user))
     return user
 
