@@ -251,6 +251,23 @@ def user_reactivate(*, by, user):
 
 
 @transaction.atomic
+def user_login_unlock(*, by, user):
+    """Lift every log-in lock on the user's name, from any address (by=None: `manage.py login_unlock`).
+
+    Returns when the latest lock would have ended, or None when none held (nothing is audited then).
+    """
+    if by is not None and user.pk != by.pk:
+        _check_manageable(by, user)
+    until = throttle.unlock_user(user.username)
+    if until is not None:
+        log_action(
+            "user.login_unlocked", actor=by, obj=user, unit=home_unit(user),
+            before={"locked_until": throttle.until_display(until)}, after={"locked_until": None},
+        )
+    return until
+
+
+@transaction.atomic
 def api_token_create(*, by, user, name):
     """Returns (token, raw): the raw token is shown once and never stored."""
     name = (name or "").strip()
