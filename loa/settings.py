@@ -95,6 +95,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "loa.core.logs.RequestIdMiddleware",
+    "loa.core.client_ip.ClientAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "loa.core.site.RequestOriginMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -153,8 +154,10 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
-# Failed log-ins allowed per username and per client address in LOGIN_THROTTLE_WINDOW seconds.
+# Failed log-ins allowed per client address and user name in LOGIN_THROTTLE_WINDOW seconds, and
+# per client address whatever the user names (password spraying); see docs/accounts.md.
 LOGIN_THROTTLE_ATTEMPTS = env_int("LOGIN_THROTTLE_ATTEMPTS", 5, minimum=1)
+LOGIN_THROTTLE_ADDRESS_ATTEMPTS = env_int("LOGIN_THROTTLE_ADDRESS_ATTEMPTS", 4 * LOGIN_THROTTLE_ATTEMPTS, minimum=1)
 LOGIN_THROTTLE_WINDOW = env_int("LOGIN_THROTTLE_WINDOW", 900, minimum=1)
 # Seconds an invitation link and a password-reset link stay valid (each works once).
 INVITE_MAX_AGE = env_int("INVITE_MAX_AGE", 7 * 24 * 3600, minimum=60)

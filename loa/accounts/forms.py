@@ -1,10 +1,11 @@
-from datetime import datetime
+import time
+from typing import ClassVar
 
 from django import forms
 from django.conf import settings
 from django.contrib.auth import forms as auth_forms
 from django.core.exceptions import ValidationError
-from django.utils import formats, timezone
+from django.core.validators import ProhibitNullCharactersValidator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -15,36 +16,55 @@ from loa.accounts.services import send_invitation, send_password_reset
 
 
 class ThrottledAuthenticationForm(auth_forms.AuthenticationForm):
-    """Django's log-in form, refusing attempts after too many failures for the name or the address."""
+    """Django's log-in form, refusing attempts after too many failures from the client's address
+    for the user name, or from the address for any names (loa.accounts.throttle)."""
 
-    error_messages = {
+    error_messages: ClassVar[dict] = {
         **auth_forms.AuthenticationForm.error_messages,
         "invalid_login": _("The username or password is wrong. Both are case-sensitive."),
         "inactive": _("This account has been deactivated. Ask your administrator."),
     }
 
+    def __init__(self, request=None, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        # Django's own message for a NUL character has no Vietnamese translation.
+        for name in ("username", "password"):
+            field = self.fields[name]
+            field.validators = [v for v in field.validators if not isinstance(v, ProhibitNullCharactersValidator)]
+            field.validators.append(ProhibitNullCharactersValidator(
+                message=_("This field contains a character that is not allowed (NUL).")
+            ))
+
     def clean(self):
         username = self.cleaned_data.get("username") or ""
         ip = throttle.client_ip(self.request)
-        until = throttle.blocked_until(username, ip)
-        if until is not None:
-            raise ValidationError(self.throttled_message(until), code="throttled")
+        lock = throttle.blocked(username, ip)
+        if lock is not None:
+            raise ValidationError(self.throttled_message(lock), code="throttled")
         try:
             return super().clean()
         except ValidationError:
             if username:
-                throttle.record_failure(username, ip)
+                lock = throttle.record_failure(username, ip)
+                if lock is not None:  # this failure reached the limit: say so now, not at the next try
+                    raise ValidationError(self.throttled_message(lock), code="throttled") from None
             raise
 
     @staticmethod
-    def throttled_message(until):
-        at = timezone.localtime(datetime.fromtimestamp(until, tz=timezone.get_current_timezone()))
-        minutes = max(1, int((until - timezone.now().timestamp() + 59) // 60))
+    def throttled_message(lock):
+        minutes = max(1, int((lock.until - time.time() + 59) // 60))
+        values = {"time": throttle.until_display(lock.until), "minutes": minutes}
+        if lock.scope == throttle.ADDRESS:
+            return ngettext(
+                "Too many failed log-in attempts from your network. Try again after %(time)s (in %(minutes)d minute).",
+                "Too many failed log-in attempts from your network. Try again after %(time)s (in %(minutes)d minutes).",
+                minutes,
+            ) % values
         return ngettext(
             "Too many failed log-in attempts. Try again after %(time)s (in %(minutes)d minute).",
             "Too many failed log-in attempts. Try again after %(time)s (in %(minutes)d minutes).",
             minutes,
-        ) % {"time": formats.time_format(at, "H:i"), "minutes": minutes}
+        ) % values
 
 
 class OutboxPasswordResetForm(auth_forms.PasswordResetForm):

@@ -55,7 +55,9 @@ def home_unit(user):
     """The lowest unit above all of the user's roles: where entries about the user belong."""
     from loa.units.models import Unit
 
-    paths = [r.unit.path for r in user.roles.select_related("unit").only("unit__path")]
+    # Not user.roles: on a user from get_user_or_404 that is the prefetched queryset (with
+    # unit__kind selected), which cannot be narrowed to the unit's path.
+    paths = [r.unit.path for r in Role.objects.filter(user_id=user.pk).select_related("unit").only("unit__path")]
     if not paths:
         return None
     parts = [p.strip("/").split("/") for p in paths]

@@ -150,7 +150,7 @@ def user_set_password(*, by, user, password, action="user.password_changed"):
     validate_password(password, user)
     user.set_password(password)
     user.save(update_fields=["password"])
-    throttle.reset(user.username)
+    throttle.unlock_user(user.username)  # a new password (by e-mail link, too) lifts any log-in lock
     log_action(action, actor=by, obj=user, unit=home_unit(user))
     return user
 
@@ -248,6 +248,23 @@ def user_reactivate(*, by, user):
     user.save(update_fields=["is_active"])
     log_action("user.reactivated", actor=by, obj=user, unit=home_unit(user), before={"is_active": False}, after={"is_active": True})
     return user
+
+
+@transaction.atomic
+def user_login_unlock(*, by, user):
+    """Lift every log-in lock on the user's name, from any address (by=None: `manage.py login_unlock`).
+
+    Returns when the latest lock would have ended, or None when none held (nothing is audited then).
+    """
+    if by is not None and user.pk != by.pk:
+        _check_manageable(by, user)
+    until = throttle.unlock_user(user.username)
+    if until is not None:
+        log_action(
+            "user.login_unlocked", actor=by, obj=user, unit=home_unit(user),
+            before={"locked_until": throttle.until_display(until)}, after={"locked_until": None},
+        )
+    return until
 
 
 @transaction.atomic

@@ -24,4 +24,5 @@ urlpatterns = [
     path("users/<int:pk>/deactivate/", views_users.user_deactivate, name="user_deactivate"),
     path("users/<int:pk>/reactivate/", views_users.user_reactivate, name="user_reactivate"),
     path("users/<int:pk>/invite/", views_users.invite_resend, name="invite_resend"),
+    path("users/<int:pk>/unlock/", views_users.login_unlock, name="login_unlock"),
 ]

@@ -22,9 +22,9 @@ from loa.accounts.forms import (
     SetPasswordForm,
     ThrottledAuthenticationForm,
 )
-from loa.core.forms import add_service_errors
 from loa.accounts.models import ApiToken, User
 from loa.accounts.tokens import invite_tokens
+from loa.core.forms import add_service_errors
 from loa.core.phones import display_phone
 
 
@@ -39,7 +39,7 @@ class LoginView(auth_views.LoginView):
 
     def form_valid(self, form):
         user = form.get_user()
-        throttle.reset(user.username, throttle.client_ip(self.request))
+        throttle.succeeded(user.username, throttle.client_ip(self.request))
         response = super().form_valid(form)
         _set_language_cookie(response, user.language)
         return response

@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from loa.accounts import services
+from loa.accounts import services, throttle
 from loa.accounts.capabilities import Capability, RoleName
 from loa.accounts.forms import InviteForm, RoleGrantForm
 from loa.accounts.models import Role
@@ -107,8 +107,10 @@ def user_invite(request):
 
 
 def _detail(request, user, *, grant_form=None, status=200):
+    locked_until = throttle.user_locked_until(user.username)
     return render(request, "accounts/user_detail.html", {
         "person": user,
+        "login_locked_until": throttle.until_display(locked_until) if locked_until else "",
         "roles": list(user.roles.all()),
         "grant_form": grant_form or RoleGrantForm(units=_scope_units(request.user), initial={"role": RoleName.OFFICER}),
         "is_self": user.pk == request.user.pk,
@@ -192,3 +194,21 @@ def user_reactivate(request, pk):
 @require_POST
 def invite_resend(request, pk):
     return _user_action(request, pk, services.invite_resend, _("A new invitation has been sent to %(user)s."))
+
+
+@login_required
+@require_POST
+def login_unlock(request, pk):
+    """Lift the user's log-in locks from every address (too many wrong passwords)."""
+    _require_manager(request.user)
+    user = get_user_or_404(request.user, pk)
+    try:
+        until = services.user_login_unlock(by=request.user, user=user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        if until is None:
+            messages.info(request, _("%(user)s is not locked out of log-in.") % {"user": user.display_name()})
+        else:
+            messages.success(request, _("%(user)s may try to log in again now.") % {"user": user.display_name()})
+    return redirect("accounts:user_detail", pk=user.pk)

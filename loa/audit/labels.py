@@ -16,6 +16,8 @@ ACTIONS = {
     "user.password_reset": _("Password reset by e-mail"),
     "user.deactivated": _("User deactivated"),
     "user.reactivated": _("User reactivated"),
+    "user.login_unlocked": _("Log-in unlocked"),
+    "login.address_unlocked": _("Log-in unlocked for an address"),
     "role.granted": _("Role given"),
     "role.revoked": _("Role removed"),
     "api_token.created": _("API token created"),
@@ -52,6 +54,7 @@ FIELDS = {
     "role": _("Role"),
     "unit": _("Unit"),
     "token": _("Token"),
+    "locked_until": _("Locked out of log-in until"),
 }
 
 

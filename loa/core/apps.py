@@ -8,6 +8,10 @@ class CoreConfig(AppConfig):
     def ready(self):
         from django.core.signals import request_finished
 
+        from loa.core.client_ip import trusted_proxies
         from loa.core.logs import forget_request
+
+        # A bad TRUSTED_PROXIES stops start-up (and every manage.py command) with its message.
+        trusted_proxies()
 
         request_finished.connect(forget_request, dispatch_uid="loa.core.logs.forget_request")

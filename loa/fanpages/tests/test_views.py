@@ -120,7 +120,7 @@ def test_the_poster_qr_code_decodes_to_the_unit_link_which_redirects_and_counts(
     pdf = tmp_path / "poster.pdf"
     pdf.write_bytes(response.content)
     subprocess.run(["pdftoppm", "-r", "100", "-png", "-singlefile", str(pdf), str(tmp_path / "poster")], check=True)
-    decoded = subprocess.run(["zbarimg", "-q", "--raw", str(tmp_path / "poster.png")], capture_output=True, text=True).stdout.strip()
+    decoded = subprocess.run(["zbarimg", "-q", "--raw", str(tmp_path / "poster.png")], capture_output=True, text=True, check=False).stdout.strip()
     link = CampaignLink.objects.get(unit=tree["a"])
     assert decoded.endswith(f"/l/{link.code}")
     client.logout()
@@ -154,3 +154,15 @@ def test_the_token_form_stores_the_token_and_never_shows_it(login, pages, alice,
     from loa.audit.models import AuditEntry
 
     assert all("EAAGsecret" not in str(e.after) for e in AuditEntry.objects.all())
+
+
+def test_behind_nginx_each_phone_is_counted_by_its_own_address(client, pages, tree, settings):
+    from loa.fanpages.posters import link_for
+
+    settings.TRUSTED_PROXIES = ["1"]
+    link = link_for(tree["a"])
+    for phone in ["203.0.113.5", "203.0.113.6", "203.0.113.6", "2001:db8::7"]:
+        answer = client.get(f"/l/{link.code}", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR=phone)
+        assert answer.status_code == 302
+    link.refresh_from_db()
+    assert link.scans == 3
