@@ -7,27 +7,7 @@ The tree: province (LĐLĐ tỉnh) > upper union (CĐVC tỉnh) > CĐCS A, CĐCS
 - editor: editor at the upper union; leader: read-only at the upper union.
 """
 
-import atexit
 import os
-import shutil
-import tempfile
-
-# Tests leave nothing in the checkout's var/: the SQLite test database and every file a test
-# uploads or generates live in a directory of this test process, removed when it ends.
-_TEST_VAR = tempfile.mkdtemp(prefix="loa-tests-")
-atexit.register(shutil.rmtree, _TEST_VAR, ignore_errors=True)
-os.environ["LOA_VAR_DIR"] = _TEST_VAR
-os.environ["MEDIA_ROOT"] = os.path.join(_TEST_VAR, "media")
-os.environ.setdefault("DATABASE_URL", f"sqlite:///{_TEST_VAR}/loa.sqlite3")
-# Tests always run as a development instance, whatever the local .env says.
-os.environ.setdefault("DEBUG", "true")
-os.environ.setdefault("SECRET_KEY", "test-secret-key")
-# Links in messages start with the site's address, as in production (tests of the development
-# fallback clear it).
-os.environ.setdefault("SITE_URL", "http://127.0.0.1:8000")
-os.environ.setdefault("JOBS_BACKEND", "inline")
-os.environ.setdefault("SECURE_COOKIES", "false")
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 import pytest
 

@@ -52,6 +52,10 @@ def test_the_credential_columns_hold_ciphertext():
     assert "zat-abc" not in repr(credential)
 
 
+# Production settings refuse a short secret before they look at the encryption key.
+PRODUCTION_SECRET = "production-secret-" + "x7Qp" * 10
+
+
 def _settings_with(**env):
     base = {k: v for k, v in os.environ.items() if k not in ("FIELD_ENCRYPTION_KEY", "DEBUG", "SECRET_KEY")}
     base.update(LOA_ENV_FILE="/nonexistent/.env", DATABASE_URL="sqlite:////tmp/loa-integrations-settings.sqlite3", **env)
@@ -62,13 +66,13 @@ def _settings_with(**env):
 
 
 def test_production_refuses_to_start_without_an_encryption_key():
-    result = _settings_with(DEBUG="false", SECRET_KEY="a-production-secret")
+    result = _settings_with(DEBUG="false", SECRET_KEY=PRODUCTION_SECRET, SITE_URL="https://loa.example.vn")
 
     assert result.returncode != 0 and "FIELD_ENCRYPTION_KEY must be set" in result.stderr
 
 
 def test_production_refuses_a_malformed_encryption_key():
-    result = _settings_with(DEBUG="false", SECRET_KEY="a-production-secret", FIELD_ENCRYPTION_KEY="short")
+    result = _settings_with(DEBUG="false", SECRET_KEY=PRODUCTION_SECRET, SITE_URL="https://loa.example.vn", FIELD_ENCRYPTION_KEY="short")
 
     assert result.returncode != 0 and "Fernet keys" in result.stderr
 
