@@ -9,6 +9,13 @@ from django.utils.translation import pgettext_lazy
 # Progress is written at most this often, so that a job does not spend its time on bookkeeping.
 REPORT_EVERY = timedelta(seconds=1)
 
+# How often a waiting job page asks for news, by how long the job has been in its state: quickly at
+# first (most jobs end within seconds), then less and less often, so that a page left open on a long
+# import does not ask every second for an hour.
+POLL_STEPS = ((timedelta(seconds=10), 1), (timedelta(seconds=60), 2), (timedelta(minutes=5), 5))
+POLL_LONGEST = 15
+
+
 class LeaseLost(Exception):
     """This run's lease was taken over (it was thought dead): its work and result must be dropped."""
 
@@ -77,6 +84,29 @@ class Job(models.Model):
         if self.status == self.Status.RUNNING and self.attempts > 1:
             return self.attempts
         return None
+
+    @property
+    def in_state_since(self):
+        if self.status == self.Status.RUNNING and self.started_at:
+            return self.started_at
+        if self.status == self.Status.QUEUED and self.queued_at:
+            return self.queued_at
+        return self.created_at
+
+    def poll_seconds(self, now=None):
+        """Seconds between two looks of the job's page; None once the job has ended (no more polling)."""
+        if self.is_finished:
+            return None
+        since = self.in_state_since
+        age = (now or timezone.now()) - since if since else timedelta(0)
+        for limit, seconds in POLL_STEPS:
+            if age < limit:
+                return seconds
+        return POLL_LONGEST
+
+    @property
+    def poll_every(self):
+        return self.poll_seconds()
 
     def report(self, done, total=None, message=None, *, force=False):
         """Record progress; written to the database at most once a second unless forced or finished.
