@@ -180,18 +180,18 @@ def test_a_stalled_worker_that_wakes_up_after_the_takeover_does_not_overwrite_th
 @pytest.mark.django_db(transaction=True)
 def test_the_heartbeat_keeps_a_job_alive_past_its_lease_while_the_job_holds_its_own_row_locked(alice, settings):
     settings.JOBS_BACKEND = "database"
-    settings.JOB_LEASE_SECONDS = 1  # renewed every quarter of a second
+    settings.JOB_LEASE_SECONDS = 2  # renewed every half second
     job = enqueue("tests.hold", by=alice, name="long-transaction", in_transaction=True)
     claimed_at = timezone.now()
     running = _in_thread(run_job, job.pk)
     entered, gate = events("long-transaction")
     try:
         assert entered.wait(20)
-        time.sleep(2.5)  # more than twice the lease, all of it inside the job's transaction
+        time.sleep(4.5)  # more than twice the lease, all of it inside the job's transaction
         with pytest.raises(DatabaseError), transaction.atomic():  # the job's transaction holds its Job row
             Job.objects.select_for_update(nowait=True).get(pk=job.pk)
         lease = JobLease.objects.get(job=job)
-        assert lease.expires_at > timezone.now() > claimed_at + timedelta(seconds=2)
+        assert lease.expires_at > timezone.now() > claimed_at + timedelta(seconds=4)
         assert recover_expired() == 0
     finally:
         gate.set()
