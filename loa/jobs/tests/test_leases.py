@@ -229,3 +229,23 @@ def test_with_celery_a_job_taken_over_or_left_waiting_is_handed_to_a_worker_agai
     assert sent == [job.pk, job.pk, job.pk]
     job.refresh_from_db()
     assert job.status == Job.Status.QUEUED and job.attempts == 1
+
+
+@pytest.mark.django_db
+def test_recover_jobs_and_the_beat_schedule_take_up_jobs_whose_worker_died(alice, database_backend):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from loa.jobs.schedule import BEAT_SCHEDULE
+    from loa.jobs.tasks import recover_expired_task
+
+    job = enqueue("tests.hold", by=alice, name="cron")
+    claim(job.pk)
+    JobLease.objects.filter(job=job).update(expires_at=timezone.now() - timedelta(seconds=1))
+    out = StringIO()
+    call_command("recover_jobs", stdout=out)
+    assert out.getvalue().strip() == "1 job(s) taken over"
+    assert Job.objects.get(pk=job.pk).status == Job.Status.QUEUED
+    entry = BEAT_SCHEDULE["jobs-recover-expired"]
+    assert entry["task"] == recover_expired_task.name and entry["schedule"] == 60.0
