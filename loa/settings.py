@@ -218,6 +218,11 @@ CELERY_TASK_ALWAYS_EAGER = False
 CELERY_TIMEZONE = TIME_ZONE
 # Files with more rows than this are imported in the background with a progress bar.
 IMPORT_INLINE_MAX_ROWS = env_int("IMPORT_INLINE_MAX_ROWS", 2000, minimum=0)
+# A running job holds a lease that its worker's heartbeat renews every quarter of it; a job whose
+# lease ran out (its worker was killed, ran out of memory, lost its machine) is run again, up to
+# JOB_MAX_ATTEMPTS runs in all, then marked failed (loa/jobs/leases.py).
+JOB_LEASE_SECONDS = env_int("JOB_LEASE_SECONDS", 300, minimum=30)
+JOB_MAX_ATTEMPTS = env_int("JOB_MAX_ATTEMPTS", 3, minimum=1)
 # Uploaded job files (unit lists with phones and e-mails) are deleted this long after their jobs finished.
 JOB_FILES_KEEP_DAYS = env_int("JOB_FILES_KEEP_DAYS", 30, minimum=1)
 # Directives sent to more units than this are issued in the background with a progress page.

@@ -14,3 +14,11 @@ def purge_input_files_task():
     from loa.jobs.files import purge_input_files
 
     return purge_input_files()
+
+
+@shared_task(name="loa.jobs.recover_expired")
+def recover_expired_task():
+    """Every minute (beat): take up again the jobs whose worker stopped, hand on jobs left waiting."""
+    from loa.jobs.leases import recover_expired
+
+    return recover_expired()

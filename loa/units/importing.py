@@ -189,7 +189,7 @@ def read_rows(data, file_type):
         try:
             workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
             sheet = workbook.get_sheet_by_index(0)
-        except Exception:  # calamine raises its own error types for broken workbooks
+        except Exception:  # noqa: BLE001 (calamine raises its own error types for broken workbooks)
             _fail(_("The file is damaged: it looks like an Excel file but cannot be opened."))
         return sheet.height, sheet.iter_rows()
     text = _decode_text(data)
@@ -258,7 +258,7 @@ def _count(value):
     if value in ("", None):
         return 0
     if isinstance(value, bool):
-        raise ValueError
+        raise TypeError  # a tick box is not a count (the callers catch both)
     if isinstance(value, (int, float)):
         number = value
     else:
@@ -935,7 +935,11 @@ def import_units(data, *, by, commit, filename="", job=None):
                    "moved": outcome.moved, "unchanged": outcome.unchanged},
             note=note,
         )
-    outcome.committed = True
+        outcome.committed = True
+        if job is not None:
+            # Recorded in the import's own transaction: a run that takes the job up again after its worker
+            # stopped knows that the units are written, and does not import them a second time.
+            job.checkpoint(outcome.as_dict())
     return outcome
 
 
@@ -944,15 +948,19 @@ def run_import_job(job, *, commit=False, filename="", language="vi", rows=0):
     from django.utils import translation
 
     with translation.override(language):
-        with job.input_file.open("rb") as handle:
-            data = handle.read()
-        outcome = import_units(data, by=job.created_by, commit=commit, filename=filename, job=job)
-        if outcome.committed:
+        if commit and (job.result or {}).get("committed"):
+            # An earlier run committed the import, then its worker stopped: only what follows the commit is left.
+            result = dict(job.result)
+        else:
+            with job.input_file.open("rb") as handle:
+                data = handle.read()
+            outcome = import_units(data, by=job.created_by, commit=commit, filename=filename, job=job)
+            if outcome.common_unit_id and job.unit_id is None:
+                job.unit_id = outcome.common_unit_id
+                job.save(update_fields=["unit"])
+            result = outcome.as_dict()
+        if result.get("committed"):
             # A big import leaves its units' search words to write, after its commit.
             search.write_due_words(lambda done, total: job.report(done, total, _("Updating the search…")))
-        if outcome.common_unit_id and job.unit_id is None:
-            job.unit_id = outcome.common_unit_id
-            job.save(update_fields=["unit"])
-        result = outcome.as_dict()
         result["filename"] = filename
         return result
