@@ -84,8 +84,11 @@ class UnitForm(forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        self.fields["kind"].queryset = UnitKind.objects.all()
-        self.fields["kind"].empty_label = None
+        # A retired kind is not offered, except to the unit that has it (it keeps it).
+        kind_field = self.fields["kind"]
+        kind_field.queryset = UnitKind.objects.offered(keep=self.instance.kind_id if self.instance.pk else None)
+        kind_field.empty_label = None
+        kind_field.label_from_instance = _kind_label
         if self.instance.pk and self.instance.phone and not self.is_bound:
             self.initial["phone"] = display_phone(self.instance.phone)
         self.fields["phone"].help_text = _("A Vietnamese number, e.g. 0912 345 678.")
@@ -102,6 +105,10 @@ class UnitForm(forms.ModelForm):
 
     def unit_fields(self):
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+def _kind_label(kind):
+    return _("%(kind)s (retired)") % {"kind": kind.name} if kind.is_retired else kind.name
 
 
 class UnitCreateForm(UnitForm):

@@ -209,7 +209,7 @@ def unit_create(request):
     if request.GET.get("parent"):
         parent = _managed_unit_or_404(request, request.GET["parent"])
         initial["parent"] = parent.pk
-        next_kind = UnitKind.objects.filter(order__gt=parent.kind.order).order_by("order", "name").first()
+        next_kind = UnitKind.objects.offered().filter(order__gt=parent.kind.order).order_by("order", "name").first()
         if next_kind:
             initial["kind"] = next_kind.pk
     form = UnitCreateForm(request.POST or None, user=request.user, initial=initial)
