@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from loa.accounts.capabilities import Capability
-from loa.accounts.scope import units_for
+from loa.accounts.scope import manages_whole_tree, units_for
 from loa.core.phones import display_phone, normalize_phone
 from loa.units.models import Unit, UnitKind
 
@@ -112,9 +112,16 @@ def _kind_label(kind):
 
 
 class UnitCreateForm(UnitForm):
+    """A new unit under a parent; an administrator of the whole tree may leave the parent empty
+    for a top-level unit."""
+
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, user=user, **kwargs)
-        self.fields["parent"] = UnitChoiceField(user=user, label=_("Parent unit"))
+        whole_tree = manages_whole_tree(user)
+        self.fields["parent"] = UnitChoiceField(
+            user=user, label=_("Parent unit"), required=not whole_tree,
+            help_text=_("Leave it empty for a top-level unit.") if whole_tree else "",
+        )
         self.order_fields(["parent"])
 
 

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 
 from loa.accounts.capabilities import Capability
 from loa.accounts.scope import can, can_anywhere, get_unit_or_404, path_q, top_units, units_for
+from loa.accounts.services import top_unit_create
 from loa.core.forms import add_service_errors
 from loa.core.paging import CappedIdsPaginator
 from loa.core.phones import display_phone
@@ -202,7 +203,8 @@ def _managed_unit_or_404(request, pk):
 
 @login_required
 def unit_create(request):
-    """A new unit under a parent the user manages (?parent= preselects it)."""
+    """A new unit under a parent the user manages (?parent= preselects it), or at the top for an
+    administrator of the whole tree."""
     if not can_anywhere(request.user, Capability.MANAGE_UNITS):
         raise Http404
     initial = {}
@@ -214,8 +216,12 @@ def unit_create(request):
             initial["kind"] = next_kind.pk
     form = UnitCreateForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
+        parent = form.cleaned_data["parent"]
         try:
-            unit = services.unit_create(by=request.user, parent=form.cleaned_data["parent"], **form.unit_fields())
+            if parent is None:  # the form allows it to an administrator of the whole tree only
+                unit = top_unit_create(by=request.user, **form.unit_fields())
+            else:
+                unit = services.unit_create(by=request.user, parent=parent, **form.unit_fields())
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
