@@ -6,6 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from loa.accounts.capabilities import Capability
 from loa.accounts.scope import manages_whole_tree, units_for
 from loa.core.phones import display_phone, normalize_phone
+from loa.core.validators import OneLineField
+from loa.units.kind_services import CODE_MAX, NAME_MAX, ORDER_MAX, clean_kind_code, clean_kind_name
 from loa.units.models import Unit, UnitKind
 
 PICKER_PURPOSES = {"view": Capability.VIEW, "manage": Capability.MANAGE_UNITS}
@@ -161,3 +163,46 @@ class UnitFilterForm(forms.Form):
             user=user, purpose="view", required=False, label=_("Under the unit"),
             error_messages={"invalid_choice": _("Choose a unit from the search results.")},
         )
+
+
+ORDER_ERROR = _("The order is a whole number from 0 to %(max)d.")
+
+
+class UnitKindForm(forms.Form):
+    """A unit kind's fields; the code is locked once units have the kind."""
+
+    name = OneLineField(label=_("Name"), max_length=NAME_MAX, help_text=_("E.g. Công đoàn ngành."))
+    code = OneLineField(
+        label=_("Code"), max_length=CODE_MAX,
+        help_text=_("Latin letters without accents, digits and hyphens, e.g. cd-nganh. Imports and the API "
+                    "name the kind by it; it can no longer change once units have the kind."),
+    )
+    is_grassroots = forms.BooleanField(
+        label=_("Grassroots union (CĐCS)"), required=False,
+        help_text=_("Units of this kind file reports, post on their Fanpage and are scored."),
+    )
+    order = forms.IntegerField(
+        label=_("Order"), min_value=0, max_value=ORDER_MAX, required=False,
+        help_text=_("Kinds are listed by this number, from the top of the tree down. Empty: last."),
+    )
+
+    def __init__(self, *args, kind=None, units_count=0, **kwargs):
+        if kind is not None:
+            kwargs.setdefault("initial", {
+                "name": kind.name, "code": kind.code, "is_grassroots": kind.is_grassroots, "order": kind.order,
+            })
+        super().__init__(*args, **kwargs)
+        message = ORDER_ERROR % {"max": ORDER_MAX}
+        self.fields["order"].error_messages.update(invalid=message, min_value=message, max_value=message)
+        if kind is not None:
+            self.fields["order"].required = True
+            self.fields["order"].help_text = _("Kinds are listed by this number, from the top of the tree down.")
+        if units_count:
+            self.fields["code"].disabled = True
+            self.fields["code"].help_text = _("Units have this kind: its code can no longer change.")
+
+    def clean_name(self):
+        return clean_kind_name(self.cleaned_data["name"])
+
+    def clean_code(self):
+        return clean_kind_code(self.cleaned_data["code"])

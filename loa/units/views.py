@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from loa.accounts.capabilities import Capability
-from loa.accounts.scope import can, can_anywhere, get_unit_or_404, path_q, top_units, units_for
+from loa.accounts.scope import can, can_anywhere, get_unit_or_404, manages_whole_tree, path_q, top_units, units_for
 from loa.accounts.services import top_unit_create
 from loa.core.forms import add_service_errors
 from loa.core.paging import CappedIdsPaginator
@@ -101,7 +101,8 @@ def unit_list(request):
     ids = search.first_ids(filters, q, limit=CappedIdsPaginator.cap + 1, probe=SEARCH_WALK, row_by_row=small)
     paginator = CappedIdsPaginator(ids, PAGE_SIZE, rows=_listed(Unit.objects.all()))
     page = paginator.get_page(request.GET.get("page"))
-    context = {"page": page, "form": form, "q": q}
+    # Asked only if the page shows the managers' buttons (one query for a root-level admin).
+    context = {"page": page, "form": form, "q": q, "manages_kinds": lambda: manages_whole_tree(request.user)}
     template = "units/unit_list.html#results" if request.htmx and not request.htmx.boosted else "units/unit_list.html"
     return render(request, template, context)
 
