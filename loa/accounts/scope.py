@@ -90,3 +90,26 @@ def top_units(user, capability=Capability.VIEW):
         return list(Unit.objects.filter(parent__isnull=True).select_related("kind"))
     ids = [int(p.strip("/").split("/")[-1]) for p in paths]
     return list(Unit.objects.filter(id__in=ids).select_related("kind"))
+
+
+def manages_whole_tree(user):
+    """Whether the user's MANAGE_UNITS roles cover every top-level unit: a superuser, or an
+    admin at each root (at the only root, on a provincial instance). Such a user may create
+    top-level units and manage the unit kinds, which the whole tree shares."""
+    paths = role_paths(user, Capability.MANAGE_UNITS)
+    if "/" in paths:
+        return True
+    root_paths = [p for p in paths if p.count("/") == 2]  # "/7/": a role held at a root
+    if not root_paths:
+        return False
+    cache = user.__dict__.setdefault("_loa_scope", {})
+    if "_whole_tree" not in cache:
+        from loa.units.models import Unit
+
+        cache["_whole_tree"] = not Unit.objects.filter(parent__isnull=True).exclude(path__in=root_paths).exists()
+    return cache["_whole_tree"]
+
+
+def require_whole_tree(user):
+    if not manages_whole_tree(user):
+        raise Http404

@@ -13,13 +13,14 @@ from django.utils.translation import gettext as _
 from loa.accounts import throttle
 from loa.accounts.capabilities import Capability, RoleName
 from loa.accounts.models import ApiToken, Role, User
-from loa.accounts.scope import can, forget
+from loa.accounts.scope import can, forget, manages_whole_tree
 from loa.accounts.selectors import can_manage_user, home_unit
 from loa.accounts.tokens import invite_url, reset_url
 from loa.audit.log import log_action, snapshot
 from loa.core.phones import normalize_phone
 from loa.core.text import fold
 from loa.notifications.outbox import enqueue_email
+from loa.units.services import unit_create
 
 PROFILE_FIELDS = ("full_name", "email", "phone", "language")
 AUDITED_FIELDS = ("username", *PROFILE_FIELDS, "is_active")
@@ -199,10 +200,34 @@ def role_grant(*, by, user, unit, role):
             _("“%(user)s” already is %(role)s at “%(unit)s”.")
             % {"user": user.display_name(), "role": existing.get_role_display(), "unit": unit.name}
         )
-    granted = Role.objects.create(user=user, unit=unit, role=role, granted_by=by)
+    return _grant(by=by, user=user, unit=unit, role=role)
+
+
+def _grant(*, by, user, unit, role, note=""):
+    """Give a role, checked by the caller; by=None is the system (manage.py loa_init)."""
+    granted = Role.objects.create(user=user, unit=unit, role=role, granted_by=by if getattr(by, "pk", None) else None)
     forget(user)
-    log_action("role.granted", actor=by, obj=user, unit=unit, after=_role_snapshot(granted))
+    log_action("role.granted", actor=by, obj=user, unit=unit, after=_role_snapshot(granted), note=note)
     return granted
+
+
+@transaction.atomic
+def top_unit_create(*, by, **fields):
+    """A top-level unit, by an administrator of the whole tree.
+
+    Unless a superuser, its creator is made admin at it in the same step: their roles covered
+    every top-level unit and still do, so they keep managing the whole tree (and the unit kinds)
+    and can open the unit they made.
+    """
+    if not manages_whole_tree(by):
+        raise ValidationError(
+            {"parent": _("Choose the parent unit: only an administrator of the whole tree creates top-level units.")}
+        )
+    unit = unit_create(by=by, parent=None, **fields)
+    if not by.is_superuser:
+        _grant(by=by, user=by, unit=unit, role=RoleName.ADMIN,
+               note=_("Administrator of the whole tree: also of the new top-level unit."))
+    return unit
 
 
 @transaction.atomic

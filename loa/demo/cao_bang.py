@@ -1,4 +1,5 @@
-"""The world of the 2021 Cao Bằng letter, as data: unit kinds, the tree, the demo people.
+"""The world of the 2021 Cao Bằng letter, as data: the tree and the demo people. Its unit kinds
+are the standard ones (`loa.units.kinds`).
 
 Names follow the agencies, schools and hospitals of Cao Bằng in 2021 (before the 2025
 restructuring). Figures, contacts and phone numbers are invented; e-mail addresses use the
@@ -6,15 +7,6 @@ reserved example.com domain so that a demo never writes to a real mailbox.
 """
 
 from datetime import date
-
-# (code, name, is_grassroots, order)
-KINDS = [
-    ("ldld-tinh", "Liên đoàn Lao động tỉnh", False, 1),
-    ("cd-nganh", "Công đoàn ngành", False, 2),
-    ("cd-cap-tren", "Công đoàn cấp trên trực tiếp cơ sở", False, 3),
-    ("cdcs", "Công đoàn cơ sở", True, 4),
-    ("cd-bo-phan", "Công đoàn bộ phận", False, 5),
-]
 
 CITY = "thành phố Cao Bằng, tỉnh Cao Bằng"
 

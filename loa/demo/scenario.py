@@ -30,6 +30,7 @@ from django.utils.module_loading import autodiscover_modules
 from loa.accounts.models import Role, User
 from loa.core.phones import normalize_phone
 from loa.demo import cao_bang
+from loa.units.kind_services import kinds_ensure
 from loa.units.models import Unit, UnitKind
 from loa.units.services import unit_create
 
@@ -100,9 +101,8 @@ def run(*, log=print):
 
 @step(100, "unit kinds")
 def create_kinds(ctx):
-    for code, name, grassroots, order in cao_bang.KINDS:
-        if code not in ctx.kinds:
-            ctx.kinds[code] = UnitKind.objects.create(code=code, name=name, is_grassroots=grassroots, order=order)
+    """The standard kinds (`loa.units.kinds`), as `manage.py loa_init` creates them."""
+    ctx.kinds.update(kinds_ensure(by=None).by_code)
 
 
 def _person(rng):

@@ -20,20 +20,13 @@ from django.utils import timezone
 
 from loa.core.text import fold, sort_key
 from loa.units import search
-from loa.units.models import Unit, UnitKind, UnitSearchRow
+from loa.units.kind_services import kinds_ensure
+from loa.units.models import Unit, UnitSearchRow
 
 ROOT_CODE = "TLD"
 MEMBERS_PER_130K = 11_000_000
 UPPERS_PER_130K = 3_000
 BATCH = 5_000
-
-KINDS = [
-    ("tong-ldld", "Tổng Liên đoàn", False, 0),
-    ("ldld-tinh", "Liên đoàn Lao động tỉnh", False, 1),
-    ("cd-nganh", "Công đoàn ngành", False, 2),
-    ("cd-cap-tren", "Công đoàn cấp trên trực tiếp cơ sở", False, 3),
-    ("cdcs", "Công đoàn cơ sở", True, 4),
-]
 
 # The 34 provincial units after 1 July 2025: (name, is a centrally-run city, weight ≈ share of members)
 PROVINCES = [
@@ -264,11 +257,7 @@ def build_synthetic(*, units=130_000, seed=1, log=None):
     with transaction.atomic():
         if Unit.objects.filter(code=ROOT_CODE).exists():
             raise ValueError(f"A unit with code {ROOT_CODE} exists already: remove the synthetic tree first.")
-        kinds = {}
-        for code, name, grassroots, order in KINDS:
-            kinds[code], _ = UnitKind.objects.get_or_create(
-                code=code, defaults={"name": name, "is_grassroots": grassroots, "order": order}
-            )
+        kinds = kinds_ensure(by=None).by_code  # the standard kinds, loa.units.kinds
         n_uppers = max(2 * len(PROVINCES), round(units * UPPERS_PER_130K / 130_000))
         weights = [w for _, _, w in PROVINCES]
         uppers_per_province = _split(n_uppers, weights, 2)

@@ -4,8 +4,10 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from loa.accounts.capabilities import Capability
-from loa.accounts.scope import units_for
+from loa.accounts.scope import manages_whole_tree, units_for
 from loa.core.phones import display_phone, normalize_phone
+from loa.core.validators import OneLineField
+from loa.units.kind_services import CODE_MAX, NAME_MAX, ORDER_MAX, clean_kind_code, clean_kind_name
 from loa.units.models import Unit, UnitKind
 
 PICKER_PURPOSES = {"view": Capability.VIEW, "manage": Capability.MANAGE_UNITS}
@@ -84,8 +86,11 @@ class UnitForm(forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        self.fields["kind"].queryset = UnitKind.objects.all()
-        self.fields["kind"].empty_label = None
+        # A retired kind is not offered, except to the unit that has it (it keeps it).
+        kind_field = self.fields["kind"]
+        kind_field.queryset = UnitKind.objects.offered(keep=self.instance.kind_id if self.instance.pk else None)
+        kind_field.empty_label = None
+        kind_field.label_from_instance = _kind_label
         if self.instance.pk and self.instance.phone and not self.is_bound:
             self.initial["phone"] = display_phone(self.instance.phone)
         self.fields["phone"].help_text = _("A Vietnamese number, e.g. 0912 345 678.")
@@ -104,10 +109,21 @@ class UnitForm(forms.ModelForm):
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
 
 
+def _kind_label(kind):
+    return _("%(kind)s (retired)") % {"kind": kind.name} if kind.is_retired else kind.name
+
+
 class UnitCreateForm(UnitForm):
+    """A new unit under a parent; an administrator of the whole tree may leave the parent empty
+    for a top-level unit."""
+
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, user=user, **kwargs)
-        self.fields["parent"] = UnitChoiceField(user=user, label=_("Parent unit"))
+        whole_tree = manages_whole_tree(user)
+        self.fields["parent"] = UnitChoiceField(
+            user=user, label=_("Parent unit"), required=not whole_tree,
+            help_text=_("Leave it empty for a top-level unit.") if whole_tree else "",
+        )
         self.order_fields(["parent"])
 
 
@@ -147,3 +163,46 @@ class UnitFilterForm(forms.Form):
             user=user, purpose="view", required=False, label=_("Under the unit"),
             error_messages={"invalid_choice": _("Choose a unit from the search results.")},
         )
+
+
+ORDER_ERROR = _("The order is a whole number from 0 to %(max)d.")
+
+
+class UnitKindForm(forms.Form):
+    """A unit kind's fields; the code is locked once units have the kind."""
+
+    name = OneLineField(label=_("Name"), max_length=NAME_MAX, help_text=_("E.g. Công đoàn ngành."))
+    code = OneLineField(
+        label=_("Code"), max_length=CODE_MAX,
+        help_text=_("Latin letters without accents, digits and hyphens, e.g. cd-nganh. Imports and the API "
+                    "name the kind by it; it can no longer change once units have the kind."),
+    )
+    is_grassroots = forms.BooleanField(
+        label=_("Grassroots union (CĐCS)"), required=False,
+        help_text=_("Units of this kind file reports, post on their Fanpage and are scored."),
+    )
+    order = forms.IntegerField(
+        label=_("Order"), min_value=0, max_value=ORDER_MAX, required=False,
+        help_text=_("Kinds are listed by this number, from the top of the tree down. Empty: last."),
+    )
+
+    def __init__(self, *args, kind=None, units_count=0, **kwargs):
+        if kind is not None:
+            kwargs.setdefault("initial", {
+                "name": kind.name, "code": kind.code, "is_grassroots": kind.is_grassroots, "order": kind.order,
+            })
+        super().__init__(*args, **kwargs)
+        message = ORDER_ERROR % {"max": ORDER_MAX}
+        self.fields["order"].error_messages.update(invalid=message, min_value=message, max_value=message)
+        if kind is not None:
+            self.fields["order"].required = True
+            self.fields["order"].help_text = _("Kinds are listed by this number, from the top of the tree down.")
+        if units_count:
+            self.fields["code"].disabled = True
+            self.fields["code"].help_text = _("Units have this kind: its code can no longer change.")
+
+    def clean_name(self):
+        return clean_kind_name(self.cleaned_data["name"])
+
+    def clean_code(self):
+        return clean_kind_code(self.cleaned_data["code"])

@@ -5,21 +5,43 @@ from django.utils.translation import gettext_lazy as _
 from loa.core.text import fold, sort_key
 
 
+class UnitKindQuerySet(models.QuerySet):
+    def offered(self, keep=None):
+        """The kinds a unit form offers: those not retired, and `keep` (a unit's own kind, which it
+        keeps even when retired)."""
+        current = models.Q(retired_on__isnull=True)
+        if keep is not None:
+            current |= models.Q(pk=getattr(keep, "pk", keep))
+        return self.filter(current)
+
+
 class UnitKind(models.Model):
-    """LĐLĐ tỉnh, công đoàn cấp trên, CĐCS, công đoàn bộ phận…: data, not code."""
+    """LĐLĐ tỉnh, công đoàn cấp trên, CĐCS, công đoàn bộ phận…: data, not code.
+
+    The standard kinds are listed in `loa.units.kinds`; writes go through `loa.units.kind_services`.
+    A retired kind is no longer offered for new units, but the units that have it keep it.
+    """
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=120)
     # CĐCS are the units the letter addresses: they report, post and are scored.
     is_grassroots = models.BooleanField(_("grassroots union (CĐCS)"), default=False)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+    retired_on = models.DateField(_("retired on"), null=True, blank=True)
+
+    objects = UnitKindQuerySet.as_manager()
 
     class Meta:
         ordering = ["order", "name"]
         verbose_name = _("unit kind")
+        verbose_name_plural = _("unit kinds")
 
     def __str__(self):
         return self.name
+
+    @property
+    def is_retired(self):
+        return self.retired_on is not None
 
 
 class UnitQuerySet(models.QuerySet):

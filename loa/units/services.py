@@ -32,6 +32,14 @@ def _clean(unit):
     unit.full_clean(exclude=["path", "depth", "name_sort", "search_text", "parent", "code"])
 
 
+def _check_kind_offered(unit, old_kind_id=None):
+    """A retired kind stays with the units that have it, but no unit takes it anew."""
+    if unit.kind_id and unit.kind_id != old_kind_id and unit.kind.is_retired:
+        raise ValidationError(
+            {"kind": _("The kind “%(kind)s” is retired: choose another kind.") % {"kind": unit.kind.name}}
+        )
+
+
 def _place(unit, parent):
     unit.parent = parent
     unit.path = f"{parent.path if parent else '/'}{unit.pk}/"
@@ -42,6 +50,7 @@ def _place(unit, parent):
 def unit_create(*, by, parent, **fields):
     unit = Unit(parent=parent, **fields)
     _clean(unit)
+    _check_kind_offered(unit)
     unit.path = "/pending/"
     unit.save()
     _place(unit, parent)
@@ -54,11 +63,13 @@ def unit_create(*, by, parent, **fields):
 def unit_update(*, by, unit, **fields):
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
     before = snapshot(unit, AUDITED_FIELDS)
+    old_kind_id = unit.kind_id
     for name, value in fields.items():
         if name not in EDITABLE_FIELDS:
             raise ValueError(f"{name} cannot be changed here")
         setattr(unit, name, value)
     _clean(unit)
+    _check_kind_offered(unit, old_kind_id=old_kind_id)
     unit.save()
     after = snapshot(unit, AUDITED_FIELDS)
     if after != before:

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from loa.units import views
+from loa.units import views, views_kinds
 
 app_name = "units"
 urlpatterns = [
@@ -14,5 +14,12 @@ urlpatterns = [
     path("<int:pk>/move/", views.unit_move, name="move"),
     path("<int:pk>/deactivate/", views.unit_deactivate, name="deactivate"),
     path("<int:pk>/reactivate/", views.unit_reactivate, name="reactivate"),
+    path("kinds/", views_kinds.kind_list, name="kinds"),
+    path("kinds/new/", views_kinds.kind_create, name="kind_create"),
+    path("kinds/<int:pk>/edit/", views_kinds.kind_edit, name="kind_edit"),
+    path("kinds/<int:pk>/move/", views_kinds.kind_move, name="kind_move"),
+    path("kinds/<int:pk>/retire/", views_kinds.kind_retire, name="kind_retire"),
+    path("kinds/<int:pk>/restore/", views_kinds.kind_restore, name="kind_restore"),
+    path("kinds/<int:pk>/delete/", views_kinds.kind_delete, name="kind_delete"),
     path("", include("loa.units.urls_import")),
 ]

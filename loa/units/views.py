@@ -11,7 +11,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from loa.accounts.capabilities import Capability
-from loa.accounts.scope import can, can_anywhere, get_unit_or_404, path_q, top_units, units_for
+from loa.accounts.scope import can, can_anywhere, get_unit_or_404, manages_whole_tree, path_q, top_units, units_for
+from loa.accounts.services import top_unit_create
 from loa.core.forms import add_service_errors
 from loa.core.paging import CappedIdsPaginator
 from loa.core.phones import display_phone
@@ -100,7 +101,8 @@ def unit_list(request):
     ids = search.first_ids(filters, q, limit=CappedIdsPaginator.cap + 1, probe=SEARCH_WALK, row_by_row=small)
     paginator = CappedIdsPaginator(ids, PAGE_SIZE, rows=_listed(Unit.objects.all()))
     page = paginator.get_page(request.GET.get("page"))
-    context = {"page": page, "form": form, "q": q}
+    # Asked only if the page shows the managers' buttons (one query for a root-level admin).
+    context = {"page": page, "form": form, "q": q, "manages_kinds": lambda: manages_whole_tree(request.user)}
     template = "units/unit_list.html#results" if request.htmx and not request.htmx.boosted else "units/unit_list.html"
     return render(request, template, context)
 
@@ -202,20 +204,25 @@ def _managed_unit_or_404(request, pk):
 
 @login_required
 def unit_create(request):
-    """A new unit under a parent the user manages (?parent= preselects it)."""
+    """A new unit under a parent the user manages (?parent= preselects it), or at the top for an
+    administrator of the whole tree."""
     if not can_anywhere(request.user, Capability.MANAGE_UNITS):
         raise Http404
     initial = {}
     if request.GET.get("parent"):
         parent = _managed_unit_or_404(request, request.GET["parent"])
         initial["parent"] = parent.pk
-        next_kind = UnitKind.objects.filter(order__gt=parent.kind.order).order_by("order", "name").first()
+        next_kind = UnitKind.objects.offered().filter(order__gt=parent.kind.order).order_by("order", "name").first()
         if next_kind:
             initial["kind"] = next_kind.pk
     form = UnitCreateForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
+        parent = form.cleaned_data["parent"]
         try:
-            unit = services.unit_create(by=request.user, parent=form.cleaned_data["parent"], **form.unit_fields())
+            if parent is None:  # the form allows it to an administrator of the whole tree only
+                unit = top_unit_create(by=request.user, **form.unit_fields())
+            else:
+                unit = services.unit_create(by=request.user, parent=parent, **form.unit_fields())
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:

@@ -1,0 +1,35 @@
+"""Checks on text that people type: one-line names and codes hold no control characters.
+
+A NUL cannot be stored by PostgreSQL, and a tab, a line break or an escape sequence in a name
+breaks exports, documents and the terminal that prints it. Django's own check of NUL says so in
+English; this one says it in the user's language and covers every control character.
+"""
+
+import unicodedata
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import ProhibitNullCharactersValidator
+from django.utils.translation import gettext_lazy as _
+
+
+def has_control_characters(value):
+    return any(unicodedata.category(ch) == "Cc" for ch in str(value))
+
+
+def validate_one_line(value):
+    """No control character (NUL, tab, line break, escape…) in a one-line text."""
+    if has_control_characters(value):
+        raise ValidationError(
+            _("Remove the invisible control characters (tab, line break…) from this text."), code="control_characters"
+        )
+
+
+class OneLineField(forms.CharField):
+    """A CharField whose only check of invisible characters is `validate_one_line`."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.validators = [
+            v for v in self.validators if not isinstance(v, ProhibitNullCharactersValidator)
+        ] + [validate_one_line]
