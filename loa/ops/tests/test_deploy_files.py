@@ -62,7 +62,7 @@ def test_every_timer_starts_a_unit_that_exists():
 
 def test_every_celery_beat_entry_has_a_timer_for_the_setup_without_celery():
     """Without Celery the same schedules run from systemd timers (the outbox and jobs from their loops)."""
-    looped = {"loa.notifications.deliver_outbox", "loa.jobs.recover"}
+    looped = {"loa.notifications.deliver_outbox", "loa.jobs.recover_expired"}
     timers = " ".join(t.read_text() for t in (DEPLOY / "systemd").glob("*.timer"))
     missing = []
     for app in settings.INSTALLED_APPS:

@@ -128,12 +128,9 @@ def test_an_admin_adds_a_kind_at_the_end_of_the_list(login, admin, kinds):
 @pytest.mark.parametrize(
     ("data", "field", "message"),
     [
-        ({"name": "Công đoàn\x00ngành"}, "name", "ký tự điều khiển"),
-        ({"name": "Công đoàn\x1b[31m"}, "name", "ký tự điều khiển"),
         ({"name": "Công đoàn\tngành"}, "name", "ký tự điều khiển"),
         ({"name": "Đ" * 121}, "name", "tối đa 120"),
         ({"name": "   "}, "name", "Trường này là bắt buộc"),
-        ({"code": "cd\x00kcn"}, "code", "ký tự điều khiển"),
         ({"code": "cđ-kcn"}, "code", "chữ cái Latinh không dấu"),
         ({"code": "cd kcn"}, "code", "chữ cái Latinh không dấu"),
         ({"code": "x" * 41}, "code", "tối đa 40"),
@@ -151,6 +148,13 @@ def test_hostile_input_is_refused_in_vietnamese(login, admin, kinds, data, field
     assert message in " ".join(response.context["form"].errors[field])
     assert UnitKind.objects.count() == 3
     assert not AuditEntry.objects.filter(action="unit_kind.created").exists()
+
+
+def test_control_characters_are_removed_before_the_kind_is_saved(login, admin, kinds):
+    response = login(admin).post(NEW, _kind_data(name="Công đoàn\x00 ngành\x1b", code="cd\x00-kcn"))
+    assert response.status_code == 302
+    kind = UnitKind.objects.get(code="cd-kcn")
+    assert kind.name == "Công đoàn ngành"
 
 
 def test_an_admin_renames_a_kind_and_its_units_keep_it(login, admin, tree, kinds):
