@@ -33,11 +33,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-import httpx  # noqa: E402
+import httpx
 
-from loa.env import parse_env_file  # noqa: E402
-from loa.notifications.testing import SMTPTestServer  # noqa: E402
-from loa.ops.tests.deploy_tools import (  # noqa: E402
+from loa.env import parse_env_file
+from loa.notifications.testing import SMTPTestServer
+from loa.ops.tests.deploy_tools import (
     nginx_main_conf,
     nginx_site,
     self_signed_certificate,
@@ -125,10 +125,10 @@ class Stack:
         return self.processes[name][0].poll() is None
 
     def stop(self):
-        for _name, (process, _log) in reversed(list(self.processes.items())):
+        for process, _log in reversed(list(self.processes.values())):
             if process.poll() is None:
                 os.killpg(process.pid, signal.SIGTERM)
-        for _name, (process, log) in self.processes.items():
+        for process, log in self.processes.values():
             try:
                 process.wait(timeout=30)
             except subprocess.TimeoutExpired:
@@ -175,9 +175,9 @@ class _Forms(HTMLParser):
             self._select = a["name"]
             fields.setdefault(self._select, None)
         elif tag == "option" and self._select:
+            # The first option, unless a later one is selected.
             if fields.get(self._select) is None or "selected" in a:
-                if "selected" in a or fields.get(self._select) is None:
-                    fields[self._select] = a.get("value", "")
+                fields[self._select] = a.get("value", "")
         elif tag == "textarea" and a.get("name"):
             self._textarea = a["name"]
             fields[self._textarea] = ""
@@ -225,7 +225,7 @@ class Browser:
 
 
 def _errors(html):
-    found = re.findall(r'class="[^"]*error[^"]*"[^>]*>(.*?)</', html, re.S)
+    found = re.findall(r'class="[^"]*error[^"]*"[^>]*>(.*?)</', html, re.DOTALL)
     return "\n".join(re.sub(r"<[^>]+>", "", e).strip() for e in found[:10]) or html[:1500]
 
 
@@ -324,12 +324,14 @@ def journey(stack, cert, mailbox):
 
 
 def _kind_id(browser, code):
-    page = browser.get("/units/new/")
-    options = re.findall(r'<option value="(\d+)"[^>]*>([^<]+)</option>', page.text)
-    for value, label in options:
-        if "cơ sở" in label.lower() and "bộ phận" not in label.lower():
+    """The unit form's option for the standard kind `code` (loa_init made them)."""
+    from loa.units.kinds import STANDARD_KINDS
+
+    name = next(kind.name for kind in STANDARD_KINDS if kind.code == code)
+    for value, label in re.findall(r'<option value="(\d+)"[^>]*>([^<]+)</option>', browser.get("/units/new/").text):
+        if label.strip() == name:
             return value
-    raise SmokeFailure(f"no kind for {code} in the unit form")
+    raise SmokeFailure(f"no kind “{name}” in the unit form")
 
 
 # --- The mail relay ----------------------------------------------------------------------------
@@ -361,8 +363,21 @@ def wait_healthy(cert, stack, timeout=90):
     raise SmokeFailure(f"/healthz never answered 200: {getattr(last, 'text', last)}")
 
 
+def ports_free(*ports):
+    import socket
+
+    for port in ports:
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                raise SmokeFailure(f"port {port} is taken: is an earlier smoke run still going?")
+
+
 def main():
+    # A TERM (CI's timeout, Ctrl-C's cousin) still stops everything started below.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
+    ports_free(HTTPS_PORT, HTTP_PORT, WEB_PORT)
     workdir = Path(tempfile.mkdtemp(prefix="loa-smoke-"))
+    workdir.chmod(0o755)  # nginx's workers (nobody) read the static files, as www-data does /var/lib/loa
     stack = Stack(workdir)
     mailbox = SMTPTestServer().start()
     try:
