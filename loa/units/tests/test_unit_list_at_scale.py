@@ -97,8 +97,9 @@ def test_a_search_over_a_big_scope_pages_in_order_with_an_exact_count(national, 
     monkeypatch.setattr(views, "SEARCH_WALK", 30)
     expected = list(Unit.objects.search("truong tieu hoc").vi_ordered())
     assert 60 < len(expected) < 1000
-    # Session, user, kinds, roles, scope size, name-order walk, word counts, trigram search, page.
-    with django_assert_max_num_queries(9):
+    # Session, user, kinds, roles, scope size, name-order walk, word counts, trigram search, page,
+    # and whether this admin of a root manages the whole tree (the unit kinds link).
+    with django_assert_max_num_queries(10):
         response = national.get("/units/", {"q": "truong tieu hoc", "page": 2})
     page = response.context["page"]
     assert page.paginator.count == len(expected) and not page.paginator.capped
