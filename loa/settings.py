@@ -95,6 +95,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "loa.core.logs.RequestIdMiddleware",
+    "loa.core.request_limits.RequestSizeLimitMiddleware",
     "loa.core.client_ip.ClientAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "loa.core.site.RequestOriginMiddleware",
@@ -188,10 +189,18 @@ STORAGES = {
     },
 }
 
-# Uploads: anything bigger is refused with a message before it is read.
+# Uploads: the largest file Loa takes. Every request limit follows from it (loa.core.request_limits):
+# a bigger body is refused with a 413 before it is read, and nginx's client_max_body_size matches.
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)
-DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# …plus room for the form fields, boundaries and headers around the largest file.
+REQUEST_MAX_BYTES = UPLOAD_MAX_BYTES + 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = REQUEST_MAX_BYTES
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "loa.core.request_limits.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # E-mail goes out over SMTP from the notification outbox, never from a request.
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")

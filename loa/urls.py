@@ -7,6 +7,8 @@ from loa.accounts.views_home import home
 from loa.fanpages.views import short_link
 from loa.ops.views import healthz
 
+handler400 = "loa.core.request_limits.bad_request"
+
 urlpatterns = [
     path("", home, name="home"),
     path("healthz", healthz, name="healthz"),

@@ -262,6 +262,11 @@ def journey(stack, cert, mailbox):
     static = admin.client.get(css.group(1), headers={"Accept-Encoding": "gzip"})
     expect(static.status_code == 200 and static.headers.get("content-encoding") == "gzip", "static CSS not served gzipped")
 
+    step("a body over the limit is refused by nginx with Loa's Vietnamese page")
+    big = admin.client.post("/units/import/", files={"file": ("big.xlsx", b"x" * (22 * 1024 * 1024))},
+                            headers={"Referer": SITE + "/units/import/"})
+    expect(big.status_code == 413 and "Tệp quá lớn" in big.text, f"22 MB upload: {big.status_code}")
+
     step("the admin creates a CĐCS under the province")
     root_id = re.search(r'href="/units/(\d+)/"', admin.get("/units/").text)
     expect(root_id, "the unit list shows no unit")

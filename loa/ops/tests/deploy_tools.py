@@ -32,7 +32,7 @@ def nginx_site(directory, *, cert, key, https_port=443, http_port=80, static_roo
     text = text.replace("/var/log/nginx/", f"{directory}/")
     text = text.replace("/var/www/html", str(directory))
     if static_root:
-        text = text.replace("alias /var/lib/loa/static/;", f"alias {static_root}/;")
+        text = text.replace("/var/lib/loa/static/", f"{static_root}/")
     servers = "".join(f"    server {u};\n" for u in upstreams)
     text = re.sub(r"    server 127\.0\.0\.1:8000;\n", servers, text)
     site = Path(directory) / "loa.conf"
