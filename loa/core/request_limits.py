@@ -18,6 +18,7 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+
 class RequestTooLarge(RequestDataTooBig):
     """A multipart body over the limit, found by the upload handler."""
 

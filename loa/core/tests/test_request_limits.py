@@ -4,12 +4,11 @@ import io
 import re
 from pathlib import Path
 
-from django.conf import settings
 import pytest
+from django.conf import settings
 from django.test import RequestFactory
 
 from loa.core.request_limits import RequestTooLarge, bad_request
-
 from loa.units.models import Unit
 
 ROOT = Path(__file__).resolve().parents[3]
