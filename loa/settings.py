@@ -172,6 +172,8 @@ USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 FORMAT_MODULE_PATH = ["loa.formats"]
+# Django's own messages its Vietnamese catalogue lacks (loa/locale/vi/LC_MESSAGES/django.po).
+LOCALE_PATHS = [BASE_DIR / "loa" / "locale"]
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
