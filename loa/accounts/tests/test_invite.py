@@ -106,7 +106,7 @@ def test_the_invitation_link_expires(client, password_login, admin, tree, settin
     link = _link(Message.objects.get().body)
     later = datetime.now() + timedelta(seconds=settings.INVITE_MAX_AGE + 60)
     monkeypatch.setattr(invite_tokens, "_now", lambda: later)
-    path, response = _accept(client, link, settings)
+    _path, response = _accept(client, link, settings)
     assert response.status_code == 410
     assert not User.objects.get(username="moi").has_usable_password()
 
