@@ -110,6 +110,21 @@ def login(client):
 
 
 @pytest.fixture
+def password_login(client):
+    """password_login(user) -> the test client logged in through the log-in page with the
+    password, as a person does: account changes then need no re-authentication for a while."""
+    from django.urls import reverse
+
+    def _login(user, password="pass-for-tests"):
+        client.logout()
+        response = client.post(reverse("accounts:login"), {"username": user.username, "password": password})
+        assert response.status_code == 302, response.content.decode()[:500]
+        return client
+
+    return _login
+
+
+@pytest.fixture
 def token_for():
     """token_for(user) -> the HTTP_AUTHORIZATION header value of a fresh API token."""
     from loa.accounts.models import ApiToken

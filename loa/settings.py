@@ -74,6 +74,10 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "template_partials",
+    # Two-factor sign-in (TOTP apps, one-use recovery codes): docs/accounts.md.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "ninja",
     "loa.core",
     "loa.audit",
@@ -106,7 +110,10 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "loa.core.controls.InputCleaningMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # One-tap sessions reach their report only; a session owing a two-factor set-up, that page only.
+    "loa.accounts.session_scope.SessionScopeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
@@ -164,6 +171,16 @@ LOGIN_THROTTLE_WINDOW = env_int("LOGIN_THROTTLE_WINDOW", 900, minimum=1)
 INVITE_MAX_AGE = env_int("INVITE_MAX_AGE", 7 * 24 * 3600, minimum=60)
 PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 24 * 3600, minimum=60)
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 14 * 24 * 3600, minimum=60)
+# A reminder's one-tap link signs the officer in for that unit's report only, for this many
+# seconds (a forwarded message must not open the whole account for two weeks).
+ONETAP_SESSION_SECONDS = env_int("ONETAP_SESSION_SECONDS", 4 * 3600, minimum=60)
+# Changing e-mail, phone, password, roles or two-factor sign-in, and issuing API tokens, ask for the
+# password again unless it was entered within this many seconds.
+REAUTH_SECONDS = env_int("REAUTH_SECONDS", 10 * 60, minimum=30)
+# Users whose roles manage units or users must set up two-factor sign-in at their next log-in.
+OTP_REQUIRED_FOR_MANAGERS = env_bool("OTP_REQUIRED_FOR_MANAGERS", False)
+# The name authenticator apps show beside the account.
+OTP_TOTP_ISSUER = "Loa"
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
 
 LANGUAGE_CODE = "vi"

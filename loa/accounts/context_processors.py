@@ -1,3 +1,4 @@
+from loa.accounts import session_scope
 from loa.accounts.capabilities import Capability
 from loa.accounts.scope import can_anywhere
 
@@ -7,6 +8,9 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
+    if not session_scope.is_full(request):
+        # A one-tap session (or one owing its two-factor set-up) reaches almost nothing: no menu.
+        return {"limited_session": True}
     return {
         "nav": {
             "units": can_anywhere(user, Capability.VIEW),

@@ -9,40 +9,32 @@ from django.core.validators import ProhibitNullCharactersValidator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from loa.accounts import throttle
+from loa.accounts import throttle, two_factor
 from loa.accounts.capabilities import RoleName
 from loa.accounts.models import User
 from loa.accounts.services import send_invitation, send_password_reset
 
 
-class ThrottledAuthenticationForm(auth_forms.AuthenticationForm):
-    """Django's log-in form, refusing attempts after too many failures from the client's address
-    for the user name, or from the address for any names (loa.accounts.throttle)."""
+def _no_nul(field):
+    # Django's own message for a NUL character has no Vietnamese translation.
+    field.validators = [v for v in field.validators if not isinstance(v, ProhibitNullCharactersValidator)]
+    field.validators.append(ProhibitNullCharactersValidator(
+        message=_("This field contains a character that is not allowed (NUL).")
+    ))
 
-    error_messages: ClassVar[dict] = {
-        **auth_forms.AuthenticationForm.error_messages,
-        "invalid_login": _("The username or password is wrong. Both are case-sensitive."),
-        "inactive": _("This account has been deactivated. Ask your administrator."),
-    }
 
-    def __init__(self, request=None, *args, **kwargs):
-        super().__init__(request, *args, **kwargs)
-        # Django's own message for a NUL character has no Vietnamese translation.
-        for name in ("username", "password"):
-            field = self.fields[name]
-            field.validators = [v for v in field.validators if not isinstance(v, ProhibitNullCharactersValidator)]
-            field.validators.append(ProhibitNullCharactersValidator(
-                message=_("This field contains a character that is not allowed (NUL).")
-            ))
+class ThrottledMixin:
+    """Counts a form's failures in the log-in throttle (loa.accounts.throttle): log-in passwords,
+    re-authentication passwords and two-factor codes all count for the same user name and address."""
 
-    def clean(self):
-        username = self.cleaned_data.get("username") or ""
+    def throttled(self, username, check):
+        """Run `check()` (which raises ValidationError when wrong) unless the user name is locked."""
         ip = throttle.client_ip(self.request)
         lock = throttle.blocked(username, ip)
         if lock is not None:
             raise ValidationError(self.throttled_message(lock), code="throttled")
         try:
-            return super().clean()
+            return check()
         except ValidationError:
             if username:
                 lock = throttle.record_failure(username, ip)
@@ -67,6 +59,103 @@ class ThrottledAuthenticationForm(auth_forms.AuthenticationForm):
         ) % values
 
 
+class ThrottledAuthenticationForm(ThrottledMixin, auth_forms.AuthenticationForm):
+    """Django's log-in form, refusing attempts after too many failures from the client's address
+    for the user name, or from the address for any names (loa.accounts.throttle)."""
+
+    error_messages: ClassVar[dict] = {
+        **auth_forms.AuthenticationForm.error_messages,
+        "invalid_login": _("The username or password is wrong. Both are case-sensitive."),
+        "inactive": _("This account has been deactivated. Ask your administrator."),
+    }
+
+    def __init__(self, request=None, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        _no_nul(self.fields["username"])
+        _no_nul(self.fields["password"])
+
+    def clean(self):
+        return self.throttled(self.cleaned_data.get("username") or "", super().clean)
+
+
+def _password_field(label):
+    field = forms.CharField(
+        label=label, strip=False, max_length=4096,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    _no_nul(field)
+    return field
+
+
+def _code_field():
+    return forms.CharField(
+        label=_("Code"), max_length=64,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autocapitalize": "none", "spellcheck": "false"}),
+        help_text=_("The six digits your authenticator app shows for Loa, or one of your recovery codes."),
+    )
+
+
+class _SecretsForm(ThrottledMixin, forms.Form):
+    """A form of secrets for `user` (the password, a code), checked by `check()` and counted like
+    a log-in for that user name: whoever guesses here is locked out as at the log-in page."""
+
+    def __init__(self, request, user, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.request, self.user, self.device = request, user, None
+
+    def check_password(self):
+        if not self.user.check_password(self.cleaned_data["password"]):
+            raise ValidationError(_("The password is wrong."), code="wrong_password")
+
+    def check_code(self):
+        self.device = two_factor.verify(self.user, self.cleaned_data["code"])
+        if self.device is None:
+            raise ValidationError(_("The code is wrong or has already been used."), code="wrong_code")
+
+    def clean(self):
+        cleaned = super().clean()
+        if all(name in cleaned for name in self.fields):  # nothing missing: check, counted
+            self.throttled(self.user.username, self.check)
+        return cleaned
+
+
+class ReauthForm(_SecretsForm):
+    password = _password_field(_("Your password"))
+
+    def check(self):
+        self.check_password()
+
+
+class OtpCodeForm(_SecretsForm):
+    """The log-in's second step: a code from the app, or a recovery code."""
+
+    code = _code_field()
+
+    def check(self):
+        self.check_code()
+
+
+class OtpConfirmForm(forms.Form):
+    """The first code from the app being set up (checked against the new device by the view)."""
+
+    code = forms.CharField(
+        label=_("Code"), max_length=64,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+        help_text=_("The six digits the app shows for Loa after scanning."),
+    )
+
+
+class OtpDisableForm(_SecretsForm):
+    """Turning two-factor sign-in off takes the password and a code."""
+
+    password = _password_field(_("Your password"))
+    code = _code_field()
+
+    def check(self):
+        self.check_password()
+        self.check_code()
+
+
 class OutboxPasswordResetForm(auth_forms.PasswordResetForm):
     """Django's reset form, but the e-mail goes through the notification outbox."""
 
@@ -86,8 +175,8 @@ class SetPasswordForm(auth_forms.SetPasswordForm):
     """Validates only; the view saves through the services (audited)."""
 
 
-class PasswordChangeForm(auth_forms.PasswordChangeForm):
-    pass
+class PasswordChangeForm(auth_forms.SetPasswordForm):
+    """The new password twice; the current one was just confirmed (loa.accounts.reauth)."""
 
 
 class ProfileForm(forms.Form):

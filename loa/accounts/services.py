@@ -9,15 +9,16 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from loa.accounts import throttle
+from loa.accounts import notices, throttle
 from loa.accounts.capabilities import Capability, RoleName
 from loa.accounts.models import ApiToken, Role, User
 from loa.accounts.scope import can, forget, manages_whole_tree
 from loa.accounts.selectors import can_manage_user, home_unit
 from loa.accounts.tokens import invite_url, reset_url
 from loa.audit.log import log_action, snapshot
-from loa.core.phones import normalize_phone
+from loa.core.phones import display_phone, normalize_phone
 from loa.core.text import fold
 from loa.notifications.outbox import enqueue_email
 from loa.units.services import unit_create
@@ -153,6 +154,7 @@ def user_set_password(*, by, user, password, action="user.password_changed"):
     user.save(update_fields=["password"])
     throttle.unlock_user(user.username)  # a new password (by e-mail link, too) lifts any log-in lock
     log_action(action, actor=by, obj=user, unit=home_unit(user))
+    notices.account_changed(user=user, by=by, changes=[(gettext_lazy("Your password was changed."), {})])
     return user
 
 
@@ -184,7 +186,21 @@ def profile_update(*, by, user, full_name, email, phone, language):
     after = snapshot(user, PROFILE_FIELDS)
     if after != before:
         log_action("user.profile_updated", actor=by, obj=user, unit=home_unit(user), before=before, after=after)
+    _notify_contact_change(user=user, by=by, before=before)
     return user
+
+
+def _notify_contact_change(*, user, by, before):
+    """An e-mail to the old address (and the new one) when the e-mail or phone changed."""
+    none = gettext_lazy("none")
+    changes = []
+    if (before["email"] or "").lower() != (user.email or "").lower():
+        changes.append((gettext_lazy("Your e-mail address was changed from “%(old)s” to “%(new)s”."),
+                        {"old": before["email"] or none, "new": user.email or none}))
+    if before["phone"] != user.phone:
+        changes.append((gettext_lazy("Your phone number was changed from “%(old)s” to “%(new)s”."),
+                        {"old": display_phone(before["phone"]) or none, "new": display_phone(user.phone) or none}))
+    notices.account_changed(user=user, by=by, changes=changes, to=[before["email"], user.email])
 
 
 @transaction.atomic
@@ -200,7 +216,12 @@ def role_grant(*, by, user, unit, role):
             _("“%(user)s” already is %(role)s at “%(unit)s”.")
             % {"user": user.display_name(), "role": existing.get_role_display(), "unit": unit.name}
         )
-    return _grant(by=by, user=user, unit=unit, role=role)
+    granted = _grant(by=by, user=user, unit=unit, role=role)
+    notices.account_changed(user=user, by=by, changes=[(
+        gettext_lazy("You were given the role %(role)s at “%(unit)s”."),
+        {"role": granted.get_role_display(), "unit": unit.name},
+    )])
+    return granted
 
 
 def _grant(*, by, user, unit, role, note=""):
@@ -244,6 +265,10 @@ def role_revoke(*, by, role):
     role.delete()
     forget(user)
     log_action("role.revoked", actor=by, obj=user, unit=role.unit, before=before)
+    notices.account_changed(user=user, by=by, changes=[(
+        gettext_lazy("Your role %(role)s at “%(unit)s” was removed."),
+        {"role": role.get_role_display(), "unit": role.unit.name},
+    )])
 
 
 @transaction.atomic
@@ -302,6 +327,10 @@ def api_token_create(*, by, user, name):
         raise ValidationError({"name": _("The name is too long (at most 80 characters).")})
     token, raw = ApiToken.issue(user=user, name=name)
     log_action("api_token.created", actor=by, obj=user, unit=home_unit(user), after={"token": str(token)})
+    notices.account_changed(user=user, by=by, changes=[(
+        gettext_lazy("An API token “%(name)s” was issued: a program holding it can use Loa in your name."),
+        {"name": name},
+    )])
     return token, raw
 
 

@@ -1,12 +1,16 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from loa.accounts import views, views_users
+from loa.accounts import views, views_two_factor, views_users
 
 app_name = "accounts"
 urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("login/code/", views_two_factor.otp_verify, name="otp_verify"),
+    path("reauth/", views.reauth_view, name="reauth"),
+    path("profile/two-factor/", views_two_factor.otp_setup, name="otp_setup"),
+    path("profile/two-factor/off/", views_two_factor.otp_disable, name="otp_disable"),
     path("password/", views.PasswordChangeView.as_view(), name="password_change"),
     path("password/reset/", views.PasswordResetView.as_view(), name="password_reset"),
     path("password/reset/sent/", views.PasswordResetDoneView.as_view(), name="password_reset_done"),
@@ -25,4 +29,5 @@ urlpatterns = [
     path("users/<int:pk>/reactivate/", views_users.user_reactivate, name="user_reactivate"),
     path("users/<int:pk>/invite/", views_users.invite_resend, name="invite_resend"),
     path("users/<int:pk>/unlock/", views_users.login_unlock, name="login_unlock"),
+    path("users/<int:pk>/two-factor/reset/", views_users.otp_reset, name="otp_reset"),
 ]

@@ -1,50 +1,75 @@
 """Log-in, passwords, invitations and the profile page."""
 
-from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login, update_session_auth_hash
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
+from django.utils.decorators import method_decorator
 from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from loa.accounts import services, throttle
+from loa.accounts import reauth, services, session_scope, signin, throttle, two_factor
 from loa.accounts.forms import (
     ApiTokenForm,
+    OtpDisableForm,
     OutboxPasswordResetForm,
     PasswordChangeForm,
     ProfileForm,
+    ReauthForm,
     SetPasswordForm,
     ThrottledAuthenticationForm,
 )
 from loa.accounts.models import ApiToken, User
+from loa.accounts.reauth import reauth_required
 from loa.accounts.tokens import invite_tokens
 from loa.core.forms import add_service_errors
 from loa.core.phones import display_phone
 
 
-def _set_language_cookie(response, language):
-    response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, max_age=365 * 24 * 3600, samesite="Lax")
-
-
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     form_class = ThrottledAuthenticationForm
-    redirect_authenticated_user = True
+
+    def dispatch(self, request, *args, **kwargs):
+        # A one-tap session (or one owing a two-factor set-up) is signed in, but must be able to
+        # log in properly here: only a full session is sent on.
+        self.redirect_authenticated_user = session_scope.is_full(request)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_initial(self):
+        if self.request.user.is_authenticated:
+            return {"username": self.request.user.get_username()}
+        return {}
 
     def form_valid(self, form):
         user = form.get_user()
-        throttle.succeeded(user.username, throttle.client_ip(self.request))
-        response = super().form_valid(form)
-        _set_language_cookie(response, user.language)
-        return response
+        next_url = self.get_success_url()
+        if two_factor.is_enabled(user):
+            # Not logged in yet: the second step logs in once the code is right. The throttle's
+            # count is not cleared until then, so wrong codes add up with wrong passwords.
+            two_factor.begin_step(self.request, user, next_url)
+            return redirect("accounts:otp_verify")
+        return signin.complete(self.request, user, next_url=next_url)
 
 
+@login_required
+def reauth_view(request):
+    """Confirm the password before an account change (loa.accounts.reauth)."""
+    next_url = reauth.safe_next(request, request.POST.get("next") or request.GET.get("next"), reverse("accounts:profile"))
+    form = ReauthForm(request, request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        reauth.mark(request)
+        throttle.succeeded(request.user.username, throttle.client_ip(request))
+        return redirect(next_url)
+    return render(request, "accounts/reauth.html", {"form": form, "next": next_url}, status=400 if form.errors else 200)
+
+
+@method_decorator(reauth_required, name="dispatch")
 class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "accounts/password_change.html"
     form_class = PasswordChangeForm
@@ -55,6 +80,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
             by=self.request.user, user=self.request.user, password=form.cleaned_data["new_password1"]
         )
         update_session_auth_hash(self.request, user)
+        reauth.mark(self.request)
         messages.success(self.request, _("Your password has been changed."))
         return redirect(self.success_url)
 
@@ -106,11 +132,8 @@ def invite_accept(request, uidb64, token):
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, _("Welcome to Loa! Your password is set."))
-            response = redirect("home")
-            _set_language_cookie(response, user.language)
-            return response
+            return signin.complete(request, user, next_url=reverse("home"))
     return render(request, "accounts/invite_accept.html", {"validlink": True, "form": form, "invitee": user})
 
 
@@ -126,10 +149,22 @@ def _profile_page(request, *, form=None, token_form=None, new_token=None, status
         "tokens": list(user.api_tokens.all()),
         "new_token": new_token,
         "roles": list(user.roles.select_related("unit", "unit__kind").order_by("unit__name_sort")),
+        "two_factor": _two_factor_state(request),
     }, status=status)
 
 
+def _two_factor_state(request):
+    user = request.user
+    if not two_factor.is_enabled(user):
+        return {"on": False, "required": two_factor.required_for(user)}
+    return {
+        "on": True, "required": two_factor.required_for(user),
+        "codes_left": two_factor.recovery_codes_left(user), "off_form": OtpDisableForm(request, user),
+    }
+
+
 @login_required
+@reauth_required
 def profile(request):
     if request.method != "POST":
         return _profile_page(request)
@@ -142,13 +177,18 @@ def profile(request):
         else:
             messages.success(request, _("Your details have been saved."))
             response = redirect("accounts:profile")
-            _set_language_cookie(response, user.language)
+            signin.set_language_cookie(response, user.language)
             return response
     return _profile_page(request, form=form, status=400)
 
 
+def _back_to_tokens(request, *args, **kwargs):
+    return reverse("accounts:profile") + "#tokens"
+
+
 @login_required
 @require_POST
+@reauth_required(back=_back_to_tokens)
 def token_create(request):
     form = ApiTokenForm(request.POST)
     if form.is_valid():

@@ -10,10 +10,11 @@ from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from loa.accounts import services, throttle
+from loa.accounts import reauth, services, throttle, two_factor, two_factor_services
 from loa.accounts.capabilities import Capability, RoleName
 from loa.accounts.forms import InviteForm, RoleGrantForm
 from loa.accounts.models import Role
@@ -86,6 +87,9 @@ def _int_or_404(value):
 @login_required
 def user_invite(request):
     _require_manager(request.user)
+    # An invitation gives a role: the admin confirms their password first, as for any role.
+    if detour := reauth.demand(request, back=reverse("accounts:user_invite")):
+        return detour
     units = _scope_units(request.user)
     form = InviteForm(request.POST or None, units=units, initial={"role": RoleName.OFFICER})
     if request.method == "POST":
@@ -114,6 +118,7 @@ def _detail(request, user, *, grant_form=None, status=200):
         "roles": list(user.roles.all()),
         "grant_form": grant_form or RoleGrantForm(units=_scope_units(request.user), initial={"role": RoleName.OFFICER}),
         "is_self": user.pk == request.user.pk,
+        "two_factor_on": two_factor.is_enabled(user),
     }, status=status)
 
 
@@ -130,6 +135,8 @@ def role_grant(request, pk):
     user = get_user_or_404(request.user, pk)
     if request.POST.get("unit"):
         get_unit_or_404(request.user, Capability.MANAGE_USERS, pk=_int_or_404(request.POST["unit"]))
+    if detour := reauth.demand(request, back=_back_to(user)):
+        return detour
     form = RoleGrantForm(request.POST, units=_scope_units(request.user))
     if form.is_valid():
         try:
@@ -152,6 +159,8 @@ def role_revoke(request, pk, role_pk):
     role = get_object_or_404(Role.objects.select_related("unit"), pk=role_pk, user=user)
     if not can(request.user, Capability.MANAGE_USERS, role.unit):
         raise Http404
+    if detour := reauth.demand(request, back=_back_to(user)):
+        return detour
     try:
         services.role_revoke(by=request.user, role=role)
     except ValidationError as exc:
@@ -161,6 +170,10 @@ def role_revoke(request, pk, role_pk):
             "role": role.get_role_display(), "unit": role.unit.name,
         })
     return redirect("accounts:user_detail", pk=user.pk)
+
+
+def _back_to(user):
+    return reverse("accounts:user_detail", args=[user.pk])
 
 
 def _user_action(request, pk, action, done_message, **extra):
@@ -211,4 +224,22 @@ def login_unlock(request, pk):
             messages.info(request, _("%(user)s is not locked out of log-in.") % {"user": user.display_name()})
         else:
             messages.success(request, _("%(user)s may try to log in again now.") % {"user": user.display_name()})
+    return redirect("accounts:user_detail", pk=user.pk)
+
+
+@login_required
+@require_POST
+def otp_reset(request, pk):
+    """Remove the user's two-factor device and recovery codes (a lost phone)."""
+    _require_manager(request.user)
+    user = get_user_or_404(request.user, pk)
+    if detour := reauth.demand(request, back=_back_to(user)):
+        return detour
+    try:
+        two_factor_services.two_factor_reset(by=request.user, user=user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Two-factor sign-in of %(user)s is reset: they log in with the password and set it up again.")
+                         % {"user": user.display_name()})
     return redirect("accounts:user_detail", pk=user.pk)

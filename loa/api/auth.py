@@ -1,6 +1,7 @@
 """Who is calling: a bearer token (scripts, other systems) or the browser's session.
 
 Both end with `request.user` set, so endpoints check permissions the same way as pages do.
+Only a full session counts (loa.accounts.session_scope): a one-tap link's does not.
 """
 
 from datetime import timedelta
@@ -13,6 +14,7 @@ from ninja.security import HttpBearer
 from ninja.security.apikey import APIKeyCookie
 from ninja.utils import check_csrf
 
+from loa.accounts import session_scope
 from loa.accounts.models import ApiToken
 
 # last_used_at is written at most this often, so that a busy script does not write on every call.
@@ -54,9 +56,11 @@ class BrowserSession(APIKeyCookie):
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated or not user.is_active:
             return None
-        if request.method not in SAFE_METHODS and not getattr(request, "_ninja_csrf_exempt", False):
-            if check_csrf(request) is not None:
-                raise HttpError(
-                    403, _("The CSRF check failed: send the X-CSRFToken header with the value of the csrftoken cookie.")
-                )
+        if not session_scope.is_full(request):
+            return None  # a one-tap link's session (or one owing its two-factor set-up) is not for the API
+        unsafe = request.method not in SAFE_METHODS and not getattr(request, "_ninja_csrf_exempt", False)
+        if unsafe and check_csrf(request) is not None:
+            raise HttpError(
+                403, _("The CSRF check failed: send the X-CSRFToken header with the value of the csrftoken cookie.")
+            )
         return user

@@ -8,13 +8,14 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from loa.accounts import session_scope
 from loa.accounts.capabilities import Capability
+from loa.core.phones import display_phone
 from loa.directives import onetap, services
 from loa.directives.access import get_assignment
 from loa.directives.forms import FanpageReportForm, SimpleReportForm
 from loa.directives.models import ReportForm
 from loa.fanpages.models import Fanpage
-from loa.core.phones import display_phone
 
 
 def _initial(request, assignment):
@@ -45,7 +46,7 @@ def report_form(request, pk, unit_id):
             data = {k: v for k, v in form.cleaned_data.items() if k != "replace_page"}
             try:
                 receipt = services.report_submit(
-                    by=request.user, assignment=assignment, data=data, source=request.session.get("onetap_source", "web"),
+                    by=request.user, assignment=assignment, data=data, source="link" if session_scope.onetap_scope(request) else "web",
                     replace_page=form.cleaned_data.get("replace_page", False),
                 )
             except ValidationError as exc:
@@ -91,6 +92,9 @@ def onetap_open(request, token):
     target = reverse("directives:report", args=[a.task_id, a.unit_id])
     if request.method == "GET":
         return render(request, "directives/onetap_open.html", {"link": link, "assignment": a})
+    if request.user.pk == link.user_id and session_scope.is_full(request):
+        return redirect(target)  # already signed in with the password: keep that session
+    # Signed in for this unit's report only, for a few hours (loa.accounts.session_scope).
     login(request, link.user, backend="django.contrib.auth.backends.ModelBackend")
-    request.session["onetap_source"] = "link"
+    session_scope.start_onetap(request, task_id=a.task_id, unit_id=a.unit_id)
     return redirect(target)

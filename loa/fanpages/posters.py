@@ -2,7 +2,6 @@
 
 import base64
 import hashlib
-import io
 import secrets
 
 from django.conf import settings
@@ -13,6 +12,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from loa.core.qr import qr_png
 from loa.core.site import absolute_url
 from loa.fanpages.models import CampaignLink
 
@@ -59,17 +59,6 @@ def count_scan(link, ip):
         return False
     CampaignLink.objects.filter(pk=link.pk).update(scans=F("scans") + 1, last_scan_at=timezone.now())
     return True
-
-
-def qr_png(data, *, box_size=12):
-    import qrcode
-
-    qr = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, box_size=box_size, border=4)
-    qr.add_data(data)
-    qr.make(fit=True)
-    buffer = io.BytesIO()
-    qr.make_image(fill_color="black", back_color="white").save(buffer, format="PNG")
-    return buffer.getvalue()
 
 
 def poster_pdf(*, unit, page):

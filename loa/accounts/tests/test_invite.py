@@ -31,12 +31,12 @@ def test_anonymous_is_sent_to_log_in(client, db):
     assert reverse("accounts:login") in client.get(URL).url
 
 
-def test_an_officer_without_user_rights_gets_404(login, bob):
-    assert login(bob).get(URL).status_code == 404
+def test_an_officer_without_user_rights_gets_404(password_login, bob):
+    assert password_login(bob).get(URL).status_code == 404
 
 
-def test_an_admin_invites_a_user_who_gets_an_e_mail(login, admin, tree):
-    client = login(admin)
+def test_an_admin_invites_a_user_who_gets_an_e_mail(password_login, admin, tree):
+    client = password_login(admin)
     assert client.get(URL).status_code == 200
     response = _invite(client, tree["a"])
     user = User.objects.get(email="moi@example.vn")
@@ -51,21 +51,21 @@ def test_an_admin_invites_a_user_who_gets_an_e_mail(login, admin, tree):
     assert tree["a"].name in message.body
 
 
-def test_an_invalid_phone_is_refused_naming_the_field(login, admin, tree):
-    response = _invite(login(admin), tree["a"], phone="12345")
+def test_an_invalid_phone_is_refused_naming_the_field(password_login, admin, tree):
+    response = _invite(password_login(admin), tree["a"], phone="12345")
     assert response.status_code == 400
     assert "không phải số điện thoại Việt Nam hợp lệ" in response.content.decode()
     assert not User.objects.filter(email="moi@example.vn").exists()
 
 
-def test_an_e_mail_already_in_use_is_refused(login, admin, tree, alice):
-    response = _invite(login(admin), tree["a"], email="ALICE@example.vn")
+def test_an_e_mail_already_in_use_is_refused(password_login, admin, tree, alice):
+    response = _invite(password_login(admin), tree["a"], email="ALICE@example.vn")
     assert response.status_code == 400
     assert "alice@example.vn" in response.content.decode().lower()
 
 
-def test_an_admin_cannot_invite_at_a_unit_above_their_scope(login, upper_admin, tree):
-    response = _invite(login(upper_admin), tree["province"])
+def test_an_admin_cannot_invite_at_a_unit_above_their_scope(password_login, upper_admin, tree):
+    response = _invite(password_login(upper_admin), tree["province"])
     assert response.status_code == 404
     assert not User.objects.filter(email="moi@example.vn").exists()
 
@@ -75,8 +75,8 @@ def _accept(client, link, settings, password="Mật-khẩu-của-tôi-1"):
     return path, client.post(path, {"new_password1": password, "new_password2": password})
 
 
-def test_the_invitation_link_works_once(client, login, admin, tree, settings):
-    _invite(login(admin), tree["a"])
+def test_the_invitation_link_works_once(client, password_login, admin, tree, settings):
+    _invite(password_login(admin), tree["a"])
     client.logout()
     deliver_due()
     link = _link(mail.outbox[-1].body)
@@ -100,29 +100,29 @@ def test_the_invitation_link_works_once(client, login, admin, tree, settings):
     assert user.check_password("Mật-khẩu-của-tôi-1")
 
 
-def test_the_invitation_link_expires(client, login, admin, tree, settings, monkeypatch):
-    _invite(login(admin), tree["a"])
+def test_the_invitation_link_expires(client, password_login, admin, tree, settings, monkeypatch):
+    _invite(password_login(admin), tree["a"])
     client.logout()
     link = _link(Message.objects.get().body)
     later = datetime.now() + timedelta(seconds=settings.INVITE_MAX_AGE + 60)
     monkeypatch.setattr(invite_tokens, "_now", lambda: later)
-    path, response = _accept(client, link, settings)
+    _path, response = _accept(client, link, settings)
     assert response.status_code == 410
     assert not User.objects.get(username="moi").has_usable_password()
 
 
-def test_a_password_reset_link_is_no_invitation(client, login, admin, tree, settings):
+def test_a_password_reset_link_is_no_invitation(client, password_login, admin, tree, settings):
     from loa.accounts.tokens import reset_tokens, uidb64
 
-    _invite(login(admin), tree["a"])
+    _invite(password_login(admin), tree["a"])
     client.logout()
     user = User.objects.get(username="moi")
     path = reverse("accounts:invite_accept", args=[uidb64(user), reset_tokens.make_token(user)])
     assert client.get(path).status_code == 410
 
 
-def test_sending_again_replaces_the_first_link(client, login, admin, tree, settings):
-    admin_client = login(admin)
+def test_sending_again_replaces_the_first_link(client, password_login, admin, tree, settings):
+    admin_client = password_login(admin)
     _invite(admin_client, tree["a"])
     user = User.objects.get(username="moi")
     first = _link(Message.objects.get().body)
@@ -135,9 +135,9 @@ def test_sending_again_replaces_the_first_link(client, login, admin, tree, setti
 
 
 @pytest.mark.parametrize("who", ["bob", "upper_admin"])
-def test_an_outsider_cannot_send_an_invitation_again(request, login, admin, tree, who):
-    _invite(login(admin), tree["province"])
+def test_an_outsider_cannot_send_an_invitation_again(request, password_login, admin, tree, who):
+    _invite(password_login(admin), tree["province"])
     user = User.objects.get(username="moi")
     outsider = request.getfixturevalue(who)
-    response = login(outsider).post(reverse("accounts:invite_resend", args=[user.pk]))
+    response = password_login(outsider).post(reverse("accounts:invite_resend", args=[user.pk]))
     assert response.status_code == 404

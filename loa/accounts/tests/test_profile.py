@@ -10,8 +10,8 @@ def test_anonymous_is_sent_to_log_in(client, db):
     assert reverse("accounts:login") in client.get(URL).url
 
 
-def test_a_user_sees_and_edits_their_details(login, alice):
-    client = login(alice)
+def test_a_user_sees_and_edits_their_details(password_login, alice):
+    client = password_login(alice)
     page = client.get(URL)
     assert page.status_code == 200 and "Hoàng Thị An" in page.content.decode()
     response = client.post(URL, {"full_name": "Hoàng Thị Anh", "phone": "0206 3852 123", "email": "an@example.vn", "language": "en"})
@@ -23,14 +23,14 @@ def test_a_user_sees_and_edits_their_details(login, alice):
     assert ("full_name", "Hoàng Thị An", "Hoàng Thị Anh") in entry.changes()
 
 
-def test_a_bad_phone_number_is_refused(login, alice):
-    response = login(alice).post(URL, {"full_name": "Hoàng Thị An", "phone": "999", "email": "", "language": "vi"})
+def test_a_bad_phone_number_is_refused(password_login, alice):
+    response = password_login(alice).post(URL, {"full_name": "Hoàng Thị An", "phone": "999", "email": "", "language": "vi"})
     assert response.status_code == 400
     assert "không phải số điện thoại Việt Nam hợp lệ" in response.content.decode()
 
 
-def test_a_token_is_shown_once_listed_and_revoked(login, alice):
-    client = login(alice)
+def test_a_token_is_shown_once_listed_and_revoked(password_login, alice):
+    client = password_login(alice)
     response = client.post(reverse("accounts:token_create"), {"name": "Báo cáo Excel"})
     assert response.status_code == 200
     raw = response.context["new_token"]["raw"]
@@ -44,13 +44,13 @@ def test_a_token_is_shown_once_listed_and_revoked(login, alice):
     assert [e.action for e in AuditEntry.objects.filter(action__startswith="api_token.").order_by("id")] == ["api_token.created", "api_token.revoked"]
 
 
-def test_a_token_needs_a_name(login, alice):
-    response = login(alice).post(reverse("accounts:token_create"), {"name": " "})
+def test_a_token_needs_a_name(password_login, alice):
+    response = password_login(alice).post(reverse("accounts:token_create"), {"name": " "})
     assert response.status_code == 400
     assert not ApiToken.objects.exists()
 
 
-def test_nobody_revokes_another_users_token(login, alice, bob):
+def test_nobody_revokes_another_users_token(password_login, alice, bob):
     token, _raw = ApiToken.issue(user=alice, name="x")
-    assert login(bob).post(reverse("accounts:token_revoke", args=[token.pk])).status_code == 404
+    assert password_login(bob).post(reverse("accounts:token_revoke", args=[token.pk])).status_code == 404
     assert ApiToken.objects.filter(pk=token.pk).exists()

@@ -106,4 +106,5 @@ def test_a_link_opens_only_its_own_units_form(alice, bob, letter, tree, client):
     _, url = _link(alice, letter, tree)
     client.post(url.split("127.0.0.1:8000")[-1])
     other = reverse("directives:report", args=[letter[1].pk, tree["b"].pk])
-    assert client.get(other).status_code == 404
+    response = client.get(other)
+    assert response.status_code == 302 and response.url.startswith(reverse("accounts:login"))

@@ -63,7 +63,7 @@ def test_a_declaration_with_a_screenshot_checked_by_content(login, pages, alice,
     fake = SimpleUploadedFile("chup.png", b"not an image at all", content_type="image/png")
     client.post(reverse("fanpages:declare_likes", args=[tree["a"].pk]), {"count": 10, "screenshot": fake})
     assert not LikeDeclaration.objects.exists()
-    from loa.fanpages.posters import qr_png
+    from loa.core.qr import qr_png
 
     real = SimpleUploadedFile("chup.png", qr_png("x"), content_type="image/png")
     client.post(reverse("fanpages:declare_likes", args=[tree["a"].pk]), {"count": 40, "screenshot": real})

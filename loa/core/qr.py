@@ -1,0 +1,14 @@
+"""QR codes as PNG (posters, two-factor set-up)."""
+
+import io
+
+
+def qr_png(data, *, box_size=12):
+    import qrcode
+
+    qr = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, box_size=box_size, border=4)
+    qr.add_data(data)
+    qr.make(fit=True)
+    buffer = io.BytesIO()
+    qr.make_image(fill_color="black", back_color="white").save(buffer, format="PNG")
+    return buffer.getvalue()
