@@ -10,6 +10,9 @@ from django.core.cache import cache
 
 from loa.accounts import throttle
 
+# Every test here flushes Redis db 15: they run in one worker, one after another.
+pytestmark = pytest.mark.xdist_group("redis-db-15")
+
 REDIS_URL = os.environ.get("LOA_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 THREADS = 20
 
