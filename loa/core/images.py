@@ -48,8 +48,12 @@ class Picture:
 
 def reencode_image(upload, *, max_bytes=None, max_side=MAX_SIDE):
     """Decode `upload` and write it again (see the module's text); a ValidationError if it is not a picture."""
-    from PIL import Image, ImageOps
+    from PIL import Image, ImageFile, ImageOps
 
+    # WeasyPrint, once imported (the first PDF a process renders), turns on Pillow's
+    # LOAD_TRUNCATED_IMAGES for the whole process: a cut-off upload would then be kept half grey.
+    # Loa's PDFs embed only pictures Loa wrote whole, so strict decoding is safe for them too.
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
     check_upload(upload, (JPEG, PNG), max_bytes=max_bytes)
     upload.seek(0)
     try:

@@ -93,7 +93,11 @@ def test_a_file_that_is_no_picture_at_all_is_refused_by_its_content():
     assert "Loa kiểm tra nội dung tệp" in caught.value.messages[0]
 
 
-def test_a_truncated_photo_is_refused():
+def test_a_truncated_photo_is_refused_even_after_a_pdf_was_rendered():
+    from loa.documents.pdf import render_pdf
+    from loa.documents.samples import seed_letter
+
+    render_pdf(seed_letter())  # imports WeasyPrint, which makes Pillow accept truncated files
     whole = phone_photo(size=(600, 400))
     with pytest.raises(ValidationError):
         reencode_image(SimpleUploadedFile("cut.jpg", whole[: len(whole) // 3]))
