@@ -4,6 +4,7 @@ nothing under MEDIA_ROOT is reachable from outside."""
 
 import shutil
 import socket
+import ssl
 import subprocess
 import tempfile
 import time
@@ -79,7 +80,8 @@ def browser(nginx, user=None):
         signed_in = Client()
         signed_in.force_login(user)
         cookies[django_settings.SESSION_COOKIE_NAME] = signed_in.cookies[django_settings.SESSION_COOKIE_NAME].value
-    return httpx.Client(base_url=nginx["base"], verify=nginx["cert"], cookies=cookies, follow_redirects=False, timeout=20)
+    return httpx.Client(base_url=nginx["base"], verify=ssl.create_default_context(cafile=nginx["cert"]), cookies=cookies,
+                        follow_redirects=False, timeout=20)
 
 
 def header_values(response, name):
