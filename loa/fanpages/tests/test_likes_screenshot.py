@@ -87,6 +87,12 @@ def test_a_path_climbing_out_of_the_screenshot_address_is_not_found(tail, login,
     assert login(alice).get(url).status_code == 404
 
 
+@pytest.mark.parametrize("unit_id, declaration_id", [(10**20, 1), (1, 10**20), (2**63, 2**63)])
+def test_a_number_too_big_for_the_database_is_not_found(unit_id, declaration_id, login, alice):
+    url = reverse("fanpages:likes_screenshot", args=[unit_id, declaration_id])
+    assert login(alice).get(url).status_code == 404
+
+
 def test_a_declaration_without_a_screenshot_has_none_to_show(login, alice, tree):
     declare(login(alice), tree["a"], "")
     assert login(alice).get(screenshot_url(LikeDeclaration.objects.get())).status_code == 404
