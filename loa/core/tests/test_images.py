@@ -77,7 +77,7 @@ def test_an_animated_picture_keeps_its_first_frame_only():
     result = reencode_image(SimpleUploadedFile("anim.png", out.getvalue()))
     image = decoded(result)
     assert getattr(image, "n_frames", 1) == 1
-    red, green, blue = image.convert("RGB").getpixel((30, 20))
+    red, _green, blue = image.convert("RGB").getpixel((30, 20))
     assert red > 200 and blue < 50
 
 

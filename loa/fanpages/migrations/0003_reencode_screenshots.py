@@ -23,5 +23,5 @@ class Migration(migrations.Migration):
     # must not leave rows naming files that were already removed.
     atomic = False
 
-    dependencies = [("fanpages", "0002_campaignlink_graphlink_followersnapshot_and_more")]
-    operations = [migrations.RunPython(reencode_screenshots, migrations.RunPython.noop)]
+    dependencies = (("fanpages", "0002_campaignlink_graphlink_followersnapshot_and_more"),)
+    operations = (migrations.RunPython(reencode_screenshots, migrations.RunPython.noop),)
