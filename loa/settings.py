@@ -197,6 +197,16 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "static"
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
+# Files under MEDIA_ROOT are never served directly: a view authorises each download
+# (loa/core/files.py). Behind nginx, this is the prefix of its `internal` location aliasing
+# MEDIA_ROOT (deploy/nginx/loa.conf): Loa answers with X-Accel-Redirect and nginx sends the bytes.
+# Empty: Django sends them itself.
+FILES_X_ACCEL_PREFIX = env_str("FILES_X_ACCEL_PREFIX")
+if FILES_X_ACCEL_PREFIX and not re.fullmatch(r"/[A-Za-z0-9_./-]*/", FILES_X_ACCEL_PREFIX):
+    raise ImproperlyConfigured(
+        f"FILES_X_ACCEL_PREFIX must be an nginx location path that starts and ends with /, e.g. /_protected/, "
+        f"not {FILES_X_ACCEL_PREFIX!r}"
+    )
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -1,5 +1,3 @@
-from django.conf import settings
-from django.conf.urls.static import static
 from django.urls import include, path
 from django.views.i18n import set_language
 
@@ -25,5 +23,5 @@ urlpatterns = [
     path("scoring/", include("loa.scoring.urls")),
     path("l/<str:code>", short_link, name="fanpage_short"),
 ]
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# No route serves MEDIA_ROOT, even with DEBUG on: every kept file goes out through the view of its
+# kind, which checks the user's permission first (loa/core/files.py).

@@ -9,8 +9,9 @@ Started from the repo's own deploy files, as a server runs them:
 
 Then, through nginx: `loa_init`, the admin logs in, creates a unit and invites an officer (the
 invitation leaves through the worker), the officer sets a password from the e-mailed link, the
-admin issues a directive, the officer files the report, the admin sees it. A message queued
-without a kick is delivered by beat's schedule. Every step checks its answer, so the run fails if
+admin issues a directive and attaches a file that the officer downloads (sent by nginx after Loa
+allowed it), the officer files the report, the admin sees it. A message queued without a kick is
+delivered by beat's schedule. Every step checks its answer, so the run fails if
 any piece is missing. Everything started is stopped at the end, success or not.
 
     .venv/bin/python scripts/smoke_production.py      (CI runs it after the two suites)
@@ -305,6 +306,21 @@ def journey(stack, cert, mailbox):
     task = re.search(r"/directives/tasks/(\d+)/", detail.text).group(1)
     admin.submit(f"/directives/{directive}/", action=f"/directives/{directive}/issue/")
 
+    step("the officer downloads the directive's attached file: Loa allows it, nginx sends it")
+    page = admin.get(f"/directives/{directive}/")
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
+    pdf = b"%PDF-1.4\n% Loa smoke test\n%%EOF\n"
+    attached = admin.client.post(f"/directives/{directive}/attachments/", data={"csrfmiddlewaretoken": token},
+                                 files={"file": ("Kế hoạch.pdf", pdf, "application/pdf")},
+                                 headers={"Referer": f"{SITE}/directives/{directive}/"})
+    expect(attached.status_code == 302, f"attaching a file: {attached.status_code}")
+    link = re.search(r'href="(/directives/\d+/attachments/\d+/)"', officer.get(f"/directives/{directive}/").text)
+    expect(link, "the directive page links no attached file")
+    download = officer.get(link.group(1))
+    expect(download.content == pdf and download.headers.get("content-type") == "application/pdf"
+           and download.headers.get("x-content-type-options") == "nosniff", f"the attached file: {download.headers}")
+    expect(officer.client.get("/_protected/").status_code == 404, "nginx's internal location answers from outside")
+
     step("the officer files the report on the phone form")
     receipt = officer.submit(f"/directives/tasks/{task}/units/{unit_id}/report/", "admin_phone",
                              name="Công đoàn cơ sở Trường THPT Thành phố Cao Bằng", url="https://www.facebook.com/cdcs.thpt.tpcb",
@@ -402,7 +418,8 @@ def main():
 
         step("starting nginx, gunicorn, the Celery worker and beat")
         site = nginx_site(workdir, cert=cert, key=key, https_port=HTTPS_PORT, http_port=HTTP_PORT,
-                          static_root=workdir / "var" / "static", upstreams=(f"127.0.0.1:{WEB_PORT}",))
+                          static_root=workdir / "var" / "static", media_root=workdir / "media",
+                          upstreams=(f"127.0.0.1:{WEB_PORT}",))
         stack.start("nginx", ["nginx", "-c", str(nginx_main_conf(workdir, site)), "-g", "daemon off;"])
         stack.start("gunicorn", stack.unit_command("loa-web.service"))
         stack.start("worker", stack.unit_command("loa-worker.service"))

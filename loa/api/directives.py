@@ -12,7 +12,6 @@ from typing import List, Literal, Optional
 
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
-from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -30,6 +29,7 @@ from loa.directives.access import (
     can_issue, get_assignment, get_directive, get_task, tracking_node, visible_directives,
 )
 from loa.directives.deadlines import deadline_text
+from loa.directives.files import attachment_response
 from loa.directives.models import Attachment, Directive, Rollup
 from loa.directives.selectors import SORTS, STATE_FILTERS, child_rollups, tracked_assignments
 from loa.units.models import UnitKind
@@ -485,8 +485,7 @@ def download_attachment(request, directive_id: int, attachment_id: int):
     """The file itself (PDF or DOCX), to whoever may read the directive."""
     directive = get_directive(request.user, directive_id)
     attachment = get_object_or_404(Attachment, pk=attachment_id, directive=directive)
-    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.name,
-                        content_type=attachment.content_type)
+    return attachment_response(request, attachment)
 
 
 # --- Tasks and their figures -----------------------------------------------------------------

@@ -1,21 +1,14 @@
-"""What a submission is made of: sanitised text, photos without location data, a docx taken apart."""
+"""What a submission is made of: sanitised text and a docx taken apart (photos: loa.core.images)."""
 
 import html
-import io
 import re
-import uuid
 
 import nh3
-from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
-from PIL import Image, ImageOps
-
-from loa.core.uploads import check_image
 
 # The only markup a piece keeps: what a news text needs, no script, no style, no event handler.
 ALLOWED_TAGS = {"p", "br", "strong", "b", "em", "i", "u", "h2", "h3", "h4", "ul", "ol", "li", "blockquote", "a"}
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
-MAX_PHOTO_SIDE = 1600
 _TAG = re.compile(r"<[a-zA-Z/!][^>]*>")
 _BLOCK_END = re.compile(r"</(p|h2|h3|h4|li|blockquote)>|<br\s*/?>", re.IGNORECASE)
 
@@ -44,23 +37,6 @@ def body_from_input(raw):
     body = sanitize_html(raw) if _TAG.search(raw) else paragraphs_to_html(raw)
     body = sanitize_html(body)
     return body, html_to_text(body)
-
-
-def prepare_photo(upload):
-    """A checked upload re-encoded as a JPEG at most MAX_PHOTO_SIDE wide or high, without EXIF (no GPS)."""
-    check_image(upload)
-    upload.seek(0)
-    with Image.open(upload) as image:
-        image = ImageOps.exif_transpose(image)
-        image.thumbnail((MAX_PHOTO_SIDE, MAX_PHOTO_SIDE))
-        if image.mode not in ("RGB", "L"):
-            background = Image.new("RGB", image.size, (255, 255, 255))
-            background.paste(image, mask=image.convert("RGBA").split()[-1])
-            image = background
-        out = io.BytesIO()
-        # A fresh save without exif= writes no EXIF, hence no GPS position, camera or date.
-        image.convert("RGB").save(out, "JPEG", quality=85, optimize=True)
-    return ContentFile(out.getvalue(), name=f"{uuid.uuid4().hex}.jpg")
 
 
 def read_docx(upload):

@@ -12,10 +12,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from loa.articles import notices, rollups
-from loa.articles.content import body_from_input, prepare_photo, read_docx
+from loa.articles.content import body_from_input, read_docx
 from loa.articles.models import Channel, Comment, CreditClaim, Kind, Photo, Publication, Quota, Submission, SubmissionVersion
 from loa.articles.urls_norm import channel_for, clean_url, normalize
 from loa.audit.log import log_action, snapshot
+from loa.core.images import reencode_image
 from loa.core.uploads import DOCX, check_upload
 
 S = Submission.State
@@ -122,8 +123,8 @@ def submission_add_photo(*, by, submission, upload, caption=""):
     if submission.photos.count() >= MAX_PHOTOS:
         raise ValidationError(_("A piece has at most %(n)s photos.") % {"n": MAX_PHOTOS})
     photo = Photo(submission=submission, caption=(caption or "").strip()[:300])
-    content = prepare_photo(upload)
-    photo.image.save(content.name, content, save=False)
+    picture = reencode_image(upload)
+    photo.image.save(picture.file.name, picture.file, save=False)
     photo.save()
     _save(submission, [])
     log_action("article.photo_added", actor=by, obj=submission, unit=submission.unit, note=upload.name)

@@ -5,7 +5,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,6 +16,7 @@ from loa.articles import diffs, services
 from loa.articles.access import get_submission, is_reviewer, may_review, may_write
 from loa.articles.forms import DocxForm, PhotoForm, PublishForm, SubmissionForm
 from loa.articles.models import Channel, Photo, Submission
+from loa.core.files import serve_image
 from loa.core.forms import flash_errors
 
 
@@ -142,10 +142,7 @@ def photo_delete(request, pk, photo_id):
 def photo_file(request, pk, photo_id):
     submission = get_submission(request.user, pk, Capability.VIEW)
     photo = get_object_or_404(Photo, pk=photo_id, submission=submission)
-    try:
-        return FileResponse(photo.image.open("rb"), content_type="image/jpeg")
-    except FileNotFoundError:
-        raise Http404 from None
+    return serve_image(request, photo.image, filename_stem=_("Photo %(n)s") % {"n": photo.pk})
 
 
 @login_required

@@ -99,28 +99,3 @@ def check_zip_bomb(upload):
             code="zip_bomb",
         )
 
-
-# Photos bigger than this many pixels are refused before they are decoded (decompression bombs).
-MAX_IMAGE_PIXELS = 60_000_000
-
-
-def check_image(upload, *, max_bytes=None):
-    """A JPEG or PNG that Pillow can really read, not too many pixels; returns (kind, width, height)."""
-    from PIL import Image, UnidentifiedImageError
-
-    kind = check_upload(upload, (JPEG, PNG), max_bytes=max_bytes)
-    upload.seek(0)
-    try:
-        with Image.open(upload) as image:
-            width, height = image.size
-            if width * height > MAX_IMAGE_PIXELS:
-                raise ValidationError(
-                    _("“%(name)s” is %(w)s×%(h)s pixels: too large a picture.") % {"name": upload.name, "w": width, "h": height},
-                    code="too_many_pixels",
-                )
-            image.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError):
-        raise ValidationError(_("“%(name)s” is damaged: it cannot be read as a picture.") % {"name": upload.name}, code="bad_image") from None
-    finally:
-        upload.seek(0)
-    return kind, width, height

@@ -14,6 +14,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from loa.audit.log import log_action
+from loa.core.files import generated_name
 from loa.core.uploads import DOCX, XLSX, check_upload
 from loa.directives import matching, returned_forms
 from loa.directives.models import Assignment, ReportForm, ReturnedFormBatch, ReturnedFormFile
@@ -79,7 +80,7 @@ def batch_create(*, by, task, uploads, arrived_at=None):
             continue
         record.kind = kind
         record.sha256 = _sha256(upload)
-        record.file.save(name, upload, save=False)
+        record.file.save(generated_name(kind), upload, save=False)
         with record.file.open("rb") as stored:
             record.parsed = returned_forms.parse_form(stored, kind)
         record.data = _row_data(record.parsed)

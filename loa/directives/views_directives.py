@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -14,10 +14,12 @@ from django.views.decorators.http import require_POST
 from loa.accounts.capabilities import Capability
 from loa.accounts.scope import can_anywhere, get_unit_or_404, role_paths
 from loa.audit.log import log_action
+from loa.core.files import generated_name
 from loa.core.forms import add_service_errors, flash_errors
 from loa.core.uploads import CONTENT_TYPES, DOCX, PDF, check_upload
 from loa.directives import services
 from loa.directives.access import can_issue, get_directive, get_task, visible_directives
+from loa.directives.files import attachment_response
 from loa.directives.forms import AttachmentForm, DirectiveForm, RecipientsForm, TaskForm
 from loa.directives.models import Attachment, Rollup
 from loa.jobs.services import enqueue
@@ -193,7 +195,7 @@ def attachment_upload(request, pk):
         return redirect("directives:detail", directive.pk)
     attachment = Attachment(directive=directive, name=upload.name[:255], content_type=CONTENT_TYPES[kind],
                             size=upload.size, uploaded_by=request.user)
-    attachment.file.save(upload.name, upload, save=False)
+    attachment.file.save(generated_name(kind), upload, save=False)
     attachment.save()
     log_action("directive.attachment.added", actor=request.user, obj=directive, unit=directive.issuing_unit,
                after={"file": attachment.name, "size": attachment.size})
@@ -205,5 +207,4 @@ def attachment_upload(request, pk):
 def attachment_download(request, pk, attachment_id):
     directive = get_directive(request.user, pk)
     attachment = get_object_or_404(Attachment, pk=attachment_id, directive=directive)
-    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.name,
-                        content_type=attachment.content_type)
+    return attachment_response(request, attachment)

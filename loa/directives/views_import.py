@@ -4,7 +4,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET
 from loa.accounts.capabilities import Capability
 from loa.directives import imports
 from loa.directives.access import get_task
+from loa.directives.files import returned_form_response
 from loa.directives.models import Directive, ReportForm, ReturnedFormBatch, ReturnedFormFile
 from loa.directives.returned_forms import FIELDS
 
@@ -154,6 +155,4 @@ def import_file(request, pk, batch_id, file_id):
     """The stored file, to open it beside the preview."""
     _task, batch = _batch(request, pk, batch_id)
     record = get_object_or_404(ReturnedFormFile, pk=file_id, batch=batch)
-    if not record.file:
-        raise Http404
-    return FileResponse(record.file.open("rb"), as_attachment=True, filename=record.name)
+    return returned_form_response(request, record)

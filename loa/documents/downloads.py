@@ -1,10 +1,8 @@
 """HTTP responses that download a rendered document."""
 
-from urllib.parse import quote
-
 from django.http import Http404, HttpResponse
 
-from loa.documents.model import ascii_filename
+from loa.core.files import download_headers
 
 CONTENT_TYPES = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -31,18 +29,9 @@ def filename(doc, fmt):
     return f"{stem or 'document'}.{fmt}"
 
 
-def content_disposition(name, inline=False):
-    """Both an ASCII filename= (old clients) and the Vietnamese filename*= (RFC 6266 / 5987)."""
-    kind = "inline" if inline else "attachment"
-    return f"{kind}; filename=\"{ascii_filename(name)}\"; filename*=UTF-8''{quote(name, safe='')}"
-
-
 def document_response(doc, fmt, *, inline=False):
     """An HttpResponse with `doc` rendered as "docx" or "pdf"; an unknown format answers 404."""
     if fmt not in CONTENT_TYPES:
         raise Http404(f"Unknown document format {fmt!r}")
-    name = filename(doc, fmt)
     response = HttpResponse(render(doc, fmt), content_type=CONTENT_TYPES[fmt])
-    response["Content-Disposition"] = content_disposition(name, inline=inline)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return download_headers(response, filename=filename(doc, fmt), as_attachment=not inline)

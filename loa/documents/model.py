@@ -7,11 +7,8 @@ database: callers (directives, exports, scoring) build these objects from their 
 
 import datetime
 import re
-import unicodedata
 from dataclasses import dataclass
 from typing import Sequence
-
-from loa.core.text import fold
 
 TEXT = "text"
 HEADING = "heading"
@@ -257,13 +254,3 @@ def recipient_lines(recipients):
     items = [r for r in items if r]
     return [f"- {item}{'.' if i == len(items) - 1 else ';'}" for i, item in enumerate(items)]
 
-
-def ascii_filename(name):
-    """An ASCII stand-in for a Vietnamese file name, for clients that ignore filename*:
-    "Công văn số 05-CĐVC" -> "Cong van so 05-CDVC"."""
-    chars = []
-    for ch in unicodedata.normalize("NFC", name):
-        plain = " " if ch.isspace() else fold(ch)
-        chars.append(plain.upper() if ch.isupper() else plain)
-    text = re.sub(r"[^A-Za-z0-9 ._-]+", "", "".join(chars))
-    return re.sub(r"\s+", " ", text).strip() or "document"

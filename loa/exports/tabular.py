@@ -19,8 +19,9 @@ from decimal import Decimal
 
 from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+
+from loa.core.files import download_headers
 
 FORMATS = ("xlsx", "csv")
 CONTENT_TYPES = {
@@ -187,8 +188,7 @@ def export_response(request_format, filename, columns, rows, *, sheet_title=None
         response = StreamingHttpResponse(
             (chunk.encode("utf-8") for chunk in csv_chunks(columns, rows)), content_type=CONTENT_TYPES["csv"]
         )
-        response["Content-Disposition"] = content_disposition_header(True, full_name)
-        return response
+        return download_headers(response, filename=full_name)
     tmp = tempfile.TemporaryFile(suffix=".xlsx")
     try:
         write_xlsx(columns, rows, tmp, sheet_title=sheet_title or filename, title_lines=title_lines)
@@ -196,4 +196,4 @@ def export_response(request_format, filename, columns, rows, *, sheet_title=None
     except BaseException:
         tmp.close()
         raise
-    return FileResponse(tmp, as_attachment=True, filename=full_name, content_type=CONTENT_TYPES["xlsx"])
+    return download_headers(FileResponse(tmp, content_type=CONTENT_TYPES["xlsx"]), filename=full_name)

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from loa.audit.log import log_action
-from loa.core.uploads import JPEG, PNG, check_upload
+from loa.core.images import reencode_image
 from loa.fanpages import followers as follower_data
 from loa.fanpages.models import LikeDeclaration
 
@@ -31,16 +31,18 @@ def declare_likes(*, by, unit, count, day=None, screenshot=None):
                            % {"count": count, "members": unit.members_count, "unit": unit.name}]
     if day > today:
         errors["day"] = [_("The date cannot be in the future.")]
+    picture = None
     if screenshot:
         try:
-            check_upload(screenshot, (JPEG, PNG), max_bytes=SCREENSHOT_MAX_BYTES)
+            # Decoded and written again under a generated name: never the bytes or the name as sent.
+            picture = reencode_image(screenshot, max_bytes=SCREENSHOT_MAX_BYTES)
         except ValidationError as exc:
             errors["screenshot"] = exc.messages
     if errors:
         raise ValidationError(errors)
     previous = LikeDeclaration.objects.filter(unit=unit).order_by("-day", "-id").first()
     declaration = LikeDeclaration.objects.create(unit=unit, day=day, count=count, members_count=unit.members_count,
-                                                 screenshot=screenshot or "", declared_by=by if getattr(by, "pk", None) else None)
+                                                 screenshot=picture.file if picture else "", declared_by=by if getattr(by, "pk", None) else None)
     log_action("fanpage.likes.declared", actor=by, obj=unit, unit=unit,
                before={"count": previous.count, "day": previous.day.isoformat()} if previous else None,
                after={"count": count, "day": day.isoformat(), "screenshot": bool(screenshot)})

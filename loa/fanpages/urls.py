@@ -10,6 +10,7 @@ urlpatterns = [
     path("unit/<int:unit_id>/posts/", views.log_post, name="log_post"),
     path("unit/<int:unit_id>/posts/import/", views.import_posts, name="import_posts"),
     path("unit/<int:unit_id>/likes/", views.declare_likes, name="declare_likes"),
+    path("unit/<int:unit_id>/likes/<int:declaration_id>/screenshot", views.likes_screenshot, name="likes_screenshot"),
     path("unit/<int:unit_id>/token/", views.token, name="token"),
     path("unit/<int:unit_id>/poster.pdf", views.poster, name="poster"),
     path("unit/<int:unit_id>/followers/", views.followers, name="followers"),

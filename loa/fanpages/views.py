@@ -11,7 +11,6 @@ from django.db.models import Q
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -19,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from loa.accounts.capabilities import Capability
 from loa.accounts.scope import can, get_unit_or_404, role_paths, units_for
+from loa.core.files import download_headers, serve_image
 from loa.core.forms import add_service_errors
 from loa.core.years import latest_year, requested_year
 from loa.exports.tabular import Column, export_response
@@ -211,9 +211,17 @@ def poster(request, unit_id):
     if page is None:
         raise Http404
     pdf = posters.poster_pdf(unit=unit, page=page)
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition_header(False, f"Áp phích Like — {unit.short_name or unit.name}.pdf")
-    return response
+    return download_headers(HttpResponse(pdf, content_type="application/pdf"), as_attachment=False,
+                            filename=f"Áp phích Like — {unit.short_name or unit.name}.pdf")
+
+
+@login_required
+def likes_screenshot(request, unit_id, declaration_id):
+    """A Like declaration's screenshot, to whoever may see the unit's page that links it."""
+    unit = get_unit_or_404(request.user, Capability.VIEW, pk=unit_id)
+    declaration = get_object_or_404(LikeDeclaration, pk=declaration_id, unit=unit)
+    stem = _("Likes screenshot %(unit)s %(day)s") % {"unit": unit.short_name or unit.name, "day": f"{declaration.day:%d-%m-%Y}"}
+    return serve_image(request, declaration.screenshot, filename_stem=stem)
 
 
 def short_link(request, code):

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from loa.accounts.capabilities import Capability
 from loa.accounts.scope import can_anywhere, top_units
+from loa.core.files import download_headers
 from loa.jobs.models import Job
 from loa.jobs.services import enqueue
 from loa.units.importing import COLUMNS, check_upload, map_headers, read_rows, too_big_message
@@ -153,5 +154,4 @@ def import_template(request):
     response = HttpResponse(
         buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
-    response["Content-Disposition"] = 'attachment; filename="mau-nhap-don-vi.xlsx"'
-    return response
+    return download_headers(response, filename="mau-nhap-don-vi.xlsx")

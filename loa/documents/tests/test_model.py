@@ -2,6 +2,7 @@ import datetime
 
 import pytest
 
+from loa.core.files import ascii_filename
 from loa.documents.model import (
     BULLET,
     Column,
@@ -9,7 +10,6 @@ from loa.documents.model import (
     OfficialDocument,
     Paragraph,
     TableReport,
-    ascii_filename,
     number_line,
     recipient_lines,
     vietnamese_date_line,

@@ -80,7 +80,9 @@ def test_a_vietnamese_file_name_reaches_the_browser(fmt):
 
     disposition = response["Content-Disposition"]
     assert disposition.startswith("attachment")
-    assert f"filename*=utf-8''Danh%20s%C3%A1ch%20%C4%91%C6%A1n%20v%E1%BB%8B.{fmt}" in disposition
+    assert f"filename*=UTF-8''Danh%20s%C3%A1ch%20%C4%91%C6%A1n%20v%E1%BB%8B.{fmt}" in disposition
+    assert f'filename="Danh sach don vi.{fmt}"' in disposition  # for clients that ignore filename*
+    assert response["X-Content-Type-Options"] == "nosniff" and response["Cache-Control"] == "private"
 
 
 def test_an_unknown_format_is_not_found():

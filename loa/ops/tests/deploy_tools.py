@@ -21,8 +21,9 @@ def self_signed_certificate(directory, host="localhost"):
     return cert, key
 
 
-def nginx_site(directory, *, cert, key, https_port=443, http_port=80, static_root=None, upstreams=("127.0.0.1:8000",)):
-    """The site file with this machine's certificate, ports, static files and upstream servers."""
+def nginx_site(directory, *, cert, key, https_port=443, http_port=80, static_root=None, media_root=None,
+               upstreams=("127.0.0.1:8000",)):
+    """The site file with this machine's certificate, ports, static and media files and upstream servers."""
     text = (DEPLOY / "nginx" / "loa.conf").read_text()
     text = text.replace("/etc/letsencrypt/live/loa.example.vn/fullchain.pem", str(cert))
     text = text.replace("/etc/letsencrypt/live/loa.example.vn/privkey.pem", str(key))
@@ -33,6 +34,8 @@ def nginx_site(directory, *, cert, key, https_port=443, http_port=80, static_roo
     text = text.replace("/var/www/html", str(directory))
     if static_root:
         text = text.replace("/var/lib/loa/static/", f"{static_root}/")
+    if media_root:
+        text = text.replace("alias /var/lib/loa/media/;", f"alias {media_root}/;")
     servers = "".join(f"    server {u};\n" for u in upstreams)
     text = re.sub(r"    server 127\.0\.0\.1:8000;\n", servers, text)
     site = Path(directory) / "loa.conf"

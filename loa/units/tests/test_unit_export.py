@@ -26,7 +26,7 @@ def test_the_xlsx_export_opens_back_with_the_visible_units_in_vietnamese_order(l
     response = login(admin).get(_url("xlsx"), {"kind": "cdcs"})
 
     assert response.status_code == 200
-    assert "filename*=utf-8''" in response["Content-Disposition"]
+    assert "filename*=UTF-8''" in response["Content-Disposition"]
     ws = _sheet(response)
     rows = list(ws.iter_rows(values_only=True))
     header = rows[0]

@@ -1,0 +1,138 @@
+"""Pictures people send are decoded and written again by Loa, never kept as sent.
+
+A file that starts like a PNG may go on with HTML and script; a phone photo carries its GPS
+position and camera in EXIF. `reencode_image` decodes the upload with Pillow (the first frame of
+an animated or multi-picture file, turned upright by its EXIF orientation, made no larger than
+`max_side`) and writes a new JPEG, or a PNG when the picture has transparent parts, without any
+metadata, under a random name (`<32 hex digits>.jpg|png`). Whatever does not decode as a JPEG or
+PNG picture is refused with a Vietnamese message.
+
+Only names of that shape are served as pictures (`image_content_type`): anything else under a
+picture field is downloaded as unknown bytes (loa.core.files.serve_image).
+"""
+
+import io
+import re
+import uuid
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.utils.translation import gettext as _
+
+from loa.core.uploads import JPEG, PNG, check_upload
+
+# Pictures with more pixels than this are refused before they are decoded (decompression bombs:
+# a small file that expands to gigabytes). Pillow's own guard (Image.MAX_IMAGE_PIXELS, raising
+# DecompressionBombError at twice its value) stays on behind it.
+MAX_IMAGE_PIXELS = 60_000_000
+# The longest side Loa keeps: enough for a web page, a report or reading a phone screenshot.
+MAX_SIDE = 1600
+JPEG_QUALITY = 85
+# Pillow decoders Loa lets read an upload: the fewer, the fewer parsers a hostile file can reach.
+# The JPEG one also reads cameras' multi-picture files (MPO), the PNG one animated PNGs.
+DECODERS = ("JPEG", "PNG")
+CONTENT_TYPES = {"jpg": "image/jpeg", "png": "image/png"}
+_GENERATED = re.compile(r"^[0-9a-f]{32}\.(jpg|png)$")
+
+
+@dataclass
+class Picture:
+    """A re-encoded picture: the file to store (its name generated), its type and size."""
+
+    file: ContentFile
+    content_type: str
+    width: int
+    height: int
+
+
+def reencode_image(upload, *, max_bytes=None, max_side=MAX_SIDE):
+    """Decode `upload` and write it again (see the module's text); a ValidationError if it is not a picture."""
+    from PIL import Image, ImageFile, ImageOps
+
+    # WeasyPrint, once imported (the first PDF a process renders), turns on Pillow's
+    # LOAD_TRUNCATED_IMAGES for the whole process: a cut-off upload would then be kept half grey.
+    # Loa's PDFs embed only pictures Loa wrote whole, so strict decoding is safe for them too.
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
+    check_upload(upload, (JPEG, PNG), max_bytes=max_bytes)
+    upload.seek(0)
+    try:
+        with Image.open(upload, formats=DECODERS) as opened:
+            width, height = opened.size
+            if width * height > MAX_IMAGE_PIXELS:
+                raise _too_large(upload)
+            opened.seek(0)  # the first frame of an animated or multi-picture file
+            image = ImageOps.exif_transpose(opened)  # decodes it, and turns it upright
+            image.thumbnail((max_side, max_side))
+            image, extension = _flattened(image)
+            out = io.BytesIO()
+            # A fresh save without exif=, icc_profile= or pnginfo= writes no metadata at all.
+            if extension == "png":
+                image.save(out, "PNG", optimize=True)
+            else:
+                image.save(out, "JPEG", quality=JPEG_QUALITY, optimize=True)
+    except ValidationError:
+        raise
+    except Image.DecompressionBombError:
+        raise _too_large(upload) from None
+    except Exception:  # noqa: BLE001 - Pillow's decoders raise many kinds on a hostile or damaged file
+        raise ValidationError(_("“%(name)s” is damaged: it cannot be read as a picture.") % {"name": upload.name},
+                              code="bad_image") from None
+    finally:
+        upload.seek(0)
+    return Picture(file=ContentFile(out.getvalue(), name=f"{uuid.uuid4().hex}.{extension}"),
+                   content_type=CONTENT_TYPES[extension], width=image.width, height=image.height)
+
+
+def _too_large(upload):
+    return ValidationError(_("“%(name)s” has too many pixels: it is too large a picture.") % {"name": upload.name},
+                           code="too_many_pixels")
+
+
+def _flattened(image):
+    """(image, "png") when some pixel is see-through (a JPEG would lose it), else (RGB or grey image, "jpg")."""
+    if image.has_transparency_data:
+        rgba = image.convert("RGBA")
+        if rgba.getchannel("A").getextrema()[0] < 255:
+            return rgba, "png"
+        image = rgba
+    if image.mode not in ("RGB", "L"):
+        image = image.convert("RGB")
+    return image, "jpg"
+
+
+def image_content_type(name):
+    """The type of a picture Loa wrote itself, known from the name it gave it; None for any other file."""
+    match = _GENERATED.match((name or "").rsplit("/", 1)[-1])
+    return CONTENT_TYPES[match.group(1)] if match else None
+
+
+
+def reencode_kept(instance, field_name, *, max_bytes=None):
+    """Re-encode a picture stored before Loa re-encoded uploads (a data migration's work).
+
+    Whatever its name, the kept file is decoded and written again beside the old one under a
+    generated name; the row is saved, then the old file deleted (an interruption leaves at worst a
+    spare file, never a row without its file). A file that does not decode is kept, moved to a
+    generated `.bin` name, which is only ever downloaded as unknown bytes. Returns whether the row
+    changed; a row without a file, or whose file is missing, is left alone. Storage API only, so
+    that it works on any storage.
+    """
+    field_file = getattr(instance, field_name)
+    storage, old = field_file.storage, field_file.name
+    if not old:
+        return False
+    try:
+        with storage.open(old, "rb") as kept:
+            try:
+                content = reencode_image(kept, max_bytes=max_bytes).file
+            except ValidationError:
+                kept.seek(0)
+                content = ContentFile(kept.read(), name=f"{uuid.uuid4().hex}.bin")
+    except FileNotFoundError:
+        return False
+    directory = old.rsplit("/", 1)[0] + "/" if "/" in old else ""
+    field_file.name = storage.save(directory + content.name, content)
+    instance.save(update_fields=[field_name])
+    storage.delete(old)
+    return True
