@@ -95,6 +95,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "loa.core.logs.RequestIdMiddleware",
+    # Every error answer under /api/ is JSON, whatever produced it (loa/api/fallback.py).
+    "loa.api.fallback.ApiErrorsMiddleware",
     "loa.core.client_ip.ClientAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "loa.core.site.RequestOriginMiddleware",

@@ -23,5 +23,8 @@ urlpatterns = [
     path("scoring/", include("loa.scoring.urls")),
     path("l/<str:code>", short_link, name="fanpage_short"),
 ]
+# Under /api/ a request Django refuses is answered in JSON (413 for a body too large).
+handler400 = "loa.api.fallback.bad_request"
+
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
