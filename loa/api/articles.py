@@ -9,16 +9,16 @@ from datetime import date, datetime
 from typing import Literal
 
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
-from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from loa.accounts.capabilities import Capability
 from loa.accounts.scope import can, get_unit_or_404, path_q
-from loa.api.errors import READ, WRITE, Forbidden, answers
+from loa.api.errors import READ, WRITE, Conflict, Forbidden, answers
 from loa.api.pagination import Pages
 from loa.api.types import Count, Day, Id, In, Year
 from loa.articles import selectors, services
@@ -172,7 +172,7 @@ def _act(fn, **kwargs):
         return fn(**kwargs)
     except ValidationError as exc:
         if getattr(exc, "code", None) == "stale":
-            raise HttpError(409, exc.messages[0]) from None
+            raise Conflict(exc.messages[0]) from None
         raise
 
 
@@ -314,7 +314,7 @@ def progress(request, year: Year, unit: Id | None = None):
     else:
         tops = sorted(top_units(request.user, Capability.VIEW), key=lambda u: u.depth)
         if not tops:
-            raise HttpError(404, _("Not found."))
+            raise Http404
         node = tops[0]
     total, rows = selectors.level_rows(node, year)
     rows, _sort = selectors.sort_rows(rows, "name")
