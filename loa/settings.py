@@ -99,6 +99,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "loa.core.logs.RequestIdMiddleware",
+    # Every error answer under /api/ is JSON, whatever produced it (loa/api/fallback.py).
+    "loa.api.fallback.ApiErrorsMiddleware",
     "loa.core.request_limits.RequestSizeLimitMiddleware",
     "loa.core.client_ip.ClientAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",

@@ -6,30 +6,29 @@ A decision sent with a `version` older than the piece's answers 409 (someone els
 """
 
 from datetime import date, datetime
-from typing import List, Literal, Optional
+from typing import Literal
 
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
-from ninja.errors import HttpError
 from ninja.pagination import paginate
-from pydantic import ConfigDict
 
 from loa.accounts.capabilities import Capability
 from loa.accounts.scope import can, get_unit_or_404, path_q
-from loa.api.errors import Forbidden
+from loa.api.errors import READ, WRITE, Conflict, Forbidden, answers
 from loa.api.pagination import Pages
+from loa.api.types import Count, Day, Id, In, Year
 from loa.articles import selectors, services
 from loa.articles.access import get_submission
 from loa.articles.models import Channel, Quota, Submission, Topic
 
 router = Router(tags=["articles"])
-
-
-class _In(Schema):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+# A piece has a few topics (four exist) and channels (a handful); the bounds keep a list from
+# growing into a query the database refuses.
+MAX_TOPICS, MAX_CHANNELS = 20, 50
 
 
 class UnitRef(Schema):
@@ -47,11 +46,11 @@ class QuotaOut(Schema):
     prorated: bool
 
 
-class QuotaIn(_In):
-    unit: int
-    year: int = Field(..., ge=2000, le=2100)
+class QuotaIn(In):
+    unit: Id
+    year: Year
     kind: Literal["news", "article"]
-    target: int = Field(..., ge=0)
+    target: Count
     notice: str = Field("", max_length=160)
     prorate: bool = False
 
@@ -70,12 +69,12 @@ class SubmissionOut(Schema):
     state: str
     version: int
     authors: str
-    topics: List[str]
-    channels: List[int]
-    counted_year: Optional[int]
+    topics: list[str]
+    channels: list[int]
+    counted_year: int | None
     reason: str
-    submitted_at: Optional[datetime]
-    publications: List[PublicationOut]
+    submitted_at: datetime | None
+    publications: list[PublicationOut]
 
     @staticmethod
     def resolve_topics(obj):
@@ -94,47 +93,49 @@ class SubmissionDetailOut(SubmissionOut):
     body: str = Field(..., description="Sanitised HTML.")
 
 
-class SubmissionIn(_In):
-    unit: int
+class SubmissionIn(In):
+    unit: Id
     kind: Literal["news", "article"] = "news"
     title: str = Field("", max_length=300)
     body: str = Field("", description="Plain text (blank line between paragraphs) or HTML; it is sanitised.")
     authors: str = Field("", max_length=300)
-    topics: List[str] = Field([], description="Topic codes.")
-    channels: List[int] = Field([], description="Channel ids.")
+    topics: list[str] = Field([], max_length=MAX_TOPICS, description="Topic codes.")
+    channels: list[Id] = Field([], max_length=MAX_CHANNELS, description="Channel ids.")
 
 
-class SubmissionUpdateIn(_In):
-    version: int = Field(..., description="The version you last read.")
-    kind: Optional[Literal["news", "article"]] = None
-    title: Optional[str] = Field(None, max_length=300)
-    body: Optional[str] = None
-    authors: Optional[str] = Field(None, max_length=300)
-    topics: Optional[List[str]] = None
-    channels: Optional[List[int]] = None
+class SubmissionUpdateIn(In):
+    """Only the fields sent are changed; none of them may be null."""
+
+    version: Count = Field(..., description="The version you last read.")
+    kind: Literal["news", "article"] = None
+    title: str = Field(None, max_length=300)
+    body: str = None
+    authors: str = Field(None, max_length=300)
+    topics: list[str] = Field(None, max_length=MAX_TOPICS)
+    channels: list[Id] = Field(None, max_length=MAX_CHANNELS)
 
 
-class VersionIn(_In):
-    version: int
+class VersionIn(In):
+    version: Count
 
 
-class ReviewIn(_In):
+class ReviewIn(In):
     action: Literal["start", "return", "accept", "reject"]
-    version: int
+    version: Count
     reason: str = ""
 
 
-class PublishIn(_In):
-    channel: int
+class PublishIn(In):
+    channel: Id
     url: str = Field(..., max_length=500)
-    published_on: date
-    version: int
+    published_on: Day
+    version: Count
 
 
 class SubmissionFilters(Schema):
-    unit: Optional[int] = Field(None, description="Only this unit's pieces.")
-    state: Optional[str] = None
-    year: Optional[int] = Field(None, description="Counted in this year.")
+    unit: Id | None = Field(None, description="Only this unit's pieces.")
+    state: Literal[tuple(Submission.State.values)] | None = None
+    year: Year | None = Field(None, description="Counted in this year.")
 
 
 class FiguresOut(Schema):
@@ -163,7 +164,7 @@ class ProgressRowOut(Schema):
 class ProgressOut(Schema):
     year: int
     total: ProgressRowOut
-    rows: List[ProgressRowOut]
+    rows: list[ProgressRowOut]
 
 
 def _act(fn, **kwargs):
@@ -171,7 +172,7 @@ def _act(fn, **kwargs):
         return fn(**kwargs)
     except ValidationError as exc:
         if getattr(exc, "code", None) == "stale":
-            raise HttpError(409, exc.messages[0]) from None
+            raise Conflict(exc.messages[0]) from None
         raise
 
 
@@ -207,16 +208,16 @@ def _reviewable(user, pk):
     return submission
 
 
-@router.get("/quotas", response=List[QuotaOut], summary="Quotas")
+@router.get("/quotas", response=answers(list[QuotaOut], *READ), summary="Quotas")
 @paginate(Pages)
-def list_quotas(request, year: int, unit: Optional[int] = None):
+def list_quotas(request, year: Year, unit: Id | None = None):
     qs = Quota.objects.filter(path_q(request.user, Capability.VIEW, field="unit__path"), year=year).select_related("unit")
     if unit is not None:
         qs = qs.filter(unit_id=unit)
     return qs.order_by("unit__name_sort", "kind")
 
 
-@router.put("/quotas", response=QuotaOut, summary="Set one quota")
+@router.put("/quotas", response=answers(QuotaOut, *WRITE), summary="Set one quota")
 def set_quota(request, payload: QuotaIn):
     unit = get_unit_or_404(request.user, Capability.VIEW, pk=payload.unit)
     if not can(request.user, Capability.MANAGE_UNITS, unit):
@@ -225,7 +226,7 @@ def set_quota(request, payload: QuotaIn):
                               notice=payload.notice, prorate=payload.prorate)
 
 
-@router.get("/submissions", response=List[SubmissionOut], summary="Pieces")
+@router.get("/submissions", response=answers(list[SubmissionOut], *READ), summary="Pieces")
 @paginate(Pages)
 def list_submissions(request, filters: Query[SubmissionFilters]):
     qs = Submission.objects.filter(path_q(request.user, Capability.VIEW, field="unit_path"))
@@ -238,7 +239,7 @@ def list_submissions(request, filters: Query[SubmissionFilters]):
     return qs.select_related("unit").prefetch_related("topics", "channels", "publications__channel").order_by("-updated_at", "-id")
 
 
-@router.post("/submissions", response={201: SubmissionDetailOut}, summary="Write a piece (a draft)")
+@router.post("/submissions", response=answers({201: SubmissionDetailOut}, *WRITE), summary="Write a piece (a draft)")
 def create_submission(request, payload: SubmissionIn):
     unit = get_unit_or_404(request.user, Capability.VIEW, pk=payload.unit)
     if not can(request.user, Capability.REPORT_FOR_UNIT, unit):
@@ -250,14 +251,15 @@ def create_submission(request, payload: SubmissionIn):
     return Status(201, _full(submission.pk))
 
 
-@router.get("/submissions/{int:pk}", response=SubmissionDetailOut, summary="A piece")
-def get_piece(request, pk: int):
+@router.get("/submissions/{int:pk}", response=answers(SubmissionDetailOut, *READ), summary="A piece")
+def get_piece(request, pk: Id):
     get_submission(request.user, pk, Capability.VIEW)
     return _full(pk)
 
 
-@router.patch("/submissions/{int:pk}", response=SubmissionDetailOut, summary="Change a draft or a returned piece")
-def update_submission(request, pk: int, payload: SubmissionUpdateIn):
+@router.patch("/submissions/{int:pk}", response=answers(SubmissionDetailOut, *WRITE, 409),
+              summary="Change a draft or a returned piece")
+def update_submission(request, pk: Id, payload: SubmissionUpdateIn):
     submission = _writable(request.user, pk)
     data = payload.dict(exclude_unset=True)
     version = data.pop("version")
@@ -269,15 +271,17 @@ def update_submission(request, pk: int, payload: SubmissionUpdateIn):
     return _full(pk)
 
 
-@router.post("/submissions/{int:pk}/submit", response=SubmissionDetailOut, summary="Send a piece to the editors")
-def submit(request, pk: int, payload: VersionIn):
+@router.post("/submissions/{int:pk}/submit", response=answers(SubmissionDetailOut, *WRITE, 409),
+             summary="Send a piece to the editors")
+def submit(request, pk: Id, payload: VersionIn):
     submission = _writable(request.user, pk)
     _act(services.submission_submit, by=request.user, submission=submission, expected_version=payload.version)
     return _full(pk)
 
 
-@router.post("/submissions/{int:pk}/review", response=SubmissionDetailOut, summary="Take, return, accept or reject")
-def review(request, pk: int, payload: ReviewIn):
+@router.post("/submissions/{int:pk}/review", response=answers(SubmissionDetailOut, *WRITE, 409),
+             summary="Take, return, accept or reject")
+def review(request, pk: Id, payload: ReviewIn):
     submission = _reviewable(request.user, pk)
     common = {"submission": submission, "by": request.user, "expected_version": payload.version}
     if payload.action == "start":
@@ -291,8 +295,9 @@ def review(request, pk: int, payload: ReviewIn):
     return _full(pk)
 
 
-@router.post("/submissions/{int:pk}/publications", response={201: SubmissionDetailOut}, summary="Record a publication")
-def publish(request, pk: int, payload: PublishIn):
+@router.post("/submissions/{int:pk}/publications", response=answers({201: SubmissionDetailOut}, *WRITE, 409),
+             summary="Record a publication")
+def publish(request, pk: Id, payload: PublishIn):
     submission = _reviewable(request.user, pk)
     channel = get_object_or_404(Channel, pk=payload.channel, is_active=True)
     _act(services.submission_publish, submission=submission, by=request.user, channel=channel, url=payload.url,
@@ -300,8 +305,8 @@ def publish(request, pk: int, payload: PublishIn):
     return Status(201, _full(pk))
 
 
-@router.get("/progress", response=ProgressOut, summary="Progress of the units one level below a unit")
-def progress(request, year: int, unit: Optional[int] = None):
+@router.get("/progress", response=answers(ProgressOut, *READ), summary="Progress of the units one level below a unit")
+def progress(request, year: Year, unit: Id | None = None):
     from loa.accounts.scope import top_units
 
     if unit is not None:
@@ -309,15 +314,16 @@ def progress(request, year: int, unit: Optional[int] = None):
     else:
         tops = sorted(top_units(request.user, Capability.VIEW), key=lambda u: u.depth)
         if not tops:
-            raise HttpError(404, _("Not found."))
+            raise Http404
         node = tops[0]
     total, rows = selectors.level_rows(node, year)
     rows, _sort = selectors.sort_rows(rows, "name")
     return {"year": year, "total": total, "rows": rows}
 
 
-@router.get("/units/{int:unit_id}/progress", response=List[FiguresOut], summary="One unit's own figures and warnings")
-def unit_progress(request, unit_id: int, year: Optional[int] = None):
+@router.get("/units/{int:unit_id}/progress", response=answers(list[FiguresOut], *READ),
+            summary="One unit's own figures and warnings")
+def unit_progress(request, unit_id: Id, year: Year | None = None):
     unit = get_unit_or_404(request.user, Capability.VIEW, pk=unit_id)
     year = year or timezone.localdate().year
     own, _subtree = selectors.unit_figures(unit, year)

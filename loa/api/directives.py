@@ -8,29 +8,34 @@ REPORT_FOR_UNIT over the unit; a caller who can see but not do answers 403. Writ
 """
 
 from datetime import date, datetime
-from typing import List, Literal, Optional
+from typing import Literal
 
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
-from pydantic import ConfigDict
 
 from loa.accounts.capabilities import Capability
 from loa.accounts.scope import can, get_unit_or_404
-from loa.api.errors import Forbidden
+from loa.api.errors import READ, WRITE, Forbidden, answers
 from loa.api.pagination import Pages
+from loa.api.types import Day, Id, In, Instant, SmallCount
 from loa.directives import notices, services
 from loa.directives.access import (
-    can_issue, get_assignment, get_directive, get_task, tracking_node, visible_directives,
+    can_issue,
+    get_assignment,
+    get_directive,
+    get_task,
+    tracking_node,
+    visible_directives,
 )
 from loa.directives.deadlines import deadline_text
 from loa.directives.files import attachment_response
-from loa.directives.models import Attachment, Directive, Rollup
+from loa.directives.models import Assignment, Attachment, Directive, Rollup
 from loa.directives.selectors import SORTS, STATE_FILTERS, child_rollups, tracked_assignments
 from loa.units.models import UnitKind
 
@@ -54,7 +59,7 @@ class DirectiveOut(Schema):
     summary: str
     issuing_unit: UnitRef
     status: str
-    issued_at: Optional[datetime]
+    issued_at: datetime | None
     task_count: int
 
 
@@ -70,10 +75,6 @@ class TaskOut(Schema):
     remind_on_day: bool
     remind_every_days_after: int
     remind_stop_after_days: int
-
-    @staticmethod
-    def resolve_deadline(obj):
-        return timezone.localtime(obj.deadline)
 
     @staticmethod
     def resolve_deadline_text(obj):
@@ -106,8 +107,31 @@ class Figures(Schema):
         return round(obj.on_time / obj.expected, 4) if obj.expected else 0.0
 
 
+class AssignmentOut(Schema):
+    unit: UnitRef
+    parent: UnitRef | None
+    expected: bool
+    state: str
+    state_label: str
+    on_time: bool
+    first_reported_at: datetime | None
+    last_reported_at: datetime | None
+
+    @staticmethod
+    def resolve_parent(obj):
+        return obj.unit.parent
+
+    @staticmethod
+    def resolve_state_label(obj):
+        return str(obj.get_state_display())
+
+
 class TaskWithTotals(TaskOut):
-    totals: Optional[Figures] = Field(None, description="The figures at the issuing unit (issued directives).")
+    totals: Figures | None = Field(None, description=(
+        "The figures of an issued directive: at the issuing unit for whoever may view it; a recipient sees "
+        "only its own unit's (the tracking page's rule, `unit` says which)."))
+    assignment: AssignmentOut | None = Field(None, description=(
+        "A recipient's own assignment for this task (its state); null for the issuer's staff."))
 
 
 class AttachmentOut(Schema):
@@ -136,10 +160,10 @@ class DirectiveDetailOut(Schema):
     signer_title: str
     signer_name: str
     status: str
-    issued_at: Optional[datetime]
+    issued_at: datetime | None
     recipient_count: int
-    tasks: List[TaskWithTotals]
-    attachments: List[AttachmentOut]
+    tasks: list[TaskWithTotals]
+    attachments: list[AttachmentOut]
     documents: dict = Field(..., description="Download URLs of the directive as an official document: docx, pdf.")
     can_issue: bool
 
@@ -148,35 +172,16 @@ class TrackingOut(Schema):
     task: TaskOut
     directive: DirectiveOut
     node: UnitRef = Field(..., description="The unit the figures are for (`?unit=`, default as the tracking page).")
-    totals: Optional[Figures]
-    children: List[Figures] = Field(..., description="The units directly below the node that have units below them.")
+    totals: Figures | None
+    children: list[Figures] = Field(..., description="The units directly below the node that have units below them.")
     can_issue: bool
-
-
-class AssignmentOut(Schema):
-    unit: UnitRef
-    parent: Optional[UnitRef]
-    expected: bool
-    state: str
-    state_label: str
-    on_time: bool
-    first_reported_at: Optional[datetime]
-    last_reported_at: Optional[datetime]
-
-    @staticmethod
-    def resolve_parent(obj):
-        return obj.unit.parent
-
-    @staticmethod
-    def resolve_state_label(obj):
-        return str(obj.get_state_display())
 
 
 class VersionOut(Schema):
     number: int
     data: dict
     submitted_at: datetime
-    submitted_by: Optional[str]
+    submitted_by: str | None
     source: str
     file_name: str
 
@@ -192,14 +197,14 @@ class ReportOut(Schema):
     state: str
     state_label: str
     on_time: bool
-    first_reported_at: Optional[datetime]
-    last_reported_at: Optional[datetime]
-    data: Optional[dict] = Field(..., description="The latest report; null before the first one.")
+    first_reported_at: datetime | None
+    last_reported_at: datetime | None
+    data: dict | None = Field(..., description="The latest report; null before the first one.")
     version: int
-    submitted_at: Optional[datetime]
-    returned_at: Optional[datetime]
+    submitted_at: datetime | None
+    returned_at: datetime | None
     return_reason: str
-    versions: List[VersionOut]
+    versions: list[VersionOut]
     can_report: bool
     can_return: bool
 
@@ -218,15 +223,11 @@ class ReceiptOut(Schema):
 # --- Schemas in ------------------------------------------------------------------------------
 
 
-class _In(Schema):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-
-class DirectiveCreateIn(_In):
-    issuing_unit: int = Field(..., description="Id of the unit that issues the directive.")
+class DirectiveCreateIn(In):
+    issuing_unit: Id = Field(..., description="Id of the unit that issues the directive.")
     number: str = Field(..., min_length=1, max_length=60, description="Number and symbol, e.g. 812/TB-CĐVC.")
     kind: str = Field(None, description="CV, TB, HD, KH, QĐ or CT.")
-    issued_on: date
+    issued_on: Day
     place: str = Field(None, max_length=60)
     summary: str = Field(..., min_length=1, max_length=500)
     superior_body: str = Field(None, max_length=200)
@@ -238,12 +239,12 @@ class DirectiveCreateIn(_In):
     signer_name: str = Field(..., min_length=1, max_length=120)
 
 
-class DirectiveUpdateIn(_In):
+class DirectiveUpdateIn(In):
     """Only the fields sent are changed."""
 
     number: str = Field(None, min_length=1, max_length=60)
     kind: str = None
-    issued_on: date = None
+    issued_on: Day = None
     place: str = Field(None, max_length=60)
     summary: str = Field(None, min_length=1, max_length=500)
     superior_body: str = Field(None, max_length=200)
@@ -255,27 +256,29 @@ class DirectiveUpdateIn(_In):
     signer_name: str = Field(None, min_length=1, max_length=120)
 
 
-class RecipientsIn(_In):
+class RecipientsIn(In):
     mode: Literal["all", "kind", "units"] = Field(
         ..., description="all: every CĐCS under the issuer; kind: every unit of one kind under it; units: the ids given."
     )
-    kind: Optional[str] = Field(None, description="Unit kind code, for mode=kind.")
-    units: List[int] = Field(default_factory=list, description="Unit ids, for mode=units.")
+    kind: str | None = Field(None, description="Unit kind code, for mode=kind.")
+    # Bounded: a list by hand is for a few units ("all" and "kind" choose thousands), and a longer
+    # one would become a query with more parameters than SQLite takes.
+    units: list[Id] = Field(default_factory=list, max_length=10_000, description="Unit ids, for mode=units.")
     active_only: bool = Field(True, description="Only units active on the directive's date.")
 
 
-class TaskIn(_In):
+class TaskIn(In):
     title: str = Field(..., min_length=1, max_length=300)
     description: str = ""
-    deadline: datetime = Field(
+    deadline: Instant = Field(
         ..., description="An exact instant; without an offset it is local time (Asia/Ho_Chi_Minh). "
         "“Before 30/4/2021” is 2021-04-30T00:00:00+07:00."
     )
     report_form: str = Field("", description="'' (no report) or 'fanpage'.")
     remind_days_before: str = Field(None, max_length=40, description="E.g. 7,2")
     remind_on_day: bool = None
-    remind_every_days_after: int = Field(None, ge=0)
-    remind_stop_after_days: int = Field(None, ge=0)
+    remind_every_days_after: SmallCount = None
+    remind_stop_after_days: SmallCount = None
 
 
 class TaskUpdateIn(TaskIn):
@@ -283,11 +286,11 @@ class TaskUpdateIn(TaskIn):
 
     title: str = Field(None, min_length=1, max_length=300)
     description: str = None
-    deadline: datetime = None
+    deadline: Instant = None
     report_form: str = None
 
 
-class ReportIn(_In):
+class ReportIn(In):
     """The Fanpage form's fields (a task without a form takes only `note`)."""
 
     name: str = Field("", max_length=255, description="The Page's exact name")
@@ -298,18 +301,18 @@ class ReportIn(_In):
     replace_page: bool = Field(False, description="Replace the unit's registered Page with this one.")
 
 
-class ReturnIn(_In):
+class ReturnIn(In):
     reason: str = Field("", description="Why the report is returned; the unit reads it. Required.")
 
 
 class DirectiveFilters(Schema):
-    status: Optional[Literal["draft", "issued"]] = None
+    status: Literal["draft", "issued"] | None = None
     q: str = Field("", description="Search in the number and the summary.")
 
 
 class AssignmentFilters(Schema):
-    unit: Optional[int] = Field(None, description="Only units under this one (default as the tracking page).")
-    state: Optional[Literal[tuple(STATE_FILTERS)]] = None
+    unit: Id | None = Field(None, description="Only units under this one (default as the tracking page).")
+    state: Literal[tuple(STATE_FILTERS)] | None = None
     q: str = Field("", description="Search in unit names and codes, ignoring accents.")
     sort: Literal[tuple(SORTS)] = "name"
 
@@ -338,13 +341,6 @@ def _kind(code):
     return kind
 
 
-def _local(value):
-    """A datetime sent without an offset means local time."""
-    if value is not None and timezone.is_naive(value):
-        return timezone.make_aware(value)
-    return value
-
-
 def _directive_row(directive_id):
     return Directive.objects.select_related("issuing_unit").annotate(task_count=Count("tasks")).get(pk=directive_id)
 
@@ -355,12 +351,25 @@ DIRECTIVE_FIELDS = (
 )
 
 
-def _detail(request, directive):
-    directive = Directive.objects.select_related("issuing_unit").get(pk=directive.pk)
-    tasks = list(directive.tasks.all())
-    totals = {r.task_id: r for r in Rollup.objects.filter(task__in=tasks, unit=directive.issuing_unit).select_related("unit")}
+def _with_figures(user, tasks):
+    """Each task's `totals` and `assignment` as this user may see them. The figures are those at the
+    tracking page's unit (`tracking_node`): the issuer for whoever may view it, else the user's own
+    unit under it, so that a recipient never reads the issuer's totals over all its recipients."""
+    try:
+        node = tracking_node(user, tasks[0]) if tasks else None
+    except Http404:
+        node = None
+    totals = {r.task_id: r for r in Rollup.objects.filter(task__in=tasks, unit=node).select_related("unit")}
+    own = {a.task_id: a for a in Assignment.objects.filter(task__in=tasks, unit=node).select_related("unit__parent")}
     for task in tasks:
         task.totals = totals.get(task.pk)
+        task.assignment = own.get(task.pk)
+    return tasks
+
+
+def _detail(request, directive):
+    directive = Directive.objects.select_related("issuing_unit").get(pk=directive.pk)
+    tasks = _with_figures(request.user, list(directive.tasks.select_related("directive__issuing_unit")))
     absolute = request.build_absolute_uri
     return {
         **{name: getattr(directive, name) for name in DIRECTIVE_FIELDS},
@@ -397,7 +406,7 @@ def _report(request, assignment):
 # --- Directives ------------------------------------------------------------------------------
 
 
-@router.get("", response=List[DirectiveOut], summary="List directives")
+@router.get("", response=answers(list[DirectiveOut], *READ), summary="List directives")
 @paginate(Pages)
 def list_directives(request, filters: Query[DirectiveFilters]):
     """Directives issued within the caller's units or sent to them, newest first."""
@@ -410,13 +419,13 @@ def list_directives(request, filters: Query[DirectiveFilters]):
     return qs.order_by("-issued_on", "-id")
 
 
-@router.get("/{int:directive_id}", response=DirectiveDetailOut, summary="A directive")
-def get_directive_detail(request, directive_id: int):
+@router.get("/{int:directive_id}", response=answers(DirectiveDetailOut, *READ), summary="A directive")
+def get_directive_detail(request, directive_id: Id):
     """With its tasks (and their figures at the issuer), recipient count and attachments."""
     return _detail(request, get_directive(request.user, directive_id))
 
 
-@router.post("", response={201: DirectiveDetailOut}, summary="Create a draft directive")
+@router.post("", response=answers({201: DirectiveDetailOut}, *WRITE), summary="Create a draft directive")
 def create_directive(request, payload: DirectiveCreateIn):
     issuer = get_unit_or_404(request.user, Capability.VIEW, pk=payload.issuing_unit)
     if not can(request.user, Capability.ISSUE_DIRECTIVES, issuer):
@@ -426,8 +435,8 @@ def create_directive(request, payload: DirectiveCreateIn):
     return Status(201, _detail(request, directive))
 
 
-@router.patch("/{int:directive_id}", response=DirectiveDetailOut, summary="Change a directive")
-def update_directive(request, directive_id: int, payload: DirectiveUpdateIn):
+@router.patch("/{int:directive_id}", response=answers(DirectiveDetailOut, *WRITE), summary="Change a directive")
+def update_directive(request, directive_id: Id, payload: DirectiveUpdateIn):
     directive = _directive_to_issue(request.user, directive_id)
     fields = payload.dict(exclude_unset=True)
     nulls = [name for name, value in fields.items() if value is None]
@@ -437,8 +446,8 @@ def update_directive(request, directive_id: int, payload: DirectiveUpdateIn):
     return _detail(request, directive)
 
 
-@router.put("/{int:directive_id}/recipients", response=DirectiveDetailOut, summary="Choose the recipients")
-def set_recipients(request, directive_id: int, payload: RecipientsIn):
+@router.put("/{int:directive_id}/recipients", response=answers(DirectiveDetailOut, *WRITE), summary="Choose the recipients")
+def set_recipients(request, directive_id: Id, payload: RecipientsIn):
     """Replaces the recipient list (after issue, recipients can only be added)."""
     directive = _directive_to_issue(request.user, directive_id)
     kind = None
@@ -462,17 +471,16 @@ def set_recipients(request, directive_id: int, payload: RecipientsIn):
     return _detail(request, directive)
 
 
-@router.post("/{int:directive_id}/tasks", response={201: TaskOut}, summary="Add a task")
-def add_task(request, directive_id: int, payload: TaskIn):
+@router.post("/{int:directive_id}/tasks", response=answers({201: TaskOut}, *WRITE), summary="Add a task")
+def add_task(request, directive_id: Id, payload: TaskIn):
     directive = _directive_to_issue(request.user, directive_id)
     fields = payload.dict(exclude_none=True)
-    fields["deadline"] = _local(fields["deadline"])
     task = services.task_add(by=request.user, directive=directive, **fields)
     return Status(201, task)
 
 
-@router.post("/{int:directive_id}/issue", response=DirectiveDetailOut, summary="Issue the directive")
-def issue_directive(request, directive_id: int):
+@router.post("/{int:directive_id}/issue", response=answers(DirectiveDetailOut, *WRITE), summary="Issue the directive")
+def issue_directive(request, directive_id: Id):
     """Creates one assignment per recipient and task; units can then report."""
     directive = _directive_to_issue(request.user, directive_id)
     directive = services.directive_issue(by=request.user, directive=directive)
@@ -480,8 +488,8 @@ def issue_directive(request, directive_id: int):
 
 
 @router.get("/{int:directive_id}/attachments/{int:attachment_id}", summary="Download an attached file",
-            response={200: None}, url_name="download_attachment")
-def download_attachment(request, directive_id: int, attachment_id: int):
+            response=answers({200: None}, *READ), url_name="download_attachment")
+def download_attachment(request, directive_id: Id, attachment_id: Id):
     """The file itself (PDF or DOCX), to whoever may read the directive."""
     directive = get_directive(request.user, directive_id)
     attachment = get_object_or_404(Attachment, pk=attachment_id, directive=directive)
@@ -491,20 +499,18 @@ def download_attachment(request, directive_id: int, attachment_id: int):
 # --- Tasks and their figures -----------------------------------------------------------------
 
 
-@router.patch("/tasks/{int:task_id}", response=TaskOut, summary="Change a task")
-def update_task(request, task_id: int, payload: TaskUpdateIn):
+@router.patch("/tasks/{int:task_id}", response=answers(TaskOut, *WRITE), summary="Change a task")
+def update_task(request, task_id: Id, payload: TaskUpdateIn):
     task = _task_to_issue(request.user, task_id)
     fields = payload.dict(exclude_unset=True)
     nulls = [name for name, value in fields.items() if value is None]
     if nulls:
         raise ValidationError({name: _("This field cannot be null.") for name in nulls})
-    if "deadline" in fields:
-        fields["deadline"] = _local(fields["deadline"])
     return services.task_update(by=request.user, task=task, **fields)
 
 
-@router.get("/tasks/{int:task_id}", response=TrackingOut, summary="A task with its completeness figures")
-def get_task_figures(request, task_id: int, unit: Optional[int] = None):
+@router.get("/tasks/{int:task_id}", response=answers(TrackingOut, *READ), summary="A task with its completeness figures")
+def get_task_figures(request, task_id: Id, unit: Id | None = None):
     """Figures at `unit` (default: the issuer, or the caller's own unit) and at each unit below it."""
     task = get_task(request.user, task_id)
     node = tracking_node(request.user, task, unit)
@@ -516,9 +522,10 @@ def get_task_figures(request, task_id: int, unit: Optional[int] = None):
     }
 
 
-@router.get("/tasks/{int:task_id}/assignments", response=List[AssignmentOut], summary="Each unit's state for a task")
+@router.get("/tasks/{int:task_id}/assignments", response=answers(list[AssignmentOut], *READ),
+            summary="Each unit's state for a task")
 @paginate(Pages)
-def list_assignments(request, task_id: int, filters: Query[AssignmentFilters]):
+def list_assignments(request, task_id: Id, filters: Query[AssignmentFilters]):
     """The units under `unit` the caller may view. state: missing (expected, not reported), pending
     (not reported or returned), on_time, late, returned, corrected, reported. sort: name, state,
     reported, -reported."""
@@ -530,17 +537,17 @@ def list_assignments(request, task_id: int, filters: Query[AssignmentFilters]):
 # --- Reports ---------------------------------------------------------------------------------
 
 
-@router.get("/tasks/{int:task_id}/units/{int:unit_id}/report", response=ReportOut, summary="A unit's report")
-def get_report(request, task_id: int, unit_id: int):
+@router.get("/tasks/{int:task_id}/units/{int:unit_id}/report", response=answers(ReportOut, *READ), summary="A unit's report")
+def get_report(request, task_id: Id, unit_id: Id):
     """The latest data, the state, and every version submitted."""
     return _report(request, get_assignment(request.user, task_id, unit_id, Capability.VIEW))
 
 
 @router.post(
-    "/tasks/{int:task_id}/units/{int:unit_id}/report", response={200: ReceiptOut, 201: ReceiptOut},
+    "/tasks/{int:task_id}/units/{int:unit_id}/report", response=answers({200: ReceiptOut, 201: ReceiptOut}, *WRITE),
     summary="Submit a unit's report",
 )
-def submit_report(request, task_id: int, unit_id: int, payload: ReportIn):
+def submit_report(request, task_id: Id, unit_id: Id, payload: ReportIn):
     """Never refused for being late: marked late. 201 with the receipt; 200 with `duplicate: true`
     when the same report had just been received (a double submit records nothing)."""
     assignment = get_assignment(request.user, task_id, unit_id, Capability.VIEW)
@@ -558,8 +565,8 @@ def submit_report(request, task_id: int, unit_id: int, payload: ReportIn):
     return Status(200 if receipt.duplicate else 201, body)
 
 
-@router.post("/tasks/{int:task_id}/units/{int:unit_id}/return", response=ReportOut, summary="Return a report")
-def return_report(request, task_id: int, unit_id: int, payload: ReturnIn):
+@router.post("/tasks/{int:task_id}/units/{int:unit_id}/return", response=answers(ReportOut, *WRITE), summary="Return a report")
+def return_report(request, task_id: Id, unit_id: Id, payload: ReturnIn):
     """Sends the report back to the unit with a reason (required); the unit's officers are e-mailed."""
     assignment = get_assignment(request.user, task_id, unit_id, Capability.VIEW)
     if not can_issue(request.user, assignment.task.directive):

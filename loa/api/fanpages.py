@@ -6,18 +6,19 @@ but not act for answers 403.
 """
 
 from datetime import date
-from typing import List, Optional
 
-from django.http import Http404
 from django.db.models import Q
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from loa.accounts.capabilities import Capability
 from loa.accounts.scope import can, get_unit_or_404
-from loa.api.errors import Forbidden
-from loa.fanpages import compliance, followers as follower_data, likes, posts
+from loa.api.errors import READ, WRITE, Forbidden, answers
+from loa.api.types import Count, Day, Id, In, Year
+from loa.fanpages import compliance, likes, posts
+from loa.fanpages import followers as follower_data
 from loa.fanpages.models import CampaignLink, Fanpage, FollowerSnapshot
 
 router = Router(tags=["fanpages"])
@@ -27,37 +28,47 @@ class ComplianceOut(Schema):
     unit_id: int
     name: str
     has_page: bool
-    period_start: Optional[date]
-    period_end: Optional[date]
+    period_start: date | None
+    period_end: date | None
     posting_days: int
     period_days: int
-    rate: Optional[float]
+    rate: float | None
     streak: int
-    last_post_day: Optional[date]
+    last_post_day: date | None
 
 
 class UnitActivityOut(ComplianceOut):
     members_count: int
-    declared_likes: Optional[int]
-    declared_on: Optional[date]
-    like_rate: Optional[float]
+    declared_likes: int | None
+    declared_on: date | None
+    like_rate: float | None
     poster_scans: int
-    posting_days_list: List[date]
+    posting_days_list: list[date]
 
 
-class PostIn(Schema):
+class PostIn(In):
     link: str
-    day: Optional[date] = None
+    day: Day | None = None
 
 
-class LikesIn(Schema):
-    count: int
-    day: Optional[date] = None
-
-
-class SnapshotIn(Schema):
+class PostLoggedOut(Schema):
     day: date
-    followers: int
+
+
+class LikesIn(In):
+    count: Count
+    day: Day | None = None
+
+
+class LikesOut(Schema):
+    count: int
+    day: date
+    members_count: int
+
+
+class SnapshotIn(In):
+    day: Day
+    followers: Count
 
 
 class SnapshotOut(Schema):
@@ -80,14 +91,14 @@ def _year(year):
     return year
 
 
-@router.get("/compliance", response=List[ComplianceOut], summary="Posting compliance of every unit in reach")
-def list_compliance(request, year: Optional[int] = None):
+@router.get("/compliance", response=answers(list[ComplianceOut], *READ), summary="Posting compliance of every unit in reach")
+def list_compliance(request, year: Year | None = None):
     items = compliance.unit_compliance(user=request.user, capability=Capability.VIEW, year=_year(year))
     return [_out(i) for i in items]
 
 
-@router.get("/units/{int:unit_id}", response=UnitActivityOut, summary="A unit's posting and Likes")
-def unit_activity(request, unit_id: int, year: Optional[int] = None):
+@router.get("/units/{int:unit_id}", response=answers(UnitActivityOut, *READ), summary="A unit's posting and Likes")
+def unit_activity(request, unit_id: Id, year: Year | None = None):
     unit = get_unit_or_404(request.user, Capability.VIEW, pk=unit_id)
     year = _year(year)
     items = compliance.unit_compliance(user=request.user, capability=Capability.VIEW, year=year, extra_q=Q(pk=unit.pk))
@@ -109,25 +120,27 @@ def _report_unit(request, unit_id):
     return unit
 
 
-@router.post("/units/{int:unit_id}/posts", response={201: dict}, summary="Log a post by its link")
-def log_post(request, unit_id: int, payload: PostIn):
+@router.post("/units/{int:unit_id}/posts", response=answers({201: PostLoggedOut}, *WRITE), summary="Log a post by its link")
+def log_post(request, unit_id: Id, payload: PostIn):
     unit = _report_unit(request, unit_id)
     fanpage = Fanpage.objects.filter(unit=unit).first()
     if fanpage is None:
         raise Http404
     day = posts.log_post(by=request.user, fanpage=fanpage, link=payload.link, posted_on=payload.day)
-    return 201, {"day": day.isoformat()}
+    return Status(201, {"day": day})
 
 
-@router.post("/units/{int:unit_id}/likes", response={201: dict}, summary="Declare the members who Liked the provincial Page")
-def declare(request, unit_id: int, payload: LikesIn):
+@router.post("/units/{int:unit_id}/likes", response=answers({201: LikesOut}, *WRITE),
+             summary="Declare the members who Liked the provincial Page")
+def declare(request, unit_id: Id, payload: LikesIn):
     unit = _report_unit(request, unit_id)
     declaration = likes.declare_likes(by=request.user, unit=unit, count=payload.count, day=payload.day)
-    return 201, {"count": declaration.count, "day": declaration.day.isoformat(), "members_count": declaration.members_count}
+    return Status(201, declaration)
 
 
-@router.get("/units/{int:unit_id}/followers", response=List[SnapshotOut], summary="Follower snapshots of the unit's Page")
-def list_followers(request, unit_id: int):
+@router.get("/units/{int:unit_id}/followers", response=answers(list[SnapshotOut], *READ),
+            summary="Follower snapshots of the unit's Page")
+def list_followers(request, unit_id: Id):
     unit = get_unit_or_404(request.user, Capability.VIEW, pk=unit_id)
     page = Fanpage.objects.filter(unit=unit).first()
     if page is None:
@@ -135,8 +148,8 @@ def list_followers(request, unit_id: int):
     return list(FollowerSnapshot.objects.filter(fanpage=page).values("day", "followers", "source"))
 
 
-@router.post("/units/{int:unit_id}/followers", response={201: SnapshotOut}, summary="Record a follower count")
-def record_followers(request, unit_id: int, payload: SnapshotIn):
+@router.post("/units/{int:unit_id}/followers", response=answers({201: SnapshotOut}, *WRITE), summary="Record a follower count")
+def record_followers(request, unit_id: Id, payload: SnapshotIn):
     unit = get_unit_or_404(request.user, Capability.VIEW, pk=unit_id)
     if not can(request.user, Capability.MANAGE_UNITS, unit):
         raise Forbidden()
@@ -145,4 +158,4 @@ def record_followers(request, unit_id: int, payload: SnapshotIn):
         raise Http404
     snapshot = follower_data.record_snapshot(by=request.user, fanpage=page, day=payload.day, followers=payload.followers,
                                              source=FollowerSnapshot.Source.HAND)
-    return 201, snapshot
+    return Status(201, snapshot)

@@ -1,10 +1,10 @@
 """/api/v1/me: who the caller is, and what their roles let them do where."""
 
-from typing import List
 
 from ninja import Router, Schema
 
 from loa.accounts.capabilities import ROLE_CAPABILITIES, Capability, RoleName
+from loa.api.errors import answers
 
 router = Router(tags=["me"])
 
@@ -19,7 +19,7 @@ class RoleOut(Schema):
     role: str
     role_name: str
     unit: RoleUnit
-    capabilities: List[str]
+    capabilities: list[str]
 
 
 class MeOut(Schema):
@@ -29,10 +29,10 @@ class MeOut(Schema):
     email: str
     phone: str
     is_superuser: bool
-    roles: List[RoleOut]
+    roles: list[RoleOut]
 
 
-@router.get("", response=MeOut, summary="The caller and their roles")
+@router.get("", response=answers(MeOut), summary="The caller and their roles")
 def me(request):
     """A role covers its unit and everything below it. A superuser has every capability everywhere."""
     user = request.user

@@ -1,10 +1,12 @@
 """One page shape for every list: {items, count, page, page_size, pages}."""
 
 import math
-from typing import Any, List
+from typing import Any
 
 from ninja import Field, Schema
 from ninja.pagination import PaginationBase
+
+from loa.api.types import Page, Whole
 
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
@@ -12,11 +14,11 @@ MAX_PAGE_SIZE = 200
 
 class Pages(PaginationBase):
     class Input(Schema):
-        page: int = Field(1, ge=1)
-        page_size: int = Field(PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE)
+        page: Page = 1
+        page_size: Whole = Field(PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE)
 
     class Output(Schema):
-        items: List[Any]
+        items: list[Any]
         count: int
         page: int
         page_size: int

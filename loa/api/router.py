@@ -9,6 +9,7 @@ from ninja.openapi.docs import Swagger
 
 from loa.api import errors
 from loa.api.auth import BearerToken, BrowserSession
+from loa.api.rendering import Renderer
 
 api = NinjaAPI(
     title="Loa API",
@@ -21,10 +22,11 @@ api = NinjaAPI(
     # (served from /static/), never a CDN. No validator badge: it would call swagger.io.
     docs=Swagger(settings={"validatorUrl": None, "persistAuthorization": True}),
     auth=[BearerToken(), BrowserSession()],
+    renderer=Renderer(),  # date-times at +07:00, never zoneinfo's pre-1906 local mean time
 )
 errors.install(api)
 
-from loa.api import articles, directives, fanpages, me, scoring, units  # noqa: E402
+from loa.api import articles, directives, fanpages, me, scoring, units
 
 api.add_router("/me", me.router)
 api.add_router("/units", units.router)

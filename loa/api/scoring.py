@@ -5,19 +5,24 @@ editing rubrics, adjusting and freezing need MANAGE_UNITS at the rubric's unit (
 may read but not do it). A unit or year the user cannot see answers 404.
 """
 
+from datetime import datetime
 from decimal import Decimal
-from typing import Dict, List, Optional
+from typing import Literal
 
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
-from loa.api.errors import Forbidden
+from loa.accounts.capabilities import Capability
+from loa.accounts.scope import get_unit_or_404
+from loa.api.errors import READ, WRITE, Forbidden, answers
 from loa.api.pagination import Pages
+from loa.api.types import Id, In, SmallCount, Year
 from loa.core.site import site_origin
 from loa.scoring import access, selectors, services
-from loa.scoring.models import Criterion, Rubric
+from loa.scoring.models import Adjustment, Criterion, Rubric
 from loa.scoring.rules import points_text
 
 router = Router(tags=["scoring"])
@@ -39,7 +44,7 @@ class LevelOut(Schema):
     id: int
     name: str
     min_total: Decimal
-    min_share_each: Optional[Decimal]
+    min_share_each: Decimal | None
 
 
 class RubricOut(Schema):
@@ -50,10 +55,10 @@ class RubricOut(Schema):
     bonus_cap: Decimal
     group_caps: dict
     frozen: bool
-    frozen_at: Optional[str]
-    copied_from_year: Optional[int]
-    criteria: List[CriterionOut]
-    levels: List[LevelOut]
+    frozen_at: datetime | None
+    copied_from_year: int | None
+    criteria: list[CriterionOut]
+    levels: list[LevelOut]
 
 
 class LineOut(Schema):
@@ -62,7 +67,7 @@ class LineOut(Schema):
     points: str
     max_points: str
     reading: str
-    evidence: List[Dict[str, str]]
+    evidence: list[dict[str, str]]
     adjustment_reason: str
 
 
@@ -70,14 +75,14 @@ class ScoreOut(Schema):
     unit_id: int
     year: int
     total: str
-    level: Optional[str]
+    level: str | None
     frozen: bool
-    criteria: List[LineOut]
-    missing_for_next_level: Optional[str]
+    criteria: list[LineOut]
+    missing_for_next_level: str | None
 
 
 class RankingOut(Schema):
-    rank: Optional[int]
+    rank: int | None
     unit_id: int
     unit: str
     total: Decimal
@@ -93,26 +98,41 @@ class RankingOut(Schema):
         return obj.level_name
 
 
-class AdjustmentIn(Schema):
-    criterion: str  # the criterion's code
-    points: Decimal
-    mode: str = "override"
+# Points as the rubric stores them: DecimalField(max_digits=6, decimal_places=2).
+Points = Field(..., max_digits=6, decimal_places=2, allow_inf_nan=False)
+
+
+class AdjustmentIn(In):
+    criterion: str = Field(..., max_length=30, description="The criterion's code.")
+    points: Decimal = Points
+    mode: Literal[tuple(Adjustment.Mode.values)] = "override"
     reason: str
 
 
-class ReasonIn(Schema):
+class AdjustedOut(Schema):
+    total: str
+    level: str
+
+
+class ReasonIn(In):
     reason: str
 
 
-class CriterionIn(Schema):
-    code: str
-    name: str
-    group: str = ""
-    order: int = 0
-    max_points: Decimal
-    measure: str = ""
-    rule: str = "proportional"
-    params: dict = {}
+class FrozenOut(Schema):
+    year: int
+    frozen_at: datetime | None
+    detail: str = ""
+
+
+class CriterionIn(In):
+    code: str = Field(..., max_length=30)
+    name: str = Field(..., max_length=300)
+    group: str = Field("", max_length=200)
+    order: SmallCount = 0
+    max_points: Decimal = Points
+    measure: str = Field("", max_length=40)
+    rule: str = Field("proportional", max_length=20)
+    params: dict = Field(default_factory=dict)
     is_bonus: bool = False
 
 
@@ -120,7 +140,7 @@ def _rubric_out(rubric):
     return {
         "year": rubric.year, "name": rubric.name, "unit_id": rubric.unit_id, "total_points": rubric.total_points,
         "bonus_cap": rubric.bonus_cap, "group_caps": rubric.group_caps or {}, "frozen": rubric.frozen,
-        "frozen_at": rubric.frozen_at.isoformat() if rubric.frozen_at else None,
+        "frozen_at": rubric.frozen_at,
         "copied_from_year": rubric.copied_from.year if rubric.copied_from_id else None,
         "criteria": list(rubric.criteria.all()), "levels": list(rubric.levels.all()),
     }
@@ -133,33 +153,32 @@ def _admin(request, year):
     return rubric
 
 
-@router.get("/rubrics", response=List[RubricOut], summary="The rubrics the user may read, newest year first")
+@router.get("/rubrics", response=answers(list[RubricOut]), summary="The rubrics the user may read, newest year first")
 def list_rubrics(request):
     rubrics = Rubric.objects.select_related("unit", "copied_from").prefetch_related("criteria", "levels")
     return [_rubric_out(r) for r in rubrics if access.may_see_rubric(request.user, r)]
 
 
-@router.get("/rubrics/{int:year}", response=RubricOut, summary="A year's rubric: criteria and levels")
-def get_rubric(request, year: int):
+@router.get("/rubrics/{int:year}", response=answers(RubricOut, *READ), summary="A year's rubric: criteria and levels")
+def get_rubric(request, year: Year):
     return _rubric_out(access.get_rubric_or_404(request.user, year))
 
 
-@router.post("/rubrics/{int:year}/criteria", response={201: CriterionOut}, summary="Add a criterion (or change the one with that code)")
-def put_criterion(request, year: int, payload: CriterionIn):
+@router.post("/rubrics/{int:year}/criteria", response=answers({201: CriterionOut}, *WRITE),
+             summary="Add a criterion (or change the one with that code)")
+def put_criterion(request, year: Year, payload: CriterionIn):
     rubric = _admin(request, year)
     existing = Criterion.objects.filter(rubric=rubric, code=payload.code).first()
     criterion = services.criterion_save(by=request.user, rubric=rubric, criterion=existing, **payload.dict())
-    return 201, criterion
+    return Status(201, criterion)
 
 
-@router.get("/{int:year}/units/{int:unit_id}", response=ScoreOut, summary="A unit's score: running, or frozen")
-def unit_score(request, year: int, unit_id: int):
+@router.get("/{int:year}/units/{int:unit_id}", response=answers(ScoreOut, *READ), summary="A unit's score: running, or frozen")
+def unit_score(request, year: Year, unit_id: Id):
     rubric = access.get_rubric_or_404(request.user, year)
     unit = access.get_scored_unit_or_404(request.user, rubric, unit_id)
     book, result, by_measure, reasons, _stored, live = selectors.unit_result(rubric, unit)
     if result is None:
-        from django.http import Http404
-
         raise Http404
     lines = selectors.card(book, result, unit, adjustments=reasons)
     base = site_origin()
@@ -173,36 +192,34 @@ def unit_score(request, year: int, unit_id: int):
     }
 
 
-@router.get("/{int:year}/ranking", response=List[RankingOut], summary="The stored scores in reach, best first")
+@router.get("/{int:year}/ranking", response=answers(list[RankingOut], *READ), summary="The stored scores in reach, best first")
 @paginate(Pages)
-def ranking(request, year: int, unit: Optional[int] = None, kind: Optional[int] = None, sort: str = "-total"):
-    from loa.accounts.capabilities import Capability
-    from loa.accounts.scope import get_unit_or_404
-
+def ranking(request, year: Year, unit: Id | None = None, kind: Id | None = None, sort: str = "-total"):
     access.get_rubric_or_404(request.user, year)
     node = get_unit_or_404(request.user, Capability.VIEW, pk=unit) if unit else None
     qs, _sort = selectors.sorted_scores(selectors.scores(request.user, year, node=node, kind_id=kind), sort)
     return qs.select_related("unit").only("rank", "unit_id", "unit__name", "total", "level_name", "points")
 
 
-@router.post("/{int:year}/units/{int:unit_id}/adjustments", response={201: dict}, summary="Adjust one criterion, with a reason")
-def adjust(request, year: int, unit_id: int, payload: AdjustmentIn):
+@router.post("/{int:year}/units/{int:unit_id}/adjustments", response=answers({201: AdjustedOut}, *WRITE),
+             summary="Adjust one criterion, with a reason")
+def adjust(request, year: Year, unit_id: Id, payload: AdjustmentIn):
     rubric = _admin(request, year)
     unit = access.get_scored_unit_or_404(request.user, rubric, unit_id)
     criterion = get_object_or_404(Criterion, rubric=rubric, code=payload.criterion)
     services.adjust(by=request.user, rubric=rubric, unit=unit, criterion=criterion, points=payload.points, mode=payload.mode,
                     reason=payload.reason)
     score = services.refresh_unit(rubric, unit)
-    return 201, {"total": str(score.total), "level": score.level_name}
+    return Status(201, {"total": str(score.total), "level": score.level_name})
 
 
-@router.post("/{int:year}/freeze", response=dict, summary="Freeze the year's results")
-def freeze(request, year: int):
+@router.post("/{int:year}/freeze", response=answers(FrozenOut, *WRITE), summary="Freeze the year's results")
+def freeze(request, year: Year):
     rubric = services.freeze(by=request.user, rubric=_admin(request, year))
-    return {"year": year, "frozen_at": rubric.frozen_at.isoformat()}
+    return {"year": year, "frozen_at": rubric.frozen_at}
 
 
-@router.post("/{int:year}/unfreeze", response=dict, summary="Unfreeze the year's results (a reason is required)")
-def unfreeze(request, year: int, payload: ReasonIn):
+@router.post("/{int:year}/unfreeze", response=answers(FrozenOut, *WRITE), summary="Unfreeze the year's results (a reason is required)")
+def unfreeze(request, year: Year, payload: ReasonIn):
     services.unfreeze(by=request.user, rubric=_admin(request, year), reason=payload.reason)
     return {"year": year, "frozen_at": None, "detail": _("The results of %(year)s are no longer frozen.") % {"year": year}}

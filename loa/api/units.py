@@ -5,7 +5,6 @@ answers 404; one they can view but not manage answers 403.
 """
 
 from datetime import date
-from typing import List, Optional
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q
@@ -13,12 +12,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
-from pydantic import ConfigDict
 
 from loa.accounts.capabilities import Capability
 from loa.accounts.scope import can, get_unit_or_404, role_paths, units_for
-from loa.api.errors import Forbidden
+from loa.api.errors import READ, WRITE, Forbidden, answers
 from loa.api.pagination import Pages
+from loa.api.types import Count, Day, Id, In
 from loa.units import services
 from loa.units.models import Unit, UnitKind
 
@@ -52,7 +51,7 @@ class UnitOut(Schema):
     name: str
     short_name: str
     kind: KindRef
-    parent: Optional[UnitRef]
+    parent: UnitRef | None
     depth: int
     members_count: int
     staff_count: int
@@ -60,8 +59,8 @@ class UnitOut(Schema):
     contact_name: str
     phone: str
     email: str
-    active_from: Optional[date]
-    active_to: Optional[date]
+    active_from: date | None
+    active_to: date | None
     is_active: bool
 
     @staticmethod
@@ -70,7 +69,7 @@ class UnitOut(Schema):
 
 
 class UnitDetailOut(UnitOut):
-    ancestors: List[UnitRef]
+    ancestors: list[UnitRef]
     children_count: int
     can_manage: bool
 
@@ -87,57 +86,53 @@ class UnitDetailOut(UnitOut):
         return can(context["request"].user, Capability.MANAGE_UNITS, obj)
 
 
-class _In(Schema):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-
-class UnitCreateIn(_In):
-    parent: Optional[int] = Field(..., description="Id of the parent unit; null for a top-level unit.")
+class UnitCreateIn(In):
+    parent: Id | None = Field(..., description="Id of the parent unit; null for a top-level unit.")
     kind: str = Field(..., description="Code of the unit kind (see /unit-kinds).")
     code: str = Field(..., min_length=1, max_length=40)
     name: str = Field(..., min_length=1, max_length=255)
     short_name: str = Field("", max_length=120)
-    members_count: int = Field(0, ge=0)
-    staff_count: int = Field(0, ge=0)
+    members_count: Count = 0
+    staff_count: Count = 0
     address: str = Field("", max_length=255)
     contact_name: str = Field("", max_length=120)
     phone: str = Field("", max_length=20)
     email: str = Field("", max_length=254)
-    active_from: Optional[date] = None
-    active_to: Optional[date] = None
+    active_from: Day | None = None
+    active_to: Day | None = None
 
 
-class UnitUpdateIn(_In):
+class UnitUpdateIn(In):
     """Only the fields sent are changed. The parent changes through /move."""
 
     kind: str = Field(None, description="Code of the unit kind.")
     code: str = Field(None, min_length=1, max_length=40)
     name: str = Field(None, min_length=1, max_length=255)
     short_name: str = Field(None, max_length=120)
-    members_count: int = Field(None, ge=0)
-    staff_count: int = Field(None, ge=0)
+    members_count: Count = None
+    staff_count: Count = None
     address: str = Field(None, max_length=255)
     contact_name: str = Field(None, max_length=120)
     phone: str = Field(None, max_length=20)
     email: str = Field(None, max_length=254)
-    active_from: Optional[date] = None
-    active_to: Optional[date] = None
+    active_from: Day | None = None
+    active_to: Day | None = None
 
 
-class MoveIn(_In):
-    parent: Optional[int] = Field(..., description="Id of the new parent unit; null to make it top-level.")
+class MoveIn(In):
+    parent: Id | None = Field(..., description="Id of the new parent unit; null to make it top-level.")
 
 
-class DeactivateIn(_In):
-    active_to: Optional[date] = Field(None, description="Last active day; today if omitted.")
+class DeactivateIn(In):
+    active_to: Day | None = Field(None, description="Last active day; today if omitted.")
     reason: str = Field("", max_length=500)
 
 
 class UnitFilters(Schema):
     q: str = Field("", description="Search in code, name and short name, ignoring accents.")
-    kind: Optional[str] = Field(None, description="Unit kind code.")
-    parent: Optional[int] = Field(None, description="Only the direct children of this unit.")
-    active: Optional[bool] = Field(None, description="true: active today; false: not active today.")
+    kind: str | None = Field(None, description="Unit kind code.")
+    parent: Id | None = Field(None, description="Only the direct children of this unit.")
+    active: bool | None = Field(None, description="true: active today; false: not active today.")
 
 
 # --- Helpers ---------------------------------------------------------------------------------
@@ -173,12 +168,12 @@ def _fresh(unit):
 # --- Endpoints -------------------------------------------------------------------------------
 
 
-@router.get("/kinds", response=List[KindOut], summary="Unit kinds")
+@router.get("/kinds", response=answers(list[KindOut]), summary="Unit kinds")
 def list_kinds(request):
     return UnitKind.objects.all()
 
 
-@router.get("", response=List[UnitOut], summary="List units")
+@router.get("", response=answers(list[UnitOut], *READ), summary="List units")
 @paginate(Pages)
 def list_units(request, filters: Query[UnitFilters]):
     """The units the caller may view, in Vietnamese alphabetical order."""
@@ -196,12 +191,12 @@ def list_units(request, filters: Query[UnitFilters]):
     return qs.vi_ordered()
 
 
-@router.get("/{int:unit_id}", response=UnitDetailOut, summary="A unit")
-def get_unit(request, unit_id: int):
+@router.get("/{int:unit_id}", response=answers(UnitDetailOut, *READ), summary="A unit")
+def get_unit(request, unit_id: Id):
     return get_unit_or_404(request.user, Capability.VIEW, pk=unit_id)
 
 
-@router.post("", response={201: UnitDetailOut}, summary="Create a unit")
+@router.post("", response=answers({201: UnitDetailOut}, *WRITE), summary="Create a unit")
 def create_unit(request, payload: UnitCreateIn):
     parent = _parent_to_manage(request.user, payload.parent)
     fields = payload.dict(exclude={"parent"})
@@ -210,8 +205,8 @@ def create_unit(request, payload: UnitCreateIn):
     return Status(201, _fresh(unit))
 
 
-@router.patch("/{int:unit_id}", response=UnitDetailOut, summary="Change a unit")
-def update_unit(request, unit_id: int, payload: UnitUpdateIn):
+@router.patch("/{int:unit_id}", response=answers(UnitDetailOut, *WRITE), summary="Change a unit")
+def update_unit(request, unit_id: Id, payload: UnitUpdateIn):
     unit = _unit_to_manage(request.user, unit_id)
     fields = payload.dict(exclude_unset=True)
     if "kind" in fields:
@@ -220,24 +215,24 @@ def update_unit(request, unit_id: int, payload: UnitUpdateIn):
     return _fresh(unit)
 
 
-@router.post("/{int:unit_id}/move", response=UnitDetailOut, summary="Move a unit and its subtree")
-def move_unit(request, unit_id: int, payload: MoveIn):
+@router.post("/{int:unit_id}/move", response=answers(UnitDetailOut, *WRITE), summary="Move a unit and its subtree")
+def move_unit(request, unit_id: Id, payload: MoveIn):
     unit = _unit_to_manage(request.user, unit_id)
     new_parent = _parent_to_manage(request.user, payload.parent)
     unit = services.unit_move(by=request.user, unit=unit, new_parent=new_parent)
     return _fresh(unit)
 
 
-@router.post("/{int:unit_id}/deactivate", response=UnitDetailOut, summary="Close a unit from a date")
-def deactivate_unit(request, unit_id: int, payload: DeactivateIn):
+@router.post("/{int:unit_id}/deactivate", response=answers(UnitDetailOut, *WRITE), summary="Close a unit from a date")
+def deactivate_unit(request, unit_id: Id, payload: DeactivateIn):
     unit = _unit_to_manage(request.user, unit_id)
     active_to = payload.active_to or timezone.localdate()
     unit = services.unit_deactivate(by=request.user, unit=unit, active_to=active_to, reason=payload.reason)
     return _fresh(unit)
 
 
-@router.post("/{int:unit_id}/reactivate", response=UnitDetailOut, summary="Open a closed unit again")
-def reactivate_unit(request, unit_id: int):
+@router.post("/{int:unit_id}/reactivate", response=answers(UnitDetailOut, *WRITE), summary="Open a closed unit again")
+def reactivate_unit(request, unit_id: Id):
     unit = _unit_to_manage(request.user, unit_id)
     unit = services.unit_reactivate(by=request.user, unit=unit)
     return _fresh(unit)

@@ -9,6 +9,8 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from loa.core.validators import split_address
+
 TRACKING = ("utm_", "fbclid", "gclid", "zarsrc", "_gl", "mibextid", "ref", "__tn__", "__cft__")
 FACEBOOK_ALIASES = {"m.facebook.com", "web.facebook.com", "mbasic.facebook.com", "touch.facebook.com", "fb.com",
                     "vi-vn.facebook.com", "business.facebook.com"}
@@ -16,8 +18,7 @@ FACEBOOK_ALIASES = {"m.facebook.com", "web.facebook.com", "mbasic.facebook.com",
 
 def _host(host):
     host = (host or "").lower().rstrip(".")
-    if host.startswith("www."):
-        host = host[4:]
+    host = host.removeprefix("www.")
     if host in FACEBOOK_ALIASES:
         host = "facebook.com"
     return host
@@ -29,7 +30,7 @@ def parse(raw):
         raise ValidationError(_("Enter the address (URL) of the published piece."), code="required")
     if "://" not in text:
         text = "https://" + text
-    parts = urlsplit(text)
+    parts = split_address(text, typed=raw)
     if parts.scheme.lower() not in ("http", "https") or not parts.hostname or "." not in parts.hostname:
         raise ValidationError(_("“%(value)s” is not a web address.") % {"value": raw.strip()}, code="invalid")
     return parts
@@ -65,7 +66,7 @@ def domain_prefix(line):
 
 def matches(key, prefix):
     key = key.lower()
-    return key == prefix or key.startswith(prefix + "/") or key.startswith(prefix + "?")
+    return key == prefix or key.startswith((prefix + "/", prefix + "?"))
 
 
 def channel_for(raw, channels):

@@ -8,13 +8,13 @@ megabyte for the form around it (settings.REQUEST_MAX_BYTES). The same figure is
   (Django never reads more of a body than its Content-Length, so the length is the whole story);
 - Django's DATA_UPLOAD_MAX_MEMORY_SIZE for bodies read whole (forms, the API's JSON);
 - nginx's client_max_body_size in deploy/nginx/loa.conf (a test keeps them equal).
-Too big is a 413 with a Vietnamese message (JSON under /api/), never a body read to the end.
+Too big is a 413 with a Vietnamese page, never a body read to the end (under /api/ the API's
+middleware turns the page into its JSON error).
 """
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.core.files.uploadhandler import FileUploadHandler
-from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
@@ -27,8 +27,6 @@ def too_large_response(request):
     message = _("The file is too large: Loa takes files up to %(mb)s MB. Send a smaller one, or split it.") % {
         "mb": round(settings.UPLOAD_MAX_BYTES / 1048576)
     }
-    if request.path.startswith("/api/"):
-        return JsonResponse({"detail": message, "code": "too_large"}, status=413)
     response = render(request, "core/too_large.html", {"message": message}, status=413)
     # The client is still sending: tell it the connection ends here rather than read the rest.
     response["Connection"] = "close"
@@ -70,6 +68,4 @@ def bad_request(request, exception=None):
     """handler400: a body too big (read whole, or streamed) is a 413; anything else a plain 400."""
     if isinstance(exception, RequestDataTooBig):
         return too_large_response(request)
-    if request.path.startswith("/api/"):
-        return JsonResponse({"detail": _("The request could not be understood."), "code": "bad_request"}, status=400)
     return render(request, "core/bad_request.html", status=400)

@@ -1,4 +1,5 @@
-"""Checks on text that people type: one-line names and codes hold no control characters.
+"""Checks on text that people type: one-line names and codes hold no control characters; a web
+address can be split into its parts.
 
 A NUL cannot be stored by PostgreSQL, and a tab, a line break or an escape sequence in a name
 breaks exports, documents and the terminal that prints it. Django's own check of NUL says so in
@@ -6,6 +7,7 @@ English; this one says it in the user's language and covers every control charac
 """
 
 import unicodedata
+from urllib.parse import urlsplit
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -33,3 +35,18 @@ class OneLineField(forms.CharField):
         self.validators = [
             v for v in self.validators if not isinstance(v, ProhibitNullCharactersValidator)
         ] + [validate_one_line]
+
+
+def split_address(text, *, typed=None, split=urlsplit):
+    """`split(text)` (urlsplit, or urlparse), or a ValidationError naming what was `typed` when the text
+    cannot be a web address at all: Python raises ValueError for an unclosed “[” (http://[) and
+    for a port that is not a number, and the address normalisers must answer that like any bad address."""
+    try:
+        parts = split(text)
+        parts.port  # noqa: B018  (raises for "host:99999" or "host:x")
+        return parts
+    except ValueError:
+        shown = (typed if typed is not None else text).strip()
+        raise ValidationError(
+            _("“%(value)s” is not a web address.") % {"value": shown}, code="invalid"
+        ) from None

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from loa.audit.log import log_action
+from loa.core.validators import split_address
 from loa.fanpages.models import Fanpage, Post, PostingDay, PostingYear
 
 _FACEBOOK_HOST = re.compile(r"(^|\.)(facebook\.com|fb\.com|fb\.watch)$")
@@ -40,7 +41,7 @@ def key_from_link(link):
         raise ValidationError(_("Paste the link of the post (Share → Copy link on Facebook)."), code="required")
     if not re.match(r"^[a-z]+://", text, re.IGNORECASE):
         text = "https://" + text
-    parsed = urlparse(text)
+    parsed = split_address(text, typed=link, split=urlparse)
     if not _FACEBOOK_HOST.search((parsed.hostname or "").lower()):
         raise ValidationError(
             _("“%(value)s” is not a Facebook link. On the post, tap Share → Copy link and paste it here.") % {"value": link.strip()},

@@ -6,6 +6,8 @@ from urllib.parse import parse_qs, urlparse
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from loa.core.validators import split_address
+
 _FACEBOOK_HOSTS = {"facebook.com", "fb.com", "m.facebook.com", "www.facebook.com", "web.facebook.com",
                    "mbasic.facebook.com", "business.facebook.com", "fb.me", "www.fb.com", "touch.facebook.com",
                    "vi-vn.facebook.com", "vi.facebook.com"}
@@ -25,7 +27,7 @@ def normalize_page_url(raw):
         raise ValidationError(_("Enter the Page's address, e.g. facebook.com/congdoancoso."), code="required")
     if not re.match(r"^[a-z]+://", text, re.IGNORECASE):
         text = "https://" + text
-    parsed = urlparse(text)
+    parsed = split_address(text, typed=raw, split=urlparse)
     host = (parsed.hostname or "").lower()
     if host not in _FACEBOOK_HOSTS:
         raise ValidationError(

@@ -157,7 +157,7 @@ def test_an_outsider_gets_404_for_a_draft_they_did_not_receive(api_client, bob, 
     assert client.get(f"{BASE}/tasks/{task.pk}").status_code == 404
     assert client.patch(f"{BASE}/{directive.pk}", {"summary": "x"}, content_type=JSON).status_code == 404
     assert _post(client, f"{BASE}/{directive.pk}/issue").status_code == 404
-    assert client.get(f"{BASE}/{directive.pk}").json() == {"detail": "Không tìm thấy."}
+    assert client.get(f"{BASE}/{directive.pk}").json() == {"detail": "Không tìm thấy.", "code": "not_found"}
 
 
 # --- completeness figures --------------------------------------------------------------------

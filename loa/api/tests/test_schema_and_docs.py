@@ -45,3 +45,32 @@ def test_the_docs_files_are_served(client, settings):
 
     assert finders.find("ninja/swagger-ui-bundle.js")
     assert finders.find("ninja/swagger-ui.css")
+
+
+def test_every_operation_declares_the_errors_it_can_answer(client):
+    schema = client.get("/api/v1/openapi.json").json()
+    error = {"$ref": "#/components/schemas/Error"}
+    assert set(schema["components"]["schemas"]["Error"]["required"]) == {"detail", "code"}
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            declared = operation["responses"]
+            label = f"{method.upper()} {path}"
+            expected = {"400", "401", "500"}
+            if operation.get("parameters") or operation.get("requestBody"):
+                expected |= {"404", "422"}
+            if method in ("post", "put", "patch", "delete"):
+                expected |= {"403", "413"}
+            assert expected <= set(declared), (label, sorted(declared))
+            for status in expected:
+                assert declared[status]["content"]["application/json"]["schema"] == error, (label, status)
+
+
+def test_no_operation_answers_with_a_deprecated_tuple(api_client, alice, tree):
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", DeprecationWarning)
+        response = api_client(alice).post(f"/api/v1/fanpages/units/{tree['a'].pk}/likes", {"count": 40},
+                                          content_type="application/json")
+    assert response.status_code == 201, response.content
+    assert response.json()["count"] == 40

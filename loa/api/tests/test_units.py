@@ -91,7 +91,7 @@ def test_an_officer_reads_their_unit(api_client, alice, tree):
 def test_an_outsider_gets_404_for_a_unit_of_a(api_client, bob, tree):
     response = api_client(bob).get(f"/api/v1/units/{tree['a'].pk}")
     assert response.status_code == 404
-    assert response.json() == {"detail": "Không tìm thấy."}
+    assert response.json() == {"detail": "Không tìm thấy.", "code": "not_found"}
 
 
 def test_kinds_are_listed(api_client, alice, tree):
@@ -260,4 +260,4 @@ def test_an_outsider_cannot_deactivate_a_unit_of_a(api_client, bob, alice, tree)
 
 def test_messages_follow_accept_language(api_client, bob, tree):
     response = api_client(bob).get(f"/api/v1/units/{tree['a'].pk}", HTTP_ACCEPT_LANGUAGE="en")
-    assert response.json() == {"detail": "Not found."}
+    assert response.json() == {"detail": "Not found.", "code": "not_found"}
