@@ -26,6 +26,7 @@ from loa.accounts.models import ApiToken, User
 from loa.accounts.tokens import invite_tokens
 from loa.core.forms import add_service_errors
 from loa.core.phones import display_phone
+from loa.core.version_forms import conflict_status
 
 
 def _set_language_cookie(response, language):
@@ -119,7 +120,7 @@ def _profile_page(request, *, form=None, token_form=None, new_token=None, status
     if form is None:
         form = ProfileForm(initial={
             "full_name": user.full_name, "email": user.email, "phone": display_phone(user.phone), "language": user.language,
-        })
+        }, version=user.version)
     return render(request, "accounts/profile.html", {
         "form": form,
         "token_form": token_form or ApiTokenForm(),
@@ -133,10 +134,11 @@ def _profile_page(request, *, form=None, token_form=None, new_token=None, status
 def profile(request):
     if request.method != "POST":
         return _profile_page(request)
-    form = ProfileForm(request.POST)
+    form = ProfileForm(request.POST, version=request.user.version)
     if form.is_valid():
         try:
-            user = services.profile_update(by=request.user, user=request.user, **form.cleaned_data)
+            user = services.profile_update(by=request.user, user=request.user, expected_version=form.expected_version,
+                                           **form.edited_values())
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -144,7 +146,7 @@ def profile(request):
             response = redirect("accounts:profile")
             _set_language_cookie(response, user.language)
             return response
-    return _profile_page(request, form=form, status=400)
+    return _profile_page(request, form=form, status=conflict_status(form, 400))
 
 
 @login_required
