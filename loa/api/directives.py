@@ -25,6 +25,7 @@ from loa.accounts.capabilities import Capability
 from loa.accounts.scope import can, get_unit_or_404
 from loa.api.errors import Forbidden
 from loa.api.pagination import Pages
+from loa.api.versions import VERSION, responses, versioned_write
 from loa.directives import notices, services
 from loa.directives.access import (
     can_issue, get_assignment, get_directive, get_task, tracking_node, visible_directives,
@@ -70,6 +71,7 @@ class TaskOut(Schema):
     remind_on_day: bool
     remind_every_days_after: int
     remind_stop_after_days: int
+    version: int = Field(..., description="Send it back with a change (PATCH).")
 
     @staticmethod
     def resolve_deadline(obj):
@@ -142,6 +144,7 @@ class DirectiveDetailOut(Schema):
     attachments: List[AttachmentOut]
     documents: dict = Field(..., description="Download URLs of the directive as an official document: docx, pdf.")
     can_issue: bool
+    version: int = Field(..., description="Send it back with a change (PATCH).")
 
 
 class TrackingOut(Schema):
@@ -241,6 +244,7 @@ class DirectiveCreateIn(_In):
 class DirectiveUpdateIn(_In):
     """Only the fields sent are changed."""
 
+    version: int | None = VERSION
     number: str = Field(None, min_length=1, max_length=60)
     kind: str = None
     issued_on: date = None
@@ -281,6 +285,7 @@ class TaskIn(_In):
 class TaskUpdateIn(TaskIn):
     """Only the fields sent are changed."""
 
+    version: int | None = VERSION
     title: str = Field(None, min_length=1, max_length=300)
     description: str = None
     deadline: datetime = None
@@ -351,7 +356,7 @@ def _directive_row(directive_id):
 
 DIRECTIVE_FIELDS = (
     "id", "number", "kind", "issued_on", "place", "summary", "issuing_unit", "superior_body", "salutation", "body",
-    "distribution", "signer_capacity", "signer_title", "signer_name", "status", "issued_at",
+    "distribution", "signer_capacity", "signer_title", "signer_name", "status", "issued_at", "version",
 )
 
 
@@ -426,15 +431,18 @@ def create_directive(request, payload: DirectiveCreateIn):
     return Status(201, _detail(request, directive))
 
 
-@router.patch("/{int:directive_id}", response=DirectiveDetailOut, summary="Change a directive")
+@router.patch("/{int:directive_id}", response=responses(DirectiveDetailOut), summary="Change a directive")
 def update_directive(request, directive_id: int, payload: DirectiveUpdateIn):
     directive = _directive_to_issue(request.user, directive_id)
-    fields = payload.dict(exclude_unset=True)
+    fields = payload.dict(exclude_unset=True, exclude={"version"})
     nulls = [name for name, value in fields.items() if value is None]
     if nulls:
         raise ValidationError({name: _("This field cannot be null.") for name in nulls})
-    directive = services.directive_update(by=request.user, directive=directive, **fields)
-    return _detail(request, directive)
+    return versioned_write(
+        payload.version,
+        lambda version: services.directive_update(by=request.user, directive=directive, expected_version=version, **fields),
+        lambda directive: _detail(request, directive),
+    )
 
 
 @router.put("/{int:directive_id}/recipients", response=DirectiveDetailOut, summary="Choose the recipients")
@@ -492,16 +500,19 @@ def download_attachment(request, directive_id: int, attachment_id: int):
 # --- Tasks and their figures -----------------------------------------------------------------
 
 
-@router.patch("/tasks/{int:task_id}", response=TaskOut, summary="Change a task")
+@router.patch("/tasks/{int:task_id}", response=responses(TaskOut), summary="Change a task")
 def update_task(request, task_id: int, payload: TaskUpdateIn):
     task = _task_to_issue(request.user, task_id)
-    fields = payload.dict(exclude_unset=True)
+    fields = payload.dict(exclude_unset=True, exclude={"version"})
     nulls = [name for name, value in fields.items() if value is None]
     if nulls:
         raise ValidationError({name: _("This field cannot be null.") for name in nulls})
     if "deadline" in fields:
         fields["deadline"] = _local(fields["deadline"])
-    return services.task_update(by=request.user, task=task, **fields)
+    return versioned_write(
+        payload.version, lambda version: services.task_update(by=request.user, task=task, expected_version=version, **fields),
+        lambda task: task,
+    )
 
 
 @router.get("/tasks/{int:task_id}", response=TrackingOut, summary="A task with its completeness figures")

@@ -10,12 +10,14 @@ from typing import Dict, List, Optional
 
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
 from loa.api.errors import Forbidden
 from loa.api.pagination import Pages
+from loa.api.versions import responses, versioned_write
 from loa.core.site import site_origin
+from loa.core.versions import MAX_VERSION
 from loa.scoring import access, selectors, services
 from loa.scoring.models import Criterion, Rubric
 from loa.scoring.rules import points_text
@@ -33,6 +35,7 @@ class CriterionOut(Schema):
     rule: str
     params: dict
     is_bonus: bool
+    version: int = Field(..., description="Send it back to change this criterion (POST …/criteria with its code).")
 
 
 class LevelOut(Schema):
@@ -114,6 +117,11 @@ class CriterionIn(Schema):
     rule: str = "proportional"
     params: dict = {}
     is_bonus: bool = False
+    version: int | None = Field(
+        None, ge=0, le=MAX_VERSION,
+        description="The criterion's `version` as GET answered it: required when the rubric already has a criterion "
+        "with this code (428 without it, 409 if it changed since); omit it to add a new one.",
+    )
 
 
 def _rubric_out(rubric):
@@ -144,12 +152,18 @@ def get_rubric(request, year: int):
     return _rubric_out(access.get_rubric_or_404(request.user, year))
 
 
-@router.post("/rubrics/{int:year}/criteria", response={201: CriterionOut}, summary="Add a criterion (or change the one with that code)")
+@router.post("/rubrics/{int:year}/criteria", response=responses(CriterionOut, 201),
+             summary="Add a criterion (or change the one with that code)")
 def put_criterion(request, year: int, payload: CriterionIn):
     rubric = _admin(request, year)
     existing = Criterion.objects.filter(rubric=rubric, code=payload.code).first()
-    criterion = services.criterion_save(by=request.user, rubric=rubric, criterion=existing, **payload.dict())
-    return 201, criterion
+    values = payload.dict(exclude={"version"})
+    return versioned_write(
+        payload.version,
+        lambda version: services.criterion_save(by=request.user, rubric=rubric, criterion=existing,
+                                                expected_version=version, **values),
+        lambda criterion: criterion, required=existing is not None, status=201,
+    )
 
 
 @router.get("/{int:year}/units/{int:unit_id}", response=ScoreOut, summary="A unit's score: running, or frozen")
