@@ -58,3 +58,34 @@ def test_an_editing_session_token_is_short_and_printable_or_nothing(token, kept)
 def test_nothing_stored_yet_is_version_0(tree):
     versions.check(None, 0)
     versions.check(None, None)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_saves_of_one_unit_at_the_same_moment_one_wins_and_the_other_is_told(tree, admin):
+    import threading
+
+    from django.core.exceptions import ValidationError
+    from django.db import connection
+
+    from loa.units.services import unit_update
+
+    if connection.vendor == "sqlite":
+        pytest.skip("SQLite serialises writers; the sequential tests cover it (run on PostgreSQL)")
+    results, barrier = {}, threading.Barrier(2)
+
+    def save(name, members):
+        barrier.wait()
+        try:
+            unit_update(by=admin, unit=tree["a"], expected_version=1, members_count=members)
+            results[name] = "ok"
+        except ValidationError as exc:
+            results[name] = exc.code
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=save, args=(name, members)) for name, members in (("first", 61), ("second", 62))]
+    [t.start() for t in threads]
+    [t.join() for t in threads]
+    assert sorted(results.values()) == ["ok", "stale"]
+    unit = Unit.objects.get(pk=tree["a"].pk)
+    assert unit.version == 2 and unit.members_count == {"first": 61, "second": 62}[next(k for k, v in results.items() if v == "ok")]
