@@ -138,7 +138,7 @@ def submission_submit(request, pk):
             services.submission_submit(by=request.user, submission=submission, expected_version=expected,
                                        session=_session(request))
     except StaleVersion as exc:
-        if exc.current.editable and "title" in request.POST:
+        if "title" in request.POST:  # the page's text stays on screen beside the newer one
             return _conflict_page(request, exc)
         flash_errors(request, exc)
         return redirect("articles:edit" if exc.current.editable else "articles:detail", pk)

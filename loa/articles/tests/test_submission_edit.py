@@ -121,3 +121,16 @@ def test_the_outsider_gets_404_and_changes_nothing(bob, piece):
                                         HTTP_HX_REQUEST="true")
     assert response.status_code == 404
     assert Submission.objects.get(pk=piece.pk).title == "Hội thi nấu ăn"
+
+
+def test_a_piece_sent_from_the_other_page_meanwhile_keeps_the_text_on_screen_and_offers_no_overwrite(alice, piece):
+    pc, phone = Page(alice, piece), Page(alice, piece)
+    pc.autosave(PC_TEXT)
+    services.submission_submit(by=alice, submission=piece, expected_version=pc.version, session=pc.session)
+
+    response = phone.client.post(reverse("articles:submit", args=[piece.pk]), phone.data(PHONE_TEXT))
+
+    html = response.content.decode()
+    assert response.status_code == 409 and 'data-testid="sent-meanwhile"' in html and 'data-testid="keep-mine"' not in html
+    assert "Đoạn viết trên điện thoại.</textarea>" in html
+    assert Submission.objects.get(pk=piece.pk).body_text == PC_TEXT
