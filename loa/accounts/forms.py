@@ -13,6 +13,8 @@ from loa.accounts import throttle, two_factor
 from loa.accounts.capabilities import RoleName
 from loa.accounts.models import User
 from loa.accounts.services import send_invitation, send_password_reset
+from loa.core.phones import display_phone
+from loa.core.version_forms import VersionedFormMixin
 
 
 def _no_nul(field):
@@ -179,12 +181,19 @@ class PasswordChangeForm(auth_forms.SetPasswordForm):
     """The new password twice; the current one was just confirmed (loa.accounts.reauth)."""
 
 
-class ProfileForm(forms.Form):
+class ProfileForm(VersionedFormMixin, forms.Form):
+    """One's details, with the version they were read at (pass `version=user.version`)."""
+
     full_name = forms.CharField(label=_("Full name"), max_length=150)
     phone = forms.CharField(label=_("Phone"), max_length=30, required=False,
                             widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}))
     email = forms.EmailField(label=_("E-mail"), required=False)
     language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
+
+    def stored_values(self, current):
+        # The phone as people write it, as the form shows it.
+        return {"full_name": current.full_name, "phone": display_phone(current.phone), "email": current.email,
+                "language": current.language}
 
 
 class ApiTokenForm(forms.Form):

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from loa.accounts.capabilities import RoleName
 from loa.core.text import fold, sort_key
+from loa.core.versions import version_field
 
 
 class User(AbstractUser):
@@ -18,6 +19,9 @@ class User(AbstractUser):
     # Stored so that the user list searches without accents and sorts in Vietnamese order.
     name_sort = models.CharField(max_length=1200, editable=False, blank=True, db_index=True)
     search_text = models.CharField(max_length=600, editable=False, blank=True)
+    # Raised by every change of the details above (loa.core.versions): a profile page opened on the
+    # phone does not write its older details over the ones just saved on the PC.
+    version = version_field()
 
     def __str__(self):
         return self.full_name or self.username

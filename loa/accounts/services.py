@@ -18,6 +18,7 @@ from loa.accounts.scope import can, forget, manages_whole_tree
 from loa.accounts.selectors import can_manage_user, home_unit
 from loa.accounts.tokens import invite_url, reset_url
 from loa.audit.log import log_action, snapshot
+from loa.core import versions
 from loa.core.phones import display_phone, normalize_phone
 from loa.core.text import fold
 from loa.notifications.outbox import enqueue_email
@@ -172,8 +173,11 @@ def send_password_reset(*, user):
 
 
 @transaction.atomic
-def profile_update(*, by, user, full_name, email, phone, language):
-    user = User.objects.select_for_update().get(pk=user.pk)
+def profile_update(*, by, user, full_name, email, phone, language, expected_version=None):
+    """Change one's details; refused (StaleVersion) if they changed since `expected_version`."""
+    user = versions.lock(User.objects.all(), expected_version, pk=user.pk, message=_(
+        "Your details were changed on another page or device while you were editing them. Nothing was saved: "
+        "look at the changes, then apply yours again."))
     before = snapshot(user, PROFILE_FIELDS)
     full_name = (full_name or "").strip()
     if not full_name:
@@ -182,7 +186,7 @@ def profile_update(*, by, user, full_name, email, phone, language):
     if language not in dict(User._meta.get_field("language").choices):
         raise ValidationError({"language": _("Choose a language.")})
     user.full_name, user.email, user.phone, user.language = full_name, email, phone, language
-    user.save(update_fields=list(PROFILE_FIELDS))
+    user.save(update_fields=versions.bump(user, list(PROFILE_FIELDS)))
     after = snapshot(user, PROFILE_FIELDS)
     if after != before:
         log_action("user.profile_updated", actor=by, obj=user, unit=home_unit(user), before=before, after=after)

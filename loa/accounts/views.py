@@ -29,6 +29,7 @@ from loa.accounts.reauth import reauth_required
 from loa.accounts.tokens import invite_tokens
 from loa.core.forms import add_service_errors
 from loa.core.phones import display_phone
+from loa.core.version_forms import conflict_status
 
 
 class LoginView(auth_views.LoginView):
@@ -142,7 +143,7 @@ def _profile_page(request, *, form=None, token_form=None, new_token=None, status
     if form is None:
         form = ProfileForm(initial={
             "full_name": user.full_name, "email": user.email, "phone": display_phone(user.phone), "language": user.language,
-        })
+        }, version=user.version)
     return render(request, "accounts/profile.html", {
         "form": form,
         "token_form": token_form or ApiTokenForm(),
@@ -168,10 +169,11 @@ def _two_factor_state(request):
 def profile(request):
     if request.method != "POST":
         return _profile_page(request)
-    form = ProfileForm(request.POST)
+    form = ProfileForm(request.POST, version=request.user.version)
     if form.is_valid():
         try:
-            user = services.profile_update(by=request.user, user=request.user, **form.cleaned_data)
+            user = services.profile_update(by=request.user, user=request.user, expected_version=form.expected_version,
+                                           **form.edited_values())
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -179,7 +181,7 @@ def profile(request):
             response = redirect("accounts:profile")
             signin.set_language_cookie(response, user.language)
             return response
-    return _profile_page(request, form=form, status=400)
+    return _profile_page(request, form=form, status=conflict_status(form, 400))
 
 
 def _back_to_tokens(request, *args, **kwargs):

@@ -21,6 +21,7 @@ from loa.accounts.scope import can, get_unit_or_404, path_q
 from loa.api.errors import READ, WRITE, Conflict, Forbidden, answers
 from loa.api.pagination import Pages
 from loa.api.types import Count, Day, Id, In, Year
+from loa.api.versions import VERSION, Version, responses, versioned_write
 from loa.articles import selectors, services
 from loa.articles.access import get_submission
 from loa.articles.models import Channel, Quota, Submission, Topic
@@ -44,6 +45,7 @@ class QuotaOut(Schema):
     target: int
     notice: str
     prorated: bool
+    version: int = Field(..., description="Send it back to change this quota (PUT /quotas).")
 
 
 class QuotaIn(In):
@@ -53,6 +55,11 @@ class QuotaIn(In):
     target: Count
     notice: str = Field("", max_length=160)
     prorate: bool = False
+    version: Version | None = Field(
+        None,
+        description="The quota's `version` as GET /quotas answered it: required when the unit already has this "
+        "quota (428 without it, 409 if it changed since); omit it (or send 0) to set a new one.",
+    )
 
 
 class PublicationOut(Schema):
@@ -106,7 +113,7 @@ class SubmissionIn(In):
 class SubmissionUpdateIn(In):
     """Only the fields sent are changed; none of them may be null."""
 
-    version: Count = Field(..., description="The version you last read.")
+    version: Version | None = VERSION
     kind: Literal["news", "article"] = None
     title: str = Field(None, max_length=300)
     body: str = None
@@ -217,13 +224,19 @@ def list_quotas(request, year: Year, unit: Id | None = None):
     return qs.order_by("unit__name_sort", "kind")
 
 
-@router.put("/quotas", response=answers(QuotaOut, *WRITE), summary="Set one quota")
+@router.put("/quotas", response=responses(QuotaOut), summary="Set one quota")
 def set_quota(request, payload: QuotaIn):
     unit = get_unit_or_404(request.user, Capability.VIEW, pk=payload.unit)
     if not can(request.user, Capability.MANAGE_UNITS, unit):
         raise Forbidden(_("Only those who manage this unit set its quotas."))
-    return services.quota_set(by=request.user, unit=unit, year=payload.year, kind=payload.kind, target=payload.target,
-                              notice=payload.notice, prorate=payload.prorate)
+    exists = Quota.objects.filter(unit=unit, year=payload.year, kind=payload.kind).exists()
+    return versioned_write(
+        payload.version,
+        lambda version: services.quota_set(by=request.user, unit=unit, year=payload.year, kind=payload.kind,
+                                           target=payload.target, notice=payload.notice, prorate=payload.prorate,
+                                           expected_version=version or 0),
+        lambda quota: quota, required=exists,
+    )
 
 
 @router.get("/submissions", response=answers(list[SubmissionOut], *READ), summary="Pieces")
@@ -257,18 +270,19 @@ def get_piece(request, pk: Id):
     return _full(pk)
 
 
-@router.patch("/submissions/{int:pk}", response=answers(SubmissionDetailOut, *WRITE, 409),
-              summary="Change a draft or a returned piece")
+@router.patch("/submissions/{int:pk}", response=responses(SubmissionDetailOut), summary="Change a draft or a returned piece")
 def update_submission(request, pk: Id, payload: SubmissionUpdateIn):
     submission = _writable(request.user, pk)
-    data = payload.dict(exclude_unset=True)
-    version = data.pop("version")
+    data = payload.dict(exclude_unset=True, exclude={"version"})
     if "topics" in data:
         data["topics"] = _topics(data["topics"])
     if "channels" in data:
         data["channels"] = _channels(data["channels"])
-    _act(services.submission_update, by=request.user, submission=submission, expected_version=version, **data)
-    return _full(pk)
+    return versioned_write(
+        payload.version,
+        lambda version: services.submission_update(by=request.user, submission=submission, expected_version=version, **data),
+        lambda submission: _full(submission.pk),
+    )
 
 
 @router.post("/submissions/{int:pk}/submit", response=answers(SubmissionDetailOut, *WRITE, 409),

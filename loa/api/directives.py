@@ -24,6 +24,7 @@ from loa.accounts.scope import can, get_unit_or_404
 from loa.api.errors import READ, WRITE, Forbidden, answers
 from loa.api.pagination import Pages
 from loa.api.types import Day, Id, In, Instant, SmallCount
+from loa.api.versions import VERSION, Version, responses, versioned_write
 from loa.directives import notices, services
 from loa.directives.access import (
     can_issue,
@@ -75,6 +76,7 @@ class TaskOut(Schema):
     remind_on_day: bool
     remind_every_days_after: int
     remind_stop_after_days: int
+    version: int = Field(..., description="Send it back with a change (PATCH).")
 
     @staticmethod
     def resolve_deadline_text(obj):
@@ -166,6 +168,7 @@ class DirectiveDetailOut(Schema):
     attachments: list[AttachmentOut]
     documents: dict = Field(..., description="Download URLs of the directive as an official document: docx, pdf.")
     can_issue: bool
+    version: int = Field(..., description="Send it back with a change (PATCH).")
 
 
 class TrackingOut(Schema):
@@ -242,6 +245,7 @@ class DirectiveCreateIn(In):
 class DirectiveUpdateIn(In):
     """Only the fields sent are changed."""
 
+    version: Version | None = VERSION
     number: str = Field(None, min_length=1, max_length=60)
     kind: str = None
     issued_on: Day = None
@@ -284,6 +288,7 @@ class TaskIn(In):
 class TaskUpdateIn(TaskIn):
     """Only the fields sent are changed."""
 
+    version: Version | None = VERSION
     title: str = Field(None, min_length=1, max_length=300)
     description: str = None
     deadline: Instant = None
@@ -347,7 +352,7 @@ def _directive_row(directive_id):
 
 DIRECTIVE_FIELDS = (
     "id", "number", "kind", "issued_on", "place", "summary", "issuing_unit", "superior_body", "salutation", "body",
-    "distribution", "signer_capacity", "signer_title", "signer_name", "status", "issued_at",
+    "distribution", "signer_capacity", "signer_title", "signer_name", "status", "issued_at", "version",
 )
 
 
@@ -435,15 +440,18 @@ def create_directive(request, payload: DirectiveCreateIn):
     return Status(201, _detail(request, directive))
 
 
-@router.patch("/{int:directive_id}", response=answers(DirectiveDetailOut, *WRITE), summary="Change a directive")
+@router.patch("/{int:directive_id}", response=responses(DirectiveDetailOut), summary="Change a directive")
 def update_directive(request, directive_id: Id, payload: DirectiveUpdateIn):
     directive = _directive_to_issue(request.user, directive_id)
-    fields = payload.dict(exclude_unset=True)
+    fields = payload.dict(exclude_unset=True, exclude={"version"})
     nulls = [name for name, value in fields.items() if value is None]
     if nulls:
         raise ValidationError({name: _("This field cannot be null.") for name in nulls})
-    directive = services.directive_update(by=request.user, directive=directive, **fields)
-    return _detail(request, directive)
+    return versioned_write(
+        payload.version,
+        lambda version: services.directive_update(by=request.user, directive=directive, expected_version=version, **fields),
+        lambda directive: _detail(request, directive),
+    )
 
 
 @router.put("/{int:directive_id}/recipients", response=answers(DirectiveDetailOut, *WRITE), summary="Choose the recipients")
@@ -499,14 +507,17 @@ def download_attachment(request, directive_id: Id, attachment_id: Id):
 # --- Tasks and their figures -----------------------------------------------------------------
 
 
-@router.patch("/tasks/{int:task_id}", response=answers(TaskOut, *WRITE), summary="Change a task")
+@router.patch("/tasks/{int:task_id}", response=responses(TaskOut), summary="Change a task")
 def update_task(request, task_id: Id, payload: TaskUpdateIn):
     task = _task_to_issue(request.user, task_id)
-    fields = payload.dict(exclude_unset=True)
+    fields = payload.dict(exclude_unset=True, exclude={"version"})
     nulls = [name for name, value in fields.items() if value is None]
     if nulls:
         raise ValidationError({name: _("This field cannot be null.") for name in nulls})
-    return services.task_update(by=request.user, task=task, **fields)
+    return versioned_write(
+        payload.version, lambda version: services.task_update(by=request.user, task=task, expected_version=version, **fields),
+        lambda task: task,
+    )
 
 
 @router.get("/tasks/{int:task_id}", response=answers(TrackingOut, *READ), summary="A task with its completeness figures")

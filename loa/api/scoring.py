@@ -20,6 +20,7 @@ from loa.accounts.scope import get_unit_or_404
 from loa.api.errors import READ, WRITE, Forbidden, answers
 from loa.api.pagination import Pages
 from loa.api.types import Id, In, SmallCount, Year
+from loa.api.versions import Version, responses, versioned_write
 from loa.core.site import site_origin
 from loa.scoring import access, selectors, services
 from loa.scoring.models import Adjustment, Criterion, Rubric
@@ -38,6 +39,7 @@ class CriterionOut(Schema):
     rule: str
     params: dict
     is_bonus: bool
+    version: int = Field(..., description="Send it back to change this criterion (POST …/criteria with its code).")
 
 
 class LevelOut(Schema):
@@ -134,6 +136,11 @@ class CriterionIn(In):
     rule: str = Field("proportional", max_length=20)
     params: dict = Field(default_factory=dict)
     is_bonus: bool = False
+    version: Version | None = Field(
+        None,
+        description="The criterion's `version` as GET answered it: required when the rubric already has a criterion "
+        "with this code (428 without it, 409 if it changed since); omit it to add a new one.",
+    )
 
 
 def _rubric_out(rubric):
@@ -164,13 +171,18 @@ def get_rubric(request, year: Year):
     return _rubric_out(access.get_rubric_or_404(request.user, year))
 
 
-@router.post("/rubrics/{int:year}/criteria", response=answers({201: CriterionOut}, *WRITE),
+@router.post("/rubrics/{int:year}/criteria", response=responses(CriterionOut, 201),
              summary="Add a criterion (or change the one with that code)")
 def put_criterion(request, year: Year, payload: CriterionIn):
     rubric = _admin(request, year)
     existing = Criterion.objects.filter(rubric=rubric, code=payload.code).first()
-    criterion = services.criterion_save(by=request.user, rubric=rubric, criterion=existing, **payload.dict())
-    return Status(201, criterion)
+    values = payload.dict(exclude={"version"})
+    return versioned_write(
+        payload.version,
+        lambda version: services.criterion_save(by=request.user, rubric=rubric, criterion=existing,
+                                                expected_version=version, **values),
+        lambda criterion: criterion, required=existing is not None, status=201,
+    )
 
 
 @router.get("/{int:year}/units/{int:unit_id}", response=answers(ScoreOut, *READ), summary="A unit's score: running, or frozen")

@@ -18,6 +18,7 @@ from loa.accounts.scope import can, get_unit_or_404, role_paths, units_for
 from loa.api.errors import READ, WRITE, Forbidden, answers
 from loa.api.pagination import Pages
 from loa.api.types import Count, Day, Id, In
+from loa.api.versions import OPTIONAL_VERSION, VERSION, Version, responses, versioned_write
 from loa.units import services
 from loa.units.models import Unit, UnitKind
 
@@ -62,6 +63,7 @@ class UnitOut(Schema):
     active_from: date | None
     active_to: date | None
     is_active: bool
+    version: int = Field(..., description="Send it back with a change (PATCH, move, deactivate, reactivate).")
 
     @staticmethod
     def resolve_is_active(obj):
@@ -105,6 +107,7 @@ class UnitCreateIn(In):
 class UnitUpdateIn(In):
     """Only the fields sent are changed. The parent changes through /move."""
 
+    version: Version | None = VERSION
     kind: str = Field(None, description="Code of the unit kind.")
     code: str = Field(None, min_length=1, max_length=40)
     name: str = Field(None, min_length=1, max_length=255)
@@ -121,11 +124,13 @@ class UnitUpdateIn(In):
 
 class MoveIn(In):
     parent: Id | None = Field(..., description="Id of the new parent unit; null to make it top-level.")
+    version: Version | None = OPTIONAL_VERSION
 
 
 class DeactivateIn(In):
     active_to: Day | None = Field(None, description="Last active day; today if omitted.")
     reason: str = Field("", max_length=500)
+    version: Version | None = OPTIONAL_VERSION
 
 
 class UnitFilters(Schema):
@@ -205,30 +210,38 @@ def create_unit(request, payload: UnitCreateIn):
     return Status(201, _fresh(unit))
 
 
-@router.patch("/{int:unit_id}", response=answers(UnitDetailOut, *WRITE), summary="Change a unit")
+@router.patch("/{int:unit_id}", response=responses(UnitDetailOut), summary="Change a unit")
 def update_unit(request, unit_id: Id, payload: UnitUpdateIn):
     unit = _unit_to_manage(request.user, unit_id)
-    fields = payload.dict(exclude_unset=True)
+    fields = payload.dict(exclude_unset=True, exclude={"version"})
     if "kind" in fields:
         fields["kind"] = _kind(fields["kind"])
-    unit = services.unit_update(by=request.user, unit=unit, **fields)
-    return _fresh(unit)
+    return versioned_write(
+        payload.version, lambda version: services.unit_update(by=request.user, unit=unit, expected_version=version, **fields),
+        _fresh,
+    )
 
 
-@router.post("/{int:unit_id}/move", response=answers(UnitDetailOut, *WRITE), summary="Move a unit and its subtree")
+@router.post("/{int:unit_id}/move", response=responses(UnitDetailOut), summary="Move a unit and its subtree")
 def move_unit(request, unit_id: Id, payload: MoveIn):
     unit = _unit_to_manage(request.user, unit_id)
     new_parent = _parent_to_manage(request.user, payload.parent)
-    unit = services.unit_move(by=request.user, unit=unit, new_parent=new_parent)
-    return _fresh(unit)
+    return versioned_write(
+        payload.version, lambda version: services.unit_move(by=request.user, unit=unit, new_parent=new_parent,
+                                                            expected_version=version),
+        _fresh, required=False,
+    )
 
 
-@router.post("/{int:unit_id}/deactivate", response=answers(UnitDetailOut, *WRITE), summary="Close a unit from a date")
+@router.post("/{int:unit_id}/deactivate", response=responses(UnitDetailOut), summary="Close a unit from a date")
 def deactivate_unit(request, unit_id: Id, payload: DeactivateIn):
     unit = _unit_to_manage(request.user, unit_id)
     active_to = payload.active_to or timezone.localdate()
-    unit = services.unit_deactivate(by=request.user, unit=unit, active_to=active_to, reason=payload.reason)
-    return _fresh(unit)
+    return versioned_write(
+        payload.version, lambda version: services.unit_deactivate(by=request.user, unit=unit, active_to=active_to,
+                                                                  reason=payload.reason, expected_version=version),
+        _fresh, required=False,
+    )
 
 
 @router.post("/{int:unit_id}/reactivate", response=answers(UnitDetailOut, *WRITE), summary="Open a closed unit again")

@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from loa.articles.models import Channel, Kind, Topic
+from loa.core.version_forms import VersionedFormMixin
 
 
 class SubmissionForm(forms.Form):
@@ -45,13 +46,18 @@ class ClaimForm(forms.Form):
                                             widget=forms.CheckboxSelectMultiple)
 
 
-class QuotaForm(forms.Form):
+class QuotaForm(VersionedFormMixin, forms.Form):
+    """One unit's quota of a kind, with the version of the quota it changes (0: none set yet)."""
+
     unit = forms.CharField(label=_("Unit code"), max_length=40)
     kind = forms.ChoiceField(label=_("Kind"), choices=Kind.choices)
     target = forms.IntegerField(label=_("Target"), min_value=0)
     notice = forms.CharField(label=_("Notice that set it"), max_length=160, required=False,
                              help_text=_("e.g. 812/TB-CĐVC ngày 22/02/2021"))
     prorate = forms.BooleanField(label=_("Pro-rate for a unit active part of the year"), required=False)
+
+    def stored_values(self, current):
+        return {"unit": current.unit.code, "kind": current.kind, "target": current.target, "notice": current.notice}
 
 
 class QuotaRuleForm(forms.Form):

@@ -9,6 +9,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from loa.core.versions import version_field
+
 
 class Kind(models.TextChoices):
     NEWS = "news", _("news item")
@@ -66,6 +68,8 @@ class Quota(models.Model):
     prorated = models.BooleanField(_("pro-rated"), default=False)
     note = models.CharField(_("note"), max_length=255, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Every edit carries the version it started from (loa.core.versions); 0 means "none set yet".
+    version = version_field()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["year", "unit", "kind"], name="article_quota_unique")]
@@ -103,8 +107,11 @@ class Submission(models.Model):
     counted_year = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
     reason = models.TextField(_("reason"), blank=True)  # of the last return or rejection
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    # Who saved the text last: their own autosave racing their own "Send" is not a conflict.
+    # Who saved the text last (named when another page's save is refused as stale).
     edited_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # The editing page (one open editor: its autosave and its Send) that saved last, if the last
+    # write was a save of the text: that page's own saves are no conflict for it (loa.core.versions).
+    edit_session = models.CharField(max_length=32, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(null=True, blank=True)

@@ -13,9 +13,20 @@ from django.utils.translation import gettext as _
 
 from loa.articles import notices, rollups
 from loa.articles.content import body_from_input, read_docx
-from loa.articles.models import Channel, Comment, CreditClaim, Kind, Photo, Publication, Quota, Submission, SubmissionVersion
+from loa.articles.models import (
+    Channel,
+    Comment,
+    CreditClaim,
+    Kind,
+    Photo,
+    Publication,
+    Quota,
+    Submission,
+    SubmissionVersion,
+)
 from loa.articles.urls_norm import channel_for, clean_url, normalize
 from loa.audit.log import log_action, snapshot
+from loa.core import versions
 from loa.core.images import reencode_image
 from loa.core.uploads import DOCX, check_upload
 
@@ -24,27 +35,11 @@ AUDITED = ("state", "version", "kind", "title", "reason", "counted_year")
 MAX_PHOTOS = 20
 
 
-def stale_error():
-    return ValidationError(
-        _("The submission changed since you opened it (someone else acted on it meanwhile). "
-          "Nothing was saved: reload the page, look at its current state and act again."),
-        code="stale",
-    )
-
-
-def _lock(submission, expected_version, editor=None):
-    """The submission, locked; refused if it changed since `expected_version`, unless the change
-    was the same editor's own save of a draft (their autosave racing their Send)."""
-    current = Submission.objects.select_for_update().select_related("unit").get(pk=submission.pk)
-    try:
-        expected = None if expected_version in (None, "") else int(expected_version)
-    except (TypeError, ValueError):
-        raise stale_error() from None
-    if expected is not None and expected != current.version:
-        own_draft = editor is not None and current.edited_by_id == editor.pk and current.state in (S.DRAFT, S.RETURNED)
-        if not own_draft:
-            raise stale_error()
-    return current
+def _lock(submission, expected_version, session=None):
+    """The submission, locked; refused (StaleVersion) if it changed since `expected_version`, unless
+    every change since was the same editing page's own save (`session`: its autosave racing its
+    Send). None: not checked (a photo, a Word file, a claim: they add, they do not overwrite)."""
+    return versions.lock(Submission.objects.select_related("unit"), expected_version, session=session, pk=submission.pk)
 
 
 def _require_state(submission, allowed, message):
@@ -52,9 +47,10 @@ def _require_state(submission, allowed, message):
         raise ValidationError(message % {"state": submission.get_state_display()}, code="wrong_state")
 
 
-def _save(submission, fields):
-    submission.version += 1
-    submission.save(update_fields=[*fields, "version", "updated_at"])
+def _save(submission, fields, session=""):
+    """Write the fields with a new version; `session` names the editing page that wrote it (any other
+    write forgets it, so that the page's older version is stale again)."""
+    submission.save(update_fields=versions.bump(submission, [*fields, "updated_at"], session=session))
 
 
 def _set_topics(submission, topics):
@@ -89,9 +85,12 @@ def submission_create(*, by, unit, kind=Kind.NEWS, title="", body="", authors=""
 
 @transaction.atomic
 def submission_update(*, by, submission, expected_version, title=None, body=None, kind=None, authors=None,
-                      topics=None, channels=None):
-    """Change a draft or a returned piece (the autosave calls this too). Fields left None stay."""
-    submission = _lock(submission, expected_version, editor=by)
+                      topics=None, channels=None, session=""):
+    """Change a draft or a returned piece (the autosave calls this too). Fields left None stay.
+
+    Refused (StaleVersion) when the piece changed since `expected_version`, even by the same person
+    on another page (a phone and a PC): only the same editing page's own saves are no conflict."""
+    submission = _lock(submission, expected_version, session=session)
     _require_state(submission, (S.DRAFT, S.RETURNED), _("A piece that is %(state)s cannot be edited."))
     submission.edited_by = by
     fields = ["edited_by"]
@@ -112,7 +111,7 @@ def submission_update(*, by, submission, expected_version, title=None, body=None
         fields += ["in_depth", "exemplary"]
     if channels is not None:
         submission.channels.set(channels)
-    _save(submission, fields)
+    _save(submission, fields, session=session)
     return submission
 
 
@@ -165,8 +164,8 @@ def submission_import_docx(*, by, submission, upload, expected_version=None):
 
 
 @transaction.atomic
-def submission_submit(*, by, submission, expected_version):
-    submission = _lock(submission, expected_version, editor=by)  # the officer's own autosave is no conflict
+def submission_submit(*, by, submission, expected_version, session=""):
+    submission = _lock(submission, expected_version, session=session)  # the page's own autosave is no conflict
     _require_state(submission, (S.DRAFT, S.RETURNED), _("A piece that is %(state)s cannot be sent."))
     _check_text(submission.title, submission.kind)
     if not submission.body_text.strip():
@@ -182,7 +181,7 @@ def submission_submit(*, by, submission, expected_version):
     resubmitted = submission.state == S.RETURNED
     submission.state = S.SUBMITTED
     submission.submitted_at = timezone.now()
-    _save(submission, ["state", "submitted_at"])
+    _save(submission, ["state", "submitted_at"], session=session)  # the page's late autosave is told it was sent
     log_action("article.resubmitted" if resubmitted else "article.submitted", actor=by, obj=submission,
                unit=submission.unit, before=before, after=snapshot(submission, AUDITED))
     return submission
@@ -411,7 +410,10 @@ def _prorate(unit, year, target):
 
 
 @transaction.atomic
-def quota_set(*, by, unit, year, kind, target, notice="", note="", prorate=False):
+def quota_set(*, by, unit, year, kind, target, notice="", note="", prorate=False, expected_version=None):
+    """Set one unit's quota of a kind for a year. `expected_version`: the quota's version the page
+    showed, 0 for "none set yet" (StaleVersion if it is not so any more); None for a rule or a file
+    that sets many quotas at once."""
     if kind not in Kind.values:
         raise ValidationError({"kind": _("Choose news item or article.")})
     if target is None or int(target) < 0:
@@ -420,14 +422,25 @@ def quota_set(*, by, unit, year, kind, target, notice="", note="", prorate=False
         raise ValidationError({"year": _("The year is not valid.")})
     target, prorated = _prorate(unit, int(year), int(target)) if prorate else (int(target), False)
     quota = Quota.objects.select_for_update().filter(unit=unit, year=year, kind=kind).first()
+    versions.check(quota, expected_version)
     before = snapshot(quota, ("target", "notice", "prorated")) if quota else None
     if quota is None:
         quota = Quota(unit=unit, year=year, kind=kind)
     quota.target, quota.notice, quota.prorated = target, (notice or "").strip()[:160], prorated
     if note:
         quota.note = note.strip()[:255]
-    quota.save()
     after = snapshot(quota, ("target", "notice", "prorated"))
+    if quota.pk is None:
+        try:
+            with transaction.atomic():
+                quota.save()
+        except IntegrityError:  # another page set it at the same moment: theirs is the newer
+            raise versions.StaleVersion(Quota.objects.get(unit=unit, year=year, kind=kind)) from None
+    elif after != before:
+        versions.bump(quota)
+        quota.save()
+    else:
+        quota.save(update_fields=["note", "updated_at"])
     if after != before:
         rollups.change(unit_path=unit.path, year=int(year), kind=kind, target=target)
         log_action("article.quota_set", actor=by, obj=quota, unit=unit, before=before, after=after)

@@ -18,6 +18,7 @@ from loa.articles.models import Channel, Quota
 from loa.articles.views_progress import _year
 from loa.core.forms import add_service_errors
 from loa.core.text import search_terms
+from loa.core.version_forms import conflict_status
 from loa.exports.tabular import Column, export_response
 
 
@@ -33,11 +34,25 @@ def _quotas(request, year):
     return qs.select_related("unit").order_by("unit__name_sort", "kind")
 
 
+def _quota_form(request, year):
+    """The one-quota form: blank (version 0, "none set yet"), or filled with the quota that the
+    list's "Change" link names (?unit=CODE&kind=news), with its version."""
+    if request.method == "POST":
+        return QuotaForm(request.POST, version=0)  # the version itself comes from the page
+    quota = None
+    if request.GET.get("unit") and request.GET.get("kind"):
+        quota = _quotas(request, year).filter(unit__code=request.GET["unit"], kind=request.GET["kind"]).first()
+    if quota is None:
+        return QuotaForm(initial={"prorate": False}, version=0)
+    return QuotaForm(initial={"unit": quota.unit.code, "kind": quota.kind, "target": quota.target, "notice": quota.notice,
+                              "prorate": False}, version=quota.version)
+
+
 @login_required
 def quotas(request):
     _require_manager(request.user)
     year = _year(request)
-    form = QuotaForm(request.POST or None, initial={"prorate": False})
+    form = _quota_form(request, year)
     if request.method == "POST" and form.is_valid():
         unit = units_for(request.user, Capability.MANAGE_UNITS).filter(code=form.cleaned_data["unit"].strip()).first()
         if unit is None:
@@ -46,7 +61,7 @@ def quotas(request):
             try:
                 services.quota_set(by=request.user, unit=unit, year=year, kind=form.cleaned_data["kind"],
                                    target=form.cleaned_data["target"], notice=form.cleaned_data["notice"],
-                                   prorate=form.cleaned_data["prorate"])
+                                   prorate=form.cleaned_data["prorate"], expected_version=form.expected_version)
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
@@ -54,7 +69,8 @@ def quotas(request):
                 return redirect(f"{request.path}?year={year}")
     page = Paginator(_quotas(request, year), 50).get_page(request.GET.get("page"))
     return render(request, "articles/quotas.html", {"year": year, "page": page, "form": form, "q": request.GET.get("q", ""),
-                                                    "rule_form": QuotaRuleForm(), "import_form": QuotaImportForm()})
+                                                    "rule_form": QuotaRuleForm(), "import_form": QuotaImportForm()},
+                  status=conflict_status(form))
 
 
 @login_required

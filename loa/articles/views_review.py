@@ -58,7 +58,7 @@ def review(request, pk):
     """One decision on a piece: take it, return it, accept it or reject it."""
     submission = get_submission(request.user, pk, Capability.REVIEW_ARTICLES)
     action = request.POST.get("action")
-    common = {"submission": submission, "by": request.user, "expected_version": request.POST.get("version")}
+    common = {"submission": submission, "by": request.user, "expected_version": request.POST.get("version", "")}
     reason = request.POST.get("reason", "")
     done = {
         "start": (services.submission_start_review, {}, _("You are reviewing this piece.")),
@@ -92,7 +92,7 @@ def publish(request, pk):
     try:
         services.submission_publish(
             submission=submission, by=request.user, channel=form.cleaned_data["channel"], url=form.cleaned_data["url"],
-            published_on=form.cleaned_data["published_on"], expected_version=request.POST.get("version"),
+            published_on=form.cleaned_data["published_on"], expected_version=request.POST.get("version", ""),
         )
     except ValidationError as exc:
         flash_errors(request, exc)

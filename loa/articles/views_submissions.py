@@ -16,8 +16,10 @@ from loa.articles import diffs, services
 from loa.articles.access import get_submission, is_reviewer, may_review, may_write
 from loa.articles.forms import DocxForm, PhotoForm, PublishForm, SubmissionForm
 from loa.articles.models import Channel, Photo, Submission
+from loa.core import versions
 from loa.core.files import serve_image
 from loa.core.forms import flash_errors
+from loa.core.versions import StaleVersion
 
 
 @login_required
@@ -48,15 +50,39 @@ def submission_new(request, unit_id):
 
 
 def _save_form(request, submission):
+    """Save what the editor's form holds. The page names its version (`version`, or `overwrite`: the
+    newer version the user chose to write over from the conflict panel) and its editing session."""
     form = SubmissionForm(request.POST)
     form.is_valid()
     data = form.cleaned_data
-    expected = request.POST.get("version")
+    expected = request.POST.get("overwrite") or request.POST.get("version", "")
     return services.submission_update(
-        by=request.user, submission=submission, expected_version=expected,
+        by=request.user, submission=submission, expected_version=expected, session=_session(request),
         title=data.get("title", ""), body=data.get("body", ""), kind=data.get("kind") or None,
         authors=data.get("authors", ""), topics=data.get("topics", []), channels=data.get("channels", []),
     )
+
+
+def _session(request):
+    return versions.clean_session(request.POST.get("edit_session"))
+
+
+def _edit_page(request, submission, form, *, session=None, conflict=None, status=200):
+    """The editor. On a conflict (StaleVersion), the form keeps the user's input and the page shows
+    the newer stored text beside it; the version stays the one the page had, so that the autosave
+    never writes over the newer text unless the user chooses to (the "keep mine" button)."""
+    return render(request, "articles/submission_edit.html", {
+        "submission": submission, "form": form, "photo_form": PhotoForm(), "docx_form": DocxForm(),
+        "photos": submission.photos.all(), "edit_session": session or versions.new_session(),
+        "conflict": conflict, "page_version": request.POST.get("version") if conflict else submission.version,
+    }, status=status)
+
+
+def _conflict_page(request, exc):
+    """The editor again after a stale save: what the user sent, beside what is stored now."""
+    current = exc.current
+    return _edit_page(request, current, SubmissionForm(request.POST), session=_session(request), conflict=current,
+                      status=409)
 
 
 @login_required
@@ -67,24 +93,31 @@ def submission_edit(request, pk):
     if request.method == "POST":
         try:
             submission = _save_form(request, submission)
+        except StaleVersion as exc:
+            if request.htmx:
+                # The fragment keeps the page's (older) version: later autosaves are refused too, until
+                # the user keeps their text or loads the newer one. Nothing they typed is touched.
+                return render(request, "articles/submission_edit.html#autosave", {
+                    "submission": exc.current, "conflict": exc.current, "page_version": request.POST.get("version", ""),
+                })
+            return _conflict_page(request, exc)
         except ValidationError as exc:
             if request.htmx:
                 return render(request, "articles/submission_edit.html#autosave",
-                              {"submission": submission, "autosave_error": " ".join(exc.messages)})
+                              {"submission": submission, "autosave_error": " ".join(exc.messages),
+                               "page_version": request.POST.get("version", "")})
             flash_errors(request, exc)
             return redirect("articles:edit", pk)
         if request.htmx:
-            return render(request, "articles/submission_edit.html#autosave", {"submission": submission, "saved_at": timezone.now()})
+            return render(request, "articles/submission_edit.html#autosave",
+                          {"submission": submission, "saved_at": timezone.now(), "page_version": submission.version})
         messages.success(request, _("Draft saved."))
         return redirect("articles:edit", pk)
     form = SubmissionForm(initial={
         "kind": submission.kind, "title": submission.title, "body": submission.body_text, "authors": submission.authors,
         "topics": submission.topics.all(), "channels": submission.channels.all(), "version": submission.version,
     })
-    return render(request, "articles/submission_edit.html", {
-        "submission": submission, "form": form, "photo_form": PhotoForm(), "docx_form": DocxForm(),
-        "photos": submission.photos.all(),
-    })
+    return _edit_page(request, submission, form)
 
 
 @login_required
@@ -95,13 +128,20 @@ def submission_submit(request, pk):
     try:
         # One transaction: the row stays locked from the save to the send, so the page's autosave
         # (fired by the same tap, as the field loses focus) waits and then finds the piece sent.
+        # Had the autosave come first, its save carries this page's editing session: no conflict.
         with transaction.atomic():
             if "title" in request.POST:
                 submission = _save_form(request, submission)
                 expected = submission.version
             else:
-                expected = request.POST.get("version")
-            services.submission_submit(by=request.user, submission=submission, expected_version=expected)
+                expected = request.POST.get("version", "")
+            services.submission_submit(by=request.user, submission=submission, expected_version=expected,
+                                       session=_session(request))
+    except StaleVersion as exc:
+        if "title" in request.POST:  # the page's text stays on screen beside the newer one
+            return _conflict_page(request, exc)
+        flash_errors(request, exc)
+        return redirect("articles:edit" if exc.current.editable else "articles:detail", pk)
     except ValidationError as exc:
         flash_errors(request, exc)
         return redirect("articles:edit" if submission.editable else "articles:detail", pk)

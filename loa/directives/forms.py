@@ -1,11 +1,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from loa.core.version_forms import VersionedFormMixin
 from loa.directives.models import Directive, Task
 from loa.units.models import UnitKind
 
 
-class DirectiveForm(forms.ModelForm):
+class DirectiveForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = Directive
         fields = ["number", "kind", "issued_on", "place", "summary", "superior_body", "salutation", "body",
@@ -19,7 +20,7 @@ class DirectiveForm(forms.ModelForm):
         help_texts = {"number": _("E.g. 812/TB-CĐVC. Can be left empty while drafting.")}
 
 
-class TaskForm(forms.ModelForm):
+class TaskForm(VersionedFormMixin, forms.ModelForm):
     deadline = forms.DateTimeField(
         label=_("Deadline"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         help_text=_("An exact moment. For “before 30/4/2021” enter 30/04/2021 00:00."),

@@ -3,6 +3,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from loa.core.versions import version_field
+
 
 class DirectiveKind(models.TextChoices):
     """Kinds of administrative documents (Decree 30/2020, Appendix III abbreviations)."""
@@ -46,6 +48,8 @@ class Directive(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     issued_at = models.DateTimeField(null=True, blank=True)
     recipients = models.ManyToManyField("units.Unit", through="Recipient", related_name="received_directives")
+    # Every edit carries the version it started from (loa.core.versions).
+    version = version_field()
 
     class Meta:
         ordering = ["-issued_on", "-id"]
@@ -103,6 +107,7 @@ class Task(models.Model):
     remind_every_days_after = models.PositiveSmallIntegerField(_("then every N days after"), default=3)
     remind_stop_after_days = models.PositiveSmallIntegerField(_("stop reminding after N days late"), default=30)
     created_at = models.DateTimeField(auto_now_add=True)
+    version = version_field()
 
     class Meta:
         ordering = ["deadline", "id"]

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from loa.accounts.capabilities import Capability
 from loa.accounts.scope import units_for
 from loa.audit.log import log_action, snapshot
+from loa.core import versions
 from loa.directives import rollups
 from loa.directives.models import Assignment, Directive, Recipient, Report, ReportForm, ReportVersion, Task
 from loa.units.models import Unit
@@ -44,8 +45,9 @@ def directive_create(*, by, issuing_unit, **fields):
 
 
 @transaction.atomic
-def directive_update(*, by, directive, **fields):
-    directive = Directive.objects.select_for_update().get(pk=directive.pk)
+def directive_update(*, by, directive, expected_version=None, **fields):
+    """Change a directive's fields; refused (StaleVersion) if it changed since `expected_version`."""
+    directive = versions.lock(Directive.objects.all(), expected_version, pk=directive.pk)
     before = snapshot(directive, DIRECTIVE_FIELDS)
     for name, value in fields.items():
         if name not in DIRECTIVE_FIELDS or name == "status":
@@ -53,6 +55,7 @@ def directive_update(*, by, directive, **fields):
         setattr(directive, name, value)
     _check_number_free(directive)
     directive.full_clean(exclude=["created_by"])
+    versions.bump(directive)
     directive.save()
     after = snapshot(directive, DIRECTIVE_FIELDS)
     if after != before:
@@ -152,12 +155,14 @@ def task_add(*, by, directive, **fields):
 
 
 @transaction.atomic
-def task_update(*, by, task, **fields):
-    task = Task.objects.select_for_update().select_related("directive").get(pk=task.pk)
+def task_update(*, by, task, expected_version=None, **fields):
+    """Change a task; refused (StaleVersion) if it changed since `expected_version`."""
+    task = versions.lock(Task.objects.select_related("directive"), expected_version, pk=task.pk)
     before = snapshot(task, TASK_FIELDS)
     for name, value in fields.items():
         setattr(task, name, value)
     _validate_task(task)
+    versions.bump(task)
     task.save()
     after = snapshot(task, TASK_FIELDS)
     if before["deadline"] != after["deadline"] and task.directive.status == Directive.Status.ISSUED:
@@ -226,7 +231,8 @@ def directive_issue(*, by, directive):
     tasks = list(directive.tasks.all())
     directive.status = Directive.Status.ISSUED
     directive.issued_at = timezone.now()
-    directive.save(update_fields=["status", "issued_at"])
+    # A new version: an edit form opened on the draft is told it was issued meanwhile.
+    directive.save(update_fields=versions.bump(directive, ["status", "issued_at"]))
     for task in tasks:
         task.directive = directive
         _create_assignments(task, units)

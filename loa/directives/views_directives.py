@@ -17,6 +17,7 @@ from loa.audit.log import log_action
 from loa.core.files import generated_name
 from loa.core.forms import add_service_errors, flash_errors
 from loa.core.uploads import CONTENT_TYPES, DOCX, PDF, check_upload
+from loa.core.version_forms import conflict_status
 from loa.directives import services
 from loa.directives.access import can_issue, get_directive, get_task, visible_directives
 from loa.directives.files import attachment_response
@@ -72,15 +73,17 @@ def directive_edit(request, pk):
     form = DirectiveForm(request.POST or None, instance=directive)
     if request.method == "POST" and form.is_valid():
         try:
-            services.directive_update(by=request.user, directive=directive, **{
-                k: v for k, v in form.cleaned_data.items()
-            })
+            services.directive_update(by=request.user, directive=directive, expected_version=form.expected_version,
+                                      **form.edited_values())
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
             messages.success(request, _("Directive saved."))
             return redirect("directives:detail", directive.pk)
-    return render(request, "directives/directive_form.html", {"form": form, "directive": directive})
+    if form.is_bound:
+        directive.refresh_from_db()  # the form wrote into it while validating
+    return render(request, "directives/directive_form.html", {"form": form, "directive": directive},
+                  status=conflict_status(form))
 
 
 @login_required
@@ -153,13 +156,14 @@ def task_edit(request, pk):
     form = TaskForm(request.POST or None, instance=task)
     if request.method == "POST" and form.is_valid():
         try:
-            services.task_update(by=request.user, task=task, **form.cleaned_data)
+            services.task_update(by=request.user, task=task, expected_version=form.expected_version, **form.edited_values())
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
             messages.success(request, _("Task saved."))
             return redirect("directives:detail", task.directive_id)
-    return render(request, "directives/task_form.html", {"form": form, "directive": task.directive, "task": task})
+    return render(request, "directives/task_form.html", {"form": form, "directive": task.directive, "task": task},
+                  status=conflict_status(form))
 
 
 @login_required

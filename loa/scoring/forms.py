@@ -3,6 +3,7 @@ import json
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from loa.core.version_forms import VersionedFormMixin
 from loa.scoring import measures
 from loa.scoring.models import Adjustment, Criterion, Level, Rubric, Rule
 
@@ -25,7 +26,7 @@ class JSONText(forms.CharField):
             raise forms.ValidationError(_("This is not valid JSON, e.g. {\"target\": 1}.")) from None
 
 
-class RubricForm(forms.ModelForm):
+class RubricForm(VersionedFormMixin, forms.ModelForm):
     group_caps = JSONText(label=_("group caps"), required=False,
                           help_text=_("The most a group's criteria may add up to, e.g. {\"Công tác tuyên truyền\": 10}."))
 
@@ -41,7 +42,7 @@ class NewRubricForm(forms.Form):
                                        empty_label=_("(start empty)"))
 
 
-class CriterionForm(forms.ModelForm):
+class CriterionForm(VersionedFormMixin, forms.ModelForm):
     params = JSONText(label=_("rule parameters"), required=False,
                       help_text=_("proportional: {\"target\": 0.8}; thresholds: {\"steps\": [[0.9, 15], [0.5, 6]]}; "
                                   "on time / late / missing: {\"on_time\": 1, \"late\": 0.5, \"missing\": 0}."))
@@ -57,7 +58,7 @@ class CriterionForm(forms.ModelForm):
         self.fields["rule"].choices = Rule.choices
 
 
-class LevelForm(forms.ModelForm):
+class LevelForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = Level
         fields = ["name", "min_total", "min_share_each"]

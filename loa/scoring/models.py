@@ -13,6 +13,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from loa.core.versions import version_field
+
 
 class Rule(models.TextChoices):
     PROPORTIONAL = "proportional", _("Proportional to a target, capped")
@@ -39,6 +41,9 @@ class Rubric(models.Model):
     computed_at = models.DateTimeField(null=True, blank=True)  # the last full scoring run
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Every edit of the rubric, a criterion or a level carries the version it started from
+    # (loa.core.versions): two admins setting the rubric never silently revert each other.
+    version = version_field()
 
     class Meta:
         ordering = ["-year"]
@@ -63,6 +68,7 @@ class Criterion(models.Model):
     rule = models.CharField(_("rule"), max_length=20, choices=Rule.choices, default=Rule.PROPORTIONAL)
     params = models.JSONField(_("rule parameters"), default=dict, blank=True)
     is_bonus = models.BooleanField(_("bonus"), default=False)
+    version = version_field()
 
     class Meta:
         ordering = ["order", "id"]
@@ -80,6 +86,7 @@ class Level(models.Model):
     # Extra condition: no (non-bonus) criterion below this share of its maximum (0.5 = half).
     min_share_each = models.DecimalField(_("no criterion below (share of its points)"), max_digits=4, decimal_places=2,
                                          null=True, blank=True)
+    version = version_field()
 
     class Meta:
         ordering = ["-min_total", "id"]

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from loa.accounts.capabilities import Capability
 from loa.accounts.scope import can
 from loa.audit.log import log_action, snapshot
+from loa.core import versions
 from loa.scoring import measures, rules
 from loa.scoring.models import Adjustment, Criterion, Level, Rubric
 
@@ -70,8 +71,10 @@ def _check_group_caps(group_caps):
 
 
 @transaction.atomic
-def rubric_update(*, by, rubric, **changes):
+def rubric_update(*, by, rubric, expected_version=None, **changes):
+    """Change the rubric's own fields; refused (StaleVersion) if it changed since `expected_version`."""
     _require_admin(by, rubric)
+    rubric = versions.lock(Rubric.objects.select_related("unit"), expected_version, pk=rubric.pk)
     _require_open(rubric)
     before = snapshot(rubric, RUBRIC_FIELDS)
     if "group_caps" in changes:
@@ -80,6 +83,7 @@ def rubric_update(*, by, rubric, **changes):
         if name not in RUBRIC_FIELDS or name == "year":
             raise ValidationError(_("%(field)s cannot be changed here.") % {"field": name})
         setattr(rubric, name, value)
+    versions.bump(rubric)
     rubric.save()
     log_action("scoring.rubric.changed", actor=by, obj=rubric, unit=rubric.unit, before=before, after=snapshot(rubric, RUBRIC_FIELDS))
     return rubric
@@ -103,11 +107,18 @@ def _check_criterion(rubric, values, instance=None):
     rules.validate(values.get("rule"), values.get("params") or {}, values.get("max_points") or 0)
 
 
+def _locked(model, obj, expected_version):
+    """The criterion or level, locked and checked against `expected_version`; None stays None (a new one)."""
+    return versions.lock(model.objects.all(), expected_version, pk=obj.pk) if obj is not None else None
+
+
 @transaction.atomic
-def criterion_save(*, by, rubric, criterion=None, **values):
-    """Create (criterion None) or change a criterion."""
+def criterion_save(*, by, rubric, criterion=None, expected_version=None, **values):
+    """Create (criterion None) or change a criterion; a change is refused (StaleVersion) if the
+    criterion changed since `expected_version`."""
     _require_admin(by, rubric)
     _require_open(rubric)
+    criterion = _locked(Criterion, criterion, expected_version)
     merged = {f: getattr(criterion, f) for f in CRITERION_FIELDS} if criterion else {}
     merged.update(values)
     _check_criterion(rubric, merged, criterion)
@@ -116,6 +127,8 @@ def criterion_save(*, by, rubric, criterion=None, **values):
         criterion = Criterion(rubric=rubric)
     for name, value in merged.items():
         setattr(criterion, name, value)
+    if criterion.pk is not None:
+        versions.bump(criterion)
     criterion.save()
     log_action("scoring.criterion.saved", actor=by, obj=criterion, unit=rubric.unit, before=before,
                after=snapshot(criterion, CRITERION_FIELDS), note=str(rubric.year))
@@ -123,18 +136,22 @@ def criterion_save(*, by, rubric, criterion=None, **values):
 
 
 @transaction.atomic
-def criterion_delete(*, by, criterion):
+def criterion_delete(*, by, criterion, expected_version=None):
     rubric = criterion.rubric
     _require_admin(by, rubric)
     _require_open(rubric)
+    criterion = _locked(Criterion, criterion, expected_version)
     log_action("scoring.criterion.deleted", actor=by, obj=criterion, unit=rubric.unit, before=snapshot(criterion, CRITERION_FIELDS))
     criterion.delete()
 
 
 @transaction.atomic
-def level_save(*, by, rubric, level=None, **values):
+def level_save(*, by, rubric, level=None, expected_version=None, **values):
+    """Create (level None) or change a level; a change is refused (StaleVersion) if the level
+    changed since `expected_version`."""
     _require_admin(by, rubric)
     _require_open(rubric)
+    level = _locked(Level, level, expected_version)
     share = values.get("min_share_each")
     if share is not None and not 0 <= Decimal(share) <= 1:
         raise ValidationError({"min_share_each": _("Give the share as a number between 0 and 1 (0.5 = half).")})
@@ -144,6 +161,8 @@ def level_save(*, by, rubric, level=None, **values):
     level = level or Level(rubric=rubric)
     for name, value in values.items():
         setattr(level, name, value)
+    if level.pk is not None:
+        versions.bump(level)
     level.save()
     log_action("scoring.level.saved", actor=by, obj=level, unit=rubric.unit, before=before, after=snapshot(level, LEVEL_FIELDS),
                note=str(rubric.year))
@@ -151,10 +170,11 @@ def level_save(*, by, rubric, level=None, **values):
 
 
 @transaction.atomic
-def level_delete(*, by, level):
+def level_delete(*, by, level, expected_version=None):
     rubric = level.rubric
     _require_admin(by, rubric)
     _require_open(rubric)
+    level = _locked(Level, level, expected_version)
     log_action("scoring.level.deleted", actor=by, obj=level, unit=rubric.unit, before=snapshot(level, LEVEL_FIELDS))
     level.delete()
 

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from loa.accounts.capabilities import Capability
 from loa.accounts.scope import can, can_anywhere, get_unit_or_404, role_paths, units_for
 from loa.core.forms import add_service_errors
+from loa.core.version_forms import conflict_status
 from loa.documents.downloads import document_response
 from loa.exports.tabular import Column, export_response
 from loa.scoring import access, documents, engine, measures, selectors, services
@@ -196,7 +197,8 @@ def rubric_detail(request, year):
         form = RubricForm(request.POST or None, instance=rubric)
         if request.method == "POST" and form.is_valid():
             try:
-                services.rubric_update(by=request.user, rubric=Rubric.objects.get(pk=rubric.pk), **form.cleaned_data)
+                services.rubric_update(by=request.user, rubric=rubric, expected_version=form.expected_version,
+                                       **form.edited_values())
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
@@ -204,6 +206,8 @@ def rubric_detail(request, year):
                 return redirect("scoring:rubric", year=year)
     elif request.method == "POST":
         raise Http404
+    if form is not None and form.is_bound:
+        rubric.refresh_from_db()  # the form wrote into it while validating
     criteria = list(rubric.criteria.all())
     groups = {}
     for c in criteria:
@@ -214,7 +218,7 @@ def rubric_detail(request, year):
         "max_sum": points_text(sum(centi(c.max_points) for c in criteria if not c.is_bonus)),
         "bonus_sum": points_text(sum(centi(c.max_points) for c in criteria if c.is_bonus)),
         "adjustments": rubric.adjustments.filter(active=True).select_related("unit", "criterion", "by")[:100],
-    })
+    }, status=conflict_status(form))
 
 
 @login_required
@@ -255,19 +259,21 @@ def _edit_part(request, year, pk, *, model, form_class, save, delete, saved, del
     if request.method == "POST":
         try:
             if "delete" in request.POST and obj:
-                delete(by=request.user, **{model._meta.model_name: obj})
+                # Deleting what someone changed meanwhile is refused too: the page shows their version.
+                delete(by=request.user, expected_version=request.POST.get("version", ""), **{model._meta.model_name: obj})
                 messages.success(request, deleted)
                 return redirect("scoring:rubric", year=year)
             if form.is_valid():
                 values = {f: form.cleaned_data[f] for f in form.Meta.fields}
                 current = model.objects.get(pk=pk) if pk else None
-                save(by=request.user, rubric=rubric, **{model._meta.model_name: current}, **values)
+                save(by=request.user, rubric=rubric, expected_version=form.expected_version,
+                     **{model._meta.model_name: current}, **values)
                 messages.success(request, saved)
                 return redirect("scoring:rubric", year=year)
         except ValidationError as exc:
             add_service_errors(form, exc)
     return render(request, "scoring/edit_form.html", {
-        "rubric": rubric, "form": form, "title": title if obj else new_title, "object": obj})
+        "rubric": rubric, "form": form, "title": title if obj else new_title, "object": obj}, status=conflict_status(form))
 
 
 @login_required

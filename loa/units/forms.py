@@ -1,3 +1,5 @@
+from typing import ClassVar
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.urls import reverse
@@ -7,6 +9,7 @@ from loa.accounts.capabilities import Capability
 from loa.accounts.scope import manages_whole_tree, units_for
 from loa.core.phones import display_phone, normalize_phone
 from loa.core.validators import OneLineField
+from loa.core.version_forms import VersionedFormMixin
 from loa.units.kind_services import CODE_MAX, NAME_MAX, ORDER_MAX, clean_kind_code, clean_kind_name
 from loa.units.models import Unit, UnitKind
 
@@ -72,8 +75,11 @@ def clean_phone_field(value):
 DATE_WIDGET = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
 
 
-class UnitForm(forms.ModelForm):
-    """The unit's own fields, for creating and editing. Parent, end date: see move and deactivate."""
+class UnitForm(VersionedFormMixin, forms.ModelForm):
+    """The unit's own fields, for creating and editing (with the unit's version). Parent, end date:
+    see move and deactivate."""
+
+    conflict_display: ClassVar[dict] = {"phone": display_phone}
 
     class Meta:
         model = Unit
@@ -127,16 +133,21 @@ class UnitCreateForm(UnitForm):
         self.order_fields(["parent"])
 
 
-class UnitMoveForm(forms.Form):
+class UnitMoveForm(VersionedFormMixin, forms.Form):
     def __init__(self, *args, user, unit, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, version=unit.version, **kwargs)
         self.fields["new_parent"] = UnitChoiceField(
             user=user, exclude=unit.pk, label=_("New parent unit"),
             help_text=_("The unit moves with every unit under it; its records stay with it."),
         )
 
+    def stored_values(self, current):
+        return {"new_parent": current.parent}
 
-class UnitDeactivateForm(forms.Form):
+
+class UnitDeactivateForm(VersionedFormMixin, forms.Form):
+    """The end date and its reason, with the version of the unit (pass `version=unit.version`)."""
+
     active_to = forms.DateField(
         label=_("Last active day"), widget=DATE_WIDGET,
         help_text=_("From the next day the unit is no longer expected to report."),
@@ -145,6 +156,13 @@ class UnitDeactivateForm(forms.Form):
         label=_("Reason"), max_length=500, widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("E.g. merged into another unit under decision no. …"),
     )
+
+    def stored_values(self, current):
+        return {"active_to": current.active_to}
+
+
+class UnitReactivateForm(VersionedFormMixin, forms.Form):
+    """Only the unit's version (pass `version=unit.version`): the page is a confirmation."""
 
 
 class UnitFilterForm(forms.Form):

@@ -718,7 +718,8 @@ def _write(in_file, existing, id_to_code, user, outcome, report, note, *, dry=Fa
         report(_("Updating %(n)s units…") % {"n": len(current)})
     columns = sorted(update_fields | {"path", "depth", "name_sort", "search_text", "updated_at"})
     columns = ["parent" if c == "parent_id" else ("kind" if c == "kind_id" else c) for c in columns]
-    writer = UnitUpdates(columns, copy=connection.vendor == "postgresql" and len(current) >= COPY_UPDATES_FROM, batch_size=500)
+    writer = UnitUpdates(columns, copy=connection.vendor == "postgresql" and len(current) >= COPY_UPDATES_FROM, batch_size=500,
+                         bump_version=True)
     updated_ids, updated_paths, renamed = set(), [], []
     updates, audit = [], []
     for unit, before, changed, moved in _updated_units(in_file, current, fields, data_fields, code_to_id, now):

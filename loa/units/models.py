@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from loa.core.text import fold, sort_key
+from loa.core.versions import version_field
 
 
 class UnitKindQuerySet(models.QuerySet):
@@ -107,6 +108,9 @@ class Unit(models.Model):
     search_text = models.CharField(max_length=600, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Every edit carries the version it started from (loa.core.versions): two admins never
+    # silently revert each other. Every write of the unit raises it, an import's too.
+    version = version_field()
 
     objects = UnitQuerySet.as_manager()
 

@@ -7,6 +7,7 @@ from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext as _
 
 from loa.audit.log import log_action, snapshot
+from loa.core import versions
 from loa.core.phones import normalize_phone
 from loa.units.models import Unit
 from loa.units.signals import units_renamed
@@ -59,9 +60,15 @@ def unit_create(*, by, parent, **fields):
     return unit
 
 
+def _lock(unit, expected_version):
+    """The unit, locked; refused (StaleVersion) if it changed since `expected_version` (None: not
+    an edit form, nothing checked)."""
+    return versions.lock(Unit.objects.all(), expected_version, pk=unit.pk)
+
+
 @transaction.atomic
-def unit_update(*, by, unit, **fields):
-    unit = Unit.objects.select_for_update().get(pk=unit.pk)
+def unit_update(*, by, unit, expected_version=None, **fields):
+    unit = _lock(unit, expected_version)
     before = snapshot(unit, AUDITED_FIELDS)
     old_kind_id = unit.kind_id
     for name, value in fields.items():
@@ -70,6 +77,7 @@ def unit_update(*, by, unit, **fields):
         setattr(unit, name, value)
     _clean(unit)
     _check_kind_offered(unit, old_kind_id=old_kind_id)
+    versions.bump(unit)
     unit.save()
     after = snapshot(unit, AUDITED_FIELDS)
     if after != before:
@@ -88,16 +96,16 @@ def check_move(unit, new_parent):
 
 
 @transaction.atomic
-def unit_move(*, by, unit, new_parent):
+def unit_move(*, by, unit, new_parent, expected_version=None):
     """Move a unit and its subtree. Ids stay, so every record of its history stays attached."""
-    unit = Unit.objects.select_for_update().get(pk=unit.pk)
+    unit = _lock(unit, expected_version)
     check_move(unit, new_parent)
     if unit.parent_id == (new_parent.pk if new_parent else None):
         return unit
     old_parent = unit.parent
     old_path, old_depth = unit.path, unit.depth
     _place(unit, new_parent)
-    unit.save(update_fields=["parent", "path", "depth", "updated_at"])
+    unit.save(update_fields=versions.bump(unit, ["parent", "path", "depth", "updated_at"]))
     Unit.objects.filter(path__startswith=old_path).exclude(pk=unit.pk).update(
         path=Concat(Value(unit.path), Substr("path", len(old_path) + 1)),
         depth=F("depth") + (unit.depth - old_depth),
@@ -111,23 +119,23 @@ def unit_move(*, by, unit, new_parent):
 
 
 @transaction.atomic
-def unit_deactivate(*, by, unit, active_to, reason=""):
+def unit_deactivate(*, by, unit, active_to, reason="", expected_version=None):
     """Close a unit from a date. It stays in the tree and in every past figure."""
-    unit = Unit.objects.select_for_update().get(pk=unit.pk)
+    unit = _lock(unit, expected_version)
     if unit.active_from and active_to < unit.active_from:
         raise ValidationError(_("The end date must not be before the start date."))
     before = snapshot(unit, ("active_to",))
     unit.active_to = active_to
-    unit.save(update_fields=["active_to", "updated_at"])
+    unit.save(update_fields=versions.bump(unit, ["active_to", "updated_at"]))
     log_action("unit.deactivated", actor=by, obj=unit, before=before, after=snapshot(unit, ("active_to",)), note=reason)
     return unit
 
 
 @transaction.atomic
-def unit_reactivate(*, by, unit):
-    unit = Unit.objects.select_for_update().get(pk=unit.pk)
+def unit_reactivate(*, by, unit, expected_version=None):
+    unit = _lock(unit, expected_version)
     before = snapshot(unit, ("active_to",))
     unit.active_to = None
-    unit.save(update_fields=["active_to", "updated_at"])
+    unit.save(update_fields=versions.bump(unit, ["active_to", "updated_at"]))
     log_action("unit.reactivated", actor=by, obj=unit, before=before, after={"active_to": None})
     return unit

@@ -1,6 +1,7 @@
 """Writing many rows at once for the unit import: PostgreSQL's COPY, and updated units a slice at a time."""
 
 from django.db import connection
+from django.db.models import F
 
 from loa.units.models import Unit
 
@@ -43,12 +44,15 @@ class UnitUpdates:
     bulk_update in batches of `batch_size`; or (copy=True, PostgreSQL, for many units) each slice COPYed into
     a temporary table and one UPDATE … FROM it at the end: bulk_update's CASE WHEN statements grow slow with
     tens of thousands of rows. `fields` are the model fields written ("parent", "kind", "path", …).
+    With bump_version, each unit's version is raised too (loa.core.versions): a unit edit form
+    opened before the import is then refused instead of writing the old values back.
     """
 
     TABLE = "loa_import_update"
 
-    def __init__(self, fields, *, copy, batch_size):
+    def __init__(self, fields, *, copy, batch_size, bump_version=False):
         self.fields, self.copy, self.batch_size = list(fields), copy, batch_size
+        self.bump_version = bump_version
         self.columns = [Unit._meta.get_field(f).column for f in self.fields]
         self.table_made = False
 
@@ -57,8 +61,9 @@ class UnitUpdates:
         if not units:
             return
         if not self.copy:
+            fields = [*self.fields, "version"] if self.bump_version else self.fields
             for i in range(0, len(units), self.batch_size):
-                Unit.objects.bulk_update([u.as_unit() for u in units[i:i + self.batch_size]], self.fields,
+                Unit.objects.bulk_update([self._row(u) for u in units[i:i + self.batch_size]], fields,
                                          batch_size=self.batch_size)
             return
         quote = connection.ops.quote_name
@@ -72,12 +77,20 @@ class UnitUpdates:
                 for unit in units:
                     copy.write_row([unit.id, *(getattr(unit, c) for c in columns)])
 
+    def _row(self, unit):
+        row = unit.as_unit()
+        if self.bump_version:
+            row.version = F("version") + 1
+        return row
+
     def finish(self):
         """The one UPDATE … FROM of what the slices staged."""
         if not self.table_made:
             return
         quote = connection.ops.quote_name
         assignments = ", ".join(f"{quote(c)} = new.{quote(c)}" for c in self.columns)
+        if self.bump_version:
+            assignments += f", {quote('version')} = unit.{quote('version')} + 1"
         with connection.cursor() as cursor:
             cursor.execute(f"UPDATE {quote(Unit._meta.db_table)} AS unit SET {assignments} FROM {self.TABLE} AS new "
                            "WHERE unit.id = new.id")

@@ -16,6 +16,7 @@ from loa.accounts.services import top_unit_create
 from loa.core.forms import add_service_errors
 from loa.core.paging import CappedIdsPaginator
 from loa.core.phones import display_phone
+from loa.core.version_forms import conflict_status
 from loa.exports.tabular import Column, export_response
 from loa.units import search, services
 from loa.units.forms import (
@@ -26,6 +27,7 @@ from loa.units.forms import (
     UnitForm,
     UnitMoveForm,
     UnitPicker,
+    UnitReactivateForm,
 )
 from loa.units.history import unit_history
 from loa.units.models import Unit, UnitKind
@@ -237,7 +239,7 @@ def unit_edit(request, pk):
     form = UnitForm(request.POST or None, instance=unit, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            services.unit_update(by=request.user, unit=unit, **form.unit_fields())
+            services.unit_update(by=request.user, unit=unit, expected_version=form.expected_version, **form.unit_fields())
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -246,7 +248,8 @@ def unit_edit(request, pk):
     if form.is_bound:
         unit.refresh_from_db()  # the form wrote into it while validating
     return render(
-        request, "units/unit_form.html", {"form": form, "unit": unit, "title": _("Edit %(name)s") % {"name": unit.name}}
+        request, "units/unit_form.html", {"form": form, "unit": unit, "title": _("Edit %(name)s") % {"name": unit.name}},
+        status=conflict_status(form),
     )
 
 
@@ -256,7 +259,8 @@ def unit_move(request, pk):
     form = UnitMoveForm(request.POST or None, user=request.user, unit=unit)
     if request.method == "POST" and form.is_valid():
         try:
-            services.unit_move(by=request.user, unit=unit, new_parent=form.cleaned_data["new_parent"])
+            services.unit_move(by=request.user, unit=unit, new_parent=form.cleaned_data["new_parent"],
+                               expected_version=form.expected_version)
         except ValidationError as exc:
             add_service_errors(form, exc, default_field="new_parent")
         else:
@@ -266,17 +270,19 @@ def unit_move(request, pk):
                 % {"unit": unit.name, "parent": form.cleaned_data["new_parent"].name},
             )
             return redirect("units:detail", pk=unit.pk)
-    return render(request, "units/unit_move.html", {"form": form, "unit": unit})
+    return render(request, "units/unit_move.html", {"form": form, "unit": unit}, status=conflict_status(form))
 
 
 @login_required
 def unit_deactivate(request, pk):
     unit = _managed_unit_or_404(request, pk)
-    form = UnitDeactivateForm(request.POST or None, initial={"active_to": unit.active_to or timezone.localdate()})
+    form = UnitDeactivateForm(request.POST or None, initial={"active_to": unit.active_to or timezone.localdate()},
+                              version=unit.version)
     if request.method == "POST" and form.is_valid():
         try:
             services.unit_deactivate(
-                by=request.user, unit=unit, active_to=form.cleaned_data["active_to"], reason=form.cleaned_data["reason"]
+                by=request.user, unit=unit, active_to=form.cleaned_data["active_to"], reason=form.cleaned_data["reason"],
+                expected_version=form.expected_version,
             )
         except ValidationError as exc:
             add_service_errors(form, exc, default_field="active_to")
@@ -287,17 +293,23 @@ def unit_deactivate(request, pk):
                 % {"unit": unit.name, "day": form.cleaned_data["active_to"].strftime("%d/%m/%Y")},
             )
             return redirect("units:detail", pk=unit.pk)
-    return render(request, "units/unit_deactivate.html", {"form": form, "unit": unit})
+    return render(request, "units/unit_deactivate.html", {"form": form, "unit": unit}, status=conflict_status(form))
 
 
 @login_required
 def unit_reactivate(request, pk):
     unit = _managed_unit_or_404(request, pk)
-    if request.method == "POST":
-        services.unit_reactivate(by=request.user, unit=unit)
-        messages.success(request, _("“%(unit)s” is active again.") % {"unit": unit.name})
-        return redirect("units:detail", pk=unit.pk)
-    return render(request, "units/unit_reactivate.html", {"unit": unit})
+    form = UnitReactivateForm(request.POST or None, version=unit.version)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.unit_reactivate(by=request.user, unit=unit, expected_version=form.expected_version)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("“%(unit)s” is active again.") % {"unit": unit.name})
+            return redirect("units:detail", pk=unit.pk)
+        unit.refresh_from_db()
+    return render(request, "units/unit_reactivate.html", {"unit": unit, "form": form}, status=conflict_status(form))
 
 
 _FIELD_NAME = re.compile(r"^[a-z_]{1,40}$")

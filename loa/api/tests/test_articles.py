@@ -47,7 +47,7 @@ def test_a_decision_on_a_changed_piece_answers_409(tree, alice, editor, admin, c
     assert ok.status_code == 200
     late = api_client(admin).post(f"{API}/submissions/{s.pk}/review", {"action": "return", "reason": "x", "version": s.version},
                                   content_type="application/json")
-    assert late.status_code == 409 and "đã thay đổi" in late.json()["detail"]
+    assert late.status_code == 409 and "đã sửa tin, bài này" in late.json()["detail"]
 
 
 def test_outsiders_get_404_and_officers_cannot_review(tree, alice, bob, chans, api_client):
@@ -63,3 +63,37 @@ def test_outsiders_get_404_and_officers_cannot_review(tree, alice, bob, chans, a
     assert r.status_code == 403
     assert api_client(alice).put(f"{API}/quotas", {"unit": tree["a"].pk, "year": 2021, "kind": "news", "target": 1},
                                  content_type="application/json").status_code == 403
+
+
+def test_a_patch_from_an_older_version_gets_409_with_the_piece_as_it_is_now_even_from_the_same_officer(
+    tree, alice, chans, api_client
+):
+    c = api_client(alice)
+    piece = c.post(f"{API}/submissions", {"unit": tree["a"].pk, "title": "Hội thi", "body": "Đoạn một."},
+                   content_type="application/json").json()
+    url = f"{API}/submissions/{piece['id']}"
+    first = c.patch(url, {"body": "Đoạn một.\n\nĐoạn hai (máy tính).", "version": piece["version"]}, content_type="application/json")
+    assert first.status_code == 200
+
+    late = c.patch(url, {"body": "Đoạn một (điện thoại).", "version": piece["version"]}, content_type="application/json")
+
+    assert late.status_code == 409
+    body = late.json()
+    assert body["code"] == "stale" and "Đoạn hai (máy tính)." in body["current"]["body"]
+    assert body["current"]["version"] == first.json()["version"]
+    assert "Đoạn hai (máy tính)." in c.get(url).json()["body"]
+    missing = c.patch(url, {"title": "Khác"}, content_type="application/json")
+    assert missing.status_code == 428 and missing.json()["code"] == "version_required"
+
+
+def test_a_quota_that_exists_is_changed_only_with_its_version(tree, admin, api_client):
+    c = api_client(admin)
+    body = {"unit": tree["a"].pk, "year": 2021, "kind": "news", "target": 3}
+    created = c.put(f"{API}/quotas", body, content_type="application/json")
+    assert created.status_code == 200 and created.json()["version"] == 1  # a new quota needs no version
+    assert c.put(f"{API}/quotas", {**body, "target": 4}, content_type="application/json").status_code == 428
+    assert c.put(f"{API}/quotas", {**body, "target": 4, "version": 1}, content_type="application/json").json()["version"] == 2
+    late = c.put(f"{API}/quotas", {**body, "target": 5, "version": 1}, content_type="application/json")
+    assert late.status_code == 409 and late.json()["current"]["target"] == 4
+    listed = c.get(f"{API}/quotas?year=2021").json()["items"]
+    assert [(q["target"], q["version"]) for q in listed] == [(4, 2)]

@@ -8,7 +8,7 @@ from django.utils import timezone
 from loa.audit.models import AuditEntry
 from loa.directives import services
 from loa.directives.models import Assignment, Directive, ReportVersion, Rollup
-from loa.directives.tests.factories import GOOD_PAGE, HCM, fanpage_letter
+from loa.directives.tests.factories import DEADLINE, GOOD_PAGE, HCM, fanpage_letter
 from loa.units.services import unit_create
 
 pytestmark = pytest.mark.django_db
@@ -96,7 +96,8 @@ def test_a_directive_keeps_its_number_and_cannot_be_issued_twice(api_client, adm
     client = api_client(admin)
     response = client.patch(f"{BASE}/{directive.pk}", {"number": ""}, content_type=JSON)
     assert response.status_code == 422 and list(response.json()["errors"]) == ["number"]
-    response = client.patch(f"{BASE}/{directive.pk}", {"number": "46/CV-CĐVC", "summary": "V/v khác"}, content_type=JSON)
+    response = client.patch(f"{BASE}/{directive.pk}", {"number": "46/CV-CĐVC", "summary": "V/v khác", "version": 1},
+                            content_type=JSON)
     assert response.status_code == 200 and response.json()["number"] == "46/CV-CĐVC"
     assert AuditEntry.objects.filter(action="directive.updated", actor=admin).exists()
     assert _post(client, f"{BASE}/{directive.pk}/issue").status_code == 200
@@ -109,10 +110,54 @@ def test_an_admin_changes_a_task_deadline_and_the_states_follow(api_client, admi
     _, task = letter
     services.report_submit(by=alice, assignment=Assignment.objects.get(task=task, unit=tree["a"]), data=GOOD_PAGE,
                            at=datetime(2021, 5, 2, 9, 0, tzinfo=HCM))
-    response = api_client(admin).patch(f"{BASE}/tasks/{task.pk}", {"deadline": "2021-05-05T00:00:00+07:00"},
+    response = api_client(admin).patch(f"{BASE}/tasks/{task.pk}", {"deadline": "2021-05-05T00:00:00+07:00", "version": 1},
                                        content_type=JSON)
     assert response.status_code == 200, response.content
     assert Assignment.objects.get(task=task, unit=tree["a"]).state == "on_time"
+
+
+# --- versions: every change names the version it read -----------------------------------------
+
+
+def test_two_changes_of_a_directive_from_the_same_version_the_second_gets_409_with_the_current_one(api_client, admin, tree):
+    directive, _task = fanpage_letter(tree, by=admin, issue=False)
+    client, url = api_client(admin), f"{BASE}/{directive.pk}"
+    read = client.get(url).json()["version"]
+    first = client.patch(url, {"summary": "V/v truyền thông trên Fanpage", "version": read}, content_type=JSON)
+    assert first.status_code == 200 and first.json()["version"] == read + 1
+
+    second = client.patch(url, {"summary": "V/v khác hẳn", "signer_name": "Người Khác", "version": read}, content_type=JSON)
+
+    assert second.status_code == 409
+    body = second.json()
+    assert body["code"] == "stale" and body["current"]["summary"] == "V/v truyền thông trên Fanpage"
+    assert body["current"]["tasks"] and body["current"]["version"] == read + 1  # the same shape as GET
+    directive.refresh_from_db()
+    assert (directive.summary, directive.signer_name) == ("V/v truyền thông trên Fanpage", "Ngọc Văn Phán")
+    assert AuditEntry.objects.filter(action="directive.updated").count() == 1
+
+
+def test_a_task_changed_meanwhile_refuses_the_older_change_with_409(api_client, admin, letter):
+    _directive, task = letter
+    client, url = api_client(admin), f"{BASE}/tasks/{task.pk}"
+    assert client.patch(url, {"title": "Báo cáo Fanpage (sửa)", "version": 1}, content_type=JSON).status_code == 200
+    response = client.patch(url, {"deadline": "2021-06-01T00:00:00+07:00", "version": 1}, content_type=JSON)
+    assert response.status_code == 409
+    assert response.json()["current"]["title"] == "Báo cáo Fanpage (sửa)" and response.json()["current"]["version"] == 2
+    task.refresh_from_db()
+    assert task.deadline == DEADLINE
+
+
+def test_a_directive_or_task_change_without_a_version_is_refused_with_428(api_client, admin, letter):
+    directive, task = letter
+    client = api_client(admin)
+    responses = [client.patch(f"{BASE}/{directive.pk}", {"summary": "X"}, content_type=JSON),
+                 client.patch(f"{BASE}/tasks/{task.pk}", {"title": "X"}, content_type=JSON)]
+    assert [r.status_code for r in responses] == [428, 428]
+    assert {r.json()["code"] for r in responses} == {"version_required"}
+    directive.refresh_from_db()
+    task.refresh_from_db()
+    assert directive.summary != "X" and task.title != "X"
 
 
 # --- reading -------------------------------------------------------------------------------

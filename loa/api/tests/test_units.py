@@ -157,7 +157,7 @@ def test_missing_fields_and_unknown_kinds_are_named_in_vietnamese(api_client, ad
 
 def test_an_admin_changes_a_unit(api_client, admin, tree):
     response = api_client(admin).patch(
-        f"/api/v1/units/{tree['a'].pk}", {"members_count": 61, "short_name": "CĐ THPT TP"},
+        f"/api/v1/units/{tree['a'].pk}", {"members_count": 61, "short_name": "CĐ THPT TP", "version": 1},
         content_type="application/json",
     )
     assert response.status_code == 200, response.content
@@ -166,6 +166,59 @@ def test_an_admin_changes_a_unit(api_client, admin, tree):
     assert tree["a"].name == "Công đoàn cơ sở Trường THPT Thành phố Cao Bằng"  # fields not sent stay
     assert response.json()["members_count"] == 61
     assert AuditEntry.objects.filter(action="unit.updated", object_id=str(tree["a"].pk)).exists()
+
+
+# --- versions: every change names the version it read -----------------------------------------
+
+
+def test_two_changes_from_the_same_version_the_second_gets_409_with_the_unit_as_it_is_now(api_client, admin, tree):
+    client, url = api_client(admin), f"/api/v1/units/{tree['a'].pk}"
+    read = client.get(url).json()["version"]  # a script and a colleague's tool both read the unit
+
+    first = client.patch(url, {"members_count": 61, "version": read}, content_type="application/json")
+    assert first.status_code == 200 and first.json()["version"] == read + 1
+    second = client.patch(url, {"members_count": 70, "short_name": "CĐ THPT", "version": read}, content_type="application/json")
+
+    assert second.status_code == 409
+    body = second.json()
+    assert body["code"] == "stale" and "đã sửa đơn vị này" in body["detail"]
+    assert body["current"]["members_count"] == 61 and body["current"]["version"] == read + 1
+    assert body["current"]["can_manage"] is True  # the same shape as GET
+    tree["a"].refresh_from_db()
+    assert (tree["a"].members_count, tree["a"].short_name) == (61, "")
+    again = client.patch(url, {"members_count": 70, "version": body["current"]["version"]}, content_type="application/json")
+    assert again.status_code == 200 and again.json()["members_count"] == 70
+
+
+def test_a_change_without_a_version_is_refused_with_428_and_nothing_is_saved(api_client, admin, tree):
+    response = api_client(admin).patch(f"/api/v1/units/{tree['a'].pk}", {"members_count": 1}, content_type="application/json")
+    assert response.status_code == 428
+    assert response.json()["code"] == "version_required" and "version" in response.json()["detail"]
+    tree["a"].refresh_from_db()
+    assert tree["a"].members_count == 60 and tree["a"].version == 1
+
+
+@pytest.mark.parametrize("version", [-1, 2**40, "một", None])
+def test_a_version_that_is_not_one_is_refused_in_vietnamese(api_client, admin, tree, version):
+    response = api_client(admin).patch(f"/api/v1/units/{tree['a'].pk}", {"members_count": 1, "version": version},
+                                       content_type="application/json")
+    assert response.status_code in (422, 428)
+    assert response.json()["detail"]
+    tree["a"].refresh_from_db()
+    assert tree["a"].members_count == 60
+
+
+def test_a_move_or_a_closing_sent_with_an_old_version_gets_409(api_client, admin, tree):
+    client, url = api_client(admin), f"/api/v1/units/{tree['a'].pk}"
+    client.patch(url, {"name": "Công đoàn cơ sở Trường THPT TP Cao Bằng", "version": 1}, content_type="application/json")
+    moved = client.post(f"{url}/move", {"parent": tree["province"].pk, "version": 1}, content_type="application/json")
+    closed = client.post(f"{url}/deactivate", {"active_to": "2025-06-30", "version": 1}, content_type="application/json")
+    assert [moved.status_code, closed.status_code] == [409, 409]
+    assert moved.json()["current"]["name"] == "Công đoàn cơ sở Trường THPT TP Cao Bằng"
+    tree["a"].refresh_from_db()
+    assert tree["a"].parent == tree["upper"] and tree["a"].active_to is None
+    assert client.post(f"{url}/move", {"parent": tree["province"].pk, "version": 2},
+                       content_type="application/json").status_code == 200
 
 
 def test_the_parent_is_not_changed_by_patch(api_client, admin, tree):

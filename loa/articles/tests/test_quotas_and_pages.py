@@ -53,10 +53,41 @@ def test_quotas_from_excel_are_checked_row_by_row_before_anything_is_written(tre
 
 def test_a_quota_set_one_by_one_and_refused_for_a_unit_not_managed(tree, admin, editor, login):
     client = login(admin)
-    client.post(reverse("articles:quotas") + "?year=2021", {"unit": "CS-A", "kind": "news", "target": 5, "notice": "812"})
+    client.post(reverse("articles:quotas") + "?year=2021", {"unit": "CS-A", "kind": "news", "target": 5, "notice": "812", "version": 0})
     assert Quota.objects.get(unit=tree["a"]).target == 5
-    assert login(editor).post(reverse("articles:quotas") + "?year=2021", {"unit": "CS-A", "kind": "news", "target": 1}).status_code == 404
+    assert login(editor).post(reverse("articles:quotas") + "?year=2021",
+                              {"unit": "CS-A", "kind": "news", "target": 1, "version": 1}).status_code == 404
     assert Quota.objects.get(unit=tree["a"]).target == 5
+
+
+def test_two_admins_change_one_quota_at_once_and_the_second_sees_the_newer_target(tree, admin):
+    from conftest import _user
+    from loa.core.tests.editing import form_values, second_browser
+
+    services.quota_set(by=admin, unit=tree["a"], year=2021, kind="news", target=4, notice="812/TB-CĐVC")
+    colleague = _user("admin2", tree["province"], "admin")
+    url = reverse("articles:quotas") + "?year=2021&unit=CS-A&kind=news"
+    first, second = second_browser(admin), second_browser(colleague)
+    page_1, page_2 = first.get(url), second.get(url)
+    assert form_values(page_1)["target"] == 4 and form_values(page_1)["version"] == 1  # the list's "Change" link
+    assert first.post(reverse("articles:quotas") + "?year=2021", {**form_values(page_1), "target": 6}).status_code == 302
+
+    response = second.post(reverse("articles:quotas") + "?year=2021", {**form_values(page_2), "target": 5})
+
+    assert response.status_code == 409
+    rows = {row["name"]: (row["theirs"], row["yours"]) for row in response.context["form"].conflict.rows}
+    assert rows == {"target": ("6", "5")}
+    assert Quota.objects.get(unit=tree["a"], kind="news").target == 6
+
+
+def test_a_blank_quota_form_for_a_quota_set_meanwhile_shows_it_instead_of_replacing_it(tree, admin, login):
+    client = login(admin)
+    blank = client.get(reverse("articles:quotas") + "?year=2021")
+    services.quota_set(by=admin, unit=tree["a"], year=2021, kind="news", target=4, notice="812/TB-CĐVC")
+    response = client.post(reverse("articles:quotas") + "?year=2021",
+                           {"unit": "CS-A", "kind": "news", "target": 9, "notice": "", "version": blank.context["form"]["version"].value()})
+    assert response.status_code == 409
+    assert Quota.objects.get(unit=tree["a"], kind="news").target == 4
 
 
 def test_the_draft_is_autosaved_by_htmx(tree, alice, chans, login):

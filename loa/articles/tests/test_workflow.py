@@ -10,6 +10,7 @@ from loa.articles import services
 from loa.articles.models import Rollup, Submission
 from loa.articles.selectors import level_rows, unit_figures
 from loa.articles.tests.factories import channels, published, sent, topic
+from loa.core.versions import StaleVersion
 from loa.notifications.models import Message
 
 S = Submission.State
@@ -135,25 +136,41 @@ def test_a_unit_active_part_of_the_year_gets_a_pro_rated_quota(tree, admin):
     assert (q.target, q.prorated) == (2, True)
 
 
-def test_an_officers_own_autosave_does_not_block_their_send_but_a_teammates_change_does(tree, alice, teammate, chans):
-    s = services.submission_create(by=alice, unit=tree["a"], title="T", body="a", channels=chans)
-    opened = s.version
-    services.submission_update(by=alice, submission=s, expected_version=opened, body="ab")  # the autosave
-    s = services.submission_update(by=alice, submission=s, expected_version=opened, body="abc")  # Send, with the page's version
-    assert s.body_text == "abc"
-    services.submission_update(by=teammate, submission=s, expected_version=s.version, body="teammate")
-    with pytest.raises(ValidationError) as exc:
-        services.submission_update(by=alice, submission=s, expected_version=s.version - 1, body="alice again")
-    assert exc.value.code == "stale"
+def test_the_same_officer_on_a_phone_and_a_pc_cannot_overwrite_each_other(tree, alice, teammate, chans):
+    s = services.submission_create(by=alice, unit=tree["a"], title="T", body="Đoạn một.", channels=chans)
+    opened = s.version  # the phone and the PC both opened the piece here
+    pc_text = "Đoạn một.\n\nĐoạn hai, viết trên máy tính."
+    services.submission_update(by=alice, submission=s, expected_version=opened, body=pc_text, session="pc-page")
+    with pytest.raises(StaleVersion) as exc:
+        services.submission_update(by=alice, submission=s, expected_version=opened, body="Đoạn một (điện thoại).",
+                                   session="phone-page")
+    assert exc.value.code == "stale" and exc.value.current.body_text == pc_text
+    s.refresh_from_db()
+    assert s.body_text == pc_text and s.version == opened + 1
+    with pytest.raises(StaleVersion):  # a teammate, and a caller naming no page, are refused the same way
+        services.submission_update(by=teammate, submission=s, expected_version=opened, body="teammate")
+    s = services.submission_update(by=alice, submission=s, expected_version=opened, body=pc_text + "\n\nĐoạn ba.",
+                                   session="pc-page")  # the PC's next autosave: its own save came in between
+    assert s.version == opened + 2
 
 
-def test_the_officers_own_autosave_just_before_send_does_not_refuse_the_send(tree, alice, editor):
+def test_the_pages_own_autosave_just_before_its_send_does_not_refuse_the_send(tree, alice, editor):
     from loa.articles import services as svc
     from loa.articles.tests.factories import channels as make_channels
 
     chans = make_channels(editor)
     piece = svc.submission_create(by=alice, unit=tree["a"], title="Hội thi", body="Nội dung đủ dài cho một tin.", channels=chans)
     seen = piece.version
-    svc.submission_update(by=alice, submission=piece, expected_version=seen, authors="Hoàng Thị An")  # the autosave
-    sent = svc.submission_submit(by=alice, submission=piece, expected_version=seen)  # the tap, with the page's version
+    svc.submission_update(by=alice, submission=piece, expected_version=seen, authors="Hoàng Thị An", session="page-1")  # the autosave
+    sent = svc.submission_submit(by=alice, submission=piece, expected_version=seen, session="page-1")  # the tap, with the page's version
     assert sent.state == "submitted"
+
+
+def test_an_editors_decision_in_between_makes_the_pages_older_version_stale_again(tree, alice, editor, chans):
+    s = services.submission_create(by=alice, unit=tree["a"], title="Hội thi", body="Nội dung đủ dài cho một tin.", channels=chans)
+    opened = s.version
+    s = services.submission_update(by=alice, submission=s, expected_version=opened, authors="An", session="pc-page")
+    s = services.submission_submit(by=alice, submission=s, expected_version=s.version, session="phone-page")
+    s = services.submission_return(submission=s, by=editor, reason="Thêm ảnh", expected_version=s.version)
+    with pytest.raises(StaleVersion):  # the PC page, still open on the draft, may not write over the returned piece
+        services.submission_update(by=alice, submission=s, expected_version=opened, body="cũ", session="pc-page")

@@ -306,3 +306,20 @@ def test_it_refuses_a_damaged_workbook(admin, tree):
     data = xlsx([row("CS-C1", "Trường C1", "CDVC")])
     with pytest.raises(ValidationError):
         import_units(data[: len(data) // 2], by=admin, commit=True)
+
+
+@pytest.mark.parametrize("copy_from", [1, 10**9])  # on PostgreSQL: COPY and one UPDATE, or bulk_update
+def test_an_import_raises_the_version_of_each_unit_it_changes_so_an_edit_form_opened_before_is_refused(
+    admin, tree, monkeypatch, copy_from
+):
+    from loa.core.versions import StaleVersion
+    from loa.units.services import unit_update
+
+    monkeypatch.setattr(importing, "COPY_UPDATES_FROM", copy_from)
+    outcome = import_units(xlsx([row("CS-A", "Công đoàn cơ sở Trường THPT TP Cao Bằng", "CDVC")]), by=admin, commit=True,
+                           filename="a.xlsx")
+    assert outcome.updated == 1
+    assert Unit.objects.get(code="CS-A").version == 2 and Unit.objects.get(code="CDVC").version == 1
+    with pytest.raises(StaleVersion):  # the page opened before the import would write the old name back
+        unit_update(by=admin, unit=tree["a"], expected_version=1, name="Công đoàn cơ sở Trường THPT Thành phố Cao Bằng")
+    assert Unit.objects.get(code="CS-A").name == "Công đoàn cơ sở Trường THPT TP Cao Bằng"
