@@ -7,7 +7,8 @@ from loa.accounts import services
 from loa.notifications.delivery import deliver_due
 
 PROFILE = reverse("accounts:profile")
-DETAILS = {"full_name": "Hoàng Thị An", "phone": "", "email": "alice@example.vn", "language": "vi"}
+# As the profile form sends them, with the version it was opened at (a new account: 1).
+DETAILS = {"full_name": "Hoàng Thị An", "phone": "", "email": "alice@example.vn", "language": "vi", "version": 1}
 
 
 def _mails(smtp_server, count):

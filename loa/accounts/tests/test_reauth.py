@@ -32,7 +32,8 @@ def test_the_right_password_leads_back_and_the_change_goes_through(login, alice)
     assert page.status_code == 200 and "Xác nhận mật khẩu" in page.content.decode()
     response = client.post(REAUTH, {"password": "pass-for-tests", "next": "/accounts/profile/"})
     assert response.status_code == 302 and response.url == PROFILE
-    client.post(PROFILE, {"full_name": "Hoàng Thị An", "phone": "", "email": "an.moi@example.vn", "language": "vi"})
+    client.post(PROFILE, {"full_name": "Hoàng Thị An", "phone": "", "email": "an.moi@example.vn", "language": "vi",
+                          "version": alice.version})
     alice.refresh_from_db()
     assert alice.email == "an.moi@example.vn"
 

@@ -3,13 +3,15 @@
 import re
 
 from django.test import Client
+from django.urls import reverse
 
 
-def second_browser(user):
-    """Another browser (its own session) signed in as `user`: the same person on a phone and a PC,
-    or a colleague."""
+def second_browser(user, password="pass-for-tests"):
+    """Another browser (its own session) signed in as `user` with the password, as a person does:
+    the same person on a phone and a PC, or a colleague."""
     client = Client()
-    client.force_login(user)
+    response = client.post(reverse("accounts:login"), {"username": user.username, "password": password})
+    assert response.status_code == 302, "the log-in failed"
     return client
 
 
