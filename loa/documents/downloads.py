@@ -4,6 +4,7 @@ from urllib.parse import quote
 
 from django.http import Http404, HttpResponse
 
+from loa.core.controls import writable_line
 from loa.documents.model import ascii_filename
 
 CONTENT_TYPES = {
@@ -27,7 +28,7 @@ def render(doc, fmt):
 
 def filename(doc, fmt):
     """"Công văn số 45-CĐVC ngày 05-04-2021.pdf": the document's own name, no path separators."""
-    stem = doc.filename_stem().replace("/", "-").replace("\\", "-").replace('"', "").strip()
+    stem = writable_line(doc.filename_stem()).replace("/", "-").replace("\\", "-").replace('"', "").strip()
     return f"{stem or 'document'}.{fmt}"
 
 
