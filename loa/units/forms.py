@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from loa.accounts.capabilities import Capability
 from loa.accounts.scope import manages_whole_tree, units_for
+from loa.core.forms import ModelForm
 from loa.core.phones import display_phone, normalize_phone
 from loa.core.validators import OneLineField
 from loa.units.kind_services import CODE_MAX, NAME_MAX, ORDER_MAX, clean_kind_code, clean_kind_name
@@ -72,7 +73,7 @@ def clean_phone_field(value):
 DATE_WIDGET = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
 
 
-class UnitForm(forms.ModelForm):
+class UnitForm(ModelForm):
     """The unit's own fields, for creating and editing. Parent, end date: see move and deactivate."""
 
     class Meta:
