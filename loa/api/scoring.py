@@ -10,7 +10,7 @@ from typing import Dict, List, Optional
 
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
 from loa.api.errors import Forbidden
@@ -18,9 +18,16 @@ from loa.api.pagination import Pages
 from loa.core.site import site_origin
 from loa.scoring import access, selectors, services
 from loa.scoring.models import Criterion, Rubric
-from loa.scoring.rules import points_text
+from loa.scoring.rules import points_text, stored_centi
 
 router = Router(tags=["scoring"])
+DAMAGED = "null when the stored value is damaged (not a number): the rubric page shows it and an admin corrects it"
+
+
+def _figure(value):
+    """A stored Decimal, or None when it is damaged (NaN): JSON has no NaN, and a damaged row must not
+    make the endpoint a 500."""
+    return None if value is None or stored_centi(value) is None else value
 
 
 class CriterionOut(Schema):
@@ -28,26 +35,38 @@ class CriterionOut(Schema):
     code: str
     name: str
     group: str
-    max_points: Decimal
+    max_points: Decimal | None = Field(..., description=DAMAGED)
     measure: str
     rule: str
     params: dict
     is_bonus: bool
 
+    @staticmethod
+    def resolve_max_points(obj):
+        return _figure(obj.max_points)
+
 
 class LevelOut(Schema):
     id: int
     name: str
-    min_total: Decimal
+    min_total: Decimal | None = Field(..., description=DAMAGED)
     min_share_each: Optional[Decimal]
+
+    @staticmethod
+    def resolve_min_total(obj):
+        return _figure(obj.min_total)
+
+    @staticmethod
+    def resolve_min_share_each(obj):
+        return _figure(obj.min_share_each)
 
 
 class RubricOut(Schema):
     year: int
     name: str
     unit_id: int
-    total_points: Decimal
-    bonus_cap: Decimal
+    total_points: Decimal | None = Field(..., description=DAMAGED)
+    bonus_cap: Decimal | None = Field(..., description=DAMAGED)
     group_caps: dict
     frozen: bool
     frozen_at: Optional[str]
@@ -80,9 +99,13 @@ class RankingOut(Schema):
     rank: Optional[int]
     unit_id: int
     unit: str
-    total: Decimal
+    total: Decimal | None = Field(..., description=DAMAGED)
     level: str
     points: dict
+
+    @staticmethod
+    def resolve_total(obj):
+        return _figure(obj.total)
 
     @staticmethod
     def resolve_unit(obj):
@@ -118,8 +141,8 @@ class CriterionIn(Schema):
 
 def _rubric_out(rubric):
     return {
-        "year": rubric.year, "name": rubric.name, "unit_id": rubric.unit_id, "total_points": rubric.total_points,
-        "bonus_cap": rubric.bonus_cap, "group_caps": rubric.group_caps or {}, "frozen": rubric.frozen,
+        "year": rubric.year, "name": rubric.name, "unit_id": rubric.unit_id, "total_points": _figure(rubric.total_points),
+        "bonus_cap": _figure(rubric.bonus_cap), "group_caps": rubric.group_caps or {}, "frozen": rubric.frozen,
         "frozen_at": rubric.frozen_at.isoformat() if rubric.frozen_at else None,
         "copied_from_year": rubric.copied_from.year if rubric.copied_from_id else None,
         "criteria": list(rubric.criteria.all()), "levels": list(rubric.levels.all()),

@@ -146,6 +146,20 @@ def check_value(value, field, name=None):
         raise ValidationError({name or field.name: out_of_range_error(least, greatest)})
 
 
+def check_values(model, values):
+    """`check_value` for every number field of `model` named in `values` (a service's keyword
+    arguments), before the service compares them: Decimal("NaN") < 0 raises, it does not answer."""
+    errors = {}
+    for field in number_fields(model):
+        if field.name in values:
+            try:
+                check_value(values[field.name], field)
+            except ValidationError as exc:
+                errors.update(exc.error_dict)
+    if errors:
+        raise ValidationError(errors)
+
+
 def check_ranges(instance):
     """Every number field of a model instance within its range (expressions such as F() + 1 are the
     database's business): a ValidationError naming each field that is not."""

@@ -11,8 +11,9 @@ from django.utils.translation import gettext as _
 from loa.accounts.capabilities import Capability
 from loa.accounts.scope import can
 from loa.audit.log import log_action, snapshot
+from loa.core.numbers import check_value, check_values, field_range
 from loa.scoring import measures, rules
-from loa.scoring.models import Adjustment, Criterion, Level, Rubric
+from loa.scoring.models import Adjustment, Criterion, Level, Rubric, Score
 
 RUBRIC_FIELDS = ("year", "name", "unit", "total_points", "bonus_cap", "group_caps", "note")
 CRITERION_FIELDS = ("code", "name", "group", "order", "max_points", "measure", "rule", "params", "is_bonus")
@@ -38,10 +39,11 @@ def _decimal(value, label):
 
 
 @transaction.atomic
-def rubric_create(*, by, year, unit, name, total_points=Decimal("100"), bonus_cap=Decimal("0"), group_caps=None,
+def rubric_create(*, by, year, unit, name, total_points=Decimal(100), bonus_cap=Decimal(0), group_caps=None,
                   note="", copy_from=None):
     """A new year's rubric; with copy_from, its criteria and levels are copied (last year's, say)."""
     _require_admin(by, unit)
+    check_values(Rubric, {"year": year, "total_points": total_points, "bonus_cap": bonus_cap})
     if Rubric.objects.filter(year=year).exists():
         raise ValidationError({"year": _("There is already a rubric for %(year)s.") % {"year": year}})
     if not 2000 <= int(year) <= 2100:
@@ -65,7 +67,9 @@ def _check_group_caps(group_caps):
     if not isinstance(group_caps, dict):
         raise ValidationError({"group_caps": _("Give the group caps as a JSON object, e.g. {\"Công tác tuyên truyền\": 10}.")})
     for value in group_caps.values():
-        if _decimal(value, "group_caps") < 0:
+        value = _decimal(value, "group_caps")
+        check_value(value, Rubric._meta.get_field("total_points"), "group_caps")
+        if value < 0:
             raise ValidationError({"group_caps": _("A group cap cannot be below 0.")})
 
 
@@ -74,6 +78,7 @@ def rubric_update(*, by, rubric, **changes):
     _require_admin(by, rubric)
     _require_open(rubric)
     before = snapshot(rubric, RUBRIC_FIELDS)
+    check_values(Rubric, changes)
     if "group_caps" in changes:
         _check_group_caps(changes["group_caps"])
     for name, value in changes.items():
@@ -86,6 +91,7 @@ def rubric_update(*, by, rubric, **changes):
 
 
 def _check_criterion(rubric, values, instance=None):
+    check_values(Criterion, values)
     errors = {}
     if values.get("measure") and not measures.get(values["measure"]):
         errors["measure"] = _("Unknown measure.")
@@ -98,9 +104,24 @@ def _check_criterion(rubric, values, instance=None):
         clash = clash.exclude(pk=instance.pk)
     if clash.exists():
         errors["code"] = _("Another criterion of this rubric has the code %(code)s.") % {"code": values.get("code")}
+    if values.get("max_points") is not None and "max_points" not in errors:
+        _check_total_fits(rubric, values["max_points"], instance)
     if errors:
         raise ValidationError(errors)
     rules.validate(values.get("rule"), values.get("params") or {}, values.get("max_points") or 0)
+
+
+def _check_total_fits(rubric, max_points, instance):
+    """The criteria's maxima must add up to what a unit's stored total can hold (99,999.99)."""
+    others = Criterion.objects.filter(rubric=rubric)
+    if instance is not None:
+        others = others.exclude(pk=instance.pk)
+    total = rules.centi(max_points) + sum(rules.stored_centi(value) or 0 for value in others.values_list("max_points", flat=True))
+    largest = rules.centi(field_range(Score._meta.get_field("total"))[1])
+    if total > largest:
+        raise ValidationError({"max_points": _("The criteria's maximum points would add up to %(sum)s, more than a unit's "
+                                               "total can hold (%(max)s).") % {
+            "sum": rules.points_text(total), "max": rules.points_text(largest)}})
 
 
 @transaction.atomic
@@ -135,6 +156,7 @@ def criterion_delete(*, by, criterion):
 def level_save(*, by, rubric, level=None, **values):
     _require_admin(by, rubric)
     _require_open(rubric)
+    check_values(Level, values)
     share = values.get("min_share_each")
     if share is not None and not 0 <= Decimal(share) <= 1:
         raise ValidationError({"min_share_each": _("Give the share as a number between 0 and 1 (0.5 = half).")})
@@ -173,6 +195,10 @@ def adjust(*, by, rubric, unit, criterion, points, reason, mode=Adjustment.Mode.
     if not unit.path.startswith(rubric.unit.path) or not unit.kind.is_grassroots:
         raise ValidationError({"unit": _("%(unit)s is not scored by this rubric.") % {"unit": unit.name}})
     points = _decimal(points, "points")
+    check_value(points, Adjustment._meta.get_field("points"))
+    if rules.stored_centi(criterion.max_points) is None:
+        raise ValidationError({"criterion": _("The maximum points of “%(criterion)s” are not a valid number: correct the "
+                                              "criterion first.") % {"criterion": criterion.name}})
     if mode not in Adjustment.Mode.values:
         raise ValidationError({"mode": _("Choose how the points change.")})
     if mode == Adjustment.Mode.OVERRIDE and not 0 <= points <= criterion.max_points:
