@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from loa.accounts.capabilities import Capability
 from loa.accounts.scope import can, can_anywhere, get_unit_or_404, role_paths, units_for
 from loa.core.forms import add_service_errors
+from loa.core.numbers import INTEGER_RANGES
 from loa.documents.downloads import document_response
 from loa.exports.tabular import Column, export_response
 from loa.scoring import access, documents, engine, measures, selectors, services
@@ -56,7 +57,8 @@ def _hypothetical(request, book, by_measure):
                 out[key] = raw
             continue
         try:
-            value = max(0, int(raw))
+            # A count as large as a column holds: 10**400 would overflow the rules' float division.
+            value = min(max(0, int(raw)), INTEGER_RANGES["PositiveIntegerField"][1])
         except ValueError:
             continue
         base = by_measure.get(key, (0, None))[1]

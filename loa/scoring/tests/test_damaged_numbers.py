@@ -37,7 +37,7 @@ def _pages(tree, rubric):
     return [
         "/scoring/", "/scoring/2021/", "/scoring/2021/ranking.xlsx", "/scoring/2021/ranking.csv",
         "/scoring/2021/announcement.docx", "/scoring/2021/announcement.pdf", f"/scoring/2021/units/{a}/",
-        f"/scoring/2021/units/{a}/?whatif=1&w_article_quota=99999999999999999999", f"/scoring/2021/units/{a}/sheet.pdf",
+        f"/scoring/2021/units/{a}/?whatif=1&w_article_quota={'9' * 400}&w_news_quota=-5", f"/scoring/2021/units/{a}/sheet.pdf",
         f"/scoring/2021/units/{a}/adjust/", "/scoring/2021/rubric/", f"/scoring/2021/rubric/criteria/{criterion.pk}/",
         f"/scoring/2021/rubric/levels/{level.pk}/", "/api/v1/scoring/rubrics", "/api/v1/scoring/rubrics/2021",
         f"/api/v1/scoring/2021/units/{a}", "/api/v1/scoring/2021/ranking",
