@@ -53,6 +53,17 @@ def strip_controls_in(value):
     return value
 
 
+def has_controls_in(value) -> bool:
+    """Whether a JSON-like value holds a string `strip_controls` would change (read only: no copy)."""
+    if isinstance(value, str):
+        return has_controls(value)
+    if isinstance(value, list):
+        return any(has_controls_in(v) for v in value)
+    if isinstance(value, dict):
+        return any(has_controls(k) or has_controls_in(v) for k, v in value.items())
+    return False
+
+
 def writable_text(text: str) -> str:
     """`text` as a Word, Excel, PDF or csv file may hold it: \x0b and line ends become \n (the writers
     make \n a line break), tab stays, every other control character and what XML refuses is removed."""

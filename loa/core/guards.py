@@ -16,7 +16,7 @@ what they write (`strip_controls`, `strip_controls_in`).
 
 from django.db import models
 
-from loa.core.controls import has_controls, strip_controls, strip_controls_in
+from loa.core.controls import has_controls, has_controls_in, strip_controls, strip_controls_in
 from loa.core.numbers import check_ranges
 
 _GUARDED = {}  # model -> (text fields, JSON fields), or None for a model that is not Loa's
@@ -46,6 +46,6 @@ def clean_before_save(sender, instance, raw=False, **kwargs):
             setattr(instance, name, strip_controls(value))
     for name in documents:
         value = getattr(instance, name)
-        if value is not None and not isinstance(value, (int, float, bool)):
+        if has_controls_in(value):  # most documents are clean: they are only read, not copied
             setattr(instance, name, strip_controls_in(value))
     check_ranges(instance)
