@@ -163,15 +163,8 @@ def check_values(model, values):
 def check_ranges(instance):
     """Every number field of a model instance within its range (expressions such as F() + 1 are the
     database's business): a ValidationError naming each field that is not."""
-    errors = {}
-    for field in number_fields(type(instance)):
-        value = getattr(instance, field.attname)
-        try:
-            check_value(value, field)
-        except ValidationError as exc:
-            errors.update(exc.error_dict)
-    if errors:
-        raise ValidationError(errors)
+    model = type(instance)
+    check_values(model, {field.name: getattr(instance, field.attname) for field in number_fields(model)})
 
 
 _NUMBER_FIELDS = {}
