@@ -24,9 +24,16 @@ from loa.api.versions import Version, responses, versioned_write
 from loa.core.site import site_origin
 from loa.scoring import access, selectors, services
 from loa.scoring.models import Adjustment, Criterion, Rubric
-from loa.scoring.rules import points_text
+from loa.scoring.rules import points_text, stored_centi
 
 router = Router(tags=["scoring"])
+DAMAGED = "null when the stored value is damaged (not a number): the rubric page shows it and an admin corrects it"
+
+
+def _figure(value):
+    """A stored Decimal, or None when it is damaged (NaN): JSON has no NaN, and a damaged row must not
+    make the endpoint a 500."""
+    return None if value is None or stored_centi(value) is None else value
 
 
 class CriterionOut(Schema):
@@ -34,27 +41,39 @@ class CriterionOut(Schema):
     code: str
     name: str
     group: str
-    max_points: Decimal
+    max_points: Decimal | None = Field(..., description=DAMAGED)
     measure: str
     rule: str
     params: dict
     is_bonus: bool
     version: int = Field(..., description="Send it back to change this criterion (POST …/criteria with its code).")
 
+    @staticmethod
+    def resolve_max_points(obj):
+        return _figure(obj.max_points)
+
 
 class LevelOut(Schema):
     id: int
     name: str
-    min_total: Decimal
+    min_total: Decimal | None = Field(..., description=DAMAGED)
     min_share_each: Decimal | None
+
+    @staticmethod
+    def resolve_min_total(obj):
+        return _figure(obj.min_total)
+
+    @staticmethod
+    def resolve_min_share_each(obj):
+        return _figure(obj.min_share_each)
 
 
 class RubricOut(Schema):
     year: int
     name: str
     unit_id: int
-    total_points: Decimal
-    bonus_cap: Decimal
+    total_points: Decimal | None = Field(..., description=DAMAGED)
+    bonus_cap: Decimal | None = Field(..., description=DAMAGED)
     group_caps: dict
     frozen: bool
     frozen_at: datetime | None
@@ -87,9 +106,13 @@ class RankingOut(Schema):
     rank: int | None
     unit_id: int
     unit: str
-    total: Decimal
+    total: Decimal | None = Field(..., description=DAMAGED)
     level: str
     points: dict
+
+    @staticmethod
+    def resolve_total(obj):
+        return _figure(obj.total)
 
     @staticmethod
     def resolve_unit(obj):
@@ -145,8 +168,8 @@ class CriterionIn(In):
 
 def _rubric_out(rubric):
     return {
-        "year": rubric.year, "name": rubric.name, "unit_id": rubric.unit_id, "total_points": rubric.total_points,
-        "bonus_cap": rubric.bonus_cap, "group_caps": rubric.group_caps or {}, "frozen": rubric.frozen,
+        "year": rubric.year, "name": rubric.name, "unit_id": rubric.unit_id, "total_points": _figure(rubric.total_points),
+        "bonus_cap": _figure(rubric.bonus_cap), "group_caps": rubric.group_caps or {}, "frozen": rubric.frozen,
         "frozen_at": rubric.frozen_at,
         "copied_from_year": rubric.copied_from.year if rubric.copied_from_id else None,
         "criteria": list(rubric.criteria.all()), "levels": list(rubric.levels.all()),

@@ -2,7 +2,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from loa.articles.models import Channel, Kind, Topic
+from loa.articles.models import Channel, Kind, Quota, Submission, Topic
+from loa.core.forms import ModelForm
+from loa.core.numbers import model_number_field
+from loa.units.models import Unit
 from loa.core.version_forms import VersionedFormMixin
 
 
@@ -17,7 +20,7 @@ class SubmissionForm(forms.Form):
                                             widget=forms.CheckboxSelectMultiple)
     channels = forms.ModelMultipleChoiceField(label=_("Publish on"), queryset=Channel.objects.filter(is_active=True),
                                               required=False, widget=forms.CheckboxSelectMultiple)
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = model_number_field(Submission, "version", widget=forms.HiddenInput)
 
 
 class PhotoForm(forms.Form):
@@ -51,7 +54,7 @@ class QuotaForm(VersionedFormMixin, forms.Form):
 
     unit = forms.CharField(label=_("Unit code"), max_length=40)
     kind = forms.ChoiceField(label=_("Kind"), choices=Kind.choices)
-    target = forms.IntegerField(label=_("Target"), min_value=0)
+    target = model_number_field(Quota, "target", label=_("Target"))
     notice = forms.CharField(label=_("Notice that set it"), max_length=160, required=False,
                              help_text=_("e.g. 812/TB-CĐVC ngày 22/02/2021"))
     prorate = forms.BooleanField(label=_("Pro-rate for a unit active part of the year"), required=False)
@@ -63,11 +66,12 @@ class QuotaForm(VersionedFormMixin, forms.Form):
 class QuotaRuleForm(forms.Form):
     notice = forms.CharField(label=_("Notice that set them"), max_length=160, help_text=_("e.g. 812/TB-CĐVC ngày 22/02/2021"))
     unit_kind = forms.ModelChoiceField(label=_("Units of kind"), queryset=None)
-    news = forms.IntegerField(label=_("News items per unit"), min_value=0)
-    articles = forms.IntegerField(label=_("Articles per unit"), min_value=0)
-    large_members = forms.IntegerField(label=_("Larger units: from this many members"), min_value=1, required=False)
-    large_news = forms.IntegerField(label=_("News items for a larger unit"), min_value=0, required=False)
-    large_articles = forms.IntegerField(label=_("Articles for a larger unit"), min_value=0, required=False)
+    news = model_number_field(Quota, "target", label=_("News items per unit"))
+    articles = model_number_field(Quota, "target", label=_("Articles per unit"))
+    large_members = model_number_field(Unit, "members_count", label=_("Larger units: from this many members"), min_value=1,
+                                       required=False)
+    large_news = model_number_field(Quota, "target", label=_("News items for a larger unit"), required=False)
+    large_articles = model_number_field(Quota, "target", label=_("Articles for a larger unit"), required=False)
     prorate = forms.BooleanField(label=_("Pro-rate for units active part of the year"), required=False, initial=True)
 
     def __init__(self, *args, **kwargs):
@@ -84,7 +88,7 @@ class QuotaImportForm(forms.Form):
     prorate = forms.BooleanField(label=_("Pro-rate for units active part of the year"), required=False, initial=True)
 
 
-class ChannelForm(forms.ModelForm):
+class ChannelForm(ModelForm):
     class Meta:
         model = Channel
         fields = ["name", "kind", "domains", "editors", "is_active", "order"]

@@ -484,7 +484,7 @@ def quotas_import(*, by, upload, year, notice, allowed_units, prorate=True):
                 values.append(None if value in (None, "") else int(float(value)))
                 if values[-1] is not None and values[-1] < 0:
                     raise ValueError
-            except (TypeError, ValueError):
+            except (TypeError, ValueError, OverflowError):  # OverflowError: 1e400 is an infinity
                 errors.append(_("Row %(row)s, column “%(col)s”: “%(value)s” is not a whole number.") % {"row": number, "col": col, "value": value})
         rows.append((number, code, values))
     codes = {row[1] for row in rows}

@@ -1,6 +1,42 @@
-"""How a page shows what a service refused."""
+"""How a page shows what a service refused; the ModelForm every page builds on."""
 
+from django import forms
 from django.contrib import messages
+from django.forms.models import ModelFormMetaclass
+
+from loa.core.numbers import NUMBER_FORM_FIELDS, bound_to_model
+
+
+class _RangedModelFormMetaclass(ModelFormMetaclass):
+    def __new__(mcs, name, bases, attrs):
+        form_class = super().__new__(mcs, name, bases, attrs)
+        model = getattr(getattr(form_class, "_meta", None), "model", None)
+        if model is not None:
+            bound_to_model(form_class.base_fields, model)
+        return form_class
+
+
+def _usable(value, form_field):
+    try:
+        form_field.clean(value)
+    except forms.ValidationError:
+        return False
+    return True
+
+
+class ModelForm(forms.ModelForm, metaclass=_RangedModelFormMetaclass):
+    """A ModelForm whose number fields refuse, in Vietnamese, what their column cannot hold (a
+    PositiveSmallIntegerField above 32767, 12345678.5 for a DecimalField(6, 2)) instead of letting
+    the database refuse it with a 500 (PostgreSQL) or keep it (SQLite)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A damaged stored number (NaN, beyond the column) is not offered back: the field shows empty
+        # and the page that repairs it opens.
+        for name, form_field in self.fields.items():
+            value = self.initial.get(name)
+            if value is not None and isinstance(form_field, NUMBER_FORM_FIELDS) and not _usable(value, form_field):
+                self.initial[name] = None
 
 from loa.core.versions import StaleVersion
 

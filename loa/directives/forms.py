@@ -2,11 +2,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from loa.core.version_forms import VersionedFormMixin
+from loa.core.forms import ModelForm
+from loa.core.numbers import in_range
 from loa.directives.models import Directive, Task
-from loa.units.models import UnitKind
+from loa.units.models import Unit, UnitKind
 
 
-class DirectiveForm(VersionedFormMixin, forms.ModelForm):
+class DirectiveForm(VersionedFormMixin, ModelForm):
     class Meta:
         model = Directive
         fields = ["number", "kind", "issued_on", "place", "summary", "superior_body", "salutation", "body",
@@ -20,7 +22,7 @@ class DirectiveForm(VersionedFormMixin, forms.ModelForm):
         help_texts = {"number": _("E.g. 812/TB-CĐVC. Can be left empty while drafting.")}
 
 
-class TaskForm(VersionedFormMixin, forms.ModelForm):
+class TaskForm(VersionedFormMixin, ModelForm):
     deadline = forms.DateTimeField(
         label=_("Deadline"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         help_text=_("An exact moment. For “before 30/4/2021” enter 30/04/2021 00:00."),
@@ -50,9 +52,11 @@ class RecipientsForm(forms.Form):
             self.add_error("kind", _("Choose the kind of unit."))
         if data.get("mode") == "hand":
             try:
-                data["unit_ids"] = [int(x) for x in (data.get("units") or "").split(",") if x.strip()]
+                ids = [int(x) for x in (data.get("units") or "").split(",") if x.strip()]
             except ValueError:
-                data["unit_ids"] = []
+                ids = []
+            # An id no unit can have (SQLite cannot even look it up) is no unit ticked.
+            data["unit_ids"] = [i for i in ids if in_range(i, Unit._meta.pk)]
             if not data["unit_ids"]:
                 self.add_error(None, _("Tick at least one unit."))
         return data

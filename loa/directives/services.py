@@ -12,6 +12,7 @@ from loa.accounts.capabilities import Capability
 from loa.accounts.scope import units_for
 from loa.audit.log import log_action, snapshot
 from loa.core import versions
+from loa.core.controls import strip_controls
 from loa.directives import rollups
 from loa.directives.models import Assignment, Directive, Recipient, Report, ReportForm, ReportVersion, Task
 from loa.units.models import Unit
@@ -308,7 +309,7 @@ def report_submit(*, by, assignment, data, source="web", at=None, replace_page=F
 
 @transaction.atomic
 def report_return(*, by, assignment, reason):
-    reason = (reason or "").strip()
+    reason = strip_controls(reason or "").strip()  # written with update(): the models' guard does not see it
     if not reason:
         raise ValidationError({"reason": _("Say why the report is returned, so the unit knows what to fix.")})
     assignment = Assignment.objects.select_for_update().select_related("task", "unit").get(pk=assignment.pk)

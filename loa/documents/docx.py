@@ -3,6 +3,10 @@
 Every run names Times New Roman for all four script slots (ascii, hAnsi, eastAsia, cs): Word picks
 the slot by character class, and a Vietnamese letter with two marks must not fall back to another
 font. Tables are built from a prototype row copied with lxml, so a few thousand rows stay fast.
+
+Text enters the file in two places, `_run` and `_cell_text`; both pass it through `writable_text`
+(lxml refuses control characters: one \x0b in a report note made the whole file a 500) and write
+each \n, Word's own \x0b included, as a line break (w:br).
 """
 
 import copy
@@ -16,6 +20,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
+from loa.core.controls import writable_text
 from loa.documents import layout as L
 from loa.documents.fonts import text_width_pt
 from loa.documents.model import OfficialDocument, TableReport
@@ -124,7 +129,7 @@ def _set_fonts(rpr, size=None, bold=False, italic=False):
     if size is not None:
         for tag in ("w:sz", "w:szCs"):
             el = OxmlElement(tag)
-            el.set(qn("w:val"), str(int(round(size * 2))))
+            el.set(qn("w:val"), str(round(size * 2)))
             rpr.append(el)
     lang = OxmlElement("w:lang")
     lang.set(qn("w:val"), "vi-VN")
@@ -132,7 +137,8 @@ def _set_fonts(rpr, size=None, bold=False, italic=False):
 
 
 def _run(paragraph, text, size, bold=False, italic=False):
-    run = paragraph.add_run(text)
+    # python-docx writes "\n" as w:br and "\t" as w:tab.
+    run = paragraph.add_run(writable_text(text))
     _set_fonts(run._r.get_or_add_rPr(), size=size, bold=bold, italic=italic)
     return run
 
@@ -413,10 +419,23 @@ def _data_table(word, columns, rows, total_width):
     tbl = table._tbl
     for values in rows:
         tr = copy.deepcopy(prototype)
-        for t, value in zip(tr.iter(qn("w:t")), values):
-            t.text = value
+        for t, value in zip(list(tr.iter(qn("w:t"))), values):
+            _cell_text(t, value)
         tbl.append(tr)
     return table
+
+
+def _cell_text(t, value):
+    """Put `value` into a prototype row's w:t, each line after the first behind a w:br of its own."""
+    lines = writable_text(value).split("\n")
+    t.text = lines[0]
+    for line in lines[1:]:
+        br, following = OxmlElement("w:br"), OxmlElement("w:t")
+        following.set(qn("xml:space"), "preserve")
+        following.text = line
+        t.addnext(br)
+        br.addnext(following)
+        t = following
 
 
 def _prototype_row(table, widths, columns):

@@ -4,6 +4,10 @@ The page (A4, margins, page number centred in the top margin from page 2 on) is 
 font is Times New Roman when installed, otherwise the Liberation Serif 2 files named by
 `loa.documents.fonts` (never the incomplete Liberation Serif 1). Table rows are written as one
 escaped HTML string, not through the template engine, so that large reports stay quick.
+
+`html_to_pdf` is the one way HTML becomes a PDF in Loa (documents and the Fanpage posters): it
+passes the page through `writable_text` first, so no control character that reached the database
+ends up in the file. A table cell's lines (\x0b included) become <br> before that.
 """
 
 import io
@@ -13,6 +17,7 @@ from django.template.loader import render_to_string
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from loa.core.controls import writable_text
 from loa.documents import layout as L
 from loa.documents.fonts import pdf_font, text_width_pt
 from loa.documents.model import OfficialDocument, TableReport
@@ -50,6 +55,11 @@ def render_pdf(doc):
 
 
 def write_pdf(doc, stream):
+    html_to_pdf(render_html(doc), stream)
+
+
+def html_to_pdf(html, stream=None):
+    """Lay out `html` with WeasyPrint into `stream` (the PDF's bytes are returned when it is None)."""
     from weasyprint import HTML
     from weasyprint.text.fonts import FontConfiguration
 
@@ -58,7 +68,7 @@ def write_pdf(doc, stream):
         logging.getLogger(name).setLevel(logging.ERROR)
     logging.getLogger("fontTools").setLevel(logging.ERROR)
     fonts = FontConfiguration()
-    HTML(string=render_html(doc), base_url=".").write_pdf(stream, font_config=fonts)
+    return HTML(string=writable_text(html), base_url=".").write_pdf(stream, font_config=fonts)
 
 
 def _header_context(doc):
@@ -122,7 +132,7 @@ def _rows_html(rows, columns):
     parts = []
     for row in rows:
         cells = "".join(
-            f"<td{cls}>{escape(value).replace(chr(10), '<br>')}</td>" for cls, value in zip(classes, row)
+            f"<td{cls}>{escape(writable_text(value)).replace(chr(10), '<br>')}</td>" for cls, value in zip(classes, row)
         )
         parts.append(f"<tr>{cells}</tr>")
     return mark_safe("\n".join(parts))

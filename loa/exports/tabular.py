@@ -2,8 +2,12 @@
 
 Rows are consumed lazily, so a list of any length never sits whole in memory:
 - csv is streamed to the client chunk by chunk (UTF-8 with a BOM so that Excel reads Vietnamese);
-- xlsx is written row by row by openpyxl's write-only workbook into a temporary file, which is
-  then streamed back and deleted when the response closes.
+- xlsx is written row by row by XlsxWriter's constant-memory workbook into a temporary file, which
+  is then streamed back and deleted when the response closes.
+
+Every text goes through `writable_text` on its way out: a control character that reached the
+database some other way (an import, raw SQL) is removed, and Word's \x0b becomes a line break.
+Numbers that are not finite (a NaN read from a damaged row) become Excel's #NUM! error, not a 500.
 
 A view builds its columns and an iterator of rows (dicts keyed by column key, or tuples in column
 order) and returns ``export_response(fmt, filename, columns, rows)``.
@@ -22,6 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from loa.core.files import download_headers
+from loa.core.controls import writable_line, writable_text
 
 FORMATS = ("xlsx", "csv")
 CONTENT_TYPES = {
@@ -67,12 +72,14 @@ def _text(value):
         return value.strftime("%d/%m/%Y")
     if isinstance(value, bool):
         return str(_("yes") if value else _("no"))
-    return str(value)
+    return writable_text(str(value))
 
 
 def _xlsx_value(value):
     value = _local(value)
-    if isinstance(value, bool) or not isinstance(value, (str, int, float, Decimal, date, datetime, type(None))):
+    if isinstance(value, str):
+        return writable_text(value)
+    if isinstance(value, bool) or not isinstance(value, (int, float, Decimal, date, datetime, type(None))):
         return _text(value)
     return value
 
@@ -98,7 +105,7 @@ def csv_chunks(columns, rows):
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     buffer.write("\ufeff")
-    writer.writerow([str(c.header) for c in columns])
+    writer.writerow([writable_text(str(c.header)) for c in columns])
     for row in rows:
         writer.writerow([_csv_value(v) for v in _cells(row, columns)])
         if buffer.tell() >= CSV_CHUNK_CHARS:
@@ -134,6 +141,8 @@ def write_xlsx(columns, rows, fileobj, *, sheet_title="Sheet1", title_lines=()):
         "constant_memory": True,
         # Cells hold what people typed: "=…" is text, not a formula; addresses are not links.
         "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
+        # A NaN or an infinity (a damaged stored number) is written as #NUM!, where XlsxWriter would raise.
+        "nan_inf_to_errors": True,
     })
     ws = wb.add_worksheet(_sheet_title(sheet_title))
     bold = wb.add_format({"bold": True})
@@ -142,15 +151,16 @@ def write_xlsx(columns, rows, fileobj, *, sheet_title="Sheet1", title_lines=()):
         ws.set_column(i, i, width)
     r = 0
     for line in title_lines:
-        ws.write_string(r, 0, str(line), bold)
+        ws.write_string(r, 0, writable_text(str(line)), bold)
         r += 1
     if title_lines:
         r += 1  # a blank row between the title and the table
+    header_row = r
     for c, column in enumerate(columns):
-        ws.write_string(r, c, str(column.header), bold)
-    ws.freeze_panes(r + 1, 0)
+        ws.write_string(header_row, c, writable_text(str(column.header)), bold)
+    ws.freeze_panes(header_row + 1, 0)
     write_string, write_number, write_datetime = ws.write_string, ws.write_number, ws.write_datetime
-    for r, row in enumerate(itertools.chain(sample, rows), start=r + 1):
+    for r, row in enumerate(itertools.chain(sample, rows), start=header_row + 1):
         for c, value in enumerate(_cells(row, columns)):
             value = _xlsx_value(value)
             if value is None:
@@ -169,7 +179,7 @@ def write_xlsx(columns, rows, fileobj, *, sheet_title="Sheet1", title_lines=()):
 
 def _sheet_title(title):
     """Excel allows 31 characters and none of []:*?/\\ in a sheet name."""
-    title = "".join(ch for ch in str(title) if ch not in "[]:*?/\\").strip() or "Sheet1"
+    title = "".join(ch for ch in writable_line(title) if ch not in "[]:*?/\\").strip() or "Sheet1"
     return title[:31]
 
 
@@ -183,13 +193,13 @@ def export_response(request_format, filename, columns, rows, *, sheet_title=None
     fmt = (request_format or "").lower()
     if fmt not in FORMATS:
         raise Http404
-    full_name = f"{filename}.{fmt}"
+    full_name = f"{writable_line(filename) or 'export'}.{fmt}"
     if fmt == "csv":
         response = StreamingHttpResponse(
             (chunk.encode("utf-8") for chunk in csv_chunks(columns, rows)), content_type=CONTENT_TYPES["csv"]
         )
         return download_headers(response, filename=full_name)
-    tmp = tempfile.TemporaryFile(suffix=".xlsx")
+    tmp = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 (the response closes it once sent)
     try:
         write_xlsx(columns, rows, tmp, sheet_title=sheet_title or filename, title_lines=title_lines)
         tmp.seek(0)

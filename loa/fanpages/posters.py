@@ -63,9 +63,8 @@ def count_scan(link, ip):
 
 def poster_pdf(*, unit, page):
     """An A4 poster: the provincial Page's name, a QR code to the unit's short link, and three steps."""
-    from weasyprint import HTML
-
     from loa.documents.fonts import pdf_font
+    from loa.documents.pdf import html_to_pdf
 
     link = link_for(unit)
     url = short_url(link)
@@ -74,4 +73,4 @@ def poster_pdf(*, unit, page):
         "unit": unit, "page": page, "url": url, "font_family": family, "font_css": font_css,
         "qr": "data:image/png;base64," + base64.b64encode(qr_png(url)).decode(),
     })
-    return HTML(string=html).write_pdf()
+    return html_to_pdf(html)

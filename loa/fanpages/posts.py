@@ -3,7 +3,7 @@
 
 import re
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from urllib.parse import parse_qs, urlparse
 
@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from loa.audit.log import log_action
 from loa.core.validators import split_address
+from loa.core.controls import strip_controls
 from loa.fanpages.models import Fanpage, Post, PostingDay, PostingYear
 
 _FACEBOOK_HOST = re.compile(r"(^|\.)(facebook\.com|fb\.com|fb\.watch)$")
@@ -84,7 +85,9 @@ def record_posts_many(posts_by_page, *, source, by=None):
     Page-year whose new posting days all fall after its last one extends its counters and streaks
     without reading its days; only posts arriving for earlier days (a backfill) make the year recount
     from its PostingDay rows (≤ 366 a Page)."""
-    posts_by_page = {pk: list(items) for pk, items in posts_by_page.items()}
+    # Written with bulk_create, unseen by the models' guard: a file's or Graph's text is cleaned here.
+    posts_by_page = {pk: [replace(p, key=strip_controls(p.key), permalink=strip_controls(p.permalink)) for p in items]
+                     for pk, items in posts_by_page.items()}
     added = dict.fromkeys(posts_by_page, 0)
     wanted = {pk: items for pk, items in posts_by_page.items() if items}
     if not wanted:

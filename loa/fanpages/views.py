@@ -20,6 +20,7 @@ from loa.accounts.capabilities import Capability
 from loa.accounts.scope import can, get_unit_or_404, role_paths, units_for
 from loa.core.files import download_headers, serve_image
 from loa.core.forms import add_service_errors
+from loa.core.numbers import model_number_field
 from loa.core.years import latest_year, requested_year
 from loa.exports.tabular import Column, export_response
 from loa.fanpages import compliance, imports, likes, posters, posts, sync
@@ -36,7 +37,7 @@ class PostForm(forms.Form):
 
 
 class LikesForm(forms.Form):
-    count = forms.IntegerField(label=gettext_lazy("Members who have Liked the provincial Page"), min_value=0,
+    count = model_number_field(LikeDeclaration, "count", label=gettext_lazy("Members who have Liked the provincial Page"),
                                widget=forms.NumberInput(attrs={"inputmode": "numeric"}))
     day = forms.DateField(label=gettext_lazy("Date"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     screenshot = forms.FileField(label=gettext_lazy("Screenshot (optional)"), required=False,
@@ -51,7 +52,7 @@ class TokenForm(forms.Form):
 
 class SnapshotForm(forms.Form):
     day = forms.DateField(label=gettext_lazy("Date"), widget=forms.DateInput(attrs={"type": "date"}))
-    followers = forms.IntegerField(label=gettext_lazy("Followers"), min_value=0)
+    followers = model_number_field(FollowerSnapshot, "followers", label=gettext_lazy("Followers"))
 
 
 class UploadForm(forms.Form):

@@ -25,9 +25,9 @@ def announcement(rubric, book, rows, *, signer_name=""):
         by_level.setdefault(level or "Chưa xếp loại", []).append((name, total))
     order = [lv.name for lv in book.levels] + [n for n in by_level if n not in {lv.name for lv in book.levels}]
     paragraphs = [
-        f"Căn cứ {rubric.name.strip()} năm {rubric.year}; căn cứ kết quả thực hiện nhiệm vụ công tác truyền thông "
-        f"của các công đoàn cơ sở trực thuộc, Ban Thường vụ {rubric.unit.name} thông báo kết quả đánh giá, xếp loại "
-        f"năm {rubric.year} như sau:",
+        (f"Căn cứ {rubric.name.strip()} năm {rubric.year}; căn cứ kết quả thực hiện nhiệm vụ công tác truyền thông "
+         f"của các công đoàn cơ sở trực thuộc, Ban Thường vụ {rubric.unit.name} thông báo kết quả đánh giá, xếp loại "
+         f"năm {rubric.year} như sau:"),
     ]
     number = 0
     for level in order:
@@ -37,7 +37,7 @@ def announcement(rubric, book, rows, *, signer_name=""):
         number += 1
         paragraphs.append(Paragraph(f"{number}. {level}: {len(units)} đơn vị", kind=HEADING))
         for name, total in units:
-            paragraphs.append(Paragraph(f"{name} ({points_text(total)} điểm)", kind=BULLET))
+            paragraphs.append(Paragraph(f"{name} ({_points(total)} điểm)", kind=BULLET))
     paragraphs.append(f"Tổng số: {len(rows)} công đoàn cơ sở được đánh giá, xếp loại.")
     paragraphs.append("Đề nghị các công đoàn cơ sở căn cứ kết quả trên, phát huy những mặt đã làm được, khắc phục "
                       "những hạn chế, thực hiện tốt công tác truyền thông trong năm tiếp theo./.")
@@ -51,6 +51,11 @@ def announcement(rubric, book, rows, *, signer_name=""):
     )
 
 
+def _points(cp):
+    """Points as the document prints them; a damaged stored figure (None) in Vietnamese whatever the reader's language."""
+    return "không hợp lệ" if cp is None else points_text(cp)
+
+
 def _place(unit):
     """The place in the date line: the last part of the unit's address ("…, Cao Bằng"), else none."""
     parts = [p.strip() for p in (unit.address or "").split(",") if p.strip()]
@@ -60,10 +65,10 @@ def _place(unit):
 def score_sheet(rubric, unit, lines, result, *, frozen):
     """One page: the unit, each criterion with its maximum, reading and points, the total and level."""
     superior, issuing = _bodies(rubric.unit)
-    rows = [[str(i), line.criterion.name + (" (thưởng)" if line.criterion.is_bonus else ""), line.max, line.reading,
-             line.points + (" *" if line.adjusted else "")] for i, line in enumerate(lines, start=1)]
-    rows.append(["", "TỔNG ĐIỂM", points_text(sum(int(round(float(line.max) * 100)) for line in lines if not line.criterion.is_bonus)),
-                 "", points_text(result.total)])
+    rows = [[str(i), line.criterion.name + (" (thưởng)" if line.criterion.is_bonus else ""), _points(line.max_cp),
+             line.reading, line.points + (" *" if line.adjusted else "")] for i, line in enumerate(lines, start=1)]
+    rows.append(["", "TỔNG ĐIỂM", _points(sum(line.max_cp or 0 for line in lines if not line.criterion.is_bonus)),
+                 "", _points(result.total)])
     notes = [f"Xếp loại: {result.level.name if result.level else 'Chưa xếp loại'}."]
     if any(line.adjusted for line in lines):
         notes.append("(*) Điểm đã được điều chỉnh: " + "; ".join(

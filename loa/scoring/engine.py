@@ -6,9 +6,9 @@ caps (a cap trims the last criteria of its group), so every unit's criteria add 
 """
 
 import json
-from hashlib import blake2b
 from dataclasses import dataclass, field
 from datetime import date
+from hashlib import blake2b
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from loa.scoring import measures
 from loa.scoring.models import Adjustment, Rubric, Score
-from loa.scoring.rules import Spec, centi, compile_rule
+from loa.scoring.rules import Spec, compile_rule, points_text, stored_centi
 from loa.units.models import Unit
 
 
@@ -49,17 +49,50 @@ def scored_units(rubric):
 
 
 class Book:
-    """A rubric compiled for scoring: its criteria as Specs, its levels highest first, its caps."""
+    """A rubric compiled for scoring: its criteria as Specs, its levels highest first, its caps.
+
+    A damaged stored number (NaN, an infinity: what SQLite reads beyond a column, what PostgreSQL can
+    hold) never stops the scoring: its criterion gives 0, its level, cap or bonus cap is left out, and
+    `problems` says so in words for the pages to show above the figures, until an admin repairs it.
+    """
 
     def __init__(self, rubric):
         self.rubric = rubric
+        self.problems = []
         self.criteria = list(rubric.criteria.all())
         self.measures = {c.code: measures.get(c.measure) for c in self.criteria}
         self.specs = [Spec.of(c, self.measures[c.code]) for c in self.criteria]
-        self.levels = [LevelSpec(lv.id, lv.name, centi(lv.min_total), None if lv.min_share_each is None else float(lv.min_share_each))
-                       for lv in sorted(rubric.levels.all(), key=lambda lv: -lv.min_total)]
-        self.group_caps = {g: centi(v) for g, v in (rubric.group_caps or {}).items() if str(v).strip()}
-        self.bonus_cap = centi(rubric.bonus_cap) if rubric.bonus_cap else None
+        for c, spec in zip(self.criteria, self.specs):
+            if not spec.valid:
+                self.problems.append(_("Criterion %(code)s “%(name)s”: its maximum points or rule parameters are not "
+                                       "valid numbers; it counts for nothing until they are corrected.")
+                                     % {"code": c.code, "name": c.name})
+        self.levels = []
+        for lv in rubric.levels.all():
+            least = stored_centi(lv.min_total)
+            share = None if lv.min_share_each is None else stored_centi(lv.min_share_each)
+            if least is None or (lv.min_share_each is not None and share is None):
+                self.problems.append(_("Level “%(name)s”: its minimum is not a valid number; no unit is given this "
+                                       "level until it is corrected.") % {"name": lv.name})
+                continue
+            self.levels.append(LevelSpec(lv.id, lv.name, least, None if share is None else share / 100))
+        self.levels.sort(key=lambda lv: -lv.min_total)
+        self.group_caps = {}
+        for group, value in (rubric.group_caps or {}).items():
+            if not str(value).strip():
+                continue
+            cap = stored_centi(value)
+            if cap is None:
+                self.problems.append(_("The cap of group “%(group)s” is not a valid number; it is not applied until it is "
+                                       "corrected.") % {"group": group})
+            else:
+                self.group_caps[group] = cap
+        bonus_cap = stored_centi(rubric.bonus_cap)
+        if bonus_cap is None:
+            self.problems.append(_("The bonus cap is not a valid number; it is not applied until it is corrected."))
+        self.bonus_cap = bonus_cap or None
+        if stored_centi(rubric.total_points) is None:
+            self.problems.append(_("The rubric's total points are not a valid number; correct them on the rubric page."))
 
     @property
     def measure_keys(self):
@@ -233,7 +266,7 @@ class Book:
                 ok_share = s.is_bonus or target.min_share is None or r.points[s.code] >= s.max * target.min_share - 1e-9
                 return r.total >= target.min_total and ok_share, r
 
-            ok, r = good(limit)
+            ok, _reached = good(limit)
             if ok:
                 lo, hi = 1, limit
                 while lo < hi:
@@ -245,7 +278,7 @@ class Book:
                 k = lo
             else:
                 # Take only what this criterion still gives (or what its condition needs), then go on.
-                k = _smallest_for(lambda k: reaches(s.measure, k).points[s.code], limit)
+                k = _smallest_for(lambda k, s=s: reaches(s.measure, k).points[s.code], limit)
                 if k == 0:
                     continue
             trial[s.measure] = _add(trial[s.measure], k, measures.get(s.measure))
@@ -304,7 +337,9 @@ def load_adjustments(rubric, unit_ids=None):
         qs = qs.filter(unit_id__in=unit_ids)
     out = {}
     for unit_id, code, mode, pts in qs.order_by("at", "id").values_list("unit_id", "criterion__code", "mode", "points"):
-        out.setdefault(unit_id, {})[code] = (mode, centi(pts))
+        points = stored_centi(pts)
+        if points is not None:  # a damaged adjustment is left out (the adjustment page shows it as invalid)
+            out.setdefault(unit_id, {})[code] = (mode, points)
     return out
 
 
@@ -322,12 +357,18 @@ def running_score(rubric, unit, *, today=None, hypothetical=None, book=None):
 
 
 def stored_result(book, score):
-    """A Result rebuilt from a stored Score (what a frozen year shows)."""
+    """A Result rebuilt from a stored Score (what a frozen year shows). A damaged stored figure reads as
+    None (shown as invalid) and is named in the book's problems."""
     level = next((lv for lv in book.levels if lv.id == score.level_id), None)
     if level is None and score.level_name:
         level = LevelSpec(0, score.level_name, 0, None)
-    return Result(score.unit_id, {c: centi(v) for c, v in score.points.items()},
-                  {c: tuple(v) for c, v in score.readings.items()}, centi(score.total), level)
+    points = {c: stored_centi(v) for c, v in (score.points or {}).items()}
+    total = stored_centi(score.total)
+    if total is None or None in points.values():
+        book.problems.append(_("The stored result of this unit holds a figure that is not a valid number (%(total)s "
+                               "points): compute the year again to replace it.") % {"total": points_text(total)})
+    readings = {c: tuple(v) for c, v in (score.readings or {}).items() if isinstance(v, (list, tuple))}
+    return Result(score.unit_id, points, readings, total, level)
 
 
 def score_year(rubric, *, today=None, progress=None):
@@ -459,16 +500,15 @@ def _delete(rubric, unit_ids):
 def _copy_postgresql(rubric, changed, now, table):
     # Lines of COPY text built here and sent in large chunks: adapting 14 values a row one by one
     # (write_row) costs more than the database's own work.
-    with connection.cursor() as cursor:
-        with cursor.cursor.copy(f"COPY {table} ({', '.join(COLUMNS)}) FROM STDIN") as copy:
-            chunk = []
-            for row in _rows(rubric, changed, now.isoformat()):
-                chunk.append("\t".join(map(_copy_text, row)))
-                if len(chunk) >= 5000:
-                    copy.write("\n".join(chunk) + "\n")
-                    chunk = []
-            if chunk:
+    with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({', '.join(COLUMNS)}) FROM STDIN") as copy:
+        chunk = []
+        for row in _rows(rubric, changed, now.isoformat()):
+            chunk.append("\t".join(map(_copy_text, row)))
+            if len(chunk) >= 5000:
                 copy.write("\n".join(chunk) + "\n")
+                chunk = []
+        if chunk:
+            copy.write("\n".join(chunk) + "\n")
 
 
 def _upsert_postgresql(rubric, changed, now):

@@ -4,6 +4,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from loa.core.version_forms import VersionedFormMixin
+from loa.core.forms import ModelForm
+from loa.core.numbers import bound, model_number_field
 from loa.scoring import measures
 from loa.scoring.models import Adjustment, Criterion, Level, Rubric, Rule
 
@@ -26,7 +28,7 @@ class JSONText(forms.CharField):
             raise forms.ValidationError(_("This is not valid JSON, e.g. {\"target\": 1}.")) from None
 
 
-class RubricForm(VersionedFormMixin, forms.ModelForm):
+class RubricForm(VersionedFormMixin, ModelForm):
     group_caps = JSONText(label=_("group caps"), required=False,
                           help_text=_("The most a group's criteria may add up to, e.g. {\"Công tác tuyên truyền\": 10}."))
 
@@ -36,13 +38,13 @@ class RubricForm(VersionedFormMixin, forms.ModelForm):
 
 
 class NewRubricForm(forms.Form):
-    year = forms.IntegerField(label=_("year"), min_value=2000, max_value=2100)
+    year = bound(forms.IntegerField(label=_("year")), 2000, 2100)
     name = forms.CharField(label=_("name"), max_length=200, required=False)
     copy_from = forms.ModelChoiceField(label=_("copy the criteria and levels of"), queryset=Rubric.objects.all(), required=False,
                                        empty_label=_("(start empty)"))
 
 
-class CriterionForm(VersionedFormMixin, forms.ModelForm):
+class CriterionForm(VersionedFormMixin, ModelForm):
     params = JSONText(label=_("rule parameters"), required=False,
                       help_text=_("proportional: {\"target\": 0.8}; thresholds: {\"steps\": [[0.9, 15], [0.5, 6]]}; "
                                   "on time / late / missing: {\"on_time\": 1, \"late\": 0.5, \"missing\": 0}."))
@@ -58,7 +60,7 @@ class CriterionForm(VersionedFormMixin, forms.ModelForm):
         self.fields["rule"].choices = Rule.choices
 
 
-class LevelForm(VersionedFormMixin, forms.ModelForm):
+class LevelForm(VersionedFormMixin, ModelForm):
     class Meta:
         model = Level
         fields = ["name", "min_total", "min_share_each"]
@@ -67,7 +69,7 @@ class LevelForm(VersionedFormMixin, forms.ModelForm):
 class AdjustmentForm(forms.Form):
     criterion = forms.ModelChoiceField(label=_("criterion"), queryset=Criterion.objects.none())
     mode = forms.ChoiceField(label=_("mode"), choices=Adjustment.Mode.choices, initial=Adjustment.Mode.OVERRIDE)
-    points = forms.DecimalField(label=_("points"), max_digits=6, decimal_places=2)
+    points = model_number_field(Adjustment, "points", label=_("points"))
     reason = forms.CharField(label=_("reason"), widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, rubric, **kwargs):

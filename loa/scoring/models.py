@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from loa.core.versions import version_field
+from loa.core.fields import DecimalField
 
 
 class Rule(models.TextChoices):
@@ -29,8 +30,8 @@ class Rubric(models.Model):
     # The body that classifies: every grassroots unit under it is scored.
     unit = models.ForeignKey("units.Unit", verbose_name=_("classifying unit"), on_delete=models.PROTECT, related_name="+")
     name = models.CharField(_("name"), max_length=200)
-    total_points = models.DecimalField(_("total points"), max_digits=6, decimal_places=2, default=Decimal("100"))
-    bonus_cap = models.DecimalField(_("bonus cap"), max_digits=6, decimal_places=2, default=Decimal("0"),
+    total_points = DecimalField(_("total points"), max_digits=6, decimal_places=2, default=Decimal(100))
+    bonus_cap = DecimalField(_("bonus cap"), max_digits=6, decimal_places=2, default=Decimal(0),
                                     help_text=_("The most bonus points a unit can earn in all (0: no cap beyond each criterion's own)."))
     # {"Công tác tuyên truyền": "10"}: the most a group's criteria may add up to.
     group_caps = models.JSONField(_("group caps"), default=dict, blank=True)
@@ -63,7 +64,7 @@ class Criterion(models.Model):
     name = models.CharField(_("name"), max_length=300)
     group = models.CharField(pgettext_lazy("rubric", "group"), max_length=200, blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
-    max_points = models.DecimalField(_("maximum points"), max_digits=6, decimal_places=2)
+    max_points = DecimalField(_("maximum points"), max_digits=6, decimal_places=2)
     measure = models.CharField(_("measure"), max_length=40, blank=True)
     rule = models.CharField(_("rule"), max_length=20, choices=Rule.choices, default=Rule.PROPORTIONAL)
     params = models.JSONField(_("rule parameters"), default=dict, blank=True)
@@ -82,9 +83,9 @@ class Criterion(models.Model):
 class Level(models.Model):
     rubric = models.ForeignKey(Rubric, on_delete=models.CASCADE, related_name="levels")
     name = models.CharField(_("name"), max_length=120)
-    min_total = models.DecimalField(_("minimum total"), max_digits=6, decimal_places=2)
+    min_total = DecimalField(_("minimum total"), max_digits=6, decimal_places=2)
     # Extra condition: no (non-bonus) criterion below this share of its maximum (0.5 = half).
-    min_share_each = models.DecimalField(_("no criterion below (share of its points)"), max_digits=4, decimal_places=2,
+    min_share_each = DecimalField(_("no criterion below (share of its points)"), max_digits=4, decimal_places=2,
                                          null=True, blank=True)
     version = version_field()
 
@@ -108,7 +109,7 @@ class Adjustment(models.Model):
     criterion = models.ForeignKey(Criterion, on_delete=models.CASCADE, related_name="adjustments")
     unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="+")
     mode = models.CharField(_("mode"), max_length=10, choices=Mode.choices, default=Mode.OVERRIDE)
-    points = models.DecimalField(_("points"), max_digits=6, decimal_places=2)
+    points = DecimalField(_("points"), max_digits=6, decimal_places=2)
     reason = models.TextField(_("reason"))
     by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     at = models.DateTimeField(auto_now_add=True)
@@ -135,7 +136,7 @@ class Score(models.Model):
     unit_path = models.CharField(max_length=255)
     unit_sort = models.CharField(max_length=1200, default="")
     kind_id = models.BigIntegerField(null=True)
-    total = models.DecimalField(max_digits=7, decimal_places=2)
+    total = DecimalField(max_digits=7, decimal_places=2)
     # The Level's id, without a foreign key: 130,000 deferred key checks at commit cost seconds.
     level_id = models.BigIntegerField(null=True)
     level_name = models.CharField(max_length=120, blank=True)  # kept as it was when computed

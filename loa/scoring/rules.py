@@ -12,8 +12,9 @@ Parameters (Criterion.params):
 - manual: {"default": 0}  a share of max until an adjustment sets the points.
 """
 
+import math
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -28,8 +29,22 @@ def centi(value):
     return int((Decimal(str(value)) * 100).to_integral_value())
 
 
+def stored_centi(value):
+    """A stored number of points -> integer hundredths, or None when it is damaged: NaN (what SQLite
+    reads beyond its column, what PostgreSQL can hold), an infinity, or no number at all. The one
+    place where the engine and the pages turn what the database holds into points: a damaged value
+    is left out and shown as invalid, never a 500."""
+    try:
+        number = Decimal(str(value))
+    except (InvalidOperation, ValueError, TypeError):
+        return None
+    return centi(number) if number.is_finite() else None
+
+
 def points_text(cp):
-    """Hundredths -> "7.5", "10", "-2.25"."""
+    """Hundredths -> "7.5", "10", "-2.25"; None (a damaged stored value) -> "invalid"."""
+    if cp is None:
+        return str(_("invalid"))
     text = f"{cp / 100:.2f}".rstrip("0").rstrip(".")
     return "0" if text in ("-0", "") else text
 
@@ -46,12 +61,24 @@ class Spec:
     is_bonus: bool = False
     group: str = ""
     no_base: str = "zero"
+    valid: bool = True  # False: a damaged maximum or parameters; the criterion gives 0 until repaired
 
     @classmethod
     def of(cls, criterion, measure=None):
-        return cls(code=criterion.code, max=centi(criterion.max_points), rule=criterion.rule, params=dict(criterion.params or {}),
-                   measure=criterion.measure, is_bonus=criterion.is_bonus, group=criterion.group,
-                   no_base=getattr(measure, "no_base", "zero"))
+        top = stored_centi(criterion.max_points)
+        params = criterion.params if isinstance(criterion.params, dict) else {}
+        valid = top is not None and _params_work(criterion.rule, params, top)
+        return cls(code=criterion.code, max=top if valid else 0, rule=criterion.rule if valid else Rule.MANUAL,
+                   params=params if valid else {}, measure=criterion.measure, is_bonus=criterion.is_bonus,
+                   group=criterion.group, no_base=getattr(measure, "no_base", "zero"), valid=valid)
+
+
+def _params_work(rule, params, top):
+    try:
+        validate(rule, params, Decimal(top) / 100)
+    except ValidationError:
+        return False
+    return True
 
 
 def value_of(reading):
@@ -120,23 +147,34 @@ def compile_rule(spec):
     return lambda reading: 0
 
 
+def _number(value):
+    """A parameter as a finite float; ValueError for NaN, an infinity or 1e400 (what JSON can carry)."""
+    number = float(value)
+    if not math.isfinite(number):
+        raise ValueError(value)
+    return number
+
+
 def validate(rule, params, max_points):
     """Clear messages for parameters that cannot work."""
     if not isinstance(params, dict):
         raise ValidationError({"params": _("The rule parameters must be a JSON object, e.g. {\"target\": 1}.")})
     try:
-        if rule == Rule.PROPORTIONAL and float(params.get("target", 1)) <= 0:
+        if rule == Rule.PROPORTIONAL and _number(params.get("target", 1)) <= 0:
             raise ValidationError({"params": _("The target must be above 0.")})
         if rule == Rule.THRESHOLDS:
             steps = params.get("steps")
             if not steps or not all(isinstance(s, (list, tuple)) and len(s) == 2 for s in steps):
                 raise ValidationError({"params": _("Give the thresholds as a list of [value, points] pairs, e.g. {\"steps\": [[0.9, 10], [0.5, 5]]}.")})
-            for _threshold, pts in steps:
-                if Decimal(str(pts)) > Decimal(str(max_points)):
+            for threshold, pts in steps:
+                _number(threshold)
+                if _number(pts) > _number(max_points):
                     raise ValidationError({"params": _("A threshold gives more points than the criterion's maximum.")})
+        if rule in (Rule.YES_NO, Rule.MANUAL):
+            _number(params.get("min" if rule == Rule.YES_NO else "default", 1))
         if rule == Rule.TIMELINESS:
             for key, share in params.items():
-                if key not in TIMELINESS_DEFAULTS or not 0 <= float(share) <= 1:
+                if key not in TIMELINESS_DEFAULTS or not 0 <= _number(share) <= 1:
                     raise ValidationError({"params": _("Give on_time, late and missing as shares between 0 and 1.")})
     except (TypeError, ValueError, ArithmeticError):
         raise ValidationError({"params": _("The rule parameters hold a value that is not a number.")}) from None

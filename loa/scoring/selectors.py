@@ -45,6 +45,7 @@ class Line:
     evidence: list = field(default_factory=list)
     adjusted: str = ""  # the adjustment's reason
     below_half: bool = False
+    max_cp: int | None = None  # the maximum in hundredths; None when the stored maximum is damaged
 
 
 def card(book, result, unit, *, evidence=True, adjustments=None):
@@ -54,11 +55,13 @@ def card(book, result, unit, *, evidence=True, adjustments=None):
     for c, spec in zip(book.criteria, book.specs):
         m = book.measures[c.code]
         pts = result.points.get(c.code, 0)
+        top = spec.max if spec.valid else None
         lines.append(Line(
-            criterion=c, measure=m, points=points_text(pts), max=points_text(spec.max),
+            criterion=c, measure=m, points=points_text(pts), max=points_text(top),
             reading=reading_text(m, result.readings.get(c.code)),
             evidence=m.evidence(unit, book.rubric.year) if (evidence and m and m.evidence) else [],
-            adjusted=reasons.get(c.code, ""), below_half=not c.is_bonus and pts * 2 < spec.max,
+            adjusted=reasons.get(c.code, ""),
+            below_half=not c.is_bonus and (pts is None or top is None or pts * 2 < top), max_cp=top,
         ))
     return lines
 

@@ -12,8 +12,9 @@ from loa.accounts.capabilities import Capability
 from loa.accounts.scope import can
 from loa.audit.log import log_action, snapshot
 from loa.core import versions
+from loa.core.numbers import check_value, check_values, field_range
 from loa.scoring import measures, rules
-from loa.scoring.models import Adjustment, Criterion, Level, Rubric
+from loa.scoring.models import Adjustment, Criterion, Level, Rubric, Score
 
 RUBRIC_FIELDS = ("year", "name", "unit", "total_points", "bonus_cap", "group_caps", "note")
 CRITERION_FIELDS = ("code", "name", "group", "order", "max_points", "measure", "rule", "params", "is_bonus")
@@ -39,10 +40,11 @@ def _decimal(value, label):
 
 
 @transaction.atomic
-def rubric_create(*, by, year, unit, name, total_points=Decimal("100"), bonus_cap=Decimal("0"), group_caps=None,
+def rubric_create(*, by, year, unit, name, total_points=Decimal(100), bonus_cap=Decimal(0), group_caps=None,
                   note="", copy_from=None):
     """A new year's rubric; with copy_from, its criteria and levels are copied (last year's, say)."""
     _require_admin(by, unit)
+    check_values(Rubric, {"year": year, "total_points": total_points, "bonus_cap": bonus_cap})
     if Rubric.objects.filter(year=year).exists():
         raise ValidationError({"year": _("There is already a rubric for %(year)s.") % {"year": year}})
     if not 2000 <= int(year) <= 2100:
@@ -66,7 +68,9 @@ def _check_group_caps(group_caps):
     if not isinstance(group_caps, dict):
         raise ValidationError({"group_caps": _("Give the group caps as a JSON object, e.g. {\"Công tác tuyên truyền\": 10}.")})
     for value in group_caps.values():
-        if _decimal(value, "group_caps") < 0:
+        value = _decimal(value, "group_caps")
+        check_value(value, Rubric._meta.get_field("total_points"), "group_caps")
+        if value < 0:
             raise ValidationError({"group_caps": _("A group cap cannot be below 0.")})
 
 
@@ -77,6 +81,7 @@ def rubric_update(*, by, rubric, expected_version=None, **changes):
     rubric = versions.lock(Rubric.objects.select_related("unit"), expected_version, pk=rubric.pk)
     _require_open(rubric)
     before = snapshot(rubric, RUBRIC_FIELDS)
+    check_values(Rubric, changes)
     if "group_caps" in changes:
         _check_group_caps(changes["group_caps"])
     for name, value in changes.items():
@@ -90,6 +95,7 @@ def rubric_update(*, by, rubric, expected_version=None, **changes):
 
 
 def _check_criterion(rubric, values, instance=None):
+    check_values(Criterion, values)
     errors = {}
     if values.get("measure") and not measures.get(values["measure"]):
         errors["measure"] = _("Unknown measure.")
@@ -102,6 +108,8 @@ def _check_criterion(rubric, values, instance=None):
         clash = clash.exclude(pk=instance.pk)
     if clash.exists():
         errors["code"] = _("Another criterion of this rubric has the code %(code)s.") % {"code": values.get("code")}
+    if values.get("max_points") is not None and "max_points" not in errors:
+        _check_total_fits(rubric, values["max_points"], instance)
     if errors:
         raise ValidationError(errors)
     rules.validate(values.get("rule"), values.get("params") or {}, values.get("max_points") or 0)
@@ -110,6 +118,19 @@ def _check_criterion(rubric, values, instance=None):
 def _locked(model, obj, expected_version):
     """The criterion or level, locked and checked against `expected_version`; None stays None (a new one)."""
     return versions.lock(model.objects.all(), expected_version, pk=obj.pk) if obj is not None else None
+
+
+def _check_total_fits(rubric, max_points, instance):
+    """The criteria's maxima must add up to what a unit's stored total can hold (99,999.99)."""
+    others = Criterion.objects.filter(rubric=rubric)
+    if instance is not None:
+        others = others.exclude(pk=instance.pk)
+    total = rules.centi(max_points) + sum(rules.stored_centi(value) or 0 for value in others.values_list("max_points", flat=True))
+    largest = rules.centi(field_range(Score._meta.get_field("total"))[1])
+    if total > largest:
+        raise ValidationError({"max_points": _("The criteria's maximum points would add up to %(sum)s, more than a unit's "
+                                               "total can hold (%(max)s).") % {
+            "sum": rules.points_text(total), "max": rules.points_text(largest)}})
 
 
 @transaction.atomic
@@ -151,6 +172,7 @@ def level_save(*, by, rubric, level=None, expected_version=None, **values):
     changed since `expected_version`."""
     _require_admin(by, rubric)
     _require_open(rubric)
+    check_values(Level, values)
     level = _locked(Level, level, expected_version)
     share = values.get("min_share_each")
     if share is not None and not 0 <= Decimal(share) <= 1:
@@ -193,6 +215,10 @@ def adjust(*, by, rubric, unit, criterion, points, reason, mode=Adjustment.Mode.
     if not unit.path.startswith(rubric.unit.path) or not unit.kind.is_grassroots:
         raise ValidationError({"unit": _("%(unit)s is not scored by this rubric.") % {"unit": unit.name}})
     points = _decimal(points, "points")
+    check_value(points, Adjustment._meta.get_field("points"))
+    if rules.stored_centi(criterion.max_points) is None:
+        raise ValidationError({"criterion": _("The maximum points of “%(criterion)s” are not a valid number: correct the "
+                                              "criterion first.") % {"criterion": criterion.name}})
     if mode not in Adjustment.Mode.values:
         raise ValidationError({"mode": _("Choose how the points change.")})
     if mode == Adjustment.Mode.OVERRIDE and not 0 <= points <= criterion.max_points:

@@ -15,12 +15,13 @@ from loa.accounts.capabilities import Capability
 from loa.accounts.scope import can, can_anywhere, get_unit_or_404, role_paths, units_for
 from loa.core.forms import add_service_errors
 from loa.core.version_forms import conflict_status
+from loa.core.numbers import INTEGER_RANGES
 from loa.documents.downloads import document_response
 from loa.exports.tabular import Column, export_response
 from loa.scoring import access, documents, engine, measures, selectors, services
 from loa.scoring.forms import AdjustmentForm, CriterionForm, LevelForm, NewRubricForm, ReasonForm, RubricForm
 from loa.scoring.models import Adjustment, Criterion, Level, Rubric, Score
-from loa.scoring.rules import centi, points_text
+from loa.scoring.rules import points_text, stored_centi
 from loa.units.models import UnitKind
 
 RANKING_PAGE = 50
@@ -57,7 +58,8 @@ def _hypothetical(request, book, by_measure):
                 out[key] = raw
             continue
         try:
-            value = max(0, int(raw))
+            # A count as large as a column holds: 10**400 would overflow the rules' float division.
+            value = min(max(0, int(raw)), INTEGER_RANGES["PositiveIntegerField"][1])
         except ValueError:
             continue
         base = by_measure.get(key, (0, None))[1]
@@ -71,7 +73,7 @@ def unit_score(request, year, unit_id):
     unit = access.get_scored_unit_or_404(request.user, rubric, unit_id)
     book, result, by_measure, reasons, stored, live = selectors.unit_result(rubric, unit)
     ctx = {"rubric": rubric, "unit": unit, "book": book, "result": result, "live": live, "stored": stored,
-           "may_manage": access.may_manage(request.user, rubric)}
+           "may_manage": access.may_manage(request.user, rubric), "problems": book.problems}
     if result is not None:
         ctx["lines"] = selectors.card(book, result, unit, adjustments=reasons)
         ctx["total"] = points_text(result.total)
@@ -151,6 +153,7 @@ def ranking(request, year):
         "kinds": UnitKind.objects.filter(is_grassroots=True), "uppers": _uppers(request, rubric),
         "dist": [(name, n, pct, prev_counts.get(name)) for name, n, pct in dist], "counted": counted,
         "has_previous": bool(prev_dist), "query": query.urlencode(), "may_manage": access.may_manage(request.user, rubric),
+        "problems": book.problems,
     })
 
 
@@ -163,11 +166,15 @@ def ranking_export(request, year, fmt):
     columns += [Column(c.code, f"{c.code}. {c.name}") for c in book.criteria]
     columns += [Column("total", _("Total")), Column("level", _("Level"))]
 
+    def figure(value):
+        cp = stored_centi(value)
+        return _("invalid") if cp is None else cp / 100
+
     def rows():
         for s in qs.select_related("unit").only("unit__name", "unit__code", "total", "level_name", "rank", "points").iterator(2000):
-            row = {"rank": s.rank, "code": s.unit.code, "unit": s.unit.name, "total": float(s.total), "level": s.level_name}
+            row = {"rank": s.rank, "code": s.unit.code, "unit": s.unit.name, "total": figure(s.total), "level": s.level_name}
             for c in book.criteria:
-                row[c.code] = float(s.points.get(c.code, 0))
+                row[c.code] = figure(s.points.get(c.code, 0))
             yield row
 
     title = _("Classification %(year)s: ranking") % {"year": year}
@@ -181,7 +188,7 @@ def announcement(request, year, fmt):
         raise Http404
     book = engine.Book(rubric)
     qs = Score.objects.filter(year=year, unit_path__startswith=rubric.unit.path).order_by("-total", "unit_sort")
-    rows = [(name, centi(total), level) for name, total, level in qs.values_list("unit__name", "total", "level_name")[:5000]]
+    rows = [(name, stored_centi(total), level) for name, total, level in qs.values_list("unit__name", "total", "level_name")[:5000]]
     doc = documents.announcement(rubric, book, rows)
     return document_response(doc, fmt)
 
@@ -208,15 +215,15 @@ def rubric_detail(request, year):
         raise Http404
     if form is not None and form.is_bound:
         rubric.refresh_from_db()  # the form wrote into it while validating
-    criteria = list(rubric.criteria.all())
+    book = engine.Book(rubric)
     groups = {}
-    for c in criteria:
+    for c in book.criteria:
         groups.setdefault(c.group, []).append(c)
     return render(request, "scoring/rubric.html", {
         "rubric": rubric, "groups": groups, "levels": rubric.levels.all(), "may_manage": may_manage, "form": form,
-        "measure_labels": {k: m.label for k, m in measures.REGISTRY.items()},
-        "max_sum": points_text(sum(centi(c.max_points) for c in criteria if not c.is_bonus)),
-        "bonus_sum": points_text(sum(centi(c.max_points) for c in criteria if c.is_bonus)),
+        "measure_labels": {k: m.label for k, m in measures.REGISTRY.items()}, "problems": book.problems,
+        "max_sum": points_text(sum(s.max for s in book.specs if not s.is_bonus)),
+        "bonus_sum": points_text(sum(s.max for s in book.specs if s.is_bonus)),
         "adjustments": rubric.adjustments.filter(active=True).select_related("unit", "criterion", "by")[:100],
     }, status=conflict_status(form))
 

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from loa.accounts.capabilities import Capability
 from loa.accounts.scope import manages_whole_tree, units_for
+from loa.core.forms import ModelForm
 from loa.core.phones import display_phone, normalize_phone
 from loa.core.validators import OneLineField
 from loa.core.version_forms import VersionedFormMixin
@@ -75,7 +76,7 @@ def clean_phone_field(value):
 DATE_WIDGET = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
 
 
-class UnitForm(VersionedFormMixin, forms.ModelForm):
+class UnitForm(VersionedFormMixin, ModelForm):
     """The unit's own fields, for creating and editing (with the unit's version). Parent, end date:
     see move and deactivate."""
 

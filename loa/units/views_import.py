@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from loa.accounts.capabilities import Capability
 from loa.accounts.scope import can_anywhere, top_units
 from loa.core.files import download_headers
+from loa.core.controls import writable_text
 from loa.jobs.models import Job
 from loa.jobs.services import enqueue
 from loa.units.importing import COLUMNS, check_upload, map_headers, read_rows, too_big_message
@@ -136,7 +137,7 @@ def import_template(request):
     kinds_sheet = book.create_sheet("Loại đơn vị")
     kinds_sheet.append(["Mã loại", "Tên loại"])
     for kind in kinds:
-        kinds_sheet.append([kind.code, kind.name])
+        kinds_sheet.append([writable_text(kind.code), writable_text(kind.name)])  # openpyxl refuses control characters
     kinds_sheet.column_dimensions["A"].width = 18
     kinds_sheet.column_dimensions["B"].width = 40
     help_sheet = book.create_sheet("Hướng dẫn")

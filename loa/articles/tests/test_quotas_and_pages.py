@@ -51,6 +51,15 @@ def test_quotas_from_excel_are_checked_row_by_row_before_anything_is_written(tre
     assert Quota.objects.get(unit=tree["a"], kind="article").target == 3 and Quota.objects.filter(unit=tree["b"]).count() == 1
 
 
+def test_quotas_from_excel_beyond_what_a_quota_holds_are_refused_and_nothing_is_written(tree, admin, login):
+    client = login(admin)
+    infinite = client.post(reverse("articles:quotas_import") + "?year=2021", {"notice": "812", "file": xlsx([["CS-A", "1e400", 2]])})
+    assert infinite.status_code == 200 and "Dòng 2" in infinite.content.decode()  # 1e400 is an infinity: it was a 500
+    huge = client.post(reverse("articles:quotas_import") + "?year=2021", {"notice": "812", "file": xlsx([["CS-A", 3e9, 2]])})
+    assert huge.status_code == 200 and "Nhập một số từ 0 đến 2.147.483.647." in huge.content.decode()
+    assert not Quota.objects.exists()
+
+
 def test_a_quota_set_one_by_one_and_refused_for_a_unit_not_managed(tree, admin, editor, login):
     client = login(admin)
     client.post(reverse("articles:quotas") + "?year=2021", {"unit": "CS-A", "kind": "news", "target": 5, "notice": "812", "version": 0})

@@ -2,7 +2,7 @@
 
 import pytest
 
-from loa.core.controls import strip_controls
+from loa.core.controls import strip_controls, writable_line, writable_text
 from loa.units.models import Unit
 
 EVERY_C0 = "".join(chr(c) for c in range(32))
@@ -48,6 +48,32 @@ def test_a_json_body_with_escaped_controls_is_cleaned_before_the_api_reads_it(ap
     unit = tree["a"]
     response = api_client(admin).patch(
         f"/api/v1/units/{unit.pk}", '{"name": "CĐCS\\u0000 Trường\\u000b THPT", "version": 1}', content_type="application/json"
+    )
+    assert response.status_code == 200, response.content
+    assert Unit.objects.get(pk=unit.pk).name == "CĐCS Trường THPT"
+
+
+# --- On the way out: what a file may hold -------------------------------------------------------
+
+
+def test_a_file_keeps_tab_and_line_breaks_and_words_vertical_tab_becomes_one():
+    assert writable_text(f"a{EVERY_C0}\x7f\x85\ufffe\uffff\ud800b") == "a\t\n\n\nb"  # \n, \x0b, \r
+    assert writable_text("dòng 1\x0bdòng 2\r\ndòng 3") == "dòng 1\ndòng 2\ndòng 3"
+
+
+def test_a_file_keeps_vietnamese_and_emoji_as_they_are():
+    text = "Công đoàn cơ sở – “Fanpage” 😀\tghi chú\n"
+    assert writable_text(text) is text
+
+
+def test_a_file_name_or_sheet_title_is_one_line():
+    assert writable_line(" Báo cáo\x0b tổng hợp\n\tCS-A\x00 ") == "Báo cáo tổng hợp CS-A"
+
+
+def test_a_json_body_with_a_lone_surrogate_is_saved_without_it(api_client, admin, tree):
+    unit = tree["a"]
+    response = api_client(admin).patch(
+        f"/api/v1/units/{unit.pk}", '{"name": "CĐCS \\ud800Trường THPT"}', content_type="application/json"
     )
     assert response.status_code == 200, response.content
     assert Unit.objects.get(pk=unit.pk).name == "CĐCS Trường THPT"
