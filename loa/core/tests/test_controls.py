@@ -73,7 +73,7 @@ def test_a_file_name_or_sheet_title_is_one_line():
 def test_a_json_body_with_a_lone_surrogate_is_saved_without_it(api_client, admin, tree):
     unit = tree["a"]
     response = api_client(admin).patch(
-        f"/api/v1/units/{unit.pk}", '{"name": "CĐCS \\ud800Trường THPT"}', content_type="application/json"
+        f"/api/v1/units/{unit.pk}", '{"name": "CĐCS \\ud800Trường THPT", "version": 1}', content_type="application/json"
     )
     assert response.status_code == 200, response.content
     assert Unit.objects.get(pk=unit.pk).name == "CĐCS Trường THPT"
