@@ -114,12 +114,13 @@ def _live(calendar, provincial, pages):
         start = max(start, first, unit.active_from or first)
         end = min(last, unit.active_to or last)
         quiet_from = today - timedelta(days=rng.randint(14, 42))  # the "stopped" habit: silent for two to six weeks
+        pauses_until = today - timedelta(days=30)  # the others are back at work by now: only a few Pages are silent
         items, day, pause_until = [], start, None
         while day <= end:
             if pause_until and day < pause_until:
                 day += timedelta(days=1)
                 continue
-            if rng.random() < 0.02:
+            if rng.random() < 0.02 and day < pauses_until:
                 pause_until = day + timedelta(days=rng.randint(5, 20))  # Tết, summer, a busy month
             p = {"daily": 0.93, "weekdays": 0.8 if day.weekday() < 5 else 0.1, "sporadic": 0.3,
                  "stopped": 0.7 if day < quiet_from else 0.0}[habit]
