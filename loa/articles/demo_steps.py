@@ -3,7 +3,7 @@ from loa.articles.topics import ensure_default_topics
 from loa.demo.scenario import step
 
 
-@step(450, "channels, the 2021 quotas of 812/TB-CĐVC and a year of news and articles")
+@step(450, "channels, the quotas of 812/TB-CĐVC and the news and articles of each year")
 def articles(ctx):
     ensure_default_topics()  # `demo --reset` empties the database, migrated data included
-    demo.build({"year": ctx.year, "units": ctx.grassroots, "by": ctx.users["admin"], "editors": [ctx.users["bientap"]]})
+    demo.build({"calendar": ctx.calendar, "units": ctx.grassroots, "by": ctx.users["admin"], "editors": [ctx.users["bientap"]]})

@@ -6,8 +6,6 @@ restructuring). Figures, contacts and phone numbers are invented; e-mail address
 reserved example.com domain so that a demo never writes to a real mailbox.
 """
 
-from datetime import date
-
 CITY = "thành phố Cao Bằng, tỉnh Cao Bằng"
 
 PROVINCE = {
@@ -119,10 +117,11 @@ GRASSROOTS = [
     ("HA-03", "LDLD-HA", "Trường Tiểu học Hồng Việt", "TH Hồng Việt", 30, 31, "Xã Hồng Việt, huyện Hòa An, tỉnh Cao Bằng"),
 ]
 
-# A unit opened and one closed in the middle of 2021: expected only for their span.
+# A unit opened and one closed in the middle of the year (2021, or last year in the live demo):
+# expected only for their span. (month, day), the year from the demo's calendar.
 ACTIVE_SPANS = {
-    "CDVC-38": (date(2021, 7, 1), None),  # the one-stop public service centre opened in July
-    "CDVC-31": (None, date(2021, 8, 31)),  # the secondary medical school merged into the college
+    "CDVC-38": ((7, 1), None),  # the one-stop public service centre opened in July
+    "CDVC-31": (None, (8, 31)),  # the secondary medical school merged into the college
 }
 
 # Công đoàn bộ phận of the provincial hospital: the tree goes one level deeper there.

@@ -1,22 +1,28 @@
 """The demo scenario as an ordered list of steps that every area adds to.
 
 A step is a function of one argument, the shared `Context` (units by code, users by username,
-kinds by code, the scenario's year). Register one with the decorator, in a module named
+kinds by code, the scenario's calendar). Register one with the decorator, in a module named
 `demo_steps.py` inside any installed app; `run()` imports those modules before it starts:
 
     # loa/directives/demo_steps.py
     from loa.demo.scenario import step
 
-    @step(400, "the 2021 Fanpage letter")
+    @step(400, "the Fanpage letter")
     def issue_letter(ctx):
-        if Directive.objects.filter(number="...").exists():   # idempotent-ish: skip what exists
-            return
-        ... ctx.units["CDVC"], ctx.users["bientap"] ...
+        for cycle in ctx.calendar.cycles:  # last year's and this year's (one year with --year)
+            if Directive.objects.filter(number=cycle.number).exists():  # skip what exists
+                continue
+            ... ctx.units["CDVC"], ctx.users["bientap"], cycle.issued_on, cycle.deadline ...
 
 Order numbers, by convention: 100 kinds, 200 units, 300 users and roles (all here); 400
 directives, 500 fanpages and posts, 600 quotas and articles, 700 likes, 900 scoring.
 Steps run in one transaction; a step should skip work that is already there, so that running
 the command twice does no harm.
+
+Dates come from `ctx.calendar` (`loa.demo.calendar.DemoCalendar`): the demo lives in the present
+(the letter issued a few days ago, due in a week, last year complete and frozen), or, with
+`demo --year 2021`, in the seed's own year. Never read the clock in a step: the calendar's `today`
+is the day the demo is loaded for (`demo --today`), and the same `today` gives the same data.
 """
 
 import random
@@ -30,11 +36,12 @@ from django.utils.module_loading import autodiscover_modules
 from loa.accounts.models import Role, User
 from loa.core.phones import normalize_phone
 from loa.demo import cao_bang
+from loa.demo.calendar import SEED_YEAR, DemoCalendar
 from loa.units.kind_services import kinds_ensure
 from loa.units.models import Unit, UnitKind
 from loa.units.services import unit_create
 
-YEAR = 2021
+YEAR = SEED_YEAR
 
 
 @dataclass(frozen=True)
@@ -65,11 +72,20 @@ class Context:
     kinds: dict = field(default_factory=dict)
     units: dict = field(default_factory=dict)
     users: dict = field(default_factory=dict)
-    year: int = YEAR
-    rng: random.Random = field(default_factory=lambda: random.Random(2021))
+    calendar: DemoCalendar = field(default_factory=lambda: DemoCalendar.build(year=YEAR))
+    rng: random.Random = None
     log: object = print
     # Free room for steps to hand things to later steps.
     extra: dict = field(default_factory=dict)
+
+    def __post_init__(self):
+        if self.rng is None:  # the 2021 replay keeps the generator it always had
+            self.rng = random.Random(2021 if not self.calendar.live else f"loa-demo {self.calendar.today.isoformat()}")
+
+    @property
+    def year(self):
+        """The year of the demo's current work: this year, or the replayed year."""
+        return self.calendar.year
 
     def reload(self):
         self.kinds = {k.code: k for k in UnitKind.objects.all()}
@@ -86,13 +102,14 @@ def discover():
     autodiscover_modules("demo_steps")
 
 
-def run(*, log=print):
-    """Run every registered step in order; returns the context."""
+def run(*, log=print, today=None, year=None):
+    """Run every registered step in order, for `today` (default: today's local date), live or, with
+    `year`, the letter on the seed's days in that past year; returns the context."""
     discover()
-    ctx = Context(log=log)
+    ctx = Context(log=log, calendar=DemoCalendar.build(today=today, year=year))
     with transaction.atomic():
         ctx.reload()
-        for s in list(STEPS):
+        for s in STEPS:
             s.func(ctx)
     return ctx
 
@@ -133,8 +150,9 @@ def create_units(ctx):
         _add_unit(
             ctx, province, kind, code, name, short_name=short, address=address, phone=phone, contact_name=_person(rng),
         )
+    spans = ctx.calendar.spans(cao_bang.ACTIVE_SPANS)
     for code, parent, name, short, members, staff, address in cao_bang.GRASSROOTS:
-        active_from, active_to = cao_bang.ACTIVE_SPANS.get(code, (None, None))
+        active_from, active_to = spans.get(code, (None, None))
         _add_unit(
             ctx, ctx.units[parent], "cdcs", code, f"Công đoàn cơ sở {name}",
             short_name=f"CĐCS {short}", members_count=members, staff_count=staff, address=address,

@@ -1,26 +1,43 @@
-"""Demo: the 2021 rubric of the seed letter for CĐVC's grassroots unions, every unit scored, two
-adjustments with their reasons. The year is left unfrozen, so that the admin can try freezing it."""
+"""Demo: the seed letter's rubric for CĐVC's grassroots unions, for each year of the demo's calendar,
+every unit scored. The year that holds the history (last year, or 2021 with `demo --year 2021`) has
+two adjustments with their reasons; last year is frozen, this year's scores run on. The 2021 replay
+leaves its year unfrozen, so that the admin can try freezing it."""
 
+from datetime import date
 from decimal import Decimal
 
+from loa.demo.calendar import at
 from loa.demo.scenario import step
 from loa.scoring import examples, services
 from loa.scoring.engine import score_year
-from loa.scoring.models import Rubric
+from loa.scoring.models import Rubric, Score
 
 
-@step(900, "the 2021 classification rubric, scores and two adjustments")
+@step(900, "the classification rubric of each year, scores, two adjustments, last year frozen")
 def classification(ctx):
-    if Rubric.objects.filter(year=ctx.year).exists():
+    for cycle in ctx.calendar.cycles:
+        _year(ctx, cycle)
+
+
+def _year(ctx, cycle):
+    if Rubric.objects.filter(year=cycle.year).exists():
         return
     admin = ctx.users["admin"]
-    rubric = examples.letter_2021(by=admin, unit=ctx.units["CDVC"], year=ctx.year)
+    deadline = cycle.deadline_words.removeprefix("ngày ")  # "(trước 30/4/2021)", as the 2021 rubric says it
+    rubric = examples.letter_2021(by=admin, unit=ctx.units["CDVC"], year=cycle.year, deadline=deadline)
     criteria = {c.code: c for c in rubric.criteria.all()}
     scored = [u for u in ctx.grassroots if u.path.startswith(ctx.units["CDVC"].path)]
-    if len(scored) > 4:
-        services.adjust(by=admin, rubric=rubric, unit=scored[3], criterion=criteria["L1"], points=Decimal("10"),
+    if cycle.adjusted and len(scored) > 4:
+        services.adjust(by=admin, rubric=rubric, unit=scored[3], criterion=criteria["L1"], points=Decimal(10),
                         reason="Đơn vị gửi bổ sung ảnh chụp danh sách đoàn viên đã bấm Thích sau ngày khai báo; "
                                "Ban Thường vụ đã kiểm tra.")
         services.adjust(by=admin, rubric=rubric, unit=scored[4], criterion=criteria["F1"], points=Decimal("-2.5"),
                         mode="delta", reason="Báo cáo ghi sai tên Trang Fanpage, phải sửa lại sau khi được nhắc.")
-    score_year(rubric)
+    if cycle.frozen:
+        services.freeze(by=admin, rubric=rubric, today=ctx.calendar.today)
+        # Frozen in mid-January, when the year's last pieces are decided (or yesterday, early in January).
+        frozen_on = min(date(cycle.year + 1, 1, 15), ctx.calendar.yesterday)
+        Rubric.objects.filter(pk=rubric.pk).update(frozen_at=at(frozen_on, 16), computed_at=at(frozen_on, 16))
+        Score.objects.filter(rubric=rubric).update(computed_at=at(frozen_on, 16))
+    else:
+        score_year(rubric, today=ctx.calendar.today)

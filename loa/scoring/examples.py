@@ -7,10 +7,10 @@ from decimal import Decimal
 from loa.scoring import services
 
 LEVELS = [
-    ("Hoàn thành xuất sắc nhiệm vụ", Decimal("90"), Decimal("0.5")),
-    ("Hoàn thành tốt nhiệm vụ", Decimal("75"), None),
-    ("Hoàn thành nhiệm vụ", Decimal("50"), None),
-    ("Không hoàn thành nhiệm vụ", Decimal("0"), None),
+    ("Hoàn thành xuất sắc nhiệm vụ", Decimal(90), Decimal("0.5")),
+    ("Hoàn thành tốt nhiệm vụ", Decimal(75), None),
+    ("Hoàn thành nhiệm vụ", Decimal(50), None),
+    ("Không hoàn thành nhiệm vụ", Decimal(0), None),
 ]
 
 LETTER_2021 = [
@@ -42,7 +42,7 @@ GUIDANCE_1294 = [
 ]
 
 
-def create(*, by, year, unit, name, criteria, levels=LEVELS, bonus_cap=Decimal("0"), group_caps=None, note=""):
+def create(*, by, year, unit, name, criteria, levels=LEVELS, bonus_cap=Decimal(0), group_caps=None, note=""):
     rubric = services.rubric_create(by=by, year=year, unit=unit, name=name, bonus_cap=bonus_cap, group_caps=group_caps or {}, note=note)
     for order, (code, cname, group, max_points, measure, rule, params, bonus) in enumerate(criteria, start=1):
         services.criterion_save(by=by, rubric=rubric, code=code, name=cname, group=group, order=order,
@@ -52,11 +52,14 @@ def create(*, by, year, unit, name, criteria, levels=LEVELS, bonus_cap=Decimal("
     return rubric
 
 
-def letter_2021(*, by, unit, year=2021):
-    return create(by=by, year=year, unit=unit, name="Tiêu chí đánh giá công tác truyền thông của CĐCS", criteria=LETTER_2021,
-                  bonus_cap=Decimal("10"),
-                  note="Theo Công văn của Ban Thường vụ CĐVC tỉnh về đẩy mạnh công tác truyền thông (2021) và Thông báo "
-                       "812/TB-CĐVC giao chỉ tiêu tin, bài năm 2021: một trong những căn cứ đánh giá, xếp loại CĐCS.")
+def letter_2021(*, by, unit, year=2021, deadline="30/4/2021"):
+    """The seed letter's rubric for `year`; `deadline` is what F1 names after "trước" (the letter's
+    deadline that year: "30/4/2021", "ngày 14/12/2026")."""
+    criteria = [(code, name.replace("30/4/2021", deadline), *rest) for code, name, *rest in LETTER_2021]
+    return create(by=by, year=year, unit=unit, name="Tiêu chí đánh giá công tác truyền thông của CĐCS", criteria=criteria,
+                  bonus_cap=Decimal(10),
+                  note=f"Theo Công văn của Ban Thường vụ CĐVC tỉnh về đẩy mạnh công tác truyền thông ({year}) và Thông báo "
+                       f"812/TB-CĐVC giao chỉ tiêu tin, bài năm {year}: một trong những căn cứ đánh giá, xếp loại CĐCS.")
 
 
 def guidance_1294(*, by, unit, year):

@@ -49,7 +49,7 @@ def test_the_tree_goes_one_level_deeper_under_the_provincial_hospital():
 def test_a_union_opened_and_one_closed_in_mid_2021():
     from datetime import date
 
-    run()
+    run("--year", "2021")
     assert Unit.objects.filter(active_from__gt=date(2021, 1, 1), active_from__lt=date(2021, 12, 31)).exists()
     assert Unit.objects.filter(active_to__gt=date(2021, 1, 1), active_to__lt=date(2021, 12, 31)).exists()
 
