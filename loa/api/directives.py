@@ -12,7 +12,6 @@ from typing import Literal
 
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
-from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -36,8 +35,8 @@ from loa.directives.access import (
 )
 from loa.directives.deadlines import deadline_text
 from loa.directives.files import attachment_response
-from loa.directives.models import Assignment, Attachment, Directive, Rollup
-from loa.directives.selectors import SORTS, STATE_FILTERS, child_rollups, tracked_assignments
+from loa.directives.models import Attachment, Directive, Rollup
+from loa.directives.selectors import SORTS, STATE_FILTERS, child_rollups, tasks_with_figures, tracked_assignments
 from loa.units.models import UnitKind
 
 router = Router(tags=["directives"])
@@ -356,25 +355,9 @@ DIRECTIVE_FIELDS = (
 )
 
 
-def _with_figures(user, tasks):
-    """Each task's `totals` and `assignment` as this user may see them. The figures are those at the
-    tracking page's unit (`tracking_node`): the issuer for whoever may view it, else the user's own
-    unit under it, so that a recipient never reads the issuer's totals over all its recipients."""
-    try:
-        node = tracking_node(user, tasks[0]) if tasks else None
-    except Http404:
-        node = None
-    totals = {r.task_id: r for r in Rollup.objects.filter(task__in=tasks, unit=node).select_related("unit")}
-    own = {a.task_id: a for a in Assignment.objects.filter(task__in=tasks, unit=node).select_related("unit__parent")}
-    for task in tasks:
-        task.totals = totals.get(task.pk)
-        task.assignment = own.get(task.pk)
-    return tasks
-
-
 def _detail(request, directive):
     directive = Directive.objects.select_related("issuing_unit").get(pk=directive.pk)
-    tasks = _with_figures(request.user, list(directive.tasks.select_related("directive__issuing_unit")))
+    tasks = tasks_with_figures(request.user, list(directive.tasks.select_related("directive__issuing_unit")))
     absolute = request.build_absolute_uri
     return {
         **{name: getattr(directive, name) for name in DIRECTIVE_FIELDS},

@@ -1,10 +1,12 @@
 """Reads shared by pages, exports and the API: what a unit still owes, a task's tracking list."""
 
 from django.db.models import F, Q
+from django.http import Http404
 
 from loa.accounts.capabilities import Capability
 from loa.accounts.scope import path_q
 from loa.core.text import search_terms
+from loa.directives.access import tracking_node
 from loa.directives.models import Assignment, Directive, Rollup
 from loa.directives.services import pending_q
 
@@ -64,3 +66,20 @@ def open_tasks_overview(units, *, limit=5):
         .select_related("task", "task__directive", "unit")
         .order_by("-task__deadline")[:limit]
     )
+
+
+def tasks_with_figures(user, tasks):
+    """Each task's `totals` and `assignment` as this user may see them (the directive's page and
+    the API alike). The figures are those at the tracking page's unit (`tracking_node`): the
+    issuer for whoever may view it, else the user's own unit under it, so that a recipient never
+    reads the issuer's totals over all its recipients."""
+    try:
+        node = tracking_node(user, tasks[0]) if tasks else None
+    except Http404:
+        node = None
+    totals = {r.task_id: r for r in Rollup.objects.filter(task__in=tasks, unit=node).select_related("unit")}
+    own = {a.task_id: a for a in Assignment.objects.filter(task__in=tasks, unit=node).select_related("unit__parent")}
+    for task in tasks:
+        task.totals = totals.get(task.pk)
+        task.assignment = own.get(task.pk)
+    return tasks

@@ -22,7 +22,8 @@ from loa.directives import services
 from loa.directives.access import can_issue, get_directive, get_task, visible_directives
 from loa.directives.files import attachment_response
 from loa.directives.forms import AttachmentForm, DirectiveForm, RecipientsForm, TaskForm
-from loa.directives.models import Attachment, Rollup
+from loa.directives.models import Attachment
+from loa.directives.selectors import tasks_with_figures
 from loa.jobs.services import enqueue
 from loa.units.models import Unit
 
@@ -89,12 +90,8 @@ def directive_edit(request, pk):
 @login_required
 def directive_detail(request, pk):
     directive = get_directive(request.user, pk)
-    tasks = list(directive.tasks.all())
-    totals = {
-        r.task_id: r for r in Rollup.objects.filter(task__in=tasks, unit=directive.issuing_unit)
-    }
-    for task in tasks:
-        task.totals = totals.get(task.pk)
+    # The issuer's totals to those who may see them; a recipient sees its own unit's.
+    tasks = tasks_with_figures(request.user, list(directive.tasks.select_related("directive__issuing_unit")))
     return render(request, "directives/directive_detail.html", {
         "directive": directive,
         "tasks": tasks,
