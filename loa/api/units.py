@@ -14,7 +14,8 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from loa.accounts.capabilities import Capability
-from loa.accounts.scope import can, get_unit_or_404, role_paths, units_for
+from loa.accounts.scope import can, get_unit_or_404, manages_whole_tree, units_for
+from loa.accounts.services import top_unit_create
 from loa.api.errors import READ, WRITE, Forbidden, answers
 from loa.api.pagination import Pages
 from loa.api.types import Count, Day, Id, In
@@ -153,7 +154,7 @@ def _unit_to_manage(user, unit_id):
 def _parent_to_manage(user, parent_id):
     """The unit a new or moved unit goes under; None (top level) only for whoever manages the whole tree."""
     if parent_id is None:
-        if "/" not in role_paths(user, Capability.MANAGE_UNITS):
+        if not manages_whole_tree(user):
             raise Forbidden(_("Only an administrator of the whole tree may create or move a top-level unit."))
         return None
     return _unit_to_manage(user, parent_id)
@@ -206,7 +207,10 @@ def create_unit(request, payload: UnitCreateIn):
     parent = _parent_to_manage(request.user, payload.parent)
     fields = payload.dict(exclude={"parent"})
     fields["kind"] = _kind(fields["kind"])
-    unit = services.unit_create(by=request.user, parent=parent, **fields)
+    if parent is None:  # as on the unit form: its creator goes on managing the whole tree
+        unit = top_unit_create(by=request.user, **fields)
+    else:
+        unit = services.unit_create(by=request.user, parent=parent, **fields)
     return Status(201, _fresh(unit))
 
 

@@ -130,9 +130,23 @@ def test_an_officer_may_not_create_under_their_own_unit(api_client, alice, tree)
     assert not Unit.objects.filter(code="CS-C").exists()
 
 
-def test_only_a_whole_tree_admin_creates_a_top_level_unit(api_client, admin, tree):
+def test_an_admin_of_the_only_root_creates_a_top_level_unit_and_keeps_managing_it(api_client, admin, tree):
+    """As on the unit form: managing every top-level unit is managing the whole tree."""
     response = api_client(admin).post("/api/v1/units", _new_unit(tree, parent=None), content_type="application/json")
+    assert response.status_code == 201, response.content
+    new = Unit.objects.get(pk=response.json()["id"])
+    assert new.parent is None
+    assert api_client(admin).get(f"/api/v1/units/{new.pk}").status_code == 200
+
+
+def test_an_admin_of_a_lower_unit_may_not_create_a_top_level_unit(api_client, tree):
+    from loa.accounts.models import Role, User
+
+    upper_admin = User.objects.create_user(username="upper-admin", password="pass-for-tests")
+    Role.objects.create(user=upper_admin, unit=tree["upper"], role="admin")
+    response = api_client(upper_admin).post("/api/v1/units", _new_unit(tree, parent=None), content_type="application/json")
     assert response.status_code == 403
+    assert not Unit.objects.filter(parent__isnull=True).exclude(pk=tree["province"].pk).exists()
 
 
 def test_a_duplicate_code_is_a_422_on_the_code_field(api_client, admin, tree):
