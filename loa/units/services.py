@@ -30,7 +30,9 @@ def _clean(unit):
     clash = Unit.objects.filter(code=unit.code).exclude(pk=unit.pk).exists()
     if clash:
         raise ValidationError({"code": _("Another unit already has the code “%(code)s”.") % {"code": unit.code}})
-    unit.full_clean(exclude=["path", "depth", "name_sort", "search_text", "parent", "code"])
+    # Every field's own rules (the code's length too), but not Django's uniqueness query: the clash
+    # above says which unit has the code.
+    unit.full_clean(exclude=["path", "depth", "name_sort", "search_text", "parent"], validate_unique=False)
 
 
 def _check_kind_offered(unit, old_kind_id=None):

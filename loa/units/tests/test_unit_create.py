@@ -1,3 +1,4 @@
+import pytest
 from django.urls import reverse
 
 from loa.audit.models import AuditEntry
@@ -76,3 +77,15 @@ def test_the_outsider_gets_404(login, bob, tree):
 
 def test_anonymous_is_sent_to_log_in(client, tree):
     assert_login_redirect(client.get(URL))
+
+
+def test_the_service_refuses_a_code_longer_than_its_column_whoever_calls_it(kinds, tree):
+    """Not only the form: an import or the API calling the service gets a Vietnamese error, not a 500."""
+    from django.core.exceptions import ValidationError
+
+    from loa.units.services import unit_create
+
+    with pytest.raises(ValidationError) as refused:
+        unit_create(by=None, parent=tree["upper"], kind=kinds["cdcs"], code="X" * 41, name="Công đoàn cơ sở mới")
+    assert "code" in refused.value.message_dict
+    assert not Unit.objects.filter(name="Công đoàn cơ sở mới").exists()
