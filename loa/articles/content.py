@@ -8,9 +8,10 @@ import uuid
 import nh3
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
-from PIL import Image, ImageOps
+from PIL import Image
 
-from loa.core.uploads import check_image
+from loa.core.readers import decode_image
+from loa.core.readers import read_docx as read_word_file
 
 # The only markup a piece keeps: what a news text needs, no script, no style, no event handler.
 ALLOWED_TAGS = {"p", "br", "strong", "b", "em", "i", "u", "h2", "h3", "h4", "ul", "ol", "li", "blockquote", "a"}
@@ -47,34 +48,30 @@ def body_from_input(raw):
 
 
 def prepare_photo(upload):
-    """A checked upload re-encoded as a JPEG at most MAX_PHOTO_SIDE wide or high, without EXIF (no GPS)."""
-    check_image(upload)
-    upload.seek(0)
-    with Image.open(upload) as image:
-        image = ImageOps.exif_transpose(image)
-        image.thumbnail((MAX_PHOTO_SIDE, MAX_PHOTO_SIDE))
-        if image.mode not in ("RGB", "L"):
-            background = Image.new("RGB", image.size, (255, 255, 255))
-            background.paste(image, mask=image.convert("RGBA").split()[-1])
-            image = background
-        out = io.BytesIO()
-        # A fresh save without exif= writes no EXIF, hence no GPS position, camera or date.
-        image.convert("RGB").save(out, "JPEG", quality=85, optimize=True)
+    """An upload re-encoded as a JPEG at most MAX_PHOTO_SIDE wide or high, without EXIF (no GPS): the
+    picture is decoded, turned upright and shrunk in the sandbox; only its pixels come back here."""
+    image = decode_image(upload, max_side=MAX_PHOTO_SIDE).image()
+    if image.mode == "RGBA":
+        background = Image.new("RGB", image.size, (255, 255, 255))
+        background.paste(image, mask=image.split()[-1])
+        image = background
+    out = io.BytesIO()
+    # A fresh save without exif= writes no EXIF, hence no GPS position, camera or date.
+    image.save(out, "JPEG", quality=85, optimize=True)
     return ContentFile(out.getvalue(), name=f"{uuid.uuid4().hex}.jpg")
 
 
 def read_docx(upload):
-    """(title, html, [image files]) from a Word file: its paragraphs (headings kept) and its pictures."""
-    import docx
-
-    document = docx.Document(upload)
+    """(title, html, [image files]) from a Word file, read in the sandbox: its paragraphs (headings
+    kept) and its pictures."""
+    document = read_word_file(upload, images=True)
     title, parts = "", []
-    for para in document.paragraphs:
-        text = para.text.strip()
+    for block in document["blocks"]:
+        text = block.get("text", "").strip()
         if not text:
-            continue
-        style = (para.style.name or "").lower() if para.style is not None else ""
-        if not title and (style.startswith("title") or style.startswith("heading")):
+            continue  # an empty paragraph, or a table (a piece's text is its paragraphs)
+        style = block["style"].lower()
+        if not title and style.startswith(("title", "heading")):
             title = text
             continue
         tag = "h3" if style.startswith("heading") else "p"
@@ -83,10 +80,5 @@ def read_docx(upload):
         first = html_to_text(parts[0])
         if len(first) <= 200:
             title, parts = first, parts[1:]
-    images = []
-    for rel in document.part.rels.values():
-        if "image" in rel.reltype and not rel.is_external:
-            blob = rel.target_part.blob
-            name = rel.target_part.partname.split("/")[-1]
-            images.append(SimpleUploadedFile(name, blob))
+    images = [SimpleUploadedFile(image["name"], image["data"]) for image in document["images"]]
     return title[:300], sanitize_html("".join(parts)), images
