@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from loa.audit.log import log_action
-from loa.core.uploads import JPEG, PNG, check_upload
+from loa.core.uploads import check_image
 from loa.fanpages import followers as follower_data
 from loa.fanpages.models import LikeDeclaration
 
@@ -33,7 +33,7 @@ def declare_likes(*, by, unit, count, day=None, screenshot=None):
         errors["day"] = [_("The date cannot be in the future.")]
     if screenshot:
         try:
-            check_upload(screenshot, (JPEG, PNG), max_bytes=SCREENSHOT_MAX_BYTES)
+            check_image(screenshot, max_bytes=SCREENSHOT_MAX_BYTES)  # a picture that decodes, in the sandbox
         except ValidationError as exc:
             errors["screenshot"] = exc.messages
     if errors:
