@@ -6,9 +6,9 @@ further down, which sends back plain data only:
 
 - `read_table`: the rows of a csv or of an xlsx's first sheet, streamed (units, posts, followers,
   quotas);
-- `read_workbook`: every visible sheet of an xlsx with its merged cells (returned forms);
-- `read_docx`: a Word file's paragraphs with their styles, its tables, header and footer lines and,
-  if asked, its pictures (articles, returned forms);
+- `read_office`: an xlsx's visible sheets with their merged cells, or a Word file's paragraphs with
+  their styles, its tables, header and footer lines and, if asked, its pictures, whichever the file
+  is (returned forms); `read_docx` for a Word file only (articles);
 - `decode_image`: a JPEG or PNG decoded to pixels, turned upright, first frame only, shrunk to a
   size; `image_size`: measured and decoded once to prove it is a picture. Images are re-encoded
   from these pixels by the worker: it never decodes an uploaded picture itself.
@@ -34,7 +34,7 @@ from loa.core.sandbox import Refused
 from loa.core.uploads import MAX_IMAGE_PIXELS, open_upload, upload_name
 
 CHUNK_ROWS = 2000  # rows per message from the child: the worker holds one chunk of raw cells at a time
-MAX_SHEET_CELLS = 2_000_000  # a returned form has a few hundred; a unit list goes through read_table
+MAX_SHEET_CELLS = 2_000_000  # a returned form has a few hundred; a long list goes through read_table
 MAX_DOCX_CELLS = 200_000
 
 TOO_MANY_ROWS = gettext_noop("The file%(name)s has more than %(limit)s rows: split it into smaller files and import them one "
@@ -81,20 +81,24 @@ def read_table(upload, *, max_rows, kinds=(XLSX, CSV), name=None, max_bytes=None
                                 kind=wanted(kinds)))
 
 
-def read_workbook(upload, *, name=None, max_cells=MAX_SHEET_CELLS):
-    """[{"title", "rows", "merged": [((first row, first col), (last row, last col)), …]}] for every
-    visible sheet of an xlsx (rows and columns counted from 0 in `merged`)."""
-    data, _kind = open_upload(upload, (XLSX,), name=name)
-    return sandbox.run(_workbook, data, max_cells=max_cells, name=upload_name(upload, name), kind=wanted((XLSX,)))
+def read_office(upload, *, kinds=(XLSX, DOCX), images=False, name=None, max_cells=None):
+    """(kind, content) of an xlsx or docx (a file or bytes), whichever of `kinds` it is:
+
+    - xlsx: [{"title", "rows", "merged": [((first row, first col), (last row, last col)), …]}] for
+      every visible sheet (rows and columns counted from 0 in `merged`);
+    - docx: {"blocks": [{"text", "style"} or {"rows": [[cell text]]}], "headers": [lines],
+      "footers": [lines], "images": [{"name", "data"}] (only with images=True)}; cells merged across
+      columns are given once.
+    """
+    data, _kind = open_upload(upload, kinds, name=name)
+    found = sandbox.run(_office, data, kinds=tuple(kinds), images=images, max_cells=max_cells, name=upload_name(upload, name),
+                        kind=wanted(kinds))
+    return found["kind"], found["content"]
 
 
-def read_docx(upload, *, images=False, name=None, max_cells=MAX_DOCX_CELLS):
-    """A Word file as {"blocks": [{"text", "style"} or {"rows": [[cell text]]}], "headers": [lines],
-    "footers": [lines], "images": [{"name", "data"}] (only with images=True)}. Cells merged across
-    columns are given once."""
-    data, _kind = open_upload(upload, (DOCX,), name=name)
-    return sandbox.run(_docx, data, images=images, max_cells=max_cells, name=upload_name(upload, name),
-                       kind=wanted((DOCX,)))
+def read_docx(upload, *, images=False, name=None):
+    """A Word file's content, as read_office gives it."""
+    return read_office(upload, kinds=(DOCX,), images=images, name=name)[1]
 
 
 @dataclass(frozen=True)
@@ -213,10 +217,16 @@ def _csv_rows(text, max_rows):
     return rows
 
 
+def _office(data, *, kinds, images, max_cells):
+    kind = check_zip(data, expect=kinds)
+    if kind == XLSX:
+        return {"kind": kind, "content": _workbook(data, max_cells=max_cells or MAX_SHEET_CELLS)}
+    return {"kind": kind, "content": _docx(data, images=images, max_cells=max_cells or MAX_DOCX_CELLS)}
+
+
 def _workbook(data, *, max_cells):
     from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
-    check_zip(data, expect=(XLSX,))
     book = CalamineWorkbook.from_filelike(io.BytesIO(data))
     sheets, cells = [], 0
     for meta in book.sheets_metadata:
@@ -238,7 +248,6 @@ def _docx(data, *, images, max_cells):
     from docx.table import Table as DocxTable
     from docx.text.paragraph import Paragraph
 
-    check_zip(data, expect=(DOCX,))
     document = docx.Document(io.BytesIO(data))
     counted = [0]
 

@@ -49,19 +49,21 @@ def open_upload(upload, allowed, *, max_bytes=None, name=None):
     """
     name = upload_name(upload, name)
     limit = max_bytes or settings.UPLOAD_MAX_BYTES
-    size = len(upload) if isinstance(upload, bytes) else upload.size
+    size = len(upload) if isinstance(upload, bytes) else getattr(upload, "size", None)
+    if size is None or size <= limit:
+        if isinstance(upload, bytes):
+            data = upload
+        else:
+            upload.seek(0)
+            data = upload.read(limit + 1)  # never more than the limit, whatever size the upload says it has
+            upload.seek(0)
+        size = len(data)
     if size > limit:
         raise ValidationError(
             _("The file%(name)s is %(size)s; the limit is %(limit)s.")
             % {"name": named(name), "size": filesizeformat(size), "limit": filesizeformat(limit)},
             code="too_big",
         )
-    if isinstance(upload, bytes):
-        data = upload
-    else:
-        upload.seek(0)
-        data = upload.read(limit + 1)
-        upload.seek(0)
     if not data[:4096].strip() and not data.strip():
         raise ValidationError(_("The file is empty."), code="empty")
     kind = sniff(data)

@@ -37,8 +37,9 @@ def input_bytes(job):
         return handle.read()
 
 
-def import_result(*, filename, summary="", errors=(), back=""):
-    """What jobs/import_result.html shows: the file, a sentence, the problems (the first ones), a link back."""
+def import_result(*, filename, summary="", errors=(), back="", link_text=""):
+    """What jobs/import_result.html shows: the file, a sentence, the problems (the first ones), a link
+    (`back`, labelled `link_text` or "Back")."""
     errors = [str(e) for e in errors]
     return {"filename": filename, "summary": str(summary), "errors": errors[:MAX_SHOWN_ERRORS], "error_count": len(errors),
-            "back": back}
+            "back": back, "link_text": str(link_text)}

@@ -87,7 +87,8 @@ def test_a_workbook_gives_its_visible_sheets_with_their_merged_cells():
         hidden.sheet_state = "hidden"
         hidden["A1"] = "bí mật"
 
-    sheets = readers.read_workbook(_book(fill), name="mau.xlsx")
+    kind, sheets = readers.read_office(_book(fill), name="mau.xlsx")
+    assert kind == "xlsx"
     assert [s["title"] for s in sheets] == ["Sheet"]
     assert sheets[0]["rows"] == [["CĐCS TRƯỜNG THPT", ""], ["", ""], ["", 912345678]]  # as wide as the values
     assert sheets[0]["merged"] == [((0, 0), (0, 2))]
@@ -105,7 +106,8 @@ def test_a_word_file_gives_its_paragraphs_tables_header_and_pictures():
     buffer = io.BytesIO()
     document.save(buffer)
 
-    found = readers.read_docx(buffer.getvalue(), name="bai.docx")
+    kind, found = readers.read_office(buffer.getvalue(), name="bai.docx")
+    assert kind == "docx"
     assert found["headers"][0] == "CÔNG ĐOÀN VIÊN CHỨC TỈNH"
     assert found["blocks"][0] == {"text": "Hội thi cắm hoa", "style": "Heading 1"}
     assert found["blocks"][2] == {"rows": [["Tên Trang", ""], ["", "", "0912 345 678"]]}
