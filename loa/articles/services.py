@@ -485,6 +485,8 @@ def quotas_import(*, by, upload, year, notice, allowed_units, prorate=True, rows
             except (TypeError, ValueError):
                 errors.append(_("Row %(row)s, column “%(col)s”: “%(value)s” is not a whole number.") % {"row": number, "col": col, "value": value})
         parsed.append((number, code, values))
+    if not parsed and not errors:
+        raise ValidationError(_("The file has no quota rows under its header (unit code, news items, articles)."))
     codes = {row[1] for row in parsed}
     units = {u.code: u for u in allowed_units.filter(code__in=codes)}
     for number, code, _values in parsed:
