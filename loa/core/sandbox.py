@@ -22,6 +22,7 @@ parse function for a known reason (a zip bomb, a DOCTYPE…), whose message the 
 The box limits resources; it is not a jail: the child runs as the same user as the worker.
 """
 
+import contextlib
 import datetime
 import io
 import logging
@@ -246,7 +247,8 @@ class Stream:
         return _(UNREADABLE) % {"name": named, "kind": self.kind} if self.kind else _(UNREADABLE_ANY) % {"name": named}
 
     def __del__(self):
-        self.close()  # a stream dropped half-read must not leave its child waiting to write
+        with contextlib.suppress(Exception):  # at interpreter exit multiprocessing may be half gone
+            self.close()  # a stream dropped half-read must not leave its child waiting to write
 
 
 # %(name)s is the file's name in quotes with a space before it, or nothing: "The file “a.xlsx” is…".

@@ -179,8 +179,11 @@ def test_zz_the_worker_peak_memory_is_recorded():
 @pytest.mark.skipif(RUNNING, reason="this is the fresh process")
 def test_every_hostile_file_is_refused_and_the_worker_stays_small(tmp_path):
     env = dict(os.environ, LOA_HOSTILE_RUN="1", LOA_HOSTILE_RSS_FILE=str(tmp_path / "rss"))
-    # Its own test database, beside the one this process uses.
+    # Its own test database, beside the one this process uses: on PostgreSQL another name; on SQLite
+    # the file loa/test_settings.py makes in the fresh process's own directory.
     env["LOA_TEST_DB_NAME"] = os.environ.get("LOA_TEST_DB_NAME", "test_loa") + "_hostile"
+    if env.get("DATABASE_URL", "").startswith("sqlite"):
+        del env["DATABASE_URL"]
     started = time.monotonic()
     run = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:xdist", "-p", "no:randomly", __file__],
