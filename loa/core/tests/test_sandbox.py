@@ -5,6 +5,8 @@ import datetime
 import io
 import os
 import statistics
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -128,3 +130,22 @@ def test_a_small_xlsx_round_trip_costs_a_few_milliseconds():
         times.append(time.perf_counter() - started)
     # Measured on the 2-core development machine: about 10 ms (5 ms of it the fork and the pipe).
     assert statistics.median(times) < 0.25
+
+
+def test_the_child_does_not_run_the_workers_main_script_again(tmp_path):
+    """gunicorn's and celery's scripts have no `if __name__ == "__main__"` of Loa's making: a child that
+    ran the main script again (what multiprocessing does by default) would start the parse again."""
+    script = tmp_path / "worker.py"
+    script.write_text(
+        "import django\n"
+        "django.setup()\n"
+        "from loa.core import sandbox\n"
+        "from loa.core.tests import sandbox_probes\n"
+        "print('answer', sandbox.run(sandbox_probes.echo, 42))\n"
+    )
+    root = Path(__file__).resolve().parents[3]
+    env = dict(os.environ, PYTHONPATH=str(root), DJANGO_SETTINGS_MODULE="loa.test_settings")
+    run = subprocess.run([sys.executable, str(script)], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60,
+                         check=False)
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert run.stdout.splitlines() == ["answer 42"]
