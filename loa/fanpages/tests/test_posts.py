@@ -34,8 +34,10 @@ def test_rollups_follow_posts_arriving_out_of_order(pages):
     def at(day, hour=9):
         return datetime(2025, 3, day, hour - 7, tzinfo=UTC)
 
-    record = lambda keys_days: posts.record_posts(  # noqa: E731
-        fanpage=pages["a"], posts=[posts.IncomingPost(k, at(d)) for k, d in keys_days], source=Post.Source.GRAPH)
+    def record(keys_days):
+        return posts.record_posts(fanpage=pages["a"], posts=[posts.IncomingPost(k, at(d)) for k, d in keys_days],
+                                  source=Post.Source.GRAPH)
+
     assert record([("1", 10), ("2", 10), ("3", 12)]) == 3
     year = PostingYear.objects.get(fanpage=pages["a"], year=2025)
     assert (year.posting_days, year.last_post_day, year.streak) == (2, date(2025, 3, 12), 1)
@@ -81,7 +83,7 @@ def test_a_vietnamese_xlsx_export_is_read_and_a_bad_row_named(pages, alice, tmp_
     sheet.append(["9_502", "hôm qua", ""])
     path = tmp_path / "bai.xlsx"
     book.save(path)
-    new, read, errors = imports.import_posts(by=alice, fanpage=pages["a"], upload=SimpleUploadedFile("bai.xlsx", path.read_bytes()))
+    new, _read, errors = imports.import_posts(by=alice, fanpage=pages["a"], upload=SimpleUploadedFile("bai.xlsx", path.read_bytes()))
     assert new == 0 and len(errors) == 1 and "3" in errors[0] and "Thời gian đăng" in errors[0]
 
 
