@@ -232,6 +232,12 @@ FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
+# Every uploaded file is parsed in a child process (loa/core/sandbox.py) that may use this much more
+# memory than it starts with, this much CPU time, and this long before the worker kills it. A
+# 130,000-row unit list needs about 200 MB and 3 s of CPU; a hostile file is stopped at the limit.
+PARSE_MEMORY_MB = env_int("PARSE_MEMORY_MB", 512, minimum=64)
+PARSE_CPU_SECONDS = env_int("PARSE_CPU_SECONDS", 30, minimum=1)
+PARSE_TIMEOUT_SECONDS = env_int("PARSE_TIMEOUT_SECONDS", 60, minimum=1)
 
 # E-mail goes out over SMTP from the notification outbox, never from a request.
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")

@@ -5,6 +5,7 @@ import re
 
 import nh3
 from django.core.files.uploadedfile import SimpleUploadedFile
+from loa.core.readers import read_docx as read_word_file
 
 # The only markup a piece keeps: what a news text needs, no script, no style, no event handler.
 ALLOWED_TAGS = {"p", "br", "strong", "b", "em", "i", "u", "h2", "h3", "h4", "ul", "ol", "li", "blockquote", "a"}
@@ -40,17 +41,16 @@ def body_from_input(raw):
 
 
 def read_docx(upload):
-    """(title, html, [image files]) from a Word file: its paragraphs (headings kept) and its pictures."""
-    import docx
-
-    document = docx.Document(upload)
+    """(title, html, [image files]) from a Word file, read in the sandbox: its paragraphs (headings
+    kept) and its pictures."""
+    document = read_word_file(upload, images=True)
     title, parts = "", []
-    for para in document.paragraphs:
-        text = para.text.strip()
+    for block in document["blocks"]:
+        text = block.get("text", "").strip()
         if not text:
-            continue
-        style = (para.style.name or "").lower() if para.style is not None else ""
-        if not title and (style.startswith("title") or style.startswith("heading")):
+            continue  # an empty paragraph, or a table (a piece's text is its paragraphs)
+        style = block["style"].lower()
+        if not title and style.startswith(("title", "heading")):
             title = text
             continue
         tag = "h3" if style.startswith("heading") else "p"
@@ -59,10 +59,5 @@ def read_docx(upload):
         first = html_to_text(parts[0])
         if len(first) <= 200:
             title, parts = first, parts[1:]
-    images = []
-    for rel in document.part.rels.values():
-        if "image" in rel.reltype and not rel.is_external:
-            blob = rel.target_part.blob
-            name = rel.target_part.partname.split("/")[-1]
-            images.append(SimpleUploadedFile(name, blob))
+    images = [SimpleUploadedFile(image["name"], image["data"]) for image in document["images"]]
     return title[:300], sanitize_html("".join(parts)), images

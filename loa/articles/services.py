@@ -28,7 +28,8 @@ from loa.articles.urls_norm import channel_for, clean_url, normalize
 from loa.audit.log import log_action, snapshot
 from loa.core import versions
 from loa.core.images import reencode_image
-from loa.core.uploads import DOCX, check_upload
+from loa.core.readers import read_table
+from loa.core.uploads import XLSX
 
 S = Submission.State
 AUDITED = ("state", "version", "kind", "title", "reason", "counted_year")
@@ -142,11 +143,7 @@ def submission_remove_photo(*, by, photo):
 
 def submission_import_docx(*, by, submission, upload, expected_version=None):
     """Take a Word file apart: its text replaces the piece's text, its pictures become photos."""
-    check_upload(upload, (DOCX,))
-    try:
-        title, html, images = read_docx(upload)
-    except Exception:  # python-docx raises many kinds on a broken file
-        raise ValidationError(_("“%(name)s” could not be read as a Word document.") % {"name": upload.name}) from None
+    title, html, images = read_docx(upload)  # in the sandbox: a file it cannot read is a ValidationError
     with transaction.atomic():
         submission = submission_update(
             by=by, submission=submission, expected_version=expected_version, body=html,
@@ -463,18 +460,23 @@ def quotas_by_rule(*, by, units, year, notice, news, articles, large_members=Non
     return count
 
 
-def quotas_import(*, by, upload, year, notice, allowed_units, prorate=True):
-    """Quotas from an xlsx with the columns: unit code, news items, articles (a header row first).
+QUOTA_MAX_ROWS = 250_000  # every unit of the country and more
+
+
+def quota_rows(upload, *, name=None):
+    """(row number, cells) of a quota sheet (a file or bytes), header included, read in the sandbox."""
+    with read_table(upload, kinds=(XLSX,), max_rows=QUOTA_MAX_ROWS, name=name) as table:
+        return list(enumerate(table, start=1))
+
+
+def quotas_import(*, by, upload, year, notice, allowed_units, prorate=True, rows=None, name=None):
+    """Quotas from an xlsx with the columns: unit code, news items, articles (a header row first);
+    `rows`: the sheet's rows already read (quota_rows).
 
     Every row is checked before anything is written; the errors name the row."""
-    from openpyxl import load_workbook
-
-    from loa.core.uploads import XLSX
-
-    check_upload(upload, (XLSX,))
-    sheet = load_workbook(upload, read_only=True, data_only=True).worksheets[0]
-    rows, errors = [], []
-    for number, row in enumerate(sheet.iter_rows(min_row=2, values_only=True), start=2):
+    rows = quota_rows(upload, name=name) if rows is None else rows
+    parsed, errors = [], []
+    for number, row in rows[1:]:
         if not row or all(v in (None, "") for v in row):
             continue
         code = str(row[0] or "").strip()
@@ -486,17 +488,19 @@ def quotas_import(*, by, upload, year, notice, allowed_units, prorate=True):
                     raise ValueError
             except (TypeError, ValueError, OverflowError):  # OverflowError: 1e400 is an infinity
                 errors.append(_("Row %(row)s, column “%(col)s”: “%(value)s” is not a whole number.") % {"row": number, "col": col, "value": value})
-        rows.append((number, code, values))
-    codes = {row[1] for row in rows}
+        parsed.append((number, code, values))
+    if not parsed and not errors:
+        raise ValidationError(_("The file has no quota rows under its header (unit code, news items, articles)."))
+    codes = {row[1] for row in parsed}
     units = {u.code: u for u in allowed_units.filter(code__in=codes)}
-    for number, code, _values in rows:
+    for number, code, _values in parsed:
         if code not in units:
             errors.append(_("Row %(row)s: there is no unit with the code “%(code)s” among yours.") % {"row": number, "code": code})
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        for _number, code, (news, articles) in rows:
+        for _number, code, (news, articles) in parsed:
             for kind, target in ((Kind.NEWS, news), (Kind.ARTICLE, articles)):
                 if target is not None:
                     quota_set(by=by, unit=units[code], year=year, kind=kind, target=target, notice=notice, prorate=prorate)
-    return len(rows)
+    return len(parsed)

@@ -14,12 +14,14 @@ from loa.accounts.scope import can_anywhere, path_q, units_for
 from loa.articles import services
 from loa.articles.access import require_channels_manager
 from loa.articles.forms import ChannelForm, QuotaForm, QuotaImportForm, QuotaRuleForm
+from loa.articles.jobs import QUOTAS_IMPORT
 from loa.articles.models import Channel, Quota
 from loa.articles.views_progress import _year
 from loa.core.forms import add_service_errors
 from loa.core.text import search_terms
 from loa.core.version_forms import conflict_status
 from loa.exports.tabular import Column, export_response
+from loa.jobs.imports import enqueue_import, runs_inline
 
 
 def _require_manager(user):
@@ -106,9 +108,14 @@ def quotas_import(request):
     year = _year(request)
     form = QuotaImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
+        upload, notice, prorate = form.cleaned_data["file"], form.cleaned_data["notice"], form.cleaned_data["prorate"]
         try:
-            n = services.quotas_import(by=request.user, upload=form.cleaned_data["file"], year=year,
-                                       notice=form.cleaned_data["notice"], prorate=form.cleaned_data["prorate"],
+            rows = services.quota_rows(upload)  # in the sandbox: a bad file is refused here, in the request
+            if not runs_inline(len(rows)):
+                job = enqueue_import(QUOTAS_IMPORT, upload=upload, by=request.user, unit=None, year=year, notice=notice,
+                                     prorate=prorate)
+                return redirect("jobs:detail", job.pk)
+            n = services.quotas_import(by=request.user, upload=upload, year=year, notice=notice, prorate=prorate, rows=rows,
                                        allowed_units=units_for(request.user, Capability.MANAGE_UNITS))
         except ValidationError as exc:
             add_service_errors(form, exc)

@@ -1,9 +1,9 @@
 """Pictures people send are decoded and written again by Loa, never kept as sent.
 
 A file that starts like a PNG may go on with HTML and script; a phone photo carries its GPS
-position and camera in EXIF. `reencode_image` decodes the upload with Pillow (the first frame of
-an animated or multi-picture file, turned upright by its EXIF orientation, made no larger than
-`max_side`) and writes a new JPEG, or a PNG when the picture has transparent parts, without any
+position and camera in EXIF. `reencode_image` has the upload decoded in the sandbox (the first
+frame of an animated or multi-picture file, turned upright by its EXIF orientation, made no larger
+than `max_side`: loa.core.readers.decode_image) and writes a new JPEG, or a PNG when the picture has transparent parts, without any
 metadata, under a random name (`<32 hex digits>.jpg|png`). Whatever does not decode as a JPEG or
 PNG picture is refused with a Vietnamese message.
 
@@ -18,20 +18,10 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.utils.translation import gettext as _
 
-from loa.core.uploads import JPEG, PNG, check_upload
-
-# Pictures with more pixels than this are refused before they are decoded (decompression bombs:
-# a small file that expands to gigabytes). Pillow's own guard (Image.MAX_IMAGE_PIXELS, raising
-# DecompressionBombError at twice its value) stays on behind it.
-MAX_IMAGE_PIXELS = 60_000_000
 # The longest side Loa keeps: enough for a web page, a report or reading a phone screenshot.
 MAX_SIDE = 1600
 JPEG_QUALITY = 85
-# Pillow decoders Loa lets read an upload: the fewer, the fewer parsers a hostile file can reach.
-# The JPEG one also reads cameras' multi-picture files (MPO), the PNG one animated PNGs.
-DECODERS = ("JPEG", "PNG")
 CONTENT_TYPES = {"jpg": "image/jpeg", "png": "image/png"}
 _GENERATED = re.compile(r"^[0-9a-f]{32}\.(jpg|png)$")
 
@@ -47,46 +37,27 @@ class Picture:
 
 
 def reencode_image(upload, *, max_bytes=None, max_side=MAX_SIDE):
-    """Decode `upload` and write it again (see the module's text); a ValidationError if it is not a picture."""
-    from PIL import Image, ImageFile, ImageOps
+    """Decode `upload` and write it again (see the module's text); a ValidationError if it is not a picture.
 
-    # WeasyPrint, once imported (the first PDF a process renders), turns on Pillow's
-    # LOAD_TRUNCATED_IMAGES for the whole process: a cut-off upload would then be kept half grey.
-    # Loa's PDFs embed only pictures Loa wrote whole, so strict decoding is safe for them too.
-    ImageFile.LOAD_TRUNCATED_IMAGES = False
-    check_upload(upload, (JPEG, PNG), max_bytes=max_bytes)
-    upload.seek(0)
+    The decoding, the hostile part, runs in the sandbox (loa.core.readers.decode_image: JPEG and PNG
+    decoders only, a pixel cap before decoding, first frame, upright, at most `max_side`); only its
+    pixels come back, and the new file is written here."""
+    from loa.core.readers import decode_image
+
     try:
-        with Image.open(upload, formats=DECODERS) as opened:
-            width, height = opened.size
-            if width * height > MAX_IMAGE_PIXELS:
-                raise _too_large(upload)
-            opened.seek(0)  # the first frame of an animated or multi-picture file
-            image = ImageOps.exif_transpose(opened)  # decodes it, and turns it upright
-            image.thumbnail((max_side, max_side))
-            image, extension = _flattened(image)
-            out = io.BytesIO()
-            # A fresh save without exif=, icc_profile= or pnginfo= writes no metadata at all.
-            if extension == "png":
-                image.save(out, "PNG", optimize=True)
-            else:
-                image.save(out, "JPEG", quality=JPEG_QUALITY, optimize=True)
-    except ValidationError:
-        raise
-    except Image.DecompressionBombError:
-        raise _too_large(upload) from None
-    except Exception:  # noqa: BLE001 - Pillow's decoders raise many kinds on a hostile or damaged file
-        raise ValidationError(_("“%(name)s” is damaged: it cannot be read as a picture.") % {"name": upload.name},
-                              code="bad_image") from None
+        image = decode_image(upload, max_side=max_side, max_bytes=max_bytes).image()
     finally:
-        upload.seek(0)
+        if hasattr(upload, "seek"):
+            upload.seek(0)
+    image, extension = _flattened(image)
+    out = io.BytesIO()
+    # A fresh save without exif=, icc_profile= or pnginfo= writes no metadata at all.
+    if extension == "png":
+        image.save(out, "PNG", optimize=True)
+    else:
+        image.save(out, "JPEG", quality=JPEG_QUALITY, optimize=True)
     return Picture(file=ContentFile(out.getvalue(), name=f"{uuid.uuid4().hex}.{extension}"),
                    content_type=CONTENT_TYPES[extension], width=image.width, height=image.height)
-
-
-def _too_large(upload):
-    return ValidationError(_("“%(name)s” has too many pixels: it is too large a picture.") % {"name": upload.name},
-                           code="too_many_pixels")
 
 
 def _flattened(image):

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from loa.audit.log import log_action
 from loa.core.files import generated_name
-from loa.core.uploads import DOCX, XLSX, check_upload
+from loa.core.uploads import DOCX, XLSX, open_upload, upload_name
 from loa.directives import matching, returned_forms
 from loa.directives.models import Assignment, ReportForm, ReturnedFormBatch, ReturnedFormFile
 from loa.directives.services import clean_report_data, report_submit
@@ -30,6 +30,11 @@ COLUMNS = {
     "admin_phone": "Số điện thoại người quản trị",
     "note": "Ghi chú",
 }
+
+
+# A returned form reads in a few tens of milliseconds: an upload of more files is read by a background
+# job (directives.read_forms), so that a request never waits for many files, or for many hostile ones.
+READ_INLINE_FILES = 10
 
 
 def recipients(task):
@@ -61,41 +66,69 @@ def _row_data(parsed, chosen_row=None):
 
 @transaction.atomic
 def batch_create(*, by, task, uploads, arrived_at=None):
-    """Store and read every uploaded file; match each to a recipient."""
+    """Store every uploaded file of a batch; a file that is not an xlsx or docx by its first bytes, or
+    too big, is recorded as refused and not kept. The files are read afterwards, by read_files: in
+    the request for a few files, by a background job for more (views_import.py)."""
     if task.report_form != ReportForm.FANPAGE:
         raise ValidationError(_("This task has no Fanpage report form to import."))
     if not uploads:
         raise ValidationError(_("Choose one or more returned forms (.xlsx or .docx)."))
     batch = ReturnedFormBatch.objects.create(task=task, created_by=by if getattr(by, "pk", None) else None)
-    units = list(recipients(task))
     now = timezone.now()
     for upload in uploads:
-        name = (upload.name or "").rsplit("/", 1)[-1][:255]
+        name = upload_name(upload)[:255]
         record = ReturnedFormFile(batch=batch, name=name, size=upload.size or 0, uploaded_at=now, arrived_at=arrived_at or now)
         try:
-            kind = check_upload(upload, (XLSX, DOCX))
+            _data, kind = open_upload(upload, (XLSX, DOCX))
         except ValidationError as exc:
-            record.parsed = {"error": "refused", "detail": exc.messages[0], "rows": [], "text": []}
+            record.parsed = _refused(exc.messages[0])
             record.save()
             continue
-        record.kind = kind
         record.sha256 = _sha256(upload)
+        # Stored under a generated name (the name as sent stays in the row); read later, in the sandbox.
         record.file.save(generated_name(kind), upload, save=False)
-        with record.file.open("rb") as stored:
-            record.parsed = returned_forms.parse_form(stored, kind)
-        record.data = _row_data(record.parsed)
-        found = matching.match_unit(lines=record.parsed.get("text", []), file_name=name, recipients=units)
-        record.unit, record.match = found.unit, found.as_json()
+        record.parsed = {}  # not read yet
         earlier = ReturnedFormFile.objects.filter(
             batch__task=task, sha256=record.sha256, outcome__in=[ReturnedFormFile.Outcome.RECORDED, ReturnedFormFile.Outcome.DUPLICATE]
         ).order_by("committed_at").first()
         if earlier and arrived_at is None:
             record.arrived_at = earlier.arrived_at  # the same e-mail uploaded again
         record.save()
-    assess(batch)
     log_action("directive.forms_uploaded", actor=by, obj=task.directive, unit=task.directive.issuing_unit,
                after={"task": task.pk, "batch": batch.pk, "files": batch.files.count()})
     return batch
+
+
+def _refused(detail):
+    return {"error": "refused", "detail": detail, "rows": [], "text": []}
+
+
+def unread_files(batch):
+    return batch.files.filter(parsed={}).exclude(file="")
+
+
+def read_files(batch, report=None):
+    """Read every stored file of the batch not read yet, in the sandbox; match each to a recipient.
+    A file the sandbox refuses is not kept. Safe to run again: only unread files are read.
+    report(done, total): progress."""
+    task = batch.task
+    units = list(recipients(task))
+    files = list(unread_files(batch))
+    for done, record in enumerate(files):
+        if report:
+            report(done, len(files))
+        with record.file.open("rb") as stored:
+            record.parsed = returned_forms.parse_form(stored, name=record.name)
+        if record.parsed.get("error") == "refused":
+            record.file.delete(save=False)
+            record.sha256 = ""
+        record.kind = record.parsed.get("kind", "")
+        record.data = _row_data(record.parsed)
+        found = matching.match_unit(lines=record.parsed.get("text", []), file_name=record.name, recipients=units)
+        record.unit, record.match = found.unit, found.as_json()
+        record.save()
+    assess(batch)
+    return len(files)
 
 
 def file_update(*, by, record, unit_id=None, data=None, arrived_at=None, chosen_row=None, replace_page=None,
@@ -178,6 +211,8 @@ def assess(batch, files=None):
 def _file_problems(f, task, clean, assignments, pages, owners):
     problems, notices = [], []
     error = f.parsed.get("error")
+    if not f.parsed:
+        return [_problem("unread", _("“%(name)s” is still being read: reload this page in a moment.") % {"name": f.name})], notices
     if error == "refused":
         return [_problem("refused", f.parsed.get("detail") or _("The file was refused."))], notices
     if error == "unreadable":

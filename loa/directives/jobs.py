@@ -1,8 +1,15 @@
 """Background job kinds of the directives app (found by loa.jobs.registry)."""
 
-from loa.directives import services
-from loa.directives.models import Directive
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from loa.directives import imports, services
+from loa.directives.models import Directive, ReturnedFormBatch
+from loa.jobs.imports import RESULT_TEMPLATE, import_result
 from loa.jobs.registry import register
+
+READ_FORMS = "directives.read_forms"
 
 
 @register("directives.issue", result_template="directives/issue_result.html")
@@ -17,3 +24,16 @@ def issue_directive(job, *, directive_id):
     if not (job.attempts > 1 and directive.status == Directive.Status.ISSUED):
         services.directive_issue(by=job.created_by, directive=directive)
     return {"directive_id": directive.pk, "directive": str(directive), "recipients": directive.recipient_rows.count()}
+
+
+@register(READ_FORMS, result_template=RESULT_TEMPLATE)
+def read_forms(job, *, batch, language="vi"):
+    """Read the returned forms of a big upload, each in the sandbox. Safe to run again: only the files
+    not read yet are read."""
+    with translation.override(language):
+        batch = ReturnedFormBatch.objects.select_related("task__directive").get(pk=batch)
+        count = imports.read_files(batch, report=lambda done, total: job.report(done, total, _("Reading the files…")))
+        return import_result(
+            filename="", summary=_("%(n)s files read: check each one in the preview, then record them.") % {"n": count},
+            back=reverse("directives:import_batch", args=[batch.task_id, batch.pk]), link_text=_("Open the preview"),
+        )

@@ -7,14 +7,19 @@ A returned form is a grid of text: title rows, a header row naming the columns (
     {"rows": [{"row": 8, "name": …, "url": …, "admin_name": …, "admin_phone": …, "note": …}, …],
      "text": [every line of text outside the header row, for matching the file to its unit],
      "urls": [Facebook addresses found anywhere in the file],
-     "header_row": 7, "where": "Sheet1", "error": "" | "no_table" | "unreadable"}
+     "header_row": 7, "where": "Sheet1", "kind": "xlsx" | "docx" | "",
+     "error": "" | "no_table" | "refused" (+ "detail": why, in Vietnamese)}
 
-It never raises for a badly filled form: what it cannot read is reported in `error`.
+It never raises for a badly filled form: what it cannot read is reported in `error` ("refused", with
+the reason in `detail`). The file is read in the sandbox (loa/core/readers.py); only its plain text
+comes back here.
 """
 
 import re
-import zipfile
 
+from django.core.exceptions import ValidationError
+
+from loa.core.readers import read_office
 from loa.core.text import fold
 
 FIELDS = ("name", "url", "admin_name", "admin_phone", "note")
@@ -82,72 +87,35 @@ def _cell_text(value):
 
 # --- Reading the files -----------------------------------------------------------------------
 
-def xlsx_grids(fileobj):
-    """[(sheet title, rows of cell texts)] with merged cells resolved: a value merged across rows is
-    repeated down the rows, a value merged across columns stays in its first column only."""
-    from openpyxl import load_workbook
-
-    book = load_workbook(fileobj, data_only=True)
+def xlsx_grids(sheets):
+    """[(sheet title, rows of cell texts)] from read_office's sheets, with merged cells resolved: a value
+    merged across rows is repeated down the rows, a value merged across columns stays in its first
+    column only."""
     grids = []
-    for sheet in book.worksheets:
-        if sheet.sheet_state != "visible":
-            continue
+    for sheet in sheets:
+        values = sheet["rows"]
         fill = {}
-        for merged in sheet.merged_cells.ranges:
-            top = sheet.cell(merged.min_row, merged.min_col).value
-            for row in range(merged.min_row + 1, merged.max_row + 1):
-                fill[(row, merged.min_col)] = top
-        rows = []
-        for r, row in enumerate(sheet.iter_rows(values_only=True), start=1):
-            cells = [_cell_text(fill.get((r, c), v)) for c, v in enumerate(row, start=1)]
-            rows.append(cells)
-        grids.append((sheet.title, rows))
+        for (first_row, first_col), (last_row, _last_col) in sheet["merged"]:
+            if first_row < len(values) and first_col < len(values[first_row]):
+                for row in range(first_row + 1, last_row + 1):
+                    fill[(row, first_col)] = values[first_row][first_col]
+        rows = [[_cell_text(fill.get((r, c), v)) for c, v in enumerate(row)] for r, row in enumerate(values)]
+        grids.append((sheet["title"], rows))
     return grids
 
 
-def docx_grids(fileobj):
+def docx_grids(document):
     """The document's text lines (headers, paragraphs, tables that are not the form) and its tables,
-    each a list of rows of cell texts (a cell merged across columns counted once)."""
-    from docx import Document
-
-    document = Document(fileobj)
-    lines = []
-    for section in document.sections:
-        for part in (section.header, section.first_page_header):
-            try:
-                lines += [p.text for p in part.paragraphs]
-                for table in part.tables:
-                    lines += [cell.text for row in table.rows for cell in row.cells]
-            except (AttributeError, ValueError):
-                continue
+    each a list of rows of cell texts, from read_office's content of a Word file."""
+    lines = list(document["headers"])
     tables = []
-    body = document.element.body
-    from docx.table import Table
-    from docx.text.paragraph import Paragraph
-
-    for child in body.iterchildren():
-        tag = child.tag.rsplit("}", 1)[-1]
-        if tag == "p":
-            lines.append(Paragraph(child, document).text)
-        elif tag == "tbl":
-            table = Table(child, document)
-            rows = []
-            for row in table.rows:
-                cells, seen = [], set()
-                for cell in row.cells:
-                    if id(cell._tc) in seen:
-                        continue
-                    seen.add(id(cell._tc))
-                    cells.append(cell.text.replace("\xa0", " ").strip())
-                rows.append(cells)
-            tables.append(rows)
+    for block in document["blocks"]:
+        if "rows" in block:
+            tables.append([[cell.replace("\xa0", " ").strip() for cell in row] for row in block["rows"]])
             lines.append(("table", len(tables) - 1))
-    for section in document.sections:
-        try:
-            lines += [p.text for p in section.footer.paragraphs]
-        except (AttributeError, ValueError):
-            continue
-    return lines, tables
+        else:
+            lines.append(block["text"])
+    return lines + list(document["footers"]), tables
 
 
 # --- From a grid to the form's rows ------------------------------------------------------------
@@ -297,18 +265,18 @@ def _from_grids(grids, extra_lines=()):
     return result
 
 
-def parse_form(fileobj, kind):
-    """Parse an uploaded returned form of the given kind ("xlsx" or "docx")."""
-    fileobj.seek(0)
+def parse_form(upload, *, name=None):
+    """Read an uploaded returned form (xlsx or docx, a file or bytes) in the sandbox and parse it."""
     try:
-        if kind == "xlsx":
-            return _from_grids(xlsx_grids(fileobj))
-        if kind == "docx":
-            lines, tables = docx_grids(fileobj)
-            grids = [(f"table {i + 1}", rows) for i, rows in enumerate(tables)]
-            # Tables that are not the form (a header or signature laid out in a table) are text.
-            return _from_grids(grids, extra_lines=lines)
-    except (zipfile.BadZipFile, KeyError, ValueError, TypeError, IndexError, OSError) as exc:
-        return {"rows": [], "text": [], "urls": [], "header_row": None, "where": "", "error": "unreadable",
-                "detail": str(exc)[:200]}
-    return {"rows": [], "text": [], "urls": [], "header_row": None, "where": "", "error": "unreadable"}
+        kind, content = read_office(upload, name=name)
+    except ValidationError as exc:
+        return {"rows": [], "text": [], "urls": [], "header_row": None, "where": "", "error": "refused",
+                "detail": exc.messages[0], "kind": ""}
+    if kind == "xlsx":
+        parsed = _from_grids(xlsx_grids(content))
+    else:
+        lines, tables = docx_grids(content)
+        grids = [(f"table {i + 1}", rows) for i, rows in enumerate(tables)]
+        # Tables that are not the form (a header or signature laid out in a table) are text.
+        parsed = _from_grids(grids, extra_lines=lines)
+    return {**parsed, "kind": kind}

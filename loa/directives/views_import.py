@@ -6,16 +6,18 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from loa.accounts.capabilities import Capability
 from loa.directives import imports
 from loa.directives.access import get_task
 from loa.directives.files import returned_form_response
+from loa.directives.jobs import READ_FORMS
 from loa.directives.models import Directive, ReportForm, ReturnedFormBatch, ReturnedFormFile
 from loa.directives.returned_forms import FIELDS
+from loa.jobs.services import enqueue
 
 # Above this many recipients a select of them all is too long: the admin types the unit's code.
 FULL_SELECT_LIMIT = 500
@@ -52,6 +54,11 @@ def import_start(request, pk):
         except ValidationError as exc:
             form.add_error(None, exc.messages[0])
         else:
+            if imports.unread_files(batch).count() > imports.READ_INLINE_FILES:
+                job = enqueue(READ_FORMS, by=request.user, unit=task.directive.issuing_unit, batch=batch.pk,
+                              language=get_language())
+                return redirect("jobs:detail", job.pk)
+            imports.read_files(batch)
             return redirect("directives:import_batch", task.pk, batch.pk)
     batches = task.import_batches.select_related("created_by")[:20]
     return render(request, "directives/import_start.html", {"task": task, "directive": task.directive, "form": form,

@@ -104,12 +104,13 @@ def parse_snapshot_rows(rows):
     return result, errors
 
 
-def import_snapshots(*, by, fanpage, upload):
-    """Follower counts from a csv/xlsx sheet (a date column, then a number), all or nothing.
-    A header row is allowed. Returns (snapshots recorded, errors); nothing is stored on an error."""
+def import_snapshots(*, by, fanpage, upload, rows=None, name=None):
+    """Follower counts from a csv/xlsx sheet (a date column, then a number), all or nothing; `rows`:
+    the file's rows already read. A header row is allowed. Returns (snapshots recorded, errors);
+    nothing is stored on an error."""
     from loa.fanpages.imports import read_rows
 
-    rows = read_rows(upload)
+    rows = read_rows(upload, name=name) if rows is None else rows
     if rows and rows[0][1] and not _looks_like_data(rows[0][1]):
         rows = rows[1:]  # "Ngày | Người theo dõi"
     points, errors = parse_snapshot_rows(rows)

@@ -1,8 +1,11 @@
 """Import a Page's post list exported from Meta Business Suite (Insights → Content → Export, csv or
-xlsx), in Vietnamese or English, and follower counts from a two-column sheet."""
+xlsx), in Vietnamese or English, and follower counts from a two-column sheet.
 
-import csv
-import io
+Files are read in the sandbox (loa/core/readers.py). A file of more than IMPORT_INLINE_MAX_ROWS rows
+is imported by a background job (loa/fanpages/jobs.py) rather than in the request.
+"""
+
+import functools
 import re
 from datetime import date, datetime
 
@@ -11,8 +14,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from loa.audit.log import log_action
+from loa.core.readers import read_table
 from loa.core.text import fold
-from loa.core.uploads import CSV, XLSX, check_upload
+from loa.core.uploads import CSV, XLSX, upload_name
 from loa.fanpages.models import Post
 from loa.fanpages.posts import IncomingPost, key_from_link, post_key, record_posts
 
@@ -56,23 +60,18 @@ def parse_date(value):
     return timezone.localtime(parse_time(value)).date()
 
 
-def read_rows(upload):
-    """(row number, cells) of the first sheet of a csv or xlsx upload, header included."""
-    kind = check_upload(upload, (CSV, XLSX))
-    if kind == XLSX:
-        from openpyxl import load_workbook
+MAX_ROWS = 50_000  # a Page posting ten times a day for more than ten years
 
-        upload.seek(0)
-        sheet = load_workbook(upload, read_only=True, data_only=True).worksheets[0]
-        return [(n, list(row)) for n, row in enumerate(sheet.iter_rows(values_only=True), start=1)]
-    upload.seek(0)
-    raw = upload.read()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = raw.decode("cp1258")
-    dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t") if text.strip() else csv.excel
-    return [(n, row) for n, row in enumerate(csv.reader(io.StringIO(text), dialect), start=1)]
+
+def read_rows(upload, *, name=None):
+    """(row number, cells) of the first sheet of a csv or xlsx upload (a file or bytes), header
+    included, read in the sandbox. Raises ValidationError in Vietnamese."""
+    with read_table(upload, kinds=(CSV, XLSX), max_rows=MAX_ROWS, name=name) as table:
+        return list(enumerate(table, start=1))
+
+
+def _cell(row, index):
+    return row[index] if index is not None and index < len(row) else None
 
 
 def _find(header, names):
@@ -99,7 +98,7 @@ def parse_posts(rows):
     for number, row in rows[header_at + 1:]:
         if not row or all(c in (None, "") for c in row):
             continue
-        cell = lambda i: row[i] if i is not None and i < len(row) else None  # noqa: E731
+        cell = functools.partial(_cell, row)
         try:
             posted_at = parse_time(cell(col_time))
         except ValueError:
@@ -118,13 +117,13 @@ def parse_posts(rows):
     return posts, errors
 
 
-def import_posts(*, by, fanpage, upload):
-    """Read the file and store its posts. Returns (new posts, rows read, errors). Nothing is stored
-    when a row is wrong."""
-    posts, errors = parse_posts(read_rows(upload))
+def import_posts(*, by, fanpage, upload, rows=None, name=None):
+    """Read the file (or take its rows, already read) and store its posts. Returns (new posts, rows
+    read, errors). Nothing is stored when a row is wrong."""
+    posts, errors = parse_posts(read_rows(upload, name=name) if rows is None else rows)
     if errors:
         return 0, len(posts), errors
     new = record_posts(fanpage=fanpage, posts=posts, source=Post.Source.IMPORT, by=by)
     log_action("fanpage.posts.imported", actor=by, obj=fanpage, unit=fanpage.unit,
-               after={"file": upload.name, "rows": len(posts), "new": new})
+               after={"file": upload_name(upload, name), "rows": len(posts), "new": new})
     return new, len(posts), []

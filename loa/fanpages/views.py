@@ -23,11 +23,12 @@ from loa.core.forms import add_service_errors
 from loa.core.numbers import model_number_field
 from loa.core.years import latest_year, requested_year
 from loa.exports.tabular import Column, export_response
-from loa.fanpages import compliance, imports, likes, posters, posts, sync
+from loa.fanpages import compliance, imports, jobs, likes, posters, posts, sync
 from loa.fanpages import followers as follower_data
 from loa.fanpages.heatmap import heat_map_svg
 from loa.fanpages.models import CampaignLink, Fanpage, FollowerSnapshot, GraphLink, LikeDeclaration, PostingYear
 from loa.fanpages.remind import remind_silent
+from loa.jobs.imports import enqueue_import, runs_inline
 
 
 class PostForm(forms.Form):
@@ -178,8 +179,13 @@ def import_posts(request, unit_id):
     if fanpage is None:
         messages.error(request, _("Register the unit's Fanpage first (the Fanpage report)."))
     elif form.is_valid():
+        upload = form.cleaned_data["file"]
         try:
-            new, read, errors = imports.import_posts(by=request.user, fanpage=fanpage, upload=form.cleaned_data["file"])
+            rows = imports.read_rows(upload)  # in the sandbox: a bad file is refused here, in the request
+            if not runs_inline(len(rows)):
+                job = enqueue_import(jobs.POSTS_IMPORT, upload=upload, by=request.user, unit=unit, fanpage=fanpage.pk)
+                return redirect("jobs:detail", job.pk)
+            new, read, errors = imports.import_posts(by=request.user, fanpage=fanpage, upload=upload, rows=rows)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
@@ -272,8 +278,13 @@ def followers(request, unit_id):
     if request.method == "POST" and "file" in request.FILES:
         if not may_manage:
             raise Http404
+        upload = request.FILES["file"]
         try:
-            count, errors = follower_data.import_snapshots(by=request.user, fanpage=page, upload=request.FILES["file"])
+            rows = imports.read_rows(upload)  # in the sandbox: a bad file is refused here, in the request
+            if not runs_inline(len(rows)):
+                job = enqueue_import(jobs.FOLLOWERS_IMPORT, upload=upload, by=request.user, unit=unit, fanpage=page.pk)
+                return redirect("jobs:detail", job.pk)
+            count, errors = follower_data.import_snapshots(by=request.user, fanpage=page, upload=upload, rows=rows)
         except ValidationError as exc:
             count, errors = 0, exc.messages
         for error in errors:

@@ -1,23 +1,19 @@
 """Import units from an xlsx or csv file: check everything first, then write all or nothing.
 
-The file is read with python-calamine (xlsx) or the csv module, each row checked in Python
+The file is read in the sandbox (loa/core/readers.py: python-calamine or the csv module in a child
+process, rows streamed to the worker a chunk at a time), each row checked in Python
 against dicts loaded with a handful of queries, and written with bulk_create / bulk_update.
 Paths, depths and the sort/search keys are computed in memory, so the number of queries does
 not grow with the number of rows (apart from batches). A row that exists (same code) is
 updated, and moved when its parent code changed.
 """
 
-import csv
 import datetime
-import io
 import json
 import re
-import unicodedata
-import zipfile
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
@@ -28,7 +24,9 @@ from loa.accounts.scope import role_paths
 from loa.audit.log import search_text as audit_search_text
 from loa.audit.models import AuditEntry
 from loa.core.emails import EmailCheck
+from loa.core.filekinds import CSV, XLSX
 from loa.core.phones import normalize_phone
+from loa.core.readers import read_table
 from loa.core.text import fold
 from loa.jobs.registry import register
 from loa.units import search
@@ -67,9 +65,7 @@ BATCH = 2000
 COPY_UPDATES_FROM = 2000  # on PostgreSQL, this many updated units go through COPY and UPDATE … FROM
 UPDATE_SLICE = 10_000  # updated units (and their audit entries) held at once before they are written
 
-XLSX_MAX_UNCOMPRESSED = 400 * 1024 * 1024  # a 130,000-row sheet is about 40 MB of XML
-XLSX_MAX_RATIO = 200  # xlsx XML compresses 10-30 times; a zip bomb thousands of times
-XLSX_MAX_MEMBERS = 2000
+MAX_ROWS = 250_000  # the whole country has about 130,000 units
 
 _HEADER_JUNK = re.compile(r"[^a-z0-9]")
 _DATE = re.compile(r"^\s*(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})\s*$")
@@ -122,87 +118,9 @@ def _fail(message):
     raise ValidationError(message, code="bad_file")
 
 
-def check_upload(data):
-    """Refuse what is not an xlsx or csv by its content, and files over the size limit. -> "xlsx" | "csv"."""
-    limit = settings.UPLOAD_MAX_BYTES
-    if len(data) > limit:
-        _fail(too_big_message(len(data)))
-    if not data.strip():
-        _fail(_("The file is empty."))
-    head = data[:8]
-    if head.startswith(b"PK\x03\x04"):
-        _check_zip(data)
-        return "xlsx"
-    if head.startswith(b"\xd0\xcf\x11\xe0"):
-        _fail(_("This is an old Excel file (.xls). Open it in Excel and save it as .xlsx, then import that."))
-    _decode_text(data)  # refuses binary content
-    return "csv"
-
-
-def _megabytes(size):
-    return f"{size / 1048576:.1f}".rstrip("0").rstrip(".") if size >= 104858 else f"{size / 1048576:.2f}"
-
-
-def too_big_message(size):
-    return _("The file is %(size)s MB; files up to %(limit)s MB can be imported.") % {
-        "size": _megabytes(size), "limit": _megabytes(settings.UPLOAD_MAX_BYTES)
-    }
-
-
-def _check_zip(data):
-    """An xlsx is a zip: check its declared sizes before anything decompresses it."""
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        members = archive.infolist()
-    except (zipfile.BadZipFile, ValueError, OSError):
-        _fail(_("The file is damaged: it looks like an Excel file but cannot be opened."))
-    names = {m.filename for m in members}
-    if "xl/workbook.xml" not in names:
-        _fail(_("The file is not an Excel workbook (.xlsx) nor a CSV file."))
-    total = sum(m.file_size for m in members)
-    too_packed = any(m.file_size > 1024 * 1024 and m.file_size > XLSX_MAX_RATIO * max(m.compress_size, 1) for m in members)
-    if len(members) > XLSX_MAX_MEMBERS or total > XLSX_MAX_UNCOMPRESSED or too_packed:
-        _fail(_("The Excel file unpacks to far more data than a unit list can hold; it was not opened. "
-                "Save the list again as a plain .xlsx file."))
-
-
-def _decode_text(data):
-    if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        _fail(_("The file is not an Excel workbook (.xlsx) nor a CSV file."))
-    for encoding in ("utf-8-sig", "utf-16") if data.startswith((b"\xff\xfe", b"\xfe\xff")) else ("utf-8-sig", "cp1258"):
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        controls = sum(1 for ch in text[:4096] if ord(ch) < 32 and ch not in "\r\n\t")
-        if controls:
-            break
-        return unicodedata.normalize("NFC", text)  # Windows-1258 writes tones as separate marks
-    _fail(_("The file is not an Excel workbook (.xlsx) nor a CSV file."))
-
-
-def read_rows(data, file_type):
-    """An iterator over the rows of the first sheet (lists of cell values), header first."""
-    if file_type == "xlsx":
-        from python_calamine import CalamineWorkbook
-
-        try:
-            workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
-            sheet = workbook.get_sheet_by_index(0)
-        except Exception:  # noqa: BLE001 (calamine raises its own error types for broken workbooks)
-            _fail(_("The file is damaged: it looks like an Excel file but cannot be opened."))
-        return sheet.height, sheet.iter_rows()
-    text = _decode_text(data)
-    first_line = text[: text.find("\n")] if "\n" in text else text
-    delimiter = max((";", ",", "\t"), key=first_line.count)
-    lines = text.splitlines()
-    return len(lines), csv.reader(lines, delimiter=delimiter)
-
-
-def count_rows(data, file_type):
-    """Data rows in the file (the header excluded), to decide between the page and a background job."""
-    height, _rows = read_rows(data, file_type)
-    return max(height - 1, 0)
+def open_table(upload, *, name=None):
+    """The unit file (xlsx or csv, a file or bytes) read in the sandbox: a loa.core.readers.Table."""
+    return read_table(upload, max_rows=MAX_ROWS, kinds=(XLSX, CSV), name=name)
 
 
 def _header_key(text):
@@ -888,33 +806,32 @@ def import_units(data, *, by, commit, filename="", job=None):
 
     File-level problems (type, size, zip bomb, columns) raise ValidationError.
     """
-    file_type = check_upload(data)
 
     def report(message, done=None, total=None, force=True):
         if job is not None:
             job.report(job.progress_done if done is None else done, total, message, force=force)
 
-    height, rows_iter = read_rows(data, file_type)
-    total = max(height - 1, 0)
-    try:
-        header = next(iter(rows_iter))
-    except StopIteration:
-        _fail(_("The file is empty."))
-    mapping = map_headers(header)
-    kinds, kind_names = _kind_lookup()
-    checker = _Checker(mapping, kinds)
-    checker.kind_names = kind_names
-    report(_("Checking rows…"), 0, total)
-    rows = []
-    number = 1
-    for cells in rows_iter:
-        number += 1
-        if not any(c not in ("", None) for c in cells):
-            continue
-        rows.append(checker.check(number, cells))
-        if job is not None and number % 1000 == 0:
-            job.report(number - 1, total, _("Checking rows…"))
-    del rows_iter, data  # let the parsed sheet go before the tree is built
+    with open_table(data, name=filename) as table:
+        total = max(table.height - 1, 0)
+        rows_iter = iter(table)
+        header = next(rows_iter, None)
+        if header is None:
+            _fail(_("The file is empty."))
+        mapping = map_headers(header)
+        kinds, kind_names = _kind_lookup()
+        checker = _Checker(mapping, kinds)
+        checker.kind_names = kind_names
+        report(_("Checking rows…"), 0, total)
+        rows = []
+        number = 1
+        for cells in rows_iter:
+            number += 1
+            if not any(c not in ("", None) for c in cells):
+                continue
+            rows.append(checker.check(number, cells))
+            if job is not None and number % 1000 == 0:
+                job.report(number - 1, total, _("Checking rows…"))
+    del rows_iter, data  # the raw rows are gone before the tree is built
     outcome = Outcome(rows=len(rows))
     if not rows:
         _fail(_("The file has no unit rows under the header."))

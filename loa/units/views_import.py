@@ -20,7 +20,7 @@ from loa.core.files import download_headers
 from loa.core.controls import writable_text
 from loa.jobs.models import Job
 from loa.jobs.services import enqueue
-from loa.units.importing import COLUMNS, check_upload, map_headers, read_rows, too_big_message
+from loa.units.importing import COLUMNS, map_headers, open_table
 from loa.units.models import UnitKind
 
 KIND = "units.import"
@@ -44,24 +44,21 @@ def import_start(request):
         upload = request.FILES.get("file")
         if upload is None:
             errors = [_("Choose a file to import.")]
-        elif upload.size > settings.UPLOAD_MAX_BYTES:
-            errors = [too_big_message(upload.size)]
         else:
-            data = upload.read()
             try:
-                file_type = check_upload(data)
-                height, rows = read_rows(data, file_type)
-                header = next(iter(rows), None)
-                if header is None:
-                    raise ValidationError(_("The file is empty."))
-                map_headers(header)
+                with open_table(upload) as table:  # read in the sandbox; only the header is needed here
+                    header = next(iter(table), None)
+                    if header is None:
+                        raise ValidationError(_("The file is empty."))
+                    map_headers(header)
+                    count, file_type = max(table.height - 1, 0), table.kind
             except ValidationError as exc:
                 errors = exc.messages
             else:
-                count = max(height - 1, 0)
+                upload.seek(0)
                 name = f"units-{timezone.now():%Y%m%d-%H%M%S}.{file_type}"
                 job = enqueue(
-                    KIND, by=request.user, unit=_job_unit(request.user), input_file=ContentFile(data, name=name),
+                    KIND, by=request.user, unit=_job_unit(request.user), input_file=ContentFile(upload.read(), name=name),
                     run_now=count <= settings.IMPORT_INLINE_MAX_ROWS,
                     commit=False, filename=upload.name[:200], language=get_language(), rows=count,
                 )

@@ -139,3 +139,20 @@ def test_the_warning_counts_the_days_left(tree):
 
     level, text = warning(Figures(kind="news", target=5, counted=3), 2021, today=date(2021, 11, 21))
     assert text == "Đã đạt 3/5 tin, còn 40 ngày." and level == "warn"
+
+
+def test_a_long_quota_sheet_is_imported_by_a_job_and_its_bad_rows_shown_there(tree, admin, bob, login, settings, client):
+    from loa.jobs.models import Job
+
+    settings.IMPORT_INLINE_MAX_ROWS = 1
+    url = reverse("articles:quotas_import") + "?year=2021"
+    response = login(admin).post(url, {"notice": "812", "file": xlsx([["CS-A", 5, 3], ["CS-X", 1, 1]])})
+    job = Job.objects.get(kind="articles.import_quotas")
+    assert response.url == reverse("jobs:detail", args=[job.pk])
+    assert "CS-X" in client.get(response.url).content.decode()
+    assert not Quota.objects.exists()
+    response = client.post(url, {"notice": "812", "file": xlsx([["CS-A", 5, 3], ["CS-B", 7, None]])})
+    assert Quota.objects.get(unit=tree["a"], kind="article").target == 3
+    assert "2" in client.get(response.url).content.decode()
+    client.force_login(bob)
+    assert client.get(response.url).status_code == 404

@@ -24,7 +24,7 @@ def test_it_recognises_files_by_content_not_name():
 def test_a_renamed_text_file_is_refused_with_a_vietnamese_message():
     with pytest.raises(ValidationError) as exc:
         check_upload(SimpleUploadedFile("van-ban.pdf", "Xin chào".encode()), (PDF, DOCX))
-    assert "không phải tệp PDF" in exc.value.messages[0]
+    assert "không phải loại tệp cần dùng ở đây (PDF, Word (.docx))" in exc.value.messages[0]
 
 
 def test_an_old_office_file_is_explained():
@@ -48,4 +48,4 @@ def test_a_zip_bomb_is_refused():
         z.writestr("xl/worksheets/sheet1.xml", b"0" * (300 * 1024 * 1024))
     with pytest.raises(ValidationError) as exc:
         check_upload(SimpleUploadedFile("bom.xlsx", buf.getvalue()), (XLSX,))
-    assert "không an toàn" in exc.value.messages[0]
+    assert "để bảo đảm an toàn" in exc.value.messages[0]

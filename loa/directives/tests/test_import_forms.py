@@ -342,3 +342,34 @@ def test_a_file_without_the_table_can_be_recorded_from_values_typed_in(task, adm
     assert f.problems == []
     client.post(url, {**card_post(f), "action": "commit"})
     assert Assignment.objects.get(task=task, unit=units["CS-K"]).state == "on_time"
+
+
+def test_a_big_upload_is_read_by_a_job_whose_page_leads_to_the_preview(task, admin, bob, login, monkeypatch, client):
+    from loa.jobs.models import Job
+
+    monkeypatch.setattr(imports, "READ_INLINE_FILES", 1)
+    response = login(admin).post(reverse("directives:import_start", args=[task.pk]),
+                                 {"files": [upload("baocao.docx"), upload("VPTU.xlsx")]})
+    job = Job.objects.get(kind="directives.read_forms")
+    assert response.url == reverse("jobs:detail", args=[job.pk]) and job.status == Job.Status.DONE
+    batch = ReturnedFormBatch.objects.get(task=task)
+    assert {f.kind for f in batch.files.all()} == {"docx", "xlsx"}
+    assert reverse("directives:import_batch", args=[task.pk, batch.pk]) in client.get(response.url).content.decode()
+    client.force_login(bob)
+    assert client.get(response.url).status_code == 404
+
+
+def test_a_file_not_read_yet_says_so_and_is_not_recorded(task, admin, login, monkeypatch, settings):
+    from loa.jobs.services import run_pending
+
+    settings.JOBS_BACKEND = "database"
+    monkeypatch.setattr(imports, "READ_INLINE_FILES", 0)
+    client = login(admin)
+    client.post(reverse("directives:import_start", args=[task.pk]), {"files": [upload("baocao.docx")]})
+    batch = ReturnedFormBatch.objects.get(task=task)
+    page = client.get(reverse("directives:import_batch", args=[task.pk, batch.pk])).content.decode()
+    assert "đang được đọc" in page
+    client.post(reverse("directives:import_batch", args=[task.pk, batch.pk]), {**card_post(batch.files.get()), "action": "commit"})
+    assert batch.files.get().outcome == "failed"
+    run_pending()
+    assert batch.files.get().parsed["rows"]

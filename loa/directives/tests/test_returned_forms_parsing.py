@@ -117,17 +117,17 @@ def test_a_value_merged_down_rows_fills_each_row_and_a_repeated_header_is_skippe
     header = ["Stt", "Tên Trang Fanpage", "Người quản trị", "Số điện thoại", "Ghi chú"]
     data = _xlsx([header, header, [1, "Công đoàn A", "Lê Văn Tám", "0912345678", "Ghi chú dài"], [None, None, None, None, None]],
                  merges=["E3:E4"])
-    parsed = parse_form(data, "xlsx")
+    parsed = parse_form(data)
     assert parsed["header_row"] == 1
     assert [r["row"] for r in parsed["rows"]] == [3]
     assert parsed["rows"][0]["note"] == "Ghi chú dài"
 
 
 def test_a_file_without_the_form_table_says_so():
-    parsed = parse_form(_xlsx([["Kính gửi CĐVC tỉnh"], ["Đơn vị đã lập trang fb.com/abc.def"]]), "xlsx")
+    parsed = parse_form(_xlsx([["Kính gửi CĐVC tỉnh"], ["Đơn vị đã lập trang fb.com/abc.def"]]))
     assert parsed["error"] == "no_table" and parsed["urls"] == ["fb.com/abc.def"]
 
 
 def test_a_broken_file_is_unreadable_not_a_crash():
-    parsed = parse_form(io.BytesIO(b"PK\x03\x04 not really a zip"), "xlsx")
-    assert parsed["error"] == "unreadable"
+    parsed = parse_form(io.BytesIO(b"PK\x03\x04 not really a zip"), name="hong.xlsx")
+    assert parsed["error"] == "refused" and "“hong.xlsx” không đọc được" in parsed["detail"]

@@ -30,7 +30,7 @@ def test_a_file_that_is_not_a_sheet_is_refused(login, pages, admin, tree):
     url = reverse("fanpages:followers", args=[tree["province"].pk])
     upload = SimpleUploadedFile("so-lieu.csv", b"%PDF-1.7 not a sheet", content_type="text/csv")
     page = login(admin).post(url, {"file": upload}, follow=True).content.decode()
-    assert "không phải tệp" in page
+    assert "không phải loại tệp" in page
     assert not FollowerSnapshot.objects.exists()
 
 
@@ -38,3 +38,16 @@ def test_only_a_manager_of_the_province_may_import(login, pages, alice, bob, tre
     url = reverse("fanpages:followers", args=[tree["province"].pk])
     assert login(alice).post(url, {"file": _csv("01/03/2021;1000\n")}).status_code == 404
     assert not FollowerSnapshot.objects.exists()
+
+
+def test_a_long_sheet_of_counts_is_imported_by_a_job(login, pages, admin, tree, settings):
+    from loa.jobs.models import Job
+
+    settings.IMPORT_INLINE_MAX_ROWS = 3
+    url = reverse("fanpages:followers", args=[tree["province"].pk])
+    text = "".join(f"{day:02d}/03/2021;{1000 + day}\n" for day in range(1, 11))
+    response = login(admin).post(url, {"file": _csv(text)})
+    job = Job.objects.get(kind="fanpages.import_followers")
+    assert response.url == reverse("jobs:detail", args=[job.pk]) and job.status == Job.Status.DONE
+    assert FollowerSnapshot.objects.filter(fanpage=pages["province"]).count() == 10
+    assert "10" in login(admin).get(response.url).content.decode()

@@ -34,8 +34,10 @@ def test_rollups_follow_posts_arriving_out_of_order(pages):
     def at(day, hour=9):
         return datetime(2025, 3, day, hour - 7, tzinfo=UTC)
 
-    record = lambda keys_days: posts.record_posts(  # noqa: E731
-        fanpage=pages["a"], posts=[posts.IncomingPost(k, at(d)) for k, d in keys_days], source=Post.Source.GRAPH)
+    def record(keys_days):
+        return posts.record_posts(fanpage=pages["a"], posts=[posts.IncomingPost(k, at(d)) for k, d in keys_days],
+                                  source=Post.Source.GRAPH)
+
     assert record([("1", 10), ("2", 10), ("3", 12)]) == 3
     year = PostingYear.objects.get(fanpage=pages["a"], year=2025)
     assert (year.posting_days, year.last_post_day, year.streak) == (2, date(2025, 3, 12), 1)
@@ -81,5 +83,46 @@ def test_a_vietnamese_xlsx_export_is_read_and_a_bad_row_named(pages, alice, tmp_
     sheet.append(["9_502", "hôm qua", ""])
     path = tmp_path / "bai.xlsx"
     book.save(path)
-    new, read, errors = imports.import_posts(by=alice, fanpage=pages["a"], upload=SimpleUploadedFile("bai.xlsx", path.read_bytes()))
+    new, _read, errors = imports.import_posts(by=alice, fanpage=pages["a"], upload=SimpleUploadedFile("bai.xlsx", path.read_bytes()))
     assert new == 0 and len(errors) == 1 and "3" in errors[0] and "Thời gian đăng" in errors[0]
+
+
+def _export(count):
+    lines = ["Post ID,Publish time,Permalink"] + [
+        f"123_{i},03/{i % 28 + 1:02d}/2025 08:00,https://www.facebook.com/123/posts/{i}" for i in range(count)]
+    return SimpleUploadedFile("posts.csv", "\n".join(lines).encode())
+
+
+def test_a_long_export_is_imported_by_a_job_whose_page_the_officer_follows(pages, alice, bob, login, settings, client):
+    from django.urls import reverse
+
+    from loa.jobs.models import Job
+
+    settings.IMPORT_INLINE_MAX_ROWS = 5
+    response = login(alice).post(reverse("fanpages:import_posts", args=[pages["a"].unit_id]), {"file": _export(8)})
+    job = Job.objects.get(kind="fanpages.import_posts")
+    assert response.url == reverse("jobs:detail", args=[job.pk])
+    assert job.status == Job.Status.DONE and job.unit_id == pages["a"].unit_id
+    assert Post.objects.filter(fanpage=pages["a"]).count() == 8
+    page = client.get(response.url).content.decode()
+    assert "Đã đọc 8 bài, 8 bài mới." in page
+    client.force_login(bob)
+    assert client.get(response.url).status_code == 404
+
+
+def test_a_short_export_is_imported_in_the_request(pages, alice, login, settings):
+    from django.urls import reverse
+
+    from loa.jobs.models import Job
+
+    settings.IMPORT_INLINE_MAX_ROWS = 5
+    response = login(alice).post(reverse("fanpages:import_posts", args=[pages["a"].unit_id]), {"file": _export(3)})
+    assert response.url == reverse("fanpages:unit", args=[pages["a"].unit_id])
+    assert not Job.objects.exists() and Post.objects.count() == 3
+
+
+def test_an_outsider_cannot_import_posts_into_another_units_page(pages, bob, login):
+    from django.urls import reverse
+
+    assert login(bob).post(reverse("fanpages:import_posts", args=[pages["a"].unit_id]), {"file": _export(3)}).status_code == 404
+    assert not Post.objects.exists()

@@ -70,6 +70,21 @@ def test_a_declaration_with_a_screenshot_checked_by_content(login, pages, alice,
     assert LikeDeclaration.objects.get().count == 40
 
 
+def test_a_screenshot_that_only_starts_like_a_picture_is_decoded_in_the_sandbox_and_refused(login, pages, alice, tree):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from loa.core.tests.hostile import corpus, png_bytes
+
+    client = login(alice)
+    url = reverse("fanpages:declare_likes", args=[tree["a"].pk])
+    filename, data = corpus()["png of 100000×100000 pixels"]
+    page = client.post(url, {"count": 10, "screenshot": SimpleUploadedFile(filename, data)}, follow=True).content.decode()
+    assert "100000×100000" in page
+    damaged = SimpleUploadedFile("chup.png", png_bytes()[:40])
+    assert "không đọc được" in client.post(url, {"count": 10, "screenshot": damaged}, follow=True).content.decode()
+    assert not LikeDeclaration.objects.exists()
+
+
 def test_the_province_table_sums_by_upper_unit(login, pages, admin, tree, django_assert_max_num_queries):
     today = timezone.localdate()
     posts.record_posts(fanpage=pages["a"], posts=[posts.IncomingPost("1", timezone.now())], source=Post.Source.HAND)
