@@ -84,13 +84,13 @@ def test_an_animated_picture_keeps_its_first_frame_only():
 def test_html_behind_a_png_signature_is_refused_in_vietnamese():
     with pytest.raises(ValidationError) as caught:
         reencode_image(SimpleUploadedFile("x.html", b"\x89PNG\r\n\x1a\n<script>alert(1)</script>"))
-    assert "không đọc được như một ảnh" in caught.value.messages[0]
+    assert "không đọc được: tệp bị hỏng hoặc không phải tệp JPEG, PNG" in caught.value.messages[0]
 
 
 def test_a_file_that_is_no_picture_at_all_is_refused_by_its_content():
     with pytest.raises(ValidationError) as caught:
         reencode_image(SimpleUploadedFile("anh.jpg", b"<?php echo 1; ?>" * 10))
-    assert "Loa kiểm tra nội dung tệp" in caught.value.messages[0]
+    assert "Loa xét nội dung tệp, không xét tên tệp" in caught.value.messages[0]
 
 
 def test_a_truncated_photo_is_refused_even_after_a_pdf_was_rendered():
@@ -118,7 +118,7 @@ def test_a_picture_claiming_too_many_pixels_is_refused_before_it_is_decoded(widt
     # 64 million pixels: Loa's own limit; 10 billion: Pillow's guard (DecompressionBombError) first.
     with pytest.raises(ValidationError) as caught:
         reencode_image(SimpleUploadedFile("bomb.png", png_claiming(width, height)))
-    assert "quá nhiều điểm ảnh" in caught.value.messages[0]
+    assert "điểm ảnh: quá lớn" in caught.value.messages[0]
 
 
 def test_a_picture_over_the_size_limit_is_refused_before_it_is_read():

@@ -99,7 +99,9 @@ def returned_form_url(record):
 
 
 def test_a_returned_form_is_stored_under_a_generated_name_and_sent_as_an_xlsx(returned_form, admin, login):
-    assert re.fullmatch(r"returned_forms/\d+/\d+/[0-9a-f]{32}\.xlsx", returned_form.file.name)
+    # Stored before the sandbox has read it: a generated name with what its first bytes say (a zip);
+    # sent with the kind the sandbox found.
+    assert re.fullmatch(r"returned_forms/\d+/\d+/[0-9a-f]{32}\.zip", returned_form.file.name)
     response = login(admin).get(returned_form_url(returned_form))
     assert response.status_code == 200 and response["Content-Type"] == XLSX
     assert response["X-Content-Type-Options"] == "nosniff" and response["Cache-Control"] == "private"

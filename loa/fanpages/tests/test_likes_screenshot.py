@@ -32,7 +32,7 @@ def screenshot_url(declaration):
 def test_the_screenshot_xss_is_refused_and_nothing_is_stored(login, alice, tree, settings):
     """The finding: a PNG signature followed by HTML, named .html, was kept as sent and linked."""
     page = declare(login(alice), tree["a"], SimpleUploadedFile("x.html", XSS, content_type="text/html"))
-    assert "không đọc được như một ảnh" in page.content.decode()
+    assert "không đọc được: tệp bị hỏng hoặc không phải tệp JPEG, PNG" in page.content.decode()
     assert not LikeDeclaration.objects.exists()
     likes_dir = settings.MEDIA_ROOT / "likes"
     assert not likes_dir.exists() or not any(p.suffix == ".html" for p in likes_dir.rglob("*"))
