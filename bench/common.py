@@ -13,7 +13,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "loa.settings")
 os.environ["DEBUG"] = "false"
-os.environ.setdefault("SECRET_KEY", "bench-only-secret-key")
+# Production refuses short secrets and needs its address; these are the benchmark's own.
+os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-" + "b3nch-k3y-" * 4)
+os.environ.setdefault("SITE_URL", "https://bench.loa.example.vn")
+os.environ.setdefault("LOA_ENV_FILE", "")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver")
 os.environ.setdefault("SECURE_COOKIES", "false")
 # A fixed key for the benchmark's own database only (Fernet: 32 url-safe base64 bytes).
