@@ -99,6 +99,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "loa.core.logs.RequestIdMiddleware",
+    # Content-Security-Policy (nothing inline, nothing from elsewhere) on every page Loa answers.
+    "loa.core.security_headers.SecurityHeadersMiddleware",
     # Every error answer under /api/ is JSON, whatever produced it (loa/api/fallback.py).
     "loa.api.fallback.ApiErrorsMiddleware",
     "loa.core.request_limits.RequestSizeLimitMiddleware",

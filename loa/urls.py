@@ -2,6 +2,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from loa.accounts.views_home import home
+from loa.core.views import favicon
 from loa.fanpages.views import short_link
 from loa.ops.views import healthz
 
@@ -10,6 +11,7 @@ handler400 = "loa.core.request_limits.bad_request"
 urlpatterns = [
     path("", home, name="home"),
     path("healthz", healthz, name="healthz"),
+    path("favicon.ico", favicon, name="favicon"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("accounts/", include("loa.accounts.urls")),
     path("units/", include("loa.units.urls")),

@@ -33,7 +33,7 @@ PUBLIC_PAGES = frozenset({
     "accounts:login", "accounts:logout", "accounts:otp_verify",
     "accounts:password_reset", "accounts:password_reset_done", "accounts:password_reset_confirm",
     "accounts:password_reset_complete", "accounts:invite_accept",
-    "directives:onetap", "set_language", "healthz", "fanpage_short",
+    "directives:onetap", "set_language", "healthz", "fanpage_short", "favicon",
 })
 # A one-tap session's own report: these pages, for its task and unit only.
 ONETAP_PAGES = frozenset({"directives:report", "directives:receipt", "directives:unit_form"})

@@ -26,6 +26,7 @@ def test_the_unit_list_filters_as_one_types_and_fits_a_phone(phone, admin, tree)
     browser_login(phone, "admin")
     phone.goto(phone.base_url + "/units/")
     phone.fill("#id_q", "benh vien")
-    phone.wait_for_function("!document.querySelector('#results').innerText.includes('Trường THPT')")
+    # A function, not an expression: Playwright evaluates an expression string with eval, which the CSP refuses.
+    phone.wait_for_function("() => !document.querySelector('#results').innerText.includes('Trường THPT')")
     assert "Bệnh viện Đa khoa" in phone.locator("#results").inner_text()
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390

@@ -1,0 +1,57 @@
+// Loa's few behaviours, driven by data attributes in the templates. No inline script or event
+// handler anywhere (the Content-Security-Policy allows script files from Loa only): a template
+// marks an element, this file acts on it. Listeners sit on `document`, so content that htmx swaps
+// in later behaves the same. Everything still works without JavaScript except where noted.
+"use strict";
+
+// <button data-confirm="Delete it?"> or <form data-confirm="…">: asks before the form is sent.
+// Runs in the capture phase, before htmx or anything else sees the submission.
+document.addEventListener("submit", (event) => {
+  const form = event.target;
+  const question = (event.submitter && event.submitter.dataset.confirm) || form.dataset.confirm;
+  if (question && !window.confirm(question)) {
+    event.preventDefault();
+    event.stopImmediatePropagation();
+    return;
+  }
+  // <input type="hidden" data-gather=".pick:checked">: takes the values of the matching elements
+  // of its form, comma-separated (the recipients page's ticked units; needs JavaScript).
+  form.querySelectorAll("input[data-gather]").forEach((input) => {
+    input.value = [...form.querySelectorAll(input.dataset.gather)].map((el) => el.value).join(",");
+  });
+}, true);
+
+// <button data-once>: disabled after the first tap, so a slow phone does not send twice (the
+// server also recognises a repeated submission). Disabled after the submit event, so that the
+// button's own name and value still go with the form.
+document.addEventListener("submit", (event) => {
+  event.target.querySelectorAll("[data-once]").forEach((button) => setTimeout(() => { button.disabled = true; }, 0));
+});
+
+// <a data-confirm="…">: asks before following the link.
+document.addEventListener("click", (event) => {
+  const link = event.target.closest("a[data-confirm]");
+  if (link && !window.confirm(link.dataset.confirm)) {
+    event.preventDefault();
+    event.stopImmediatePropagation();
+  }
+}, true);
+
+// <input data-no-submit-on-enter>: Enter does not send the form (a search box inside a bigger
+// form, e.g. the unit picker: Enter would otherwise send the half-filled form).
+document.addEventListener("keydown", (event) => {
+  if (event.key === "Enter" && event.target.closest && event.target.closest("[data-no-submit-on-enter]")) {
+    event.preventDefault();
+  }
+});
+
+// <form data-autosubmit>: sent as soon as the page has loaded (the one-tap link's page; without
+// JavaScript its button does the same).
+function autosubmit() {
+  document.querySelectorAll("form[data-autosubmit]").forEach((form) => form.submit());
+}
+if (document.readyState === "loading") {
+  document.addEventListener("DOMContentLoaded", autosubmit);
+} else {
+  autosubmit();
+}
