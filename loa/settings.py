@@ -148,7 +148,9 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     # WAL lets the background worker write while pages read.
     DATABASES["default"]["OPTIONS"] = {
-        "init_command": "PRAGMA journal_mode=WAL;", "transaction_mode": "IMMEDIATE", "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -259,7 +261,9 @@ OUTBOX_CLAIM_TIMEOUT = env_int("OUTBOX_CLAIM_TIMEOUT", 900, minimum=30)
 # Background work: Celery with Redis in production; without a broker, jobs wait in the
 # database for `manage.py run_jobs` ("inline" runs them at once, used by the tests).
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL")
-JOBS_BACKEND = env_choice("JOBS_BACKEND", "celery" if CELERY_BROKER_URL else "database", ("celery", "database", "inline"))
+JOBS_BACKEND = env_choice(
+    "JOBS_BACKEND", "celery" if CELERY_BROKER_URL else "database", ("celery", "database", "inline")
+)
 if JOBS_BACKEND == "celery" and not CELERY_BROKER_URL:
     raise ImproperlyConfigured("JOBS_BACKEND=celery needs CELERY_BROKER_URL")
 CELERY_TASK_ALWAYS_EAGER = False
@@ -304,13 +308,17 @@ FIELD_ENCRYPTION_KEY = env_str("FIELD_ENCRYPTION_KEY")
 if not FIELD_ENCRYPTION_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("FIELD_ENCRYPTION_KEY must be set when DEBUG is off (see docs/integrations.md)")
-    FIELD_ENCRYPTION_KEY = base64.urlsafe_b64encode(hashlib.sha256(b"loa-field-key:" + SECRET_KEY.encode()).digest()).decode()
+    FIELD_ENCRYPTION_KEY = base64.urlsafe_b64encode(
+        hashlib.sha256(b"loa-field-key:" + SECRET_KEY.encode()).digest()
+    ).decode()
 for _key in FIELD_ENCRYPTION_KEY.split(","):
     try:
         if len(base64.urlsafe_b64decode(_key.strip().encode())) != 32:
             raise ValueError
     except ValueError:
-        raise ImproperlyConfigured("FIELD_ENCRYPTION_KEY must be Fernet keys (32 url-safe base64 bytes), comma-separated") from None
+        raise ImproperlyConfigured(
+            "FIELD_ENCRYPTION_KEY must be Fernet keys (32 url-safe base64 bytes), comma-separated"
+        ) from None
 
 # LOG_FORMAT=json: one JSON object a line with the request id and user id (loa.core.logs); every
 # format masks secret link parts, tokens, passwords and phone numbers.

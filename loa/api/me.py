@@ -1,6 +1,5 @@
 """/api/v1/me: who the caller is, and what their roles let them do where."""
 
-
 from ninja import Router, Schema
 
 from loa.accounts.capabilities import ROLE_CAPABILITIES, Capability, RoleName

@@ -33,9 +33,24 @@ from loa.articles.urls_norm import normalize
 NOTICE = "812/TB-CĐVC ngày 22/02/2021"
 AUTHORS = "Ban Chấp hành CĐCS (dữ liệu mẫu)"
 CHANNELS = [
-    ("Cổng thông tin điện tử Liên đoàn Lao động tỉnh Cao Bằng", Channel.ChannelKind.WEB, "ldld.caobang.gov.vn", "https://ldld.caobang.gov.vn/tin-tuc/{slug}-{n}"),
-    ("Trang thông tin Công đoàn Viên chức tỉnh Cao Bằng", Channel.ChannelKind.WEB, "cdvccaobang.vn", "https://cdvccaobang.vn/tin-hoat-dong/{slug}-{n}.html"),
-    ("Fanpage Công đoàn Cao Bằng", Channel.ChannelKind.FANPAGE, "facebook.com/congdoancaobang", "https://www.facebook.com/congdoancaobang/posts/{n}"),
+    (
+        "Cổng thông tin điện tử Liên đoàn Lao động tỉnh Cao Bằng",
+        Channel.ChannelKind.WEB,
+        "ldld.caobang.gov.vn",
+        "https://ldld.caobang.gov.vn/tin-tuc/{slug}-{n}",
+    ),
+    (
+        "Trang thông tin Công đoàn Viên chức tỉnh Cao Bằng",
+        Channel.ChannelKind.WEB,
+        "cdvccaobang.vn",
+        "https://cdvccaobang.vn/tin-hoat-dong/{slug}-{n}.html",
+    ),
+    (
+        "Fanpage Công đoàn Cao Bằng",
+        Channel.ChannelKind.FANPAGE,
+        "facebook.com/congdoancaobang",
+        "https://www.facebook.com/congdoancaobang/posts/{n}",
+    ),
 ]
 TITLES = [
     ("Hội thi nấu ăn chào mừng Ngày Quốc tế Phụ nữ 8/3", "hoi-thi-nau-an"),
@@ -47,10 +62,20 @@ TITLES = [
     ("Thăm hỏi, tặng quà đoàn viên có hoàn cảnh khó khăn dịp Tết", "tham-hoi-tang-qua"),
     ("Sáng kiến cải tiến quy trình tiếp nhận hồ sơ một cửa", "sang-kien-mot-cua"),
 ]
-BODY = ("Sáng nay, Công đoàn cơ sở đã tổ chức hoạt động với sự tham gia của đông đảo đoàn viên, công chức, viên chức, người lao động.\n\n"
-        "Hoạt động góp phần nâng cao đời sống tinh thần, tăng cường đoàn kết trong cơ quan, đơn vị.")
+BODY = (
+    "Sáng nay, Công đoàn cơ sở đã tổ chức hoạt động với sự tham gia của đông đảo đoàn viên, công chức, viên chức, người lao động.\n\n"
+    "Hoạt động góp phần nâng cao đời sống tinh thần, tăng cường đoàn kết trong cơ quan, đơn vị."
+)
 # How the 2021 year's pieces end up: (state, share).
-STATES = [("published", 62), ("accepted", 8), ("in_review", 6), ("submitted", 6), ("returned", 6), ("rejected", 4), ("draft", 8)]
+STATES = [
+    ("published", 62),
+    ("accepted", 8),
+    ("in_review", 6),
+    ("submitted", 6),
+    ("returned", 6),
+    ("rejected", 4),
+    ("draft", 8),
+]
 RETURN_REASONS = [
     "Đề nghị bổ sung ảnh và tên tác giả.",
     "Tin chưa nêu rõ thời gian, địa điểm của hoạt động; đề nghị bổ sung rồi gửi lại.",
@@ -94,7 +119,9 @@ def targets(unit):
 def channels(editors=()):
     made = []
     for order, (name, kind, domain, _pattern) in enumerate(CHANNELS, start=1):
-        channel, _ = Channel.objects.update_or_create(domains=domain, defaults={"name": name, "kind": kind, "order": order})
+        channel, _ = Channel.objects.update_or_create(
+            domains=domain, defaults={"name": name, "kind": kind, "order": order}
+        )
         if editors:
             channel.editors.add(*editors)
         made.append(channel)
@@ -140,7 +167,9 @@ def build(ctx=None):
     if calendar is not None and calendar.live:
         years = [c.year for c in calendar.cycles]
         for cycle in calendar.cycles:
-            _quotas(cycle.year, [u for u in units if _active(u, cycle.first_day, date(cycle.year, 12, 31))], cycle.notice)
+            _quotas(
+                cycle.year, [u for u in units if _active(u, cycle.first_day, date(cycle.year, 12, 31))], cycle.notice
+            )
         pieces, plans = [], []
         for cycle in calendar.cycles:
             rng = random.Random(f"{_get(ctx, 'seed', 812)} {cycle.seed}")
@@ -158,16 +187,24 @@ def build(ctx=None):
     publications = _write(pieces, plans, chans, by, editor)
     for year in years:
         rollups.rebuild(year)
-    return {"channels": len(chans), "quotas": Quota.objects.filter(year__in=years, unit__in=units).count(),
-            "submissions": len(pieces), "publications": publications}
+    return {
+        "channels": len(chans),
+        "quotas": Quota.objects.filter(year__in=years, unit__in=units).count(),
+        "submissions": len(pieces),
+        "publications": publications,
+    }
 
 
 def _quotas(year, units, notice):
     Quota.objects.filter(year=year, unit__in=units).delete()
-    Quota.objects.bulk_create([
-        Quota(year=year, unit=u, kind=kind, target=t, notice=notice)
-        for u in units for kind, t in zip((Kind.NEWS, Kind.ARTICLE), targets(u))
-    ], batch_size=2000)
+    Quota.objects.bulk_create(
+        [
+            Quota(year=year, unit=u, kind=kind, target=t, notice=notice)
+            for u in units
+            for kind, t in zip((Kind.NEWS, Kind.ARTICLE), targets(u))
+        ],
+        batch_size=2000,
+    )
 
 
 def _active(unit, start, end):
@@ -178,9 +215,20 @@ def _piece(unit, *, kind, title, state, by, chosen, sent_at, reason=""):
     in_depth_ids = {t.pk for t in chosen if t.in_depth}
     exemplary_ids = {t.pk for t in chosen if t.exemplary}
     return Submission(
-        unit=unit, unit_path=unit.path, kind=kind, title=title, body=paragraphs_to_html(BODY), body_text=BODY,
-        authors=AUTHORS, state=state, version=3, created_by=by, in_depth=bool(in_depth_ids), exemplary=bool(exemplary_ids),
-        reason=reason, submitted_at=sent_at,
+        unit=unit,
+        unit_path=unit.path,
+        kind=kind,
+        title=title,
+        body=paragraphs_to_html(BODY),
+        body_text=BODY,
+        authors=AUTHORS,
+        state=state,
+        version=3,
+        created_by=by,
+        in_depth=bool(in_depth_ids),
+        exemplary=bool(exemplary_ids),
+        reason=reason,
+        submitted_at=sent_at,
     )
 
 
@@ -199,8 +247,18 @@ def _replay_year(year, today, units, rng, topics, chans, by):
             chosen = rng.sample(topics, rng.randint(0, 2)) if topics else []
             sent_on = year_start + timedelta(days=rng.randrange(span))
             reason = {"returned": RETURN_REASONS[0], "rejected": REJECT_REASON}.get(state, "")
-            pieces.append(_piece(unit, kind=kind, title=title, state=state, by=by, chosen=chosen, reason=reason,
-                                 sent_at=None if state == "draft" else _aware(sent_on, rng)))
+            pieces.append(
+                _piece(
+                    unit,
+                    kind=kind,
+                    title=title,
+                    state=state,
+                    by=by,
+                    chosen=chosen,
+                    reason=reason,
+                    sent_at=None if state == "draft" else _aware(sent_on, rng),
+                )
+            )
             plan.append((chosen, sent_on, slug))
     plans = []
     for s, (chosen, sent_on, slug) in zip(pieces, plan):
@@ -208,7 +266,9 @@ def _replay_year(year, today, units, rng, topics, chans, by):
         p = _Plan(chosen, targets_, slug)
         if s.state == "published":
             day = min(last_day, sent_on + timedelta(days=rng.randint(1, 10)))
-            p.publications = [(c, day) for c in targets_[: rng.randint(1, len(targets_))]]  # some on several channels: counted once
+            p.publications = [
+                (c, day) for c in targets_[: rng.randint(1, len(targets_))]
+            ]  # some on several channels: counted once
             s.counted_year = year
         s.created_at = s.updated_at = s.submitted_at or _aware(sent_on, random.Random(s.title))
         plans.append(p)
@@ -299,16 +359,36 @@ def _this_week(cycle, units, rng, topics, chans, by, pieces, plans):
         if unit.code == OFFICER_UNIT:
             for ago, state, title, slug, decided_ago in WEEK_PIECES:
                 sent_on = today - timedelta(days=ago) if ago else None
-                s, p = _live_piece(cycle, unit, rng, topics, chans, by, sent_on=sent_on, state=state, title=title,
-                                   slug=slug, decided_ago=decided_ago)
+                s, p = _live_piece(
+                    cycle,
+                    unit,
+                    rng,
+                    topics,
+                    chans,
+                    by,
+                    sent_on=sent_on,
+                    state=state,
+                    title=title,
+                    slug=slug,
+                    decided_ago=decided_ago,
+                )
                 pieces.append(s)
                 plans.append(p)
             continue
         if rng.random() < 0.35:
             ago = rng.randint(1, 6)
             state = _pick(rng, BY_AGE[0][1]) if ago <= 3 else _pick(rng, BY_AGE[1][1][:3])
-            s, p = _live_piece(cycle, unit, rng, topics, chans, by, sent_on=today - timedelta(days=ago), state=state,
-                               decided_ago=rng.randint(1, ago - 1) if ago > 1 else None)
+            s, p = _live_piece(
+                cycle,
+                unit,
+                rng,
+                topics,
+                chans,
+                by,
+                sent_on=today - timedelta(days=ago),
+                state=state,
+                decided_ago=rng.randint(1, ago - 1) if ago > 1 else None,
+            )
             pieces.append(s)
             plans.append(p)
         if rng.random() < 0.15:
@@ -321,8 +401,12 @@ def _this_week(cycle, units, rng, topics, chans, by, pieces, plans):
 def _own_times(*models):
     """Let bulk_create keep the demo's own created_at / updated_at instead of stamping the moment of
     the run (auto_now, auto_now_add): a piece sent in March says March. The demo's process only."""
-    fields = [(f, f.auto_now, f.auto_now_add) for m in models for f in m._meta.concrete_fields
-              if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)]
+    fields = [
+        (f, f.auto_now, f.auto_now_add)
+        for m in models
+        for f in m._meta.concrete_fields
+        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+    ]
     try:
         for f, _now, _add in fields:
             f.auto_now = f.auto_now_add = False
@@ -346,12 +430,31 @@ def _write_rows(pieces, plans, chans, by, editor):
         through_topics += [Submission.topics.through(submission_id=s.pk, topic_id=t.pk) for t in p.chosen]
         through_channels += [Submission.channels.through(submission_id=s.pk, channel_id=c.pk) for c in p.targets]
         if s.state != "draft":
-            versions.append(SubmissionVersion(submission=s, number=1, title=s.title, body=s.body, body_text=s.body_text, by=by,
-                                              created_at=s.submitted_at))
+            versions.append(
+                SubmissionVersion(
+                    submission=s,
+                    number=1,
+                    title=s.title,
+                    body=s.body,
+                    body_text=s.body_text,
+                    by=by,
+                    created_at=s.submitted_at,
+                )
+            )
         for i, (c, day) in enumerate(p.publications):
             url = pattern[c.pk].format(slug=p.slug, n=s.pk * 10 + i)
-            publications.append(Publication(submission=s, channel=c, unit_path=s.unit_path, url=url, url_key=normalize(url),
-                                            published_on=day, by=editor, created_at=_aware_noon(day)))
+            publications.append(
+                Publication(
+                    submission=s,
+                    channel=c,
+                    unit_path=s.unit_path,
+                    url=url,
+                    url_key=normalize(url),
+                    published_on=day,
+                    by=editor,
+                    created_at=_aware_noon(day),
+                )
+            )
     Submission.topics.through.objects.bulk_create(through_topics, batch_size=5000)
     Submission.channels.through.objects.bulk_create(through_channels, batch_size=5000)
     SubmissionVersion.objects.bulk_create(versions, batch_size=2000)

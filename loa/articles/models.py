@@ -25,8 +25,12 @@ class Channel(models.Model):
     name = models.CharField(_("name"), max_length=160)
     kind = models.CharField(_("kind"), max_length=10, choices=ChannelKind.choices, default=ChannelKind.WEB)
     # Host names (optionally with a path prefix, e.g. facebook.com/congdoancaobang), one per line.
-    domains = models.TextField(_("domains"), help_text=_("One per line, e.g. ldld.caobang.gov.vn or facebook.com/congdoancaobang."))
-    editors = models.ManyToManyField(settings.AUTH_USER_MODEL, verbose_name=_("editors"), blank=True, related_name="article_channels")
+    domains = models.TextField(
+        _("domains"), help_text=_("One per line, e.g. ldld.caobang.gov.vn or facebook.com/congdoancaobang.")
+    )
+    editors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("editors"), blank=True, related_name="article_channels"
+    )
     is_active = models.BooleanField(_("active"), default=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
@@ -60,7 +64,9 @@ class Topic(models.Model):
 
 class Quota(models.Model):
     year = models.PositiveSmallIntegerField(_("year"))
-    unit = models.ForeignKey("units.Unit", verbose_name=_("unit"), on_delete=models.CASCADE, related_name="article_quotas")
+    unit = models.ForeignKey(
+        "units.Unit", verbose_name=_("unit"), on_delete=models.CASCADE, related_name="article_quotas"
+    )
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     target = models.PositiveIntegerField(_("target"))
     # The notice that set it, e.g. "812/TB-CĐVC ngày 22/02/2021".
@@ -89,7 +95,9 @@ class Submission(models.Model):
         REJECTED = "rejected", _("rejected")
         PUBLISHED = "published", _("published")
 
-    unit = models.ForeignKey("units.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="article_submissions")
+    unit = models.ForeignKey(
+        "units.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="article_submissions"
+    )
     unit_path = models.CharField(max_length=255, db_index=True, editable=False)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.NEWS)
     title = models.CharField(_("title"), max_length=300)
@@ -97,7 +105,9 @@ class Submission(models.Model):
     body_text = models.TextField(blank=True, editable=False)  # the same as plain paragraphs
     authors = models.CharField(_("authors"), max_length=300, blank=True)
     topics = models.ManyToManyField(Topic, verbose_name=_("topics"), blank=True, related_name="submissions")
-    channels = models.ManyToManyField(Channel, verbose_name=_("target channels"), blank=True, related_name="submissions")
+    channels = models.ManyToManyField(
+        Channel, verbose_name=_("target channels"), blank=True, related_name="submissions"
+    )
     state = models.CharField(_("state"), max_length=12, choices=State.choices, default=State.DRAFT, db_index=True)
     # Raised by every change; a change made against an older version is refused (two editors at once).
     version = models.PositiveIntegerField(default=1)
@@ -108,7 +118,9 @@ class Submission(models.Model):
     reason = models.TextField(_("reason"), blank=True)  # of the last return or rejection
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     # Who saved the text last (named when another page's save is refused as stale).
-    edited_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     # The editing page (one open editor: its autosave and its Send) that saved last, if the last
     # write was a save of the text: that page's own saves are no conflict for it (loa.core.versions).
     edit_session = models.CharField(max_length=32, blank=True, editable=False)
@@ -181,7 +193,9 @@ class Comment(models.Model):
 
 class Publication(models.Model):
     submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="publications")
-    channel = models.ForeignKey(Channel, verbose_name=_("channel"), on_delete=models.PROTECT, related_name="publications")
+    channel = models.ForeignKey(
+        Channel, verbose_name=_("channel"), on_delete=models.PROTECT, related_name="publications"
+    )
     unit_path = models.CharField(max_length=255, db_index=True, editable=False)
     url = models.URLField(_("address (URL)"), max_length=500)
     url_key = models.CharField(max_length=500, unique=True, editable=False)  # normalised: one credit per piece
@@ -191,7 +205,9 @@ class Publication(models.Model):
 
     class Meta:
         ordering = ["published_on", "id"]
-        constraints = [models.UniqueConstraint(fields=["submission", "channel"], name="article_publication_once_per_channel")]
+        constraints = [
+            models.UniqueConstraint(fields=["submission", "channel"], name="article_publication_once_per_channel")
+        ]
         indexes = [models.Index(fields=["published_on", "channel"], name="article_pub_month")]
 
 
@@ -203,7 +219,9 @@ class CreditClaim(models.Model):
         ACCEPTED = "accepted", _("credited")
         REFUSED = "refused", _("refused")
 
-    unit = models.ForeignKey("units.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="article_claims")
+    unit = models.ForeignKey(
+        "units.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="article_claims"
+    )
     unit_path = models.CharField(max_length=255, db_index=True, editable=False)
     channel = models.ForeignKey(Channel, on_delete=models.PROTECT, related_name="claims")
     url = models.URLField(_("address (URL)"), max_length=500)
@@ -214,9 +232,13 @@ class CreditClaim(models.Model):
     topics = models.ManyToManyField(Topic, verbose_name=_("topics"), blank=True, related_name="+")
     state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING, db_index=True)
     reason = models.TextField(blank=True)
-    submission = models.OneToOneField(Submission, null=True, blank=True, on_delete=models.SET_NULL, related_name="claim")
+    submission = models.OneToOneField(
+        Submission, null=True, blank=True, on_delete=models.SET_NULL, related_name="claim"
+    )
     by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     decided_at = models.DateTimeField(null=True, blank=True)
 

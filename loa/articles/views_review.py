@@ -25,6 +25,8 @@ QUEUE_STATES = {
     "published": [S.PUBLISHED],
     "rejected": [S.REJECTED],
 }
+
+
 @login_required
 def queue(request):
     """Pieces waiting for the editors of the user's channels (or of every channel)."""
@@ -40,16 +42,28 @@ def queue(request):
     status = request.GET.get("status", "waiting")
     if status not in QUEUE_STATES:
         status = "waiting"
-    qs = qs.filter(state__in=QUEUE_STATES[status]).select_related("unit").prefetch_related("channels", "publications__channel")
+    qs = (
+        qs.filter(state__in=QUEUE_STATES[status])
+        .select_related("unit")
+        .prefetch_related("channels", "publications__channel")
+    )
     qs = qs.order_by("submitted_at", "id") if status == "waiting" else qs.order_by("-updated_at", "-id")
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
     pending_claims = CreditClaim.objects.filter(
         path_q(request.user, Capability.REVIEW_ARTICLES, field="unit_path"), state=CreditClaim.State.PENDING
     ).count()
-    return render(request, "articles/queue.html", {
-        "page": page, "status": status, "channel_id": channel_id, "mine": mine,
-        "channels": Channel.objects.filter(is_active=True), "pending_claims": pending_claims,
-    })
+    return render(
+        request,
+        "articles/queue.html",
+        {
+            "page": page,
+            "status": status,
+            "channel_id": channel_id,
+            "mine": mine,
+            "channels": Channel.objects.filter(is_active=True),
+            "pending_claims": pending_claims,
+        },
+    )
 
 
 @login_required
@@ -91,8 +105,12 @@ def publish(request, pk):
         return redirect("articles:detail", pk)
     try:
         services.submission_publish(
-            submission=submission, by=request.user, channel=form.cleaned_data["channel"], url=form.cleaned_data["url"],
-            published_on=form.cleaned_data["published_on"], expected_version=request.POST.get("version", ""),
+            submission=submission,
+            by=request.user,
+            channel=form.cleaned_data["channel"],
+            url=form.cleaned_data["url"],
+            published_on=form.cleaned_data["published_on"],
+            expected_version=request.POST.get("version", ""),
         )
     except ValidationError as exc:
         flash_errors(request, exc)
@@ -105,7 +123,10 @@ def publish(request, pk):
 @require_POST
 def comment(request, pk):
     submission = get_submission(request.user, pk, Capability.VIEW)
-    if not (can(request.user, Capability.REVIEW_ARTICLES, submission.unit) or can(request.user, Capability.REPORT_FOR_UNIT, submission.unit)):
+    if not (
+        can(request.user, Capability.REVIEW_ARTICLES, submission.unit)
+        or can(request.user, Capability.REPORT_FOR_UNIT, submission.unit)
+    ):
         raise Http404
     try:
         services.submission_comment(submission=submission, by=request.user, text=request.POST.get("text", ""))
@@ -118,7 +139,9 @@ def comment(request, pk):
 def claims(request):
     """Editors: claims waiting in their units. Officers: their units' claims."""
     reviewer = is_reviewer(request.user)
-    scope = path_q(request.user, Capability.REVIEW_ARTICLES if reviewer else Capability.REPORT_FOR_UNIT, field="unit_path")
+    scope = path_q(
+        request.user, Capability.REVIEW_ARTICLES if reviewer else Capability.REPORT_FOR_UNIT, field="unit_path"
+    )
     if not reviewer and not units_for(request.user, Capability.REPORT_FOR_UNIT).exists():
         raise Http404
     state = request.GET.get("state", CreditClaim.State.PENDING if reviewer else "")
@@ -126,8 +149,11 @@ def claims(request):
     if state in CreditClaim.State.values:
         qs = qs.filter(state=state)
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
-    return render(request, "articles/claims.html", {"page": page, "reviewer": reviewer, "state": state,
-                                                    "states": CreditClaim.State.choices})
+    return render(
+        request,
+        "articles/claims.html",
+        {"page": page, "reviewer": reviewer, "state": state, "states": CreditClaim.State.choices},
+    )
 
 
 @login_required
@@ -144,8 +170,11 @@ def claim_new(request, unit_id):
         else:
             messages.success(request, _("Your claim was sent to the editors."))
             return redirect("articles:claims")
-    return render(request, "articles/claim_new.html", {"unit": unit, "form": form,
-                                                       "channels": Channel.objects.filter(is_active=True)})
+    return render(
+        request,
+        "articles/claim_new.html",
+        {"unit": unit, "form": form, "channels": Channel.objects.filter(is_active=True)},
+    )
 
 
 @login_required

@@ -44,8 +44,10 @@ def tracked_assignments(user, task, node, *, state="", q="", sort="name"):
 
 def child_rollups(task, node):
     """The figures of the units directly below `node` that have units below them (not single CĐCS)."""
-    return Rollup.objects.filter(task=task, parent_unit_id=node.pk, expected__gt=1).select_related("unit").order_by(
-        "unit__name_sort"
+    return (
+        Rollup.objects.filter(task=task, parent_unit_id=node.pk, expected__gt=1)
+        .select_related("unit")
+        .order_by("unit__name_sort")
     )
 
 

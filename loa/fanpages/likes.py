@@ -26,9 +26,13 @@ def declare_likes(*, by, unit, count, day=None, screenshot=None):
     if count is None or count < 0:
         errors["count"] = [_("Enter how many members have Liked the Page (0 or more).")]
     elif count > unit.members_count:
-        errors["count"] = [_("%(count)s is more than the %(members)s members of %(unit)s. A unit can declare at most its "
-                             "member count; if the member count is wrong, ask the province to correct it.")
-                           % {"count": count, "members": unit.members_count, "unit": unit.name}]
+        errors["count"] = [
+            _(
+                "%(count)s is more than the %(members)s members of %(unit)s. A unit can declare at most its "
+                "member count; if the member count is wrong, ask the province to correct it."
+            )
+            % {"count": count, "members": unit.members_count, "unit": unit.name}
+        ]
     if day > today:
         errors["day"] = [_("The date cannot be in the future.")]
     picture = None
@@ -41,11 +45,22 @@ def declare_likes(*, by, unit, count, day=None, screenshot=None):
     if errors:
         raise ValidationError(errors)
     previous = LikeDeclaration.objects.filter(unit=unit).order_by("-day", "-id").first()
-    declaration = LikeDeclaration.objects.create(unit=unit, day=day, count=count, members_count=unit.members_count,
-                                                 screenshot=picture.file if picture else "", declared_by=by if getattr(by, "pk", None) else None)
-    log_action("fanpage.likes.declared", actor=by, obj=unit, unit=unit,
-               before={"count": previous.count, "day": previous.day.isoformat()} if previous else None,
-               after={"count": count, "day": day.isoformat(), "screenshot": bool(screenshot)})
+    declaration = LikeDeclaration.objects.create(
+        unit=unit,
+        day=day,
+        count=count,
+        members_count=unit.members_count,
+        screenshot=picture.file if picture else "",
+        declared_by=by if getattr(by, "pk", None) else None,
+    )
+    log_action(
+        "fanpage.likes.declared",
+        actor=by,
+        obj=unit,
+        unit=unit,
+        before={"count": previous.count, "day": previous.day.isoformat()} if previous else None,
+        after={"count": count, "day": day.isoformat(), "screenshot": bool(screenshot)},
+    )
     return declaration
 
 
@@ -55,7 +70,9 @@ def latest_declarations(unit_ids, *, on=None):
     if on:
         qs = qs.filter(day__lte=on)
     latest = {}
-    for declaration in qs.order_by("unit_id", "day", "id").only("id", "unit_id", "day", "count", "members_count", "screenshot"):
+    for declaration in qs.order_by("unit_id", "day", "id").only(
+        "id", "unit_id", "day", "count", "members_count", "screenshot"
+    ):
         latest[declaration.unit_id] = declaration
     return latest
 
@@ -67,6 +84,7 @@ def like_rate(declaration, members):
 
 
 # --- Reconciliation ------------------------------------------------------------------------------
+
 
 @dataclass
 class UnitClaim:
@@ -136,10 +154,16 @@ def reconcile(*, fanpage, units, start, end):
     the provincial Page's followers. A unit's increase in a period is its latest declaration at the
     period's end minus its latest declaration before the period began (0 if none)."""
     points = follower_data.series(fanpage, end=end)
-    unit_list = list(units.values_list("id", "name")) if hasattr(units, "values_list") else [(u.pk, u.name) for u in units]
+    unit_list = (
+        list(units.values_list("id", "name")) if hasattr(units, "values_list") else [(u.pk, u.name) for u in units]
+    )
     names = dict(unit_list)
     timeline = defaultdict(list)
-    for d in LikeDeclaration.objects.filter(unit_id__in=names, day__lte=end).order_by("unit_id", "day", "id").values_list("unit_id", "day", "count"):
+    for d in (
+        LikeDeclaration.objects.filter(unit_id__in=names, day__lte=end)
+        .order_by("unit_id", "day", "id")
+        .values_list("unit_id", "day", "count")
+    ):
         timeline[d[0]].append((d[1], d[2]))
 
     def value(unit_id, day):
@@ -152,8 +176,12 @@ def reconcile(*, fanpage, units, start, end):
 
     result = []
     for first, last in month_periods(start, end):
-        period = Period(first, last, follower_data.at(points, first - timedelta(days=1)) or _first_in(points, first, last),
-                        follower_data.at(points, last))
+        period = Period(
+            first,
+            last,
+            follower_data.at(points, first - timedelta(days=1)) or _first_in(points, first, last),
+            follower_data.at(points, last),
+        )
         if period.followers_start and period.followers_end and period.followers_start[0] >= period.followers_end[0]:
             period.followers_end = None
         base_day = period.followers_start[0] if period.followers_start else first - timedelta(days=1)

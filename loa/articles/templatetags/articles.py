@@ -2,8 +2,17 @@ from django import template
 
 register = template.Library()
 
-BADGES = {"draft": "", "submitted": "info", "in_review": "info", "returned": "warn", "accepted": "ok",
-          "rejected": "bad", "published": "ok", "pending": "info", "refused": "bad"}
+BADGES = {
+    "draft": "",
+    "submitted": "info",
+    "in_review": "info",
+    "returned": "warn",
+    "accepted": "ok",
+    "rejected": "bad",
+    "published": "ok",
+    "pending": "info",
+    "refused": "bad",
+}
 
 
 @register.filter
