@@ -423,6 +423,8 @@ def _write(pieces, plans, chans, by, editor):
 
 
 def _write_rows(pieces, plans, chans, by, editor):
+    for piece in pieces:
+        piece.refresh_derived()  # bulk_create calls no save(): the search column is set here
     Submission.objects.bulk_create(pieces, batch_size=2000)  # ids come back on PostgreSQL and SQLite
     through_topics, through_channels, versions, publications = [], [], [], []
     pattern = {c.pk: CHANNELS[i][3] for i, c in enumerate(chans)}

@@ -6,52 +6,35 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from loa.accounts.capabilities import Capability
 from loa.accounts.scope import can, get_unit_or_404, path_q, units_for
+from loa.articles import queue as review_queue
 from loa.articles import services
 from loa.articles.access import get_claim, get_submission, is_reviewer
 from loa.articles.forms import ClaimForm, PublishForm
-from loa.articles.models import Channel, CreditClaim, Submission
+from loa.articles.models import Channel, CreditClaim
 from loa.core.forms import flash_errors
-
-S = Submission.State
-QUEUE_STATES = {
-    "waiting": [S.SUBMITTED, S.IN_REVIEW],
-    "accepted": [S.ACCEPTED],
-    "returned": [S.RETURNED],
-    "published": [S.PUBLISHED],
-    "rejected": [S.REJECTED],
-}
 
 
 @login_required
 def queue(request):
-    """Pieces waiting for the editors of the user's channels (or of every channel)."""
+    """Pieces waiting for the editors of the user's channels (or of every channel), oldest sent
+    first, found by a word of their title or their unit's name or code."""
     if not is_reviewer(request.user):
         raise Http404
-    qs = Submission.objects.filter(path_q(request.user, Capability.REVIEW_ARTICLES, field="unit_path"))
-    mine = list(request.user.article_channels.filter(is_active=True))
-    channel_id = request.GET.get("channel", "mine" if mine else "")
-    if channel_id == "mine" and mine:
-        qs = qs.filter(channels__in=mine).distinct()
-    elif channel_id.isdigit():
-        qs = qs.filter(channels__id=int(channel_id))
-    status = request.GET.get("status", "waiting")
-    if status not in QUEUE_STATES:
-        status = "waiting"
-    qs = (
-        qs.filter(state__in=QUEUE_STATES[status])
-        .select_related("unit")
-        .prefetch_related("channels", "publications__channel")
-    )
-    qs = qs.order_by("submitted_at", "id") if status == "waiting" else qs.order_by("-updated_at", "-id")
+    mine = review_queue.editor_channels(request.user)
+    channel_id = request.GET.get("channel", review_queue.default_channel(mine))
+    status = request.GET.get("status", review_queue.WAITING)
+    if status not in review_queue.STATES:
+        status = review_queue.WAITING
+    q = request.GET.get("q", "").strip()
+    qs = review_queue.queue(request.user, status=status, channel=channel_id, q=q, mine=mine)
+    qs = qs.select_related("unit").prefetch_related("channels", "publications__channel")
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
-    pending_claims = CreditClaim.objects.filter(
-        path_q(request.user, Capability.REVIEW_ARTICLES, field="unit_path"), state=CreditClaim.State.PENDING
-    ).count()
     return render(
         request,
         "articles/queue.html",
@@ -60,8 +43,11 @@ def queue(request):
             "status": status,
             "channel_id": channel_id,
             "mine": mine,
+            "q": q,
             "channels": Channel.objects.filter(is_active=True),
-            "pending_claims": pending_claims,
+            "pending_claims": review_queue.pending_claims(request.user).count(),
+            "waiting": status == review_queue.WAITING,
+            "now": timezone.now(),
         },
     )
 

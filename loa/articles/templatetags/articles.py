@@ -1,5 +1,7 @@
 from django import template
 
+from loa.articles.queue import waited_text
+
 register = template.Library()
 
 BADGES = {
@@ -23,3 +25,9 @@ def state_badge(state):
 @register.filter
 def get(mapping, key):
     return mapping.get(key) if mapping else None
+
+
+@register.filter
+def waited(since, now=None):
+    """{{ piece.submitted_at|waited:now }}: "đã chờ 4 ngày"."""
+    return waited_text(since, now)
