@@ -95,6 +95,8 @@ INSTALLED_APPS = [
     "loa.demo",
     "loa.articles",
     "loa.scoring",
+    # Pages that combine the areas: the home page's to-do list (it reads every area; none reads it).
+    "loa.todo",
 ]
 
 MIDDLEWARE = [

@@ -1,10 +1,10 @@
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from loa.accounts.views_home import home
 from loa.core.views import favicon
 from loa.fanpages.views import short_link
 from loa.ops.views import healthz
+from loa.todo.views import home
 
 handler400 = "loa.core.request_limits.bad_request"
 

@@ -56,8 +56,8 @@ def due_for_units(unit_ids, *, limit=20):
     return list(
         Assignment.objects.filter(unit_id__in=unit_ids, expected=True, task__directive__status=Directive.Status.ISSUED)
         .filter(pending_q())
-        .select_related("task", "task__directive", "unit")
-        .order_by("task__deadline")[:limit]
+        .select_related("task", "task__directive", "unit", "report")
+        .order_by("task__deadline", "task_id", "unit__name_sort")[:limit]
     )
 
 

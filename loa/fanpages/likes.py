@@ -64,6 +64,11 @@ def declare_likes(*, by, unit, count, day=None, screenshot=None):
     return declaration
 
 
+def quarter_start(day):
+    """The first day of `day`'s quarter: units declare their Likes once a quarter."""
+    return date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+
+
 def latest_declarations(unit_ids, *, on=None):
     """{unit_id: LikeDeclaration} the latest declaration of each unit (on or before `on`). One query."""
     qs = LikeDeclaration.objects.filter(unit_id__in=unit_ids)
