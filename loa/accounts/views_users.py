@@ -69,9 +69,15 @@ def user_list(request):
     filters = request.GET.copy()
     filters.pop("page", None)
     context = {
-        "page": page, "q": q, "unit": unit, "role": role, "status": status,
+        "page": page,
+        "q": q,
+        "unit": unit,
+        "role": role,
+        "status": status,
         "units": _scope_units(request.user),
-        "roles": RoleName.choices, "statuses": STATUSES, "filters": filters.urlencode(),
+        "roles": RoleName.choices,
+        "statuses": STATUSES,
+        "filters": filters.urlencode(),
     }
     template = "accounts/user_list.html#results" if request.htmx else "accounts/user_list.html"
     return render(request, template, context)
@@ -103,7 +109,9 @@ def user_invite(request):
             else:
                 messages.success(
                     request,
-                    _("%(name)s is invited. The link to set a password was sent to %(email)s; their username is %(username)s.")
+                    _(
+                        "%(name)s is invited. The link to set a password was sent to %(email)s; their username is %(username)s."
+                    )
                     % {"name": user.full_name, "email": user.email, "username": user.username},
                 )
                 return redirect("accounts:user_detail", pk=user.pk)
@@ -112,14 +120,20 @@ def user_invite(request):
 
 def _detail(request, user, *, grant_form=None, status=200):
     locked_until = throttle.user_locked_until(user.username)
-    return render(request, "accounts/user_detail.html", {
-        "person": user,
-        "login_locked_until": throttle.until_display(locked_until) if locked_until else "",
-        "roles": list(user.roles.all()),
-        "grant_form": grant_form or RoleGrantForm(units=_scope_units(request.user), initial={"role": RoleName.OFFICER}),
-        "is_self": user.pk == request.user.pk,
-        "two_factor_on": two_factor.is_enabled(user),
-    }, status=status)
+    return render(
+        request,
+        "accounts/user_detail.html",
+        {
+            "person": user,
+            "login_locked_until": throttle.until_display(locked_until) if locked_until else "",
+            "roles": list(user.roles.all()),
+            "grant_form": grant_form
+            or RoleGrantForm(units=_scope_units(request.user), initial={"role": RoleName.OFFICER}),
+            "is_self": user.pk == request.user.pk,
+            "two_factor_on": two_factor.is_enabled(user),
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -144,9 +158,15 @@ def role_grant(request, pk):
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, _("%(user)s is now %(role)s at “%(unit)s”.") % {
-                "user": user.display_name(), "role": role.get_role_display(), "unit": role.unit.name,
-            })
+            messages.success(
+                request,
+                _("%(user)s is now %(role)s at “%(unit)s”.")
+                % {
+                    "user": user.display_name(),
+                    "role": role.get_role_display(),
+                    "unit": role.unit.name,
+                },
+            )
             return redirect("accounts:user_detail", pk=user.pk)
     return _detail(request, get_user_or_404(request.user, pk), grant_form=form, status=400)
 
@@ -166,9 +186,14 @@ def role_revoke(request, pk, role_pk):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, _("The role %(role)s at “%(unit)s” has been removed.") % {
-            "role": role.get_role_display(), "unit": role.unit.name,
-        })
+        messages.success(
+            request,
+            _("The role %(role)s at “%(unit)s” has been removed.")
+            % {
+                "role": role.get_role_display(),
+                "unit": role.unit.name,
+            },
+        )
     return redirect("accounts:user_detail", pk=user.pk)
 
 
@@ -192,7 +217,10 @@ def _user_action(request, pk, action, done_message, **extra):
 @require_POST
 def user_deactivate(request, pk):
     return _user_action(
-        request, pk, services.user_deactivate, _("%(user)s can no longer log in."),
+        request,
+        pk,
+        services.user_deactivate,
+        _("%(user)s can no longer log in."),
         reason=request.POST.get("reason", "").strip()[:500],
     )
 
@@ -240,6 +268,9 @@ def otp_reset(request, pk):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, _("Two-factor sign-in of %(user)s is reset: they log in with the password and set it up again.")
-                         % {"user": user.display_name()})
+        messages.success(
+            request,
+            _("Two-factor sign-in of %(user)s is reset: they log in with the password and set it up again.")
+            % {"user": user.display_name()},
+        )
     return redirect("accounts:user_detail", pk=user.pk)

@@ -88,10 +88,15 @@ def audit_list(request):
     filters = request.GET.copy()
     filters.pop("page", None)
     context = {
-        "page": page, "entries": entries, "f": f, "unit": unit,
-        "date_from": date_from, "date_to": date_to,
+        "page": page,
+        "entries": entries,
+        "f": f,
+        "unit": unit,
+        "date_from": date_from,
+        "date_to": date_to,
         "units": units_for(user, Capability.VIEW_AUDIT).vi_ordered().only("id", "name", "name_sort"),
-        "prefixes": labels.PREFIXES.items(), "filters": filters.urlencode(),
+        "prefixes": labels.PREFIXES.items(),
+        "filters": filters.urlencode(),
         "custom_action": f["action"] if f["action"] and f["action"] not in labels.PREFIXES else "",
     }
     template = "audit/audit_list.html#results" if request.htmx else "audit/audit_list.html"

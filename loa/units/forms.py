@@ -85,8 +85,17 @@ class UnitForm(VersionedFormMixin, ModelForm):
     class Meta:
         model = Unit
         fields = [
-            "name", "short_name", "code", "kind", "members_count", "staff_count",
-            "address", "contact_name", "phone", "email", "active_from",
+            "name",
+            "short_name",
+            "code",
+            "kind",
+            "members_count",
+            "staff_count",
+            "address",
+            "contact_name",
+            "phone",
+            "email",
+            "active_from",
         ]
         widgets = {"phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}), "active_from": DATE_WIDGET}
 
@@ -128,7 +137,9 @@ class UnitCreateForm(UnitForm):
         super().__init__(*args, user=user, **kwargs)
         whole_tree = manages_whole_tree(user)
         self.fields["parent"] = UnitChoiceField(
-            user=user, label=_("Parent unit"), required=not whole_tree,
+            user=user,
+            label=_("Parent unit"),
+            required=not whole_tree,
             help_text=_("Leave it empty for a top-level unit.") if whole_tree else "",
         )
         self.order_fields(["parent"])
@@ -138,7 +149,9 @@ class UnitMoveForm(VersionedFormMixin, forms.Form):
     def __init__(self, *args, user, unit, **kwargs):
         super().__init__(*args, version=unit.version, **kwargs)
         self.fields["new_parent"] = UnitChoiceField(
-            user=user, exclude=unit.pk, label=_("New parent unit"),
+            user=user,
+            exclude=unit.pk,
+            label=_("New parent unit"),
             help_text=_("The unit moves with every unit under it; its records stay with it."),
         )
 
@@ -150,11 +163,14 @@ class UnitDeactivateForm(VersionedFormMixin, forms.Form):
     """The end date and its reason, with the version of the unit (pass `version=unit.version`)."""
 
     active_to = forms.DateField(
-        label=_("Last active day"), widget=DATE_WIDGET,
+        label=_("Last active day"),
+        widget=DATE_WIDGET,
         help_text=_("From the next day the unit is no longer expected to report."),
     )
     reason = forms.CharField(
-        label=_("Reason"), max_length=500, widget=forms.Textarea(attrs={"rows": 3}),
+        label=_("Reason"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("E.g. merged into another unit under decision no. …"),
     )
 
@@ -179,7 +195,10 @@ class UnitFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = [("", _("All kinds"))] + [(k.code, k.name) for k in kinds]
         self.fields["under"] = UnitChoiceField(
-            user=user, purpose="view", required=False, label=_("Under the unit"),
+            user=user,
+            purpose="view",
+            required=False,
+            label=_("Under the unit"),
             error_messages={"invalid_choice": _("Choose a unit from the search results.")},
         )
 
@@ -192,24 +211,37 @@ class UnitKindForm(forms.Form):
 
     name = OneLineField(label=_("Name"), max_length=NAME_MAX, help_text=_("E.g. Công đoàn ngành."))
     code = OneLineField(
-        label=_("Code"), max_length=CODE_MAX,
-        help_text=_("Latin letters without accents, digits and hyphens, e.g. cd-nganh. Imports and the API "
-                    "name the kind by it; it can no longer change once units have the kind."),
+        label=_("Code"),
+        max_length=CODE_MAX,
+        help_text=_(
+            "Latin letters without accents, digits and hyphens, e.g. cd-nganh. Imports and the API "
+            "name the kind by it; it can no longer change once units have the kind."
+        ),
     )
     is_grassroots = forms.BooleanField(
-        label=_("Grassroots union (CĐCS)"), required=False,
+        label=_("Grassroots union (CĐCS)"),
+        required=False,
         help_text=_("Units of this kind file reports, post on their Fanpage and are scored."),
     )
     order = forms.IntegerField(
-        label=_("Order"), min_value=0, max_value=ORDER_MAX, required=False,
+        label=_("Order"),
+        min_value=0,
+        max_value=ORDER_MAX,
+        required=False,
         help_text=_("Kinds are listed by this number, from the top of the tree down. Empty: last."),
     )
 
     def __init__(self, *args, kind=None, units_count=0, **kwargs):
         if kind is not None:
-            kwargs.setdefault("initial", {
-                "name": kind.name, "code": kind.code, "is_grassroots": kind.is_grassroots, "order": kind.order,
-            })
+            kwargs.setdefault(
+                "initial",
+                {
+                    "name": kind.name,
+                    "code": kind.code,
+                    "is_grassroots": kind.is_grassroots,
+                    "order": kind.order,
+                },
+            )
         super().__init__(*args, **kwargs)
         message = ORDER_ERROR % {"max": ORDER_MAX}
         self.fields["order"].error_messages.update(invalid=message, min_value=message, max_value=message)
