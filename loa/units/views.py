@@ -339,14 +339,15 @@ def unit_pick(request):
     if not can_anywhere(request.user, capability):
         raise Http404
     exclude = request.GET.get("exclude") or None
-    widget = UnitPicker(purpose=purpose, exclude=exclude)
     if "pick" in request.GET:
         picked = (
             get_unit_or_404(request.user, capability, pk=_int_or_404(request.GET["pick"]))
             if request.GET["pick"]
             else None
         )
-        return HttpResponse(widget.render(name, picked.pk if picked else None))
+        widget = UnitPicker(purpose=purpose, exclude=exclude, announce=True)
+        # The id a form gives the field (auto_id "id_%s"): its label still points at the search box.
+        return HttpResponse(widget.render(name, picked, attrs={"id": f"id_{name}"}))
     query = request.GET.get(f"{name}_search", "").strip()
     units = []
     if query:
