@@ -15,6 +15,7 @@ from loa.accounts.models import User
 from loa.accounts.services import send_invitation, send_password_reset
 from loa.core.phones import display_phone
 from loa.core.version_forms import VersionedFormMixin
+from loa.units.forms import UnitChoiceField
 
 
 def _no_nul(field):
@@ -222,11 +223,6 @@ class ApiTokenForm(forms.Form):
     )
 
 
-class UnitChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, unit):
-        return unit.name
-
-
 class InviteForm(forms.Form):
     full_name = forms.CharField(label=_("Full name"), max_length=150)
     email = forms.EmailField(
@@ -235,18 +231,31 @@ class InviteForm(forms.Form):
     phone = forms.CharField(
         label=_("Phone"), max_length=30, required=False, widget=forms.TextInput(attrs={"type": "tel"})
     )
-    unit = UnitChoiceField(label=_("Unit"), queryset=None)
     role = forms.ChoiceField(label=_("Role"), choices=RoleName.choices)
 
-    def __init__(self, *args, units, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = units
+        self.fields["unit"] = _unit_field(user)
+        self.order_fields(["full_name", "email", "phone", "unit", "role"])
 
 
 class RoleGrantForm(forms.Form):
-    unit = UnitChoiceField(label=_("Unit"), queryset=None)
     role = forms.ChoiceField(label=_("Role"), choices=RoleName.choices)
 
-    def __init__(self, *args, units, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = units
+        self.fields["unit"] = _unit_field(user)
+        self.order_fields(["unit", "role"])
+
+
+def _unit_field(user):
+    """The unit a role is held at, picked by search among the units where `user` manages users."""
+    return UnitChoiceField(
+        user=user,
+        purpose="users",
+        label=_("Unit"),
+        error_messages={
+            "required": _("Choose the unit: type part of its name or code."),
+            "invalid_choice": _("Choose a unit from the search results."),
+        },
+    )
