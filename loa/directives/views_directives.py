@@ -148,7 +148,7 @@ def directive_recipients(request, pk):
             Unit.objects.filter(path__startswith=directive.issuing_unit.path)
             .exclude(pk=directive.issuing_unit_id)
             .search(q)
-            .select_related("kind")
+            .select_related("kind", "parent")
             .vi_ordered()[:50]
         )
     context = {
