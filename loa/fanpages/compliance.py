@@ -125,6 +125,7 @@ class UnitCompliance:
     posting_days: int = 0
     last_post_day: date | None = None
     streak: int = 0  # current streak, as of `end`
+    code: str = ""  # the unit's code: namesakes differ by it
 
     @property
     def period_days(self):
@@ -163,15 +164,18 @@ _ITEM_FIELDS = (
     "c_posting_days",
     "c_last",
     "c_streak",
+    "code",
 )
 
 
 def _item(row):
-    unit_id, parent_id, name, name_sort, fanpage_id, start, end, posting_days, last, streak = row
+    unit_id, parent_id, name, name_sort, fanpage_id, start, end, posting_days, last, streak, code = row
     start, end, last = from_day_number(start), from_day_number(end), from_day_number(last)
     # The streak is current only if it reaches the end of the period (or the day before: today may be young).
     current = streak if last and (end - last).days <= 1 else 0
-    return UnitCompliance(unit_id, parent_id, name, name_sort, fanpage_id, start, end, posting_days, last, current)
+    return UnitCompliance(
+        unit_id, parent_id, name, name_sort, fanpage_id, start, end, posting_days, last, current, code
+    )
 
 
 def unit_compliance(*, user, capability, year, today=None, extra_q=None):
