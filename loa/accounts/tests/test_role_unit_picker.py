@@ -4,7 +4,7 @@ every unit."""
 from django.urls import reverse
 
 from loa.accounts.models import Role, User
-from loa.units.tests.namesakes import many_units, namesakes
+from loa.units.tests.picking import assert_offers_units_by_search, namesakes, picked_chip
 
 INVITE = reverse("accounts:user_invite")
 
@@ -22,12 +22,10 @@ def _invitation(unit, **extra):
 def test_the_invitation_picks_its_unit_by_search_among_600(
     password_login, admin, tree, kinds, django_assert_max_num_queries
 ):
-    many_units(tree["upper"], kinds["cdcs"], 600)
-    client = password_login(admin)
-    with django_assert_max_num_queries(10):
-        html = client.get(INVITE).content.decode()
-    assert '<select name="unit"' not in html and "MN-0300" not in html
-    assert 'name="unit_search"' in html and 'purpose": "users"' in html
+    html = assert_offers_units_by_search(
+        password_login(admin), INVITE, tree["upper"], kinds["cdcs"], django_assert_max_num_queries, 10
+    )
+    assert 'purpose": "users"' in html
     assert '<label for="id_unit"' in html and 'id="id_unit" name="unit_search"' in html
 
 
@@ -36,7 +34,7 @@ def test_an_invitation_at_one_of_two_namesakes_keeps_it_shown_with_its_code(pass
     client = password_login(admin)
     response = client.post(INVITE, _invitation(there, email="not-an-address"))
     assert response.status_code == 400
-    chip = response.content.decode().split('data-testid="picked-unit"')[1].split("</p>")[0]
+    chip = picked_chip(response.content.decode())
     assert "KD-HA" in chip and "CĐGD Hòa An" in chip
     response = client.post(INVITE, _invitation(there))
     assert response.status_code == 302

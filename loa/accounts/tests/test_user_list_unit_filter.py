@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from conftest import _user
-from loa.units.tests.namesakes import NAMESAKE, many_units, namesakes
+from loa.units.tests.picking import NAMESAKE, assert_offers_units_by_search, namesakes, picked_chip
 
 URL = reverse("accounts:user_list")
 PICK = reverse("units:pick")
@@ -25,15 +25,7 @@ def namesake_officers(tree, kinds):
 def test_the_unit_filter_is_a_search_box_not_a_list_of_600_units(
     login, admin, tree, kinds, django_assert_max_num_queries
 ):
-    many_units(tree["upper"], kinds["cdcs"], 600)
-    client = login(admin)
-    with django_assert_max_num_queries(8):
-        response = client.get(URL)
-    html = response.content.decode()
-    assert response.status_code == 200
-    assert '<select name="unit"' not in html
-    assert 'name="unit_search"' in html and f'hx-get="{PICK}"' in html
-    assert "MN-0300" not in html
+    assert_offers_units_by_search(login(admin), URL, tree["upper"], kinds["cdcs"], django_assert_max_num_queries, 8)
 
 
 def test_a_unit_found_without_accents_filters_the_list(login, admin, namesake_officers):
@@ -45,7 +37,7 @@ def test_a_unit_found_without_accents_filters_the_list(login, admin, namesake_of
 
     response = client.get(URL, {"unit": there.pk})
     assert _names(response) == {"kd_ha"}
-    chip = response.content.decode().split('data-testid="picked-unit"')[1].split("</p>")[0]
+    chip = picked_chip(response.content.decode())
     assert "KD-HA" in chip and "CĐGD Hòa An" in chip
 
 

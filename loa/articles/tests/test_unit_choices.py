@@ -3,7 +3,7 @@
 from django.urls import reverse
 
 from loa.articles.services import quota_set
-from loa.units.tests.namesakes import namesakes
+from loa.units.tests.picking import namesakes
 
 
 def test_the_progress_table_names_units_with_their_codes(login, admin, tree, kinds):

@@ -8,7 +8,7 @@ from django.urls import reverse
 from conftest import _user
 from loa.audit.models import AuditEntry
 from loa.units.services import unit_update
-from loa.units.tests.namesakes import NAMESAKE, many_units, namesakes
+from loa.units.tests.picking import NAMESAKE, assert_offers_units_by_search, namesakes, picked_chip
 
 URL = reverse("audit:list")
 PICK = reverse("units:pick")
@@ -26,15 +26,7 @@ def _objects(response):
 def test_the_unit_filter_is_a_search_box_not_a_list_of_600_units(
     login, admin, tree, kinds, django_assert_max_num_queries
 ):
-    many_units(tree["upper"], kinds["cdcs"], 600)
-    client = login(admin)
-    with django_assert_max_num_queries(8):
-        response = client.get(URL)
-    html = response.content.decode()
-    assert response.status_code == 200
-    assert '<select name="unit"' not in html
-    assert 'name="unit_search"' in html and f'hx-get="{PICK}"' in html
-    assert "MN-0300" not in html  # no unit is listed until one types
+    assert_offers_units_by_search(login(admin), URL, tree["upper"], kinds["cdcs"], django_assert_max_num_queries, 8)
 
 
 def test_a_unit_found_without_accents_filters_the_list(login, admin, tree, kinds):
@@ -48,7 +40,7 @@ def test_a_unit_found_without_accents_filters_the_list(login, admin, tree, kinds
     response = client.get(URL, {"unit": there.pk})
     assert {code for _action, code in _objects(response)} == {"KD-HA"}
     assert {action for action, _code in _objects(response)} == {"unit.created", "unit.updated"}
-    chip = response.content.decode().split('data-testid="picked-unit"')[1].split("</p>")[0]
+    chip = picked_chip(response.content.decode())
     assert NAMESAKE in chip and "KD-HA" in chip and "CĐGD Hòa An" in chip
 
 

@@ -5,7 +5,7 @@ import pytest
 
 from conftest import browser_login
 from loa.units.services import unit_update
-from loa.units.tests.namesakes import namesakes
+from loa.units.tests.picking import namesakes
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 from loa.directives import services
 from loa.directives.models import ReturnedFormBatch
 from loa.directives.tests.factories import fanpage_letter
-from loa.units.tests.namesakes import NAMESAKE, namesakes
+from loa.units.tests.picking import NAMESAKE, namesakes
 
 FORMS = Path(__file__).resolve().parent / "returned_forms"
 

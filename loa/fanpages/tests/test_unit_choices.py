@@ -3,7 +3,7 @@
 from django.urls import reverse
 
 from loa.fanpages.models import Fanpage
-from loa.units.tests.namesakes import namesakes
+from loa.units.tests.picking import namesakes
 
 
 def _page(unit, handle):

@@ -2,7 +2,7 @@ import pytest
 from django.urls import reverse
 
 from loa.units.tests.conftest import assert_login_redirect
-from loa.units.tests.namesakes import NAMESAKE, many_units, namesakes
+from loa.units.tests.picking import NAMESAKE, many_units, namesakes, picked_chip
 from loa.units.views import PICK_LIMIT
 
 URL = reverse("units:pick")
@@ -55,7 +55,7 @@ def test_two_namesakes_are_told_apart_by_code_and_parent_in_the_results(login, a
 def test_the_chosen_unit_shows_its_code_and_parent(login, admin, tree, kinds):
     _here, there = namesakes(tree, kinds)
     html = login(admin).get(URL, {"name": "unit", "purpose": "view", "pick": there.pk}).content.decode()
-    chip = html.split('data-testid="picked-unit"')[1].split("</p>")[0]
+    chip = picked_chip(html)
     assert NAMESAKE in chip and "KD-HA" in chip and "CĐGD Hòa An" in chip
 
 

@@ -1,5 +1,7 @@
-"""Units that people cannot tell apart by their names, for the pickers' tests: two namesakes under
-different parents, and a scope of hundreds of units."""
+"""For the unit pickers' tests: units that people cannot tell apart by their names (two namesakes
+under different parents), a scope of hundreds of units, and what a page with a picker shows."""
+
+from django.urls import reverse
 
 from loa.units.models import Unit
 from loa.units.services import unit_create
@@ -44,3 +46,23 @@ def many_units(parent, kind, count, *, name="Công đoàn cơ sở Trường M�
         unit.path = f"{parent.path}{unit.pk}/"
     Unit.objects.bulk_update(units, ["path"])
     return units
+
+
+def assert_offers_units_by_search(client, url, parent, kind, assert_max_queries, max_queries, *, name="unit"):
+    """GET `url` once 600 units of `kind` are under `parent`: the page offers a unit by the picker's
+    search box, not a <select> of every unit (none of the 600 is named before one types), in at
+    most `max_queries` queries (`assert_max_queries`: pytest-django's django_assert_max_num_queries)."""
+    many_units(parent, kind, 600)
+    with assert_max_queries(max_queries):
+        response = client.get(url)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f'<select name="{name}"' not in html
+    assert f'name="{name}_search"' in html and f'hx-get="{reverse("units:pick")}"' in html
+    assert "MN-0300" not in html
+    return html
+
+
+def picked_chip(html, name="unit"):
+    """The text of the picker's chosen unit, as the page shows it."""
+    return html.split(f'data-testid="picked-{name}"')[1].split("</p>")[0]
