@@ -18,16 +18,15 @@ def fill(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('articles', '0004_quota_version_and_edit_session'),
+        ("articles", "0004_quota_version_and_edit_session"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='submission',
-            name='title_search',
-            field=models.CharField(blank=True, default='', editable=False, max_length=600),
+            model_name="submission",
+            name="title_search",
+            field=models.CharField(blank=True, default="", editable=False, max_length=600),
         ),
         migrations.RunPython(fill, migrations.RunPython.noop),
     ]
