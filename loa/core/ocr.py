@@ -10,11 +10,21 @@ tesseract-ocr-osd) reads them. Each page is prepared first:
 
 - decoded by Pillow (JPEG and PNG decoders only, a pixel cap before decoding, EXIF orientation
   applied) or rendered by pdftoppm at a fixed size, whatever size the PDF's page claims;
-- made grey, its contrast stretched, scaled so that its longer side is about A4 at 280 dpi;
+- made grey, evenly lit (the desk around the paper and the shadows removed), its contrast
+  stretched, scaled so that its longer side is about A4 at 280 dpi;
 - turned upright: Tesseract's orientation detection (OSD) says whether it is turned by 90°, 180°
   or 270° (a phone held sideways);
 - straightened: the small angle (up to 10°) at which its lines of text and the table's rules are
-  most horizontal (a projection profile: the rotation whose row sums vary most).
+  most horizontal (a projection profile: the rotation whose row sums vary most);
+- its table's rules found (long runs of ink across or down the page) and painted white: they are
+  sent back, for the caller to see the table's rows and columns, and Tesseract reads the words of a
+  table far better without them. Tesseract reads with its automatic layout (page segmentation 3),
+  which also gives up quickly on a picture without text (a photo of anything else).
+
+Of a PDF, the first `OCR_MAX_PAGES` pages are rendered; when some show a table's rules, only those
+are read (a scan often puts the letter or a cover page before the form), otherwise all of them. A
+later page that would overrun the time is left unread (`stopped_early`) rather than losing the
+pages read.
 
 Programs the child starts inherit its limits, die with it (PR_SET_PDEATHSIG), run one thread each
 and get what is left of the child's time. What the worker receives is plain data: the words of at
@@ -24,6 +34,7 @@ most `OCR_MAX_PAGES` pages.
 import ctypes
 import io
 import os
+import resource
 import shutil
 import subprocess
 import time
@@ -44,15 +55,22 @@ TARGET_SIDE = 3300
 MIN_SIDE = 400
 # Tesseract's language data: Vietnamese (Latin letters, digits and addresses are part of it).
 LANGUAGE = "vie"
+# A form holds about 150 words; a page of far more is not one, and is cut there.
+MAX_WORDS = 5000
 # The seconds the child keeps for itself out of the sandbox's time: sending back, exiting.
 _MARGIN_SECONDS = 2.0
 
-NO_OCR = gettext_noop("Loa cannot read photos and scans on this server (Tesseract is not installed). "
-                      "Enter the values by hand, or ask the administrator to install it.")
-TOO_SMALL = gettext_noop("The picture%(name)s is only %(width)s×%(height)s pixels: too small to read. "
-                         "Ask the unit for a sharper photo of the whole form.")
-NO_PAGE = gettext_noop("The file%(name)s has no page that could be read: it is damaged or not a PDF. "
-                       "Ask the unit to scan the form again.")
+NO_OCR = gettext_noop(
+    "Loa cannot read photos and scans on this server (Tesseract is not installed). "
+    "Enter the values by hand, or ask the administrator to install it."
+)
+TOO_SMALL = gettext_noop(
+    "The picture%(name)s is only %(width)s×%(height)s pixels: too small to read. "
+    "Ask the unit for a sharper photo of the whole form."
+)
+NO_PAGE = gettext_noop(
+    "The file%(name)s has no page that could be read: it is damaged or not a PDF. Ask the unit to scan the form again."
+)
 
 
 @dataclass(frozen=True)
@@ -89,6 +107,7 @@ class ScanPage:
     turned: int  # degrees the picture was turned to stand upright: 0, 90, 180 or 270
     skew: float  # degrees it was then straightened by
     seconds: float  # the time its reading took in the child
+    cpu_seconds: float  # the CPU time it took, the child's and Tesseract's
     words: list = field(default_factory=list)
     # The table's rules Loa found and removed before Tesseract read the page, in the same pixels as the
     # words: {"rows": [[y, x0, x1]], "columns": [[x, y0, y1]]}.
@@ -101,6 +120,7 @@ class Scan:
     pages: list  # ScanPage, at most OCR_MAX_PAGES
     page_count: int  # the file's pages (a PDF may have more than were read)
     stopped_early: bool = False  # the time ran out before every page wanted was read
+    skipped: list = field(default_factory=list)  # numbers of pages not read: without a table, beside pages with one
 
 
 def read_scan(upload, *, name=None, max_pages=None, max_bytes=None):
@@ -112,13 +132,23 @@ def read_scan(upload, *, name=None, max_pages=None, max_bytes=None):
     limits = sandbox.Limits.from_settings()
     max_pages = max_pages or settings.OCR_MAX_PAGES
     scan = Scan(kind=kind, pages=[], page_count=1)
-    with sandbox.stream(_scan, data, kind, max_pages=max_pages, budget=limits.timeout_seconds - _MARGIN_SECONDS,
-                        name=upload_name(upload, name), kind=wanted(SCANS), limits=limits) as items:
+    with sandbox.stream(
+        _scan,
+        data,
+        kind,
+        max_pages=max_pages,
+        budget=limits.timeout_seconds - _MARGIN_SECONDS,
+        name=upload_name(upload, name),
+        kind=wanted(SCANS),
+        limits=limits,
+    ) as items:
         for item in items:
             if "page_count" in item:
                 scan.page_count = item["page_count"]
             elif "stopped" in item:
                 scan.stopped_early = True
+            elif "skipped" in item:
+                scan.skipped = item["skipped"]
             else:
                 words = [Word(*w[:6], line=tuple(w[6])) for w in item.pop("words")]
                 scan.pages.append(ScanPage(**item, words=words))
@@ -151,8 +181,9 @@ def _run(command, data, clock):
         raise Refused("too_complex", sandbox.TOO_COMPLEX)
     env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "OMP_THREAD_LIMIT": "1", "LC_ALL": "C"}
     try:
-        done = subprocess.run(command, input=data, capture_output=True, timeout=left, env=env,
-                              preexec_fn=_die_with_parent, check=False)
+        done = subprocess.run(
+            command, input=data, capture_output=True, timeout=left, env=env, preexec_fn=_die_with_parent, check=False
+        )
     except subprocess.TimeoutExpired:
         raise Refused("too_complex", sandbox.TOO_COMPLEX) from None
     return done
@@ -166,14 +197,32 @@ def _scan(data, kind, *, max_pages, budget):
     if kind == PDF:
         count = _pdf_page_count(data, clock)
         yield {"page_count": count}
-        for number in range(1, min(count, max_pages) + 1):
-            if number > 1 and clock.left() < budget / (max_pages + 1):
-                yield {"stopped": True}  # what was read is worth more than a refusal for the rest
+        pages = [(number, _prepared(_pdf_page(data, number, clock))) for number in range(1, min(count, max_pages) + 1)]
+        # A scan often puts the letter or a cover page before the form: pages with a table's rules are read
+        # first, and alone when there are any (a form printed without borders is read when none has rules).
+        ruled = [(number, page) for number, page in pages if _has_table(page)]
+        if ruled and len(ruled) < len(pages):
+            read = {number for number, _page in ruled}
+            yield {"skipped": [number for number, _page in pages if number not in read]}
+        for index, (number, page) in enumerate(ruled or pages):
+            try:
+                yield _read_page(page, number, clock)
+            except Refused as exc:
+                if exc.code != "too_complex" or index == 0:
+                    raise
+                yield {"stopped": True}  # the pages read are worth more than a refusal for the rest
                 return
-            yield _read_page(_pdf_page(data, number, clock), number, clock)
     else:
         yield {"page_count": 1}
-        yield _read_page(_picture(data), 1, clock)
+        yield _read_page(_prepared(_picture(data)), 1, clock)
+
+
+def _has_table(page):
+    """Whether the page shows a table's rules: two long ones across it (or down it, turned sideways)."""
+    _clean, rules = _rules(page)
+    across = [r for r in rules["rows"] if r[2] - r[1] >= page.width / 3]
+    down = [r for r in rules["columns"] if r[2] - r[1] >= page.height / 3]
+    return len(across) >= 2 or len(down) >= 2
 
 
 def _pdf_page_count(data, clock):
@@ -191,8 +240,11 @@ def _pdf_page(data, number, clock):
     the page claims (so a page of 5 metres costs what an A4 costs)."""
     from PIL import Image
 
-    done = _run(["pdftoppm", "-f", str(number), "-l", str(number), "-gray", "-png", "-scale-to", str(TARGET_SIDE), "-"],
-                data, clock)
+    done = _run(
+        ["pdftoppm", "-f", str(number), "-l", str(number), "-gray", "-png", "-scale-to", str(TARGET_SIDE), "-"],
+        data,
+        clock,
+    )
     if done.returncode != 0 or not done.stdout:
         raise Refused("unreadable", NO_PAGE)
     return Image.open(io.BytesIO(done.stdout), formats=["PNG"])
@@ -205,8 +257,12 @@ def _picture(data):
     image = Image.open(io.BytesIO(data), formats=["JPEG", "PNG"])
     width, height = image.size
     if width * height > MAX_IMAGE_PIXELS:
-        raise Refused("too_many_pixels", gettext_noop("The file%(name)s is %(width)s×%(height)s pixels: too large a picture."),
-                      width=width, height=height)
+        raise Refused(
+            "too_many_pixels",
+            gettext_noop("The file%(name)s is %(width)s×%(height)s pixels: too large a picture."),
+            width=width,
+            height=height,
+        )
     if max(width, height) < MIN_SIDE:
         raise Refused("too_small", TOO_SMALL, width=width, height=height)
     if image.format == "JPEG":
@@ -214,9 +270,9 @@ def _picture(data):
     return ImageOps.exif_transpose(image)
 
 
-def _read_page(image, number, clock):
-    started = time.monotonic()
-    page = _prepared(image)
+def _read_page(page, number, clock):
+    """A prepared page turned upright, straightened, its rules found and removed, then read."""
+    started, used = time.monotonic(), _cpu_seconds()
     turned = _orientation(page, clock)
     if turned:
         page = page.rotate(-turned, expand=True)  # PIL turns counter-clockwise; OSD says clockwise
@@ -225,8 +281,23 @@ def _read_page(image, number, clock):
         page = page.rotate(skew, resample=_bicubic(), expand=True, fillcolor=255)
     clean, rules = _rules(page)
     words = _words(clean, clock)
-    return {"number": number, "width": page.width, "height": page.height, "turned": turned, "skew": skew,
-            "seconds": round(time.monotonic() - started, 2), "words": words, "rules": rules}
+    return {
+        "number": number,
+        "width": page.width,
+        "height": page.height,
+        "turned": turned,
+        "skew": skew,
+        "seconds": round(time.monotonic() - started, 2),
+        "cpu_seconds": round(_cpu_seconds() - used, 2),
+        "words": words[:MAX_WORDS],
+        "rules": rules,
+    }
+
+
+def _cpu_seconds():
+    """CPU time of this child and of the programs it ran (Tesseract)."""
+    own, programs = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + programs.ru_utime + programs.ru_stime
 
 
 def _bicubic():
@@ -346,7 +417,9 @@ def _thicker(mask, dx, dy):
     for shifts in ([(step, 0) for step in range(1, dx + 1)], [(0, step) for step in range(1, dy + 1)]):
         base = mask
         for x, y in shifts:
-            mask = ImageChops.lighter(mask, ImageChops.lighter(ImageChops.offset(base, x, y), ImageChops.offset(base, -x, -y)))
+            mask = ImageChops.lighter(
+                mask, ImageChops.lighter(ImageChops.offset(base, x, y), ImageChops.offset(base, -x, -y))
+            )
     return mask
 
 
@@ -361,13 +434,13 @@ def _long_runs(mask):
     kept = bytearray(len(data))
     found = []
     for line in range(height):
-        row = data[line * width:(line + 1) * width]
+        row = data[line * width : (line + 1) * width]
         start = row.find(255)
         while start >= 0:
             end = row.find(0, start)
             end = width if end < 0 else end
             if end - start >= RULE_MIN_RUNS:
-                kept[line * width + start:line * width + end] = row[start:end]
+                kept[line * width + start : line * width + end] = row[start:end]
                 found.append((line, start * RULE_RUN, end * RULE_RUN))
             start = row.find(255, end)
     done, open_rules = [], []  # [first line, last line, start, end]
@@ -397,16 +470,21 @@ def _profile_score(ink, angle):
 
 def _skew(page, limit=10.0):
     """The angle (degrees, counter-clockwise) that makes the page's lines level: every whole degree
-    within ±limit, then tenths around the best."""
+    within ±limit, then tenths around the best; 0 when no angle does better than none (a blank page)."""
     ink = _ink(page)
-    coarse = max((a for a in range(-int(limit), int(limit) + 1)), key=lambda a: _profile_score(ink, a))
+    level = _profile_score(ink, 0)
+    coarse = max(range(-int(limit), int(limit) + 1), key=lambda a: _profile_score(ink, a))
     fine = max((coarse + t / 10 for t in range(-9, 10)), key=lambda a: _profile_score(ink, a))
-    return round(fine, 1) if abs(fine) >= 0.2 else 0.0
+    if abs(fine) < 0.2 or _profile_score(ink, fine) <= level * 1.02:
+        return 0.0
+    return round(fine, 1)
 
 
 def _words(page, clock):
     """Tesseract's words (TSV output) as [text, left, top, width, height, confidence, [block, paragraph, line]]."""
-    done = _run(["tesseract", "stdin", "stdout", "-l", LANGUAGE, "--psm", "11", "--dpi", "300", "tsv"], _png(page), clock)
+    done = _run(
+        ["tesseract", "stdin", "stdout", "-l", LANGUAGE, "--psm", "3", "--dpi", "300", "tsv"], _png(page), clock
+    )
     if done.returncode != 0:
         raise Refused("unreadable", sandbox.UNREADABLE_ANY)
     words = []

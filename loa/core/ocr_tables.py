@@ -43,6 +43,8 @@ _SIGNATURE = re.compile(
 )
 
 _PUNCTUATION_ONLY = re.compile(r"^[\W_]+$")
+# Marks that mean something on their own: a dash, brackets, what separates two phones.
+_KEPT_MARKS = ("-", "(", ")", "/", ";", ",")
 
 
 @dataclass
@@ -90,7 +92,7 @@ def clean_words(words):
     kept = []
     for word in words:
         text = word.text.strip(_EDGE_JUNK)
-        if not text or (_PUNCTUATION_ONLY.match(text) and text not in "-()"):
+        if not text or (_PUNCTUATION_ONLY.match(text) and text not in _KEPT_MARKS):
             continue
         if text != word.text:
             word = type(word)(text, word.left, word.top, word.width, word.height, word.conf, word.line)
@@ -173,16 +175,21 @@ def _cells(words, columns, height):
     return {index: cell_of(found, height) for index, found in by_column.items()}
 
 
-def _gutters(words, height):
-    """Columns as the spans that words cover, split where no word crosses a gap wider than 0.7 of a
-    word's height."""
+def _spans(words, height):
+    """The spans that words cover across the page, split where no word crosses a gap wider than 0.7 of
+    a word's height: [[x0, x1]], left to right."""
     spans = []
     for word in sorted(words, key=lambda w: w.left):
         if spans and word.left <= spans[-1][1] + 0.7 * height:
             spans[-1][1] = max(spans[-1][1], word.right)
         else:
             spans.append([word.left, word.right])
-    return _widened(spans)
+    return spans
+
+
+def _gutters(words, height):
+    """Columns as the gaps no word crosses."""
+    return _widened(_spans(words, height))
 
 
 def _widened(spans):
@@ -225,8 +232,13 @@ def _columns_between(rules, top, bottom, span):
     """Column spans from the vertical rules crossing the band from top to bottom (the outer ones open,
     for words beyond a border the scan lost), or None when fewer than three rules cross it."""
     reach = 2 * RULE_SLACK
-    xs = sorted(r[0] for r in rules.get("columns", []) if r[1] < bottom - 0.25 * (bottom - top)
-                and r[2] > top + 0.25 * (bottom - top) and span[0] - reach <= r[0] <= span[1] + reach)
+    xs = sorted(
+        r[0]
+        for r in rules.get("columns", [])
+        if r[1] < bottom - 0.25 * (bottom - top)
+        and r[2] > top + 0.25 * (bottom - top)
+        and span[0] - reach <= r[0] <= span[1] + reach
+    )
     merged = []
     for x in xs:
         if merged and x - merged[-1] < 20:
@@ -257,10 +269,13 @@ def _ruled_table(page, words, height, header_fields):
         if not fields:
             continue
         body, last = [], bottom
-        for below in rows[index + 2:]:
+        for below in rows[index + 2 :]:
             inside = _band_words(words, last[0], below[0], span, height)
-            if _overlap(span, below[1:]) < 0.6 or below[0] - last[0] > MAX_ROW_LINES * height or \
-                    (inside and _SIGNATURE.match(fold(lines_of(inside, height)[0].text))):
+            if (
+                _overlap(span, below[1:]) < 0.6
+                or below[0] - last[0] > MAX_ROW_LINES * height
+                or (inside and _SIGNATURE.match(fold(lines_of(inside, height)[0].text)))
+            ):
                 break
             if inside:
                 # The band's own rules where it has as many (a photo taken at an angle narrows the page
@@ -276,11 +291,12 @@ def _ruled_table(page, words, height, header_fields):
 
 # --- Without rules -----------------------------------------------------------------------------------
 
+
 def _unruled_table(lines, height, header_fields):
     best = None
     for start in range(len(lines)):
         for size in (1, 2, 3):
-            window = lines[start:start + size]
+            window = lines[start : start + size]
             if len(window) < size or window[-1].top - window[0].bottom > 3 * height:
                 break
             words = [w for line in window for w in line.words]
@@ -293,29 +309,68 @@ def _unruled_table(lines, height, header_fields):
     if best is None:
         return None
     _score, start, size, columns, fields = best
+    header = [w for line in lines[start : start + size] for w in line.words]
+    body, under = _body_lines(lines, start + size, height)
+    # The header's titles are narrower than their columns (a left-aligned name runs under the next
+    # title's gap): the columns are the gaps that neither titles nor data cross, when they keep the titles.
+    wider = _titled(_spans(header + [w for line in body for w in line.words], height), header)
+    if set(_header_of(_cells(header, wider, height), header_fields).values()) == set(fields.values()):
+        columns = wider
+        fields = _header_of(_cells(header, wider, height), header_fields)
+    rows = _rows_of_lines(body, columns, fields, height)
+    cells = [_cells([w for line in row for w in line.words], columns, height) for row in rows]
+    return Table(
+        fields,
+        columns,
+        _filled(cells),
+        blocks([w for line in lines[:start] for w in line.words], height),
+        blocks([w for line in under for w in line.words], height),
+        ruled=False,
+    )
+
+
+def _titled(spans, header):
+    """Columns from spans, a span under no title joined to the one on its left (a left-aligned cell's
+    text runs on past its title's gap; the second of two phones on a line)."""
+    merged = []
+    for span in spans:
+        titled = any(span[0] <= w.left + w.width / 2 <= span[1] for w in header)
+        if merged and not titled:
+            merged[-1][1] = span[1]
+        else:
+            merged.append(list(span))
+    return _widened(merged)
+
+
+def _body_lines(lines, first, height):
+    """(the lines under the header down to the signature block or a wide gap, the lines from there)."""
+    for index in range(first, len(lines)):
+        gap = lines[index].top - lines[index - 1].bottom
+        if _SIGNATURE.match(fold(lines[index].text)) or gap > 3 * height:
+            return lines[first:index], lines[index:]
+    return lines[first:], []
+
+
+def _rows_of_lines(lines, columns, fields, height):
+    """Lines grouped into rows: a number in the "Stt" column starts a row; without that column, a gap
+    wider than a row's own line spacing does."""
     stt = next((i for i, f in fields.items() if f == "stt"), None)
-    rows, under, previous = [], [], lines[start + size - 1]
-    for index in range(start + size, len(lines)):
-        line = lines[index]
-        if _SIGNATURE.match(fold(line.text)) or line.top - previous.bottom > 3 * height:
-            under = lines[index:]
-            break
-        if stt is not None:  # a number in the "Stt" column starts a row
+    rows, previous = [], None
+    for line in lines:
+        if stt is not None:
             cells = _cells(line.words, columns, height)
             starts = stt in cells and bool(_NUMBER.match(cells[stt].text))
-        else:  # a row's lines are closer together than two rows
-            starts = not rows or line.top - previous.bottom > 0.6 * height
-            starts = starts and not (not rows and _PARENTHESES.search(line.text))
+        else:
+            starts = (not rows and not _PARENTHESES.search(line.text)) or (
+                previous is not None and line.top - previous.bottom > 0.6 * height
+            )
         if starts:
             rows.append([line])
         elif rows:
             rows[-1].append(line)
         # else: a line before the first row carries on the header's titles
         previous = line
-    body = [_cells([w for line in row for w in line.words], columns, height) for row in rows]
-    above = [w for line in lines[:start] for w in line.words]
-    return Table(fields, columns, _filled(body), blocks(above, height), blocks([w for line in under for w in line.words], height),
-                 ruled=False)
+    return rows
 
 
 _PARENTHESES = re.compile(r"^\(|\)$")

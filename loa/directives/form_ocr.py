@@ -1,0 +1,214 @@
+"""The Fanpage report form read from a photo or a scan: a proposal that a person checks.
+
+Units often send a phone photo or a PDF scan of the signed paper form instead of the file. Such a
+file is read with OCR (loa/core/ocr.py: Tesseract, in the sandbox), its table found by the
+header's column titles (loa/core/ocr_tables.py, with the titles returned_forms recognises), and
+turned into an `OcrProposal`:
+
+- `unit_line`: the unit's name as written above the table (the issuing body's lines), if any;
+- `rows`: the table's rows, each with its cells as read and a confidence (0–100), and the values
+  as they would be recorded (phones as stored, a Facebook address found in any cell);
+- `lines`: the page's text lines (for matching the file to its unit), `warnings` (Vietnamese),
+  the pages read and their time;
+- `error`: "no_table" when no form's table was found (a cat, a blank page, another document).
+
+Nothing here records anything: the batch shows the proposal for review, marked as read from a
+picture, and records it only once a person has confirmed it (`ReturnedFormFile.ocr_confirmed_by`,
+directives.imports.file_confirm_reading). `proposal_as_parsed` turns a proposal into the shape of
+returned_forms.parse_form's result, which the batch reads.
+"""
+
+import re
+from itertools import pairwise
+from dataclasses import asdict, dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from loa.core.ocr import read_scan
+from loa.core.ocr_tables import find_table, page_blocks
+from loa.core.phones import normalize_phones
+from loa.core.text import fold
+from loa.directives.returned_forms import FIELDS, facebook_urls, header_fields, split_phones
+
+# The official form's columns, left to right; Loa's own form may add the address after the name.
+ORDERS = (("stt", "name", "admin_name", "admin_phone", "note"), ("stt", "name", "url", "admin_name", "admin_phone", "note"))
+# Below this confidence (0–100) a cell is named in the warnings, to be checked against the picture.
+DOUBTFUL = 75
+# Letters OCR reads in place of digits, fixed in the phone cell only.
+_DIGIT_LOOKALIKES = str.maketrans({"O": "0", "o": "0", "D": "0", "Q": "0", "l": "1", "I": "1", "i": "1", "|": "1",
+                                   "!": "1", "Z": "2", "z": "2", "S": "5", "s": "5", "G": "6", "b": "6", "B": "8",
+                                   "g": "9", "q": "9"})
+_PHONE_TOKEN = re.compile(r"[0-9OoDQlIi|!ZzSsGbBgq]{2,}")
+# Lines above the table that begin the unit's name ("CÔNG ĐOÀN CƠ SỞ…", "CĐCS…", "BCH CĐCS…"), folded.
+_UNIT_START = re.compile(r"^(?:cong doan|cdcs|cd |ban chap hanh|bch |lien doan)")
+
+
+@dataclass
+class ProposedRow:
+    number: int  # the row's place in the table, from 1
+    cells: dict  # {field: {"text": as read, "confidence": 0–100}}
+    values: dict  # {field: the value as it would be recorded} for returned_forms.FIELDS
+    confidence: float  # the lowest confidence of its filled cells
+    doubtful: list = field(default_factory=list)  # fields read with little confidence, or not valid
+
+
+@dataclass
+class OcrProposal:
+    kind: str = ""
+    unit_line: str = ""
+    rows: list = field(default_factory=list)
+    lines: list = field(default_factory=list)
+    warnings: list = field(default_factory=list)
+    pages: list = field(default_factory=list)  # [{"number", "seconds", "turned", "skew", "words"}]
+    page_count: int = 0
+    error: str = ""  # "" or "no_table"
+
+    def as_json(self):
+        return asdict(self)
+
+
+def read_form_image(data, *, name):
+    """The proposal for a photo or scan of the Fanpage report form (JPEG, PNG or PDF; a file or bytes).
+
+    Raises ValidationError (Vietnamese) for a file that is not such a picture or cannot be read;
+    a picture without the form's table is a proposal with error "no_table"."""
+    scan = read_scan(data, name=name)
+    proposal = OcrProposal(kind=scan.kind, page_count=scan.page_count)
+    proposal.pages = [{"number": p.number, "seconds": p.seconds, "turned": p.turned, "skew": p.skew, "words": len(p.words)}
+                      for p in scan.pages]
+    tables = [find_table(page, _form_header) for page in scan.pages]
+    # The first page whose table has a row filled in, else the first with the form's header.
+    table = next((t for t in tables if t and t.rows), None) or next((t for t in tables if t), None)
+    for page, found in zip(scan.pages, tables):
+        blocks = found.above + found.below if found is not None and found is table else page_blocks(page)
+        proposal.lines += [" ".join(block) for block in blocks]
+    if table is None:
+        proposal.error = "no_table"
+    else:
+        proposal.unit_line = _unit_line(table.above)
+        proposal.rows = [row for number, cells in enumerate(table.rows, start=1)
+                         if (row := _row(number, cells, table.fields)) is not None]
+        proposal.warnings += [warning for row in proposal.rows for warning in _row_warnings(row, len(proposal.rows))]
+    if scan.page_count > len(scan.pages):
+        proposal.warnings.append(_("Only the first %(n)s of the file's %(total)s pages were read.")
+                                 % {"n": len(scan.pages), "total": scan.page_count})
+    if scan.stopped_early:
+        proposal.warnings.append(_("Reading took too long: the pages after page %(n)s were not read.")
+                                 % {"n": len(scan.pages)})
+    return proposal
+
+
+def _form_header(cells):
+    """returned_forms' header titles, then the columns it could not name given by the form's order."""
+    found = header_fields(cells)
+    if not found:
+        return {}
+    filled = [i for i, text in enumerate(cells) if text.strip()]
+    return _by_order(found, filled)
+
+
+def _by_order(found, filled):
+    """Columns with text but no recognised title (OCR garbled it) take the field the form's order
+    puts there, when the recognised titles around them follow that order and leave exactly as many
+    fields between them as there are such columns."""
+    for order in ORDERS:
+        places = [order.index(f) if f in order else None for f in (found[i] for i in sorted(found))]
+        if None in places or places != sorted(places):
+            continue
+        result = dict(found)
+        anchors = [(-1, -1)] + [(i, order.index(found[i])) for i in sorted(found)] + [(max(filled, default=0) + 1, len(order))]
+        for (left, left_place), (right, right_place) in pairwise(anchors):
+            between = [i for i in filled if left < i < right and i not in found]
+            missing = [f for f in order[left_place + 1:right_place] if f not in found.values()]
+            if between and len(between) == len(missing):
+                result.update(zip(between, missing))
+        return result
+    return found
+
+
+def _unit_line(blocks):
+    """The unit's name in the blocks above the table: the last line of a block that begins a union's
+    name, and the lines under it in that block ("CÔNG ĐOÀN CƠ SỞ TRƯỜNG" / "THPT THÀNH PHỐ CAO BẰNG")."""
+    for block in blocks:
+        starts = [i for i, line in enumerate(block) if _UNIT_START.match(fold(line))]
+        if starts:
+            return " ".join(block[starts[-1]:])
+    return ""
+
+
+def _joined(lines):
+    """A cell's lines as one text; an address cut at the end of a line ("…facebook.com/" / "cdcs.thpt")
+    is joined again without a space."""
+    text = ""
+    for line in lines:
+        if text and re.search(r"(?:facebook|fb)\.(?:com|me)\S*[/.\-_=]$", text, re.IGNORECASE):
+            text += line
+        else:
+            text = f"{text} {line}".strip()
+    return text
+
+
+def _phones(text):
+    """The phone cell as it would be stored ("+84912345678; +842063852123"), or (as read, the reason)."""
+    fixed = _PHONE_TOKEN.sub(lambda m: m.group(0).translate(_DIGIT_LOOKALIKES) if sum(c.isdigit() for c in m.group(0)) >= 2
+                             else m.group(0), text)
+    parts = split_phones(fixed)
+    try:
+        return "; ".join(normalize_phones(parts)), ""
+    except ValidationError as exc:
+        return parts, exc.messages[0]
+
+
+def _row(number, cells, fields):
+    read = {}
+    for index, cell in cells.items():
+        name = fields.get(index)
+        if name in FIELDS and cell.text:
+            read[name] = {"text": _joined(cell.lines), "confidence": cell.confidence}
+    if not read:
+        return None
+    values = {f: read[f]["text"] if f in read else "" for f in FIELDS}
+    urls = [url for f in FIELDS for url in facebook_urls(values[f])]
+    for f in ("name", "admin_name", "note"):  # an address written in another column
+        for url in facebook_urls(values[f]):
+            values[f] = " ".join(values[f].replace(url, " ").split()).strip(" -–:;,()")
+    if urls:
+        values["url"] = urls[0]
+    doubtful = [f for f, cell in read.items() if cell["confidence"] < DOUBTFUL]
+    if values["admin_phone"]:
+        values["admin_phone"], problem = _phones(values["admin_phone"])
+        if problem:
+            read["admin_phone"]["problem"] = problem
+            doubtful += [] if "admin_phone" in doubtful else ["admin_phone"]
+    return ProposedRow(number, read, values, min(cell["confidence"] for cell in read.values()), doubtful)
+
+
+def _row_warnings(row, count):
+    from loa.directives.imports import COLUMNS
+
+    where = _(" (row %(row)s)") % {"row": row.number} if count > 1 else ""
+    out = []
+    for f in row.doubtful:
+        cell = row.cells[f]
+        if cell.get("problem"):
+            out.append(f"{COLUMNS[f]}{where}: {cell['problem']}")
+        else:
+            out.append(_("%(column)s%(where)s was hard to read (%(confidence)s%% sure): check it against the picture.")
+                       % {"column": COLUMNS[f], "where": where, "confidence": round(cell["confidence"])})
+    return out
+
+
+def proposal_as_parsed(proposal):
+    """The proposal in the shape of returned_forms.parse_form's result, with the proposal itself under
+    "ocr" (the preview shows its confidences and warnings; recording needs a person's confirmation)."""
+    rows = [{"row": row.number, **row.values} for row in proposal.rows]
+    text = ([proposal.unit_line] if proposal.unit_line else []) + proposal.lines
+    text += [row[f] for row in rows for f in ("name", "note") if row[f]]
+    urls = []
+    for line in text + [row["url"] for row in rows]:
+        urls += [url for url in facebook_urls(line) if url not in urls]
+    return {"rows": rows, "text": text, "urls": urls, "header_row": None, "where": "", "kind": proposal.kind,
+            "error": proposal.error, "ocr": proposal.as_json()}
+
+
