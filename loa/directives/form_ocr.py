@@ -19,26 +19,48 @@ returned_forms.parse_form's result, which the batch reads.
 """
 
 import re
-from itertools import pairwise
 from dataclasses import asdict, dataclass, field
+from itertools import pairwise
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from loa.core.ocr import read_scan
 from loa.core.ocr_tables import find_table, page_blocks
-from loa.core.phones import normalize_phones
+from loa.core.phones import normalize_phone, normalize_phones
 from loa.core.text import fold
 from loa.directives.returned_forms import FIELDS, facebook_urls, header_fields, split_phones
 
 # The official form's columns, left to right; Loa's own form may add the address after the name.
-ORDERS = (("stt", "name", "admin_name", "admin_phone", "note"), ("stt", "name", "url", "admin_name", "admin_phone", "note"))
+ORDERS = (
+    ("stt", "name", "admin_name", "admin_phone", "note"),
+    ("stt", "name", "url", "admin_name", "admin_phone", "note"),
+)
 # Below this confidence (0–100) a cell is named in the warnings, to be checked against the picture.
 DOUBTFUL = 75
 # Letters OCR reads in place of digits, fixed in the phone cell only.
-_DIGIT_LOOKALIKES = str.maketrans({"O": "0", "o": "0", "D": "0", "Q": "0", "l": "1", "I": "1", "i": "1", "|": "1",
-                                   "!": "1", "Z": "2", "z": "2", "S": "5", "s": "5", "G": "6", "b": "6", "B": "8",
-                                   "g": "9", "q": "9"})
+_DIGIT_LOOKALIKES = str.maketrans(
+    {
+        "O": "0",
+        "o": "0",
+        "D": "0",
+        "Q": "0",
+        "l": "1",
+        "I": "1",
+        "i": "1",
+        "|": "1",
+        "!": "1",
+        "Z": "2",
+        "z": "2",
+        "S": "5",
+        "s": "5",
+        "G": "6",
+        "b": "6",
+        "B": "8",
+        "g": "9",
+        "q": "9",
+    }
+)
 _PHONE_TOKEN = re.compile(r"[0-9OoDQlIi|!ZzSsGbBgq]{2,}")
 # Lines above the table that begin the unit's name ("CÔNG ĐOÀN CƠ SỞ…", "CĐCS…", "BCH CĐCS…"), folded.
 _UNIT_START = re.compile(r"^(?:cong doan|cdcs|cd |ban chap hanh|bch |lien doan)")
@@ -75,8 +97,17 @@ def read_form_image(data, *, name):
     a picture without the form's table is a proposal with error "no_table"."""
     scan = read_scan(data, name=name)
     proposal = OcrProposal(kind=scan.kind, page_count=scan.page_count)
-    proposal.pages = [{"number": p.number, "seconds": p.seconds, "turned": p.turned, "skew": p.skew, "words": len(p.words)}
-                      for p in scan.pages]
+    proposal.pages = [
+        {
+            "number": p.number,
+            "seconds": p.seconds,
+            "cpu_seconds": p.cpu_seconds,
+            "turned": p.turned,
+            "skew": p.skew,
+            "words": len(p.words),
+        }
+        for p in scan.pages
+    ]
     tables = [find_table(page, _form_header) for page in scan.pages]
     # The first page whose table has a row filled in, else the first with the form's header.
     table = next((t for t in tables if t and t.rows), None) or next((t for t in tables if t), None)
@@ -87,15 +118,25 @@ def read_form_image(data, *, name):
         proposal.error = "no_table"
     else:
         proposal.unit_line = _unit_line(table.above)
-        proposal.rows = [row for number, cells in enumerate(table.rows, start=1)
-                         if (row := _row(number, cells, table.fields)) is not None]
+        proposal.rows = [
+            row
+            for number, cells in enumerate(table.rows, start=1)
+            if (row := _row(number, cells, table.fields)) is not None
+        ]
         proposal.warnings += [warning for row in proposal.rows for warning in _row_warnings(row, len(proposal.rows))]
     if scan.page_count > len(scan.pages):
-        proposal.warnings.append(_("Only the first %(n)s of the file's %(total)s pages were read.")
-                                 % {"n": len(scan.pages), "total": scan.page_count})
+        proposal.warnings.append(
+            _("Only the first %(n)s of the file's %(total)s pages were read.")
+            % {"n": len(scan.pages), "total": scan.page_count}
+        )
+    if scan.skipped:
+        proposal.warnings.append(
+            _("Pages without a table were not read: %(pages)s.") % {"pages": ", ".join(str(n) for n in scan.skipped)}
+        )
     if scan.stopped_early:
-        proposal.warnings.append(_("Reading took too long: the pages after page %(n)s were not read.")
-                                 % {"n": len(scan.pages)})
+        proposal.warnings.append(
+            _("Reading took too long: the pages after page %(n)s were not read.") % {"n": len(scan.pages)}
+        )
     return proposal
 
 
@@ -117,10 +158,14 @@ def _by_order(found, filled):
         if None in places or places != sorted(places):
             continue
         result = dict(found)
-        anchors = [(-1, -1)] + [(i, order.index(found[i])) for i in sorted(found)] + [(max(filled, default=0) + 1, len(order))]
+        anchors = (
+            [(-1, -1)]
+            + [(i, order.index(found[i])) for i in sorted(found)]
+            + [(max(filled, default=0) + 1, len(order))]
+        )
         for (left, left_place), (right, right_place) in pairwise(anchors):
             between = [i for i in filled if left < i < right and i not in found]
-            missing = [f for f in order[left_place + 1:right_place] if f not in found.values()]
+            missing = [f for f in order[left_place + 1 : right_place] if f not in found.values()]
             if between and len(between) == len(missing):
                 result.update(zip(between, missing))
         return result
@@ -133,7 +178,7 @@ def _unit_line(blocks):
     for block in blocks:
         starts = [i for i, line in enumerate(block) if _UNIT_START.match(fold(line))]
         if starts:
-            return " ".join(block[starts[-1]:])
+            return " ".join(block[starts[-1] :])
     return ""
 
 
@@ -150,14 +195,30 @@ def _joined(lines):
 
 
 def _phones(text):
-    """The phone cell as it would be stored ("+84912345678; +842063852123"), or (as read, the reason)."""
-    fixed = _PHONE_TOKEN.sub(lambda m: m.group(0).translate(_DIGIT_LOOKALIKES) if sum(c.isdigit() for c in m.group(0)) >= 2
-                             else m.group(0), text)
+    """The phone cell as it would be stored ("+84912345678; +842063852123"), or (as read, the reason).
+
+    Letters OCR reads for digits are fixed first; numbers whose separator was lost ("0206 3852 456
+    0978 123 456") are cut where each part is a valid number."""
+    fixed = _PHONE_TOKEN.sub(
+        lambda m: m.group(0).translate(_DIGIT_LOOKALIKES) if sum(c.isdigit() for c in m.group(0)) >= 2 else m.group(0),
+        text,
+    )
     parts = split_phones(fixed)
     try:
         return "; ".join(normalize_phones(parts)), ""
     except ValidationError as exc:
-        return parts, exc.messages[0]
+        problem = exc.messages[0]
+    found, group = [], ""
+    for piece in re.findall(r"\+?[\d.\-]+", fixed):
+        group += piece
+        try:
+            found.append(normalize_phone(group))
+        except ValidationError:
+            continue
+        group = ""
+    if found and not re.sub(r"\D", "", group):
+        return "; ".join(found), ""
+    return parts, problem
 
 
 def _row(number, cells, fields):
@@ -194,8 +255,10 @@ def _row_warnings(row, count):
         if cell.get("problem"):
             out.append(f"{COLUMNS[f]}{where}: {cell['problem']}")
         else:
-            out.append(_("%(column)s%(where)s was hard to read (%(confidence)s%% sure): check it against the picture.")
-                       % {"column": COLUMNS[f], "where": where, "confidence": round(cell["confidence"])})
+            out.append(
+                _("%(column)s%(where)s was hard to read (%(confidence)s%% sure): check it against the picture.")
+                % {"column": COLUMNS[f], "where": where, "confidence": round(cell["confidence"])}
+            )
     return out
 
 
@@ -208,7 +271,13 @@ def proposal_as_parsed(proposal):
     urls = []
     for line in text + [row["url"] for row in rows]:
         urls += [url for url in facebook_urls(line) if url not in urls]
-    return {"rows": rows, "text": text, "urls": urls, "header_row": None, "where": "", "kind": proposal.kind,
-            "error": proposal.error, "ocr": proposal.as_json()}
-
-
+    return {
+        "rows": rows,
+        "text": text,
+        "urls": urls,
+        "header_row": None,
+        "where": "",
+        "kind": proposal.kind,
+        "error": proposal.error,
+        "ocr": proposal.as_json(),
+    }
