@@ -14,7 +14,7 @@ turned into an `OcrProposal`:
 
 Nothing here records anything: the batch shows the proposal for review, marked as read from a
 picture, and records it only once a person has confirmed it (`ReturnedFormFile.ocr_confirmed_by`,
-directives.imports.file_confirm_reading). `proposal_as_parsed` turns a proposal into the shape of
+directives.ocr_review.confirm_reading). `proposal_as_parsed` turns a proposal into the shape of
 returned_forms.parse_form's result, which the batch reads.
 """
 
@@ -39,28 +39,7 @@ ORDERS = (
 # Below this confidence (0–100) a cell is named in the warnings, to be checked against the picture.
 DOUBTFUL = 75
 # Letters OCR reads in place of digits, fixed in the phone cell only.
-_DIGIT_LOOKALIKES = str.maketrans(
-    {
-        "O": "0",
-        "o": "0",
-        "D": "0",
-        "Q": "0",
-        "l": "1",
-        "I": "1",
-        "i": "1",
-        "|": "1",
-        "!": "1",
-        "Z": "2",
-        "z": "2",
-        "S": "5",
-        "s": "5",
-        "G": "6",
-        "b": "6",
-        "B": "8",
-        "g": "9",
-        "q": "9",
-    }
-)
+_DIGIT_LOOKALIKES = str.maketrans("OoDQlIi|!ZzSsGbBgq", "000011111225566899")
 _PHONE_TOKEN = re.compile(r"[0-9OoDQlIi|!ZzSsGbBgq]{2,}")
 # Lines above the table that begin the unit's name ("CÔNG ĐOÀN CƠ SỞ…", "CĐCS…", "BCH CĐCS…"), folded.
 _UNIT_START = re.compile(r"^(?:cong doan|cdcs|cd |ban chap hanh|bch |lien doan)")
@@ -182,16 +161,21 @@ def _unit_line(blocks):
     return ""
 
 
+# An address OCR or the cell's width cut: at the end of a line ("…facebook.com/" / "cdcs.thpt"), or
+# after its scheme ("https:/ /www.facebook.com/…").
+_CUT_ADDRESS = re.compile(r"(?:\bhttps?:/*|(?:facebook|fb)\.(?:com|me)\S*[/.\-_=])$", re.IGNORECASE)
+_SPLIT_SCHEME = re.compile(r"\b(https?:/*)\s+(?=/*(?:www\.|m\.|web\.)?(?:facebook|fb)\.)", re.IGNORECASE)
+# What is left of an address taken out of a cell: a lone scheme or "www".
+_ADDRESS_LEFTOVER = re.compile(r"\b(?:https?:/*|www\.?)(?=\s|$)", re.IGNORECASE)
+
+
 def _joined(lines):
     """A cell's lines as one text; an address cut at the end of a line ("…facebook.com/" / "cdcs.thpt")
     is joined again without a space."""
     text = ""
     for line in lines:
-        if text and re.search(r"(?:facebook|fb)\.(?:com|me)\S*[/.\-_=]$", text, re.IGNORECASE):
-            text += line
-        else:
-            text = f"{text} {line}".strip()
-    return text
+        text = text + line if text and _CUT_ADDRESS.search(text) else f"{text} {line}".strip()
+    return _SPLIT_SCHEME.sub(r"\1", text)
 
 
 def _phones(text):
@@ -233,7 +217,8 @@ def _row(number, cells, fields):
     urls = [url for f in FIELDS for url in facebook_urls(values[f])]
     for f in ("name", "admin_name", "note"):  # an address written in another column
         for url in facebook_urls(values[f]):
-            values[f] = " ".join(values[f].replace(url, " ").split()).strip(" -–:;,()")
+            rest = _ADDRESS_LEFTOVER.sub(" ", values[f].replace(url, " "))
+            values[f] = " ".join(rest.split()).strip(" -–:;,()")
     if urls:
         values["url"] = urls[0]
     doubtful = [f for f, cell in read.items() if cell["confidence"] < DOUBTFUL]

@@ -87,13 +87,20 @@ def photograph(page, *, angle=0.0, tilt=0.0, turn=0, blur=0.0, noise=0.0, shade=
     if blur:
         image = image.filter(ImageFilter.GaussianBlur(blur))
     if noise:
-        grain = Image.effect_noise(image.size, noise)  # centred on 128
-        image = ImageChops.add(image, grain, scale=1, offset=-128)
+        image = ImageChops.add(image, grain(image.size, noise, rng), scale=1, offset=-128)
     if turn:
         image = image.rotate(turn, expand=True)
     out = io.BytesIO()
     image.convert("RGB").save(out, "JPEG", quality=quality)
     return out.getvalue()
+
+
+def grain(size, sigma, rng):
+    """Noise centred on 128 with about `sigma` as its spread, the same for the same `rng` (Pillow's
+    effect_noise draws from C's rand(), which a test cannot seed)."""
+    width, height = size
+    spread = sigma * 3**0.5 / 127.5  # uniform noise of this half-width has a standard deviation of sigma
+    return Image.frombytes("L", size, rng.randbytes(width * height)).point(lambda v: 128 + round((v - 127.5) * spread))
 
 
 def png_bytes(image):

@@ -12,7 +12,7 @@ import io
 
 from django.utils.html import escape
 
-from loa.core.tests.photos import pdf_of_images, photograph, rasterise
+from loa.core.tests.photos import grain, pdf_of_images, photograph, rasterise
 from loa.documents import samples
 from loa.documents.model import TableReport
 from loa.documents.pdf import html_to_pdf, render_pdf
@@ -110,10 +110,12 @@ def two_page_scan():
 
 def cat_photo():
     """A photo with no form in it: a fractal in grey, grainy, as a phone's JPEG."""
+    import random
+
     from PIL import Image, ImageChops
 
     picture = Image.effect_mandelbrot((1600, 1200), (-2.2, -1.2, 1.0, 1.2), 60)
-    picture = ImageChops.add(picture, Image.effect_noise(picture.size, 30), scale=1, offset=-128)
+    picture = ImageChops.add(picture, grain(picture.size, 30, random.Random(7)), scale=1, offset=-128)
     out = io.BytesIO()
     picture.convert("RGB").save(out, "JPEG", quality=80)
     return out.getvalue()
