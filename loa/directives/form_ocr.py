@@ -2,7 +2,8 @@
 
 Units often send a phone photo or a PDF scan of the signed paper form instead of the file. Such a
 file is read with OCR (loa/core/ocr.py: Tesseract, in the sandbox), its table found by the
-header's column titles (loa/core/ocr_tables.py, with the titles returned_forms recognises), and
+header's column titles (loa/core/ocr_tables.py, with the titles loa/directives/ocr_header.py
+recognises in what OCR read), and
 turned into an `OcrProposal`:
 
 - `unit_line`: the unit's name as written above the table (the issuing body's lines), if any;
@@ -20,7 +21,6 @@ returned_forms.parse_form's result, which the batch reads.
 
 import re
 from dataclasses import asdict, dataclass, field
-from itertools import pairwise
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -29,13 +29,9 @@ from loa.core.ocr import read_scan
 from loa.core.ocr_tables import find_table, page_blocks
 from loa.core.phones import normalize_phone, normalize_phones
 from loa.core.text import fold
-from loa.directives.returned_forms import FIELDS, facebook_urls, header_fields, split_phones
+from loa.directives.ocr_header import form_header
+from loa.directives.returned_forms import FIELDS, facebook_urls, split_phones
 
-# The official form's columns, left to right; Loa's own form may add the address after the name.
-ORDERS = (
-    ("stt", "name", "admin_name", "admin_phone", "note"),
-    ("stt", "name", "url", "admin_name", "admin_phone", "note"),
-)
 # Below this confidence (0–100) a cell is named in the warnings, to be checked against the picture.
 DOUBTFUL = 75
 # Letters OCR reads in place of digits, fixed in the phone cell only.
@@ -87,7 +83,7 @@ def read_form_image(data, *, name):
         }
         for p in scan.pages
     ]
-    tables = [find_table(page, _form_header) for page in scan.pages]
+    tables = [find_table(page, form_header) for page in scan.pages]
     # The first page whose table has a row filled in, else the first with the form's header.
     table = next((t for t in tables if t and t.rows), None) or next((t for t in tables if t), None)
     for page, found in zip(scan.pages, tables):
@@ -117,38 +113,6 @@ def read_form_image(data, *, name):
             _("Reading took too long: the pages after page %(n)s were not read.") % {"n": len(scan.pages)}
         )
     return proposal
-
-
-def _form_header(cells):
-    """returned_forms' header titles, then the columns it could not name given by the form's order."""
-    found = header_fields(cells)
-    if not found:
-        return {}
-    filled = [i for i, text in enumerate(cells) if text.strip()]
-    return _by_order(found, filled)
-
-
-def _by_order(found, filled):
-    """Columns with text but no recognised title (OCR garbled it) take the field the form's order
-    puts there, when the recognised titles around them follow that order and leave exactly as many
-    fields between them as there are such columns."""
-    for order in ORDERS:
-        places = [order.index(f) if f in order else None for f in (found[i] for i in sorted(found))]
-        if None in places or places != sorted(places):
-            continue
-        result = dict(found)
-        anchors = (
-            [(-1, -1)]
-            + [(i, order.index(found[i])) for i in sorted(found)]
-            + [(max(filled, default=0) + 1, len(order))]
-        )
-        for (left, left_place), (right, right_place) in pairwise(anchors):
-            between = [i for i in filled if left < i < right and i not in found]
-            missing = [f for f in order[left_place + 1 : right_place] if f not in found.values()]
-            if between and len(between) == len(missing):
-                result.update(zip(between, missing))
-        return result
-    return found
 
 
 def _unit_line(blocks):

@@ -4,7 +4,7 @@ the whole chain, from a photographed form, is in loa/directives/tests/test_form_
 
 from loa.core.ocr import ScanPage, Word
 from loa.core.ocr_tables import blocks, clean_words, find_table
-from loa.directives.returned_forms import header_fields
+from loa.directives.ocr_header import form_header as header_fields
 
 HEIGHT = 30
 
