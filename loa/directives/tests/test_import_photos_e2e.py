@@ -36,7 +36,7 @@ def test_the_admin_confirms_a_photographed_form_on_a_phone(phone, task, tree, se
     card.locator("input[name$=-arrived_at]").fill("2021-04-29T10:00")  # the e-mail came before the deadline
     card.locator("input[name$=-ocr_confirmed]").check()
     card.locator("input[name$=-accepted]").check()
-    phone.screenshot(path="/tmp/ocrproto/import-photo-phone.png", full_page=True)
+    phone.screenshot(path=str(tmp_path / "import-photo-phone.png"), full_page=True)
     phone.click("button[value=commit]")
     phone.wait_for_selector("[data-testid=outcome]")
     assert Assignment.objects.get(task=task, unit=tree["a"]).state == "on_time"
