@@ -28,4 +28,9 @@ os.environ.setdefault("JOBS_BACKEND", "inline")
 os.environ.setdefault("SECURE_COOKIES", "false")
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-from loa.settings import *  # noqa: E402,F403
+from loa.settings import *
+
+# Connections are closed at the end of each request in tests: the live server's request threads
+# would otherwise keep theirs for CONN_MAX_AGE seconds, and PostgreSQL would refuse to drop the
+# test database while they are open.
+DATABASES["default"]["CONN_MAX_AGE"] = 0

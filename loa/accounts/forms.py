@@ -15,14 +15,15 @@ from loa.accounts.models import User
 from loa.accounts.services import send_invitation, send_password_reset
 from loa.core.phones import display_phone
 from loa.core.version_forms import VersionedFormMixin
+from loa.units.forms import UnitChoiceField
 
 
 def _no_nul(field):
     # Django's own message for a NUL character has no Vietnamese translation.
     field.validators = [v for v in field.validators if not isinstance(v, ProhibitNullCharactersValidator)]
-    field.validators.append(ProhibitNullCharactersValidator(
-        message=_("This field contains a character that is not allowed (NUL).")
-    ))
+    field.validators.append(
+        ProhibitNullCharactersValidator(message=_("This field contains a character that is not allowed (NUL)."))
+    )
 
 
 class ThrottledMixin:
@@ -49,16 +50,22 @@ class ThrottledMixin:
         minutes = max(1, int((lock.until - time.time() + 59) // 60))
         values = {"time": throttle.until_display(lock.until), "minutes": minutes}
         if lock.scope == throttle.ADDRESS:
-            return ngettext(
-                "Too many failed log-in attempts from your network. Try again after %(time)s (in %(minutes)d minute).",
-                "Too many failed log-in attempts from your network. Try again after %(time)s (in %(minutes)d minutes).",
+            return (
+                ngettext(
+                    "Too many failed log-in attempts from your network. Try again after %(time)s (in %(minutes)d minute).",
+                    "Too many failed log-in attempts from your network. Try again after %(time)s (in %(minutes)d minutes).",
+                    minutes,
+                )
+                % values
+            )
+        return (
+            ngettext(
+                "Too many failed log-in attempts. Try again after %(time)s (in %(minutes)d minute).",
+                "Too many failed log-in attempts. Try again after %(time)s (in %(minutes)d minutes).",
                 minutes,
-            ) % values
-        return ngettext(
-            "Too many failed log-in attempts. Try again after %(time)s (in %(minutes)d minute).",
-            "Too many failed log-in attempts. Try again after %(time)s (in %(minutes)d minutes).",
-            minutes,
-        ) % values
+            )
+            % values
+        )
 
 
 class ThrottledAuthenticationForm(ThrottledMixin, auth_forms.AuthenticationForm):
@@ -82,7 +89,9 @@ class ThrottledAuthenticationForm(ThrottledMixin, auth_forms.AuthenticationForm)
 
 def _password_field(label):
     field = forms.CharField(
-        label=label, strip=False, max_length=4096,
+        label=label,
+        strip=False,
+        max_length=4096,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
     _no_nul(field)
@@ -91,8 +100,11 @@ def _password_field(label):
 
 def _code_field():
     return forms.CharField(
-        label=_("Code"), max_length=64,
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autocapitalize": "none", "spellcheck": "false"}),
+        label=_("Code"),
+        max_length=64,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "autocapitalize": "none", "spellcheck": "false"}
+        ),
         help_text=_("The six digits your authenticator app shows for Loa, or one of your recovery codes."),
     )
 
@@ -141,7 +153,8 @@ class OtpConfirmForm(forms.Form):
     """The first code from the app being set up (checked against the new device by the view)."""
 
     code = forms.CharField(
-        label=_("Code"), max_length=64,
+        label=_("Code"),
+        max_length=64,
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
         help_text=_("The six digits the app shows for Loa after scanning."),
     )
@@ -185,44 +198,64 @@ class ProfileForm(VersionedFormMixin, forms.Form):
     """One's details, with the version they were read at (pass `version=user.version`)."""
 
     full_name = forms.CharField(label=_("Full name"), max_length=150)
-    phone = forms.CharField(label=_("Phone"), max_length=30, required=False,
-                            widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}))
+    phone = forms.CharField(
+        label=_("Phone"),
+        max_length=30,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+    )
     email = forms.EmailField(label=_("E-mail"), required=False)
     language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
 
     def stored_values(self, current):
         # The phone as people write it, as the form shows it.
-        return {"full_name": current.full_name, "phone": display_phone(current.phone), "email": current.email,
-                "language": current.language}
+        return {
+            "full_name": current.full_name,
+            "phone": display_phone(current.phone),
+            "email": current.email,
+            "language": current.language,
+        }
 
 
 class ApiTokenForm(forms.Form):
-    name = forms.CharField(label=_("Token name"), max_length=80,
-                           help_text=_("What will use it, e.g. “Excel report script”."))
-
-
-class UnitChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, unit):
-        return unit.name
+    name = forms.CharField(
+        label=_("Token name"), max_length=80, help_text=_("What will use it, e.g. “Excel report script”.")
+    )
 
 
 class InviteForm(forms.Form):
     full_name = forms.CharField(label=_("Full name"), max_length=150)
-    email = forms.EmailField(label=_("E-mail"), help_text=_("The invitation with the link to set a password is sent here."))
-    phone = forms.CharField(label=_("Phone"), max_length=30, required=False,
-                            widget=forms.TextInput(attrs={"type": "tel"}))
-    unit = UnitChoiceField(label=_("Unit"), queryset=None)
+    email = forms.EmailField(
+        label=_("E-mail"), help_text=_("The invitation with the link to set a password is sent here.")
+    )
+    phone = forms.CharField(
+        label=_("Phone"), max_length=30, required=False, widget=forms.TextInput(attrs={"type": "tel"})
+    )
     role = forms.ChoiceField(label=_("Role"), choices=RoleName.choices)
 
-    def __init__(self, *args, units, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = units
+        self.fields["unit"] = _unit_field(user)
+        self.order_fields(["full_name", "email", "phone", "unit", "role"])
 
 
 class RoleGrantForm(forms.Form):
-    unit = UnitChoiceField(label=_("Unit"), queryset=None)
     role = forms.ChoiceField(label=_("Role"), choices=RoleName.choices)
 
-    def __init__(self, *args, units, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = units
+        self.fields["unit"] = _unit_field(user)
+        self.order_fields(["unit", "role"])
+
+
+def _unit_field(user):
+    """The unit a role is held at, picked by search among the units where `user` manages users."""
+    return UnitChoiceField(
+        user=user,
+        purpose="users",
+        label=_("Unit"),
+        error_messages={
+            "required": _("Choose the unit: type part of its name or code."),
+            "invalid_choice": _("Choose a unit from the search results."),
+        },
+    )

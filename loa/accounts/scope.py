@@ -67,10 +67,14 @@ def units_for(user, capability=Capability.VIEW):
 
 
 def get_unit_or_404(user, capability, **lookup):
-    """Fetch a unit and authorise in one step: a unit the user may not reach does not exist."""
+    """Fetch a unit and authorise in one step: a unit the user may not reach does not exist, nor
+    does one asked for by a value that is no id (`?unit=abc` from a query string)."""
     from loa.units.models import Unit
 
-    unit = Unit.objects.select_related("kind", "parent").filter(**lookup).first()
+    try:
+        unit = Unit.objects.select_related("kind", "parent").filter(**lookup).first()
+    except (TypeError, ValueError):
+        raise Http404 from None
     if unit is None or not can(user, capability, unit):
         raise Http404
     return unit

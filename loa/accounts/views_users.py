@@ -18,10 +18,11 @@ from loa.accounts import reauth, services, throttle, two_factor, two_factor_serv
 from loa.accounts.capabilities import Capability, RoleName
 from loa.accounts.forms import InviteForm, RoleGrantForm
 from loa.accounts.models import Role
-from loa.accounts.scope import can, can_anywhere, get_unit_or_404, units_for
+from loa.accounts.scope import can, can_anywhere, get_unit_or_404
 from loa.accounts.selectors import get_user_or_404, manageable_users, roles_prefetch
 from loa.core.forms import add_service_errors
 from loa.core.text import search_terms
+from loa.units.forms import picked_unit
 
 PAGE_SIZE = 50
 STATUSES = ("active", "invited", "inactive")
@@ -32,10 +33,6 @@ def _require_manager(user):
         raise Http404
 
 
-def _scope_units(user):
-    return units_for(user, Capability.MANAGE_USERS).vi_ordered().only("id", "name", "name_sort")
-
-
 @login_required
 def user_list(request):
     _require_manager(request.user)
@@ -43,9 +40,7 @@ def user_list(request):
     q = request.GET.get("q", "").strip()
     for term in search_terms(q):
         qs = qs.filter(search_text__contains=term)
-    unit = None
-    if request.GET.get("unit"):
-        unit = get_unit_or_404(request.user, Capability.MANAGE_USERS, pk=_int_or_404(request.GET["unit"]))
+    unit_filter, unit = picked_unit(request.GET, user=request.user, purpose="users", label=_("In unit (and below)"))
     role = request.GET.get("role", "")
     role = role if role in RoleName.values else ""
     if unit or role:
@@ -69,9 +64,14 @@ def user_list(request):
     filters = request.GET.copy()
     filters.pop("page", None)
     context = {
-        "page": page, "q": q, "unit": unit, "role": role, "status": status,
-        "units": _scope_units(request.user),
-        "roles": RoleName.choices, "statuses": STATUSES, "filters": filters.urlencode(),
+        "page": page,
+        "q": q,
+        "unit_filter": unit_filter,
+        "role": role,
+        "status": status,
+        "roles": RoleName.choices,
+        "statuses": STATUSES,
+        "filters": filters.urlencode(),
     }
     template = "accounts/user_list.html#results" if request.htmx else "accounts/user_list.html"
     return render(request, template, context)
@@ -90,8 +90,7 @@ def user_invite(request):
     # An invitation gives a role: the admin confirms their password first, as for any role.
     if detour := reauth.demand(request, back=reverse("accounts:user_invite")):
         return detour
-    units = _scope_units(request.user)
-    form = InviteForm(request.POST or None, units=units, initial={"role": RoleName.OFFICER})
+    form = InviteForm(request.POST or None, user=request.user, initial={"role": RoleName.OFFICER})
     if request.method == "POST":
         if request.POST.get("unit"):
             get_unit_or_404(request.user, Capability.MANAGE_USERS, pk=_int_or_404(request.POST["unit"]))
@@ -103,7 +102,9 @@ def user_invite(request):
             else:
                 messages.success(
                     request,
-                    _("%(name)s is invited. The link to set a password was sent to %(email)s; their username is %(username)s.")
+                    _(
+                        "%(name)s is invited. The link to set a password was sent to %(email)s; their username is %(username)s."
+                    )
                     % {"name": user.full_name, "email": user.email, "username": user.username},
                 )
                 return redirect("accounts:user_detail", pk=user.pk)
@@ -112,14 +113,19 @@ def user_invite(request):
 
 def _detail(request, user, *, grant_form=None, status=200):
     locked_until = throttle.user_locked_until(user.username)
-    return render(request, "accounts/user_detail.html", {
-        "person": user,
-        "login_locked_until": throttle.until_display(locked_until) if locked_until else "",
-        "roles": list(user.roles.all()),
-        "grant_form": grant_form or RoleGrantForm(units=_scope_units(request.user), initial={"role": RoleName.OFFICER}),
-        "is_self": user.pk == request.user.pk,
-        "two_factor_on": two_factor.is_enabled(user),
-    }, status=status)
+    return render(
+        request,
+        "accounts/user_detail.html",
+        {
+            "person": user,
+            "login_locked_until": throttle.until_display(locked_until) if locked_until else "",
+            "roles": list(user.roles.all()),
+            "grant_form": grant_form or RoleGrantForm(user=request.user, initial={"role": RoleName.OFFICER}),
+            "is_self": user.pk == request.user.pk,
+            "two_factor_on": two_factor.is_enabled(user),
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -137,16 +143,22 @@ def role_grant(request, pk):
         get_unit_or_404(request.user, Capability.MANAGE_USERS, pk=_int_or_404(request.POST["unit"]))
     if detour := reauth.demand(request, back=_back_to(user)):
         return detour
-    form = RoleGrantForm(request.POST, units=_scope_units(request.user))
+    form = RoleGrantForm(request.POST, user=request.user)
     if form.is_valid():
         try:
             role = services.role_grant(by=request.user, user=user, **form.cleaned_data)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, _("%(user)s is now %(role)s at “%(unit)s”.") % {
-                "user": user.display_name(), "role": role.get_role_display(), "unit": role.unit.name,
-            })
+            messages.success(
+                request,
+                _("%(user)s is now %(role)s at “%(unit)s”.")
+                % {
+                    "user": user.display_name(),
+                    "role": role.get_role_display(),
+                    "unit": role.unit.name,
+                },
+            )
             return redirect("accounts:user_detail", pk=user.pk)
     return _detail(request, get_user_or_404(request.user, pk), grant_form=form, status=400)
 
@@ -166,9 +178,14 @@ def role_revoke(request, pk, role_pk):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, _("The role %(role)s at “%(unit)s” has been removed.") % {
-            "role": role.get_role_display(), "unit": role.unit.name,
-        })
+        messages.success(
+            request,
+            _("The role %(role)s at “%(unit)s” has been removed.")
+            % {
+                "role": role.get_role_display(),
+                "unit": role.unit.name,
+            },
+        )
     return redirect("accounts:user_detail", pk=user.pk)
 
 
@@ -192,7 +209,10 @@ def _user_action(request, pk, action, done_message, **extra):
 @require_POST
 def user_deactivate(request, pk):
     return _user_action(
-        request, pk, services.user_deactivate, _("%(user)s can no longer log in."),
+        request,
+        pk,
+        services.user_deactivate,
+        _("%(user)s can no longer log in."),
         reason=request.POST.get("reason", "").strip()[:500],
     )
 
@@ -240,6 +260,9 @@ def otp_reset(request, pk):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, _("Two-factor sign-in of %(user)s is reset: they log in with the password and set it up again.")
-                         % {"user": user.display_name()})
+        messages.success(
+            request,
+            _("Two-factor sign-in of %(user)s is reset: they log in with the password and set it up again.")
+            % {"user": user.display_name()},
+        )
     return redirect("accounts:user_detail", pk=user.pk)

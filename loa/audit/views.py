@@ -12,11 +12,12 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from loa.accounts.capabilities import Capability
-from loa.accounts.scope import can_anywhere, get_unit_or_404, path_q, units_for
+from loa.accounts.scope import can_anywhere, path_q
 from loa.accounts.selectors import is_root_level
 from loa.audit import labels
 from loa.audit.models import AuditEntry
 from loa.core.text import search_terms
+from loa.units.forms import picked_unit
 
 PAGE_SIZE = 50
 
@@ -63,17 +64,13 @@ def audit_list(request):
     if not can_anywhere(user, Capability.VIEW_AUDIT):
         raise Http404
     qs = visible_entries(user)
-    f = {k: request.GET.get(k, "").strip() for k in ("action", "actor", "unit", "from", "to", "q")}
+    f = {k: request.GET.get(k, "").strip() for k in ("action", "actor", "from", "to", "q")}
     if f["action"]:
         qs = qs.filter(action__startswith=f["action"])
     for term in search_terms(f["actor"]):
         qs = qs.filter(actor__search_text__contains=term)
-    unit = None
-    if f["unit"]:
-        try:
-            unit = get_unit_or_404(user, Capability.VIEW_AUDIT, pk=int(f["unit"]))
-        except ValueError:
-            raise Http404 from None
+    unit_filter, unit = picked_unit(request.GET, user=user, purpose="audit", label=_("Unit (and below)"))
+    if unit:
         qs = qs.filter(unit_path__startswith=unit.path)
     date_from, date_to = _date(f["from"]), _date(f["to"])
     if date_from:
@@ -88,10 +85,14 @@ def audit_list(request):
     filters = request.GET.copy()
     filters.pop("page", None)
     context = {
-        "page": page, "entries": entries, "f": f, "unit": unit,
-        "date_from": date_from, "date_to": date_to,
-        "units": units_for(user, Capability.VIEW_AUDIT).vi_ordered().only("id", "name", "name_sort"),
-        "prefixes": labels.PREFIXES.items(), "filters": filters.urlencode(),
+        "page": page,
+        "entries": entries,
+        "f": f,
+        "unit_filter": unit_filter,
+        "date_from": date_from,
+        "date_to": date_to,
+        "prefixes": labels.PREFIXES.items(),
+        "filters": filters.urlencode(),
         "custom_action": f["action"] if f["action"] and f["action"] not in labels.PREFIXES else "",
     }
     template = "audit/audit_list.html#results" if request.htmx else "audit/audit_list.html"

@@ -12,7 +12,7 @@ import random
 import time
 from contextlib import contextmanager
 from datetime import date
-from functools import lru_cache
+from functools import cache
 
 from django.db import connection, models, transaction
 from django.db.models import Max
@@ -64,7 +64,7 @@ GIVEN = ["An", "Bình", "Cường", "Dung", "Giang", "Hà", "Hải", "Hạnh", "
 MOBILE = ["091", "094", "088", "083", "098", "097", "096", "086", "035", "036", "039", "090", "093", "077", "070", "079"]
 
 
-@lru_cache(maxsize=None)
+@cache
 def _fold_word(word):
     return fold(word)
 
@@ -102,9 +102,9 @@ def _split(total, weights, minimum):
 
 
 class _Builder:
-    def __init__(self, rng, kinds):
+    def __init__(self, rng, kind_ids):
         self.rng = rng
-        self.kinds = kinds
+        self.kind_ids = kind_ids
         self.rows = []
 
     def person(self):
@@ -119,7 +119,7 @@ class _Builder:
         path = f"{parent.path if parent else '/'}{pk}/"
         unit = _Row(
             id=pk, parent_id=parent.id if parent else None, path=path, depth=path.count("/") - 2,
-            kind_id=self.kinds[kind].pk, code=code, name=name, short_name=short_name, members_count=members,
+            kind_id=self.kind_ids[kind], code=code, name=name, short_name=short_name, members_count=members,
             staff_count=staff, address=address, contact_name=self.person(), phone="+84" + self.phone()[1:],
             active_from=active_from, active_to=active_to, name_sort=sort_key(name),
             search_text=fast_fold(f"{code} {name} {short_name}"),
@@ -250,65 +250,82 @@ def _grassroots_name(kind_of_upper, rng):
     return company, big_company
 
 
+def unit_count(units):
+    """How many units a tree with `units` CĐCS holds: the root, the provinces, their upper unions, the CĐCS."""
+    return 1 + len(PROVINCES) + _upper_count(units) + units
+
+
+def _upper_count(units):
+    return max(2 * len(PROVINCES), round(units * UPPERS_PER_130K / 130_000))
+
+
+def plan_synthetic(*, units, seed, ids, kind_ids):
+    """The rows of the national tree, without touching the database: `ids` gives each unit its
+    primary key in turn, `kind_ids` maps a kind's code to its id. The same seed gives the same
+    rows (tests read the 133,035 names of the 130,000-CĐCS tree from here)."""
+    rng = random.Random(seed)
+    n_uppers = _upper_count(units)
+    weights = [w for _, _, w in PROVINCES]
+    uppers_per_province = _split(n_uppers, weights, 2)
+    b = _Builder(rng, kind_ids)
+
+    root = b.add(pk=next(ids), parent=None, kind="tong-ldld", code=ROOT_CODE,
+                 name="Tổng Liên đoàn Lao động Việt Nam", short_name="Tổng LĐLĐVN",
+                 address="Số 82 Trần Hưng Đạo, phường Cửa Nam, thành phố Hà Nội")
+    uppers = []  # (unit, type, province name)
+    for p_index, ((province, is_city, _), n_up) in enumerate(zip(PROVINCES, uppers_per_province), start=1):
+        level = "thành phố" if is_city else "tỉnh"
+        p_code = f"{ROOT_CODE}-{p_index:02d}"
+        prov = b.add(pk=next(ids), parent=root, kind="ldld-tinh", code=p_code,
+                     name=f"Liên đoàn Lao động {level} {province}", short_name=f"LĐLĐ {province}",
+                     address=f"{level.capitalize()} {province}")
+        for u_index, (kind, name, utype) in enumerate(_upper_names(province, is_city, n_up, rng), start=1):
+            unit = b.add(pk=next(ids), parent=prov, kind=kind, code=f"{p_code}-{u_index:03d}", name=name,
+                         address=f"{level.capitalize()} {province}")
+            uppers.append((unit, utype, f"{level} {province}"))
+
+    # Grassroots unions go to upper unions in proportion to their province's weight.
+    upper_weights = [weights[int(u.code.split("-")[1]) - 1] / uppers_per_province[int(u.code.split("-")[1]) - 1]
+                     for u, _, _ in uppers]
+    per_upper = _split(units, upper_weights, 1)
+    raw = []
+    for (upper, utype, where), count in zip(uppers, per_upper):
+        for i in range(1, count + 1):
+            name, members = _grassroots_name(utype, rng)
+            raw.append((upper, utype, where, i, name, max(3, members)))
+    scale = MEMBERS_PER_130K * units / 130_000 / max(1, sum(m for *_, m in raw))
+    members_total = 0
+    for upper, _utype, where, i, name, members in raw:
+        members = max(3, round(members * scale))
+        staff = members + rng.randrange(0, max(2, members // 8))
+        members_total += members
+        span = rng.random()
+        b.add(pk=next(ids), parent=upper, kind="cdcs", code=f"{upper.code}-{i:04d}", name=f"Công đoàn cơ sở {name}",
+              members=members, staff=staff, address=f"{where.capitalize()}",
+              active_from=date(2025, 7, 1) if span < 0.01 else None,
+              active_to=date(2025, 6, 30) if 0.01 <= span < 0.02 else None)
+    return b.rows, {"root": root, "uppers": n_uppers, "members": members_total}
+
+
 def build_synthetic(*, units=130_000, seed=1, log=None):
     """Build the national tree with `units` CĐCS. Returns a summary dict."""
     started = time.monotonic()
-    rng = random.Random(seed)
     with transaction.atomic():
         if Unit.objects.filter(code=ROOT_CODE).exists():
             raise ValueError(f"A unit with code {ROOT_CODE} exists already: remove the synthetic tree first.")
         kinds = kinds_ensure(by=None).by_code  # the standard kinds, loa.units.kinds
-        n_uppers = max(2 * len(PROVINCES), round(units * UPPERS_PER_130K / 130_000))
-        weights = [w for _, _, w in PROVINCES]
-        uppers_per_province = _split(n_uppers, weights, 2)
-        ids = iter(_reserve_ids(1 + len(PROVINCES) + n_uppers + units))
-        b = _Builder(rng, kinds)
-
-        root = b.add(pk=next(ids), parent=None, kind="tong-ldld", code=ROOT_CODE,
-                     name="Tổng Liên đoàn Lao động Việt Nam", short_name="Tổng LĐLĐVN",
-                     address="Số 82 Trần Hưng Đạo, phường Cửa Nam, thành phố Hà Nội")
-        uppers = []  # (unit, type, province name)
-        for p_index, ((province, is_city, _), n_up) in enumerate(zip(PROVINCES, uppers_per_province), start=1):
-            level = "thành phố" if is_city else "tỉnh"
-            p_code = f"{ROOT_CODE}-{p_index:02d}"
-            prov = b.add(pk=next(ids), parent=root, kind="ldld-tinh", code=p_code,
-                         name=f"Liên đoàn Lao động {level} {province}", short_name=f"LĐLĐ {province}",
-                         address=f"{level.capitalize()} {province}")
-            for u_index, (kind, name, utype) in enumerate(_upper_names(province, is_city, n_up, rng), start=1):
-                unit = b.add(pk=next(ids), parent=prov, kind=kind, code=f"{p_code}-{u_index:03d}", name=name,
-                             address=f"{level.capitalize()} {province}")
-                uppers.append((unit, utype, f"{level} {province}"))
-
-        # Grassroots unions go to upper unions in proportion to their province's weight.
-        upper_weights = [weights[int(u.code.split("-")[1]) - 1] / uppers_per_province[int(u.code.split("-")[1]) - 1]
-                         for u, _, _ in uppers]
-        per_upper = _split(units, upper_weights, 1)
-        raw = []
-        for (upper, utype, where), count in zip(uppers, per_upper):
-            for i in range(1, count + 1):
-                name, members = _grassroots_name(utype, rng)
-                raw.append((upper, utype, where, i, name, max(3, members)))
-        scale = MEMBERS_PER_130K * units / 130_000 / max(1, sum(m for *_, m in raw))
-        members_total = 0
-        for upper, utype, where, i, name, members in raw:
-            members = max(3, round(members * scale))
-            staff = members + rng.randrange(0, max(2, members // 8))
-            members_total += members
-            span = rng.random()
-            b.add(pk=next(ids), parent=upper, kind="cdcs", code=f"{upper.code}-{i:04d}", name=f"Công đoàn cơ sở {name}",
-                  members=members, staff=staff, address=f"{where.capitalize()}",
-                  active_from=date(2025, 7, 1) if span < 0.01 else None,
-                  active_to=date(2025, 6, 30) if 0.01 <= span < 0.02 else None)
+        rows, plan = plan_synthetic(units=units, seed=seed, ids=iter(_reserve_ids(unit_count(units))),
+                                    kind_ids={code: kind.pk for code, kind in kinds.items()})
         generated = time.monotonic()
-        with _indexes_rebuilt_after(Unit._meta.db_table, len(b.rows)), \
-                _indexes_rebuilt_after(UnitSearchRow._meta.db_table, len(b.rows)):
-            _insert(b.rows)  # the unit table's triggers place every unit in the search rows
+        with _indexes_rebuilt_after(Unit._meta.db_table, len(rows)), \
+                _indexes_rebuilt_after(UnitSearchRow._meta.db_table, len(rows)):
+            _insert(rows)  # the unit table's triggers place every unit in the search rows
     search.write_due_words()
     done = time.monotonic()
     summary = {
-        "units": len(b.rows), "grassroots": units, "uppers": n_uppers, "provinces": len(PROVINCES),
-        "members": members_total, "seconds": round(done - started, 1), "insert_seconds": round(done - generated, 1),
-        "root": root,
+        "units": len(rows), "grassroots": units, "uppers": plan["uppers"], "provinces": len(PROVINCES),
+        "members": plan["members"], "seconds": round(done - started, 1), "insert_seconds": round(done - generated, 1),
+        "root": plan["root"],
     }
     if log:
         log(summary)

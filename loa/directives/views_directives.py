@@ -30,23 +30,34 @@ from loa.units.models import Unit
 
 @login_required
 def directive_list(request):
-    qs = visible_directives(request.user).select_related("issuing_unit").annotate(
-        task_count=Count("tasks", distinct=True)
-    ).order_by("-issued_on", "-id")
+    qs = (
+        visible_directives(request.user)
+        .select_related("issuing_unit")
+        .annotate(task_count=Count("tasks", distinct=True))
+        .order_by("-issued_on", "-id")
+    )
     q = request.GET.get("q", "").strip()
     if q:
         qs = qs.filter(Q(number__icontains=q) | Q(summary__icontains=q))
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
-    return render(request, "directives/directive_list.html", {
-        "page": page, "q": q, "can_create": can_anywhere(request.user, Capability.ISSUE_DIRECTIVES),
-    })
+    return render(
+        request,
+        "directives/directive_list.html",
+        {
+            "page": page,
+            "q": q,
+            "can_create": can_anywhere(request.user, Capability.ISSUE_DIRECTIVES),
+        },
+    )
 
 
 def _issuing_units(user):
     """Units where the user may issue: their role units (not every unit below them)."""
     paths = role_paths(user, Capability.ISSUE_DIRECTIVES)
     if "/" in paths:
-        return Unit.objects.filter(Q(parent__isnull=True) | Q(parent__parent__isnull=True)).exclude(kind__is_grassroots=True)
+        return Unit.objects.filter(Q(parent__isnull=True) | Q(parent__parent__isnull=True)).exclude(
+            kind__is_grassroots=True
+        )
     return Unit.objects.filter(path__in=paths)
 
 
@@ -74,8 +85,9 @@ def directive_edit(request, pk):
     form = DirectiveForm(request.POST or None, instance=directive)
     if request.method == "POST" and form.is_valid():
         try:
-            services.directive_update(by=request.user, directive=directive, expected_version=form.expected_version,
-                                      **form.edited_values())
+            services.directive_update(
+                by=request.user, directive=directive, expected_version=form.expected_version, **form.edited_values()
+            )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -83,8 +95,9 @@ def directive_edit(request, pk):
             return redirect("directives:detail", directive.pk)
     if form.is_bound:
         directive.refresh_from_db()  # the form wrote into it while validating
-    return render(request, "directives/directive_form.html", {"form": form, "directive": directive},
-                  status=conflict_status(form))
+    return render(
+        request, "directives/directive_form.html", {"form": form, "directive": directive}, status=conflict_status(form)
+    )
 
 
 @login_required
@@ -92,14 +105,18 @@ def directive_detail(request, pk):
     directive = get_directive(request.user, pk)
     # The issuer's totals to those who may see them; a recipient sees its own unit's.
     tasks = tasks_with_figures(request.user, list(directive.tasks.select_related("directive__issuing_unit")))
-    return render(request, "directives/directive_detail.html", {
-        "directive": directive,
-        "tasks": tasks,
-        "attachments": directive.attachments.all(),
-        "recipient_count": directive.recipient_rows.count(),
-        "can_issue": can_issue(request.user, directive),
-        "attachment_form": AttachmentForm(),
-    })
+    return render(
+        request,
+        "directives/directive_detail.html",
+        {
+            "directive": directive,
+            "tasks": tasks,
+            "attachments": directive.attachments.all(),
+            "recipient_count": directive.recipient_rows.count(),
+            "can_issue": can_issue(request.user, directive),
+            "attachment_form": AttachmentForm(),
+        },
+    )
 
 
 @login_required
@@ -109,8 +126,12 @@ def directive_recipients(request, pk):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         units = services.choose_recipients(
-            user=request.user, directive=directive, mode=data["mode"], kind=data.get("kind"),
-            unit_ids=data.get("unit_ids", ()), active_only=data.get("active_only", False),
+            user=request.user,
+            directive=directive,
+            mode=data["mode"],
+            kind=data.get("kind"),
+            unit_ids=data.get("unit_ids", ()),
+            active_only=data.get("active_only", False),
         )
         try:
             services.directive_set_recipients(by=request.user, directive=directive, units=list(units))
@@ -123,10 +144,21 @@ def directive_recipients(request, pk):
     q = request.GET.get("q", "").strip()
     candidates = Unit.objects.none()
     if q:
-        candidates = Unit.objects.filter(path__startswith=directive.issuing_unit.path).exclude(
-            pk=directive.issuing_unit_id).search(q).select_related("kind").vi_ordered()[:50]
-    context = {"directive": directive, "form": form, "chosen": chosen[:500], "chosen_count": chosen.count(),
-               "candidates": candidates, "q": q}
+        candidates = (
+            Unit.objects.filter(path__startswith=directive.issuing_unit.path)
+            .exclude(pk=directive.issuing_unit_id)
+            .search(q)
+            .select_related("kind", "parent")
+            .vi_ordered()[:50]
+        )
+    context = {
+        "directive": directive,
+        "form": form,
+        "chosen": chosen[:500],
+        "chosen_count": chosen.count(),
+        "candidates": candidates,
+        "q": q,
+    }
     if request.htmx and request.GET.get("q") is not None:
         return render(request, "directives/directive_recipients.html#candidates", context)
     return render(request, "directives/directive_recipients.html", context)
@@ -153,14 +185,20 @@ def task_edit(request, pk):
     form = TaskForm(request.POST or None, instance=task)
     if request.method == "POST" and form.is_valid():
         try:
-            services.task_update(by=request.user, task=task, expected_version=form.expected_version, **form.edited_values())
+            services.task_update(
+                by=request.user, task=task, expected_version=form.expected_version, **form.edited_values()
+            )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
             messages.success(request, _("Task saved."))
             return redirect("directives:detail", task.directive_id)
-    return render(request, "directives/task_form.html", {"form": form, "directive": task.directive, "task": task},
-                  status=conflict_status(form))
+    return render(
+        request,
+        "directives/task_form.html",
+        {"form": form, "directive": task.directive, "task": task},
+        status=conflict_status(form),
+    )
 
 
 @login_required
@@ -194,12 +232,22 @@ def attachment_upload(request, pk):
     except ValidationError as exc:
         messages.error(request, exc.messages[0])
         return redirect("directives:detail", directive.pk)
-    attachment = Attachment(directive=directive, name=upload.name[:255], content_type=CONTENT_TYPES[kind],
-                            size=upload.size, uploaded_by=request.user)
+    attachment = Attachment(
+        directive=directive,
+        name=upload.name[:255],
+        content_type=CONTENT_TYPES[kind],
+        size=upload.size,
+        uploaded_by=request.user,
+    )
     attachment.file.save(generated_name(kind), upload, save=False)
     attachment.save()
-    log_action("directive.attachment.added", actor=request.user, obj=directive, unit=directive.issuing_unit,
-               after={"file": attachment.name, "size": attachment.size})
+    log_action(
+        "directive.attachment.added",
+        actor=request.user,
+        obj=directive,
+        unit=directive.issuing_unit,
+        after={"file": attachment.name, "size": attachment.size},
+    )
     messages.success(request, _("File attached."))
     return redirect("directives:detail", directive.pk)
 

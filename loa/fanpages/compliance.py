@@ -37,7 +37,9 @@ class DayNumber(Func):
         return super().as_sql(compiler, connection, template="(%(expressions)s - DATE '2000-01-01')", **extra)
 
     def as_sqlite(self, compiler, connection, **extra):
-        return super().as_sql(compiler, connection, template="CAST(ROUND(julianday(%(expressions)s) - 2451544.5) AS INTEGER)", **extra)
+        return super().as_sql(
+            compiler, connection, template="CAST(ROUND(julianday(%(expressions)s) - 2451544.5) AS INTEGER)", **extra
+        )
 
 
 def day_number(day):
@@ -72,29 +74,42 @@ def _annotated(units, *, year, today):
     year_start = timezone.make_aware(datetime(year, 1, 1))
     units = units.filter(kind__is_grassroots=True).active_during(first, last)
     n_first, n_last, n_today = _int(day_number(first)), _int(day_number(last)), _int(day_number(today))
-    return units.annotate(
-        py=FilteredRelation("fanpage__posting_years", condition=Q(fanpage__posting_years__year=year)),
-    ).annotate(
-        # The Page counts from its set-up day, else its registration in Loa when that falls in the year.
-        c_page_start=Case(
-            When(fanpage__set_up_on__isnull=False, then=Greatest(n_first, DayNumber("fanpage__set_up_on"))),
-            When(fanpage__registered_at__gte=year_start, then=DayNumber(TruncDate("fanpage__registered_at"))),
-            default=n_first, output_field=IntegerField()),
-    ).annotate(
-        # … or from its first post of the year, if earlier; then not before the unit's active_from.
-        # (Coalesce with far days rather than Case: each reference to an annotation repeats its SQL.)
-        c_start=Greatest(
-            Least(F("c_page_start"), Coalesce(DayNumber("py__first_post_day"), _int(FAR))),
-            Coalesce(DayNumber("active_from"), _int(-FAR))),
-        c_end=Least(n_last, Coalesce(DayNumber("active_to"), _int(FAR))),
-        c_posting_days=Coalesce("py__posting_days", 0),
-        c_last=DayNumber("py__last_post_day"),
-        c_streak=Coalesce("py__streak", 0),
-    ).annotate(
-        c_period=Greatest(F("c_end") - F("c_start") + 1, _int(0)),
-        c_silent=Case(
-            When(fanpage__isnull=False, then=Greatest(_int(0), Least(n_today, F("c_end")) - Coalesce(F("c_last"), F("c_start") - 1))),
-            default=None, output_field=IntegerField()),
+    return (
+        units.annotate(
+            py=FilteredRelation("fanpage__posting_years", condition=Q(fanpage__posting_years__year=year)),
+        )
+        .annotate(
+            # The Page counts from its set-up day, else its registration in Loa when that falls in the year.
+            c_page_start=Case(
+                When(fanpage__set_up_on__isnull=False, then=Greatest(n_first, DayNumber("fanpage__set_up_on"))),
+                When(fanpage__registered_at__gte=year_start, then=DayNumber(TruncDate("fanpage__registered_at"))),
+                default=n_first,
+                output_field=IntegerField(),
+            ),
+        )
+        .annotate(
+            # … or from its first post of the year, if earlier; then not before the unit's active_from.
+            # (Coalesce with far days rather than Case: each reference to an annotation repeats its SQL.)
+            c_start=Greatest(
+                Least(F("c_page_start"), Coalesce(DayNumber("py__first_post_day"), _int(FAR))),
+                Coalesce(DayNumber("active_from"), _int(-FAR)),
+            ),
+            c_end=Least(n_last, Coalesce(DayNumber("active_to"), _int(FAR))),
+            c_posting_days=Coalesce("py__posting_days", 0),
+            c_last=DayNumber("py__last_post_day"),
+            c_streak=Coalesce("py__streak", 0),
+        )
+        .annotate(
+            c_period=Greatest(F("c_end") - F("c_start") + 1, _int(0)),
+            c_silent=Case(
+                When(
+                    fanpage__isnull=False,
+                    then=Greatest(_int(0), Least(n_today, F("c_end")) - Coalesce(F("c_last"), F("c_start") - 1)),
+                ),
+                default=None,
+                output_field=IntegerField(),
+            ),
+        )
     )
 
 
@@ -110,6 +125,7 @@ class UnitCompliance:
     posting_days: int = 0
     last_post_day: date | None = None
     streak: int = 0  # current streak, as of `end`
+    code: str = ""  # the unit's code: namesakes differ by it
 
     @property
     def period_days(self):
@@ -137,15 +153,29 @@ def period_end(year, today):
     return min(today, date(year, 12, 31))
 
 
-_ITEM_FIELDS = ("id", "parent_id", "name", "name_sort", "fanpage__id", "c_start", "c_end", "c_posting_days", "c_last", "c_streak")
+_ITEM_FIELDS = (
+    "id",
+    "parent_id",
+    "name",
+    "name_sort",
+    "fanpage__id",
+    "c_start",
+    "c_end",
+    "c_posting_days",
+    "c_last",
+    "c_streak",
+    "code",
+)
 
 
 def _item(row):
-    unit_id, parent_id, name, name_sort, fanpage_id, start, end, posting_days, last, streak = row
+    unit_id, parent_id, name, name_sort, fanpage_id, start, end, posting_days, last, streak, code = row
     start, end, last = from_day_number(start), from_day_number(end), from_day_number(last)
     # The streak is current only if it reaches the end of the period (or the day before: today may be young).
     current = streak if last and (end - last).days <= 1 else 0
-    return UnitCompliance(unit_id, parent_id, name, name_sort, fanpage_id, start, end, posting_days, last, current)
+    return UnitCompliance(
+        unit_id, parent_id, name, name_sort, fanpage_id, start, end, posting_days, last, current, code
+    )
 
 
 def unit_compliance(*, user, capability, year, today=None, extra_q=None):
@@ -166,8 +196,10 @@ def posting_figures(units, *, year, today=None):
     annotated = _annotated(units, year=year, today=today)
     if annotated is None:
         return {}
-    return {unit_id: (posting_days, period) for unit_id, posting_days, period
-            in annotated.order_by().values_list("id", "c_posting_days", "c_period")}
+    return {
+        unit_id: (posting_days, period)
+        for unit_id, posting_days, period in annotated.order_by().values_list("id", "c_posting_days", "c_period")
+    }
 
 
 @dataclass
@@ -195,14 +227,26 @@ def upper_unit_compliance(*, user, capability, year, today=None, silent_days=SIL
     units = annotated_units(user=user, capability=capability, year=year, today=today)
     if units is None:
         return []
-    rows = (units.order_by().values("parent_id").annotate(
-        n_units=Count("id"), n_with_page=Count("fanpage__id"), n_posting_days=Sum("c_posting_days"),
-        n_period_days=Sum("c_period"), n_silent=Count(Case(When(c_silent__gte=silent_days, then=_int(1)))),
-    ).values_list("parent_id", "n_units", "n_with_page", "n_posting_days", "n_period_days", "n_silent"))
+    rows = (
+        units.order_by()
+        .values("parent_id")
+        .annotate(
+            n_units=Count("id"),
+            n_with_page=Count("fanpage__id"),
+            n_posting_days=Sum("c_posting_days"),
+            n_period_days=Sum("c_period"),
+            n_silent=Count(Case(When(c_silent__gte=silent_days, then=_int(1)))),
+        )
+        .values_list("parent_id", "n_units", "n_with_page", "n_posting_days", "n_period_days", "n_silent")
+    )
     rows = list(rows)
-    parents = Unit.objects.only("id", "name", "short_name", "name_sort", "code", "path").in_bulk([r[0] for r in rows if r[0]])
-    result = [GroupCompliance(parents.get(parent_id), n, with_page, posting_days or 0, period_days or 0, silent)
-              for parent_id, n, with_page, posting_days, period_days, silent in rows]
+    parents = Unit.objects.only("id", "name", "short_name", "name_sort", "code", "path").in_bulk(
+        [r[0] for r in rows if r[0]]
+    )
+    result = [
+        GroupCompliance(parents.get(parent_id), n, with_page, posting_days or 0, period_days or 0, silent)
+        for parent_id, n, with_page, posting_days, period_days, silent in rows
+    ]
     result.sort(key=lambda g: (g.unit.name_sort if g.unit else "", g.unit.pk if g.unit else 0))
     return result
 
@@ -214,7 +258,9 @@ def silent_pages(*, user, capability, today=None, days=SILENT_DAYS):
     units = annotated_units(user=user, capability=capability, year=today.year, today=today)
     if units is None:
         return []
-    rows = units.filter(c_silent__gte=days).order_by("-c_silent", "name_sort", "id").values_list("c_silent", *_ITEM_FIELDS)
+    rows = (
+        units.filter(c_silent__gte=days).order_by("-c_silent", "name_sort", "id").values_list("c_silent", *_ITEM_FIELDS)
+    )
     return [(row[0], _item(row[1:])) for row in rows]
 
 
@@ -223,4 +269,8 @@ def heat_map(fanpage, year):
     if fanpage is None:
         return {}
     first = date(year, 1, 1)
-    return dict(PostingDay.objects.filter(fanpage=fanpage, day__gte=first, day__lte=date(year, 12, 31)).values_list("day", "posts"))
+    return dict(
+        PostingDay.objects.filter(fanpage=fanpage, day__gte=first, day__lte=date(year, 12, 31)).values_list(
+            "day", "posts"
+        )
+    )

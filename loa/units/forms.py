@@ -2,6 +2,7 @@ from typing import ClassVar
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -14,52 +15,92 @@ from loa.core.version_forms import VersionedFormMixin
 from loa.units.kind_services import CODE_MAX, NAME_MAX, ORDER_MAX, clean_kind_code, clean_kind_name
 from loa.units.models import Unit, UnitKind
 
-PICKER_PURPOSES = {"view": Capability.VIEW, "manage": Capability.MANAGE_UNITS}
+# What a picker offers, by the capability its page needs: `purpose` names it in the picker's URL.
+PICKER_PURPOSES = {
+    "view": Capability.VIEW,
+    "manage": Capability.MANAGE_UNITS,
+    "users": Capability.MANAGE_USERS,
+    "audit": Capability.VIEW_AUDIT,
+}
 
 
 class UnitPicker(forms.Widget):
     """A unit chooser that scales to thousands of units: an accent-insensitive search box whose
     results (HTMX, from units:pick) replace the widget with the chosen unit. Never lists all units.
+
+    Each result and the chosen unit show the name, the code and the parent's short name
+    (`units/_unit_choice.html`). The chosen unit is looked up only among `units` (the field's
+    scope): a unit out of reach typed into the query string is never named. `announce` marks a
+    widget that the picker view swaps in after a pick or a clear: loa.js then sends a
+    `unit-picked` event up from it, on which a filter form refreshes its list.
     """
 
     template_name = "units/widgets/unit_picker.html"
 
-    def __init__(self, *, purpose="manage", exclude=None, attrs=None):
+    def __init__(self, *, purpose="manage", exclude=None, units=None, announce=False, attrs=None):
         super().__init__(attrs)
-        self.purpose, self.exclude = purpose, exclude
+        self.purpose, self.exclude, self.units, self.announce = purpose, exclude, units, announce
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
-        unit = None
-        if isinstance(value, Unit):
-            unit = value
-        elif value not in (None, ""):
-            try:
-                unit = Unit.objects.select_related("kind").filter(pk=int(value)).first()
-            except (TypeError, ValueError):
-                unit = None
         context["widget"].update(
-            unit=unit,
+            unit=self.chosen(value),
             url=reverse("units:pick"),
             purpose=self.purpose,
             exclude=self.exclude or "",
+            announce=self.announce,
         )
         return context
+
+    def chosen(self, value):
+        if isinstance(value, Unit):
+            return value
+        if value in (None, "") or self.units is None:
+            return None
+        try:
+            pk = int(value)
+        except (TypeError, ValueError):
+            return None
+        return self.units.select_related("kind", "parent").filter(pk=pk).first()
 
     def value_from_datadict(self, data, files, name):
         return data.get(name) or None
 
 
 class UnitChoiceField(forms.ModelChoiceField):
+    """A unit picked by search among the units where `user` holds the purpose's capability."""
+
     def __init__(self, *, user, purpose="manage", exclude=None, **kwargs):
         kwargs.setdefault(
             "error_messages", {"invalid_choice": _("Choose a unit from the search results: one you manage.")}
         )
-        super().__init__(
-            queryset=units_for(user, PICKER_PURPOSES[purpose]),
-            widget=UnitPicker(purpose=purpose, exclude=exclude),
-            **kwargs,
+        units = units_for(user, PICKER_PURPOSES[purpose])
+        super().__init__(queryset=units, widget=UnitPicker(purpose=purpose, exclude=exclude, units=units), **kwargs)
+
+
+class PickedUnitFilter(forms.Form):
+    """A list's filter by a unit and the units below it, picked by search (`unit=<id>` in the
+    query string). Use `picked_unit()`."""
+
+    def __init__(self, data, *, user, purpose, label):
+        super().__init__(data)
+        self.fields["unit"] = UnitChoiceField(
+            user=user,
+            purpose=purpose,
+            required=False,
+            label=label,
+            error_messages={"invalid_choice": _("Choose a unit from the search results.")},
         )
+
+
+def picked_unit(data, *, user, purpose, label):
+    """The filter form of a list filtered by a unit picked by search, and that unit (None when
+    none is picked). A unit out of the user's reach, or no unit at all, is a 404: the page never
+    names it."""
+    form = PickedUnitFilter(data, user=user, purpose=purpose, label=label)
+    if not form.is_valid():
+        raise Http404
+    return form, form.cleaned_data["unit"]
 
 
 def clean_phone_field(value):
@@ -84,11 +125,23 @@ class UnitForm(VersionedFormMixin, ModelForm):
 
     class Meta:
         model = Unit
-        fields = [
-            "name", "short_name", "code", "kind", "members_count", "staff_count",
-            "address", "contact_name", "phone", "email", "active_from",
+        fields: ClassVar[list[str]] = [
+            "name",
+            "short_name",
+            "code",
+            "kind",
+            "members_count",
+            "staff_count",
+            "address",
+            "contact_name",
+            "phone",
+            "email",
+            "active_from",
         ]
-        widgets = {"phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}), "active_from": DATE_WIDGET}
+        widgets: ClassVar[dict] = {
+            "phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+            "active_from": DATE_WIDGET,
+        }
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -128,7 +181,9 @@ class UnitCreateForm(UnitForm):
         super().__init__(*args, user=user, **kwargs)
         whole_tree = manages_whole_tree(user)
         self.fields["parent"] = UnitChoiceField(
-            user=user, label=_("Parent unit"), required=not whole_tree,
+            user=user,
+            label=_("Parent unit"),
+            required=not whole_tree,
             help_text=_("Leave it empty for a top-level unit.") if whole_tree else "",
         )
         self.order_fields(["parent"])
@@ -138,7 +193,9 @@ class UnitMoveForm(VersionedFormMixin, forms.Form):
     def __init__(self, *args, user, unit, **kwargs):
         super().__init__(*args, version=unit.version, **kwargs)
         self.fields["new_parent"] = UnitChoiceField(
-            user=user, exclude=unit.pk, label=_("New parent unit"),
+            user=user,
+            exclude=unit.pk,
+            label=_("New parent unit"),
             help_text=_("The unit moves with every unit under it; its records stay with it."),
         )
 
@@ -150,11 +207,14 @@ class UnitDeactivateForm(VersionedFormMixin, forms.Form):
     """The end date and its reason, with the version of the unit (pass `version=unit.version`)."""
 
     active_to = forms.DateField(
-        label=_("Last active day"), widget=DATE_WIDGET,
+        label=_("Last active day"),
+        widget=DATE_WIDGET,
         help_text=_("From the next day the unit is no longer expected to report."),
     )
     reason = forms.CharField(
-        label=_("Reason"), max_length=500, widget=forms.Textarea(attrs={"rows": 3}),
+        label=_("Reason"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("E.g. merged into another unit under decision no. …"),
     )
 
@@ -169,7 +229,11 @@ class UnitReactivateForm(VersionedFormMixin, forms.Form):
 class UnitFilterForm(forms.Form):
     """The list's filters; the same ones feed the export."""
 
-    STATUS_CHOICES = [("", _("Active and inactive")), ("active", _("Active today")), ("inactive", _("Inactive"))]
+    STATUS_CHOICES: ClassVar[list] = [
+        ("", _("Active and inactive")),
+        ("active", _("Active today")),
+        ("inactive", _("Inactive")),
+    ]
 
     q = forms.CharField(label=_("Search"), required=False)
     kind = forms.ChoiceField(label=_("Kind"), required=False)
@@ -179,7 +243,10 @@ class UnitFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = [("", _("All kinds"))] + [(k.code, k.name) for k in kinds]
         self.fields["under"] = UnitChoiceField(
-            user=user, purpose="view", required=False, label=_("Under the unit"),
+            user=user,
+            purpose="view",
+            required=False,
+            label=_("Under the unit"),
             error_messages={"invalid_choice": _("Choose a unit from the search results.")},
         )
 
@@ -192,24 +259,37 @@ class UnitKindForm(forms.Form):
 
     name = OneLineField(label=_("Name"), max_length=NAME_MAX, help_text=_("E.g. Công đoàn ngành."))
     code = OneLineField(
-        label=_("Code"), max_length=CODE_MAX,
-        help_text=_("Latin letters without accents, digits and hyphens, e.g. cd-nganh. Imports and the API "
-                    "name the kind by it; it can no longer change once units have the kind."),
+        label=_("Code"),
+        max_length=CODE_MAX,
+        help_text=_(
+            "Latin letters without accents, digits and hyphens, e.g. cd-nganh. Imports and the API "
+            "name the kind by it; it can no longer change once units have the kind."
+        ),
     )
     is_grassroots = forms.BooleanField(
-        label=_("Grassroots union (CĐCS)"), required=False,
+        label=_("Grassroots union (CĐCS)"),
+        required=False,
         help_text=_("Units of this kind file reports, post on their Fanpage and are scored."),
     )
     order = forms.IntegerField(
-        label=_("Order"), min_value=0, max_value=ORDER_MAX, required=False,
+        label=_("Order"),
+        min_value=0,
+        max_value=ORDER_MAX,
+        required=False,
         help_text=_("Kinds are listed by this number, from the top of the tree down. Empty: last."),
     )
 
     def __init__(self, *args, kind=None, units_count=0, **kwargs):
         if kind is not None:
-            kwargs.setdefault("initial", {
-                "name": kind.name, "code": kind.code, "is_grassroots": kind.is_grassroots, "order": kind.order,
-            })
+            kwargs.setdefault(
+                "initial",
+                {
+                    "name": kind.name,
+                    "code": kind.code,
+                    "is_grassroots": kind.is_grassroots,
+                    "order": kind.order,
+                },
+            )
         super().__init__(*args, **kwargs)
         message = ORDER_ERROR % {"max": ORDER_MAX}
         self.fields["order"].error_messages.update(invalid=message, min_value=message, max_value=message)

@@ -239,7 +239,9 @@ def unit_edit(request, pk):
     form = UnitForm(request.POST or None, instance=unit, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            services.unit_update(by=request.user, unit=unit, expected_version=form.expected_version, **form.unit_fields())
+            services.unit_update(
+                by=request.user, unit=unit, expected_version=form.expected_version, **form.unit_fields()
+            )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -248,7 +250,9 @@ def unit_edit(request, pk):
     if form.is_bound:
         unit.refresh_from_db()  # the form wrote into it while validating
     return render(
-        request, "units/unit_form.html", {"form": form, "unit": unit, "title": _("Edit %(name)s") % {"name": unit.name}},
+        request,
+        "units/unit_form.html",
+        {"form": form, "unit": unit, "title": _("Edit %(name)s") % {"name": unit.name}},
         status=conflict_status(form),
     )
 
@@ -259,8 +263,12 @@ def unit_move(request, pk):
     form = UnitMoveForm(request.POST or None, user=request.user, unit=unit)
     if request.method == "POST" and form.is_valid():
         try:
-            services.unit_move(by=request.user, unit=unit, new_parent=form.cleaned_data["new_parent"],
-                               expected_version=form.expected_version)
+            services.unit_move(
+                by=request.user,
+                unit=unit,
+                new_parent=form.cleaned_data["new_parent"],
+                expected_version=form.expected_version,
+            )
         except ValidationError as exc:
             add_service_errors(form, exc, default_field="new_parent")
         else:
@@ -276,12 +284,16 @@ def unit_move(request, pk):
 @login_required
 def unit_deactivate(request, pk):
     unit = _managed_unit_or_404(request, pk)
-    form = UnitDeactivateForm(request.POST or None, initial={"active_to": unit.active_to or timezone.localdate()},
-                              version=unit.version)
+    form = UnitDeactivateForm(
+        request.POST or None, initial={"active_to": unit.active_to or timezone.localdate()}, version=unit.version
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.unit_deactivate(
-                by=request.user, unit=unit, active_to=form.cleaned_data["active_to"], reason=form.cleaned_data["reason"],
+                by=request.user,
+                unit=unit,
+                active_to=form.cleaned_data["active_to"],
+                reason=form.cleaned_data["reason"],
                 expected_version=form.expected_version,
             )
         except ValidationError as exc:
@@ -327,10 +339,15 @@ def unit_pick(request):
     if not can_anywhere(request.user, capability):
         raise Http404
     exclude = request.GET.get("exclude") or None
-    widget = UnitPicker(purpose=purpose, exclude=exclude)
     if "pick" in request.GET:
-        picked = get_unit_or_404(request.user, capability, pk=_int_or_404(request.GET["pick"])) if request.GET["pick"] else None
-        return HttpResponse(widget.render(name, picked.pk if picked else None))
+        picked = (
+            get_unit_or_404(request.user, capability, pk=_int_or_404(request.GET["pick"]))
+            if request.GET["pick"]
+            else None
+        )
+        widget = UnitPicker(purpose=purpose, exclude=exclude, announce=True)
+        # The id a form gives the field (auto_id "id_%s"): its label still points at the search box.
+        return HttpResponse(widget.render(name, picked, attrs={"id": f"id_{name}"}))
     query = request.GET.get(f"{name}_search", "").strip()
     units = []
     if query:

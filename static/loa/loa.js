@@ -45,6 +45,17 @@ document.addEventListener("keydown", (event) => {
   }
 });
 
+// <div class="unit-picker" data-unit-picked>: the unit picker as the picker view swaps it in after
+// a unit is picked or cleared. It sends a bubbling `unit-picked` event, so that a filter form with
+// hx-trigger="… unit-picked" refreshes its list at once (its hidden input is new: a `change`
+// listener on the old one would never hear it).
+document.addEventListener("htmx:load", (event) => {
+  const picker = event.target;
+  if (picker.matches && picker.matches("[data-unit-picked]")) {
+    picker.dispatchEvent(new CustomEvent("unit-picked", { bubbles: true }));
+  }
+});
+
 // <form data-autosubmit>: sent as soon as the page has loaded (the one-tap link's page; without
 // JavaScript its button does the same).
 function autosubmit() {

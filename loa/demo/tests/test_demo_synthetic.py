@@ -1,4 +1,3 @@
-import time
 from collections import Counter
 from io import StringIO
 
@@ -13,10 +12,9 @@ from loa.units.models import Unit
 pytestmark = pytest.mark.django_db
 
 
-def test_it_builds_a_consistent_national_tree_of_2000_units_quickly():
-    started = time.monotonic()
+def test_it_builds_a_consistent_national_tree_of_2000_units():
+    # Its speed at 130,000 units is bench/'s business (docs/performance.md).
     call_command("demo_synthetic", units=2000, stdout=StringIO())
-    assert time.monotonic() - started < 10
 
     units = {u.pk: u for u in Unit.objects.select_related("kind")}
     root = next(u for u in units.values() if u.code == ROOT_CODE)
