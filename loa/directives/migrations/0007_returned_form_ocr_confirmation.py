@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [  # noqa: RUF012
-        ("directives", "0005_directive_and_task_version"),
+        ("directives", "0006_assignment_sort_for_typographic_punctuation"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
