@@ -105,8 +105,8 @@ def reading_notices(record):
 @transaction.atomic
 def confirm_reading(*, by, record, confirmed):
     """Record (or withdraw) a person's confirmation that the values read from a picture were checked
-    against it. Saves only the confirmation; a file already recorded does not change (one that failed
-to record may be confirmed and recorded again)."""
+        against it. Saves only the confirmation; a file already recorded does not change (one that failed
+    to record may be confirmed and recorded again)."""
     if not is_scan(record):
         raise ValidationError(_("This file was not read from a picture: there is nothing to confirm."))
     recorded = (ReturnedFormFile.Outcome.RECORDED, ReturnedFormFile.Outcome.DUPLICATE)

@@ -48,8 +48,12 @@ def upload(client, task, *files):
 
 
 def card_post(f, **changes):
-    values = {"unit": f.unit_id or "", "arrived_at": f.arrived_at.astimezone(HCM).strftime("%Y-%m-%dT%H:%M"),
-              **{k: f.data.get(k, "") for k in ("name", "url", "admin_name", "admin_phone", "note")}, "accepted": "on"}
+    values = {
+        "unit": f.unit_id or "",
+        "arrived_at": f.arrived_at.astimezone(HCM).strftime("%Y-%m-%dT%H:%M"),
+        **{k: f.data.get(k, "") for k in ("name", "url", "admin_name", "admin_phone", "note")},
+        "accepted": "on",
+    }
     values.update(changes)
     return {f"f{f.pk}-{k}": v for k, v in values.items() if v is not None}
 
@@ -64,8 +68,8 @@ def test_a_photo_of_the_form_is_proposed_for_review_marked_as_read_from_a_pictur
     page = client.get(reverse("directives:import_batch", args=[task.pk, batch.pk])).content.decode()
     assert "Đọc từ ảnh — cần kiểm tra" in page
     assert "Tôi đã đối chiếu các giá trị này với ảnh" in page
-    assert 'name="f%s-accepted"' % f.pk in page and "disabled" not in re.search(
-        r'<input[^>]*name="f%s-accepted"[^>]*>' % f.pk, page).group(0)  # confirming and accepting go together
+    accept = re.search(rf'<input[^>]*name="f{f.pk}-accepted"[^>]*>', page).group(0)
+    assert "disabled" not in accept  # confirming and accepting can go together
     assert reverse("directives:import_file", args=[task.pk, batch.pk, f.pk]) in page  # the picture beside the values
 
 
@@ -77,8 +81,9 @@ def test_the_photo_is_kept_re_encoded_without_where_it_was_taken(task, admin, lo
         assert not picture.getexif() and max(picture.size) <= 3300
 
 
-def test_nothing_read_from_a_photo_is_recorded_until_the_admin_confirms_it(task, admin, bob, tree, login, client,
-                                                                        django_assert_max_num_queries):
+def test_nothing_read_from_a_photo_is_recorded_until_the_admin_confirms_it(
+    task, admin, bob, tree, login, client, django_assert_max_num_queries
+):
     batch = upload(login(admin), task, photo())
     f = batch.files.get()
     url = reverse("directives:import_batch", args=[task.pk, batch.pk])
