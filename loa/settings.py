@@ -244,6 +244,9 @@ FILE_UPLOAD_HANDLERS = [
 PARSE_MEMORY_MB = env_int("PARSE_MEMORY_MB", 512, minimum=64)
 PARSE_CPU_SECONDS = env_int("PARSE_CPU_SECONDS", 30, minimum=1)
 PARSE_TIMEOUT_SECONDS = env_int("PARSE_TIMEOUT_SECONDS", 60, minimum=1)
+# Photos and scans of paper forms are read with Tesseract in the same child (loa/core/ocr.py): at most
+# this many pages of a PDF, about 3 s each, all within PARSE_TIMEOUT_SECONDS.
+OCR_MAX_PAGES = env_int("OCR_MAX_PAGES", 3, minimum=1)
 
 # E-mail goes out over SMTP from the notification outbox, never from a request.
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")

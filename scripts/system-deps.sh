@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Debian packages Loa needs. `run`: fonts with every Vietnamese letter, pango for PDFs, gettext
-# for the catalogues. `test`: also Chromium for the browser tests, poppler (pdftotext, pdffonts,
-# pdftoppm) and zbar to read files back, and the production parts the tests check or start
-# (nginx, openssl for certificates, PostgreSQL's client tools for backups).
+# for the catalogues, Tesseract with its Vietnamese and orientation data and poppler (pdftoppm,
+# pdfinfo) to read photos and scans of paper forms. `test`: also Chromium for the browser tests,
+# zbar to read files back, and the production parts the tests check or start (nginx, openssl for
+# certificates, PostgreSQL's client tools for backups).
 set -euo pipefail
-want=(gettext fonts-liberation2 libpango-1.0-0 libpangoft2-1.0-0 fontconfig)
+want=(gettext fonts-liberation2 libpango-1.0-0 libpangoft2-1.0-0 fontconfig
+      tesseract-ocr tesseract-ocr-vie tesseract-ocr-osd poppler-utils)
 if [ "${1:-run}" = "test" ]; then
-  want+=(chromium poppler-utils zbar-tools nginx openssl postgresql-client)
+  want+=(chromium zbar-tools nginx openssl postgresql-client)
 fi
 missing=()
 for pkg in "${want[@]}"; do

@@ -32,6 +32,8 @@ ACTIONS = {
     "role.revoked": _("Role removed"),
     "api_token.created": _("API token created"),
     "api_token.revoked": _("API token revoked"),
+    "directive.form_reading_confirmed": _("Values read from a photo or scan confirmed"),
+    "directive.form_reading_unconfirmed": _("Confirmation of values read from a photo or scan withdrawn"),
 }
 
 # The prefixes offered in the filter; any other prefix can be typed.

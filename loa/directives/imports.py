@@ -14,9 +14,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from loa.audit.log import log_action
-from loa.core.files import generated_name
-from loa.core.uploads import DOCX, XLSX, open_upload, upload_name
-from loa.directives import matching, returned_forms
+from loa.core.uploads import open_upload, upload_name
+from loa.directives import matching, ocr_review, returned_forms
 from loa.directives.models import Assignment, ReportForm, ReturnedFormBatch, ReturnedFormFile
 from loa.directives.services import clean_report_data, report_submit
 from loa.fanpages.models import Fanpage
@@ -72,21 +71,22 @@ def batch_create(*, by, task, uploads, arrived_at=None):
     if task.report_form != ReportForm.FANPAGE:
         raise ValidationError(_("This task has no Fanpage report form to import."))
     if not uploads:
-        raise ValidationError(_("Choose one or more returned forms (.xlsx or .docx)."))
+        raise ValidationError(_("Choose one or more returned forms (.xlsx, .docx, or a photo or PDF scan of the form)."))
     batch = ReturnedFormBatch.objects.create(task=task, created_by=by if getattr(by, "pk", None) else None)
     now = timezone.now()
     for upload in uploads:
         name = upload_name(upload)[:255]
         record = ReturnedFormFile(batch=batch, name=name, size=upload.size or 0, uploaded_at=now, arrived_at=arrived_at or now)
         try:
-            _data, kind = open_upload(upload, (XLSX, DOCX))
+            _data, kind = open_upload(upload, ocr_review.FORM_KINDS)
+            stored_name, content, kind = ocr_review.stored_file(upload, kind)
         except ValidationError as exc:
             record.parsed = _refused(exc.messages[0])
             record.save()
             continue
         record.sha256 = _sha256(upload)
         # Stored under a generated name (the name as sent stays in the row); read later, in the sandbox.
-        record.file.save(generated_name(kind), upload, save=False)
+        record.file.save(stored_name, content, save=False)
         record.parsed = {}  # not read yet
         earlier = ReturnedFormFile.objects.filter(
             batch__task=task, sha256=record.sha256, outcome__in=[ReturnedFormFile.Outcome.RECORDED, ReturnedFormFile.Outcome.DUPLICATE]
@@ -118,7 +118,7 @@ def read_files(batch, report=None):
         if report:
             report(done, len(files))
         with record.file.open("rb") as stored:
-            record.parsed = returned_forms.parse_form(stored, name=record.name)
+            record.parsed = ocr_review.parse_form_or_scan(stored, name=record.name)
         if record.parsed.get("error") == "refused":
             record.file.delete(save=False)
             record.sha256 = ""
@@ -196,6 +196,8 @@ def assess(batch, files=None):
     result = {}
     for f in files:
         problems, notices = _file_problems(f, task, cleaned.get(f.pk), assignments, pages, owners)
+        problems += ocr_review.reading_problems(f)
+        notices += ocr_review.reading_notices(f)
         if f.sha256 in earlier:
             notices.append(_("This same file was already imported on %(at)s.") % {"at": _local(earlier[f.sha256].committed_at or earlier[f.sha256].uploaded_at)})
         others = [o.name for o in by_unit.get(f.unit_id, []) if o.pk != f.pk]

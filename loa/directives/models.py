@@ -257,7 +257,7 @@ class ReturnedFormFile(models.Model):
     name = models.CharField(_("file name"), max_length=255)
     size = models.PositiveIntegerField(default=0)
     sha256 = models.CharField(max_length=64, blank=True, db_index=True)
-    kind = models.CharField(max_length=10, blank=True)  # xlsx, docx; "" when refused
+    kind = models.CharField(max_length=10, blank=True)  # xlsx, docx, jpeg, png, pdf; "" when refused
     uploaded_at = models.DateTimeField(default=timezone.now)
     # When the unit's e-mail arrived: the report's time, which decides on time or late.
     arrived_at = models.DateTimeField(_("arrived at"))
@@ -269,6 +269,11 @@ class ReturnedFormFile(models.Model):
     problems = models.JSONField(default=list)  # [{"code", "field", "message"}] at the last check
     replace_page = models.BooleanField(default=False)
     accepted = models.BooleanField(default=False)
+    # A photo or scan read with OCR is recorded only once a person has checked what was read against
+    # the picture (directives.ocr_review.confirm_reading).
+    ocr_confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                         related_name="+")
+    ocr_confirmed_at = models.DateTimeField(null=True, blank=True)
     outcome = models.CharField(max_length=10, choices=Outcome.choices, blank=True, default="")
     outcome_message = models.TextField(blank=True)
     report_version = models.ForeignKey(ReportVersion, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")

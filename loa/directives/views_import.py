@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from loa.accounts.capabilities import Capability
-from loa.directives import imports
+from loa.directives import imports, ocr_review
 from loa.directives.access import get_task
 from loa.directives.files import returned_form_response
 from loa.directives.jobs import READ_FORMS
@@ -54,7 +54,8 @@ def import_start(request, pk):
         except ValidationError as exc:
             form.add_error(None, exc.messages[0])
         else:
-            if imports.unread_files(batch).count() > imports.READ_INLINE_FILES:
+            if imports.unread_files(batch).count() > imports.READ_INLINE_FILES or \
+                    ocr_review.unread_scans(batch) > ocr_review.READ_INLINE_SCANS:
                 job = enqueue(READ_FORMS, by=request.user, unit=task.directive.issuing_unit, batch=batch.pk,
                               language=get_language())
                 return redirect("jobs:detail", job.pk)
@@ -107,6 +108,8 @@ def _apply_edits(request, task, batch, files):
             )
         except ValidationError as exc:
             messages.error(request, f"{f.name}: {exc.messages[0]}")
+        if ocr_review.is_scan(f):
+            ocr_review.confirm_reading(by=request.user, record=f, confirmed=post.get(prefix + "ocr_confirmed") == "on")
 
 
 def _cards(task, batch, files, checks):
@@ -125,6 +128,9 @@ def _cards(task, batch, files, checks):
             "rows": f.parsed.get("rows") or [], "locked": f.outcome in LOCKED,
             "fields": [(name, imports.COLUMNS[name], f.data.get(name, "")) for name in FIELDS],
             "show_replace": f.replace_page or any(p["field"] == "replace_page" for p in problems),
+            "reading": ocr_review.review(f),
+            # Accepting waits for the other problems only: the confirmation can be ticked with it.
+            "blocking": [p for p in problems if p["code"] != "unconfirmed"],
         })
     return cards, (units if full else None)
 
@@ -133,7 +139,7 @@ def _cards(task, batch, files, checks):
 def import_batch(request, pk, batch_id):
     """The preview: one card per file. POST saves the edits, and with `commit` records the accepted."""
     task, batch = _batch(request, pk, batch_id)
-    files = list(batch.files.select_related("unit", "report_version"))
+    files = list(batch.files.select_related("unit", "report_version", "ocr_confirmed_by"))
     if request.method == "POST":
         _apply_edits(request, task, batch, files)
         if request.POST.get("action") == "commit":
