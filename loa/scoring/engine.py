@@ -115,7 +115,7 @@ class Book:
     def score(self, unit_id, by_measure, adjustments=None):
         """Result for one unit from its readings {measure key: reading} and its adjustments {code: (mode, hundredths)}."""
         pts, readings, applied = {}, {}, {}
-        for code, measure, top, rule in self._compiled():
+        for code, measure, top, rule in self.compiled():
             if measure:
                 reading = readings[code] = by_measure.get(measure, NOTHING)
             else:
@@ -138,7 +138,7 @@ class Book:
         """Results of many units from `read`'s data, in the order of `unit_ids`: `score` without
         building each unit's readings by measure first (the same results, a third of the time)."""
         plan = []
-        for s, (code, measure, _top, rule) in zip(self.specs, self._compiled()):
+        for s, (code, measure, _top, rule) in zip(self.specs, self.compiled()):
             if not measure:
                 plan.append((code, None, None, rule))
             elif measure in data:
@@ -166,7 +166,8 @@ class Book:
             total = sum(pts.values())
             yield Result(unit_id, pts, readings, total, level_for(pts, total), {})
 
-    def _compiled(self):
+    def compiled(self):
+        """[(code, measure key, max in hundredths, rule function)] in the rubric's order, compiled once."""
         plan = self.__dict__.get("_plan")
         if plan is None:
             plan = self._plan = [(s.code, s.measure, s.max, compile_rule(s)) for s in self.specs]
@@ -328,6 +329,12 @@ def _smallest_for(points_of, limit):
         else:
             lo = mid + 1
     return lo
+
+
+def still_needed(rule, reading):
+    """How much more of a count reading makes `rule` give all it can for it (0 when more gives nothing)."""
+    amount, base = reading
+    return _smallest_for(lambda k: rule((amount + k, base)), _limit(reading))
 
 
 def load_adjustments(rubric, unit_ids=None):

@@ -21,6 +21,7 @@ from loa.exports.tabular import Column, export_response
 from loa.scoring import access, documents, engine, measures, selectors, services
 from loa.scoring.forms import AdjustmentForm, CriterionForm, LevelForm, NewRubricForm, ReasonForm, RubricForm
 from loa.scoring.models import Adjustment, Criterion, Level, Rubric, Score
+from loa.scoring.reasons import reason
 from loa.scoring.rules import points_text, stored_centi
 from loa.units.models import UnitKind
 
@@ -77,6 +78,7 @@ def unit_score(request, year, unit_id):
     if result is not None:
         ctx["lines"] = selectors.card(book, result, unit, adjustments=reasons)
         ctx["total"] = points_text(result.total)
+        ctx["reason"] = reason(book, result)
         ctx["gap"] = selectors.gap_sentence(book, result, by_measure, engine.load_adjustments(rubric, [unit.pk]).get(unit.pk)) if live else None
         ctx["whatif_fields"] = [
             {"key": k, "measure": measures.get(k), "value": by_measure[k][0], "base": by_measure[k][1],
