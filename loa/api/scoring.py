@@ -23,6 +23,7 @@ from loa.api.types import Id, In, SmallCount, Year
 from loa.api.versions import Version, responses, versioned_write
 from loa.core.site import site_origin
 from loa.scoring import access, selectors, services
+from loa.scoring import ranking as ranking_reads
 from loa.scoring.models import Adjustment, Criterion, Rubric
 from loa.scoring.rules import points_text, stored_centi
 
@@ -232,7 +233,7 @@ def unit_score(request, year: Year, unit_id: Id):
 def ranking(request, year: Year, unit: Id | None = None, kind: Id | None = None, sort: str = "-total"):
     access.get_rubric_or_404(request.user, year)
     node = get_unit_or_404(request.user, Capability.VIEW, pk=unit) if unit else None
-    qs, _sort = selectors.sorted_scores(selectors.scores(request.user, year, node=node, kind_id=kind), sort)
+    qs, _sort = ranking_reads.sorted_scores(ranking_reads.scores(request.user, year, node=node, kind_id=kind), sort)
     return qs.select_related("unit").only("rank", "unit_id", "unit__name", "total", "level_name", "points")
 
 
