@@ -12,7 +12,7 @@ from typing import Literal
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from loa.accounts.capabilities import Capability
@@ -22,9 +22,9 @@ from loa.api.pagination import Pages
 from loa.api.types import Id, In, SmallCount, Year
 from loa.api.versions import Version, responses, versioned_write
 from loa.core.site import site_origin
-from loa.scoring import access, selectors, services
-from loa.scoring import ranking as ranking_reads
+from loa.scoring import access, engine, ranking, selectors, services
 from loa.scoring.models import Adjustment, Criterion, Rubric
+from loa.scoring.reasons import Reasons, reason
 from loa.scoring.rules import points_text, stored_centi
 
 router = Router(tags=["scoring"])
@@ -100,6 +100,7 @@ class ScoreOut(Schema):
     level: str | None
     frozen: bool
     criteria: list[LineOut]
+    reason: str = Field(..., description="What holds the unit back or lifts it, as the ranking says it.")
     missing_for_next_level: str | None
 
 
@@ -110,6 +111,12 @@ class RankingOut(Schema):
     total: Decimal | None = Field(..., description=DAMAGED)
     level: str
     points: dict
+    reason: str = Field(..., description="What holds the unit back or lifts it, in one short sentence, as the "
+                        "ranking page and the unit's page say it (“Thiếu 3 bài, 40 ngày không đăng bài.”).")
+
+    @staticmethod
+    def resolve_reason(obj, context):
+        return context["request"].scoring_reasons.of_score(obj)
 
     @staticmethod
     def resolve_total(obj):
@@ -224,17 +231,33 @@ def unit_score(request, year: Year, unit_id: Id):
         "criteria": [{"code": line.criterion.code, "name": line.criterion.name, "points": line.points, "max_points": line.max,
                       "reading": line.reading, "evidence": [{"label": str(label), "url": base + url} for label, url in line.evidence],
                       "adjustment_reason": line.adjusted} for line in lines],
+        "reason": reason(book, result),
         "missing_for_next_level": selectors.gap_sentence(book, result, by_measure) if live else None,
     }
 
 
+class RankingFilters(Schema):
+    unit: Id | None = Field(None, description="Only the units under this upper union.")
+    kind: Id | None = Field(None, description="Only the units of this kind.")
+    level: Id | Literal[ranking.UNCLASSIFIED, ranking.LAGGING] | None = Field(
+        None, description="Only the units of this level (its id, as GET /rubrics/{year} gives it); `none`: the units "
+        "no level was given; `lagging`: the units that fall short (the lowest level, when the rubric has more than "
+        "one, and those of none).")
+    sort: Literal[tuple(ranking.SORTS)] = Field("-total", description="total, name or rank; a leading - reverses it.")
+
+
 @router.get("/{int:year}/ranking", response=answers(list[RankingOut], *READ), summary="The stored scores in reach, best first")
 @paginate(Pages)
-def ranking(request, year: Year, unit: Id | None = None, kind: Id | None = None, sort: str = "-total"):
-    access.get_rubric_or_404(request.user, year)
-    node = get_unit_or_404(request.user, Capability.VIEW, pk=unit) if unit else None
-    qs, _sort = ranking_reads.sorted_scores(ranking_reads.scores(request.user, year, node=node, kind_id=kind), sort)
-    return qs.select_related("unit").only("rank", "unit_id", "unit__name", "total", "level_name", "points")
+def list_ranking(request, year: Year, filters: Query[RankingFilters]):
+    """The same filters as the ranking page, combined; each unit with the reason of its score."""
+    rubric = access.get_rubric_or_404(request.user, year)
+    node = get_unit_or_404(request.user, Capability.VIEW, pk=filters.unit) if filters.unit else None
+    book = engine.Book(rubric)
+    request.scoring_reasons = Reasons(book)  # one per request: the rows share the phrases it works out
+    listing = ranking.Ranking(user=request.user, rubric=rubric, book=book, node=node, kind_id=filters.kind,
+                              level=filters.level, sort=filters.sort)
+    return listing.listed.select_related("unit").only("rank", "unit_id", "unit__name", "total", "level_name", "points",
+                                                      "readings")
 
 
 @router.post("/{int:year}/units/{int:unit_id}/adjustments", response=answers({201: AdjustedOut}, *WRITE),
