@@ -31,6 +31,7 @@ class Reasons:
             for (code, key, top, rule), spec, criterion in zip(book.compiled(), book.specs, book.criteria)
         ]
         self.phrases = {}
+        self.sentences = {}  # the sentence of each (holds said, holds left, lifts said): translated once
 
     def of_result(self, result):
         """The sentence of an engine Result (points in hundredths; None for a damaged stored figure)."""
@@ -60,18 +61,17 @@ class Reasons:
                 )
         holds.sort()
         lifts.sort()
-        said = [phrase for _lost, _order, phrase in holds[:MOST_PHRASES]]
-        text = ", ".join(said) if said else _("full points on every criterion")
-        rest = len(holds) - len(said)
-        if rest:
-            text += " " + ngettext("and %(n)s more criterion", "and %(n)s more criteria", rest) % {"n": rest}
+        said = tuple(phrase for _lost, _order, phrase in holds[:MOST_PHRASES])
         room = MOST_PHRASES - len(said) if holds else MOST_PHRASES - 1
-        if lifts and room > 0:
-            text += "; " + _("bonus: %(items)s") % {"items": ", ".join(phrase for _got, _order, phrase in lifts[:room])}
-        return text[:1].upper() + text[1:] + "."
+        key = (said, len(holds) - len(said), tuple(phrase for _got, _order, phrase in lifts[: max(room, 0)]))
+        if key not in self.sentences:
+            self.sentences[key] = _join(*key)
+        return self.sentences[key]
 
     def _phrase(self, code, m, reading, got, top, rule, name, *, bonus):
-        key = (code, reading, got)
+        """The measure's words for the reading (worked out once per criterion and reading), else the
+        criterion's points."""
+        key = (code, reading)
         if key not in self.phrases:
             phrase = None
             if m is not None and reading is not None and len(reading) == 2:
@@ -83,13 +83,23 @@ class Reasons:
                         phrase = m.lack(reading, needed)
                 except (TypeError, ValueError, ArithmeticError):
                     phrase = None  # a reading stored in another shape: said by its points below
-            self.phrases[key] = (
-                str(phrase)
-                if phrase
-                else _("%(criterion)s: %(points)s of %(max)s points")
-                % {"criterion": name, "points": points_text(got), "max": points_text(top)}
-            )
-        return self.phrases[key]
+            self.phrases[key] = str(phrase) if phrase else None
+        if self.phrases[key] is not None:
+            return self.phrases[key]
+        return _("%(criterion)s: %(points)s of %(max)s points") % {
+            "criterion": name,
+            "points": points_text(got),
+            "max": points_text(top),
+        }
+
+
+def _join(said, rest, lifts):
+    text = ", ".join(said) if said else _("full points on every criterion")
+    if rest:
+        text += " " + ngettext("and %(n)s more criterion", "and %(n)s more criteria", rest) % {"n": rest}
+    if lifts:
+        text += "; " + _("bonus: %(items)s") % {"items": ", ".join(lifts)}
+    return text[:1].upper() + text[1:] + "."
 
 
 def reason(book, result):
