@@ -154,4 +154,7 @@ class Score(models.Model):
             models.Index(fields=["year", "unit_path"], name="scoring_score_path"),
             models.Index(fields=["year", "total"], name="scoring_score_total"),
             models.Index(fields=["year", "unit_sort"], name="scoring_score_sort"),
+            # The ranking filtered by a level, in either order: without it, the units of the lowest level
+            # best first are found only after a scan of every unit above them.
+            models.Index(fields=["year", "level_id", "total"], name="scoring_score_level"),
         ]
