@@ -1,5 +1,5 @@
 """The reason of a unit's score in one short sentence: what holds it back ("Thiếu 3 bài, 40 ngày không
-đăng bài, chưa báo cáo Fanpage.") or what lifts it ("Đạt điểm tối đa mọi tiêu chí; cộng điểm: 2 bài
+đăng bài và 1 tiêu chí khác.") or what lifts it ("Đạt điểm tối đa mọi tiêu chí; cộng điểm: 2 bài
 chuyên sâu."). The ranking's rows, its export, the unit's page and the API all say it with this
 module, from a result's points and readings (a running score or a stored row alike): no query.
 
@@ -18,7 +18,6 @@ from loa.scoring.rules import points_text, stored_centi
 # A short sentence names two things at the most: the criteria that lost the most points, then, if
 # there is room, the bonus criteria that gave the most; the other criteria that lost points are counted.
 MOST_PHRASES = 2
-SCALARS = (str, int, float, bool, type(None))  # what a stored reading holds (anything else is said by its points)
 
 
 class Reasons:
@@ -32,6 +31,7 @@ class Reasons:
         ]
         self.phrases = {}
         self.sentences = {}  # the sentence of each (holds said, holds left, lifts said): translated once
+        self.centi = {}  # stored points -> hundredths: a few hundred different values among all the rows
 
     def of_result(self, result):
         """The sentence of an engine Result (points in hundredths; None for a damaged stored figure)."""
@@ -39,12 +39,16 @@ class Reasons:
 
     def of_score(self, score):
         """The sentence of a stored Score row, from its points and readings as stored."""
-        points = {code: stored_centi(value) for code, value in (score.points or {}).items()}
-        readings = {
-            code: tuple(value)
-            for code, value in (score.readings or {}).items()
-            if isinstance(value, list) and all(isinstance(v, SCALARS) for v in value)
-        }
+        centi = self.centi
+        points = {}
+        for code, value in (score.points or {}).items():
+            try:
+                points[code] = centi[value]
+            except (KeyError, TypeError):  # a value not met yet (or one that cannot be a key)
+                points[code] = stored_centi(value)
+                if type(value) in (int, float):  # not a bool, which would find 1's points
+                    centi[value] = points[code]
+        readings = {code: tuple(value) for code, value in (score.readings or {}).items() if isinstance(value, list)}
         return self.sentence(points, readings)
 
     def sentence(self, points, readings):
@@ -71,26 +75,33 @@ class Reasons:
     def _phrase(self, code, m, reading, got, top, rule, name, *, bonus):
         """The measure's words for the reading (worked out once per criterion and reading), else the
         criterion's points."""
-        key = (code, reading)
-        if key not in self.phrases:
+        try:
+            phrase = self.phrases[code, reading]
+        except KeyError:
+            phrase = self.phrases[code, reading] = self._words(m, reading, rule, bonus=bonus)
+        except TypeError:  # a stored reading holding a list or an object: said by its points
             phrase = None
-            if m is not None and reading is not None and len(reading) == 2:
-                try:
-                    if bonus:
-                        phrase = m.credit(reading) if m.credit else None
-                    elif m.lack:
-                        needed = engine.still_needed(rule, reading) if m.kind == measures.COUNT else 0
-                        phrase = m.lack(reading, needed)
-                except (TypeError, ValueError, ArithmeticError):
-                    phrase = None  # a reading stored in another shape: said by its points below
-            self.phrases[key] = str(phrase) if phrase else None
-        if self.phrases[key] is not None:
-            return self.phrases[key]
+        if phrase is not None:
+            return phrase
         return _("%(criterion)s: %(points)s of %(max)s points") % {
             "criterion": name,
             "points": points_text(got),
             "max": points_text(top),
         }
+
+    @staticmethod
+    def _words(m, reading, rule, *, bonus):
+        if m is None or reading is None or len(reading) != 2:
+            return None
+        try:
+            if bonus:
+                phrase = m.credit(reading) if m.credit else None
+            else:
+                needed = engine.still_needed(rule, reading) if m.kind == measures.COUNT and m.lack else 0
+                phrase = m.lack(reading, needed) if m.lack else None
+        except (TypeError, ValueError, ArithmeticError):
+            return None  # a reading stored in another shape: said by its points
+        return str(phrase) if phrase else None
 
 
 def _join(said, rest, lifts):
