@@ -9,7 +9,8 @@ articles, and a Like declaration. Then measures:
 1. scoring every CĐCS of 2021 with the seed letter's rubric (target < 15 s, peak memory < 1 GB): the
    year's first run (no rows), runs where every unit's row changed, runs over unchanged data;
 2. one unit's score page through the test client (running score; target < 50 ms);
-3. the ranking's first page for the admin at the root.
+3. the ranking's first page for the admin at the root, its lagging units and one province's units of
+   one level, and its export of every unit with its reason.
 """
 
 import argparse
@@ -21,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import ensure_database, measure, national_tree, page_timing, user_at, write_results  # noqa: E402
+from common import ensure_database, measure, national_tree, page_timing, user_at, write_results
 
 YEAR = 2021
 
@@ -146,8 +147,25 @@ def main():
         client.force_login(admin)
         ranking = measure(client, f"/scoring/{YEAR}/", max(5, args.runs // 3))
         print(f"ranking, first page at the root: median {ranking['median_ms']} ms, p90 {ranking['p90_ms']} ms, queries {ranking['queries']}")
+        # The lagging units, lowest first; one province's units of one level.
+        lagging = measure(client, f"/scoring/{YEAR}/?level=lagging&sort=total", max(5, args.runs // 3))
+        print(f"ranking, the lagging units at the root: median {lagging['median_ms']} ms, p90 {lagging['p90_ms']} ms, "
+              f"queries {lagging['queries']}")
+        province = Unit.objects.filter(parent=root).order_by("id").first()
+        level = rubric.levels.order_by("min_total").first()
+        filtered = measure(client, f"/scoring/{YEAR}/?unit={province.pk}&level={level.pk}", max(5, args.runs // 3))
+        print(f"ranking, one province's units of one level: median {filtered['median_ms']} ms, p90 {filtered['p90_ms']} ms, "
+              f"queries {filtered['queries']}")
+        started = time.perf_counter()
+        response = client.get(f"/scoring/{YEAR}/ranking.xlsx")
+        size = sum(len(chunk) for chunk in response.streaming_content) if response.streaming else len(response.content)
+        export_s = round(time.perf_counter() - started, 1)
+        print(f"ranking export, every unit with its reason (xlsx): {export_s} s, {size / 1e6:.1f} MB")
     results["unit_page"] = {k: v for k, v in page.items() if k != "response"}
     results["ranking"] = {k: v for k, v in ranking.items() if k != "response"}
+    results["ranking_lagging"] = {k: v for k, v in lagging.items() if k != "response"}
+    results["ranking_filtered"] = {k: v for k, v in filtered.items() if k != "response"}
+    results["ranking_export_s"] = export_s
     print("written to", write_results("scoring", results))
 
 
