@@ -13,8 +13,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from loa.core.versions import version_field
 from loa.core.fields import DecimalField
+from loa.core.versions import version_field
 
 
 class Rule(models.TextChoices):
@@ -47,7 +47,7 @@ class Rubric(models.Model):
     version = version_field()
 
     class Meta:
-        ordering = ["-year"]
+        ordering = ["-year"]  # noqa: RUF012
         verbose_name = _("rubric")
 
     def __str__(self):
@@ -72,8 +72,8 @@ class Criterion(models.Model):
     version = version_field()
 
     class Meta:
-        ordering = ["order", "id"]
-        constraints = [models.UniqueConstraint(fields=["rubric", "code"], name="scoring_criterion_code_unique")]
+        ordering = ["order", "id"]  # noqa: RUF012
+        constraints = [models.UniqueConstraint(fields=["rubric", "code"], name="scoring_criterion_code_unique")]  # noqa: RUF012
         verbose_name = _("criterion")
 
     def __str__(self):
@@ -90,7 +90,7 @@ class Level(models.Model):
     version = version_field()
 
     class Meta:
-        ordering = ["-min_total", "id"]
+        ordering = ["-min_total", "id"]  # noqa: RUF012
         verbose_name = _("level")
 
     def __str__(self):
@@ -116,8 +116,8 @@ class Adjustment(models.Model):
     active = models.BooleanField(default=True)
 
     class Meta:
-        ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["rubric", "unit"])]
+        ordering = ["-at", "-id"]  # noqa: RUF012
+        indexes = [models.Index(fields=["rubric", "unit"])]  # noqa: RUF012
 
 
 class Score(models.Model):
@@ -149,8 +149,8 @@ class Score(models.Model):
     digest = models.BigIntegerField(null=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["unit", "year"], name="scoring_score_unique")]
-        indexes = [
+        constraints = [models.UniqueConstraint(fields=["unit", "year"], name="scoring_score_unique")]  # noqa: RUF012
+        indexes = [  # noqa: RUF012
             models.Index(fields=["year", "unit_path"], name="scoring_score_path"),
             models.Index(fields=["year", "total"], name="scoring_score_total"),
             models.Index(fields=["year", "unit_sort"], name="scoring_score_sort"),

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
-    dependencies = [
-        ('scoring', '0003_rubric_criterion_and_level_version'),
-        ('units', '0005_unit_version'),
+    dependencies = [  # noqa: RUF012
+        ("scoring", "0003_rubric_criterion_and_level_version"),
+        ("units", "0005_unit_version"),
     ]
 
-    operations = [
+    operations = [  # noqa: RUF012
         migrations.AddIndex(
-            model_name='score',
-            index=models.Index(fields=['year', 'level_id', 'total'], name='scoring_score_level'),
+            model_name="score",
+            index=models.Index(fields=["year", "level_id", "total"], name="scoring_score_level"),
         ),
     ]
