@@ -28,17 +28,26 @@ class Rule(models.TextChoices):
 class Rubric(models.Model):
     year = models.PositiveSmallIntegerField(_("year"), unique=True)
     # The body that classifies: every grassroots unit under it is scored.
-    unit = models.ForeignKey("units.Unit", verbose_name=_("classifying unit"), on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey(
+        "units.Unit", verbose_name=_("classifying unit"), on_delete=models.PROTECT, related_name="+"
+    )
     name = models.CharField(_("name"), max_length=200)
     total_points = DecimalField(_("total points"), max_digits=6, decimal_places=2, default=Decimal(100))
-    bonus_cap = DecimalField(_("bonus cap"), max_digits=6, decimal_places=2, default=Decimal(0),
-                                    help_text=_("The most bonus points a unit can earn in all (0: no cap beyond each criterion's own)."))
+    bonus_cap = DecimalField(
+        _("bonus cap"),
+        max_digits=6,
+        decimal_places=2,
+        default=Decimal(0),
+        help_text=_("The most bonus points a unit can earn in all (0: no cap beyond each criterion's own)."),
+    )
     # {"Công tác tuyên truyền": "10"}: the most a group's criteria may add up to.
     group_caps = models.JSONField(_("group caps"), default=dict, blank=True)
     note = models.TextField(_("note"), blank=True)
     copied_from = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     frozen_at = models.DateTimeField(null=True, blank=True)
-    frozen_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    frozen_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     computed_at = models.DateTimeField(null=True, blank=True)  # the last full scoring run
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -85,8 +94,9 @@ class Level(models.Model):
     name = models.CharField(_("name"), max_length=120)
     min_total = DecimalField(_("minimum total"), max_digits=6, decimal_places=2)
     # Extra condition: no (non-bonus) criterion below this share of its maximum (0.5 = half).
-    min_share_each = DecimalField(_("no criterion below (share of its points)"), max_digits=4, decimal_places=2,
-                                         null=True, blank=True)
+    min_share_each = DecimalField(
+        _("no criterion below (share of its points)"), max_digits=4, decimal_places=2, null=True, blank=True
+    )
     version = version_field()
 
     class Meta:
@@ -126,11 +136,15 @@ class Score(models.Model):
 
     # No index and no database constraint on the rubric: one rubric per year, and Django deletes a
     # rubric's scores itself; a key check per row at commit costs seconds over 130,000 rows.
-    rubric = models.ForeignKey(Rubric, on_delete=models.CASCADE, related_name="scores", db_index=False, db_constraint=False)
+    rubric = models.ForeignKey(
+        Rubric, on_delete=models.CASCADE, related_name="scores", db_index=False, db_constraint=False
+    )
     year = models.PositiveSmallIntegerField()
     # Looked up through the (unit, year) unique index: no index of its own; no database constraint
     # either (Django deletes a unit's scores itself), for the same reason as the rubric's.
-    unit = models.ForeignKey("units.Unit", on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False)
+    unit = models.ForeignKey(
+        "units.Unit", on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
+    )
     # On PostgreSQL both columns compare byte by byte (COLLATE "C", set by migration 0002): a path
     # prefix (LIKE '/1/5/%') then uses the index, and the sort key is made to sort byte by byte.
     unit_path = models.CharField(max_length=255)

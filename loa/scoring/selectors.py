@@ -10,12 +10,16 @@ from loa.scoring import engine, measures
 from loa.scoring.models import Score
 from loa.scoring.rules import points_text
 
-STATE_LABELS = {"on_time": gettext_lazy("on time"), "late": gettext_lazy("late"), "missing": gettext_lazy("missing"),
-                "exempt": gettext_lazy("not expected")}
+STATE_LABELS = {
+    "on_time": gettext_lazy("on time"),
+    "late": gettext_lazy("late"),
+    "missing": gettext_lazy("missing"),
+    "exempt": gettext_lazy("not expected"),
+}
 
 
 def reading_text(measure, reading):
-    """"245 / 300 (82 %)", "3", "on time", "yes"."""
+    """ "245 / 300 (82 %)", "3", "on time", "yes"."""
     if measure is None or reading is None:
         return ""
     amount, base = reading
@@ -51,25 +55,33 @@ def card(book, result, unit, *, evidence=True, adjustments=None):
         m = book.measures[c.code]
         pts = result.points.get(c.code, 0)
         top = spec.max if spec.valid else None
-        lines.append(Line(
-            criterion=c, measure=m, points=points_text(pts), max=points_text(top),
-            reading=reading_text(m, result.readings.get(c.code)),
-            evidence=m.evidence(unit, book.rubric.year) if (evidence and m and m.evidence) else [],
-            adjusted=reasons.get(c.code, ""),
-            below_half=not c.is_bonus and (pts is None or top is None or pts * 2 < top), max_cp=top,
-        ))
+        lines.append(
+            Line(
+                criterion=c,
+                measure=m,
+                points=points_text(pts),
+                max=points_text(top),
+                reading=reading_text(m, result.readings.get(c.code)),
+                evidence=m.evidence(unit, book.rubric.year) if (evidence and m and m.evidence) else [],
+                adjusted=reasons.get(c.code, ""),
+                below_half=not c.is_bonus and (pts is None or top is None or pts * 2 < top),
+                max_cp=top,
+            )
+        )
     return lines
 
 
 def gap_sentence(book, result, by_measure, adjustments=None):
-    """"Thêm 2 bài và thêm 15 ngày đăng bài để đạt mức “Hoàn thành tốt nhiệm vụ”." or None at the top."""
+    """ "Thêm 2 bài và thêm 15 ngày đăng bài để đạt mức “Hoàn thành tốt nhiệm vụ”." or None at the top."""
     found = book.gap(result, by_measure, adjustments)
     if found is None:
         return None
     level, phrases = found
     phrases = [str(p) for p in phrases] if phrases is not None else None
     if phrases is None:
-        return _("“%(level)s” cannot be reached from the figures that remain to be counted this year.") % {"level": level.name}
+        return _("“%(level)s” cannot be reached from the figures that remain to be counted this year.") % {
+            "level": level.name
+        }
     if not phrases:
         return None
     items = phrases[0] if len(phrases) == 1 else ", ".join(phrases[:-1]) + " " + str(_("and")) + " " + phrases[-1]
@@ -83,8 +95,11 @@ def unit_result(rubric, unit, *, hypothetical=None):
     A frozen year reads only the stored Score: later data never changes it."""
     from loa.scoring.models import Adjustment
 
-    reasons = dict(Adjustment.objects.filter(rubric=rubric, unit=unit, active=True).order_by("at", "id")
-                   .values_list("criterion__code", "reason"))
+    reasons = dict(
+        Adjustment.objects.filter(rubric=rubric, unit=unit, active=True)
+        .order_by("at", "id")
+        .values_list("criterion__code", "reason")
+    )
     if rubric.frozen:
         book = engine.Book(rubric)
         score = Score.objects.filter(year=rubric.year, unit=unit).first()
