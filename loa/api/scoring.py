@@ -12,7 +12,7 @@ from typing import Literal
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from loa.accounts.capabilities import Capability
@@ -22,8 +22,9 @@ from loa.api.pagination import Pages
 from loa.api.types import Id, In, SmallCount, Year
 from loa.api.versions import Version, responses, versioned_write
 from loa.core.site import site_origin
-from loa.scoring import access, selectors, services
+from loa.scoring import access, engine, ranking, selectors, services
 from loa.scoring.models import Adjustment, Criterion, Rubric
+from loa.scoring.reasons import Reasons, reason
 from loa.scoring.rules import points_text, stored_centi
 
 router = Router(tags=["scoring"])
@@ -99,6 +100,7 @@ class ScoreOut(Schema):
     level: str | None
     frozen: bool
     criteria: list[LineOut]
+    reason: str = Field(..., description="What holds the unit back or lifts it, as the ranking says it.")
     missing_for_next_level: str | None
 
 
@@ -109,6 +111,15 @@ class RankingOut(Schema):
     total: Decimal | None = Field(..., description=DAMAGED)
     level: str
     points: dict
+    reason: str = Field(
+        ...,
+        description="What holds the unit back or lifts it, in one short sentence, as the "
+        "ranking page and the unit's page say it (“Thiếu 3 bài, 40 ngày không đăng bài.”).",
+    )
+
+    @staticmethod
+    def resolve_reason(obj, context):
+        return context["request"].scoring_reasons.of_score(obj)
 
     @staticmethod
     def resolve_total(obj):
@@ -168,11 +179,17 @@ class CriterionIn(In):
 
 def _rubric_out(rubric):
     return {
-        "year": rubric.year, "name": rubric.name, "unit_id": rubric.unit_id, "total_points": _figure(rubric.total_points),
-        "bonus_cap": _figure(rubric.bonus_cap), "group_caps": rubric.group_caps or {}, "frozen": rubric.frozen,
+        "year": rubric.year,
+        "name": rubric.name,
+        "unit_id": rubric.unit_id,
+        "total_points": _figure(rubric.total_points),
+        "bonus_cap": _figure(rubric.bonus_cap),
+        "group_caps": rubric.group_caps or {},
+        "frozen": rubric.frozen,
         "frozen_at": rubric.frozen_at,
         "copied_from_year": rubric.copied_from.year if rubric.copied_from_id else None,
-        "criteria": list(rubric.criteria.all()), "levels": list(rubric.levels.all()),
+        "criteria": list(rubric.criteria.all()),
+        "levels": list(rubric.levels.all()),
     }
 
 
@@ -194,21 +211,29 @@ def get_rubric(request, year: Year):
     return _rubric_out(access.get_rubric_or_404(request.user, year))
 
 
-@router.post("/rubrics/{int:year}/criteria", response=responses(CriterionOut, 201),
-             summary="Add a criterion (or change the one with that code)")
+@router.post(
+    "/rubrics/{int:year}/criteria",
+    response=responses(CriterionOut, 201),
+    summary="Add a criterion (or change the one with that code)",
+)
 def put_criterion(request, year: Year, payload: CriterionIn):
     rubric = _admin(request, year)
     existing = Criterion.objects.filter(rubric=rubric, code=payload.code).first()
     values = payload.dict(exclude={"version"})
     return versioned_write(
         payload.version,
-        lambda version: services.criterion_save(by=request.user, rubric=rubric, criterion=existing,
-                                                expected_version=version, **values),
-        lambda criterion: criterion, required=existing is not None, status=201,
+        lambda version: services.criterion_save(
+            by=request.user, rubric=rubric, criterion=existing, expected_version=version, **values
+        ),
+        lambda criterion: criterion,
+        required=existing is not None,
+        status=201,
     )
 
 
-@router.get("/{int:year}/units/{int:unit_id}", response=answers(ScoreOut, *READ), summary="A unit's score: running, or frozen")
+@router.get(
+    "/{int:year}/units/{int:unit_id}", response=answers(ScoreOut, *READ), summary="A unit's score: running, or frozen"
+)
 def unit_score(request, year: Year, unit_id: Id):
     rubric = access.get_rubric_or_404(request.user, year)
     unit = access.get_scored_unit_or_404(request.user, rubric, unit_id)
@@ -218,32 +243,82 @@ def unit_score(request, year: Year, unit_id: Id):
     lines = selectors.card(book, result, unit, adjustments=reasons)
     base = site_origin()
     return {
-        "unit_id": unit.pk, "year": year, "total": points_text(result.total), "level": result.level.name if result.level else None,
+        "unit_id": unit.pk,
+        "year": year,
+        "total": points_text(result.total),
+        "level": result.level.name if result.level else None,
         "frozen": not live,
-        "criteria": [{"code": line.criterion.code, "name": line.criterion.name, "points": line.points, "max_points": line.max,
-                      "reading": line.reading, "evidence": [{"label": str(label), "url": base + url} for label, url in line.evidence],
-                      "adjustment_reason": line.adjusted} for line in lines],
+        "criteria": [
+            {
+                "code": line.criterion.code,
+                "name": line.criterion.name,
+                "points": line.points,
+                "max_points": line.max,
+                "reading": line.reading,
+                "evidence": [{"label": str(label), "url": base + url} for label, url in line.evidence],
+                "adjustment_reason": line.adjusted,
+            }
+            for line in lines
+        ],
+        "reason": reason(book, result),
         "missing_for_next_level": selectors.gap_sentence(book, result, by_measure) if live else None,
     }
 
 
-@router.get("/{int:year}/ranking", response=answers(list[RankingOut], *READ), summary="The stored scores in reach, best first")
+class RankingFilters(Schema):
+    unit: Id | None = Field(None, description="Only the units under this upper union.")
+    kind: Id | None = Field(None, description="Only the units of this kind.")
+    level: Id | Literal[ranking.UNCLASSIFIED, ranking.LAGGING] | None = Field(
+        None,
+        description="Only the units of this level (its id, as GET /rubrics/{year} gives it); `none`: the units "
+        "no level was given; `lagging`: the units that fall short (the lowest level, when the rubric has more than "
+        "one, and those of none).",
+    )
+    sort: Literal[tuple(ranking.SORTS)] = Field("-total", description="total, name or rank; a leading - reverses it.")
+
+
+@router.get(
+    "/{int:year}/ranking", response=answers(list[RankingOut], *READ), summary="The stored scores in reach, best first"
+)
 @paginate(Pages)
-def ranking(request, year: Year, unit: Id | None = None, kind: Id | None = None, sort: str = "-total"):
-    access.get_rubric_or_404(request.user, year)
-    node = get_unit_or_404(request.user, Capability.VIEW, pk=unit) if unit else None
-    qs, _sort = selectors.sorted_scores(selectors.scores(request.user, year, node=node, kind_id=kind), sort)
-    return qs.select_related("unit").only("rank", "unit_id", "unit__name", "total", "level_name", "points")
+def list_ranking(request, year: Year, filters: Query[RankingFilters]):
+    """The same filters as the ranking page, combined; each unit with the reason of its score."""
+    rubric = access.get_rubric_or_404(request.user, year)
+    node = get_unit_or_404(request.user, Capability.VIEW, pk=filters.unit) if filters.unit else None
+    book = engine.Book(rubric)
+    request.scoring_reasons = Reasons(book)  # one per request: the rows share the phrases it works out
+    listing = ranking.Ranking(
+        user=request.user,
+        rubric=rubric,
+        book=book,
+        node=node,
+        kind_id=filters.kind,
+        level=filters.level,
+        sort=filters.sort,
+    )
+    return listing.listed.select_related("unit").only(
+        "rank", "unit_id", "unit__name", "total", "level_name", "points", "readings"
+    )
 
 
-@router.post("/{int:year}/units/{int:unit_id}/adjustments", response=answers({201: AdjustedOut}, *WRITE),
-             summary="Adjust one criterion, with a reason")
+@router.post(
+    "/{int:year}/units/{int:unit_id}/adjustments",
+    response=answers({201: AdjustedOut}, *WRITE),
+    summary="Adjust one criterion, with a reason",
+)
 def adjust(request, year: Year, unit_id: Id, payload: AdjustmentIn):
     rubric = _admin(request, year)
     unit = access.get_scored_unit_or_404(request.user, rubric, unit_id)
     criterion = get_object_or_404(Criterion, rubric=rubric, code=payload.criterion)
-    services.adjust(by=request.user, rubric=rubric, unit=unit, criterion=criterion, points=payload.points, mode=payload.mode,
-                    reason=payload.reason)
+    services.adjust(
+        by=request.user,
+        rubric=rubric,
+        unit=unit,
+        criterion=criterion,
+        points=payload.points,
+        mode=payload.mode,
+        reason=payload.reason,
+    )
     score = services.refresh_unit(rubric, unit)
     return Status(201, {"total": str(score.total), "level": score.level_name})
 
@@ -254,7 +329,15 @@ def freeze(request, year: Year):
     return {"year": year, "frozen_at": rubric.frozen_at}
 
 
-@router.post("/{int:year}/unfreeze", response=answers(FrozenOut, *WRITE), summary="Unfreeze the year's results (a reason is required)")
+@router.post(
+    "/{int:year}/unfreeze",
+    response=answers(FrozenOut, *WRITE),
+    summary="Unfreeze the year's results (a reason is required)",
+)
 def unfreeze(request, year: Year, payload: ReasonIn):
     services.unfreeze(by=request.user, rubric=_admin(request, year), reason=payload.reason)
-    return {"year": year, "frozen_at": None, "detail": _("The results of %(year)s are no longer frozen.") % {"year": year}}
+    return {
+        "year": year,
+        "frozen_at": None,
+        "detail": _("The results of %(year)s are no longer frozen.") % {"year": year},
+    }

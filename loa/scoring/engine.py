@@ -45,7 +45,8 @@ NOTHING = (0, None)
 def scored_units(rubric):
     """The grassroots units under the rubric's unit that were active during its year."""
     return Unit.objects.filter(path__startswith=rubric.unit.path, kind__is_grassroots=True).active_during(
-        date(rubric.year, 1, 1), date(rubric.year, 12, 31))
+        date(rubric.year, 1, 1), date(rubric.year, 12, 31)
+    )
 
 
 class Book:
@@ -64,16 +65,25 @@ class Book:
         self.specs = [Spec.of(c, self.measures[c.code]) for c in self.criteria]
         for c, spec in zip(self.criteria, self.specs):
             if not spec.valid:
-                self.problems.append(_("Criterion %(code)s “%(name)s”: its maximum points or rule parameters are not "
-                                       "valid numbers; it counts for nothing until they are corrected.")
-                                     % {"code": c.code, "name": c.name})
+                self.problems.append(
+                    _(
+                        "Criterion %(code)s “%(name)s”: its maximum points or rule parameters are not "
+                        "valid numbers; it counts for nothing until they are corrected."
+                    )
+                    % {"code": c.code, "name": c.name}
+                )
         self.levels = []
         for lv in rubric.levels.all():
             least = stored_centi(lv.min_total)
             share = None if lv.min_share_each is None else stored_centi(lv.min_share_each)
             if least is None or (lv.min_share_each is not None and share is None):
-                self.problems.append(_("Level “%(name)s”: its minimum is not a valid number; no unit is given this "
-                                       "level until it is corrected.") % {"name": lv.name})
+                self.problems.append(
+                    _(
+                        "Level “%(name)s”: its minimum is not a valid number; no unit is given this "
+                        "level until it is corrected."
+                    )
+                    % {"name": lv.name}
+                )
                 continue
             self.levels.append(LevelSpec(lv.id, lv.name, least, None if share is None else share / 100))
         self.levels.sort(key=lambda lv: -lv.min_total)
@@ -83,8 +93,10 @@ class Book:
                 continue
             cap = stored_centi(value)
             if cap is None:
-                self.problems.append(_("The cap of group “%(group)s” is not a valid number; it is not applied until it is "
-                                       "corrected.") % {"group": group})
+                self.problems.append(
+                    _("The cap of group “%(group)s” is not a valid number; it is not applied until it is corrected.")
+                    % {"group": group}
+                )
             else:
                 self.group_caps[group] = cap
         bonus_cap = stored_centi(rubric.bonus_cap)
@@ -92,7 +104,9 @@ class Book:
             self.problems.append(_("The bonus cap is not a valid number; it is not applied until it is corrected."))
         self.bonus_cap = bonus_cap or None
         if stored_centi(rubric.total_points) is None:
-            self.problems.append(_("The rubric's total points are not a valid number; correct them on the rubric page."))
+            self.problems.append(
+                _("The rubric's total points are not a valid number; correct them on the rubric page.")
+            )
 
     @property
     def measure_keys(self):
@@ -115,7 +129,7 @@ class Book:
     def score(self, unit_id, by_measure, adjustments=None):
         """Result for one unit from its readings {measure key: reading} and its adjustments {code: (mode, hundredths)}."""
         pts, readings, applied = {}, {}, {}
-        for code, measure, top, rule in self._compiled():
+        for code, measure, top, rule in self.compiled():
             if measure:
                 reading = readings[code] = by_measure.get(measure, NOTHING)
             else:
@@ -138,7 +152,7 @@ class Book:
         """Results of many units from `read`'s data, in the order of `unit_ids`: `score` without
         building each unit's readings by measure first (the same results, a third of the time)."""
         plan = []
-        for s, (code, measure, _top, rule) in zip(self.specs, self._compiled()):
+        for s, (code, measure, _top, rule) in zip(self.specs, self.compiled()):
             if not measure:
                 plan.append((code, None, None, rule))
             elif measure in data:
@@ -166,7 +180,8 @@ class Book:
             total = sum(pts.values())
             yield Result(unit_id, pts, readings, total, level_for(pts, total), {})
 
-    def _compiled(self):
+    def compiled(self):
+        """[(code, measure key, max in hundredths, rule function)] in the rubric's order, compiled once."""
         plan = self.__dict__.get("_plan")
         if plan is None:
             plan = self._plan = [(s.code, s.measure, s.max, compile_rule(s)) for s in self.specs]
@@ -175,7 +190,9 @@ class Book:
     def _cap(self, pts):
         groups = self.__dict__.get("_cap_groups")
         if groups is None:
-            groups = self._cap_groups = [([s.code for s in self.specs if s.group == group], cap) for group, cap in self.group_caps.items()]
+            groups = self._cap_groups = [
+                ([s.code for s in self.specs if s.group == group], cap) for group, cap in self.group_caps.items()
+            ]
             if self.bonus_cap is not None:
                 groups.append(([s.code for s in self.specs if s.is_bonus], self.bonus_cap))
         for codes, cap in groups:
@@ -245,7 +262,9 @@ class Book:
             return reaches(s.measure, 1).total - current.total if limit else 0
 
         def priority(s):
-            failing = target.min_share is not None and not s.is_bonus and current.points[s.code] < s.max * target.min_share
+            failing = (
+                target.min_share is not None and not s.is_bonus and current.points[s.code] < s.max * target.min_share
+            )
             return (not failing, s.is_bonus, -gain(s))
 
         order = sorted((s for s in self.specs if s.measure and s.measure in trial), key=priority)
@@ -253,8 +272,9 @@ class Book:
             now = self.score(result.unit_id, trial, adjustments)
             if now.level is not None and now.level.min_total >= target.min_total:
                 break
-            need_share = (not s.is_bonus and target.min_share is not None
-                          and now.points[s.code] < s.max * target.min_share)
+            need_share = (
+                not s.is_bonus and target.min_share is not None and now.points[s.code] < s.max * target.min_share
+            )
             if now.total >= target.min_total and not need_share:
                 continue
             limit = better(s.measure)
@@ -330,6 +350,12 @@ def _smallest_for(points_of, limit):
     return lo
 
 
+def still_needed(rule, reading):
+    """How much more of a count reading makes `rule` give all it can for it (0 when more gives nothing)."""
+    amount, base = reading
+    return _smallest_for(lambda k: rule((amount + k, base)), _limit(reading))
+
+
 def load_adjustments(rubric, unit_ids=None):
     """{unit_id: {code: (mode, hundredths)}}: the latest active adjustment per unit and criterion."""
     qs = Adjustment.objects.filter(rubric=rubric, active=True)
@@ -365,8 +391,13 @@ def stored_result(book, score):
     points = {c: stored_centi(v) for c, v in (score.points or {}).items()}
     total = stored_centi(score.total)
     if total is None or None in points.values():
-        book.problems.append(_("The stored result of this unit holds a figure that is not a valid number (%(total)s "
-                               "points): compute the year again to replace it.") % {"total": points_text(total)})
+        book.problems.append(
+            _(
+                "The stored result of this unit holds a figure that is not a valid number (%(total)s "
+                "points): compute the year again to replace it."
+            )
+            % {"total": points_text(total)}
+        )
     readings = {c: tuple(v) for c, v in (score.readings or {}).items() if isinstance(v, (list, tuple))}
     return Result(score.unit_id, points, readings, total, level)
 
@@ -375,7 +406,9 @@ def score_year(rubric, *, today=None, progress=None):
     """Compute and store every scored unit's result. Refuses a frozen year. Returns the number of units."""
     rubric = Rubric.objects.select_related("unit").get(pk=rubric.pk)
     if rubric.frozen:
-        raise ValidationError(_("The results of %(year)s are frozen: they are not computed again.") % {"year": rubric.year})
+        raise ValidationError(
+            _("The results of %(year)s are frozen: they are not computed again.") % {"year": rubric.year}
+        )
     book = Book(rubric)
     units = scored_units(rubric)
     meta = list(units.values_list("id", "path", "name_sort", "kind_id"))
@@ -401,15 +434,31 @@ def score_year(rubric, *, today=None, progress=None):
     with transaction.atomic():
         Rubric.objects.select_for_update().filter(pk=rubric.pk, frozen_at__isnull=True).update(computed_at=now)
         if Rubric.objects.filter(pk=rubric.pk, frozen_at__isnull=False).exists():
-            raise ValidationError(_("The results of %(year)s are frozen: they are not computed again.") % {"year": rubric.year})
+            raise ValidationError(
+                _("The results of %(year)s are frozen: they are not computed again.") % {"year": rubric.year}
+            )
         _write(rubric, book, meta, results, ranks, now)
     if progress:
         progress(len(meta), len(meta))
     return len(results)
 
 
-COLUMNS = ("rubric_id", "year", "unit_id", "unit_path", "unit_sort", "kind_id", "total", "level_id", "level_name",
-           "rank", "points", "readings", "computed_at", "digest")
+COLUMNS = (
+    "rubric_id",
+    "year",
+    "unit_id",
+    "unit_path",
+    "unit_sort",
+    "kind_id",
+    "total",
+    "level_id",
+    "level_name",
+    "rank",
+    "points",
+    "readings",
+    "computed_at",
+    "digest",
+)
 
 
 def digest(text):
@@ -429,8 +478,10 @@ def _changes(rubric, book, meta, results, ranks):
     for m, r, rank in zip(meta, results, ranks):
         unit_id, path, sort, kind_id = m
         level = r.level
-        d = digest(f"{shape}\x1f{unit_id}\x1f{path}\x1f{sort}\x1f{kind_id}\x1f{r.total}\x1f{level.id if level else None}"
-                   f"\x1f{level.name if level else ''}\x1f{rank}\x1f{tuple(r.points.values())}\x1f{tuple(r.readings.values())}")
+        d = digest(
+            f"{shape}\x1f{unit_id}\x1f{path}\x1f{sort}\x1f{kind_id}\x1f{r.total}\x1f{level.id if level else None}"
+            f"\x1f{level.name if level else ''}\x1f{rank}\x1f{tuple(r.points.values())}\x1f{tuple(r.readings.values())}"
+        )
         if stored.pop(unit_id, None) != d:
             changed.append((m, r, rank, d))
     return changed, list(stored)
@@ -440,10 +491,22 @@ def _rows(rubric, changed, now):
     dumps = json.dumps
     for (unit_id, path, sort, kind_id), r, rank, d in changed:
         level = r.level
-        yield (rubric.pk, rubric.year, unit_id, path, sort, kind_id, r.total / 100,
-               level.id if level else None, level.name if level else "", rank,
-               dumps({c: p / 100 for c, p in r.points.items()}, separators=(",", ":")),
-               dumps(r.readings, separators=(",", ":")), now, d)
+        yield (
+            rubric.pk,
+            rubric.year,
+            unit_id,
+            path,
+            sort,
+            kind_id,
+            r.total / 100,
+            level.id if level else None,
+            level.name if level else "",
+            rank,
+            dumps({c: p / 100 for c, p in r.points.items()}, separators=(",", ":")),
+            dumps(r.readings, separators=(",", ":")),
+            now,
+            d,
+        )
 
 
 def _copy_text(value):
@@ -494,7 +557,7 @@ def _delete(rubric, unit_ids):
             cursor.execute("DELETE FROM scoring_score WHERE year = %s AND unit_id = ANY(%s)", [rubric.year, unit_ids])
         return
     for i in range(0, len(unit_ids), 500):
-        Score.objects.filter(year=rubric.year, unit_id__in=unit_ids[i:i + 500]).delete()
+        Score.objects.filter(year=rubric.year, unit_id__in=unit_ids[i : i + 500]).delete()
 
 
 def _copy_postgresql(rubric, changed, now, table):
@@ -517,9 +580,13 @@ def _upsert_postgresql(rubric, changed, now):
     columns = ", ".join(COLUMNS)
     updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in COLUMNS if c not in ("year", "unit_id"))
     with connection.cursor() as cursor:
-        cursor.execute(f"CREATE TEMPORARY TABLE scoring_score_new ON COMMIT DROP AS SELECT {columns} FROM scoring_score WITH NO DATA")
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE scoring_score_new ON COMMIT DROP AS SELECT {columns} FROM scoring_score WITH NO DATA"
+        )
         _copy_postgresql(rubric, changed, now, "scoring_score_new")
-        cursor.execute(f"INSERT INTO scoring_score ({columns}) SELECT {columns} FROM scoring_score_new"
-                       f" ON CONFLICT (unit_id, year) DO UPDATE SET {updates}"
-                       " WHERE scoring_score.digest IS DISTINCT FROM EXCLUDED.digest")
+        cursor.execute(
+            f"INSERT INTO scoring_score ({columns}) SELECT {columns} FROM scoring_score_new"
+            f" ON CONFLICT (unit_id, year) DO UPDATE SET {updates}"
+            " WHERE scoring_score.digest IS DISTINCT FROM EXCLUDED.digest"
+        )
         cursor.execute("DROP TABLE scoring_score_new")

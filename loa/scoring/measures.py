@@ -16,7 +16,7 @@ from datetime import date
 from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, ngettext_lazy
 
 COUNT, STATE, FLAG = "count", "state", "flag"
 
@@ -45,6 +45,11 @@ class Measure:
     no_base: str = "zero"  # points when base is 0: "zero" or "full" (nothing was asked of the unit)
     gap: object = None  # n -> "thêm 2 bài" (COUNT) or () -> "gửi báo cáo" (STATE/FLAG)
     evidence: object = None  # (unit, year) -> [(label, url)]
+    # What a criterion that lost points lacks, for the ranking's reason (loa.scoring.reasons):
+    # (reading, needed) -> "thiếu 3 bài", "chưa báo cáo Fanpage", or None when the reading shows no
+    # lack; `needed` is how much more of a COUNT would give the criterion all it can give (else 0).
+    lack: object = None
+    credit: object = None  # reading -> "2 bài chuyên sâu": what a bonus criterion earned the unit
 
 
 REGISTRY = {}
@@ -66,7 +71,18 @@ def get(key):
     return REGISTRY.get(key)
 
 
+def _lack_of(phrase):
+    """A COUNT measure's `lack`: `phrase` (ngettext_lazy counted by "n") with how many more are needed."""
+    return lambda reading, needed: str(phrase % {"n": needed}) if needed else None
+
+
+def _credit_of(phrase):
+    """A bonus measure's `credit`: `phrase` (ngettext_lazy counted by "n") with the reading's amount."""
+    return lambda reading: str(phrase % {"n": reading[0]}) if reading[0] else None
+
+
 # --- Directives: the Fanpage report ------------------------------------------------------------
+
 
 def _fanpage_tasks(year):
     from loa.directives.models import ReportForm
@@ -82,7 +98,11 @@ def _report_state(run):
     out = {}
     # Whether a report came, not when: 130,000 timestamps cost more to read than the rest.
     rows = Assignment.objects.filter(_fanpage_tasks(run.year), unit__in=run.units).values_list(
-        "unit_id", "expected", ExpressionWrapper(Q(first_reported_at__isnull=False), output_field=BooleanField()), "on_time")
+        "unit_id",
+        "expected",
+        ExpressionWrapper(Q(first_reported_at__isnull=False), output_field=BooleanField()),
+        "on_time",
+    )
     for unit_id, expected, reported, on_time in rows:
         state = "exempt" if not expected else "missing" if not reported else "on_time" if on_time else "late"
         if rank[state] > rank[out.get(unit_id, ("exempt",))[0]]:
@@ -101,18 +121,35 @@ def _report_evidence(unit, year):
     return links
 
 
-measure("fanpage_report", _("Fanpage reported on time"), kind=STATE, default=("missing", None),
-        gap=lambda: _("send the Fanpage report"), evidence=_report_evidence)(_report_state)
+REPORT_LACKS = {"missing": _("Fanpage report not sent"), "late": _("Fanpage report late")}
+
+measure(
+    "fanpage_report",
+    _("Fanpage reported on time"),
+    kind=STATE,
+    default=("missing", None),
+    gap=lambda: _("send the Fanpage report"),
+    evidence=_report_evidence,
+    lack=lambda reading, needed: REPORT_LACKS.get(reading[0]),
+)(_report_state)
 
 
 # --- Fanpages: registration, posting days, Likes --------------------------------------------------
+
 
 def _calendar_evidence(unit, year):
     return [(_("The posting calendar"), reverse("fanpages:unit", args=[unit.pk]) + f"?year={year}")]
 
 
-@measure("fanpage_registered", _("Fanpage registered"), kind=FLAG, default=(False, None),
-         gap=lambda: _("register the unit's Fanpage"), evidence=_calendar_evidence)
+@measure(
+    "fanpage_registered",
+    _("Fanpage registered"),
+    kind=FLAG,
+    default=(False, None),
+    gap=lambda: _("register the unit's Fanpage"),
+    evidence=_calendar_evidence,
+    lack=lambda reading, needed: None if reading[0] else _("no Fanpage registered"),
+)
 def fanpage_registered(run):
     from loa.fanpages.models import Fanpage
 
@@ -121,9 +158,24 @@ def fanpage_registered(run):
     return {unit_id: (True, None) for unit_id in rows.values_list("unit_id", flat=True)}
 
 
-@measure("posting_days", _("Posting-day rate"), amount_label=_("Posting days"),
-         gap=lambda n: ngettext("%(n)s more posting day", "%(n)s more posting days", n) % {"n": n},
-         evidence=_calendar_evidence)
+def _days_without_post(reading, needed):
+    amount, base = reading
+    silent = (base or 0) - amount
+    return (
+        ngettext("%(n)s day without a post", "%(n)s days without a post", silent) % {"n": silent}
+        if silent > 0
+        else None
+    )
+
+
+@measure(
+    "posting_days",
+    _("Posting-day rate"),
+    amount_label=_("Posting days"),
+    gap=lambda n: ngettext("%(n)s more posting day", "%(n)s more posting days", n) % {"n": n},
+    evidence=_calendar_evidence,
+    lack=_days_without_post,
+)
 def posting_days(run):
     from loa.fanpages.compliance import posting_figures
 
@@ -134,22 +186,34 @@ def _members(run):
     return run.cached("members", lambda: dict(run.units.values_list("id", "members_count")))
 
 
-@measure("like_rate", _("Members' Like rate"), amount_label=_("Members who Liked the provincial Page"),
-         gap=lambda n: ngettext("%(n)s more member Liking the provincial Page",
-                                "%(n)s more members Liking the provincial Page", n) % {"n": n},
-         evidence=lambda unit, year: [(_("The Like declarations"), reverse("fanpages:unit", args=[unit.pk]) + f"?year={year}")])
+@measure(
+    "like_rate",
+    _("Members' Like rate"),
+    amount_label=_("Members who Liked the provincial Page"),
+    gap=lambda n: (
+        ngettext("%(n)s more member Liking the provincial Page", "%(n)s more members Liking the provincial Page", n)
+        % {"n": n}
+    ),
+    lack=_lack_of(ngettext_lazy("%(n)s member Like short", "%(n)s member Likes short", "n")),
+    evidence=lambda unit, year: [
+        (_("The Like declarations"), reverse("fanpages:unit", args=[unit.pk]) + f"?year={year}")
+    ],
+)
 def like_rate(run):
     from loa.fanpages.models import LikeDeclaration
 
     members = _members(run)
     latest = {}
-    rows = LikeDeclaration.objects.filter(unit__in=run.units, day__lte=date(run.year, 12, 31)).order_by("unit_id", "day", "id")
+    rows = LikeDeclaration.objects.filter(unit__in=run.units, day__lte=date(run.year, 12, 31)).order_by(
+        "unit_id", "day", "id"
+    )
     for unit_id, count in rows.values_list("unit_id", "count"):
         latest[unit_id] = count
     return {unit_id: (min(latest.get(unit_id, 0), m), m) for unit_id, m in members.items()}
 
 
 # --- Articles: quotas, pieces beyond the quota, in-depth and exemplary pieces ----------------------
+
 
 def _article_rows(run):
     """{unit_id: {kind: (counted, target, in_depth, exemplary)}} from the articles' rollups (own_*)."""
@@ -158,7 +222,8 @@ def _article_rows(run):
     def load():
         out = {}
         rows = Rollup.objects.filter(year=run.year, unit__in=run.units).values_list(
-            "unit_id", "kind", "own_counted", "own_target", "own_in_depth", "own_exemplary")
+            "unit_id", "kind", "own_counted", "own_target", "own_in_depth", "own_exemplary"
+        )
         for unit_id, kind, counted, target, in_depth, exemplary in rows:
             out.setdefault(unit_id, {})[kind] = (counted, target, in_depth, exemplary)
         return out
@@ -177,17 +242,36 @@ def _quota(kind):
     return compute
 
 
-measure("news_quota", _("News item quota completion"), amount_label=_("News items counted"), default=(0, 0), no_base="full",
-        gap=lambda n: ngettext("%(n)s more news item", "%(n)s more news items", n) % {"n": n},
-        evidence=_articles_evidence)(_quota("news"))
-measure("article_quota", _("Article quota completion"), amount_label=_("Articles counted"), default=(0, 0), no_base="full",
-        gap=lambda n: ngettext("%(n)s more article", "%(n)s more articles", n) % {"n": n},
-        evidence=_articles_evidence)(_quota("article"))
+measure(
+    "news_quota",
+    _("News item quota completion"),
+    amount_label=_("News items counted"),
+    default=(0, 0),
+    no_base="full",
+    gap=lambda n: ngettext("%(n)s more news item", "%(n)s more news items", n) % {"n": n},
+    evidence=_articles_evidence,
+    lack=_lack_of(ngettext_lazy("%(n)s news item short", "%(n)s news items short", "n")),
+)(_quota("news"))
+measure(
+    "article_quota",
+    _("Article quota completion"),
+    amount_label=_("Articles counted"),
+    default=(0, 0),
+    no_base="full",
+    gap=lambda n: ngettext("%(n)s more article", "%(n)s more articles", n) % {"n": n},
+    evidence=_articles_evidence,
+    lack=_lack_of(ngettext_lazy("%(n)s article short", "%(n)s articles short", "n")),
+)(_quota("article"))
 
 
-@measure("over_quota", _("Pieces beyond the quota"), amount_label=_("Pieces beyond the quota"),
-         gap=lambda n: ngettext("%(n)s more piece beyond the quota", "%(n)s more pieces beyond the quota", n) % {"n": n},
-         evidence=_articles_evidence)
+@measure(
+    "over_quota",
+    _("Pieces beyond the quota"),
+    amount_label=_("Pieces beyond the quota"),
+    gap=lambda n: ngettext("%(n)s more piece beyond the quota", "%(n)s more pieces beyond the quota", n) % {"n": n},
+    evidence=_articles_evidence,
+    credit=_credit_of(ngettext_lazy("%(n)s piece beyond the quota", "%(n)s pieces beyond the quota", "n")),
+)
 def over_quota(run):
     from loa.articles.rollups import contribution
 
@@ -201,15 +285,25 @@ def over_quota(run):
     return {unit_id: (sum(over(*v) for v in kinds.values()), None) for unit_id, kinds in _article_rows(run).items()}
 
 
-@measure("in_depth", _("In-depth articles"), amount_label=_("In-depth articles"),
-         gap=lambda n: ngettext("%(n)s more in-depth article", "%(n)s more in-depth articles", n) % {"n": n},
-         evidence=_articles_evidence)
+@measure(
+    "in_depth",
+    _("In-depth articles"),
+    amount_label=_("In-depth articles"),
+    gap=lambda n: ngettext("%(n)s more in-depth article", "%(n)s more in-depth articles", n) % {"n": n},
+    evidence=_articles_evidence,
+    credit=_credit_of(ngettext_lazy("%(n)s in-depth article", "%(n)s in-depth articles", "n")),
+)
 def in_depth(run):
     return {u: (sum(v[2] for v in k.values()), None) for u, k in _article_rows(run).items()}
 
 
-@measure("exemplary", _("Exemplary pieces"), amount_label=_("Exemplary pieces"),
-         gap=lambda n: ngettext("%(n)s more exemplary piece", "%(n)s more exemplary pieces", n) % {"n": n},
-         evidence=_articles_evidence)
+@measure(
+    "exemplary",
+    _("Exemplary pieces"),
+    amount_label=_("Exemplary pieces"),
+    gap=lambda n: ngettext("%(n)s more exemplary piece", "%(n)s more exemplary pieces", n) % {"n": n},
+    evidence=_articles_evidence,
+    credit=_credit_of(ngettext_lazy("%(n)s exemplary piece", "%(n)s exemplary pieces", "n")),
+)
 def exemplary(run):
     return {u: (sum(v[3] for v in k.values()), None) for u, k in _article_rows(run).items()}

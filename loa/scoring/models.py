@@ -13,8 +13,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from loa.core.versions import version_field
 from loa.core.fields import DecimalField
+from loa.core.versions import version_field
 
 
 class Rule(models.TextChoices):
@@ -28,17 +28,26 @@ class Rule(models.TextChoices):
 class Rubric(models.Model):
     year = models.PositiveSmallIntegerField(_("year"), unique=True)
     # The body that classifies: every grassroots unit under it is scored.
-    unit = models.ForeignKey("units.Unit", verbose_name=_("classifying unit"), on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey(
+        "units.Unit", verbose_name=_("classifying unit"), on_delete=models.PROTECT, related_name="+"
+    )
     name = models.CharField(_("name"), max_length=200)
     total_points = DecimalField(_("total points"), max_digits=6, decimal_places=2, default=Decimal(100))
-    bonus_cap = DecimalField(_("bonus cap"), max_digits=6, decimal_places=2, default=Decimal(0),
-                                    help_text=_("The most bonus points a unit can earn in all (0: no cap beyond each criterion's own)."))
+    bonus_cap = DecimalField(
+        _("bonus cap"),
+        max_digits=6,
+        decimal_places=2,
+        default=Decimal(0),
+        help_text=_("The most bonus points a unit can earn in all (0: no cap beyond each criterion's own)."),
+    )
     # {"Công tác tuyên truyền": "10"}: the most a group's criteria may add up to.
     group_caps = models.JSONField(_("group caps"), default=dict, blank=True)
     note = models.TextField(_("note"), blank=True)
     copied_from = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     frozen_at = models.DateTimeField(null=True, blank=True)
-    frozen_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    frozen_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     computed_at = models.DateTimeField(null=True, blank=True)  # the last full scoring run
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -47,7 +56,7 @@ class Rubric(models.Model):
     version = version_field()
 
     class Meta:
-        ordering = ["-year"]
+        ordering = ["-year"]  # noqa: RUF012
         verbose_name = _("rubric")
 
     def __str__(self):
@@ -72,8 +81,8 @@ class Criterion(models.Model):
     version = version_field()
 
     class Meta:
-        ordering = ["order", "id"]
-        constraints = [models.UniqueConstraint(fields=["rubric", "code"], name="scoring_criterion_code_unique")]
+        ordering = ["order", "id"]  # noqa: RUF012
+        constraints = [models.UniqueConstraint(fields=["rubric", "code"], name="scoring_criterion_code_unique")]  # noqa: RUF012
         verbose_name = _("criterion")
 
     def __str__(self):
@@ -85,12 +94,13 @@ class Level(models.Model):
     name = models.CharField(_("name"), max_length=120)
     min_total = DecimalField(_("minimum total"), max_digits=6, decimal_places=2)
     # Extra condition: no (non-bonus) criterion below this share of its maximum (0.5 = half).
-    min_share_each = DecimalField(_("no criterion below (share of its points)"), max_digits=4, decimal_places=2,
-                                         null=True, blank=True)
+    min_share_each = DecimalField(
+        _("no criterion below (share of its points)"), max_digits=4, decimal_places=2, null=True, blank=True
+    )
     version = version_field()
 
     class Meta:
-        ordering = ["-min_total", "id"]
+        ordering = ["-min_total", "id"]  # noqa: RUF012
         verbose_name = _("level")
 
     def __str__(self):
@@ -116,8 +126,8 @@ class Adjustment(models.Model):
     active = models.BooleanField(default=True)
 
     class Meta:
-        ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["rubric", "unit"])]
+        ordering = ["-at", "-id"]  # noqa: RUF012
+        indexes = [models.Index(fields=["rubric", "unit"])]  # noqa: RUF012
 
 
 class Score(models.Model):
@@ -126,11 +136,15 @@ class Score(models.Model):
 
     # No index and no database constraint on the rubric: one rubric per year, and Django deletes a
     # rubric's scores itself; a key check per row at commit costs seconds over 130,000 rows.
-    rubric = models.ForeignKey(Rubric, on_delete=models.CASCADE, related_name="scores", db_index=False, db_constraint=False)
+    rubric = models.ForeignKey(
+        Rubric, on_delete=models.CASCADE, related_name="scores", db_index=False, db_constraint=False
+    )
     year = models.PositiveSmallIntegerField()
     # Looked up through the (unit, year) unique index: no index of its own; no database constraint
     # either (Django deletes a unit's scores itself), for the same reason as the rubric's.
-    unit = models.ForeignKey("units.Unit", on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False)
+    unit = models.ForeignKey(
+        "units.Unit", on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
+    )
     # On PostgreSQL both columns compare byte by byte (COLLATE "C", set by migration 0002): a path
     # prefix (LIKE '/1/5/%') then uses the index, and the sort key is made to sort byte by byte.
     unit_path = models.CharField(max_length=255)
@@ -149,9 +163,12 @@ class Score(models.Model):
     digest = models.BigIntegerField(null=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["unit", "year"], name="scoring_score_unique")]
-        indexes = [
+        constraints = [models.UniqueConstraint(fields=["unit", "year"], name="scoring_score_unique")]  # noqa: RUF012
+        indexes = [  # noqa: RUF012
             models.Index(fields=["year", "unit_path"], name="scoring_score_path"),
             models.Index(fields=["year", "total"], name="scoring_score_total"),
             models.Index(fields=["year", "unit_sort"], name="scoring_score_sort"),
+            # The ranking filtered by a level, in either order: without it, the units of the lowest level
+            # best first are found only after a scan of every unit above them.
+            models.Index(fields=["year", "level_id", "total"], name="scoring_score_level"),
         ]

@@ -14,19 +14,19 @@ from django.views.decorators.http import require_POST
 from loa.accounts.capabilities import Capability
 from loa.accounts.scope import can, can_anywhere, get_unit_or_404, role_paths, units_for
 from loa.core.forms import add_service_errors
-from loa.core.version_forms import conflict_status
 from loa.core.numbers import INTEGER_RANGES
+from loa.core.version_forms import conflict_status
 from loa.documents.downloads import document_response
 from loa.exports.tabular import Column, export_response
 from loa.scoring import access, documents, engine, measures, selectors, services
+from loa.scoring import ranking as ranking_reads
 from loa.scoring.forms import AdjustmentForm, CriterionForm, LevelForm, NewRubricForm, ReasonForm, RubricForm
 from loa.scoring.models import Adjustment, Criterion, Level, Rubric, Score
+from loa.scoring.reasons import Reasons, reason
 from loa.scoring.rules import points_text, stored_centi
 from loa.units.models import UnitKind
 
 RANKING_PAGE = 50
-
-
 
 
 @login_required
@@ -36,10 +36,16 @@ def index(request):
         raise Http404
     # An officer's own few units: straight to their score.
     own = list(units_for(request.user, Capability.VIEW).filter(kind__is_grassroots=True).order_by("name_sort")[:6])
-    return render(request, "scoring/index.html", {
-        "rubrics": rubrics, "own": own if len(own) <= 5 else [], "year": rubrics[0].year if rubrics else None,
-        "may_create": can_anywhere(request.user, Capability.MANAGE_UNITS),
-    })
+    return render(
+        request,
+        "scoring/index.html",
+        {
+            "rubrics": rubrics,
+            "own": own if len(own) <= 5 else [],
+            "year": rubrics[0].year if rubrics else None,
+            "may_create": can_anywhere(request.user, Capability.MANAGE_UNITS),
+        },
+    )
 
 
 def _hypothetical(request, book, by_measure):
@@ -72,15 +78,35 @@ def unit_score(request, year, unit_id):
     rubric = access.get_rubric_or_404(request.user, year)
     unit = access.get_scored_unit_or_404(request.user, rubric, unit_id)
     book, result, by_measure, reasons, stored, live = selectors.unit_result(rubric, unit)
-    ctx = {"rubric": rubric, "unit": unit, "book": book, "result": result, "live": live, "stored": stored,
-           "may_manage": access.may_manage(request.user, rubric), "problems": book.problems}
+    ctx = {
+        "rubric": rubric,
+        "unit": unit,
+        "book": book,
+        "result": result,
+        "live": live,
+        "stored": stored,
+        "may_manage": access.may_manage(request.user, rubric),
+        "problems": book.problems,
+    }
     if result is not None:
         ctx["lines"] = selectors.card(book, result, unit, adjustments=reasons)
         ctx["total"] = points_text(result.total)
-        ctx["gap"] = selectors.gap_sentence(book, result, by_measure, engine.load_adjustments(rubric, [unit.pk]).get(unit.pk)) if live else None
+        ctx["reason"] = reason(book, result)
+        ctx["gap"] = (
+            selectors.gap_sentence(book, result, by_measure, engine.load_adjustments(rubric, [unit.pk]).get(unit.pk))
+            if live
+            else None
+        )
         ctx["whatif_fields"] = [
-            {"key": k, "measure": measures.get(k), "value": by_measure[k][0], "base": by_measure[k][1],
-             "states": list(selectors.STATE_LABELS.items())} for k in book.measure_keys]
+            {
+                "key": k,
+                "measure": measures.get(k),
+                "value": by_measure[k][0],
+                "base": by_measure[k][1],
+                "states": list(selectors.STATE_LABELS.items()),
+            }
+            for k in book.measure_keys
+        ]
         if live and request.GET.get("whatif"):
             hypothetical = _hypothetical(request, book, by_measure)
             for f in ctx["whatif_fields"]:
@@ -89,7 +115,8 @@ def unit_score(request, year, unit_id):
             trial = {**by_measure, **{k: (v, by_measure[k][1]) for k, v in hypothetical.items()}}
             what = book.score(unit.pk, trial, adjustments)
             ctx["whatif"] = {
-                "total": points_text(what.total), "level": what.level.name if what.level else _("Unclassified"),
+                "total": points_text(what.total),
+                "level": what.level.name if what.level else _("Unclassified"),
                 "lines": selectors.card(book, what, unit, evidence=False),
                 "gap": selectors.gap_sentence(book, what, trial, adjustments),
                 "delta": points_text(what.total - result.total),
@@ -110,75 +137,155 @@ def score_sheet(request, year, unit_id):
     return document_response(documents.score_sheet(rubric, unit, lines, result, frozen=rubric.frozen), "pdf")
 
 
-def _ranking_filters(request, rubric):
+def _ranking_of(request, rubric, book):
+    """The ranking's filters from the query string (the page and its export): a word or a number out
+    of range is no filter, an upper unit out of reach a 404."""
     node = None
     if request.GET.get("unit"):
-        node = get_unit_or_404(request.user, Capability.VIEW, pk=request.GET["unit"])
-    try:
-        kind_id = int(request.GET.get("kind") or 0) or None
-    except ValueError:
-        kind_id = None
-    qs = selectors.scores(request.user, rubric.year, node=node, kind_id=kind_id)
-    qs, sort = selectors.sorted_scores(qs, request.GET.get("sort", "-total"))
-    return node, kind_id, qs, sort
+        node = get_unit_or_404(request.user, Capability.VIEW, pk=ranking_reads.query_id(request.GET["unit"]) or 0)
+    return ranking_reads.Ranking(
+        user=request.user,
+        rubric=rubric,
+        book=book,
+        node=node,
+        kind_id=ranking_reads.query_id(request.GET.get("kind")),
+        level=ranking_reads.level_filter(request.GET.get("level")),
+        sort=request.GET.get("sort", "-total"),
+    )
 
 
-def _uppers(request, rubric):
-    """Units above the CĐCS that the user may view, to filter the ranking by (a capped list)."""
-    # Filtered then sorted (a few thousand upper units of 130,000), not sorted whole then filtered.
-    scope = units_for(request.user, Capability.VIEW).filter(path__startswith=rubric.unit.path, kind__is_grassroots=False)
-    return list(scope.order_by("depth", "name_sort").values("pk", "name", "depth")[:300])
+def _chart(dist, previous, book, level):
+    """The distribution's rows for the chart: each level's count and share, last year's beside it
+    (matched by name), and whether the page lists that level now."""
+    keys = ranking_reads.level_keys(book, level)
+    return [
+        {
+            "row": row,
+            "previous": previous.get(row.name),
+            "current": keys is not None and (None if row.key == ranking_reads.UNCLASSIFIED else row.key) in keys,
+        }
+        for row in dist
+    ]
 
 
 @login_required
 def ranking(request, year):
     rubric = access.get_rubric_or_404(request.user, year)
-    node, kind_id, qs, sort = _ranking_filters(request, rubric)
     book = engine.Book(rubric)
+    listing = _ranking_of(request, rubric, book)
     # The distribution's grouped COUNT gives the number of rows: the paginator counts nothing itself.
-    dist, counted = selectors.distribution(qs, book)
-    page = selectors.RankingPaginator(qs.select_related("unit").only(
-        "id", "unit_id", "unit__name", "unit__code", "total", "level_name", "rank", "unit_path"), RANKING_PAGE,
-        count=counted).get_page(request.GET.get("page"))
-    previous = selectors.previous_totals(year, [s.unit_id for s in page])
-    rows = [{"score": s, "previous": previous.get(s.unit_id)} for s in page]
-    prev_qs = selectors.scores(request.user, year - 1, node=node, kind_id=kind_id)
+    dist, total = ranking_reads.distribution(listing.in_reach, book)
+    page = ranking_reads.RankingPaginator(
+        listing.listed.select_related("unit").only(
+            "id",
+            "unit_id",
+            "unit__name",
+            "unit__short_name",
+            "unit__code",
+            "total",
+            "level_name",
+            "rank",
+            "unit_path",
+            "points",
+            "readings",
+        ),
+        RANKING_PAGE,
+        count=ranking_reads.level_count(dist, book, listing.level),
+    ).get_page(request.GET.get("page"))
+    previous = ranking_reads.previous_totals(year, [s.unit_id for s in page])
+    explain = Reasons(book)
+    rows = [{"score": s, "previous": previous.get(s.unit_id), "reason": explain.of_score(s)} for s in page]
     prev_rubric = Rubric.objects.filter(year=year - 1).first()
-    prev_dist = selectors.distribution(prev_qs, engine.Book(prev_rubric))[0] if prev_rubric else []
-    prev_counts = {name: (n, pct) for name, n, pct in prev_dist}
+    prev_counts = {}
+    if prev_rubric:
+        prev_qs = ranking_reads.scores(request.user, year - 1, node=listing.node, kind_id=listing.kind_id)
+        prev_counts = {row.name: row for row in ranking_reads.distribution(prev_qs, engine.Book(prev_rubric))[0]}
+    kinds = list(UnitKind.objects.filter(is_grassroots=True))
+    uppers = ranking_reads.upper_units(request.user, rubric)
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "scoring/ranking.html", {
-        "rubric": rubric, "page": page, "rows": rows, "sort": sort, "node": node, "kind_id": kind_id,
-        "kinds": UnitKind.objects.filter(is_grassroots=True), "uppers": _uppers(request, rubric),
-        "dist": [(name, n, pct, prev_counts.get(name)) for name, n, pct in dist], "counted": counted,
-        "has_previous": bool(prev_dist), "query": query.urlencode(), "may_manage": access.may_manage(request.user, rubric),
-        "problems": book.problems,
-    })
+    return render(
+        request,
+        "scoring/ranking.html",
+        {
+            "rubric": rubric,
+            "page": page,
+            "rows": rows,
+            "sort": listing.sort,
+            "node": listing.node,
+            "kind_id": listing.kind_id,
+            "level": listing.level,
+            # A filter with one choice is no filter: the select is left out.
+            "kinds": kinds if len(kinds) > 1 else [],
+            "uppers": uppers if len(uppers) > 1 else [],
+            "sorts": ranking_reads.SORT_LABELS,
+            "chart": _chart(dist, prev_counts, book, listing.level),
+            "dist": dist,
+            "counted": total,
+            "lagging": ranking_reads.level_count(dist, book, ranking_reads.LAGGING),
+            "LAGGING": ranking_reads.LAGGING,
+            "UNCLASSIFIED": ranking_reads.UNCLASSIFIED,
+            "has_previous": bool(prev_counts),
+            "query": query.urlencode(),
+            "may_manage": access.may_manage(request.user, rubric),
+            "problems": book.problems,
+        },
+    )
 
 
 @login_required
 def ranking_export(request, year, fmt):
     rubric = access.get_rubric_or_404(request.user, year)
-    _node, _kind, qs, _sort = _ranking_filters(request, rubric)
     book = engine.Book(rubric)
+    listing = _ranking_of(request, rubric, book)
     columns = [Column("rank", _("Rank")), Column("code", _("Code")), Column("unit", _("Unit"))]
     columns += [Column(c.code, f"{c.code}. {c.name}") for c in book.criteria]
-    columns += [Column("total", _("Total")), Column("level", _("Level"))]
+    columns += [Column("total", _("Total")), Column("level", _("Level")), Column("reason", _("Reason"))]
+    explain = Reasons(book)
 
     def figure(value):
         cp = stored_centi(value)
         return _("invalid") if cp is None else cp / 100
 
     def rows():
-        for s in qs.select_related("unit").only("unit__name", "unit__code", "total", "level_name", "rank", "points").iterator(2000):
-            row = {"rank": s.rank, "code": s.unit.code, "unit": s.unit.name, "total": figure(s.total), "level": s.level_name}
+        fields = ("unit__name", "unit__code", "total", "level_name", "rank", "points", "readings")
+        for s in listing.listed.select_related("unit").only(*fields).iterator(2000):
+            row = {
+                "rank": s.rank,
+                "code": s.unit.code,
+                "unit": s.unit.name,
+                "total": figure(s.total),
+                "level": s.level_name,
+                "reason": explain.of_score(s),
+            }
             for c in book.criteria:
                 row[c.code] = figure(s.points.get(c.code, 0))
             yield row
 
     title = _("Classification %(year)s: ranking") % {"year": year}
-    return export_response(fmt, f"{title}", columns, rows(), sheet_title=str(year), title_lines=[title, rubric.name])
+    return export_response(
+        fmt,
+        f"{title}",
+        columns,
+        rows(),
+        sheet_title=str(year),
+        title_lines=[title, rubric.name, *_filter_lines(listing)],
+    )
+
+
+def _filter_lines(listing):
+    """What the export's filters kept, in words, under its title."""
+    lines = []
+    if listing.node is not None:
+        lines.append(_("Units under %(unit)s") % {"unit": listing.node.name})
+    if listing.level == ranking_reads.LAGGING:
+        lines.append(_("Units that fall short"))
+    elif listing.level == ranking_reads.UNCLASSIFIED:
+        lines.append(_("Level: %(level)s") % {"level": _("Unclassified")})
+    elif listing.level is not None:
+        name = next((lv.name for lv in listing.book.levels if lv.id == listing.level), "")
+        lines.append(_("Level: %(level)s") % {"level": name or listing.level})
+    return lines
 
 
 @login_required
@@ -188,12 +295,16 @@ def announcement(request, year, fmt):
         raise Http404
     book = engine.Book(rubric)
     qs = Score.objects.filter(year=year, unit_path__startswith=rubric.unit.path).order_by("-total", "unit_sort")
-    rows = [(name, stored_centi(total), level) for name, total, level in qs.values_list("unit__name", "total", "level_name")[:5000]]
+    rows = [
+        (name, stored_centi(total), level)
+        for name, total, level in qs.values_list("unit__name", "total", "level_name")[:5000]
+    ]
     doc = documents.announcement(rubric, book, rows)
     return document_response(doc, fmt)
 
 
 # --- Rubric editing ---------------------------------------------------------------------------
+
 
 @login_required
 def rubric_detail(request, year):
@@ -204,8 +315,9 @@ def rubric_detail(request, year):
         form = RubricForm(request.POST or None, instance=rubric)
         if request.method == "POST" and form.is_valid():
             try:
-                services.rubric_update(by=request.user, rubric=rubric, expected_version=form.expected_version,
-                                       **form.edited_values())
+                services.rubric_update(
+                    by=request.user, rubric=rubric, expected_version=form.expected_version, **form.edited_values()
+                )
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
@@ -219,13 +331,23 @@ def rubric_detail(request, year):
     groups = {}
     for c in book.criteria:
         groups.setdefault(c.group, []).append(c)
-    return render(request, "scoring/rubric.html", {
-        "rubric": rubric, "groups": groups, "levels": rubric.levels.all(), "may_manage": may_manage, "form": form,
-        "measure_labels": {k: m.label for k, m in measures.REGISTRY.items()}, "problems": book.problems,
-        "max_sum": points_text(sum(s.max for s in book.specs if not s.is_bonus)),
-        "bonus_sum": points_text(sum(s.max for s in book.specs if s.is_bonus)),
-        "adjustments": rubric.adjustments.filter(active=True).select_related("unit", "criterion", "by")[:100],
-    }, status=conflict_status(form))
+    return render(
+        request,
+        "scoring/rubric.html",
+        {
+            "rubric": rubric,
+            "groups": groups,
+            "levels": rubric.levels.all(),
+            "may_manage": may_manage,
+            "form": form,
+            "measure_labels": {k: m.label for k, m in measures.REGISTRY.items()},
+            "problems": book.problems,
+            "max_sum": points_text(sum(s.max for s in book.specs if not s.is_bonus)),
+            "bonus_sum": points_text(sum(s.max for s in book.specs if s.is_bonus)),
+            "adjustments": rubric.adjustments.filter(active=True).select_related("unit", "criterion", "by")[:100],
+        },
+        status=conflict_status(form),
+    )
 
 
 @login_required
@@ -233,14 +355,18 @@ def rubric_new(request):
     if not can_anywhere(request.user, Capability.MANAGE_UNITS):
         raise Http404
     last = Rubric.objects.order_by("-year").first()
-    form = NewRubricForm(request.POST or None, initial={
-        "year": (last.year + 1) if last else timezone.localdate().year, "copy_from": last})
+    form = NewRubricForm(
+        request.POST or None,
+        initial={"year": (last.year + 1) if last else timezone.localdate().year, "copy_from": last},
+    )
     if request.method == "POST" and form.is_valid():
         copy_from = form.cleaned_data["copy_from"]
         unit = copy_from.unit if copy_from else _managed_top(request.user)
         name = form.cleaned_data["name"] or (copy_from.name if copy_from else _("Communication work criteria"))
         try:
-            rubric = services.rubric_create(by=request.user, year=form.cleaned_data["year"], unit=unit, name=name, copy_from=copy_from)
+            rubric = services.rubric_create(
+                by=request.user, year=form.cleaned_data["year"], unit=unit, name=name, copy_from=copy_from
+            )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -267,43 +393,69 @@ def _edit_part(request, year, pk, *, model, form_class, save, delete, saved, del
         try:
             if "delete" in request.POST and obj:
                 # Deleting what someone changed meanwhile is refused too: the page shows their version.
-                delete(by=request.user, expected_version=request.POST.get("version", ""), **{model._meta.model_name: obj})
+                delete(
+                    by=request.user, expected_version=request.POST.get("version", ""), **{model._meta.model_name: obj}
+                )
                 messages.success(request, deleted)
                 return redirect("scoring:rubric", year=year)
             if form.is_valid():
                 values = {f: form.cleaned_data[f] for f in form.Meta.fields}
                 current = model.objects.get(pk=pk) if pk else None
-                save(by=request.user, rubric=rubric, expected_version=form.expected_version,
-                     **{model._meta.model_name: current}, **values)
+                save(
+                    by=request.user,
+                    rubric=rubric,
+                    expected_version=form.expected_version,
+                    **{model._meta.model_name: current},
+                    **values,
+                )
                 messages.success(request, saved)
                 return redirect("scoring:rubric", year=year)
         except ValidationError as exc:
             add_service_errors(form, exc)
-    return render(request, "scoring/edit_form.html", {
-        "rubric": rubric, "form": form, "title": title if obj else new_title, "object": obj}, status=conflict_status(form))
+    return render(
+        request,
+        "scoring/edit_form.html",
+        {"rubric": rubric, "form": form, "title": title if obj else new_title, "object": obj},
+        status=conflict_status(form),
+    )
 
 
 @login_required
 def criterion_edit(request, year, pk=None):
     return _edit_part(
-        request, year, pk, model=Criterion, form_class=CriterionForm,
-        save=services.criterion_save, delete=services.criterion_delete,
-        saved=_("The criterion is saved."), deleted=_("The criterion is deleted."),
-        title=_("Criterion"), new_title=_("New criterion"),
+        request,
+        year,
+        pk,
+        model=Criterion,
+        form_class=CriterionForm,
+        save=services.criterion_save,
+        delete=services.criterion_delete,
+        saved=_("The criterion is saved."),
+        deleted=_("The criterion is deleted."),
+        title=_("Criterion"),
+        new_title=_("New criterion"),
     )
 
 
 @login_required
 def level_edit(request, year, pk=None):
     return _edit_part(
-        request, year, pk, model=Level, form_class=LevelForm,
-        save=services.level_save, delete=services.level_delete,
-        saved=_("The level is saved."), deleted=_("The level is deleted."),
-        title=_("Level"), new_title=_("New level"),
+        request,
+        year,
+        pk,
+        model=Level,
+        form_class=LevelForm,
+        save=services.level_save,
+        delete=services.level_delete,
+        saved=_("The level is saved."),
+        deleted=_("The level is deleted."),
+        title=_("Level"),
+        new_title=_("New level"),
     )
 
 
 # --- Adjustments, freezing, scoring the year --------------------------------------------------
+
 
 @login_required
 def adjust(request, year, unit_id):
