@@ -3,7 +3,6 @@ quota progress of the unions they lead, and the Pages that stopped posting. A do
 the number of units: the scores are read grouped, the few lagging units shown are scored again from
 their stored readings (no query), the silent Pages counted in SQL."""
 
-from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -11,8 +10,9 @@ from django.utils.translation import ngettext
 from loa.accounts.capabilities import Capability
 from loa.articles.models import Kind, Rollup
 from loa.fanpages.compliance import SILENT_DAYS, annotated_units
-from loa.scoring import access, engine, selectors
+from loa.scoring import access, engine, ranking
 from loa.scoring.models import Rubric
+from loa.scoring.reasons import Reasons
 from loa.scoring.rules import points_text
 from loa.todo.items import LEADER, Item, Section
 
@@ -37,34 +37,27 @@ def section(user, units, *, today):
     )
 
 
-def lagging_q(book):
-    """Scores at the rubric's lowest level, or at none: the units that lag behind."""
-    q = Q(level_id__isnull=True)
-    if len(book.levels) > 1:
-        q |= Q(level_id=book.levels[-1].id)
-    return q
-
-
 def _scores(user, rubric):
     book = engine.Book(rubric)
-    scores = selectors.scores(user, rubric.year)
-    dist, total = selectors.distribution(scores, book)
+    scores = ranking.scores(user, rubric.year)
+    dist, total = ranking.distribution(scores, book)
     if not total:
         return []
-    ranking = reverse("scoring:ranking", args=[rubric.year])
+    ranking_url = reverse("scoring:ranking", args=[rubric.year])
     state = _("frozen") if rubric.frozen else _("running")
     items = [
         Item(
             kind="levels",
             title=_("Classification %(year)s (%(state)s)") % {"year": rubric.year, "state": state},
-            detail=" · ".join(f"{name}: {n}" for name, n, _percent in dist if n),
-            url=ranking,
+            detail=" · ".join(f"{row.name}: {row.n}" for row in dist if row.n),
+            url=ranking_url,
             action=_("See the ranking"),
             count=total,
             tone="info",
         )
     ]
-    lagging = scores.filter(lagging_q(book))
+    # The ranking's "lagging" view, by its own definition (loa.scoring.ranking).
+    lagging = ranking.by_level(scores, book, ranking.LAGGING)
     count = lagging.count()
     if not count:
         return items
@@ -74,20 +67,18 @@ def _scores(user, rubric):
             kind="lagging",
             title=ngettext("%(n)s unit lags behind", "%(n)s units lag behind", count) % {"n": count},
             detail=_("At “%(level)s” or not classified, lowest score first.") % {"level": lowest},
-            url=ranking + "?sort=total",
+            url=ranking_url + "?level=lagging&sort=total",
             action=_("See them, lowest first"),
             count=count,
             tone="warn",
         )
     )
     shown = list(lagging.select_related("unit").order_by("total", "unit_sort", "id")[:SHOWN])
-    adjustments = engine.load_adjustments(rubric, [s.unit_id for s in shown])
+    # The ranking's own reason sentence (loa.scoring.reasons), read off the stored rows.
+    explain = Reasons(book)
     for score in shown:
         result = engine.stored_result(book, score)
-        readings = {s.measure: result.readings[s.code] for s in book.specs if s.measure and s.code in result.readings}
-        reason = (
-            selectors.gap_sentence(book, result, readings, adjustments.get(score.unit_id)) if not rubric.frozen else ""
-        )
+        reason = explain.of_score(score) if not rubric.frozen else ""
         items.append(
             Item(
                 kind="lagging_unit",
