@@ -8,7 +8,6 @@ from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.dateparse import parse_date
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from loa.accounts.capabilities import Capability
@@ -40,21 +39,9 @@ def _date(value):
         return None
 
 
-def _show(value):
-    if value is None or value == "":
-        return "—"
-    if isinstance(value, bool):
-        return _("yes") if value else _("no")
-    if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
-        day = parse_date(value)
-        if day:
-            return date_format(day, "d/m/Y")
-    return str(value)
-
-
 def _row(entry):
     entry.label = labels.action_label(entry.action)
-    entry.readable_changes = [(labels.field_label(k), _show(b), _show(a)) for k, b, a in entry.changes()]
+    entry.readable_changes = labels.readable_changes(entry)
     return entry
 
 

@@ -19,7 +19,7 @@ def test_an_admin_on_a_phone_creates_a_unit_by_searching_for_its_parent(phone, a
 
     phone.wait_for_selector("h1:has-text('Trường Tiểu học Hợp Giang')")
     assert "Công đoàn Viên chức tỉnh Cao Bằng" in phone.locator("nav.small").inner_text()
-    assert "Tạo mới" in phone.locator("#history").inner_text()
+    assert "Tạo đơn vị" in phone.locator("#history").inner_text()
 
 
 def test_the_unit_list_filters_as_one_types_and_fits_a_phone(phone, admin, tree):
