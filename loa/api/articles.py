@@ -164,8 +164,10 @@ class ProgressRowOut(Schema):
     over: int
     in_depth: int
     exemplary: int
-    with_quota: int
-    met: int
+    news_with_quota: int
+    news_met: int
+    article_with_quota: int
+    article_met: int
 
 
 class ProgressOut(Schema):

@@ -11,7 +11,10 @@ from django.utils.translation import gettext as _
 from loa.articles.models import Channel, Kind, Publication, Rollup
 from loa.units.models import Unit
 
-COLUMNS = ("news_target", "news_counted", "article_target", "article_counted", "in_depth", "exemplary", "over", "met", "with_quota")
+# "Met" and "with a quota" are counted per kind: a unit with both a news and an article quota is one
+# unit in each count, never two in one (issue 13: "29 / 86 units" for 43 units).
+COLUMNS = ("news_target", "news_counted", "news_with_quota", "news_met",
+           "article_target", "article_counted", "article_with_quota", "article_met", "in_depth", "exemplary", "over")
 
 
 @dataclass
@@ -81,8 +84,10 @@ def _blank(unit):
 def _add(row, r):
     row[f"{r.kind}_target"] += r.target
     row[f"{r.kind}_counted"] += r.counted
-    for k in ("in_depth", "exemplary", "over", "met", "with_quota"):
-        row[k] += r[k] if isinstance(r, dict) else getattr(r, k)
+    row[f"{r.kind}_with_quota"] += r.with_quota
+    row[f"{r.kind}_met"] += r.met
+    for k in ("in_depth", "exemplary", "over"):
+        row[k] += getattr(r, k)
 
 
 def level_rows(node, year):
@@ -101,7 +106,9 @@ SORTS = {
     "name": lambda r: r["unit"].name_sort,
     "news": lambda r: (r["news_counted"] / r["news_target"]) if r["news_target"] else 1.0,
     "articles": lambda r: (r["article_counted"] / r["article_target"]) if r["article_target"] else 1.0,
-    "met": lambda r: (r["met"] / r["with_quota"]) if r["with_quota"] else 1.0,
+    # The weaker of the two shares: a level where every unit met its news quota but none its article
+    # quota is not half done.
+    "met": lambda r: min((r[f"{k}_met"] / r[f"{k}_with_quota"]) if r[f"{k}_with_quota"] else 1.0 for k in Kind.values),
     "in_depth": lambda r: r["in_depth"],
     "exemplary": lambda r: r["exemplary"],
     "over": lambda r: r["over"],

@@ -53,7 +53,9 @@ def progress_export(request, fmt):
         Column("unit", _("Unit")), Column("news_target", _("News items: quota")), Column("news_counted", _("News items: counted")),
         Column("article_target", _("Articles: quota")), Column("article_counted", _("Articles: counted")),
         Column("over", _("Beyond quota")), Column("in_depth", _("In-depth")), Column("exemplary", _("Exemplary")),
-        Column("with_quota", _("Units with a quota")), Column("met", _("Units that met it")),
+        Column("news_with_quota", _("Units with a news quota")), Column("news_met", _("Units that met their news quota")),
+        Column("article_with_quota", _("Units with an article quota")),
+        Column("article_met", _("Units that met their article quota")),
     ]
     out = ({**r, "unit": r["unit"].name} for r in [*rows, {**total, "unit": total["unit"]}])
     out = list(out)

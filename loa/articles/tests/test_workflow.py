@@ -124,7 +124,7 @@ def test_quota_changes_and_counts_keep_the_rollups_equal_to_a_rebuild(tree, admi
     after = sorted(Rollup.objects.values_list("unit_id", "kind", "target", "counted", "in_depth", "over", "met", "with_quota"))
     assert before == after
     total, _ = level_rows(tree["province"], 2021)
-    assert (total["news_target"], total["news_counted"], total["article_counted"], total["met"], total["with_quota"]) == (5, 3, 1, 0, 2)
+    assert (total["news_target"], total["news_counted"], total["article_counted"], total["news_met"], total["news_with_quota"]) == (5, 3, 1, 0, 2)
 
 
 def test_a_unit_active_part_of_the_year_gets_a_pro_rated_quota(tree, admin):
