@@ -15,12 +15,12 @@ its active_to.
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db.models import Case, Count, F, FilteredRelation, Func, IntegerField, Q, Sum, Value, When
+from django.db.models import Case, Count, F, FilteredRelation, Func, IntegerField, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce, Greatest, Least, TruncDate
 from django.utils import timezone
 
 from loa.accounts.scope import path_q
-from loa.fanpages.models import PostingDay
+from loa.fanpages.models import PostingDay, PostingYear
 from loa.units.models import Unit
 
 SILENT_DAYS = 7
@@ -97,6 +97,18 @@ def _annotated(units, *, year, today):
             c_end=Least(n_last, Coalesce(DayNumber("active_to"), _int(FAR))),
             c_posting_days=Coalesce("py__posting_days", 0),
             c_last=DayNumber("py__last_post_day"),
+            # Silence does not stop at 1 January: without a post this year it runs from the last post
+            # of an earlier year, else from the Page's set-up or registration (issue 13: "0 % of days
+            # with posts" beside "every Page posted recently" on 3 January). Read only when needed.
+            c_silent_from=Coalesce(
+                DayNumber("py__last_post_day"),
+                DayNumber(Subquery(
+                    PostingYear.objects.filter(fanpage_id=OuterRef("fanpage__id"), year__lt=year, last_post_day__isnull=False)
+                    .order_by("-year").values("last_post_day")[:1]
+                )),
+                DayNumber("fanpage__set_up_on") - 1,
+                DayNumber(TruncDate("fanpage__registered_at")) - 1,
+            ),
             c_streak=Coalesce("py__streak", 0),
         )
         .annotate(
@@ -104,7 +116,7 @@ def _annotated(units, *, year, today):
             c_silent=Case(
                 When(
                     fanpage__isnull=False,
-                    then=Greatest(_int(0), Least(n_today, F("c_end")) - Coalesce(F("c_last"), F("c_start") - 1)),
+                    then=Greatest(_int(0), Least(n_today, F("c_end")) - Coalesce(F("c_silent_from"), F("c_start") - 1)),
                 ),
                 default=None,
                 output_field=IntegerField(),
@@ -253,7 +265,7 @@ def upper_unit_compliance(*, user, capability, year, today=None, silent_days=SIL
 
 def silent_pages(*, user, capability, today=None, days=SILENT_DAYS):
     """(days without a post, UnitCompliance) of the units in reach whose registered Page has not posted
-    for `days` days or more this year, longest silence first. Only the silent units leave the database."""
+    for `days` days or more (counted across the turn of the year), longest silence first. Only the silent units leave the database."""
     today = today or timezone.localdate()
     units = annotated_units(user=user, capability=capability, year=today.year, today=today)
     if units is None:
