@@ -11,7 +11,7 @@ run: setup
 	@$(BIN)/python manage.py demo --print-logins
 	@./scripts/dev-server.sh
 
-test: setup
+test: setup node_modules/.installed
 	./scripts/system-deps.sh test
 	$(BIN)/python manage.py check --fail-level WARNING
 	$(BIN)/python manage.py makemigrations --check --dry-run
@@ -26,6 +26,11 @@ $(VENV)/.installed: requirements.lock
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -r requirements.lock
+	touch $@
+
+# axe-core for the accessibility check of the page crawl (package-lock.json pins it).
+node_modules/.installed: package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
 # A development .env: DEBUG on and a random secret. Production sets real environment variables.

@@ -66,3 +66,18 @@ if (document.readyState === "loading") {
 } else {
   autosubmit();
 }
+
+// <div class="table-wrap">: a table wider than the phone scrolls inside its frame; the frame is then
+// a named region that a keyboard can reach and scroll (WCAG 2.1.1), named after the page's heading.
+function regionsForWideTables(root) {
+  root.querySelectorAll(".table-wrap").forEach((wrap) => {
+    if (wrap.scrollWidth > wrap.clientWidth && !wrap.hasAttribute("tabindex")) {
+      wrap.tabIndex = 0;
+      wrap.setAttribute("role", "region");
+      const heading = wrap.closest("section, main, body").querySelector("h1, h2");
+      wrap.setAttribute("aria-label", heading ? heading.textContent.trim() : document.title);
+    }
+  });
+}
+document.addEventListener("DOMContentLoaded", () => regionsForWideTables(document));
+document.addEventListener("htmx:afterSwap", (event) => regionsForWideTables(event.target.parentElement || document));
