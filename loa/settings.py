@@ -101,6 +101,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "loa.core.logs.RequestIdMiddleware",
+    # Text answers compressed (loa/core/compression.py): outermost but for the request id, so that
+    # every answer, JSON errors included, leaves compressed.
+    "loa.core.compression.TextGZipMiddleware",
     # Content-Security-Policy (nothing inline, nothing from elsewhere) on every page Loa answers.
     "loa.core.security_headers.SecurityHeadersMiddleware",
     # Every error answer under /api/ is JSON, whatever produced it (loa/api/fallback.py).
