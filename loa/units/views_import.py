@@ -15,12 +15,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from loa.accounts.capabilities import Capability
-from loa.accounts.scope import can_anywhere, top_units
-from loa.core.files import download_headers
+from loa.accounts.scope import can_anywhere
 from loa.core.controls import writable_text
+from loa.core.files import download_headers
+from loa.imports.columns import Header, titles_key
+from loa.imports.mappings import clean_mapping, mapping_remember
 from loa.jobs.models import Job
-from loa.jobs.services import enqueue
-from loa.units.importing import COLUMNS, map_headers, open_table
+from loa.jobs.services import enqueue, run_job
+from loa.units.importing import COLUMNS, mapping_scope, open_sheet
 from loa.units.models import UnitKind
 
 KIND = "units.import"
@@ -31,9 +33,7 @@ def _require_manager(user):
         raise Http404
 
 
-def _job_unit(user):
-    tops = top_units(user, Capability.MANAGE_UNITS)
-    return tops[0] if len(tops) == 1 else None
+_job_unit = mapping_scope  # a job's unit is the one top unit the user manages, if one
 
 
 @login_required
@@ -46,12 +46,8 @@ def import_start(request):
             errors = [_("Choose a file to import.")]
         else:
             try:
-                with open_table(upload) as table:  # read in the sandbox; only the header is needed here
-                    header = next(iter(table), None)
-                    if header is None:
-                        raise ValidationError(_("The file is empty."))
-                    map_headers(header)
-                    count, file_type = max(table.height - 1, 0), table.kind
+                with open_sheet(upload) as sheet:  # read in the sandbox; only the header is needed here
+                    count, file_type = sheet.data_rows, sheet.kind
             except ValidationError as exc:
                 errors = exc.messages
             else:
@@ -64,37 +60,23 @@ def import_start(request):
                 )
                 return redirect("jobs:detail", job.pk)
     context = {
-        "errors": errors, "columns": [label for _name, label in COLUMNS],
+        "errors": errors, "columns": [label for _name, label in COLUMNS.choices()],
         "kinds": UnitKind.objects.all(), "max_mb": round(settings.UPLOAD_MAX_BYTES / 1048576),
     }
     return render(request, "units/import_start.html", context, status=400 if errors else 200)
 
 
-@login_required
-@require_POST
-def import_commit(request, job_id):
-    """Import the file a finished, error-free check was run on. Only the one who checked it may."""
+def _checked_job(request, job_id):
+    """The user's own finished check (dry run), not yet imported; 404 for anyone else's."""
     _require_manager(request.user)
     checked = Job.objects.filter(pk=job_id, kind=KIND, created_by=request.user, status=Job.Status.DONE).first()
     if checked is None or not checked.result or checked.result.get("committed") or checked.params.get("commit"):
         raise Http404
-    if checked.result.get("error_count"):
-        return redirect("jobs:detail", checked.pk)
-    if checked.result.get("commit_job"):
-        return redirect("jobs:detail", checked.result["commit_job"])
-    if not checked.input_file:
-        messages.error(request, _("The checked file is no longer kept (files are deleted %(days)s days after their check). "
-                                  "Upload it again.") % {"days": settings.JOB_FILES_KEEP_DAYS})
-        return redirect("units:import")
-    params = dict(checked.params, commit=True)
-    job = Job(kind=KIND, created_by=request.user, unit=checked.unit, params=params)
-    job.input_file.name = checked.input_file.name
-    job.save()
-    checked.result["commit_job"] = job.pk
-    checked.save(update_fields=["result"])
-    if params.get("rows", 0) <= settings.IMPORT_INLINE_MAX_ROWS or settings.JOBS_BACKEND == "inline":
-        from loa.jobs.services import run_job
+    return checked
 
+
+def _start(job):
+    if job.params.get("rows", 0) <= settings.IMPORT_INLINE_MAX_ROWS or settings.JOBS_BACKEND == "inline":
         run_job(job.pk)
     elif settings.JOBS_BACKEND == "celery":
         from django.db import transaction
@@ -102,6 +84,81 @@ def import_commit(request, job_id):
         from loa.jobs.tasks import run_job_task
 
         transaction.on_commit(lambda: run_job_task.delay(job.pk))
+
+
+def _follow_up(checked, params):
+    """A job on the checked job's file with these params (the file is not copied)."""
+    job = Job(kind=KIND, created_by=checked.created_by, unit=checked.unit, params=params)
+    job.input_file.name = checked.input_file.name
+    job.save()
+    return job
+
+
+def _file_gone(request):
+    messages.error(request, _("The checked file is no longer kept (files are deleted %(days)s days after their check). "
+                              "Upload it again.") % {"days": settings.JOB_FILES_KEEP_DAYS})
+    return redirect("units:import")
+
+
+def _kind_choice(request):
+    code = request.POST.get("default_kind", "").strip()
+    if code and not UnitKind.objects.filter(code=code).exists():
+        raise ValidationError(_("Choose one of the unit kinds."))
+    return code
+
+
+@login_required
+@require_POST
+def import_recheck(request, job_id):
+    """Check the same file again with the choices made on its check: columns mapped by hand (remembered
+    for the next file with the same titles) and a default kind."""
+    checked = _checked_job(request, job_id)
+    if not checked.input_file:
+        return _file_gone(request)
+    result = checked.result
+    params = dict(checked.params, commit=False)
+    try:
+        params["default_kind"] = _kind_choice(request)
+        chosen = {key[4:]: value for key, value in request.POST.items() if key.startswith("col_")}
+        if chosen:
+            titles = result.get("titles") or []
+            header = Header(number=result.get("header_row", 1), position=0, titles=titles, mapping={}, key=titles_key(titles))
+            mapping = clean_mapping(COLUMNS, header, chosen)
+            mapping_remember(importer=COLUMNS.key, header=header, mapping=mapping, unit=mapping_scope(request.user),
+                             by=request.user)
+            params["mapping"] = mapping
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return redirect("jobs:detail", checked.pk)
+    job = _follow_up(checked, params)
+    _start(job)
+    return redirect("jobs:detail", job.pk)
+
+
+@login_required
+@require_POST
+def import_commit(request, job_id):
+    """Import the file a finished, error-free check was run on, with the choices made on it (a default kind;
+    for each new unit named as an existing one, the same unit or another). Only the one who checked it may."""
+    checked = _checked_job(request, job_id)
+    if checked.result.get("error_count"):
+        return redirect("jobs:detail", checked.pk)
+    if checked.result.get("commit_job"):
+        return redirect("jobs:detail", checked.result["commit_job"])
+    if not checked.input_file:
+        return _file_gone(request)
+    try:
+        default_kind = _kind_choice(request) if "default_kind" in request.POST else checked.params.get("default_kind", "")
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+        return redirect("jobs:detail", checked.pk)
+    same_unit = {key[5:]: int(value) for key, value in request.POST.items()
+                 if key.startswith("same_") and value.isdigit() and len(value) < 18}
+    job = _follow_up(checked, dict(checked.params, commit=True, default_kind=default_kind, same_unit=same_unit))
+    checked.result["commit_job"] = job.pk
+    checked.save(update_fields=["result"])
+    _start(job)
     return redirect("jobs:detail", job.pk)
 
 
