@@ -26,6 +26,7 @@ LARGEST = 2_000_000_000  # what an integer column holds, everywhere in Loa
 EXCEL_EPOCH = datetime.date(1899, 12, 30)
 _DAY_FIRST = re.compile(r"^\s*(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})\s*$")
 _ISO_DAY = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})(?:[ T].*)?$")
+_WHOLE = re.compile(r"^[+-]?\d{1,400}$")
 _THOUSANDS = re.compile(r"^\d{1,3}([.,\s]\d{3})+$")
 EXCEL_LAST_DAY = 2958466  # 9999-12-31 as Excel numbers days (1 is 1900-01-01)
 
@@ -71,6 +72,8 @@ def _number(value):
             raw = text(value)
             if _THOUSANDS.match(raw):
                 raw = re.sub(r"[.,\s]", "", raw)
+            if _WHOLE.match(raw):
+                return int(raw)  # exactly, however long: a float would say 10^30 as 1000000000000000019884624838656
             number = float(raw.replace(",", "."))
         if number != int(number):
             raise ValueError

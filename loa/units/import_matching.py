@@ -76,9 +76,9 @@ class ParentFinder:
             return None
         self._suggested += 1
         for index, key in ((self._codes, code_key(written)), (self._names, name_key(written))):
-            close = difflib.get_close_matches(key, index.keys(), n=1, cutoff=0.8)
+            close = difflib.get_close_matches(key, index.keys(), n=1, cutoff=0.7)
             if close:
-                return sorted(index[close[0]])[0]
+                return min(index[close[0]])
         return None
 
 
@@ -154,7 +154,7 @@ def infer_kinds(in_file, existing, errors, column):
 
     for row in without:
         kind_id = kind_of(row["code"])
-        if kind_id is None:
+        if kind_id is None and row.get("ok", True):  # a row whose parent is wrong says that instead
             errors.append(ImportProblem(_("the unit kind is required: the file has none for this unit and its parent gives "
                                           "no hint; choose a default kind for the file."), row=row["row"], column=column))
             row["ok"] = False
