@@ -89,6 +89,7 @@ def growth_svg(points, *, width=640, height=220):
 def parse_snapshot_rows(rows):
     """(day, followers) from rows of an imported sheet: a date column and a number column."""
     from loa.fanpages.imports import parse_date
+    from loa.imports import cells
 
     result, errors = [], []
     for number, row in rows:
@@ -96,8 +97,10 @@ def parse_snapshot_rows(rows):
             continue
         try:
             day = parse_date(row[0])
-            value = int(str(row[1]).replace(".", "").replace(",", "").strip())
-        except (ValueError, TypeError, IndexError):
+            value = cells.whole_number(row[1] if len(row) > 1 else "", empty=None)
+        except cells.CellError:
+            value = None
+        if value is None:
             errors.append(_("Row %(row)s: expected a date (dd/mm/yyyy) and a number of followers.") % {"row": number})
             continue
         result.append((day, value))

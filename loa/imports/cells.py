@@ -59,7 +59,7 @@ def whole_number(value, *, minimum=0, maximum=LARGEST, empty=0):
         if minimum == 0:
             raise CellError(_("must not be negative (%(value)s).") % {"value": number})
         raise CellError(_("the number %(value)s is below %(limit)s.") % {"value": number, "limit": minimum})
-    if number > maximum:
+    if maximum is not None and number > maximum:
         raise CellError(_("the number %(value)s is too large (at most %(limit)s).") % {"value": _short(number), "limit": maximum})
     return number
 
