@@ -160,7 +160,7 @@ def test_a_mapping_that_names_a_field_twice_is_refused_with_a_message(admin, sto
     upload(client, province_list(CAO_BANG[:1], titles=UNKNOWN_TITLES))
     check = Job.objects.get()
     response = client.post(f"/units/import/{check.pk}/recheck/", {"col_1": "code", "col_2": "code"}, follow=True)
-    assert "is chosen for two of the file" in response.content.decode()
+    assert "được chọn cho hai cột của tệp" in response.content.decode()
     assert Job.objects.count() == 1 and not ColumnMapping.objects.exists()
 
 
