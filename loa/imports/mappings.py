@@ -34,7 +34,10 @@ def clean_mapping(columns, header, chosen):
                 raise ValidationError(_("The file has no column number %(n)s.") % {"n": index + 1}, code="bad_mapping")
             title = header.titles[index]
         else:
-            title = str(where)
+            title = next((t for t in header.titles if t and title_key(t) == title_key(where)), None)
+            if title is None:
+                raise ValidationError(_("The file has no column “%(title)s”.") % {"title": str(where)[:100]},
+                                      code="bad_mapping")
         name = name or SKIP
         if name != SKIP and name not in names:
             raise ValidationError(_("“%(field)s” is not a column of this import.") % {"field": str(name)[:60]}, code="bad_mapping")
