@@ -153,6 +153,12 @@ class _Row:
         return hasattr(self, name)
 
 
+def _cell_text(row, index, width):
+    """cells.text, with the common case first: the reader's text is already free of control characters."""
+    value = row[index] if index < width else ""
+    return value.strip() if type(value) is str else cells.text(value)
+
+
 class _Checker:
     """Turns one file row into a _Row of clean values, collecting ImportProblems.
 
@@ -196,7 +202,7 @@ class _Checker:
             self.error(number, "name", _("the unit name is required."))
             ok = False
         index = self.kind_index
-        kind_text = cells.text(row[index] if index < width else "") if index is not None else ""
+        kind_text = _cell_text(row, index, width) if index is not None else ""
         kind_id = self.kind_ids.get(kind_text, False)
         if kind_id is False:
             kind_id = self.kind_ids[kind_text] = self.kinds.get(fold(kind_text))
@@ -217,10 +223,10 @@ class _Checker:
             setattr(clean, name, count)
         index = self.phone_index
         if index is not None:
-            ok = self._check_phone(clean, cells.text(row[index] if index < width else "")) and ok
+            ok = self._check_phone(clean, _cell_text(row, index, width)) and ok
         index = self.email_index
         if index is not None:
-            email = cells.text(row[index] if index < width else "")
+            email = _cell_text(row, index, width)
             if email and not (len(email) <= 254 and self.email_check.is_valid(email)):
                 self.error(number, "email", _("“%(value)s” is not a valid e-mail address.") % {"value": email})
                 ok = False
