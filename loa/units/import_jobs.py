@@ -121,7 +121,7 @@ def commit(*, by, checked, default_kind=None, same_unit=None):
         if checked.result.get("commit_job"):
             return Job.objects.get(pk=checked.result["commit_job"])
         kind = checked.params.get("default_kind", "") if default_kind is None else _kind(default_kind)
-        params = dict(checked.params, commit=True, default_kind=kind, same_unit=same_unit or {})
+        params = dict(checked.params, commit=True, default_kind=kind, same_unit=same_unit or {}, check_job=checked.pk)
         job = _job_on_file(checked, params)
         checked.result["commit_job"] = job.pk
         checked.save(update_fields=["result"])

@@ -809,7 +809,7 @@ def _take_codes(renames, user, note):
 
 @register("units.import", result_template="units/import_result.html")
 def run_import_job(job, *, commit=False, filename="", language="vi", rows=0, mapping=None, default_kind="",
-                   same_unit=None):
+                   same_unit=None, check_job=None):
     from django.utils import translation
 
     with translation.override(language):
@@ -834,4 +834,19 @@ def run_import_job(job, *, commit=False, filename="", language="vi", rows=0, map
         result["fields"] = COLUMNS.choices()
         result["kinds"] = list(UnitKind.objects.values_list("code", "name"))
         result["default_kind"] = default_kind
+        if commit and not result.get("committed") and check_job:
+            _reopen_check(check_job, job.pk)
+            result["check_job"] = check_job
         return result
+
+
+def _reopen_check(check_job, commit_job):
+    """A commit that found problems (a same-name question left unanswered, the tree changed since the
+    check) wrote nothing: its check may be committed again, with other answers."""
+    from loa.jobs.models import Job
+
+    with transaction.atomic():
+        checked = Job.objects.select_for_update().filter(pk=check_job).first()
+        if checked is not None and (checked.result or {}).get("commit_job") == commit_job:
+            del checked.result["commit_job"]
+            checked.save(update_fields=["result"])

@@ -97,6 +97,18 @@ def test_nothing_is_imported_until_the_same_name_question_is_answered(admin, sto
     assert not Unit.objects.filter(code__startswith="CS-M").exists()
 
 
+def test_a_commit_refused_for_an_unanswered_question_can_be_answered_again(admin, stored_cd_vc, login):
+    client = login(admin)
+    upload(client, province_list(CAO_BANG))
+    check = Job.objects.get()
+    client.post(f"/units/import/{check.pk}/commit/")  # no answer: the form's radios are required, a robot may skip them
+    refused = Job.objects.latest("pk")
+    assert refused.result["error_count"] == 1 and not refused.result["committed"]
+    assert f"/jobs/{check.pk}/" in client.get(f"/jobs/{refused.pk}/").content.decode()
+    client.post(f"/units/import/{check.pk}/commit/", {"same_CS-M2": "0"})
+    assert Job.objects.latest("pk").result["committed"] and Unit.objects.filter(code__startswith="CS-M").count() == 3
+
+
 def test_a_parent_that_matches_nothing_gets_a_suggestion(admin, stored_cd_vc):
     outcome = import_units(province_list([["CS-M1", "Trường Sông Hiến", "CD-VX"]]), by=admin, commit=False)
     assert [str(e) for e in outcome.errors] == [
