@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "loa.demo",
     "loa.articles",
     "loa.scoring",
+    "loa.imports",
     # Pages that combine the areas: the home page's to-do list (it reads every area; none reads it).
     "loa.todo",
 ]

@@ -30,6 +30,10 @@ from loa.core import versions
 from loa.core.images import reencode_image
 from loa.core.readers import read_table
 from loa.core.uploads import XLSX
+from loa.imports import cells
+from loa.imports.cells import CellError
+from loa.imports.columns import Column, Columns, find_header
+from loa.imports.problems import ImportProblem
 
 S = Submission.State
 AUDITED = ("state", "version", "kind", "title", "reason", "counted_year")
@@ -469,25 +473,40 @@ def quota_rows(upload, *, name=None):
         return list(enumerate(table, start=1))
 
 
+QUOTA_COLUMNS = Columns("articles.quotas", [
+    Column("code", "Mã đơn vị", ("Mã", "Mã CĐCS", "Mã số", "Đơn vị"), required=True),
+    Column("news", "Tin", ("Tin bài", "Số tin", "Chỉ tiêu tin", "News items", "News")),
+    Column("articles", "Bài", ("Số bài", "Bài viết", "Chỉ tiêu bài", "Articles")),
+])
+QUOTA_POSITIONS = {0: "code", 1: "news", 2: "articles"}  # a sheet whose titles say nothing Loa knows
+
+
 def quotas_import(*, by, upload, year, notice, allowed_units, prorate=True, rows=None, name=None):
-    """Quotas from an xlsx with the columns: unit code, news items, articles (a header row first);
+    """Quotas from an xlsx with the columns: unit code, news items, articles (under a header row, found
+    below any title; titles Loa does not know are read as these three columns in this order);
     `rows`: the sheet's rows already read (quota_rows).
 
     Every row is checked before anything is written; the errors name the row."""
     rows = quota_rows(upload, name=name) if rows is None else rows
+    header = find_header(rows, QUOTA_COLUMNS)
+    if header is None or header.missing:
+        start, mapping = (header.position + 1 if header else 1), QUOTA_POSITIONS
+    else:
+        start, mapping = header.position + 1, header.mapping
+    column = {field: index for index, field in mapping.items()}
     parsed, errors = [], []
-    for number, row in rows[1:]:
+    for number, row in rows[start:]:
         if not row or all(v in (None, "") for v in row):
             continue
-        code = str(row[0] or "").strip()
+        code = cells.text(row[column["code"]] if column["code"] < len(row) else "")
         values = []
-        for col, value in ((_("News items"), row[1] if len(row) > 1 else None), (_("Articles"), row[2] if len(row) > 2 else None)):
+        for field, label in (("news", _("News items")), ("articles", _("Articles"))):
+            index = column.get(field)
             try:
-                values.append(None if value in (None, "") else int(float(value)))
-                if values[-1] is not None and values[-1] < 0:
-                    raise ValueError
-            except (TypeError, ValueError, OverflowError):  # OverflowError: 1e400 is an infinity
-                errors.append(_("Row %(row)s, column “%(col)s”: “%(value)s” is not a whole number.") % {"row": number, "col": col, "value": value})
+                values.append(cells.whole_number(row[index] if index is not None and index < len(row) else "", empty=None,
+                                                 maximum=None))
+            except CellError as exc:
+                errors.append(str(ImportProblem(exc.reason, row=number, column=label)))
         parsed.append((number, code, values))
     if not parsed and not errors:
         raise ValidationError(_("The file has no quota rows under its header (unit code, news items, articles)."))

@@ -20,6 +20,8 @@ ACTIONS = {
     "unit.deactivated": _("Unit closed"),
     "unit.reactivated": _("Unit reopened"),
     "unit.imported": _("Unit imported from a list"),
+    "unit.code_taken": _("Unit took the code given in an imported list"),
+    "import.mapping.remembered": _("Column titles of an import remembered"),
     "unit_kind.created": _("Unit kind added"),
     "unit_kind.updated": _("Unit kind changed"),
     "unit_kind.reordered": _("Unit kinds reordered"),
@@ -109,6 +111,7 @@ PREFIXES = {
     "fanpage.": _("Fanpages"),
     "scoring.": _("Scoring"),
     "notifications.": _("Messages"),
+    "import.": _("Imports"),
 }
 
 FIELDS = {

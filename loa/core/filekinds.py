@@ -26,6 +26,26 @@ SAMPLE = 64 * 1024
 WRONG_KIND = gettext_noop("The file%(name)s is not of a kind expected here (%(wanted)s): Loa reads the content, not the name.")
 
 
+# What a csv may be written in, after UTF-16: tried in this order (Windows-1258 is Vietnamese Windows'
+# own; Windows-1252 reads most of it too, so it comes after).
+TEXT_ENCODINGS = ("utf-8", "cp1258", "cp1252")
+
+
+def utf16_without_bom(data):
+    """'utf-16-le' or 'utf-16-be' for text written in UTF-16 without a byte order mark (what some
+    programs export as "Unicode text"), judged by where its zero bytes fall; else None."""
+    sample = data[:SAMPLE - SAMPLE % 2]
+    if len(sample) < 4:
+        return None
+    half = len(sample) // 2
+    odd, even = sample[1::2].count(0), sample[0::2].count(0)
+    if odd >= half * 0.3 and even == 0:
+        return "utf-16-le"
+    if even >= half * 0.3 and odd == 0:
+        return "utf-16-be"
+    return None
+
+
 def wanted(kinds):
     """'Excel (.xlsx), CSV': the kinds as people know them, for messages."""
     return ", ".join(KIND_NAMES[k] for k in kinds)
@@ -45,12 +65,12 @@ def sniff(data):
         return ZIP
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         return OLE
-    if head.startswith(UTF16_BOMS):
+    if head.startswith(UTF16_BOMS) or utf16_without_bom(data):
         return CSV
     sample = data[:SAMPLE]
     if b"\x00" in sample:
         return None
-    for encoding in ("utf-8", "cp1258"):
+    for encoding in TEXT_ENCODINGS:
         try:
             sample.decode(encoding)
         except UnicodeDecodeError as exc:

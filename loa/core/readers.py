@@ -28,7 +28,21 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from loa.core import sandbox
-from loa.core.filekinds import CSV, DOCX, JPEG, PNG, UTF16_BOMS, WRONG_KIND, XLSX, ZIP, sniff, wanted
+from loa.core.controls import strip_controls
+from loa.core.filekinds import (
+    CSV,
+    DOCX,
+    JPEG,
+    PNG,
+    TEXT_ENCODINGS,
+    UTF16_BOMS,
+    WRONG_KIND,
+    XLSX,
+    ZIP,
+    sniff,
+    utf16_without_bom,
+    wanted,
+)
 from loa.core.safezip import check_zip
 from loa.core.sandbox import Refused
 from loa.core.uploads import MAX_IMAGE_PIXELS, open_upload, upload_name
@@ -180,29 +194,51 @@ def _chunks(rows):
 
 
 def _plain(row):
-    """Whole numbers as int: Excel stores every number as a float."""
-    return [int(c) if type(c) is float and c.is_integer() and abs(c) < 2**53 else c for c in row]
+    """Whole numbers as int (Excel stores every number as a float); text without control characters."""
+    return [int(c) if type(c) is float and c.is_integer() and abs(c) < 2**53
+            else (c if type(c) is not str or c.isprintable() else strip_controls(c)) for c in row]
 
 
 def _text(data, kinds):
-    """A csv's text: UTF-8 (with or without BOM), UTF-16 with a BOM, or Windows-1258, in NFC."""
-    if b"\x00" in data[:4096] and not data.startswith(UTF16_BOMS):
+    """A csv's text, in NFC, without control characters but tab and newline: UTF-8 (with or without BOM),
+    UTF-16 (with or without BOM), Windows-1258, Windows-1252, else Latin-1."""
+    utf16 = "utf-16" if data.startswith(UTF16_BOMS) else utf16_without_bom(data)
+    if b"\x00" in data[:4096] and not utf16:
         raise Refused("wrong_kind", WRONG_KIND, wanted=wanted(kinds))
-    for encoding in ("utf-8-sig", "utf-16") if data.startswith(UTF16_BOMS) else ("utf-8-sig", "cp1258"):
+    encodings = (utf16,) if utf16 else ("utf-8-sig", *TEXT_ENCODINGS[1:], "latin-1")
+    for encoding in encodings:
         try:
             text = data.decode(encoding)
         except UnicodeDecodeError:
             continue
-        if any(ord(ch) < 32 and ch not in "\r\n\t" for ch in text[:4096]):
-            break  # binary content that happens to decode
-        return unicodedata.normalize("NFC", text)  # Windows-1258 writes tones as separate marks
+        sample = text[:4096]
+        if sum(ord(ch) < 32 and ch not in "\r\n\t" for ch in sample) > max(8, len(sample) // 100):
+            break  # binary content that happens to decode (a stray control character in a cell is only removed)
+        return unicodedata.normalize("NFC", strip_controls(text))  # Windows-1258 writes tones as separate marks
     raise Refused("wrong_kind", WRONG_KIND, wanted=wanted(kinds))
 
 
+DELIMITERS = (",", ";", "\t")
+
+
+def _delimiter(text):
+    """The csv's delimiter: the one that splits the most of its first lines into the same number of
+    cells (a title line above the table splits into one, or into as many as the table)."""
+    lines = [line for line in text[:SNIFF_CHARS].splitlines()[:30] if line.strip()]
+
+    def score(delimiter):
+        counts = [line.count(delimiter) for line in lines]
+        common = max((c for c in counts if c), key=counts.count, default=0)
+        return (counts.count(common) if common else 0, common)
+
+    return max(DELIMITERS, key=score)
+
+
+SNIFF_CHARS = 64 * 1024
+
+
 def _csv_rows(text, max_rows):
-    newline = text.find("\n")
-    first_line = text[:newline] if newline >= 0 else text
-    delimiter = max((";", ",", "\t"), key=first_line.count)
+    delimiter = _delimiter(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     rows = []
     try:

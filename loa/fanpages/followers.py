@@ -9,7 +9,13 @@ from django.utils.translation import gettext as _
 
 from loa.audit.log import log_action
 from loa.fanpages.models import Fanpage, FollowerSnapshot
+from loa.imports.columns import Column, Columns
 from loa.units.models import Unit
+
+FOLLOWER_COLUMNS = Columns("fanpages.followers", [
+    Column("day", "Ngày", ("Date", "Ngày ghi nhận", "Thời gian")),
+    Column("followers", "Người theo dõi", ("Số người theo dõi", "Lượt theo dõi", "Followers", "Page followers")),
+])
 
 
 def provincial_page(unit):
@@ -87,17 +93,28 @@ def growth_svg(points, *, width=640, height=220):
 
 
 def parse_snapshot_rows(rows):
-    """(day, followers) from rows of an imported sheet: a date column and a number column."""
+    """(day, followers) from rows of an imported sheet: a date column and a number column, under a
+    header row if there is one (found as every import finds it, loa.imports.columns)."""
     from loa.fanpages.imports import parse_date
+    from loa.imports import cells
+    from loa.imports.columns import find_header
 
+    header = find_header(rows, FOLLOWER_COLUMNS)
+    start, mapping = (header.position + 1, header.mapping) if header else (0, {})
+    if len(set(mapping.values())) < 2:
+        mapping = {0: "day", 1: "followers"}  # titles Loa does not know: a date, then a number
+    column = {field: index for index, field in mapping.items()}
     result, errors = [], []
-    for number, row in rows:
+    for number, row in rows[start:]:
         if not row or all(c in (None, "") for c in row):
             continue
+        day_cell, count_cell = (row[column[f]] if column[f] < len(row) else "" for f in ("day", "followers"))
         try:
-            day = parse_date(row[0])
-            value = int(str(row[1]).replace(".", "").replace(",", "").strip())
-        except (ValueError, TypeError, IndexError):
+            day = parse_date(day_cell)
+            value = cells.whole_number(count_cell, empty=None)
+        except cells.CellError:
+            value = None
+        if value is None:
             errors.append(_("Row %(row)s: expected a date (dd/mm/yyyy) and a number of followers.") % {"row": number})
             continue
         result.append((day, value))
@@ -111,8 +128,6 @@ def import_snapshots(*, by, fanpage, upload, rows=None, name=None):
     from loa.fanpages.imports import read_rows
 
     rows = read_rows(upload, name=name) if rows is None else rows
-    if rows and rows[0][1] and not _looks_like_data(rows[0][1]):
-        rows = rows[1:]  # "Ngày | Người theo dõi"
     points, errors = parse_snapshot_rows(rows)
     if errors:
         return 0, errors
@@ -125,10 +140,6 @@ def import_snapshots(*, by, fanpage, upload, rows=None, name=None):
     except ValidationError as exc:
         return 0, exc.messages
     return len(points), []
-
-
-def _looks_like_data(cells):
-    return len(cells) > 1 and str(cells[1] or "").replace(".", "").replace(",", "").strip().isdigit()
 
 
 def year_bounds(year):

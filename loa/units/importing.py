@@ -10,7 +10,6 @@ updated, and moved when its parent code changed.
 
 import datetime
 import json
-import re
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 
@@ -20,75 +19,51 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from loa.accounts.capabilities import Capability
-from loa.accounts.scope import role_paths
+from loa.accounts.scope import role_paths, top_units
 from loa.audit.log import search_text as audit_search_text
 from loa.audit.models import AuditEntry
 from loa.core.emails import EmailCheck
 from loa.core.filekinds import CSV, XLSX
 from loa.core.phones import normalize_phone
-from loa.core.readers import read_table
 from loa.core.text import fold
+from loa.imports import cells, sheets
+from loa.imports.cells import CellError
+from loa.imports.columns import Column, Columns, header_problems
+from loa.imports.mappings import remembered_mappings
+from loa.imports.problems import ImportProblem
 from loa.jobs.registry import register
+from loa.units import import_matching as matching
 from loa.units import search
 from loa.units.models import Unit, UnitKind
 from loa.units.signals import units_renamed
 from loa.units.unit_updates import DATA_FIELDS, UnitUpdates, UpdatedUnit, copy_rows
 
-# (field, header in the template). Headers are matched without accents, case or punctuation.
-COLUMNS = [
-    ("code", "Mã đơn vị"),
-    ("name", "Tên đơn vị"),
-    ("short_name", "Tên viết tắt"),
-    ("kind", "Loại"),
-    ("parent_code", "Mã đơn vị cấp trên"),
-    ("members_count", "Số đoàn viên"),
-    ("staff_count", "Số CCVCLĐ"),
-    ("address", "Địa chỉ"),
-    ("contact_name", "Người liên hệ"),
-    ("phone", "Điện thoại"),
-    ("email", "Email"),
-    ("active_from", "Hoạt động từ"),
-    ("active_to", "Hoạt động đến"),
-]
-LABELS = dict(COLUMNS)
-REQUIRED = ("code", "name", "kind", "parent_code")
-# Other spellings people use for the same columns (already folded).
-ALIASES = {
-    "loaidonvi": "kind", "madonvicaptren": "parent_code", "macaptren": "parent_code", "donvicaptren": "parent_code",
-    "sodienthoai": "phone", "dt": "phone", "sdt": "phone", "email": "email", "thudientu": "email",
-    "tenvt": "short_name", "soccvcld": "staff_count", "socongchucvienchuclaodong": "staff_count",
-}
-IGNORED_HEADERS = {"stt", "sothutu", "tt", "ghichu"}
+# The columns: the template's title first, then the titles provinces write in their own lists.
+COLUMNS = Columns("units", [
+    Column("code", "Mã đơn vị", ("Mã", "Mã CĐCS", "Mã số", "Mã công đoàn cơ sở"), required=True),
+    Column("name", "Tên đơn vị", ("Tên", "Tên công đoàn cơ sở", "Tên CĐCS", "Tên công đoàn"), required=True),
+    Column("short_name", "Tên viết tắt", ("Tên VT",)),
+    Column("kind", "Loại", ("Loại đơn vị", "Cấp", "Loại hình")),
+    Column("parent_code", "Mã đơn vị cấp trên", ("Đơn vị cấp trên", "Công đoàn cấp trên", "Cấp trên", "Mã cấp trên",
+                                                 "Trực thuộc", "Công đoàn cấp trên trực tiếp"), required=True),
+    Column("members_count", "Số đoàn viên", ("Đoàn viên", "Tổng số đoàn viên")),
+    Column("staff_count", "Số CCVCLĐ", ("Số công chức viên chức lao động", "Số CNVCLĐ", "Số lao động")),
+    Column("address", "Địa chỉ"),
+    Column("contact_name", "Người liên hệ", ("Chủ tịch", "Họ tên chủ tịch")),
+    Column("phone", "Điện thoại", ("Số điện thoại", "ĐT", "SĐT")),
+    Column("email", "Email", ("Thư điện tử", "E-mail")),
+    Column("active_from", "Hoạt động từ", ("Ngày thành lập",)),
+    Column("active_to", "Hoạt động đến", ("Ngày giải thể",)),
+])
+LABELS = {c.name: c.label for c in COLUMNS.columns}
 MAX_LENGTHS = {"code": 40, "name": 255, "short_name": 120, "address": 255, "contact_name": 120, "email": 254}
 MAX_STORED_ERRORS = 1000
+MAX_SHOWN_DUPLICATES = 500
 BATCH = 2000
 COPY_UPDATES_FROM = 2000  # on PostgreSQL, this many updated units go through COPY and UPDATE … FROM
 UPDATE_SLICE = 10_000  # updated units (and their audit entries) held at once before they are written
 
 MAX_ROWS = 250_000  # the whole country has about 130,000 units
-
-_HEADER_JUNK = re.compile(r"[^a-z0-9]")
-_DATE = re.compile(r"^\s*(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})\s*$")
-_ISO_DATE = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})(?:[ T].*)?$")
-_THOUSANDS = re.compile(r"^\d{1,3}([.,\s]\d{3})+$")
-_EXCEL_EPOCH = datetime.date(1899, 12, 30)
-
-
-@dataclass
-class RowError:
-    row: int
-    column: str
-    message: str
-
-    def as_dict(self):
-        return {"row": self.row, "column": self.column, "message": self.message}
-
-    def __str__(self):
-        if self.row and self.column:
-            return _("Row %(row)s, column “%(column)s”: %(message)s") % self.as_dict()
-        if self.row:
-            return _("Row %(row)s: %(message)s") % self.as_dict()
-        return self.message
 
 
 @dataclass
@@ -101,14 +76,31 @@ class Outcome:
     unchanged: int = 0
     committed: bool = False
     common_unit_id: int | None = None
+    sheet: str = ""
+    header_row: int = 1
+    titles: list = field(default_factory=list)  # the header's titles, by column
+    mapping: dict = field(default_factory=dict)  # {column index: field}
+    unknown: list = field(default_factory=list)  # titles of columns read past
+    needs_mapping: bool = False  # a required column was not recognised: nothing else was checked
+    kind_column: bool = False
+    inferred_kinds: int = 0  # rows whose kind was taken from their parent
+    duplicates: list = field(default_factory=list)  # new units named as an existing one under the same parent
 
     def as_dict(self):
         return {
             "rows": self.rows, "error_count": len(self.errors),
             "errors": [e.as_dict() for e in self.errors[:MAX_STORED_ERRORS]],
             "created": self.created, "updated": self.updated, "moved": self.moved, "unchanged": self.unchanged,
-            "committed": self.committed,
+            "committed": self.committed, "sheet": self.sheet, "header_row": self.header_row, "titles": self.titles,
+            "columns": [(index, title, self.mapping.get(index, "")) for index, title in enumerate(self.titles) if title],
+            "unknown": self.unknown,
+            "needs_mapping": self.needs_mapping, "kind_column": self.kind_column, "inferred_kinds": self.inferred_kinds,
+            "duplicates": self.duplicates[:MAX_SHOWN_DUPLICATES], "duplicate_count": len(self.duplicates),
         }
+
+
+def _problem(row, column, message):
+    return ImportProblem(message, row=row, column=column)
 
 
 # --- Reading the file ------------------------------------------------------------------------
@@ -118,98 +110,13 @@ def _fail(message):
     raise ValidationError(message, code="bad_file")
 
 
-def open_table(upload, *, name=None):
-    """The unit file (xlsx or csv, a file or bytes) read in the sandbox: a loa.core.readers.Table."""
-    return read_table(upload, max_rows=MAX_ROWS, kinds=(XLSX, CSV), name=name)
-
-
-def _header_key(text):
-    return _HEADER_JUNK.sub("", fold(str(text)))
-
-
-_KEYS = {_header_key(label): name for name, label in COLUMNS} | ALIASES
-
-
-def map_headers(header):
-    """{column index: field}; ValidationError naming every missing, unknown or repeated column."""
-    mapping, seen, problems = {}, {}, []
-    for index, cell in enumerate(header):
-        text = str(cell).strip()
-        if not text:
-            continue
-        key = _header_key(text)
-        if key in IGNORED_HEADERS:
-            continue
-        name = _KEYS.get(key)
-        if name is None:
-            problems.append(_("Column “%(column)s” is not one of the template's columns.") % {"column": text})
-        elif name in seen:
-            problems.append(_("Column “%(column)s” appears twice.") % {"column": LABELS[name]})
-        else:
-            seen[name] = index
-            mapping[index] = name
-    missing = [LABELS[n] for n in REQUIRED if n not in seen]
-    if missing:
-        problems.insert(0, _("Missing column(s): %(columns)s. Download the template to see the expected columns.")
-                        % {"columns": ", ".join(f"“{m}”" for m in missing)})
-    if problems:
-        raise ValidationError(problems, code="bad_columns")
-    return mapping
+def open_sheet(upload, *, name=None, remembered=None, chosen=None):
+    """The unit file (xlsx or csv, a file or bytes) read in the sandbox, its header found: an imports Sheet."""
+    return sheets.open_sheet(upload, COLUMNS, max_rows=MAX_ROWS, kinds=(XLSX, CSV), name=name, remembered=remembered,
+                             chosen=chosen)
 
 
 # --- Checking values -------------------------------------------------------------------------
-
-
-def _text(value):
-    if type(value) is str:  # most cells
-        return value.strip()
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else str(value)
-    if isinstance(value, (datetime.datetime, datetime.date)):
-        return value.strftime("%d/%m/%Y")
-    return str(value).strip()
-
-
-def _count(value):
-    if value in ("", None):
-        return 0
-    if isinstance(value, bool):
-        raise TypeError  # a tick box is not a count (the callers catch both)
-    if isinstance(value, (int, float)):
-        number = value
-    else:
-        text = str(value).strip()
-        if _THOUSANDS.match(text):  # "1.234" as Vietnamese write thousands
-            text = re.sub(r"[.,\s]", "", text)
-        number = float(text.replace(",", "."))
-    if number != int(number):
-        raise ValueError
-    return int(number)
-
-
-def _date(value):
-    if value in ("", None):
-        return None
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        if 1 <= value < 2958466:  # an Excel serial day number left unformatted
-            return _EXCEL_EPOCH + datetime.timedelta(days=int(value))
-        raise ValueError
-    text = str(value).strip()
-    match = _DATE.match(text)
-    if match:
-        day, month, year = (int(g) for g in match.groups())
-        return datetime.date(year, month, day)
-    match = _ISO_DATE.match(text)
-    if match:
-        year, month, day = (int(g) for g in match.groups())
-        return datetime.date(year, month, day)
-    raise ValueError
 
 
 _TEXT_FIELDS = ("code", "name", "short_name", "parent_code", "address", "contact_name")
@@ -246,15 +153,23 @@ class _Row:
         return hasattr(self, name)
 
 
+def _cell_text(row, index, width):
+    """cells.text, with the common case first: the reader's text is already free of control characters."""
+    value = row[index] if index < width else ""
+    return value.strip() if type(value) is str else cells.text(value)
+
+
 class _Checker:
-    """Turns one file row into a _Row of clean values, collecting RowErrors.
+    """Turns one file row into a _Row of clean values, collecting ImportProblems.
 
     The columns' positions are looked up once, not per row, and the common cell types (text, whole
     numbers as floats, dates) are taken before the general conversions: 130,000 rows go through here.
     """
 
-    def __init__(self, mapping, kinds):
+    def __init__(self, mapping, kinds, *, labels, default_kind=None):
         columns = {name: index for index, name in mapping.items()}
+        self.labels = labels
+        self.default_kind = default_kind
         self.texts = [(name, columns[name], MAX_LENGTHS.get(name)) for name in _TEXT_FIELDS if name in columns]
         self.counts = [(name, columns[name]) for name in ("members_count", "staff_count") if name in columns]
         self.dates = [(name, columns[name]) for name in ("active_from", "active_to") if name in columns]
@@ -267,15 +182,15 @@ class _Checker:
         self.kind_names = ""
 
     def error(self, row, name, message):
-        self.errors.append(RowError(row, LABELS.get(name, ""), message))
+        self.errors.append(_problem(row, self.labels.get(name, ""), message))
 
-    def check(self, number, cells):
-        width = len(cells)
+    def check(self, number, row):
+        width = len(row)
         clean = _Row(number)
         ok = True
         for name, index, limit in self.texts:
-            value = cells[index] if index < width else ""
-            text = value.strip() if type(value) is str else _text(value)
+            value = row[index] if index < width else ""
+            text = value.strip() if type(value) is str else cells.text(value)
             if limit and len(text) > limit:
                 self.error(number, name, _("at most %(n)s characters (this has %(len)s).") % {"n": limit, "len": len(text)})
                 ok = False
@@ -287,50 +202,41 @@ class _Checker:
             self.error(number, "name", _("the unit name is required."))
             ok = False
         index = self.kind_index
-        kind_text = _text(cells[index] if index < width else "") if index is not None else ""
+        kind_text = _cell_text(row, index, width) if index is not None else ""
         kind_id = self.kind_ids.get(kind_text, False)
         if kind_id is False:
             kind_id = self.kind_ids[kind_text] = self.kinds.get(fold(kind_text))
-        if kind_id is None:
-            if kind_text:
-                self.error(number, "kind", _("unknown unit kind “%(kind)s”; use one of: %(kinds)s.")
-                           % {"kind": kind_text, "kinds": self.kind_names})
-            else:
-                self.error(number, "kind", _("the unit kind is required."))
+        if kind_id is None and kind_text:
+            self.error(number, "kind", _("unknown unit kind “%(kind)s”; use one of: %(kinds)s.")
+                       % {"kind": kind_text, "kinds": self.kind_names})
             ok = False
-        clean.kind_id = kind_id
+        # No kind written: the one chosen for the file, else the parent's usual kind of child (see _plan).
+        clean.kind_id = kind_id or self.default_kind
         for name, index in self.counts:
-            value = cells[index] if index < width else ""
+            value = row[index] if index < width else ""
             try:
-                count = int(value) if type(value) is float and value.is_integer() else _count(value)
-            except (ValueError, TypeError, OverflowError):
-                self.error(number, name, _("“%(value)s” is not a whole number.") % {"value": _text(value)})
+                count = value if type(value) is int and 0 <= value <= cells.LARGEST else cells.whole_number(value)
+            except CellError as exc:
+                self.error(number, name, exc.reason)
                 ok = False
                 continue
-            if count < 0:
-                self.error(number, name, _("must not be negative (%(value)s).") % {"value": count})
-                ok = False
-            elif count > 2_000_000_000:
-                self.error(number, name, _("the number %(value)s is too large.") % {"value": count})
-                ok = False
             setattr(clean, name, count)
         index = self.phone_index
         if index is not None:
-            ok = self._check_phone(clean, _text(cells[index] if index < width else "")) and ok
+            ok = self._check_phone(clean, _cell_text(row, index, width)) and ok
         index = self.email_index
         if index is not None:
-            email = _text(cells[index] if index < width else "")
+            email = _cell_text(row, index, width)
             if email and not (len(email) <= 254 and self.email_check.is_valid(email)):
                 self.error(number, "email", _("“%(value)s” is not a valid e-mail address.") % {"value": email})
                 ok = False
             clean.email = email
         for name, index in self.dates:
-            value = cells[index] if index < width else ""
+            value = row[index] if index < width else ""
             try:
-                setattr(clean, name, value if type(value) is datetime.date else _date(value))
-            except (ValueError, TypeError, OverflowError):
-                self.error(number, name, _("“%(value)s” is not a date; write it as dd/mm/yyyy (e.g. 05/04/2021).")
-                           % {"value": _text(value)})
+                setattr(clean, name, value if type(value) is datetime.date else cells.day(value))
+            except CellError as exc:
+                self.error(number, name, exc.reason)
                 ok = False
         start, end = getattr(clean, "active_from", None), getattr(clean, "active_to", None)
         if start and end and end < start:
@@ -388,8 +294,10 @@ def _load_existing():
     return by_code, by_id
 
 
-def _plan(rows, checker_errors, user, report):
-    """Check the tree as a whole: duplicates, parents, cycles, scope. -> (errors, existing, id_to_code)."""
+def _plan(rows, checker_errors, user, report, labels, outcome, choices=None):
+    """Check the tree as a whole: duplicates, parents, kinds, units that may be the same, cycles, scope.
+    -> (errors, in_file, existing, id_to_code, renames). `choices`: the commit's choices on the dry run's
+    candidates of the same unit ({code: existing id or 0}); None in a dry run, which lists them."""
     errors = list(checker_errors)
     existing, id_to_code = _load_existing()
     in_file = {}
@@ -399,7 +307,7 @@ def _plan(rows, checker_errors, user, report):
             continue
         first = in_file.get(code)
         if first is not None:
-            errors.append(RowError(row["row"], LABELS["code"], _("the code “%(code)s” is already used on row %(first)s.")
+            errors.append(_problem(row["row"], labels["code"], _("the code “%(code)s” is already used on row %(first)s.")
                                    % {"code": code, "first": first["row"]}))
             row["ok"] = False
             row["duplicate"] = True
@@ -415,12 +323,15 @@ def _plan(rows, checker_errors, user, report):
         unit = existing.get(code)
         return id_to_code.get(unit.parent_id, "") if unit and unit.parent_id else ""
 
-    for code, row in in_file.items():
-        parent = row.get("parent_code", "")
-        if parent and parent not in in_file and parent not in existing:
-            errors.append(RowError(row["row"], LABELS["parent_code"],
-                                   _("no unit has the code “%(code)s”, neither in the file nor in Loa.") % {"code": parent}))
-            row["ok"] = False
+    matching.resolve_parents(in_file, existing, errors, labels["parent_code"])
+    candidates = matching.same_names(in_file, existing, id_to_code)
+    renames = []
+    if choices is None:
+        outcome.duplicates = candidates
+    else:
+        renames = matching.apply_same_unit_choices(candidates, choices, in_file, existing, id_to_code, errors,
+                                                   labels["name"])
+    outcome.inferred_kinds = matching.infer_kinds(in_file, existing, errors, labels.get("kind", labels["code"]))
     # Cycles: walk up from each row; a walk that meets itself is a loop.
     state = {}
     for start in in_file:
@@ -435,7 +346,7 @@ def _plan(rows, checker_errors, user, report):
             for member in loop:
                 row = in_file.get(member)
                 if row is not None:
-                    errors.append(RowError(row["row"], LABELS["parent_code"],
+                    errors.append(_problem(row["row"], labels["parent_code"],
                                            _("the parents form a loop: %(loop)s.") % {"loop": names}))
                     row["ok"] = False
         for member in chain:
@@ -445,7 +356,7 @@ def _plan(rows, checker_errors, user, report):
     for code, row in in_file.items():
         unit = existing.get(code)
         if unit is not None and not manages(unit.path):
-            errors.append(RowError(row["row"], LABELS["code"],
+            errors.append(_problem(row["row"], labels["code"],
                                    _("a unit with the code “%(code)s” exists outside the units you manage.") % {"code": code}))
             row["ok"] = False
             continue
@@ -455,15 +366,15 @@ def _plan(rows, checker_errors, user, report):
             continue
         if not parent:
             if not manages("/"):
-                errors.append(RowError(row["row"], LABELS["parent_code"],
+                errors.append(_problem(row["row"], labels["parent_code"],
                                        _("the parent unit code is required: you may only add units under units you manage.")))
                 row["ok"] = False
         elif parent in existing and not manages(existing[parent].path):
-            errors.append(RowError(row["row"], LABELS["parent_code"],
+            errors.append(_problem(row["row"], labels["parent_code"],
                                    _("you do not manage the unit “%(code)s”, so you cannot place units under it.") % {"code": parent}))
             row["ok"] = False
-    errors.sort(key=lambda e: (e.row, e.column))
-    return errors, in_file, existing, id_to_code
+    errors.sort(key=lambda e: (e.row or 0, e.column))
+    return errors, in_file, existing, id_to_code, renames
 
 
 # --- Writing ---------------------------------------------------------------------------------
@@ -801,41 +712,59 @@ def _common_unit(paths):
 # --- The one entry point ---------------------------------------------------------------------
 
 
-def import_units(data, *, by, commit, filename="", job=None):
+def mapping_scope(user):
+    """Where a column mapping the user chooses is remembered: their province (the one unit at the top of
+    what they manage), or everyone's when they manage several trees or the whole."""
+    tops = top_units(user, Capability.MANAGE_UNITS)
+    return tops[0] if len(tops) == 1 else None
+
+
+def import_units(data, *, by, commit, filename="", job=None, mapping=None, default_kind="", same_unit=None):
     """Check (and with commit=True write) a unit file. Returns an Outcome; writes nothing if any row is bad.
 
-    File-level problems (type, size, zip bomb, columns) raise ValidationError.
+    `mapping`: columns chosen by hand ({title key: field}); `default_kind`: the kind (code or name) of the
+    rows that give none; `same_unit`: the choices on the dry run's units of the same name
+    ({code: existing unit id, or 0 for a different unit}). File-level problems (type, size, zip bomb)
+    raise ValidationError; a header without a required column gives an Outcome that needs a mapping.
     """
 
     def report(message, done=None, total=None, force=True):
         if job is not None:
             job.report(job.progress_done if done is None else done, total, message, force=force)
 
-    with open_table(data, name=filename) as table:
-        total = max(table.height - 1, 0)
-        rows_iter = iter(table)
-        header = next(rows_iter, None)
-        if header is None:
-            _fail(_("The file is empty."))
-        mapping = map_headers(header)
-        kinds, kind_names = _kind_lookup()
-        checker = _Checker(mapping, kinds)
+    kinds, kind_names = _kind_lookup()
+    default_kind_id = kinds.get(fold(default_kind)) if default_kind else None
+    if default_kind and default_kind_id is None:
+        _fail(_("Unknown unit kind “%(kind)s”; use one of: %(kinds)s.") % {"kind": default_kind, "kinds": kind_names})
+    remembered = remembered_mappings(COLUMNS.key, unit=mapping_scope(by))
+    with open_sheet(data, name=filename, remembered=remembered, chosen=mapping) as sheet:
+        header = sheet.header
+        outcome = Outcome(sheet=sheet.name, header_row=header.number, titles=header.titles, mapping=header.mapping,
+                          unknown=[title for _index, title in header.unknown],
+                          kind_column="kind" in header.mapping.values())
+        problems = header_problems(header, COLUMNS)
+        if problems:
+            if commit:
+                raise ValidationError(problems, code="bad_columns")
+            outcome.needs_mapping = True
+            outcome.errors = [ImportProblem(problem, row=header.number) for problem in problems]
+            return outcome
+        labels = LABELS | {name: header.titles[index] for index, name in header.mapping.items()}
+        checker = _Checker(header.mapping, kinds, labels=labels, default_kind=default_kind_id)
         checker.kind_names = kind_names
+        total = sheet.data_rows
         report(_("Checking rows…"), 0, total)
         rows = []
-        number = 1
-        for cells in rows_iter:
-            number += 1
-            if not any(c not in ("", None) for c in cells):
-                continue
-            rows.append(checker.check(number, cells))
+        for number, cells_ in sheet.rows():
+            rows.append(checker.check(number, cells_))
             if job is not None and number % 1000 == 0:
-                job.report(number - 1, total, _("Checking rows…"))
-    del rows_iter, data  # the raw rows are gone before the tree is built
-    outcome = Outcome(rows=len(rows))
+                job.report(number - header.number, total, _("Checking rows…"))
+    del data  # the raw rows are gone before the tree is built
+    outcome.rows = len(rows)
     if not rows:
         _fail(_("The file has no unit rows under the header."))
-    errors, in_file, existing, id_to_code = _plan(rows, checker.errors, by, report)
+    errors, in_file, existing, id_to_code, renames = _plan(rows, checker.errors, by, report, labels, outcome,
+                                                           choices=(same_unit or {}) if commit else None)
     outcome.errors = errors
     if errors:
         return outcome
@@ -844,13 +773,14 @@ def import_units(data, *, by, commit, filename="", job=None):
         return outcome
     note = _("Imported from the file “%(name)s”.") % {"name": filename} if filename else ""
     with transaction.atomic():
+        _take_codes(renames, by, note)
         common = _write(in_file, existing, id_to_code, by, outcome, report, note)
         from loa.audit.log import log_action
 
         log_action(
             "unit.imported", actor=by, unit=Unit.objects.filter(pk=common).first() if common else None,
             after={"file": filename, "rows": outcome.rows, "created": outcome.created, "updated": outcome.updated,
-                   "moved": outcome.moved, "unchanged": outcome.unchanged},
+                   "moved": outcome.moved, "unchanged": outcome.unchanged, "same_units": len(renames)},
             note=note,
         )
         outcome.committed = True
@@ -861,8 +791,25 @@ def import_units(data, *, by, commit, filename="", job=None):
     return outcome
 
 
+def _take_codes(renames, user, note):
+    """Units the dry run's chooser said are the same as a new row take the row's code (the row then
+    updates them)."""
+    from loa.audit.log import log_action
+
+    units = []
+    for pk, old, new in renames:
+        unit = Unit.objects.select_for_update().get(pk=pk)
+        unit.code = new
+        unit.save(update_fields=["code", "name_sort", "search_text", "updated_at"])
+        log_action("unit.code_taken", actor=user, obj=unit, before={"code": old}, after={"code": new}, note=note)
+        units.append(unit)
+    if units:
+        units_renamed.send(sender=Unit, units=units)
+
+
 @register("units.import", result_template="units/import_result.html")
-def run_import_job(job, *, commit=False, filename="", language="vi", rows=0):
+def run_import_job(job, *, commit=False, filename="", language="vi", rows=0, mapping=None, default_kind="",
+                   same_unit=None, check_job=None):
     from django.utils import translation
 
     with translation.override(language):
@@ -872,7 +819,9 @@ def run_import_job(job, *, commit=False, filename="", language="vi", rows=0):
         else:
             with job.input_file.open("rb") as handle:
                 data = handle.read()
-            outcome = import_units(data, by=job.created_by, commit=commit, filename=filename, job=job)
+            outcome = import_units(data, by=job.created_by, commit=commit, filename=filename, job=job, mapping=mapping,
+                                   default_kind=default_kind,
+                                   same_unit={code: int(pk) for code, pk in (same_unit or {}).items()})
             if outcome.common_unit_id and job.unit_id is None:
                 job.unit_id = outcome.common_unit_id
                 job.save(update_fields=["unit"])
@@ -881,4 +830,23 @@ def run_import_job(job, *, commit=False, filename="", language="vi", rows=0):
             # A big import leaves its units' search words to write, after its commit.
             search.write_due_words(lambda done, total: job.report(done, total, _("Updating the search…")))
         result["filename"] = filename
+        # What the result page offers to choose from: the fields a column may hold, the kinds.
+        result["fields"] = COLUMNS.choices()
+        result["kinds"] = list(UnitKind.objects.values_list("code", "name"))
+        result["default_kind"] = default_kind
+        if commit and not result.get("committed") and check_job:
+            _reopen_check(check_job, job.pk)
+            result["check_job"] = check_job
         return result
+
+
+def _reopen_check(check_job, commit_job):
+    """A commit that found problems (a same-name question left unanswered, the tree changed since the
+    check) wrote nothing: its check may be committed again, with other answers."""
+    from loa.jobs.models import Job
+
+    with transaction.atomic():
+        checked = Job.objects.select_for_update().filter(pk=check_job).first()
+        if checked is not None and (checked.result or {}).get("commit_job") == commit_job:
+            del checked.result["commit_job"]
+            checked.save(update_fields=["result"])

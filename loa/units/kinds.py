@@ -30,3 +30,13 @@ STANDARD_CODES = tuple(kind.code for kind in STANDARD_KINDS)
 
 # The kind of a new installation's top-level unit unless told otherwise (a provincial union).
 DEFAULT_ROOT_KIND = "ldld-tinh"
+
+# The usual kind of a unit's children, by the parent's kind: what a unit list without a kind column
+# gives a new unit whose parent has no children yet to learn from.
+CHILD_KINDS = {
+    "tong-ldld": "ldld-tinh",
+    "ldld-tinh": "cd-cap-tren",
+    "cd-nganh": "cdcs",
+    "cd-cap-tren": "cdcs",
+    "cdcs": "cd-bo-phan",
+}

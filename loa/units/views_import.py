@@ -6,39 +6,21 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from loa.accounts.capabilities import Capability
-from loa.accounts.scope import can_anywhere, top_units
-from loa.core.files import download_headers
 from loa.core.controls import writable_text
-from loa.jobs.models import Job
-from loa.jobs.services import enqueue
-from loa.units.importing import COLUMNS, map_headers, open_table
+from loa.core.files import download_headers
+from loa.units import import_jobs
+from loa.units.importing import COLUMNS, mapping_scope
 from loa.units.models import UnitKind
-
-KIND = "units.import"
-
-
-def _require_manager(user):
-    if not can_anywhere(user, Capability.MANAGE_UNITS):
-        raise Http404
-
-
-def _job_unit(user):
-    tops = top_units(user, Capability.MANAGE_UNITS)
-    return tops[0] if len(tops) == 1 else None
 
 
 @login_required
 def import_start(request):
-    _require_manager(request.user)
+    import_jobs.require_manager(request.user)
     errors = []
     if request.method == "POST":
         upload = request.FILES.get("file")
@@ -46,25 +28,13 @@ def import_start(request):
             errors = [_("Choose a file to import.")]
         else:
             try:
-                with open_table(upload) as table:  # read in the sandbox; only the header is needed here
-                    header = next(iter(table), None)
-                    if header is None:
-                        raise ValidationError(_("The file is empty."))
-                    map_headers(header)
-                    count, file_type = max(table.height - 1, 0), table.kind
+                job = import_jobs.check_start(by=request.user, upload=upload)
             except ValidationError as exc:
                 errors = exc.messages
             else:
-                upload.seek(0)
-                name = f"units-{timezone.now():%Y%m%d-%H%M%S}.{file_type}"
-                job = enqueue(
-                    KIND, by=request.user, unit=_job_unit(request.user), input_file=ContentFile(upload.read(), name=name),
-                    run_now=count <= settings.IMPORT_INLINE_MAX_ROWS,
-                    commit=False, filename=upload.name[:200], language=get_language(), rows=count,
-                )
                 return redirect("jobs:detail", job.pk)
     context = {
-        "errors": errors, "columns": [label for _name, label in COLUMNS],
+        "errors": errors, "columns": [label for _name, label in COLUMNS.choices()],
         "kinds": UnitKind.objects.all(), "max_mb": round(settings.UPLOAD_MAX_BYTES / 1048576),
     }
     return render(request, "units/import_start.html", context, status=400 if errors else 200)
@@ -72,56 +42,62 @@ def import_start(request):
 
 @login_required
 @require_POST
-def import_commit(request, job_id):
-    """Import the file a finished, error-free check was run on. Only the one who checked it may."""
-    _require_manager(request.user)
-    checked = Job.objects.filter(pk=job_id, kind=KIND, created_by=request.user, status=Job.Status.DONE).first()
-    if checked is None or not checked.result or checked.result.get("committed") or checked.params.get("commit"):
-        raise Http404
-    if checked.result.get("error_count"):
-        return redirect("jobs:detail", checked.pk)
-    if checked.result.get("commit_job"):
-        return redirect("jobs:detail", checked.result["commit_job"])
-    if not checked.input_file:
-        messages.error(request, _("The checked file is no longer kept (files are deleted %(days)s days after their check). "
-                                  "Upload it again.") % {"days": settings.JOB_FILES_KEEP_DAYS})
+def import_recheck(request, job_id):
+    """Check the same file again with the choices made on its check: columns mapped by hand (remembered
+    for the next file with the same titles) and a default kind."""
+    checked = import_jobs.checked_job(request.user, job_id)
+    chosen = {key[4:]: value for key, value in request.POST.items() if key.startswith("col_")}
+    try:
+        job = import_jobs.recheck(by=request.user, checked=checked, chosen=chosen,
+                                  default_kind=request.POST.get("default_kind", ""))
+    except import_jobs.FileGone as gone:
+        messages.error(request, gone.message())
         return redirect("units:import")
-    params = dict(checked.params, commit=True)
-    job = Job(kind=KIND, created_by=request.user, unit=checked.unit, params=params)
-    job.input_file.name = checked.input_file.name
-    job.save()
-    checked.result["commit_job"] = job.pk
-    checked.save(update_fields=["result"])
-    if params.get("rows", 0) <= settings.IMPORT_INLINE_MAX_ROWS or settings.JOBS_BACKEND == "inline":
-        from loa.jobs.services import run_job
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return redirect("jobs:detail", checked.pk)
+    return redirect("jobs:detail", job.pk)
 
-        run_job(job.pk)
-    elif settings.JOBS_BACKEND == "celery":
-        from django.db import transaction
 
-        from loa.jobs.tasks import run_job_task
-
-        transaction.on_commit(lambda: run_job_task.delay(job.pk))
+@login_required
+@require_POST
+def import_commit(request, job_id):
+    """Import the file a finished, error-free check was run on, with the choices made on it (a default kind;
+    for each new unit named as an existing one, the same unit or another). Only the one who checked it may."""
+    checked = import_jobs.checked_job(request.user, job_id)
+    same_unit = {key[5:]: int(value) for key, value in request.POST.items()
+                 if key.startswith("same_") and value.isdigit() and len(value) < 18}
+    try:
+        job = import_jobs.commit(by=request.user, checked=checked, default_kind=request.POST.get("default_kind"),
+                                 same_unit=same_unit)
+    except import_jobs.FileGone as gone:
+        messages.error(request, gone.message())
+        return redirect("units:import")
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return redirect("jobs:detail", checked.pk)
     return redirect("jobs:detail", job.pk)
 
 
 @login_required
 def import_template(request):
     """The xlsx template: the header row, one example row, and the unit kinds to choose from."""
-    _require_manager(request.user)
+    import_jobs.require_manager(request.user)
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
     book = Workbook()
     sheet = book.active
     sheet.title = "Đơn vị"
-    labels = [label for _name, label in COLUMNS]
+    labels = [label for _name, label in COLUMNS.choices()]
     sheet.append(labels)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     kinds = list(UnitKind.objects.all())
     example_kind = next((k for k in kinds if k.is_grassroots), kinds[0] if kinds else None)
-    parent = _job_unit(request.user)
+    parent = mapping_scope(request.user)  # the one top unit the user manages, if one
     sheet.append([
         "CS-VD01", "Công đoàn cơ sở Trường THPT Ví Dụ", "CĐCS THPT Ví Dụ", example_kind.code if example_kind else "",
         parent.code if parent else "", 45, 50, "Số 1 đường Ví Dụ, Cao Bằng", "Nguyễn Văn A", "0912 345 678",

@@ -58,8 +58,8 @@ def test_a_file_over_the_limit_is_refused_before_it_is_read(admin, tree, login, 
     assert response.status_code == 400 and not Job.objects.exists()
 
 
-def test_missing_columns_are_refused_on_the_page(admin, tree, login):
-    response = upload(login(admin), xlsx([["CS-C1", "Trường C1"]], header=["Mã đơn vị", "Tên đơn vị"]))
+def test_a_file_without_column_titles_is_refused_on_the_page(admin, tree, login):
+    response = upload(login(admin), xlsx([[1], [2]], header=["Danh sách"]))
     assert response.status_code == 400 and not Job.objects.exists()
 
 
