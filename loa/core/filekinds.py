@@ -7,18 +7,21 @@ Nothing here parses a file.
 
 from django.utils.translation import gettext_noop
 
-PDF, DOCX, XLSX, CSV, JPEG, PNG = "pdf", "docx", "xlsx", "csv", "jpeg", "png"
+PDF, DOCX, XLSX, XLS, CSV, JPEG, PNG = "pdf", "docx", "xlsx", "xls", "csv", "jpeg", "png"
 ZIP, OLE = "zip", "ole"  # what the first bytes say before a zip's members are checked; old .doc/.xls
+# A spreadsheet is an xlsx or an old Excel 97–2003 .xls (an OLE file that calamine reads, in the sandbox).
+SPREADSHEETS = (XLSX, XLS)
 OFFICE = (DOCX, XLSX)
 CONTENT_TYPES = {
     PDF: "application/pdf",
     DOCX: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    XLS: "application/vnd.ms-excel",
     CSV: "text/csv",
     JPEG: "image/jpeg",
     PNG: "image/png",
 }
-KIND_NAMES = {PDF: "PDF", DOCX: "Word (.docx)", XLSX: "Excel (.xlsx)", CSV: "CSV", JPEG: "JPEG", PNG: "PNG"}
+KIND_NAMES = {PDF: "PDF", DOCX: "Word (.docx)", XLSX: "Excel (.xlsx)", XLS: "Excel 97–2003 (.xls)", CSV: "CSV", JPEG: "JPEG", PNG: "PNG"}
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 SAMPLE = 64 * 1024
 

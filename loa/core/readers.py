@@ -33,10 +33,13 @@ from loa.core.filekinds import (
     CSV,
     DOCX,
     JPEG,
+    OLE,
     PNG,
+    SPREADSHEETS,
     TEXT_ENCODINGS,
     UTF16_BOMS,
     WRONG_KIND,
+    XLS,
     XLSX,
     ZIP,
     sniff,
@@ -59,6 +62,13 @@ TOO_MANY_CELLS = gettext_noop("The file%(name)s has too many cells to be a form 
 
 
 # --- The worker's side -----------------------------------------------------------------------------
+
+
+def with_old_excel(kinds):
+    """Wherever an xlsx is read, an old Excel 97–2003 .xls is too (listed beside it in messages)."""
+    if XLS in kinds:
+        return tuple(kinds)
+    return tuple(k for kind in kinds for k in ((kind, XLS) if kind == XLSX else (kind,)))
 
 
 class Table:
@@ -90,6 +100,7 @@ class Table:
 def read_table(upload, *, max_rows, kinds=(XLSX, CSV), name=None, max_bytes=None):
     """The first sheet of an xlsx or the rows of a csv (a file or bytes) as a Table. A file with
     more than `max_rows` rows under its header is refused. Raises ValidationError in Vietnamese."""
+    kinds = with_old_excel(kinds)
     data, _kind = open_upload(upload, kinds, max_bytes=max_bytes, name=name)
     return Table(sandbox.stream(_table, data, kinds=tuple(kinds), max_rows=max_rows, name=upload_name(upload, name),
                                 kind=wanted(kinds)))
@@ -104,6 +115,7 @@ def read_office(upload, *, kinds=(XLSX, DOCX), images=False, name=None, max_cell
       "footers": [lines], "images": [{"name", "data"}] (only with images=True)}; cells merged across
       columns are given once.
     """
+    kinds = with_old_excel(kinds)
     data, _kind = open_upload(upload, kinds, name=name)
     found = sandbox.run(_office, data, kinds=tuple(kinds), images=images, max_cells=max_cells, name=upload_name(upload, name),
                         kind=wanted(kinds))
@@ -164,14 +176,14 @@ def _table(data, *, kinds, max_rows):
     kind = sniff(data)
     if kind == ZIP:
         kind = check_zip(data, expect=[k for k in kinds if k == XLSX])
-    if kind == XLSX:
-        from python_calamine import CalamineWorkbook
-
-        sheet = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0)
+    elif kind == OLE and XLS in kinds:
+        kind = XLS
+    if kind in SPREADSHEETS:
+        sheet = _calamine(data, kinds).get_sheet_by_index(0)
         height = sheet.end[0] + 1 if sheet.end else 0
         if height > max_rows + 1:
             raise Refused("too_many_rows", TOO_MANY_ROWS_IN_SHEET, limit=max_rows, sheet=sheet.name)
-        yield {"kind": XLSX, "height": height, "sheet": sheet.name}
+        yield {"kind": kind, "height": height, "sheet": sheet.name}
         pad = [""] * sheet.start[1] if sheet.start else []  # calamine starts rows at the first used column
         yield from _chunks(pad + _plain(row) for row in sheet.iter_rows())
     elif kind == CSV and CSV in kinds:
@@ -180,6 +192,16 @@ def _table(data, *, kinds, max_rows):
         yield from _chunks(rows)
     else:
         raise Refused("wrong_kind", WRONG_KIND, wanted=wanted(kinds))
+
+
+def _calamine(data, kinds):
+    """The workbook of an xlsx or xls; an OLE file that is no workbook (an old Word file) is refused."""
+    from python_calamine import CalamineError, CalamineWorkbook
+
+    try:
+        return CalamineWorkbook.from_filelike(io.BytesIO(data))
+    except CalamineError:
+        raise Refused("wrong_kind", WRONG_KIND, wanted=wanted(kinds)) from None
 
 
 def _chunks(rows):
@@ -254,16 +276,18 @@ def _csv_rows(text, max_rows):
 
 
 def _office(data, *, kinds, images, max_cells):
+    if sniff(data) == OLE and XLS in kinds:
+        return {"kind": XLSX, "content": _workbook(data, kinds=kinds, max_cells=max_cells or MAX_SHEET_CELLS)}
     kind = check_zip(data, expect=kinds)
     if kind == XLSX:
-        return {"kind": kind, "content": _workbook(data, max_cells=max_cells or MAX_SHEET_CELLS)}
+        return {"kind": kind, "content": _workbook(data, kinds=kinds, max_cells=max_cells or MAX_SHEET_CELLS)}
     return {"kind": kind, "content": _docx(data, images=images, max_cells=max_cells or MAX_DOCX_CELLS)}
 
 
-def _workbook(data, *, max_cells):
-    from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
+def _workbook(data, *, kinds, max_cells):
+    from python_calamine import SheetTypeEnum, SheetVisibleEnum
 
-    book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+    book = _calamine(data, kinds)
     sheets, cells = [], 0
     for meta in book.sheets_metadata:
         if meta.visible != SheetVisibleEnum.Visible or meta.typ != SheetTypeEnum.WorkSheet:

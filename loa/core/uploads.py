@@ -20,6 +20,7 @@ from loa.core.filekinds import (  # noqa: F401  (the kinds are imported from her
     PDF,
     PNG,
     WRONG_KIND,
+    XLS,
     XLSX,
     ZIP,
     sniff,
@@ -69,6 +70,8 @@ def open_upload(upload, allowed, *, max_bytes=None, name=None):
     kind = sniff(data)
     if kind == ZIP and any(k in OFFICE for k in allowed):
         return data, ZIP
+    if kind == OLE and XLS in allowed:
+        return data, XLS  # an old Word file is OLE too: the reader refuses what is not a workbook
     if kind not in allowed:
         if kind == OLE:
             message = _("The file%(name)s is an old Office file (.doc/.xls). Save it as %(wanted)s and upload it again.")
