@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from loa.accounts import session_scope
 from loa.accounts.capabilities import Capability
+from loa.core.forms import add_service_errors
 from loa.core.phones import display_phone
 from loa.directives import onetap, services
 from loa.directives.access import get_assignment
@@ -51,9 +52,7 @@ def report_form(request, pk, unit_id):
                     replace_page=form.cleaned_data.get("replace_page", False),
                 )
             except ValidationError as exc:
-                for field, msgs in exc.message_dict.items():
-                    for msg in msgs:
-                        form.add_error(field if field in form.fields else None, msg)
+                add_service_errors(form, exc)
             else:
                 if receipt.duplicate:
                     messages.info(request, _("This report had already been received; nothing was sent twice."))
