@@ -93,7 +93,7 @@ def test_send_without_a_channel_keeps_the_draft_and_shows_what_is_missing(alice,
     page = response.content.decode()
     piece = Submission.objects.get()
     assert piece.state == "draft" and piece.title == "Hội thi nấu ăn ngày 8/3"
-    summary = re.search(r'<section class="error-summary".*?</section>', page, re.S).group(0)
+    summary = re.search(r'<section class="error-summary".*?</section>', page, re.DOTALL).group(0)
     assert re.findall(r"<li>(.*?)</li>", summary) == ['<a href="#id_channels_0">Đăng trên: Hãy chọn ít nhất một kênh muốn đăng.</a>']
     assert f'action="{reverse("articles:edit", args=[piece.pk])}"' in page
 

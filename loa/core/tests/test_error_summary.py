@@ -7,7 +7,7 @@ from django.urls import reverse
 
 def test_a_failed_log_in_opens_with_a_focusable_error_summary(client, alice):
     page = client.post(reverse("accounts:login"), {"username": "alice", "password": "wrong"}).content.decode()
-    summary = re.search(r'<section class="error-summary"[^>]*>(.*?)</section>', page, re.S)
+    summary = re.search(r'<section class="error-summary"[^>]*>(.*?)</section>', page, re.DOTALL)
     assert summary, "no error summary"
     assert 'tabindex="-1"' in page and "data-error-summary" in page
     assert page.index("error-summary") < page.index("<h1")  # the first thing in the page's content
