@@ -268,9 +268,9 @@ def _finish_cell(cell):
 def _header(word, doc, summary_lines=()):
     table = _table(word, [L.HEADER_LEFT, L.HEADER_RIGHT], rows=2, shift_mm=L.HEADER_SHIFT)
     left, right = _cell(table.cell(0, 0)), _cell(table.cell(0, 1))
-    for line in fit_lines(doc.superior_body.upper(), L.SIZE_SUPERIOR, L.HEADER_TEXT_LEFT):
+    for line in fit_lines(doc.superior_body.upper(), L.SIZE_SUPERIOR, L.HEADER_LEFT):
         _paragraph(left, line, L.SIZE_SUPERIOR, align=CENTER)
-    issuer_lines = fit_lines(doc.issuing_body.upper(), L.SIZE_ISSUER, L.HEADER_TEXT_LEFT, bold=True)
+    issuer_lines = fit_lines(doc.issuing_body.upper(), L.SIZE_ISSUER, L.HEADER_LEFT, bold=True)
     for line in issuer_lines:
         _paragraph(left, line, L.SIZE_ISSUER, bold=True, align=CENTER)
     widest = max(text_width_pt(line, L.SIZE_ISSUER, bold=True) for line in issuer_lines)

@@ -22,7 +22,6 @@ def text_width(landscape=False):
 HEADER_LEFT = 71
 HEADER_RIGHT = 99
 HEADER_SHIFT = 4
-HEADER_TEXT_LEFT = HEADER_LEFT - 3  # the left column's text width, inside its cell margins
 # The closing: "Nơi nhận" on the left, the signature block on the right.
 CLOSING_LEFT = 80
 CLOSING_RIGHT = text_width() - CLOSING_LEFT

@@ -72,10 +72,10 @@ def html_to_pdf(html, stream=None):
 
 
 def _header_context(doc):
-    issuer_lines = fit_lines(doc.issuing_body.upper(), L.SIZE_ISSUER, L.HEADER_TEXT_LEFT, bold=True)
+    issuer_lines = fit_lines(doc.issuing_body.upper(), L.SIZE_ISSUER, L.HEADER_LEFT, bold=True)
     widest = max((text_width_pt(line, L.SIZE_ISSUER, bold=True) for line in issuer_lines), default=0)
     return {
-        "superior_lines": fit_lines(doc.superior_body.upper(), L.SIZE_SUPERIOR, L.HEADER_TEXT_LEFT),
+        "superior_lines": fit_lines(doc.superior_body.upper(), L.SIZE_SUPERIOR, L.HEADER_LEFT),
         "issuer_lines": issuer_lines,
         "issuer_rule_mm": _mm(L.pt_to_mm(widest) * L.ISSUER_RULE_RATIO),
         "motto_rule_mm": _mm(L.pt_to_mm(text_width_pt(L.MOTTO, L.SIZE_MOTTO, bold=True))),

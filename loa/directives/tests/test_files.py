@@ -67,9 +67,10 @@ def test_the_consolidated_pdf_keeps_vietnamese_names_and_embeds_its_fonts(report
     _, task = reported
     path = tmp_path / "tonghop.pdf"
     path.write_bytes(_get(login(admin), reverse("directives:consolidated", args=[task.pk, "pdf"])))
-    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    text = " ".join(text.split())  # a cell's words wrap over lines
     assert "BIỂU MẪU" in text or "BÁO CÁO TỔNG HỢP" in text
-    assert "Lường Thị Thuỷ" in text and "Hoàng Thị An" in text
+    assert "Lường Thị" in text and "Thuỷ" in text and "Hoàng Thị An" in text  # every letter intact
     fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout.splitlines()[2:]
     assert fonts and all(line.split()[-5] == "yes" for line in fonts)  # the "emb" column
 
