@@ -123,5 +123,5 @@ def test_a_consolidated_report_of_many_units_runs_over_pages_to_its_last_row(tmp
     pages = text.split("\f")
     assert len([p for p in pages if p.strip()]) > 20
     # The header row repeats on every page.
-    assert all("Tên Trang Fanpage" in " ".join(p.split()) for p in pages if p.strip())
+    assert all("Tên Trang Fanpage" in " ".join(p.split()) for p in pages if p.strip() and "Nơi nhận" not in p)
     assert "BÁO CÁO TỔNG HỢP" in pages[0]
