@@ -244,7 +244,7 @@ def set_quota(request, payload: QuotaIn):
 @router.get("/submissions", response=answers(list[SubmissionOut], *READ), summary="Pieces")
 @paginate(Pages)
 def list_submissions(request, filters: Query[SubmissionFilters]):
-    qs = Submission.objects.filter(path_q(request.user, Capability.VIEW, field="unit_path"))
+    qs = Submission.objects.without_empty_drafts().filter(path_q(request.user, Capability.VIEW, field="unit_path"))
     if filters.unit is not None:
         qs = qs.filter(unit_id=filters.unit)
     if filters.state:

@@ -23,6 +23,15 @@ class SubmissionForm(forms.Form):
     version = model_number_field(Submission, "version", widget=forms.HiddenInput)
 
 
+class NewSubmissionForm(SubmissionForm):
+    """The editor before the piece exists: its first save creates it, with a photo if one is chosen."""
+
+    version = None  # nothing stored yet, so no version to start from
+    photo = forms.FileField(label=_("Add a photo"), required=False,
+                            widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png"}))
+    caption = forms.CharField(label=_("Caption"), max_length=300, required=False)
+
+
 class PhotoForm(forms.Form):
     photo = forms.FileField(label=_("Photo"), widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png"}))
     caption = forms.CharField(label=_("Caption"), max_length=300, required=False)

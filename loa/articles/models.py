@@ -86,6 +86,13 @@ class Quota(models.Model):
         return f"{self.unit} {self.year} {self.get_kind_display()}: {self.target}"
 
 
+class SubmissionQuerySet(models.QuerySet):
+    def without_empty_drafts(self):
+        """Leaves out drafts with no title, no text and no photo: the untitled drafts that a tap on
+        "Write a piece" used to create (a piece is now created by its first save, with something in it)."""
+        return self.exclude(state=Submission.State.DRAFT, title="", body_text="", photos__isnull=True)
+
+
 class Submission(models.Model):
     class State(models.TextChoices):
         DRAFT = "draft", _("draft")
@@ -131,6 +138,8 @@ class Submission(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
+
+    objects = SubmissionQuerySet.as_manager()
 
     class Meta:
         ordering = ["-updated_at", "-id"]

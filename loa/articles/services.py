@@ -34,6 +34,7 @@ from loa.imports import cells
 from loa.imports.cells import CellError
 from loa.imports.columns import Column, Columns, find_header
 from loa.imports.problems import ImportProblem
+from loa.units.models import Unit
 
 S = Submission.State
 AUDITED = ("state", "version", "kind", "title", "reason", "counted_year")
@@ -74,12 +75,44 @@ def _check_text(title, kind):
 # --- Writing ---------------------------------------------------------------------------------
 
 
+def _created_by_page(by, unit, session):
+    """The piece that the editing page `session` already created, if any. The unit's row is locked
+    first, so that two taps of one page are served one after the other."""
+    if not session:
+        return None
+    Unit.objects.select_for_update().filter(pk=unit.pk).first()
+    return Submission.objects.filter(unit=unit, created_by=by, edit_session=session).first()
+
+
 @transaction.atomic
-def submission_create(*, by, unit, kind=Kind.NEWS, title="", body="", authors="", topics=(), channels=()):
+def submission_start(*, by, unit, session, photo=None, caption="", **fields):
+    """The new-piece page's first save: the piece and its photo, together or not at all. Answers
+    (piece, created): a second tap of the same page gets the piece the first one made, untouched."""
+    earlier = _created_by_page(by, unit, session)
+    if earlier is not None:
+        return earlier, False
+    submission = submission_create(by=by, unit=unit, session=session, **fields)
+    if photo is not None:
+        submission_add_photo(by=by, submission=submission, upload=photo, caption=caption, session=session)
+        submission.refresh_from_db()
+    return submission, True
+
+
+@transaction.atomic
+def submission_create(*, by, unit, kind=Kind.NEWS, title="", body="", authors="", topics=(), channels=(), session=""):
+    """A new draft, with a title or some text (an empty one is refused: nothing is stored for a tap
+    that wrote nothing). `session` names the page that creates it: a second save from that same page
+    (a double tap, a retry) finds the piece the first one created instead of writing another."""
     html, text = body_from_input(body)
+    title = (title or "").strip()[:300]
+    if not title and not text:
+        raise ValidationError({"title": _("Write a title or some text before saving.")})
+    earlier = _created_by_page(by, unit, session)
+    if earlier is not None:
+        return earlier
     submission = Submission.objects.create(
-        unit=unit, unit_path=unit.path, kind=kind if kind in Kind.values else Kind.NEWS, title=(title or "").strip()[:300],
-        body=html, body_text=text, authors=(authors or "").strip()[:300], created_by=by,
+        unit=unit, unit_path=unit.path, kind=kind if kind in Kind.values else Kind.NEWS, title=title,
+        body=html, body_text=text, authors=(authors or "").strip()[:300], created_by=by, edit_session=session,
     )
     _set_topics(submission, list(topics))
     submission.channels.set(channels)
@@ -121,7 +154,7 @@ def submission_update(*, by, submission, expected_version, title=None, body=None
 
 
 @transaction.atomic
-def submission_add_photo(*, by, submission, upload, caption=""):
+def submission_add_photo(*, by, submission, upload, caption="", session=""):
     submission = _lock(submission, None)
     _require_state(submission, (S.DRAFT, S.RETURNED), _("Photos cannot be added to a piece that is %(state)s."))
     if submission.photos.count() >= MAX_PHOTOS:
@@ -130,7 +163,7 @@ def submission_add_photo(*, by, submission, upload, caption=""):
     picture = reencode_image(upload)
     photo.image.save(picture.file.name, picture.file, save=False)
     photo.save()
-    _save(submission, [])
+    _save(submission, [], session=session)  # the page that adds it keeps its own version current
     log_action("article.photo_added", actor=by, obj=submission, unit=submission.unit, note=upload.name)
     return photo
 

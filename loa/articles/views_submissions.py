@@ -14,18 +14,18 @@ from loa.accounts.capabilities import Capability
 from loa.accounts.scope import get_unit_or_404, path_q, units_for
 from loa.articles import diffs, services
 from loa.articles.access import get_submission, is_reviewer, may_review, may_write
-from loa.articles.forms import DocxForm, PhotoForm, PublishForm, SubmissionForm
+from loa.articles.forms import DocxForm, NewSubmissionForm, PhotoForm, PublishForm, SubmissionForm
 from loa.articles.models import Channel, Photo, Submission
 from loa.core import versions
 from loa.core.files import serve_image
-from loa.core.forms import flash_errors
+from loa.core.forms import add_service_errors, flash_errors
 from loa.core.versions import StaleVersion
 
 
 @login_required
 def index(request):
     """The pieces of the user's units, newest first; the way to write one."""
-    qs = Submission.objects.filter(path_q(request.user, Capability.REPORT_FOR_UNIT, field="unit_path"))
+    qs = Submission.objects.without_empty_drafts().filter(path_q(request.user, Capability.REPORT_FOR_UNIT, field="unit_path"))
     state = request.GET.get("state", "")
     if state in Submission.State.values:
         qs = qs.filter(state=state)
@@ -42,11 +42,43 @@ def index(request):
 
 @login_required
 def submission_new(request, unit_id):
+    """The editor of a piece not yet written: nothing is stored until its first save, so that a tap on
+    "Write a piece" left without writing leaves no untitled draft behind."""
     unit = get_unit_or_404(request.user, Capability.REPORT_FOR_UNIT, pk=unit_id)
-    if request.method == "POST":
-        submission = services.submission_create(by=request.user, unit=unit, kind=request.POST.get("kind", "news"))
-        return redirect("articles:edit", submission.pk)
-    return render(request, "articles/submission_new.html", {"unit": unit})
+    session = _session(request) or versions.new_session()
+    if request.method != "POST":
+        form = NewSubmissionForm(initial={"kind": request.GET.get("kind", "news")})
+        return render(request, "articles/submission_new.html", {"unit": unit, "form": form, "edit_session": session})
+    form = NewSubmissionForm(request.POST, request.FILES)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            submission, created = services.submission_start(
+                by=request.user, unit=unit, session=session, photo=data["photo"], caption=data["caption"],
+                kind=data["kind"], title=data["title"], body=data["body"], authors=data["authors"],
+                topics=data["topics"], channels=data["channels"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc, default_field="photo")  # the photo's refusal names no field
+        else:
+            if not created:  # a second tap of this page: its first one has done the work
+                return redirect("articles:edit" if submission.editable else "articles:detail", submission.pk)
+            if "send" not in request.POST:
+                messages.success(request, _("Draft saved."))
+                return redirect("articles:edit", submission.pk)
+            try:
+                services.submission_submit(by=request.user, submission=submission, expected_version=submission.version,
+                                           session=session)
+            except ValidationError as exc:
+                # The draft is kept (with its photo); the editor shows it with what is missing for sending.
+                edit_form = SubmissionForm({**request.POST.dict(), "topics": request.POST.getlist("topics"),
+                                            "channels": request.POST.getlist("channels"), "version": submission.version})
+                edit_form.is_valid()
+                add_service_errors(edit_form, exc)
+                return _edit_page(request, submission, edit_form, session=session)
+            messages.success(request, _("Sent to the editors. You will be told when they decide."))
+            return redirect("articles:detail", submission.pk)
+    return render(request, "articles/submission_new.html", {"unit": unit, "form": form, "edit_session": session})
 
 
 def _save_form(request, submission):

@@ -12,7 +12,7 @@ from loa.exports.tabular import Column
 
 FORM_TITLE = "BIỂU MẪU BÁO CÁO"
 CONSOLIDATED_TITLE = "BÁO CÁO TỔNG HỢP"
-FORM_HEADERS = ["Stt", "Tên Trang Fanpage", "Người quản trị", "Số điện thoại người quản trị", "Ghi chú"]
+REPORT_KIND = "BC"  # the consolidated report's kind in its number: "12/BC-CĐVC"
 
 
 def _paragraphs(body):
@@ -37,10 +37,8 @@ def directive_document(directive):
     if salutation and not salutation.lower().startswith("kính gửi"):
         salutation = f"Kính gửi: {salutation}"
     return OfficialDocument(
-        superior_body=(directive.superior_body or "").upper(),
-        issuing_body=(directive.issuing_unit.short_name or directive.issuing_unit.name).upper(),
+        **_issuer_header(directive),
         number=directive.number,
-        place=directive.place,
         date=directive.issued_on,
         kind_title=KIND_TITLES.get(directive.kind),
         summary=directive.summary,
@@ -73,14 +71,16 @@ def reported_assignments(user, task, node):
 
 
 def consolidated_rows(user, task, node):
-    """One row per reporting unit, streamed: [Stt, Tên Trang, Người quản trị, SĐT, Ghi chú]."""
-    qs = reported_assignments(user, task, node).values_list("report__data", flat=True)
-    for number, data in enumerate(qs.iterator(chunk_size=5000), start=1):
-        yield [f"{number:02d}", *_page_cells(data or {})]
+    """One row per reporting unit, streamed: [Stt, the unit's official name, Tên Trang, Người quản trị,
+    SĐT, Ghi chú]."""
+    qs = reported_assignments(user, task, node).values_list("unit__name", "report__data")
+    for number, (unit_name, data) in enumerate(qs.iterator(chunk_size=5000), start=1):
+        yield [f"{number:02d}", unit_name, *_page_cells(data or {})]
 
 
 def consolidated_columns():
-    return [Column(str(i), header) for i, header in enumerate(FORM_HEADERS)]
+    """The spreadsheet's columns: the same as the Word and PDF report's."""
+    return [Column(str(i), c.title) for i, c in enumerate(samples.consolidated_report_columns())]
 
 
 def consolidated_title_lines(task, node):
@@ -89,24 +89,51 @@ def consolidated_title_lines(task, node):
 
 
 def _issuer_header(directive):
+    """The header's bodies: the issuing unit by its full name (Decree 30 writes the body's name in
+    full; the renderers wrap it over two lines), the same on the directive and on its reports."""
     return {
         "superior_body": (directive.superior_body or "").upper(),
-        "issuing_body": (directive.issuing_unit.short_name or directive.issuing_unit.name).upper(),
+        "issuing_body": directive.issuing_unit.name.upper(),
         "place": directive.place,
     }
 
 
-def consolidated_document(user, task, node):
+def issuer_symbol(directive):
+    """The issuer's abbreviation in the directive's number: "CĐVC" of "45/CV-CĐVC" ("" if none)."""
+    tail = directive.number.split("/", 1)[1] if "/" in directive.number else ""
+    return tail.split("-", 1)[-1].strip()
+
+
+def consolidated_number(directive, entered=""):
+    """The report's number: "12/BC-CĐVC" from the 12 entered (or the whole number as entered), else
+    "/BC-CĐVC" with a gap that the clerk fills in when registering it."""
+    entered = (entered or "").strip()
+    if "/" in entered:
+        return entered
+    symbol = issuer_symbol(directive)
+    tail = f"/{REPORT_KIND}-{symbol}" if symbol else f"/{REPORT_KIND}"
+    return f"{entered}{tail}"
+
+
+def consolidated_recipients(directive):
+    """Where the report goes: the union above the issuer, for its information, and the file copy."""
+    parent = directive.issuing_unit.parent
+    lines = [f"{parent.name} (để báo cáo)"] if parent else []
+    symbol = issuer_symbol(directive)
+    return [*lines, f"Lưu: VT, {symbol}" if symbol else "Lưu: VT"]
+
+
+def consolidated_document(user, task, node, *, number="", recipients=None):
     directive = task.directive
-    symbol = directive.number.split("/", 1)[-1] if "/" in directive.number else ""
     return TableReport(
         title=CONSOLIDATED_TITLE,
         subtitle=samples.FANPAGE_FORM_SUBTITLE,
-        columns=samples.fanpage_form_columns(),
+        columns=samples.consolidated_report_columns(),
         rows=list(consolidated_rows(user, task, node)),
-        number=f"/BC-{symbol.split('-', 1)[-1]}" if "-" in symbol else "",
+        number=consolidated_number(directive, number),
         date=timezone.localdate(),
         notes=[f"{node.name} — {directive.number}"],
+        recipients=recipients if recipients is not None else consolidated_recipients(directive),
         signing_capacity=tuple(x for x in (directive.signer_capacity, directive.signer_title) if x),
         signer_name=directive.signer_name,
         filename=f"Báo cáo tổng hợp Trang Fanpage - {node.short_name or node.name}",
@@ -129,7 +156,7 @@ def unit_form_document(assignment):
         subtitle=samples.FANPAGE_FORM_SUBTITLE,
         columns=samples.fanpage_form_columns(),
         rows=[row],
-        superior_body=(assignment.task.directive.issuing_unit.short_name or assignment.task.directive.issuing_unit.name).upper(),
+        superior_body=assignment.task.directive.issuing_unit.name.upper(),
         issuing_body=unit.name.upper(),
         place=assignment.task.directive.place,
         date=timezone.localdate(),

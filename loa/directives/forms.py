@@ -1,3 +1,5 @@
+import re
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -6,6 +8,9 @@ from loa.core.forms import ModelForm
 from loa.core.numbers import in_range
 from loa.directives.models import Directive, Task
 from loa.units.models import Unit, UnitKind
+
+# A document's number: digits, then optionally "/" and its symbol ("12", "12/BC-CĐVC").
+NUMBER = re.compile(r"\d{1,6}(/[^\s/]{1,30})?")
 
 
 class DirectiveForm(VersionedFormMixin, ModelForm):
@@ -78,6 +83,28 @@ class FanpageReportForm(forms.Form):
                                   widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel", "autocomplete": "tel"}))
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     replace_page = forms.BooleanField(label=_("Replace the registered Page"), required=False)
+
+
+class ConsolidatedExportForm(forms.Form):
+    """What the office decides before printing the consolidated report: its number (or none yet, for
+    the clerk to write in when registering it) and where it goes."""
+
+    number = forms.CharField(
+        label=_("Number"), max_length=40, required=False,
+        help_text=_("The number the office gives it, e.g. 12 or 12/BC-CĐVC. Leave it empty for the clerk "
+                    "to write in on the printed copy."),
+    )
+    recipients = forms.CharField(label=_("Recipients (“Nơi nhận”)"), max_length=2000, required=False,
+                                 widget=forms.Textarea(attrs={"rows": 3}), help_text=_("One per line."))
+
+    def clean_number(self):
+        number = " ".join(self.cleaned_data["number"].split())
+        if number and not NUMBER.fullmatch(number):
+            raise forms.ValidationError(_("Write the number alone (e.g. 12) or in full (e.g. 12/BC-CĐVC)."))
+        return number
+
+    def clean_recipients(self):
+        return [line.strip() for line in self.cleaned_data["recipients"].splitlines() if line.strip()]
 
 
 class SimpleReportForm(forms.Form):

@@ -26,6 +26,7 @@ urlpatterns = [
     path("<int:pk>/document.<str:fmt>", f.directive_file, name="document"),
     path("tasks/<int:pk>/tracking.<str:fmt>", f.tracking_export, name="tracking_export"),
     path("tasks/<int:pk>/consolidated.<str:fmt>", f.consolidated, name="consolidated"),
+    path("tasks/<int:pk>/consolidated/", f.consolidated_export, name="consolidated_export"),
     path("tasks/<int:pk>/units/<int:unit_id>/form.<str:fmt>", f.unit_form, name="unit_form"),
     path("r/<str:token>/", r.onetap_open, name="onetap"),
     path("tasks/<int:pk>/import/", i.import_start, name="import_start"),

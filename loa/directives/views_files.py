@@ -3,10 +3,12 @@ and each unit's pre-filled form."""
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
+from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from loa.accounts.capabilities import Capability
 from loa.directives import documents
+from loa.directives.forms import ConsolidatedExportForm
 from loa.directives.access import get_assignment, get_directive, get_task, tracking_node
 from loa.directives.selectors import tracked_assignments
 from loa.directives.views_tracking import tracking_params
@@ -40,19 +42,42 @@ def tracking_export(request, pk, fmt):
     return export_response(fmt, f"Theo dõi - {task.title[:60]} - {node.short_name or node.name}", TRACKING_COLUMNS, data)
 
 
-@login_required
-def consolidated(request, pk, fmt):
+def _consolidated_task(request, pk):
     task = get_task(request.user, pk)
     if not task.report_form:
         raise Http404
-    node = tracking_node(request.user, task, request.GET.get("unit"))
+    return task, tracking_node(request.user, task, request.GET.get("unit"))
+
+
+def _export_page(request, task, node, form, status=200):
+    return render(request, "directives/consolidated_export.html",
+                  {"task": task, "node": node, "form": form}, status=status)
+
+
+@login_required
+def consolidated_export(request, pk):
+    """The Word or PDF report's options: the number (or left for the clerk) and the recipients."""
+    task, node = _consolidated_task(request, pk)
+    form = ConsolidatedExportForm(initial={"recipients": "\n".join(documents.consolidated_recipients(task.directive))})
+    return _export_page(request, task, node, form)
+
+
+@login_required
+def consolidated(request, pk, fmt):
+    task, node = _consolidated_task(request, pk)
     if fmt == "xlsx":
         return export_response(
             "xlsx", f"Báo cáo tổng hợp Trang Fanpage - {node.short_name or node.name}",
             documents.consolidated_columns(), documents.consolidated_rows(request.user, task, node),
             sheet_title="Tổng hợp", title_lines=documents.consolidated_title_lines(task, node),
         )
-    return document_response(documents.consolidated_document(request.user, task, node), fmt)
+    options = {}
+    if "number" in request.GET or "recipients" in request.GET:  # sent by the options page
+        form = ConsolidatedExportForm(request.GET)
+        if not form.is_valid():
+            return _export_page(request, task, node, form, status=400)
+        options = {"number": form.cleaned_data["number"], "recipients": form.cleaned_data["recipients"]}
+    return document_response(documents.consolidated_document(request.user, task, node, **options), fmt)
 
 
 @login_required

@@ -10,12 +10,14 @@ from django.utils.translation import gettext as _
 
 from loa.accounts import session_scope
 from loa.accounts.capabilities import Capability
+from loa.core.forms import add_service_errors
 from loa.core.phones import display_phone
 from loa.directives import onetap, services
 from loa.directives.access import get_assignment
 from loa.directives.forms import FanpageReportForm, SimpleReportForm
 from loa.directives.models import ReportForm
 from loa.fanpages.models import Fanpage
+from loa.fanpages.services import page_is_correctable
 
 
 def _initial(request, assignment):
@@ -39,7 +41,7 @@ def _initial(request, assignment):
 def report_form(request, pk, unit_id):
     assignment = get_assignment(request.user, pk, unit_id, Capability.REPORT_FOR_UNIT)
     task = assignment.task
-    form_class = FanpageReportForm if task.report_form == ReportForm.FANPAGE else SimpleReportForm
+    form_class = _form_class(task)
     if request.method == "POST":
         form = form_class(request.POST)
         if form.is_valid():
@@ -50,9 +52,7 @@ def report_form(request, pk, unit_id):
                     replace_page=form.cleaned_data.get("replace_page", False),
                 )
             except ValidationError as exc:
-                for field, msgs in exc.message_dict.items():
-                    for msg in msgs:
-                        form.add_error(field if field in form.fields else None, msg)
+                add_service_errors(form, exc)
             else:
                 if receipt.duplicate:
                     messages.info(request, _("This report had already been received; nothing was sent twice."))
@@ -60,10 +60,30 @@ def report_form(request, pk, unit_id):
     else:
         form = form_class(initial=_initial(request, assignment))
     report = getattr(assignment, "report", None)
+    page = Fanpage.objects.filter(unit=assignment.unit).first() if form_class is FanpageReportForm else None
     return render(request, "directives/report_form.html", {
         "form": form, "assignment": assignment, "task": task, "report": report,
-        "has_page": Fanpage.objects.filter(unit=assignment.unit).exists(),
+        # A Page just reported is corrected by typing its address again; one with history is replaced
+        # only on purpose (the checkbox).
+        "page_locked": page is not None and not page_is_correctable(page),
     })
+
+
+def _form_class(task):
+    return FanpageReportForm if task.report_form == ReportForm.FANPAGE else SimpleReportForm
+
+
+def _saved_values(task, report):
+    """The report's values as stored, each with its form label: the receipt echoes what Loa kept
+    (the address as normalised, the phones in the form they were saved in)."""
+    values = []
+    for name, field in _form_class(task).base_fields.items():
+        if name in report.data:
+            value = report.data[name]
+            phones = [p.strip() for p in value.split(";") if p.strip()] if name == "admin_phone" else []
+            values.append({"name": name, "label": field.label, "value": value,
+                           "phones": [(p, display_phone(p)) for p in phones]})
+    return values
 
 
 @login_required
@@ -72,7 +92,10 @@ def report_receipt(request, pk, unit_id):
     report = getattr(assignment, "report", None)
     if report is None:
         return redirect("directives:report", pk, unit_id)
-    return render(request, "directives/report_receipt.html", {"assignment": assignment, "task": assignment.task, "report": report})
+    return render(request, "directives/report_receipt.html", {
+        "assignment": assignment, "task": assignment.task, "report": report,
+        "saved": _saved_values(assignment.task, report),
+    })
 
 
 def onetap_open(request, token):

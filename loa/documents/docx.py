@@ -22,7 +22,7 @@ from docx.shared import Mm, Pt
 
 from loa.core.controls import writable_text
 from loa.documents import layout as L
-from loa.documents.fonts import text_width_pt
+from loa.documents.fonts import fit_lines, text_width_pt
 from loa.documents.model import OfficialDocument, TableReport
 
 FONT = "Times New Roman"
@@ -268,9 +268,9 @@ def _finish_cell(cell):
 def _header(word, doc, summary_lines=()):
     table = _table(word, [L.HEADER_LEFT, L.HEADER_RIGHT], rows=2, shift_mm=L.HEADER_SHIFT)
     left, right = _cell(table.cell(0, 0)), _cell(table.cell(0, 1))
-    for line in doc.superior_body.upper().splitlines():
+    for line in fit_lines(doc.superior_body.upper(), L.SIZE_SUPERIOR, L.HEADER_LEFT):
         _paragraph(left, line, L.SIZE_SUPERIOR, align=CENTER)
-    issuer_lines = doc.issuing_body.upper().splitlines()
+    issuer_lines = fit_lines(doc.issuing_body.upper(), L.SIZE_ISSUER, L.HEADER_LEFT, bold=True)
     for line in issuer_lines:
         _paragraph(left, line, L.SIZE_ISSUER, bold=True, align=CENTER)
     widest = max(text_width_pt(line, L.SIZE_ISSUER, bold=True) for line in issuer_lines)
@@ -325,14 +325,19 @@ def _signature(container, capacity, signer_name, align=CENTER):
         _paragraph(container, signer_name, L.SIZE_SIGNATURE, bold=True, align=align)
 
 
-def _closing(word, recipient_lines, capacity, signer_name):
-    table = _table(word, [L.CLOSING_LEFT, L.CLOSING_RIGHT], rows=1)
+def _closing(word, recipient_lines, capacity, signer_name, *, width=None, date_line=""):
+    """The closing table: "Nơi nhận" on the left, the signature block on the right (`date_line`
+    above it when the document has no header to carry the date)."""
+    left_mm = (width or L.text_width()) - L.CLOSING_RIGHT
+    table = _table(word, [left_mm, L.CLOSING_RIGHT], rows=1)
     _cant_split(table.rows[0])
     left, right = _cell(table.cell(0, 0)), _cell(table.cell(0, 1))
     if recipient_lines:
         _paragraph(left, L.RECIPIENTS_HEAD, L.SIZE_RECIPIENTS_HEAD, bold=True, italic=True)
         for line in recipient_lines:
             _paragraph(left, line, L.SIZE_RECIPIENTS)
+    if date_line:
+        _paragraph(right, date_line, L.SIZE_DATE, italic=True, align=CENTER)
     _signature(right, capacity, signer_name)
     _finish_cell(left)
     _finish_cell(right)
@@ -386,16 +391,10 @@ def _table_report(word, report):
     _data_table(word, report.columns, report.rows, width)
     for note in report.notes:
         _paragraph(word, note, L.SIZE_TABLE, italic=True, before=6)
-    if report.signing_capacity:
+    if report.signing_capacity or report.recipients:
         _paragraph(word, "", 6)
-        closing = _table(word, [width - L.CLOSING_RIGHT, L.CLOSING_RIGHT], rows=1)
-        _cant_split(closing.rows[0])
-        left, right = _cell(closing.cell(0, 0)), _cell(closing.cell(0, 1))
-        if report.date_line and not report.has_header:
-            _paragraph(right, report.date_line, L.SIZE_DATE, italic=True, align=CENTER)
-        _signature(right, report.signing_capacity, report.signer_name)
-        _finish_cell(left)
-        _finish_cell(right)
+        _closing(word, report.recipient_lines, report.signing_capacity, report.signer_name, width=width,
+                 date_line="" if report.has_header else report.date_line)
 
 
 # --- data tables ---------------------------------------------------------------------------------

@@ -111,3 +111,24 @@ def text_width_pt(text, size, *, bold=False, italic=False):
         return len(text) * size * (0.6 if bold else 0.5)  # a rough average without the font file
     table, _ = advances
     return sum(table.get(ord(ch), 0.5) for ch in text) * size
+
+
+def fit_lines(text, size, width_mm, *, bold=False):
+    """`text`'s lines ("\n" breaks them where the caller wants), each one too wide for `width_mm`
+    broken at the space that best balances its two halves (a header's body written in full, e.g.
+    "CÔNG ĐOÀN VIÊN CHỨC TỈNH CAO BẰNG", goes over two lines of like length)."""
+    limit = width_mm * 72 / 25.4
+    out = []
+    for line in (part.strip() for part in text.splitlines()):
+        if line:
+            out.extend(_balanced(line, size, limit, bold))
+    return out
+
+
+def _balanced(line, size, limit, bold):
+    words = line.split()
+    if len(words) < 2 or text_width_pt(line, size, bold=bold) <= limit:
+        return [line]
+    halves = [(" ".join(words[:i]), " ".join(words[i:])) for i in range(1, len(words))]
+    first, rest = min(halves, key=lambda h: max(text_width_pt(h[0], size, bold=bold), text_width_pt(h[1], size, bold=bold)))
+    return [*_balanced(first, size, limit, bold), *_balanced(rest, size, limit, bold)]

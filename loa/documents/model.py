@@ -154,6 +154,7 @@ class TableReport:
     signer_name: str = ""
     landscape: bool = False
     filename: str = ""
+    recipients: Sequence[str] = ()  # "Nơi nhận", beside the signature block
 
     def __post_init__(self):
         self.columns = normalize_columns(self.columns)
@@ -170,6 +171,10 @@ class TableReport:
     @property
     def date_line(self):
         return vietnamese_date_line(self.place, self.date) if self.place else ""
+
+    @property
+    def recipient_lines(self):
+        return recipient_lines(self.recipients)
 
     def filename_stem(self):
         if self.filename:

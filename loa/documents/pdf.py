@@ -19,7 +19,7 @@ from django.utils.safestring import mark_safe
 
 from loa.core.controls import writable_text
 from loa.documents import layout as L
-from loa.documents.fonts import pdf_font, text_width_pt
+from loa.documents.fonts import fit_lines, pdf_font, text_width_pt
 from loa.documents.model import OfficialDocument, TableReport
 
 _ALIGN_CLASS = {"center": ' class="center"', "right": ' class="right"'}
@@ -72,10 +72,10 @@ def html_to_pdf(html, stream=None):
 
 
 def _header_context(doc):
-    issuer_lines = [line for line in doc.issuing_body.upper().splitlines() if line.strip()]
+    issuer_lines = fit_lines(doc.issuing_body.upper(), L.SIZE_ISSUER, L.HEADER_LEFT, bold=True)
     widest = max((text_width_pt(line, L.SIZE_ISSUER, bold=True) for line in issuer_lines), default=0)
     return {
-        "superior_lines": [line for line in doc.superior_body.upper().splitlines() if line.strip()],
+        "superior_lines": fit_lines(doc.superior_body.upper(), L.SIZE_SUPERIOR, L.HEADER_LEFT),
         "issuer_lines": issuer_lines,
         "issuer_rule_mm": _mm(L.pt_to_mm(widest) * L.ISSUER_RULE_RATIO),
         "motto_rule_mm": _mm(L.pt_to_mm(text_width_pt(L.MOTTO, L.SIZE_MOTTO, bold=True))),

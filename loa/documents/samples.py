@@ -27,6 +27,20 @@ def fanpage_form_columns():
     ]
 
 
+def consolidated_report_columns():
+    """The consolidated report's columns: the form's, with the unit's official name beside its Page's,
+    and no filling hint in a header (the hint is for the unit filling the blank form, not for the
+    office's report)."""
+    return [
+        Column("Stt", width=0.5, align="center"),
+        Column("Tên Công đoàn cơ sở", width=1.75),
+        Column("Tên Trang Fanpage", width=1.75),
+        Column("Người quản trị", width=1.15),
+        Column("Số điện thoại người quản trị", width=1.15, align="center"),
+        Column("Ghi chú", width=0.8),
+    ]
+
+
 def fanpage_form(rows=None, unit_name="", signer_name=""):
     return FormAttachment(
         title="BIỂU MẪU BÁO CÁO",
@@ -98,18 +112,20 @@ def seed_letter():
     )
 
 
-def consolidated_report(rows, date=None):
-    """The province's consolidated Fanpage report: the seed form's columns, one row per unit."""
+def consolidated_report(rows, date=None, number="/BC-CĐVC"):
+    """The province's consolidated Fanpage report: one row per unit, its number left for the clerk
+    unless given."""
     return TableReport(
         title="BÁO CÁO TỔNG HỢP",
         subtitle=FANPAGE_FORM_SUBTITLE,
-        columns=fanpage_form_columns(),
+        columns=consolidated_report_columns(),
         rows=rows,
         superior_body=SUPERIOR_BODY,
-        issuing_body=ISSUING_BODY,
-        number="/BC-CĐVC",
+        issuing_body="CÔNG ĐOÀN VIÊN CHỨC TỈNH CAO BẰNG",
+        number=number,
         place=PLACE,
         date=date,
+        recipients=["LĐLĐ tỉnh Cao Bằng (để báo cáo)", "Lưu: VT, CĐVC"],
         signing_capacity=("TM. BAN THƯỜNG VỤ", "CHỦ TỊCH"),
         signer_name="Ngọc Văn Phán",
     )
@@ -121,6 +137,7 @@ def sample_rows(count):
         [
             f"{i:02d}",
             f"Công đoàn cơ sở Trường Tiểu học số {i} thành phố Cao Bằng",
+            f"CĐCS Trường Tiểu học số {i}\nhttps://www.facebook.com/cdcs.th{i}",
             f"Nguyễn Thị Hằng {i}",
             f"0912 {i % 1000:03d} {i % 997:03d}",
             "Đã thành lập" if i % 3 else "",

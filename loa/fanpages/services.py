@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 
 from loa.audit.log import log_action
 from loa.core.phones import normalize_phones
-from loa.fanpages.models import Fanpage, FanpageVersion
+from loa.fanpages.models import Fanpage, FanpageVersion, FollowerSnapshot, GraphLink, Post, PostingDay, PostingYear
 from loa.fanpages.urlnorm import normalize_page_url, page_key
 
 FIELDS = ("name", "url", "admin_name", "admin_phone", "note")
@@ -44,10 +44,23 @@ def page_owner_clash(unit, url):
     return Fanpage.objects.filter(url_key=page_key(url)).exclude(unit=unit).select_related("unit").first()
 
 
+def page_is_correctable(page):
+    """Whether a different address may simply correct `page` (a typo just filed), without the
+    deliberate "replace": the Page came from a report and nothing has been recorded against it yet
+    (no posts, posting days, followers, nor a Graph connection; Likes are declared for the unit
+    and scores are computed from these, so neither belongs to the Page's address)."""
+    if page is None or page.versions.exclude(source="report").exists():
+        return False
+    return not any(related.filter(fanpage=page).exists() for related in (
+        Post.objects, PostingDay.objects, PostingYear.objects, FollowerSnapshot.objects, GraphLink.objects,
+    ))
+
+
 @transaction.atomic
 def register_page(*, by, unit, data, source, replace=False):
     """Record a unit's Page from its report. A unit has one Page: a different address replaces it
-    only when `replace` is set, and the old one stays in the history."""
+    only when `replace` is set, and the old one stays in the history; a Page reported and not yet
+    used (`page_is_correctable`) is corrected without it."""
     clean = clean_page_data(data)
     other = page_owner_clash(unit, clean["url"])
     if other:
@@ -55,7 +68,7 @@ def register_page(*, by, unit, data, source, replace=False):
             _("This Page is already registered by “%(unit)s”. Each CĐCS reports its own Page.") % {"unit": other.unit.name}
         ]})
     page = Fanpage.objects.select_for_update().filter(unit=unit).first()
-    if page and page_key(page.url) != page_key(clean["url"]) and not replace:
+    if page and page_key(page.url) != page_key(clean["url"]) and not replace and not page_is_correctable(page):
         raise ValidationError({"url": [
             _("Your unit already has the Page “%(name)s” (%(url)s). Each CĐCS sets up only one Page: "
               "tick “Replace the registered Page” to report a new one.") % {"name": page.name, "url": page.url}

@@ -81,3 +81,24 @@ function regionsForWideTables(root) {
 }
 document.addEventListener("DOMContentLoaded", () => regionsForWideTables(document));
 document.addEventListener("htmx:afterSwap", (event) => regionsForWideTables(event.target.parentElement || document));
+// <section data-error-summary>: the list of a form's errors (core/_error_summary.html). It takes
+// the focus when the page opens, so that a screen reader reads it and a phone shows it first;
+// each of its links puts the cursor in its field (a fragment link alone only scrolls there).
+function focusErrorSummary() {
+  const summary = document.querySelector("[data-error-summary]");
+  if (summary) summary.focus();
+}
+if (document.readyState === "loading") {
+  document.addEventListener("DOMContentLoaded", focusErrorSummary);
+} else {
+  focusErrorSummary();
+}
+document.addEventListener("click", (event) => {
+  const link = event.target.closest("[data-error-summary] a[href^='#']");
+  const field = link && document.getElementById(link.getAttribute("href").slice(1));
+  if (field) {
+    event.preventDefault();
+    field.focus();
+    (field.labels && field.labels[0] || field).scrollIntoView({ block: "start" });
+  }
+});

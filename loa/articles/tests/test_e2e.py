@@ -23,17 +23,18 @@ def test_a_piece_goes_from_a_phone_to_two_channels_and_counts_once(phone, deskto
     # The officer, on a phone.
     browser_login(phone, "alice")
     phone.goto(phone.base_url + "/articles/")
-    phone.get_by_role("button", name="Viết tin, bài").click()
+    phone.get_by_role("link", name="Viết tin, bài").click()
     phone.get_by_label("Tiêu đề").fill("Hội thi nấu ăn chào mừng ngày 8/3")
     phone.get_by_label("Nội dung").fill("Sáng 7/3, Công đoàn trường tổ chức hội thi.\n\nCó 12 đội tham gia.")
     phone.get_by_label("Gương người tốt, việc tốt").check()
     phone.get_by_label(chans[0].name).check()
     phone.get_by_label(chans[2].name).check()
-    phone.locator("#autosave").get_by_text("Đã lưu bản nháp").wait_for()  # kept while typing
-    phone.set_input_files("#id_photo", str(photo))
-    phone.get_by_role("button", name="Tải ảnh lên").click()
-    phone.get_by_text("Đã thêm ảnh.").wait_for()
+    phone.set_input_files("#id_photo", str(photo))  # the photo goes with the first save
+    phone.get_by_test_id("save").click()
+    phone.get_by_text("Đã lưu bản nháp.").wait_for()
     assert phone.locator("figure img").count() == 1
+    phone.get_by_label("Tác giả").fill("Hoàng Thị An")
+    phone.locator("#autosave").get_by_text("Đã lưu bản nháp lúc").wait_for()  # kept while typing
     phone.get_by_test_id("send").click()
     phone.get_by_test_id("state").get_by_text("Đã gửi").wait_for()
     piece_url = phone.url

@@ -100,7 +100,7 @@ def test_a_blank_quota_form_for_a_quota_set_meanwhile_shows_it_instead_of_replac
 
 
 def test_the_draft_is_autosaved_by_htmx(tree, alice, chans, login):
-    s = services.submission_create(by=alice, unit=tree["a"], channels=chans)
+    s = services.submission_create(by=alice, unit=tree["a"], title="Bản nháp", channels=chans)
     response = login(alice).post(reverse("articles:edit", args=[s.pk]), {
         "kind": "article", "title": "Đang viết", "body": "Đoạn đầu", "version": s.version, "channels": [chans[0].pk],
     }, HTTP_HX_REQUEST="true")

@@ -119,7 +119,7 @@ def test_a_docx_gives_its_text_and_its_pictures(tree, alice, chans):
     document.add_picture(picture)
     out = io.BytesIO()
     document.save(out)
-    s = services.submission_create(by=alice, unit=tree["a"], channels=chans)
+    s = services.submission_create(by=alice, unit=tree["a"], body="Sẽ thay bằng tệp Word.", channels=chans)
     s, photos = services.submission_import_docx(by=alice, submission=s, upload=SimpleUploadedFile("bai.docx", out.getvalue()))
     assert s.title == "Gương người tốt ở trường"
     assert "Hoàng Thị Mai" in s.body_text and "<script>" not in s.body

@@ -115,9 +115,10 @@ def test_a_page_already_registered_by_another_unit_is_refused(letter, tree, alic
     assert "Trường THPT" in exc.value.message_dict["url"][0]
 
 
-def test_a_second_page_for_the_same_unit_needs_an_explicit_replace(letter, tree, alice, admin):
+def test_a_second_page_for_a_unit_whose_page_has_posts_needs_an_explicit_replace(letter, tree, alice, admin):
     _, task = letter
     services.report_submit(by=alice, assignment=_assignment(task, tree["a"]), data=GOOD_PAGE)
+    _record_a_post(Fanpage.objects.get(unit=tree["a"]))
     services.report_return(by=admin, assignment=_assignment(task, tree["a"]), reason="Sai địa chỉ")
     other = dict(GOOD_PAGE, url="facebook.com/trang.moi.cua.a")
     with pytest.raises(ValidationError):
@@ -126,6 +127,34 @@ def test_a_second_page_for_the_same_unit_needs_an_explicit_replace(letter, tree,
     services.report_submit(by=alice, assignment=_assignment(task, tree["a"]), data=other, replace_page=True)
     page = Fanpage.objects.get(unit=tree["a"])
     assert page.url.endswith("trang.moi.cua.a") and page.versions.count() == 2
+
+
+def _record_a_post(page):
+    from loa.fanpages.models import Post
+
+    Post.objects.create(fanpage=page, post_key="1", posted_at=DEADLINE, day=DEADLINE.date(), source="hand")
+
+
+def test_a_page_just_reported_and_not_yet_used_is_corrected_without_replace(letter, tree, alice):
+    _, task = letter
+    services.report_submit(by=alice, assignment=_assignment(task, tree["a"]), data=dict(GOOD_PAGE, url="fb.com/cdcs.thpt.tpbc"))
+    services.report_submit(by=alice, assignment=_assignment(task, tree["a"]), data=GOOD_PAGE)
+    page = Fanpage.objects.get(unit=tree["a"])
+    assert page.url == "https://www.facebook.com/cdcs.thpt.tpcb"
+    assert [v.data["url"] for v in page.versions.all()] == [
+        "https://www.facebook.com/cdcs.thpt.tpcb", "https://www.facebook.com/cdcs.thpt.tpbc"]
+
+
+def test_a_page_from_the_register_import_is_not_corrected_silently_by_a_report(letter, tree, alice):
+    from loa.fanpages.models import FanpageVersion
+
+    _, task = letter
+    page = Fanpage.objects.create(unit=tree["a"], name="Trang A", url="https://www.facebook.com/trang.a",
+                                  url_key="https://www.facebook.com/trang.a", admin_name="An", admin_phone="+84912345678")
+    FanpageVersion.objects.create(fanpage=page, data={"url": page.url}, source="import")
+    with pytest.raises(ValidationError):
+        services.report_submit(by=alice, assignment=_assignment(task, tree["a"]), data=GOOD_PAGE)
+    assert Fanpage.objects.get(unit=tree["a"]).url.endswith("trang.a")
 
 
 def test_units_inactive_during_the_task_are_not_expected(tree, admin, kinds):
