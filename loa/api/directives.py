@@ -227,7 +227,9 @@ class ReceiptOut(Schema):
 
 class DirectiveCreateIn(In):
     issuing_unit: Id = Field(..., description="Id of the unit that issues the directive.")
-    number: str = Field(..., min_length=1, max_length=60, description="Number and symbol, e.g. 812/TB-CĐVC.")
+    number: str = Field(
+        "", max_length=60, description="Number and symbol, e.g. 812/TB-CĐVC. May be empty while drafting; needed to issue."
+    )
     kind: str = Field(None, description="CV, TB, HD, KH, QĐ or CT.")
     issued_on: Day
     place: str = Field(None, max_length=60)
@@ -245,7 +247,7 @@ class DirectiveUpdateIn(In):
     """Only the fields sent are changed."""
 
     version: Version | None = VERSION
-    number: str = Field(None, min_length=1, max_length=60)
+    number: str = Field(None, max_length=60)
     kind: str = None
     issued_on: Day = None
     place: str = Field(None, max_length=60)
