@@ -34,6 +34,7 @@ ACTIONS = {
     "api_token.revoked": _("API token revoked"),
     "directive.form_reading_confirmed": _("Values read from a photo or scan confirmed"),
     "directive.form_reading_unconfirmed": _("Confirmation of values read from a photo or scan withdrawn"),
+    "directive.task.reminded": _("Units reminded now"),
 }
 
 # The prefixes offered in the filter; any other prefix can be typed.
