@@ -472,12 +472,18 @@ def add_task(request, directive_id: Id, payload: TaskIn):
     return Status(201, task)
 
 
-@router.post("/{int:directive_id}/issue", response=answers(DirectiveDetailOut, *WRITE), summary="Issue the directive")
+class IssuedOut(DirectiveDetailOut):
+    messages_queued: int = Field(..., description="Messages queued to tell the recipients' officers (one per officer, "
+                                 "by Zalo or e-mail; a unit without officers at its contact address).")
+
+
+@router.post("/{int:directive_id}/issue", response=answers(IssuedOut, *WRITE), summary="Issue the directive")
 def issue_directive(request, directive_id: Id):
-    """Creates one assignment per recipient and task; units can then report."""
+    """Creates one assignment per recipient and task, and queues the message that tells each recipient's
+    officers, with a one-tap link to their form; units can then report. Issuing twice is refused."""
     directive = _directive_to_issue(request.user, directive_id)
-    directive = services.directive_issue(by=request.user, directive=directive)
-    return _detail(request, directive)
+    directive, queued = notices.issue_and_notify(by=request.user, directive=directive)
+    return {**_detail(request, directive), "messages_queued": queued}
 
 
 @router.get("/{int:directive_id}/attachments/{int:attachment_id}", summary="Download an attached file",
