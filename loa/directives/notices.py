@@ -131,21 +131,26 @@ def build_plan(units, *, message_for, already=frozenset()):
             officers += person.user is not None
             counts[person.channel] += 1
             if person.channel and person.channel not in samples:
-                samples[person.channel] = sample(person, *message_for(person, _("(one-tap link)")))
+                with translation.override("vi"):  # messages are written in Vietnamese, whatever the page's language
+                    samples[person.channel] = sample(person, *message_for(person, _("(one-tap link)")))
     return Plan(units=len(units), officers=officers, channels=counts, rows=rows,
                 samples=[samples[c] for c in ("zalo", "email") if c in samples], already=set(already))
 
 
 def sample(person, subject, template, context, zalo_data):
-    with translation.override("vi"):
-        if person.channel == "zalo":
-            return Sample("zalo", person.address, "", zalo_messages.text(zalo_data))
-        return Sample("email", person.address, str(subject), render_to_string(f"{template}.txt", context))
+    if person.channel == "zalo":
+        return Sample("zalo", person.address, "", zalo_messages.text(zalo_data))
+    return Sample("email", person.address, str(subject), render_to_string(f"{template}.txt", context))
 
 
 def send_to(person, *, dedupe_key, message_for, link_for):
     """Queue one person's message; `link_for()` makes their link inside the queueing transaction, so
     that a message queued already leaves no link behind. Returns the channel queued on, or ""."""
+    with translation.override("vi"):  # the subject too, whatever the language of the page that sends it
+        return _send_to(person, dedupe_key=dedupe_key, message_for=message_for, link_for=link_for)
+
+
+def _send_to(person, *, dedupe_key, message_for, link_for):
     subject, template, _context, _zalo = message_for(person, "")
     if person.user is None:
         context = message_for(person, link_for())[2]
