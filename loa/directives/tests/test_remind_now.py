@@ -163,3 +163,19 @@ def test_the_tracking_page_reads_officers_and_reminders_in_the_same_number_of_qu
     few = _tracking_queries(client, _letter_to(tree, admin, kinds, 5))
     many = _tracking_queries(client, _letter_to(tree, admin, kinds, 40))
     assert few == many
+
+
+@pytest.mark.parametrize("unit", ["abc", "99999999999999999999999999", "-1", "1.5"])
+def test_a_malformed_unit_is_a_404_and_sends_nothing(letter, admin, login, unit):
+    _, task = letter
+    client = login(admin)
+    assert client.get(remind_url(task), {"unit": unit}).status_code == 404
+    assert client.post(remind_url(task), {"unit": unit}).status_code == 404
+    assert not Message.objects.exists()
+
+
+def test_control_characters_in_the_unit_are_dropped_at_the_door_leaving_the_issuer(letter, admin, login, tree):
+    _, task = letter
+    page = login(admin).get(remind_url(task), {"unit": "\x00"}).content.decode()
+    assert "Gửi ngay 3 tin nhắn" in page
+    assert not Message.objects.exists()
