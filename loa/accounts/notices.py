@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from loa.core.site import absolute_url
 from loa.notifications.outbox import enqueue_email
 
-TEMPLATE = "accounts/email/account_changed"
+TEMPLATE = "notifications/email/account_changed"
 
 
 def account_changed(*, user, changes, by=None, to=None):

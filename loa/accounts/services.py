@@ -84,7 +84,7 @@ def send_invitation(*, user, by):
     enqueue_email(
         to=user.email,
         subject=subject,
-        template="accounts/email/invite",
+        template="notifications/email/invite",
         context={
             "user": user, "by": by, "url": invite_url(user), "roles": list(user.roles.select_related("unit")),
             "days": max(1, settings.INVITE_MAX_AGE // 86400),
@@ -166,7 +166,7 @@ def send_password_reset(*, user):
     return enqueue_email(
         to=user.email,
         subject=subject,
-        template="accounts/email/password_reset",
+        template="notifications/email/password_reset",
         context={"user": user, "url": reset_url(user), "hours": max(1, settings.PASSWORD_RESET_TIMEOUT // 3600)},
         language=user.language,
     )

@@ -227,7 +227,9 @@ class ReceiptOut(Schema):
 
 class DirectiveCreateIn(In):
     issuing_unit: Id = Field(..., description="Id of the unit that issues the directive.")
-    number: str = Field(..., min_length=1, max_length=60, description="Number and symbol, e.g. 812/TB-CĐVC.")
+    number: str = Field(
+        "", max_length=60, description="Number and symbol, e.g. 812/TB-CĐVC. May be empty while drafting; needed to issue."
+    )
     kind: str = Field(None, description="CV, TB, HD, KH, QĐ or CT.")
     issued_on: Day
     place: str = Field(None, max_length=60)
@@ -245,7 +247,7 @@ class DirectiveUpdateIn(In):
     """Only the fields sent are changed."""
 
     version: Version | None = VERSION
-    number: str = Field(None, min_length=1, max_length=60)
+    number: str = Field(None, max_length=60)
     kind: str = None
     issued_on: Day = None
     place: str = Field(None, max_length=60)
@@ -470,12 +472,18 @@ def add_task(request, directive_id: Id, payload: TaskIn):
     return Status(201, task)
 
 
-@router.post("/{int:directive_id}/issue", response=answers(DirectiveDetailOut, *WRITE), summary="Issue the directive")
+class IssuedOut(DirectiveDetailOut):
+    messages_queued: int = Field(..., description="Messages queued to tell the recipients' officers (one per officer, "
+                                 "by Zalo or e-mail; a unit without officers at its contact address).")
+
+
+@router.post("/{int:directive_id}/issue", response=answers(IssuedOut, *WRITE), summary="Issue the directive")
 def issue_directive(request, directive_id: Id):
-    """Creates one assignment per recipient and task; units can then report."""
+    """Creates one assignment per recipient and task, and queues the message that tells each recipient's
+    officers, with a one-tap link to their form; units can then report. Issuing twice is refused."""
     directive = _directive_to_issue(request.user, directive_id)
-    directive = services.directive_issue(by=request.user, directive=directive)
-    return _detail(request, directive)
+    directive, queued = notices.issue_and_notify(by=request.user, directive=directive)
+    return {**_detail(request, directive), "messages_queued": queued}
 
 
 @router.get("/{int:directive_id}/attachments/{int:attachment_id}", summary="Download an attached file",

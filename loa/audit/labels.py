@@ -97,6 +97,7 @@ ACTIONS = {
     "scoring.adjustment.withdrawn": _("Hand adjustment withdrawn"),
     "scoring.year.frozen": _("Year's scores frozen"),
     "scoring.year.unfrozen": _("Year's scores unfrozen"),
+    "directive.task.reminded": _("Units reminded now"),
 }
 
 # The prefixes offered in the filter; any other prefix can be typed.

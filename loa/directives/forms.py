@@ -24,7 +24,7 @@ class DirectiveForm(VersionedFormMixin, ModelForm):
             "body": forms.Textarea(attrs={"rows": 10}),
             "distribution": forms.Textarea(attrs={"rows": 3}),
         }
-        help_texts = {"number": _("E.g. 812/TB-CĐVC. Can be left empty while drafting.")}
+        help_texts = {"number": _("E.g. 812/TB-CĐVC. Can be left empty while drafting; it is needed to issue the directive.")}
 
 
 class TaskForm(VersionedFormMixin, ModelForm):

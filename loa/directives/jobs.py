@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from loa.directives import imports, services
+from loa.directives import imports, notices
 from loa.directives.models import Directive, ReturnedFormBatch
 from loa.jobs.imports import RESULT_TEMPLATE, import_result
 from loa.jobs.registry import register
@@ -21,9 +21,12 @@ def issue_directive(job, *, directive_id):
     recording the job's end) and reports it instead of refusing to issue it twice."""
     directive = Directive.objects.get(pk=directive_id)
     job.report(0, 1, "")
-    if not (job.attempts > 1 and directive.status == Directive.Status.ISSUED):
-        services.directive_issue(by=job.created_by, directive=directive)
-    return {"directive_id": directive.pk, "directive": str(directive), "recipients": directive.recipient_rows.count()}
+    if job.attempts > 1 and directive.status == Directive.Status.ISSUED:
+        queued = notices.notify_issued(directive)  # queues only what the first run had not (dedupe keys)
+    else:
+        directive, queued = notices.issue_and_notify(by=job.created_by, directive=directive)
+    return {"directive_id": directive.pk, "directive": str(directive), "recipients": directive.recipient_rows.count(),
+            "messages": queued}
 
 
 @register(READ_FORMS, result_template=RESULT_TEMPLATE)

@@ -30,7 +30,8 @@ class Directive(models.Model):
         DRAFT = "draft", _("Draft")
         ISSUED = "issued", _("Issued")
 
-    number = models.CharField(_("number and symbol"), max_length=60)  # "812/TB-CĐVC"; "" for a draft
+    # "812/TB-CĐVC". A draft may have none yet: it is required to issue (services.check_issuable).
+    number = models.CharField(_("number and symbol"), max_length=60, blank=True)
     kind = models.CharField(_("kind"), max_length=4, choices=DirectiveKind.choices, default=DirectiveKind.CONG_VAN)
     issued_on = models.DateField(_("date"))
     place = models.CharField(_("place"), max_length=60, default="Cao Bằng")

@@ -19,6 +19,7 @@ urlpatterns = [
     path("<int:pk>/attachments/<int:attachment_id>/", d.attachment_download, name="attachment"),
     path("tasks/<int:pk>/edit/", d.task_edit, name="task_edit"),
     path("tasks/<int:pk>/tracking/", t.task_tracking, name="tracking"),
+    path("tasks/<int:pk>/remind/", t.task_remind, name="remind"),
     path("tasks/<int:pk>/units/<int:unit_id>/", t.assignment_detail, name="assignment"),
     path("tasks/<int:pk>/units/<int:unit_id>/return/", t.assignment_return, name="return"),
     path("tasks/<int:pk>/units/<int:unit_id>/report/", r.report_form, name="report"),

@@ -9,6 +9,7 @@ from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from loa.accounts.capabilities import Capability
@@ -18,7 +19,7 @@ from loa.core.files import generated_name
 from loa.core.forms import add_service_errors, flash_errors
 from loa.core.uploads import CONTENT_TYPES, DOCX, PDF, check_upload
 from loa.core.version_forms import conflict_status
-from loa.directives import services
+from loa.directives import notices, services
 from loa.directives.access import can_issue, get_directive, get_task, visible_directives
 from loa.directives.files import attachment_response
 from loa.directives.forms import AttachmentForm, DirectiveForm, RecipientsForm, TaskForm
@@ -202,19 +203,32 @@ def task_edit(request, pk):
 
 
 @login_required
-@require_POST
 def directive_issue(request, pk):
+    """GET: what issuing will do and send (a confirmation). POST: issue, and queue the notices."""
     directive = get_directive(request.user, pk, Capability.ISSUE_DIRECTIVES)
     try:
         recipients = services.check_issuable(directive)
-        if recipients > settings.ISSUE_INLINE_MAX_RECIPIENTS:
-            job = enqueue("directives.issue", by=request.user, unit=directive.issuing_unit, directive_id=directive.pk)
-            return redirect("jobs:detail", job.pk)
-        services.directive_issue(by=request.user, directive=directive)
+    except ValidationError as exc:
+        flash_errors(request, exc)  # a second tap after issuing lands here too: nothing is sent twice
+        return redirect("directives:detail", directive.pk)
+    if request.method != "POST":
+        return render(request, "directives/issue_confirm.html", {
+            "directive": directive, "recipients": recipients, "plan": notices.issue_preview(directive),
+            "tasks": directive.tasks.order_by("deadline", "pk"),
+            "in_background": recipients > settings.ISSUE_INLINE_MAX_RECIPIENTS,
+        })
+    if recipients > settings.ISSUE_INLINE_MAX_RECIPIENTS:
+        job = enqueue("directives.issue", by=request.user, unit=directive.issuing_unit, directive_id=directive.pk)
+        return redirect("jobs:detail", job.pk)
+    try:
+        _directive, queued = notices.issue_and_notify(by=request.user, directive=directive)
     except ValidationError as exc:
         flash_errors(request, exc)
     else:
-        messages.success(request, _("The directive has been issued. Units can now report."))
+        messages.success(request, ngettext(
+            "The directive has been issued. Units can now report. %(n)s message was queued for their officers.",
+            "The directive has been issued. Units can now report. %(n)s messages were queued for their officers.",
+            queued) % {"n": queued})
     return redirect("directives:detail", directive.pk)
 
 

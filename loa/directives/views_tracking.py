@@ -4,14 +4,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from loa.accounts.capabilities import Capability
 from loa.accounts.scope import can
 from loa.core.forms import flash_errors
 from loa.core.paging import CappedPaginator
-from loa.directives import notices, services
+from loa.directives import notices, reminders, services
 from loa.directives.access import can_issue, get_assignment, get_task, tracking_node
 from loa.directives.forms import ReturnForm
 from loa.directives.models import Rollup
@@ -36,6 +38,7 @@ def task_tracking(request, pk):
     params = tracking_params(request)
     rows = tracked_assignments(request.user, task, node, **params)
     page = CappedPaginator(rows, 50).get_page(request.GET.get("page"))
+    reminders.reminder_rows(task, page.object_list)
     trail = [u for u in node.ancestors() if can(request.user, Capability.VIEW, u) and u.path.startswith(task.directive.issuing_unit.path)]
     context = {
         "task": task, "directive": task.directive, "node": node, "totals": totals, "children": children,
@@ -53,6 +56,7 @@ def assignment_detail(request, pk, unit_id):
     """One unit's report for a task, with every version; the province returns it from here."""
     assignment = get_assignment(request.user, pk, unit_id, Capability.VIEW)
     report = getattr(assignment, "report", None)
+    reminders.reminder_rows(assignment.task, [assignment])
     return render(request, "directives/assignment_detail.html", {
         "assignment": assignment, "task": assignment.task, "report": report,
         "versions": report.versions.select_related("submitted_by") if report else [],
@@ -76,3 +80,25 @@ def assignment_return(request, pk, unit_id):
         notices.report_returned(assignment=assignment, reason=reason)
         messages.success(request, _("The report was returned to %(unit)s with your reason.") % {"unit": assignment.unit.name})
     return redirect("directives:assignment", pk, unit_id)
+
+
+@login_required
+def task_remind(request, pk):
+    """"Nhắc ngay": GET shows who would be reminded and with what; POST queues it. Units reminded
+    today (by the schedule or an earlier press) are not reminded again."""
+    task = get_task(request.user, pk, Capability.ISSUE_DIRECTIVES)
+    node = tracking_node(request.user, task, request.GET.get("unit") or request.POST.get("unit"))
+    back = f"{reverse('directives:tracking', args=[task.pk])}?unit={node.pk}"
+    if request.method == "POST":
+        units, queued = reminders.remind_now(by=request.user, task=task, node=node)
+        if units:
+            messages.success(request, ngettext(
+                "%(units)s unit reminded: %(n)s message queued.", "%(units)s units reminded: %(n)s messages queued.", units,
+            ) % {"units": units, "n": queued})
+        else:
+            messages.info(request, _("Nobody to remind: every unit that has not reported was already reminded today."))
+        return redirect(back)
+    plan = reminders.remind_now_preview(user=request.user, task=task, node=node)
+    return render(request, "directives/task_remind.html", {
+        "task": task, "directive": task.directive, "node": node, "plan": plan, "back": back,
+    })

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from loa.accounts.capabilities import Capability
 from loa.core.site import absolute_url
 from loa.fanpages import compliance
+from loa.notifications import zalo_messages
 from loa.notifications.reminders import remind_officer, remind_unit_address
 from loa.units.models import Unit
 
@@ -40,12 +41,12 @@ def remind_silent(*, user=None, days=compliance.SILENT_DAYS, today=None, stdout=
         for person in people:
             queued += remind_officer(
                 user=person, unit=unit, dedupe_key=f"fanpage-silent:{unit.pk}:{person.pk}:{today.isoformat()}",
-                subject=subject, template="fanpages/email/silent", context={**context, "user": person},
-                zalo_data={"unit": unit.name[:100], "task": str(_("Post on the unit's Fanpage"))[:100],
-                           "deadline": today.strftime("%d/%m/%Y"), "link": link})
+                subject=subject, template="notifications/email/fanpage_silent", context={**context, "user": person},
+                zalo_data=zalo_messages.work_data(user=person, unit=unit, task=_("Post on the unit's Fanpage"),
+                                                  deadline=today, link=link))
         if not people:
             queued += remind_unit_address(unit=unit, dedupe_key=f"fanpage-silent:{unit.pk}:unit:{today.isoformat()}",
-                                          subject=subject, template="fanpages/email/silent", context={**context, "user": None})
+                                          subject=subject, template="notifications/email/fanpage_silent", context={**context, "user": None})
         if stdout:
             stdout.write(f"{unit.code}: {silent_days} days silent")
     return queued

@@ -166,6 +166,7 @@ def _needs_token(link, error):
 def tell_unit_token(link):
     """Tell the unit's officers (outbox, once per Page and day) that the Page needs a new token."""
     from loa.directives.notices import unit_officers
+    from loa.notifications import zalo_messages
     from loa.notifications.reminders import remind_officer, remind_unit_address
 
     unit = link.fanpage.unit
@@ -176,12 +177,12 @@ def tell_unit_token(link):
     officers = unit_officers([unit.pk]).get(unit.pk, [])
     for user in officers:
         remind_officer(user=user, unit=unit, dedupe_key=f"fanpage-token:{link.pk}:{user.pk}:{day.isoformat()}",
-                       subject=subject, template="fanpages/email/token", context={**context, "user": user},
-                       zalo_data={"unit": unit.name[:100], "task": str(_("Renew the Fanpage access token"))[:100],
-                                  "deadline": day.strftime("%d/%m/%Y"), "link": url})
+                       subject=subject, template="notifications/email/fanpage_token", context={**context, "user": user},
+                       zalo_data=zalo_messages.work_data(user=user, unit=unit, task=_("Renew the Fanpage access token"),
+                                                         deadline=day, link=url))
     if not officers:
         remind_unit_address(unit=unit, dedupe_key=f"fanpage-token:{link.pk}:unit:{day.isoformat()}", subject=subject,
-                            template="fanpages/email/token", context={**context, "user": None})
+                            template="notifications/email/fanpage_token", context={**context, "user": None})
 
 
 def sync_all(*, links=None, now=None, since=None, throttle=None, stdout=None, deadline=None, sleep=time.sleep, workers=None):

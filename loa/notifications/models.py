@@ -1,4 +1,6 @@
+from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -40,3 +42,27 @@ class Message(models.Model):
 
     def __str__(self):
         return f"{self.get_channel_display()} → {self.recipient}: {self.subject or self.template}"
+
+
+class Reminder(models.Model):
+    """One unit reminded about one topic (a task's report) on one local day.
+
+    The row is the claim: the scheduled run and "Nhắc ngay" both insert it before queueing, and the
+    unique constraint lets only one of them remind a unit about a topic a day. It is also the record
+    the pages show: when the unit was last reminded, by whom, and by which channels.
+    """
+
+    topic = models.CharField(max_length=80)  # "report:<task id>"
+    unit = models.ForeignKey("units.Unit", on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()  # local day
+    at = models.DateTimeField(default=timezone.now)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    channels = models.CharField(max_length=40, blank=True)  # "zalo,email"; "" when nobody could be reached
+    messages = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["topic", "unit", "day"], name="reminder_once_a_day")]
+        indexes = [models.Index(fields=["topic", "unit", "-at"], name="reminder_last")]
+
+    def channel_list(self):
+        return [c for c in self.channels.split(",") if c]

@@ -7,9 +7,10 @@ once. Used by the directives' report reminders and the Fanpage silence reminders
 """
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 
+from loa.notifications.models import Message, Reminder
 from loa.notifications.outbox import enqueue_email, enqueue_zalo
 
 
@@ -17,18 +18,27 @@ class _Skip(Exception):
     pass
 
 
-def remind_officer(*, user, unit, dedupe_key, subject, template, context, zalo_data):
-    """Queue one reminder to `user` about `unit`. `context` (for `<template>.txt`) and `zalo_data`
-    (the ZNS template's unit/task/deadline/link) may be callables run inside the transaction, so that
-    whatever they create (a one-tap link) is dropped when another run already queued the key.
-    Returns True when this call queued a message."""
-    use_zalo = bool(settings.ZALO_TEMPLATE_REMINDER and user.phone)
-    if not use_zalo and not user.email:
-        return False
+def channel_for(user):
+    """How `user` is reached: "zalo", "email", or "" when they cannot be."""
+    if settings.ZALO_TEMPLATE_REMINDER and user.phone:
+        return Message.Channel.ZALO.value
+    if user.email:
+        return Message.Channel.EMAIL.value
+    return ""
+
+
+def queue_to_officer(*, user, unit, dedupe_key, subject, template, context, zalo_data):
+    """Queue one message to `user` about `unit`, on the channel `channel_for` chooses. `context` (for
+    `<template>.txt`) and `zalo_data` (the ZNS parameters, see zalo_messages) may be callables run
+    inside the transaction, so that whatever they create (a one-tap link) is dropped when another
+    run already queued the key. Returns the channel queued on, or "" when nothing was queued."""
+    channel = channel_for(user)
+    if not channel:
+        return ""
     try:
         with transaction.atomic():
             ctx = context() if callable(context) else context
-            if use_zalo:
+            if channel == Message.Channel.ZALO:
                 email = None
                 if user.email:
                     email = {"to": user.email, "subject": str(subject), "body": render_to_string(f"{template}.txt", ctx)}
@@ -41,8 +51,13 @@ def remind_officer(*, user, unit, dedupe_key, subject, template, context, zalo_d
             if message is None:
                 raise _Skip  # another run queued it: drop what this run made for it
     except _Skip:
-        return False
-    return True
+        return ""
+    return channel
+
+
+def remind_officer(**kwargs):
+    """`queue_to_officer`, answering True when this call queued a message."""
+    return bool(queue_to_officer(**kwargs))
 
 
 def remind_unit_address(*, unit, dedupe_key, subject, template, context):
@@ -51,3 +66,34 @@ def remind_unit_address(*, unit, dedupe_key, subject, template, context):
         return False
     return enqueue_email(to=unit.email, unit=unit, dedupe_key=dedupe_key, template=template,
                          subject=subject, context=context) is not None
+
+
+def claim_reminder(*, topic, unit, day, by=None):
+    """Claim today's reminder of `unit` about `topic`: the Reminder row, or None when the scheduled
+    run or someone pressing "Nhắc ngay" already reminded it that day. Call it inside the transaction
+    that queues the messages, so that a failure gives the claim back."""
+    try:
+        with transaction.atomic():
+            return Reminder.objects.create(topic=topic, unit=unit, day=day, by=by)
+    except IntegrityError:
+        return None
+
+
+def record_reminder(reminder, channels):
+    """What the claimed reminder queued: the channels used, once each, in a stable order."""
+    used = sorted(set(c for c in channels if c), key=lambda c: (c != "zalo", c))
+    reminder.channels, reminder.messages = ",".join(used), len([c for c in channels if c])
+    reminder.save(update_fields=["channels", "messages"])
+
+
+def last_reminders(topic, unit_ids):
+    """{unit_id: the latest Reminder} for these units, in one query."""
+    latest = {}
+    for reminder in Reminder.objects.filter(topic=topic, unit_id__in=list(unit_ids)).order_by("unit_id", "-at", "-id"):
+        latest.setdefault(reminder.unit_id, reminder)
+    return latest
+
+
+def reminded_today(topic, unit_ids, day):
+    """The ids of these units already reminded about `topic` on `day` (one query)."""
+    return set(Reminder.objects.filter(topic=topic, unit_id__in=list(unit_ids), day=day).values_list("unit_id", flat=True))

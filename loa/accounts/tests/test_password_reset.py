@@ -21,7 +21,7 @@ def test_a_forgotten_password_is_reset_through_the_outbox(client, alice, setting
     assert len(mail.outbox) == 0
     message = Message.objects.get()
     assert message.recipient == "alice@example.vn"
-    assert message.template == "accounts/email/password_reset"
+    assert message.template == "notifications/email/password_reset"
     assert "alice" in message.body
 
     assert deliver_due() == 1
@@ -78,5 +78,5 @@ def test_an_invited_user_who_forgot_gets_the_invitation_again(client, login, adm
     Message.objects.all().delete()
     client.post(URL, {"email": "moi@example.vn"})
     message = Message.objects.get()
-    assert message.template == "accounts/email/invite"
+    assert message.template == "notifications/email/invite"
     assert "/accounts/invite/" in message.body

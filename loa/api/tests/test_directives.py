@@ -91,12 +91,14 @@ def test_bad_recipient_choices_are_named_in_vietnamese(api_client, admin, tree, 
     assert directive.recipient_rows.count() == 2  # unchanged
 
 
-def test_a_directive_keeps_its_number_and_cannot_be_issued_twice(api_client, admin, tree):
+def test_a_draft_may_lose_its_number_but_is_issued_only_with_one_and_only_once(api_client, admin, tree):
     directive, _ = fanpage_letter(tree, by=admin, issue=False)
     client = api_client(admin)
-    response = client.patch(f"{BASE}/{directive.pk}", {"number": ""}, content_type=JSON)
+    response = client.patch(f"{BASE}/{directive.pk}", {"number": "", "version": 1}, content_type=JSON)
+    assert response.status_code == 200 and response.json()["number"] == ""
+    response = _post(client, f"{BASE}/{directive.pk}/issue")
     assert response.status_code == 422 and list(response.json()["errors"]) == ["number"]
-    response = client.patch(f"{BASE}/{directive.pk}", {"number": "46/CV-CĐVC", "summary": "V/v khác", "version": 1},
+    response = client.patch(f"{BASE}/{directive.pk}", {"number": "46/CV-CĐVC", "summary": "V/v khác", "version": 2},
                             content_type=JSON)
     assert response.status_code == 200 and response.json()["number"] == "46/CV-CĐVC"
     assert AuditEntry.objects.filter(action="directive.updated", actor=admin).exists()

@@ -106,8 +106,8 @@ def test_the_unit_is_told_of_return_acceptance_and_publication(tree, alice, edit
     services.submission_publish(submission=s, by=editor, channel=chans[1], url="http://cdvccaobang.vn/bai/9",
                                 published_on=date(2021, 4, 2), expected_version=s.version)
     templates = list(Message.objects.filter(recipient=alice.email).values_list("template", flat=True).order_by("id"))
-    assert templates == ["articles/email/returned", "articles/email/accepted", "articles/email/published"]
-    assert "Sửa tiêu đề" in Message.objects.get(template="articles/email/returned").body
+    assert templates == ["notifications/email/article_returned", "notifications/email/article_accepted", "notifications/email/article_published"]
+    assert "Sửa tiêu đề" in Message.objects.get(template="notifications/email/article_returned").body
 
 
 def test_quota_changes_and_counts_keep_the_rollups_equal_to_a_rebuild(tree, admin, alice, bob, editor, chans):

@@ -117,6 +117,7 @@ def test_with_a_zalo_template_officers_with_a_phone_get_zalo_and_fall_back_to_em
     sent = {m["phone"]: m for m in zalo_standin.state.sent}
     assert set(sent) == {"84912345678"}
     assert sent["84912345678"]["template_data"]["unit"].startswith("Công đoàn cơ sở Trường THPT")
+    assert sent["84912345678"]["template_data"]["name"] == "Hoàng Thị An"
     assert "/directives/r/" in sent["84912345678"]["template_data"]["link"]
     bob_zalo = Message.objects.get(channel="zalo", recipient="+84987654321")
     assert bob_zalo.status == "failed"

@@ -75,7 +75,7 @@ class ZaloState:
     remaining_quota: int = 500
     night: bool = False
     # Template id -> the parameter names it requires.
-    templates: dict = field(default_factory=lambda: {"401234": {"unit", "task", "deadline", "link"}})
+    templates: dict = field(default_factory=lambda: {"401234": {"name", "unit", "task", "deadline", "link"}})
     no_zalo_phones: set = field(default_factory=set)
     codes: dict = field(default_factory=dict)
     access_tokens: dict = field(default_factory=dict)  # token -> {"oa_id", "expired"}

@@ -15,7 +15,7 @@ from loa.notifications.models import Message
 pytestmark = pytest.mark.django_db
 
 OA = "2917315447262442221"
-TEMPLATE = {"unit": "CĐCS Trường THPT Thành phố Cao Bằng", "task": "Báo cáo Fanpage", "deadline": "15/04/2026",
+TEMPLATE = {"name": "Nguyễn Văn An", "unit": "CĐCS Trường THPT Thành phố Cao Bằng", "task": "Báo cáo Fanpage", "deadline": "15/04/2026",
             "link": "https://loa.example.vn/t/1"}
 
 

@@ -8,12 +8,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from loa.audit.models import AuditEntry
-from loa.directives import services as directive_services
+from loa.directives import notices as directive_notices
 from loa.directives.models import Assignment, Directive
 from loa.directives.tests.factories import fanpage_letter
 from loa.jobs.leases import recover_expired
 from loa.jobs.models import Job
 from loa.jobs.services import enqueue, run_pending
+from loa.notifications.models import Message
 from loa.units import importing
 from loa.units.models import Unit
 from loa.units.tests.import_helpers import row, xlsx
@@ -83,14 +84,17 @@ def test_a_unit_import_taken_up_again_imports_each_unit_once(admin, tree, login,
 
 
 @pytest.mark.parametrize("dies", ["before its commit", "after its commit"])
-def test_issuing_a_directive_taken_up_again_issues_it_once(admin, tree, monkeypatch, database_backend, dies):
+def test_issuing_a_directive_taken_up_again_issues_it_once_and_tells_each_officer_once(
+    admin, alice, tree, monkeypatch, database_backend, dies
+):
     directive, task = fanpage_letter(tree, by=admin, issue=False)
     job = enqueue("directives.issue", by=admin, unit=tree["upper"], directive_id=directive.pk)
     with monkeypatch.context() as patch:
         if dies == "before its commit":
             patch.setattr("loa.directives.services.rollups.rebuild", _killed)
         else:
-            patch.setattr(directive_services, "directive_issue", _then_killed(directive_services.directive_issue))
+            # Issuing and queueing its notices commit together: the worker dies once both are committed.
+            patch.setattr(directive_notices, "issue_and_notify", _then_killed(directive_notices.issue_and_notify))
         with pytest.raises(WorkerKilled):
             run_pending()
     directive.refresh_from_db()
@@ -98,7 +102,10 @@ def test_issuing_a_directive_taken_up_again_issues_it_once(admin, tree, monkeypa
 
     job = _take_up_again(job)
     assert job.status == Job.Status.DONE, job.message
-    assert job.result == {"directive_id": directive.pk, "directive": str(directive), "recipients": 2}
+    queued_by_the_second_run = 0 if dies == "after its commit" else 1
+    assert job.result == {"directive_id": directive.pk, "directive": str(directive), "recipients": 2,
+                          "messages": queued_by_the_second_run}
+    assert Message.objects.filter(recipient="alice@example.vn").count() == 1
     assert Assignment.objects.filter(task=task).count() == 2
     assert AuditEntry.objects.filter(action="directive.issued").count() == 1
 
