@@ -14,12 +14,12 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from loa.audit.log import log_action
+from loa.core.facebook import page_key
 from loa.core.uploads import open_upload, upload_name
 from loa.directives import matching, ocr_review, returned_forms
 from loa.directives.models import Assignment, ReportForm, ReturnedFormBatch, ReturnedFormFile
 from loa.directives.services import clean_report_data, report_submit
 from loa.fanpages.models import Fanpage
-from loa.fanpages.urlnorm import page_key
 from loa.units.models import Unit
 
 COLUMNS = {

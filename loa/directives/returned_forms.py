@@ -19,15 +19,12 @@ import re
 
 from django.core.exceptions import ValidationError
 
+from loa.core.facebook import find_urls
 from loa.core.readers import read_office
 from loa.core.text import fold
 
 FIELDS = ("name", "url", "admin_name", "admin_phone", "note")
 
-FACEBOOK_URL = re.compile(
-    r"(?:https?://)?(?:[a-z0-9-]+\.)?(?:facebook\.com|fb\.com|fb\.me)/[^\s,;\"'<>()\[\]]+",
-    re.IGNORECASE,
-)
 ANY_URL = re.compile(r"(?:https?://|www\.)[^\s,;\"'<>()\[\]]+|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|vn|net|org)(?:/[^\s,;\"'<>()\[\]]*)?",
                      re.IGNORECASE)
 
@@ -65,10 +62,6 @@ def header_fields(cells):
     if len(fields) >= 3 or (len(fields) == 2 and "name" in fields):
         return found
     return {}
-
-
-def facebook_urls(text):
-    return [m.group(0).rstrip(".") for m in FACEBOOK_URL.finditer(text or "")]
 
 
 def _cell_text(value):
@@ -134,7 +127,7 @@ def _find_header(rows):
 
 def _split_url_out(text):
     """Take a Facebook address out of a cell that holds "Name (facebook.com/…)"."""
-    urls = facebook_urls(text)
+    urls = find_urls(text)
     rest = text
     for url in urls:
         rest = rest.replace(url, " ")
@@ -204,11 +197,11 @@ def _tidy(record):
                 record["url"] = other.group(0)
                 record[field] = " ".join(record[field].replace(other.group(0), " ").split()).strip(" -–:;,()")
                 break
-    if record["url"] and not facebook_urls(record["url"]):
+    if record["url"] and not find_urls(record["url"]):
         # Someone wrote "Link: facebook.com/x" or a non-Facebook address: keep what they wrote.
         record["url"] = " ".join(record["url"].split())
     elif record["url"]:
-        record["url"] = facebook_urls(record["url"])[0]
+        record["url"] = find_urls(record["url"])[0]
     record["admin_phone"] = split_phones(record["admin_phone"])
     return record
 
@@ -255,7 +248,7 @@ def _from_grids(grids, extra_lines=()):
     result["text"] = [" ".join(line.split()) for line in lines if line and line.strip()]
     found = []
     for text in result["text"] + [r["url"] for r in result["rows"]]:
-        for url in facebook_urls(text):
+        for url in find_urls(text):
             if url not in found:
                 found.append(url)
     result["urls"] = found

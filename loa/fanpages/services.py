@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from loa.audit.log import log_action
 from loa.core.phones import normalize_phones
 from loa.fanpages.models import Fanpage, FanpageVersion
-from loa.fanpages.urlnorm import normalize_page_url, page_key
+from loa.core.facebook import page_key, page_url
 
 FIELDS = ("name", "url", "admin_name", "admin_phone", "note")
 
@@ -19,7 +19,7 @@ def clean_page_data(data):
     if not clean["name"]:
         errors["name"] = [_("Enter the Page's exact name.")]
     try:
-        clean["url"] = normalize_page_url(data.get("url"))
+        clean["url"] = page_url(data.get("url"))
     except ValidationError as exc:
         errors["url"] = exc.messages
     clean["admin_name"] = " ".join((data.get("admin_name") or "").split())
