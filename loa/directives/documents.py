@@ -1,10 +1,11 @@
 """The directive's files: the directive itself, the consolidated Fanpage report, each unit's form."""
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from loa.accounts.capabilities import Capability
 from loa.accounts.scope import path_q
-from loa.core.phones import display_phone
+from loa.core.phones import display_phones
 from loa.directives.models import KIND_TITLES, Assignment, ReportForm
 from loa.documents import samples
 from loa.documents.model import BULLET, HEADING, OfficialDocument, Paragraph, TableReport
@@ -53,11 +54,18 @@ def directive_document(directive):
     )
 
 
-def _page_cells(data):
+def _page_cells(data, warn=False):
+    """A report's four cells after Stt. With `warn` (the consolidated report, read by staff), a unit with
+    no Page yet and a Page without its address are said so; a unit's own form stays as the unit fills it,
+    so that it imports back unchanged."""
+    if warn and data.get("no_page"):
+        return _("No Page yet"), "", "", data.get("note", "")
     name = data.get("name", "")
     if data.get("url"):
         name = f"{name}\n{data['url']}"
-    phones = "; ".join(display_phone(p.strip()) for p in (data.get("admin_phone") or "").split(";") if p.strip())
+    elif warn and name:
+        name = f"{name}\n({_('Page address still missing')})"
+    phones = display_phones("; ".join(filter(None, [data.get("admin_phone"), data.get("other_phones")])))
     return name, data.get("admin_name", ""), phones, data.get("note", "")
 
 
@@ -76,7 +84,7 @@ def consolidated_rows(user, task, node):
     """One row per reporting unit, streamed: [Stt, Tên Trang, Người quản trị, SĐT, Ghi chú]."""
     qs = reported_assignments(user, task, node).values_list("report__data", flat=True)
     for number, data in enumerate(qs.iterator(chunk_size=5000), start=1):
-        yield [f"{number:02d}", *_page_cells(data or {})]
+        yield [f"{number:02d}", *_page_cells(data or {}, warn=True)]
 
 
 def consolidated_columns():
@@ -121,7 +129,7 @@ def unit_form_document(assignment):
     if not data:
         page = getattr(assignment.unit, "fanpage", None)
         if page:
-            data = {"name": page.name, "url": page.url, "admin_name": page.admin_name, "admin_phone": page.admin_phone, "note": page.note}
+            data = page.report_data()
     row = ["01", *_page_cells(data)] if data else ["01", "", "", "", ""]
     unit = assignment.unit
     return TableReport(

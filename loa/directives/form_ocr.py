@@ -28,10 +28,10 @@ from django.utils.translation import gettext as _
 from loa.core.facebook import HOST_PATTERN, find_urls
 from loa.core.ocr import read_scan
 from loa.core.ocr_tables import find_table, page_blocks
-from loa.core.phones import normalize_phone, normalize_phones
+from loa.core.phones import normalize_phone, normalize_phones, split_phones
 from loa.core.text import fold
 from loa.directives.ocr_header import form_header
-from loa.directives.returned_forms import FIELDS, split_phones
+from loa.directives.returned_forms import FIELDS
 
 # Below this confidence (0–100) a cell is named in the warnings, to be checked against the picture.
 DOUBTFUL = 75
@@ -152,7 +152,7 @@ def _phones(text):
         lambda m: m.group(0).translate(_DIGIT_LOOKALIKES) if sum(c.isdigit() for c in m.group(0)) >= 2 else m.group(0),
         text,
     )
-    parts = split_phones(fixed)
+    parts = "; ".join(split_phones(fixed)) or fixed
     try:
         return "; ".join(normalize_phones(parts)), ""
     except ValidationError as exc:

@@ -20,6 +20,7 @@ import re
 from django.core.exceptions import ValidationError
 
 from loa.core.facebook import find_urls
+from loa.core.phones import split_phones
 from loa.core.readers import read_office
 from loa.core.text import fold
 
@@ -169,12 +170,23 @@ def _read_rows(rows, start, mapping):
                 record[field] += " " + cell
             else:
                 record[field] = cell
-        if not any(record[f] for f in ("name", "url", "admin_name", "admin_phone")):
-            pieces = [p for p in [record["note"], *extra] if p and p not in records[-1]["note"]] if records else []
+        if not any(record[f] for f in ("name", "url", "admin_name", "admin_phone")) and not any(
+            find_urls(t) for t in [record["note"], *extra]
+        ):
+            if not records:
+                note = " ".join(filter(None, [record["note"], *extra]))
+                if note and not _SIGNATURE.match(fold(note)):
+                    # Only a note ("the Page is still being set up"): the unit has no Page yet, and says why.
+                    records.append({**record, "note": note, "row": offset, "no_page": True})
+                continue
+            pieces = [p for p in [record["note"], *extra] if p and p not in records[-1]["note"]]
             if pieces:
                 # A line of notes under the last row belongs to it (a note merged down is already there).
                 records[-1]["note"] = " ".join(filter(None, [records[-1]["note"], *pieces]))
             continue
+        if records and records[-1].get("no_page"):
+            # That note was a remark above the real row, not a unit without a Page: it joins the row's note.
+            extra.insert(0, records.pop()["note"])
         if extra:
             record["note"] = " ".join(filter(None, [record["note"], *extra]))
         record["row"] = offset
@@ -202,25 +214,8 @@ def _tidy(record):
         record["url"] = " ".join(record["url"].split())
     elif record["url"]:
         record["url"] = find_urls(record["url"])[0]
-    record["admin_phone"] = split_phones(record["admin_phone"])
+    record["admin_phone"] = "; ".join(split_phones(record["admin_phone"])) or record["admin_phone"]
     return record
-
-
-_PHONE_SEPARATORS = re.compile(r"\s+[-–—]\s+|[,;/\n]|\s{2,}(?=\+?\d)|\bhoặc\b|\bhoac\b|\bvà\b|\bva\b|\bor\b", re.IGNORECASE)
-_PHONE_LABEL = re.compile(r"^[^\d+]*")
-
-
-def split_phones(raw):
-    """'ĐT: 0912.345.678 - 0206 3852 123' -> '0912.345.678; 0206 3852 123' (validation comes later)."""
-    raw = (raw or "").strip()
-    if not raw:
-        return ""
-    parts = []
-    for part in _PHONE_SEPARATORS.split(raw):
-        part = _PHONE_LABEL.sub("", part.strip()).strip(" .-–()")
-        if part:
-            parts.append(part)
-    return "; ".join(parts) if parts else raw
 
 
 def _from_grids(grids, extra_lines=()):
