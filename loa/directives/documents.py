@@ -122,15 +122,25 @@ def consolidated_document(user, task, node):
     )
 
 
-def unit_form_document(assignment):
-    """The seed's form as the unit would send it back, filled with what Loa knows."""
+def unit_form_row(assignment):
+    """The one row of a unit's form, filled with what Loa knows: its report, else its registered Page."""
     report = getattr(assignment, "report", None)
     data = report.data if report else {}
     if not data:
         page = getattr(assignment.unit, "fanpage", None)
         if page:
             data = page.report_data()
-    row = ["01", *_page_cells(data)] if data else ["01", "", "", "", ""]
+    return ["01", *_page_cells(data)] if data else ["01", "", "", "", ""]
+
+
+def unit_form_title_lines(assignment):
+    """Above the table of the unit's xlsx form: the unit's line (what the import matches it by), the title."""
+    return [assignment.unit.name.upper(), FORM_TITLE, samples.FANPAGE_FORM_SUBTITLE]
+
+
+def unit_form_document(assignment):
+    """The seed's form as the unit would send it back, filled with what Loa knows."""
+    row = unit_form_row(assignment)
     unit = assignment.unit
     return TableReport(
         title=FORM_TITLE,

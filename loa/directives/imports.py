@@ -261,8 +261,8 @@ def history(batch, files):
     earlier = ReturnedFormFile.objects.filter(batch__task=batch.task).exclude(batch=batch).order_by("uploaded_at", "id")
     for old in earlier.filter(sha256__in=shas):
         same.setdefault(old.sha256, []).append(old)
-    for old in earlier.filter(unit_id__in=unit_ids, outcome__in=RECORDED_OUTCOMES).exclude(sha256__in=shas):
-        by_unit[old.unit_id] = old  # the latest
+    for old in earlier.filter(unit_id__in=unit_ids, outcome__in=RECORDED_OUTCOMES):
+        by_unit.setdefault(old.unit_id, []).append(old)
     out = {}
     for f in files:
         olds = same.get(f.sha256, []) if f.sha256 else []
@@ -275,8 +275,8 @@ def history(batch, files):
             out[f.pk] = {"code": "never_recorded", "message": _(
                 "Never recorded: this same file was uploaded on %(at)s but was not recorded then."
             ) % {"at": _local(olds[-1].uploaded_at)}}
-        elif f.unit_id in by_unit:
-            old = by_unit[f.unit_id]
+        elif others := [o for o in by_unit.get(f.unit_id, []) if o.sha256 != f.sha256]:
+            old = others[-1]
             out[f.pk] = {"code": "changed", "message": _(
                 "Changed since last time: this unit's form was recorded on %(at)s from another file (“%(name)s”). "
                 "A new version is saved only if the values changed."

@@ -58,4 +58,10 @@ def consolidated(request, pk, fmt):
 @login_required
 def unit_form(request, pk, unit_id, fmt):
     assignment = get_assignment(request.user, pk, unit_id, Capability.VIEW)
+    if fmt == "xlsx":  # the same form as a sheet, for units that fill it in Excel
+        return export_response(
+            "xlsx", f"Biểu mẫu báo cáo Trang Fanpage - {assignment.unit.short_name or assignment.unit.name}",
+            documents.consolidated_columns(), [documents.unit_form_row(assignment)], sheet_title="Biểu mẫu",
+            title_lines=documents.unit_form_title_lines(assignment),
+        )
     return document_response(documents.unit_form_document(assignment), fmt)
