@@ -26,11 +26,12 @@ api = NinjaAPI(
 )
 errors.install(api)
 
-from loa.api import articles, directives, fanpages, me, scoring, units
+from loa.api import articles, directives, fanpages, me, returned_forms, scoring, units
 
 api.add_router("/me", me.router)
 api.add_router("/units", units.router)
 api.add_router("/directives", directives.router)
+api.add_router("/directives", returned_forms.router)
 api.add_router("/fanpages", fanpages.router)
 api.add_router("/articles", articles.router)
 api.add_router("/scoring", scoring.router)

@@ -40,6 +40,7 @@ DATA_FIELDS = tuple(COLUMNS)
 # A returned form reads in a few tens of milliseconds: an upload of more files is read by a background
 # job (directives.read_forms), so that a request never waits for many files, or for many hostile ones.
 READ_INLINE_FILES = 10
+RECORDED_OUTCOMES = (ReturnedFormFile.Outcome.RECORDED, ReturnedFormFile.Outcome.DUPLICATE)
 
 
 def recipients(task):
@@ -170,10 +171,14 @@ def _address_from_register(record, page):
         record.data = {**record.data, "url": page.url}
 
 
+@transaction.atomic
 def file_update(*, by, record, unit_id=None, data=None, arrived_at=None, chosen_row=None, replace_page=None,
                 accepted=None):
-    """The admin's corrections from the preview. Only files not yet recorded can change."""
-    if record.outcome in (ReturnedFormFile.Outcome.RECORDED, ReturnedFormFile.Outcome.DUPLICATE):
+    """The admin's corrections from the preview (or the API). Only files not yet recorded can change:
+    the row is locked, so a correction racing the batch's recording never changes a recorded file."""
+    locked = ReturnedFormFile.objects.select_for_update().filter(pk=record.pk).values_list("outcome", flat=True).first()
+    if locked in RECORDED_OUTCOMES:
+        record.outcome = locked
         return record
     task = record.batch.task
     if unit_id is not None:
@@ -245,9 +250,6 @@ def assess(batch, files=None):
             ReturnedFormFile.objects.filter(pk=f.pk).update(problems=problems)
         result[f.pk] = (problems, notices)
     return result
-
-
-RECORDED_OUTCOMES = (ReturnedFormFile.Outcome.RECORDED, ReturnedFormFile.Outcome.DUPLICATE)
 
 
 def history(batch, files):
