@@ -17,7 +17,11 @@ TRACKING_COLUMNS = [
     Column("code", _("Unit code")), Column("unit", _("Unit")), Column("parent", _("Parent unit")),
     Column("state", _("State")), Column("reported", _("Reported at")), Column("last", _("Last sent")),
     Column("expected", _("Expected")),
+    Column("page", _("Page")),
 ]
+
+
+PAGE_GAPS = {"no_page": _("No Page yet"), "no_address": _("Page address still missing"), "": ""}
 
 
 @login_required
@@ -34,7 +38,7 @@ def tracking_export(request, pk, fmt):
     data = (
         {"code": a.unit.code, "unit": a.unit.name, "parent": a.unit.parent.name if a.unit.parent else "",
          "state": a.get_state_display(), "reported": a.first_reported_at, "last": a.last_reported_at,
-         "expected": a.expected}
+         "expected": a.expected, "page": str(PAGE_GAPS[a.page_gap])}
         for a in rows.iterator(chunk_size=2000)
     )
     return export_response(fmt, f"Theo dõi - {task.title[:60]} - {node.short_name or node.name}", TRACKING_COLUMNS, data)

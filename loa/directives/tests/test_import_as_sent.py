@@ -273,3 +273,31 @@ def test_loas_own_prefilled_form_imports_back_without_an_edit(task, admin, units
 def test_an_outsider_cannot_open_a_units_form(task, units, bob, login):
     response = login(bob).get(reverse("directives:unit_form", args=[task.pk, units["CS-K"].pk, "xlsx"]))
     assert response.status_code == 404
+
+
+def test_tracking_and_exports_show_reports_without_a_page_or_its_address_apart(task, admin, units, login):
+    from openpyxl import load_workbook
+
+    from loa.directives.services import report_submit
+
+    def submit(code, data):
+        report_submit(by=admin, assignment=task.assignments.get(unit=units[code]), data=data, at=ARRIVED)
+
+    submit("CS-C", {"name": "Công đoàn THCS", "admin_name": "Hoàng Thị Lan", "admin_phone": "0912345678"})
+    submit("CS-G", {"no_page": True, "note": "Đang lập Trang"})
+    submit("CS-K", {"name": "CĐ Tiểu học", "url": "fb.com/cd.tieuhoc", "admin_name": "Lý Văn Minh", "admin_phone": "0912345671"})
+    client = login(admin)
+    page = client.get(reverse("directives:tracking", args=[task.pk])).content.decode()
+    assert page.count('data-testid="no-page"') == 1 and page.count('data-testid="no-address"') == 1
+    assert "1 chưa có Trang" in page and "1 chưa có địa chỉ Trang" in page
+    assert all(state == "on_time" for state in Assignment.objects.filter(
+        task=task, unit__code__in=["CS-C", "CS-G", "CS-K"]).values_list("state", flat=True))
+    detail = client.get(reverse("directives:assignment", args=[task.pk, units["CS-C"].pk])).content.decode()
+    assert 'data-testid="no-address"' in detail
+    export = client.get(reverse("directives:tracking_export", args=[task.pk, "xlsx"]))
+    rows = list(load_workbook(io.BytesIO(b"".join(export.streaming_content) if export.streaming else export.content)).active.values)
+    pages = {row[0]: row[-1] for row in rows}
+    assert (pages["CS-C"], pages["CS-G"], pages["CS-K"]) == ("chưa có địa chỉ Trang", "Chưa có Trang", None)
+    consolidated = client.get(reverse("directives:consolidated", args=[task.pk, "xlsx"]))
+    text = str(list(load_workbook(io.BytesIO(b"".join(consolidated.streaming_content))).active.values))
+    assert "Chưa có Trang" in text and "(chưa có địa chỉ Trang)" in text
