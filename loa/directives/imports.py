@@ -21,6 +21,7 @@ from loa.core.uploads import open_upload, upload_name
 from loa.directives import matching, ocr_review
 from loa.directives.models import Assignment, ReportForm, ReturnedFormBatch, ReturnedFormFile
 from loa.directives.services import clean_report_data, report_submit
+from loa.fanpages.lookup import address_by_name
 from loa.fanpages.models import Fanpage
 from loa.units.models import Unit
 
@@ -160,6 +161,7 @@ def read_files(batch, report=None):
                                     page_names=[r.get("name", "") for r in rows])
         record.unit, record.match = found.unit, found.as_json()
         _address_from_register(record, pages.get(record.unit_id))
+        _address_from_facebook(record)
         record.save()
     assess(batch)
     return len(files)
@@ -172,6 +174,16 @@ def _address_from_register(record, page):
 
 
 @transaction.atomic
+def _address_from_facebook(record):
+    """Still no address: the one Page with the form's Page name, where a search token allows it."""
+    if record.data.get("url") or record.data.get("no_page") or not record.data.get("name"):
+        return
+    found = address_by_name(record.data["name"])
+    if found:
+        record.data = {**record.data, "url": found}
+        record.match = {**record.match, "address": "facebook"}
+
+
 def file_update(*, by, record, unit_id=None, data=None, arrived_at=None, chosen_row=None, replace_page=None,
                 accepted=None):
     """The admin's corrections from the preview (or the API). Only files not yet recorded can change:
@@ -329,6 +341,8 @@ def _file_problems(f, task, clean, assignments, pages, owners):
                 problems.append(_problem("invalid", f"{COLUMNS.get(field, field)}{row_text}: {message}", field))
     if isinstance(clean, ValidationError):
         clean = None
+    if f.match.get("address") == "facebook" and f.data.get("url"):
+        notices.append(_("The Page's address was found on Facebook by the Page's name: check it before accepting."))
     if clean and clean.get("no_page"):
         notices.append(_("No Page yet: the unit says it has not set up its Page (see the note). It is recorded as "
                          "“no Page yet” and counted apart."))

@@ -301,3 +301,28 @@ def test_tracking_and_exports_show_reports_without_a_page_or_its_address_apart(t
     consolidated = client.get(reverse("directives:consolidated", args=[task.pk, "xlsx"]))
     text = str(list(load_workbook(io.BytesIO(b"".join(consolidated.streaming_content))).active.values))
     assert "Chưa có Trang" in text and "(chưa có địa chỉ Trang)" in text
+
+
+def test_a_form_without_the_address_gets_it_from_facebook_by_the_pages_name(task, admin, units, graph_standin, settings):
+    graph_standin.state.add_page(name="Công đoàn Mầm non Hòa An", link="https://www.facebook.com/cdmamnon.hoaan/")
+    graph_standin.state.add_page(name="Mầm non Hòa An - Phụ huynh")
+    settings.FACEBOOK_SEARCH_TOKEN = graph_standin.state.add_token(permissions={"page_public_metadata_access"})
+    batch, files = upload(task, admin, {"BC.docx": docx(
+        "CÔNG ĐOÀN CƠ SỞ TRƯỜNG MẦM NON HÒA AN", ["Công đoàn Mầm non Hòa An", "Nông Thị Hoa", "0978123456", ""])})
+    f = files["BC.docx"]
+    assert f.data["url"] == "https://www.facebook.com/cdmamnon.hoaan"
+    assert any("tìm thấy trên Facebook" in n for n in imports.assess(batch)[f.pk][1])
+
+
+@pytest.mark.parametrize("permissions, pages", [
+    ({"pages_read_user_content"}, ["Công đoàn Mầm non Hòa An"]),  # the token may not search: Graph's error 10
+    ({"page_public_metadata_access"}, ["Công đoàn Mầm non Hòa An", "Công đoàn Mầm non Hòa An"]),  # two of that name
+    ({"page_public_metadata_access"}, []),  # none
+])
+def test_no_address_is_guessed_when_facebook_cannot_tell(task, admin, units, graph_standin, settings, permissions, pages):
+    for name in pages:
+        graph_standin.state.add_page(name=name)
+    settings.FACEBOOK_SEARCH_TOKEN = graph_standin.state.add_token(permissions=permissions)
+    _batch, files = upload(task, admin, {"BC.docx": docx(
+        "CÔNG ĐOÀN CƠ SỞ TRƯỜNG MẦM NON HÒA AN", ["Công đoàn Mầm non Hòa An", "Nông Thị Hoa", "0978123456", ""])})
+    assert files["BC.docx"].data["url"] == "" and files["BC.docx"].problems == []
