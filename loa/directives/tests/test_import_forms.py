@@ -91,7 +91,7 @@ def local(*args):
 def card_post(f, **changes):
     """The preview's fields for one file, as the browser sends them, with changes."""
     values = {"unit": f.unit_id or "", "arrived_at": f.arrived_at.astimezone(HCM).strftime("%Y-%m-%dT%H:%M"),
-              **{k: f.data.get(k, "") for k in ("name", "url", "admin_name", "admin_phone", "note")},
+              **{k: f.data.get(k, "") for k in imports.DATA_FIELDS},
               "row": f.chosen_row or "", "accepted": "on"}
     values.update(changes)
     return {f"f{f.pk}-{k}": v for k, v in values.items() if v is not None}
