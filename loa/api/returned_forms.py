@@ -19,6 +19,7 @@ from pydantic import Field, StrictBool
 
 from loa.api.errors import READ, WRITE, Forbidden, answers
 from loa.api.types import Id, In, Instant, SmallCount
+from loa.api.versions import VERSION, Version, responses, versioned_write
 from loa.directives import imports, ocr_review
 from loa.directives.access import can_issue, get_task
 from loa.directives.jobs import READ_FORMS
@@ -72,6 +73,7 @@ class FileOut(Schema):
     replace_page: bool
     outcome: str = Field(..., description="'' (not recorded yet), recorded, duplicate or failed.")
     outcome_message: str
+    version: int = Field(..., description="Send it back with a correction (PATCH).")
 
 
 class BatchOut(Schema):
@@ -96,6 +98,7 @@ class ValuesIn(In):
 class FileUpdateIn(In):
     """Only the fields sent are changed."""
 
+    version: Version | None = VERSION
     unit: Id | None = Field(None, description="Id of the recipient the file is for.")
     values: ValuesIn | None = None
     row: SmallCount | None = Field(None, description="The Page row to record, when the file lists several.")
@@ -141,6 +144,7 @@ def _batch_out(batch):
             "problems": problems, "notices": notices, "history": story.get(f.pk) if f.outcome == "" else None,
             "needs_confirmation": ocr_review.needs_confirmation(f), "accepted": f.accepted,
             "replace_page": f.replace_page, "outcome": f.outcome, "outcome_message": f.outcome_message,
+            "version": f.version,
         })
     return {"id": batch.pk, "task": batch.task_id, "created_at": batch.created_at, "committed_at": batch.committed_at,
             "reading": any(not f.parsed for f in files), "files": out}
@@ -176,21 +180,28 @@ def get_batch(request, task_id: Id, batch_id: Id):
 
 
 @router.patch("/tasks/{int:task_id}/returned-forms/{int:batch_id}/files/{int:file_id}",
-              response=answers(FileOut, *WRITE), summary="Confirm or correct a file")
+              response=responses(FileOut), summary="Confirm or correct a file")
 def update_file(request, task_id: Id, batch_id: Id, file_id: Id, payload: FileUpdateIn):
     """Choose the unit, the row, correct the values or the arrival time, accept the file. A file already
-    recorded does not change."""
+    recorded does not change. Send the file's `version` as read: a correction made since answers 409."""
     batch = _batch(request.user, task_id, batch_id)
     record = get_object_or_404(ReturnedFormFile.objects.select_related("unit"), pk=file_id, batch=batch)
     record.batch = batch
-    imports.file_update(
-        by=request.user, record=record, unit_id=payload.unit, arrived_at=payload.arrived_at,
-        data=payload.values.dict() if payload.values is not None else None, chosen_row=payload.row,
-        replace_page=payload.replace_page, accepted=payload.accepted,
-    )
-    if payload.ocr_confirmed is not None and ocr_review.is_scan(record):
-        ocr_review.confirm_reading(by=request.user, record=record, confirmed=payload.ocr_confirmed)
-    return next(f for f in _batch_out(batch)["files"] if f["id"] == record.pk)
+
+    def write(version):
+        imports.file_update(
+            by=request.user, record=record, unit_id=payload.unit, arrived_at=payload.arrived_at,
+            data=payload.values.dict() if payload.values is not None else None, chosen_row=payload.row,
+            replace_page=payload.replace_page, accepted=payload.accepted, expected_version=version,
+        )
+        if payload.ocr_confirmed is not None and ocr_review.is_scan(record):
+            ocr_review.confirm_reading(by=request.user, record=record, confirmed=payload.ocr_confirmed)
+        return record
+
+    def show(file):
+        return next(f for f in _batch_out(batch)["files"] if f["id"] == file.pk)
+
+    return versioned_write(payload.version, write, show)
 
 
 @router.post("/tasks/{int:task_id}/returned-forms/{int:batch_id}/record", response=answers(BatchOut, *WRITE),

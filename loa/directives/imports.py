@@ -14,6 +14,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from loa.audit.log import log_action
+from loa.core import versions
 from loa.core.controls import strip_controls
 from loa.core.facebook import page_key
 from loa.core.phones import display_phone, display_phones, main_and_others
@@ -173,7 +174,6 @@ def _address_from_register(record, page):
         record.data = {**record.data, "url": page.url}
 
 
-@transaction.atomic
 def _address_from_facebook(record):
     """Still no address: the one Page with the form's Page name, where a search token allows it."""
     if record.data.get("url") or record.data.get("no_page") or not record.data.get("name"):
@@ -184,14 +184,18 @@ def _address_from_facebook(record):
         record.match = {**record.match, "address": "facebook"}
 
 
+@transaction.atomic
 def file_update(*, by, record, unit_id=None, data=None, arrived_at=None, chosen_row=None, replace_page=None,
-                accepted=None):
+                accepted=None, expected_version=None):
     """The admin's corrections from the preview (or the API). Only files not yet recorded can change:
-    the row is locked, so a correction racing the batch's recording never changes a recorded file."""
-    locked = ReturnedFormFile.objects.select_for_update().filter(pk=record.pk).values_list("outcome", flat=True).first()
-    if locked in RECORDED_OUTCOMES:
-        record.outcome = locked
+    the row is locked, so a correction racing the batch's recording never changes a recorded file, and
+    with `expected_version` one made against an older reading is refused (StaleVersion)."""
+    current = versions.lock(ReturnedFormFile.objects.all(), expected_version, pk=record.pk)
+    record.version = current.version
+    if current.outcome in RECORDED_OUTCOMES:
+        record.outcome = current.outcome
         return record
+    versions.bump(record)
     task = record.batch.task
     if unit_id is not None:
         if unit_id == "":

@@ -293,6 +293,8 @@ class ReturnedFormFile(models.Model):
     outcome_message = models.TextField(blank=True)
     report_version = models.ForeignKey(ReportVersion, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     committed_at = models.DateTimeField(null=True, blank=True)
+    # Two people correcting the same file (the page, the API): a correction names the version it read.
+    version = version_field()
 
     class Meta:
         ordering = ["uploaded_at", "id"]

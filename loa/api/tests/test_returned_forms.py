@@ -59,12 +59,14 @@ def test_a_robot_uploads_reads_corrects_and_records_a_batch(api_client, admin, t
 
     # Correct the unknown file: its unit, and accept the good ones.
     response = client.patch(url(task, batch["id"], "files", unknown["id"]),
-                            {"unit": tree["b"].pk, "accepted": True}, content_type=JSON)
+                            {"version": unknown["version"], "unit": tree["b"].pk, "accepted": True}, content_type=JSON)
     assert response.status_code == 200, response.content
     assert response.json()["unit"] == {"id": tree["b"].pk, "code": "CS-B", "name": tree["b"].name}
     assert response.json()["problems"] == []
     for f in (thpt, by_name["mam non.docx"], refused):
-        assert client.patch(url(task, batch["id"], "files", f["id"]), {"accepted": True}, content_type=JSON).status_code == 200
+        answer = client.patch(url(task, batch["id"], "files", f["id"]), {"version": f["version"], "accepted": True},
+                              content_type=JSON)
+        assert answer.status_code == 200, answer.content
 
     response = client.post(url(task, batch["id"], "record"))
     assert response.status_code == 200, response.content
@@ -82,7 +84,7 @@ def test_values_are_corrected_and_hostile_text_is_cleaned(api_client, admin, tas
     client = api_client(admin)
     batch = client.post(url(task), {"files": files()[:1]}).json()
     f = batch["files"][0]
-    response = client.patch(url(task, batch["id"], "files", f["id"]), {"values": {
+    response = client.patch(url(task, batch["id"], "files", f["id"]), {"version": f["version"], "values": {
         "name": "Công đoàn\x00 THPT\x07", "admin_name": "Hoàng Thị An", "admin_phone": "+84 912 345 678",
         "url": "m.facebook.com/cdcs.thpt/?ref=x"}}, content_type=JSON)
     assert response.status_code == 200, response.content
@@ -106,7 +108,8 @@ def test_malformed_corrections_are_refused_in_vietnamese(api_client, admin, task
 def test_a_unit_that_is_not_a_recipient_is_refused(api_client, admin, task, tree):
     client = api_client(admin)
     batch = client.post(url(task), {"files": files()[:1]}).json()
-    response = client.patch(url(task, batch["id"], "files", batch["files"][0]["id"]), {"unit": tree["upper"].pk},
+    f = batch["files"][0]
+    response = client.patch(url(task, batch["id"], "files", f["id"]), {"version": f["version"], "unit": tree["upper"].pk},
                             content_type=JSON)
     assert response.status_code == 422
     assert response.json()["detail"] == "Đơn vị đó không thuộc nơi nhận của nhiệm vụ này."
@@ -134,3 +137,18 @@ def test_an_outsider_sees_nothing_and_a_recipient_may_not_import(api_client, adm
     response = client.patch(url(task, batch["id"], "files", batch["files"][0]["id"]), {"accepted": True},
                             content_type=JSON)
     assert response.status_code == 403 and response.json()["detail"]
+
+
+def test_two_people_correcting_one_file_do_not_overwrite_each_other(api_client, admin, task, tree):
+    client = api_client(admin)
+    batch = client.post(url(task), {"files": files()[3:]}).json()
+    f = batch["files"][0]
+    first = client.patch(url(task, batch["id"], "files", f["id"]), {"version": f["version"], "unit": tree["a"].pk},
+                         content_type=JSON)
+    assert first.status_code == 200 and first.json()["version"] == f["version"] + 1
+    late = client.patch(url(task, batch["id"], "files", f["id"]), {"version": f["version"], "unit": tree["b"].pk},
+                        content_type=JSON)
+    assert late.status_code == 409 and late.json()["current"]["unit"]["code"] == "CS-A"
+    assert client.patch(url(task, batch["id"], "files", f["id"]), {"unit": tree["b"].pk},
+                        content_type=JSON).status_code == 428
+    assert ReturnedFormFile.objects.get(pk=f["id"]).unit == tree["a"]
