@@ -306,6 +306,9 @@ ZALO_TEMPLATE_REMINDER = env_str("ZALO_TEMPLATE_REMINDER")
 ZALO_API_URL = env_str("ZALO_API_URL", "https://business.openapi.zalo.me").rstrip("/")
 FACEBOOK_GRAPH_URL = env_str("FACEBOOK_GRAPH_URL", "https://graph.facebook.com").rstrip("/")
 FACEBOOK_GRAPH_VERSION = env_str("FACEBOOK_GRAPH_VERSION", "v25.0")
+# An app token with the Page Public Metadata Access feature: returned forms without the Page's address
+# get it from the Pages Search API by the Page's name. Empty: no look-up.
+FACEBOOK_SEARCH_TOKEN = env_str("FACEBOOK_SEARCH_TOKEN", "").strip()
 if not re.fullmatch(r"v\d+\.\d+", FACEBOOK_GRAPH_VERSION):
     raise ImproperlyConfigured(f"FACEBOOK_GRAPH_VERSION must look like v25.0, not {FACEBOOK_GRAPH_VERSION!r}")
 # Seconds to wait for Zalo or Facebook before giving up on one request.

@@ -300,10 +300,12 @@ class ReportIn(In):
     """The Fanpage form's fields (a task without a form takes only `note`)."""
 
     name: str = Field("", max_length=255, description="The Page's exact name")
-    url: str = Field("", max_length=300, description="facebook.com/… or fb.com/…")
+    url: str = Field("", max_length=300, description="Optional: facebook.com/… or fb.com/…")
     admin_name: str = Field("", max_length=150)
-    admin_phone: str = Field("", max_length=60)
+    admin_phone: str = Field("", max_length=60, description="One number, or several: the first is the main one.")
+    other_phones: str = Field("", max_length=200)
     note: str = ""
+    no_page: bool = Field(False, description="The unit has no Page yet; the note says why.")
     replace_page: bool = Field(False, description="Replace the unit's registered Page with this one.")
 
 

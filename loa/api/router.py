@@ -26,13 +26,14 @@ api = NinjaAPI(
 )
 errors.install(api)
 
-from loa.api import articles, directives, fanpages, me, reminders, scoring, unit_imports, units
+from loa.api import articles, directives, fanpages, me, reminders, returned_forms, scoring, unit_imports, units
 
 api.add_router("/me", me.router)
 api.add_router("/units/imports", unit_imports.router)
 api.add_router("/units", units.router)
 api.add_router("/directives", directives.router)
 api.add_router("/directives", reminders.router)  # "Nhắc ngay"
+api.add_router("/directives", returned_forms.router)
 api.add_router("/fanpages", fanpages.router)
 api.add_router("/articles", articles.router)
 api.add_router("/scoring", scoring.router)

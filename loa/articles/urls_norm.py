@@ -1,6 +1,6 @@
 """Addresses of published pieces, normalised so that one piece is credited once.
 
-http and https, "www.", "m." (Facebook), a trailing slash, tracking parameters (utm_*, fbclid…)
+http and https, "www.", Facebook's hosts (m., web., fb.com…: loa.core.facebook), a trailing slash, tracking parameters (utm_*, fbclid…)
 and the #fragment do not make a different piece.
 """
 
@@ -9,19 +9,10 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from loa.core.facebook import canonical_host as _host
 from loa.core.validators import split_address
 
 TRACKING = ("utm_", "fbclid", "gclid", "zarsrc", "_gl", "mibextid", "ref", "__tn__", "__cft__")
-FACEBOOK_ALIASES = {"m.facebook.com", "web.facebook.com", "mbasic.facebook.com", "touch.facebook.com", "fb.com",
-                    "vi-vn.facebook.com", "business.facebook.com"}
-
-
-def _host(host):
-    host = (host or "").lower().rstrip(".")
-    host = host.removeprefix("www.")
-    if host in FACEBOOK_ALIASES:
-        host = "facebook.com"
-    return host
 
 
 def parse(raw):

@@ -7,7 +7,16 @@ import phonenumbers
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-_SPLIT = re.compile(r"\s*(?:[,;/]|\bhoặc\b|\bor\b|\n)\s*", re.IGNORECASE)
+# Between two numbers in one cell: "0912.345.678 - 0206 3852 123", "… / …", "… hoặc …", a line break.
+_SPLIT = re.compile(r"\s+[-–—]\s+|[,;/\n]|\s{2,}(?=\+?\d)|\bhoặc\b|\bhoac\b|\bvà\b|\bva\b|\bor\b", re.IGNORECASE)
+# What people write before a number: "ĐT:", "DĐ", "Zalo:".
+_LABEL = re.compile(r"^[^\d+]*")
+# Mobile prefixes renumbered in 2018 (11 digits to 10): 0168 123 4567 is now 038 123 4567.
+OLD_MOBILE_PREFIXES = {
+    "0162": "032", "0163": "033", "0164": "034", "0165": "035", "0166": "036", "0167": "037", "0168": "038",
+    "0169": "039", "0120": "070", "0121": "079", "0122": "077", "0126": "076", "0128": "078", "0123": "083",
+    "0124": "084", "0125": "085", "0127": "081", "0129": "082", "0186": "056", "0188": "058", "0199": "059",
+}
 
 
 def _matcher(desc):
@@ -51,6 +60,7 @@ def normalize_phone(raw):
     raw = (raw or "").strip()
     if not raw:
         return ""
+    raw = _renumbered(raw)
     common = _common_shape(raw)
     if common is not None:
         return common
@@ -70,10 +80,39 @@ def _parsed(raw):
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+def _renumbered(raw):
+    """An old 11-digit mobile ("0168 123 4567", "+84 168 123 4567") in today's 10-digit form."""
+    digits = raw.translate(_SEPARATORS)
+    if digits.startswith("+84"):
+        digits = "0" + digits[3:]
+    elif digits.startswith("84") and len(digits) == 12:
+        digits = "0" + digits[2:]
+    if len(digits) == 11 and digits.isdigit() and digits[:4] in OLD_MOBILE_PREFIXES:
+        return OLD_MOBILE_PREFIXES[digits[:4]] + digits[4:]
+    return raw
+
+
+def split_phones(raw):
+    """'ĐT: 0912.345.678 - 0206 3852 123' -> ['0912.345.678', '0206 3852 123'] (not validated)."""
+    parts = []
+    for part in _SPLIT.split((raw or "").strip()):
+        part = _LABEL.sub("", (part or "").strip()).strip(" .-–()")
+        if part:
+            parts.append(part)
+    return parts
+
+
 def normalize_phones(raw):
     """A cell that may hold two numbers ("0912 345 678 / 0206 3852 123"): a list of E.164 numbers."""
-    parts = [p for p in _SPLIT.split(raw or "") if p.strip()]
+    parts = raw if isinstance(raw, list) else split_phones(raw)
     return [normalize_phone(p) for p in parts]
+
+
+def main_and_others(raw):
+    """A phone cell as stored: the first number, and the others joined ("; "); ValidationError when one
+    of them is not a valid number."""
+    numbers = list(dict.fromkeys(normalize_phones(raw)))
+    return (numbers[0] if numbers else ""), "; ".join(numbers[1:])
 
 
 def display_phone(e164):
@@ -90,6 +129,11 @@ def display_phone(e164):
     except phonenumbers.NumberParseException:
         return e164
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+
+
+def display_phones(joined):
+    """'+84912345678; +842063852123' -> '0912 345 678; 0206 3852 123'."""
+    return "; ".join(display_phone(p.strip()) for p in (joined or "").split(";") if p.strip())
 
 
 def zalo_phone(e164):

@@ -1,10 +1,11 @@
 """The directive's files: the directive itself, the consolidated Fanpage report, each unit's form."""
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from loa.accounts.capabilities import Capability
 from loa.accounts.scope import path_q
-from loa.core.phones import display_phone
+from loa.core.phones import display_phones
 from loa.directives.models import KIND_TITLES, Assignment, ReportForm
 from loa.documents import samples
 from loa.documents.model import BULLET, HEADING, OfficialDocument, Paragraph, TableReport
@@ -51,11 +52,18 @@ def directive_document(directive):
     )
 
 
-def _page_cells(data):
+def _page_cells(data, warn=False):
+    """A report's four cells after Stt. With `warn` (the consolidated report, read by staff), a unit with
+    no Page yet and a Page without its address are said so; a unit's own form stays as the unit fills it,
+    so that it imports back unchanged."""
+    if warn and data.get("no_page"):
+        return _("No Page yet"), "", "", data.get("note", "")
     name = data.get("name", "")
     if data.get("url"):
         name = f"{name}\n{data['url']}"
-    phones = "; ".join(display_phone(p.strip()) for p in (data.get("admin_phone") or "").split(";") if p.strip())
+    elif warn and name:
+        name = f"{name}\n({_('Page address still missing')})"
+    phones = display_phones("; ".join(filter(None, [data.get("admin_phone"), data.get("other_phones")])))
     return name, data.get("admin_name", ""), phones, data.get("note", "")
 
 
@@ -72,10 +80,10 @@ def reported_assignments(user, task, node):
 
 def consolidated_rows(user, task, node):
     """One row per reporting unit, streamed: [Stt, the unit's official name, Tên Trang, Người quản trị,
-    SĐT, Ghi chú]."""
+    SĐT, Ghi chú]; a Page reported without its address says so (softly) in its row."""
     qs = reported_assignments(user, task, node).values_list("unit__name", "report__data")
     for number, (unit_name, data) in enumerate(qs.iterator(chunk_size=5000), start=1):
-        yield [f"{number:02d}", unit_name, *_page_cells(data or {})]
+        yield [f"{number:02d}", unit_name, *_page_cells(data or {}, warn=True)]
 
 
 def consolidated_columns():
@@ -141,15 +149,25 @@ def consolidated_document(user, task, node, *, number="", recipients=None):
     )
 
 
-def unit_form_document(assignment):
-    """The seed's form as the unit would send it back, filled with what Loa knows."""
+def unit_form_row(assignment):
+    """The one row of a unit's form, filled with what Loa knows: its report, else its registered Page."""
     report = getattr(assignment, "report", None)
     data = report.data if report else {}
     if not data:
         page = getattr(assignment.unit, "fanpage", None)
         if page:
-            data = {"name": page.name, "url": page.url, "admin_name": page.admin_name, "admin_phone": page.admin_phone, "note": page.note}
-    row = ["01", *_page_cells(data)] if data else ["01", "", "", "", ""]
+            data = page.report_data()
+    return ["01", *_page_cells(data)] if data else ["01", "", "", "", ""]
+
+
+def unit_form_title_lines(assignment):
+    """Above the table of the unit's xlsx form: the unit's line (what the import matches it by), the title."""
+    return [assignment.unit.name.upper(), FORM_TITLE, samples.FANPAGE_FORM_SUBTITLE]
+
+
+def unit_form_document(assignment):
+    """The seed's form as the unit would send it back, filled with what Loa knows."""
+    row = unit_form_row(assignment)
     unit = assignment.unit
     return TableReport(
         title=FORM_TITLE,

@@ -25,12 +25,13 @@ from dataclasses import asdict, dataclass, field
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from loa.core.facebook import HOST_PATTERN, find_urls
 from loa.core.ocr import read_scan
 from loa.core.ocr_tables import find_table, page_blocks
-from loa.core.phones import normalize_phone, normalize_phones
+from loa.core.phones import normalize_phone, normalize_phones, split_phones
 from loa.core.text import fold
 from loa.directives.ocr_header import form_header
-from loa.directives.returned_forms import FIELDS, facebook_urls, split_phones
+from loa.directives.returned_forms import FIELDS
 
 # Below this confidence (0–100) a cell is named in the warnings, to be checked against the picture.
 DOUBTFUL = 75
@@ -127,8 +128,8 @@ def _unit_line(blocks):
 
 # An address OCR or the cell's width cut: at the end of a line ("…facebook.com/" / "cdcs.thpt"), or
 # after its scheme ("https:/ /www.facebook.com/…").
-_CUT_ADDRESS = re.compile(r"(?:\bhttps?:/*|(?:facebook|fb)\.(?:com|me)\S*[/.\-_=])$", re.IGNORECASE)
-_SPLIT_SCHEME = re.compile(r"\b(https?:/*)\s+(?=/*(?:www\.|m\.|web\.)?(?:facebook|fb)\.)", re.IGNORECASE)
+_CUT_ADDRESS = re.compile(rf"(?:\bhttps?:/*|{HOST_PATTERN}\S*[/.\-_=])$", re.IGNORECASE)
+_SPLIT_SCHEME = re.compile(rf"\b(https?:/*)\s+(?=/*{HOST_PATTERN})", re.IGNORECASE)
 # What is left of an address taken out of a cell: a lone scheme or "www".
 _ADDRESS_LEFTOVER = re.compile(r"\b(?:https?:/*|www\.?)(?=\s|$)", re.IGNORECASE)
 
@@ -151,7 +152,7 @@ def _phones(text):
         lambda m: m.group(0).translate(_DIGIT_LOOKALIKES) if sum(c.isdigit() for c in m.group(0)) >= 2 else m.group(0),
         text,
     )
-    parts = split_phones(fixed)
+    parts = "; ".join(split_phones(fixed)) or fixed
     try:
         return "; ".join(normalize_phones(parts)), ""
     except ValidationError as exc:
@@ -178,9 +179,9 @@ def _row(number, cells, fields):
     if not read:
         return None
     values = {f: read[f]["text"] if f in read else "" for f in FIELDS}
-    urls = [url for f in FIELDS for url in facebook_urls(values[f])]
+    urls = [url for f in FIELDS for url in find_urls(values[f])]
     for f in ("name", "admin_name", "note"):  # an address written in another column
-        for url in facebook_urls(values[f]):
+        for url in find_urls(values[f]):
             rest = _ADDRESS_LEFTOVER.sub(" ", values[f].replace(url, " "))
             values[f] = " ".join(rest.split()).strip(" -–:;,()")
     if urls:
@@ -219,7 +220,7 @@ def proposal_as_parsed(proposal):
     text += [row[f] for row in rows for f in ("name", "note") if row[f]]
     urls = []
     for line in text + [row["url"] for row in rows]:
-        urls += [url for url in facebook_urls(line) if url not in urls]
+        urls += [url for url in find_urls(line) if url not in urls]
     return {
         "rows": rows,
         "text": text,

@@ -76,7 +76,8 @@ class FanpageReportForm(forms.Form):
 
     name = forms.CharField(label=_("Fanpage name"), max_length=255,
                            help_text=_("Exactly as on Facebook, e.g. Công đoàn cơ sở Văn phòng Tỉnh ủy Cao Bằng"))
-    url = forms.CharField(label=_("Page address"), max_length=300,
+    url = forms.CharField(label=_("Page address"), max_length=300, required=False,
+                          help_text=_("Optional: it can be added later."),
                           widget=forms.TextInput(attrs={"inputmode": "url", "autocapitalize": "off", "placeholder": "facebook.com/…"}))
     admin_name = forms.CharField(label=_("Administrator"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "name"}))
     admin_phone = forms.CharField(label=_("Administrator's phone number"), max_length=60,

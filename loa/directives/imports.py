@@ -14,12 +14,16 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from loa.audit.log import log_action
+from loa.core import versions
+from loa.core.controls import strip_controls
+from loa.core.facebook import page_key
+from loa.core.phones import display_phone, display_phones, main_and_others
 from loa.core.uploads import open_upload, upload_name
-from loa.directives import matching, ocr_review, returned_forms
+from loa.directives import matching, ocr_review
 from loa.directives.models import Assignment, ReportForm, ReturnedFormBatch, ReturnedFormFile
 from loa.directives.services import clean_report_data, report_submit
+from loa.fanpages.lookup import address_by_name
 from loa.fanpages.models import Fanpage
-from loa.fanpages.urlnorm import page_key
 from loa.units.models import Unit
 
 COLUMNS = {
@@ -27,13 +31,18 @@ COLUMNS = {
     "url": "Địa chỉ Trang (link)",
     "admin_name": "Người quản trị",
     "admin_phone": "Số điện thoại người quản trị",
+    "other_phones": "Số điện thoại khác",
     "note": "Ghi chú",
 }
+# The values of a file that the admin sees and may edit: the form's columns, the address, the phones
+# after the first; "no_page" (a unit without a Page yet) is a tick box beside them.
+DATA_FIELDS = tuple(COLUMNS)
 
 
 # A returned form reads in a few tens of milliseconds: an upload of more files is read by a background
 # job (directives.read_forms), so that a request never waits for many files, or for many hostile ones.
 READ_INLINE_FILES = 10
+RECORDED_OUTCOMES = (ReturnedFormFile.Outcome.RECORDED, ReturnedFormFile.Outcome.DUPLICATE)
 
 
 def recipients(task):
@@ -54,13 +63,35 @@ def _local(dt):
     return date_format(timezone.localtime(dt), "H:i d/m/Y")
 
 
+def _as_stored(data):
+    """The values as they will be stored: the phone cell cut into the main number and the others, each
+    written as Loa shows a stored number ("0381 234 567" for "0168.123.4567"). A cell that is not a valid
+    number stays as written, and the check says why."""
+    raw = "; ".join(filter(None, [data.get("admin_phone", ""), data.get("other_phones", "")]))
+    try:
+        main, others = main_and_others(raw)
+    except ValidationError:
+        return data
+    return {**data, "admin_phone": display_phone(main), "other_phones": display_phones(others)}
+
+
 def _row_data(parsed, chosen_row=None):
     rows = parsed.get("rows") or []
     if not rows:
         urls = parsed.get("urls") or []
-        return {f: (urls[0] if f == "url" and len(urls) == 1 else "") for f in returned_forms.FIELDS}
+        return {f: (urls[0] if f == "url" and len(urls) == 1 else "") for f in DATA_FIELDS}
     row = next((r for r in rows if r.get("row") == chosen_row), rows[0])
-    return {f: row.get(f, "") for f in returned_forms.FIELDS}
+    data = _as_stored({f: row.get(f, "") for f in DATA_FIELDS})
+    if row.get("no_page"):
+        data["no_page"] = True
+    return data
+
+
+def _edited_data(data):
+    clean = {f: strip_controls(str(data.get(f) or "")).strip() for f in DATA_FIELDS}
+    if data.get("no_page"):
+        clean["no_page"] = True
+    return _as_stored(clean)
 
 
 @transaction.atomic
@@ -113,6 +144,7 @@ def read_files(batch, report=None):
     report(done, total): progress."""
     task = batch.task
     units = list(recipients(task))
+    pages = {p.unit_id: p for p in Fanpage.objects.filter(unit__assignments__task=task)}
     files = list(unread_files(batch))
     for done, record in enumerate(files):
         if report:
@@ -124,18 +156,46 @@ def read_files(batch, report=None):
             record.sha256 = ""
         record.kind = record.parsed.get("kind", "")
         record.data = _row_data(record.parsed)
-        found = matching.match_unit(lines=record.parsed.get("text", []), file_name=record.name, recipients=units)
+        rows = record.parsed.get("rows") or []
+        found = matching.match_unit(lines=record.parsed.get("text", []), file_name=record.name, recipients=units,
+                                    urls=record.parsed.get("urls", []), pages=pages,
+                                    page_names=[r.get("name", "") for r in rows])
         record.unit, record.match = found.unit, found.as_json()
+        _address_from_register(record, pages.get(record.unit_id))
+        _address_from_facebook(record)
         record.save()
     assess(batch)
     return len(files)
 
 
+def _address_from_register(record, page):
+    """A form without the address names the unit's registered Page: show the address Loa knows."""
+    if page is not None and page.url and not record.data.get("url") and not record.data.get("no_page"):
+        record.data = {**record.data, "url": page.url}
+
+
+def _address_from_facebook(record):
+    """Still no address: the one Page with the form's Page name, where a search token allows it."""
+    if record.data.get("url") or record.data.get("no_page") or not record.data.get("name"):
+        return
+    found = address_by_name(record.data["name"])
+    if found:
+        record.data = {**record.data, "url": found}
+        record.match = {**record.match, "address": "facebook"}
+
+
+@transaction.atomic
 def file_update(*, by, record, unit_id=None, data=None, arrived_at=None, chosen_row=None, replace_page=None,
-                accepted=None):
-    """The admin's corrections from the preview. Only files not yet recorded can change."""
-    if record.outcome in (ReturnedFormFile.Outcome.RECORDED, ReturnedFormFile.Outcome.DUPLICATE):
+                accepted=None, expected_version=None):
+    """The admin's corrections from the preview (or the API). Only files not yet recorded can change:
+    the row is locked, so a correction racing the batch's recording never changes a recorded file, and
+    with `expected_version` one made against an older reading is refused (StaleVersion)."""
+    current = versions.lock(ReturnedFormFile.objects.all(), expected_version, pk=record.pk)
+    record.version = current.version
+    if current.outcome in RECORDED_OUTCOMES:
+        record.outcome = current.outcome
         return record
+    versions.bump(record)
     task = record.batch.task
     if unit_id is not None:
         if unit_id == "":
@@ -145,6 +205,7 @@ def file_update(*, by, record, unit_id=None, data=None, arrived_at=None, chosen_
             if assignment is None:
                 raise ValidationError(_("That unit is not a recipient of this task."))
             record.unit = assignment.unit
+            _address_from_register(record, Fanpage.objects.filter(unit=record.unit).first())
     if chosen_row is not None:
         rows = {r.get("row") for r in record.parsed.get("rows", [])}
         if chosen_row in rows and chosen_row != record.chosen_row:
@@ -152,7 +213,7 @@ def file_update(*, by, record, unit_id=None, data=None, arrived_at=None, chosen_
             record.data = _row_data(record.parsed, chosen_row)
             data = None  # the fields shown were those of the previous row
     if data is not None:
-        record.data = {f: (data.get(f) or "").strip() for f in returned_forms.FIELDS}
+        record.data = _edited_data(data)
     if arrived_at is not None:
         record.arrived_at = arrived_at
     if replace_page is not None:
@@ -183,12 +244,9 @@ def assess(batch, files=None):
             cleaned[f.pk] = clean_report_data(task, f.data)
         except ValidationError as exc:
             cleaned[f.pk] = exc
-    keys = {page_key(c["url"]) for c in cleaned.values() if isinstance(c, dict)}
+    keys = {page_key(c["url"]) for c in cleaned.values() if isinstance(c, dict) and c["url"]}
     owners = {p.url_key: p for p in Fanpage.objects.filter(url_key__in=keys).select_related("unit")}
-    earlier = {}
-    shas = {f.sha256 for f in files if f.sha256}
-    for old in ReturnedFormFile.objects.filter(batch__task=task, sha256__in=shas).exclude(batch=batch).exclude(outcome=""):
-        earlier.setdefault(old.sha256, old)
+    histories = history(batch, files)
     by_unit = {}
     for f in files:
         if f.unit_id:
@@ -198,8 +256,8 @@ def assess(batch, files=None):
         problems, notices = _file_problems(f, task, cleaned.get(f.pk), assignments, pages, owners)
         problems += ocr_review.reading_problems(f)
         notices += ocr_review.reading_notices(f)
-        if f.sha256 in earlier:
-            notices.append(_("This same file was already imported on %(at)s.") % {"at": _local(earlier[f.sha256].committed_at or earlier[f.sha256].uploaded_at)})
+        if f.pk in histories and f.outcome == "":
+            notices.append(histories[f.pk]["message"])
         others = [o.name for o in by_unit.get(f.unit_id, []) if o.pk != f.pk]
         if others:
             notices.append(_("Another file of this upload is for the same unit: %(names)s.") % {"names": ", ".join(others)})
@@ -208,6 +266,40 @@ def assess(batch, files=None):
             ReturnedFormFile.objects.filter(pk=f.pk).update(problems=problems)
         result[f.pk] = (problems, notices)
     return result
+
+
+def history(batch, files):
+    """What happened before to each file of the batch uploaded again, {file id: {"code", "message"}}:
+    "recorded_before" (this very file was recorded), "never_recorded" (uploaded before, never recorded),
+    "changed" (the unit's form was recorded from another file). Files seen for the first time are absent.
+    Two queries whatever the number of files."""
+    shas = {f.sha256 for f in files if f.sha256}
+    unit_ids = {f.unit_id for f in files if f.unit_id}
+    same, by_unit = {}, {}
+    earlier = ReturnedFormFile.objects.filter(batch__task=batch.task).exclude(batch=batch).order_by("uploaded_at", "id")
+    for old in earlier.filter(sha256__in=shas):
+        same.setdefault(old.sha256, []).append(old)
+    for old in earlier.filter(unit_id__in=unit_ids, outcome__in=RECORDED_OUTCOMES):
+        by_unit.setdefault(old.unit_id, []).append(old)
+    out = {}
+    for f in files:
+        olds = same.get(f.sha256, []) if f.sha256 else []
+        recorded = [o for o in olds if o.outcome in RECORDED_OUTCOMES]
+        if recorded:
+            out[f.pk] = {"code": "recorded_before", "message": _(
+                "Recorded before: this same file was recorded on %(at)s. Recording it again changes nothing."
+            ) % {"at": _local(recorded[-1].committed_at or recorded[-1].uploaded_at)}}
+        elif olds:
+            out[f.pk] = {"code": "never_recorded", "message": _(
+                "Never recorded: this same file was uploaded on %(at)s but was not recorded then."
+            ) % {"at": _local(olds[-1].uploaded_at)}}
+        elif others := [o for o in by_unit.get(f.unit_id, []) if o.sha256 != f.sha256]:
+            old = others[-1]
+            out[f.pk] = {"code": "changed", "message": _(
+                "Changed since last time: this unit's form was recorded on %(at)s from another file (“%(name)s”). "
+                "A new version is saved only if the values changed."
+            ) % {"at": _local(old.committed_at or old.uploaded_at), "name": old.name}}
+    return out
 
 
 def _file_problems(f, task, clean, assignments, pages, owners):
@@ -253,14 +345,22 @@ def _file_problems(f, task, clean, assignments, pages, owners):
                 problems.append(_problem("invalid", f"{COLUMNS.get(field, field)}{row_text}: {message}", field))
     if isinstance(clean, ValidationError):
         clean = None
-    if clean and f.unit_id:
+    if f.match.get("address") == "facebook" and f.data.get("url"):
+        notices.append(_("The Page's address was found on Facebook by the Page's name: check it before accepting."))
+    if clean and clean.get("no_page"):
+        notices.append(_("No Page yet: the unit says it has not set up its Page (see the note). It is recorded as "
+                         "“no Page yet” and counted apart."))
+    elif clean and not clean["url"]:
+        notices.append(_("Page address still missing: the report is recorded all the same, and the address "
+                         "can be added later."))
+    if clean and f.unit_id and clean["url"]:
         owner = owners.get(page_key(clean["url"]))
         if owner and owner.unit_id != f.unit_id:
             problems.append(_problem("page_taken", _(
                 "This Page is already registered by “%(unit)s”. Each CĐCS reports its own Page."
             ) % {"unit": owner.unit.name}, "url"))
         page = pages.get(f.unit_id)
-        if page and page_key(page.url) != page_key(clean["url"]):
+        if page and page.url and page_key(page.url) != page_key(clean["url"]):
             if not f.replace_page:
                 problems.append(_problem("second_page", _(
                     "%(unit)s already has the Page “%(name)s” (%(url)s); this form reports a second one. "
@@ -283,19 +383,24 @@ def batch_commit(*, by, batch):
     task = batch.task
     files = list(batch.files.select_related("unit").order_by("arrived_at", "id"))
     checks = assess(batch, files)
+    before = history(batch, files)
     handled = []
     for f in files:
-        if not f.accepted or f.outcome in (ReturnedFormFile.Outcome.RECORDED, ReturnedFormFile.Outcome.DUPLICATE):
+        if not f.accepted or f.outcome in RECORDED_OUTCOMES:
             continue
         problems, _notices = checks[f.pk]
         if problems:
             f.outcome = ReturnedFormFile.Outcome.FAILED
             f.outcome_message = _("Not recorded: fix the problems first.")
+        elif before.get(f.pk, {}).get("code") == "recorded_before":
+            f.outcome = ReturnedFormFile.Outcome.DUPLICATE
+            f.outcome_message = _("Recorded before: this same file was already recorded; nothing changed.")
+            f.committed_at = timezone.now()
         else:
             assignment = Assignment.objects.get(task=task, unit=f.unit)
             try:
                 receipt = report_submit(by=by, assignment=assignment, data=f.data, source="import", at=f.arrived_at,
-                                        replace_page=f.replace_page, file_name=f.name)
+                                        replace_page=f.replace_page, file_name=f.name, identical_is_duplicate=True)
             except ValidationError as exc:
                 f.outcome = ReturnedFormFile.Outcome.FAILED
                 f.outcome_message = " ".join(exc.messages)

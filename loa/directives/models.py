@@ -167,6 +167,21 @@ class Assignment(models.Model):
     def reported(self):
         return self.first_reported_at is not None
 
+    @property
+    def page_gap(self):
+        """A Fanpage report filed without a Page ("no_page") or without its address ("no_address"): counted
+        as filed, shown to staff as a soft warning; "" otherwise. Reads the report (select it along)."""
+        if not self.reported:
+            return ""
+        try:
+            data = self.report.data or {}
+        except Report.DoesNotExist:
+            return ""
+        if data.get("no_page"):
+            return "no_page"
+        # Only a Fanpage report has a name (a task without a form reports a note alone).
+        return "no_address" if "name" in data and not data.get("url") else ""
+
 
 class Rollup(models.Model):
     """Counts of a task's assignments under one unit (itself and all below), kept up to date as
@@ -279,6 +294,8 @@ class ReturnedFormFile(models.Model):
     outcome_message = models.TextField(blank=True)
     report_version = models.ForeignKey(ReportVersion, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     committed_at = models.DateTimeField(null=True, blank=True)
+    # Two people correcting the same file (the page, the API): a correction names the version it read.
+    version = version_field()
 
     class Meta:
         ordering = ["uploaded_at", "id"]

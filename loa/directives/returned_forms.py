@@ -19,15 +19,13 @@ import re
 
 from django.core.exceptions import ValidationError
 
+from loa.core.facebook import find_urls
+from loa.core.phones import split_phones
 from loa.core.readers import read_office
 from loa.core.text import fold
 
 FIELDS = ("name", "url", "admin_name", "admin_phone", "note")
 
-FACEBOOK_URL = re.compile(
-    r"(?:https?://)?(?:[a-z0-9-]+\.)?(?:facebook\.com|fb\.com|fb\.me)/[^\s,;\"'<>()\[\]]+",
-    re.IGNORECASE,
-)
 ANY_URL = re.compile(r"(?:https?://|www\.)[^\s,;\"'<>()\[\]]+|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|vn|net|org)(?:/[^\s,;\"'<>()\[\]]*)?",
                      re.IGNORECASE)
 
@@ -65,10 +63,6 @@ def header_fields(cells):
     if len(fields) >= 3 or (len(fields) == 2 and "name" in fields):
         return found
     return {}
-
-
-def facebook_urls(text):
-    return [m.group(0).rstrip(".") for m in FACEBOOK_URL.finditer(text or "")]
 
 
 def _cell_text(value):
@@ -134,7 +128,7 @@ def _find_header(rows):
 
 def _split_url_out(text):
     """Take a Facebook address out of a cell that holds "Name (facebook.com/…)"."""
-    urls = facebook_urls(text)
+    urls = find_urls(text)
     rest = text
     for url in urls:
         rest = rest.replace(url, " ")
@@ -176,12 +170,23 @@ def _read_rows(rows, start, mapping):
                 record[field] += " " + cell
             else:
                 record[field] = cell
-        if not any(record[f] for f in ("name", "url", "admin_name", "admin_phone")):
-            pieces = [p for p in [record["note"], *extra] if p and p not in records[-1]["note"]] if records else []
+        if not any(record[f] for f in ("name", "url", "admin_name", "admin_phone")) and not any(
+            find_urls(t) for t in [record["note"], *extra]
+        ):
+            if not records:
+                note = " ".join(filter(None, [record["note"], *extra]))
+                if note and not _SIGNATURE.match(fold(note)):
+                    # Only a note ("the Page is still being set up"): the unit has no Page yet, and says why.
+                    records.append({**record, "note": note, "row": offset, "no_page": True})
+                continue
+            pieces = [p for p in [record["note"], *extra] if p and p not in records[-1]["note"]]
             if pieces:
                 # A line of notes under the last row belongs to it (a note merged down is already there).
                 records[-1]["note"] = " ".join(filter(None, [records[-1]["note"], *pieces]))
             continue
+        if records and records[-1].get("no_page"):
+            # That note was a remark above the real row, not a unit without a Page: it joins the row's note.
+            extra.insert(0, records.pop()["note"])
         if extra:
             record["note"] = " ".join(filter(None, [record["note"], *extra]))
         record["row"] = offset
@@ -204,30 +209,13 @@ def _tidy(record):
                 record["url"] = other.group(0)
                 record[field] = " ".join(record[field].replace(other.group(0), " ").split()).strip(" -–:;,()")
                 break
-    if record["url"] and not facebook_urls(record["url"]):
+    if record["url"] and not find_urls(record["url"]):
         # Someone wrote "Link: facebook.com/x" or a non-Facebook address: keep what they wrote.
         record["url"] = " ".join(record["url"].split())
     elif record["url"]:
-        record["url"] = facebook_urls(record["url"])[0]
-    record["admin_phone"] = split_phones(record["admin_phone"])
+        record["url"] = find_urls(record["url"])[0]
+    record["admin_phone"] = "; ".join(split_phones(record["admin_phone"])) or record["admin_phone"]
     return record
-
-
-_PHONE_SEPARATORS = re.compile(r"\s+[-–—]\s+|[,;/\n]|\s{2,}(?=\+?\d)|\bhoặc\b|\bhoac\b|\bvà\b|\bva\b|\bor\b", re.IGNORECASE)
-_PHONE_LABEL = re.compile(r"^[^\d+]*")
-
-
-def split_phones(raw):
-    """'ĐT: 0912.345.678 - 0206 3852 123' -> '0912.345.678; 0206 3852 123' (validation comes later)."""
-    raw = (raw or "").strip()
-    if not raw:
-        return ""
-    parts = []
-    for part in _PHONE_SEPARATORS.split(raw):
-        part = _PHONE_LABEL.sub("", part.strip()).strip(" .-–()")
-        if part:
-            parts.append(part)
-    return "; ".join(parts) if parts else raw
 
 
 def _from_grids(grids, extra_lines=()):
@@ -255,7 +243,7 @@ def _from_grids(grids, extra_lines=()):
     result["text"] = [" ".join(line.split()) for line in lines if line and line.strip()]
     found = []
     for text in result["text"] + [r["url"] for r in result["rows"]]:
-        for url in facebook_urls(text):
+        for url in find_urls(text):
             if url not in found:
                 found.append(url)
     result["urls"] = found

@@ -1,6 +1,7 @@
 """Reads shared by pages, exports and the API: what a unit still owes, a task's tracking list."""
 
-from django.db.models import F, Q
+from django.db.models import Count, F, Q
+from django.db.models.fields.json import KeyTextTransform
 from django.http import Http404
 
 from loa.accounts.capabilities import Capability
@@ -39,7 +40,29 @@ def tracked_assignments(user, task, node, *, state="", q="", sort="name"):
         qs = qs.filter(STATE_FILTERS[state])
     for term in search_terms(q.strip()) if q and q.strip() else ():
         qs = qs.filter(unit__search_text__contains=term)
-    return qs.select_related("unit", "unit__parent").order_by(*SORTS.get(sort, SORTS["name"]))
+    # The report comes along for Assignment.page_gap (a page of 50 rows, or the export's stream).
+    return qs.select_related("unit", "unit__parent", "report").order_by(*SORTS.get(sort, SORTS["name"]))
+
+
+# A Fanpage report that says the unit has no Page yet, and one filed without the Page's address: both
+# count as filed; staff see them apart (soft warnings, never a block).
+NO_PAGE = Q(report__data__no_page=True)
+# Compared as text: a JSON "" compared as JSON matches nothing on SQLite. A Fanpage report names its Page
+# (a "no Page yet" report has an empty name, a task without a form no name at all).
+ADDRESS_MISSING = Q(report_url="", report_name__gt="")
+
+
+def page_gaps(user, task, node):
+    """How many reports under `node` that `user` may view say "no Page yet", and how many lack the
+    Page's address: one grouped query whatever the number of units."""
+    qs = Assignment.objects.filter(task=task, unit_path__startswith=node.path, first_reported_at__isnull=False).filter(
+        path_q(user, Capability.VIEW, field="unit_path")
+    )
+    return qs.annotate(
+        report_url=KeyTextTransform("url", "report__data"), report_name=KeyTextTransform("name", "report__data")
+    ).aggregate(
+        no_page=Count("id", filter=NO_PAGE), address_missing=Count("id", filter=ADDRESS_MISSING)
+    )
 
 
 def child_rollups(task, node):

@@ -15,6 +15,7 @@ from loa.core import versions
 from loa.core.controls import strip_controls
 from loa.directives import rollups
 from loa.directives.models import Assignment, Directive, Recipient, Report, ReportForm, ReportVersion, Task
+from loa.fanpages.models import Fanpage
 from loa.units.models import Unit
 
 DIRECTIVE_FIELDS = (
@@ -265,20 +266,25 @@ class ReportReceipt:
 
 
 @transaction.atomic
-def report_submit(*, by, assignment, data, source="web", at=None, replace_page=False, file_name=""):
+def report_submit(*, by, assignment, data, source="web", at=None, replace_page=False, file_name="",
+                  identical_is_duplicate=False):
     """Record a unit's report. Never refused for being late: marked late. A resubmission after a
-    return marks the report corrected; an identical resubmission within minutes is a double tap."""
+    return marks the report corrected; an identical resubmission within minutes is a double tap, and
+    with `identical_is_duplicate` (a file imported again, days later) at any time."""
     assignment = Assignment.objects.select_for_update().select_related("task", "task__directive", "unit").get(pk=assignment.pk)
     task = assignment.task
     if task.directive.status != Directive.Status.ISSUED:
         raise ValidationError(_("This directive has not been issued yet."))
     clean = clean_report_data(task, data)
+    if task.report_form == ReportForm.FANPAGE and not clean["url"] and not clean.get("no_page"):
+        # A form without the address names the unit's registered Page: the report carries its address.
+        clean["url"] = Fanpage.objects.filter(unit=assignment.unit).values_list("url", flat=True).first() or ""
     now = at or timezone.now()
     report = Report.objects.select_for_update().filter(assignment=assignment).first()
     if report and report.data == clean and assignment.state != Assignment.State.RETURNED and report.submitted_at \
-            and abs(now - report.submitted_at) < DOUBLE_SUBMIT_WINDOW:
+            and (identical_is_duplicate or abs(now - report.submitted_at) < DOUBLE_SUBMIT_WINDOW):
         return ReportReceipt(assignment, report, duplicate=True)
-    if task.report_form == ReportForm.FANPAGE:
+    if task.report_form == ReportForm.FANPAGE and not clean.get("no_page"):
         from loa.fanpages.services import register_page
 
         register_page(by=by, unit=assignment.unit, data=clean, source="report", replace=replace_page)

@@ -19,7 +19,11 @@ TRACKING_COLUMNS = [
     Column("code", _("Unit code")), Column("unit", _("Unit")), Column("parent", _("Parent unit")),
     Column("state", _("State")), Column("reported", _("Reported at")), Column("last", _("Last sent")),
     Column("expected", _("Expected")),
+    Column("page", _("Page")),
 ]
+
+
+PAGE_GAPS = {"no_page": _("No Page yet"), "no_address": _("Page address still missing"), "": ""}
 
 
 @login_required
@@ -36,7 +40,7 @@ def tracking_export(request, pk, fmt):
     data = (
         {"code": a.unit.code, "unit": a.unit.name, "parent": a.unit.parent.name if a.unit.parent else "",
          "state": a.get_state_display(), "reported": a.first_reported_at, "last": a.last_reported_at,
-         "expected": a.expected}
+         "expected": a.expected, "page": str(PAGE_GAPS[a.page_gap])}
         for a in rows.iterator(chunk_size=2000)
     )
     return export_response(fmt, f"Theo dõi - {task.title[:60]} - {node.short_name or node.name}", TRACKING_COLUMNS, data)
@@ -83,4 +87,10 @@ def consolidated(request, pk, fmt):
 @login_required
 def unit_form(request, pk, unit_id, fmt):
     assignment = get_assignment(request.user, pk, unit_id, Capability.VIEW)
+    if fmt == "xlsx":  # the same form as a sheet, for units that fill it in Excel
+        return export_response(
+            "xlsx", f"Biểu mẫu báo cáo Trang Fanpage - {assignment.unit.short_name or assignment.unit.name}",
+            documents.consolidated_columns(), [documents.unit_form_row(assignment)], sheet_title="Biểu mẫu",
+            title_lines=documents.unit_form_title_lines(assignment),
+        )
     return document_response(documents.unit_form_document(assignment), fmt)

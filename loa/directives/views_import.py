@@ -16,7 +16,6 @@ from loa.directives.access import get_task
 from loa.directives.files import returned_form_response
 from loa.directives.jobs import READ_FORMS
 from loa.directives.models import Directive, ReportForm, ReturnedFormBatch, ReturnedFormFile
-from loa.directives.returned_forms import FIELDS
 from loa.jobs.services import enqueue
 
 # Above this many recipients a select of them all is too long: the admin types the unit's code.
@@ -99,7 +98,9 @@ def _apply_edits(request, task, batch, files):
                 messages.error(request, _("%(file)s: the arrival time “%(value)s” is not a date and time.")
                                % {"file": f.name, "value": raw_arrival})
         row = post.get(prefix + "row", "")
-        data = {field: post.get(prefix + field, "") for field in FIELDS} if prefix + "name" in post else None
+        data = {field: post.get(prefix + field, "") for field in imports.DATA_FIELDS} if prefix + "name" in post else None
+        if data is not None:
+            data["no_page"] = post.get(prefix + "no_page") == "on"
         try:
             imports.file_update(
                 by=request.user, record=f, unit_id=unit_id, data=data, arrived_at=arrived_at,
@@ -126,7 +127,7 @@ def _cards(task, batch, files, checks):
         cards.append({
             "file": f, "problems": problems, "notices": notices, "candidates": candidates,
             "rows": f.parsed.get("rows") or [], "locked": f.outcome in LOCKED,
-            "fields": [(name, imports.COLUMNS[name], f.data.get(name, "")) for name in FIELDS],
+            "fields": [(name, imports.COLUMNS[name], f.data.get(name, "")) for name in imports.DATA_FIELDS],
             "show_replace": f.replace_page or any(p["field"] == "replace_page" for p in problems),
             "reading": ocr_review.review(f),
             # Accepting waits for the other problems only: the confirmation can be ticked with it.

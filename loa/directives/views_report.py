@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from loa.accounts import session_scope
 from loa.accounts.capabilities import Capability
 from loa.core.forms import add_service_errors
-from loa.core.phones import display_phone
+from loa.core.phones import display_phone, display_phones
 from loa.directives import onetap, services
 from loa.directives.access import get_assignment
 from loa.directives.forms import FanpageReportForm, SimpleReportForm
@@ -28,12 +28,12 @@ def _initial(request, assignment):
     else:
         page = Fanpage.objects.filter(unit=assignment.unit).first()
         if page:
-            data = {"name": page.name, "url": page.url, "admin_name": page.admin_name,
-                    "admin_phone": page.admin_phone, "note": page.note}
+            data = page.report_data()
         else:
             data = {"name": assignment.unit.name, "admin_name": request.user.display_name(), "admin_phone": request.user.phone}
     if data.get("admin_phone"):
-        data["admin_phone"] = "; ".join(display_phone(p.strip()) for p in data["admin_phone"].split(";"))
+        # Shown as people write them; the form has one phone box, as the paper form has one column.
+        data["admin_phone"] = display_phones("; ".join(filter(None, [data["admin_phone"], data.pop("other_phones", "")])))
     return data
 
 
@@ -80,6 +80,8 @@ def _saved_values(task, report):
     for name, field in _form_class(task).base_fields.items():
         if name in report.data:
             value = report.data[name]
+            if name == "admin_phone":  # the main number, then the others the cell held
+                value = "; ".join(filter(None, [value, report.data.get("other_phones", "")]))
             phones = [p.strip() for p in value.split(";") if p.strip()] if name == "admin_phone" else []
             values.append({"name": name, "label": field.label, "value": value,
                            "phones": [(p, display_phone(p)) for p in phones]})

@@ -13,10 +13,13 @@ class Fanpage(models.Model):
 
     unit = models.OneToOneField("units.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="fanpage")
     name = models.CharField(_("Page name"), max_length=255)
-    url = models.URLField(_("Page address"), max_length=300)
-    url_key = models.CharField(max_length=300, unique=True)
+    # The official form has no column for the address: a Page may be registered without it until the
+    # officer, staff or a Graph look-up adds it. url_key is NULL then (unique, so never "").
+    url = models.URLField(_("Page address"), max_length=300, blank=True)
+    url_key = models.CharField(max_length=300, unique=True, null=True, blank=True)
     admin_name = models.CharField(_("administrator"), max_length=150)
-    admin_phone = models.CharField(_("administrator's phone"), max_length=40)  # E.164, "; "-separated if two
+    admin_phone = models.CharField(_("administrator's phone"), max_length=40)  # E.164
+    other_phones = models.CharField(_("other phones"), max_length=200, blank=True)  # E.164, "; "-separated
     note = models.TextField(_("note"), blank=True)
     set_up_on = models.DateField(_("set up on"), null=True, blank=True)
     registered_at = models.DateTimeField(_("registered"), auto_now_add=True)
@@ -27,6 +30,14 @@ class Fanpage(models.Model):
 
     def __str__(self):
         return self.name
+
+    def report_data(self):
+        """The register's values in the shape of a Fanpage report (what a form is pre-filled with)."""
+        data = {"name": self.name, "url": self.url, "admin_name": self.admin_name, "admin_phone": self.admin_phone,
+                "note": self.note}
+        if self.other_phones:
+            data["other_phones"] = self.other_phones
+        return data
 
 
 class FanpageVersion(models.Model):

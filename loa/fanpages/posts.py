@@ -5,7 +5,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
-from urllib.parse import parse_qs, urlparse
+from urllib.parse import parse_qs
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -14,12 +14,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from loa.audit.log import log_action
-from loa.core.validators import split_address
+from loa.core.facebook import is_facebook_host, site_of
+from loa.core.facebook import split as split_facebook
 from loa.core.controls import strip_controls
 from loa.fanpages.models import Fanpage, Post, PostingDay, PostingYear
-
-_FACEBOOK_HOST = re.compile(r"(^|\.)(facebook\.com|fb\.com|fb\.watch)$")
-
 
 @dataclass(frozen=True)
 class IncomingPost:
@@ -40,10 +38,8 @@ def key_from_link(link):
     text = (link or "").strip()
     if not text:
         raise ValidationError(_("Paste the link of the post (Share → Copy link on Facebook)."), code="required")
-    if not re.match(r"^[a-z]+://", text, re.IGNORECASE):
-        text = "https://" + text
-    parsed = split_address(text, typed=link, split=urlparse)
-    if not _FACEBOOK_HOST.search((parsed.hostname or "").lower()):
+    parsed = split_facebook(text)
+    if not is_facebook_host(parsed.hostname):
         raise ValidationError(
             _("“%(value)s” is not a Facebook link. On the post, tap Share → Copy link and paste it here.") % {"value": link.strip()},
             code="not_facebook")
@@ -57,7 +53,7 @@ def key_from_link(link):
             index = parts.index(marker)
             if index + 1 < len(parts):
                 return post_key(parts[-1] if marker == "photos" else parts[index + 1])
-    if parsed.hostname and parsed.hostname.endswith("fb.watch") and parts:
+    if site_of(parsed.hostname) == "fb.watch" and parts:
         return parts[0]
     raise ValidationError(
         _("“%(value)s” is the link of a Page, not of a post. Open the post, tap Share → Copy link.") % {"value": link.strip()},

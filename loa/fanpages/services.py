@@ -5,35 +5,54 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from loa.audit.log import log_action
-from loa.core.phones import normalize_phones
+from loa.core.facebook import page_key, page_url
+from loa.core.phones import main_and_others
 from loa.fanpages.models import Fanpage, FanpageVersion, FollowerSnapshot, GraphLink, Post, PostingDay, PostingYear
-from loa.fanpages.urlnorm import normalize_page_url, page_key
 
-FIELDS = ("name", "url", "admin_name", "admin_phone", "note")
+FIELDS = ("name", "url", "admin_name", "admin_phone", "other_phones", "note")
+
+
+def _one_line(value):
+    return " ".join((value or "").split())
 
 
 def clean_page_data(data):
-    """Validate and normalise the form's five fields plus the address; errors keyed by field."""
+    """Validate and normalise the form's five columns plus the Page's address; errors keyed by field.
+
+    The address is optional (the official form has no column for it: it can be added later). The
+    phone cell may hold several numbers: the first is the administrator's, the others are kept in
+    "other_phones" (a key present only when there are some). With "no_page", the unit says it has no
+    Page yet and only the note, which says why, is needed."""
+    note = (data.get("note") or "").strip()
+    if data.get("no_page"):
+        if not note:
+            raise ValidationError({"note": [_("Say why the unit has no Page yet (e.g. it is being set up).")]})
+        return {"name": "", "url": "", "admin_name": "", "admin_phone": "", "note": note, "no_page": True}
     errors, clean = {}, {}
-    clean["name"] = " ".join((data.get("name") or "").split())
+    clean["name"] = _one_line(data.get("name"))
     if not clean["name"]:
         errors["name"] = [_("Enter the Page's exact name.")]
-    try:
-        clean["url"] = normalize_page_url(data.get("url"))
-    except ValidationError as exc:
-        errors["url"] = exc.messages
-    clean["admin_name"] = " ".join((data.get("admin_name") or "").split())
+    clean["url"] = ""
+    if (data.get("url") or "").strip():
+        try:
+            clean["url"] = page_url(data.get("url"))
+        except ValidationError as exc:
+            errors["url"] = exc.messages
+    clean["admin_name"] = _one_line(data.get("admin_name"))
     if not clean["admin_name"]:
         errors["admin_name"] = [_("Enter the administrator's full name.")]
-    raw_phone = (data.get("admin_phone") or "").strip()
+    raw_phone = "; ".join(filter(None, [(data.get("admin_phone") or "").strip(), (data.get("other_phones") or "").strip()]))
     if not raw_phone:
         errors["admin_phone"] = [_("Enter the administrator's phone number.")]
     else:
         try:
-            clean["admin_phone"] = "; ".join(normalize_phones(raw_phone))
+            clean["admin_phone"], others = main_and_others(raw_phone)
         except ValidationError as exc:
             errors["admin_phone"] = exc.messages
-    clean["note"] = (data.get("note") or "").strip()
+        else:
+            if others:
+                clean["other_phones"] = others
+    clean["note"] = note
     if errors:
         raise ValidationError(errors)
     return clean
@@ -41,6 +60,8 @@ def clean_page_data(data):
 
 def page_owner_clash(unit, url):
     """The other unit that already registered this Page, if any."""
+    if not url:
+        return None
     return Fanpage.objects.filter(url_key=page_key(url)).exclude(unit=unit).select_related("unit").first()
 
 
@@ -60,7 +81,8 @@ def page_is_correctable(page):
 def register_page(*, by, unit, data, source, replace=False):
     """Record a unit's Page from its report. A unit has one Page: a different address replaces it
     only when `replace` is set, and the old one stays in the history; a Page reported and not yet
-    used (`page_is_correctable`) is corrected without it."""
+    used (`page_is_correctable`) is corrected without it. A report without the address keeps the one
+    registered, or registers the Page without one (to be added later)."""
     clean = clean_page_data(data)
     other = page_owner_clash(unit, clean["url"])
     if other:
@@ -68,7 +90,11 @@ def register_page(*, by, unit, data, source, replace=False):
             _("This Page is already registered by “%(unit)s”. Each CĐCS reports its own Page.") % {"unit": other.unit.name}
         ]})
     page = Fanpage.objects.select_for_update().filter(unit=unit).first()
-    if page and page_key(page.url) != page_key(clean["url"]) and not replace and not page_is_correctable(page):
+    if page and not clean["url"]:
+        # A report without the address is about the unit's one Page: the address registered stays.
+        clean["url"] = page.url
+    if (page and page.url and page_key(page.url) != page_key(clean["url"]) and not replace
+            and not page_is_correctable(page)):
         raise ValidationError({"url": [
             _("Your unit already has the Page “%(name)s” (%(url)s). Each CĐCS sets up only one Page: "
               "tick “Replace the registered Page” to report a new one.") % {"name": page.name, "url": page.url}
@@ -77,8 +103,8 @@ def register_page(*, by, unit, data, source, replace=False):
     if page is None:
         page = Fanpage(unit=unit)
     for field in FIELDS:
-        setattr(page, field, clean[field])
-    page.url_key = page_key(clean["url"])
+        setattr(page, field, clean.get(field, ""))
+    page.url_key = page_key(clean["url"]) or None  # many Pages may still lack their address
     page.save()
     after = {f: getattr(page, f) for f in FIELDS}
     if after != before:

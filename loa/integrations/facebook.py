@@ -310,6 +310,12 @@ class GraphClient:
         result["id"] = str(payload.get("id", page_id))
         return result
 
+    def search_pages(self, query, *, fields=("id", "name", "link"), limit=10):
+        """Pages whose name matches `query` (the Pages Search API: the token needs the Page Public Metadata
+        Access feature); [{"id", "name", "link"}, …], first page of results only."""
+        payload = self.get(self.url("pages/search"), params={"q": query, "fields": ",".join(fields), "limit": limit})
+        return [{name: item.get(name) for name in fields} for item in payload.get("data") or []]
+
     def insights(self, page_id, metric, since, until, *, period="day"):
         """Daily values of one metric from `since` to `until` (dates), in calls of at most 90 days."""
         if isinstance(since, datetime):

@@ -17,3 +17,11 @@ def state_badge(state):
 @register.filter
 def percent(part, whole):
     return round(100 * part / whole) if whole else 0
+
+
+@register.simple_tag(takes_context=True)
+def page_gaps(context, task, node):
+    """{"no_page": n, "address_missing": m} of the reports under `node` the viewer may see."""
+    from loa.directives.selectors import page_gaps as count
+
+    return count(context["request"].user, task, node)

@@ -91,7 +91,7 @@ def local(*args):
 def card_post(f, **changes):
     """The preview's fields for one file, as the browser sends them, with changes."""
     values = {"unit": f.unit_id or "", "arrived_at": f.arrived_at.astimezone(HCM).strftime("%Y-%m-%dT%H:%M"),
-              **{k: f.data.get(k, "") for k in ("name", "url", "admin_name", "admin_phone", "note")},
+              **{k: f.data.get(k, "") for k in imports.DATA_FIELDS},
               "row": f.chosen_row or "", "accepted": "on"}
     values.update(changes)
     return {f"f{f.pk}-{k}": v for k, v in values.items() if v is not None}
@@ -118,9 +118,10 @@ def test_values_are_read_through_the_mess(task, admin, login):
     thcs = files["Bao cao Fanpage THCS TP.xlsx"].data
     assert thcs["name"] == "Công đoàn Trường THCS TP Cao Bằng"  # the address taken out of the name cell
     assert thcs["url"] == "https://facebook.com/cdthcs.tpcaobang"
-    assert thcs["admin_phone"] == "0912.345.678; 0206 3852 123"  # two numbers in one cell
+    # Two numbers in one cell: the main number and the other, shown as they will be stored.
+    assert (thcs["admin_phone"], thcs["other_phones"]) == ("0912 345 678", "0206 3852 123")
     ttyt = files["mau_bao_cao_ttyt.xlsx"].data
-    assert ttyt["admin_phone"] == "0912345679"  # a number cell that lost its leading zero
+    assert ttyt["admin_phone"] == "0912 345 679"  # a number cell that lost its leading zero
     assert ttyt["note"] == "Trang mới lập, đang mời đoàn viên thích trang"  # the column to the right
     assert files["BC fanpage mam non.docx"].data["url"] == "fb.com/mamnonhoaan.cd"  # from the note
     assert files["baocao.docx"].data["url"] == "https://m.facebook.com/cdydct.caobang"  # from a line below
@@ -156,7 +157,7 @@ def test_committing_records_reports_at_the_arrival_time(task, admin, login, unit
     assert late.state == "late" and late.first_reported_at == local(2021, 4, 30, 8, 10)
     version = ReportVersion.objects.get(report__assignment=late)
     assert (version.source, version.file_name) == ("import", "Bao cao Fanpage THCS TP.xlsx")
-    assert version.data["admin_phone"] == "+84912345678; +842063852123"
+    assert (version.data["admin_phone"], version.data["other_phones"]) == ("+84912345678", "+842063852123")
     assert Fanpage.objects.get(unit=units["CS-A"]).url == "https://www.facebook.com/cdcs.thpt.tpcb"
     page = client.get(reverse("directives:import_batch", args=[task.pk, batch.pk])).content.decode()
     assert page.count('data-testid="outcome"') == 2

@@ -11,6 +11,7 @@ from PIL import Image
 
 from loa.audit.models import AuditEntry
 from loa.core.tests.photos import png_bytes
+from loa.directives import imports
 from loa.directives.models import Report, ReturnedFormBatch, ReturnedFormFile
 from loa.directives.tests import paper_forms
 from loa.directives.tests.factories import HCM, fanpage_letter
@@ -51,7 +52,7 @@ def card_post(f, **changes):
     values = {
         "unit": f.unit_id or "",
         "arrived_at": f.arrived_at.astimezone(HCM).strftime("%Y-%m-%dT%H:%M"),
-        **{k: f.data.get(k, "") for k in ("name", "url", "admin_name", "admin_phone", "note")},
+        **{k: f.data.get(k, "") for k in imports.DATA_FIELDS},
         "accepted": "on",
     }
     values.update(changes)
@@ -63,7 +64,8 @@ def test_a_photo_of_the_form_is_proposed_for_review_marked_as_read_from_a_pictur
     batch = upload(client, task, photo())
     f = batch.files.get()
     assert f.kind == "jpeg" and f.unit == tree["a"] and f.match["method"] == "content"
-    assert f.data == {**ROW, "admin_phone": "+84912345678"}  # the phone as it will be stored
+    # The phone shown as it will be stored (the main number, no other).
+    assert f.data == {**ROW, "admin_phone": "0912 345 678", "other_phones": ""}
     assert [p["code"] for p in f.problems] == ["unconfirmed"]
     page = client.get(reverse("directives:import_batch", args=[task.pk, batch.pk])).content.decode()
     assert "Đọc từ ảnh — cần kiểm tra" in page
@@ -135,7 +137,7 @@ def test_what_is_not_a_picture_or_pdf_is_refused_and_the_rest_of_the_upload_kept
     batch = upload(client, task, SimpleUploadedFile("anh.jpg", b"\xff\xd8\xff\xe0" + b"\x00" * 5000), photo())
     damaged, good = batch.files.order_by("id")
     assert damaged.parsed["error"] == "refused" and not damaged.file and "không đọc được" in damaged.parsed["detail"]
-    assert good.unit == tree["a"] and good.data["admin_phone"] == "+84912345678"
+    assert good.unit == tree["a"] and good.data["admin_phone"] == "0912 345 678"
 
 
 def test_more_photos_than_a_request_reads_go_to_a_background_job(task, admin, login):

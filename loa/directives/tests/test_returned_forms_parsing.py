@@ -8,7 +8,8 @@ from openpyxl import Workbook
 
 from loa.core.text import sort_key
 from loa.directives.matching import core_name, match_unit, words
-from loa.directives.returned_forms import header_fields, parse_form, split_phones
+from loa.core.phones import split_phones
+from loa.directives.returned_forms import header_fields, parse_form
 
 
 def unit(pk, code, name):
@@ -42,11 +43,11 @@ def test_a_title_row_is_not_a_header():
 
 
 @pytest.mark.parametrize("raw, expected", [
-    ("0912.345.678 - 0206 3852 123", "0912.345.678; 0206 3852 123"),
-    ("ĐT: 0912 345 678", "0912 345 678"),
-    ("0912345678 hoặc 0978123456", "0912345678; 0978123456"),
-    ("0912 345 678", "0912 345 678"),
-    ("", ""),
+    ("0912.345.678 - 0206 3852 123", ["0912.345.678", "0206 3852 123"]),
+    ("ĐT: 0912 345 678", ["0912 345 678"]),
+    ("0912345678 hoặc 0978123456", ["0912345678", "0978123456"]),
+    ("0912 345 678", ["0912 345 678"]),
+    ("", []),
 ])
 def test_it_splits_a_phone_cell_into_numbers(raw, expected):
     assert split_phones(raw) == expected

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from urllib.parse import urlencode
 
+from loa.core.text import fold as _folded
 from loa.integrations.standins.base import Reply, StandinServer
 
 VERSION = "v25.0"
@@ -264,6 +265,8 @@ class GraphStandin(StandinServer):
                 return self.error(190, headers=headers)
             if info["error_subcode"]:
                 return self.error(190, subcode=info["error_subcode"], headers=headers)
+            if parts[1:] == ["pages", "search"]:
+                return self._search(info, request, base_url, headers)
             page_id = parts[1]
             page = state.pages.get(page_id)
             if page is None or (info["pages"] is not None and page_id not in info["pages"]):
@@ -284,6 +287,30 @@ class GraphStandin(StandinServer):
                     return self.error(10, headers=headers, message="(#10) The 'read_insights' permission is required.")
                 return self._insights(page, request, headers)
         return self.error(100, message="Unknown path components: /" + "/".join(parts[2:]), headers=headers)
+
+    def _search(self, info, request, base_url, headers):
+        """GET /pages/search?q=…&fields=id,name,link: Pages whose name holds every word of q (case and
+        accents ignored). Needs the Page Public Metadata Access feature (or pages_read_engagement)."""
+        if not info["permissions"] & {"page_public_metadata_access", "page_public_content_access", "pages_read_engagement"}:
+            return self.error(10, headers=headers, message=(
+                "(#10) This endpoint requires the 'pages_read_engagement' permission or the 'Page Public Content "
+                "Access' feature or the 'Page Public Metadata Access' feature."))
+        query = (request.query.get("q") or "").strip()
+        if not query:
+            return self.error(100, headers=headers, message="(#100) The parameter q is required")
+        fields, refused = self._fields(request, PAGE_FIELDS, "id,name", "Page", headers)
+        if refused:
+            return refused
+        words = _folded(query).split()
+        found = [p for p in self.state.pages.values() if all(w in _folded(p.name).split() for w in words)]
+        limit = min(int(request.query.get("limit") or self.state.default_limit), 100)
+        data = []
+        for page in found[:limit]:
+            full = {"id": page.id, "name": page.name, "link": page.link, "fan_count": page.fan_count,
+                    "followers_count": page.followers_count, "category": "Community Organization"}
+            data.append({name: full[name] for name in fields if full.get(name) is not None} | {"id": page.id})
+        return Reply(200, {"data": data, "paging": {"cursors": {"before": _cursor(0, False), "after": _cursor(len(data), False)}}},
+                     headers=headers)
 
     def _throttled(self, page_id):
         """At 100 % Graph refuses the call: code 4 for the app, 80001 for the Page."""
