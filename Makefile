@@ -4,14 +4,14 @@ VENV := .venv
 BIN := $(VENV)/bin
 PYTEST_ARGS ?=
 
-.PHONY: run test setup venv messages demo worker lock vendor bench clean
+.PHONY: run test lint setup venv messages demo worker lock vendor bench clean
 
 run: setup
 	$(BIN)/python manage.py demo --if-empty
 	@$(BIN)/python manage.py demo --print-logins
 	@./scripts/dev-server.sh
 
-test: setup node_modules/.installed
+test: setup node_modules/.installed lint
 	./scripts/system-deps.sh test
 	$(BIN)/python manage.py check --fail-level WARNING
 	$(BIN)/python manage.py makemigrations --check --dry-run
@@ -27,6 +27,12 @@ $(VENV)/.installed: requirements.lock
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -r requirements.lock
 	touch $@
+
+# The code's shape: ruff's lint rules (pyproject.toml) and its formatting, over the whole tree but
+# Django's generated migrations. `make test` runs it first, so CI and a developer check the same.
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 # axe-core for the accessibility check of the page crawl (package-lock.json pins it).
 node_modules/.installed: package-lock.json

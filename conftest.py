@@ -46,15 +46,29 @@ def kinds(db):
 def tree(kinds):
     from loa.units.services import unit_create
 
-    province = unit_create(by=None, parent=None, kind=kinds["province"], code="LDLD", name="Liên đoàn Lao động tỉnh Cao Bằng")
-    upper = unit_create(by=None, parent=province, kind=kinds["upper"], code="CDVC", name="Công đoàn Viên chức tỉnh Cao Bằng")
+    province = unit_create(
+        by=None, parent=None, kind=kinds["province"], code="LDLD", name="Liên đoàn Lao động tỉnh Cao Bằng"
+    )
+    upper = unit_create(
+        by=None, parent=province, kind=kinds["upper"], code="CDVC", name="Công đoàn Viên chức tỉnh Cao Bằng"
+    )
     a = unit_create(
-        by=None, parent=upper, kind=kinds["cdcs"], code="CS-A", name="Công đoàn cơ sở Trường THPT Thành phố Cao Bằng",
-        members_count=60, staff_count=65,
+        by=None,
+        parent=upper,
+        kind=kinds["cdcs"],
+        code="CS-A",
+        name="Công đoàn cơ sở Trường THPT Thành phố Cao Bằng",
+        members_count=60,
+        staff_count=65,
     )
     b = unit_create(
-        by=None, parent=upper, kind=kinds["cdcs"], code="CS-B", name="Công đoàn cơ sở Bệnh viện Đa khoa tỉnh",
-        members_count=300, staff_count=320,
+        by=None,
+        parent=upper,
+        kind=kinds["cdcs"],
+        code="CS-B",
+        name="Công đoàn cơ sở Bệnh viện Đa khoa tỉnh",
+        members_count=300,
+        staff_count=320,
     )
     return {"province": province, "upper": upper, "a": a, "b": b}
 
@@ -62,7 +76,9 @@ def tree(kinds):
 def _user(username, unit=None, role=None, **extra):
     from loa.accounts.models import Role, User
 
-    user = User.objects.create_user(username=username, password="pass-for-tests", email=f"{username}@example.vn", **extra)
+    user = User.objects.create_user(
+        username=username, password="pass-for-tests", email=f"{username}@example.vn", **extra
+    )
     if unit is not None:
         Role.objects.create(user=user, unit=unit, role=role)
     return user
@@ -153,8 +169,14 @@ def api_client(client, token_for):
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
 ]
 
 
@@ -171,7 +193,9 @@ def browser():
 
 @pytest.fixture
 def phone(browser, live_server):
-    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, locale="vi-VN")
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, locale="vi-VN"
+    )
     page = context.new_page()
     page.set_default_timeout(20_000)  # a loaded 2-core CI machine renders slowly
     page.base_url = live_server.url
@@ -195,4 +219,3 @@ def browser_login(page, username, password="pass-for-tests"):
     page.fill("#id_password", password)
     page.click("button[type=submit]")
     page.wait_for_url(lambda url: "/accounts/login/" not in url)
-

@@ -19,7 +19,7 @@ import random
 import statistics
 import sys
 import time
-from datetime import date, datetime, timedelta, timezone as dt_timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -29,34 +29,45 @@ os.environ.setdefault("DEBUG", "true")
 os.environ.setdefault("SECRET_KEY", "bench")
 os.environ["ALLOWED_HOSTS"] = "testserver,127.0.0.1,localhost"
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
-from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
-from django.db.models import Count  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.core.management import call_command
+from django.db import connection
+from django.db.models import Count
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
-from loa.accounts.models import User  # noqa: E402
-from loa.articles import rollups  # noqa: E402
-from loa.articles.demo import channels  # noqa: E402
-from loa.articles.models import Submission  # noqa: E402
-from loa.core.text import fold, sort_key  # noqa: E402
-from loa.units.models import Unit, UnitKind  # noqa: E402
+from loa.accounts.models import User
+from loa.articles import rollups
+from loa.articles.demo import channels
+from loa.articles.models import Submission
+from loa.core.text import fold, sort_key
+from loa.units.models import Unit, UnitKind
 
 YEAR = 2021
-STATES = ["published"] * 62 + ["accepted"] * 8 + ["in_review"] * 6 + ["submitted"] * 6 + ["returned"] * 6 + ["rejected"] * 4 + ["draft"] * 8
+STATES = (
+    ["published"] * 62
+    + ["accepted"] * 8
+    + ["in_review"] * 6
+    + ["submitted"] * 6
+    + ["returned"] * 6
+    + ["rejected"] * 4
+    + ["draft"] * 8
+)
 
 
 def generate(n_units, n_subs, uppers):
     rng = random.Random(130)
-    now = datetime.now(dt_timezone.utc)
+    now = datetime.now(UTC)
     kinds = {
         code: UnitKind.objects.get_or_create(code=code, defaults={"name": name, "is_grassroots": g, "order": o})[0]
-        for code, name, g, o in (("ldld-tinh", "LĐLĐ tỉnh", False, 1), ("cd-cap-tren", "Công đoàn cấp trên", False, 2),
-                                 ("cdcs", "Công đoàn cơ sở", True, 3))
+        for code, name, g, o in (
+            ("ldld-tinh", "LĐLĐ tỉnh", False, 1),
+            ("cd-cap-tren", "Công đoàn cấp trên", False, 2),
+            ("cdcs", "Công đoàn cơ sở", True, 3),
+        )
     }
     chans = channels()
     t0 = time.perf_counter()
@@ -64,26 +75,60 @@ def generate(n_units, n_subs, uppers):
     units.append((1, None, "/1/", 0, kinds["ldld-tinh"].pk, "LDLD", "Liên đoàn Lao động tỉnh", 0))
     for i in range(uppers):
         uid = 2 + i
-        units.append((uid, 1, f"/1/{uid}/", 1, kinds["cd-cap-tren"].pk, f"CT{i:04d}", f"Công đoàn cấp trên số {i + 1}", 0))
+        units.append(
+            (uid, 1, f"/1/{uid}/", 1, kinds["cd-cap-tren"].pk, f"CT{i:04d}", f"Công đoàn cấp trên số {i + 1}", 0)
+        )
     first = 2 + uppers
     for j in range(n_units - 1 - uppers):
         uid, parent = first + j, 2 + j % uppers
-        units.append((uid, parent, f"/1/{parent}/{uid}/", 2, kinds["cdcs"].pk, f"CS{j:06d}", f"Công đoàn cơ sở Trường số {j + 1}",
-                      rng.choice((25, 40, 60, 120, 350))))
+        units.append(
+            (
+                uid,
+                parent,
+                f"/1/{parent}/{uid}/",
+                2,
+                kinds["cdcs"].pk,
+                f"CS{j:06d}",
+                f"Công đoàn cơ sở Trường số {j + 1}",
+                rng.choice((25, 40, 60, 120, 350)),
+            )
+        )
     with connection.cursor() as cur:
         with cur.cursor.copy(
             "COPY units_unit (id, parent_id, path, depth, kind_id, code, name, short_name, members_count, staff_count, address, "
             "contact_name, phone, email, name_sort, search_text, created_at, updated_at) FROM STDIN"
         ) as copy:
             for uid, parent, path, depth, kind, code, name, members in units:
-                copy.write_row((uid, parent, path, depth, kind, code, name, "", members, members, "", "", "", "",
-                                sort_key(name), fold(f"{code} {name}"), now, now))
+                copy.write_row(
+                    (
+                        uid,
+                        parent,
+                        path,
+                        depth,
+                        kind,
+                        code,
+                        name,
+                        "",
+                        members,
+                        members,
+                        "",
+                        "",
+                        "",
+                        "",
+                        sort_key(name),
+                        fold(f"{code} {name}"),
+                        now,
+                        now,
+                    )
+                )
         cur.execute("SELECT setval(pg_get_serial_sequence('units_unit', 'id'), %s)", [n_units + 10])
         print(f"units: {len(units):,} in {time.perf_counter() - t0:.1f}s", flush=True)
 
         t0 = time.perf_counter()
         cdcs = [u for u in units if u[3] == 2]
-        with cur.cursor.copy("COPY articles_quota (year, unit_id, kind, target, notice, prorated, note, updated_at) FROM STDIN") as copy:
+        with cur.cursor.copy(
+            "COPY articles_quota (year, unit_id, kind, target, notice, prorated, note, updated_at) FROM STDIN"
+        ) as copy:
             for u in cdcs:
                 big = u[7] >= 100
                 copy.write_row((YEAR, u[0], "news", 6 if big else 4, "812/TB-CĐVC ngày 22/02/2021", False, "", now))
@@ -93,19 +138,40 @@ def generate(n_units, n_subs, uppers):
         t0 = time.perf_counter()
         n_pub = 0
         start = date(YEAR, 1, 4)
-        with cur.cursor.copy(
-            "COPY articles_submission (id, unit_id, unit_path, kind, title, body, body_text, authors, state, version, in_depth, "
-            "exemplary, counted_year, reason, created_at, updated_at, submitted_at) FROM STDIN"
-        ) as copy, open(os.devnull, "w"):
+        with (
+            cur.cursor.copy(
+                "COPY articles_submission (id, unit_id, unit_path, kind, title, body, body_text, authors, state, version, in_depth, "
+                "exemplary, counted_year, reason, created_at, updated_at, submitted_at) FROM STDIN"
+            ) as copy,
+            open(os.devnull, "w"),
+        ):
             pubs = []
             for sid in range(1, n_subs + 1):
                 u = cdcs[rng.randrange(len(cdcs))]
                 state = rng.choice(STATES)
                 day = start + timedelta(days=rng.randrange(340))
-                stamp = datetime(day.year, day.month, day.day, 3, tzinfo=dt_timezone.utc)
-                copy.write_row((sid, u[0], u[2], "news" if rng.random() < 0.65 else "article", f"Tin số {sid}", "<p>Nội dung.</p>",
-                                "Nội dung.", "", state, 3, rng.random() < 0.1, rng.random() < 0.2,
-                                YEAR if state == "published" else None, "", stamp, stamp, stamp))
+                stamp = datetime(day.year, day.month, day.day, 3, tzinfo=UTC)
+                copy.write_row(
+                    (
+                        sid,
+                        u[0],
+                        u[2],
+                        "news" if rng.random() < 0.65 else "article",
+                        f"Tin số {sid}",
+                        "<p>Nội dung.</p>",
+                        "Nội dung.",
+                        "",
+                        state,
+                        3,
+                        rng.random() < 0.1,
+                        rng.random() < 0.2,
+                        YEAR if state == "published" else None,
+                        "",
+                        stamp,
+                        stamp,
+                        stamp,
+                    )
+                )
                 if state == "published":
                     for k in range(1 if rng.random() < 0.8 else 2):
                         pubs.append((sid, chans[k].pk, u[2], day + timedelta(days=3)))
@@ -154,7 +220,9 @@ def main():
     call_command("migrate", verbosity=0)
     if not Unit.objects.exists():
         generate(args.units, args.submissions, args.uppers)
-    user = User.objects.filter(username="bench-admin").first() or User.objects.create_superuser("bench-admin", "b@example.vn", "x")
+    user = User.objects.filter(username="bench-admin").first() or User.objects.create_superuser(
+        "bench-admin", "b@example.vn", "x"
+    )
     client = Client()
     client.force_login(user)
     n_units, n_subs = Unit.objects.count(), Submission.objects.count()

@@ -38,12 +38,23 @@ def issue(root, admin):
         return report_all(task)
     started = time.perf_counter()
     directive = services.directive_create(
-        by=admin, issuing_unit=root, number=NUMBER, kind="CV", issued_on=date.today(), summary="V/v báo cáo Trang Fanpage",
-        body="…", signer_name="Nguyễn Văn A",
+        by=admin,
+        issuing_unit=root,
+        number=NUMBER,
+        kind="CV",
+        issued_on=date.today(),
+        summary="V/v báo cáo Trang Fanpage",
+        body="…",
+        signer_name="Nguyễn Văn A",
     )
     services.directive_set_recipients(by=admin, directive=directive, units=list(services.recipients_under(root)))
-    task = services.task_add(by=admin, directive=directive, title="Báo cáo Trang Fanpage", report_form="fanpage",
-                             deadline=timezone.now() + timedelta(days=10))
+    task = services.task_add(
+        by=admin,
+        directive=directive,
+        title="Báo cáo Trang Fanpage",
+        report_form="fanpage",
+        deadline=timezone.now() + timedelta(days=10),
+    )
     services.directive_issue(by=admin, directive=directive)
     print(f"issued to {Assignment.objects.filter(task=task).count():,} units in {time.perf_counter() - started:.1f} s")
     return report_all(task)
@@ -62,14 +73,29 @@ def report_all(task):
         cur.execute(
             "UPDATE directives_assignment SET first_reported_at = now() - interval '1 day', last_reported_at = now(),"
             " on_time = (id %% 10) < 7, state = CASE WHEN (id %% 10) < 7 THEN 'on_time' ELSE 'late' END"
-            " WHERE task_id = %s AND first_reported_at IS NULL", [task.pk])
+            " WHERE task_id = %s AND first_reported_at IS NULL",
+            [task.pk],
+        )
     rows = Assignment.objects.filter(task=task, report__isnull=True).values_list("id", "unit_id")
-    Report.objects.bulk_create([
-        Report(assignment_id=aid, version=1, submitted_at=timezone.now(), data={
-            "name": f"Công đoàn cơ sở số {uid}", "url": f"https://www.facebook.com/cdcs.{uid}",
-            "admin_name": "Nguyễn Thị Hằng", "admin_phone": "+84912345678", "note": ""})
-        for aid, uid in rows.iterator(chunk_size=10000)
-    ], batch_size=5000, ignore_conflicts=True)
+    Report.objects.bulk_create(
+        [
+            Report(
+                assignment_id=aid,
+                version=1,
+                submitted_at=timezone.now(),
+                data={
+                    "name": f"Công đoàn cơ sở số {uid}",
+                    "url": f"https://www.facebook.com/cdcs.{uid}",
+                    "admin_name": "Nguyễn Thị Hằng",
+                    "admin_phone": "+84912345678",
+                    "note": "",
+                },
+            )
+            for aid, uid in rows.iterator(chunk_size=10000)
+        ],
+        batch_size=5000,
+        ignore_conflicts=True,
+    )
     rollups.rebuild(task)
     with connection.cursor() as cur:
         cur.execute("VACUUM ANALYZE directives_assignment, directives_rollup, directives_report")
@@ -87,13 +113,23 @@ def time_issue(root, admin):
 
     Directive.objects.filter(number="BENCH-ISSUE/CV").delete()
     started = time.perf_counter()
-    directive = services.directive_create(by=admin, issuing_unit=root, number="BENCH-ISSUE/CV", kind="CV",
-                                          issued_on=date.today(), summary="V/v thử", body="…", signer_name="A")
+    directive = services.directive_create(
+        by=admin,
+        issuing_unit=root,
+        number="BENCH-ISSUE/CV",
+        kind="CV",
+        issued_on=date.today(),
+        summary="V/v thử",
+        body="…",
+        signer_name="A",
+    )
     services.directive_set_recipients(by=admin, directive=directive, units=services.recipients_under(root))
     services.task_add(by=admin, directive=directive, title="Thử", deadline=timezone.now() + timedelta(days=5))
     services.directive_issue(by=admin, directive=directive)
     seconds = round(time.perf_counter() - started, 1)
-    print(f"issuing a directive to {directive.recipient_rows.count():,} units: {seconds} s (a background job)", flush=True)
+    print(
+        f"issuing a directive to {directive.recipient_rows.count():,} units: {seconds} s (a background job)", flush=True
+    )
     directive.delete()
     return seconds
 
@@ -102,7 +138,7 @@ def xlsx_in_subprocess(task_id, user_id):
     """The consolidated xlsx, in a fresh process so that its peak memory is its own."""
     code = f"""
 import resource, sys, time
-sys.path.insert(0, {str(ROOT / 'bench')!r})
+sys.path.insert(0, {str(ROOT / "bench")!r})
 import common, django
 django.setup()
 from django.test import Client
@@ -116,7 +152,7 @@ with override_settings(ALLOWED_HOSTS=["testserver"]):
     size = sum(len(chunk) for chunk in r.streaming_content)
 print(round(time.perf_counter() - t, 2), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024, before // 1024, size)
 """
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     if done.returncode:
         sys.exit(f"the export failed:\n{done.stderr[-3000:]}")
     out = done.stdout.split()
@@ -153,15 +189,20 @@ def main():
             r = measure(client, f"/directives/tasks/{task.pk}/tracking/{query}", args.runs)
             totals = r.pop("response").context["totals"]
             ok = "ok" if r["median_ms"] < PAGE_GOAL_MS else "SLOW"
-            print(f"completeness, {who:40} {r['median_ms']:7.1f} ms (p90 {r['p90_ms']:6.1f})  "
-                  f"{'/'.join(map(str, r['queries']))} queries  {totals.reported:,}/{totals.expected:,}  {ok}", flush=True)
+            print(
+                f"completeness, {who:40} {r['median_ms']:7.1f} ms (p90 {r['p90_ms']:6.1f})  "
+                f"{'/'.join(map(str, r['queries']))} queries  {totals.reported:,}/{totals.expected:,}  {ok}",
+                flush=True,
+            )
             results.append({"page": "completeness", "who": who, **r})
     results.append({"issue": time_issue(root, admin)})
     x = xlsx_in_subprocess(task.pk, admin.pk)
     ok = x["seconds"] < XLSX_GOAL_S and x["peak_rss_mb"] < XLSX_GOAL_MB
-    print(f"consolidated xlsx, {task.assignments.filter(first_reported_at__isnull=False).count():,} rows: "
-          f"{x['seconds']} s, peak RSS {x['peak_rss_mb']} MB (process before: {x['rss_before_mb']} MB), "
-          f"{x['bytes'] / 1e6:.1f} MB file  {'ok' if ok else 'MISSED'}")
+    print(
+        f"consolidated xlsx, {task.assignments.filter(first_reported_at__isnull=False).count():,} rows: "
+        f"{x['seconds']} s, peak RSS {x['peak_rss_mb']} MB (process before: {x['rss_before_mb']} MB), "
+        f"{x['bytes'] / 1e6:.1f} MB file  {'ok' if ok else 'MISSED'}"
+    )
     results.append({"file": "consolidated.xlsx", **x})
     write_results("directives", results)
     slow = [r for r in results if r.get("median_ms", 0) >= PAGE_GOAL_MS]

@@ -65,17 +65,21 @@ def build(root, day_pages, rebuild):
             print(f"reusing {pages:,} Pages and {days:,} posting days")
             return
         started = time.perf_counter()
-        c.execute("TRUNCATE fanpages_postingday, fanpages_postingyear, fanpages_post, fanpages_likedeclaration, "
-                  "fanpages_campaignlink, fanpages_followersnapshot, fanpages_graphlink, fanpages_fanpageversion, "
-                  "fanpages_fanpage RESTART IDENTITY CASCADE")
+        c.execute(
+            "TRUNCATE fanpages_postingday, fanpages_postingyear, fanpages_post, fanpages_likedeclaration, "
+            "fanpages_campaignlink, fanpages_followersnapshot, fanpages_graphlink, fanpages_fanpageversion, "
+            "fanpages_fanpage RESTART IDENTITY CASCADE"
+        )
         # Page number f = the CĐCS's rank by id; fanpage id = f.
-        c.execute("INSERT INTO fanpages_fanpage (id, unit_id, name, url, url_key, admin_name, admin_phone, note, set_up_on,"
-                  " registered_at, updated_at)"
-                  " SELECT f, u.id, 'Trang ' || u.name, 'https://www.facebook.com/cdcs' || f, 'https://www.facebook.com/cdcs' || f,"
-                  " 'Quản trị', '+84912345678', '', NULL, '2020-12-01', now()"
-                  " FROM (SELECT id, name, row_number() OVER (ORDER BY id) f FROM units_unit u"
-                  "       WHERE path LIKE %s AND kind_id IN (SELECT id FROM units_unitkind WHERE is_grassroots)) u",
-                  [root.path + "%"])
+        c.execute(
+            "INSERT INTO fanpages_fanpage (id, unit_id, name, url, url_key, admin_name, admin_phone, note, set_up_on,"
+            " registered_at, updated_at)"
+            " SELECT f, u.id, 'Trang ' || u.name, 'https://www.facebook.com/cdcs' || f, 'https://www.facebook.com/cdcs' || f,"
+            " 'Quản trị', '+84912345678', '', NULL, '2020-12-01', now()"
+            " FROM (SELECT id, name, row_number() OVER (ORDER BY id) f FROM units_unit u"
+            "       WHERE path LIKE %s AND kind_id IN (SELECT id FROM units_unitkind WHERE is_grassroots)) u",
+            [root.path + "%"],
+        )
         c.execute("SELECT setval('fanpages_fanpage_id_seq', (SELECT max(id) FROM fanpages_fanpage))")
         c.execute("SELECT count(*) FROM fanpages_fanpage")
         pages = c.fetchone()[0]
@@ -83,41 +87,58 @@ def build(root, day_pages, rebuild):
 
         t = time.perf_counter()
         values = ", ".join("({}, {}, date '{}', date '{}', {}, {})".format(r, *rollup_of(r)) for r in range(20))
-        c.execute("INSERT INTO fanpages_postingyear (fanpage_id, year, posting_days, first_post_day, last_post_day, streak, longest_streak)"
-                  f" SELECT f.id, {YEAR}, r.n, r.first, r.last, r.streak, r.longest FROM fanpages_fanpage f"
-                  f" JOIN (VALUES {values}) r(k, n, first, last, streak, longest) ON r.k = f.id % 20")
+        c.execute(
+            "INSERT INTO fanpages_postingyear (fanpage_id, year, posting_days, first_post_day, last_post_day, streak, longest_streak)"
+            f" SELECT f.id, {YEAR}, r.n, r.first, r.last, r.streak, r.longest FROM fanpages_fanpage f"
+            f" JOIN (VALUES {values}) r(k, n, first, last, streak, longest) ON r.k = f.id % 20"
+        )
         print(f"{pages:,} PostingYear rollups in {time.perf_counter() - t:.1f} s", flush=True)
 
         t = time.perf_counter()
         day_pages = min(day_pages, pages)
         c.execute("ALTER TABLE fanpages_postingday DROP CONSTRAINT fanpages_posting_day_once")
-        c.execute("SELECT conname FROM pg_constraint WHERE conrelid = 'fanpages_postingday'::regclass AND contype = 'f'")
+        c.execute(
+            "SELECT conname FROM pg_constraint WHERE conrelid = 'fanpages_postingday'::regclass AND contype = 'f'"
+        )
         fks = [row[0] for row in c.fetchall()]
         for name in fks:
             c.execute(f'ALTER TABLE fanpages_postingday DROP CONSTRAINT "{name}"')
-        c.execute("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'fanpages_postingday' AND indexname NOT LIKE '%pkey'")
+        c.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'fanpages_postingday' AND indexname NOT LIKE '%pkey'"
+        )
         indexes = c.fetchall()
         for name, _ in indexes:
             c.execute(f'DROP INDEX "{name}"')
         step = 10_000
         for low in range(1, day_pages + 1, step):
-            c.execute("INSERT INTO fanpages_postingday (fanpage_id, day, posts)"
-                      f" SELECT f, date '{YEAR}-01-01' + d, 1 + (f + d) %% 3 FROM generate_series(%s, %s) f, generate_series(0, 364) d"
-                      " WHERE (f * 7 + d * 13) %% 10 >= f %% 4", [low, min(day_pages, low + step - 1)])
-            print(f"  posting days of Pages up to {min(day_pages, low + step - 1):,}: {time.perf_counter() - t:.0f} s", flush=True)
+            c.execute(
+                "INSERT INTO fanpages_postingday (fanpage_id, day, posts)"
+                f" SELECT f, date '{YEAR}-01-01' + d, 1 + (f + d) %% 3 FROM generate_series(%s, %s) f, generate_series(0, 364) d"
+                " WHERE (f * 7 + d * 13) %% 10 >= f %% 4",
+                [low, min(day_pages, low + step - 1)],
+            )
+            print(
+                f"  posting days of Pages up to {min(day_pages, low + step - 1):,}: {time.perf_counter() - t:.0f} s",
+                flush=True,
+            )
         c.execute("ALTER TABLE fanpages_postingday ADD CONSTRAINT fanpages_posting_day_once UNIQUE (fanpage_id, day)")
         for name, definition in indexes:
             if name != "fanpages_posting_day_once":
                 c.execute(definition)
         for name in fks:
-            c.execute(f'ALTER TABLE fanpages_postingday ADD CONSTRAINT "{name}" FOREIGN KEY (fanpage_id)'
-                      " REFERENCES fanpages_fanpage (id) DEFERRABLE INITIALLY DEFERRED")
+            c.execute(
+                f'ALTER TABLE fanpages_postingday ADD CONSTRAINT "{name}" FOREIGN KEY (fanpage_id)'
+                " REFERENCES fanpages_fanpage (id) DEFERRABLE INITIALLY DEFERRED"
+            )
         c.execute("VACUUM ANALYZE fanpages_postingday")
         c.execute("VACUUM ANALYZE fanpages_postingyear")
         c.execute("VACUUM ANALYZE fanpages_fanpage")
         c.execute("SELECT count(*) FROM fanpages_postingday")
-        print(f"{c.fetchone()[0]:,} posting days ({day_pages:,} Pages × 365 days with gaps) in {time.perf_counter() - t:.0f} s; "
-              f"built in {time.perf_counter() - started:.0f} s", flush=True)
+        print(
+            f"{c.fetchone()[0]:,} posting days ({day_pages:,} Pages × 365 days with gaps) in {time.perf_counter() - t:.0f} s; "
+            f"built in {time.perf_counter() - started:.0f} s",
+            flush=True,
+        )
 
 
 def timed(fn, runs):
@@ -140,14 +161,33 @@ def bench_compliance(user, runs):
         return sum(g.units for g in groups), len(groups)
 
     (units, groups), best, median = timed(table, runs)
-    results.append({"what": "province table (all CĐCS by upper union)", "units": units, "groups": groups,
-                    "best_ms": round(best), "median_ms": round(median)})
-    found, best, median = timed(lambda: compliance.silent_pages(user=user, capability="view", today=date(YEAR, 12, 31), days=1), runs)
-    results.append({"what": "silent Pages (1 day or more)", "found": len(found), "best_ms": round(best), "median_ms": round(median)})
+    results.append(
+        {
+            "what": "province table (all CĐCS by upper union)",
+            "units": units,
+            "groups": groups,
+            "best_ms": round(best),
+            "median_ms": round(median),
+        }
+    )
+    found, best, median = timed(
+        lambda: compliance.silent_pages(user=user, capability="view", today=date(YEAR, 12, 31), days=1), runs
+    )
+    results.append(
+        {
+            "what": "silent Pages (1 day or more)",
+            "found": len(found),
+            "best_ms": round(best),
+            "median_ms": round(median),
+        }
+    )
     for r in results:
         ok = "ok" if r["median_ms"] < GOAL_COMPLIANCE_MS else "SLOW"
-        print(f"{r['what']:45} best {r['best_ms']:5} ms, median {r['median_ms']:5} ms  "
-              f"{r.get('units', r.get('found')):,} units  {ok}", flush=True)
+        print(
+            f"{r['what']:45} best {r['best_ms']:5} ms, median {r['median_ms']:5} ms  "
+            f"{r.get('units', r.get('found')):,} units  {ok}",
+            flush=True,
+        )
     return results
 
 
@@ -167,8 +207,11 @@ def bench_unit_page(user, runs):
     content = r.pop("response").content.decode()
     r["posting_days_drawn"] = content.count('data-posts="') - content.count('data-posts="0"')
     ok = "ok" if r["median_ms"] < GOAL_PAGE_MS else "SLOW"
-    print(f"{'one unit page (365-day calendar)':45} median {r['median_ms']} ms, p90 {r['p90_ms']} ms, "
-          f"{'/'.join(map(str, r['queries']))} queries, {r['posting_days_drawn']} posting days drawn  {ok}", flush=True)
+    print(
+        f"{'one unit page (365-day calendar)':45} median {r['median_ms']} ms, p90 {r['p90_ms']} ms, "
+        f"{'/'.join(map(str, r['queries']))} queries, {r['posting_days_drawn']} posting days drawn  {ok}",
+        flush=True,
+    )
     return {"what": "one unit's page", **r}
 
 
@@ -198,9 +241,13 @@ def bench_sync(n, workers):
             graph.requests.clear()
             links = []
             for fanpage in fanpages:
-                page = graph.state.add_page(name=fanpage.name, posts=[now - timedelta(days=d, hours=3) for d in range(0, 30, 2)])
+                page = graph.state.add_page(
+                    name=fanpage.name, posts=[now - timedelta(days=d, hours=3) for d in range(0, 30, 2)]
+                )
                 token = graph.state.add_token(pages={page.id})
-                links.append(GraphLink(fanpage=fanpage, page_id=page.id, token=token, synced_through=now - timedelta(days=31)))
+                links.append(
+                    GraphLink(fanpage=fanpage, page_id=page.id, token=token, synced_through=now - timedelta(days=31))
+                )
             GraphLink.objects.bulk_create(links)
 
         # 1. Throughput, the app usage reported at 60 % (below the 75 % where the client slows down).
@@ -210,15 +257,28 @@ def bench_sync(n, workers):
         started = time.perf_counter()
         report = sync.sync_all(now=now, throttle=throttle, workers=workers)
         elapsed = time.perf_counter() - started
-        refused = sum(1 for r in graph.requests if graph.state.app_usage and max(graph.state.app_usage.values()) >= BLOCKED_AT)
+        refused = sum(
+            1 for r in graph.requests if graph.state.app_usage and max(graph.state.app_usage.values()) >= BLOCKED_AT
+        )
         stored = Post.objects.filter(fanpage__in=fanpages).count()
         rate = report.done / elapsed
         ok = "ok" if rate >= GOAL_SYNC_PAGES_PER_S and report.done == n and stored == 15 * n and not refused else "SLOW"
-        print(f"{'sync, usage at 60 %':45} {report} in {elapsed:.1f} s = {rate:.0f} Pages/s on {workers} threads; "
-              f"{len(graph.requests):,} requests, {stored:,} posts stored, highest usage read "
-              f"{max(throttle.percent.values(), default=0)} %  {ok}", flush=True)
-        results["throughput"] = {"pages": n, "workers": workers, "seconds": round(elapsed, 2), "pages_per_s": round(rate),
-                                 "requests": len(graph.requests), "posts": stored, "report": str(report), "ok": ok == "ok"}
+        print(
+            f"{'sync, usage at 60 %':45} {report} in {elapsed:.1f} s = {rate:.0f} Pages/s on {workers} threads; "
+            f"{len(graph.requests):,} requests, {stored:,} posts stored, highest usage read "
+            f"{max(throttle.percent.values(), default=0)} %  {ok}",
+            flush=True,
+        )
+        results["throughput"] = {
+            "pages": n,
+            "workers": workers,
+            "seconds": round(elapsed, 2),
+            "pages_per_s": round(rate),
+            "requests": len(graph.requests),
+            "posts": stored,
+            "report": str(report),
+            "ok": ok == "ok",
+        }
 
         # 2. The budget: after `limit_after` calls the stand-in reports 100 % (and refuses, code 4).
         prepare()
@@ -239,8 +299,11 @@ def bench_sync(n, workers):
         graph.handle = original
         after = len(graph.requests) - seen["first_full"]
         ok = "ok" if after <= workers - 1 and report.done + report.rate_limited == n else "OVER BUDGET"
-        print(f"{'sync, usage reaching 100 % after ' + str(limit_after) + ' calls':45} {report}; "
-              f"{after} calls after the first 100 % answer (≤ {workers - 1} already on their way)  {ok}", flush=True)
+        print(
+            f"{'sync, usage reaching 100 % after ' + str(limit_after) + ' calls':45} {report}; "
+            f"{after} calls after the first 100 % answer (≤ {workers - 1} already on their way)  {ok}",
+            flush=True,
+        )
         results["budget"] = {"limit_after": limit_after, "calls_after": after, "report": str(report), "ok": ok == "ok"}
         prepare_links = [f.pk for f in fanpages]  # leave the database as built
         GraphLink.objects.filter(fanpage_id__in=prepare_links).delete()
@@ -268,7 +331,10 @@ def main():
     root = national_tree(args.units)
     build(root, args.day_pages, args.rebuild)
     admin = user_at("bench-national", root, "admin")
-    results = {"compliance": bench_compliance(admin, args.runs), "unit_page": bench_unit_page(admin, max(args.runs, 20))}
+    results = {
+        "compliance": bench_compliance(admin, args.runs),
+        "unit_page": bench_unit_page(admin, max(args.runs, 20)),
+    }
     if not args.skip_sync:
         results["sync"] = bench_sync(args.sync_pages, args.workers)
     write_results("fanpages", results)

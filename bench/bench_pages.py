@@ -70,8 +70,17 @@ assignment = Assignment.objects.filter(unit=unit).order_by("-task__deadline").fi
 year = Rubric.objects.order_by("-year").values_list("year", flat=True).first()
 print(json.dumps({"unit": unit.pk, "task": assignment.task_id, "year": year}))
 """
-    found = json.loads(subprocess.run([sys.executable, str(ROOT / "manage.py"), "shell", "-c", script], env=env,
-                                      check=True, capture_output=True, text=True).stdout.strip().splitlines()[-1])
+    found = json.loads(
+        subprocess.run(
+            [sys.executable, str(ROOT / "manage.py"), "shell", "-c", script],
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        .stdout.strip()
+        .splitlines()[-1]
+    )
     return [
         ("login", None, "/accounts/login/"),
         ("home (officer)", "canbo1", "/"),
@@ -85,8 +94,18 @@ print(json.dumps({"unit": unit.pk, "task": assignment.task_id, "year": year}))
 
 def serve(env, port):
     server = subprocess.Popen(
-        [str(Path(sys.executable).parent / "gunicorn"), "loa.wsgi", "-b", f"127.0.0.1:{port}", "-w", "2", "--log-level", "warning"],
-        env=env, cwd=ROOT,
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "loa.wsgi",
+            "-b",
+            f"127.0.0.1:{port}",
+            "-w",
+            "2",
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+        cwd=ROOT,
     )
     for _ in range(100):
         try:
@@ -104,7 +123,9 @@ def weights(browser, base, pages):
 
     results = {}
     for name, username, path in pages:
-        context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, locale="vi-VN")
+        context = browser.new_context(
+            viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, locale="vi-VN"
+        )
         page = context.new_page()
         page.base_url = base
         if username:
@@ -115,7 +136,7 @@ def weights(browser, base, pages):
         cache.send("Network.enable")
         cache.send("Network.clearBrowserCache")
         transferred = []
-        cache.on("Network.loadingFinished", lambda event: transferred.append(event["encodedDataLength"]))
+        cache.on("Network.loadingFinished", lambda event, into=transferred: into.append(event["encodedDataLength"]))
         page.goto(base + path, wait_until="networkidle")
         cold = sum(transferred)
         transferred.clear()
@@ -128,16 +149,26 @@ def weights(browser, base, pages):
 
 def lighthouse(url, cookies):
     header = "; ".join(f"{c['name']}={c['value']}" for c in cookies)
-    args = ["node", str(LIGHTHOUSE), url, "--output=json", "--output-path=stdout", "--quiet",
-            "--only-categories=performance,accessibility,best-practices",
-            "--chrome-flags=--headless=new --no-sandbox --disable-gpu"]
+    args = [
+        "node",
+        str(LIGHTHOUSE),
+        url,
+        "--output=json",
+        "--output-path=stdout",
+        "--quiet",
+        "--only-categories=performance,accessibility,best-practices",
+        "--chrome-flags=--headless=new --no-sandbox --disable-gpu",
+    ]
     if header:
         args.append("--extra-headers=" + json.dumps({"Cookie": header}))
     run = subprocess.run(args, env=dict(os.environ, CHROME_PATH=CHROMIUM), capture_output=True, text=True, check=True)
     report = json.loads(run.stdout)
     scores = {k: round(100 * (v["score"] or 0)) for k, v in report["categories"].items()}
-    failing = [a["id"] for a in report["audits"].values() if a.get("score") is not None and a["score"] < 1
-               and a.get("scoreDisplayMode") == "binary"]
+    failing = [
+        a["id"]
+        for a in report["audits"].values()
+        if a.get("score") is not None and a["score"] < 1 and a.get("scoreDisplayMode") == "binary"
+    ]
     return scores, failing
 
 
@@ -170,7 +201,9 @@ def main():
                 if not options.no_lighthouse:
                     scores, failing = lighthouse(base + path, cookies)
                     row.update(scores, failing=failing)
-                    missed += [f"{name}: {k} {scores[k]} < {goal}" for k, goal in GOALS.items() if scores.get(k, 0) < goal]
+                    missed += [
+                        f"{name}: {k} {scores[k]} < {goal}" for k, goal in GOALS.items() if scores.get(k, 0) < goal
+                    ]
                 rows.append(row)
                 print(json.dumps(row, ensure_ascii=False), flush=True)
         finally:

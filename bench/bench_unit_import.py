@@ -24,11 +24,47 @@ from pathlib import Path
 
 from common import ROOT, ensure_database, write_results
 
-HEADER = ["Mã đơn vị", "Tên đơn vị", "Tên viết tắt", "Loại", "Mã đơn vị cấp trên", "Số đoàn viên", "Số CCVCLĐ",
-          "Địa chỉ", "Người liên hệ", "Điện thoại", "Email", "Hoạt động từ", "Hoạt động đến"]
-WORDS = ["Trường", "Tiểu học", "Trung học cơ sở", "Mầm non", "Bệnh viện", "Trạm Y tế", "Ủy ban nhân dân", "Sở",
-         "Phòng", "Hợp Giang", "Sông Bằng", "Đề Thám", "Hòa Chung", "Ngọc Xuân", "Quảng Uyên", "Trùng Khánh",
-         "Bảo Lạc", "Nguyên Bình", "Thạch An", "Hà Quảng", "Đông Khê", "Xuân Trường", "Lũng Nặm", "Phục Hòa"]
+HEADER = [
+    "Mã đơn vị",
+    "Tên đơn vị",
+    "Tên viết tắt",
+    "Loại",
+    "Mã đơn vị cấp trên",
+    "Số đoàn viên",
+    "Số CCVCLĐ",
+    "Địa chỉ",
+    "Người liên hệ",
+    "Điện thoại",
+    "Email",
+    "Hoạt động từ",
+    "Hoạt động đến",
+]
+WORDS = [
+    "Trường",
+    "Tiểu học",
+    "Trung học cơ sở",
+    "Mầm non",
+    "Bệnh viện",
+    "Trạm Y tế",
+    "Ủy ban nhân dân",
+    "Sở",
+    "Phòng",
+    "Hợp Giang",
+    "Sông Bằng",
+    "Đề Thám",
+    "Hòa Chung",
+    "Ngọc Xuân",
+    "Quảng Uyên",
+    "Trùng Khánh",
+    "Bảo Lạc",
+    "Nguyên Bình",
+    "Thạch An",
+    "Hà Quảng",
+    "Đông Khê",
+    "Xuân Trường",
+    "Lũng Nặm",
+    "Phục Hòa",
+]
 SURNAMES = ["Nông", "Hoàng", "Lương", "Bế", "Đàm", "Ngọc", "Lý", "Triệu", "Nguyễn", "Phạm"]
 
 
@@ -45,12 +81,43 @@ def generate(path, rows, bump=0):
     count = 1
     districts = [f"H{d:02d}" for d in range(13)]
     for code in districts:
-        sheet.append([code, f"Liên đoàn Lao động huyện {WORDS[9 + int(code[1:]) % 15]} {code}", "", "cd-cap-tren", "BENCH",
-                      0, 0, "", "", "", "", "", ""])
+        sheet.append(
+            [
+                code,
+                f"Liên đoàn Lao động huyện {WORDS[9 + int(code[1:]) % 15]} {code}",
+                "",
+                "cd-cap-tren",
+                "BENCH",
+                0,
+                0,
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+            ]
+        )
         count += 1
     uppers = [f"{d}-U{u:02d}" for d in districts for u in range(10)]
     for code in uppers:
-        sheet.append([code, f"Công đoàn ngành {rnd.choice(WORDS)} {code}", "", "cd-cap-tren", code[:3], 0, 0, "", "", "", "", "", ""])
+        sheet.append(
+            [
+                code,
+                f"Công đoàn ngành {rnd.choice(WORDS)} {code}",
+                "",
+                "cd-cap-tren",
+                code[:3],
+                0,
+                0,
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+            ]
+        )
         count += 1
     i = 0
     while count < rows:
@@ -59,9 +126,23 @@ def generate(path, rows, bump=0):
         members = rnd.randint(5, 400) + bump
         phone = f"{rnd.choice(('091', '098', '097', '090', '086', '083'))}{rnd.randint(1_000_000, 9_999_999)}"
         start = datetime.date(2015 + i % 10, 1 + i % 12, 1 + i % 28)
-        sheet.append([f"CS{i:06d}", name, f"CĐCS {i}", "cdcs", parent, members, members + rnd.randint(0, 30),
-                      f"Số {i % 300} đường {rnd.choice(WORDS[9:])}, Cao Bằng", f"{rnd.choice(SURNAMES)} Văn {i % 97}",
-                      phone, f"cdcs{i}@example.vn", start, ""])
+        sheet.append(
+            [
+                f"CS{i:06d}",
+                name,
+                f"CĐCS {i}",
+                "cdcs",
+                parent,
+                members,
+                members + rnd.randint(0, 30),
+                f"Số {i % 300} đường {rnd.choice(WORDS[9:])}, Cao Bằng",
+                f"{rnd.choice(SURNAMES)} Văn {i % 97}",
+                phone,
+                f"cdcs{i}@example.vn",
+                start,
+                "",
+            ]
+        )
         count += 1
         i += 1
     book.save(path)
@@ -81,12 +162,18 @@ def _reset():
 
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute("TRUNCATE units_unit, units_unitsearchrow, audit_auditentry, accounts_role, jobs_job RESTART IDENTITY CASCADE")
+            cursor.execute(
+                "TRUNCATE units_unit, units_unitsearchrow, audit_auditentry, accounts_role, jobs_job RESTART IDENTITY CASCADE"
+            )
         else:
             for table in ("audit_auditentry", "accounts_role", "jobs_job", "units_unit"):
                 cursor.execute(f"DELETE FROM {table}")
-    for order, (code, name) in enumerate([("ldld-tinh", "LĐLĐ tỉnh"), ("cd-cap-tren", "Công đoàn cấp trên"), ("cdcs", "Công đoàn cơ sở")]):
-        UnitKind.objects.update_or_create(code=code, defaults={"name": name, "order": order, "is_grassroots": code == "cdcs"})
+    for order, (code, name) in enumerate(
+        [("ldld-tinh", "LĐLĐ tỉnh"), ("cd-cap-tren", "Công đoàn cấp trên"), ("cdcs", "Công đoàn cơ sở")]
+    ):
+        UnitKind.objects.update_or_create(
+            code=code, defaults={"name": name, "order": order, "is_grassroots": code == "cdcs"}
+        )
 
 
 def _superuser():
@@ -117,8 +204,13 @@ def child_loa(path, again=False):
         assert outcome.created == 0, outcome.as_dict()
     else:
         assert Unit.objects.count() == outcome.created == outcome.rows
-    return {"rows": outcome.rows, "seconds": elapsed, "created": outcome.created, "updated": outcome.updated,
-            "unchanged": outcome.unchanged}
+    return {
+        "rows": outcome.rows,
+        "seconds": elapsed,
+        "created": outcome.created,
+        "updated": outcome.updated,
+        "unchanged": outcome.unchanged,
+    }
 
 
 def child_iex(path, seconds):
@@ -135,8 +227,12 @@ def child_iex(path, seconds):
         name = fields.Field(attribute="name", column_name="Tên đơn vị")
         short_name = fields.Field(attribute="short_name", column_name="Tên viết tắt")
         kind = fields.Field(attribute="kind", column_name="Loại", widget=widgets.ForeignKeyWidget(UnitKind, "code"))
-        parent = fields.Field(attribute="parent", column_name="Mã đơn vị cấp trên", widget=widgets.ForeignKeyWidget(Unit, "code"))
-        members_count = fields.Field(attribute="members_count", column_name="Số đoàn viên", widget=widgets.IntegerWidget())
+        parent = fields.Field(
+            attribute="parent", column_name="Mã đơn vị cấp trên", widget=widgets.ForeignKeyWidget(Unit, "code")
+        )
+        members_count = fields.Field(
+            attribute="members_count", column_name="Số đoàn viên", widget=widgets.IntegerWidget()
+        )
         staff_count = fields.Field(attribute="staff_count", column_name="Số CCVCLĐ", widget=widgets.IntegerWidget())
         address = fields.Field(attribute="address", column_name="Địa chỉ")
         contact_name = fields.Field(attribute="contact_name", column_name="Người liên hệ")
@@ -148,8 +244,21 @@ def child_iex(path, seconds):
         class Meta:
             model = Unit
             import_id_fields = ("code",)
-            fields = ("code", "name", "short_name", "kind", "parent", "members_count", "staff_count", "address",
-                      "contact_name", "phone", "email", "active_from", "active_to")
+            fields = (
+                "code",
+                "name",
+                "short_name",
+                "kind",
+                "parent",
+                "members_count",
+                "staff_count",
+                "address",
+                "contact_name",
+                "phone",
+                "email",
+                "active_from",
+                "active_to",
+            )
             use_transactions = True
             skip_diff = True
 
@@ -174,19 +283,26 @@ def child_iex(path, seconds):
     done, chunk = 0, 2000
     import_started = time.perf_counter()
     while done < total and time.perf_counter() - import_started < seconds:
-        part = tablib.Dataset(*dataset[done:done + chunk], headers=dataset.headers)
+        part = tablib.Dataset(*dataset[done : done + chunk], headers=dataset.headers)
         result = UnitResource().import_data(part, raise_errors=True)
         assert not result.has_errors()
         done += len(part)
     import_seconds = time.perf_counter() - import_started
     assert Unit.objects.count() == done
-    return {"rows": total, "rows_done": done, "load_seconds": load_seconds, "import_seconds": import_seconds,
-            "seconds": load_seconds + import_seconds * total / done if done else None}
+    return {
+        "rows": total,
+        "rows_done": done,
+        "load_seconds": load_seconds,
+        "import_seconds": import_seconds,
+        "seconds": load_seconds + import_seconds * total / done if done else None,
+    }
 
 
 def run_child(args):
     started = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, __file__, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, __file__, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
     stdout, stderr = proc.stdout.read(), proc.stderr.read()
     _pid, status, usage = os.wait4(proc.pid, 0)  # this child's own peak memory
     proc.returncode = os.waitstatus_to_exitcode(status)
@@ -227,8 +343,10 @@ def main():
         if not target.exists():
             t = time.perf_counter()
             generate(target, args.rows, bump)
-            print(f"generated {target} ({target.stat().st_size / 1048576:.1f} MB) in {time.perf_counter() - t:.1f} s",
-                  file=sys.stderr)
+            print(
+                f"generated {target} ({target.stat().st_size / 1048576:.1f} MB) in {time.perf_counter() - t:.1f} s",
+                file=sys.stderr,
+            )
     ensure_database()
     _setup_django()
     from django.core.management import call_command
@@ -242,34 +360,77 @@ def main():
     again = run_child(["--child", "loa-again", "--file", str(path)])
     updates = run_child(["--child", "loa-again", "--file", str(changed)])
     rows = [
-        ("Loa: first import (all new)", loa["rows"], loa["rows"], loa["seconds"], loa["child_maxrss_mb"],
-         loa["child_cpu_seconds"], "whole file"),
-        ("Loa: same file again (all unchanged)", again["rows"], again["rows"], again["seconds"], again["child_maxrss_mb"],
-         again["child_cpu_seconds"], "whole file"),
-        (f"Loa: changed file ({updates['updated']:,} member counts changed)", updates["rows"], updates["rows"],
-         updates["seconds"], updates["child_maxrss_mb"], updates["child_cpu_seconds"], "whole file"),
+        (
+            "Loa: first import (all new)",
+            loa["rows"],
+            loa["rows"],
+            loa["seconds"],
+            loa["child_maxrss_mb"],
+            loa["child_cpu_seconds"],
+            "whole file",
+        ),
+        (
+            "Loa: same file again (all unchanged)",
+            again["rows"],
+            again["rows"],
+            again["seconds"],
+            again["child_maxrss_mb"],
+            again["child_cpu_seconds"],
+            "whole file",
+        ),
+        (
+            f"Loa: changed file ({updates['updated']:,} member counts changed)",
+            updates["rows"],
+            updates["rows"],
+            updates["seconds"],
+            updates["child_maxrss_mb"],
+            updates["child_cpu_seconds"],
+            "whole file",
+        ),
     ]
     iex = None
     if not args.skip_iex:
         iex = run_child(["--child", "iex", "--file", str(path), "--iex-seconds", str(args.iex_seconds)])
         how = (
-            "whole file" if iex["rows_done"] == iex["rows"] else
-            f"first {iex['rows_done']:,} rows in {iex['import_seconds']:.0f} s (+ {iex['load_seconds']:.1f} s to load the file), "
+            "whole file"
+            if iex["rows_done"] == iex["rows"]
+            else f"first {iex['rows_done']:,} rows in {iex['import_seconds']:.0f} s (+ {iex['load_seconds']:.1f} s to load the file), "
             f"extrapolated at {iex['rows_done'] / iex['import_seconds']:.0f} rows/s"
         )
-        rows.append(("django-import-export 4.4.3", iex["rows"], iex["rows_done"], iex["seconds"], iex["child_maxrss_mb"],
-                     iex["child_cpu_seconds"], how))
+        rows.append(
+            (
+                "django-import-export 4.4.3",
+                iex["rows"],
+                iex["rows_done"],
+                iex["seconds"],
+                iex["child_maxrss_mb"],
+                iex["child_cpu_seconds"],
+                how,
+            )
+        )
     load_after = load_average()
-    print(f"\nDatabase: {vendor}; file: {path.name} ({path.stat().st_size / 1048576:.1f} MB); "
-          f"load average {load_before} before, {load_after} after ({os.cpu_count()} cores)\n")
+    print(
+        f"\nDatabase: {vendor}; file: {path.name} ({path.stat().st_size / 1048576:.1f} MB); "
+        f"load average {load_before} before, {load_after} after ({os.cpu_count()} cores)\n"
+    )
     print("| importer | rows in file | rows imported | time for the file (s) | peak RSS (MB) | process CPU (s) | how |")
     print("|---|---:|---:|---:|---:|---:|---|")
     for name, total, done, seconds, rss, cpu, how in rows:
         print(f"| {name} | {total:,} | {done:,} | {seconds:.1f} | {rss:.0f} | {cpu:.1f} | {how} |")
     if iex:
         print(f"\nLoa is {iex['seconds'] / loa['seconds']:.0f}× faster than django-import-export (first import).")
-    write_results("unit_import", {"database": vendor, "load_before": load_before, "load_after": load_after,
-                                  "loa": loa, "loa_again": again, "loa_changed": updates, "iex": iex})
+    write_results(
+        "unit_import",
+        {
+            "database": vendor,
+            "load_before": load_before,
+            "load_after": load_after,
+            "loa": loa,
+            "loa_again": again,
+            "loa_changed": updates,
+            "iex": iex,
+        },
+    )
 
 
 if __name__ == "__main__":

@@ -33,8 +33,18 @@ def bench_users(root):
     upper = Unit.objects.filter(parent=Unit.objects.get(code=f"{root.code}-01")).order_by("code")[4]
     users = {}
     for username, unit, role, label in [
-        ("bench-province-big", big, "admin", f"province admin, {big.short_name} ({Unit.objects.subtree(big).count():,})"),
-        ("bench-province", small, "admin", f"province admin, {small.short_name} ({Unit.objects.subtree(small).count():,})"),
+        (
+            "bench-province-big",
+            big,
+            "admin",
+            f"province admin, {big.short_name} ({Unit.objects.subtree(big).count():,})",
+        ),
+        (
+            "bench-province",
+            small,
+            "admin",
+            f"province admin, {small.short_name} ({Unit.objects.subtree(small).count():,})",
+        ),
         ("bench-upper", upper, "leader", f"commune union leader ({Unit.objects.subtree(upper).count():,})"),
         ("bench-national", root, "admin", f"national admin ({Unit.objects.subtree(root).count():,})"),
     ]:
@@ -67,9 +77,11 @@ def main():
                 r["found"] = page.paginator.count
                 results.append({"user": who, "search": label, "url": url, **r})
                 ok = "ok" if r["median_ms"] < GOAL_MS else "SLOW"
-                print(f"{who:42} {label:22} {r['median_ms']:7.1f} ms (p90 {r['p90_ms']:6.1f})"
-                      f"  {'/'.join(map(str, r['queries']))} queries  {r['found'] if r['found'] is not None else '':>8}  {ok}",
-                      flush=True)
+                print(
+                    f"{who:42} {label:22} {r['median_ms']:7.1f} ms (p90 {r['p90_ms']:6.1f})"
+                    f"  {'/'.join(map(str, r['queries']))} queries  {r['found'] if r['found'] is not None else '':>8}  {ok}",
+                    flush=True,
+                )
     write_results("unit_list", results)
     slow = [r for r in results if r["median_ms"] >= GOAL_MS]
     print(f"{len(results) - len(slow)}/{len(results)} under {GOAL_MS} ms median; results in bench/out/unit_list.json")

@@ -27,7 +27,9 @@ def ensure_database():
     """Create the PostgreSQL database named in DATABASE_URL when it does not exist yet."""
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith(("postgres://", "postgresql://")):
-        sys.exit("Set DATABASE_URL to a PostgreSQL database of its own, e.g. postgres://postgres@127.0.0.1:5432/loa_bench")
+        sys.exit(
+            "Set DATABASE_URL to a PostgreSQL database of its own, e.g. postgres://postgres@127.0.0.1:5432/loa_bench"
+        )
     import psycopg
 
     base, _, name = url.rpartition("/")
@@ -76,10 +78,12 @@ def page_timing():
     from django.test.utils import override_settings, setup_test_environment
 
     setup_test_environment()
-    with override_settings(STORAGES={
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }):
+    with override_settings(
+        STORAGES={
+            "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        }
+    ):
         yield
 
 

@@ -134,9 +134,7 @@ def database_from_url(url, *, base_dir):
         if test_name:
             db["TEST"] = {"NAME": test_name}
         return db
-    raise ImproperlyConfigured(
-        f"DATABASE_URL must start with sqlite:// or postgres://, not {parsed.scheme or url!r}"
-    )
+    raise ImproperlyConfigured(f"DATABASE_URL must start with sqlite:// or postgres://, not {parsed.scheme or url!r}")
 
 
 def env_site_url(name):
@@ -151,7 +149,7 @@ def env_site_url(name):
 
 
 def env_proxy_ssl_header(name):
-    """"X-Forwarded-Proto" -> ("HTTP_X_FORWARDED_PROTO", "https"), Django's SECURE_PROXY_SSL_HEADER; None when unset."""
+    """ "X-Forwarded-Proto" -> ("HTTP_X_FORWARDED_PROTO", "https"), Django's SECURE_PROXY_SSL_HEADER; None when unset."""
     raw = os.environ.get(name, "").strip()
     if not raw:
         return None

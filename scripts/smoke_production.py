@@ -69,6 +69,7 @@ def expect(condition, message):
 
 # --- The stack -------------------------------------------------------------------------------
 
+
 class Stack:
     def __init__(self, workdir):
         self.workdir = workdir
@@ -87,8 +88,11 @@ class Stack:
             LOA_VAR_DIR=str(self.workdir / "var"),
             CELERY_BROKER_URL=f"{REDIS}/12",
             CACHE_URL=f"{REDIS}/13",
-            EMAIL_HOST="127.0.0.1", EMAIL_PORT=str(smtp_port), EMAIL_USE_TLS="false",
-            EMAIL_HOST_USER="", EMAIL_HOST_PASSWORD="",
+            EMAIL_HOST="127.0.0.1",
+            EMAIL_PORT=str(smtp_port),
+            EMAIL_USE_TLS="false",
+            EMAIL_HOST_USER="",
+            EMAIL_HOST_PASSWORD="",
         )
         env_file = self.workdir / "loa.env"
         env_file.write_text("".join(f"{k}={v}\n" for k, v in values.items()))
@@ -101,9 +105,16 @@ class Stack:
         import getpass
 
         result = subprocess.run(
-            [str(ROOT / "deploy" / "loa-manage"), *args], capture_output=True, text=True, check=False,
-            env={"PATH": os.environ["PATH"], "LOA_ENV": str(self.env_file), "LOA_HOME": str(ROOT),
-                 "LOA_USER": getpass.getuser()},
+            [str(ROOT / "deploy" / "loa-manage"), *args],
+            capture_output=True,
+            text=True,
+            check=False,
+            env={
+                "PATH": os.environ["PATH"],
+                "LOA_ENV": str(self.env_file),
+                "LOA_HOME": str(ROOT),
+                "LOA_USER": getpass.getuser(),
+            },
         )
         if check and result.returncode != 0:
             raise SmokeFailure(f"loa-manage {' '.join(args)} failed:\n{result.stderr}{result.stdout}")
@@ -119,8 +130,12 @@ class Stack:
 
     def start(self, name, args, env=None):
         log = open(self.workdir / f"{name}.log", "w")  # noqa: SIM115 (kept open while the process runs)
-        self.processes[name] = (subprocess.Popen(args, cwd=ROOT, env=env or self.env, stdout=log,
-                                                 stderr=subprocess.STDOUT, start_new_session=True), log)
+        self.processes[name] = (
+            subprocess.Popen(
+                args, cwd=ROOT, env=env or self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+            ),
+            log,
+        )
 
     def alive(self, name):
         return self.processes[name][0].poll() is None
@@ -142,7 +157,9 @@ class Stack:
 
 
 def psql(sql):
-    subprocess.run(["psql", f"{PG}/postgres", "-q", "-v", "ON_ERROR_STOP=1", "-c", sql], check=True, capture_output=True)
+    subprocess.run(
+        ["psql", f"{PG}/postgres", "-q", "-v", "ON_ERROR_STOP=1", "-c", sql], check=True, capture_output=True
+    )
 
 
 def redis_flush(db):
@@ -150,6 +167,7 @@ def redis_flush(db):
 
 
 # --- A browser's worth of HTTP ---------------------------------------------------------------
+
 
 class _Forms(HTMLParser):
     """The page's forms with the values a browser would send as they stand."""
@@ -161,7 +179,9 @@ class _Forms(HTMLParser):
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
         if tag == "form":
-            self.forms.append({"action": a.get("action") or "", "method": (a.get("method") or "get").lower(), "fields": {}})
+            self.forms.append(
+                {"action": a.get("action") or "", "method": (a.get("method") or "get").lower(), "fields": {}}
+            )
         elif not self.forms:
             return
         fields = self.forms[-1]["fields"] if self.forms else {}
@@ -209,16 +229,23 @@ class Browser:
         page = self.get(path)
         parser = _Forms()
         parser.feed(page.text)
-        forms = [f for f in parser.forms if f["method"] == "post"
-                 and (with_field is None or with_field in f["fields"]) and (action is None or f["action"] == action)]
+        forms = [
+            f
+            for f in parser.forms
+            if f["method"] == "post"
+            and (with_field is None or with_field in f["fields"])
+            and (action is None or f["action"] == action)
+        ]
         expect(forms, f"{path} has no form with a {with_field or action!r}")
         form = forms[0]
         data = {k: v for k, v in form["fields"].items() if v is not None}
         data.update({k: str(v) for k, v in values.items()})
         action = form["action"] or path
         response = self.client.post(action, data=data, headers={"Referer": SITE + path})
-        expect(response.status_code == status,
-               f"POST {action}: {response.status_code}, expected {status}\n{_errors(response.text)}")
+        expect(
+            response.status_code == status,
+            f"POST {action}: {response.status_code}, expected {status}\n{_errors(response.text)}",
+        )
         return response
 
     def follow(self, response):
@@ -232,15 +259,42 @@ def _errors(html):
 
 # --- The journey -----------------------------------------------------------------------------
 
+
 def journey(stack, cert, mailbox):
     step("loa_init: the province, its kinds and the first admin")
-    out = stack.manage("loa_init", "--no-input", "--root-code", "LDLD-CB", "--root-name",
-                       "Liên đoàn Lao động tỉnh Cao Bằng", "--admin-username", "quantri", "--admin-email",
-                       "quantri@example.vn", "--admin-name", "Nông Thị Quản Trị", "--admin-password", ADMIN_PASSWORD).stdout
+    out = stack.manage(
+        "loa_init",
+        "--no-input",
+        "--root-code",
+        "LDLD-CB",
+        "--root-name",
+        "Liên đoàn Lao động tỉnh Cao Bằng",
+        "--admin-username",
+        "quantri",
+        "--admin-email",
+        "quantri@example.vn",
+        "--admin-name",
+        "Nông Thị Quản Trị",
+        "--admin-password",
+        ADMIN_PASSWORD,
+    ).stdout
     expect(f"{SITE}/accounts/login/" in out and "quantri" in out, f"loa_init did not print the login:\n{out}")
-    again = stack.manage("loa_init", "--no-input", "--root-code", "LDLD-CB", "--root-name",
-                         "Liên đoàn Lao động tỉnh Cao Bằng", "--admin-username", "quantri", "--admin-email",
-                         "quantri@example.vn", "--admin-name", "Nông Thị Quản Trị", "--admin-password", ADMIN_PASSWORD)
+    again = stack.manage(
+        "loa_init",
+        "--no-input",
+        "--root-code",
+        "LDLD-CB",
+        "--root-name",
+        "Liên đoàn Lao động tỉnh Cao Bằng",
+        "--admin-username",
+        "quantri",
+        "--admin-email",
+        "quantri@example.vn",
+        "--admin-name",
+        "Nông Thị Quản Trị",
+        "--admin-password",
+        ADMIN_PASSWORD,
+    )
     expect(again.returncode == 0, "a second loa_init failed")
 
     step("the admin logs in over HTTPS through nginx")
@@ -248,8 +302,12 @@ def journey(stack, cert, mailbox):
     login_page = admin.get("/accounts/login/")
     expect(login_page.headers.get("server", "").startswith("nginx"), "the answer did not come through nginx")
     expect("max-age=31536000" in login_page.headers.get("strict-transport-security", ""), "no HSTS header")
-    expect(login_page.headers.get("content-encoding") == "gzip" or len(login_page.content) < 512
-           or "gzip" not in admin.client.headers.get("accept-encoding", ""), "HTML is not compressed")
+    expect(
+        login_page.headers.get("content-encoding") == "gzip"
+        or len(login_page.content) < 512
+        or "gzip" not in admin.client.headers.get("accept-encoding", ""),
+        "HTML is not compressed",
+    )
     response = admin.submit("/accounts/login/", "username", username="quantri", password=ADMIN_PASSWORD)
     expect("secure" in response.headers.get("set-cookie", "").lower(), "the session cookie is not Secure")
     home = admin.follow(response)
@@ -261,46 +319,78 @@ def journey(stack, cert, mailbox):
     css = re.search(r'href="(/static/[^"]+\.css)"', home.text)
     expect(css, "no stylesheet on the home page")
     static = admin.client.get(css.group(1), headers={"Accept-Encoding": "gzip"})
-    expect(static.status_code == 200 and static.headers.get("content-encoding") == "gzip", "static CSS not served gzipped")
+    expect(
+        static.status_code == 200 and static.headers.get("content-encoding") == "gzip", "static CSS not served gzipped"
+    )
 
     step("a body over the limit is refused by nginx with Loa's Vietnamese page")
-    big = admin.client.post("/units/import/", files={"file": ("big.xlsx", b"x" * (22 * 1024 * 1024))},
-                            headers={"Referer": SITE + "/units/import/"})
+    big = admin.client.post(
+        "/units/import/",
+        files={"file": ("big.xlsx", b"x" * (22 * 1024 * 1024))},
+        headers={"Referer": SITE + "/units/import/"},
+    )
     expect(big.status_code == 413 and "Tệp quá lớn" in big.text, f"22 MB upload: {big.status_code}")
 
     step("the admin creates a CĐCS under the province")
     root_id = re.search(r'href="/units/(\d+)/"', admin.get("/units/").text)
     expect(root_id, "the unit list shows no unit")
-    created = admin.submit(f"/units/new/?parent={root_id.group(1)}", "code", name="Công đoàn cơ sở Trường THPT Thành phố Cao Bằng",
-                           short_name="CĐCS THPT TP Cao Bằng", code="CS-THPT-TPCB", kind=_kind_id(admin, "cdcs"),
-                           members_count=62, staff_count=65)
+    created = admin.submit(
+        f"/units/new/?parent={root_id.group(1)}",
+        "code",
+        name="Công đoàn cơ sở Trường THPT Thành phố Cao Bằng",
+        short_name="CĐCS THPT TP Cao Bằng",
+        code="CS-THPT-TPCB",
+        kind=_kind_id(admin, "cdcs"),
+        members_count=62,
+        staff_count=65,
+    )
     unit_id = re.search(r"/units/(\d+)/", created.headers["location"]).group(1)
 
     step("the admin invites an officer; the invitation leaves through the Celery worker")
-    admin.submit("/accounts/users/invite/", "email", full_name="Hoàng Thị An", email="an.hoang@example.vn",
-                 phone="0912 345 678", unit=unit_id, role="officer")
+    admin.submit(
+        "/accounts/users/invite/",
+        "email",
+        full_name="Hoàng Thị An",
+        email="an.hoang@example.vn",
+        phone="0912 345 678",
+        unit=unit_id,
+        role="officer",
+    )
     invitation = wait_for_mail(mailbox, "an.hoang@example.vn", timeout=60)
     link = invitation.link("/accounts/invite/")
     expect(link.startswith(SITE + "/"), f"the invitation link does not start with SITE_URL: {link}")
 
     step("the officer sets a password from the e-mailed link")
     officer = Browser(cert)
-    path = link[len(SITE):]
+    path = link[len(SITE) :]
     accepted = officer.submit(path, "new_password1", new_password1=OFFICER_PASSWORD, new_password2=OFFICER_PASSWORD)
     officer.follow(accepted)
 
     step("the admin issues a directive with the Fanpage report to the CĐCS")
     issuer = re.search(r'<option value="(\d+)"', admin.get("/directives/new/").text)
     expect(issuer, "no issuing unit offered")
-    draft = admin.submit("/directives/new/", "summary", issuing_unit=issuer.group(1), number="45/CV-LĐLĐ", kind="CV",
-                         issued_on=time.strftime("%Y-%m-%d"), summary="V/v thành lập Trang Fanpage của CĐCS",
-                         salutation="Công đoàn cơ sở trực thuộc", body="Mỗi Công đoàn cơ sở lập 01 Trang Fanpage.",
-                         signer_name="Nông Văn Chủ Tịch")
+    draft = admin.submit(
+        "/directives/new/",
+        "summary",
+        issuing_unit=issuer.group(1),
+        number="45/CV-LĐLĐ",
+        kind="CV",
+        issued_on=time.strftime("%Y-%m-%d"),
+        summary="V/v thành lập Trang Fanpage của CĐCS",
+        salutation="Công đoàn cơ sở trực thuộc",
+        body="Mỗi Công đoàn cơ sở lập 01 Trang Fanpage.",
+        signer_name="Nông Văn Chủ Tịch",
+    )
     directive = re.search(r"/directives/(\d+)/", draft.headers["location"]).group(1)
     admin.submit(f"/directives/{directive}/recipients/", "mode", mode="all")
     deadline = time.strftime("%Y-%m-%dT%H:%M", time.localtime(time.time() + timedelta(days=10).total_seconds()))
-    admin.submit(f"/directives/{directive}/tasks/new/", "deadline", title="Báo cáo kết quả thành lập Trang Fanpage",
-                 deadline=deadline, report_form="fanpage")
+    admin.submit(
+        f"/directives/{directive}/tasks/new/",
+        "deadline",
+        title="Báo cáo kết quả thành lập Trang Fanpage",
+        deadline=deadline,
+        report_form="fanpage",
+    )
     detail = admin.get(f"/directives/{directive}/")
     expect(f"/directives/{directive}/issue/" in detail.text, "the directive page offers no issue button")
     task = re.search(r"/directives/tasks/(\d+)/", detail.text).group(1)
@@ -310,21 +400,34 @@ def journey(stack, cert, mailbox):
     page = admin.get(f"/directives/{directive}/")
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
     pdf = b"%PDF-1.4\n% Loa smoke test\n%%EOF\n"
-    attached = admin.client.post(f"/directives/{directive}/attachments/", data={"csrfmiddlewaretoken": token},
-                                 files={"file": ("Kế hoạch.pdf", pdf, "application/pdf")},
-                                 headers={"Referer": f"{SITE}/directives/{directive}/"})
+    attached = admin.client.post(
+        f"/directives/{directive}/attachments/",
+        data={"csrfmiddlewaretoken": token},
+        files={"file": ("Kế hoạch.pdf", pdf, "application/pdf")},
+        headers={"Referer": f"{SITE}/directives/{directive}/"},
+    )
     expect(attached.status_code == 302, f"attaching a file: {attached.status_code}")
     link = re.search(r'href="(/directives/\d+/attachments/\d+/)"', officer.get(f"/directives/{directive}/").text)
     expect(link, "the directive page links no attached file")
     download = officer.get(link.group(1))
-    expect(download.content == pdf and download.headers.get("content-type") == "application/pdf"
-           and download.headers.get("x-content-type-options") == "nosniff", f"the attached file: {download.headers}")
+    expect(
+        download.content == pdf
+        and download.headers.get("content-type") == "application/pdf"
+        and download.headers.get("x-content-type-options") == "nosniff",
+        f"the attached file: {download.headers}",
+    )
     expect(officer.client.get("/_protected/").status_code == 404, "nginx's internal location answers from outside")
 
     step("the officer files the report on the phone form")
-    receipt = officer.submit(f"/directives/tasks/{task}/units/{unit_id}/report/", "admin_phone",
-                             name="Công đoàn cơ sở Trường THPT Thành phố Cao Bằng", url="https://www.facebook.com/cdcs.thpt.tpcb",
-                             admin_name="Hoàng Thị An", admin_phone="0912 345 678", note="")
+    receipt = officer.submit(
+        f"/directives/tasks/{task}/units/{unit_id}/report/",
+        "admin_phone",
+        name="Công đoàn cơ sở Trường THPT Thành phố Cao Bằng",
+        url="https://www.facebook.com/cdcs.thpt.tpcb",
+        admin_name="Hoàng Thị An",
+        admin_phone="0912 345 678",
+        note="",
+    )
     officer.follow(receipt)
 
     step("the admin sees the report in the tracking page")
@@ -334,9 +437,13 @@ def journey(stack, cert, mailbox):
     expect("cdcs.thpt.tpcb" in report.text, "the admin does not see the reported Page")
 
     step("a message queued without a kick is delivered on beat's schedule (every minute)")
-    stack.manage("shell", "--no-imports", "-c",
-                 "from loa.notifications.models import Message; Message.objects.create(channel='email', "
-                 "recipient='beat@example.vn', template='smoke', subject='Beat', body='Sent on schedule.')")
+    stack.manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        "from loa.notifications.models import Message; Message.objects.create(channel='email', "
+        "recipient='beat@example.vn', template='smoke', subject='Beat', body='Sent on schedule.')",
+    )
     wait_for_mail(mailbox, "beat@example.vn", timeout=90)
 
     step("/healthz answers 200 through nginx")
@@ -356,6 +463,7 @@ def _kind_id(browser, code):
 
 
 # --- The mail relay ----------------------------------------------------------------------------
+
 
 def wait_for_mail(server, address, timeout):
     """The first message the local SMTP server received for `address` (the tests' own server)."""
@@ -409,17 +517,28 @@ def main():
         redis_flush(13)
         stack.environment(mailbox.port)
         cert, key = self_signed_certificate(workdir)
-        subprocess.run([sys.executable, "../manage.py", "compilemessages", "-l", "vi", "-v", "0"], cwd=ROOT / "loa",
-                       check=True, env=stack.env)
+        subprocess.run(
+            [sys.executable, "../manage.py", "compilemessages", "-l", "vi", "-v", "0"],
+            cwd=ROOT / "loa",
+            check=True,
+            env=stack.env,
+        )
         stack.manage("migrate", "--noinput")
         stack.manage("collectstatic", "--noinput", "-v", "0")
         check = stack.manage("check", "--deploy", "--fail-level", "WARNING", check=False)
         expect(check.returncode == 0, f"check --deploy:\n{check.stderr}")
 
         step("starting nginx, gunicorn, the Celery worker and beat")
-        site = nginx_site(workdir, cert=cert, key=key, https_port=HTTPS_PORT, http_port=HTTP_PORT,
-                          static_root=workdir / "var" / "static", media_root=workdir / "media",
-                          upstreams=(f"127.0.0.1:{WEB_PORT}",))
+        site = nginx_site(
+            workdir,
+            cert=cert,
+            key=key,
+            https_port=HTTPS_PORT,
+            http_port=HTTP_PORT,
+            static_root=workdir / "var" / "static",
+            media_root=workdir / "media",
+            upstreams=(f"127.0.0.1:{WEB_PORT}",),
+        )
         stack.start("nginx", ["nginx", "-c", str(nginx_main_conf(workdir, site)), "-g", "daemon off;"])
         stack.start("gunicorn", stack.unit_command("loa-web.service"))
         stack.start("worker", stack.unit_command("loa-worker.service"))

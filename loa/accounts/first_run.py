@@ -91,8 +91,18 @@ def _check_new_admin(errors, *, username, email, full_name, password):
 
 
 @transaction.atomic
-def first_run(*, root_code, root_name, admin_username, admin_email="", admin_name="", admin_password=None,
-              root_kind=DEFAULT_ROOT_KIND, root_short_name="", allow_another_root=False):
+def first_run(
+    *,
+    root_code,
+    root_name,
+    admin_username,
+    admin_email="",
+    admin_name="",
+    admin_password=None,
+    root_kind=DEFAULT_ROOT_KIND,
+    root_short_name="",
+    allow_another_root=False,
+):
     """Create what a new installation needs to be used from its pages; reuse what exists.
 
     An existing admin needs only the username: e-mail and name are for a new one. Raises ValidationError keyed by argument name (root_code, admin_email, …) and leaves
@@ -114,8 +124,9 @@ def first_run(*, root_code, root_name, admin_username, admin_email="", admin_nam
     admin_email = _text(errors, "admin_email", admin_email, required=admin is None)
     admin_name = _text(errors, "admin_name", admin_name, required=admin is None)
     if admin is None:
-        _check_new_admin(errors, username=admin_username, email=admin_email, full_name=admin_name,
-                         password=admin_password)
+        _check_new_admin(
+            errors, username=admin_username, email=admin_email, full_name=admin_name, password=admin_password
+        )
 
     root = Unit.objects.filter(code=root_code).select_related("kind").first() if root_code else None
     if root is not None and root.parent_id is not None:
@@ -125,11 +136,16 @@ def first_run(*, root_code, root_name, admin_username, admin_email="", admin_nam
     elif root is None and root_code and not allow_another_root:
         other = Unit.objects.filter(parent__isnull=True).order_by("pk").first()
         if other is not None:
-            errors["root_code"] = [ValidationError(
-                _("A top-level unit exists already: “%(code)s” %(name)s. Give its code to use it, or allow "
-                  "another top-level unit.") % {"code": other.code, "name": other.name},
-                code="another_root",
-            )]
+            errors["root_code"] = [
+                ValidationError(
+                    _(
+                        "A top-level unit exists already: “%(code)s” %(name)s. Give its code to use it, or allow "
+                        "another top-level unit."
+                    )
+                    % {"code": other.code, "name": other.name},
+                    code="another_root",
+                )
+            ]
     if errors:
         raise ValidationError(errors)
 
@@ -140,11 +156,16 @@ def first_run(*, root_code, root_name, admin_username, admin_email="", admin_nam
         kind = ensured.by_code.get(root_kind) or UnitKind.objects.filter(code=root_kind).first()
         if kind is None:
             codes = ", ".join(UnitKind.objects.values_list("code", flat=True))
-            raise ValidationError({"root_kind": _("There is no unit kind with the code “%(code)s” (there are: %(codes)s).")
-                                   % {"code": root_kind, "codes": codes}})
+            raise ValidationError(
+                {
+                    "root_kind": _("There is no unit kind with the code “%(code)s” (there are: %(codes)s).")
+                    % {"code": root_kind, "codes": codes}
+                }
+            )
         try:
-            root = unit_create(by=None, parent=None, kind=kind, code=root_code, name=root_name,
-                               short_name=root_short_name)
+            root = unit_create(
+                by=None, parent=None, kind=kind, code=root_code, name=root_name, short_name=root_short_name
+            )
         except ValidationError as exc:
             raise ValidationError(
                 {_ROOT_ARGUMENTS.get(name, name): messages for name, messages in exc.message_dict.items()}
@@ -166,9 +187,12 @@ def first_run(*, root_code, root_name, admin_username, admin_email="", admin_nam
     else:
         result.admin_inactive = not admin.is_active
         result.admin_details_differ = [
-            name for name, given, found in (
-                ("email", admin_email.lower(), admin.email.lower()), ("full_name", admin_name, admin.full_name)
-            ) if given and given != found
+            name
+            for name, given, found in (
+                ("email", admin_email.lower(), admin.email.lower()),
+                ("full_name", admin_name, admin.full_name),
+            )
+            if given and given != found
         ]
     if not Role.objects.filter(user=admin, unit=root, role=RoleName.ADMIN).exists():
         _grant(by=None, user=admin, unit=root, role=RoleName.ADMIN)

@@ -26,7 +26,8 @@ def account_changed(*, user, changes, by=None, to=None):
         subject = _("Your Loa account was changed")
         when = timezone.localtime()
         context = {
-            "user": user, "lines": lines,
+            "user": user,
+            "lines": lines,
             "when": f"{formats.time_format(when, 'H:i')} {formats.date_format(when, 'd/m/Y')}",
             "by": by if by is not None and by.pk != user.pk else None,
             "reset_url": absolute_url(reverse("accounts:password_reset")),

@@ -42,8 +42,12 @@ def url(next_url):
 def safe_next(request, value, default):
     """`value` if it is a path on this site, else `default`: never a redirect to another site."""
     value = value or ""
-    if value.startswith("/") and not value.startswith("//") and url_has_allowed_host_and_scheme(
-        value, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    if (
+        value.startswith("/")
+        and not value.startswith("//")
+        and url_has_allowed_host_and_scheme(
+            value, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
     ):
         return value
     return default

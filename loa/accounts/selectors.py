@@ -41,7 +41,9 @@ def can_manage_user(by, user):
 
 
 def roles_prefetch():
-    return Prefetch("roles", queryset=Role.objects.select_related("unit", "unit__kind").order_by("unit__name_sort", "role"))
+    return Prefetch(
+        "roles", queryset=Role.objects.select_related("unit", "unit__kind").order_by("unit__name_sort", "role")
+    )
 
 
 def get_user_or_404(by, pk):

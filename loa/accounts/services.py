@@ -86,7 +86,10 @@ def send_invitation(*, user, by):
         subject=subject,
         template="notifications/email/invite",
         context={
-            "user": user, "by": by, "url": invite_url(user), "roles": list(user.roles.select_related("unit")),
+            "user": user,
+            "by": by,
+            "url": invite_url(user),
+            "roles": list(user.roles.select_related("unit")),
             "days": max(1, settings.INVITE_MAX_AGE // 86400),
         },
         language=user.language,
@@ -116,7 +119,13 @@ def user_invite(*, by, full_name, email, phone="", unit, role, username=""):
     user.full_clean(exclude=["password", "language"])
     user.save()
     granted = Role.objects.create(user=user, unit=unit, role=role, granted_by=by)
-    log_action("user.invited", actor=by, obj=user, unit=unit, after={**snapshot(user, AUDITED_FIELDS), **_role_snapshot(granted)})
+    log_action(
+        "user.invited",
+        actor=by,
+        obj=user,
+        unit=unit,
+        after={**snapshot(user, AUDITED_FIELDS), **_role_snapshot(granted)},
+    )
     send_invitation(user=user, by=by)
     return user
 
@@ -175,9 +184,15 @@ def send_password_reset(*, user):
 @transaction.atomic
 def profile_update(*, by, user, full_name, email, phone, language, expected_version=None):
     """Change one's details; refused (StaleVersion) if they changed since `expected_version`."""
-    user = versions.lock(User.objects.all(), expected_version, pk=user.pk, message=_(
-        "Your details were changed on another page or device while you were editing them. Nothing was saved: "
-        "look at the changes, then apply yours again."))
+    user = versions.lock(
+        User.objects.all(),
+        expected_version,
+        pk=user.pk,
+        message=_(
+            "Your details were changed on another page or device while you were editing them. Nothing was saved: "
+            "look at the changes, then apply yours again."
+        ),
+    )
     before = snapshot(user, PROFILE_FIELDS)
     full_name = (full_name or "").strip()
     if not full_name:
@@ -199,11 +214,19 @@ def _notify_contact_change(*, user, by, before):
     none = gettext_lazy("none")
     changes = []
     if (before["email"] or "").lower() != (user.email or "").lower():
-        changes.append((gettext_lazy("Your e-mail address was changed from “%(old)s” to “%(new)s”."),
-                        {"old": before["email"] or none, "new": user.email or none}))
+        changes.append(
+            (
+                gettext_lazy("Your e-mail address was changed from “%(old)s” to “%(new)s”."),
+                {"old": before["email"] or none, "new": user.email or none},
+            )
+        )
     if before["phone"] != user.phone:
-        changes.append((gettext_lazy("Your phone number was changed from “%(old)s” to “%(new)s”."),
-                        {"old": display_phone(before["phone"]) or none, "new": display_phone(user.phone) or none}))
+        changes.append(
+            (
+                gettext_lazy("Your phone number was changed from “%(old)s” to “%(new)s”."),
+                {"old": display_phone(before["phone"]) or none, "new": display_phone(user.phone) or none},
+            )
+        )
     notices.account_changed(user=user, by=by, changes=changes, to=[before["email"], user.email])
 
 
@@ -221,10 +244,16 @@ def role_grant(*, by, user, unit, role):
             % {"user": user.display_name(), "role": existing.get_role_display(), "unit": unit.name}
         )
     granted = _grant(by=by, user=user, unit=unit, role=role)
-    notices.account_changed(user=user, by=by, changes=[(
-        gettext_lazy("You were given the role %(role)s at “%(unit)s”."),
-        {"role": granted.get_role_display(), "unit": unit.name},
-    )])
+    notices.account_changed(
+        user=user,
+        by=by,
+        changes=[
+            (
+                gettext_lazy("You were given the role %(role)s at “%(unit)s”."),
+                {"role": granted.get_role_display(), "unit": unit.name},
+            )
+        ],
+    )
     return granted
 
 
@@ -250,8 +279,13 @@ def top_unit_create(*, by, **fields):
         )
     unit = unit_create(by=by, parent=None, **fields)
     if not by.is_superuser:
-        _grant(by=by, user=by, unit=unit, role=RoleName.ADMIN,
-               note=_("Administrator of the whole tree: also of the new top-level unit."))
+        _grant(
+            by=by,
+            user=by,
+            unit=unit,
+            role=RoleName.ADMIN,
+            note=_("Administrator of the whole tree: also of the new top-level unit."),
+        )
     return unit
 
 
@@ -261,7 +295,10 @@ def role_revoke(*, by, role):
     _check_unit(by, role.unit)
     user = role.user
     if user.pk == by.pk:
-        if role.role == RoleName.ADMIN and not Role.objects.filter(user=by, role=RoleName.ADMIN).exclude(pk=role.pk).exists():
+        if (
+            role.role == RoleName.ADMIN
+            and not Role.objects.filter(user=by, role=RoleName.ADMIN).exclude(pk=role.pk).exists()
+        ):
             raise ValidationError(_("You cannot remove your own last admin role. Ask another admin."))
     else:
         _check_manageable(by, user)
@@ -269,10 +306,16 @@ def role_revoke(*, by, role):
     role.delete()
     forget(user)
     log_action("role.revoked", actor=by, obj=user, unit=role.unit, before=before)
-    notices.account_changed(user=user, by=by, changes=[(
-        gettext_lazy("Your role %(role)s at “%(unit)s” was removed."),
-        {"role": role.get_role_display(), "unit": role.unit.name},
-    )])
+    notices.account_changed(
+        user=user,
+        by=by,
+        changes=[
+            (
+                gettext_lazy("Your role %(role)s at “%(unit)s” was removed."),
+                {"role": role.get_role_display(), "unit": role.unit.name},
+            )
+        ],
+    )
 
 
 @transaction.atomic
@@ -286,8 +329,13 @@ def user_deactivate(*, by, user, reason=""):
     user.is_active = False
     user.save(update_fields=["is_active"])
     log_action(
-        "user.deactivated", actor=by, obj=user, unit=home_unit(user),
-        before={"is_active": True}, after={"is_active": False}, note=reason,
+        "user.deactivated",
+        actor=by,
+        obj=user,
+        unit=home_unit(user),
+        before={"is_active": True},
+        after={"is_active": False},
+        note=reason,
     )
     return user
 
@@ -300,7 +348,14 @@ def user_reactivate(*, by, user):
         return user
     user.is_active = True
     user.save(update_fields=["is_active"])
-    log_action("user.reactivated", actor=by, obj=user, unit=home_unit(user), before={"is_active": False}, after={"is_active": True})
+    log_action(
+        "user.reactivated",
+        actor=by,
+        obj=user,
+        unit=home_unit(user),
+        before={"is_active": False},
+        after={"is_active": True},
+    )
     return user
 
 
@@ -315,8 +370,12 @@ def user_login_unlock(*, by, user):
     until = throttle.unlock_user(user.username)
     if until is not None:
         log_action(
-            "user.login_unlocked", actor=by, obj=user, unit=home_unit(user),
-            before={"locked_until": throttle.until_display(until)}, after={"locked_until": None},
+            "user.login_unlocked",
+            actor=by,
+            obj=user,
+            unit=home_unit(user),
+            before={"locked_until": throttle.until_display(until)},
+            after={"locked_until": None},
         )
     return until
 
@@ -331,10 +390,16 @@ def api_token_create(*, by, user, name):
         raise ValidationError({"name": _("The name is too long (at most 80 characters).")})
     token, raw = ApiToken.issue(user=user, name=name)
     log_action("api_token.created", actor=by, obj=user, unit=home_unit(user), after={"token": str(token)})
-    notices.account_changed(user=user, by=by, changes=[(
-        gettext_lazy("An API token “%(name)s” was issued: a program holding it can use Loa in your name."),
-        {"name": name},
-    )])
+    notices.account_changed(
+        user=user,
+        by=by,
+        changes=[
+            (
+                gettext_lazy("An API token “%(name)s” was issued: a program holding it can use Loa in your name."),
+                {"name": name},
+            )
+        ],
+    )
     return token, raw
 
 

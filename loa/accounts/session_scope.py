@@ -29,12 +29,23 @@ ONETAP_KEY = "loa_onetap"
 SETUP_KEY = "loa_otp_setup_owed"
 
 # Pages anyone may open, signed in or not (a limited session keeps them).
-PUBLIC_PAGES = frozenset({
-    "accounts:login", "accounts:logout", "accounts:otp_verify",
-    "accounts:password_reset", "accounts:password_reset_done", "accounts:password_reset_confirm",
-    "accounts:password_reset_complete", "accounts:invite_accept",
-    "directives:onetap", "set_language", "healthz", "fanpage_short", "favicon",
-})
+PUBLIC_PAGES = frozenset(
+    {
+        "accounts:login",
+        "accounts:logout",
+        "accounts:otp_verify",
+        "accounts:password_reset",
+        "accounts:password_reset_done",
+        "accounts:password_reset_confirm",
+        "accounts:password_reset_complete",
+        "accounts:invite_accept",
+        "directives:onetap",
+        "set_language",
+        "healthz",
+        "fanpage_short",
+        "favicon",
+    }
+)
 # A one-tap session's own report: these pages, for its task and unit only.
 ONETAP_PAGES = frozenset({"directives:report", "directives:receipt", "directives:unit_form"})
 SETUP_PAGES = frozenset({"accounts:otp_setup", "accounts:reauth"})
@@ -113,10 +124,13 @@ class SessionScopeMiddleware:
         if scope:
             if name in ONETAP_PAGES and _own_report(scope, view_kwargs):
                 return None
-            messages.info(request, _(
-                "You opened Loa from a reminder link: it only lets you file your unit's report. "
-                "To do anything else, log in with your password."
-            ))
+            messages.info(
+                request,
+                _(
+                    "You opened Loa from a reminder link: it only lets you file your unit's report. "
+                    "To do anything else, log in with your password."
+                ),
+            )
             response = redirect_to_login(request.get_full_path(), resolve_url(settings.LOGIN_URL))
             return _redirect(request, response["Location"])
         if name in SETUP_PAGES:

@@ -199,7 +199,7 @@ def unlock_address(ip: str) -> str:
 
 
 def until_display(until: float) -> str:
-    """"14:35", or "14:35 02/01/2027" when the lock ends on another day than today."""
+    """ "14:35", or "14:35 02/01/2027" when the lock ends on another day than today."""
     at = timezone.localtime(datetime.fromtimestamp(until, tz=timezone.get_current_timezone()))
     if at.date() == timezone.localdate():
         return formats.time_format(at, "H:i")

@@ -47,5 +47,7 @@ def invite_url(user):
 
 
 def reset_url(user):
-    path = reverse("accounts:password_reset_confirm", kwargs={"uidb64": uidb64(user), "token": reset_tokens.make_token(user)})
+    path = reverse(
+        "accounts:password_reset_confirm", kwargs={"uidb64": uidb64(user), "token": reset_tokens.make_token(user)}
+    )
     return absolute_url(path)

@@ -64,7 +64,7 @@ def recovery_codes_left(user):
 def secret_text(device):
     """The key as authenticator apps take it typed in: base32, in groups of four."""
     key = base64.b32encode(device.bin_key).decode().rstrip("=")
-    return " ".join(key[i:i + 4] for i in range(0, len(key), 4))
+    return " ".join(key[i : i + 4] for i in range(0, len(key), 4))
 
 
 def qr_data_uri(device):
@@ -72,6 +72,7 @@ def qr_data_uri(device):
 
 
 # --- the log-in's second step ---------------------------------------------------------------------
+
 
 def begin_step(request, user, next_url):
     request.session[STEP_KEY] = {"user": user.pk, "at": time.time(), "next": next_url}

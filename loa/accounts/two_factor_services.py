@@ -28,7 +28,9 @@ def two_factor_enable(*, by, device, code):
     if device.confirmed or two_factor.is_enabled(user):
         raise ValidationError(_("Two-factor sign-in is already on."))
     if not device.verify_token((code or "").replace(" ", "")):
-        raise ValidationError({"code": _("The code is wrong. Check that the phone's clock is right and try the next code.")})
+        raise ValidationError(
+            {"code": _("The code is wrong. Check that the phone's clock is right and try the next code.")}
+        )
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     TOTPDevice.objects.filter(user=user, confirmed=False).delete()
@@ -69,6 +71,13 @@ def two_factor_reset(*, by, user):
         raise ValidationError(_("“%(user)s” has not set up two-factor sign-in.") % {"user": user.display_name()})
     _remove_devices(user)
     log_action("user.two_factor_reset", actor=by, obj=user, unit=home_unit(user))
-    notices.account_changed(user=user, by=by, changes=[(
-        gettext_lazy("Two-factor sign-in was reset: log in with your password and set it up again."), {},
-    )])
+    notices.account_changed(
+        user=user,
+        by=by,
+        changes=[
+            (
+                gettext_lazy("Two-factor sign-in was reset: log in with your password and set it up again."),
+                {},
+            )
+        ],
+    )

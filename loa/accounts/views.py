@@ -61,7 +61,9 @@ class LoginView(auth_views.LoginView):
 @login_required
 def reauth_view(request):
     """Confirm the password before an account change (loa.accounts.reauth)."""
-    next_url = reauth.safe_next(request, request.POST.get("next") or request.GET.get("next"), reverse("accounts:profile"))
+    next_url = reauth.safe_next(
+        request, request.POST.get("next") or request.GET.get("next"), reverse("accounts:profile")
+    )
     form = ReauthForm(request, request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         reauth.mark(request)
@@ -141,17 +143,28 @@ def invite_accept(request, uidb64, token):
 def _profile_page(request, *, form=None, token_form=None, new_token=None, status=200):
     user = request.user
     if form is None:
-        form = ProfileForm(initial={
-            "full_name": user.full_name, "email": user.email, "phone": display_phone(user.phone), "language": user.language,
-        }, version=user.version)
-    return render(request, "accounts/profile.html", {
-        "form": form,
-        "token_form": token_form or ApiTokenForm(),
-        "tokens": list(user.api_tokens.all()),
-        "new_token": new_token,
-        "roles": list(user.roles.select_related("unit", "unit__kind").order_by("unit__name_sort")),
-        "two_factor": _two_factor_state(request),
-    }, status=status)
+        form = ProfileForm(
+            initial={
+                "full_name": user.full_name,
+                "email": user.email,
+                "phone": display_phone(user.phone),
+                "language": user.language,
+            },
+            version=user.version,
+        )
+    return render(
+        request,
+        "accounts/profile.html",
+        {
+            "form": form,
+            "token_form": token_form or ApiTokenForm(),
+            "tokens": list(user.api_tokens.all()),
+            "new_token": new_token,
+            "roles": list(user.roles.select_related("unit", "unit__kind").order_by("unit__name_sort")),
+            "two_factor": _two_factor_state(request),
+        },
+        status=status,
+    )
 
 
 def _two_factor_state(request):
@@ -159,8 +172,10 @@ def _two_factor_state(request):
     if not two_factor.is_enabled(user):
         return {"on": False, "required": two_factor.required_for(user)}
     return {
-        "on": True, "required": two_factor.required_for(user),
-        "codes_left": two_factor.recovery_codes_left(user), "off_form": OtpDisableForm(request, user),
+        "on": True,
+        "required": two_factor.required_for(user),
+        "codes_left": two_factor.recovery_codes_left(user),
+        "off_form": OtpDisableForm(request, user),
     }
 
 
@@ -172,8 +187,9 @@ def profile(request):
     form = ProfileForm(request.POST, version=request.user.version)
     if form.is_valid():
         try:
-            user = services.profile_update(by=request.user, user=request.user, expected_version=form.expected_version,
-                                           **form.edited_values())
+            user = services.profile_update(
+                by=request.user, user=request.user, expected_version=form.expected_version, **form.edited_values()
+            )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:

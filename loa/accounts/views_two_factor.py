@@ -30,11 +30,15 @@ def otp_verify(request):
     if request.method == "POST" and form.is_valid():
         if isinstance(form.device, StaticDevice):
             left = two_factor.recovery_codes_left(user)
-            messages.warning(request, ngettext(
-                "You used a recovery code; %(count)d is left. Set up your phone again from “My account” if it is lost.",
-                "You used a recovery code; %(count)d are left. Set up your phone again from “My account” if it is lost.",
-                left,
-            ) % {"count": left})
+            messages.warning(
+                request,
+                ngettext(
+                    "You used a recovery code; %(count)d is left. Set up your phone again from “My account” if it is lost.",
+                    "You used a recovery code; %(count)d are left. Set up your phone again from “My account” if it is lost.",
+                    left,
+                )
+                % {"count": left},
+            )
         next_url = reauth.safe_next(request, next_url, reverse("home"))
         return signin.complete(request, user, next_url=next_url, device=form.device)
     return render(request, "accounts/otp_verify.html", {"form": form}, status=400 if form.errors else 200)
@@ -53,17 +57,26 @@ def otp_setup(request):
     form = OtpConfirmForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            device, codes = two_factor_services.two_factor_enable(by=user, device=device, code=form.cleaned_data["code"])
+            device, codes = two_factor_services.two_factor_enable(
+                by=user, device=device, code=form.cleaned_data["code"]
+            )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
             django_otp.login(request, device)  # this session has just proved the code
             session_scope.setup_done(request)
             return render(request, "accounts/otp_recovery_codes.html", {"codes": codes})
-    return render(request, "accounts/otp_setup.html", {
-        "form": form, "qr": two_factor.qr_data_uri(device), "secret": two_factor.secret_text(device),
-        "owed": session_scope.setup_owed(request),
-    }, status=400 if form.errors else 200)
+    return render(
+        request,
+        "accounts/otp_setup.html",
+        {
+            "form": form,
+            "qr": two_factor.qr_data_uri(device),
+            "secret": two_factor.secret_text(device),
+            "owed": session_scope.setup_owed(request),
+        },
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required

@@ -93,7 +93,9 @@ class SubmissionOut(Schema):
 
     @staticmethod
     def resolve_publications(obj):
-        return [{"channel": p.channel.name, "url": p.url, "published_on": p.published_on} for p in obj.publications.all()]
+        return [
+            {"channel": p.channel.name, "url": p.url, "published_on": p.published_on} for p in obj.publications.all()
+        ]
 
 
 class SubmissionDetailOut(SubmissionOut):
@@ -200,7 +202,11 @@ def _channels(ids):
 
 
 def _full(pk):
-    return Submission.objects.select_related("unit").prefetch_related("topics", "channels", "publications__channel").get(pk=pk)
+    return (
+        Submission.objects.select_related("unit")
+        .prefetch_related("topics", "channels", "publications__channel")
+        .get(pk=pk)
+    )
 
 
 def _writable(user, pk):
@@ -220,7 +226,9 @@ def _reviewable(user, pk):
 @router.get("/quotas", response=answers(list[QuotaOut], *READ), summary="Quotas")
 @paginate(Pages)
 def list_quotas(request, year: Year, unit: Id | None = None):
-    qs = Quota.objects.filter(path_q(request.user, Capability.VIEW, field="unit__path"), year=year).select_related("unit")
+    qs = Quota.objects.filter(path_q(request.user, Capability.VIEW, field="unit__path"), year=year).select_related(
+        "unit"
+    )
     if unit is not None:
         qs = qs.filter(unit_id=unit)
     return qs.order_by("unit__name_sort", "kind")
@@ -234,10 +242,18 @@ def set_quota(request, payload: QuotaIn):
     exists = Quota.objects.filter(unit=unit, year=payload.year, kind=payload.kind).exists()
     return versioned_write(
         payload.version,
-        lambda version: services.quota_set(by=request.user, unit=unit, year=payload.year, kind=payload.kind,
-                                           target=payload.target, notice=payload.notice, prorate=payload.prorate,
-                                           expected_version=version or 0),
-        lambda quota: quota, required=exists,
+        lambda version: services.quota_set(
+            by=request.user,
+            unit=unit,
+            year=payload.year,
+            kind=payload.kind,
+            target=payload.target,
+            notice=payload.notice,
+            prorate=payload.prorate,
+            expected_version=version or 0,
+        ),
+        lambda quota: quota,
+        required=exists,
     )
 
 
@@ -251,7 +267,11 @@ def list_submissions(request, filters: Query[SubmissionFilters]):
         qs = qs.filter(state=filters.state)
     if filters.year:
         qs = qs.filter(counted_year=filters.year)
-    return qs.select_related("unit").prefetch_related("topics", "channels", "publications__channel").order_by("-updated_at", "-id")
+    return (
+        qs.select_related("unit")
+        .prefetch_related("topics", "channels", "publications__channel")
+        .order_by("-updated_at", "-id")
+    )
 
 
 @router.post("/submissions", response=answers({201: SubmissionDetailOut}, *WRITE), summary="Write a piece (a draft)")
@@ -260,8 +280,14 @@ def create_submission(request, payload: SubmissionIn):
     if not can(request.user, Capability.REPORT_FOR_UNIT, unit):
         raise Forbidden(_("Only the unit's officers write its pieces."))
     submission = services.submission_create(
-        by=request.user, unit=unit, kind=payload.kind, title=payload.title, body=payload.body, authors=payload.authors,
-        topics=_topics(payload.topics), channels=_channels(payload.channels),
+        by=request.user,
+        unit=unit,
+        kind=payload.kind,
+        title=payload.title,
+        body=payload.body,
+        authors=payload.authors,
+        topics=_topics(payload.topics),
+        channels=_channels(payload.channels),
     )
     return Status(201, _full(submission.pk))
 
@@ -272,7 +298,9 @@ def get_piece(request, pk: Id):
     return _full(pk)
 
 
-@router.patch("/submissions/{int:pk}", response=responses(SubmissionDetailOut), summary="Change a draft or a returned piece")
+@router.patch(
+    "/submissions/{int:pk}", response=responses(SubmissionDetailOut), summary="Change a draft or a returned piece"
+)
 def update_submission(request, pk: Id, payload: SubmissionUpdateIn):
     submission = _writable(request.user, pk)
     data = payload.dict(exclude_unset=True, exclude={"version"})
@@ -282,21 +310,29 @@ def update_submission(request, pk: Id, payload: SubmissionUpdateIn):
         data["channels"] = _channels(data["channels"])
     return versioned_write(
         payload.version,
-        lambda version: services.submission_update(by=request.user, submission=submission, expected_version=version, **data),
+        lambda version: services.submission_update(
+            by=request.user, submission=submission, expected_version=version, **data
+        ),
         lambda submission: _full(submission.pk),
     )
 
 
-@router.post("/submissions/{int:pk}/submit", response=answers(SubmissionDetailOut, *WRITE, 409),
-             summary="Send a piece to the editors")
+@router.post(
+    "/submissions/{int:pk}/submit",
+    response=answers(SubmissionDetailOut, *WRITE, 409),
+    summary="Send a piece to the editors",
+)
 def submit(request, pk: Id, payload: VersionIn):
     submission = _writable(request.user, pk)
     _act(services.submission_submit, by=request.user, submission=submission, expected_version=payload.version)
     return _full(pk)
 
 
-@router.post("/submissions/{int:pk}/review", response=answers(SubmissionDetailOut, *WRITE, 409),
-             summary="Take, return, accept or reject")
+@router.post(
+    "/submissions/{int:pk}/review",
+    response=answers(SubmissionDetailOut, *WRITE, 409),
+    summary="Take, return, accept or reject",
+)
 def review(request, pk: Id, payload: ReviewIn):
     submission = _reviewable(request.user, pk)
     common = {"submission": submission, "by": request.user, "expected_version": payload.version}
@@ -311,13 +347,23 @@ def review(request, pk: Id, payload: ReviewIn):
     return _full(pk)
 
 
-@router.post("/submissions/{int:pk}/publications", response=answers({201: SubmissionDetailOut}, *WRITE, 409),
-             summary="Record a publication")
+@router.post(
+    "/submissions/{int:pk}/publications",
+    response=answers({201: SubmissionDetailOut}, *WRITE, 409),
+    summary="Record a publication",
+)
 def publish(request, pk: Id, payload: PublishIn):
     submission = _reviewable(request.user, pk)
     channel = get_object_or_404(Channel, pk=payload.channel, is_active=True)
-    _act(services.submission_publish, submission=submission, by=request.user, channel=channel, url=payload.url,
-         published_on=payload.published_on, expected_version=payload.version)
+    _act(
+        services.submission_publish,
+        submission=submission,
+        by=request.user,
+        channel=channel,
+        url=payload.url,
+        published_on=payload.published_on,
+        expected_version=payload.version,
+    )
     return Status(201, _full(pk))
 
 
@@ -337,11 +383,24 @@ def progress(request, year: Year, unit: Id | None = None):
     return {"year": year, "total": total, "rows": rows}
 
 
-@router.get("/units/{int:unit_id}/progress", response=answers(list[FiguresOut], *READ),
-            summary="One unit's own figures and warnings")
+@router.get(
+    "/units/{int:unit_id}/progress",
+    response=answers(list[FiguresOut], *READ),
+    summary="One unit's own figures and warnings",
+)
 def unit_progress(request, unit_id: Id, year: Year | None = None):
     unit = get_unit_or_404(request.user, Capability.VIEW, pk=unit_id)
     year = year or timezone.localdate().year
     own, _subtree = selectors.unit_figures(unit, year)
-    return [{"kind": f.kind, "target": f.target, "counted": f.counted, "over": f.over, "in_depth": f.in_depth,
-             "exemplary": f.exemplary, "warning": selectors.warning(f, year)[1]} for f in own.values()]
+    return [
+        {
+            "kind": f.kind,
+            "target": f.target,
+            "counted": f.counted,
+            "over": f.over,
+            "in_depth": f.in_depth,
+            "exemplary": f.exemplary,
+            "warning": selectors.warning(f, year)[1],
+        }
+        for f in own.values()
+    ]

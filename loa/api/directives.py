@@ -128,11 +128,16 @@ class AssignmentOut(Schema):
 
 
 class TaskWithTotals(TaskOut):
-    totals: Figures | None = Field(None, description=(
-        "The figures of an issued directive: at the issuing unit for whoever may view it; a recipient sees "
-        "only its own unit's (the tracking page's rule, `unit` says which)."))
-    assignment: AssignmentOut | None = Field(None, description=(
-        "A recipient's own assignment for this task (its state); null for the issuer's staff."))
+    totals: Figures | None = Field(
+        None,
+        description=(
+            "The figures of an issued directive: at the issuing unit for whoever may view it; a recipient sees "
+            "only its own unit's (the tracking page's rule, `unit` says which)."
+        ),
+    )
+    assignment: AssignmentOut | None = Field(
+        None, description=("A recipient's own assignment for this task (its state); null for the issuer's staff.")
+    )
 
 
 class AttachmentOut(Schema):
@@ -219,7 +224,9 @@ class ReceiptOut(Schema):
     state: str
     state_label: str
     on_time: bool
-    duplicate: bool = Field(..., description="true: the same report had just been received; nothing was recorded twice.")
+    duplicate: bool = Field(
+        ..., description="true: the same report had just been received; nothing was recorded twice."
+    )
 
 
 # --- Schemas in ------------------------------------------------------------------------------
@@ -228,7 +235,9 @@ class ReceiptOut(Schema):
 class DirectiveCreateIn(In):
     issuing_unit: Id = Field(..., description="Id of the unit that issues the directive.")
     number: str = Field(
-        "", max_length=60, description="Number and symbol, e.g. 812/TB-CĐVC. May be empty while drafting; needed to issue."
+        "",
+        max_length=60,
+        description="Number and symbol, e.g. 812/TB-CĐVC. May be empty while drafting; needed to issue.",
     )
     kind: str = Field(None, description="CV, TB, HD, KH, QĐ or CT.")
     issued_on: Day
@@ -263,7 +272,8 @@ class DirectiveUpdateIn(In):
 
 class RecipientsIn(In):
     mode: Literal["all", "kind", "units"] = Field(
-        ..., description="all: every CĐCS under the issuer; kind: every unit of one kind under it; units: the ids given."
+        ...,
+        description="all: every CĐCS under the issuer; kind: every unit of one kind under it; units: the ids given.",
     )
     kind: str | None = Field(None, description="Unit kind code, for mode=kind.")
     # Bounded: a list by hand is for a few units ("all" and "kind" choose thousands), and a longer
@@ -276,8 +286,9 @@ class TaskIn(In):
     title: str = Field(..., min_length=1, max_length=300)
     description: str = ""
     deadline: Instant = Field(
-        ..., description="An exact instant; without an offset it is local time (Asia/Ho_Chi_Minh). "
-        "“Before 30/4/2021” is 2021-04-30T00:00:00+07:00."
+        ...,
+        description="An exact instant; without an offset it is local time (Asia/Ho_Chi_Minh). "
+        "“Before 30/4/2021” is 2021-04-30T00:00:00+07:00.",
     )
     report_form: str = Field("", description="'' (no report) or 'fanpage'.")
     remind_days_before: str = Field(None, max_length=40, description="E.g. 7,2")
@@ -354,8 +365,23 @@ def _directive_row(directive_id):
 
 
 DIRECTIVE_FIELDS = (
-    "id", "number", "kind", "issued_on", "place", "summary", "issuing_unit", "superior_body", "salutation", "body",
-    "distribution", "signer_capacity", "signer_title", "signer_name", "status", "issued_at", "version",
+    "id",
+    "number",
+    "kind",
+    "issued_on",
+    "place",
+    "summary",
+    "issuing_unit",
+    "superior_body",
+    "salutation",
+    "body",
+    "distribution",
+    "signer_capacity",
+    "signer_title",
+    "signer_name",
+    "status",
+    "issued_at",
+    "version",
 )
 
 
@@ -369,11 +395,19 @@ def _detail(request, directive):
         "recipient_count": directive.recipient_rows.count(),
         "tasks": tasks,
         "attachments": [
-            {"id": a.id, "name": a.name, "content_type": a.content_type, "size": a.size, "uploaded_at": a.uploaded_at,
-             "url": absolute(reverse("api:download_attachment", args=[directive.pk, a.pk]))}
+            {
+                "id": a.id,
+                "name": a.name,
+                "content_type": a.content_type,
+                "size": a.size,
+                "uploaded_at": a.uploaded_at,
+                "url": absolute(reverse("api:download_attachment", args=[directive.pk, a.pk])),
+            }
             for a in directive.attachments.order_by("uploaded_at", "id")
         ],
-        "documents": {fmt: absolute(reverse("directives:document", args=[directive.pk, fmt])) for fmt in ("docx", "pdf")},
+        "documents": {
+            fmt: absolute(reverse("directives:document", args=[directive.pk, fmt])) for fmt in ("docx", "pdf")
+        },
         "can_issue": can_issue(request.user, directive),
     }
 
@@ -382,10 +416,16 @@ def _report(request, assignment):
     report = getattr(assignment, "report", None)
     versions = list(report.versions.select_related("submitted_by")) if report else []
     return {
-        "task": assignment.task_id, "unit": assignment.unit, "expected": assignment.expected,
-        "state": assignment.state, "state_label": str(assignment.get_state_display()), "on_time": assignment.on_time,
-        "first_reported_at": assignment.first_reported_at, "last_reported_at": assignment.last_reported_at,
-        "data": report.data if report else None, "version": report.version if report else 0,
+        "task": assignment.task_id,
+        "unit": assignment.unit,
+        "expected": assignment.expected,
+        "state": assignment.state,
+        "state_label": str(assignment.get_state_display()),
+        "on_time": assignment.on_time,
+        "first_reported_at": assignment.first_reported_at,
+        "last_reported_at": assignment.last_reported_at,
+        "data": report.data if report else None,
+        "version": report.version if report else 0,
         "submitted_at": report.submitted_at if report else None,
         "returned_at": report.returned_at if report else None,
         "return_reason": report.return_reason if report else "",
@@ -402,7 +442,11 @@ def _report(request, assignment):
 @paginate(Pages)
 def list_directives(request, filters: Query[DirectiveFilters]):
     """Directives issued within the caller's units or sent to them, newest first."""
-    qs = visible_directives(request.user).select_related("issuing_unit").annotate(task_count=Count("tasks", distinct=True))
+    qs = (
+        visible_directives(request.user)
+        .select_related("issuing_unit")
+        .annotate(task_count=Count("tasks", distinct=True))
+    )
     if filters.status:
         qs = qs.filter(status=filters.status)
     q = filters.q.strip()
@@ -436,12 +480,16 @@ def update_directive(request, directive_id: Id, payload: DirectiveUpdateIn):
         raise ValidationError({name: _("This field cannot be null.") for name in nulls})
     return versioned_write(
         payload.version,
-        lambda version: services.directive_update(by=request.user, directive=directive, expected_version=version, **fields),
+        lambda version: services.directive_update(
+            by=request.user, directive=directive, expected_version=version, **fields
+        ),
         lambda directive: _detail(request, directive),
     )
 
 
-@router.put("/{int:directive_id}/recipients", response=answers(DirectiveDetailOut, *WRITE), summary="Choose the recipients")
+@router.put(
+    "/{int:directive_id}/recipients", response=answers(DirectiveDetailOut, *WRITE), summary="Choose the recipients"
+)
 def set_recipients(request, directive_id: Id, payload: RecipientsIn):
     """Replaces the recipient list (after issue, recipients can only be added)."""
     directive = _directive_to_issue(request.user, directive_id)
@@ -453,15 +501,25 @@ def set_recipients(request, directive_id: Id, payload: RecipientsIn):
     wanted = set(payload.units)
     if payload.mode == "units" and not wanted:
         raise ValidationError({"units": _("Give at least one unit id.")})
-    units = list(services.choose_recipients(
-        user=request.user, directive=directive, mode="hand" if payload.mode == "units" else payload.mode,
-        kind=kind, unit_ids=wanted, active_only=payload.active_only,
-    ))
+    units = list(
+        services.choose_recipients(
+            user=request.user,
+            directive=directive,
+            mode="hand" if payload.mode == "units" else payload.mode,
+            kind=kind,
+            unit_ids=wanted,
+            active_only=payload.active_only,
+        )
+    )
     if payload.mode == "units":
         unknown = sorted(wanted - {u.pk for u in units})
         if unknown:
-            raise ValidationError({"units": _("These units are not under the issuing unit or not in reach: %(ids)s.")
-                                   % {"ids": ", ".join(map(str, unknown))}})
+            raise ValidationError(
+                {
+                    "units": _("These units are not under the issuing unit or not in reach: %(ids)s.")
+                    % {"ids": ", ".join(map(str, unknown))}
+                }
+            )
     services.directive_set_recipients(by=request.user, directive=directive, units=units)
     return _detail(request, directive)
 
@@ -475,8 +533,11 @@ def add_task(request, directive_id: Id, payload: TaskIn):
 
 
 class IssuedOut(DirectiveDetailOut):
-    messages_queued: int = Field(..., description="Messages queued to tell the recipients' officers (one per officer, "
-                                 "by Zalo or e-mail; a unit without officers at its contact address).")
+    messages_queued: int = Field(
+        ...,
+        description="Messages queued to tell the recipients' officers (one per officer, "
+        "by Zalo or e-mail; a unit without officers at its contact address).",
+    )
 
 
 @router.post("/{int:directive_id}/issue", response=answers(IssuedOut, *WRITE), summary="Issue the directive")
@@ -488,8 +549,12 @@ def issue_directive(request, directive_id: Id):
     return {**_detail(request, directive), "messages_queued": queued}
 
 
-@router.get("/{int:directive_id}/attachments/{int:attachment_id}", summary="Download an attached file",
-            response=answers({200: None}, *READ), url_name="download_attachment")
+@router.get(
+    "/{int:directive_id}/attachments/{int:attachment_id}",
+    summary="Download an attached file",
+    response=answers({200: None}, *READ),
+    url_name="download_attachment",
+)
 def download_attachment(request, directive_id: Id, attachment_id: Id):
     """The file itself (PDF or DOCX), to whoever may read the directive."""
     directive = get_directive(request.user, directive_id)
@@ -508,12 +573,15 @@ def update_task(request, task_id: Id, payload: TaskUpdateIn):
     if nulls:
         raise ValidationError({name: _("This field cannot be null.") for name in nulls})
     return versioned_write(
-        payload.version, lambda version: services.task_update(by=request.user, task=task, expected_version=version, **fields),
+        payload.version,
+        lambda version: services.task_update(by=request.user, task=task, expected_version=version, **fields),
         lambda task: task,
     )
 
 
-@router.get("/tasks/{int:task_id}", response=answers(TrackingOut, *READ), summary="A task with its completeness figures")
+@router.get(
+    "/tasks/{int:task_id}", response=answers(TrackingOut, *READ), summary="A task with its completeness figures"
+)
 def get_task_figures(request, task_id: Id, unit: Id | None = None):
     """Figures at `unit` (default: the issuer, or the caller's own unit) and at each unit below it."""
     task = get_task(request.user, task_id)
@@ -521,13 +589,20 @@ def get_task_figures(request, task_id: Id, unit: Id | None = None):
     totals = Rollup.objects.filter(task=task, unit=node).select_related("unit").first()
     children = list(child_rollups(task, node)) if can(request.user, Capability.VIEW, node) else []
     return {
-        "task": task, "directive": _directive_row(task.directive_id), "node": node, "totals": totals,
-        "children": children, "can_issue": can_issue(request.user, task.directive),
+        "task": task,
+        "directive": _directive_row(task.directive_id),
+        "node": node,
+        "totals": totals,
+        "children": children,
+        "can_issue": can_issue(request.user, task.directive),
     }
 
 
-@router.get("/tasks/{int:task_id}/assignments", response=answers(list[AssignmentOut], *READ),
-            summary="Each unit's state for a task")
+@router.get(
+    "/tasks/{int:task_id}/assignments",
+    response=answers(list[AssignmentOut], *READ),
+    summary="Each unit's state for a task",
+)
 @paginate(Pages)
 def list_assignments(request, task_id: Id, filters: Query[AssignmentFilters]):
     """The units under `unit` the caller may view. state: missing (expected, not reported), pending
@@ -541,14 +616,17 @@ def list_assignments(request, task_id: Id, filters: Query[AssignmentFilters]):
 # --- Reports ---------------------------------------------------------------------------------
 
 
-@router.get("/tasks/{int:task_id}/units/{int:unit_id}/report", response=answers(ReportOut, *READ), summary="A unit's report")
+@router.get(
+    "/tasks/{int:task_id}/units/{int:unit_id}/report", response=answers(ReportOut, *READ), summary="A unit's report"
+)
 def get_report(request, task_id: Id, unit_id: Id):
     """The latest data, the state, and every version submitted."""
     return _report(request, get_assignment(request.user, task_id, unit_id, Capability.VIEW))
 
 
 @router.post(
-    "/tasks/{int:task_id}/units/{int:unit_id}/report", response=answers({200: ReceiptOut, 201: ReceiptOut}, *WRITE),
+    "/tasks/{int:task_id}/units/{int:unit_id}/report",
+    response=answers({200: ReceiptOut, 201: ReceiptOut}, *WRITE),
     summary="Submit a unit's report",
 )
 def submit_report(request, task_id: Id, unit_id: Id, payload: ReportIn):
@@ -563,13 +641,21 @@ def submit_report(request, task_id: Id, unit_id: Id, payload: ReportIn):
     )
     a = receipt.assignment
     body = {
-        "task": a.task_id, "unit": a.unit, "received_at": receipt.received_at, "version": receipt.report.version,
-        "state": a.state, "state_label": str(a.get_state_display()), "on_time": a.on_time, "duplicate": receipt.duplicate,
+        "task": a.task_id,
+        "unit": a.unit,
+        "received_at": receipt.received_at,
+        "version": receipt.report.version,
+        "state": a.state,
+        "state_label": str(a.get_state_display()),
+        "on_time": a.on_time,
+        "duplicate": receipt.duplicate,
     }
     return Status(200 if receipt.duplicate else 201, body)
 
 
-@router.post("/tasks/{int:task_id}/units/{int:unit_id}/return", response=answers(ReportOut, *WRITE), summary="Return a report")
+@router.post(
+    "/tasks/{int:task_id}/units/{int:unit_id}/return", response=answers(ReportOut, *WRITE), summary="Return a report"
+)
 def return_report(request, task_id: Id, unit_id: Id, payload: ReturnIn):
     """Sends the report back to the unit with a reason (required); the unit's officers are e-mailed."""
     assignment = get_assignment(request.user, task_id, unit_id, Capability.VIEW)
@@ -579,4 +665,3 @@ def return_report(request, task_id: Id, unit_id: Id, payload: ReturnIn):
     notices.report_returned(assignment=assignment, reason=payload.reason.strip())
     assignment = get_assignment(request.user, task_id, unit_id, Capability.VIEW)
     return _report(request, assignment)
-

@@ -6,7 +6,6 @@ from django-ninja's exception handlers (here) and from what goes wrong outside n
 around the API's views (`loa.api.fallback`). `answers()` declares these errors in the schema.
 """
 
-
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
@@ -19,7 +18,10 @@ from ninja.errors import ValidationError as NinjaValidationError
 # The code and the general message of each status the API answers with.
 STATUSES = {
     400: ("bad_request", gettext_lazy("The request is not valid.")),
-    401: ("not_authenticated", gettext_lazy("Authentication required: send “Authorization: Bearer <token>” or sign in.")),
+    401: (
+        "not_authenticated",
+        gettext_lazy("Authentication required: send “Authorization: Bearer <token>” or sign in."),
+    ),
     403: ("permission_denied", gettext_lazy("You do not have permission to do this.")),
     404: ("not_found", gettext_lazy("Not found.")),
     405: ("method_not_allowed", gettext_lazy("This method is not allowed here.")),
@@ -27,15 +29,22 @@ STATUSES = {
     413: ("too_large", gettext_lazy("The request is too large.")),
     422: ("invalid", gettext_lazy("The data is not valid.")),
     429: ("throttled", gettext_lazy("Too many requests: wait a moment and try again.")),
-    500: ("server_error", gettext_lazy("Something went wrong on the server; it has been recorded. Please try again later.")),
+    500: (
+        "server_error",
+        gettext_lazy("Something went wrong on the server; it has been recorded. Please try again later."),
+    ),
 }
 
 
 class Error(Schema):
     """The body of every error answer."""
 
-    detail: str = Field(..., description="What went wrong, for a person (Vietnamese unless Accept-Language asks otherwise).")
-    code: str = Field(..., description="What went wrong, for a program: " + ", ".join(code for code, _m in STATUSES.values()) + ".")
+    detail: str = Field(
+        ..., description="What went wrong, for a person (Vietnamese unless Accept-Language asks otherwise)."
+    )
+    code: str = Field(
+        ..., description="What went wrong, for a program: " + ", ".join(code for code, _m in STATUSES.values()) + "."
+    )
     errors: dict[str, list[str]] | None = Field(
         None, description="422 only: the messages of each field at fault (`__all__` for the request as a whole)."
     )
@@ -97,7 +106,9 @@ def _pydantic_message(error):
         return _("Enter a number.")
     if kind in ("decimal_max_digits", "decimal_max_places", "decimal_whole_digits"):
         return _("Enter a number with at most %(digits)s digits, %(places)s of them after the decimal point.") % {
-            "digits": ctx.get("max_digits", ctx.get("whole_digits", "")), "places": ctx.get("decimal_places", 2)}
+            "digits": ctx.get("max_digits", ctx.get("whole_digits", "")),
+            "places": ctx.get("decimal_places", 2),
+        }
     if kind.startswith(("datetime", "timezone")):
         return _("Enter a valid date and time, e.g. 2021-04-30T00:00:00+07:00.")
     if kind.startswith("date"):

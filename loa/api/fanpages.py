@@ -78,9 +78,18 @@ class SnapshotOut(Schema):
 
 
 def _out(item):
-    return {"unit_id": item.unit_id, "name": item.name, "has_page": item.fanpage_id is not None, "period_start": item.start,
-            "period_end": item.end, "posting_days": item.posting_days, "period_days": item.period_days, "rate": item.rate,
-            "streak": item.streak, "last_post_day": item.last_post_day}
+    return {
+        "unit_id": item.unit_id,
+        "name": item.name,
+        "has_page": item.fanpage_id is not None,
+        "period_start": item.start,
+        "period_end": item.end,
+        "posting_days": item.posting_days,
+        "period_days": item.period_days,
+        "rate": item.rate,
+        "streak": item.streak,
+        "last_post_day": item.last_post_day,
+    }
 
 
 def _year(year):
@@ -91,7 +100,9 @@ def _year(year):
     return year
 
 
-@router.get("/compliance", response=answers(list[ComplianceOut], *READ), summary="Posting compliance of every unit in reach")
+@router.get(
+    "/compliance", response=answers(list[ComplianceOut], *READ), summary="Posting compliance of every unit in reach"
+)
 def list_compliance(request, year: Year | None = None):
     items = compliance.unit_compliance(user=request.user, capability=Capability.VIEW, year=_year(year))
     return [_out(i) for i in items]
@@ -108,9 +119,15 @@ def unit_activity(request, unit_id: Id, year: Year | None = None):
     declaration = likes.latest_declarations([unit.pk]).get(unit.pk)
     fanpage = Fanpage.objects.filter(unit=unit).first()
     link = CampaignLink.objects.filter(unit=unit).first()
-    return {**_out(item), "members_count": unit.members_count, "declared_likes": declaration.count if declaration else None,
-            "declared_on": declaration.day if declaration else None, "like_rate": likes.like_rate(declaration, unit.members_count),
-            "poster_scans": link.scans if link else 0, "posting_days_list": sorted(compliance.heat_map(fanpage, year))}
+    return {
+        **_out(item),
+        "members_count": unit.members_count,
+        "declared_likes": declaration.count if declaration else None,
+        "declared_on": declaration.day if declaration else None,
+        "like_rate": likes.like_rate(declaration, unit.members_count),
+        "poster_scans": link.scans if link else 0,
+        "posting_days_list": sorted(compliance.heat_map(fanpage, year)),
+    }
 
 
 def _report_unit(request, unit_id):
@@ -120,7 +137,9 @@ def _report_unit(request, unit_id):
     return unit
 
 
-@router.post("/units/{int:unit_id}/posts", response=answers({201: PostLoggedOut}, *WRITE), summary="Log a post by its link")
+@router.post(
+    "/units/{int:unit_id}/posts", response=answers({201: PostLoggedOut}, *WRITE), summary="Log a post by its link"
+)
 def log_post(request, unit_id: Id, payload: PostIn):
     unit = _report_unit(request, unit_id)
     fanpage = Fanpage.objects.filter(unit=unit).first()
@@ -130,16 +149,22 @@ def log_post(request, unit_id: Id, payload: PostIn):
     return Status(201, {"day": day})
 
 
-@router.post("/units/{int:unit_id}/likes", response=answers({201: LikesOut}, *WRITE),
-             summary="Declare the members who Liked the provincial Page")
+@router.post(
+    "/units/{int:unit_id}/likes",
+    response=answers({201: LikesOut}, *WRITE),
+    summary="Declare the members who Liked the provincial Page",
+)
 def declare(request, unit_id: Id, payload: LikesIn):
     unit = _report_unit(request, unit_id)
     declaration = likes.declare_likes(by=request.user, unit=unit, count=payload.count, day=payload.day)
     return Status(201, declaration)
 
 
-@router.get("/units/{int:unit_id}/followers", response=answers(list[SnapshotOut], *READ),
-            summary="Follower snapshots of the unit's Page")
+@router.get(
+    "/units/{int:unit_id}/followers",
+    response=answers(list[SnapshotOut], *READ),
+    summary="Follower snapshots of the unit's Page",
+)
 def list_followers(request, unit_id: Id):
     unit = get_unit_or_404(request.user, Capability.VIEW, pk=unit_id)
     page = Fanpage.objects.filter(unit=unit).first()
@@ -148,7 +173,9 @@ def list_followers(request, unit_id: Id):
     return list(FollowerSnapshot.objects.filter(fanpage=page).values("day", "followers", "source"))
 
 
-@router.post("/units/{int:unit_id}/followers", response=answers({201: SnapshotOut}, *WRITE), summary="Record a follower count")
+@router.post(
+    "/units/{int:unit_id}/followers", response=answers({201: SnapshotOut}, *WRITE), summary="Record a follower count"
+)
 def record_followers(request, unit_id: Id, payload: SnapshotIn):
     unit = get_unit_or_404(request.user, Capability.VIEW, pk=unit_id)
     if not can(request.user, Capability.MANAGE_UNITS, unit):
@@ -156,6 +183,7 @@ def record_followers(request, unit_id: Id, payload: SnapshotIn):
     page = Fanpage.objects.filter(unit=unit).first()
     if page is None:
         raise Http404
-    snapshot = follower_data.record_snapshot(by=request.user, fanpage=page, day=payload.day, followers=payload.followers,
-                                             source=FollowerSnapshot.Source.HAND)
+    snapshot = follower_data.record_snapshot(
+        by=request.user, fanpage=page, day=payload.day, followers=payload.followers, source=FollowerSnapshot.Source.HAND
+    )
     return Status(201, snapshot)

@@ -60,10 +60,17 @@ def remind_now(request, task_id: Id, payload: RemindIn):
     if not payload.dry_run:
         units, messages = reminders.remind_now(by=request.user, task=task, node=node)
     return {
-        "dry_run": payload.dry_run, "units": units, "messages": messages,
+        "dry_run": payload.dry_run,
+        "units": units,
+        "messages": messages,
         "recipients": [
-            {"id": unit.pk, "code": unit.code, "name": unit.name, "reminded_today": unit.pk in plan.already,
-             "people": [{"name": p.name, "channel": p.channel, "address": p.address} for p in people]}
+            {
+                "id": unit.pk,
+                "code": unit.code,
+                "name": unit.name,
+                "reminded_today": unit.pk in plan.already,
+                "people": [{"name": p.name, "channel": p.channel, "address": p.address} for p in people],
+            }
             for unit, people in plan.rows
         ],
         "samples": [vars(s) for s in plan.samples],

@@ -39,8 +39,11 @@ class UnitRef(Schema):
 
 
 class Problem(Schema):
-    code: str = Field(..., description="refused, unreadable, unread, no_table, no_rows, second_page, ambiguous, "
-                                       "no_unit, not_recipient, invalid, page_taken, unconfirmed.")
+    code: str = Field(
+        ...,
+        description="refused, unreadable, unread, no_table, no_rows, second_page, ambiguous, "
+        "no_unit, not_recipient, invalid, page_taken, unconfirmed.",
+    )
     field: str = Field(..., description="The value at fault (name, url, admin_name, admin_phone, unit, row…), or ''.")
     message: str
 
@@ -57,12 +60,17 @@ class FileOut(Schema):
     kind: str = Field(..., description="xlsx, docx, jpeg, png, pdf; '' when refused.")
     arrived_at: datetime = Field(..., description="When the unit's e-mail arrived: it decides on time or late.")
     unit: UnitRef | None = Field(..., description="The recipient the file is for, found or chosen.")
-    match: str = Field(..., description="How the unit was found: code, page, content, file_name, slug; "
-                                        "ambiguous or none when it was not.")
+    match: str = Field(
+        ...,
+        description="How the unit was found: code, page, content, file_name, slug; ambiguous or none when it was not.",
+    )
     candidates: list[UnitRef] = Field(..., description="The recipients the file may be from, by name and code.")
-    values: dict = Field(..., description="What will be recorded, phones as they will be stored: name, url, "
-                                          "admin_name, admin_phone, other_phones, note; no_page: true for a unit "
-                                          "without a Page yet.")
+    values: dict = Field(
+        ...,
+        description="What will be recorded, phones as they will be stored: name, url, "
+        "admin_name, admin_phone, other_phones, note; no_page: true for a unit "
+        "without a Page yet.",
+    )
     rows: list[dict] = Field(..., description="Every Page row read from the file (`row` is its line in the file).")
     chosen_row: int | None
     problems: list[Problem] = Field(..., description="What blocks recording this file until it is corrected.")
@@ -136,25 +144,48 @@ def _batch_out(batch):
     out = []
     for f in files:
         problems, notices = checks.get(f.pk, ([], []))
-        out.append({
-            "id": f.pk, "name": f.name, "size": f.size, "kind": f.kind, "arrived_at": f.arrived_at, "unit": f.unit,
-            "match": f.match.get("method", "none") if f.parsed else "none",
-            "candidates": [by_id[pk] for pk in f.match.get("candidates", []) if pk in by_id],
-            "values": f.data, "rows": f.parsed.get("rows") or [], "chosen_row": f.chosen_row,
-            "problems": problems, "notices": notices, "history": story.get(f.pk) if f.outcome == "" else None,
-            "needs_confirmation": ocr_review.needs_confirmation(f), "accepted": f.accepted,
-            "replace_page": f.replace_page, "outcome": f.outcome, "outcome_message": f.outcome_message,
-            "version": f.version,
-        })
-    return {"id": batch.pk, "task": batch.task_id, "created_at": batch.created_at, "committed_at": batch.committed_at,
-            "reading": any(not f.parsed for f in files), "files": out}
+        out.append(
+            {
+                "id": f.pk,
+                "name": f.name,
+                "size": f.size,
+                "kind": f.kind,
+                "arrived_at": f.arrived_at,
+                "unit": f.unit,
+                "match": f.match.get("method", "none") if f.parsed else "none",
+                "candidates": [by_id[pk] for pk in f.match.get("candidates", []) if pk in by_id],
+                "values": f.data,
+                "rows": f.parsed.get("rows") or [],
+                "chosen_row": f.chosen_row,
+                "problems": problems,
+                "notices": notices,
+                "history": story.get(f.pk) if f.outcome == "" else None,
+                "needs_confirmation": ocr_review.needs_confirmation(f),
+                "accepted": f.accepted,
+                "replace_page": f.replace_page,
+                "outcome": f.outcome,
+                "outcome_message": f.outcome_message,
+                "version": f.version,
+            }
+        )
+    return {
+        "id": batch.pk,
+        "task": batch.task_id,
+        "created_at": batch.created_at,
+        "committed_at": batch.committed_at,
+        "reading": any(not f.parsed for f in files),
+        "files": out,
+    }
 
 
 # --- Endpoints ---------------------------------------------------------------------------------
 
 
-@router.post("/tasks/{int:task_id}/returned-forms", response=answers({201: BatchOut}, *WRITE),
-             summary="Upload a batch of returned forms")
+@router.post(
+    "/tasks/{int:task_id}/returned-forms",
+    response=answers({201: BatchOut}, *WRITE),
+    summary="Upload a batch of returned forms",
+)
 def upload_batch(request, task_id: Id, files: File[list[UploadedFile]], arrived_at: Form[Instant | None] = None):
     """Multipart: `files` (one or many .xlsx, .docx, photos or PDF scans of the form) and optionally
     `arrived_at`, when the e-mails arrived (default: now, or the first upload's time for a file sent
@@ -162,8 +193,10 @@ def upload_batch(request, task_id: Id, files: File[list[UploadedFile]], arrived_
     A few files are read before the answer; more are read in the background (`reading: true`)."""
     task = _task_to_import(request.user, task_id)
     batch = imports.batch_create(by=request.user, task=task, uploads=files, arrived_at=arrived_at)
-    if imports.unread_files(batch).count() > imports.READ_INLINE_FILES or \
-            ocr_review.unread_scans(batch) > ocr_review.READ_INLINE_SCANS:
+    if (
+        imports.unread_files(batch).count() > imports.READ_INLINE_FILES
+        or ocr_review.unread_scans(batch) > ocr_review.READ_INLINE_SCANS
+    ):
         enqueue(READ_FORMS, by=request.user, unit=task.directive.issuing_unit, batch=batch.pk, language=get_language())
     else:
         imports.read_files(batch)
@@ -171,16 +204,22 @@ def upload_batch(request, task_id: Id, files: File[list[UploadedFile]], arrived_
     return Status(201, _batch_out(batch))
 
 
-@router.get("/tasks/{int:task_id}/returned-forms/{int:batch_id}", response=answers(BatchOut, *READ, 403),
-            summary="Each file's outcome")
+@router.get(
+    "/tasks/{int:task_id}/returned-forms/{int:batch_id}",
+    response=answers(BatchOut, *READ, 403),
+    summary="Each file's outcome",
+)
 def get_batch(request, task_id: Id, batch_id: Id):
     """Every file of the batch: the unit found or the candidates, the values as they will be stored,
     the problems that block it, the notices, and what became of it once recorded."""
     return _batch_out(_batch(request.user, task_id, batch_id))
 
 
-@router.patch("/tasks/{int:task_id}/returned-forms/{int:batch_id}/files/{int:file_id}",
-              response=responses(FileOut), summary="Confirm or correct a file")
+@router.patch(
+    "/tasks/{int:task_id}/returned-forms/{int:batch_id}/files/{int:file_id}",
+    response=responses(FileOut),
+    summary="Confirm or correct a file",
+)
 def update_file(request, task_id: Id, batch_id: Id, file_id: Id, payload: FileUpdateIn):
     """Choose the unit, the row, correct the values or the arrival time, accept the file. A file already
     recorded does not change. Send the file's `version` as read: a correction made since answers 409."""
@@ -190,9 +229,15 @@ def update_file(request, task_id: Id, batch_id: Id, file_id: Id, payload: FileUp
 
     def write(version):
         imports.file_update(
-            by=request.user, record=record, unit_id=payload.unit, arrived_at=payload.arrived_at,
-            data=payload.values.dict() if payload.values is not None else None, chosen_row=payload.row,
-            replace_page=payload.replace_page, accepted=payload.accepted, expected_version=version,
+            by=request.user,
+            record=record,
+            unit_id=payload.unit,
+            arrived_at=payload.arrived_at,
+            data=payload.values.dict() if payload.values is not None else None,
+            chosen_row=payload.row,
+            replace_page=payload.replace_page,
+            accepted=payload.accepted,
+            expected_version=version,
         )
         if payload.ocr_confirmed is not None and ocr_review.is_scan(record):
             ocr_review.confirm_reading(by=request.user, record=record, confirmed=payload.ocr_confirmed)
@@ -204,8 +249,11 @@ def update_file(request, task_id: Id, batch_id: Id, file_id: Id, payload: FileUp
     return versioned_write(payload.version, write, show)
 
 
-@router.post("/tasks/{int:task_id}/returned-forms/{int:batch_id}/record", response=answers(BatchOut, *WRITE),
-             summary="Record the batch")
+@router.post(
+    "/tasks/{int:task_id}/returned-forms/{int:batch_id}/record",
+    response=answers(BatchOut, *WRITE),
+    summary="Record the batch",
+)
 def record_batch(request, task_id: Id, batch_id: Id):
     """Records every accepted file without problems, each on its own at its arrival time: one that
     fails never stops the others, and each file's `outcome` says what became of it. Safe to repeat."""

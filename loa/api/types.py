@@ -42,8 +42,10 @@ def _no_bool(value):
 def _day_in_range(value):
     day = value.date() if isinstance(value, datetime) else value
     if not FIRST_DAY <= day <= LAST_DAY:
-        raise ValueError(_("Enter a date between %(first)s and %(last)s.") % {
-            "first": FIRST_DAY.strftime("%d/%m/%Y"), "last": LAST_DAY.strftime("%d/%m/%Y")})
+        raise ValueError(
+            _("Enter a date between %(first)s and %(last)s.")
+            % {"first": FIRST_DAY.strftime("%d/%m/%Y"), "last": LAST_DAY.strftime("%d/%m/%Y")}
+        )
     return value
 
 

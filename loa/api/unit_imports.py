@@ -62,7 +62,9 @@ class CheckOut(Schema):
     unchanged: int
     committed: bool
     error_count: int
-    problems: list[ProblemOut] = Field(..., description="The first 1,000 problems; nothing is imported while there are any.")
+    problems: list[ProblemOut] = Field(
+        ..., description="The first 1,000 problems; nothing is imported while there are any."
+    )
     needs_mapping: bool = Field(..., description="A required column was not recognised: map the columns (`/check`).")
     sheet: str
     header_row: int
@@ -86,16 +88,24 @@ class ImportOut(Schema):
 
 
 class RecheckIn(In):
-    mapping: dict[str, str] = Field(default_factory=dict, description=(
-        "The field each of the file's columns holds, by column index (from 0) or title; \"\" to read it past."))
+    mapping: dict[str, str] = Field(
+        default_factory=dict,
+        description=(
+            'The field each of the file\'s columns holds, by column index (from 0) or title; "" to read it past.'
+        ),
+    )
     default_kind: str = Field("", max_length=40, description="Code of the kind of the rows that give none.")
 
 
 class CommitIn(In):
     default_kind: str | None = Field(None, max_length=40, description="As chosen at the check unless given.")
-    same_unit: dict[str, UnitChoice] = Field(default_factory=dict, description=(
-        "For each new code in `same_names`: the existing unit's id (the same unit: it takes the code and is "
-        "updated) or 0 (a different unit)."))
+    same_unit: dict[str, UnitChoice] = Field(
+        default_factory=dict,
+        description=(
+            "For each new code in `same_names`: the existing unit's id (the same unit: it takes the code and is "
+            "updated) or 0 (a different unit)."
+        ),
+    )
 
 
 def _out(job):
@@ -103,20 +113,31 @@ def _out(job):
     check = None
     if result:
         check = {
-            **{k: result.get(k, 0) for k in ("rows", "created", "updated", "moved", "unchanged", "error_count",
-                                               "inferred_kinds")},
-            "committed": bool(result.get("committed")), "problems": result.get("errors", []),
-            "needs_mapping": bool(result.get("needs_mapping")), "sheet": result.get("sheet", ""),
+            **{
+                k: result.get(k, 0)
+                for k in ("rows", "created", "updated", "moved", "unchanged", "error_count", "inferred_kinds")
+            },
+            "committed": bool(result.get("committed")),
+            "problems": result.get("errors", []),
+            "needs_mapping": bool(result.get("needs_mapping")),
+            "sheet": result.get("sheet", ""),
             "header_row": result.get("header_row", 1),
             "columns": [{"index": i, "title": t, "field": f} for i, t, f in result.get("columns", [])],
             "unknown_columns": result.get("unknown", []),
             "fields": [{"name": n, "label": label} for n, label in result.get("fields", [])],
-            "kind_column": bool(result.get("kind_column")), "same_names": result.get("duplicates", []),
+            "kind_column": bool(result.get("kind_column")),
+            "same_names": result.get("duplicates", []),
             "commit_job": result.get("commit_job"),
         }
-    return {"id": job.pk, "step": "commit" if job.params.get("commit") else "check", "status": job.status,
-            "progress_done": job.progress_done, "progress_total": job.progress_total or 0,
-            "message": job.message or "", "result": check}
+    return {
+        "id": job.pk,
+        "step": "commit" if job.params.get("commit") else "check",
+        "status": job.status,
+        "progress_done": job.progress_done,
+        "progress_total": job.progress_total or 0,
+        "message": job.message or "",
+        "result": check,
+    }
 
 
 def _gone(exc):
@@ -140,8 +161,14 @@ def check_again(request, job_id: Id, payload: RecheckIn):
     """The mapping is remembered for the next file with the same column titles."""
     checked = import_jobs.checked_job(request.user, job_id)
     try:
-        return Status(201, _out(import_jobs.recheck(by=request.user, checked=checked, chosen=payload.mapping,
-                                             default_kind=payload.default_kind)))
+        return Status(
+            201,
+            _out(
+                import_jobs.recheck(
+                    by=request.user, checked=checked, chosen=payload.mapping, default_kind=payload.default_kind
+                )
+            ),
+        )
     except import_jobs.FileGone as exc:
         _gone(exc)
 
@@ -153,7 +180,13 @@ def commit(request, job_id: Id, payload: CommitIn):
     if checked.result.get("needs_mapping"):
         raise ValidationError(_("Map the file's columns first."))
     try:
-        return Status(201, _out(import_jobs.commit(by=request.user, checked=checked, default_kind=payload.default_kind,
-                                            same_unit=payload.same_unit)))
+        return Status(
+            201,
+            _out(
+                import_jobs.commit(
+                    by=request.user, checked=checked, default_kind=payload.default_kind, same_unit=payload.same_unit
+                )
+            ),
+        )
     except import_jobs.FileGone as exc:
         _gone(exc)

@@ -221,7 +221,8 @@ def update_unit(request, unit_id: Id, payload: UnitUpdateIn):
     if "kind" in fields:
         fields["kind"] = _kind(fields["kind"])
     return versioned_write(
-        payload.version, lambda version: services.unit_update(by=request.user, unit=unit, expected_version=version, **fields),
+        payload.version,
+        lambda version: services.unit_update(by=request.user, unit=unit, expected_version=version, **fields),
         _fresh,
     )
 
@@ -231,9 +232,10 @@ def move_unit(request, unit_id: Id, payload: MoveIn):
     unit = _unit_to_manage(request.user, unit_id)
     new_parent = _parent_to_manage(request.user, payload.parent)
     return versioned_write(
-        payload.version, lambda version: services.unit_move(by=request.user, unit=unit, new_parent=new_parent,
-                                                            expected_version=version),
-        _fresh, required=False,
+        payload.version,
+        lambda version: services.unit_move(by=request.user, unit=unit, new_parent=new_parent, expected_version=version),
+        _fresh,
+        required=False,
     )
 
 
@@ -242,9 +244,12 @@ def deactivate_unit(request, unit_id: Id, payload: DeactivateIn):
     unit = _unit_to_manage(request.user, unit_id)
     active_to = payload.active_to or timezone.localdate()
     return versioned_write(
-        payload.version, lambda version: services.unit_deactivate(by=request.user, unit=unit, active_to=active_to,
-                                                                  reason=payload.reason, expected_version=version),
-        _fresh, required=False,
+        payload.version,
+        lambda version: services.unit_deactivate(
+            by=request.user, unit=unit, active_to=active_to, reason=payload.reason, expected_version=version
+        ),
+        _fresh,
+        required=False,
     )
 
 

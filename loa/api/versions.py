@@ -28,7 +28,8 @@ VERSION = Field(
 
 # On actions (move, deactivate…) whose body states the whole intent: checked when sent.
 OPTIONAL_VERSION = Field(
-    None, description="The `version` of the object as you last read it: if someone changed it since, 409 with `current`.",
+    None,
+    description="The `version` of the object as you last read it: if someone changed it since, 409 with `current`.",
 )
 
 
@@ -41,8 +42,11 @@ class VersionRequired(Schema):
 def conflict_schema(current):
     """The 409 body of an endpoint that answers `current`: the message and the object as it is now."""
     return create_model(
-        f"{current.__name__}Conflict", __base__=Schema,
-        detail=(str, ...), code=(str, Field(..., description="stale")), current=(current, ...),
+        f"{current.__name__}Conflict",
+        __base__=Schema,
+        detail=(str, ...),
+        code=(str, Field(..., description="stale")),
+        current=(current, ...),
     )
 
 
@@ -53,11 +57,16 @@ def responses(out, status=200):
 
 
 def version_required():
-    return Status(428, {
-        "detail": _("Send the version of the object you read (field “version”, answered by GET): "
-                    "without it a change could overwrite someone else's. Nothing was saved."),
-        "code": "version_required",
-    })
+    return Status(
+        428,
+        {
+            "detail": _(
+                "Send the version of the object you read (field “version”, answered by GET): "
+                "without it a change could overwrite someone else's. Nothing was saved."
+            ),
+            "code": "version_required",
+        },
+    )
 
 
 def stale(exc: StaleVersion, show):

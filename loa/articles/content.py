@@ -5,6 +5,7 @@ import re
 
 import nh3
 from django.core.files.uploadedfile import SimpleUploadedFile
+
 from loa.core.readers import read_docx as read_word_file
 
 # The only markup a piece keeps: what a news text needs, no script, no style, no event handler.
@@ -15,8 +16,14 @@ _BLOCK_END = re.compile(r"</(p|h2|h3|h4|li|blockquote)>|<br\s*/?>", re.IGNORECAS
 
 
 def sanitize_html(text):
-    return nh3.clean(text or "", tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes={"http", "https", "mailto"},
-                     link_rel="noopener noreferrer nofollow", strip_comments=True)
+    return nh3.clean(
+        text or "",
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer nofollow",
+        strip_comments=True,
+    )
 
 
 def paragraphs_to_html(text):

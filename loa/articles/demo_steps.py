@@ -6,4 +6,6 @@ from loa.demo.scenario import step
 @step(450, "channels, the quotas of 812/TB-CĐVC and the news and articles of each year")
 def articles(ctx):
     ensure_default_topics()  # `demo --reset` empties the database, migrated data included
-    demo.build({"calendar": ctx.calendar, "units": ctx.grassroots, "by": ctx.users["admin"], "editors": [ctx.users["bientap"]]})
+    demo.build(
+        {"calendar": ctx.calendar, "units": ctx.grassroots, "by": ctx.users["admin"], "editors": [ctx.users["bientap"]]}
+    )

@@ -24,9 +24,15 @@ def import_quotas(job, *, year, notice="", prorate=True, filename="", language="
         back = f"{reverse('articles:quotas')}?year={year}"
         job.report(0, 0, _("Reading the file…"))
         try:
-            count = services.quotas_import(by=job.created_by, upload=input_bytes(job), year=year, notice=notice,
-                                           prorate=prorate, name=filename,
-                                           allowed_units=units_for(job.created_by, Capability.MANAGE_UNITS))
+            count = services.quotas_import(
+                by=job.created_by,
+                upload=input_bytes(job),
+                year=year,
+                notice=notice,
+                prorate=prorate,
+                name=filename,
+                allowed_units=units_for(job.created_by, Capability.MANAGE_UNITS),
+            )
         except ValidationError as exc:
             return import_result(filename=filename, errors=exc.messages, back=back)
         return import_result(filename=filename, summary=_("Quotas read for %(n)s units.") % {"n": count}, back=back)

@@ -19,7 +19,10 @@ def _send(submission, event, subject, **extra):
     link = absolute_url(reverse("articles:detail", args=[submission.pk]))
     for user in _recipients(submission.unit_id, submission.created_by):
         enqueue_email(
-            to=user.email, unit=submission.unit, template=f"notifications/email/article_{event}", subject=subject,
+            to=user.email,
+            unit=submission.unit,
+            template=f"notifications/email/article_{event}",
+            subject=subject,
             language=getattr(user, "language", "vi") or "vi",
             context={"user": user, "submission": submission, "unit": submission.unit, "link": link, **extra},
             dedupe_key=f"article:{submission.pk}:v{submission.version}:{event}:{user.pk}",
@@ -39,14 +42,21 @@ def rejected(submission):
 
 
 def published(submission, publication):
-    _send(submission, "published", _("Your piece was published on %(channel)s: %(title)s")
-          % {"channel": publication.channel, "title": submission.title}, publication=publication)
+    _send(
+        submission,
+        "published",
+        _("Your piece was published on %(channel)s: %(title)s")
+        % {"channel": publication.channel, "title": submission.title},
+        publication=publication,
+    )
 
 
 def claim_refused(claim):
     for user in _recipients(claim.unit_id, claim.by):
         enqueue_email(
-            to=user.email, unit=claim.unit, template="notifications/email/article_claim_refused",
+            to=user.email,
+            unit=claim.unit,
+            template="notifications/email/article_claim_refused",
             subject=_("Your claim was refused: %(title)s") % {"title": claim.title},
             context={"user": user, "claim": claim, "link": absolute_url(reverse("articles:claims"))},
             dedupe_key=f"article-claim:{claim.pk}:refused:{user.pk}",

@@ -26,9 +26,13 @@ def path_ids(path):
 def contribution(own):
     target, counted = own["target"], own["counted"]
     return {
-        "target": target, "counted": counted, "in_depth": own["in_depth"], "exemplary": own["exemplary"],
+        "target": target,
+        "counted": counted,
+        "in_depth": own["in_depth"],
+        "exemplary": own["exemplary"],
         "over": max(0, counted - target) if target else counted,
-        "with_quota": int(target > 0), "met": int(target > 0 and counted >= target),
+        "with_quota": int(target > 0),
+        "met": int(target > 0 and counted >= target),
     }
 
 
@@ -73,9 +77,23 @@ def apply_submission(submission, before):
     if before == after:
         return
     if before:
-        change(unit_path=submission.unit_path, year=before[0], kind=before[1], counted=-1, in_depth=-before[2], exemplary=-before[3])
+        change(
+            unit_path=submission.unit_path,
+            year=before[0],
+            kind=before[1],
+            counted=-1,
+            in_depth=-before[2],
+            exemplary=-before[3],
+        )
     if after:
-        change(unit_path=submission.unit_path, year=after[0], kind=after[1], counted=1, in_depth=after[2], exemplary=after[3])
+        change(
+            unit_path=submission.unit_path,
+            year=after[0],
+            kind=after[1],
+            counted=1,
+            in_depth=after[2],
+            exemplary=after[3],
+        )
 
 
 def counting_states():
@@ -93,7 +111,8 @@ def rebuild(year):
     for unit_id, kind, target in Quota.objects.filter(year=year).values_list("unit_id", "kind", "target"):
         own[(unit_id, kind)]["target"] = target
     rows = (
-        Submission.objects.filter(counted_year=year).values("unit_id", "kind")
+        Submission.objects.filter(counted_year=year)
+        .values("unit_id", "kind")
         .annotate(n=Count("id"), d=Count("id", filter=Q(in_depth=True)), e=Count("id", filter=Q(exemplary=True)))
     )
     for r in rows:
@@ -112,8 +131,14 @@ def rebuild(year):
     Rollup.objects.filter(year=year).delete()
     Rollup.objects.bulk_create(
         [
-            Rollup(unit_id=u, parent_unit_id=parent_of[u], year=year, kind=kind, **t,
-                   **{f"own_{k}": v for k, v in own.get((u, kind), dict.fromkeys(OWN, 0)).items()})
+            Rollup(
+                unit_id=u,
+                parent_unit_id=parent_of[u],
+                year=year,
+                kind=kind,
+                **t,
+                **{f"own_{k}": v for k, v in own.get((u, kind), dict.fromkeys(OWN, 0)).items()},
+            )
             for (u, kind), t in totals.items()
         ],
         batch_size=5000,

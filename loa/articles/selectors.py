@@ -13,8 +13,19 @@ from loa.units.models import Unit
 
 # "Met" and "with a quota" are counted per kind: a unit with both a news and an article quota is one
 # unit in each count, never two in one (issue 13: "29 / 86 units" for 43 units).
-COLUMNS = ("news_target", "news_counted", "news_with_quota", "news_met",
-           "article_target", "article_counted", "article_with_quota", "article_met", "in_depth", "exemplary", "over")
+COLUMNS = (
+    "news_target",
+    "news_counted",
+    "news_with_quota",
+    "news_met",
+    "article_target",
+    "article_counted",
+    "article_with_quota",
+    "article_met",
+    "in_depth",
+    "exemplary",
+    "over",
+)
 
 
 @dataclass
@@ -51,28 +62,47 @@ def warning(fig, year, today=None):
     news = fig.kind == Kind.NEWS
     values = {"counted": fig.counted, "target": fig.target, "days": days_left(year, today), "over": fig.over}
     if not fig.target:
-        return "info", (_("No quota of news items set for this year; %(counted)s counted.") if news
-                        else _("No quota of articles set for this year; %(counted)s counted.")) % values
+        return "info", (
+            _("No quota of news items set for this year; %(counted)s counted.")
+            if news
+            else _("No quota of articles set for this year; %(counted)s counted.")
+        ) % values
     if fig.counted >= fig.target:
         if fig.over:
-            return "ok", (_("Quota met: %(counted)s of %(target)s news items, %(over)s beyond it.") if news
-                          else _("Quota met: %(counted)s of %(target)s articles, %(over)s beyond it.")) % values
-        return "ok", (_("Quota met: %(counted)s of %(target)s news items.") if news
-                      else _("Quota met: %(counted)s of %(target)s articles.")) % values
+            return "ok", (
+                _("Quota met: %(counted)s of %(target)s news items, %(over)s beyond it.")
+                if news
+                else _("Quota met: %(counted)s of %(target)s articles, %(over)s beyond it.")
+            ) % values
+        return "ok", (
+            _("Quota met: %(counted)s of %(target)s news items.")
+            if news
+            else _("Quota met: %(counted)s of %(target)s articles.")
+        ) % values
     if year < today.year:
-        return "bad", (_("Quota missed: %(counted)s of %(target)s news items.") if news
-                       else _("Quota missed: %(counted)s of %(target)s articles.")) % values
+        return "bad", (
+            _("Quota missed: %(counted)s of %(target)s news items.")
+            if news
+            else _("Quota missed: %(counted)s of %(target)s articles.")
+        ) % values
     return ("warn" if values["days"] is not None and values["days"] < 60 else "info"), (
-        _("%(counted)s of %(target)s news items so far, %(days)s days left.") if news
-        else _("%(counted)s of %(target)s articles so far, %(days)s days left.")) % values
+        _("%(counted)s of %(target)s news items so far, %(days)s days left.")
+        if news
+        else _("%(counted)s of %(target)s articles so far, %(days)s days left.")
+    ) % values
 
 
 def unit_figures(unit, year):
     """({kind: Figures} of the unit's own work, {kind: Rollup} of its subtree): one query."""
     own, subtree = {k: Figures(kind=k) for k in Kind.values}, {}
     for row in Rollup.objects.filter(unit=unit, year=year):
-        own[row.kind] = Figures(kind=row.kind, target=row.own_target, counted=row.own_counted,
-                                in_depth=row.own_in_depth, exemplary=row.own_exemplary)
+        own[row.kind] = Figures(
+            kind=row.kind,
+            target=row.own_target,
+            counted=row.own_counted,
+            in_depth=row.own_in_depth,
+            exemplary=row.own_exemplary,
+        )
         subtree[row.kind] = row
     return own, subtree
 
@@ -127,7 +157,9 @@ def monthly_by_channel(node, year):
     counts = {}
     rows = (
         Publication.objects.filter(unit_path__startswith=node.path, published_on__year=year)
-        .annotate(month=ExtractMonth("published_on")).values("channel_id", "month").annotate(n=Count("id"))
+        .annotate(month=ExtractMonth("published_on"))
+        .values("channel_id", "month")
+        .annotate(n=Count("id"))
     )
     for r in rows:
         counts.setdefault(r["channel_id"], [0] * 12)[r["month"] - 1] = r["n"]

@@ -111,8 +111,15 @@ def submission_create(*, by, unit, kind=Kind.NEWS, title="", body="", authors=""
     if earlier is not None:
         return earlier
     submission = Submission.objects.create(
-        unit=unit, unit_path=unit.path, kind=kind if kind in Kind.values else Kind.NEWS, title=title,
-        body=html, body_text=text, authors=(authors or "").strip()[:300], created_by=by, edit_session=session,
+        unit=unit,
+        unit_path=unit.path,
+        kind=kind if kind in Kind.values else Kind.NEWS,
+        title=title,
+        body=html,
+        body_text=text,
+        authors=(authors or "").strip()[:300],
+        created_by=by,
+        edit_session=session,
     )
     _set_topics(submission, list(topics))
     submission.channels.set(channels)
@@ -122,8 +129,19 @@ def submission_create(*, by, unit, kind=Kind.NEWS, title="", body="", authors=""
 
 
 @transaction.atomic
-def submission_update(*, by, submission, expected_version, title=None, body=None, kind=None, authors=None,
-                      topics=None, channels=None, session=""):
+def submission_update(
+    *,
+    by,
+    submission,
+    expected_version,
+    title=None,
+    body=None,
+    kind=None,
+    authors=None,
+    topics=None,
+    channels=None,
+    session="",
+):
     """Change a draft or a returned piece (the autosave calls this too). Fields left None stay.
 
     Refused (StaleVersion) when the piece changed since `expected_version`, even by the same person
@@ -183,7 +201,10 @@ def submission_import_docx(*, by, submission, upload, expected_version=None):
     title, html, images = read_docx(upload)  # in the sandbox: a file it cannot read is a ValidationError
     with transaction.atomic():
         submission = submission_update(
-            by=by, submission=submission, expected_version=expected_version, body=html,
+            by=by,
+            submission=submission,
+            expected_version=expected_version,
+            body=html,
             title=title if title and not submission.title.strip() else None,
         )
         skipped = 0
@@ -209,15 +230,25 @@ def submission_submit(*, by, submission, expected_version, session=""):
     before = snapshot(submission, AUDITED)
     number = submission.versions.count() + 1
     SubmissionVersion.objects.create(
-        submission=submission, number=number, title=submission.title, body=submission.body,
-        body_text=submission.body_text, by=by,
+        submission=submission,
+        number=number,
+        title=submission.title,
+        body=submission.body,
+        body_text=submission.body_text,
+        by=by,
     )
     resubmitted = submission.state == S.RETURNED
     submission.state = S.SUBMITTED
     submission.submitted_at = timezone.now()
     _save(submission, ["state", "submitted_at"], session=session)  # the page's late autosave is told it was sent
-    log_action("article.resubmitted" if resubmitted else "article.submitted", actor=by, obj=submission,
-               unit=submission.unit, before=before, after=snapshot(submission, AUDITED))
+    log_action(
+        "article.resubmitted" if resubmitted else "article.submitted",
+        actor=by,
+        obj=submission,
+        unit=submission.unit,
+        before=before,
+        after=snapshot(submission, AUDITED),
+    )
     return submission
 
 
@@ -235,19 +266,34 @@ def _decide(submission, by, state, reason, action, before):
         fields.append("counted_year")
     _save(submission, fields)
     rollups.apply_submission(submission, counted_before)
-    log_action(action, actor=by, obj=submission, unit=submission.unit, before=before,
-               after=snapshot(submission, AUDITED), note=reason)
+    log_action(
+        action,
+        actor=by,
+        obj=submission,
+        unit=submission.unit,
+        before=before,
+        after=snapshot(submission, AUDITED),
+        note=reason,
+    )
 
 
 @transaction.atomic
 def submission_start_review(*, submission, by, expected_version):
     submission = _lock(submission, expected_version)
-    _require_state(submission, (S.SUBMITTED,), _("Only a piece just sent can be taken for review; this one is %(state)s."))
+    _require_state(
+        submission, (S.SUBMITTED,), _("Only a piece just sent can be taken for review; this one is %(state)s.")
+    )
     before = snapshot(submission, AUDITED)
     submission.state = S.IN_REVIEW
     _save(submission, ["state"])
-    log_action("article.review_started", actor=by, obj=submission, unit=submission.unit, before=before,
-               after=snapshot(submission, AUDITED))
+    log_action(
+        "article.review_started",
+        actor=by,
+        obj=submission,
+        unit=submission.unit,
+        before=before,
+        after=snapshot(submission, AUDITED),
+    )
     return submission
 
 
@@ -285,16 +331,22 @@ def submission_reject(*, submission, by, reason, expected_version):
 
 
 def _duplicate(url):
-    return ValidationError({"url": ValidationError(
-        _("The address %(url)s is already credited to a piece.") % {"url": url}, code="duplicate_url")})
+    return ValidationError(
+        {
+            "url": ValidationError(
+                _("The address %(url)s is already credited to a piece.") % {"url": url}, code="duplicate_url"
+            )
+        }
+    )
 
 
 def _publication_key(url, channel):
     channel_for(url, [channel])  # raises unless the address is on this channel's domain
     key = normalize(url)
-    if Publication.objects.filter(url_key=key).exists() or CreditClaim.objects.filter(
-        url_key=key, state=CreditClaim.State.PENDING
-    ).exists():
+    if (
+        Publication.objects.filter(url_key=key).exists()
+        or CreditClaim.objects.filter(url_key=key, state=CreditClaim.State.PENDING).exists()
+    ):
         raise _duplicate(url.strip())
     return key
 
@@ -304,14 +356,19 @@ def submission_publish(*, submission, by, channel, url, published_on, expected_v
     """Record a publication on one channel. The first one makes the piece count (once, whatever
     the number of channels); later ones are listed with it."""
     submission = _lock(submission, expected_version)
-    _require_state(submission, (S.SUBMITTED, S.IN_REVIEW, S.ACCEPTED, S.PUBLISHED),
-                   _("A piece that is %(state)s cannot be published."))
+    _require_state(
+        submission,
+        (S.SUBMITTED, S.IN_REVIEW, S.ACCEPTED, S.PUBLISHED),
+        _("A piece that is %(state)s cannot be published."),
+    )
     if published_on is None:
         raise ValidationError({"published_on": _("Give the date it was published.")})
     if published_on > timezone.localdate():
         raise ValidationError({"published_on": _("The date of publication cannot be in the future.")})
     if submission.publications.filter(channel=channel).exists():
-        raise ValidationError({"channel": _("This piece is already recorded as published on %(channel)s.") % {"channel": channel}})
+        raise ValidationError(
+            {"channel": _("This piece is already recorded as published on %(channel)s.") % {"channel": channel}}
+        )
     try:
         key = _publication_key(url, channel)
     except ValidationError as exc:
@@ -323,8 +380,13 @@ def submission_publish(*, submission, by, channel, url, published_on, expected_v
     try:
         with transaction.atomic():
             publication = Publication.objects.create(
-                submission=submission, channel=channel, unit_path=submission.unit_path, url=clean_url(url), url_key=key,
-                published_on=published_on, by=by,
+                submission=submission,
+                channel=channel,
+                unit_path=submission.unit_path,
+                url=clean_url(url),
+                url_key=key,
+                published_on=published_on,
+                by=by,
             )
     except IntegrityError:
         raise _duplicate(url.strip()) from None
@@ -338,8 +400,15 @@ def submission_publish(*, submission, by, channel, url, published_on, expected_v
         fields.append("counted_year")
     _save(submission, fields)
     rollups.apply_submission(submission, counted_before)
-    log_action("article.published", actor=by, obj=submission, unit=submission.unit, before=before,
-               after=snapshot(submission, AUDITED), note=f"{channel}: {publication.url}")
+    log_action(
+        "article.published",
+        actor=by,
+        obj=submission,
+        unit=submission.unit,
+        before=before,
+        after=snapshot(submission, AUDITED),
+        note=f"{channel}: {publication.url}",
+    )
     notices.published(submission, publication)
     return publication
 
@@ -369,15 +438,23 @@ def claim_create(*, by, unit, url, kind, title, published_on, topics=()):
         raise ValidationError({"title": _("Give the title of the published piece.")})
     if published_on is None or published_on > timezone.localdate():
         raise ValidationError({"published_on": _("Give the date it was published (not in the future).")})
-    if Publication.objects.filter(url_key=key).exists() or CreditClaim.objects.filter(url_key=key).exclude(
-        state=CreditClaim.State.REFUSED
-    ).exists():
+    if (
+        Publication.objects.filter(url_key=key).exists()
+        or CreditClaim.objects.filter(url_key=key).exclude(state=CreditClaim.State.REFUSED).exists()
+    ):
         raise _duplicate(url.strip())
     try:
         with transaction.atomic():
             claim = CreditClaim.objects.create(
-                unit=unit, unit_path=unit.path, channel=channel, url=clean_url(url), url_key=key,
-                kind=kind if kind in Kind.values else Kind.NEWS, title=title.strip()[:300], published_on=published_on, by=by,
+                unit=unit,
+                unit_path=unit.path,
+                channel=channel,
+                url=clean_url(url),
+                url_key=key,
+                kind=kind if kind in Kind.values else Kind.NEWS,
+                title=title.strip()[:300],
+                published_on=published_on,
+                by=by,
             )
     except IntegrityError:
         raise _duplicate(url.strip()) from None
@@ -393,8 +470,13 @@ def claim_accept(*, by, claim):
         raise ValidationError(_("This claim was already decided."), code="stale")
     topics = list(claim.topics.all())
     submission = Submission.objects.create(
-        unit=claim.unit, unit_path=claim.unit.path, kind=claim.kind, title=claim.title, created_by=claim.by,
-        state=S.ACCEPTED, submitted_at=claim.created_at,
+        unit=claim.unit,
+        unit_path=claim.unit.path,
+        kind=claim.kind,
+        title=claim.title,
+        created_by=claim.by,
+        state=S.ACCEPTED,
+        submitted_at=claim.created_at,
     )
     _set_topics(submission, topics)
     submission.save(update_fields=["in_depth", "exemplary"])
@@ -402,8 +484,14 @@ def claim_accept(*, by, claim):
     claim.state = CreditClaim.State.ACCEPTED  # frees the address for the publication below
     claim.decided_by, claim.decided_at, claim.submission = by, timezone.now(), submission
     claim.save(update_fields=["state", "decided_by", "decided_at", "submission"])
-    submission_publish(submission=submission, by=by, channel=claim.channel, url=claim.url,
-                       published_on=claim.published_on, expected_version=None)
+    submission_publish(
+        submission=submission,
+        by=by,
+        channel=claim.channel,
+        url=claim.url,
+        published_on=claim.published_on,
+        expected_version=None,
+    )
     submission.refresh_from_db()
     log_action("article.claim_accepted", actor=by, obj=claim, unit=claim.unit, note=claim.url)
     return claim
@@ -417,7 +505,12 @@ def claim_refuse(*, by, claim, reason):
     claim = CreditClaim.objects.select_for_update().get(pk=claim.pk)
     if claim.state != CreditClaim.State.PENDING:
         raise ValidationError(_("This claim was already decided."), code="stale")
-    claim.state, claim.reason, claim.decided_by, claim.decided_at = CreditClaim.State.REFUSED, reason, by, timezone.now()
+    claim.state, claim.reason, claim.decided_by, claim.decided_at = (
+        CreditClaim.State.REFUSED,
+        reason,
+        by,
+        timezone.now(),
+    )
     claim.save(update_fields=["state", "reason", "decided_by", "decided_at"])
     log_action("article.claim_refused", actor=by, obj=claim, unit=claim.unit, note=reason)
     notices.claim_refused(claim)
@@ -481,8 +574,9 @@ def quota_set(*, by, unit, year, kind, target, notice="", note="", prorate=False
     return quota
 
 
-def quotas_by_rule(*, by, units, year, notice, news, articles, large_members=None, large_news=None,
-                   large_articles=None, prorate=True):
+def quotas_by_rule(
+    *, by, units, year, notice, news, articles, large_members=None, large_news=None, large_articles=None, prorate=True
+):
     """Set every given unit's quota by one rule: the base targets, or bigger ones for units with at
     least `large_members` members. Returns the number of units set."""
     count = 0
@@ -506,11 +600,14 @@ def quota_rows(upload, *, name=None):
         return list(enumerate(table, start=1))
 
 
-QUOTA_COLUMNS = Columns("articles.quotas", [
-    Column("code", "Mã đơn vị", ("Mã", "Mã CĐCS", "Mã số", "Đơn vị"), required=True),
-    Column("news", "Tin", ("Tin bài", "Số tin", "Chỉ tiêu tin", "News items", "News")),
-    Column("articles", "Bài", ("Số bài", "Bài viết", "Chỉ tiêu bài", "Articles")),
-])
+QUOTA_COLUMNS = Columns(
+    "articles.quotas",
+    [
+        Column("code", "Mã đơn vị", ("Mã", "Mã CĐCS", "Mã số", "Đơn vị"), required=True),
+        Column("news", "Tin", ("Tin bài", "Số tin", "Chỉ tiêu tin", "News items", "News")),
+        Column("articles", "Bài", ("Số bài", "Bài viết", "Chỉ tiêu bài", "Articles")),
+    ],
+)
 QUOTA_POSITIONS = {0: "code", 1: "news", 2: "articles"}  # a sheet whose titles say nothing Loa knows
 
 
@@ -536,8 +633,11 @@ def quotas_import(*, by, upload, year, notice, allowed_units, prorate=True, rows
         for field, label in (("news", _("News items")), ("articles", _("Articles"))):
             index = column.get(field)
             try:
-                values.append(cells.whole_number(row[index] if index is not None and index < len(row) else "", empty=None,
-                                                 maximum=None))
+                values.append(
+                    cells.whole_number(
+                        row[index] if index is not None and index < len(row) else "", empty=None, maximum=None
+                    )
+                )
             except CellError as exc:
                 errors.append(str(ImportProblem(exc.reason, row=number, column=label)))
         parsed.append((number, code, values))
@@ -547,12 +647,16 @@ def quotas_import(*, by, upload, year, notice, allowed_units, prorate=True, rows
     units = {u.code: u for u in allowed_units.filter(code__in=codes)}
     for number, code, _values in parsed:
         if code not in units:
-            errors.append(_("Row %(row)s: there is no unit with the code “%(code)s” among yours.") % {"row": number, "code": code})
+            errors.append(
+                _("Row %(row)s: there is no unit with the code “%(code)s” among yours.") % {"row": number, "code": code}
+            )
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
         for _number, code, (news, articles) in parsed:
             for kind, target in ((Kind.NEWS, news), (Kind.ARTICLE, articles)):
                 if target is not None:
-                    quota_set(by=by, unit=units[code], year=year, kind=kind, target=target, notice=notice, prorate=prorate)
+                    quota_set(
+                        by=by, unit=units[code], year=year, kind=kind, target=target, notice=notice, prorate=prorate
+                    )
     return len(parsed)

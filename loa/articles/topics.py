@@ -15,4 +15,6 @@ def ensure_default_topics(Topic=None):
     if Topic is None:
         from loa.articles.models import Topic
     for order, (code, name, in_depth, exemplary) in enumerate(DEFAULT_TOPICS, start=1):
-        Topic.objects.get_or_create(code=code, defaults={"name": name, "in_depth": in_depth, "exemplary": exemplary, "order": order})
+        Topic.objects.get_or_create(
+            code=code, defaults={"name": name, "in_depth": in_depth, "exemplary": exemplary, "order": order}
+        )

@@ -32,7 +32,8 @@ def normalize(raw):
     parts = parse(raw)
     path = parts.path.rstrip("/")
     query = sorted(
-        (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
+        (k, v)
+        for k, v in parse_qsl(parts.query, keep_blank_values=True)
         if not any(k.lower() == t or (t.endswith("_") and k.lower().startswith(t)) for t in TRACKING)
     )
     key = _host(parts.hostname) + path

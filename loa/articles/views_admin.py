@@ -46,8 +46,16 @@ def _quota_form(request, year):
         quota = _quotas(request, year).filter(unit__code=request.GET["unit"], kind=request.GET["kind"]).first()
     if quota is None:
         return QuotaForm(initial={"prorate": False}, version=0)
-    return QuotaForm(initial={"unit": quota.unit.code, "kind": quota.kind, "target": quota.target, "notice": quota.notice,
-                              "prorate": False}, version=quota.version)
+    return QuotaForm(
+        initial={
+            "unit": quota.unit.code,
+            "kind": quota.kind,
+            "target": quota.target,
+            "notice": quota.notice,
+            "prorate": False,
+        },
+        version=quota.version,
+    )
 
 
 @login_required
@@ -58,31 +66,66 @@ def quotas(request):
     if request.method == "POST" and form.is_valid():
         unit = units_for(request.user, Capability.MANAGE_UNITS).filter(code=form.cleaned_data["unit"].strip()).first()
         if unit is None:
-            form.add_error("unit", _("There is no unit with the code “%(code)s” among yours.") % {"code": form.cleaned_data["unit"]})
+            form.add_error(
+                "unit",
+                _("There is no unit with the code “%(code)s” among yours.") % {"code": form.cleaned_data["unit"]},
+            )
         else:
             try:
-                services.quota_set(by=request.user, unit=unit, year=year, kind=form.cleaned_data["kind"],
-                                   target=form.cleaned_data["target"], notice=form.cleaned_data["notice"],
-                                   prorate=form.cleaned_data["prorate"], expected_version=form.expected_version)
+                services.quota_set(
+                    by=request.user,
+                    unit=unit,
+                    year=year,
+                    kind=form.cleaned_data["kind"],
+                    target=form.cleaned_data["target"],
+                    notice=form.cleaned_data["notice"],
+                    prorate=form.cleaned_data["prorate"],
+                    expected_version=form.expected_version,
+                )
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
                 messages.success(request, _("Quota saved for %(unit)s.") % {"unit": unit})
                 return redirect(f"{request.path}?year={year}")
     page = Paginator(_quotas(request, year), 50).get_page(request.GET.get("page"))
-    return render(request, "articles/quotas.html", {"year": year, "page": page, "form": form, "q": request.GET.get("q", ""),
-                                                    "rule_form": QuotaRuleForm(), "import_form": QuotaImportForm()},
-                  status=conflict_status(form))
+    return render(
+        request,
+        "articles/quotas.html",
+        {
+            "year": year,
+            "page": page,
+            "form": form,
+            "q": request.GET.get("q", ""),
+            "rule_form": QuotaRuleForm(),
+            "import_form": QuotaImportForm(),
+        },
+        status=conflict_status(form),
+    )
 
 
 @login_required
 def quotas_export(request, fmt):
     _require_manager(request.user)
     year = _year(request)
-    columns = [Column("code", _("Unit code")), Column("unit", _("Unit")), Column("kind", _("Kind")), Column("target", _("Target")),
-               Column("notice", _("Notice")), Column("prorated", _("Pro-rated"))]
-    rows = ({"code": q.unit.code, "unit": q.unit.name, "kind": q.get_kind_display(), "target": q.target, "notice": q.notice,
-             "prorated": q.prorated} for q in _quotas(request, year).iterator(chunk_size=2000))
+    columns = [
+        Column("code", _("Unit code")),
+        Column("unit", _("Unit")),
+        Column("kind", _("Kind")),
+        Column("target", _("Target")),
+        Column("notice", _("Notice")),
+        Column("prorated", _("Pro-rated")),
+    ]
+    rows = (
+        {
+            "code": q.unit.code,
+            "unit": q.unit.name,
+            "kind": q.get_kind_display(),
+            "target": q.target,
+            "notice": q.notice,
+            "prorated": q.prorated,
+        }
+        for q in _quotas(request, year).iterator(chunk_size=2000)
+    )
     return export_response(fmt, _("Quotas %(year)s") % {"year": year}, columns, rows)
 
 
@@ -94,9 +137,18 @@ def quotas_rule(request):
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         units = units_for(request.user, Capability.MANAGE_UNITS).filter(kind=d["unit_kind"])
-        n = services.quotas_by_rule(by=request.user, units=units, year=year, notice=d["notice"], news=d["news"],
-                                    articles=d["articles"], large_members=d["large_members"], large_news=d["large_news"],
-                                    large_articles=d["large_articles"], prorate=d["prorate"])
+        n = services.quotas_by_rule(
+            by=request.user,
+            units=units,
+            year=year,
+            notice=d["notice"],
+            news=d["news"],
+            articles=d["articles"],
+            large_members=d["large_members"],
+            large_news=d["large_news"],
+            large_articles=d["large_articles"],
+            prorate=d["prorate"],
+        )
         messages.success(request, _("Quotas set for %(n)s units.") % {"n": n})
         return redirect(f"{reverse('articles:quotas')}?year={year}")
     return render(request, "articles/quota_rule.html", {"form": form, "year": year})
@@ -112,11 +164,19 @@ def quotas_import(request):
         try:
             rows = services.quota_rows(upload)  # in the sandbox: a bad file is refused here, in the request
             if not runs_inline(len(rows)):
-                job = enqueue_import(QUOTAS_IMPORT, upload=upload, by=request.user, unit=None, year=year, notice=notice,
-                                     prorate=prorate)
+                job = enqueue_import(
+                    QUOTAS_IMPORT, upload=upload, by=request.user, unit=None, year=year, notice=notice, prorate=prorate
+                )
                 return redirect("jobs:detail", job.pk)
-            n = services.quotas_import(by=request.user, upload=upload, year=year, notice=notice, prorate=prorate, rows=rows,
-                                       allowed_units=units_for(request.user, Capability.MANAGE_UNITS))
+            n = services.quotas_import(
+                by=request.user,
+                upload=upload,
+                year=year,
+                notice=notice,
+                prorate=prorate,
+                rows=rows,
+                allowed_units=units_for(request.user, Capability.MANAGE_UNITS),
+            )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:

@@ -8,10 +8,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from loa.accounts.capabilities import Capability
-from loa.core.years import latest_year, requested_year
 from loa.accounts.scope import can, get_unit_or_404, top_units
 from loa.articles import selectors
 from loa.articles.models import Quota, Submission
+from loa.core.years import latest_year, requested_year
 from loa.exports.tabular import Column, export_response
 
 
@@ -26,7 +26,7 @@ def _node(request):
     tops = top_units(request.user, Capability.VIEW)
     if not tops:
         raise Http404
-    return sorted(tops, key=lambda u: u.depth)[0]
+    return min(tops, key=lambda u: u.depth)
 
 
 def _table(request):
@@ -40,20 +40,35 @@ def _table(request):
 def progress(request):
     node, year, total, rows, sort = _table(request)
     trail = [u for u in node.ancestors() if can(request.user, Capability.VIEW, u)]
-    return render(request, "articles/progress.html", {
-        "node": node, "year": year, "total": total, "rows": rows, "sort": sort, "trail": trail,
-        "years": range(timezone.localdate().year, timezone.localdate().year - 6, -1),
-    })
+    return render(
+        request,
+        "articles/progress.html",
+        {
+            "node": node,
+            "year": year,
+            "total": total,
+            "rows": rows,
+            "sort": sort,
+            "trail": trail,
+            "years": range(timezone.localdate().year, timezone.localdate().year - 6, -1),
+        },
+    )
 
 
 @login_required
 def progress_export(request, fmt):
     node, year, total, rows, _sort = _table(request)
     columns = [
-        Column("unit", _("Unit")), Column("news_target", _("News items: quota")), Column("news_counted", _("News items: counted")),
-        Column("article_target", _("Articles: quota")), Column("article_counted", _("Articles: counted")),
-        Column("over", _("Beyond quota")), Column("in_depth", _("In-depth")), Column("exemplary", _("Exemplary")),
-        Column("news_with_quota", _("Units with a news quota")), Column("news_met", _("Units that met their news quota")),
+        Column("unit", _("Unit")),
+        Column("news_target", _("News items: quota")),
+        Column("news_counted", _("News items: counted")),
+        Column("article_target", _("Articles: quota")),
+        Column("article_counted", _("Articles: counted")),
+        Column("over", _("Beyond quota")),
+        Column("in_depth", _("In-depth")),
+        Column("exemplary", _("Exemplary")),
+        Column("news_with_quota", _("Units with a news quota")),
+        Column("news_met", _("Units that met their news quota")),
         Column("article_with_quota", _("Units with an article quota")),
         Column("article_met", _("Units that met their article quota")),
     ]
@@ -70,16 +85,28 @@ def unit_progress(request, unit_id):
     own, subtree = selectors.unit_figures(unit, year)
     figures = [(fig, *selectors.warning(fig, year)) for fig in own.values()]
     qs = (
-        Submission.objects.filter(unit=unit)
-        .filter(counted_year=year) if request.GET.get("show") == "counted" else Submission.objects.filter(unit=unit)
+        Submission.objects.filter(unit=unit).filter(counted_year=year)
+        if request.GET.get("show") == "counted"
+        else Submission.objects.filter(unit=unit)
     )
-    page = Paginator(qs.order_by("-updated_at", "-id").prefetch_related("publications__channel"), 20).get_page(request.GET.get("page"))
-    return render(request, "articles/unit_progress.html", {
-        "unit": unit, "year": year, "figures": figures, "subtree": subtree, "page": page,
-        "has_children": any(r.target != r.own_target or r.counted != r.own_counted for r in subtree.values()),
-        "may_write": can(request.user, Capability.REPORT_FOR_UNIT, unit), "show": request.GET.get("show", ""),
-        "years": range(timezone.localdate().year, timezone.localdate().year - 6, -1),
-    })
+    page = Paginator(qs.order_by("-updated_at", "-id").prefetch_related("publications__channel"), 20).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "articles/unit_progress.html",
+        {
+            "unit": unit,
+            "year": year,
+            "figures": figures,
+            "subtree": subtree,
+            "page": page,
+            "has_children": any(r.target != r.own_target or r.counted != r.own_counted for r in subtree.values()),
+            "may_write": can(request.user, Capability.REPORT_FOR_UNIT, unit),
+            "show": request.GET.get("show", ""),
+            "years": range(timezone.localdate().year, timezone.localdate().year - 6, -1),
+        },
+    )
 
 
 @login_required
@@ -88,5 +115,14 @@ def chart(request):
     series = selectors.monthly_by_channel(node, year)
     top = max([max(m) for _c, m, _t in series] + [1])
     bars = [(c, [(i + 1, n, round(100 * n / top)) for i, n in enumerate(m)], t) for c, m, t in series]
-    return render(request, "articles/chart.html", {"node": node, "year": year, "bars": bars, "top": top,
-                                                   "years": range(timezone.localdate().year, timezone.localdate().year - 6, -1)})
+    return render(
+        request,
+        "articles/chart.html",
+        {
+            "node": node,
+            "year": year,
+            "bars": bars,
+            "top": top,
+            "years": range(timezone.localdate().year, timezone.localdate().year - 6, -1),
+        },
+    )

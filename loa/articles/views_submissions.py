@@ -25,19 +25,31 @@ from loa.core.versions import StaleVersion
 @login_required
 def index(request):
     """The pieces of the user's units, newest first; the way to write one."""
-    qs = Submission.objects.without_empty_drafts().filter(path_q(request.user, Capability.REPORT_FOR_UNIT, field="unit_path"))
+    qs = Submission.objects.without_empty_drafts().filter(
+        path_q(request.user, Capability.REPORT_FOR_UNIT, field="unit_path")
+    )
     state = request.GET.get("state", "")
     if state in Submission.State.values:
         qs = qs.filter(state=state)
-    page = Paginator(qs.select_related("unit").prefetch_related("publications__channel"), 30).get_page(request.GET.get("page"))
+    page = Paginator(qs.select_related("unit").prefetch_related("publications__channel"), 30).get_page(
+        request.GET.get("page")
+    )
     # One-tap buttons for an officer's own unit(s); someone reporting for a whole tree works from the unit pages.
     units = list(units_for(request.user, Capability.REPORT_FOR_UNIT).select_related("kind").vi_ordered()[:6])
     if len(units) > 5:
         units = []
-    return render(request, "articles/index.html", {
-        "page": page, "state": state, "states": Submission.State.choices, "units": units,
-        "reviewer": is_reviewer(request.user), "year": timezone.localdate().year,
-    })
+    return render(
+        request,
+        "articles/index.html",
+        {
+            "page": page,
+            "state": state,
+            "states": Submission.State.choices,
+            "units": units,
+            "reviewer": is_reviewer(request.user),
+            "year": timezone.localdate().year,
+        },
+    )
 
 
 @login_required
@@ -54,9 +66,17 @@ def submission_new(request, unit_id):
         data = form.cleaned_data
         try:
             submission, created = services.submission_start(
-                by=request.user, unit=unit, session=session, photo=data["photo"], caption=data["caption"],
-                kind=data["kind"], title=data["title"], body=data["body"], authors=data["authors"],
-                topics=data["topics"], channels=data["channels"],
+                by=request.user,
+                unit=unit,
+                session=session,
+                photo=data["photo"],
+                caption=data["caption"],
+                kind=data["kind"],
+                title=data["title"],
+                body=data["body"],
+                authors=data["authors"],
+                topics=data["topics"],
+                channels=data["channels"],
             )
         except ValidationError as exc:
             add_service_errors(form, exc, default_field="photo")  # the photo's refusal names no field
@@ -67,12 +87,19 @@ def submission_new(request, unit_id):
                 messages.success(request, _("Draft saved."))
                 return redirect("articles:edit", submission.pk)
             try:
-                services.submission_submit(by=request.user, submission=submission, expected_version=submission.version,
-                                           session=session)
+                services.submission_submit(
+                    by=request.user, submission=submission, expected_version=submission.version, session=session
+                )
             except ValidationError as exc:
                 # The draft is kept (with its photo); the editor shows it with what is missing for sending.
-                edit_form = SubmissionForm({**request.POST.dict(), "topics": request.POST.getlist("topics"),
-                                            "channels": request.POST.getlist("channels"), "version": submission.version})
+                edit_form = SubmissionForm(
+                    {
+                        **request.POST.dict(),
+                        "topics": request.POST.getlist("topics"),
+                        "channels": request.POST.getlist("channels"),
+                        "version": submission.version,
+                    }
+                )
                 edit_form.is_valid()
                 add_service_errors(edit_form, exc)
                 return _edit_page(request, submission, edit_form, session=session)
@@ -89,9 +116,16 @@ def _save_form(request, submission):
     data = form.cleaned_data
     expected = request.POST.get("overwrite") or request.POST.get("version", "")
     return services.submission_update(
-        by=request.user, submission=submission, expected_version=expected, session=_session(request),
-        title=data.get("title", ""), body=data.get("body", ""), kind=data.get("kind") or None,
-        authors=data.get("authors", ""), topics=data.get("topics", []), channels=data.get("channels", []),
+        by=request.user,
+        submission=submission,
+        expected_version=expected,
+        session=_session(request),
+        title=data.get("title", ""),
+        body=data.get("body", ""),
+        kind=data.get("kind") or None,
+        authors=data.get("authors", ""),
+        topics=data.get("topics", []),
+        channels=data.get("channels", []),
     )
 
 
@@ -103,18 +137,29 @@ def _edit_page(request, submission, form, *, session=None, conflict=None, status
     """The editor. On a conflict (StaleVersion), the form keeps the user's input and the page shows
     the newer stored text beside it; the version stays the one the page had, so that the autosave
     never writes over the newer text unless the user chooses to (the "keep mine" button)."""
-    return render(request, "articles/submission_edit.html", {
-        "submission": submission, "form": form, "photo_form": PhotoForm(), "docx_form": DocxForm(),
-        "photos": submission.photos.all(), "edit_session": session or versions.new_session(),
-        "conflict": conflict, "page_version": request.POST.get("version") if conflict else submission.version,
-    }, status=status)
+    return render(
+        request,
+        "articles/submission_edit.html",
+        {
+            "submission": submission,
+            "form": form,
+            "photo_form": PhotoForm(),
+            "docx_form": DocxForm(),
+            "photos": submission.photos.all(),
+            "edit_session": session or versions.new_session(),
+            "conflict": conflict,
+            "page_version": request.POST.get("version") if conflict else submission.version,
+        },
+        status=status,
+    )
 
 
 def _conflict_page(request, exc):
     """The editor again after a stale save: what the user sent, beside what is stored now."""
     current = exc.current
-    return _edit_page(request, current, SubmissionForm(request.POST), session=_session(request), conflict=current,
-                      status=409)
+    return _edit_page(
+        request, current, SubmissionForm(request.POST), session=_session(request), conflict=current, status=409
+    )
 
 
 @login_required
@@ -129,26 +174,48 @@ def submission_edit(request, pk):
             if request.htmx:
                 # The fragment keeps the page's (older) version: later autosaves are refused too, until
                 # the user keeps their text or loads the newer one. Nothing they typed is touched.
-                return render(request, "articles/submission_edit.html#autosave", {
-                    "submission": exc.current, "conflict": exc.current, "page_version": request.POST.get("version", ""),
-                })
+                return render(
+                    request,
+                    "articles/submission_edit.html#autosave",
+                    {
+                        "submission": exc.current,
+                        "conflict": exc.current,
+                        "page_version": request.POST.get("version", ""),
+                    },
+                )
             return _conflict_page(request, exc)
         except ValidationError as exc:
             if request.htmx:
-                return render(request, "articles/submission_edit.html#autosave",
-                              {"submission": submission, "autosave_error": " ".join(exc.messages),
-                               "page_version": request.POST.get("version", "")})
+                return render(
+                    request,
+                    "articles/submission_edit.html#autosave",
+                    {
+                        "submission": submission,
+                        "autosave_error": " ".join(exc.messages),
+                        "page_version": request.POST.get("version", ""),
+                    },
+                )
             flash_errors(request, exc)
             return redirect("articles:edit", pk)
         if request.htmx:
-            return render(request, "articles/submission_edit.html#autosave",
-                          {"submission": submission, "saved_at": timezone.now(), "page_version": submission.version})
+            return render(
+                request,
+                "articles/submission_edit.html#autosave",
+                {"submission": submission, "saved_at": timezone.now(), "page_version": submission.version},
+            )
         messages.success(request, _("Draft saved."))
         return redirect("articles:edit", pk)
-    form = SubmissionForm(initial={
-        "kind": submission.kind, "title": submission.title, "body": submission.body_text, "authors": submission.authors,
-        "topics": submission.topics.all(), "channels": submission.channels.all(), "version": submission.version,
-    })
+    form = SubmissionForm(
+        initial={
+            "kind": submission.kind,
+            "title": submission.title,
+            "body": submission.body_text,
+            "authors": submission.authors,
+            "topics": submission.topics.all(),
+            "channels": submission.channels.all(),
+            "version": submission.version,
+        }
+    )
     return _edit_page(request, submission, form)
 
 
@@ -167,8 +234,9 @@ def submission_submit(request, pk):
                 expected = submission.version
             else:
                 expected = request.POST.get("version", "")
-            services.submission_submit(by=request.user, submission=submission, expected_version=expected,
-                                       session=_session(request))
+            services.submission_submit(
+                by=request.user, submission=submission, expected_version=expected, session=_session(request)
+            )
     except StaleVersion as exc:
         if "title" in request.POST:  # the page's text stays on screen beside the newer one
             return _conflict_page(request, exc)
@@ -190,8 +258,12 @@ def photo_add(request, pk):
         messages.error(request, _("Choose a photo to upload."))
     else:
         try:
-            services.submission_add_photo(by=request.user, submission=submission, upload=form.cleaned_data["photo"],
-                                          caption=form.cleaned_data["caption"])
+            services.submission_add_photo(
+                by=request.user,
+                submission=submission,
+                upload=form.cleaned_data["photo"],
+                caption=form.cleaned_data["caption"],
+            )
             messages.success(request, _("Photo added."))
         except ValidationError as exc:
             flash_errors(request, exc)
@@ -226,11 +298,16 @@ def docx_import(request, pk):
         messages.error(request, _("Choose a Word file (.docx) to upload."))
         return redirect("articles:edit", pk)
     try:
-        _sub, photos = services.submission_import_docx(by=request.user, submission=submission, upload=form.cleaned_data["docx"])
+        _sub, photos = services.submission_import_docx(
+            by=request.user, submission=submission, upload=form.cleaned_data["docx"]
+        )
     except ValidationError as exc:
         flash_errors(request, exc)
     else:
-        messages.success(request, _("The text of the Word file was taken in, with %(n)s photos. Check it, then send it.") % {"n": photos})
+        messages.success(
+            request,
+            _("The text of the Word file was taken in, with %(n)s photos. Check it, then send it.") % {"n": photos},
+        )
     return redirect("articles:edit", pk)
 
 
@@ -247,16 +324,34 @@ def submission_detail(request, pk):
         by_number = {v.number: v for v in versions}
         if number in by_number and number - 1 in by_number:
             old, new = by_number[number - 1], by_number[number]
-            shown = {"old": old, "new": new, "title_changed": old.title != new.title,
-                     "lines": diffs.diff(old.body_text, new.body_text)}
+            shown = {
+                "old": old,
+                "new": new,
+                "title_changed": old.title != new.title,
+                "lines": diffs.diff(old.body_text, new.body_text),
+            }
     review = may_review(request.user, submission)
-    return render(request, "articles/submission_detail.html", {
-        "submission": submission, "versions": versions, "diff": shown,
-        "photos": submission.photos.all(), "comments": submission.comments.select_related("author"),
-        "publications": submission.publications.select_related("channel"),
-        "topics": submission.topics.all(), "channels": submission.channels.all(),
-        "may_review": review, "may_write": may_write(request.user, submission),
-        "publish_form": PublishForm(initial={"channel": submission.channels.exclude(
-            pk__in=submission.publications.values("channel_id")).first()}) if review else None,
-        "all_channels": Channel.objects.filter(is_active=True),
-    })
+    return render(
+        request,
+        "articles/submission_detail.html",
+        {
+            "submission": submission,
+            "versions": versions,
+            "diff": shown,
+            "photos": submission.photos.all(),
+            "comments": submission.comments.select_related("author"),
+            "publications": submission.publications.select_related("channel"),
+            "topics": submission.topics.all(),
+            "channels": submission.channels.all(),
+            "may_review": review,
+            "may_write": may_write(request.user, submission),
+            "publish_form": PublishForm(
+                initial={
+                    "channel": submission.channels.exclude(pk__in=submission.publications.values("channel_id")).first()
+                }
+            )
+            if review
+            else None,
+            "all_channels": Channel.objects.filter(is_active=True),
+        },
+    )

@@ -183,7 +183,6 @@ FIELDS = {
 _CHOICES_BY_ACTION = {("directive.report.", "state"): ("directives.Assignment", "state")}
 
 
-
 def action_label(action):
     return ACTIONS.get(action, action)
 

@@ -118,7 +118,7 @@ def client_address(remote_addr: str, forwarded_for: str, trusted: TrustedProxies
     fallback = str(peer) if peer is not None else remote_addr
     if trusted.count:
         # The N-th entry from the right, at most: no need to split a long header any further.
-        entries = forwarded_for.rsplit(",", trusted.count)[-trusted.count:] if forwarded_for.strip() else []
+        entries = forwarded_for.rsplit(",", trusted.count)[-trusted.count :] if forwarded_for.strip() else []
         found = fallback
         for entry in reversed(entries):
             address = parse_address(entry)

@@ -24,9 +24,35 @@ _IN_TEXT = re.compile(rf"(?:https?://)?{HOST_PATTERN}/[^\s,;\"'<>()\[\]]+", re.I
 
 _HANDLE = re.compile(r"^[A-Za-z0-9.\-_]{3,100}$")
 # First path segments that are Facebook's own, never a Page's handle.
-_RESERVED = {"pages", "profile.php", "groups", "watch", "events", "people", "pg", "p", "share", "sharer.php",
-             "sharer", "home.php", "login", "login.php", "story.php", "photo.php", "permalink.php", "media",
-             "photo", "reel", "hashtag", "marketplace", "gaming", "help", "policies", "privacy", "settings"}
+_RESERVED = {
+    "pages",
+    "profile.php",
+    "groups",
+    "watch",
+    "events",
+    "people",
+    "pg",
+    "p",
+    "share",
+    "sharer.php",
+    "sharer",
+    "home.php",
+    "login",
+    "login.php",
+    "story.php",
+    "photo.php",
+    "permalink.php",
+    "media",
+    "photo",
+    "reel",
+    "hashtag",
+    "marketplace",
+    "gaming",
+    "help",
+    "policies",
+    "privacy",
+    "settings",
+}
 
 
 def site_of(host):

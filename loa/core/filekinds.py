@@ -21,12 +21,22 @@ CONTENT_TYPES = {
     JPEG: "image/jpeg",
     PNG: "image/png",
 }
-KIND_NAMES = {PDF: "PDF", DOCX: "Word (.docx)", XLSX: "Excel (.xlsx)", XLS: "Excel 97–2003 (.xls)", CSV: "CSV", JPEG: "JPEG", PNG: "PNG"}
+KIND_NAMES = {
+    PDF: "PDF",
+    DOCX: "Word (.docx)",
+    XLSX: "Excel (.xlsx)",
+    XLS: "Excel 97–2003 (.xls)",
+    CSV: "CSV",
+    JPEG: "JPEG",
+    PNG: "PNG",
+}
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 SAMPLE = 64 * 1024
 
 # %(name)s: the file's name in quotes after a space, or nothing (see loa/core/sandbox.py).
-WRONG_KIND = gettext_noop("The file%(name)s is not of a kind expected here (%(wanted)s): Loa reads the content, not the name.")
+WRONG_KIND = gettext_noop(
+    "The file%(name)s is not of a kind expected here (%(wanted)s): Loa reads the content, not the name."
+)
 
 
 # What a csv may be written in, after UTF-16: tried in this order (Windows-1258 is Vietnamese Windows'
@@ -37,7 +47,7 @@ TEXT_ENCODINGS = ("utf-8", "cp1258", "cp1252")
 def utf16_without_bom(data):
     """'utf-16-le' or 'utf-16-be' for text written in UTF-16 without a byte order mark (what some
     programs export as "Unicode text"), judged by where its zero bytes fall; else None."""
-    sample = data[:SAMPLE - SAMPLE % 2]
+    sample = data[: SAMPLE - SAMPLE % 2]
     if len(sample) < 4:
         return None
     half = len(sample) // 2

@@ -104,8 +104,9 @@ def serve_image(request, field_file, *, filename_stem):
     if content_type is None:
         return serve_file(request, field_file, filename=f"{filename_stem}.bin", content_type=UNKNOWN)
     extension = field_file.name.rsplit(".", 1)[-1]
-    return serve_file(request, field_file, filename=f"{filename_stem}.{extension}", as_attachment=False,
-                      content_type=content_type)
+    return serve_file(
+        request, field_file, filename=f"{filename_stem}.{extension}", as_attachment=False, content_type=content_type
+    )
 
 
 def _accel_redirect(storage, name):

@@ -38,6 +38,7 @@ class ModelForm(forms.ModelForm, metaclass=_RangedModelFormMetaclass):
             if value is not None and isinstance(form_field, NUMBER_FORM_FIELDS) and not _usable(value, form_field):
                 self.initial[name] = None
 
+
 from loa.core.versions import StaleVersion
 
 

@@ -56,8 +56,12 @@ def reencode_image(upload, *, max_bytes=None, max_side=MAX_SIDE):
         image.save(out, "PNG", optimize=True)
     else:
         image.save(out, "JPEG", quality=JPEG_QUALITY, optimize=True)
-    return Picture(file=ContentFile(out.getvalue(), name=f"{uuid.uuid4().hex}.{extension}"),
-                   content_type=CONTENT_TYPES[extension], width=image.width, height=image.height)
+    return Picture(
+        file=ContentFile(out.getvalue(), name=f"{uuid.uuid4().hex}.{extension}"),
+        content_type=CONTENT_TYPES[extension],
+        width=image.width,
+        height=image.height,
+    )
 
 
 def _flattened(image):
@@ -76,7 +80,6 @@ def image_content_type(name):
     """The type of a picture Loa wrote itself, known from the name it gave it; None for any other file."""
     match = _GENERATED.match((name or "").rsplit("/", 1)[-1])
     return CONTENT_TYPES[match.group(1)] if match else None
-
 
 
 def reencode_kept(instance, field_name, *, max_bytes=None):

@@ -175,7 +175,8 @@ def number_fields(model):
     found = _NUMBER_FIELDS.get(model)
     if found is None:
         found = _NUMBER_FIELDS[model] = [
-            f for f in model._meta.concrete_fields
+            f
+            for f in model._meta.concrete_fields
             if field_range(f) is not None and not f.is_relation and not f.primary_key
         ]
     return found

@@ -13,9 +13,27 @@ _SPLIT = re.compile(r"\s+[-–—]\s+|[,;/\n]|\s{2,}(?=\+?\d)|\bhoặc\b|\bhoac\
 _LABEL = re.compile(r"^[^\d+]*")
 # Mobile prefixes renumbered in 2018 (11 digits to 10): 0168 123 4567 is now 038 123 4567.
 OLD_MOBILE_PREFIXES = {
-    "0162": "032", "0163": "033", "0164": "034", "0165": "035", "0166": "036", "0167": "037", "0168": "038",
-    "0169": "039", "0120": "070", "0121": "079", "0122": "077", "0126": "076", "0128": "078", "0123": "083",
-    "0124": "084", "0125": "085", "0127": "081", "0129": "082", "0186": "056", "0188": "058", "0199": "059",
+    "0162": "032",
+    "0163": "033",
+    "0164": "034",
+    "0165": "035",
+    "0166": "036",
+    "0167": "037",
+    "0168": "038",
+    "0169": "039",
+    "0120": "070",
+    "0121": "079",
+    "0122": "077",
+    "0126": "076",
+    "0128": "078",
+    "0123": "083",
+    "0124": "084",
+    "0125": "085",
+    "0127": "081",
+    "0129": "082",
+    "0186": "056",
+    "0188": "058",
+    "0199": "059",
 }
 
 
@@ -50,7 +68,12 @@ def _common_shape(raw):
         national = digits[3:]
     else:
         return None
-    if national.isascii() and national.isdigit() and _ANY_VN(national) and (_MOBILE_VN(national) or _FIXED_VN(national)):
+    if (
+        national.isascii()
+        and national.isdigit()
+        and _ANY_VN(national)
+        and (_MOBILE_VN(national) or _FIXED_VN(national))
+    ):
         return "+84" + national
     return None
 

@@ -54,11 +54,16 @@ CHUNK_ROWS = 2000  # rows per message from the child: the worker holds one chunk
 MAX_SHEET_CELLS = 2_000_000  # a returned form has a few hundred; a long list goes through read_table
 MAX_DOCX_CELLS = 200_000
 
-TOO_MANY_ROWS = gettext_noop("The file%(name)s has more than %(limit)s rows: split it into smaller files and import them one "
-                             "after another.")
-TOO_MANY_ROWS_IN_SHEET = gettext_noop("The sheet “%(sheet)s” of the file%(name)s has more than %(limit)s rows: split it into "
-                                      "smaller files and import them one after another.")
-TOO_MANY_CELLS = gettext_noop("The file%(name)s has too many cells to be a form (more than %(limit)s): send only the form.")
+TOO_MANY_ROWS = gettext_noop(
+    "The file%(name)s has more than %(limit)s rows: split it into smaller files and import them one after another."
+)
+TOO_MANY_ROWS_IN_SHEET = gettext_noop(
+    "The sheet “%(sheet)s” of the file%(name)s has more than %(limit)s rows: split it into "
+    "smaller files and import them one after another."
+)
+TOO_MANY_CELLS = gettext_noop(
+    "The file%(name)s has too many cells to be a form (more than %(limit)s): send only the form."
+)
 
 
 # --- The worker's side -----------------------------------------------------------------------------
@@ -102,8 +107,11 @@ def read_table(upload, *, max_rows, kinds=(XLSX, CSV), name=None, max_bytes=None
     more than `max_rows` rows under its header is refused. Raises ValidationError in Vietnamese."""
     kinds = with_old_excel(kinds)
     data, _kind = open_upload(upload, kinds, max_bytes=max_bytes, name=name)
-    return Table(sandbox.stream(_table, data, kinds=tuple(kinds), max_rows=max_rows, name=upload_name(upload, name),
-                                kind=wanted(kinds)))
+    return Table(
+        sandbox.stream(
+            _table, data, kinds=tuple(kinds), max_rows=max_rows, name=upload_name(upload, name), kind=wanted(kinds)
+        )
+    )
 
 
 def read_office(upload, *, kinds=(XLSX, DOCX), images=False, name=None, max_cells=None):
@@ -117,8 +125,15 @@ def read_office(upload, *, kinds=(XLSX, DOCX), images=False, name=None, max_cell
     """
     kinds = with_old_excel(kinds)
     data, _kind = open_upload(upload, kinds, name=name)
-    found = sandbox.run(_office, data, kinds=tuple(kinds), images=images, max_cells=max_cells, name=upload_name(upload, name),
-                        kind=wanted(kinds))
+    found = sandbox.run(
+        _office,
+        data,
+        kinds=tuple(kinds),
+        images=images,
+        max_cells=max_cells,
+        name=upload_name(upload, name),
+        kind=wanted(kinds),
+    )
     return found["kind"], found["content"]
 
 
@@ -154,8 +169,14 @@ def decode_image(upload, *, max_side, name=None, max_bytes=None):
 
     This is what the image module calls to re-encode an upload (no EXIF, no GPS, a fresh file)."""
     data, kind = open_upload(upload, (JPEG, PNG), max_bytes=max_bytes, name=name)
-    found = sandbox.run(_image, data, max_side=max_side, max_pixels=MAX_IMAGE_PIXELS, name=upload_name(upload, name),
-                        kind=wanted((JPEG, PNG)))
+    found = sandbox.run(
+        _image,
+        data,
+        max_side=max_side,
+        max_pixels=MAX_IMAGE_PIXELS,
+        name=upload_name(upload, name),
+        kind=wanted((JPEG, PNG)),
+    )
     return DecodedImage(kind=kind, **found)
 
 
@@ -163,8 +184,14 @@ def image_size(upload, *, name=None, max_bytes=None):
     """(kind, width, height) of a JPEG or PNG that decodes, in the sandbox, and has at most
     MAX_IMAGE_PIXELS pixels."""
     data, kind = open_upload(upload, (JPEG, PNG), max_bytes=max_bytes, name=name)
-    found = sandbox.run(_image, data, max_side=None, max_pixels=MAX_IMAGE_PIXELS, name=upload_name(upload, name),
-                        kind=wanted((JPEG, PNG)))
+    found = sandbox.run(
+        _image,
+        data,
+        max_side=None,
+        max_pixels=MAX_IMAGE_PIXELS,
+        name=upload_name(upload, name),
+        kind=wanted((JPEG, PNG)),
+    )
     return kind, found["width"], found["height"]
 
 
@@ -217,8 +244,12 @@ def _chunks(rows):
 
 def _plain(row):
     """Whole numbers as int (Excel stores every number as a float); text without control characters."""
-    return [int(c) if type(c) is float and c.is_integer() and abs(c) < 2**53
-            else (c if type(c) is not str or c.isprintable() else strip_controls(c)) for c in row]
+    return [
+        int(c)
+        if type(c) is float and c.is_integer() and abs(c) < 2**53
+        else (c if type(c) is not str or c.isprintable() else strip_controls(c))
+        for c in row
+    ]
 
 
 def _text(data, kinds):
@@ -269,9 +300,14 @@ def _csv_rows(text, max_rows):
             if len(rows) > max_rows + 1:
                 raise Refused("too_many_rows", TOO_MANY_ROWS, limit=max_rows)
     except csv.Error:
-        raise Refused("bad_row", gettext_noop(
-            "The file%(name)s could not be read at row %(row)s: a cell is far too long or its quotation marks are not "
-            "closed."), row=reader.line_num) from None
+        raise Refused(
+            "bad_row",
+            gettext_noop(
+                "The file%(name)s could not be read at row %(row)s: a cell is far too long or its quotation marks are not "
+                "closed."
+            ),
+            row=reader.line_num,
+        ) from None
     return rows
 
 
@@ -343,8 +379,12 @@ def _docx(data, *, images, max_cells):
             blocks.append({"text": paragraph.text, "style": style or ""})
         elif tag == "tbl":
             blocks.append({"rows": rows_of(DocxTable(child, document))})
-    headers = [line for section in document.sections for part in (section.header, section.first_page_header)
-               for line in lines_of(part)]
+    headers = [
+        line
+        for section in document.sections
+        for part in (section.header, section.first_page_header)
+        for line in lines_of(part)
+    ]
     footers = [line for section in document.sections for line in lines_of(section.footer)]
     pictures = []
     if images:
@@ -361,8 +401,12 @@ def _image(data, *, max_side, max_pixels):
     with Image.open(io.BytesIO(data), formats=["JPEG", "PNG"]) as image:
         width, height = image.size
         if width * height > max_pixels:
-            raise Refused("too_many_pixels", gettext_noop("The file%(name)s is %(width)s×%(height)s pixels: too large a picture."),
-                          width=width, height=height)
+            raise Refused(
+                "too_many_pixels",
+                gettext_noop("The file%(name)s is %(width)s×%(height)s pixels: too large a picture."),
+                width=width,
+                height=height,
+            )
         if max_side is None:
             image.load()  # the whole picture decodes: it is one
             return {"width": width, "height": height}

@@ -40,11 +40,30 @@ _DECLARATION = re.compile(rb"<!\s*(?:DOCTYPE|ENTITY)", re.IGNORECASE)
 _ENCODING = re.compile(rb"""^<\?xml[^>]*?\bencoding\s*=\s*["']([A-Za-z0-9._-]+)""")
 _PLAIN_ENCODINGS = {b"utf-8", b"utf8", b"us-ascii", b"ascii"}
 # First bytes of XML in UTF-16/32 or EBCDIC, which libxml2 detects and a byte scan would not read.
-_OTHER_XML_ENCODINGS = (b"\xff\xfe", b"\xfe\xff", b"\x00\x00\x00<", b"<\x00\x00\x00", b"\x00<", b"<\x00", b"\x4c\x6f\xa7\x94")
-_ARCHIVES = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08", b"\x1f\x8b", b"7z\xbc\xaf\x27\x1c", b"Rar!", b"BZh", b"\xfd7zXZ")
+_OTHER_XML_ENCODINGS = (
+    b"\xff\xfe",
+    b"\xfe\xff",
+    b"\x00\x00\x00<",
+    b"<\x00\x00\x00",
+    b"\x00<",
+    b"<\x00",
+    b"\x4c\x6f\xa7\x94",
+)
+_ARCHIVES = (
+    b"PK\x03\x04",
+    b"PK\x05\x06",
+    b"PK\x07\x08",
+    b"\x1f\x8b",
+    b"7z\xbc\xaf\x27\x1c",
+    b"Rar!",
+    b"BZh",
+    b"\xfd7zXZ",
+)
 _DRIVE = re.compile(r"^[A-Za-z]:")
 
-BOMB = gettext_noop("The file%(name)s unpacks to far more data than a real document holds: it was not opened, for safety.")
+BOMB = gettext_noop(
+    "The file%(name)s unpacks to far more data than a real document holds: it was not opened, for safety."
+)
 UNSAFE_XML = gettext_noop(
     "The file%(name)s contains XML declarations that Loa refuses for safety (a DOCTYPE, an entity or an unusual "
     "text encoding). Save it again from Excel or Word and upload it again."
@@ -59,13 +78,20 @@ def check_zip(data, *, expect=None, max_unpacked=MAX_UNPACKED_BYTES):
     archive = zipfile.ZipFile(io.BytesIO(data))  # BadZipFile: the sandbox says the file is damaged
     members = archive.infolist()
     if len(members) > MAX_MEMBERS:
-        raise Refused("zip_members", gettext_noop("The file%(name)s holds more than %(n)s parts: it was not opened, for safety."),
-                      n=MAX_MEMBERS)
+        raise Refused(
+            "zip_members",
+            gettext_noop("The file%(name)s holds more than %(n)s parts: it was not opened, for safety."),
+            n=MAX_MEMBERS,
+        )
     names = set()
     for info in members:
         if not _safe_name(info.filename) or info.filename in names:
-            raise Refused("zip_names", gettext_noop(
-                "The file%(name)s holds parts with unsafe or repeated names: it was not opened, for safety."))
+            raise Refused(
+                "zip_names",
+                gettext_noop(
+                    "The file%(name)s holds parts with unsafe or repeated names: it was not opened, for safety."
+                ),
+            )
         names.add(info.filename)
     kind = next((k for k, member in OFFICE_MEMBERS.items() if member in names), None)
     if expect is not None and kind not in expect:
@@ -75,8 +101,12 @@ def check_zip(data, *, expect=None, max_unpacked=MAX_UNPACKED_BYTES):
         if info.is_dir():
             continue
         if info.flag_bits & 0x1:
-            raise Refused("encrypted", gettext_noop(
-                "The file%(name)s is protected by a password. Save it without a password and upload it again."))
+            raise Refused(
+                "encrypted",
+                gettext_noop(
+                    "The file%(name)s is protected by a password. Save it without a password and upload it again."
+                ),
+            )
         total = _check_member(archive, info, total, max_unpacked)
     return kind
 
@@ -113,8 +143,10 @@ def _start(name, chunk):
     if chunk.startswith(_OTHER_XML_ENCODINGS):
         raise Refused("xml_unsafe", UNSAFE_XML)
     if chunk.startswith(_ARCHIVES) and "/embeddings/" not in f"/{name}":
-        raise Refused("zip_nested", gettext_noop(
-            "The file%(name)s holds another compressed archive: it was not opened, for safety."))
+        raise Refused(
+            "zip_nested",
+            gettext_noop("The file%(name)s holds another compressed archive: it was not opened, for safety."),
+        )
     head = chunk.removeprefix(b"\xef\xbb\xbf").lstrip(b" \t\r\n")
     if not head.startswith(b"<"):
         return False

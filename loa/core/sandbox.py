@@ -204,7 +204,9 @@ class Stream:
         ready = wait([self._reader], timeout=max(remaining, 0))
         self._waited += time.monotonic() - started
         if not ready:
-            log.warning("Parsing %s took longer than %s s: the child was stopped", self.name, self.limits.timeout_seconds)
+            log.warning(
+                "Parsing %s took longer than %s s: the child was stopped", self.name, self.limits.timeout_seconds
+            )
             return ("limit", "timeout")
         try:
             raw = self._reader.recv_bytes(max(self.limits.result_bytes - self._received, 1))
@@ -256,10 +258,14 @@ TOO_COMPLEX = gettext_noop(
     "The file%(name)s is too large or too complex to read: Loa stopped reading it to protect the server. "
     "Save a smaller or simpler file (only what is needed) and upload it again."
 )
-UNREADABLE = gettext_noop("The file%(name)s could not be read: it is damaged or not a %(kind)s file. "
-                          "Open it in its program, save it again and upload it again.")
-UNREADABLE_ANY = gettext_noop("The file%(name)s could not be read: it is damaged or of a kind Loa does not read. "
-                              "Open it in its program, save it again and upload it again.")
+UNREADABLE = gettext_noop(
+    "The file%(name)s could not be read: it is damaged or not a %(kind)s file. "
+    "Open it in its program, save it again and upload it again."
+)
+UNREADABLE_ANY = gettext_noop(
+    "The file%(name)s could not be read: it is damaged or of a kind Loa does not read. "
+    "Open it in its program, save it again and upload it again."
+)
 
 
 _PLAIN_CLASSES = {("datetime", n): getattr(datetime, n) for n in ("date", "datetime", "time", "timedelta", "timezone")}

@@ -23,9 +23,39 @@ _COMBINING_TONES = {
 _LETTER_MARKS = {"\u0306": "\u0306", "\u0302": "\u0302", "\u031b": "\u031b"}
 
 _LETTERS = [
-    "a", "a\u0306", "a\u0302", "b", "c", "d", "đ", "e", "e\u0302", "f", "g", "h", "i", "j", "k",
-    "l", "m", "n", "o", "o\u0302", "o\u031b", "p", "q", "r", "s", "t", "u", "u\u031b", "v", "w",
-    "x", "y", "z",
+    "a",
+    "a\u0306",
+    "a\u0302",
+    "b",
+    "c",
+    "d",
+    "đ",
+    "e",
+    "e\u0302",
+    "f",
+    "g",
+    "h",
+    "i",
+    "j",
+    "k",
+    "l",
+    "m",
+    "n",
+    "o",
+    "o\u0302",
+    "o\u031b",
+    "p",
+    "q",
+    "r",
+    "s",
+    "t",
+    "u",
+    "u\u031b",
+    "v",
+    "w",
+    "x",
+    "y",
+    "z",
 ]
 # Punctuation and symbols in ICU's order (read off "vi-VN-x-icu"): typographic quotes and dashes
 # among them ("Ea H’leo", "Hội thi – 2021") sort as punctuation, before digits and letters.
@@ -41,6 +71,7 @@ for _i in range(10):
 for _i, _letter in enumerate(_LETTERS):
     _PRIMARY[_letter] = 0x200 + _i
 _OTHER_BASE = 0x1000  # any other character: after Latin letters, in code point order
+
 
 def _letters(text):
     """Yield (base letter incl. its letter marks, tone, is_upper) for each character of text."""

@@ -74,7 +74,9 @@ def open_upload(upload, allowed, *, max_bytes=None, name=None):
         return data, XLS  # an old Word file is OLE too: the reader refuses what is not a workbook
     if kind not in allowed:
         if kind == OLE:
-            message = _("The file%(name)s is an old Office file (.doc/.xls). Save it as %(wanted)s and upload it again.")
+            message = _(
+                "The file%(name)s is an old Office file (.doc/.xls). Save it as %(wanted)s and upload it again."
+            )
         else:
             message = _(WRONG_KIND)
         raise ValidationError(message % {"name": named(name), "wanted": wanted(allowed)}, code="wrong_kind")

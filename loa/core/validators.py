@@ -32,9 +32,9 @@ class OneLineField(forms.CharField):
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
-        self.validators = [
-            v for v in self.validators if not isinstance(v, ProhibitNullCharactersValidator)
-        ] + [validate_one_line]
+        self.validators = [v for v in self.validators if not isinstance(v, ProhibitNullCharactersValidator)] + [
+            validate_one_line
+        ]
 
 
 def split_address(text, *, typed=None, split=urlsplit):
@@ -47,6 +47,4 @@ def split_address(text, *, typed=None, split=urlsplit):
         return parts
     except ValueError:
         shown = (typed if typed is not None else text).strip()
-        raise ValidationError(
-            _("“%(value)s” is not a web address.") % {"value": shown}, code="invalid"
-        ) from None
+        raise ValidationError(_("“%(value)s” is not a web address.") % {"value": shown}, code="invalid") from None

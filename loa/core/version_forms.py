@@ -38,9 +38,12 @@ class Conflict:
         """The audit entry of the newest change of the row (who and when), if there is one."""
         from loa.audit.models import AuditEntry
 
-        return AuditEntry.objects.filter(
-            object_type=self.current._meta.label_lower, object_id=str(self.current.pk)
-        ).select_related("actor").order_by("-at", "-id").first()
+        return (
+            AuditEntry.objects.filter(object_type=self.current._meta.label_lower, object_id=str(self.current.pk))
+            .select_related("actor")
+            .order_by("-at", "-id")
+            .first()
+        )
 
 
 def _plain(value):
@@ -80,7 +83,9 @@ def _text(field, value):
                 labels[key] = label
         return str(labels.get(value, value))
     if isinstance(value, datetime):
-        return formats.date_format(timezone.localtime(value) if timezone.is_aware(value) else value, "SHORT_DATETIME_FORMAT")
+        return formats.date_format(
+            timezone.localtime(value) if timezone.is_aware(value) else value, "SHORT_DATETIME_FORMAT"
+        )
     if isinstance(value, date):
         return formats.date_format(value, "SHORT_DATE_FORMAT")
     if isinstance(value, Decimal):
@@ -111,7 +116,10 @@ class VersionedFormMixin:
             return
         message = OUT_OF_DATE
         self.fields["version"] = forms.IntegerField(
-            widget=forms.HiddenInput, initial=version, min_value=0, max_value=MAX_VERSION,
+            widget=forms.HiddenInput,
+            initial=version,
+            min_value=0,
+            max_value=MAX_VERSION,
             error_messages={"required": message, "invalid": message, "min_value": message, "max_value": message},
         )
 
@@ -145,11 +153,14 @@ class VersionedFormMixin:
             if _plain(stored) == _plain(mine):
                 continue
             show = self.conflict_display.get(name)
-            rows.append({
-                "name": name, "label": field.label or name,
-                "theirs": (show(stored) or EMPTY) if show else _text(field, stored),
-                "yours": (show(mine) or EMPTY) if show else _text(field, mine),
-            })
+            rows.append(
+                {
+                    "name": name,
+                    "label": field.label or name,
+                    "theirs": (show(stored) or EMPTY) if show else _text(field, stored),
+                    "yours": (show(mine) or EMPTY) if show else _text(field, mine),
+                }
+            )
         self.conflict = Conflict(current, rows)
         if "version" in self.fields:
             self.data = self.data.copy()

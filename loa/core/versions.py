@@ -32,7 +32,10 @@ def version_field():
     """The `version` column of a versioned model (1 when created, raised by every write)."""
     # db_default too: rows inserted without Django (an import's COPY) start at 1 as well.
     return models.PositiveIntegerField(
-        gettext_lazy("version"), default=1, db_default=1, editable=False,
+        gettext_lazy("version"),
+        default=1,
+        db_default=1,
+        editable=False,
         help_text=gettext_lazy("Raised by every change; a change made against an older version is refused."),
     )
 
@@ -52,10 +55,13 @@ class StaleVersion(ValidationError):
 
 
 def _out_of_date(current):
-    return StaleVersion(current, _(
-        "This page is out of date or incomplete (it does not say which version it started from). "
-        "Nothing was saved: look at the current values, then apply your change again."
-    ))
+    return StaleVersion(
+        current,
+        _(
+            "This page is out of date or incomplete (it does not say which version it started from). "
+            "Nothing was saved: look at the current values, then apply your change again."
+        ),
+    )
 
 
 def parse(value):

@@ -164,8 +164,14 @@ class DemoCalendar:
 
     def _seed_cycle(self, kind, year, number):
         return Cycle(
-            kind=kind, year=year, number=number, issued_on=date(year, *LETTER_DAY), deadline=at(date(year, *DEADLINE_DAY)),
-            notice_on=date(year, *NOTICE_DAY), last_day=date(year, 12, 31), today=self.today,
+            kind=kind,
+            year=year,
+            number=number,
+            issued_on=date(year, *LETTER_DAY),
+            deadline=at(date(year, *DEADLINE_DAY)),
+            notice_on=date(year, *NOTICE_DAY),
+            last_day=date(year, 12, 31),
+            today=self.today,
         )
 
     def _live_cycle(self):
@@ -178,8 +184,13 @@ class DemoCalendar:
         else:
             deadline = at(date(year, 12, 31), 23, 59)
         return Cycle(
-            kind=LIVE, year=year, number=NUMBER, issued_on=today - timedelta(days=ISSUED_DAYS_AGO), deadline=deadline,
-            notice_on=min(date(year, *NOTICE_DAY), today - timedelta(days=NOTICE_DAYS_AGO)), last_day=self.yesterday,
+            kind=LIVE,
+            year=year,
+            number=NUMBER,
+            issued_on=today - timedelta(days=ISSUED_DAYS_AGO),
+            deadline=deadline,
+            notice_on=min(date(year, *NOTICE_DAY), today - timedelta(days=NOTICE_DAYS_AGO)),
+            last_day=self.yesterday,
             today=today,
         )
 
@@ -212,9 +223,7 @@ class DemoCalendar:
         """{code: (active_from, active_to)} from {code: ((month, day) or None, (month, day) or None)},
         in the history year."""
         year = self.history.year
-        return {
-            code: tuple(date(year, *md) if md else None for md in span) for code, span in month_days.items()
-        }
+        return {code: tuple(date(year, *md) if md else None for md in span) for code, span in month_days.items()}
 
     @property
     def quarter_start(self):
@@ -225,9 +234,20 @@ class DemoCalendar:
         from loa.directives.deadlines import deadline_text
 
         c = self.current
-        values = {"number": c.number, "issued": c.issued_on.strftime("%d/%m/%Y"), "deadline": deadline_text(c.deadline),
-                  "year": c.year, "today": self.today.strftime("%d/%m/%Y"), "last_year": self.previous_year}
+        values = {
+            "number": c.number,
+            "issued": c.issued_on.strftime("%d/%m/%Y"),
+            "deadline": deadline_text(c.deadline),
+            "year": c.year,
+            "today": self.today.strftime("%d/%m/%Y"),
+            "last_year": self.previous_year,
+        }
         if not self.live:
             return _("The year %(year)s as in the letter: %(number)s of %(issued)s, reports due %(deadline)s.") % values
-        return _("The demo lives on %(today)s: %(number)s of %(issued)s, reports due %(deadline)s; "
-                 "%(last_year)s scored and frozen.") % values
+        return (
+            _(
+                "The demo lives on %(today)s: %(number)s of %(issued)s, reports due %(deadline)s; "
+                "%(last_year)s scored and frozen."
+            )
+            % values
+        )

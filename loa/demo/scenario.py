@@ -116,6 +116,7 @@ def run(*, log=print, today=None, year=None):
 
 # --- The built-in steps: the tree and the people -------------------------------------------
 
+
 @step(100, "unit kinds")
 def create_kinds(ctx):
     """The standard kinds (`loa.units.kinds`), as `manage.py loa_init` creates them."""
@@ -125,7 +126,11 @@ def create_kinds(ctx):
 def _person(rng):
     sex = rng.choice("mf")
     return " ".join(
-        [rng.choice(cao_bang.FAMILY_NAMES), rng.choice(cao_bang.MIDDLE_NAMES[sex]), rng.choice(cao_bang.GIVEN_NAMES[sex])]
+        [
+            rng.choice(cao_bang.FAMILY_NAMES),
+            rng.choice(cao_bang.MIDDLE_NAMES[sex]),
+            rng.choice(cao_bang.GIVEN_NAMES[sex]),
+        ]
     )
 
 
@@ -148,21 +153,48 @@ def create_units(ctx):
     province = _add_unit(ctx, None, p.pop("kind"), p.pop("code"), p.pop("name"), **p)
     for code, kind, name, short, address, phone in cao_bang.UPPERS:
         _add_unit(
-            ctx, province, kind, code, name, short_name=short, address=address, phone=phone, contact_name=_person(rng),
+            ctx,
+            province,
+            kind,
+            code,
+            name,
+            short_name=short,
+            address=address,
+            phone=phone,
+            contact_name=_person(rng),
         )
     spans = ctx.calendar.spans(cao_bang.ACTIVE_SPANS)
     for code, parent, name, short, members, staff, address in cao_bang.GRASSROOTS:
         active_from, active_to = spans.get(code, (None, None))
         _add_unit(
-            ctx, ctx.units[parent], "cdcs", code, f"Công đoàn cơ sở {name}",
-            short_name=f"CĐCS {short}", members_count=members, staff_count=staff, address=address,
-            contact_name=_person(rng), phone=_mobile(rng), active_from=active_from, active_to=active_to,
+            ctx,
+            ctx.units[parent],
+            "cdcs",
+            code,
+            f"Công đoàn cơ sở {name}",
+            short_name=f"CĐCS {short}",
+            members_count=members,
+            staff_count=staff,
+            address=address,
+            contact_name=_person(rng),
+            phone=_mobile(rng),
+            active_from=active_from,
+            active_to=active_to,
         )
     for code, parent, name, short, members, staff in cao_bang.SECTIONS:
         parent_unit = ctx.units[parent]
         _add_unit(
-            ctx, parent_unit, "cd-bo-phan", code, name, short_name=short, members_count=members,
-            staff_count=staff, address=parent_unit.address, contact_name=_person(rng), phone=_mobile(rng),
+            ctx,
+            parent_unit,
+            "cd-bo-phan",
+            code,
+            name,
+            short_name=short,
+            members_count=members,
+            staff_count=staff,
+            address=parent_unit.address,
+            contact_name=_person(rng),
+            phone=_mobile(rng),
         )
 
 
@@ -183,8 +215,13 @@ def create_users(ctx):
         if user is None:
             family, _, given = full_name.rpartition(" ")
             user = User.objects.create(
-                username=username, full_name=full_name, first_name=given, last_name=family,
-                phone=normalize_phone(phone), email=f"{mail}@example.com", password=password,
+                username=username,
+                full_name=full_name,
+                first_name=given,
+                last_name=family,
+                phone=normalize_phone(phone),
+                email=f"{mail}@example.com",
+                password=password,
             )
             ctx.users[username] = user
         Role.objects.get_or_create(user=user, unit=ctx.units[unit_code], role=role)

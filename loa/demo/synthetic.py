@@ -30,38 +30,235 @@ BATCH = 5_000
 
 # The 34 provincial units after 1 July 2025: (name, is a centrally-run city, weight ≈ share of members)
 PROVINCES = [
-    ("Hà Nội", True, 11.0), ("Thành phố Hồ Chí Minh", True, 17.0), ("Hải Phòng", True, 4.5), ("Đà Nẵng", True, 2.5),
-    ("Huế", True, 1.3), ("Cần Thơ", True, 2.0), ("Tuyên Quang", False, 1.3), ("Cao Bằng", False, 0.6),
-    ("Lai Châu", False, 0.5), ("Lào Cai", False, 1.4), ("Thái Nguyên", False, 2.0), ("Điện Biên", False, 0.6),
-    ("Lạng Sơn", False, 0.8), ("Sơn La", False, 1.0), ("Phú Thọ", False, 3.5), ("Bắc Ninh", False, 5.0),
-    ("Quảng Ninh", False, 2.0), ("Hưng Yên", False, 3.0), ("Ninh Bình", False, 3.0), ("Thanh Hóa", False, 3.2),
-    ("Nghệ An", False, 2.8), ("Hà Tĩnh", False, 1.2), ("Quảng Trị", False, 1.3), ("Quảng Ngãi", False, 1.6),
-    ("Gia Lai", False, 2.0), ("Khánh Hòa", False, 1.6), ("Lâm Đồng", False, 2.4), ("Đắk Lắk", False, 1.8),
-    ("Đồng Nai", False, 6.0), ("Tây Ninh", False, 3.5), ("Vĩnh Long", False, 2.0), ("Đồng Tháp", False, 2.0),
-    ("Cà Mau", False, 1.2), ("An Giang", False, 2.0),
+    ("Hà Nội", True, 11.0),
+    ("Thành phố Hồ Chí Minh", True, 17.0),
+    ("Hải Phòng", True, 4.5),
+    ("Đà Nẵng", True, 2.5),
+    ("Huế", True, 1.3),
+    ("Cần Thơ", True, 2.0),
+    ("Tuyên Quang", False, 1.3),
+    ("Cao Bằng", False, 0.6),
+    ("Lai Châu", False, 0.5),
+    ("Lào Cai", False, 1.4),
+    ("Thái Nguyên", False, 2.0),
+    ("Điện Biên", False, 0.6),
+    ("Lạng Sơn", False, 0.8),
+    ("Sơn La", False, 1.0),
+    ("Phú Thọ", False, 3.5),
+    ("Bắc Ninh", False, 5.0),
+    ("Quảng Ninh", False, 2.0),
+    ("Hưng Yên", False, 3.0),
+    ("Ninh Bình", False, 3.0),
+    ("Thanh Hóa", False, 3.2),
+    ("Nghệ An", False, 2.8),
+    ("Hà Tĩnh", False, 1.2),
+    ("Quảng Trị", False, 1.3),
+    ("Quảng Ngãi", False, 1.6),
+    ("Gia Lai", False, 2.0),
+    ("Khánh Hòa", False, 1.6),
+    ("Lâm Đồng", False, 2.4),
+    ("Đắk Lắk", False, 1.8),
+    ("Đồng Nai", False, 6.0),
+    ("Tây Ninh", False, 3.5),
+    ("Vĩnh Long", False, 2.0),
+    ("Đồng Tháp", False, 2.0),
+    ("Cà Mau", False, 1.2),
+    ("An Giang", False, 2.0),
 ]
 
-_FIRST = ["Tân", "Phú", "An", "Bình", "Hòa", "Thạnh", "Đông", "Tây", "Nam", "Bắc", "Long", "Phước", "Hưng", "Vĩnh",
-          "Quang", "Đức", "Minh", "Thanh", "Xuân", "Hồng", "Kim", "Yên", "Ngọc", "Trung", "Hợp", "Nghĩa", "Thái",
-          "Cẩm", "Lạc", "Thuận", "Mỹ", "Quỳnh", "Đại", "Gia", "Hải"]
-_SECOND = ["Lộc", "Hòa", "Thành", "Phong", "Lợi", "Thịnh", "Hưng", "Sơn", "Giang", "Hải", "Điền", "Mỹ", "Khánh",
-           "An", "Bình", "Tiến", "Đạt", "Phát", "Trung", "Lâm", "Tân", "Hiệp", "Quý", "Dương", "Thủy", "Thạch",
-           "Châu", "Lương", "Cường", "Xuyên", "Yên", "Phúc", "Nguyên", "Tường", "Vinh"]
+_FIRST = [
+    "Tân",
+    "Phú",
+    "An",
+    "Bình",
+    "Hòa",
+    "Thạnh",
+    "Đông",
+    "Tây",
+    "Nam",
+    "Bắc",
+    "Long",
+    "Phước",
+    "Hưng",
+    "Vĩnh",
+    "Quang",
+    "Đức",
+    "Minh",
+    "Thanh",
+    "Xuân",
+    "Hồng",
+    "Kim",
+    "Yên",
+    "Ngọc",
+    "Trung",
+    "Hợp",
+    "Nghĩa",
+    "Thái",
+    "Cẩm",
+    "Lạc",
+    "Thuận",
+    "Mỹ",
+    "Quỳnh",
+    "Đại",
+    "Gia",
+    "Hải",
+]
+_SECOND = [
+    "Lộc",
+    "Hòa",
+    "Thành",
+    "Phong",
+    "Lợi",
+    "Thịnh",
+    "Hưng",
+    "Sơn",
+    "Giang",
+    "Hải",
+    "Điền",
+    "Mỹ",
+    "Khánh",
+    "An",
+    "Bình",
+    "Tiến",
+    "Đạt",
+    "Phát",
+    "Trung",
+    "Lâm",
+    "Tân",
+    "Hiệp",
+    "Quý",
+    "Dương",
+    "Thủy",
+    "Thạch",
+    "Châu",
+    "Lương",
+    "Cường",
+    "Xuyên",
+    "Yên",
+    "Phúc",
+    "Nguyên",
+    "Tường",
+    "Vinh",
+]
 PLACES = [f"{a} {b}" for a in _FIRST for b in _SECOND if a != b]
-_SECTORS = ["May mặc", "Điện tử", "Thực phẩm", "Xây dựng", "Cơ khí", "Giày da", "Chế biến gỗ", "Thương mại và Dịch vụ",
-            "Vận tải", "Bao bì", "Dược phẩm", "Nhựa", "Thủy sản", "Dệt may", "Đầu tư và Phát triển", "Vật liệu xây dựng",
-            "Nông sản", "Linh kiện điện tử", "Logistics", "Cấp thoát nước", "Môi trường đô thị"]
-_FOREIGN = ["Sungwoo", "Daehan", "Hanil", "Tokai", "Everwin", "Jinlong", "Dae Myung", "Kyungbang", "Shinhwa", "Pan Pacific",
-            "Hoshin", "Yuanfeng", "Grand Asia", "Nichiyo", "Seoul Tech"]
-_HOSPITALS = ["Bệnh viện Đa khoa khu vực", "Trung tâm Y tế khu vực", "Bệnh viện Sản – Nhi", "Bệnh viện Y học cổ truyền",
-              "Bệnh viện Phục hồi chức năng"]
+_SECTORS = [
+    "May mặc",
+    "Điện tử",
+    "Thực phẩm",
+    "Xây dựng",
+    "Cơ khí",
+    "Giày da",
+    "Chế biến gỗ",
+    "Thương mại và Dịch vụ",
+    "Vận tải",
+    "Bao bì",
+    "Dược phẩm",
+    "Nhựa",
+    "Thủy sản",
+    "Dệt may",
+    "Đầu tư và Phát triển",
+    "Vật liệu xây dựng",
+    "Nông sản",
+    "Linh kiện điện tử",
+    "Logistics",
+    "Cấp thoát nước",
+    "Môi trường đô thị",
+]
+_FOREIGN = [
+    "Sungwoo",
+    "Daehan",
+    "Hanil",
+    "Tokai",
+    "Everwin",
+    "Jinlong",
+    "Dae Myung",
+    "Kyungbang",
+    "Shinhwa",
+    "Pan Pacific",
+    "Hoshin",
+    "Yuanfeng",
+    "Grand Asia",
+    "Nichiyo",
+    "Seoul Tech",
+]
+_HOSPITALS = [
+    "Bệnh viện Đa khoa khu vực",
+    "Trung tâm Y tế khu vực",
+    "Bệnh viện Sản – Nhi",
+    "Bệnh viện Y học cổ truyền",
+    "Bệnh viện Phục hồi chức năng",
+]
 
-FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô",
-          "Dương", "Lý", "Đàm", "Nông", "Bế", "Lương"]
+FAMILY = [
+    "Nguyễn",
+    "Trần",
+    "Lê",
+    "Phạm",
+    "Hoàng",
+    "Huỳnh",
+    "Phan",
+    "Vũ",
+    "Võ",
+    "Đặng",
+    "Bùi",
+    "Đỗ",
+    "Hồ",
+    "Ngô",
+    "Dương",
+    "Lý",
+    "Đàm",
+    "Nông",
+    "Bế",
+    "Lương",
+]
 MIDDLE = ["Văn", "Thị", "Đức", "Minh", "Thu", "Ngọc", "Thanh", "Hồng", "Quang", "Hữu"]
-GIVEN = ["An", "Bình", "Cường", "Dung", "Giang", "Hà", "Hải", "Hạnh", "Hùng", "Hương", "Khánh", "Lan", "Linh", "Long",
-         "Mai", "Nam", "Nga", "Phương", "Quân", "Sơn", "Tâm", "Thảo", "Thủy", "Trang", "Tuấn", "Vân", "Yến"]
-MOBILE = ["091", "094", "088", "083", "098", "097", "096", "086", "035", "036", "039", "090", "093", "077", "070", "079"]
+GIVEN = [
+    "An",
+    "Bình",
+    "Cường",
+    "Dung",
+    "Giang",
+    "Hà",
+    "Hải",
+    "Hạnh",
+    "Hùng",
+    "Hương",
+    "Khánh",
+    "Lan",
+    "Linh",
+    "Long",
+    "Mai",
+    "Nam",
+    "Nga",
+    "Phương",
+    "Quân",
+    "Sơn",
+    "Tâm",
+    "Thảo",
+    "Thủy",
+    "Trang",
+    "Tuấn",
+    "Vân",
+    "Yến",
+]
+MOBILE = [
+    "091",
+    "094",
+    "088",
+    "083",
+    "098",
+    "097",
+    "096",
+    "086",
+    "035",
+    "036",
+    "039",
+    "090",
+    "093",
+    "077",
+    "070",
+    "079",
+]
 
 
 @cache
@@ -114,14 +311,39 @@ class _Builder:
     def phone(self):
         return self.rng.choice(MOBILE) + f"{self.rng.randrange(10_000_000):07d}"
 
-    def add(self, *, pk, parent, kind, code, name, short_name="", members=0, staff=0, address="",
-            active_from=None, active_to=None):
+    def add(
+        self,
+        *,
+        pk,
+        parent,
+        kind,
+        code,
+        name,
+        short_name="",
+        members=0,
+        staff=0,
+        address="",
+        active_from=None,
+        active_to=None,
+    ):
         path = f"{parent.path if parent else '/'}{pk}/"
         unit = _Row(
-            id=pk, parent_id=parent.id if parent else None, path=path, depth=path.count("/") - 2,
-            kind_id=self.kind_ids[kind], code=code, name=name, short_name=short_name, members_count=members,
-            staff_count=staff, address=address, contact_name=self.person(), phone="+84" + self.phone()[1:],
-            active_from=active_from, active_to=active_to, name_sort=sort_key(name),
+            id=pk,
+            parent_id=parent.id if parent else None,
+            path=path,
+            depth=path.count("/") - 2,
+            kind_id=self.kind_ids[kind],
+            code=code,
+            name=name,
+            short_name=short_name,
+            members_count=members,
+            staff_count=staff,
+            address=address,
+            contact_name=self.person(),
+            phone="+84" + self.phone()[1:],
+            active_from=active_from,
+            active_to=active_to,
+            name_sort=sort_key(name),
             search_text=fast_fold(f"{code} {name} {short_name}"),
         )
         self.rows.append(unit)
@@ -182,8 +404,10 @@ def _insert(rows):
             sql = f"INSERT INTO {table} ({column_sql}) VALUES ({', '.join(['%s'] * len(columns))})"
             # The sqlite3 driver would store dates its own way: adapt them as Django does.
             adapt = [
-                connection.ops.adapt_datetimefield_value if f.get_internal_type() == "DateTimeField"
-                else connection.ops.adapt_datefield_value if f.get_internal_type() == "DateField"
+                connection.ops.adapt_datetimefield_value
+                if f.get_internal_type() == "DateTimeField"
+                else connection.ops.adapt_datefield_value
+                if f.get_internal_type() == "DateField"
                 else None
                 for f in fields
             ]
@@ -219,7 +443,8 @@ def _grassroots_name(kind_of_upper, rng):
     r = rng.random()
     place = rng.choice(PLACES)
     company = (
-        f"Công ty TNHH {rng.choice(_FOREIGN)} Việt Nam" if rng.random() < 0.25
+        f"Công ty TNHH {rng.choice(_FOREIGN)} Việt Nam"
+        if rng.random() < 0.25
         else f"Công ty {'TNHH' if rng.random() < 0.6 else 'Cổ phần'} {rng.choice(_SECTORS)} {rng.choice(PLACES)}"
     )
     big_company = int(rng.lognormvariate(5.0, 1.1)) + 10
@@ -233,8 +458,15 @@ def _grassroots_name(kind_of_upper, rng):
     if kind_of_upper == "industry":
         return company, big_company
     if kind_of_upper == "state":
-        office = rng.choice(["Chi cục Thuế khu vực", "Kho bạc Nhà nước khu vực", "Bảo hiểm xã hội khu vực",
-                             "Chi cục Thống kê khu vực", "Văn phòng Đăng ký đất đai chi nhánh"])
+        office = rng.choice(
+            [
+                "Chi cục Thuế khu vực",
+                "Kho bạc Nhà nước khu vực",
+                "Bảo hiểm xã hội khu vực",
+                "Chi cục Thống kê khu vực",
+                "Văn phòng Đăng ký đất đai chi nhánh",
+            ]
+        )
         return f"{office} {place}", int(rng.uniform(15, 90))
     _, ward, home = kind_of_upper
     if r < 0.12:
@@ -243,10 +475,14 @@ def _grassroots_name(kind_of_upper, rng):
         level, size = rng.choice([("Mầm non", 25), ("Tiểu học", 35), ("THCS", 40), ("Tiểu học và THCS", 45)])
         return f"Trường {level} {place}", int(size * rng.uniform(0.6, 1.5))
     if r < 0.52:
-        return rng.choice([
-            f"Hợp tác xã Nông nghiệp {place}", f"Quỹ Tín dụng nhân dân {home}", f"Bưu điện {ward} {home}",
-            f"Chi nhánh Ngân hàng Nông nghiệp và Phát triển nông thôn {place}",
-        ]), int(rng.uniform(8, 40))
+        return rng.choice(
+            [
+                f"Hợp tác xã Nông nghiệp {place}",
+                f"Quỹ Tín dụng nhân dân {home}",
+                f"Bưu điện {ward} {home}",
+                f"Chi nhánh Ngân hàng Nông nghiệp và Phát triển nông thôn {place}",
+            ]
+        ), int(rng.uniform(8, 40))
     return company, big_company
 
 
@@ -269,24 +505,44 @@ def plan_synthetic(*, units, seed, ids, kind_ids):
     uppers_per_province = _split(n_uppers, weights, 2)
     b = _Builder(rng, kind_ids)
 
-    root = b.add(pk=next(ids), parent=None, kind="tong-ldld", code=ROOT_CODE,
-                 name="Tổng Liên đoàn Lao động Việt Nam", short_name="Tổng LĐLĐVN",
-                 address="Số 82 Trần Hưng Đạo, phường Cửa Nam, thành phố Hà Nội")
+    root = b.add(
+        pk=next(ids),
+        parent=None,
+        kind="tong-ldld",
+        code=ROOT_CODE,
+        name="Tổng Liên đoàn Lao động Việt Nam",
+        short_name="Tổng LĐLĐVN",
+        address="Số 82 Trần Hưng Đạo, phường Cửa Nam, thành phố Hà Nội",
+    )
     uppers = []  # (unit, type, province name)
     for p_index, ((province, is_city, _), n_up) in enumerate(zip(PROVINCES, uppers_per_province), start=1):
         level = "thành phố" if is_city else "tỉnh"
         p_code = f"{ROOT_CODE}-{p_index:02d}"
-        prov = b.add(pk=next(ids), parent=root, kind="ldld-tinh", code=p_code,
-                     name=f"Liên đoàn Lao động {level} {province}", short_name=f"LĐLĐ {province}",
-                     address=f"{level.capitalize()} {province}")
+        prov = b.add(
+            pk=next(ids),
+            parent=root,
+            kind="ldld-tinh",
+            code=p_code,
+            name=f"Liên đoàn Lao động {level} {province}",
+            short_name=f"LĐLĐ {province}",
+            address=f"{level.capitalize()} {province}",
+        )
         for u_index, (kind, name, utype) in enumerate(_upper_names(province, is_city, n_up, rng), start=1):
-            unit = b.add(pk=next(ids), parent=prov, kind=kind, code=f"{p_code}-{u_index:03d}", name=name,
-                         address=f"{level.capitalize()} {province}")
+            unit = b.add(
+                pk=next(ids),
+                parent=prov,
+                kind=kind,
+                code=f"{p_code}-{u_index:03d}",
+                name=name,
+                address=f"{level.capitalize()} {province}",
+            )
             uppers.append((unit, utype, f"{level} {province}"))
 
     # Grassroots unions go to upper unions in proportion to their province's weight.
-    upper_weights = [weights[int(u.code.split("-")[1]) - 1] / uppers_per_province[int(u.code.split("-")[1]) - 1]
-                     for u, _, _ in uppers]
+    upper_weights = [
+        weights[int(u.code.split("-")[1]) - 1] / uppers_per_province[int(u.code.split("-")[1]) - 1]
+        for u, _, _ in uppers
+    ]
     per_upper = _split(units, upper_weights, 1)
     raw = []
     for (upper, utype, where), count in zip(uppers, per_upper):
@@ -300,10 +556,18 @@ def plan_synthetic(*, units, seed, ids, kind_ids):
         staff = members + rng.randrange(0, max(2, members // 8))
         members_total += members
         span = rng.random()
-        b.add(pk=next(ids), parent=upper, kind="cdcs", code=f"{upper.code}-{i:04d}", name=f"Công đoàn cơ sở {name}",
-              members=members, staff=staff, address=f"{where.capitalize()}",
-              active_from=date(2025, 7, 1) if span < 0.01 else None,
-              active_to=date(2025, 6, 30) if 0.01 <= span < 0.02 else None)
+        b.add(
+            pk=next(ids),
+            parent=upper,
+            kind="cdcs",
+            code=f"{upper.code}-{i:04d}",
+            name=f"Công đoàn cơ sở {name}",
+            members=members,
+            staff=staff,
+            address=f"{where.capitalize()}",
+            active_from=date(2025, 7, 1) if span < 0.01 else None,
+            active_to=date(2025, 6, 30) if 0.01 <= span < 0.02 else None,
+        )
     return b.rows, {"root": root, "uppers": n_uppers, "members": members_total}
 
 
@@ -314,17 +578,28 @@ def build_synthetic(*, units=130_000, seed=1, log=None):
         if Unit.objects.filter(code=ROOT_CODE).exists():
             raise ValueError(f"A unit with code {ROOT_CODE} exists already: remove the synthetic tree first.")
         kinds = kinds_ensure(by=None).by_code  # the standard kinds, loa.units.kinds
-        rows, plan = plan_synthetic(units=units, seed=seed, ids=iter(_reserve_ids(unit_count(units))),
-                                    kind_ids={code: kind.pk for code, kind in kinds.items()})
+        rows, plan = plan_synthetic(
+            units=units,
+            seed=seed,
+            ids=iter(_reserve_ids(unit_count(units))),
+            kind_ids={code: kind.pk for code, kind in kinds.items()},
+        )
         generated = time.monotonic()
-        with _indexes_rebuilt_after(Unit._meta.db_table, len(rows)), \
-                _indexes_rebuilt_after(UnitSearchRow._meta.db_table, len(rows)):
+        with (
+            _indexes_rebuilt_after(Unit._meta.db_table, len(rows)),
+            _indexes_rebuilt_after(UnitSearchRow._meta.db_table, len(rows)),
+        ):
             _insert(rows)  # the unit table's triggers place every unit in the search rows
     search.write_due_words()
     done = time.monotonic()
     summary = {
-        "units": len(rows), "grassroots": units, "uppers": plan["uppers"], "provinces": len(PROVINCES),
-        "members": plan["members"], "seconds": round(done - started, 1), "insert_seconds": round(done - generated, 1),
+        "units": len(rows),
+        "grassroots": units,
+        "uppers": plan["uppers"],
+        "provinces": len(PROVINCES),
+        "members": plan["members"],
+        "seconds": round(done - started, 1),
+        "insert_seconds": round(done - generated, 1),
         "root": plan["root"],
     }
     if log:

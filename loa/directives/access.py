@@ -49,9 +49,11 @@ def get_task(user, pk, capability=Capability.VIEW):
 
 
 def get_assignment(user, task_id, unit_id, capability):
-    a = Assignment.objects.select_related("task", "task__directive", "task__directive__issuing_unit", "unit").filter(
-        task_id=task_id, unit_id=unit_id
-    ).first()
+    a = (
+        Assignment.objects.select_related("task", "task__directive", "task__directive__issuing_unit", "unit")
+        .filter(task_id=task_id, unit_id=unit_id)
+        .first()
+    )
     if a is None:
         raise Http404
     if capability == Capability.ISSUE_DIRECTIVES:

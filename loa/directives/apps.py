@@ -15,7 +15,7 @@ class DirectivesConfig(AppConfig):
         def follow_renames(sender, units, **kwargs):
             ids = [u.pk for u in units]
             for i in range(0, len(ids), 2000):  # an import may rename thousands at once
-                Assignment.objects.filter(unit_id__in=ids[i:i + 2000]).update(
+                Assignment.objects.filter(unit_id__in=ids[i : i + 2000]).update(
                     unit_sort=Subquery(Unit.objects.filter(pk=OuterRef("unit_id")).values("name_sort")[:1])
                 )
 

@@ -9,7 +9,8 @@ def deadline_text(deadline):
     if local.hour == 0 and local.minute == 0:
         last_day = local - timezone.timedelta(days=1)
         return _("before %(date)s (that is, by 23:59 on %(last)s)") % {
-            "date": local.strftime("%d/%m/%Y"), "last": last_day.strftime("%d/%m/%Y"),
+            "date": local.strftime("%d/%m/%Y"),
+            "last": last_day.strftime("%d/%m/%Y"),
         }
     return _("by %(time)s on %(date)s") % {"time": local.strftime("%H:%M"), "date": local.strftime("%d/%m/%Y")}
 

@@ -33,9 +33,11 @@ def _body(cycle):
     """The seed letter's text, with the cycle's deadline, notice and year in place of 2021's."""
     lines = []
     for p in seed_letter().paragraphs:
-        text = (p.text.replace("trước ngày 30/4/2021", f"trước {cycle.deadline_words}")
-                .replace("ngày 22/02/2021", f"ngày {cycle.notice_on:%d/%m/%Y}")
-                .replace("năm 2021", f"năm {cycle.year}"))
+        text = (
+            p.text.replace("trước ngày 30/4/2021", f"trước {cycle.deadline_words}")
+            .replace("ngày 22/02/2021", f"ngày {cycle.notice_on:%d/%m/%Y}")
+            .replace("năm 2021", f"năm {cycle.year}")
+        )
         lines.append(f"- {text}" if p.kind == BULLET else text)
     return "\n".join(lines)
 
@@ -61,24 +63,42 @@ def _letter(ctx, cycle):
     if Directive.objects.filter(number=cycle.number, issuing_unit=issuer).exists():
         return
     directive = services.directive_create(
-        by=admin, issuing_unit=issuer, number=cycle.number, kind="CV", issued_on=cycle.issued_on, place="Cao Bằng",
+        by=admin,
+        issuing_unit=issuer,
+        number=cycle.number,
+        kind="CV",
+        issued_on=cycle.issued_on,
+        place="Cao Bằng",
         summary="V/v đẩy mạnh công tác truyền thông của tổ chức Công đoàn Cao Bằng trên các kênh thông tin",
-        superior_body="LĐLĐ TỈNH CAO BẰNG", salutation="Công đoàn cơ sở trực thuộc", body=_body(cycle),
-        distribution="Như kính gửi;\nLưu: CĐVC.", signer_capacity="TM. BAN THƯỜNG VỤ", signer_title="CHỦ TỊCH",
+        superior_body="LĐLĐ TỈNH CAO BẰNG",
+        salutation="Công đoàn cơ sở trực thuộc",
+        body=_body(cycle),
+        distribution="Như kính gửi;\nLưu: CĐVC.",
+        signer_capacity="TM. BAN THƯỜNG VỤ",
+        signer_title="CHỦ TỊCH",
         signer_name="Ngọc Văn Phán",
     )
     services.directive_set_recipients(by=admin, directive=directive, units=list(services.recipients_under(issuer)))
     task = services.task_add(
-        by=admin, directive=directive, title="Báo cáo kết quả thành lập Trang Fanpage Công đoàn cơ sở",
+        by=admin,
+        directive=directive,
+        title="Báo cáo kết quả thành lập Trang Fanpage Công đoàn cơ sở",
         description="Báo cáo số liệu, tên cụ thể của Trang Fanpage do CĐCS thành lập (theo biểu mẫu gửi kèm).",
-        deadline=cycle.deadline, report_form=ReportForm.FANPAGE, remind_days_before=cycle.remind_days_before,
+        deadline=cycle.deadline,
+        report_form=ReportForm.FANPAGE,
+        remind_days_before=cycle.remind_days_before,
     )
     services.directive_issue(by=admin, directive=directive)
     Directive.objects.filter(pk=directive.pk).update(issued_at=_at(cycle.issued_on, 8, 30))
 
-    officers = {role_unit: user for user in ctx.users.values() for role_unit in
-                user.roles.filter(role="officer").values_list("unit__code", flat=True)}
-    assignments = list(Assignment.objects.filter(task=task, expected=True).select_related("unit").order_by("unit__code"))
+    officers = {
+        role_unit: user
+        for user in ctx.users.values()
+        for role_unit in user.roles.filter(role="officer").values_list("unit__code", flat=True)
+    }
+    assignments = list(
+        Assignment.objects.filter(task=task, expected=True).select_related("unit").order_by("unit__code")
+    )
     if cycle.live:
         _reports_this_week(ctx, cycle, task, assignments, officers)
     elif cycle.complete:
@@ -119,7 +139,13 @@ def _reports_2021(ctx, cycle, task, assignments, officers):
             services.report_return(by=admin, assignment=a, reason=RETURN_REASON)
     corrected = next(a for a in reported if a.unit.code != RETURNED_OPEN)
     services.report_return(by=admin, assignment=corrected, reason=SECOND_ADMIN_REASON)
-    _submit(officers, admin, corrected, _at(deadline.date() + timedelta(days=2), 9, 15), note="Bổ sung quản trị viên thứ hai")
+    _submit(
+        officers,
+        admin,
+        corrected,
+        _at(deadline.date() + timedelta(days=2), 9, 15),
+        note="Bổ sung quản trị viên thứ hai",
+    )
 
 
 def _reports_all_in(ctx, cycle, task, assignments, officers):
@@ -134,7 +160,12 @@ def _reports_all_in(ctx, cycle, task, assignments, officers):
         else:
             day = last_on_time + timedelta(days=rng.randint(1, 21))
         _submit(officers, admin, a, _at(day, rng.randint(7, 21), rng.randint(0, 59)))
-    first = Assignment.objects.filter(task=task, state="on_time").select_related("unit").order_by("first_reported_at").first()
+    first = (
+        Assignment.objects.filter(task=task, state="on_time")
+        .select_related("unit")
+        .order_by("first_reported_at")
+        .first()
+    )
     if first is not None:
         day = timezone.localdate(first.first_reported_at)
         _return(admin, first, SECOND_ADMIN_REASON, _at(day + timedelta(days=1), 10, 5))
@@ -169,5 +200,10 @@ def _reports_this_week(ctx, cycle, task, assignments, officers):
     if corrected is not None:
         day = issued + timedelta(days=min(1, days))
         _return(admin, corrected, SECOND_ADMIN_REASON, _at(min(day + timedelta(days=1), yesterday), 10, 5))
-        _submit(officers, admin, corrected, _at(min(day + timedelta(days=2), yesterday), 16, 20),
-                note="Bổ sung quản trị viên thứ hai")
+        _submit(
+            officers,
+            admin,
+            corrected,
+            _at(min(day + timedelta(days=2), yesterday), 16, 20),
+            note="Bổ sung quản trị viên thứ hai",
+        )

@@ -92,8 +92,12 @@ def consolidated_columns():
 
 
 def consolidated_title_lines(task, node):
-    return [CONSOLIDATED_TITLE, samples.FANPAGE_FORM_SUBTITLE, f"{node.name} — {task.directive.number}",
-            timezone.localtime().strftime("Số liệu đến %H:%M ngày %d/%m/%Y")]
+    return [
+        CONSOLIDATED_TITLE,
+        samples.FANPAGE_FORM_SUBTITLE,
+        f"{node.name} — {task.directive.number}",
+        timezone.localtime().strftime("Số liệu đến %H:%M ngày %d/%m/%Y"),
+    ]
 
 
 def _issuer_header(directive):

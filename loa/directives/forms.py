@@ -3,9 +3,9 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from loa.core.version_forms import VersionedFormMixin
 from loa.core.forms import ModelForm
 from loa.core.numbers import in_range
+from loa.core.version_forms import VersionedFormMixin
 from loa.directives.models import Directive, Task
 from loa.units.models import Unit, UnitKind
 
@@ -16,27 +16,50 @@ NUMBER = re.compile(r"\d{1,6}(/[^\s/]{1,30})?")
 class DirectiveForm(VersionedFormMixin, ModelForm):
     class Meta:
         model = Directive
-        fields = ["number", "kind", "issued_on", "place", "summary", "superior_body", "salutation", "body",
-                  "distribution", "signer_capacity", "signer_title", "signer_name"]
+        fields = [
+            "number",
+            "kind",
+            "issued_on",
+            "place",
+            "summary",
+            "superior_body",
+            "salutation",
+            "body",
+            "distribution",
+            "signer_capacity",
+            "signer_title",
+            "signer_name",
+        ]
         widgets = {
             "issued_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "summary": forms.Textarea(attrs={"rows": 2}),
             "body": forms.Textarea(attrs={"rows": 10}),
             "distribution": forms.Textarea(attrs={"rows": 3}),
         }
-        help_texts = {"number": _("E.g. 812/TB-CĐVC. Can be left empty while drafting; it is needed to issue the directive.")}
+        help_texts = {
+            "number": _("E.g. 812/TB-CĐVC. Can be left empty while drafting; it is needed to issue the directive.")
+        }
 
 
 class TaskForm(VersionedFormMixin, ModelForm):
     deadline = forms.DateTimeField(
-        label=_("Deadline"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        label=_("Deadline"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         help_text=_("An exact moment. For “before 30/4/2021” enter 30/04/2021 00:00."),
     )
 
     class Meta:
         model = Task
-        fields = ["title", "description", "deadline", "report_form", "remind_days_before", "remind_on_day",
-                  "remind_every_days_after", "remind_stop_after_days"]
+        fields = [
+            "title",
+            "description",
+            "deadline",
+            "report_form",
+            "remind_days_before",
+            "remind_on_day",
+            "remind_every_days_after",
+            "remind_stop_after_days",
+        ]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
 
@@ -74,14 +97,26 @@ class AttachmentForm(forms.Form):
 class FanpageReportForm(forms.Form):
     """The seed's form: Page name, address, administrator, administrator's phone, note."""
 
-    name = forms.CharField(label=_("Fanpage name"), max_length=255,
-                           help_text=_("Exactly as on Facebook, e.g. Công đoàn cơ sở Văn phòng Tỉnh ủy Cao Bằng"))
-    url = forms.CharField(label=_("Page address"), max_length=300, required=False,
-                          help_text=_("Optional: it can be added later."),
-                          widget=forms.TextInput(attrs={"inputmode": "url", "autocapitalize": "off", "placeholder": "facebook.com/…"}))
-    admin_name = forms.CharField(label=_("Administrator"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "name"}))
-    admin_phone = forms.CharField(label=_("Administrator's phone number"), max_length=60,
-                                  widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel", "autocomplete": "tel"}))
+    name = forms.CharField(
+        label=_("Fanpage name"),
+        max_length=255,
+        help_text=_("Exactly as on Facebook, e.g. Công đoàn cơ sở Văn phòng Tỉnh ủy Cao Bằng"),
+    )
+    url = forms.CharField(
+        label=_("Page address"),
+        max_length=300,
+        required=False,
+        help_text=_("Optional: it can be added later."),
+        widget=forms.TextInput(attrs={"inputmode": "url", "autocapitalize": "off", "placeholder": "facebook.com/…"}),
+    )
+    admin_name = forms.CharField(
+        label=_("Administrator"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "name"})
+    )
+    admin_phone = forms.CharField(
+        label=_("Administrator's phone number"),
+        max_length=60,
+        widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel", "autocomplete": "tel"}),
+    )
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     replace_page = forms.BooleanField(label=_("Replace the registered Page"), required=False)
 
@@ -91,12 +126,21 @@ class ConsolidatedExportForm(forms.Form):
     the clerk to write in when registering it) and where it goes."""
 
     number = forms.CharField(
-        label=_("Number"), max_length=40, required=False,
-        help_text=_("The number the office gives it, e.g. 12 or 12/BC-CĐVC. Leave it empty for the clerk "
-                    "to write in on the printed copy."),
+        label=_("Number"),
+        max_length=40,
+        required=False,
+        help_text=_(
+            "The number the office gives it, e.g. 12 or 12/BC-CĐVC. Leave it empty for the clerk "
+            "to write in on the printed copy."
+        ),
     )
-    recipients = forms.CharField(label=_("Recipients (“Nơi nhận”)"), max_length=2000, required=False,
-                                 widget=forms.Textarea(attrs={"rows": 3}), help_text=_("One per line."))
+    recipients = forms.CharField(
+        label=_("Recipients (“Nơi nhận”)"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("One per line."),
+    )
 
     def clean_number(self):
         number = " ".join(self.cleaned_data["number"].split())

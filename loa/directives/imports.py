@@ -102,12 +102,16 @@ def batch_create(*, by, task, uploads, arrived_at=None):
     if task.report_form != ReportForm.FANPAGE:
         raise ValidationError(_("This task has no Fanpage report form to import."))
     if not uploads:
-        raise ValidationError(_("Choose one or more returned forms (.xlsx, .docx, or a photo or PDF scan of the form)."))
+        raise ValidationError(
+            _("Choose one or more returned forms (.xlsx, .docx, or a photo or PDF scan of the form).")
+        )
     batch = ReturnedFormBatch.objects.create(task=task, created_by=by if getattr(by, "pk", None) else None)
     now = timezone.now()
     for upload in uploads:
         name = upload_name(upload)[:255]
-        record = ReturnedFormFile(batch=batch, name=name, size=upload.size or 0, uploaded_at=now, arrived_at=arrived_at or now)
+        record = ReturnedFormFile(
+            batch=batch, name=name, size=upload.size or 0, uploaded_at=now, arrived_at=arrived_at or now
+        )
         try:
             _data, kind = open_upload(upload, ocr_review.FORM_KINDS)
             stored_name, content, kind = ocr_review.stored_file(upload, kind)
@@ -119,14 +123,25 @@ def batch_create(*, by, task, uploads, arrived_at=None):
         # Stored under a generated name (the name as sent stays in the row); read later, in the sandbox.
         record.file.save(stored_name, content, save=False)
         record.parsed = {}  # not read yet
-        earlier = ReturnedFormFile.objects.filter(
-            batch__task=task, sha256=record.sha256, outcome__in=[ReturnedFormFile.Outcome.RECORDED, ReturnedFormFile.Outcome.DUPLICATE]
-        ).order_by("committed_at").first()
+        earlier = (
+            ReturnedFormFile.objects.filter(
+                batch__task=task,
+                sha256=record.sha256,
+                outcome__in=[ReturnedFormFile.Outcome.RECORDED, ReturnedFormFile.Outcome.DUPLICATE],
+            )
+            .order_by("committed_at")
+            .first()
+        )
         if earlier and arrived_at is None:
             record.arrived_at = earlier.arrived_at  # the same e-mail uploaded again
         record.save()
-    log_action("directive.forms_uploaded", actor=by, obj=task.directive, unit=task.directive.issuing_unit,
-               after={"task": task.pk, "batch": batch.pk, "files": batch.files.count()})
+    log_action(
+        "directive.forms_uploaded",
+        actor=by,
+        obj=task.directive,
+        unit=task.directive.issuing_unit,
+        after={"task": task.pk, "batch": batch.pk, "files": batch.files.count()},
+    )
     return batch
 
 
@@ -157,9 +172,14 @@ def read_files(batch, report=None):
         record.kind = record.parsed.get("kind", "")
         record.data = _row_data(record.parsed)
         rows = record.parsed.get("rows") or []
-        found = matching.match_unit(lines=record.parsed.get("text", []), file_name=record.name, recipients=units,
-                                    urls=record.parsed.get("urls", []), pages=pages,
-                                    page_names=[r.get("name", "") for r in rows])
+        found = matching.match_unit(
+            lines=record.parsed.get("text", []),
+            file_name=record.name,
+            recipients=units,
+            urls=record.parsed.get("urls", []),
+            pages=pages,
+            page_names=[r.get("name", "") for r in rows],
+        )
         record.unit, record.match = found.unit, found.as_json()
         _address_from_register(record, pages.get(record.unit_id))
         _address_from_facebook(record)
@@ -185,8 +205,18 @@ def _address_from_facebook(record):
 
 
 @transaction.atomic
-def file_update(*, by, record, unit_id=None, data=None, arrived_at=None, chosen_row=None, replace_page=None,
-                accepted=None, expected_version=None):
+def file_update(
+    *,
+    by,
+    record,
+    unit_id=None,
+    data=None,
+    arrived_at=None,
+    chosen_row=None,
+    replace_page=None,
+    accepted=None,
+    expected_version=None,
+):
     """The admin's corrections from the preview (or the API). Only files not yet recorded can change:
     the row is locked, so a correction racing the batch's recording never changes a recorded file, and
     with `expected_version` one made against an older reading is refused (StaleVersion)."""
@@ -260,7 +290,9 @@ def assess(batch, files=None):
             notices.append(histories[f.pk]["message"])
         others = [o.name for o in by_unit.get(f.unit_id, []) if o.pk != f.pk]
         if others:
-            notices.append(_("Another file of this upload is for the same unit: %(names)s.") % {"names": ", ".join(others)})
+            notices.append(
+                _("Another file of this upload is for the same unit: %(names)s.") % {"names": ", ".join(others)}
+            )
         if f.problems != problems:
             f.problems = problems
             ReturnedFormFile.objects.filter(pk=f.pk).update(problems=problems)
@@ -286,19 +318,29 @@ def history(batch, files):
         olds = same.get(f.sha256, []) if f.sha256 else []
         recorded = [o for o in olds if o.outcome in RECORDED_OUTCOMES]
         if recorded:
-            out[f.pk] = {"code": "recorded_before", "message": _(
-                "Recorded before: this same file was recorded on %(at)s. Recording it again changes nothing."
-            ) % {"at": _local(recorded[-1].committed_at or recorded[-1].uploaded_at)}}
+            out[f.pk] = {
+                "code": "recorded_before",
+                "message": _(
+                    "Recorded before: this same file was recorded on %(at)s. Recording it again changes nothing."
+                )
+                % {"at": _local(recorded[-1].committed_at or recorded[-1].uploaded_at)},
+            }
         elif olds:
-            out[f.pk] = {"code": "never_recorded", "message": _(
-                "Never recorded: this same file was uploaded on %(at)s but was not recorded then."
-            ) % {"at": _local(olds[-1].uploaded_at)}}
+            out[f.pk] = {
+                "code": "never_recorded",
+                "message": _("Never recorded: this same file was uploaded on %(at)s but was not recorded then.")
+                % {"at": _local(olds[-1].uploaded_at)},
+            }
         elif others := [o for o in by_unit.get(f.unit_id, []) if o.sha256 != f.sha256]:
             old = others[-1]
-            out[f.pk] = {"code": "changed", "message": _(
-                "Changed since last time: this unit's form was recorded on %(at)s from another file (“%(name)s”). "
-                "A new version is saved only if the values changed."
-            ) % {"at": _local(old.committed_at or old.uploaded_at), "name": old.name}}
+            out[f.pk] = {
+                "code": "changed",
+                "message": _(
+                    "Changed since last time: this unit's form was recorded on %(at)s from another file (“%(name)s”). "
+                    "A new version is saved only if the values changed."
+                )
+                % {"at": _local(old.committed_at or old.uploaded_at), "name": old.name},
+            }
     return out
 
 
@@ -306,33 +348,60 @@ def _file_problems(f, task, clean, assignments, pages, owners):
     problems, notices = [], []
     error = f.parsed.get("error")
     if not f.parsed:
-        return [_problem("unread", _("“%(name)s” is still being read: reload this page in a moment.") % {"name": f.name})], notices
+        return [
+            _problem("unread", _("“%(name)s” is still being read: reload this page in a moment.") % {"name": f.name})
+        ], notices
     if error == "refused":
         return [_problem("refused", f.parsed.get("detail") or _("The file was refused."))], notices
     if error == "unreadable":
-        return [_problem("unreadable", _("“%(name)s” could not be read as an Excel (.xlsx) or Word (.docx) form. "
-                                         "Ask the unit to send the form again.") % {"name": f.name})], notices
+        return [
+            _problem(
+                "unreadable",
+                _(
+                    "“%(name)s” could not be read as an Excel (.xlsx) or Word (.docx) form. "
+                    "Ask the unit to send the form again."
+                )
+                % {"name": f.name},
+            )
+        ], notices
     typed = any(f.data.get(k) for k in ("name", "admin_name", "admin_phone"))
     if typed and not f.parsed.get("rows"):  # no table, or an empty one, filled in by the admin
         notices.append(_("No filled table was found in the file: the values were entered by hand."))
     elif error == "no_table":
-        problems.append(_problem("no_table", _(
-            "No report table was found in “%(name)s”: no row has the form's column titles "
-            "(Tên Trang Fanpage, Người quản trị, Số điện thoại…). Enter the values below or ask the unit for the form."
-        ) % {"name": f.name}))
+        problems.append(
+            _problem(
+                "no_table",
+                _(
+                    "No report table was found in “%(name)s”: no row has the form's column titles "
+                    "(Tên Trang Fanpage, Người quản trị, Số điện thoại…). Enter the values below or ask the unit for the form."
+                )
+                % {"name": f.name},
+            )
+        )
     rows = f.parsed.get("rows") or []
     if not error and not rows and not typed:
         problems.append(_problem("no_rows", _("The table in “%(name)s” has no filled row.") % {"name": f.name}))
     if len(rows) > 1 and f.chosen_row is None:
-        problems.append(_problem("second_page", _(
-            "The file lists %(n)s Pages (rows %(rows)s) for one unit, but each CĐCS sets up only one Page: "
-            "choose the row to record."
-        ) % {"n": len(rows), "rows": ", ".join(str(r.get("row")) for r in rows)}, "row"))
+        problems.append(
+            _problem(
+                "second_page",
+                _(
+                    "The file lists %(n)s Pages (rows %(rows)s) for one unit, but each CĐCS sets up only one Page: "
+                    "choose the row to record."
+                )
+                % {"n": len(rows), "rows": ", ".join(str(r.get("row")) for r in rows)},
+                "row",
+            )
+        )
     if f.unit_id is None:
         if f.match.get("method") == "ambiguous":
-            problems.append(_problem("ambiguous", _("The file could be from several units: choose the right one."), "unit"))
+            problems.append(
+                _problem("ambiguous", _("The file could be from several units: choose the right one."), "unit")
+            )
         else:
-            problems.append(_problem("no_unit", _("No recipient of this task was recognised in the file: choose the unit."), "unit"))
+            problems.append(
+                _problem("no_unit", _("No recipient of this task was recognised in the file: choose the unit."), "unit")
+            )
     elif f.unit_id not in assignments:
         problems.append(_problem("not_recipient", _("That unit is not a recipient of this task."), "unit"))
     row_text = ""
@@ -348,31 +417,50 @@ def _file_problems(f, task, clean, assignments, pages, owners):
     if f.match.get("address") == "facebook" and f.data.get("url"):
         notices.append(_("The Page's address was found on Facebook by the Page's name: check it before accepting."))
     if clean and clean.get("no_page"):
-        notices.append(_("No Page yet: the unit says it has not set up its Page (see the note). It is recorded as "
-                         "“no Page yet” and counted apart."))
+        notices.append(
+            _(
+                "No Page yet: the unit says it has not set up its Page (see the note). It is recorded as "
+                "“no Page yet” and counted apart."
+            )
+        )
     elif clean and not clean["url"]:
-        notices.append(_("Page address still missing: the report is recorded all the same, and the address "
-                         "can be added later."))
+        notices.append(
+            _("Page address still missing: the report is recorded all the same, and the address can be added later.")
+        )
     if clean and f.unit_id and clean["url"]:
         owner = owners.get(page_key(clean["url"]))
         if owner and owner.unit_id != f.unit_id:
-            problems.append(_problem("page_taken", _(
-                "This Page is already registered by “%(unit)s”. Each CĐCS reports its own Page."
-            ) % {"unit": owner.unit.name}, "url"))
+            problems.append(
+                _problem(
+                    "page_taken",
+                    _("This Page is already registered by “%(unit)s”. Each CĐCS reports its own Page.")
+                    % {"unit": owner.unit.name},
+                    "url",
+                )
+            )
         page = pages.get(f.unit_id)
         if page and page.url and page_key(page.url) != page_key(clean["url"]):
             if not f.replace_page:
-                problems.append(_problem("second_page", _(
-                    "%(unit)s already has the Page “%(name)s” (%(url)s); this form reports a second one. "
-                    "Each CĐCS sets up only one Page: tick “Replace the registered Page” to record the new one."
-                ) % {"unit": f.unit.name, "name": page.name, "url": page.url}, "replace_page"))
+                problems.append(
+                    _problem(
+                        "second_page",
+                        _(
+                            "%(unit)s already has the Page “%(name)s” (%(url)s); this form reports a second one. "
+                            "Each CĐCS sets up only one Page: tick “Replace the registered Page” to record the new one."
+                        )
+                        % {"unit": f.unit.name, "name": page.name, "url": page.url},
+                        "replace_page",
+                    )
+                )
             else:
                 notices.append(_("The registered Page will be replaced; the old one stays in the history."))
     assignment = assignments.get(f.unit_id)
     if assignment is not None and f.outcome == "":
         if assignment.first_reported_at:
-            notices.append(_("This unit already reported at %(at)s; the form will be kept as a new version.")
-                           % {"at": _local(assignment.first_reported_at)})
+            notices.append(
+                _("This unit already reported at %(at)s; the form will be kept as a new version.")
+                % {"at": _local(assignment.first_reported_at)}
+            )
         elif f.arrived_at > task.deadline:
             notices.append(_("Arrived after the deadline: it will be recorded as late."))
     return problems, notices
@@ -399,8 +487,16 @@ def batch_commit(*, by, batch):
         else:
             assignment = Assignment.objects.get(task=task, unit=f.unit)
             try:
-                receipt = report_submit(by=by, assignment=assignment, data=f.data, source="import", at=f.arrived_at,
-                                        replace_page=f.replace_page, file_name=f.name, identical_is_duplicate=True)
+                receipt = report_submit(
+                    by=by,
+                    assignment=assignment,
+                    data=f.data,
+                    source="import",
+                    at=f.arrived_at,
+                    replace_page=f.replace_page,
+                    file_name=f.name,
+                    identical_is_duplicate=True,
+                )
             except ValidationError as exc:
                 f.outcome = ReturnedFormFile.Outcome.FAILED
                 f.outcome_message = " ".join(exc.messages)
@@ -413,7 +509,10 @@ def batch_commit(*, by, batch):
                 else:
                     f.outcome = ReturnedFormFile.Outcome.RECORDED
                     f.outcome_message = _("Recorded as version %(v)s of %(unit)s's report (%(state)s).") % {
-                        "v": receipt.report.version, "unit": f.unit.name, "state": state}
+                        "v": receipt.report.version,
+                        "unit": f.unit.name,
+                        "state": state,
+                    }
                     f.report_version = receipt.report.versions.filter(number=receipt.report.version).first()
                 f.committed_at = timezone.now()
         f.save(update_fields=["outcome", "outcome_message", "report_version", "committed_at"])
@@ -421,8 +520,24 @@ def batch_commit(*, by, batch):
     batch.committed_at = timezone.now()
     batch.save(update_fields=["committed_at"])
     counts = {o: sum(1 for f in handled if f.outcome == o) for o in ("recorded", "duplicate", "failed")}
-    log_action("directive.forms_imported", actor=by, obj=task.directive, unit=task.directive.issuing_unit,
-               after={"task": task.pk, "batch": batch.pk, **counts,
-                      "files": [{"name": f.name, "unit": f.unit.name if f.unit else "", "outcome": f.outcome,
-                                 "arrived_at": f.arrived_at.isoformat()} for f in handled]})
+    log_action(
+        "directive.forms_imported",
+        actor=by,
+        obj=task.directive,
+        unit=task.directive.issuing_unit,
+        after={
+            "task": task.pk,
+            "batch": batch.pk,
+            **counts,
+            "files": [
+                {
+                    "name": f.name,
+                    "unit": f.unit.name if f.unit else "",
+                    "outcome": f.outcome,
+                    "arrived_at": f.arrived_at.isoformat(),
+                }
+                for f in handled
+            ],
+        },
+    )
     return handled

@@ -25,8 +25,12 @@ def issue_directive(job, *, directive_id):
         queued = notices.notify_issued(directive)  # queues only what the first run had not (dedupe keys)
     else:
         directive, queued = notices.issue_and_notify(by=job.created_by, directive=directive)
-    return {"directive_id": directive.pk, "directive": str(directive), "recipients": directive.recipient_rows.count(),
-            "messages": queued}
+    return {
+        "directive_id": directive.pk,
+        "directive": str(directive),
+        "recipients": directive.recipient_rows.count(),
+        "messages": queued,
+    }
 
 
 @register(READ_FORMS, result_template=RESULT_TEMPLATE)
@@ -37,6 +41,8 @@ def read_forms(job, *, batch, language="vi"):
         batch = ReturnedFormBatch.objects.select_related("task__directive").get(pk=batch)
         count = imports.read_files(batch, report=lambda done, total: job.report(done, total, _("Reading the files…")))
         return import_result(
-            filename="", summary=_("%(n)s files read: check each one in the preview, then record them.") % {"n": count},
-            back=reverse("directives:import_batch", args=[batch.task_id, batch.pk]), link_text=_("Open the preview"),
+            filename="",
+            summary=_("%(n)s files read: check each one in the preview, then record them.") % {"n": count},
+            back=reverse("directives:import_batch", args=[batch.task_id, batch.pk]),
+            link_text=_("Open the preview"),
         )

@@ -44,7 +44,7 @@ def core_name(name):
     text = words(name)
     for prefix in _PREFIXES:
         if text.startswith(prefix) and len(text) > len(prefix) + 3:
-            return text[len(prefix):]
+            return text[len(prefix) :]
     return text
 
 
@@ -73,6 +73,7 @@ def _loose(name):
 
 def _named(units, text, loose=False):
     """The units whose core name appears in text, dropping a name contained in a longer one found."""
+
     def key(name):
         return _loose(core_name(name)) if loose else core_name(name)
 
@@ -111,8 +112,13 @@ def _similar(units, text, limit=3):
 
 
 # Written out for matching, written short again for an address's slug ("cdcs.thpt.tpcaobang").
-_SHORT_AGAIN = [("benh vien da khoa", "bvdk"), ("trung tam y te", "ttyt"), ("thanh pho", "tp"), ("benh vien", "bv"),
-                ("uy ban nhan dan", "ubnd")]
+_SHORT_AGAIN = [
+    ("benh vien da khoa", "bvdk"),
+    ("trung tam y te", "ttyt"),
+    ("thanh pho", "tp"),
+    ("benh vien", "bv"),
+    ("uy ban nhan dan", "ubnd"),
+]
 
 
 def _squashed_names(unit):
@@ -130,8 +136,11 @@ def _slug_hits(units, urls):
     slugs = [s for s in slugs if s]
     if not slugs:
         return []
-    found = [(u, max(len(n) for n in names if any(n in s for s in slugs)))
-             for u in units if (names := _squashed_names(u)) and any(n in s for n in names for s in slugs)]
+    found = [
+        (u, max(len(n) for n in names if any(n in s for s in slugs)))
+        for u in units
+        if (names := _squashed_names(u)) and any(n in s for n in names for s in slugs)
+    ]
     if not found:
         return []
     longest = max(length for _, length in found)

@@ -19,7 +19,11 @@ class DirectiveKind(models.TextChoices):
 
 # Upper-case titles printed on documents that have one; a công văn has none (it uses "V/v …").
 KIND_TITLES = {
-    "TB": "THÔNG BÁO", "HD": "HƯỚNG DẪN", "KH": "KẾ HOẠCH", "QĐ": "QUYẾT ĐỊNH", "CT": "CHỈ THỊ",
+    "TB": "THÔNG BÁO",
+    "HD": "HƯỚNG DẪN",
+    "KH": "KẾ HOẠCH",
+    "QĐ": "QUYẾT ĐỊNH",
+    "CT": "CHỈ THỊ",
 }
 
 
@@ -36,7 +40,9 @@ class Directive(models.Model):
     issued_on = models.DateField(_("date"))
     place = models.CharField(_("place"), max_length=60, default="Cao Bằng")
     summary = models.CharField(_("summary (trích yếu)"), max_length=500)
-    issuing_unit = models.ForeignKey("units.Unit", verbose_name=_("issuing unit"), on_delete=models.PROTECT, related_name="directives")
+    issuing_unit = models.ForeignKey(
+        "units.Unit", verbose_name=_("issuing unit"), on_delete=models.PROTECT, related_name="directives"
+    )
     superior_body = models.CharField(_("superior body"), max_length=200, blank=True)
     salutation = models.CharField(_("addressed to (Kính gửi)"), max_length=300, blank=True)
     body = models.TextField(_("body"))
@@ -211,7 +217,9 @@ class Report(models.Model):
     submitted_at = models.DateTimeField(null=True)
     returned_at = models.DateTimeField(null=True, blank=True)
     return_reason = models.TextField(blank=True)
-    returned_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    returned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
 
 class ReportVersion(models.Model):
@@ -287,12 +295,15 @@ class ReturnedFormFile(models.Model):
     accepted = models.BooleanField(default=False)
     # A photo or scan read with OCR is recorded only once a person has checked what was read against
     # the picture (directives.ocr_review.confirm_reading).
-    ocr_confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                         related_name="+")
+    ocr_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     ocr_confirmed_at = models.DateTimeField(null=True, blank=True)
     outcome = models.CharField(max_length=10, choices=Outcome.choices, blank=True, default="")
     outcome_message = models.TextField(blank=True)
-    report_version = models.ForeignKey(ReportVersion, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    report_version = models.ForeignKey(
+        ReportVersion, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     committed_at = models.DateTimeField(null=True, blank=True)
     # Two people correcting the same file (the page, the API): a correction names the version it read.
     version = version_field()

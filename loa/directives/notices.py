@@ -32,9 +32,12 @@ PREVIEW_ROWS = 100  # units listed on a preview page; the totals count them all
 def unit_officers(unit_ids):
     """{unit_id: [users]} for the active officers holding a role exactly at those units."""
     officers = {}
-    for user in User.objects.filter(
-        is_active=True, roles__role=RoleName.OFFICER, roles__unit_id__in=unit_ids
-    ).prefetch_related("roles").distinct().order_by("full_name", "pk"):
+    for user in (
+        User.objects.filter(is_active=True, roles__role=RoleName.OFFICER, roles__unit_id__in=unit_ids)
+        .prefetch_related("roles")
+        .distinct()
+        .order_by("full_name", "pk")
+    ):
         for role in user.roles.all():
             if role.role == RoleName.OFFICER and role.unit_id in unit_ids:
                 officers.setdefault(role.unit_id, []).append(user)
@@ -133,8 +136,14 @@ def build_plan(units, *, message_for, already=frozenset()):
             if person.channel and person.channel not in samples:
                 with translation.override("vi"):  # messages are written in Vietnamese, whatever the page's language
                     samples[person.channel] = sample(person, *message_for(person, _("(one-tap link)")))
-    return Plan(units=len(units), officers=officers, channels=counts, rows=rows,
-                samples=[samples[c] for c in ("zalo", "email") if c in samples], already=set(already))
+    return Plan(
+        units=len(units),
+        officers=officers,
+        channels=counts,
+        rows=rows,
+        samples=[samples[c] for c in ("zalo", "email") if c in samples],
+        already=set(already),
+    )
 
 
 def sample(person, subject, template, context, zalo_data):
@@ -154,8 +163,9 @@ def _send_to(person, *, dedupe_key, message_for, link_for):
     subject, template, _context, _zalo = message_for(person, "")
     if person.user is None:
         context = message_for(person, link_for())[2]
-        queued = remind_unit_address(unit=person.unit, dedupe_key=dedupe_key, subject=subject, template=template,
-                                     context=context)
+        queued = remind_unit_address(
+            unit=person.unit, dedupe_key=dedupe_key, subject=subject, template=template, context=context
+        )
         return "email" if queued else ""
     made = {}
 
@@ -163,8 +173,15 @@ def _send_to(person, *, dedupe_key, message_for, link_for):
         made["message"] = message_for(person, link_for())
         return made["message"][2]
 
-    return queue_to_officer(user=person.user, unit=person.unit, dedupe_key=dedupe_key, subject=subject,
-                            template=template, context=context, zalo_data=lambda ctx: made["message"][3])
+    return queue_to_officer(
+        user=person.user,
+        unit=person.unit,
+        dedupe_key=dedupe_key,
+        subject=subject,
+        template=template,
+        context=context,
+        zalo_data=lambda ctx: made["message"][3],
+    )
 
 
 # --- A directive issued ------------------------------------------------------------------------
@@ -184,10 +201,21 @@ def _issued_message(directive, tasks):
 
     def message_for(person, link):
         subject = _("New directive: %(directive)s") % {"directive": str(directive)[:200]}
-        context = {"user": person.user, "unit": person.unit, "directive": directive, "link": link,
-                   "tasks": [(t, deadline_text(t.deadline)) for t in tasks], "onetap": bool(person.user and first.has_report)}
-        zalo = zalo_messages.work_data(user=person.user, unit=person.unit, task=first.title, deadline=first.deadline,
-                                       link=link) if person.user else None
+        context = {
+            "user": person.user,
+            "unit": person.unit,
+            "directive": directive,
+            "link": link,
+            "tasks": [(t, deadline_text(t.deadline)) for t in tasks],
+            "onetap": bool(person.user and first.has_report),
+        }
+        zalo = (
+            zalo_messages.work_data(
+                user=person.user, unit=person.unit, task=first.title, deadline=first.deadline, link=link
+            )
+            if person.user
+            else None
+        )
         return subject, ISSUED_TEMPLATE, context, zalo
 
     return message_for
@@ -230,8 +258,14 @@ def notify_issued(directive):
                     return absolute_url(reverse("directives:report", args=[first.pk, unit.pk]))
                 return absolute_url(reverse("directives:detail", args=[directive.pk]))
 
-            queued += bool(send_to(person, dedupe_key=f"issued:{directive.pk}:{unit.pk}:{who}",
-                                   message_for=message_for, link_for=link_for))
+            queued += bool(
+                send_to(
+                    person,
+                    dedupe_key=f"issued:{directive.pk}:{unit.pk}:{who}",
+                    message_for=message_for,
+                    link_for=link_for,
+                )
+            )
     return queued
 
 
@@ -252,7 +286,9 @@ def report_returned(*, assignment, reason):
     for user in unit_officers([assignment.unit_id]).get(assignment.unit_id, []):
         if user.email:
             enqueue_email(
-                to=user.email, unit=assignment.unit, template="notifications/email/report_returned",
+                to=user.email,
+                unit=assignment.unit,
+                template="notifications/email/report_returned",
                 subject=_("Your report was returned: %(task)s") % {"task": task.title},
                 context={"user": user, "unit": assignment.unit, "task": task, "reason": reason, "link": link},
             )

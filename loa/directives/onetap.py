@@ -41,9 +41,11 @@ def peek(token):
         payload = signing.loads(token, salt=SALT)
     except signing.BadSignature:
         raise LinkProblem("tampered") from None
-    link = OneTapLink.objects.select_related("user", "assignment", "assignment__unit", "assignment__task").filter(
-        nonce=payload.get("n")
-    ).first()
+    link = (
+        OneTapLink.objects.select_related("user", "assignment", "assignment__unit", "assignment__task")
+        .filter(nonce=payload.get("n"))
+        .first()
+    )
     if link is None:
         raise LinkProblem("tampered")
     if link.used_at is not None:

@@ -94,10 +94,20 @@ def _message(task, kind, assignments):
 
     def message_for(person, link):
         unit = person.unit
-        context = {"user": person.user, "unit": unit, "task": task, "kind": kind, "link": link,
-                   "deadline": deadline_text(task.deadline), "returned": unit.pk in returned}
-        zalo = zalo_messages.work_data(user=person.user, unit=unit, task=task.title, deadline=task.deadline,
-                                       link=link) if person.user else None
+        context = {
+            "user": person.user,
+            "unit": unit,
+            "task": task,
+            "kind": kind,
+            "link": link,
+            "deadline": deadline_text(task.deadline),
+            "returned": unit.pk in returned,
+        }
+        zalo = (
+            zalo_messages.work_data(user=person.user, unit=unit, task=task.title, deadline=task.deadline, link=link)
+            if person.user
+            else None
+        )
         return _subject(task, kind, unit), TEMPLATE, context, zalo
 
     return message_for
@@ -125,8 +135,14 @@ def remind_units(*, task, assignments, kind, day, by=None):
                         return onetap.create_link(user=person.user, assignment=assignment)[1]
                     return absolute_url(reverse("directives:report", args=[task.pk, assignment.unit_id]))
 
-                channels.append(send_to(person, dedupe_key=f"reminder:{task.pk}:{assignment.unit_id}:{who}:{day.isoformat()}",
-                                        message_for=message_for, link_for=link_for))
+                channels.append(
+                    send_to(
+                        person,
+                        dedupe_key=f"reminder:{task.pk}:{assignment.unit_id}:{who}:{day.isoformat()}",
+                        message_for=message_for,
+                        link_for=link_for,
+                    )
+                )
             record_reminder(claim, channels)
         units += 1
         messages += len([c for c in channels if c])
@@ -153,18 +169,21 @@ def remind_now_preview(*, user, task, node, day=None):
     day = day or timezone.localdate()
     pending = pending_assignments(task, user=user, node=node)
     already = reminded_today(topic(task), [a.unit_id for a in pending], day)
-    return build_plan([a.unit for a in pending], message_for=_message(task, kind_now(task, day), pending), already=already)
+    return build_plan(
+        [a.unit for a in pending], message_for=_message(task, kind_now(task, day), pending), already=already
+    )
 
 
 def remind_now(*, by, task, node, day=None):
-    """"Nhắc ngay": remind now the units under `node` that still owe their report and were not
+    """ "Nhắc ngay": remind now the units under `node` that still owe their report and were not
     reminded today. Safe to press twice. Returns (units reminded, messages queued)."""
     day = day or timezone.localdate()
     pending = pending_assignments(task, user=by, node=node)
     units, messages = remind_units(task=task, assignments=pending, kind=kind_now(task, day), day=day, by=by)
     if units:
-        log_action("directive.task.reminded", actor=by, obj=task, unit=node,
-                   after={"units": units, "messages": messages})
+        log_action(
+            "directive.task.reminded", actor=by, obj=task, unit=node, after={"units": units, "messages": messages}
+        )
     return units, messages
 
 

@@ -26,8 +26,10 @@ from loa.core.text import fold
 
 FIELDS = ("name", "url", "admin_name", "admin_phone", "note")
 
-ANY_URL = re.compile(r"(?:https?://|www\.)[^\s,;\"'<>()\[\]]+|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|vn|net|org)(?:/[^\s,;\"'<>()\[\]]*)?",
-                     re.IGNORECASE)
+ANY_URL = re.compile(
+    r"(?:https?://|www\.)[^\s,;\"'<>()\[\]]+|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|vn|net|org)(?:/[^\s,;\"'<>()\[\]]*)?",
+    re.IGNORECASE,
+)
 
 # Header words, folded. Checked in this order: "Số điện thoại người quản trị" is the phone column,
 # "Địa chỉ Trang" the address, whatever else they contain.
@@ -81,6 +83,7 @@ def _cell_text(value):
 
 # --- Reading the files -----------------------------------------------------------------------
 
+
 def xlsx_grids(sheets):
     """[(sheet title, rows of cell texts)] from read_office's sheets, with merged cells resolved: a value
     merged across rows is repeated down the rows, a value merged across columns stays in its first
@@ -114,6 +117,7 @@ def docx_grids(document):
 
 # --- From a grid to the form's rows ------------------------------------------------------------
 
+
 def _has_phone(cells, mapping):
     return any(mapping.get(i) == "admin_phone" and len(re.sub(r"\D", "", c)) >= 9 for i, c in enumerate(cells))
 
@@ -140,7 +144,7 @@ def _read_rows(rows, start, mapping):
     """The data rows under the header (1-based row numbers), and the text lines after the table."""
     records, after = [], []
     ended = False
-    for offset, cells in enumerate(rows[start + 1:], start=start + 2):
+    for offset, cells in enumerate(rows[start + 1 :], start=start + 2):
         texts = [c for c in cells if c]
         if ended:
             after += texts
@@ -258,8 +262,16 @@ def parse_form(upload, *, name=None):
     try:
         kind, content = read_office(upload, name=name)
     except ValidationError as exc:
-        return {"rows": [], "text": [], "urls": [], "header_row": None, "where": "", "error": "refused",
-                "detail": exc.messages[0], "kind": ""}
+        return {
+            "rows": [],
+            "text": [],
+            "urls": [],
+            "header_row": None,
+            "where": "",
+            "error": "refused",
+            "detail": exc.messages[0],
+            "kind": "",
+        }
     if kind == "xlsx":
         parsed = _from_grids(xlsx_grids(content))
     else:

@@ -46,9 +46,11 @@ def rebuild(task):
     """Recompute every rollup row of a task from its assignments (at issue, and to repair)."""
     totals = defaultdict(lambda: dict.fromkeys(COUNTERS, 0))
     parents = {}  # read off the paths: "/1/7/42/" says 7's parent is 1 and 42's is 7
-    for a in Assignment.objects.filter(task=task).only(
-        "unit_path", "expected", "state", "first_reported_at", "on_time"
-    ).iterator(chunk_size=5000):
+    for a in (
+        Assignment.objects.filter(task=task)
+        .only("unit_path", "expected", "state", "first_reported_at", "on_time")
+        .iterator(chunk_size=5000)
+    ):
         c = contribution(a)
         parent = None
         for unit_id in path_ids(a.unit_path):

@@ -60,9 +60,7 @@ def page_gaps(user, task, node):
     )
     return qs.annotate(
         report_url=KeyTextTransform("url", "report__data"), report_name=KeyTextTransform("name", "report__data")
-    ).aggregate(
-        no_page=Count("id", filter=NO_PAGE), address_missing=Count("id", filter=ADDRESS_MISSING)
-    )
+    ).aggregate(no_page=Count("id", filter=NO_PAGE), address_missing=Count("id", filter=ADDRESS_MISSING))
 
 
 def child_rollups(task, node):

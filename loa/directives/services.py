@@ -19,8 +19,19 @@ from loa.fanpages.models import Fanpage
 from loa.units.models import Unit
 
 DIRECTIVE_FIELDS = (
-    "number", "kind", "issued_on", "place", "summary", "superior_body", "salutation", "body", "distribution",
-    "signer_capacity", "signer_title", "signer_name", "status",
+    "number",
+    "kind",
+    "issued_on",
+    "place",
+    "summary",
+    "superior_body",
+    "salutation",
+    "body",
+    "distribution",
+    "signer_capacity",
+    "signer_title",
+    "signer_name",
+    "status",
 )
 TASK_FIELDS = ("title", "deadline", "report_form", "remind_days_before", "remind_on_day", "remind_every_days_after")
 # A second identical submission this soon after the first is a double tap, not a new version.
@@ -28,10 +39,15 @@ DOUBLE_SUBMIT_WINDOW = timedelta(minutes=10)
 
 
 def _check_number_free(directive):
-    if directive.number and Directive.objects.filter(
-        number__iexact=directive.number, issuing_unit=directive.issuing_unit
-    ).exclude(pk=directive.pk).exists():
-        raise ValidationError({"number": _("Another directive of this unit already has the number “%(n)s”.") % {"n": directive.number}})
+    if (
+        directive.number
+        and Directive.objects.filter(number__iexact=directive.number, issuing_unit=directive.issuing_unit)
+        .exclude(pk=directive.pk)
+        .exists()
+    ):
+        raise ValidationError(
+            {"number": _("Another directive of this unit already has the number “%(n)s”.") % {"n": directive.number}}
+        )
 
 
 @transaction.atomic
@@ -42,7 +58,9 @@ def directive_create(*, by, issuing_unit, **fields):
     _check_number_free(directive)
     directive.full_clean(exclude=["created_by"])
     directive.save()
-    log_action("directive.created", actor=by, obj=directive, unit=issuing_unit, after=snapshot(directive, DIRECTIVE_FIELDS))
+    log_action(
+        "directive.created", actor=by, obj=directive, unit=issuing_unit, after=snapshot(directive, DIRECTIVE_FIELDS)
+    )
     return directive
 
 
@@ -61,7 +79,9 @@ def directive_update(*, by, directive, expected_version=None, **fields):
     directive.save()
     after = snapshot(directive, DIRECTIVE_FIELDS)
     if after != before:
-        log_action("directive.updated", actor=by, obj=directive, unit=directive.issuing_unit, before=before, after=after)
+        log_action(
+            "directive.updated", actor=by, obj=directive, unit=directive.issuing_unit, before=before, after=after
+        )
     return directive
 
 
@@ -90,16 +110,18 @@ def choose_recipients(*, user, directive, mode, kind=None, unit_ids=(), active_o
     if mode == "kind":
         return recipients_under(directive.issuing_unit, kind=kind, grassroots_only=False, day=day)
     if mode == "hand":
-        return units_for(user, Capability.VIEW).filter(
-            id__in=list(unit_ids), path__startswith=directive.issuing_unit.path
-        ).exclude(pk=directive.issuing_unit_id)
+        return (
+            units_for(user, Capability.VIEW)
+            .filter(id__in=list(unit_ids), path__startswith=directive.issuing_unit.path)
+            .exclude(pk=directive.issuing_unit_id)
+        )
     raise ValueError(f"unknown recipients mode {mode!r}")
 
 
 def _chunks(items, size=2000):
     items = list(items)
     for i in range(0, len(items), size):
-        yield items[i:i + size]
+        yield items[i : i + size]
 
 
 @transaction.atomic
@@ -108,7 +130,11 @@ def directive_set_recipients(*, by, directive, units):
     is fine). After issue, recipients can be added but never removed."""
     directive = Directive.objects.select_for_update().select_related("issuing_unit").get(pk=directive.pk)
     issuer = directive.issuing_unit
-    rows = units.values_list("id", "path", "name") if isinstance(units, QuerySet) else [(u.pk, u.path, u.name) for u in units]
+    rows = (
+        units.values_list("id", "path", "name")
+        if isinstance(units, QuerySet)
+        else [(u.pk, u.path, u.name) for u in units]
+    )
     wanted = set()
     for uid, path, name in rows:
         if not path.startswith(issuer.path) or uid == issuer.pk:
@@ -127,8 +153,14 @@ def directive_set_recipients(*, by, directive, units):
                 _create_assignments(task, Unit.objects.filter(id__in=chunk))
             rollups.rebuild(task)
     if added or removed:
-        log_action("directive.recipients_set", actor=by, obj=directive, unit=issuer,
-                   before={"count": len(current)}, after={"count": len(wanted), "added": len(added), "removed": len(removed)})
+        log_action(
+            "directive.recipients_set",
+            actor=by,
+            obj=directive,
+            unit=issuer,
+            before={"count": len(current)},
+            after={"count": len(wanted), "added": len(added), "removed": len(removed)},
+        )
     return directive
 
 
@@ -137,7 +169,9 @@ def _validate_task(task):
         try:
             days = [int(x) for x in task.remind_days_before.split(",") if x.strip()]
         except ValueError:
-            raise ValidationError({"remind_days_before": _("Write the days as numbers separated by commas, e.g. 7,2.")}) from None
+            raise ValidationError(
+                {"remind_days_before": _("Write the days as numbers separated by commas, e.g. 7,2.")}
+            ) from None
         if any(d <= 0 for d in days):
             raise ValidationError({"remind_days_before": _("Days before the deadline must be positive numbers.")})
         task.remind_days_before = ",".join(str(d) for d in sorted(set(days), reverse=True))
@@ -152,7 +186,9 @@ def task_add(*, by, directive, **fields):
     if directive.status == Directive.Status.ISSUED:
         _create_assignments(task, directive.recipients.all())
         rollups.rebuild(task)
-    log_action("directive.task.added", actor=by, obj=task, unit=directive.issuing_unit, after=snapshot(task, TASK_FIELDS))
+    log_action(
+        "directive.task.added", actor=by, obj=task, unit=directive.issuing_unit, after=snapshot(task, TASK_FIELDS)
+    )
     return task
 
 
@@ -177,7 +213,9 @@ def task_update(*, by, task, expected_version=None, **fields):
         _refresh_expected(task)
         rollups.rebuild(task)
     if after != before:
-        log_action("directive.task.updated", actor=by, obj=task, unit=task.directive.issuing_unit, before=before, after=after)
+        log_action(
+            "directive.task.updated", actor=by, obj=task, unit=task.directive.issuing_unit, before=before, after=after
+        )
     return task
 
 
@@ -191,9 +229,9 @@ def _active_during(task, field=""):
 
 def _create_assignments(task, units):
     """One assignment per unit of the queryset `units`, read in one streamed query."""
-    rows = units.annotate(
-        is_expected=ExpressionWrapper(_active_during(task), output_field=BooleanField())
-    ).values_list("id", "path", "name_sort", "is_expected")
+    rows = units.annotate(is_expected=ExpressionWrapper(_active_during(task), output_field=BooleanField())).values_list(
+        "id", "path", "name_sort", "is_expected"
+    )
     batch = []
     for uid, path, sort, expected in rows.iterator(chunk_size=5000):
         batch.append(Assignment(task=task, unit_id=uid, unit_path=path, unit_sort=sort, expected=bool(expected)))
@@ -239,12 +277,18 @@ def directive_issue(*, by, directive):
         task.directive = directive
         _create_assignments(task, units)
         rollups.rebuild(task)
-    log_action("directive.issued", actor=by, obj=directive, unit=directive.issuing_unit,
-               after={"recipients": recipient_count, "tasks": len(tasks)})
+    log_action(
+        "directive.issued",
+        actor=by,
+        obj=directive,
+        unit=directive.issuing_unit,
+        after={"recipients": recipient_count, "tasks": len(tasks)},
+    )
     return directive
 
 
 # --- Reports -------------------------------------------------------------------------------
+
 
 def clean_report_data(task, data):
     if task.report_form == ReportForm.FANPAGE:
@@ -266,12 +310,15 @@ class ReportReceipt:
 
 
 @transaction.atomic
-def report_submit(*, by, assignment, data, source="web", at=None, replace_page=False, file_name="",
-                  identical_is_duplicate=False):
+def report_submit(
+    *, by, assignment, data, source="web", at=None, replace_page=False, file_name="", identical_is_duplicate=False
+):
     """Record a unit's report. Never refused for being late: marked late. A resubmission after a
     return marks the report corrected; an identical resubmission within minutes is a double tap, and
     with `identical_is_duplicate` (a file imported again, days later) at any time."""
-    assignment = Assignment.objects.select_for_update().select_related("task", "task__directive", "unit").get(pk=assignment.pk)
+    assignment = (
+        Assignment.objects.select_for_update().select_related("task", "task__directive", "unit").get(pk=assignment.pk)
+    )
     task = assignment.task
     if task.directive.status != Directive.Status.ISSUED:
         raise ValidationError(_("This directive has not been issued yet."))
@@ -281,8 +328,13 @@ def report_submit(*, by, assignment, data, source="web", at=None, replace_page=F
         clean["url"] = Fanpage.objects.filter(unit=assignment.unit).values_list("url", flat=True).first() or ""
     now = at or timezone.now()
     report = Report.objects.select_for_update().filter(assignment=assignment).first()
-    if report and report.data == clean and assignment.state != Assignment.State.RETURNED and report.submitted_at \
-            and (identical_is_duplicate or abs(now - report.submitted_at) < DOUBLE_SUBMIT_WINDOW):
+    if (
+        report
+        and report.data == clean
+        and assignment.state != Assignment.State.RETURNED
+        and report.submitted_at
+        and (identical_is_duplicate or abs(now - report.submitted_at) < DOUBLE_SUBMIT_WINDOW)
+    ):
         return ReportReceipt(assignment, report, duplicate=True)
     if task.report_form == ReportForm.FANPAGE and not clean.get("no_page"):
         from loa.fanpages.services import register_page
@@ -305,11 +357,23 @@ def report_submit(*, by, assignment, data, source="web", at=None, replace_page=F
     report.data, report.version = clean, report.version + 1
     report.submitted_by, report.submitted_at = user, now
     report.save()
-    ReportVersion.objects.create(report=report, number=report.version, data=clean, submitted_by=user,
-                                 submitted_at=now, source=source, file_name=file_name)
-    log_action("directive.report.submitted" if report.version == 1 else "directive.report.resubmitted",
-               actor=by, obj=task, unit=assignment.unit,
-               before={"state": old_state}, after={"state": assignment.state, "version": report.version, "source": source, **clean})
+    ReportVersion.objects.create(
+        report=report,
+        number=report.version,
+        data=clean,
+        submitted_by=user,
+        submitted_at=now,
+        source=source,
+        file_name=file_name,
+    )
+    log_action(
+        "directive.report.submitted" if report.version == 1 else "directive.report.resubmitted",
+        actor=by,
+        obj=task,
+        unit=assignment.unit,
+        before={"state": old_state},
+        after={"state": assignment.state, "version": report.version, "source": source, **clean},
+    )
     return ReportReceipt(assignment, report)
 
 
@@ -328,10 +392,18 @@ def report_return(*, by, assignment, reason):
     assignment.state = Assignment.State.RETURNED
     assignment.save(update_fields=["state"])
     rollups.apply_change(assignment, before)
-    Report.objects.filter(assignment=assignment).update(returned_at=timezone.now(), return_reason=reason,
-                                                        returned_by=by if getattr(by, "pk", None) else None)
-    log_action("directive.report.returned", actor=by, obj=assignment.task, unit=assignment.unit,
-               before={"state": old_state}, after={"state": assignment.state}, note=reason)
+    Report.objects.filter(assignment=assignment).update(
+        returned_at=timezone.now(), return_reason=reason, returned_by=by if getattr(by, "pk", None) else None
+    )
+    log_action(
+        "directive.report.returned",
+        actor=by,
+        obj=assignment.task,
+        unit=assignment.unit,
+        before={"state": old_state},
+        after={"state": assignment.state},
+        note=reason,
+    )
     return assignment
 
 

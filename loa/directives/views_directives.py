@@ -212,11 +212,17 @@ def directive_issue(request, pk):
         flash_errors(request, exc)  # a second tap after issuing lands here too: nothing is sent twice
         return redirect("directives:detail", directive.pk)
     if request.method != "POST":
-        return render(request, "directives/issue_confirm.html", {
-            "directive": directive, "recipients": recipients, "plan": notices.issue_preview(directive),
-            "tasks": directive.tasks.order_by("deadline", "pk"),
-            "in_background": recipients > settings.ISSUE_INLINE_MAX_RECIPIENTS,
-        })
+        return render(
+            request,
+            "directives/issue_confirm.html",
+            {
+                "directive": directive,
+                "recipients": recipients,
+                "plan": notices.issue_preview(directive),
+                "tasks": directive.tasks.order_by("deadline", "pk"),
+                "in_background": recipients > settings.ISSUE_INLINE_MAX_RECIPIENTS,
+            },
+        )
     if recipients > settings.ISSUE_INLINE_MAX_RECIPIENTS:
         job = enqueue("directives.issue", by=request.user, unit=directive.issuing_unit, directive_id=directive.pk)
         return redirect("jobs:detail", job.pk)
@@ -225,10 +231,15 @@ def directive_issue(request, pk):
     except ValidationError as exc:
         flash_errors(request, exc)
     else:
-        messages.success(request, ngettext(
-            "The directive has been issued. Units can now report. %(n)s message was queued for their officers.",
-            "The directive has been issued. Units can now report. %(n)s messages were queued for their officers.",
-            queued) % {"n": queued})
+        messages.success(
+            request,
+            ngettext(
+                "The directive has been issued. Units can now report. %(n)s message was queued for their officers.",
+                "The directive has been issued. Units can now report. %(n)s messages were queued for their officers.",
+                queued,
+            )
+            % {"n": queued},
+        )
     return redirect("directives:detail", directive.pk)
 
 

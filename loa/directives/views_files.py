@@ -8,16 +8,20 @@ from django.utils.translation import gettext_lazy as _
 
 from loa.accounts.capabilities import Capability
 from loa.directives import documents
-from loa.directives.forms import ConsolidatedExportForm
 from loa.directives.access import get_assignment, get_directive, get_task, tracking_node
+from loa.directives.forms import ConsolidatedExportForm
 from loa.directives.selectors import tracked_assignments
 from loa.directives.views_tracking import tracking_params
 from loa.documents.downloads import document_response
 from loa.exports.tabular import Column, export_response
 
 TRACKING_COLUMNS = [
-    Column("code", _("Unit code")), Column("unit", _("Unit")), Column("parent", _("Parent unit")),
-    Column("state", _("State")), Column("reported", _("Reported at")), Column("last", _("Last sent")),
+    Column("code", _("Unit code")),
+    Column("unit", _("Unit")),
+    Column("parent", _("Parent unit")),
+    Column("state", _("State")),
+    Column("reported", _("Reported at")),
+    Column("last", _("Last sent")),
     Column("expected", _("Expected")),
     Column("page", _("Page")),
 ]
@@ -38,12 +42,21 @@ def tracking_export(request, pk, fmt):
     node = tracking_node(request.user, task, request.GET.get("unit"))
     rows = tracked_assignments(request.user, task, node, **tracking_params(request))
     data = (
-        {"code": a.unit.code, "unit": a.unit.name, "parent": a.unit.parent.name if a.unit.parent else "",
-         "state": a.get_state_display(), "reported": a.first_reported_at, "last": a.last_reported_at,
-         "expected": a.expected, "page": str(PAGE_GAPS[a.page_gap])}
+        {
+            "code": a.unit.code,
+            "unit": a.unit.name,
+            "parent": a.unit.parent.name if a.unit.parent else "",
+            "state": a.get_state_display(),
+            "reported": a.first_reported_at,
+            "last": a.last_reported_at,
+            "expected": a.expected,
+            "page": str(PAGE_GAPS[a.page_gap]),
+        }
         for a in rows.iterator(chunk_size=2000)
     )
-    return export_response(fmt, f"Theo dõi - {task.title[:60]} - {node.short_name or node.name}", TRACKING_COLUMNS, data)
+    return export_response(
+        fmt, f"Theo dõi - {task.title[:60]} - {node.short_name or node.name}", TRACKING_COLUMNS, data
+    )
 
 
 def _consolidated_task(request, pk):
@@ -54,8 +67,9 @@ def _consolidated_task(request, pk):
 
 
 def _export_page(request, task, node, form, status=200):
-    return render(request, "directives/consolidated_export.html",
-                  {"task": task, "node": node, "form": form}, status=status)
+    return render(
+        request, "directives/consolidated_export.html", {"task": task, "node": node, "form": form}, status=status
+    )
 
 
 @login_required
@@ -71,9 +85,12 @@ def consolidated(request, pk, fmt):
     task, node = _consolidated_task(request, pk)
     if fmt == "xlsx":
         return export_response(
-            "xlsx", f"Báo cáo tổng hợp Trang Fanpage - {node.short_name or node.name}",
-            documents.consolidated_columns(), documents.consolidated_rows(request.user, task, node),
-            sheet_title="Tổng hợp", title_lines=documents.consolidated_title_lines(task, node),
+            "xlsx",
+            f"Báo cáo tổng hợp Trang Fanpage - {node.short_name or node.name}",
+            documents.consolidated_columns(),
+            documents.consolidated_rows(request.user, task, node),
+            sheet_title="Tổng hợp",
+            title_lines=documents.consolidated_title_lines(task, node),
         )
     options = {}
     if "number" in request.GET or "recipients" in request.GET:  # sent by the options page
@@ -89,8 +106,11 @@ def unit_form(request, pk, unit_id, fmt):
     assignment = get_assignment(request.user, pk, unit_id, Capability.VIEW)
     if fmt == "xlsx":  # the same form as a sheet, for units that fill it in Excel
         return export_response(
-            "xlsx", f"Biểu mẫu báo cáo Trang Fanpage - {assignment.unit.short_name or assignment.unit.name}",
-            documents.consolidated_columns(), [documents.unit_form_row(assignment)], sheet_title="Biểu mẫu",
+            "xlsx",
+            f"Biểu mẫu báo cáo Trang Fanpage - {assignment.unit.short_name or assignment.unit.name}",
+            documents.consolidated_columns(),
+            [documents.unit_form_row(assignment)],
+            sheet_title="Biểu mẫu",
             title_lines=documents.unit_form_title_lines(assignment),
         )
     return document_response(documents.unit_form_document(assignment), fmt)

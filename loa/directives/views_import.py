@@ -29,7 +29,8 @@ class ArrivalField(forms.DateTimeField):
 
 class UploadForm(forms.Form):
     arrived_at = ArrivalField(
-        label=gettext_lazy("E-mails arrived at"), required=False,
+        label=gettext_lazy("E-mails arrived at"),
+        required=False,
         help_text=gettext_lazy("Leave empty to use the upload time; you can set each file's time in the preview."),
     )
 
@@ -48,21 +49,32 @@ def import_start(request, pk):
     if request.method == "POST" and form.is_valid():
         uploads = request.FILES.getlist("files")
         try:
-            batch = imports.batch_create(by=request.user, task=task, uploads=uploads,
-                                         arrived_at=form.cleaned_data.get("arrived_at"))
+            batch = imports.batch_create(
+                by=request.user, task=task, uploads=uploads, arrived_at=form.cleaned_data.get("arrived_at")
+            )
         except ValidationError as exc:
             form.add_error(None, exc.messages[0])
         else:
-            if imports.unread_files(batch).count() > imports.READ_INLINE_FILES or \
-                    ocr_review.unread_scans(batch) > ocr_review.READ_INLINE_SCANS:
-                job = enqueue(READ_FORMS, by=request.user, unit=task.directive.issuing_unit, batch=batch.pk,
-                              language=get_language())
+            if (
+                imports.unread_files(batch).count() > imports.READ_INLINE_FILES
+                or ocr_review.unread_scans(batch) > ocr_review.READ_INLINE_SCANS
+            ):
+                job = enqueue(
+                    READ_FORMS,
+                    by=request.user,
+                    unit=task.directive.issuing_unit,
+                    batch=batch.pk,
+                    language=get_language(),
+                )
                 return redirect("jobs:detail", job.pk)
             imports.read_files(batch)
             return redirect("directives:import_batch", task.pk, batch.pk)
     batches = task.import_batches.select_related("created_by")[:20]
-    return render(request, "directives/import_start.html", {"task": task, "directive": task.directive, "form": form,
-                                                             "batches": batches})
+    return render(
+        request,
+        "directives/import_start.html",
+        {"task": task, "directive": task.directive, "form": form, "batches": batches},
+    )
 
 
 def _batch(request, pk, batch_id):
@@ -86,7 +98,9 @@ def _apply_edits(request, task, batch, files):
         if code:
             unit = imports.recipients(task).filter(code__iexact=code).first()
             if unit is None:
-                messages.error(request, _("%(file)s: no recipient has the code “%(code)s”.") % {"file": f.name, "code": code})
+                messages.error(
+                    request, _("%(file)s: no recipient has the code “%(code)s”.") % {"file": f.name, "code": code}
+                )
             else:
                 unit_id = str(unit.pk)
         arrived_at = None
@@ -95,17 +109,27 @@ def _apply_edits(request, task, batch, files):
             try:
                 arrived_at = ArrivalField().clean(raw_arrival)
             except ValidationError:
-                messages.error(request, _("%(file)s: the arrival time “%(value)s” is not a date and time.")
-                               % {"file": f.name, "value": raw_arrival})
+                messages.error(
+                    request,
+                    _("%(file)s: the arrival time “%(value)s” is not a date and time.")
+                    % {"file": f.name, "value": raw_arrival},
+                )
         row = post.get(prefix + "row", "")
-        data = {field: post.get(prefix + field, "") for field in imports.DATA_FIELDS} if prefix + "name" in post else None
+        data = (
+            {field: post.get(prefix + field, "") for field in imports.DATA_FIELDS} if prefix + "name" in post else None
+        )
         if data is not None:
             data["no_page"] = post.get(prefix + "no_page") == "on"
         try:
             imports.file_update(
-                by=request.user, record=f, unit_id=unit_id, data=data, arrived_at=arrived_at,
+                by=request.user,
+                record=f,
+                unit_id=unit_id,
+                data=data,
+                arrived_at=arrived_at,
                 chosen_row=int(row) if row.isdigit() else None,
-                replace_page=post.get(prefix + "replace_page") == "on", accepted=post.get(prefix + "accepted") == "on",
+                replace_page=post.get(prefix + "replace_page") == "on",
+                accepted=post.get(prefix + "accepted") == "on",
             )
         except ValidationError as exc:
             messages.error(request, f"{f.name}: {exc.messages[0]}")
@@ -114,7 +138,7 @@ def _apply_edits(request, task, batch, files):
 
 
 def _cards(task, batch, files, checks):
-    units = list(imports.recipients(task)[:FULL_SELECT_LIMIT + 1])
+    units = list(imports.recipients(task)[: FULL_SELECT_LIMIT + 1])
     full = len(units) <= FULL_SELECT_LIMIT
     by_id = {u.pk: u for u in units}
     wanted = {pk for f in files for pk in f.match.get("candidates", [])} - set(by_id)
@@ -124,15 +148,21 @@ def _cards(task, batch, files, checks):
     for f in files:
         problems, notices = checks.get(f.pk, ([], []))
         candidates = [by_id[pk] for pk in f.match.get("candidates", []) if pk in by_id]
-        cards.append({
-            "file": f, "problems": problems, "notices": notices, "candidates": candidates,
-            "rows": f.parsed.get("rows") or [], "locked": f.outcome in LOCKED,
-            "fields": [(name, imports.COLUMNS[name], f.data.get(name, "")) for name in imports.DATA_FIELDS],
-            "show_replace": f.replace_page or any(p["field"] == "replace_page" for p in problems),
-            "reading": ocr_review.review(f),
-            # Accepting waits for the other problems only: the confirmation can be ticked with it.
-            "blocking": [p for p in problems if p["code"] != "unconfirmed"],
-        })
+        cards.append(
+            {
+                "file": f,
+                "problems": problems,
+                "notices": notices,
+                "candidates": candidates,
+                "rows": f.parsed.get("rows") or [],
+                "locked": f.outcome in LOCKED,
+                "fields": [(name, imports.COLUMNS[name], f.data.get(name, "")) for name in imports.DATA_FIELDS],
+                "show_replace": f.replace_page or any(p["field"] == "replace_page" for p in problems),
+                "reading": ocr_review.review(f),
+                # Accepting waits for the other problems only: the confirmation can be ticked with it.
+                "blocking": [p for p in problems if p["code"] != "unconfirmed"],
+            }
+        )
     return cards, (units if full else None)
 
 
@@ -147,8 +177,11 @@ def import_batch(request, pk, batch_id):
             handled = imports.batch_commit(by=request.user, batch=batch)
             recorded = sum(1 for f in handled if f.outcome == ReturnedFormFile.Outcome.RECORDED)
             if handled:
-                messages.success(request, _("%(n)s of %(total)s accepted files recorded; see each file's outcome below.")
-                                 % {"n": recorded, "total": len(handled)})
+                messages.success(
+                    request,
+                    _("%(n)s of %(total)s accepted files recorded; see each file's outcome below.")
+                    % {"n": recorded, "total": len(handled)},
+                )
             else:
                 messages.warning(request, _("No file was accepted: tick “Accept” on the files to record."))
         else:
@@ -158,9 +191,18 @@ def import_batch(request, pk, batch_id):
     checks = imports.assess(batch, files)
     cards, units = _cards(task, batch, files, checks)
     ready = sum(1 for c in cards if not c["problems"] and not c["locked"])
-    return render(request, "directives/import_batch.html", {
-        "task": task, "directive": task.directive, "batch": batch, "cards": cards, "units": units, "ready": ready,
-    })
+    return render(
+        request,
+        "directives/import_batch.html",
+        {
+            "task": task,
+            "directive": task.directive,
+            "batch": batch,
+            "cards": cards,
+            "units": units,
+            "ready": ready,
+        },
+    )
 
 
 @login_required

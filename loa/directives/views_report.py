@@ -30,10 +30,16 @@ def _initial(request, assignment):
         if page:
             data = page.report_data()
         else:
-            data = {"name": assignment.unit.name, "admin_name": request.user.display_name(), "admin_phone": request.user.phone}
+            data = {
+                "name": assignment.unit.name,
+                "admin_name": request.user.display_name(),
+                "admin_phone": request.user.phone,
+            }
     if data.get("admin_phone"):
         # Shown as people write them; the form has one phone box, as the paper form has one column.
-        data["admin_phone"] = display_phones("; ".join(filter(None, [data["admin_phone"], data.pop("other_phones", "")])))
+        data["admin_phone"] = display_phones(
+            "; ".join(filter(None, [data["admin_phone"], data.pop("other_phones", "")]))
+        )
     return data
 
 
@@ -48,7 +54,10 @@ def report_form(request, pk, unit_id):
             data = {k: v for k, v in form.cleaned_data.items() if k != "replace_page"}
             try:
                 receipt = services.report_submit(
-                    by=request.user, assignment=assignment, data=data, source="link" if session_scope.onetap_scope(request) else "web",
+                    by=request.user,
+                    assignment=assignment,
+                    data=data,
+                    source="link" if session_scope.onetap_scope(request) else "web",
                     replace_page=form.cleaned_data.get("replace_page", False),
                 )
             except ValidationError as exc:
@@ -61,12 +70,19 @@ def report_form(request, pk, unit_id):
         form = form_class(initial=_initial(request, assignment))
     report = getattr(assignment, "report", None)
     page = Fanpage.objects.filter(unit=assignment.unit).first() if form_class is FanpageReportForm else None
-    return render(request, "directives/report_form.html", {
-        "form": form, "assignment": assignment, "task": task, "report": report,
-        # A Page just reported is corrected by typing its address again; one with history is replaced
-        # only on purpose (the checkbox).
-        "page_locked": page is not None and not page_is_correctable(page),
-    })
+    return render(
+        request,
+        "directives/report_form.html",
+        {
+            "form": form,
+            "assignment": assignment,
+            "task": task,
+            "report": report,
+            # A Page just reported is corrected by typing its address again; one with history is replaced
+            # only on purpose (the checkbox).
+            "page_locked": page is not None and not page_is_correctable(page),
+        },
+    )
 
 
 def _form_class(task):
@@ -83,8 +99,9 @@ def _saved_values(task, report):
             if name == "admin_phone":  # the main number, then the others the cell held
                 value = "; ".join(filter(None, [value, report.data.get("other_phones", "")]))
             phones = [p.strip() for p in value.split(";") if p.strip()] if name == "admin_phone" else []
-            values.append({"name": name, "label": field.label, "value": value,
-                           "phones": [(p, display_phone(p)) for p in phones]})
+            values.append(
+                {"name": name, "label": field.label, "value": value, "phones": [(p, display_phone(p)) for p in phones]}
+            )
     return values
 
 
@@ -94,10 +111,16 @@ def report_receipt(request, pk, unit_id):
     report = getattr(assignment, "report", None)
     if report is None:
         return redirect("directives:report", pk, unit_id)
-    return render(request, "directives/report_receipt.html", {
-        "assignment": assignment, "task": assignment.task, "report": report,
-        "saved": _saved_values(assignment.task, report),
-    })
+    return render(
+        request,
+        "directives/report_receipt.html",
+        {
+            "assignment": assignment,
+            "task": assignment.task,
+            "report": report,
+            "saved": _saved_values(assignment.task, report),
+        },
+    )
 
 
 def onetap_open(request, token):
@@ -112,7 +135,12 @@ def onetap_open(request, token):
             target = reverse("directives:report", args=[a.task_id, a.unit_id])
         if target and request.user.is_authenticated and request.user.pk == problem.link.user_id:
             return redirect(target)
-        return render(request, "directives/onetap_problem.html", {"reason": problem.reason, "target": target}, status=410 if problem.reason != "tampered" else 400)
+        return render(
+            request,
+            "directives/onetap_problem.html",
+            {"reason": problem.reason, "target": target},
+            status=410 if problem.reason != "tampered" else 400,
+        )
     a = link.assignment
     target = reverse("directives:report", args=[a.task_id, a.unit_id])
     if request.method == "GET":

@@ -29,6 +29,7 @@ def tracking_params(request):
         "sort": request.GET.get("sort", "name"),
     }
 
+
 @login_required
 def task_tracking(request, pk):
     task = get_task(request.user, pk)
@@ -39,10 +40,20 @@ def task_tracking(request, pk):
     rows = tracked_assignments(request.user, task, node, **params)
     page = CappedPaginator(rows, 50).get_page(request.GET.get("page"))
     reminders.reminder_rows(task, page.object_list)
-    trail = [u for u in node.ancestors() if can(request.user, Capability.VIEW, u) and u.path.startswith(task.directive.issuing_unit.path)]
+    trail = [
+        u
+        for u in node.ancestors()
+        if can(request.user, Capability.VIEW, u) and u.path.startswith(task.directive.issuing_unit.path)
+    ]
     context = {
-        "task": task, "directive": task.directive, "node": node, "totals": totals, "children": children,
-        "page": page, **params, "trail": trail,
+        "task": task,
+        "directive": task.directive,
+        "node": node,
+        "totals": totals,
+        "children": children,
+        "page": page,
+        **params,
+        "trail": trail,
         "missing": totals.expected - totals.reported if totals else 0,
         "can_issue": can_issue(request.user, task.directive),
     }
@@ -57,13 +68,19 @@ def assignment_detail(request, pk, unit_id):
     assignment = get_assignment(request.user, pk, unit_id, Capability.VIEW)
     report = getattr(assignment, "report", None)
     reminders.reminder_rows(assignment.task, [assignment])
-    return render(request, "directives/assignment_detail.html", {
-        "assignment": assignment, "task": assignment.task, "report": report,
-        "versions": report.versions.select_related("submitted_by") if report else [],
-        "can_issue": can_issue(request.user, assignment.task.directive),
-        "can_report": can(request.user, Capability.REPORT_FOR_UNIT, assignment.unit),
-        "return_form": ReturnForm(),
-    })
+    return render(
+        request,
+        "directives/assignment_detail.html",
+        {
+            "assignment": assignment,
+            "task": assignment.task,
+            "report": report,
+            "versions": report.versions.select_related("submitted_by") if report else [],
+            "can_issue": can_issue(request.user, assignment.task.directive),
+            "can_report": can(request.user, Capability.REPORT_FOR_UNIT, assignment.unit),
+            "return_form": ReturnForm(),
+        },
+    )
 
 
 @login_required
@@ -78,13 +95,15 @@ def assignment_return(request, pk, unit_id):
         flash_errors(request, exc)
     else:
         notices.report_returned(assignment=assignment, reason=reason)
-        messages.success(request, _("The report was returned to %(unit)s with your reason.") % {"unit": assignment.unit.name})
+        messages.success(
+            request, _("The report was returned to %(unit)s with your reason.") % {"unit": assignment.unit.name}
+        )
     return redirect("directives:assignment", pk, unit_id)
 
 
 @login_required
 def task_remind(request, pk):
-    """"Nhắc ngay": GET shows who would be reminded and with what; POST queues it. Units reminded
+    """ "Nhắc ngay": GET shows who would be reminded and with what; POST queues it. Units reminded
     today (by the schedule or an earlier press) are not reminded again."""
     task = get_task(request.user, pk, Capability.ISSUE_DIRECTIVES)
     node = tracking_node(request.user, task, request.GET.get("unit") or request.POST.get("unit"))
@@ -92,13 +111,27 @@ def task_remind(request, pk):
     if request.method == "POST":
         units, queued = reminders.remind_now(by=request.user, task=task, node=node)
         if units:
-            messages.success(request, ngettext(
-                "%(units)s unit reminded: %(n)s message queued.", "%(units)s units reminded: %(n)s messages queued.", units,
-            ) % {"units": units, "n": queued})
+            messages.success(
+                request,
+                ngettext(
+                    "%(units)s unit reminded: %(n)s message queued.",
+                    "%(units)s units reminded: %(n)s messages queued.",
+                    units,
+                )
+                % {"units": units, "n": queued},
+            )
         else:
             messages.info(request, _("Nobody to remind: every unit that has not reported was already reminded today."))
         return redirect(back)
     plan = reminders.remind_now_preview(user=request.user, task=task, node=node)
-    return render(request, "directives/task_remind.html", {
-        "task": task, "directive": task.directive, "node": node, "plan": plan, "back": back,
-    })
+    return render(
+        request,
+        "directives/task_remind.html",
+        {
+            "task": task,
+            "directive": task.directive,
+            "node": node,
+            "plan": plan,
+            "back": back,
+        },
+    )

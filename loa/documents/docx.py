@@ -85,23 +85,69 @@ def _new_document(landscape=False):
 
 
 _PPR_SEQ = (
-    "pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr", "widowControl", "numPr",
-    "suppressLineNumbers", "pBdr", "shd", "tabs", "suppressAutoHyphens", "kinsoku", "wordWrap",
-    "overflowPunct", "topLinePunct", "autoSpaceDE", "autoSpaceDN", "bidi", "adjustRightInd", "snapToGrid",
-    "spacing", "ind", "contextualSpacing", "mirrorIndents", "suppressOverlap", "jc", "textDirection",
-    "textAlignment", "textboxTightWrap", "outlineLvl", "divId", "cnfStyle", "rPr", "sectPr", "pPrChange",
+    "pStyle",
+    "keepNext",
+    "keepLines",
+    "pageBreakBefore",
+    "framePr",
+    "widowControl",
+    "numPr",
+    "suppressLineNumbers",
+    "pBdr",
+    "shd",
+    "tabs",
+    "suppressAutoHyphens",
+    "kinsoku",
+    "wordWrap",
+    "overflowPunct",
+    "topLinePunct",
+    "autoSpaceDE",
+    "autoSpaceDN",
+    "bidi",
+    "adjustRightInd",
+    "snapToGrid",
+    "spacing",
+    "ind",
+    "contextualSpacing",
+    "mirrorIndents",
+    "suppressOverlap",
+    "jc",
+    "textDirection",
+    "textAlignment",
+    "textboxTightWrap",
+    "outlineLvl",
+    "divId",
+    "cnfStyle",
+    "rPr",
+    "sectPr",
+    "pPrChange",
 )
 _TBLPR_SEQ = (
-    "tblStyle", "tblpPr", "tblOverlap", "bidiVisual", "tblStyleRowBandSize", "tblStyleColBandSize", "tblW",
-    "jc", "tblCellSpacing", "tblInd", "tblBorders", "shd", "tblLayout", "tblCellMar", "tblLook",
-    "tblCaption", "tblDescription", "tblPrChange",
+    "tblStyle",
+    "tblpPr",
+    "tblOverlap",
+    "bidiVisual",
+    "tblStyleRowBandSize",
+    "tblStyleColBandSize",
+    "tblW",
+    "jc",
+    "tblCellSpacing",
+    "tblInd",
+    "tblBorders",
+    "shd",
+    "tblLayout",
+    "tblCellMar",
+    "tblLook",
+    "tblCaption",
+    "tblDescription",
+    "tblPrChange",
 )
 
 
 def _insert_ordered(parent, element, sequence):
     """Insert `element` where the schema's child order puts it (Word refuses files out of order)."""
     name = element.tag.split("}")[1]
-    later = {qn(f"w:{tag}") for tag in sequence[sequence.index(name) + 1:]}
+    later = {qn(f"w:{tag}") for tag in sequence[sequence.index(name) + 1 :]}
     for child in parent:
         if child.tag in later:
             child.addprevious(element)
@@ -159,9 +205,22 @@ def _page_field(paragraph):
         run._r.append(el)
 
 
-def _paragraph(container, text="", size=L.SIZE_BODY, *, bold=False, italic=False, align=LEFT,
-               before=0, after=0, line=1.0, indent_first=None, indent_left=None, indent_right=None,
-               keep_next=False):
+def _paragraph(
+    container,
+    text="",
+    size=L.SIZE_BODY,
+    *,
+    bold=False,
+    italic=False,
+    align=LEFT,
+    before=0,
+    after=0,
+    line=1.0,
+    indent_first=None,
+    indent_left=None,
+    indent_right=None,
+    keep_next=False,
+):
     p = container.add_paragraph()
     p.alignment = align
     fmt = p.paragraph_format
@@ -311,9 +370,18 @@ def _body(word, paragraphs):
     for i, para in enumerate(paragraphs):
         # Headings stay with what follows; the last paragraph with the signature block.
         keep = para.kind == "heading" or i == len(paragraphs) - 1
-        _paragraph(word, para.display_text, L.SIZE_BODY, bold=para.is_bold, italic=para.italic, align=JUSTIFY,
-                   after=L.PARAGRAPH_SPACING, line=L.LINE_SPACING, indent_first=L.FIRST_LINE_INDENT,
-                   keep_next=keep)
+        _paragraph(
+            word,
+            para.display_text,
+            L.SIZE_BODY,
+            bold=para.is_bold,
+            italic=para.italic,
+            align=JUSTIFY,
+            after=L.PARAGRAPH_SPACING,
+            line=L.LINE_SPACING,
+            indent_first=L.FIRST_LINE_INDENT,
+            keep_next=keep,
+        )
 
 
 def _signature(container, capacity, signer_name, align=CENTER):
@@ -354,8 +422,15 @@ def _official(word, doc):
         _title(word, doc.kind_title, doc.summary_lines)
     if doc.salutation:
         lines = doc.salutation.strip().splitlines()
-        _paragraph(word, lines[0], L.SIZE_BODY, align=CENTER if len(lines) == 1 else LEFT,
-                   before=12, after=6, indent_left=None if len(lines) == 1 else 25)
+        _paragraph(
+            word,
+            lines[0],
+            L.SIZE_BODY,
+            align=CENTER if len(lines) == 1 else LEFT,
+            before=12,
+            after=6,
+            indent_left=None if len(lines) == 1 else 25,
+        )
         for line in lines[1:]:
             _paragraph(word, line, L.SIZE_BODY, indent_left=45)
     else:
@@ -393,8 +468,14 @@ def _table_report(word, report):
         _paragraph(word, note, L.SIZE_TABLE, italic=True, before=6)
     if report.signing_capacity or report.recipients:
         _paragraph(word, "", 6)
-        _closing(word, report.recipient_lines, report.signing_capacity, report.signer_name, width=width,
-                 date_line="" if report.has_header else report.date_line)
+        _closing(
+            word,
+            report.recipient_lines,
+            report.signing_capacity,
+            report.signer_name,
+            width=width,
+            date_line="" if report.has_header else report.date_line,
+        )
 
 
 # --- data tables ---------------------------------------------------------------------------------
@@ -410,7 +491,9 @@ def _data_table(word, columns, rows, total_width):
     for cell, column in zip(header.cells, columns):
         cell = _cell(cell)
         cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
-        _paragraph(cell, column.title, L.SIZE_TABLE, bold=True, align=CENTER, before=3, after=3 if not column.note else 0)
+        _paragraph(
+            cell, column.title, L.SIZE_TABLE, bold=True, align=CENTER, before=3, after=3 if not column.note else 0
+        )
         if column.note:
             _paragraph(cell, column.note, L.SIZE_TABLE_NOTE, italic=True, align=CENTER, after=3)
 

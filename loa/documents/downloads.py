@@ -2,8 +2,8 @@
 
 from django.http import Http404, HttpResponse
 
-from loa.core.files import download_headers
 from loa.core.controls import writable_line
+from loa.core.files import download_headers
 
 CONTENT_TYPES = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -25,7 +25,7 @@ def render(doc, fmt):
 
 
 def filename(doc, fmt):
-    """"Công văn số 45-CĐVC ngày 05-04-2021.pdf": the document's own name, no path separators."""
+    """ "Công văn số 45-CĐVC ngày 05-04-2021.pdf": the document's own name, no path separators."""
     stem = writable_line(doc.filename_stem()).replace("/", "-").replace("\\", "-").replace('"', "").strip()
     return f"{stem or 'document'}.{fmt}"
 

@@ -45,7 +45,7 @@ def _covers_vietnamese(path):
 
     try:
         cmap = TTFont(path, lazy=True).getBestCmap()
-    except Exception:  # an unreadable file is no candidate
+    except Exception:  # noqa: BLE001 - fontTools raises many kinds; an unreadable file is no candidate
         return False
     return all(ord(ch) in cmap for ch in VIETNAMESE_PROBE)
 
@@ -65,7 +65,7 @@ def times_new_roman_installed():
     """Whether a real Times New Roman is installed (fc-list does not follow fontconfig's aliases)."""
     try:
         out = subprocess.run(
-            ["fc-list", ":family=Times New Roman", "family"], capture_output=True, text=True, timeout=10
+            ["fc-list", ":family=Times New Roman", "family"], capture_output=True, text=True, timeout=10, check=False
         ).stdout
     except (OSError, subprocess.SubprocessError):
         return False
@@ -84,8 +84,9 @@ def pdf_font():
     if not files:
         return "Liberation Serif", ""
     rules = [
-        '@font-face { font-family: "Liberation Serif"; font-weight: %s; font-style: %s; src: url("%s"); }'
-        % ("bold" if bold else "normal", "italic" if italic else "normal", Path(files[style]).as_uri())
+        '@font-face {{ font-family: "Liberation Serif"; font-weight: {}; font-style: {}; src: url("{}"); }}'.format(
+            "bold" if bold else "normal", "italic" if italic else "normal", Path(files[style]).as_uri()
+        )
         for (bold, italic), style in STYLES.items()
     ]
     return "Liberation Serif", "\n".join(rules)
@@ -130,5 +131,7 @@ def _balanced(line, size, limit, bold):
     if len(words) < 2 or text_width_pt(line, size, bold=bold) <= limit:
         return [line]
     halves = [(" ".join(words[:i]), " ".join(words[i:])) for i in range(1, len(words))]
-    first, rest = min(halves, key=lambda h: max(text_width_pt(h[0], size, bold=bold), text_width_pt(h[1], size, bold=bold)))
+    first, rest = min(
+        halves, key=lambda h: max(text_width_pt(h[0], size, bold=bold), text_width_pt(h[1], size, bold=bold))
+    )
     return [*_balanced(first, size, limit, bold), *_balanced(rest, size, limit, bold)]

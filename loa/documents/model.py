@@ -7,8 +7,8 @@ database: callers (directives, exports, scoring) build these objects from their 
 
 import datetime
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 TEXT = "text"
 HEADING = "heading"
@@ -215,18 +215,18 @@ def _row(row, width):
 
 
 def pad_number(value):
-    """"5" -> "05", "12" -> "12" (Decree 30: numbers below 10 have a leading zero)."""
+    """ "5" -> "05", "12" -> "12" (Decree 30: numbers below 10 have a leading zero)."""
     return f"{int(value):02d}"
 
 
 def number_line(number):
-    """"Số: 812/TB-CĐVC"; "5/CĐVC" -> "Số: 05/CĐVC"; an empty number ("/CĐVC") leaves a gap to fill in by hand."""
+    """ "Số: 812/TB-CĐVC"; "5/CĐVC" -> "Số: 05/CĐVC"; an empty number ("/CĐVC") leaves a gap to fill in by hand."""
     number = (number or "").strip()
     if number.lower().startswith("số:"):
         number = number[3:].strip()
     match = _LEADING_NUMBER.match(number)
     if match:
-        number = pad_number(match.group(1)) + number[match.end():].lstrip()
+        number = pad_number(match.group(1)) + number[match.end() :].lstrip()
         number = re.sub(r"^(\d+)\s*/\s*", r"\1/", number)
     elif number.startswith("/"):
         number = "\u00a0" * 8 + number
@@ -234,11 +234,11 @@ def number_line(number):
 
 
 def number_for_filename(number):
-    return number_line(number)[len("Số: "):].strip().replace("/", "-")
+    return number_line(number)[len("Số: ") :].strip().replace("/", "-")
 
 
 def vietnamese_date_line(place, date):
-    """"Cao Bằng, ngày 05 tháng 4 năm 2021".
+    """ "Cao Bằng, ngày 05 tháng 4 năm 2021".
 
     Decree 30: days below 10 and the months January and February get a leading zero
     ("ngày 05 tháng 01", "ngày 22 tháng 02"); other months do not ("tháng 4", "tháng 12").
@@ -258,4 +258,3 @@ def recipient_lines(recipients):
     items = [r.strip().lstrip("-").strip().rstrip(";.").strip() for r in recipients]
     items = [r for r in items if r]
     return [f"- {item}{'.' if i == len(items) - 1 else ';'}" for i, item in enumerate(items)]
-

@@ -61,11 +61,7 @@ def seed_letter():
         place=PLACE,
         date=datetime.date(2021, 4, 5),
         kind_title=None,
-        summary=(
-            "V/v đẩy mạnh công tác truyền thông\n"
-            "của tổ chức Công đoàn Cao Bằng\n"
-            "trên các kênh thông tin"
-        ),
+        summary=("V/v đẩy mạnh công tác truyền thông\ncủa tổ chức Công đoàn Cao Bằng\ntrên các kênh thông tin"),
         salutation="Kính gửi: Công đoàn cơ sở trực thuộc.",
         paragraphs=[
             Paragraph(

@@ -25,8 +25,8 @@ from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from loa.core.files import download_headers
 from loa.core.controls import writable_line, writable_text
+from loa.core.files import download_headers
 
 FORMATS = ("xlsx", "csv")
 CONTENT_TYPES = {
@@ -137,16 +137,24 @@ def write_xlsx(columns, rows, fileobj, *, sheet_title="Sheet1", title_lines=()):
 
     rows = iter(rows)
     sample = list(itertools.islice(rows, WIDTH_SAMPLE_ROWS))
-    wb = xlsxwriter.Workbook(fileobj, {
-        "constant_memory": True,
-        # Cells hold what people typed: "=…" is text, not a formula; addresses are not links.
-        "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
-        # A NaN or an infinity (a damaged stored number) is written as #NUM!, where XlsxWriter would raise.
-        "nan_inf_to_errors": True,
-    })
+    wb = xlsxwriter.Workbook(
+        fileobj,
+        {
+            "constant_memory": True,
+            # Cells hold what people typed: "=…" is text, not a formula; addresses are not links.
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+            "strings_to_numbers": False,
+            # A NaN or an infinity (a damaged stored number) is written as #NUM!, where XlsxWriter would raise.
+            "nan_inf_to_errors": True,
+        },
+    )
     ws = wb.add_worksheet(_sheet_title(sheet_title))
     bold = wb.add_format({"bold": True})
-    formats = {datetime: wb.add_format({"num_format": DATETIME_FORMAT}), date: wb.add_format({"num_format": DATE_FORMAT})}
+    formats = {
+        datetime: wb.add_format({"num_format": DATETIME_FORMAT}),
+        date: wb.add_format({"num_format": DATE_FORMAT}),
+    }
     for i, width in enumerate(_guess_widths(columns, sample)):
         ws.set_column(i, i, width)
     r = 0

@@ -15,7 +15,20 @@ its active_to.
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db.models import Case, Count, F, FilteredRelation, Func, IntegerField, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    FilteredRelation,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce, Greatest, Least, TruncDate
 from django.utils import timezone
 
@@ -102,10 +115,15 @@ def _annotated(units, *, year, today):
             # with posts" beside "every Page posted recently" on 3 January). Read only when needed.
             c_silent_from=Coalesce(
                 DayNumber("py__last_post_day"),
-                DayNumber(Subquery(
-                    PostingYear.objects.filter(fanpage_id=OuterRef("fanpage__id"), year__lt=year, last_post_day__isnull=False)
-                    .order_by("-year").values("last_post_day")[:1]
-                )),
+                DayNumber(
+                    Subquery(
+                        PostingYear.objects.filter(
+                            fanpage_id=OuterRef("fanpage__id"), year__lt=year, last_post_day__isnull=False
+                        )
+                        .order_by("-year")
+                        .values("last_post_day")[:1]
+                    )
+                ),
                 DayNumber("fanpage__set_up_on") - 1,
                 DayNumber(TruncDate("fanpage__registered_at")) - 1,
             ),

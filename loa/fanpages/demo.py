@@ -30,7 +30,9 @@ HABITS = ("daily", "weekdays", "weekdays", "sporadic", "stopped")
 
 
 def _posted_at(day, rng):
-    return timezone.make_aware(datetime.combine(day, datetime.min.time()) + timedelta(hours=rng.randint(7, 21), minutes=rng.randint(0, 59)))
+    return timezone.make_aware(
+        datetime.combine(day, datetime.min.time()) + timedelta(hours=rng.randint(7, 21), minutes=rng.randint(0, 59))
+    )
 
 
 def build(ctx=None):
@@ -41,13 +43,25 @@ def build(ctx=None):
     if root is None:
         return
     provincial = Fanpage.objects.filter(unit=root).first() or Fanpage.objects.create(
-        unit=root, name="Công đoàn tỉnh Cao Bằng", url=PROVINCIAL_URL, url_key=PROVINCIAL_URL.lower(),
-        admin_name="Văn phòng LĐLĐ tỉnh", admin_phone="+842063852345", set_up_on=date(2019, 5, 1))
-    pages = list(Fanpage.objects.filter(unit__kind__is_grassroots=True, unit__path__startswith=root.path).select_related("unit").order_by("unit__code"))
+        unit=root,
+        name="Công đoàn tỉnh Cao Bằng",
+        url=PROVINCIAL_URL,
+        url_key=PROVINCIAL_URL.lower(),
+        admin_name="Văn phòng LĐLĐ tỉnh",
+        admin_phone="+842063852345",
+        set_up_on=date(2019, 5, 1),
+    )
+    pages = list(
+        Fanpage.objects.filter(unit__kind__is_grassroots=True, unit__path__startswith=root.path)
+        .select_related("unit")
+        .order_by("unit__code")
+    )
     if calendar is not None and calendar.live:
         _live(calendar, provincial, pages)
         if getattr(ctx, "stdout", None):
-            ctx.stdout.write(f"fanpages: {len(pages)} Pages with posts from {calendar.first_day} to {calendar.last_day}")
+            ctx.stdout.write(
+                f"fanpages: {len(pages)} Pages with posts from {calendar.first_day} to {calendar.last_day}"
+            )
         return
     today = calendar.today if calendar is not None else timezone.localdate()
     first, last = date(year, 1, 1), min(date(year, 12, 31), today)
@@ -62,8 +76,12 @@ def build(ctx=None):
                 continue
             if rng.random() < 0.02:
                 pause_until = day + timedelta(days=rng.randint(5, 20))  # Tết, summer, a busy month
-            p = {"daily": 0.93, "weekdays": 0.8 if day.weekday() < 5 else 0.1, "sporadic": 0.3,
-                 "stopped": 0.7 if day < date(year, 6, 1) else 0.0}[habit]
+            p = {
+                "daily": 0.93,
+                "weekdays": 0.8 if day.weekday() < 5 else 0.1,
+                "sporadic": 0.3,
+                "stopped": 0.7 if day < date(year, 6, 1) else 0.0,
+            }[habit]
             for n in range(rng.choice((1, 1, 1, 2)) if rng.random() < p else 0):
                 items.append(IncomingPost(f"demo{page.pk}{day:%m%d}{n}", _posted_at(day, rng)))
             day += timedelta(days=1)
@@ -74,7 +92,9 @@ def build(ctx=None):
     while day <= last:
         followers += rng.randint(0, 4) + (rng.randint(3, 12) if date(year, 5, 1) <= day <= date(year, 7, 31) else 0)
         if day.day in (1, 15) or day == last:
-            FollowerSnapshot.objects.update_or_create(fanpage=provincial, day=day, defaults={"followers": followers, "source": "import"})
+            FollowerSnapshot.objects.update_or_create(
+                fanpage=provincial, day=day, defaults={"followers": followers, "source": "import"}
+            )
         day += timedelta(days=1)
 
     # Like declarations: most units climb towards their member count; two claim far more in June than fits.
@@ -89,7 +109,9 @@ def build(ctx=None):
             count = min(unit.members_count, count + rng.randint(0, max(1, unit.members_count // 3)))
             if month == 6 and index in (1, 4):
                 count = unit.members_count  # everyone at once, far beyond the month's growth
-            LikeDeclaration.objects.create(unit=unit, day=date(year, month, 28), count=count, members_count=unit.members_count)
+            LikeDeclaration.objects.create(
+                unit=unit, day=date(year, month, 28), count=count, members_count=unit.members_count
+            )
     if getattr(ctx, "stdout", None):
         ctx.stdout.write(f"fanpages: {len(pages)} Pages with posts for {year}, follower snapshots, Like declarations")
 
@@ -101,9 +123,16 @@ def _live(calendar, provincial, pages):
     tz = timezone.get_current_timezone()
     first, last, today = calendar.first_day, calendar.last_day, calendar.today
     history, current = calendar.history, calendar.current
-    reported = dict(Assignment.objects.filter(
-        unit_id__in=[p.unit_id for p in pages], task__report_form=ReportForm.FANPAGE, first_reported_at__isnull=False,
-    ).values("unit_id").annotate(first=Min("first_reported_at")).values_list("unit_id", "first"))
+    reported = dict(
+        Assignment.objects.filter(
+            unit_id__in=[p.unit_id for p in pages],
+            task__report_form=ReportForm.FANPAGE,
+            first_reported_at__isnull=False,
+        )
+        .values("unit_id")
+        .annotate(first=Min("first_reported_at"))
+        .values_list("unit_id", "first")
+    )
     posts = {}
     for index, page in enumerate(pages):
         unit, habit = page.unit, HABITS[index % 5]
@@ -122,8 +151,12 @@ def _live(calendar, provincial, pages):
                 continue
             if rng.random() < 0.02 and day < pauses_until:
                 pause_until = day + timedelta(days=rng.randint(5, 20))  # Tết, summer, a busy month
-            p = {"daily": 0.93, "weekdays": 0.8 if day.weekday() < 5 else 0.1, "sporadic": 0.3,
-                 "stopped": 0.7 if day < quiet_from else 0.0}[habit]
+            p = {
+                "daily": 0.93,
+                "weekdays": 0.8 if day.weekday() < 5 else 0.1,
+                "sporadic": 0.3,
+                "stopped": 0.7 if day < quiet_from else 0.0,
+            }[habit]
             for n in range(rng.choice((1, 1, 1, 2)) if rng.random() < p else 0):
                 at = datetime(day.year, day.month, day.day, rng.randint(7, 21), rng.randint(0, 59), tzinfo=tz)
                 items.append((f"demo{page.pk}-{day:%Y%m%d}-{n}", at, day))
@@ -144,7 +177,9 @@ def _live(calendar, provincial, pages):
         followers += rng.randint(0, 4) + (rng.randint(3, 12) if campaign[0] <= day <= campaign[1] else 0)
         followers += rng.randint(2, 9) if day >= current.issued_on else 0
         if day.day in (1, 15) or day == last:
-            FollowerSnapshot.objects.update_or_create(fanpage=provincial, day=day, defaults={"followers": followers, "source": "import"})
+            FollowerSnapshot.objects.update_or_create(
+                fanpage=provincial, day=day, defaults={"followers": followers, "source": "import"}
+            )
         day += timedelta(days=1)
 
     # Like declarations: last year as in 2021 (two claim far more in June than fits); this year at
@@ -174,8 +209,9 @@ def _live(calendar, provincial, pages):
                 continue
             count = min(unit.members_count, count + rng.randint(0, max(1, unit.members_count // 6)))
             rows.append((day, count))
-        LikeDeclaration.objects.bulk_create([
-            LikeDeclaration(unit=unit, day=day, count=n, members_count=unit.members_count) for day, n in rows])
+        LikeDeclaration.objects.bulk_create(
+            [LikeDeclaration(unit=unit, day=day, count=n, members_count=unit.members_count) for day, n in rows]
+        )
 
 
 def _insert(model, fields, rows):
@@ -185,7 +221,7 @@ def _insert(model, fields, rows):
     sql = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"
     with connection.cursor() as cursor:
         for start in range(0, len(rows), 5000):
-            cursor.executemany(sql, rows[start:start + 5000])
+            cursor.executemany(sql, rows[start : start + 5000])
 
 
 def _load_posts(posts_by_page):  # {fanpage_id: [(post key, aware time, local day)]}
@@ -204,8 +240,11 @@ def _load_posts(posts_by_page):  # {fanpage_id: [(post key, aware time, local da
             post_rows.append((pk, key, at, ops.adapt_datefield_value(day), "", Post.Source.IMPORT.value, at))
             per_day[pk, day] = per_day.get((pk, day), 0) + 1
     _insert(Post, ("fanpage", "post_key", "posted_at", "day", "permalink", "source", "created_at"), post_rows)
-    _insert(PostingDay, ("fanpage", "day", "posts"),
-            [(pk, ops.adapt_datefield_value(day), n) for (pk, day), n in sorted(per_day.items())])
+    _insert(
+        PostingDay,
+        ("fanpage", "day", "posts"),
+        [(pk, ops.adapt_datefield_value(day), n) for (pk, day), n in sorted(per_day.items())],
+    )
     days = {}
     for pk, day in sorted(per_day):
         days.setdefault((pk, day.year), []).append(day)

@@ -12,10 +12,13 @@ from loa.fanpages.models import Fanpage, FollowerSnapshot
 from loa.imports.columns import Column, Columns
 from loa.units.models import Unit
 
-FOLLOWER_COLUMNS = Columns("fanpages.followers", [
-    Column("day", "Ngày", ("Date", "Ngày ghi nhận", "Thời gian")),
-    Column("followers", "Người theo dõi", ("Số người theo dõi", "Lượt theo dõi", "Followers", "Page followers")),
-])
+FOLLOWER_COLUMNS = Columns(
+    "fanpages.followers",
+    [
+        Column("day", "Ngày", ("Date", "Ngày ghi nhận", "Thời gian")),
+        Column("followers", "Người theo dõi", ("Số người theo dõi", "Lượt theo dõi", "Followers", "Page followers")),
+    ],
+)
 
 
 def provincial_page(unit):
@@ -36,12 +39,23 @@ def record_snapshot(*, by, fanpage, day, followers, source):
         raise ValidationError({"day": [_("The date cannot be in the future.")]})
     old = FollowerSnapshot.objects.filter(fanpage=fanpage, day=day).first()
     snapshot, _created = FollowerSnapshot.objects.update_or_create(
-        fanpage=fanpage, day=day,
-        defaults={"followers": int(followers), "source": source, "recorded_by": by if getattr(by, "pk", None) else None})
+        fanpage=fanpage,
+        day=day,
+        defaults={
+            "followers": int(followers),
+            "source": source,
+            "recorded_by": by if getattr(by, "pk", None) else None,
+        },
+    )
     if old is None or old.followers != snapshot.followers:
-        log_action("fanpage.followers.recorded", actor=by, obj=fanpage, unit=fanpage.unit,
-                   before={"followers": old.followers} if old else None,
-                   after={"day": day.isoformat(), "followers": snapshot.followers, "source": source})
+        log_action(
+            "fanpage.followers.recorded",
+            actor=by,
+            obj=fanpage,
+            unit=fanpage.unit,
+            before={"followers": old.followers} if old else None,
+            after={"day": day.isoformat(), "followers": snapshot.followers, "source": source},
+        )
     return snapshot
 
 
@@ -74,19 +88,30 @@ def growth_svg(points, *, width=640, height=220):
     low, high = min(v for _d, v in points), max(v for _d, v in points)
     if high == low:
         high, low = high + 1, max(0, low - 1)
+
     def x(i):
         return pad_l + (width - pad_l - pad_r) * days[i] / span
+
     def y(v):
         return pad_t + (height - pad_t - pad_b) * (1 - (v - low) / (high - low))
+
     line = " ".join(f"{x(i):.1f},{y(v):.1f}" for i, (_d, v) in enumerate(points))
-    parts = [f'<svg class="chart" viewBox="0 0 {width} {height}" width="100%" role="img" xmlns="http://www.w3.org/2000/svg">',
-             f'<title>{_("Followers")}: {points[0][1]} → {points[-1][1]}</title>']
+    parts = [
+        f'<svg class="chart" viewBox="0 0 {width} {height}" width="100%" role="img" xmlns="http://www.w3.org/2000/svg">',
+        f"<title>{_('Followers')}: {points[0][1]} → {points[-1][1]}</title>",
+    ]
     for v in (low, (low + high) // 2, high):
-        parts.append(f'<line x1="{pad_l}" x2="{width - pad_r}" y1="{y(v):.1f}" y2="{y(v):.1f}" stroke="#e5e7eb"/>'
-                     f'<text x="{pad_l - 6}" y="{y(v) + 4:.1f}" font-size="11" text-anchor="end" fill="#6b7280">{v:,}</text>'.replace(",", "."))
+        parts.append(
+            f'<line x1="{pad_l}" x2="{width - pad_r}" y1="{y(v):.1f}" y2="{y(v):.1f}" stroke="#e5e7eb"/>'
+            f'<text x="{pad_l - 6}" y="{y(v) + 4:.1f}" font-size="11" text-anchor="end" fill="#6b7280">{v:,}</text>'.replace(
+                ",", "."
+            )
+        )
     first, last = points[0][0], points[-1][0]
     parts.append(f'<text x="{pad_l}" y="{height - 8}" font-size="11" fill="#6b7280">{first:%d/%m/%Y}</text>')
-    parts.append(f'<text x="{width - pad_r}" y="{height - 8}" font-size="11" text-anchor="end" fill="#6b7280">{last:%d/%m/%Y}</text>')
+    parts.append(
+        f'<text x="{width - pad_r}" y="{height - 8}" font-size="11" text-anchor="end" fill="#6b7280">{last:%d/%m/%Y}</text>'
+    )
     parts.append(f'<polyline fill="none" stroke="#1d4ed8" stroke-width="2" points="{line}"/>')
     parts.append("</svg>")
     return "".join(parts)

@@ -22,8 +22,10 @@ def heat_map_svg(days, year, *, start=None, end=None):
     weeks = (last - origin).days // 7 + 1
     top, left = 14, 0
     width, height = left + weeks * (CELL + GAP), top + 7 * (CELL + GAP)
-    parts = [f'<svg class="heatmap" viewBox="0 0 {width} {height}" width="100%" role="img" xmlns="http://www.w3.org/2000/svg">',
-             f"<title>{escape(_('Posting days in %(year)s') % {'year': year})}</title>"]
+    parts = [
+        f'<svg class="heatmap" viewBox="0 0 {width} {height}" width="100%" role="img" xmlns="http://www.w3.org/2000/svg">',
+        f"<title>{escape(_('Posting days in %(year)s') % {'year': year})}</title>",
+    ]
     for month in range(1, 13):
         d = date(year, month, 1)
         x = left + ((d - origin).days // 7) * (CELL + GAP)
@@ -37,8 +39,10 @@ def heat_map_svg(days, year, *, start=None, end=None):
         expected = (start is None or d >= start) and (end is None or d <= end)
         fill = colour(posts) if (expected or posts) else "#ffffff"
         label = f"{d:%d/%m/%Y}: " + (n_posts % {"n": posts} if posts else no_post)
-        parts.append(f'<rect x="{x}" y="{y}" width="{CELL}" height="{CELL}" rx="2" fill="{fill}" stroke="#d0d7de" '
-                     f'stroke-width="{0.5 if expected else 0.3}" data-day="{d.isoformat()}" data-posts="{posts}"><title>{label}</title></rect>')
+        parts.append(
+            f'<rect x="{x}" y="{y}" width="{CELL}" height="{CELL}" rx="2" fill="{fill}" stroke="#d0d7de" '
+            f'stroke-width="{0.5 if expected else 0.3}" data-day="{d.isoformat()}" data-posts="{posts}"><title>{label}</title></rect>'
+        )
         d += timedelta(days=1)
     parts.append("</svg>")
     return "".join(parts)

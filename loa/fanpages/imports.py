@@ -22,12 +22,28 @@ from loa.imports.columns import Column, Columns, find_header
 from loa.imports.problems import ImportProblem
 
 # The titles Meta Business Suite has used, in both languages.
-POST_COLUMNS = Columns("fanpages.posts", [
-    Column("id", "Post ID", ("ID bài viết", "Mã bài viết", "ID")),
-    Column("time", "Publish time", ("Thời gian đăng", "Thời gian xuất bản", "Created time", "Created", "Date", "Ngày đăng",
-                                    "Thời gian", "Published"), required=True),
-    Column("link", "Permalink", ("Liên kết cố định", "Đường dẫn", "Link", "Liên kết", "URL")),
-])
+POST_COLUMNS = Columns(
+    "fanpages.posts",
+    [
+        Column("id", "Post ID", ("ID bài viết", "Mã bài viết", "ID")),
+        Column(
+            "time",
+            "Publish time",
+            (
+                "Thời gian đăng",
+                "Thời gian xuất bản",
+                "Created time",
+                "Created",
+                "Date",
+                "Ngày đăng",
+                "Thời gian",
+                "Published",
+            ),
+            required=True,
+        ),
+        Column("link", "Permalink", ("Liên kết cố định", "Đường dẫn", "Link", "Liên kết", "URL")),
+    ],
+)
 
 
 def parse_date(value):
@@ -53,12 +69,16 @@ def parse_posts(rows):
     """IncomingPosts and Vietnamese error messages naming the row and column."""
     header = find_header(rows, POST_COLUMNS)
     if header is None or header.missing or not {"id", "link"} & set(header.mapping.values()):
-        raise ValidationError(_("The file has no “Publish time” (Thời gian đăng) column with a “Post ID” or “Permalink” "
-                                "column beside it. Export the post list from Meta Business Suite and upload it as it is."))
+        raise ValidationError(
+            _(
+                "The file has no “Publish time” (Thời gian đăng) column with a “Post ID” or “Permalink” "
+                "column beside it. Export the post list from Meta Business Suite and upload it as it is."
+            )
+        )
     col_id, col_time, col_link = (header.column_of(name) for name in ("id", "time", "link"))
     posts, errors = [], []
     time_name = header.titled("time", POST_COLUMNS)
-    for number, row in rows[header.position + 1:]:
+    for number, row in rows[header.position + 1 :]:
         if not row or all(c in (None, "") for c in row):
             continue
         cell = functools.partial(_cell, row)
@@ -86,6 +106,11 @@ def import_posts(*, by, fanpage, upload, rows=None, name=None):
     if errors:
         return 0, len(posts), errors
     new = record_posts(fanpage=fanpage, posts=posts, source=Post.Source.IMPORT, by=by)
-    log_action("fanpage.posts.imported", actor=by, obj=fanpage, unit=fanpage.unit,
-               after={"file": upload_name(upload, name), "rows": len(posts), "new": new})
+    log_action(
+        "fanpage.posts.imported",
+        actor=by,
+        obj=fanpage,
+        unit=fanpage.unit,
+        after={"file": upload_name(upload, name), "rows": len(posts), "new": new},
+    )
     return new, len(posts), []

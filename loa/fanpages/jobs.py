@@ -21,9 +21,13 @@ def import_posts(job, *, fanpage, filename="", language="vi"):
     with translation.override(language):
         page = Fanpage.objects.get(pk=fanpage)
         job.report(0, 0, _("Reading the file…"))
-        new, read, errors = imports.import_posts(by=job.created_by, fanpage=page, upload=input_bytes(job), name=filename)
+        new, read, errors = imports.import_posts(
+            by=job.created_by, fanpage=page, upload=input_bytes(job), name=filename
+        )
         summary = "" if errors else _("%(read)s posts read, %(new)s new.") % {"read": read, "new": new}
-        return import_result(filename=filename, summary=summary, errors=errors, back=reverse("fanpages:unit", args=[page.unit_id]))
+        return import_result(
+            filename=filename, summary=summary, errors=errors, back=reverse("fanpages:unit", args=[page.unit_id])
+        )
 
 
 @register(FOLLOWERS_IMPORT, result_template=RESULT_TEMPLATE)
@@ -31,7 +35,10 @@ def import_followers(job, *, fanpage, filename="", language="vi"):
     with translation.override(language):
         page = Fanpage.objects.get(pk=fanpage)
         job.report(0, 0, _("Reading the file…"))
-        count, errors = followers.import_snapshots(by=job.created_by, fanpage=page, upload=input_bytes(job), name=filename)
+        count, errors = followers.import_snapshots(
+            by=job.created_by, fanpage=page, upload=input_bytes(job), name=filename
+        )
         summary = "" if errors else _("%(n)s follower counts imported.") % {"n": count}
-        return import_result(filename=filename, summary=summary, errors=errors,
-                             back=reverse("fanpages:followers", args=[page.unit_id]))
+        return import_result(
+            filename=filename, summary=summary, errors=errors, back=reverse("fanpages:followers", args=[page.unit_id])
+        )

@@ -33,8 +33,13 @@ class Fanpage(models.Model):
 
     def report_data(self):
         """The register's values in the shape of a Fanpage report (what a form is pre-filled with)."""
-        data = {"name": self.name, "url": self.url, "admin_name": self.admin_name, "admin_phone": self.admin_phone,
-                "note": self.note}
+        data = {
+            "name": self.name,
+            "url": self.url,
+            "admin_name": self.admin_name,
+            "admin_phone": self.admin_phone,
+            "note": self.note,
+        }
         if self.other_phones:
             data["other_phones"] = self.other_phones
         return data
@@ -46,7 +51,9 @@ class FanpageVersion(models.Model):
     fanpage = models.ForeignKey(Fanpage, on_delete=models.CASCADE, related_name="versions")
     data = models.JSONField()
     source = models.CharField(max_length=40)  # "report", "import", "admin"
-    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     changed_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -54,6 +61,7 @@ class FanpageVersion(models.Model):
 
 
 # --- Posting -------------------------------------------------------------------------------------
+
 
 class GraphLink(models.Model):
     """Loa's access to a Page through the Graph API: its id, the Page token (encrypted at rest, never
@@ -97,7 +105,9 @@ class Post(models.Model):
     day = models.DateField()  # local (Asia/Ho_Chi_Minh) calendar day
     permalink = models.URLField(max_length=500, blank=True)
     source = models.CharField(max_length=10, choices=Source.choices)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -135,6 +145,7 @@ class PostingYear(models.Model):
 
 # --- Followers and Likes -------------------------------------------------------------------------
 
+
 class FollowerSnapshot(models.Model):
     """The follower count of a (provincial) Page on a day."""
 
@@ -147,7 +158,9 @@ class FollowerSnapshot(models.Model):
     day = models.DateField(_("date"))
     followers = models.PositiveIntegerField(_("followers"))
     source = models.CharField(max_length=10, choices=Source.choices)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     recorded_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -163,7 +176,9 @@ class LikeDeclaration(models.Model):
     count = models.PositiveIntegerField(_("members who Liked"))
     members_count = models.PositiveIntegerField()  # the unit's member count when declared
     screenshot = models.ImageField(_("screenshot"), upload_to="likes/%Y/", blank=True)
-    declared_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    declared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     declared_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

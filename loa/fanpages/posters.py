@@ -69,8 +69,15 @@ def poster_pdf(*, unit, page):
     link = link_for(unit)
     url = short_url(link)
     family, font_css = pdf_font()
-    html = render_to_string("fanpages/poster.html", {
-        "unit": unit, "page": page, "url": url, "font_family": family, "font_css": font_css,
-        "qr": "data:image/png;base64," + base64.b64encode(qr_png(url)).decode(),
-    })
+    html = render_to_string(
+        "fanpages/poster.html",
+        {
+            "unit": unit,
+            "page": page,
+            "url": url,
+            "font_family": family,
+            "font_css": font_css,
+            "qr": "data:image/png;base64," + base64.b64encode(qr_png(url)).decode(),
+        },
+    )
     return html_to_pdf(html)

@@ -14,10 +14,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from loa.audit.log import log_action
+from loa.core.controls import strip_controls
 from loa.core.facebook import is_facebook_host, site_of
 from loa.core.facebook import split as split_facebook
-from loa.core.controls import strip_controls
 from loa.fanpages.models import Fanpage, Post, PostingDay, PostingYear
+
 
 @dataclass(frozen=True)
 class IncomingPost:
@@ -41,8 +42,10 @@ def key_from_link(link):
     parsed = split_facebook(text)
     if not is_facebook_host(parsed.hostname):
         raise ValidationError(
-            _("“%(value)s” is not a Facebook link. On the post, tap Share → Copy link and paste it here.") % {"value": link.strip()},
-            code="not_facebook")
+            _("“%(value)s” is not a Facebook link. On the post, tap Share → Copy link and paste it here.")
+            % {"value": link.strip()},
+            code="not_facebook",
+        )
     query = parse_qs(parsed.query)
     for name in ("story_fbid", "fbid", "v"):
         if query.get(name):
@@ -56,8 +59,10 @@ def key_from_link(link):
     if site_of(parsed.hostname) == "fb.watch" and parts:
         return parts[0]
     raise ValidationError(
-        _("“%(value)s” is the link of a Page, not of a post. Open the post, tap Share → Copy link.") % {"value": link.strip()},
-        code="not_a_post")
+        _("“%(value)s” is the link of a Page, not of a post. Open the post, tap Share → Copy link.")
+        % {"value": link.strip()},
+        code="not_a_post",
+    )
 
 
 def clean_link(link):
@@ -82,8 +87,10 @@ def record_posts_many(posts_by_page, *, source, by=None):
     without reading its days; only posts arriving for earlier days (a backfill) make the year recount
     from its PostingDay rows (≤ 366 a Page)."""
     # Written with bulk_create, unseen by the models' guard: a file's or Graph's text is cleaned here.
-    posts_by_page = {pk: [replace(p, key=strip_controls(p.key), permalink=strip_controls(p.permalink)) for p in items]
-                     for pk, items in posts_by_page.items()}
+    posts_by_page = {
+        pk: [replace(p, key=strip_controls(p.key), permalink=strip_controls(p.permalink)) for p in items]
+        for pk, items in posts_by_page.items()
+    }
     added = dict.fromkeys(posts_by_page, 0)
     wanted = {pk: items for pk, items in posts_by_page.items() if items}
     if not wanted:
@@ -93,9 +100,12 @@ def record_posts_many(posts_by_page, *, source, by=None):
     existing = set()
     pairs = [(pk, p.key) for pk, items in wanted.items() for p in items]
     for start in range(0, len(pairs), 500):
-        chunk = pairs[start:start + 500]
-        existing.update(Post.objects.filter(fanpage_id__in={pk for pk, _k in chunk}, post_key__in={k for _pk, k in chunk})
-                        .values_list("fanpage_id", "post_key"))
+        chunk = pairs[start : start + 500]
+        existing.update(
+            Post.objects.filter(
+                fanpage_id__in={pk for pk, _k in chunk}, post_key__in={k for _pk, k in chunk}
+            ).values_list("fanpage_id", "post_key")
+        )
     created_by = by if getattr(by, "pk", None) else None
     new = []
     for pk, items in wanted.items():
@@ -103,8 +113,17 @@ def record_posts_many(posts_by_page, *, source, by=None):
             if (pk, p.key) in existing:
                 continue
             existing.add((pk, p.key))
-            new.append(Post(fanpage_id=pk, post_key=p.key, posted_at=p.posted_at, day=timezone.localtime(p.posted_at).date(),
-                            permalink=p.permalink[:500], source=source, created_by=created_by))
+            new.append(
+                Post(
+                    fanpage_id=pk,
+                    post_key=p.key,
+                    posted_at=p.posted_at,
+                    day=timezone.localtime(p.posted_at).date(),
+                    permalink=p.permalink[:500],
+                    source=source,
+                    created_by=created_by,
+                )
+            )
             added[pk] += 1
     if not new:
         return added
@@ -119,11 +138,23 @@ def update_rollups(new_posts_per_day):
     """Add {(fanpage_id, day): new posts} to the PostingDay rows and the PostingYear counters."""
     pages = {pk for pk, _d in new_posts_per_day}
     days = {d for _pk, d in new_posts_per_day}
-    before = {(pk, d): n for pk, d, n in PostingDay.objects.filter(fanpage_id__in=pages, day__in=days)
-              .values_list("fanpage_id", "day", "posts") if (pk, d) in new_posts_per_day}
+    before = {
+        (pk, d): n
+        for pk, d, n in PostingDay.objects.filter(fanpage_id__in=pages, day__in=days).values_list(
+            "fanpage_id", "day", "posts"
+        )
+        if (pk, d) in new_posts_per_day
+    }
     PostingDay.objects.bulk_create(
-        [PostingDay(fanpage_id=pk, day=d, posts=before.get((pk, d), 0) + n) for (pk, d), n in sorted(new_posts_per_day.items())],
-        batch_size=500, update_conflicts=True, unique_fields=["fanpage", "day"], update_fields=["posts"])
+        [
+            PostingDay(fanpage_id=pk, day=d, posts=before.get((pk, d), 0) + n)
+            for (pk, d), n in sorted(new_posts_per_day.items())
+        ],
+        batch_size=500,
+        update_conflicts=True,
+        unique_fields=["fanpage", "day"],
+        update_fields=["posts"],
+    )
     # The days that became posting days, by Page and year.
     fresh = defaultdict(list)
     for pk, d in new_posts_per_day:
@@ -131,8 +162,10 @@ def update_rollups(new_posts_per_day):
             fresh[(pk, d.year)].append(d)
     if not fresh:
         return
-    years = {(row.fanpage_id, row.year): row for row in PostingYear.objects.filter(
-        fanpage_id__in={pk for pk, _y in fresh}, year__in={y for _pk, y in fresh})}
+    years = {
+        (row.fanpage_id, row.year): row
+        for row in PostingYear.objects.filter(fanpage_id__in={pk for pk, _y in fresh}, year__in={y for _pk, y in fresh})
+    }
     recount = []
     rows = []
     for (pk, year), new_days in fresh.items():
@@ -155,13 +188,19 @@ def update_rollups(new_posts_per_day):
         q = Q()
         for pk, year in recount:
             q |= Q(fanpage_id=pk, day__gte=date(year, 1, 1), day__lte=date(year, 12, 31))
-        for pk, d in PostingDay.objects.filter(q, posts__gt=0).order_by("fanpage_id", "day").values_list("fanpage_id", "day"):
+        for pk, d in (
+            PostingDay.objects.filter(q, posts__gt=0).order_by("fanpage_id", "day").values_list("fanpage_id", "day")
+        ):
             posted[(pk, d.year)].append(d)
         for pk, year in recount:
             rows.append(year_rollup(pk, year, posted[(pk, year)]))
     PostingYear.objects.bulk_create(
-        rows, batch_size=500, update_conflicts=True, unique_fields=["fanpage", "year"],
-        update_fields=["posting_days", "first_post_day", "last_post_day", "streak", "longest_streak"])
+        rows,
+        batch_size=500,
+        update_conflicts=True,
+        unique_fields=["fanpage", "year"],
+        update_fields=["posting_days", "first_post_day", "last_post_day", "streak", "longest_streak"],
+    )
 
 
 def streaks(days):
@@ -178,8 +217,15 @@ def streaks(days):
 def year_rollup(fanpage_id, year, days):
     """The PostingYear row of a Page's sorted posting days in the year."""
     run, longest = streaks(days)
-    return PostingYear(fanpage_id=fanpage_id, year=year, posting_days=len(days), first_post_day=days[0] if days else None,
-                       last_post_day=days[-1] if days else None, streak=run, longest_streak=longest)
+    return PostingYear(
+        fanpage_id=fanpage_id,
+        year=year,
+        posting_days=len(days),
+        first_post_day=days[0] if days else None,
+        last_post_day=days[-1] if days else None,
+        streak=run,
+        longest_streak=longest,
+    )
 
 
 def log_post(*, by, fanpage, link, posted_on=None):
@@ -191,10 +237,22 @@ def log_post(*, by, fanpage, link, posted_on=None):
         raise ValidationError(_("The post's date cannot be in the future."), code="future")
     if Post.objects.filter(fanpage=fanpage, post_key=key).exists():
         raise ValidationError(_("This post is already counted."), code="duplicate")
-    posted_at = timezone.localtime() if day == today else timezone.make_aware(datetime.combine(day, datetime.min.time()) + timedelta(hours=12))
-    added = record_posts(fanpage=fanpage, posts=[IncomingPost(key, posted_at, clean_link(link))], source=Post.Source.HAND, by=by)
+    posted_at = (
+        timezone.localtime()
+        if day == today
+        else timezone.make_aware(datetime.combine(day, datetime.min.time()) + timedelta(hours=12))
+    )
+    added = record_posts(
+        fanpage=fanpage, posts=[IncomingPost(key, posted_at, clean_link(link))], source=Post.Source.HAND, by=by
+    )
     if added:
-        log_action("fanpage.post.logged", actor=by, obj=fanpage, unit=fanpage.unit, after={"day": day.isoformat(), "link": clean_link(link)})
+        log_action(
+            "fanpage.post.logged",
+            actor=by,
+            obj=fanpage,
+            unit=fanpage.unit,
+            after={"day": day.isoformat(), "link": clean_link(link)},
+        )
     return day
 
 

@@ -35,18 +35,32 @@ def remind_silent(*, user=None, days=compliance.SILENT_DAYS, today=None, stdout=
     for silent_days, item in found:
         unit = units[item.unit_id]
         link = absolute_url(reverse("fanpages:unit", args=[unit.pk]))
-        subject = _("Your Fanpage has not posted for %(days)s days — %(unit)s") % {"days": silent_days, "unit": unit.name}
+        subject = _("Your Fanpage has not posted for %(days)s days — %(unit)s") % {
+            "days": silent_days,
+            "unit": unit.name,
+        }
         context = {"unit": unit, "days": silent_days, "last": item.last_post_day, "link": link}
         people = officers.get(unit.pk, [])
         for person in people:
             queued += remind_officer(
-                user=person, unit=unit, dedupe_key=f"fanpage-silent:{unit.pk}:{person.pk}:{today.isoformat()}",
-                subject=subject, template="notifications/email/fanpage_silent", context={**context, "user": person},
-                zalo_data=zalo_messages.work_data(user=person, unit=unit, task=_("Post on the unit's Fanpage"),
-                                                  deadline=today, link=link))
+                user=person,
+                unit=unit,
+                dedupe_key=f"fanpage-silent:{unit.pk}:{person.pk}:{today.isoformat()}",
+                subject=subject,
+                template="notifications/email/fanpage_silent",
+                context={**context, "user": person},
+                zalo_data=zalo_messages.work_data(
+                    user=person, unit=unit, task=_("Post on the unit's Fanpage"), deadline=today, link=link
+                ),
+            )
         if not people:
-            queued += remind_unit_address(unit=unit, dedupe_key=f"fanpage-silent:{unit.pk}:unit:{today.isoformat()}",
-                                          subject=subject, template="notifications/email/fanpage_silent", context={**context, "user": None})
+            queued += remind_unit_address(
+                unit=unit,
+                dedupe_key=f"fanpage-silent:{unit.pk}:unit:{today.isoformat()}",
+                subject=subject,
+                template="notifications/email/fanpage_silent",
+                context={**context, "user": None},
+            )
         if stdout:
             stdout.write(f"{unit.code}: {silent_days} days silent")
     return queued

@@ -41,7 +41,9 @@ def clean_page_data(data):
     clean["admin_name"] = _one_line(data.get("admin_name"))
     if not clean["admin_name"]:
         errors["admin_name"] = [_("Enter the administrator's full name.")]
-    raw_phone = "; ".join(filter(None, [(data.get("admin_phone") or "").strip(), (data.get("other_phones") or "").strip()]))
+    raw_phone = "; ".join(
+        filter(None, [(data.get("admin_phone") or "").strip(), (data.get("other_phones") or "").strip()])
+    )
     if not raw_phone:
         errors["admin_phone"] = [_("Enter the administrator's phone number.")]
     else:
@@ -72,9 +74,16 @@ def page_is_correctable(page):
     and scores are computed from these, so neither belongs to the Page's address)."""
     if page is None or page.versions.exclude(source="report").exists():
         return False
-    return not any(related.filter(fanpage=page).exists() for related in (
-        Post.objects, PostingDay.objects, PostingYear.objects, FollowerSnapshot.objects, GraphLink.objects,
-    ))
+    return not any(
+        related.filter(fanpage=page).exists()
+        for related in (
+            Post.objects,
+            PostingDay.objects,
+            PostingYear.objects,
+            FollowerSnapshot.objects,
+            GraphLink.objects,
+        )
+    )
 
 
 @transaction.atomic
@@ -86,19 +95,36 @@ def register_page(*, by, unit, data, source, replace=False):
     clean = clean_page_data(data)
     other = page_owner_clash(unit, clean["url"])
     if other:
-        raise ValidationError({"url": [
-            _("This Page is already registered by “%(unit)s”. Each CĐCS reports its own Page.") % {"unit": other.unit.name}
-        ]})
+        raise ValidationError(
+            {
+                "url": [
+                    _("This Page is already registered by “%(unit)s”. Each CĐCS reports its own Page.")
+                    % {"unit": other.unit.name}
+                ]
+            }
+        )
     page = Fanpage.objects.select_for_update().filter(unit=unit).first()
     if page and not clean["url"]:
         # A report without the address is about the unit's one Page: the address registered stays.
         clean["url"] = page.url
-    if (page and page.url and page_key(page.url) != page_key(clean["url"]) and not replace
-            and not page_is_correctable(page)):
-        raise ValidationError({"url": [
-            _("Your unit already has the Page “%(name)s” (%(url)s). Each CĐCS sets up only one Page: "
-              "tick “Replace the registered Page” to report a new one.") % {"name": page.name, "url": page.url}
-        ]})
+    if (
+        page
+        and page.url
+        and page_key(page.url) != page_key(clean["url"])
+        and not replace
+        and not page_is_correctable(page)
+    ):
+        raise ValidationError(
+            {
+                "url": [
+                    _(
+                        "Your unit already has the Page “%(name)s” (%(url)s). Each CĐCS sets up only one Page: "
+                        "tick “Replace the registered Page” to report a new one."
+                    )
+                    % {"name": page.name, "url": page.url}
+                ]
+            }
+        )
     before = {f: getattr(page, f) for f in FIELDS} if page else None
     if page is None:
         page = Fanpage(unit=unit)
@@ -108,7 +134,15 @@ def register_page(*, by, unit, data, source, replace=False):
     page.save()
     after = {f: getattr(page, f) for f in FIELDS}
     if after != before:
-        FanpageVersion.objects.create(fanpage=page, data=after, source=source, changed_by=by if getattr(by, "pk", None) else None)
-        log_action("fanpage.registered" if before is None else "fanpage.changed", actor=by, obj=page, unit=unit,
-                   before=before, after=after)
+        FanpageVersion.objects.create(
+            fanpage=page, data=after, source=source, changed_by=by if getattr(by, "pk", None) else None
+        )
+        log_action(
+            "fanpage.registered" if before is None else "fanpage.changed",
+            actor=by,
+            obj=page,
+            unit=unit,
+            before=before,
+            after=after,
+        )
     return page

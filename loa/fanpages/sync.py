@@ -45,8 +45,10 @@ class SyncReport:
     errors: list = field(default_factory=list)
 
     def __str__(self):
-        return (f"{self.pages} Pages: {self.done} synced, {self.new_posts} new posts, {self.needs_token} need a new token, "
-                f"{self.rate_limited} rate-limited, {self.failed} failed, {self.skipped} skipped")
+        return (
+            f"{self.pages} Pages: {self.done} synced, {self.new_posts} new posts, {self.needs_token} need a new token, "
+            f"{self.rate_limited} rate-limited, {self.failed} failed, {self.skipped} skipped"
+        )
 
 
 def default_since(now):
@@ -57,7 +59,7 @@ def default_since(now):
 @transaction.atomic
 def set_token(*, by, fanpage, page_id, token):
     """The unit gives (or renews) its Page token. The token is stored encrypted and never logged."""
-    link, created = GraphLink.objects.get_or_create(fanpage=fanpage, defaults={"page_id": page_id})
+    link, _created = GraphLink.objects.get_or_create(fanpage=fanpage, defaults={"page_id": page_id})
     link.page_id, link.token = page_id.strip(), token.strip()
     link.status, link.status_note, link.retry_after = GraphLink.Status.OK, "", None
     link.save()
@@ -75,7 +77,11 @@ class Fetched:
 
 
 def _skip(link, now):
-    return link.status == GraphLink.Status.NEEDS_TOKEN or not link.token or bool(link.retry_after and link.retry_after > now)
+    return (
+        link.status == GraphLink.Status.NEEDS_TOKEN
+        or not link.token
+        or bool(link.retry_after and link.retry_after > now)
+    )
 
 
 def _begin(links, now):
@@ -85,7 +91,9 @@ def _begin(links, now):
         link.run_until, link.run_low = now, None
     ids = [link.pk for link in fresh]
     for start in range(0, len(ids), 500):
-        GraphLink.objects.filter(pk__in=ids[start:start + 500], run_until__isnull=True).update(run_until=now, run_low=None)
+        GraphLink.objects.filter(pk__in=ids[start : start + 500], run_until__isnull=True).update(
+            run_until=now, run_low=None
+        )
 
 
 def fetch(link, *, client, since, now):
@@ -115,15 +123,23 @@ def store(results, *, now):
             link = r.link
             if r.error is None:
                 link.synced_through, link.run_until, link.run_low = link.run_until, None, None
-                link.last_synced_at, link.status, link.status_note, link.retry_after = timezone.now(), GraphLink.Status.OK, "", None
+                link.last_synced_at, link.status, link.status_note, link.retry_after = (
+                    timezone.now(),
+                    GraphLink.Status.OK,
+                    "",
+                    None,
+                )
                 done.append(link)
                 continue
             if r.posts:
                 # The oldest post stored: a later run resumes below it.
                 link.run_low = min(p.posted_at for p in r.posts)
                 GraphLink.objects.filter(pk=link.pk).update(run_low=link.run_low)
-        GraphLink.objects.bulk_update(done, ["synced_through", "run_until", "run_low", "last_synced_at", "status", "status_note",
-                                             "retry_after"], batch_size=200)
+        GraphLink.objects.bulk_update(
+            done,
+            ["synced_through", "run_until", "run_low", "last_synced_at", "status", "status_note", "retry_after"],
+            batch_size=200,
+        )
     for r in results:
         link, error, new = r.link, r.error, added.get(r.link.fanpage_id, 0)
         if error is None:
@@ -150,7 +166,7 @@ def sync_page(link, *, throttle=None, now=None, client=None, since=None, sleep=t
         return "skipped", 0
     _begin([link], now)
     client = client or GraphClient(link.token, throttle=throttle or Throttle(), sleep=sleep)
-    (_link, outcome, new), = store([fetch(link, client=client, since=since, now=now)], now=now)
+    ((_link, outcome, new),) = store([fetch(link, client=client, since=since, now=now)], now=now)
     return outcome, new
 
 
@@ -159,7 +175,13 @@ def _needs_token(link, error):
     link.status = GraphLink.Status.NEEDS_TOKEN
     link.status_note = "token expired" if expired else f"token refused ({error.code}/{error.subcode or '-'})"
     link.save(update_fields=["status", "status_note"])
-    log_action("fanpage.token.needs_renewal", actor=None, obj=link.fanpage, unit=link.fanpage.unit, after={"note": link.status_note})
+    log_action(
+        "fanpage.token.needs_renewal",
+        actor=None,
+        obj=link.fanpage,
+        unit=link.fanpage.unit,
+        after={"note": link.status_note},
+    )
     tell_unit_token(link)
 
 
@@ -176,16 +198,30 @@ def tell_unit_token(link):
     context = {"unit": unit, "page": link.fanpage, "link": url}
     officers = unit_officers([unit.pk]).get(unit.pk, [])
     for user in officers:
-        remind_officer(user=user, unit=unit, dedupe_key=f"fanpage-token:{link.pk}:{user.pk}:{day.isoformat()}",
-                       subject=subject, template="notifications/email/fanpage_token", context={**context, "user": user},
-                       zalo_data=zalo_messages.work_data(user=user, unit=unit, task=_("Renew the Fanpage access token"),
-                                                         deadline=day, link=url))
+        remind_officer(
+            user=user,
+            unit=unit,
+            dedupe_key=f"fanpage-token:{link.pk}:{user.pk}:{day.isoformat()}",
+            subject=subject,
+            template="notifications/email/fanpage_token",
+            context={**context, "user": user},
+            zalo_data=zalo_messages.work_data(
+                user=user, unit=unit, task=_("Renew the Fanpage access token"), deadline=day, link=url
+            ),
+        )
     if not officers:
-        remind_unit_address(unit=unit, dedupe_key=f"fanpage-token:{link.pk}:unit:{day.isoformat()}", subject=subject,
-                            template="notifications/email/fanpage_token", context={**context, "user": None})
+        remind_unit_address(
+            unit=unit,
+            dedupe_key=f"fanpage-token:{link.pk}:unit:{day.isoformat()}",
+            subject=subject,
+            template="notifications/email/fanpage_token",
+            context={**context, "user": None},
+        )
 
 
-def sync_all(*, links=None, now=None, since=None, throttle=None, stdout=None, deadline=None, sleep=time.sleep, workers=None):
+def sync_all(
+    *, links=None, now=None, since=None, throttle=None, stdout=None, deadline=None, sleep=time.sleep, workers=None
+):
     """Sync every Page with a working token. Pages are read on `workers` threads (settings.FANPAGES_SYNC_WORKERS)
     sharing one Throttle, so that app-wide usage slows them all and a limit reached stops them all;
     the posts are stored by this thread, BATCH Pages at a time. A rate-limited Page is left for the
@@ -194,7 +230,14 @@ def sync_all(*, links=None, now=None, since=None, throttle=None, stdout=None, de
     now = now or timezone.now()
     throttle = throttle or Throttle()
     workers = max(1, workers or settings.FANPAGES_SYNC_WORKERS)
-    links = links if links is not None else GraphLink.objects.exclude(status=GraphLink.Status.NEEDS_TOKEN).filter(token__isnull=False).select_related("fanpage", "fanpage__unit").order_by("last_synced_at", "pk")
+    links = (
+        links
+        if links is not None
+        else GraphLink.objects.exclude(status=GraphLink.Status.NEEDS_TOKEN)
+        .filter(token__isnull=False)
+        .select_related("fanpage", "fanpage__unit")
+        .order_by("last_synced_at", "pk")
+    )
 
     def note(link, outcome, new):
         report.new_posts += new
@@ -223,7 +266,11 @@ def sync_all(*, links=None, now=None, since=None, throttle=None, stdout=None, de
         for link, outcome, new in store(results, now=now):
             note(link, outcome, new)
 
-    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="graph-sync") if workers > 1 else nullcontext() as pool:
+    with (
+        ThreadPoolExecutor(max_workers=workers, thread_name_prefix="graph-sync")
+        if workers > 1
+        else nullcontext() as pool
+    ):
         batch = []
         for link in links:
             if deadline and time.monotonic() > deadline:
@@ -245,7 +292,9 @@ def snapshot_followers(*, fanpage, day=None, throttle=None):
     if link is None or not link.token or link.status == GraphLink.Status.NEEDS_TOKEN:
         return None
     try:
-        fields = GraphClient(link.token, throttle=throttle or Throttle()).page_fields(link.page_id, fields=("followers_count", "fan_count"))
+        fields = GraphClient(link.token, throttle=throttle or Throttle()).page_fields(
+            link.page_id, fields=("followers_count", "fan_count")
+        )
     except TokenInvalid as error:
         _needs_token(link, error)
         return None
@@ -254,5 +303,10 @@ def snapshot_followers(*, fanpage, day=None, throttle=None):
         count = fields.get("fan_count")
     if count is None:
         return None
-    return record_snapshot(by=None, fanpage=fanpage, day=day or timezone.localdate(), followers=int(count),
-                           source=FollowerSnapshot.Source.GRAPH)
+    return record_snapshot(
+        by=None,
+        fanpage=fanpage,
+        day=day or timezone.localdate(),
+        followers=int(count),
+        source=FollowerSnapshot.Source.GRAPH,
+    )

@@ -32,23 +32,45 @@ from loa.jobs.imports import enqueue_import, runs_inline
 
 
 class PostForm(forms.Form):
-    link = forms.CharField(label=gettext_lazy("Link of the post"), max_length=500,
-                           widget=forms.URLInput(attrs={"placeholder": "https://www.facebook.com/…", "inputmode": "url", "autocomplete": "off"}))
-    day = forms.DateField(label=gettext_lazy("Posted on"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    link = forms.CharField(
+        label=gettext_lazy("Link of the post"),
+        max_length=500,
+        widget=forms.URLInput(
+            attrs={"placeholder": "https://www.facebook.com/…", "inputmode": "url", "autocomplete": "off"}
+        ),
+    )
+    day = forms.DateField(
+        label=gettext_lazy("Posted on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
 
 
 class LikesForm(forms.Form):
-    count = model_number_field(LikeDeclaration, "count", label=gettext_lazy("Members who have Liked the provincial Page"),
-                               widget=forms.NumberInput(attrs={"inputmode": "numeric"}))
+    count = model_number_field(
+        LikeDeclaration,
+        "count",
+        label=gettext_lazy("Members who have Liked the provincial Page"),
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
     day = forms.DateField(label=gettext_lazy("Date"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    screenshot = forms.FileField(label=gettext_lazy("Screenshot (optional)"), required=False,
-                                 widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg"}))
+    screenshot = forms.FileField(
+        label=gettext_lazy("Screenshot (optional)"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg"}),
+    )
 
 
 class TokenForm(forms.Form):
-    page_id = forms.RegexField(label=gettext_lazy("Facebook Page id"), regex=r"^\d{5,30}$", max_length=30,
-                               error_messages={"invalid": gettext_lazy("The Page id is a number, e.g. 723701000827665 (Page → About → Page transparency).")})
-    token = forms.CharField(label=gettext_lazy("Page access token"), widget=forms.PasswordInput(render_value=False), max_length=1000)
+    page_id = forms.RegexField(
+        label=gettext_lazy("Facebook Page id"),
+        regex=r"^\d{5,30}$",
+        max_length=30,
+        error_messages={
+            "invalid": gettext_lazy("The Page id is a number, e.g. 723701000827665 (Page → About → Page transparency).")
+        },
+    )
+    token = forms.CharField(
+        label=gettext_lazy("Page access token"), widget=forms.PasswordInput(render_value=False), max_length=1000
+    )
 
 
 class SnapshotForm(forms.Form):
@@ -71,8 +93,6 @@ def _days(request, default=compliance.SILENT_DAYS):
         return default
 
 
-
-
 @login_required
 def index(request):
     """The province table by upper unit. An officer of a single CĐCS goes straight to its page."""
@@ -85,21 +105,52 @@ def index(request):
         own = reach.filter(kind__is_grassroots=True).first()
         if own and reach.count() == 1:
             return redirect("fanpages:unit", own.pk)
-    groups = compliance.upper_unit_compliance(user=request.user, capability=Capability.VIEW, year=year, today=today, silent_days=days)
+    groups = compliance.upper_unit_compliance(
+        user=request.user, capability=Capability.VIEW, year=year, today=today, silent_days=days
+    )
     if request.GET.get("format"):
-        columns = [Column("upper", _("Upper union")), Column("units", _("Units")), Column("with_page", _("With a Page")),
-                   Column("posting_days", _("Posting days")), Column("period_days", _("Days in the period")),
-                   Column("percent", _("Compliance (%)")), Column("silent", _("Silent for %(n)s days or more") % {"n": days})]
-        rows = ({"upper": g.unit.name if g.unit else "", "units": g.units, "with_page": g.with_page, "posting_days": g.posting_days,
-                 "period_days": g.period_days, "percent": g.percent, "silent": g.silent} for g in groups)
+        columns = [
+            Column("upper", _("Upper union")),
+            Column("units", _("Units")),
+            Column("with_page", _("With a Page")),
+            Column("posting_days", _("Posting days")),
+            Column("period_days", _("Days in the period")),
+            Column("percent", _("Compliance (%)")),
+            Column("silent", _("Silent for %(n)s days or more") % {"n": days}),
+        ]
+        rows = (
+            {
+                "upper": g.unit.name if g.unit else "",
+                "units": g.units,
+                "with_page": g.with_page,
+                "posting_days": g.posting_days,
+                "period_days": g.period_days,
+                "percent": g.percent,
+                "silent": g.silent,
+            }
+            for g in groups
+        )
         return export_response(request.GET["format"], _("Fanpage posting %(year)s") % {"year": year}, columns, rows)
     total = compliance.GroupCompliance(None)
     for g in groups:
-        total.units += g.units; total.with_page += g.with_page; total.posting_days += g.posting_days
-        total.period_days += g.period_days; total.silent += g.silent
+        total.units += g.units
+        total.with_page += g.with_page
+        total.posting_days += g.posting_days
+        total.period_days += g.period_days
+        total.silent += g.silent
     root = next(iter(units_for(request.user, Capability.VIEW).filter(parent__isnull=True)), None)
-    return render(request, "fanpages/index.html", {"groups": groups, "total": total, "year": year, "days": days,
-                                                   "years": range(today.year, today.year - 5, -1), "root": root})
+    return render(
+        request,
+        "fanpages/index.html",
+        {
+            "groups": groups,
+            "total": total,
+            "year": year,
+            "days": days,
+            "years": range(today.year, today.year - 5, -1),
+            "root": root,
+        },
+    )
 
 
 def can_view_any(user):
@@ -111,18 +162,32 @@ def unit_detail(request, unit_id):
     unit = get_unit_or_404(request.user, Capability.VIEW, pk=unit_id)
     year, today = _year(request), timezone.localdate()
     fanpage = Fanpage.objects.filter(unit=unit).select_related("graph").first()
-    items = compliance.unit_compliance(user=request.user, capability=Capability.VIEW, year=year, today=today, extra_q=Q(pk=unit.pk))
+    items = compliance.unit_compliance(
+        user=request.user, capability=Capability.VIEW, year=year, today=today, extra_q=Q(pk=unit.pk)
+    )
     item = items[0] if items else None
     heat = compliance.heat_map(fanpage, year)
     declaration = likes.latest_declarations([unit.pk]).get(unit.pk)
     link = CampaignLink.objects.filter(unit=unit).first()
     may_report = can(request.user, Capability.REPORT_FOR_UNIT, unit)
     context = {
-        "unit": unit, "fanpage": fanpage, "year": year, "item": item, "today": today,
-        "heat_map": mark_safe(heat_map_svg(heat, year, start=item.start if item else None, end=item.end if item else None)),
-        "declaration": declaration, "rate": likes.like_rate(declaration, unit.members_count), "link": link,
-        "may_report": may_report, "post_form": PostForm(), "likes_form": LikesForm(), "upload_form": UploadForm(),
-        "graph": getattr(fanpage, "graph", None) if fanpage else None, "provincial": follower_data.provincial_page(unit),
+        "unit": unit,
+        "fanpage": fanpage,
+        "year": year,
+        "item": item,
+        "today": today,
+        "heat_map": mark_safe(
+            heat_map_svg(heat, year, start=item.start if item else None, end=item.end if item else None)
+        ),
+        "declaration": declaration,
+        "rate": likes.like_rate(declaration, unit.members_count),
+        "link": link,
+        "may_report": may_report,
+        "post_form": PostForm(),
+        "likes_form": LikesForm(),
+        "upload_form": UploadForm(),
+        "graph": getattr(fanpage, "graph", None) if fanpage else None,
+        "provincial": follower_data.provincial_page(unit),
         "history": LikeDeclaration.objects.filter(unit=unit)[:5],
         "posted_today": bool(heat.get(today)),
     }
@@ -141,7 +206,9 @@ def log_post(request, unit_id):
         messages.error(request, _("Register the unit's Fanpage first (the Fanpage report)."))
     elif form.is_valid():
         try:
-            day = posts.log_post(by=request.user, fanpage=fanpage, link=form.cleaned_data["link"], posted_on=form.cleaned_data["day"])
+            day = posts.log_post(
+                by=request.user, fanpage=fanpage, link=form.cleaned_data["link"], posted_on=form.cleaned_data["day"]
+            )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
@@ -158,13 +225,21 @@ def declare_likes(request, unit_id):
     form = LikesForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            likes.declare_likes(by=request.user, unit=unit, count=form.cleaned_data["count"], day=form.cleaned_data["day"],
-                                screenshot=form.cleaned_data["screenshot"])
+            likes.declare_likes(
+                by=request.user,
+                unit=unit,
+                count=form.cleaned_data["count"],
+                day=form.cleaned_data["day"],
+                screenshot=form.cleaned_data["screenshot"],
+            )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
-            messages.success(request, _("Declared: %(count)s of %(members)s members have Liked the provincial Page.")
-                             % {"count": form.cleaned_data["count"], "members": unit.members_count})
+            messages.success(
+                request,
+                _("Declared: %(count)s of %(members)s members have Liked the provincial Page.")
+                % {"count": form.cleaned_data["count"], "members": unit.members_count},
+            )
     else:
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
     return redirect("fanpages:unit", unit.pk)
@@ -205,7 +280,9 @@ def token(request, unit_id):
     graph = GraphLink.objects.filter(fanpage=fanpage).first()
     form = TokenForm(request.POST or None, initial={"page_id": graph.page_id if graph else ""})
     if request.method == "POST" and form.is_valid():
-        sync.set_token(by=request.user, fanpage=fanpage, page_id=form.cleaned_data["page_id"], token=form.cleaned_data["token"])
+        sync.set_token(
+            by=request.user, fanpage=fanpage, page_id=form.cleaned_data["page_id"], token=form.cleaned_data["token"]
+        )
         messages.success(request, _("Saved. Loa will read the Page's posts at the next sync."))
         return redirect("fanpages:unit", unit.pk)
     return render(request, "fanpages/token.html", {"unit": unit, "fanpage": fanpage, "graph": graph, "form": form})
@@ -218,8 +295,11 @@ def poster(request, unit_id):
     if page is None:
         raise Http404
     pdf = posters.poster_pdf(unit=unit, page=page)
-    return download_headers(HttpResponse(pdf, content_type="application/pdf"), as_attachment=False,
-                            filename=f"Áp phích Like — {unit.short_name or unit.name}.pdf")
+    return download_headers(
+        HttpResponse(pdf, content_type="application/pdf"),
+        as_attachment=False,
+        filename=f"Áp phích Like — {unit.short_name or unit.name}.pdf",
+    )
 
 
 @login_required
@@ -227,7 +307,10 @@ def likes_screenshot(request, unit_id, declaration_id):
     """A Like declaration's screenshot, to whoever may see the unit's page that links it."""
     unit = get_unit_or_404(request.user, Capability.VIEW, pk=unit_id)
     declaration = get_object_or_404(LikeDeclaration, pk=declaration_id, unit=unit)
-    stem = _("Likes screenshot %(unit)s %(day)s") % {"unit": unit.short_name or unit.name, "day": f"{declaration.day:%d-%m-%Y}"}
+    stem = _("Likes screenshot %(unit)s %(day)s") % {
+        "unit": unit.short_name or unit.name,
+        "day": f"{declaration.day:%d-%m-%Y}",
+    }
     return serve_image(request, declaration.screenshot, filename_stem=stem)
 
 
@@ -235,7 +318,9 @@ def short_link(request, code):
     """Public: /l/<code> → the provincial Page. Counts one scan per address per 30 minutes; keeps no personal data."""
     ip = request.META.get("REMOTE_ADDR", "")
     if not posters.allow_request(ip):
-        return HttpResponse(_("Too many requests. Try again later."), status=429, content_type="text/plain; charset=utf-8")
+        return HttpResponse(
+            _("Too many requests. Try again later."), status=429, content_type="text/plain; charset=utf-8"
+        )
     link = get_object_or_404(CampaignLink.objects.select_related("unit"), code=code)
     page = follower_data.provincial_page(link.unit)
     if page is None:
@@ -258,7 +343,11 @@ def silent(request):
         messages.success(request, _("%(n)s reminders queued in the outbox.") % {"n": queued})
         return redirect(f"{request.path}?days={days}")
     if request.GET.get("format"):
-        columns = [Column("unit", _("Unit")), Column("last", _("Last post")), Column("silent", _("Days without a post"))]
+        columns = [
+            Column("unit", _("Unit")),
+            Column("last", _("Last post")),
+            Column("silent", _("Days without a post")),
+        ]
         rows = ({"unit": item.name, "last": item.last_post_day, "silent": s} for s, item in found)
         return export_response(request.GET["format"], _("Silent Fanpages"), columns, rows)
     return render(request, "fanpages/silent.html", {"found": found, "days": days, "may_remind": may_remind})
@@ -297,15 +386,24 @@ def followers(request, unit_id):
             raise Http404
         if form.is_valid():
             try:
-                follower_data.record_snapshot(by=request.user, fanpage=page, day=form.cleaned_data["day"],
-                                              followers=form.cleaned_data["followers"], source=FollowerSnapshot.Source.HAND)
+                follower_data.record_snapshot(
+                    by=request.user,
+                    fanpage=page,
+                    day=form.cleaned_data["day"],
+                    followers=form.cleaned_data["followers"],
+                    source=FollowerSnapshot.Source.HAND,
+                )
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
                 messages.success(request, _("Saved."))
                 return redirect(f"{request.path}?year={year}")
     points = follower_data.series(page, start, end)
-    units = units_for(request.user, Capability.VIEW).filter(kind__is_grassroots=True, path__startswith=unit.path).vi_ordered()
+    units = (
+        units_for(request.user, Capability.VIEW)
+        .filter(kind__is_grassroots=True, path__startswith=unit.path)
+        .vi_ordered()
+    )
     unit_rows = list(units.values("id", "name", "members_count"))
     latest = likes.latest_declarations([u["id"] for u in unit_rows])
     scans = dict(CampaignLink.objects.filter(unit_id__in=[u["id"] for u in unit_rows]).values_list("unit_id", "scans"))
@@ -315,16 +413,41 @@ def followers(request, unit_id):
         row["scans"] = scans.get(row["id"], 0)
     periods = likes.reconcile(fanpage=page, units=units, start=start, end=end)
     if request.GET.get("format"):
-        columns = [Column("unit", _("Unit")), Column("members", _("Members")), Column("declared", _("Declared Likes")),
-                   Column("day", _("Declared on")), Column("rate", _("Like rate (%)")), Column("scans", _("Poster scans"))]
-        rows = ({"unit": r["name"], "members": r["members_count"], "declared": r["declaration"].count if r["declaration"] else None,
-                 "day": r["declaration"].day if r["declaration"] else None,
-                 "rate": round(100 * r["rate"]) if r["rate"] is not None else None, "scans": r["scans"]} for r in unit_rows)
+        columns = [
+            Column("unit", _("Unit")),
+            Column("members", _("Members")),
+            Column("declared", _("Declared Likes")),
+            Column("day", _("Declared on")),
+            Column("rate", _("Like rate (%)")),
+            Column("scans", _("Poster scans")),
+        ]
+        rows = (
+            {
+                "unit": r["name"],
+                "members": r["members_count"],
+                "declared": r["declaration"].count if r["declaration"] else None,
+                "day": r["declaration"].day if r["declaration"] else None,
+                "rate": round(100 * r["rate"]) if r["rate"] is not None else None,
+                "scans": r["scans"],
+            }
+            for r in unit_rows
+        )
         return export_response(request.GET["format"], _("Likes of the provincial Page"), columns, rows)
-    return render(request, "fanpages/followers.html", {
-        "unit": unit, "page": page, "year": year, "form": form, "may_manage": may_manage,
-        "chart": mark_safe(follower_data.growth_svg(points)), "points": points[-10:][::-1], "units": unit_rows,
-        "periods": periods, "flagged": [p for p in periods if p.flagged_claims],
-        "declared_total": sum(r["declaration"].count for r in unit_rows if r["declaration"]),
-        "members_total": sum(r["members_count"] for r in unit_rows),
-    })
+    return render(
+        request,
+        "fanpages/followers.html",
+        {
+            "unit": unit,
+            "page": page,
+            "year": year,
+            "form": form,
+            "may_manage": may_manage,
+            "chart": mark_safe(follower_data.growth_svg(points)),
+            "points": points[-10:][::-1],
+            "units": unit_rows,
+            "periods": periods,
+            "flagged": [p for p in periods if p.flagged_claims],
+            "declared_total": sum(r["declaration"].count for r in unit_rows if r["declaration"]),
+            "members_total": sum(r["members_count"] for r in unit_rows),
+        },
+    )

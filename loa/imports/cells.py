@@ -60,7 +60,9 @@ def whole_number(value, *, minimum=0, maximum=LARGEST, empty=0):
             raise CellError(_("must not be negative (%(value)s).") % {"value": number})
         raise CellError(_("the number %(value)s is below %(limit)s.") % {"value": number, "limit": minimum})
     if maximum is not None and number > maximum:
-        raise CellError(_("the number %(value)s is too large (at most %(limit)s).") % {"value": _short(number), "limit": maximum})
+        raise CellError(
+            _("the number %(value)s is too large (at most %(limit)s).") % {"value": _short(number), "limit": maximum}
+        )
     return number
 
 
@@ -111,12 +113,23 @@ def day(value):
             return datetime.date(year, month, day_)
     except (ValueError, OverflowError):
         pass
-    raise CellError(_("“%(value)s” is not a date; write it as dd/mm/yyyy (e.g. 05/04/2021).") % {"value": _short(text(value))})
+    raise CellError(
+        _("“%(value)s” is not a date; write it as dd/mm/yyyy (e.g. 05/04/2021).") % {"value": _short(text(value))}
+    )
 
 
 # Meta Business Suite writes 'MM/DD/YYYY HH:MM' in English exports and 'DD/MM/YYYY HH:MM' in Vietnamese ones.
-MOMENT_FORMATS = ("%m/%d/%Y %H:%M", "%d/%m/%Y %H:%M", "%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M",
-                  "%d/%m/%Y %H:%M:%S", "%m/%d/%Y %H:%M:%S", "%d/%m/%Y", "%Y-%m-%d")
+MOMENT_FORMATS = (
+    "%m/%d/%Y %H:%M",
+    "%d/%m/%Y %H:%M",
+    "%Y-%m-%dT%H:%M:%S%z",
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%d %H:%M",
+    "%d/%m/%Y %H:%M:%S",
+    "%m/%d/%Y %H:%M:%S",
+    "%d/%m/%Y",
+    "%Y-%m-%d",
+)
 _SLASHED = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})")
 
 

@@ -146,17 +146,29 @@ def find_header(rows, columns, *, remembered=None, chosen=None):
             del mapping[index]
         seen.add(name)
     missing = [c.name for c in columns.columns if c.required and c.name not in seen]
-    return Header(number=number, position=position, titles=titles, mapping=mapping, unknown=unknown,
-                  missing=missing, repeated=repeated, key=key)
+    return Header(
+        number=number,
+        position=position,
+        titles=titles,
+        mapping=mapping,
+        unknown=unknown,
+        missing=missing,
+        repeated=repeated,
+        key=key,
+    )
 
 
 def header_problems(header, columns):
     """Vietnamese sentences about a header that cannot be imported as it is (missing or repeated columns)."""
     problems = []
     if header.missing:
-        problems.append(_("Missing column(s): %(columns)s. Choose which of the file's columns holds each, or download the "
-                          "template to see the expected columns.")
-                        % {"columns": ", ".join(f"“{columns.label(n)}”" for n in header.missing)})
+        problems.append(
+            _(
+                "Missing column(s): %(columns)s. Choose which of the file's columns holds each, or download the "
+                "template to see the expected columns."
+            )
+            % {"columns": ", ".join(f"“{columns.label(n)}”" for n in header.missing)}
+        )
     for name in dict.fromkeys(header.repeated):
         problems.append(_("Column “%(column)s” appears twice.") % {"column": columns.label(name)})
     return problems

@@ -36,14 +36,20 @@ def clean_mapping(columns, header, chosen):
         else:
             title = next((t for t in header.titles if t and title_key(t) == title_key(where)), None)
             if title is None:
-                raise ValidationError(_("The file has no column “%(title)s”.") % {"title": str(where)[:100]},
-                                      code="bad_mapping")
+                raise ValidationError(
+                    _("The file has no column “%(title)s”.") % {"title": str(where)[:100]}, code="bad_mapping"
+                )
         name = name or SKIP
         if name != SKIP and name not in names:
-            raise ValidationError(_("“%(field)s” is not a column of this import.") % {"field": str(name)[:60]}, code="bad_mapping")
+            raise ValidationError(
+                _("“%(field)s” is not a column of this import.") % {"field": str(name)[:60]}, code="bad_mapping"
+            )
         if name != SKIP and name in used:
-            raise ValidationError(_("Column “%(column)s” is chosen for two of the file's columns (“%(a)s” and “%(b)s”).")
-                                  % {"column": columns.label(name), "a": used[name], "b": title}, code="bad_mapping")
+            raise ValidationError(
+                _("Column “%(column)s” is chosen for two of the file's columns (“%(a)s” and “%(b)s”).")
+                % {"column": columns.label(name), "a": used[name], "b": title},
+                code="bad_mapping",
+            )
         if name != SKIP:
             used[name] = title
         mapping[title_key(title)] = name
@@ -53,7 +59,11 @@ def clean_mapping(columns, header, chosen):
 def mapping_remember(*, importer, header, mapping, unit, by):
     """Keep the mapping chosen for this header, for the unit's people (everyone's when unit is None)."""
     with transaction.atomic():
-        saved = ColumnMapping.objects.select_for_update().filter(importer=importer, titles_key=header.key, unit=unit).first()
+        saved = (
+            ColumnMapping.objects.select_for_update()
+            .filter(importer=importer, titles_key=header.key, unit=unit)
+            .first()
+        )
         before = saved.mapping if saved else None
         if saved is None:
             saved = ColumnMapping(importer=importer, titles_key=header.key, unit=unit)
@@ -64,6 +74,11 @@ def mapping_remember(*, importer, header, mapping, unit, by):
         except IntegrityError:  # chosen at the same moment by someone else: the later choice wins
             ColumnMapping.objects.filter(importer=importer, titles_key=header.key, unit=unit).update(mapping=mapping)
         if before != mapping:
-            log_action("import.mapping.remembered", actor=by, unit=unit, before=before,
-                       after={"importer": importer, "titles": header.titles, "mapping": mapping})
+            log_action(
+                "import.mapping.remembered",
+                actor=by,
+                unit=unit,
+                before=before,
+                after={"importer": importer, "titles": header.titles, "mapping": mapping},
+            )
     return saved

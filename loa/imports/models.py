@@ -12,19 +12,27 @@ class ColumnMapping(models.Model):
 
     importer = models.CharField(_("importer"), max_length=60)
     titles_key = models.CharField(_("titles"), max_length=1000)
-    unit = models.ForeignKey("units.Unit", verbose_name=_("unit"), null=True, blank=True, on_delete=models.CASCADE,
-                             related_name="+")
+    unit = models.ForeignKey(
+        "units.Unit", verbose_name=_("unit"), null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     mapping = models.JSONField(_("mapping"), default=dict)  # {title key: field, or "" to read past}
-    chosen_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("chosen by"), null=True, blank=True,
-                                  on_delete=models.SET_NULL, related_name="+")
+    chosen_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("chosen by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         verbose_name = _("column mapping")
         constraints = [
             models.UniqueConstraint(fields=["importer", "titles_key", "unit"], name="imports_mapping_one_per_unit"),
-            models.UniqueConstraint(fields=["importer", "titles_key"], condition=Q(unit__isnull=True),
-                                    name="imports_mapping_one_global"),
+            models.UniqueConstraint(
+                fields=["importer", "titles_key"], condition=Q(unit__isnull=True), name="imports_mapping_one_global"
+            ),
         ]
 
     def __str__(self):

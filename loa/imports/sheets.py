@@ -64,6 +64,9 @@ def open_sheet(upload, columns, *, max_rows, kinds, name=None, remembered=None, 
         raise
     if sheet.header is None:
         sheet.close()
-        raise ValidationError(_("No row among the first %(n)s of the file holds column titles: the file is empty or is not a "
-                                "list.") % {"n": HEADER_ROWS}, code="no_header")
+        raise ValidationError(
+            _("No row among the first %(n)s of the file holds column titles: the file is empty or is not a list.")
+            % {"n": HEADER_ROWS},
+            code="no_header",
+        )
     return sheet

@@ -43,6 +43,7 @@ _NONEXISTING_FIELD = re.compile(r"nonexisting field \((\w+)\)")
 
 # --- Errors --------------------------------------------------------------------------------------
 
+
 class GraphError(Exception):
     def __init__(self, message, *, code=None, subcode=None, fbtrace_id="", http_status=None, is_transient=None):
         self.message, self.code, self.subcode = message, code, subcode
@@ -91,11 +92,17 @@ def classify(payload, http_status):
     """The exception for a Graph error answer `{"error": {...}}` (or a body that is not one)."""
     error = payload.get("error") if isinstance(payload, dict) else None
     if not isinstance(error, dict):
-        return GraphError(f"HTTP {http_status} without an error body", http_status=http_status,
-                          is_transient=http_status >= 500)
+        return GraphError(
+            f"HTTP {http_status} without an error body", http_status=http_status, is_transient=http_status >= 500
+        )
     code, subcode = error.get("code"), error.get("error_subcode")
-    kwargs = {"code": code, "subcode": subcode, "fbtrace_id": str(error.get("fbtrace_id", "")),
-              "http_status": http_status, "is_transient": error.get("is_transient")}
+    kwargs = {
+        "code": code,
+        "subcode": subcode,
+        "fbtrace_id": str(error.get("fbtrace_id", "")),
+        "http_status": http_status,
+        "is_transient": error.get("is_transient"),
+    }
     message = str(error.get("message", ""))[:300]
     if code == 190:
         return (TokenExpired if subcode == 463 else TokenInvalid)(message, **kwargs)
@@ -116,8 +123,11 @@ def is_transient(error):
 
 # --- Usage and throttling ------------------------------------------------------------------------
 
+
 def _percent(usage):
-    numbers = [v for k, v in (usage or {}).items() if k != "estimated_time_to_regain_access" and isinstance(v, (int, float))]
+    numbers = [
+        v for k, v in (usage or {}).items() if k != "estimated_time_to_regain_access" and isinstance(v, (int, float))
+    ]
     return max(numbers, default=0)
 
 
@@ -162,8 +172,10 @@ class Throttle:
                     if until > now:
                         raise RateLimited(until - now, scope=scope)
                     del self.blocked_until[scope]
-            delay = max(slow_down_seconds(self.percent.get("app", 0)),
-                        slow_down_seconds(self.percent.get(page_id, 0)) if page_id else 0.0)
+            delay = max(
+                slow_down_seconds(self.percent.get("app", 0)),
+                slow_down_seconds(self.percent.get(page_id, 0)) if page_id else 0.0,
+            )
             if not delay:
                 return
             # Take the next turn: calls on other threads already waiting go first.
@@ -204,6 +216,7 @@ class Throttle:
 
 # --- Results ---------------------------------------------------------------------------------------
 
+
 def parse_time(raw):
     """'2026-04-06T17:50:09+0000' -> an aware datetime in UTC."""
     return datetime.strptime(raw, "%Y-%m-%dT%H:%M:%S%z").astimezone(UTC)
@@ -220,8 +233,11 @@ class Post:
     @classmethod
     def from_graph(cls, item):
         return cls(
-            id=str(item["id"]), created_time=parse_time(item["created_time"]), message=item.get("message") or "",
-            permalink_url=item.get("permalink_url") or "", raw=item,
+            id=str(item["id"]),
+            created_time=parse_time(item["created_time"]),
+            message=item.get("message") or "",
+            permalink_url=item.get("permalink_url") or "",
+            raw=item,
         )
 
     def local_date(self):
@@ -256,8 +272,21 @@ def _backoff(attempt, *, base, cap, rng):
 
 
 class GraphClient:
-    def __init__(self, token, *, version=None, base_url=None, timeout=None, max_attempts=4, backoff_base=1.0,
-                 backoff_cap=30.0, sleep=time.sleep, rng=random.random, throttle=None, http=None):
+    def __init__(
+        self,
+        token,
+        *,
+        version=None,
+        base_url=None,
+        timeout=None,
+        max_attempts=4,
+        backoff_base=1.0,
+        backoff_cap=30.0,
+        sleep=time.sleep,
+        rng=random.random,
+        throttle=None,
+        http=None,
+    ):
         self._token = token
         self.version = version or settings.FACEBOOK_GRAPH_VERSION
         self.base_url = (base_url or settings.FACEBOOK_GRAPH_URL).rstrip("/")
@@ -389,8 +418,11 @@ class GraphClient:
                 log.info("Graph GET %s: %s; retry %d in %.1f s", path, last_error, attempt, delay)
                 self.sleep(delay)
         raise GraphUnavailable(
-            f"gave up after {self.max_attempts} attempts: {last_error}", code=last_error.code,
-            subcode=last_error.subcode, http_status=last_error.http_status, is_transient=True,
+            f"gave up after {self.max_attempts} attempts: {last_error}",
+            code=last_error.code,
+            subcode=last_error.subcode,
+            http_status=last_error.http_status,
+            is_transient=True,
         )
 
     def _scrub(self, error):

@@ -36,6 +36,7 @@ EXPIRY_MARGIN = timedelta(minutes=5)
 
 # --- What the outbox gets back -----------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Sent:
     msg_id: str
@@ -65,6 +66,7 @@ Outcome = Sent | Retry | Held | Failed
 
 
 # --- Errors --------------------------------------------------------------------------------------
+
 
 class ZaloError(Exception):
     """Base class. Messages carry codes and Zalo's error names, never a token."""
@@ -159,7 +161,9 @@ class ZaloClient:
     # OAuth ----------------------------------------------------------------------------------
 
     def authorisation_url(self, *, redirect_uri, code_challenge, state):
-        query = urlencode({"app_id": self.app_id, "redirect_uri": redirect_uri, "code_challenge": code_challenge, "state": state})
+        query = urlencode(
+            {"app_id": self.app_id, "redirect_uri": redirect_uri, "code_challenge": code_challenge, "state": state}
+        )
         return f"{self.oauth_url}/oa/permission?{query}"
 
     def credential(self, *, for_update=False):
@@ -209,7 +213,11 @@ class ZaloClient:
                 now = self.now()
                 try:
                     data = self._token_request(
-                        {"refresh_token": credential.refresh_token, "app_id": self.app_id, "grant_type": "refresh_token"}
+                        {
+                            "refresh_token": credential.refresh_token,
+                            "app_id": self.app_id,
+                            "grant_type": "refresh_token",
+                        }
                     )
                 except ZaloAuthError as error:
                     failure = error
@@ -264,7 +272,12 @@ class ZaloClient:
         tracking_id = str(tracking_id)
         if not tracking_id or len(tracking_id) > TRACKING_ID_MAX:
             raise ValueError(f"tracking_id must be 1 to {TRACKING_ID_MAX} characters")
-        body = {"phone": phone, "template_id": str(template_id), "template_data": template_data, "tracking_id": tracking_id}
+        body = {
+            "phone": phone,
+            "template_id": str(template_id),
+            "template_data": template_data,
+            "tracking_id": tracking_id,
+        }
         if mode:
             body["mode"] = mode
         token = access_token or self.access_token()
@@ -282,7 +295,10 @@ class ZaloClient:
         """{'daily_quota': 500, 'remaining_quota': 499} for today."""
         payload = self._call("GET", f"{self.api_url}/message/quota", headers={"access_token": self.access_token()})
         data = payload.get("data") or {}
-        return {"daily_quota": _int_or_none(data.get("dailyQuota")), "remaining_quota": _int_or_none(data.get("remainingQuota"))}
+        return {
+            "daily_quota": _int_or_none(data.get("dailyQuota")),
+            "remaining_quota": _int_or_none(data.get("remainingQuota")),
+        }
 
     # HTTP ---------------------------------------------------------------------------------------
 
@@ -325,6 +341,7 @@ class ZaloClient:
 
 
 # --- The outbox's Zalo channel -------------------------------------------------------------------
+
 
 def next_midnight(now):
     local = timezone.localtime(now)
@@ -384,10 +401,14 @@ class ZaloSender:
         except (ZaloNotAuthorised, ZaloAuthError):
             return Failed(
                 _("Loa is no longer authorised to send Zalo messages; an administrator must authorise it again."),
-                alert_admin=True, fallback_email=True,
+                alert_admin=True,
+                fallback_email=True,
             )
         except ZaloUnavailable:
-            return Retry(now + backoff(getattr(message, "attempts", 0), rng=self.rng), _("Zalo is not answering; will try again."))
+            return Retry(
+                now + backoff(getattr(message, "attempts", 0), rng=self.rng),
+                _("Zalo is not answering; will try again."),
+            )
         except ZaloApiError as error:
             return self.outcome_for(error.code, now=now, attempts=getattr(message, "attempts", 0))
         return Sent(result.msg_id)
@@ -404,17 +425,23 @@ class ZaloSender:
         if code in FLAG_CONTACT:
             return Failed(_("Zalo says the phone number is not valid."), flag_contact=True)
         if code in FALLBACK_EMAIL:
-            return Failed(_("The recipient cannot receive Zalo messages; sending by e-mail instead."), fallback_email=True)
+            return Failed(
+                _("The recipient cannot receive Zalo messages; sending by e-mail instead."), fallback_email=True
+            )
         if code in ALERT_ADMIN:
             return Failed(
                 _("The Zalo template was refused (error %(code)s); an administrator must check it.") % {"code": code},
-                alert_admin=True, fallback_email=True,
+                alert_admin=True,
+                fallback_email=True,
             )
         if code in REFRESH:
             return Failed(
                 _("Zalo refused a freshly renewed token; an administrator must authorise Loa again."),
-                alert_admin=True, fallback_email=True,
+                alert_admin=True,
+                fallback_email=True,
             )
         return Failed(
-            _("Zalo answered with an unexpected error (%(code)s).") % {"code": code}, alert_admin=True, fallback_email=True
+            _("Zalo answered with an unexpected error (%(code)s).") % {"code": code},
+            alert_admin=True,
+            fallback_email=True,
         )

@@ -28,8 +28,9 @@ def enqueue_import(kind, *, upload, by, unit, **params):
     upload.seek(0)
     stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
     data = ContentFile(upload.read(), name=f"{kind.replace('.', '-')}-{stamp}")
-    return enqueue(kind, by=by, unit=unit, input_file=data, filename=upload_name(upload)[:200], language=get_language(),
-                   **params)
+    return enqueue(
+        kind, by=by, unit=unit, input_file=data, filename=upload_name(upload)[:200], language=get_language(), **params
+    )
 
 
 def input_bytes(job):
@@ -41,5 +42,11 @@ def import_result(*, filename, summary="", errors=(), back="", link_text=""):
     """What jobs/import_result.html shows: the file, a sentence, the problems (the first ones), a link
     (`back`, labelled `link_text` or "Back")."""
     errors = [str(e) for e in errors]
-    return {"filename": filename, "summary": str(summary), "errors": errors[:MAX_SHOWN_ERRORS], "error_count": len(errors),
-            "back": back, "link_text": str(link_text)}
+    return {
+        "filename": filename,
+        "summary": str(summary),
+        "errors": errors[:MAX_SHOWN_ERRORS],
+        "error_count": len(errors),
+        "back": back,
+        "link_text": str(link_text),
+    }

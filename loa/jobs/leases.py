@@ -81,7 +81,8 @@ def lease_token(label=None):
 def take(job_id, token, attempt, *, now):
     """Write the lease of a job just claimed (inside the claim's transaction)."""
     JobLease.objects.update_or_create(
-        job_id=job_id, defaults={"token": token, "expires_at": now + timedelta(seconds=lease_seconds()), "attempt": attempt}
+        job_id=job_id,
+        defaults={"token": token, "expires_at": now + timedelta(seconds=lease_seconds()), "attempt": attempt},
     )
 
 
@@ -127,7 +128,9 @@ class Heartbeat:
                 try:
                     if not renew(self.job_id, self.token):
                         self.lost = True
-                        log.warning("jobs: the lease on job %s was taken over; this run's result will be dropped", self.job_id)
+                        log.warning(
+                            "jobs: the lease on job %s was taken over; this run's result will be dropped", self.job_id
+                        )
                         return
                 except DatabaseError:
                     # SQLite busy behind a long write, a dropped connection…: try again at the next beat.
@@ -174,21 +177,35 @@ def take_over(job_id, token, *, now):
         rows = Job.objects.filter(pk=job_id, status=Job.Status.RUNNING, worker=token)
         if retry and job.attempts < limit:
             message = _("Retrying after the worker stopped (attempt %(attempt)s of %(max)s).") % {
-                "attempt": job.attempts + 1, "max": limit}
-            rows.update(status=Job.Status.QUEUED, worker="", queued_at=now, started_at=None, progress_done=0,
-                        message=message)
+                "attempt": job.attempts + 1,
+                "max": limit,
+            }
+            rows.update(
+                status=Job.Status.QUEUED, worker="", queued_at=now, started_at=None, progress_done=0, message=message
+            )
             retry_on_commit = True
-            log.warning("jobs: the worker of job %s (%s) stopped; queued again (attempt %s of %s)",
-                        job_id, job.kind, job.attempts + 1, limit)
+            log.warning(
+                "jobs: the worker of job %s (%s) stopped; queued again (attempt %s of %s)",
+                job_id,
+                job.kind,
+                job.attempts + 1,
+                limit,
+            )
         else:
             if retry:
                 message = _("The worker running this job stopped (attempt %(attempt)s of %(max)s); start it again.") % {
-                    "attempt": job.attempts, "max": limit}
+                    "attempt": job.attempts,
+                    "max": limit,
+                }
             else:
-                message = _("The worker running this job stopped before it finished. This kind of job is not "
-                            "started again by itself: check what it did, then start it again.")
+                message = _(
+                    "The worker running this job stopped before it finished. This kind of job is not "
+                    "started again by itself: check what it did, then start it again."
+                )
             rows.update(status=Job.Status.FAILED, finished_at=now, message=message[:500])
-            log.error("jobs: the worker of job %s (%s) stopped; failed after %s attempt(s)", job_id, job.kind, job.attempts)
+            log.error(
+                "jobs: the worker of job %s (%s) stopped; failed after %s attempt(s)", job_id, job.kind, job.attempts
+            )
     if retry_on_commit:
         _hand_over(job_id)
     return True

@@ -37,8 +37,12 @@ class Job(models.Model):
     message = models.CharField(_("message"), max_length=500, blank=True)
     result = models.JSONField(null=True, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     # The unit the job works on: MANAGE_UNITS holders over it may follow the job too.
     unit = models.ForeignKey("units.Unit", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
@@ -54,7 +58,7 @@ class Job(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        ordering = ["-created_at", "-id"]  # noqa: RUF012 (Django reads it as a class attribute)
+        ordering = ["-created_at", "-id"]
         verbose_name = _("background job")
 
     def __str__(self):
@@ -133,12 +137,13 @@ class Job(models.Model):
             rows = Job.objects.filter(pk=self.pk)
             if lease is not None:
                 rows = rows.filter(worker=lease.token, status=self.Status.RUNNING)
-            written = rows.update(progress_done=self.progress_done, progress_total=self.progress_total, message=self.message)
+            written = rows.update(
+                progress_done=self.progress_done, progress_total=self.progress_total, message=self.message
+            )
             if lease is not None and not written:
                 lease.lost = True
                 raise LeaseLost(self.pk)
         return True
-
 
     def checkpoint(self, result):
         """Store a result inside the job's own transaction: a run that takes the job up again after its

@@ -29,8 +29,13 @@ log = logging.getLogger(__name__)
 def enqueue(kind, *, by, unit=None, input_file=None, run_now=False, **params):
     """Create a job and start it according to JOBS_BACKEND (or at once with run_now=True)."""
     get_kind(kind)  # fail early on a typo, not in the worker
-    job = Job(kind=kind, created_by=by if getattr(by, "pk", None) else None, unit=unit, params=params,
-              queued_at=timezone.now())
+    job = Job(
+        kind=kind,
+        created_by=by if getattr(by, "pk", None) else None,
+        unit=unit,
+        params=params,
+        queued_at=timezone.now(),
+    )
     if input_file is not None:
         job.input_file = input_file
     job.save()
@@ -68,7 +73,9 @@ def claim(job_id, worker=None):
 
 def claim_next(worker=None):
     """The oldest queued job, claimed: (job, token); None when there is nothing to do."""
-    for job_id in Job.objects.filter(status=Job.Status.QUEUED).order_by("created_at", "id").values_list("pk", flat=True)[:20]:
+    for job_id in (
+        Job.objects.filter(status=Job.Status.QUEUED).order_by("created_at", "id").values_list("pk", flat=True)[:20]
+    ):
         token = claim(job_id, worker)
         if token:
             return Job.objects.get(pk=job_id), token
@@ -103,7 +110,9 @@ def _execute(job, token):
         lease.stop()  # before the lease is released, so that no beat mistakes the release for a takeover
         job._lease = None
     if outcome is None:
-        log.warning("Job %s (%s): this run's lease was taken over; it stopped and its work is dropped", job.pk, job.kind)
+        log.warning(
+            "Job %s (%s): this run's lease was taken over; it stopped and its work is dropped", job.pk, job.kind
+        )
         job.refresh_from_db()
     else:
         status, result, message = outcome
@@ -124,13 +133,20 @@ def _finish(job, token, status, *, result=None, message=None):
         job.progress_done = job.progress_total
     with transaction.atomic():
         written = Job.objects.filter(pk=job.pk, status=Job.Status.RUNNING, worker=token).update(
-            status=job.status, finished_at=job.finished_at, result=job.result, message=job.message,
+            status=job.status,
+            finished_at=job.finished_at,
+            result=job.result,
+            message=job.message,
             progress_done=job.progress_done,
         )
         leases.release(job.pk, token)
     if not written:
-        log.warning("Job %s (%s): the lease was taken over before this run ended; its outcome (%s) is dropped",
-                    job.pk, job.kind, status)
+        log.warning(
+            "Job %s (%s): the lease was taken over before this run ended; its outcome (%s) is dropped",
+            job.pk,
+            job.kind,
+            status,
+        )
         job.refresh_from_db()
 
 

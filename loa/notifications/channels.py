@@ -144,7 +144,7 @@ class EmailSender:
     def _reset(self):
         try:
             self.connection.close()
-        except Exception:  # the connection is already broken; nothing more to do
+        except Exception:  # noqa: BLE001, S110 - the connection is already broken; nothing more to do
             pass
 
     def close(self):

@@ -81,8 +81,10 @@ def take(ids, *, token, now):
     """The conditional UPDATE: the due condition is checked again as each row is written, so of two
     runs that picked the same candidates only one changes a given row (PostgreSQL re-checks a row
     that another transaction updated meanwhile; SQLite has one writer at a time)."""
-    won = Message.objects.filter(pk__in=ids).filter(due_q(now)).update(
-        status=Message.Status.SENDING, claimed_by=token, claimed_at=now
+    won = (
+        Message.objects.filter(pk__in=ids)
+        .filter(due_q(now))
+        .update(status=Message.Status.SENDING, claimed_by=token, claimed_at=now)
     )
     if not won:
         return []
@@ -109,7 +111,9 @@ def deliver_due(*, limit=100, channels=None):
             if isinstance(sender, RetryLater):
                 outcome = sender
             elif sender is None:
-                outcome = HeldUntil(at=timezone.now() + timedelta(hours=1), reason=f"no sender for channel {message.channel}")
+                outcome = HeldUntil(
+                    at=timezone.now() + timedelta(hours=1), reason=f"no sender for channel {message.channel}"
+                )
             else:
                 try:
                     outcome = sender.send(message)
@@ -132,20 +136,28 @@ def record(message, outcome, *, token):
     now = timezone.now()
     fields = {"claimed_by": "", "claimed_at": None}
     if isinstance(outcome, Sent):
-        fields.update(status=Message.Status.SENT, sent_at=now, attempts=message.attempts + 1,
-                      last_error="", next_attempt_at=None)
+        fields.update(
+            status=Message.Status.SENT, sent_at=now, attempts=message.attempts + 1, last_error="", next_attempt_at=None
+        )
     elif isinstance(outcome, HeldUntil):
         fields.update(status=Message.Status.HELD, next_attempt_at=outcome.at, last_error=outcome.reason[:500])
     elif isinstance(outcome, RetryLater):
         attempts = message.attempts + 1
         if attempts >= _setting("OUTBOX_MAX_ATTEMPTS", 5):
-            fields.update(status=Message.Status.FAILED, attempts=attempts, last_error=outcome.reason, next_attempt_at=None)
+            fields.update(
+                status=Message.Status.FAILED, attempts=attempts, last_error=outcome.reason, next_attempt_at=None
+            )
         else:
-            fields.update(status=Message.Status.QUEUED, attempts=attempts, last_error=outcome.reason,
-                          next_attempt_at=outcome.at or now + retry_delay(attempts))
+            fields.update(
+                status=Message.Status.QUEUED,
+                attempts=attempts,
+                last_error=outcome.reason,
+                next_attempt_at=outcome.at or now + retry_delay(attempts),
+            )
     elif isinstance(outcome, Failed):
-        fields.update(status=Message.Status.FAILED, attempts=message.attempts + 1, last_error=outcome.reason,
-                      next_attempt_at=None)
+        fields.update(
+            status=Message.Status.FAILED, attempts=message.attempts + 1, last_error=outcome.reason, next_attempt_at=None
+        )
     else:
         raise TypeError(f"unknown outcome {outcome!r}")
     # Only while our claim stands: a run that outlived its claim must not undo its successor's work.

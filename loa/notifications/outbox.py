@@ -1,8 +1,8 @@
 """Put messages in the outbox. Delivery is separate (loa.notifications.delivery), never in a request."""
 
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.template import TemplateDoesNotExist
+from django.template.loader import render_to_string
 from django.utils import translation
 
 from loa.notifications.models import Message
@@ -20,8 +20,15 @@ def enqueue_email(*, to, subject, template, context, unit=None, dedupe_key=None,
         except TemplateDoesNotExist:
             html = ""
     return _create(
-        channel=Message.Channel.EMAIL, recipient=to, template=template, subject=str(subject),
-        body=body, html_body=html, data={}, unit=unit, dedupe_key=dedupe_key,
+        channel=Message.Channel.EMAIL,
+        recipient=to,
+        template=template,
+        subject=str(subject),
+        body=body,
+        html_body=html,
+        data={},
+        unit=unit,
+        dedupe_key=dedupe_key,
     )
 
 
@@ -32,8 +39,15 @@ def enqueue_zalo(*, phone, template_id, template_data, email=None, unit=None, de
     if email:
         data["email"] = email
     return _create(
-        channel=Message.Channel.ZALO, recipient=phone, template=template or f"zns:{template_id}",
-        subject=(email or {}).get("subject", ""), body="", html_body="", data=data, unit=unit, dedupe_key=dedupe_key,
+        channel=Message.Channel.ZALO,
+        recipient=phone,
+        template=template or f"zns:{template_id}",
+        subject=(email or {}).get("subject", ""),
+        body="",
+        html_body="",
+        data=data,
+        unit=unit,
+        dedupe_key=dedupe_key,
     )
 
 

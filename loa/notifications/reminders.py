@@ -41,13 +41,25 @@ def queue_to_officer(*, user, unit, dedupe_key, subject, template, context, zalo
             if channel == Message.Channel.ZALO:
                 email = None
                 if user.email:
-                    email = {"to": user.email, "subject": str(subject), "body": render_to_string(f"{template}.txt", ctx)}
+                    email = {
+                        "to": user.email,
+                        "subject": str(subject),
+                        "body": render_to_string(f"{template}.txt", ctx),
+                    }
                 data = zalo_data(ctx) if callable(zalo_data) else zalo_data
-                message = enqueue_zalo(phone=user.phone, template_id=settings.ZALO_TEMPLATE_REMINDER, unit=unit,
-                                       dedupe_key=dedupe_key, template=template, email=email, template_data=data)
+                message = enqueue_zalo(
+                    phone=user.phone,
+                    template_id=settings.ZALO_TEMPLATE_REMINDER,
+                    unit=unit,
+                    dedupe_key=dedupe_key,
+                    template=template,
+                    email=email,
+                    template_data=data,
+                )
             else:
-                message = enqueue_email(to=user.email, unit=unit, dedupe_key=dedupe_key, template=template,
-                                        subject=subject, context=ctx)
+                message = enqueue_email(
+                    to=user.email, unit=unit, dedupe_key=dedupe_key, template=template, subject=subject, context=ctx
+                )
             if message is None:
                 raise _Skip  # another run queued it: drop what this run made for it
     except _Skip:
@@ -64,8 +76,12 @@ def remind_unit_address(*, unit, dedupe_key, subject, template, context):
     """A unit with no officer account yet: remind its contact address. True when queued."""
     if not unit.email:
         return False
-    return enqueue_email(to=unit.email, unit=unit, dedupe_key=dedupe_key, template=template,
-                         subject=subject, context=context) is not None
+    return (
+        enqueue_email(
+            to=unit.email, unit=unit, dedupe_key=dedupe_key, template=template, subject=subject, context=context
+        )
+        is not None
+    )
 
 
 def claim_reminder(*, topic, unit, day, by=None):
@@ -81,7 +97,7 @@ def claim_reminder(*, topic, unit, day, by=None):
 
 def record_reminder(reminder, channels):
     """What the claimed reminder queued: the channels used, once each, in a stable order."""
-    used = sorted(set(c for c in channels if c), key=lambda c: (c != "zalo", c))
+    used = sorted({c for c in channels if c}, key=lambda c: (c != "zalo", c))
     reminder.channels, reminder.messages = ",".join(used), len([c for c in channels if c])
     reminder.save(update_fields=["channels", "messages"])
 
@@ -96,4 +112,6 @@ def last_reminders(topic, unit_ids):
 
 def reminded_today(topic, unit_ids, day):
     """The ids of these units already reminded about `topic` on `day` (one query)."""
-    return set(Reminder.objects.filter(topic=topic, unit_id__in=list(unit_ids), day=day).values_list("unit_id", flat=True))
+    return set(
+        Reminder.objects.filter(topic=topic, unit_id__in=list(unit_ids), day=day).values_list("unit_id", flat=True)
+    )

@@ -22,12 +22,18 @@ def message_retry(*, by, message):
     with transaction.atomic():
         # Conditional, like every outbox write: two admins pressing the button queue it once.
         changed = Message.objects.filter(pk=message.pk, status=Message.Status.FAILED).update(
-            status=Message.Status.QUEUED, attempts=0, next_attempt_at=timezone.now(), claimed_by="", claimed_at=None,
+            status=Message.Status.QUEUED,
+            attempts=0,
+            next_attempt_at=timezone.now(),
+            claimed_by="",
+            claimed_at=None,
         )
         if not changed:
             raise ValidationError(_("Message %(id)s has already been put back in the queue.") % {"id": message.pk})
         message.refresh_from_db()
-        log_action("notifications.message.retried", actor=by, obj=message, before=before, after=snapshot(message, _AUDITED))
+        log_action(
+            "notifications.message.retried", actor=by, obj=message, before=before, after=snapshot(message, _AUDITED)
+        )
     from loa.notifications.outbox import _kick
 
     transaction.on_commit(lambda: _kick(message.pk))

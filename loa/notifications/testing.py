@@ -108,7 +108,11 @@ class SMTPTestServer:
         from aiosmtpd.controller import Controller
 
         self._controller = Controller(
-            self, hostname=self.host, port=self.port, auth_require_tls=False, authenticator=self._authenticate,
+            self,
+            hostname=self.host,
+            port=self.port,
+            auth_require_tls=False,
+            authenticator=self._authenticate,
         )
         self._controller.start()
         return self

@@ -43,10 +43,14 @@ def fallback_to_email(message):
         return False
     Message.objects.get_or_create(
         dedupe_key=f"{message.dedupe_key or message.pk}:email-fallback"[:200],
-        defaults=dict(
-            channel=Message.Channel.EMAIL, recipient=copy["to"], template=message.template,
-            subject=copy.get("subject", ""), body=copy.get("body", ""), unit=message.unit,
-        ),
+        defaults={
+            "channel": Message.Channel.EMAIL,
+            "recipient": copy["to"],
+            "template": message.template,
+            "subject": copy.get("subject", ""),
+            "body": copy.get("body", ""),
+            "unit": message.unit,
+        },
     )
     return True
 

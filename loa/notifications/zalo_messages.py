@@ -25,7 +25,13 @@ def work_data(*, user, unit, task, deadline, link):
         deadline = timezone.localtime(deadline).strftime("%H:%M %d/%m/%Y")
     elif hasattr(deadline, "strftime"):
         deadline = deadline.strftime("%d/%m/%Y")
-    values = {"name": user.display_name(), "unit": unit.name, "task": str(task), "deadline": str(deadline), "link": link}
+    values = {
+        "name": user.display_name(),
+        "unit": unit.name,
+        "task": str(task),
+        "deadline": str(deadline),
+        "link": link,
+    }
     return {key: value[: LIMITS[key]] for key, value in values.items()}
 
 

@@ -68,8 +68,14 @@ class Database:
     def current(cls):
         db = settings.DATABASES["default"]
         engine = "postgresql" if db["ENGINE"].endswith("postgresql") else "sqlite"
-        return cls(engine, str(db["NAME"]), db.get("USER", ""), db.get("PASSWORD", ""), db.get("HOST", ""),
-                   str(db.get("PORT", "")))
+        return cls(
+            engine,
+            str(db["NAME"]),
+            db.get("USER", ""),
+            db.get("PASSWORD", ""),
+            db.get("HOST", ""),
+            str(db.get("PORT", "")),
+        )
 
     def pg_args(self):
         args = ["--dbname", self.name]
@@ -131,8 +137,18 @@ def backup(destination, *, log=print):
     }
     if database.engine == "postgresql":
         log(f"Dumping the PostgreSQL database {database.name}…")
-        _run(["pg_dump", "--format=custom", "--no-owner", "--no-privileges", "--file", str(destination / DUMP),
-              *database.pg_args()], env=database.pg_env())
+        _run(
+            [
+                "pg_dump",
+                "--format=custom",
+                "--no-owner",
+                "--no-privileges",
+                "--file",
+                str(destination / DUMP),
+                *database.pg_args(),
+            ],
+            env=database.pg_env(),
+        )
         db_file = DUMP
     else:
         log(f"Copying the SQLite database {database.name}…")
@@ -183,11 +199,26 @@ def restore(source, *, log=print):
     connection.close()
     if database.engine == "postgresql":
         log(f"Emptying the PostgreSQL database {database.name}…")
-        _run(["psql", "--quiet", "--no-psqlrc", "-v", "ON_ERROR_STOP=1", *database.pg_args(),
-              "-c", "DROP SCHEMA public CASCADE", "-c", "CREATE SCHEMA public"], env=database.pg_env())
+        _run(
+            [
+                "psql",
+                "--quiet",
+                "--no-psqlrc",
+                "-v",
+                "ON_ERROR_STOP=1",
+                *database.pg_args(),
+                "-c",
+                "DROP SCHEMA public CASCADE",
+                "-c",
+                "CREATE SCHEMA public",
+            ],
+            env=database.pg_env(),
+        )
         log("Restoring the database…")
-        _run(["pg_restore", "--no-owner", "--no-privileges", "--exit-on-error", *database.pg_args(),
-              str(source / DUMP)], env=database.pg_env())
+        _run(
+            ["pg_restore", "--no-owner", "--no-privileges", "--exit-on-error", *database.pg_args(), str(source / DUMP)],
+            env=database.pg_env(),
+        )
     else:
         log(f"Replacing the SQLite database {database.name}…")
         for suffix in ("-wal", "-shm"):

@@ -28,11 +28,24 @@ def _year(ctx, cycle):
     criteria = {c.code: c for c in rubric.criteria.all()}
     scored = [u for u in ctx.grassroots if u.path.startswith(ctx.units["CDVC"].path)]
     if cycle.adjusted and len(scored) > 4:
-        services.adjust(by=admin, rubric=rubric, unit=scored[3], criterion=criteria["L1"], points=Decimal(10),
-                        reason="Đơn vị gửi bổ sung ảnh chụp danh sách đoàn viên đã bấm Thích sau ngày khai báo; "
-                               "Ban Thường vụ đã kiểm tra.")
-        services.adjust(by=admin, rubric=rubric, unit=scored[4], criterion=criteria["F1"], points=Decimal("-2.5"),
-                        mode="delta", reason="Báo cáo ghi sai tên Trang Fanpage, phải sửa lại sau khi được nhắc.")
+        services.adjust(
+            by=admin,
+            rubric=rubric,
+            unit=scored[3],
+            criterion=criteria["L1"],
+            points=Decimal(10),
+            reason="Đơn vị gửi bổ sung ảnh chụp danh sách đoàn viên đã bấm Thích sau ngày khai báo; "
+            "Ban Thường vụ đã kiểm tra.",
+        )
+        services.adjust(
+            by=admin,
+            rubric=rubric,
+            unit=scored[4],
+            criterion=criteria["F1"],
+            points=Decimal("-2.5"),
+            mode="delta",
+            reason="Báo cáo ghi sai tên Trang Fanpage, phải sửa lại sau khi được nhắc.",
+        )
     if cycle.frozen:
         services.freeze(by=admin, rubric=rubric, today=ctx.calendar.today)
         # Frozen in mid-January, when the year's last pieces are decided (or yesterday, early in January).

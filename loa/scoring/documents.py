@@ -25,9 +25,11 @@ def announcement(rubric, book, rows, *, signer_name=""):
         by_level.setdefault(level or "Chưa xếp loại", []).append((name, total))
     order = [lv.name for lv in book.levels] + [n for n in by_level if n not in {lv.name for lv in book.levels}]
     paragraphs = [
-        (f"Căn cứ {rubric.name.strip()} năm {rubric.year}; căn cứ kết quả thực hiện nhiệm vụ công tác truyền thông "
-         f"của các công đoàn cơ sở trực thuộc, Ban Thường vụ {rubric.unit.name} thông báo kết quả đánh giá, xếp loại "
-         f"năm {rubric.year} như sau:"),
+        (
+            f"Căn cứ {rubric.name.strip()} năm {rubric.year}; căn cứ kết quả thực hiện nhiệm vụ công tác truyền thông "
+            f"của các công đoàn cơ sở trực thuộc, Ban Thường vụ {rubric.unit.name} thông báo kết quả đánh giá, xếp loại "
+            f"năm {rubric.year} như sau:"
+        ),
     ]
     number = 0
     for level in order:
@@ -39,15 +41,22 @@ def announcement(rubric, book, rows, *, signer_name=""):
         for name, total in units:
             paragraphs.append(Paragraph(f"{name} ({_points(total)} điểm)", kind=BULLET))
     paragraphs.append(f"Tổng số: {len(rows)} công đoàn cơ sở được đánh giá, xếp loại.")
-    paragraphs.append("Đề nghị các công đoàn cơ sở căn cứ kết quả trên, phát huy những mặt đã làm được, khắc phục "
-                      "những hạn chế, thực hiện tốt công tác truyền thông trong năm tiếp theo./.")
+    paragraphs.append(
+        "Đề nghị các công đoàn cơ sở căn cứ kết quả trên, phát huy những mặt đã làm được, khắc phục "
+        "những hạn chế, thực hiện tốt công tác truyền thông trong năm tiếp theo./."
+    )
     return OfficialDocument(
-        superior_body=superior, issuing_body=issuing, number=f"/TB-{rubric.unit.code}",
-        place=_place(rubric.unit), date=timezone.localdate(),
+        superior_body=superior,
+        issuing_body=issuing,
+        number=f"/TB-{rubric.unit.code}",
+        place=_place(rubric.unit),
+        date=timezone.localdate(),
         kind_title="THÔNG BÁO",
         summary=f"Kết quả đánh giá, xếp loại công tác truyền thông\ncủa các công đoàn cơ sở năm {rubric.year}",
-        paragraphs=paragraphs, recipients=["Các công đoàn cơ sở trực thuộc", "Lưu: VT"],
-        signing_capacity=SIGNING, signer_name=signer_name,
+        paragraphs=paragraphs,
+        recipients=["Các công đoàn cơ sở trực thuộc", "Lưu: VT"],
+        signing_capacity=SIGNING,
+        signer_name=signer_name,
     )
 
 
@@ -65,20 +74,48 @@ def _place(unit):
 def score_sheet(rubric, unit, lines, result, *, frozen):
     """One page: the unit, each criterion with its maximum, reading and points, the total and level."""
     superior, issuing = _bodies(rubric.unit)
-    rows = [[str(i), line.criterion.name + (" (thưởng)" if line.criterion.is_bonus else ""), _points(line.max_cp),
-             line.reading, line.points + (" *" if line.adjusted else "")] for i, line in enumerate(lines, start=1)]
-    rows.append(["", "TỔNG ĐIỂM", _points(sum(line.max_cp or 0 for line in lines if not line.criterion.is_bonus)),
-                 "", _points(result.total)])
+    rows = [
+        [
+            str(i),
+            line.criterion.name + (" (thưởng)" if line.criterion.is_bonus else ""),
+            _points(line.max_cp),
+            line.reading,
+            line.points + (" *" if line.adjusted else ""),
+        ]
+        for i, line in enumerate(lines, start=1)
+    ]
+    rows.append(
+        [
+            "",
+            "TỔNG ĐIỂM",
+            _points(sum(line.max_cp or 0 for line in lines if not line.criterion.is_bonus)),
+            "",
+            _points(result.total),
+        ]
+    )
     notes = [f"Xếp loại: {result.level.name if result.level else 'Chưa xếp loại'}."]
     if any(line.adjusted for line in lines):
-        notes.append("(*) Điểm đã được điều chỉnh: " + "; ".join(
-            f"{line.criterion.code}: {line.adjusted}" for line in lines if line.adjusted) + ".")
+        notes.append(
+            "(*) Điểm đã được điều chỉnh: "
+            + "; ".join(f"{line.criterion.code}: {line.adjusted}" for line in lines if line.adjusted)
+            + "."
+        )
     notes.append("Kết quả đã chốt." if frozen else "Kết quả tạm tính theo số liệu đến ngày in.")
     return TableReport(
-        title="PHIẾU ĐIỂM", subtitle=f"{unit.name} - năm {rubric.year}",
-        columns=[Column("Stt", width=0.5, align="center"), Column("Tiêu chí", width=4),
-                 Column("Điểm tối đa", width=1, align="center"), Column("Kết quả", width=1.6, align="center"),
-                 Column("Điểm", width=0.9, align="center")],
-        rows=rows, superior_body=superior, issuing_body=issuing, place=_place(rubric.unit), date=timezone.localdate(),
-        notes=notes, filename=f"Phiếu điểm {unit.code} năm {rubric.year}",
+        title="PHIẾU ĐIỂM",
+        subtitle=f"{unit.name} - năm {rubric.year}",
+        columns=[
+            Column("Stt", width=0.5, align="center"),
+            Column("Tiêu chí", width=4),
+            Column("Điểm tối đa", width=1, align="center"),
+            Column("Kết quả", width=1.6, align="center"),
+            Column("Điểm", width=0.9, align="center"),
+        ],
+        rows=rows,
+        superior_body=superior,
+        issuing_body=issuing,
+        place=_place(rubric.unit),
+        date=timezone.localdate(),
+        notes=notes,
+        filename=f"Phiếu điểm {unit.code} năm {rubric.year}",
     )

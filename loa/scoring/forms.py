@@ -3,9 +3,9 @@ import json
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from loa.core.version_forms import VersionedFormMixin
 from loa.core.forms import ModelForm
 from loa.core.numbers import bound, model_number_field
+from loa.core.version_forms import VersionedFormMixin
 from loa.scoring import measures
 from loa.scoring.models import Adjustment, Criterion, Level, Rubric, Rule
 
@@ -25,12 +25,15 @@ class JSONText(forms.CharField):
         try:
             return json.loads(value)
         except ValueError:
-            raise forms.ValidationError(_("This is not valid JSON, e.g. {\"target\": 1}.")) from None
+            raise forms.ValidationError(_('This is not valid JSON, e.g. {"target": 1}.')) from None
 
 
 class RubricForm(VersionedFormMixin, ModelForm):
-    group_caps = JSONText(label=_("group caps"), required=False,
-                          help_text=_("The most a group's criteria may add up to, e.g. {\"Công tác tuyên truyền\": 10}."))
+    group_caps = JSONText(
+        label=_("group caps"),
+        required=False,
+        help_text=_('The most a group\'s criteria may add up to, e.g. {"Công tác tuyên truyền": 10}.'),
+    )
 
     class Meta:
         model = Rubric
@@ -40,14 +43,23 @@ class RubricForm(VersionedFormMixin, ModelForm):
 class NewRubricForm(forms.Form):
     year = bound(forms.IntegerField(label=_("year")), 2000, 2100)
     name = forms.CharField(label=_("name"), max_length=200, required=False)
-    copy_from = forms.ModelChoiceField(label=_("copy the criteria and levels of"), queryset=Rubric.objects.all(), required=False,
-                                       empty_label=_("(start empty)"))
+    copy_from = forms.ModelChoiceField(
+        label=_("copy the criteria and levels of"),
+        queryset=Rubric.objects.all(),
+        required=False,
+        empty_label=_("(start empty)"),
+    )
 
 
 class CriterionForm(VersionedFormMixin, ModelForm):
-    params = JSONText(label=_("rule parameters"), required=False,
-                      help_text=_("proportional: {\"target\": 0.8}; thresholds: {\"steps\": [[0.9, 15], [0.5, 6]]}; "
-                                  "on time / late / missing: {\"on_time\": 1, \"late\": 0.5, \"missing\": 0}."))
+    params = JSONText(
+        label=_("rule parameters"),
+        required=False,
+        help_text=_(
+            'proportional: {"target": 0.8}; thresholds: {"steps": [[0.9, 15], [0.5, 6]]}; '
+            'on time / late / missing: {"on_time": 1, "late": 0.5, "missing": 0}.'
+        ),
+    )
     measure = forms.ChoiceField(label=_("measure"), required=False)
 
     class Meta:

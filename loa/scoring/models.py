@@ -56,7 +56,7 @@ class Rubric(models.Model):
     version = version_field()
 
     class Meta:
-        ordering = ["-year"]  # noqa: RUF012
+        ordering = ["-year"]
         verbose_name = _("rubric")
 
     def __str__(self):
@@ -81,8 +81,8 @@ class Criterion(models.Model):
     version = version_field()
 
     class Meta:
-        ordering = ["order", "id"]  # noqa: RUF012
-        constraints = [models.UniqueConstraint(fields=["rubric", "code"], name="scoring_criterion_code_unique")]  # noqa: RUF012
+        ordering = ["order", "id"]
+        constraints = [models.UniqueConstraint(fields=["rubric", "code"], name="scoring_criterion_code_unique")]
         verbose_name = _("criterion")
 
     def __str__(self):
@@ -100,7 +100,7 @@ class Level(models.Model):
     version = version_field()
 
     class Meta:
-        ordering = ["-min_total", "id"]  # noqa: RUF012
+        ordering = ["-min_total", "id"]
         verbose_name = _("level")
 
     def __str__(self):
@@ -126,8 +126,8 @@ class Adjustment(models.Model):
     active = models.BooleanField(default=True)
 
     class Meta:
-        ordering = ["-at", "-id"]  # noqa: RUF012
-        indexes = [models.Index(fields=["rubric", "unit"])]  # noqa: RUF012
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["rubric", "unit"])]
 
 
 class Score(models.Model):
@@ -163,8 +163,8 @@ class Score(models.Model):
     digest = models.BigIntegerField(null=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["unit", "year"], name="scoring_score_unique")]  # noqa: RUF012
-        indexes = [  # noqa: RUF012
+        constraints = [models.UniqueConstraint(fields=["unit", "year"], name="scoring_score_unique")]
+        indexes = [
             models.Index(fields=["year", "unit_path"], name="scoring_score_path"),
             models.Index(fields=["year", "total"], name="scoring_score_total"),
             models.Index(fields=["year", "unit_sort"], name="scoring_score_sort"),

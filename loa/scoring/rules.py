@@ -68,9 +68,17 @@ class Spec:
         top = stored_centi(criterion.max_points)
         params = criterion.params if isinstance(criterion.params, dict) else {}
         valid = top is not None and _params_work(criterion.rule, params, top)
-        return cls(code=criterion.code, max=top if valid else 0, rule=criterion.rule if valid else Rule.MANUAL,
-                   params=params if valid else {}, measure=criterion.measure, is_bonus=criterion.is_bonus,
-                   group=criterion.group, no_base=getattr(measure, "no_base", "zero"), valid=valid)
+        return cls(
+            code=criterion.code,
+            max=top if valid else 0,
+            rule=criterion.rule if valid else Rule.MANUAL,
+            params=params if valid else {},
+            measure=criterion.measure,
+            is_bonus=criterion.is_bonus,
+            group=criterion.group,
+            no_base=getattr(measure, "no_base", "zero"),
+            valid=valid,
+        )
 
 
 def _params_work(rule, params, top):
@@ -158,14 +166,20 @@ def _number(value):
 def validate(rule, params, max_points):
     """Clear messages for parameters that cannot work."""
     if not isinstance(params, dict):
-        raise ValidationError({"params": _("The rule parameters must be a JSON object, e.g. {\"target\": 1}.")})
+        raise ValidationError({"params": _('The rule parameters must be a JSON object, e.g. {"target": 1}.')})
     try:
         if rule == Rule.PROPORTIONAL and _number(params.get("target", 1)) <= 0:
             raise ValidationError({"params": _("The target must be above 0.")})
         if rule == Rule.THRESHOLDS:
             steps = params.get("steps")
             if not steps or not all(isinstance(s, (list, tuple)) and len(s) == 2 for s in steps):
-                raise ValidationError({"params": _("Give the thresholds as a list of [value, points] pairs, e.g. {\"steps\": [[0.9, 10], [0.5, 5]]}.")})
+                raise ValidationError(
+                    {
+                        "params": _(
+                            'Give the thresholds as a list of [value, points] pairs, e.g. {"steps": [[0.9, 10], [0.5, 5]]}.'
+                        )
+                    }
+                )
             for threshold, pts in steps:
                 _number(threshold)
                 if _number(pts) > _number(max_points):

@@ -40,8 +40,9 @@ def _decimal(value, label):
 
 
 @transaction.atomic
-def rubric_create(*, by, year, unit, name, total_points=Decimal(100), bonus_cap=Decimal(0), group_caps=None,
-                  note="", copy_from=None):
+def rubric_create(
+    *, by, year, unit, name, total_points=Decimal(100), bonus_cap=Decimal(0), group_caps=None, note="", copy_from=None
+):
     """A new year's rubric; with copy_from, its criteria and levels are copied (last year's, say)."""
     _require_admin(by, unit)
     check_values(Rubric, {"year": year, "total_points": total_points, "bonus_cap": bonus_cap})
@@ -50,23 +51,47 @@ def rubric_create(*, by, year, unit, name, total_points=Decimal(100), bonus_cap=
     if not 2000 <= int(year) <= 2100:
         raise ValidationError({"year": _("Enter a year between 2000 and 2100.")})
     if copy_from is not None:
-        rubric = Rubric.objects.create(year=year, unit=unit, name=name or copy_from.name, total_points=copy_from.total_points,
-                                       bonus_cap=copy_from.bonus_cap, group_caps=dict(copy_from.group_caps or {}),
-                                       note=note or copy_from.note, copied_from=copy_from)
-        Criterion.objects.bulk_create([
-            Criterion(rubric=rubric, **{f: getattr(c, f) for f in CRITERION_FIELDS}) for c in copy_from.criteria.all()])
-        Level.objects.bulk_create([Level(rubric=rubric, **{f: getattr(lv, f) for f in LEVEL_FIELDS}) for lv in copy_from.levels.all()])
+        rubric = Rubric.objects.create(
+            year=year,
+            unit=unit,
+            name=name or copy_from.name,
+            total_points=copy_from.total_points,
+            bonus_cap=copy_from.bonus_cap,
+            group_caps=dict(copy_from.group_caps or {}),
+            note=note or copy_from.note,
+            copied_from=copy_from,
+        )
+        Criterion.objects.bulk_create(
+            [Criterion(rubric=rubric, **{f: getattr(c, f) for f in CRITERION_FIELDS}) for c in copy_from.criteria.all()]
+        )
+        Level.objects.bulk_create(
+            [Level(rubric=rubric, **{f: getattr(lv, f) for f in LEVEL_FIELDS}) for lv in copy_from.levels.all()]
+        )
     else:
-        rubric = Rubric.objects.create(year=year, unit=unit, name=name, total_points=total_points, bonus_cap=bonus_cap,
-                                       group_caps=group_caps or {}, note=note)
-    log_action("scoring.rubric.created", actor=by, obj=rubric, unit=unit, after={
-        **snapshot(rubric, RUBRIC_FIELDS), "copied_from": copy_from.year if copy_from else None})
+        rubric = Rubric.objects.create(
+            year=year,
+            unit=unit,
+            name=name,
+            total_points=total_points,
+            bonus_cap=bonus_cap,
+            group_caps=group_caps or {},
+            note=note,
+        )
+    log_action(
+        "scoring.rubric.created",
+        actor=by,
+        obj=rubric,
+        unit=unit,
+        after={**snapshot(rubric, RUBRIC_FIELDS), "copied_from": copy_from.year if copy_from else None},
+    )
     return rubric
 
 
 def _check_group_caps(group_caps):
     if not isinstance(group_caps, dict):
-        raise ValidationError({"group_caps": _("Give the group caps as a JSON object, e.g. {\"Công tác tuyên truyền\": 10}.")})
+        raise ValidationError(
+            {"group_caps": _('Give the group caps as a JSON object, e.g. {"Công tác tuyên truyền": 10}.')}
+        )
     for value in group_caps.values():
         value = _decimal(value, "group_caps")
         check_value(value, Rubric._meta.get_field("total_points"), "group_caps")
@@ -90,7 +115,14 @@ def rubric_update(*, by, rubric, expected_version=None, **changes):
         setattr(rubric, name, value)
     versions.bump(rubric)
     rubric.save()
-    log_action("scoring.rubric.changed", actor=by, obj=rubric, unit=rubric.unit, before=before, after=snapshot(rubric, RUBRIC_FIELDS))
+    log_action(
+        "scoring.rubric.changed",
+        actor=by,
+        obj=rubric,
+        unit=rubric.unit,
+        before=before,
+        after=snapshot(rubric, RUBRIC_FIELDS),
+    )
     return rubric
 
 
@@ -125,12 +157,20 @@ def _check_total_fits(rubric, max_points, instance):
     others = Criterion.objects.filter(rubric=rubric)
     if instance is not None:
         others = others.exclude(pk=instance.pk)
-    total = rules.centi(max_points) + sum(rules.stored_centi(value) or 0 for value in others.values_list("max_points", flat=True))
+    total = rules.centi(max_points) + sum(
+        rules.stored_centi(value) or 0 for value in others.values_list("max_points", flat=True)
+    )
     largest = rules.centi(field_range(Score._meta.get_field("total"))[1])
     if total > largest:
-        raise ValidationError({"max_points": _("The criteria's maximum points would add up to %(sum)s, more than a unit's "
-                                               "total can hold (%(max)s).") % {
-            "sum": rules.points_text(total), "max": rules.points_text(largest)}})
+        raise ValidationError(
+            {
+                "max_points": _(
+                    "The criteria's maximum points would add up to %(sum)s, more than a unit's "
+                    "total can hold (%(max)s)."
+                )
+                % {"sum": rules.points_text(total), "max": rules.points_text(largest)}
+            }
+        )
 
 
 @transaction.atomic
@@ -151,8 +191,15 @@ def criterion_save(*, by, rubric, criterion=None, expected_version=None, **value
     if criterion.pk is not None:
         versions.bump(criterion)
     criterion.save()
-    log_action("scoring.criterion.saved", actor=by, obj=criterion, unit=rubric.unit, before=before,
-               after=snapshot(criterion, CRITERION_FIELDS), note=str(rubric.year))
+    log_action(
+        "scoring.criterion.saved",
+        actor=by,
+        obj=criterion,
+        unit=rubric.unit,
+        before=before,
+        after=snapshot(criterion, CRITERION_FIELDS),
+        note=str(rubric.year),
+    )
     return criterion
 
 
@@ -162,7 +209,13 @@ def criterion_delete(*, by, criterion, expected_version=None):
     _require_admin(by, rubric)
     _require_open(rubric)
     criterion = _locked(Criterion, criterion, expected_version)
-    log_action("scoring.criterion.deleted", actor=by, obj=criterion, unit=rubric.unit, before=snapshot(criterion, CRITERION_FIELDS))
+    log_action(
+        "scoring.criterion.deleted",
+        actor=by,
+        obj=criterion,
+        unit=rubric.unit,
+        before=snapshot(criterion, CRITERION_FIELDS),
+    )
     criterion.delete()
 
 
@@ -186,8 +239,15 @@ def level_save(*, by, rubric, level=None, expected_version=None, **values):
     if level.pk is not None:
         versions.bump(level)
     level.save()
-    log_action("scoring.level.saved", actor=by, obj=level, unit=rubric.unit, before=before, after=snapshot(level, LEVEL_FIELDS),
-               note=str(rubric.year))
+    log_action(
+        "scoring.level.saved",
+        actor=by,
+        obj=level,
+        unit=rubric.unit,
+        before=before,
+        after=snapshot(level, LEVEL_FIELDS),
+        note=str(rubric.year),
+    )
     return level
 
 
@@ -217,23 +277,50 @@ def adjust(*, by, rubric, unit, criterion, points, reason, mode=Adjustment.Mode.
     points = _decimal(points, "points")
     check_value(points, Adjustment._meta.get_field("points"))
     if rules.stored_centi(criterion.max_points) is None:
-        raise ValidationError({"criterion": _("The maximum points of “%(criterion)s” are not a valid number: correct the "
-                                              "criterion first.") % {"criterion": criterion.name}})
+        raise ValidationError(
+            {
+                "criterion": _(
+                    "The maximum points of “%(criterion)s” are not a valid number: correct the criterion first."
+                )
+                % {"criterion": criterion.name}
+            }
+        )
     if mode not in Adjustment.Mode.values:
         raise ValidationError({"mode": _("Choose how the points change.")})
     if mode == Adjustment.Mode.OVERRIDE and not 0 <= points <= criterion.max_points:
-        raise ValidationError({"points": _("Give points between 0 and %(max)s for “%(criterion)s”.") % {
-            "max": rules.points_text(rules.centi(criterion.max_points)), "criterion": criterion.name}})
+        raise ValidationError(
+            {
+                "points": _("Give points between 0 and %(max)s for “%(criterion)s”.")
+                % {"max": rules.points_text(rules.centi(criterion.max_points)), "criterion": criterion.name}
+            }
+        )
     if mode == Adjustment.Mode.DELTA and abs(points) > criterion.max_points:
-        raise ValidationError({"points": _("A change cannot be larger than the criterion's maximum (%(max)s).") % {
-            "max": rules.points_text(rules.centi(criterion.max_points))}})
+        raise ValidationError(
+            {
+                "points": _("A change cannot be larger than the criterion's maximum (%(max)s).")
+                % {"max": rules.points_text(rules.centi(criterion.max_points))}
+            }
+        )
     previous = Adjustment.objects.filter(rubric=rubric, unit=unit, criterion=criterion, active=True).first()
     Adjustment.objects.filter(rubric=rubric, unit=unit, criterion=criterion, active=True).update(active=False)
-    adjustment = Adjustment.objects.create(rubric=rubric, unit=unit, criterion=criterion, mode=mode, points=points, reason=reason,
-                                           by=by if getattr(by, "pk", None) else None)
-    log_action("scoring.adjustment.made", actor=by, obj=unit, unit=unit,
-               before={"mode": previous.mode, "points": str(previous.points)} if previous else None,
-               after={"year": rubric.year, "criterion": criterion.code, "mode": mode, "points": str(points)}, note=reason)
+    adjustment = Adjustment.objects.create(
+        rubric=rubric,
+        unit=unit,
+        criterion=criterion,
+        mode=mode,
+        points=points,
+        reason=reason,
+        by=by if getattr(by, "pk", None) else None,
+    )
+    log_action(
+        "scoring.adjustment.made",
+        actor=by,
+        obj=unit,
+        unit=unit,
+        before={"mode": previous.mode, "points": str(previous.points)} if previous else None,
+        after={"year": rubric.year, "criterion": criterion.code, "mode": mode, "points": str(points)},
+        note=reason,
+    )
     refresh_unit(rubric, unit)
     return adjustment
 
@@ -246,8 +333,14 @@ def adjustment_withdraw(*, by, adjustment, reason):
     if not (reason or "").strip():
         raise ValidationError({"reason": _("Give the reason for withdrawing the adjustment.")})
     Adjustment.objects.filter(pk=adjustment.pk).update(active=False)
-    log_action("scoring.adjustment.withdrawn", actor=by, obj=adjustment.unit, unit=adjustment.unit,
-               before={"criterion": adjustment.criterion.code, "mode": adjustment.mode, "points": str(adjustment.points)}, note=reason)
+    log_action(
+        "scoring.adjustment.withdrawn",
+        actor=by,
+        obj=adjustment.unit,
+        unit=adjustment.unit,
+        before={"criterion": adjustment.criterion.code, "mode": adjustment.mode, "points": str(adjustment.points)},
+        note=reason,
+    )
     refresh_unit(rubric, adjustment.unit)
 
 
@@ -260,11 +353,16 @@ def refresh_unit(rubric, unit):
         return None
     _book, result, _readings, _adj = running_score(rubric, unit)
     values = {
-        "rubric": rubric, "unit_path": unit.path, "unit_sort": unit.name_sort, "kind_id": unit.kind_id,
-        "total": Decimal(result.total) / 100, "level_id": result.level.id if result.level else None,
+        "rubric": rubric,
+        "unit_path": unit.path,
+        "unit_sort": unit.name_sort,
+        "kind_id": unit.kind_id,
+        "total": Decimal(result.total) / 100,
+        "level_id": result.level.id if result.level else None,
         "level_name": result.level.name if result.level else "",
         "points": {c: p / 100 for c, p in result.points.items()},
-        "readings": {c: list(v) for c, v in result.readings.items()}, "computed_at": timezone.now(),
+        "readings": {c: list(v) for c, v in result.readings.items()},
+        "computed_at": timezone.now(),
         "digest": None,  # its rank is stale: the next full run writes the row again
     }
     score, _created = Score.objects.update_or_create(year=rubric.year, unit=unit, defaults=values)
@@ -279,9 +377,13 @@ def freeze(*, by, rubric, today=None):
     _require_admin(by, rubric)
     _require_open(rubric)
     count = score_year(rubric, today=today)
-    Rubric.objects.filter(pk=rubric.pk).update(frozen_at=timezone.now(), frozen_by=by if getattr(by, "pk", None) else None)
+    Rubric.objects.filter(pk=rubric.pk).update(
+        frozen_at=timezone.now(), frozen_by=by if getattr(by, "pk", None) else None
+    )
     rubric.refresh_from_db()
-    log_action("scoring.year.frozen", actor=by, obj=rubric, unit=rubric.unit, after={"year": rubric.year, "units": count})
+    log_action(
+        "scoring.year.frozen", actor=by, obj=rubric, unit=rubric.unit, after={"year": rubric.year, "units": count}
+    )
     return rubric
 
 
@@ -295,8 +397,15 @@ def unfreeze(*, by, rubric, reason):
     before = {"frozen_at": rubric.frozen_at.isoformat(), "frozen_by": str(rubric.frozen_by or "")}
     Rubric.objects.filter(pk=rubric.pk).update(frozen_at=None, frozen_by=None)
     rubric.refresh_from_db()
-    log_action("scoring.year.unfrozen", actor=by, obj=rubric, unit=rubric.unit, before=before, after={"year": rubric.year},
-               note=reason.strip())
+    log_action(
+        "scoring.year.unfrozen",
+        actor=by,
+        obj=rubric,
+        unit=rubric.unit,
+        before=before,
+        after={"year": rubric.year},
+        note=reason.strip(),
+    )
     return rubric
 
 

@@ -76,13 +76,15 @@ def _pieces(ids, found, links):
     states = (Submission.State.RETURNED, Submission.State.DRAFT)
     counts = {
         (unit_id, state): n
-        for unit_id, state, n in Submission.objects.without_empty_drafts().filter(unit_id__in=ids, state__in=states)
+        for unit_id, state, n in Submission.objects.without_empty_drafts()
+        .filter(unit_id__in=ids, state__in=states)
         .order_by()
         .values_list("unit_id", "state")
         .annotate(n=Count("id"))
     }
     rows = (
-        Submission.objects.without_empty_drafts().filter(unit_id__in=ids, state__in=states)
+        Submission.objects.without_empty_drafts()
+        .filter(unit_id__in=ids, state__in=states)
         .order_by("-updated_at", "-id")
         .only("id", "unit_id", "state", "title", "reason", "updated_at", "decided_at")[:PIECE_ROWS]
     )

@@ -30,8 +30,9 @@ class FileGone(Exception):
     """The checked file was purged (JOB_FILES_KEEP_DAYS): it must be uploaded again."""
 
     def message(self):
-        return _("The checked file is no longer kept (files are deleted %(days)s days after their check). Upload it "
-                 "again.") % {"days": settings.JOB_FILES_KEEP_DAYS}
+        return _(
+            "The checked file is no longer kept (files are deleted %(days)s days after their check). Upload it again."
+        ) % {"days": settings.JOB_FILES_KEEP_DAYS}
 
 
 def require_manager(user):
@@ -46,9 +47,17 @@ def check_start(*, by, upload):
         count, file_type = sheet.data_rows, sheet.kind
     upload.seek(0)
     name = f"units-{timezone.now():%Y%m%d-%H%M%S}.{file_type}"
-    return enqueue(KIND, by=by, unit=mapping_scope(by), input_file=ContentFile(upload.read(), name=name),
-                   run_now=count <= settings.IMPORT_INLINE_MAX_ROWS, commit=False,
-                   filename=(getattr(upload, "name", "") or "")[:200], language=get_language(), rows=count)
+    return enqueue(
+        KIND,
+        by=by,
+        unit=mapping_scope(by),
+        input_file=ContentFile(upload.read(), name=name),
+        run_now=count <= settings.IMPORT_INLINE_MAX_ROWS,
+        commit=False,
+        filename=(getattr(upload, "name", "") or "")[:200],
+        language=get_language(),
+        rows=count,
+    )
 
 
 def checked_job(user, job_id):
@@ -105,7 +114,9 @@ def recheck(*, by, checked, chosen=None, default_kind=""):
     if chosen:
         result = checked.result
         titles = result.get("titles") or []
-        header = Header(number=result.get("header_row", 1), position=0, titles=titles, mapping={}, key=titles_key(titles))
+        header = Header(
+            number=result.get("header_row", 1), position=0, titles=titles, mapping={}, key=titles_key(titles)
+        )
         mapping = clean_mapping(COLUMNS, header, chosen)
         mapping_remember(importer=COLUMNS.key, header=header, mapping=mapping, unit=mapping_scope(by), by=by)
         params["mapping"] = mapping

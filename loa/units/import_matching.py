@@ -60,8 +60,10 @@ class ParentFinder:
                 return next(iter(index)), None
             if index:
                 units = ", ".join(self.describe(c) for c in sorted(index)[:5])
-                return None, _("“%(parent)s” may be any of %(units)s: write the parent's code.") % {"parent": written,
-                                                                                                    "units": units}
+                return None, _("“%(parent)s” may be any of %(units)s: write the parent's code.") % {
+                    "parent": written,
+                    "units": units,
+                }
         reason = _("no unit has the code “%(code)s”, neither in the file nor in Loa.") % {"code": written}
         guess = self.suggest(written)
         if guess:
@@ -102,7 +104,7 @@ def resolve_parents(in_file, existing, errors, column):
 def _kinds_of(ids):
     kinds = {}
     for i in range(0, len(ids), BATCH):
-        kinds.update(Unit.objects.filter(pk__in=ids[i:i + BATCH]).values_list("id", "kind_id"))
+        kinds.update(Unit.objects.filter(pk__in=ids[i : i + BATCH]).values_list("id", "kind_id"))
     return kinds
 
 
@@ -110,8 +112,12 @@ def _usual_child_kinds(parent_ids):
     """{parent id: the most common kind among its children}: one grouped query per batch."""
     counts = {}
     for i in range(0, len(parent_ids), BATCH):
-        rows = (Unit.objects.filter(parent_id__in=parent_ids[i:i + BATCH]).values_list("parent_id", "kind_id")
-                .annotate(n=Count("id")).order_by())
+        rows = (
+            Unit.objects.filter(parent_id__in=parent_ids[i : i + BATCH])
+            .values_list("parent_id", "kind_id")
+            .annotate(n=Count("id"))
+            .order_by()
+        )
         for parent_id, kind_id, n in rows:
             counts.setdefault(parent_id, Counter())[kind_id] = n
     return {parent_id: counter.most_common(1)[0][0] for parent_id, counter in counts.items()}
@@ -155,8 +161,16 @@ def infer_kinds(in_file, existing, errors, column):
     for row in without:
         kind_id = kind_of(row["code"])
         if kind_id is None and row.get("ok", True):  # a row whose parent is wrong says that instead
-            errors.append(ImportProblem(_("the unit kind is required: the file has none for this unit and its parent gives "
-                                          "no hint; choose a default kind for the file."), row=row["row"], column=column))
+            errors.append(
+                ImportProblem(
+                    _(
+                        "the unit kind is required: the file has none for this unit and its parent gives "
+                        "no hint; choose a default kind for the file."
+                    ),
+                    row=row["row"],
+                    column=column,
+                )
+            )
             row["ok"] = False
         elif row["code"] not in existing:
             inferred += 1
@@ -173,15 +187,23 @@ def same_names(in_file, existing, id_to_code):
     parents = list({existing[row["parent_code"]].id for row in new})
     siblings = {}
     for i in range(0, len(parents), BATCH):
-        for pk, code, name, parent_id in Unit.objects.filter(parent_id__in=parents[i:i + BATCH]).values_list(
-                "id", "code", "name", "parent_id"):
+        for pk, code, name, parent_id in Unit.objects.filter(parent_id__in=parents[i : i + BATCH]).values_list(
+            "id", "code", "name", "parent_id"
+        ):
             if code not in in_file:
                 siblings.setdefault((parent_id, name_key(name)), []).append({"id": pk, "code": code, "name": name})
     found = []
     for row in new:
         for unit in siblings.get((existing[row["parent_code"]].id, name_key(row.get("name", ""))), ()):
-            found.append({"row": row["row"], "code": row["code"], "name": row.get("name", ""),
-                          "parent": row["parent_code"], "existing": unit})
+            found.append(
+                {
+                    "row": row["row"],
+                    "code": row["code"],
+                    "name": row.get("name", ""),
+                    "parent": row["parent_code"],
+                    "existing": unit,
+                }
+            )
     return found
 
 
@@ -198,10 +220,21 @@ def apply_same_unit_choices(candidates, choices, in_file, existing, id_to_code, 
         chosen = next((c["existing"] for c in group if c["existing"]["id"] == choice), None)
         if choice is None or (choice and chosen is None):
             first = group[0]
-            unit = _("“%(name)s” (code %(code)s)") % {"name": first["existing"]["name"], "code": first["existing"]["code"]}
-            errors.append(ImportProblem(
-                _("“%(name)s” is also the name of %(unit)s under the same parent: choose whether it is the same unit or "
-                  "a different one.") % {"name": first["name"], "unit": unit}, row=first["row"], column=column))
+            unit = _("“%(name)s” (code %(code)s)") % {
+                "name": first["existing"]["name"],
+                "code": first["existing"]["code"],
+            }
+            errors.append(
+                ImportProblem(
+                    _(
+                        "“%(name)s” is also the name of %(unit)s under the same parent: choose whether it is the same unit or "
+                        "a different one."
+                    )
+                    % {"name": first["name"], "unit": unit},
+                    row=first["row"],
+                    column=column,
+                )
+            )
             in_file[code]["ok"] = False
         elif chosen is not None and chosen["code"] in existing:
             existing[code] = existing.pop(chosen["code"])

@@ -39,22 +39,36 @@ from loa.units.signals import units_renamed
 from loa.units.unit_updates import DATA_FIELDS, UnitUpdates, UpdatedUnit, copy_rows
 
 # The columns: the template's title first, then the titles provinces write in their own lists.
-COLUMNS = Columns("units", [
-    Column("code", "Mã đơn vị", ("Mã", "Mã CĐCS", "Mã số", "Mã công đoàn cơ sở"), required=True),
-    Column("name", "Tên đơn vị", ("Tên", "Tên công đoàn cơ sở", "Tên CĐCS", "Tên công đoàn"), required=True),
-    Column("short_name", "Tên viết tắt", ("Tên VT",)),
-    Column("kind", "Loại", ("Loại đơn vị", "Cấp", "Loại hình")),
-    Column("parent_code", "Mã đơn vị cấp trên", ("Đơn vị cấp trên", "Công đoàn cấp trên", "Cấp trên", "Mã cấp trên",
-                                                 "Trực thuộc", "Công đoàn cấp trên trực tiếp"), required=True),
-    Column("members_count", "Số đoàn viên", ("Đoàn viên", "Tổng số đoàn viên")),
-    Column("staff_count", "Số CCVCLĐ", ("Số công chức viên chức lao động", "Số CNVCLĐ", "Số lao động")),
-    Column("address", "Địa chỉ"),
-    Column("contact_name", "Người liên hệ", ("Chủ tịch", "Họ tên chủ tịch")),
-    Column("phone", "Điện thoại", ("Số điện thoại", "ĐT", "SĐT")),
-    Column("email", "Email", ("Thư điện tử", "E-mail")),
-    Column("active_from", "Hoạt động từ", ("Ngày thành lập",)),
-    Column("active_to", "Hoạt động đến", ("Ngày giải thể",)),
-])
+COLUMNS = Columns(
+    "units",
+    [
+        Column("code", "Mã đơn vị", ("Mã", "Mã CĐCS", "Mã số", "Mã công đoàn cơ sở"), required=True),
+        Column("name", "Tên đơn vị", ("Tên", "Tên công đoàn cơ sở", "Tên CĐCS", "Tên công đoàn"), required=True),
+        Column("short_name", "Tên viết tắt", ("Tên VT",)),
+        Column("kind", "Loại", ("Loại đơn vị", "Cấp", "Loại hình")),
+        Column(
+            "parent_code",
+            "Mã đơn vị cấp trên",
+            (
+                "Đơn vị cấp trên",
+                "Công đoàn cấp trên",
+                "Cấp trên",
+                "Mã cấp trên",
+                "Trực thuộc",
+                "Công đoàn cấp trên trực tiếp",
+            ),
+            required=True,
+        ),
+        Column("members_count", "Số đoàn viên", ("Đoàn viên", "Tổng số đoàn viên")),
+        Column("staff_count", "Số CCVCLĐ", ("Số công chức viên chức lao động", "Số CNVCLĐ", "Số lao động")),
+        Column("address", "Địa chỉ"),
+        Column("contact_name", "Người liên hệ", ("Chủ tịch", "Họ tên chủ tịch")),
+        Column("phone", "Điện thoại", ("Số điện thoại", "ĐT", "SĐT")),
+        Column("email", "Email", ("Thư điện tử", "E-mail")),
+        Column("active_from", "Hoạt động từ", ("Ngày thành lập",)),
+        Column("active_to", "Hoạt động đến", ("Ngày giải thể",)),
+    ],
+)
 LABELS = {c.name: c.label for c in COLUMNS.columns}
 MAX_LENGTHS = {"code": 40, "name": 255, "short_name": 120, "address": 255, "contact_name": 120, "email": 254}
 MAX_STORED_ERRORS = 1000
@@ -88,14 +102,26 @@ class Outcome:
 
     def as_dict(self):
         return {
-            "rows": self.rows, "error_count": len(self.errors),
+            "rows": self.rows,
+            "error_count": len(self.errors),
             "errors": [e.as_dict() for e in self.errors[:MAX_STORED_ERRORS]],
-            "created": self.created, "updated": self.updated, "moved": self.moved, "unchanged": self.unchanged,
-            "committed": self.committed, "sheet": self.sheet, "header_row": self.header_row, "titles": self.titles,
-            "columns": [(index, title, self.mapping.get(index, "")) for index, title in enumerate(self.titles) if title],
+            "created": self.created,
+            "updated": self.updated,
+            "moved": self.moved,
+            "unchanged": self.unchanged,
+            "committed": self.committed,
+            "sheet": self.sheet,
+            "header_row": self.header_row,
+            "titles": self.titles,
+            "columns": [
+                (index, title, self.mapping.get(index, "")) for index, title in enumerate(self.titles) if title
+            ],
             "unknown": self.unknown,
-            "needs_mapping": self.needs_mapping, "kind_column": self.kind_column, "inferred_kinds": self.inferred_kinds,
-            "duplicates": self.duplicates[:MAX_SHOWN_DUPLICATES], "duplicate_count": len(self.duplicates),
+            "needs_mapping": self.needs_mapping,
+            "kind_column": self.kind_column,
+            "inferred_kinds": self.inferred_kinds,
+            "duplicates": self.duplicates[:MAX_SHOWN_DUPLICATES],
+            "duplicate_count": len(self.duplicates),
         }
 
 
@@ -112,8 +138,9 @@ def _fail(message):
 
 def open_sheet(upload, *, name=None, remembered=None, chosen=None):
     """The unit file (xlsx or csv, a file or bytes) read in the sandbox, its header found: an imports Sheet."""
-    return sheets.open_sheet(upload, COLUMNS, max_rows=MAX_ROWS, kinds=(XLSX, CSV), name=name, remembered=remembered,
-                             chosen=chosen)
+    return sheets.open_sheet(
+        upload, COLUMNS, max_rows=MAX_ROWS, kinds=(XLSX, CSV), name=name, remembered=remembered, chosen=chosen
+    )
 
 
 # --- Checking values -------------------------------------------------------------------------
@@ -130,8 +157,22 @@ class _Row:
     """
 
     __slots__ = (
-        "active_from", "active_to", "address", "code", "contact_name", "duplicate", "email", "kind_id", "members_count",
-        "name", "ok", "parent_code", "phone", "row", "short_name", "staff_count",
+        "active_from",
+        "active_to",
+        "address",
+        "code",
+        "contact_name",
+        "duplicate",
+        "email",
+        "kind_id",
+        "members_count",
+        "name",
+        "ok",
+        "parent_code",
+        "phone",
+        "row",
+        "short_name",
+        "staff_count",
     )
 
     def __init__(self, number):
@@ -192,7 +233,9 @@ class _Checker:
             value = row[index] if index < width else ""
             text = value.strip() if type(value) is str else cells.text(value)
             if limit and len(text) > limit:
-                self.error(number, name, _("at most %(n)s characters (this has %(len)s).") % {"n": limit, "len": len(text)})
+                self.error(
+                    number, name, _("at most %(n)s characters (this has %(len)s).") % {"n": limit, "len": len(text)}
+                )
                 ok = False
             setattr(clean, name, text)
         if not getattr(clean, "code", ""):
@@ -207,8 +250,12 @@ class _Checker:
         if kind_id is False:
             kind_id = self.kind_ids[kind_text] = self.kinds.get(fold(kind_text))
         if kind_id is None and kind_text:
-            self.error(number, "kind", _("unknown unit kind “%(kind)s”; use one of: %(kinds)s.")
-                       % {"kind": kind_text, "kinds": self.kind_names})
+            self.error(
+                number,
+                "kind",
+                _("unknown unit kind “%(kind)s”; use one of: %(kinds)s.")
+                % {"kind": kind_text, "kinds": self.kind_names},
+            )
             ok = False
         # No kind written: the one chosen for the file, else the parent's usual kind of child (see _plan).
         clean.kind_id = kind_id or self.default_kind
@@ -287,7 +334,9 @@ def _manages(paths):
 
 def _load_existing():
     by_code, by_id = {}, {}
-    for pk, code, parent_id, path in Unit.objects.values_list("id", "code", "parent_id", "path").iterator(chunk_size=5000):
+    for pk, code, parent_id, path in Unit.objects.values_list("id", "code", "parent_id", "path").iterator(
+        chunk_size=5000
+    ):
         unit = _Existing(pk, parent_id, path)
         by_code[code] = unit
         by_id[pk] = code
@@ -307,8 +356,13 @@ def _plan(rows, checker_errors, user, report, labels, outcome, choices=None):
             continue
         first = in_file.get(code)
         if first is not None:
-            errors.append(_problem(row["row"], labels["code"], _("the code “%(code)s” is already used on row %(first)s.")
-                                   % {"code": code, "first": first["row"]}))
+            errors.append(
+                _problem(
+                    row["row"],
+                    labels["code"],
+                    _("the code “%(code)s” is already used on row %(first)s.") % {"code": code, "first": first["row"]},
+                )
+            )
             row["ok"] = False
             row["duplicate"] = True
             continue
@@ -329,8 +383,9 @@ def _plan(rows, checker_errors, user, report, labels, outcome, choices=None):
     if choices is None:
         outcome.duplicates = candidates
     else:
-        renames = matching.apply_same_unit_choices(candidates, choices, in_file, existing, id_to_code, errors,
-                                                   labels["name"])
+        renames = matching.apply_same_unit_choices(
+            candidates, choices, in_file, existing, id_to_code, errors, labels["name"]
+        )
     outcome.inferred_kinds = matching.infer_kinds(in_file, existing, errors, labels.get("kind", labels["code"]))
     # Cycles: walk up from each row; a walk that meets itself is a loop.
     state = {}
@@ -341,13 +396,16 @@ def _plan(rows, checker_errors, user, report, labels, outcome, choices=None):
             chain.append(code)
             code = final_parent(code)
         if code and state.get(code) == "walking":
-            loop = chain[chain.index(code):]
+            loop = chain[chain.index(code) :]
             names = " → ".join([*loop, code])
             for member in loop:
                 row = in_file.get(member)
                 if row is not None:
-                    errors.append(_problem(row["row"], labels["parent_code"],
-                                           _("the parents form a loop: %(loop)s.") % {"loop": names}))
+                    errors.append(
+                        _problem(
+                            row["row"], labels["parent_code"], _("the parents form a loop: %(loop)s.") % {"loop": names}
+                        )
+                    )
                     row["ok"] = False
         for member in chain:
             state[member] = "done"
@@ -356,8 +414,13 @@ def _plan(rows, checker_errors, user, report, labels, outcome, choices=None):
     for code, row in in_file.items():
         unit = existing.get(code)
         if unit is not None and not manages(unit.path):
-            errors.append(_problem(row["row"], labels["code"],
-                                   _("a unit with the code “%(code)s” exists outside the units you manage.") % {"code": code}))
+            errors.append(
+                _problem(
+                    row["row"],
+                    labels["code"],
+                    _("a unit with the code “%(code)s” exists outside the units you manage.") % {"code": code},
+                )
+            )
             row["ok"] = False
             continue
         parent = row.get("parent_code", "")
@@ -366,12 +429,22 @@ def _plan(rows, checker_errors, user, report, labels, outcome, choices=None):
             continue
         if not parent:
             if not manages("/"):
-                errors.append(_problem(row["row"], labels["parent_code"],
-                                       _("the parent unit code is required: you may only add units under units you manage.")))
+                errors.append(
+                    _problem(
+                        row["row"],
+                        labels["parent_code"],
+                        _("the parent unit code is required: you may only add units under units you manage."),
+                    )
+                )
                 row["ok"] = False
         elif parent in existing and not manages(existing[parent].path):
-            errors.append(_problem(row["row"], labels["parent_code"],
-                                   _("you do not manage the unit “%(code)s”, so you cannot place units under it.") % {"code": parent}))
+            errors.append(
+                _problem(
+                    row["row"],
+                    labels["parent_code"],
+                    _("you do not manage the unit “%(code)s”, so you cannot place units under it.") % {"code": parent},
+                )
+            )
             row["ok"] = False
     errors.sort(key=lambda e: (e.row or 0, e.column))
     return errors, in_file, existing, id_to_code, renames
@@ -387,7 +460,8 @@ def _allocate_ids(count):
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [Unit._meta.db_table, count]
+                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                [Unit._meta.db_table, count],
             )
             return [r[0] for r in cursor.fetchall()]
         if connection.vendor == "sqlite":
@@ -411,7 +485,7 @@ def _current_values(in_file, existing, fields):
                 yield values
         return
     for i in range(0, len(codes), BATCH):
-        yield from Unit.objects.filter(code__in=codes[i:i + BATCH]).values_list(*fields)
+        yield from Unit.objects.filter(code__in=codes[i : i + BATCH]).values_list(*fields)
 
 
 def _snapshot(values, kind_names, parent_name):
@@ -444,7 +518,9 @@ def _write(in_file, existing, id_to_code, user, outcome, report, note, *, dry=Fa
     current = {}
     fields = ("id", "code", "parent_id", "path", "depth", *DATA_FIELDS)
     first = next(iter(in_file.values()), None)
-    data_fields = [k for k in DATA_FIELDS if first is not None and k in first]  # the file's columns (every row has them)
+    data_fields = [
+        k for k in DATA_FIELDS if first is not None and k in first
+    ]  # the file's columns (every row has them)
     positions = [(k, fields.index(k)) for k in data_fields]
     update_fields = set()  # the columns the update writes: every field the file changes on some unit
     for values in _current_values(in_file, existing, fields):
@@ -491,7 +567,7 @@ def _write(in_file, existing, id_to_code, user, outcome, report, note, *, dry=Fa
     wanted = [pk for pk in wanted if pk is not None]
     names_by_id = {}
     for i in range(0, len(wanted), BATCH):
-        names_by_id.update(Unit.objects.filter(pk__in=wanted[i:i + BATCH]).values_list("id", "name"))
+        names_by_id.update(Unit.objects.filter(pk__in=wanted[i : i + BATCH]).values_list("id", "name"))
 
     def parent_name(parent_code):
         if not parent_code:
@@ -528,8 +604,11 @@ def _write(in_file, existing, id_to_code, user, outcome, report, note, *, dry=Fa
     report(_("Writing %(n)s new units…") % {"n": len(new_codes)})
     if fast:
         copy_rows(Unit, UNIT_COLUMNS, _new_unit_rows(new_codes, in_file, code_to_id, path_of, now))
-        copy_rows(AuditEntry, AUDIT_COLUMNS,
-                  _created_audit_rows(new_codes, in_file, code_to_id, paths, user, kind_names, parent_name, note, now))
+        copy_rows(
+            AuditEntry,
+            AUDIT_COLUMNS,
+            _created_audit_rows(new_codes, in_file, code_to_id, paths, user, kind_names, parent_name, note, now),
+        )
     else:
         Unit.objects.bulk_create(creates, batch_size=BATCH)
     if fallback:  # databases without a way to reserve ids: insert first, then place
@@ -547,8 +626,12 @@ def _write(in_file, existing, id_to_code, user, outcome, report, note, *, dry=Fa
         report(_("Updating %(n)s units…") % {"n": len(current)})
     columns = sorted(update_fields | {"path", "depth", "name_sort", "search_text", "updated_at"})
     columns = ["parent" if c == "parent_id" else ("kind" if c == "kind_id" else c) for c in columns]
-    writer = UnitUpdates(columns, copy=connection.vendor == "postgresql" and len(current) >= COPY_UPDATES_FROM, batch_size=500,
-                         bump_version=True)
+    writer = UnitUpdates(
+        columns,
+        copy=connection.vendor == "postgresql" and len(current) >= COPY_UPDATES_FROM,
+        batch_size=500,
+        bump_version=True,
+    )
     updated_ids, updated_paths, renamed = set(), [], []
     updates, audit = [], []
     for unit, before, changed, moved in _updated_units(in_file, current, fields, data_fields, code_to_id, now):
@@ -557,12 +640,23 @@ def _write(in_file, existing, id_to_code, user, outcome, report, note, *, dry=Fa
             old = _snapshot(before, kind_names, None)
             new = _snapshot({**before, **{k: getattr(unit, k) for k in data_fields}}, kind_names, None)
             keys = [k for k in old if old[k] != new[k]]
-            audit.append(_audit("unit.updated", user, unit, {k: old[k] for k in keys}, {k: new[k] for k in keys}, note, now))
+            audit.append(
+                _audit("unit.updated", user, unit, {k: old[k] for k in keys}, {k: new[k] for k in keys}, note, now)
+            )
         if moved:
             outcome.moved += 1
             old_parent = id_to_code.get(before["parent_id"], "")
-            audit.append(_audit("unit.moved", user, unit, {"parent": parent_name(old_parent)},
-                                {"parent": parent_name(in_file[unit.code].get("parent_code", ""))}, note, now))
+            audit.append(
+                _audit(
+                    "unit.moved",
+                    user,
+                    unit,
+                    {"parent": parent_name(old_parent)},
+                    {"parent": parent_name(in_file[unit.code].get("parent_code", ""))},
+                    note,
+                    now,
+                )
+            )
         path = path_of(unit.id)  # after the audit entries, which name the unit where it was
         unit.path, unit.depth = path, path.count("/") - 2
         updates.append(unit)
@@ -584,17 +678,33 @@ def _write(in_file, existing, id_to_code, user, outcome, report, note, *, dry=Fa
             path = path_of(unit.id)
             if path != unit.path:
                 below.append(UpdatedUnit(id=unit.id, path=path, depth=path.count("/") - 2))
-        below_writer = UnitUpdates(["path", "depth"], copy=connection.vendor == "postgresql" and len(below) >= COPY_UPDATES_FROM,
-                                   batch_size=BATCH)
+        below_writer = UnitUpdates(
+            ["path", "depth"],
+            copy=connection.vendor == "postgresql" and len(below) >= COPY_UPDATES_FROM,
+            batch_size=BATCH,
+        )
         below_writer.write(below)
         below_writer.finish()
 
     report(_("Writing the audit log…"))
     if not fast:
         AuditEntry.objects.bulk_create(
-            [_audit("unit.created", user, unit, None,
-                    _snapshot(unit.__dict__ | {"code": unit.code}, kind_names, parent_name(in_file[unit.code].get("parent_code"))),
-                    note, now) for unit in creates],
+            [
+                _audit(
+                    "unit.created",
+                    user,
+                    unit,
+                    None,
+                    _snapshot(
+                        unit.__dict__ | {"code": unit.code},
+                        kind_names,
+                        parent_name(in_file[unit.code].get("parent_code")),
+                    ),
+                    note,
+                    now,
+                )
+                for unit in creates
+            ],
             batch_size=BATCH,
         )
     # The summary entry belongs to the deepest unit above everything imported.
@@ -635,12 +745,39 @@ def _write_slice(writer, updates, audit):
 
 
 UNIT_COLUMNS = (
-    "id", "parent_id", "path", "depth", "kind_id", "code", "name", "short_name", "members_count", "staff_count",
-    "address", "contact_name", "phone", "email", "active_from", "active_to", "name_sort", "search_text",
-    "created_at", "updated_at",
+    "id",
+    "parent_id",
+    "path",
+    "depth",
+    "kind_id",
+    "code",
+    "name",
+    "short_name",
+    "members_count",
+    "staff_count",
+    "address",
+    "contact_name",
+    "phone",
+    "email",
+    "active_from",
+    "active_to",
+    "name_sort",
+    "search_text",
+    "created_at",
+    "updated_at",
 )
 AUDIT_COLUMNS = (
-    "at", "actor_id", "action", "unit_id", "unit_path", "object_type", "object_id", "object_repr", "before", "after", "note",
+    "at",
+    "actor_id",
+    "action",
+    "unit_id",
+    "unit_path",
+    "object_type",
+    "object_id",
+    "object_repr",
+    "before",
+    "after",
+    "note",
     "search_text",
 )
 
@@ -656,11 +793,26 @@ def _new_unit_rows(new_codes, in_file, code_to_id, path_of, now):
         derived.code, derived.name, derived.short_name = code, row.name, getattr(row, "short_name", "")
         Unit.refresh_derived(derived)  # the model's own name_sort / search_text rules
         yield (
-            pk, code_to_id.get(parent) if parent else None, path, path.count("/") - 2, row.kind_id, code, row.name,
-            derived.short_name, getattr(row, "members_count", 0), getattr(row, "staff_count", 0),
-            getattr(row, "address", ""), getattr(row, "contact_name", ""), getattr(row, "phone", ""),
-            getattr(row, "email", ""), getattr(row, "active_from", None), getattr(row, "active_to", None),
-            derived.name_sort, derived.search_text, now, now,
+            pk,
+            code_to_id.get(parent) if parent else None,
+            path,
+            path.count("/") - 2,
+            row.kind_id,
+            code,
+            row.name,
+            derived.short_name,
+            getattr(row, "members_count", 0),
+            getattr(row, "staff_count", 0),
+            getattr(row, "address", ""),
+            getattr(row, "contact_name", ""),
+            getattr(row, "phone", ""),
+            getattr(row, "email", ""),
+            getattr(row, "active_from", None),
+            getattr(row, "active_to", None),
+            derived.name_sort,
+            derived.search_text,
+            now,
+            now,
         )
 
 
@@ -672,10 +824,20 @@ def _created_audit_rows(new_codes, in_file, code_to_id, paths, user, kind_names,
         after = _snapshot(row, kind_names, parent_name(row.get("parent_code")))
         after["short_name"] = row.get("short_name", "")
         name = row["name"][:255]
-        yield (now, actor, "unit.created", pk, paths[pk], "units.unit", str(pk), name, None,
-               json.dumps(after, ensure_ascii=False), note, audit_search_text("unit.created", name, note))
-
-
+        yield (
+            now,
+            actor,
+            "unit.created",
+            pk,
+            paths[pk],
+            "units.unit",
+            str(pk),
+            name,
+            None,
+            json.dumps(after, ensure_ascii=False),
+            note,
+            audit_search_text("unit.created", name, note),
+        )
 
 
 def _audit(action, user, unit, before, after, note, now):
@@ -686,13 +848,32 @@ def _audit(action, user, unit, before, after, note, now):
     search_text = audit_search_text(action, name, note)
     if connection.vendor == "postgresql":
         return (
-            now, actor.pk if actor else None, action, unit.pk, unit.path, "units.unit", str(unit.pk), name,
+            now,
+            actor.pk if actor else None,
+            action,
+            unit.pk,
+            unit.path,
+            "units.unit",
+            str(unit.pk),
+            name,
             None if before is None else json.dumps(before, ensure_ascii=False),
-            None if after is None else json.dumps(after, ensure_ascii=False), note, search_text,
+            None if after is None else json.dumps(after, ensure_ascii=False),
+            note,
+            search_text,
         )
     return AuditEntry(
-        at=now, action=action, actor=actor, unit_id=unit.pk, unit_path=unit.path, object_type="units.unit",
-        object_id=str(unit.pk), object_repr=name, before=before, after=after, note=note, search_text=search_text,
+        at=now,
+        action=action,
+        actor=actor,
+        unit_id=unit.pk,
+        unit_path=unit.path,
+        object_type="units.unit",
+        object_id=str(unit.pk),
+        object_repr=name,
+        before=before,
+        after=after,
+        note=note,
+        search_text=search_text,
     )
 
 
@@ -739,9 +920,14 @@ def import_units(data, *, by, commit, filename="", job=None, mapping=None, defau
     remembered = remembered_mappings(COLUMNS.key, unit=mapping_scope(by))
     with open_sheet(data, name=filename, remembered=remembered, chosen=mapping) as sheet:
         header = sheet.header
-        outcome = Outcome(sheet=sheet.name, header_row=header.number, titles=header.titles, mapping=header.mapping,
-                          unknown=[title for _index, title in header.unknown],
-                          kind_column="kind" in header.mapping.values())
+        outcome = Outcome(
+            sheet=sheet.name,
+            header_row=header.number,
+            titles=header.titles,
+            mapping=header.mapping,
+            unknown=[title for _index, title in header.unknown],
+            kind_column="kind" in header.mapping.values(),
+        )
         problems = header_problems(header, COLUMNS)
         if problems:
             if commit:
@@ -763,8 +949,9 @@ def import_units(data, *, by, commit, filename="", job=None, mapping=None, defau
     outcome.rows = len(rows)
     if not rows:
         _fail(_("The file has no unit rows under the header."))
-    errors, in_file, existing, id_to_code, renames = _plan(rows, checker.errors, by, report, labels, outcome,
-                                                           choices=(same_unit or {}) if commit else None)
+    errors, in_file, existing, id_to_code, renames = _plan(
+        rows, checker.errors, by, report, labels, outcome, choices=(same_unit or {}) if commit else None
+    )
     outcome.errors = errors
     if errors:
         return outcome
@@ -778,9 +965,18 @@ def import_units(data, *, by, commit, filename="", job=None, mapping=None, defau
         from loa.audit.log import log_action
 
         log_action(
-            "unit.imported", actor=by, unit=Unit.objects.filter(pk=common).first() if common else None,
-            after={"file": filename, "rows": outcome.rows, "created": outcome.created, "updated": outcome.updated,
-                   "moved": outcome.moved, "unchanged": outcome.unchanged, "same_units": len(renames)},
+            "unit.imported",
+            actor=by,
+            unit=Unit.objects.filter(pk=common).first() if common else None,
+            after={
+                "file": filename,
+                "rows": outcome.rows,
+                "created": outcome.created,
+                "updated": outcome.updated,
+                "moved": outcome.moved,
+                "unchanged": outcome.unchanged,
+                "same_units": len(renames),
+            },
             note=note,
         )
         outcome.committed = True
@@ -808,8 +1004,18 @@ def _take_codes(renames, user, note):
 
 
 @register("units.import", result_template="units/import_result.html")
-def run_import_job(job, *, commit=False, filename="", language="vi", rows=0, mapping=None, default_kind="",
-                   same_unit=None, check_job=None):
+def run_import_job(
+    job,
+    *,
+    commit=False,
+    filename="",
+    language="vi",
+    rows=0,
+    mapping=None,
+    default_kind="",
+    same_unit=None,
+    check_job=None,
+):
     from django.utils import translation
 
     with translation.override(language):
@@ -819,9 +1025,16 @@ def run_import_job(job, *, commit=False, filename="", language="vi", rows=0, map
         else:
             with job.input_file.open("rb") as handle:
                 data = handle.read()
-            outcome = import_units(data, by=job.created_by, commit=commit, filename=filename, job=job, mapping=mapping,
-                                   default_kind=default_kind,
-                                   same_unit={code: int(pk) for code, pk in (same_unit or {}).items()})
+            outcome = import_units(
+                data,
+                by=job.created_by,
+                commit=commit,
+                filename=filename,
+                job=job,
+                mapping=mapping,
+                default_kind=default_kind,
+                same_unit={code: int(pk) for code, pk in (same_unit or {}).items()},
+            )
             if outcome.common_unit_id and job.unit_id is None:
                 job.unit_id = outcome.common_unit_id
                 job.save(update_fields=["unit"])

@@ -85,7 +85,8 @@ def _clean(kind, *, units_count=0, old_code=None):
                     "%(count)d unit has this kind: its code can no longer change.",
                     "%(count)d units have this kind: its code can no longer change.",
                     units_count,
-                ) % {"count": units_count}
+                )
+                % {"count": units_count}
             ]
         elif UnitKind.objects.filter(code__iexact=kind.code).exclude(pk=kind.pk).exists():
             errors["code"] = [_("Another kind already has the code “%(code)s”.") % {"code": kind.code}]
@@ -123,8 +124,11 @@ def kind_update(*, by, kind, **fields):
         kind.save()
         changed = [k for k in AUDITED_FIELDS if after[k] != before[k]]
         log_action(
-            "unit_kind.updated", actor=by, obj=kind,
-            before={k: before[k] for k in changed}, after={k: after[k] for k in changed},
+            "unit_kind.updated",
+            actor=by,
+            obj=kind,
+            before={k: before[k] for k in changed},
+            after={k: after[k] for k in changed},
         )
     return kind
 
@@ -136,8 +140,9 @@ def kind_retire(*, by, kind):
     if kind.retired_on is None:
         kind.retired_on = timezone.localdate()
         kind.save(update_fields=["retired_on"])
-        log_action("unit_kind.retired", actor=by, obj=kind, before={"retired_on": None},
-                   after=snapshot(kind, ("retired_on",)))
+        log_action(
+            "unit_kind.retired", actor=by, obj=kind, before={"retired_on": None}, after=snapshot(kind, ("retired_on",))
+        )
     return kind
 
 
@@ -165,7 +170,8 @@ def kind_delete(*, by, kind):
                 "“%(kind)s” cannot be deleted: %(count)d units have this kind. Retire it instead, "
                 "so that it is no longer offered for new units.",
                 count,
-            ) % {"kind": kind.name, "count": count},
+            )
+            % {"kind": kind.name, "count": count},
             code="in_use",
         )
     before = snapshot(kind, (*AUDITED_FIELDS, "retired_on"))
@@ -197,8 +203,11 @@ def kind_move(*, by, kind, step):
     UnitKind.objects.bulk_update(changed, ["order"])
     moved = next(k for k in kinds if k.pk == kind.pk)
     log_action(
-        "unit_kind.reordered", actor=by, obj=moved,
-        before={k.code: old[k.pk] for k in changed}, after={k.code: k.order for k in changed},
+        "unit_kind.reordered",
+        actor=by,
+        obj=moved,
+        before={k.code: old[k.pk] for k in changed},
+        after={k.code: k.order for k in changed},
     )
     return moved
 

@@ -134,7 +134,9 @@ class Unit(models.Model):
 
     def is_active(self, day=None):
         day = day or timezone.localdate()
-        return (self.active_from is None or self.active_from <= day) and (self.active_to is None or self.active_to >= day)
+        return (self.active_from is None or self.active_from <= day) and (
+            self.active_to is None or self.active_to >= day
+        )
 
     def ancestor_ids(self):
         return [int(part) for part in self.path.strip("/").split("/")[:-1] if part]
@@ -164,7 +166,9 @@ class UnitSearchRow(models.Model):
     unit = models.OneToOneField(Unit, primary_key=True, on_delete=models.CASCADE, db_constraint=False, related_name="+")
     # Copies of the unit's columns of the same names, so that the list's filters apply unchanged.
     path = models.CharField(max_length=255)
-    kind = models.ForeignKey(UnitKind, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+")
+    kind = models.ForeignKey(
+        UnitKind, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
+    )
     active_from = models.DateField(null=True)
     active_to = models.DateField(null=True)
     search_text = models.CharField(max_length=600)

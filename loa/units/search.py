@@ -193,7 +193,9 @@ def _word_walk(rows, filters, terms, limit):
     # The scope is checked on the entries themselves (their index holds the path), so that a
     # province admin's walk looks up only the province's units.
     on_path = [f for f in filters if _on_path_only(f)]
-    parts = [UnitSearchWord.objects.filter(*on_path, word=w).values("rank").query.sql_with_params() for w in pivot_words]
+    parts = [
+        UnitSearchWord.objects.filter(*on_path, word=w).values("rank").query.sql_with_params() for w in pivot_words
+    ]
     entries = " UNION ALL ".join(f"({sql})" for sql, _params in parts)
     entry_params = [p for _sql, params in parts for p in params]
     checked = _with_row_text(rows.filter(rank=RawSQL("walk.rank", []))).filter(*[_row_by_row(t) for t in terms])

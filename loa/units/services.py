@@ -13,8 +13,19 @@ from loa.units.models import Unit
 from loa.units.signals import units_renamed
 
 AUDITED_FIELDS = (
-    "code", "name", "short_name", "kind", "parent", "members_count", "staff_count",
-    "address", "contact_name", "phone", "email", "active_from", "active_to",
+    "code",
+    "name",
+    "short_name",
+    "kind",
+    "parent",
+    "members_count",
+    "staff_count",
+    "address",
+    "contact_name",
+    "phone",
+    "email",
+    "active_from",
+    "active_to",
 )
 EDITABLE_FIELDS = tuple(f for f in AUDITED_FIELDS if f != "parent")
 
@@ -113,7 +124,9 @@ def unit_move(*, by, unit, new_parent, expected_version=None):
         depth=F("depth") + (unit.depth - old_depth),
     )
     log_action(
-        "unit.moved", actor=by, obj=unit,
+        "unit.moved",
+        actor=by,
+        obj=unit,
         before={"parent": str(old_parent) if old_parent else None},
         after={"parent": str(new_parent) if new_parent else None},
     )

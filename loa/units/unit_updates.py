@@ -7,8 +7,17 @@ from loa.units.models import Unit
 
 # Fields an import writes (besides parent/path): the rest of the unit stays as it is.
 DATA_FIELDS = (
-    "name", "short_name", "kind_id", "members_count", "staff_count", "address", "contact_name",
-    "phone", "email", "active_from", "active_to",
+    "name",
+    "short_name",
+    "kind_id",
+    "members_count",
+    "staff_count",
+    "address",
+    "contact_name",
+    "phone",
+    "email",
+    "active_from",
+    "active_to",
 )
 
 
@@ -63,14 +72,17 @@ class UnitUpdates:
         if not self.copy:
             fields = [*self.fields, "version"] if self.bump_version else self.fields
             for i in range(0, len(units), self.batch_size):
-                Unit.objects.bulk_update([self._row(u) for u in units[i:i + self.batch_size]], fields,
-                                         batch_size=self.batch_size)
+                Unit.objects.bulk_update(
+                    [self._row(u) for u in units[i : i + self.batch_size]], fields, batch_size=self.batch_size
+                )
             return
         quote = connection.ops.quote_name
         names = ", ".join(quote(c) for c in ["id", *self.columns])
         with connection.cursor() as cursor:
             if not self.table_made:
-                cursor.execute(f"CREATE TEMPORARY TABLE {self.TABLE} AS SELECT {names} FROM {quote(Unit._meta.db_table)} WITH NO DATA")
+                cursor.execute(
+                    f"CREATE TEMPORARY TABLE {self.TABLE} AS SELECT {names} FROM {quote(Unit._meta.db_table)} WITH NO DATA"
+                )
                 self.table_made = True
             columns = self.columns
             with cursor.cursor.copy(f"COPY {self.TABLE} ({names}) FROM STDIN") as copy:
@@ -92,7 +104,9 @@ class UnitUpdates:
         if self.bump_version:
             assignments += f", {quote('version')} = unit.{quote('version')} + 1"
         with connection.cursor() as cursor:
-            cursor.execute(f"UPDATE {quote(Unit._meta.db_table)} AS unit SET {assignments} FROM {self.TABLE} AS new "
-                           "WHERE unit.id = new.id")
+            cursor.execute(
+                f"UPDATE {quote(Unit._meta.db_table)} AS unit SET {assignments} FROM {self.TABLE} AS new "
+                "WHERE unit.id = new.id"
+            )
             cursor.execute(f"DROP TABLE {self.TABLE}")
         self.table_made = False

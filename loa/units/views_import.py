@@ -34,8 +34,10 @@ def import_start(request):
             else:
                 return redirect("jobs:detail", job.pk)
     context = {
-        "errors": errors, "columns": [label for _name, label in COLUMNS.choices()],
-        "kinds": UnitKind.objects.all(), "max_mb": round(settings.UPLOAD_MAX_BYTES / 1048576),
+        "errors": errors,
+        "columns": [label for _name, label in COLUMNS.choices()],
+        "kinds": UnitKind.objects.all(),
+        "max_mb": round(settings.UPLOAD_MAX_BYTES / 1048576),
     }
     return render(request, "units/import_start.html", context, status=400 if errors else 200)
 
@@ -48,8 +50,9 @@ def import_recheck(request, job_id):
     checked = import_jobs.checked_job(request.user, job_id)
     chosen = {key[4:]: value for key, value in request.POST.items() if key.startswith("col_")}
     try:
-        job = import_jobs.recheck(by=request.user, checked=checked, chosen=chosen,
-                                  default_kind=request.POST.get("default_kind", ""))
+        job = import_jobs.recheck(
+            by=request.user, checked=checked, chosen=chosen, default_kind=request.POST.get("default_kind", "")
+        )
     except import_jobs.FileGone as gone:
         messages.error(request, gone.message())
         return redirect("units:import")
@@ -66,11 +69,15 @@ def import_commit(request, job_id):
     """Import the file a finished, error-free check was run on, with the choices made on it (a default kind;
     for each new unit named as an existing one, the same unit or another). Only the one who checked it may."""
     checked = import_jobs.checked_job(request.user, job_id)
-    same_unit = {key[5:]: int(value) for key, value in request.POST.items()
-                 if key.startswith("same_") and value.isdigit() and len(value) < 18}
+    same_unit = {
+        key[5:]: int(value)
+        for key, value in request.POST.items()
+        if key.startswith("same_") and value.isdigit() and len(value) < 18
+    }
     try:
-        job = import_jobs.commit(by=request.user, checked=checked, default_kind=request.POST.get("default_kind"),
-                                 same_unit=same_unit)
+        job = import_jobs.commit(
+            by=request.user, checked=checked, default_kind=request.POST.get("default_kind"), same_unit=same_unit
+        )
     except import_jobs.FileGone as gone:
         messages.error(request, gone.message())
         return redirect("units:import")
@@ -98,11 +105,23 @@ def import_template(request):
     kinds = list(UnitKind.objects.all())
     example_kind = next((k for k in kinds if k.is_grassroots), kinds[0] if kinds else None)
     parent = mapping_scope(request.user)  # the one top unit the user manages, if one
-    sheet.append([
-        "CS-VD01", "Công đoàn cơ sở Trường THPT Ví Dụ", "CĐCS THPT Ví Dụ", example_kind.code if example_kind else "",
-        parent.code if parent else "", 45, 50, "Số 1 đường Ví Dụ, Cao Bằng", "Nguyễn Văn A", "0912 345 678",
-        "cdcs.vidu@example.vn", "01/01/2021", "",
-    ])
+    sheet.append(
+        [
+            "CS-VD01",
+            "Công đoàn cơ sở Trường THPT Ví Dụ",
+            "CĐCS THPT Ví Dụ",
+            example_kind.code if example_kind else "",
+            parent.code if parent else "",
+            45,
+            50,
+            "Số 1 đường Ví Dụ, Cao Bằng",
+            "Nguyễn Văn A",
+            "0912 345 678",
+            "cdcs.vidu@example.vn",
+            "01/01/2021",
+            "",
+        ]
+    )
     widths = [14, 45, 22, 16, 20, 14, 12, 35, 22, 16, 28, 14, 14]
     for index, width in enumerate(widths):
         sheet.column_dimensions[chr(ord("A") + index)].width = width

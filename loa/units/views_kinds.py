@@ -63,7 +63,8 @@ def kind_edit(request, pk):
             messages.success(request, _("Changes saved."))
             return redirect("units:kinds")
     return render(
-        request, "units/unit_kind_form.html",
+        request,
+        "units/unit_kind_form.html",
         {"form": form, "kind": kind, "units_count": units_count, "title": _("Edit %(name)s") % {"name": kind.name}},
     )
 

@@ -7,4 +7,3 @@ from conftest import _user
 def upper_admin(tree):
     """An admin of the upper union: manages CĐCS A and B, not the province."""
     return _user("upper_admin", tree["upper"], "admin", full_name="Triệu Văn Cấp")
-

@@ -42,7 +42,10 @@ def test_a_new_name_alone_sends_nothing(password_login, alice, smtp_server):
 
 def test_a_password_change_is_told(password_login, alice, smtp_server):
     client = password_login(alice)
-    client.post(reverse("accounts:password_change"), {"new_password1": "Mật-khẩu-mới-2025", "new_password2": "Mật-khẩu-mới-2025"})
+    client.post(
+        reverse("accounts:password_change"),
+        {"new_password1": "Mật-khẩu-mới-2025", "new_password2": "Mật-khẩu-mới-2025"},
+    )
     mail = _mails(smtp_server, 1)[0]
     assert mail.rcpt_tos == ["alice@example.vn"] and "Mật khẩu của đồng chí đã được đổi." in mail.text
 

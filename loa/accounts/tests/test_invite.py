@@ -15,8 +15,14 @@ URL = reverse("accounts:user_invite")
 
 
 def _form(unit, **extra):
-    return {"full_name": "Đinh Thị Mới", "email": "moi@example.vn", "phone": "0912 345 678",
-            "unit": unit.pk, "role": "officer", **extra}
+    return {
+        "full_name": "Đinh Thị Mới",
+        "email": "moi@example.vn",
+        "phone": "0912 345 678",
+        "unit": unit.pk,
+        "role": "officer",
+        **extra,
+    }
 
 
 def _invite(client, unit, **extra):
@@ -71,7 +77,7 @@ def test_an_admin_cannot_invite_at_a_unit_above_their_scope(password_login, uppe
 
 
 def _accept(client, link, settings, password="Mật-khẩu-của-tôi-1"):
-    path = link[len(settings.SITE_URL):]
+    path = link[len(settings.SITE_URL) :]
     return path, client.post(path, {"new_password1": password, "new_password2": password})
 
 
@@ -80,7 +86,7 @@ def test_the_invitation_link_works_once(client, password_login, admin, tree, set
     client.logout()
     deliver_due()
     link = _link(mail.outbox[-1].body)
-    path = link[len(settings.SITE_URL):]
+    path = link[len(settings.SITE_URL) :]
     page = client.get(path)
     assert page.status_code == 200 and "moi" in page.content.decode()
     path, response = _accept(client, link, settings)
@@ -130,8 +136,8 @@ def test_sending_again_replaces_the_first_link(client, password_login, admin, tr
     assert response.status_code == 302
     second = _link(Message.objects.order_by("-id").first().body)
     client.logout()
-    assert client.get(first[len(settings.SITE_URL):]).status_code == 410
-    assert client.get(second[len(settings.SITE_URL):]).status_code == 200
+    assert client.get(first[len(settings.SITE_URL) :]).status_code == 410
+    assert client.get(second[len(settings.SITE_URL) :]).status_code == 200
 
 
 @pytest.mark.parametrize("who", ["bob", "upper_admin"])

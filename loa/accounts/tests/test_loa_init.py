@@ -14,8 +14,12 @@ from loa.units.models import Unit, UnitKind
 
 PASSWORD = "Tr0ng-dong-Cao-Bang"
 FLAGS = {
-    "root_code": "LDLD-CB", "root_name": "Liên đoàn Lao động tỉnh Cao Bằng", "root_short_name": "LĐLĐ tỉnh",
-    "admin_username": "quantri", "admin_email": "quantri@ldld-caobang.vn", "admin_name": "Nông Thị Thu Hà",
+    "root_code": "LDLD-CB",
+    "root_name": "Liên đoàn Lao động tỉnh Cao Bằng",
+    "root_short_name": "LĐLĐ tỉnh",
+    "admin_username": "quantri",
+    "admin_email": "quantri@ldld-caobang.vn",
+    "admin_name": "Nông Thị Thu Hà",
 }
 
 
@@ -48,8 +52,9 @@ class NoTerminalInput(io.StringIO):
 
 
 def _nothing_created():
-    return not (UnitKind.objects.exists() or Unit.objects.exists() or User.objects.exists()
-                or AuditEntry.objects.exists())
+    return not (
+        UnitKind.objects.exists() or Unit.objects.exists() or User.objects.exists() or AuditEntry.objects.exists()
+    )
 
 
 # --- An empty database -----------------------------------------------------------------------
@@ -119,8 +124,14 @@ def test_an_existing_root_with_another_name_is_reused_and_left_as_it_is(db):
 
 
 def test_an_existing_user_gets_the_role_and_keeps_the_password(tree, alice):
-    out = _run(root_code="LDLD", root_name=tree["province"].name, admin_username="alice",
-               admin_email=None, admin_name=None, admin_password="Mot-mat-khau-khac-2025")
+    out = _run(
+        root_code="LDLD",
+        root_name=tree["province"].name,
+        admin_username="alice",
+        admin_email=None,
+        admin_name=None,
+        admin_password="Mot-mat-khau-khac-2025",
+    )
 
     assert Role.objects.filter(user=alice, unit=tree["province"], role="admin").exists()
     assert Role.objects.filter(user=alice, unit=tree["a"], role="officer").exists()
@@ -220,8 +231,9 @@ def test_without_a_password_one_is_generated_and_printed_once(db):
 
 
 def test_a_terminal_is_asked_for_what_is_missing(db):
-    answers = Terminal("LDLD-CB\nLiên đoàn Lao động tỉnh Cao Bằng\n\nLĐLĐ tỉnh\nquantri\nquantri@ldld-caobang.vn\n"
-                       "Nông Thị Thu Hà\n")
+    answers = Terminal(
+        "LDLD-CB\nLiên đoàn Lao động tỉnh Cao Bằng\n\nLĐLĐ tỉnh\nquantri\nquantri@ldld-caobang.vn\nNông Thị Thu Hà\n"
+    )
     typed = iter([PASSWORD, PASSWORD])
     out = _run(stdin=answers, getpass=lambda prompt: next(typed), no_input=False, **dict.fromkeys(FLAGS))
 

@@ -21,7 +21,9 @@ def _attempt(client, username, password, *, client_ip, forwarded_for=None):
     """A log-in through nginx, which appends the client's address to X-Forwarded-For."""
     header = f"{forwarded_for}, {client_ip}" if forwarded_for else client_ip
     client.cookies.clear()
-    return client.post(URL, {"username": username, "password": password}, REMOTE_ADDR=NGINX, HTTP_X_FORWARDED_FOR=header)
+    return client.post(
+        URL, {"username": username, "password": password}, REMOTE_ADDR=NGINX, HTTP_X_FORWARDED_FOR=header
+    )
 
 
 def _logged_in(response):
@@ -55,9 +57,14 @@ def test_a_client_forging_x_forwarded_for_stays_on_its_own_counter(client, alice
 def test_without_a_trusted_proxy_a_forged_x_forwarded_for_changes_nothing(client, alice, settings):
     settings.TRUSTED_PROXIES = []
     for i in range(5):
-        client.post(URL, {"username": "alice", "password": "wrong"}, REMOTE_ADDR=ATTACKER, HTTP_X_FORWARDED_FOR=f"10.9.9.{i}")
+        client.post(
+            URL, {"username": "alice", "password": "wrong"}, REMOTE_ADDR=ATTACKER, HTTP_X_FORWARDED_FOR=f"10.9.9.{i}"
+        )
     response = client.post(
-        URL, {"username": "alice", "password": "pass-for-tests"}, REMOTE_ADDR=ATTACKER, HTTP_X_FORWARDED_FOR=HOME,
+        URL,
+        {"username": "alice", "password": "pass-for-tests"},
+        REMOTE_ADDR=ATTACKER,
+        HTTP_X_FORWARDED_FOR=HOME,
     )
     assert LOCKED in response.content.decode()
 

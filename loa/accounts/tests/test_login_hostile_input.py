@@ -6,16 +6,19 @@ from django.urls import reverse
 URL = reverse("accounts:login")
 
 
-@pytest.mark.parametrize("username, message", [
-    # Control characters never reach the form (loa.core.controls): "ali\x00ce" is alice, wrongly.
-    ("ali\x00ce", "Tên đăng nhập hoặc mật khẩu không đúng"),
-    ("a" * 10_000, "Tên đăng nhập hoặc mật khẩu không đúng"),
-    ("alice\x07\x1b[31m\r\nSet-Cookie: x=1", "Tên đăng nhập hoặc mật khẩu không đúng"),
-    ("\u202ealice", "Tên đăng nhập hoặc mật khẩu không đúng"),
-    ("' OR 1=1 --", "Tên đăng nhập hoặc mật khẩu không đúng"),
-    ("   ", "Trường này là bắt buộc"),
-    ("", "Trường này là bắt buộc"),
-])
+@pytest.mark.parametrize(
+    "username, message",
+    [
+        # Control characters never reach the form (loa.core.controls): "ali\x00ce" is alice, wrongly.
+        ("ali\x00ce", "Tên đăng nhập hoặc mật khẩu không đúng"),
+        ("a" * 10_000, "Tên đăng nhập hoặc mật khẩu không đúng"),
+        ("alice\x07\x1b[31m\r\nSet-Cookie: x=1", "Tên đăng nhập hoặc mật khẩu không đúng"),
+        ("\u202ealice", "Tên đăng nhập hoặc mật khẩu không đúng"),
+        ("' OR 1=1 --", "Tên đăng nhập hoặc mật khẩu không đúng"),
+        ("   ", "Trường này là bắt buộc"),
+        ("", "Trường này là bắt buộc"),
+    ],
+)
 def test_a_hostile_user_name_gets_a_vietnamese_message(client, alice, username, message):
     response = client.post(URL, {"username": username, "password": "wrong"})
     assert response.status_code == 200
@@ -46,7 +49,10 @@ def test_a_hostile_address_from_the_proxy_is_still_answered(client, alice, setti
     settings.TRUSTED_PROXIES = ["1"]
     for forwarded in ["\x00", "1.2.3.4\r\nX: y", "9" * 5000, "[::1", "::1]:80", "fe80::1%eth0"]:
         response = client.post(
-            URL, {"username": "alice", "password": "wrong"}, REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR=forwarded,
+            URL,
+            {"username": "alice", "password": "wrong"},
+            REMOTE_ADDR="127.0.0.1",
+            HTTP_X_FORWARDED_FOR=forwarded,
         )
         assert response.status_code == 200
         assert response.wsgi_request.META["REMOTE_ADDR"] == "127.0.0.1"

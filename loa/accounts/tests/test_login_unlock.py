@@ -119,6 +119,7 @@ def test_the_unlock_is_a_post(login, admin, alice):
 
 # --- manage.py login_unlock ----------------------------------------------------------------------
 
+
 def test_the_command_lifts_a_user_and_audits_it(client, alice, capsys):
     _lock_out(client, "alice", "203.0.113.1")
     call_command("login_unlock", "--user", "alice")

@@ -28,7 +28,7 @@ def test_a_forgotten_password_is_reset_through_the_outbox(client, alice, setting
     assert len(mail.outbox) == 1
     link = _link(mail.outbox[0].body)
     assert link.startswith(settings.SITE_URL)
-    path = link[len(settings.SITE_URL):]
+    path = link[len(settings.SITE_URL) :]
 
     form_page = client.get(path, follow=True)
     assert form_page.context["validlink"]

@@ -14,8 +14,16 @@ def test_a_user_sees_and_edits_their_details(password_login, alice):
     client = password_login(alice)
     page = client.get(URL)
     assert page.status_code == 200 and "Hoàng Thị An" in page.content.decode()
-    response = client.post(URL, {"full_name": "Hoàng Thị Anh", "phone": "0206 3852 123", "email": "an@example.vn", "language": "en",
-                                 "version": 1})
+    response = client.post(
+        URL,
+        {
+            "full_name": "Hoàng Thị Anh",
+            "phone": "0206 3852 123",
+            "email": "an@example.vn",
+            "language": "en",
+            "version": 1,
+        },
+    )
     assert response.status_code == 302
     assert client.cookies["django_language"].value == "en"
     alice.refresh_from_db()
@@ -25,7 +33,9 @@ def test_a_user_sees_and_edits_their_details(password_login, alice):
 
 
 def test_a_bad_phone_number_is_refused(password_login, alice):
-    response = password_login(alice).post(URL, {"full_name": "Hoàng Thị An", "phone": "999", "email": "", "language": "vi", "version": 1})
+    response = password_login(alice).post(
+        URL, {"full_name": "Hoàng Thị An", "phone": "999", "email": "", "language": "vi", "version": 1}
+    )
     assert response.status_code == 400
     assert "không phải số điện thoại Việt Nam hợp lệ" in response.content.decode()
 
@@ -61,7 +71,10 @@ def test_a_token_is_shown_once_listed_and_revoked(password_login, alice):
     assert "Báo cáo Excel" in listing and raw not in listing
     assert client.post(reverse("accounts:token_revoke", args=[token.pk])).status_code == 302
     assert not ApiToken.objects.exists()
-    assert [e.action for e in AuditEntry.objects.filter(action__startswith="api_token.").order_by("id")] == ["api_token.created", "api_token.revoked"]
+    assert [e.action for e in AuditEntry.objects.filter(action__startswith="api_token.").order_by("id")] == [
+        "api_token.created",
+        "api_token.revoked",
+    ]
 
 
 def test_a_token_needs_a_name(password_login, alice):

@@ -32,8 +32,16 @@ def test_the_right_password_leads_back_and_the_change_goes_through(login, alice)
     assert page.status_code == 200 and "Xác nhận mật khẩu" in page.content.decode()
     response = client.post(REAUTH, {"password": "pass-for-tests", "next": "/accounts/profile/"})
     assert response.status_code == 302 and response.url == PROFILE
-    client.post(PROFILE, {"full_name": "Hoàng Thị An", "phone": "", "email": "an.moi@example.vn", "language": "vi",
-                          "version": alice.version})
+    client.post(
+        PROFILE,
+        {
+            "full_name": "Hoàng Thị An",
+            "phone": "",
+            "email": "an.moi@example.vn",
+            "language": "vi",
+            "version": alice.version,
+        },
+    )
     alice.refresh_from_db()
     assert alice.email == "an.moi@example.vn"
 
@@ -59,7 +67,9 @@ def test_wrong_passwords_are_throttled_like_log_ins(login, alice, settings, clie
     assert at_login.status_code == 200 and "Đăng nhập sai quá nhiều lần" in at_login.content.decode()
 
 
-@pytest.mark.parametrize("target", ["https://ke-gian.example/", "//ke-gian.example/", "javascript:alert(1)", "/\\ke-gian.example"])
+@pytest.mark.parametrize(
+    "target", ["https://ke-gian.example/", "//ke-gian.example/", "javascript:alert(1)", "/\\ke-gian.example"]
+)
 def test_the_way_back_is_only_a_page_of_this_site(login, alice, target):
     response = login(alice).post(REAUTH, {"password": "pass-for-tests", "next": target})
     assert response.status_code == 302 and response.url == PROFILE
@@ -73,7 +83,9 @@ def test_issuing_a_token_asks_for_the_password_first(login, alice):
 
 
 def test_an_admin_must_confirm_their_password_to_give_a_role(login, admin, alice, tree):
-    response = login(admin).post(reverse("accounts:role_grant", args=[alice.pk]), {"unit": tree["a"].pk, "role": "admin"})
+    response = login(admin).post(
+        reverse("accounts:role_grant", args=[alice.pk]), {"unit": tree["a"].pk, "role": "admin"}
+    )
     assert response.status_code == 302 and response.url.startswith(REAUTH)
     assert not Role.objects.filter(user=alice, role="admin").exists()
 

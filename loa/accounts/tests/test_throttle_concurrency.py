@@ -34,7 +34,9 @@ def shared_cache(request, settings):
         # Changing CACHES gives Django a fresh cache handler (django.test.signals), in every thread.
         settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
     else:
-        settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "concurrency"}}
+        settings.CACHES = {
+            "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "concurrency"}
+        }
     cache.clear()  # on Redis: FLUSHDB of db 15 only
     yield request.param
     cache.clear()

@@ -40,6 +40,7 @@ def _password(client, username="alice", password="pass-for-tests", next_url=""):
 
 # --- setting it up --------------------------------------------------------------------------
 
+
 def test_an_officer_sets_it_up_from_the_profile_and_sees_recovery_codes_once(password_login, alice):
     client = password_login(alice)
     page = client.get(SETUP)
@@ -71,6 +72,7 @@ def test_setting_it_up_needs_a_recent_password(login, alice):
 
 
 # --- logging in -----------------------------------------------------------------------------
+
 
 def test_the_password_alone_does_not_log_in_and_the_code_does(client, alice, alice_device):
     response = _password(client, next_url="/accounts/profile/")
@@ -145,8 +147,11 @@ def test_hostile_codes_get_a_clear_answer(client, alice, alice_device, code):
 
 # --- turning it off -------------------------------------------------------------------------
 
+
 def _turn_off(client, device, password="pass-for-tests", code=None):
-    return client.post(reverse("accounts:otp_disable"), {"password": password, "code": code or code_for(device)}, follow=True)
+    return client.post(
+        reverse("accounts:otp_disable"), {"password": password, "code": code or code_for(device)}, follow=True
+    )
 
 
 def _full_login(client, device):
@@ -171,6 +176,7 @@ def test_turning_it_off_needs_the_password_and_a_code(client, alice, alice_devic
 
 
 # --- required for managers ------------------------------------------------------------------
+
 
 def test_a_manager_without_a_device_sets_it_up_right_after_the_password(client, admin, settings):
     settings.OTP_REQUIRED_FOR_MANAGERS = True
@@ -208,7 +214,10 @@ def _full_login_as(client, username, device):
 
 # --- a lost phone ---------------------------------------------------------------------------
 
-def test_an_admin_resets_a_lost_device_and_the_officer_logs_in_with_the_password(password_login, admin, alice, alice_device, client):
+
+def test_an_admin_resets_a_lost_device_and_the_officer_logs_in_with_the_password(
+    password_login, admin, alice, alice_device, client
+):
     page = password_login(admin).get(reverse("accounts:user_detail", args=[alice.pk])).content.decode()
     assert 'data-testid="two-factor"' in page
     client.post(reverse("accounts:otp_reset", args=[alice.pk]))

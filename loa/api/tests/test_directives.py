@@ -34,11 +34,19 @@ def _report_url(task, unit):
 
 def test_an_admin_drafts_chooses_recipients_adds_a_task_and_issues(api_client, admin, tree):
     client = api_client(admin)
-    response = _post(client, BASE, {
-        "issuing_unit": tree["upper"].pk, "number": "812/TB-CĐVC", "kind": "TB", "issued_on": "2021-04-05",
-        "summary": "V/v đẩy mạnh công tác truyền thông", "body": "Mỗi CĐCS lập 01 Trang Fanpage.",
-        "signer_name": "Ngọc Văn Phán",
-    })
+    response = _post(
+        client,
+        BASE,
+        {
+            "issuing_unit": tree["upper"].pk,
+            "number": "812/TB-CĐVC",
+            "kind": "TB",
+            "issued_on": "2021-04-05",
+            "summary": "V/v đẩy mạnh công tác truyền thông",
+            "body": "Mỗi CĐCS lập 01 Trang Fanpage.",
+            "signer_name": "Ngọc Văn Phán",
+        },
+    )
     assert response.status_code == 201, response.content
     data = response.json()
     directive = Directive.objects.get(pk=data["id"])
@@ -49,9 +57,15 @@ def test_an_admin_drafts_chooses_recipients_adds_a_task_and_issues(api_client, a
     assert response.status_code == 200, response.content
     assert response.json()["recipient_count"] == 2
 
-    response = _post(client, f"{BASE}/{directive.pk}/tasks", {
-        "title": "Báo cáo kết quả thành lập Trang Fanpage", "deadline": "2021-04-30T00:00:00", "report_form": "fanpage",
-    })
+    response = _post(
+        client,
+        f"{BASE}/{directive.pk}/tasks",
+        {
+            "title": "Báo cáo kết quả thành lập Trang Fanpage",
+            "deadline": "2021-04-30T00:00:00",
+            "report_form": "fanpage",
+        },
+    )
     assert response.status_code == 201, response.content
     task = response.json()
     assert task["deadline"] == "2021-04-30T00:00:00+07:00"  # a time without an offset is local
@@ -98,8 +112,9 @@ def test_a_draft_may_lose_its_number_but_is_issued_only_with_one_and_only_once(a
     assert response.status_code == 200 and response.json()["number"] == ""
     response = _post(client, f"{BASE}/{directive.pk}/issue")
     assert response.status_code == 422 and list(response.json()["errors"]) == ["number"]
-    response = client.patch(f"{BASE}/{directive.pk}", {"number": "46/CV-CĐVC", "summary": "V/v khác", "version": 2},
-                            content_type=JSON)
+    response = client.patch(
+        f"{BASE}/{directive.pk}", {"number": "46/CV-CĐVC", "summary": "V/v khác", "version": 2}, content_type=JSON
+    )
     assert response.status_code == 200 and response.json()["number"] == "46/CV-CĐVC"
     assert AuditEntry.objects.filter(action="directive.updated", actor=admin).exists()
     assert _post(client, f"{BASE}/{directive.pk}/issue").status_code == 200
@@ -110,10 +125,15 @@ def test_a_draft_may_lose_its_number_but_is_issued_only_with_one_and_only_once(a
 
 def test_an_admin_changes_a_task_deadline_and_the_states_follow(api_client, admin, alice, letter, tree):
     _, task = letter
-    services.report_submit(by=alice, assignment=Assignment.objects.get(task=task, unit=tree["a"]), data=GOOD_PAGE,
-                           at=datetime(2021, 5, 2, 9, 0, tzinfo=HCM))
-    response = api_client(admin).patch(f"{BASE}/tasks/{task.pk}", {"deadline": "2021-05-05T00:00:00+07:00", "version": 1},
-                                       content_type=JSON)
+    services.report_submit(
+        by=alice,
+        assignment=Assignment.objects.get(task=task, unit=tree["a"]),
+        data=GOOD_PAGE,
+        at=datetime(2021, 5, 2, 9, 0, tzinfo=HCM),
+    )
+    response = api_client(admin).patch(
+        f"{BASE}/tasks/{task.pk}", {"deadline": "2021-05-05T00:00:00+07:00", "version": 1}, content_type=JSON
+    )
     assert response.status_code == 200, response.content
     assert Assignment.objects.get(task=task, unit=tree["a"]).state == "on_time"
 
@@ -121,14 +141,18 @@ def test_an_admin_changes_a_task_deadline_and_the_states_follow(api_client, admi
 # --- versions: every change names the version it read -----------------------------------------
 
 
-def test_two_changes_of_a_directive_from_the_same_version_the_second_gets_409_with_the_current_one(api_client, admin, tree):
+def test_two_changes_of_a_directive_from_the_same_version_the_second_gets_409_with_the_current_one(
+    api_client, admin, tree
+):
     directive, _task = fanpage_letter(tree, by=admin, issue=False)
     client, url = api_client(admin), f"{BASE}/{directive.pk}"
     read = client.get(url).json()["version"]
     first = client.patch(url, {"summary": "V/v truyền thông trên Fanpage", "version": read}, content_type=JSON)
     assert first.status_code == 200 and first.json()["version"] == read + 1
 
-    second = client.patch(url, {"summary": "V/v khác hẳn", "signer_name": "Người Khác", "version": read}, content_type=JSON)
+    second = client.patch(
+        url, {"summary": "V/v khác hẳn", "signer_name": "Người Khác", "version": read}, content_type=JSON
+    )
 
     assert second.status_code == 409
     body = second.json()
@@ -153,8 +177,10 @@ def test_a_task_changed_meanwhile_refuses_the_older_change_with_409(api_client, 
 def test_a_directive_or_task_change_without_a_version_is_refused_with_428(api_client, admin, letter):
     directive, task = letter
     client = api_client(admin)
-    responses = [client.patch(f"{BASE}/{directive.pk}", {"summary": "X"}, content_type=JSON),
-                 client.patch(f"{BASE}/tasks/{task.pk}", {"title": "X"}, content_type=JSON)]
+    responses = [
+        client.patch(f"{BASE}/{directive.pk}", {"summary": "X"}, content_type=JSON),
+        client.patch(f"{BASE}/tasks/{task.pk}", {"title": "X"}, content_type=JSON),
+    ]
     assert [r.status_code for r in responses] == [428, 428]
     assert {r.json()["code"] for r in responses} == {"version_required"}
     directive.refresh_from_db()
@@ -167,8 +193,16 @@ def test_a_directive_or_task_change_without_a_version_is_refused_with_428(api_cl
 
 def test_the_list_shows_only_what_the_caller_may_see(api_client, admin, bob, tree, kinds, letter):
     other = unit_create(by=None, parent=tree["province"], kind=kinds["upper"], code="CDYT", name="Công đoàn Ngành Y tế")
-    services.directive_create(by=admin, issuing_unit=other, number="1/CV-CĐYT", kind="CV", issued_on=letter[0].issued_on,
-                              summary="Việc của ngành Y tế", body="…", signer_name="X")
+    services.directive_create(
+        by=admin,
+        issuing_unit=other,
+        number="1/CV-CĐYT",
+        kind="CV",
+        issued_on=letter[0].issued_on,
+        summary="Việc của ngành Y tế",
+        body="…",
+        signer_name="X",
+    )
     assert api_client(admin).get(BASE).json()["count"] == 2
     assert api_client(admin).get(BASE, {"status": "draft"}).json()["items"][0]["number"] == "1/CV-CĐYT"
     assert api_client(admin).get(BASE, {"q": "Fanpage"}).json()["count"] == 0
@@ -212,15 +246,21 @@ def test_an_outsider_gets_404_for_a_draft_they_did_not_receive(api_client, bob, 
 
 def test_the_figures_match_the_rollups(api_client, admin, alice, bob, letter, tree):
     _, task = letter
-    services.report_submit(by=alice, assignment=Assignment.objects.get(task=task, unit=tree["a"]), data=GOOD_PAGE,
-                           at=datetime(2021, 4, 20, 9, 0, tzinfo=HCM))
+    services.report_submit(
+        by=alice,
+        assignment=Assignment.objects.get(task=task, unit=tree["a"]),
+        data=GOOD_PAGE,
+        at=datetime(2021, 4, 20, 9, 0, tzinfo=HCM),
+    )
     data = api_client(admin).get(f"{BASE}/tasks/{task.pk}").json()
     rollup = Rollup.objects.get(task=task, unit=tree["upper"])
     assert data["node"]["id"] == tree["upper"].pk
     totals = data["totals"]
-    assert (totals["expected"], totals["reported"], totals["on_time"], totals["late"], totals["missing"]) == (
-        rollup.expected, rollup.reported, rollup.on_time, rollup.late, 1
-    ) == (2, 1, 1, 0, 1)
+    assert (
+        (totals["expected"], totals["reported"], totals["on_time"], totals["late"], totals["missing"])
+        == (rollup.expected, rollup.reported, rollup.on_time, rollup.late, 1)
+        == (2, 1, 1, 0, 1)
+    )
     assert totals["completeness"] == 0.5 and totals["timeliness"] == 0.5
     # From the province, the upper union is a child row with the same figures.
     data = api_client(admin).get(f"{BASE}/tasks/{task.pk}", {"unit": tree["province"].pk}).json()
@@ -237,8 +277,12 @@ def test_an_officer_sees_the_figures_of_their_own_unit(api_client, bob, letter, 
 
 def test_the_assignments_list_filters_searches_and_sorts(api_client, admin, alice, letter, tree):
     _, task = letter
-    services.report_submit(by=alice, assignment=Assignment.objects.get(task=task, unit=tree["a"]), data=GOOD_PAGE,
-                           at=datetime(2021, 5, 3, 9, 0, tzinfo=HCM))
+    services.report_submit(
+        by=alice,
+        assignment=Assignment.objects.get(task=task, unit=tree["a"]),
+        data=GOOD_PAGE,
+        at=datetime(2021, 5, 3, 9, 0, tzinfo=HCM),
+    )
     client = api_client(admin)
     url = f"{BASE}/tasks/{task.pk}/assignments"
     data = client.get(url).json()
@@ -264,13 +308,25 @@ def test_bob_sees_only_his_own_row_in_the_assignments_list(api_client, bob, lett
 def test_the_assignments_list_takes_the_same_number_of_queries_for_many_units(
     api_client, admin, tree, kinds, django_assert_max_num_queries
 ):
-    few = [unit_create(by=None, parent=tree["upper"], kind=kinds["cdcs"], code=f"F{i}", name=f"Công đoàn F{i}")
-           for i in range(3)]
+    few = [
+        unit_create(by=None, parent=tree["upper"], kind=kinds["cdcs"], code=f"F{i}", name=f"Công đoàn F{i}")
+        for i in range(3)
+    ]
     _, small = fanpage_letter(tree, by=admin, recipients=[tree["a"], tree["b"], *few])
-    many = few + [unit_create(by=None, parent=tree["upper"], kind=kinds["cdcs"], code=f"M{i}", name=f"Công đoàn M{i}")
-                  for i in range(25)]
-    directive = services.directive_create(by=admin, issuing_unit=tree["upper"], number="2/CV-CĐVC", kind="CV",
-                                          issued_on=small.directive.issued_on, summary="Lần hai", body="…", signer_name="X")
+    many = few + [
+        unit_create(by=None, parent=tree["upper"], kind=kinds["cdcs"], code=f"M{i}", name=f"Công đoàn M{i}")
+        for i in range(25)
+    ]
+    directive = services.directive_create(
+        by=admin,
+        issuing_unit=tree["upper"],
+        number="2/CV-CĐVC",
+        kind="CV",
+        issued_on=small.directive.issued_on,
+        summary="Lần hai",
+        body="…",
+        signer_name="X",
+    )
     services.directive_set_recipients(by=admin, directive=directive, units=[tree["a"], tree["b"], *many])
     big = services.task_add(by=admin, directive=directive, title="Việc", deadline=small.deadline)
     services.directive_issue(by=admin, directive=directive)
@@ -367,8 +423,18 @@ def test_the_leader_reads_but_does_not_write(api_client, leader, alice, letter, 
     assert [r.status_code for r in refused] == [403] * len(refused)
     assert refused[0].json()["detail"] == "Bạn được xem văn bản này nhưng không được sửa đổi."
     assert refused[5].json()["detail"] == "Bạn được xem báo cáo của đơn vị này nhưng không được gửi báo cáo."
-    response = _post(client, BASE, {"issuing_unit": tree["upper"].pk, "number": "9/CV-CĐVC", "issued_on": "2021-04-05", "summary": "X",
-                                    "body": "X", "signer_name": "X"})
+    response = _post(
+        client,
+        BASE,
+        {
+            "issuing_unit": tree["upper"].pk,
+            "number": "9/CV-CĐVC",
+            "issued_on": "2021-04-05",
+            "summary": "X",
+            "body": "X",
+            "signer_name": "X",
+        },
+    )
     assert response.status_code == 403
     directive.refresh_from_db()
     assert directive.summary.startswith("V/v") and Directive.objects.count() == 1
@@ -398,6 +464,11 @@ def test_returning_needs_a_reason_and_the_unit_corrects(api_client, admin, alice
 
 def test_the_schema_lists_the_directive_endpoints(api_client, admin):
     paths = api_client(admin).get("/api/v1/openapi.json").json()["paths"]
-    for path in [BASE, f"{BASE}/{{directive_id}}/recipients", f"{BASE}/tasks/{{task_id}}/assignments",
-                 f"{BASE}/tasks/{{task_id}}/units/{{unit_id}}/report", f"{BASE}/tasks/{{task_id}}/units/{{unit_id}}/return"]:
+    for path in [
+        BASE,
+        f"{BASE}/{{directive_id}}/recipients",
+        f"{BASE}/tasks/{{task_id}}/assignments",
+        f"{BASE}/tasks/{{task_id}}/units/{{unit_id}}/report",
+        f"{BASE}/tasks/{{task_id}}/units/{{unit_id}}/return",
+    ]:
         assert path in paths

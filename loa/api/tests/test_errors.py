@@ -52,8 +52,13 @@ def test_a_method_the_address_does_not_take_answers_405_with_allow(api_client, a
 def test_a_decision_on_a_changed_piece_answers_409(api_client, tree, alice, editor, admin):
     piece = sent(tree["a"], alice, channels(editor))
     review = f"/api/v1/articles/submissions/{piece.pk}/review"
-    assert api_client(editor).post(review, {"action": "accept", "version": piece.version}, content_type=JSON).status_code == 200
-    late = api_client(admin).post(review, {"action": "return", "reason": "x", "version": piece.version}, content_type=JSON)
+    assert (
+        api_client(editor).post(review, {"action": "accept", "version": piece.version}, content_type=JSON).status_code
+        == 200
+    )
+    late = api_client(admin).post(
+        review, {"action": "return", "reason": "x", "version": piece.version}, content_type=JSON
+    )
     _error(late, 409, "conflict")
 
 

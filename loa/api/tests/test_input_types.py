@@ -25,7 +25,9 @@ def _refused(response, field):
 
 def test_true_is_not_taken_for_the_id_1(api_client, admin, tree):
     client = api_client(admin)
-    response = client.post("/api/v1/units", {"parent": True, "kind": "cdcs", "code": "CS-T", "name": "Thử"}, content_type=JSON)
+    response = client.post(
+        "/api/v1/units", {"parent": True, "kind": "cdcs", "code": "CS-T", "name": "Thử"}, content_type=JSON
+    )
     assert _refused(response, "parent") == "Hãy nhập một số nguyên."
     assert not Unit.objects.filter(code="CS-T").exists()
 
@@ -35,9 +37,18 @@ def test_an_id_beyond_64_bits_is_refused_in_the_path_the_query_and_the_body(api_
     assert "9223372036854775807" in _refused(client.get(f"/api/v1/units/{TOO_BIG}"), "unit_id")
     _refused(client.get("/api/v1/units", {"parent": TOO_BIG}), "parent")
     _refused(client.put(f"/api/v1/directives/{TOO_BIG}/recipients", {"mode": "all"}, content_type=JSON), "directive_id")
-    response = client.post("/api/v1/directives", {
-        "issuing_unit": TOO_BIG, "number": "1/TB", "issued_on": "2021-04-05", "summary": "x", "body": "x", "signer_name": "x",
-    }, content_type=JSON)
+    response = client.post(
+        "/api/v1/directives",
+        {
+            "issuing_unit": TOO_BIG,
+            "number": "1/TB",
+            "issued_on": "2021-04-05",
+            "summary": "x",
+            "body": "x",
+            "signer_name": "x",
+        },
+        content_type=JSON,
+    )
     _refused(response, "issuing_unit")
 
 
@@ -55,46 +66,74 @@ def test_a_year_out_of_range_is_refused(api_client, alice, tree):
 def test_null_topics_are_refused_and_the_piece_keeps_its_own(api_client, alice, editor, tree):
     chans = channels(editor)
     client = api_client(alice)
-    piece = client.post("/api/v1/articles/submissions", {"unit": tree["a"].pk, "title": "Tin", "topics": ["dien-hinh"],
-                                                         "channels": [chans[0].pk]}, content_type=JSON).json()
-    response = client.patch(f"/api/v1/articles/submissions/{piece['id']}", {"version": piece["version"], "topics": None},
-                            content_type=JSON)
+    piece = client.post(
+        "/api/v1/articles/submissions",
+        {"unit": tree["a"].pk, "title": "Tin", "topics": ["dien-hinh"], "channels": [chans[0].pk]},
+        content_type=JSON,
+    ).json()
+    response = client.patch(
+        f"/api/v1/articles/submissions/{piece['id']}", {"version": piece["version"], "topics": None}, content_type=JSON
+    )
     _refused(response, "topics")
     assert client.get(f"/api/v1/articles/submissions/{piece['id']}").json()["topics"] == ["dien-hinh"]
 
 
 def test_a_negative_order_of_a_criterion_is_refused(api_client, admin, tree):
     examples.letter_2021(by=admin, unit=tree["province"], year=2021)
-    response = api_client(admin).post("/api/v1/scoring/rubrics/2021/criteria", {
-        "code": "X1", "name": "Thử", "order": -1, "max_points": "5",
-    }, content_type=JSON)
+    response = api_client(admin).post(
+        "/api/v1/scoring/rubrics/2021/criteria",
+        {
+            "code": "X1",
+            "name": "Thử",
+            "order": -1,
+            "max_points": "5",
+        },
+        content_type=JSON,
+    )
     assert "0" in _refused(response, "order")
 
 
 def test_points_beyond_what_the_rubric_stores_are_refused(api_client, admin, tree):
     examples.letter_2021(by=admin, unit=tree["province"], year=2021)
-    response = api_client(admin).post("/api/v1/scoring/rubrics/2021/criteria", {
-        "code": "X1", "name": "Thử", "max_points": "1e20",
-    }, content_type=JSON)
+    response = api_client(admin).post(
+        "/api/v1/scoring/rubrics/2021/criteria",
+        {
+            "code": "X1",
+            "name": "Thử",
+            "max_points": "1e20",
+        },
+        content_type=JSON,
+    )
     _refused(response, "max_points")
 
 
 @pytest.fixture
 def page_a(tree):
-    return Fanpage.objects.create(unit=tree["a"], name="Trang A", url="https://www.facebook.com/cdcsa",
-                                  url_key="https://www.facebook.com/cdcsa", admin_name="Nguyễn Văn A", admin_phone="+84912345678")
+    return Fanpage.objects.create(
+        unit=tree["a"],
+        name="Trang A",
+        url="https://www.facebook.com/cdcsa",
+        url_key="https://www.facebook.com/cdcsa",
+        admin_name="Nguyễn Văn A",
+        admin_phone="+84912345678",
+    )
 
 
 def test_a_huge_follower_count_is_refused_and_the_stored_count_stays(api_client, admin, tree, page_a):
     FollowerSnapshot.objects.create(fanpage=page_a, day=date(2021, 5, 1), followers=120, source="hand")
-    response = api_client(admin).post(f"/api/v1/fanpages/units/{tree['a'].pk}/followers",
-                                      {"day": "2021-05-01", "followers": 10**12}, content_type=JSON)
+    response = api_client(admin).post(
+        f"/api/v1/fanpages/units/{tree['a'].pk}/followers",
+        {"day": "2021-05-01", "followers": 10**12},
+        content_type=JSON,
+    )
     _refused(response, "followers")
     assert FollowerSnapshot.objects.get(fanpage=page_a, day=date(2021, 5, 1)).followers == 120
 
 
 def test_an_address_python_cannot_split_is_refused_in_vietnamese(api_client, alice, tree, page_a):
-    response = api_client(alice).post(f"/api/v1/fanpages/units/{tree['a'].pk}/posts", {"link": "http://["}, content_type=JSON)
+    response = api_client(alice).post(
+        f"/api/v1/fanpages/units/{tree['a'].pk}/posts", {"link": "http://["}, content_type=JSON
+    )
     assert response.status_code == 422, response.content
     assert response.json()["detail"] == "“http://[” không phải địa chỉ trang web."
 
@@ -105,7 +144,9 @@ def test_a_date_time_out_of_range_is_refused_and_one_without_offset_is_local(api
     directive, _task = fanpage_letter(tree, by=admin, issue=False)
     client = api_client(admin)
     url = f"/api/v1/directives/{directive.pk}/tasks"
-    message = _refused(client.post(url, {"title": "Cũ", "deadline": "1899-12-31T00:00:00"}, content_type=JSON), "deadline")
+    message = _refused(
+        client.post(url, {"title": "Cũ", "deadline": "1899-12-31T00:00:00"}, content_type=JSON), "deadline"
+    )
     assert message == "Hãy nhập ngày trong khoảng từ 01/01/1900 đến 31/12/2100."
     response = client.post(url, {"title": "Mới", "deadline": "2021-05-31T00:00:00"}, content_type=JSON)
     assert response.json()["deadline"] == "2021-05-31T00:00:00+07:00"

@@ -54,7 +54,9 @@ def test_an_outsider_gets_404_and_those_who_only_read_the_directive_403(api_clie
     from loa.units.services import unit_create
 
     _, task = fanpage_letter(tree, by=admin)
-    elsewhere = unit_create(by=None, parent=None, kind=kinds["province"], code="LDLD-HG", name="Liên đoàn Lao động tỉnh Hà Giang")
+    elsewhere = unit_create(
+        by=None, parent=None, kind=kinds["province"], code="LDLD-HG", name="Liên đoàn Lao động tỉnh Hà Giang"
+    )
     outsider = User.objects.create_user(username="charlie", email="charlie@example.vn")
     Role.objects.create(user=outsider, unit=elsewhere, role="admin")
     url = f"{BASE}/tasks/{task.pk}/remind"
@@ -68,7 +70,9 @@ def test_a_unit_out_of_reach_and_unknown_fields_are_refused(api_client, tree, ad
     from loa.units.services import unit_create
 
     _, task = fanpage_letter(tree, by=admin)
-    other = unit_create(by=None, parent=None, kind=kinds["province"], code="LDLD-HG", name="Liên đoàn Lao động tỉnh Hà Giang")
+    other = unit_create(
+        by=None, parent=None, kind=kinds["province"], code="LDLD-HG", name="Liên đoàn Lao động tỉnh Hà Giang"
+    )
     client = api_client(admin)
     assert _post(client, f"{BASE}/tasks/{task.pk}/remind", {"unit": other.pk}).status_code == 404
     assert _post(client, f"{BASE}/tasks/{task.pk}/remind", {"dry_run": "\x00"}).status_code in (400, 422)

@@ -70,7 +70,8 @@ def test_no_operation_answers_with_a_deprecated_tuple(api_client, alice, tree):
 
     with warnings.catch_warnings():
         warnings.simplefilter("error", DeprecationWarning)
-        response = api_client(alice).post(f"/api/v1/fanpages/units/{tree['a'].pk}/likes", {"count": 40},
-                                          content_type="application/json")
+        response = api_client(alice).post(
+            f"/api/v1/fanpages/units/{tree['a'].pk}/likes", {"count": 40}, content_type="application/json"
+        )
     assert response.status_code == 201, response.content
     assert response.json()["count"] == 40

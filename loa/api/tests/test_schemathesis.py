@@ -47,19 +47,23 @@ class _App(WSGIHandler):
 def _config(token):
     from schemathesis import Config
 
-    return Config.from_dict({
-        "seed": 2021,
-        "suppress-health-check": ["all"],
-        # The WSGI transport does not undo compression: ask for the answers as they are (identity).
-        "headers": {"Authorization": f"Bearer {token}", "Accept-Encoding": "identity"},
-        "workers": 1,
-        "generation": {"max-examples": MAX_EXAMPLES, "deterministic": True, "database": "none"},
-        "phases": {
-            "examples": {"enabled": True}, "coverage": {"enabled": True}, "fuzzing": {"enabled": True},
-            "stateful": {"enabled": False},
-        },
-        "checks": {"enabled": False, **{name: {"enabled": True} for name in CHECKS}},
-    })
+    return Config.from_dict(
+        {
+            "seed": 2021,
+            "suppress-health-check": ["all"],
+            # The WSGI transport does not undo compression: ask for the answers as they are (identity).
+            "headers": {"Authorization": f"Bearer {token}", "Accept-Encoding": "identity"},
+            "workers": 1,
+            "generation": {"max-examples": MAX_EXAMPLES, "deterministic": True, "database": "none"},
+            "phases": {
+                "examples": {"enabled": True},
+                "coverage": {"enabled": True},
+                "fuzzing": {"enabled": True},
+                "stateful": {"enabled": False},
+            },
+            "checks": {"enabled": False, **{name: {"enabled": True} for name in CHECKS}},
+        }
+    )
 
 
 def _problems(token):
@@ -75,8 +79,10 @@ def _problems(token):
                 for check in checks:
                     if check.failure_info is not None:
                         failure = check.failure_info.failure
-                        problems.append(f"{event.recorder.label}: {failure.title}: {failure.message}\n"
-                                        f"    {check.failure_info.code_sample}")
+                        problems.append(
+                            f"{event.recorder.label}: {failure.title}: {failure.message}\n"
+                            f"    {check.failure_info.code_sample}"
+                        )
         elif isinstance(event, (events.NonFatalError, events.FatalError)):
             problems.append(f"the run itself failed: {event!r}")
     return problems

@@ -30,7 +30,9 @@ def _upload(client, data, name="danh-sach.xlsx"):
     return client.post(URL, {"file": SimpleUploadedFile(name, data)})
 
 
-def test_an_integrator_uploads_a_province_list_answers_the_same_name_question_and_commits(api_client, admin, stored_cd_vc):
+def test_an_integrator_uploads_a_province_list_answers_the_same_name_question_and_commits(
+    api_client, admin, stored_cd_vc
+):
     client = api_client(admin)
     answer = _upload(client, province_list(CAO_BANG))
     assert answer.status_code == 201
@@ -56,19 +58,25 @@ def test_columns_are_mapped_through_the_api_and_remembered(api_client, admin, st
     check = _upload(client, province_list(CAO_BANG[:1], titles=UNKNOWN_TITLES)).json()
     assert check["result"]["needs_mapping"] and "Thiếu cột" in check["result"]["problems"][0]["message"]
     assert client.post(f"{URL}/{check['id']}/commit", {}, content_type="application/json").status_code == 422
-    mapped = client.post(f"{URL}/{check['id']}/check", {"mapping": {"1": "code", "Đơn vị": "name", "3": "parent_code"}},
-                         content_type="application/json")
+    mapped = client.post(
+        f"{URL}/{check['id']}/check",
+        {"mapping": {"1": "code", "Đơn vị": "name", "3": "parent_code"}},
+        content_type="application/json",
+    )
     assert mapped.status_code == 201 and mapped.json()["result"]["created"] == 1
     assert ColumnMapping.objects.count() == 1
 
 
-@pytest.mark.parametrize(("payload", "says"), [
-    ({"mapping": {"1": "colour"}}, "không phải là một cột"),
-    ({"mapping": {"9": "code"}}, "Tệp không có cột thứ 10"),
-    ({"mapping": {"Màu": "code"}}, "Tệp không có cột “Màu”"),
-    ({"default_kind": "hoi"}, "Hãy chọn một trong các loại đơn vị"),
-    ({"mapping": {"1": "code"}, "extra": 1}, ""),
-])
+@pytest.mark.parametrize(
+    ("payload", "says"),
+    [
+        ({"mapping": {"1": "colour"}}, "không phải là một cột"),
+        ({"mapping": {"9": "code"}}, "Tệp không có cột thứ 10"),
+        ({"mapping": {"Màu": "code"}}, "Tệp không có cột “Màu”"),
+        ({"default_kind": "hoi"}, "Hãy chọn một trong các loại đơn vị"),
+        ({"mapping": {"1": "code"}, "extra": 1}, ""),
+    ],
+)
 def test_a_bad_choice_is_refused_with_a_vietnamese_422(api_client, admin, stored_cd_vc, payload, says):
     client = api_client(admin)
     check = _upload(client, province_list(CAO_BANG[:1], titles=UNKNOWN_TITLES)).json()
@@ -80,14 +88,18 @@ def test_a_bad_choice_is_refused_with_a_vietnamese_422(api_client, admin, stored
 def test_a_bad_same_unit_answer_is_refused(api_client, admin, stored_cd_vc):
     client = api_client(admin)
     check = _upload(client, province_list(CAO_BANG)).json()
-    answer = client.post(f"{URL}/{check['id']}/commit", {"same_unit": {"CS-M2": 10**30}}, content_type="application/json")
+    answer = client.post(
+        f"{URL}/{check['id']}/commit", {"same_unit": {"CS-M2": 10**30}}, content_type="application/json"
+    )
     assert answer.status_code == 422 and answer.json()["code"] == "invalid"
     assert not Unit.objects.filter(code__startswith="CS-M").exists()
 
 
 def test_a_file_that_is_not_a_list_is_refused_in_vietnamese(api_client, admin, stored_cd_vc):
     answer = _upload(api_client(admin), b"%PDF-1.7\n" + bytes(range(256)), name="danh-sach.xlsx")
-    assert answer.status_code == 422 and "Tệp “danh-sach.xlsx”" in answer.json()["detail"] + str(answer.json()["errors"])
+    assert answer.status_code == 422 and "Tệp “danh-sach.xlsx”" in answer.json()["detail"] + str(
+        answer.json()["errors"]
+    )
     assert not Job.objects.exists()
 
 

@@ -144,7 +144,9 @@ def test_an_admin_of_a_lower_unit_may_not_create_a_top_level_unit(api_client, tr
 
     upper_admin = User.objects.create_user(username="upper-admin", password="pass-for-tests")
     Role.objects.create(user=upper_admin, unit=tree["upper"], role="admin")
-    response = api_client(upper_admin).post("/api/v1/units", _new_unit(tree, parent=None), content_type="application/json")
+    response = api_client(upper_admin).post(
+        "/api/v1/units", _new_unit(tree, parent=None), content_type="application/json"
+    )
     assert response.status_code == 403
     assert not Unit.objects.filter(parent__isnull=True).exclude(pk=tree["province"].pk).exists()
 
@@ -171,7 +173,8 @@ def test_missing_fields_and_unknown_kinds_are_named_in_vietnamese(api_client, ad
 
 def test_an_admin_changes_a_unit(api_client, admin, tree):
     response = api_client(admin).patch(
-        f"/api/v1/units/{tree['a'].pk}", {"members_count": 61, "short_name": "CĐ THPT TP", "version": 1},
+        f"/api/v1/units/{tree['a'].pk}",
+        {"members_count": 61, "short_name": "CĐ THPT TP", "version": 1},
         content_type="application/json",
     )
     assert response.status_code == 200, response.content
@@ -191,7 +194,9 @@ def test_two_changes_from_the_same_version_the_second_gets_409_with_the_unit_as_
 
     first = client.patch(url, {"members_count": 61, "version": read}, content_type="application/json")
     assert first.status_code == 200 and first.json()["version"] == read + 1
-    second = client.patch(url, {"members_count": 70, "short_name": "CĐ THPT", "version": read}, content_type="application/json")
+    second = client.patch(
+        url, {"members_count": 70, "short_name": "CĐ THPT", "version": read}, content_type="application/json"
+    )
 
     assert second.status_code == 409
     body = second.json()
@@ -200,12 +205,16 @@ def test_two_changes_from_the_same_version_the_second_gets_409_with_the_unit_as_
     assert body["current"]["can_manage"] is True  # the same shape as GET
     tree["a"].refresh_from_db()
     assert (tree["a"].members_count, tree["a"].short_name) == (61, "")
-    again = client.patch(url, {"members_count": 70, "version": body["current"]["version"]}, content_type="application/json")
+    again = client.patch(
+        url, {"members_count": 70, "version": body["current"]["version"]}, content_type="application/json"
+    )
     assert again.status_code == 200 and again.json()["members_count"] == 70
 
 
 def test_a_change_without_a_version_is_refused_with_428_and_nothing_is_saved(api_client, admin, tree):
-    response = api_client(admin).patch(f"/api/v1/units/{tree['a'].pk}", {"members_count": 1}, content_type="application/json")
+    response = api_client(admin).patch(
+        f"/api/v1/units/{tree['a'].pk}", {"members_count": 1}, content_type="application/json"
+    )
     assert response.status_code == 428
     assert response.json()["code"] == "version_required" and "version" in response.json()["detail"]
     tree["a"].refresh_from_db()
@@ -214,8 +223,9 @@ def test_a_change_without_a_version_is_refused_with_428_and_nothing_is_saved(api
 
 @pytest.mark.parametrize("version", [-1, 2**40, "một", None])
 def test_a_version_that_is_not_one_is_refused_in_vietnamese(api_client, admin, tree, version):
-    response = api_client(admin).patch(f"/api/v1/units/{tree['a'].pk}", {"members_count": 1, "version": version},
-                                       content_type="application/json")
+    response = api_client(admin).patch(
+        f"/api/v1/units/{tree['a'].pk}", {"members_count": 1, "version": version}, content_type="application/json"
+    )
     assert response.status_code in (422, 428)
     assert response.json()["detail"]
     tree["a"].refresh_from_db()
@@ -224,15 +234,23 @@ def test_a_version_that_is_not_one_is_refused_in_vietnamese(api_client, admin, t
 
 def test_a_move_or_a_closing_sent_with_an_old_version_gets_409(api_client, admin, tree):
     client, url = api_client(admin), f"/api/v1/units/{tree['a'].pk}"
-    client.patch(url, {"name": "Công đoàn cơ sở Trường THPT TP Cao Bằng", "version": 1}, content_type="application/json")
+    client.patch(
+        url, {"name": "Công đoàn cơ sở Trường THPT TP Cao Bằng", "version": 1}, content_type="application/json"
+    )
     moved = client.post(f"{url}/move", {"parent": tree["province"].pk, "version": 1}, content_type="application/json")
-    closed = client.post(f"{url}/deactivate", {"active_to": "2025-06-30", "version": 1}, content_type="application/json")
+    closed = client.post(
+        f"{url}/deactivate", {"active_to": "2025-06-30", "version": 1}, content_type="application/json"
+    )
     assert [moved.status_code, closed.status_code] == [409, 409]
     assert moved.json()["current"]["name"] == "Công đoàn cơ sở Trường THPT TP Cao Bằng"
     tree["a"].refresh_from_db()
     assert tree["a"].parent == tree["upper"] and tree["a"].active_to is None
-    assert client.post(f"{url}/move", {"parent": tree["province"].pk, "version": 2},
-                       content_type="application/json").status_code == 200
+    assert (
+        client.post(
+            f"{url}/move", {"parent": tree["province"].pk, "version": 2}, content_type="application/json"
+        ).status_code
+        == 200
+    )
 
 
 def test_the_parent_is_not_changed_by_patch(api_client, admin, tree):
@@ -297,7 +315,8 @@ def test_an_outsider_cannot_move_a_unit_of_a(api_client, bob, tree):
 def test_an_admin_deactivates_and_reactivates_a_unit(api_client, admin, tree):
     client = api_client(admin)
     response = client.post(
-        f"/api/v1/units/{tree['b'].pk}/deactivate", {"active_to": "2025-06-30", "reason": "Sáp nhập"},
+        f"/api/v1/units/{tree['b'].pk}/deactivate",
+        {"active_to": "2025-06-30", "reason": "Sáp nhập"},
         content_type="application/json",
     )
     assert response.status_code == 200, response.content

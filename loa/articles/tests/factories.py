@@ -52,7 +52,13 @@ def sent(unit, by, chans, **kw):
 
 def published(unit, by, editor, chans, *, url=None, on=date(2021, 3, 10), **kw):
     s = sent(unit, by, chans, **kw)
-    services.submission_publish(submission=s, by=editor, channel=chans[0], url=url or f"https://ldld.caobang.gov.vn/tin/{s.pk}",
-                                published_on=on, expected_version=s.version)
+    services.submission_publish(
+        submission=s,
+        by=editor,
+        channel=chans[0],
+        url=url or f"https://ldld.caobang.gov.vn/tin/{s.pk}",
+        published_on=on,
+        expected_version=s.version,
+    )
     s.refresh_from_db()
     return s

@@ -11,7 +11,9 @@ from loa.articles.topics import ensure_default_topics
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-def test_a_piece_goes_from_a_phone_to_two_channels_and_counts_once(phone, desktop, tree, alice, editor, admin, tmp_path):
+def test_a_piece_goes_from_a_phone_to_two_channels_and_counts_once(
+    phone, desktop, tree, alice, editor, admin, tmp_path
+):
     ensure_default_topics()  # a browser test's database is emptied between tests, migrated data too
     chans = channels(editor)
     services.quota_set(by=admin, unit=tree["a"], year=2021, kind="news", target=4, notice="812/TB-CĐVC ngày 22/02/2021")
@@ -59,8 +61,10 @@ def test_a_piece_goes_from_a_phone_to_two_channels_and_counts_once(phone, deskto
     # The editor sees the change and publishes it on two channels.
     desktop.goto(piece_url)
     today = date.today().isoformat()
-    for channel, url in ((chans[0], "https://ldld.caobang.gov.vn/tin-tuc/hoi-thi-nau-an"),
-                         (chans[2], "https://www.facebook.com/congdoancaobang/posts/1001")):
+    for channel, url in (
+        (chans[0], "https://ldld.caobang.gov.vn/tin-tuc/hoi-thi-nau-an"),
+        (chans[2], "https://www.facebook.com/congdoancaobang/posts/1001"),
+    ):
         desktop.select_option("#id_channel", label=channel.name)
         desktop.fill("#id_url", url)
         desktop.fill("#id_published_on", today)

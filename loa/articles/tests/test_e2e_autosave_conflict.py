@@ -12,8 +12,9 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def test_the_phones_stale_autosave_shows_the_pcs_text_and_keeps_the_phones(phone, desktop, tree, alice, editor):
-    piece = services.submission_create(by=alice, unit=tree["a"], title="Hội thi nấu ăn", body="Sáng 7/3.",
-                                       channels=channels(editor)[:1])
+    piece = services.submission_create(
+        by=alice, unit=tree["a"], title="Hội thi nấu ăn", body="Sáng 7/3.", channels=channels(editor)[:1]
+    )
     url = f"/articles/{piece.pk}/edit/"
     for page in (desktop, phone):
         browser_login(page, "alice")

@@ -15,7 +15,9 @@ from loa.articles.tests.factories import channels, jpeg_bytes
 @pytest.fixture
 def photo(tree, alice, editor):
     piece = services.submission_create(by=alice, unit=tree["a"], title="Hội thi", body="x", channels=channels(editor))
-    return services.submission_add_photo(by=alice, submission=piece, upload=SimpleUploadedFile("IMG_0001.JPG", jpeg_bytes()))
+    return services.submission_add_photo(
+        by=alice, submission=piece, upload=SimpleUploadedFile("IMG_0001.JPG", jpeg_bytes())
+    )
 
 
 def photo_url(photo):

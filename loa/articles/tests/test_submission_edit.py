@@ -18,8 +18,9 @@ PHONE_TEXT = "Sáng 7/3, Công đoàn trường tổ chức hội thi.\n\nĐoạ
 
 @pytest.fixture
 def piece(tree, alice, editor):
-    return services.submission_create(by=alice, unit=tree["a"], title="Hội thi nấu ăn", body="Sáng 7/3.",
-                                      channels=channels(editor)[:1])
+    return services.submission_create(
+        by=alice, unit=tree["a"], title="Hội thi nấu ăn", body="Sáng 7/3.", channels=channels(editor)[:1]
+    )
 
 
 def _edit(piece):
@@ -36,8 +37,15 @@ class Page:
         self.session = re.search(r'name="edit_session" value="([\w-]+)"', html).group(1)
 
     def data(self, body, **extra):
-        return {"kind": "news", "title": "Hội thi nấu ăn", "body": body, "channels": [self.piece.channels.first().pk],
-                "version": self.version, "edit_session": self.session, **extra}
+        return {
+            "kind": "news",
+            "title": "Hội thi nấu ăn",
+            "body": body,
+            "channels": [self.piece.channels.first().pk],
+            "version": self.version,
+            "edit_session": self.session,
+            **extra,
+        }
 
     def autosave(self, body, **extra):
         response = self.client.post(_edit(self.piece), self.data(body, **extra), HTTP_HX_REQUEST="true")
@@ -62,8 +70,9 @@ def test_the_same_officer_on_a_phone_and_a_pc_the_phones_stale_autosave_is_refus
     assert Submission.objects.get(pk=piece.pk).body_text == PC_TEXT
 
     # The officer chooses to keep the phone's text: a deliberate save over the newer version.
-    kept = phone.client.post(_edit(piece), phone.data(PHONE_TEXT, overwrite=re.search(
-        r'name="overwrite" value="(\d+)"', html).group(1)))
+    kept = phone.client.post(
+        _edit(piece), phone.data(PHONE_TEXT, overwrite=re.search(r'name="overwrite" value="(\d+)"', html).group(1))
+    )
     assert kept.status_code == 302
     assert Submission.objects.get(pk=piece.pk).body_text == PHONE_TEXT
 
@@ -117,8 +126,9 @@ def test_an_autosave_without_a_true_version_is_refused_and_saves_nothing(alice, 
 
 
 def test_the_outsider_gets_404_and_changes_nothing(bob, piece):
-    response = second_browser(bob).post(_edit(piece), {"title": "X", "body": "X", "version": piece.version},
-                                        HTTP_HX_REQUEST="true")
+    response = second_browser(bob).post(
+        _edit(piece), {"title": "X", "body": "X", "version": piece.version}, HTTP_HX_REQUEST="true"
+    )
     assert response.status_code == 404
     assert Submission.objects.get(pk=piece.pk).title == "Hội thi nấu ăn"
 
@@ -131,6 +141,8 @@ def test_a_piece_sent_from_the_other_page_meanwhile_keeps_the_text_on_screen_and
     response = phone.client.post(reverse("articles:submit", args=[piece.pk]), phone.data(PHONE_TEXT))
 
     html = response.content.decode()
-    assert response.status_code == 409 and 'data-testid="sent-meanwhile"' in html and 'data-testid="keep-mine"' not in html
+    assert (
+        response.status_code == 409 and 'data-testid="sent-meanwhile"' in html and 'data-testid="keep-mine"' not in html
+    )
     assert "Đoạn viết trên điện thoại.</textarea>" in html
     assert Submission.objects.get(pk=piece.pk).body_text == PC_TEXT

@@ -22,8 +22,15 @@ def new_url(tree):
 
 
 def _form(chans, **kw):
-    return {"kind": "news", "title": "Hội thi nấu ăn ngày 8/3", "body": "Đoạn một.\n\nĐoạn hai.", "authors": "Hoàng An",
-            "channels": [chans[0].pk], "edit_session": "page-one-token", **kw}
+    return {
+        "kind": "news",
+        "title": "Hội thi nấu ăn ngày 8/3",
+        "body": "Đoạn một.\n\nĐoạn hai.",
+        "authors": "Hoàng An",
+        "channels": [chans[0].pk],
+        "edit_session": "page-one-token",
+        **kw,
+    }
 
 
 def test_opening_the_new_piece_page_stores_nothing(alice, login, new_url, chans):
@@ -36,8 +43,12 @@ def test_the_first_save_creates_the_draft_and_opens_the_editor(alice, login, new
     response = login(alice).post(new_url, _form(chans))
     piece = Submission.objects.get()
     assert response.status_code == 302 and response["Location"] == reverse("articles:edit", args=[piece.pk])
-    assert (piece.state, piece.title, piece.unit, piece.body_text) == ("draft", "Hội thi nấu ăn ngày 8/3", tree["a"],
-                                                                       "Đoạn một.\n\nĐoạn hai.")
+    assert (piece.state, piece.title, piece.unit, piece.body_text) == (
+        "draft",
+        "Hội thi nấu ăn ngày 8/3",
+        tree["a"],
+        "Đoạn một.\n\nĐoạn hai.",
+    )
     assert list(piece.channels.all()) == [chans[0]]
 
 
@@ -94,7 +105,9 @@ def test_send_without_a_channel_keeps_the_draft_and_shows_what_is_missing(alice,
     piece = Submission.objects.get()
     assert piece.state == "draft" and piece.title == "Hội thi nấu ăn ngày 8/3"
     summary = re.search(r'<section class="error-summary".*?</section>', page, re.DOTALL).group(0)
-    assert re.findall(r"<li>(.*?)</li>", summary) == ['<a href="#id_channels_0">Đăng trên: Hãy chọn ít nhất một kênh muốn đăng.</a>']
+    assert re.findall(r"<li>(.*?)</li>", summary) == [
+        '<a href="#id_channels_0">Đăng trên: Hãy chọn ít nhất một kênh muốn đăng.</a>'
+    ]
     assert f'action="{reverse("articles:edit", args=[piece.pk])}"' in page
 
 

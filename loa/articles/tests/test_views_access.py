@@ -18,9 +18,21 @@ def world(tree, alice, editor, admin):
     draft = services.submission_create(by=alice, unit=tree["a"], title="Nháp", body="x", channels=chans)
     services.submission_add_photo(by=alice, submission=draft, upload=SimpleUploadedFile("a.jpg", jpeg_bytes((40, 30))))
     piece = sent(tree["a"], alice, chans, title="Hội diễn văn nghệ")
-    claim = services.claim_create(by=alice, unit=tree["a"], url="https://cdvccaobang.vn/tin/77", kind="news", title="Tin cũ",
-                                  published_on=date(2021, 2, 1))
-    return {"draft": draft, "piece": piece, "claim": claim, "photo": Photo.objects.get(submission=draft), "chans": chans}
+    claim = services.claim_create(
+        by=alice,
+        unit=tree["a"],
+        url="https://cdvccaobang.vn/tin/77",
+        kind="news",
+        title="Tin cũ",
+        published_on=date(2021, 2, 1),
+    )
+    return {
+        "draft": draft,
+        "piece": piece,
+        "claim": claim,
+        "photo": Photo.objects.get(submission=draft),
+        "chans": chans,
+    }
 
 
 def gets(world, tree):
@@ -40,7 +52,18 @@ def gets(world, tree):
 
 
 MAY = {
-    "admin": {"detail", "edit", "new", "photo", "unit_progress", "progress_of_a", "claim_new", "queue", "quotas", "channels"},
+    "admin": {
+        "detail",
+        "edit",
+        "new",
+        "photo",
+        "unit_progress",
+        "progress_of_a",
+        "claim_new",
+        "queue",
+        "quotas",
+        "channels",
+    },
     "editor": {"detail", "photo", "unit_progress", "progress_of_a", "queue"},
     "leader": {"detail", "photo", "unit_progress", "progress_of_a"},
     "alice": {"detail", "edit", "new", "photo", "unit_progress", "progress_of_a", "claim_new"},
@@ -99,7 +122,10 @@ def test_bob_cannot_act_on_a_piece_of_a(world, tree, bob, login):
 def test_an_officer_cannot_review_their_own_piece(world, alice, login):
     client = login(alice)
     p = world["piece"]
-    assert client.post(reverse("articles:review", args=[p.pk]), {"action": "accept", "version": p.version}).status_code == 404
+    assert (
+        client.post(reverse("articles:review", args=[p.pk]), {"action": "accept", "version": p.version}).status_code
+        == 404
+    )
 
 
 def test_the_editor_sees_the_piece_in_the_queue_and_claims_waiting(world, editor, login):
@@ -117,7 +143,9 @@ def test_the_progress_table_exports(world, tree, admin, login):
     assert client.get(reverse("articles:progress_export", args=["pdf"])).status_code == 404
 
 
-def test_the_unit_progress_page_runs_a_fixed_number_of_queries(world, tree, alice, editor, login, django_assert_max_num_queries):
+def test_the_unit_progress_page_runs_a_fixed_number_of_queries(
+    world, tree, alice, editor, login, django_assert_max_num_queries
+):
     from loa.articles.tests.factories import published
 
     for i in range(5):

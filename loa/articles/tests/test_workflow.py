@@ -25,7 +25,9 @@ def test_a_returned_piece_is_fixed_resubmitted_and_every_version_kept(tree, alic
     s = sent(tree["a"], alice, chans)
     s = services.submission_return(submission=s, by=editor, reason="Thiếu ảnh", expected_version=s.version)
     assert s.state == S.RETURNED and s.reason == "Thiếu ảnh"
-    s = services.submission_update(by=alice, submission=s, expected_version=s.version, body="Đoạn một.\n\nĐoạn hai đã sửa.")
+    s = services.submission_update(
+        by=alice, submission=s, expected_version=s.version, body="Đoạn một.\n\nĐoạn hai đã sửa."
+    )
     s = services.submission_submit(by=alice, submission=s, expected_version=s.version)
     assert s.state == S.SUBMITTED
     assert [v.body_text for v in s.versions.all()] == ["Đoạn một.\n\nĐoạn hai.", "Đoạn một.\n\nĐoạn hai đã sửa."]
@@ -69,8 +71,17 @@ def test_two_editors_acting_at_the_same_moment_one_wins_and_the_other_is_told(tr
             connection.close()
 
     threads = [
-        threading.Thread(target=act, args=("accept", lambda: services.submission_accept(submission=s, by=editor, expected_version=opened))),
-        threading.Thread(target=act, args=("return", lambda: services.submission_return(submission=s, by=admin, reason="x", expected_version=opened))),
+        threading.Thread(
+            target=act,
+            args=("accept", lambda: services.submission_accept(submission=s, by=editor, expected_version=opened)),
+        ),
+        threading.Thread(
+            target=act,
+            args=(
+                "return",
+                lambda: services.submission_return(submission=s, by=admin, reason="x", expected_version=opened),
+            ),
+        ),
     ]
     [t.start() for t in threads]
     [t.join() for t in threads]
@@ -79,8 +90,14 @@ def test_two_editors_acting_at_the_same_moment_one_wins_and_the_other_is_told(tr
 
 def test_a_piece_published_on_two_channels_counts_once(tree, alice, editor, chans):
     s = published(tree["a"], alice, editor, chans, topics=[topic("guong-nguoi-tot")])
-    services.submission_publish(submission=s, by=editor, channel=chans[2], url="https://www.facebook.com/congdoancaobang/posts/123",
-                                published_on=date(2021, 3, 11), expected_version=s.version)
+    services.submission_publish(
+        submission=s,
+        by=editor,
+        channel=chans[2],
+        url="https://www.facebook.com/congdoancaobang/posts/123",
+        published_on=date(2021, 3, 11),
+        expected_version=s.version,
+    )
     own, _ = unit_figures(tree["a"], 2021)
     assert own["news"].counted == 1 and own["news"].exemplary == 1
     total, rows = level_rows(tree["province"], 2021)
@@ -92,8 +109,14 @@ def test_a_piece_published_on_two_channels_counts_once(tree, alice, editor, chan
 def test_a_publication_must_be_on_its_channels_domain(tree, alice, editor, chans):
     s = sent(tree["a"], alice, chans)
     with pytest.raises(ValidationError) as exc:
-        services.submission_publish(submission=s, by=editor, channel=chans[0], url="https://cdvccaobang.vn/tin/1",
-                                    published_on=date(2021, 3, 1), expected_version=s.version)
+        services.submission_publish(
+            submission=s,
+            by=editor,
+            channel=chans[0],
+            url="https://cdvccaobang.vn/tin/1",
+            published_on=date(2021, 3, 1),
+            expected_version=s.version,
+        )
     assert "url" in exc.value.message_dict
 
 
@@ -103,10 +126,20 @@ def test_the_unit_is_told_of_return_acceptance_and_publication(tree, alice, edit
     s = services.submission_update(by=alice, submission=s, expected_version=s.version, title="Tiêu đề mới")
     s = services.submission_submit(by=alice, submission=s, expected_version=s.version)
     s = services.submission_accept(submission=s, by=editor, expected_version=s.version)
-    services.submission_publish(submission=s, by=editor, channel=chans[1], url="http://cdvccaobang.vn/bai/9",
-                                published_on=date(2021, 4, 2), expected_version=s.version)
+    services.submission_publish(
+        submission=s,
+        by=editor,
+        channel=chans[1],
+        url="http://cdvccaobang.vn/bai/9",
+        published_on=date(2021, 4, 2),
+        expected_version=s.version,
+    )
     templates = list(Message.objects.filter(recipient=alice.email).values_list("template", flat=True).order_by("id"))
-    assert templates == ["notifications/email/article_returned", "notifications/email/article_accepted", "notifications/email/article_published"]
+    assert templates == [
+        "notifications/email/article_returned",
+        "notifications/email/article_accepted",
+        "notifications/email/article_published",
+    ]
     assert "Sửa tiêu đề" in Message.objects.get(template="notifications/email/article_returned").body
 
 
@@ -119,12 +152,22 @@ def test_quota_changes_and_counts_keep_the_rollups_equal_to_a_rebuild(tree, admi
         published(tree["a"], alice, editor, chans, title=f"Tin {i}")
     published(tree["b"], bob, editor, chans, title="Tin B", kind="article", topics=[topic("chuyen-sau")])
     services.quota_set(by=admin, unit=tree["a"], year=2021, kind="news", target=4)
-    before = sorted(Rollup.objects.values_list("unit_id", "kind", "target", "counted", "in_depth", "over", "met", "with_quota"))
+    before = sorted(
+        Rollup.objects.values_list("unit_id", "kind", "target", "counted", "in_depth", "over", "met", "with_quota")
+    )
     rollups.rebuild(2021)
-    after = sorted(Rollup.objects.values_list("unit_id", "kind", "target", "counted", "in_depth", "over", "met", "with_quota"))
+    after = sorted(
+        Rollup.objects.values_list("unit_id", "kind", "target", "counted", "in_depth", "over", "met", "with_quota")
+    )
     assert before == after
     total, _ = level_rows(tree["province"], 2021)
-    assert (total["news_target"], total["news_counted"], total["article_counted"], total["news_met"], total["news_with_quota"]) == (5, 3, 1, 0, 2)
+    assert (
+        total["news_target"],
+        total["news_counted"],
+        total["article_counted"],
+        total["news_met"],
+        total["news_with_quota"],
+    ) == (5, 3, 1, 0, 2)
 
 
 def test_a_unit_active_part_of_the_year_gets_a_pro_rated_quota(tree, admin):
@@ -142,15 +185,17 @@ def test_the_same_officer_on_a_phone_and_a_pc_cannot_overwrite_each_other(tree, 
     pc_text = "Đoạn một.\n\nĐoạn hai, viết trên máy tính."
     services.submission_update(by=alice, submission=s, expected_version=opened, body=pc_text, session="pc-page")
     with pytest.raises(StaleVersion) as exc:
-        services.submission_update(by=alice, submission=s, expected_version=opened, body="Đoạn một (điện thoại).",
-                                   session="phone-page")
+        services.submission_update(
+            by=alice, submission=s, expected_version=opened, body="Đoạn một (điện thoại).", session="phone-page"
+        )
     assert exc.value.code == "stale" and exc.value.current.body_text == pc_text
     s.refresh_from_db()
     assert s.body_text == pc_text and s.version == opened + 1
     with pytest.raises(StaleVersion):  # a teammate, and a caller naming no page, are refused the same way
         services.submission_update(by=teammate, submission=s, expected_version=opened, body="teammate")
-    s = services.submission_update(by=alice, submission=s, expected_version=opened, body=pc_text + "\n\nĐoạn ba.",
-                                   session="pc-page")  # the PC's next autosave: its own save came in between
+    s = services.submission_update(
+        by=alice, submission=s, expected_version=opened, body=pc_text + "\n\nĐoạn ba.", session="pc-page"
+    )  # the PC's next autosave: its own save came in between
     assert s.version == opened + 2
 
 
@@ -159,15 +204,23 @@ def test_the_pages_own_autosave_just_before_its_send_does_not_refuse_the_send(tr
     from loa.articles.tests.factories import channels as make_channels
 
     chans = make_channels(editor)
-    piece = svc.submission_create(by=alice, unit=tree["a"], title="Hội thi", body="Nội dung đủ dài cho một tin.", channels=chans)
+    piece = svc.submission_create(
+        by=alice, unit=tree["a"], title="Hội thi", body="Nội dung đủ dài cho một tin.", channels=chans
+    )
     seen = piece.version
-    svc.submission_update(by=alice, submission=piece, expected_version=seen, authors="Hoàng Thị An", session="page-1")  # the autosave
-    sent = svc.submission_submit(by=alice, submission=piece, expected_version=seen, session="page-1")  # the tap, with the page's version
+    svc.submission_update(
+        by=alice, submission=piece, expected_version=seen, authors="Hoàng Thị An", session="page-1"
+    )  # the autosave
+    sent = svc.submission_submit(
+        by=alice, submission=piece, expected_version=seen, session="page-1"
+    )  # the tap, with the page's version
     assert sent.state == "submitted"
 
 
 def test_an_editors_decision_in_between_makes_the_pages_older_version_stale_again(tree, alice, editor, chans):
-    s = services.submission_create(by=alice, unit=tree["a"], title="Hội thi", body="Nội dung đủ dài cho một tin.", channels=chans)
+    s = services.submission_create(
+        by=alice, unit=tree["a"], title="Hội thi", body="Nội dung đủ dài cho một tin.", channels=chans
+    )
     opened = s.version
     s = services.submission_update(by=alice, submission=s, expected_version=opened, authors="An", session="pc-page")
     s = services.submission_submit(by=alice, submission=s, expected_version=s.version, session="phone-page")

@@ -34,7 +34,9 @@ def _computed(name, function, modules):
     arguments = function.args
     if name in [a.arg for a in arguments.args + arguments.kwonlyargs]:
         found |= set().union(*(_constants(d) for d in arguments.defaults + [d for d in arguments.kw_defaults if d]))
-        calls = (n for module in modules for n in ast.walk(module) if isinstance(n, ast.Call) and _called(n) == function.name)
+        calls = (
+            n for module in modules for n in ast.walk(module) if isinstance(n, ast.Call) and _called(n) == function.name
+        )
         for call in calls:
             found |= set().union(set(), *(_constants(a) for a in [*call.args, *(k.value for k in call.keywords)]))
     return found
@@ -53,9 +55,15 @@ def written_actions():
             for call in calls:
                 if _called(call) == "log_action" and call.args:
                     first = call.args[0]
-                    names = _computed(first.id, function, modules.values()) if isinstance(first, ast.Name) else _constants(first)
+                    names = (
+                        _computed(first.id, function, modules.values())
+                        if isinstance(first, ast.Name)
+                        else _constants(first)
+                    )
                 elif _called(call) == "AuditEntry":
-                    names = {k.value.value for k in call.keywords if k.arg == "action" and isinstance(k.value, ast.Constant)}
+                    names = {
+                        k.value.value for k in call.keywords if k.arg == "action" and isinstance(k.value, ast.Constant)
+                    }
                 else:
                     continue
                 for name in filter(DOTTED.match, names):
@@ -66,8 +74,14 @@ def written_actions():
 def test_the_scan_sees_the_actions_it_must_label():
     actions = written_actions()
     # A guard on the scan itself: computed actions (a conditional, a variable) are found too.
-    assert {"article.resubmitted", "directive.report.resubmitted", "fanpage.changed", "user.password_changed",
-            "user.password_reset", "article.returned"} <= set(actions)
+    assert {
+        "article.resubmitted",
+        "directive.report.resubmitted",
+        "fanpage.changed",
+        "user.password_changed",
+        "user.password_reset",
+        "article.returned",
+    } <= set(actions)
     assert len(actions) > 60
 
 
@@ -92,21 +106,29 @@ def test_a_likes_declaration_reads_in_words_on_the_audit_page(login, admin, decl
 
 def test_a_units_history_uses_the_same_words(login, admin, tree, declared):
     page = login(admin).get(reverse("units:detail", args=[tree["a"].pk])).content.decode()
-    history = page[page.index('id="history"'):]
+    history = page[page.index('id="history"') :]
     assert "Khai báo số lượt thích Fanpage tỉnh" in history
     assert "fanpage.likes.declared" not in history and "False" not in history
 
 
 def test_a_report_state_shows_its_label_not_its_code():
     with translation.override("vi"):
-        shown = labels.show_value("on_time", field="state", action="directive.report.submitted", object_type="directives.task")
+        shown = labels.show_value(
+            "on_time", field="state", action="directive.report.submitted", object_type="directives.task"
+        )
     assert shown == "Đúng hạn"
 
 
 @pytest.mark.parametrize(
     ("value", "field", "expected"),
-    [(None, "", "—"), ("", "", "—"), (True, "", "có"), (False, "x", "không"), ("2026-12-07", "day", "07/12/2026"),
-     ("+84912345678", "phone", "0912 345 678")],
+    [
+        (None, "", "—"),
+        ("", "", "—"),
+        (True, "", "có"),
+        (False, "x", "không"),
+        ("2026-12-07", "day", "07/12/2026"),
+        ("+84912345678", "phone", "0912 345 678"),
+    ],
 )
 def test_values_read_as_people_write_them(value, field, expected):
     with translation.override("vi"):

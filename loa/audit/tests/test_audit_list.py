@@ -81,7 +81,9 @@ def test_filters_by_date_range(login, admin, history):
     today = timezone.localdate()
     assert len(_actions(client.get(URL, {"from": today.isoformat()}))) == 3
     last_month = (today - datetime.timedelta(days=40)).strftime("%d/%m/%Y")
-    assert [a for a, _ in _actions(client.get(URL, {"from": last_month, "to": last_month}))] == ["system.settings_changed"]
+    assert [a for a, _ in _actions(client.get(URL, {"from": last_month, "to": last_month}))] == [
+        "system.settings_changed"
+    ]
 
 
 def test_a_unit_filter_outside_the_scope_is_404(login, upper_admin, history):

@@ -75,19 +75,19 @@ def replace_member(office, name, content, *, lie_about_size=False):
     data = bytearray(buffer.getvalue())
     if lie_about_size:
         crc, size = struct.pack("<I", zlib.crc32(b"".join(_first_bytes(content, 1000)))), struct.pack("<I", 1000)
-        data[local + 14:local + 18], data[local + 22:local + 26] = crc, size
+        data[local + 14 : local + 18], data[local + 22 : local + 26] = crc, size
         central = _central_entry(data, name)
-        data[central + 16:central + 20], data[central + 24:central + 28] = crc, size
+        data[central + 16 : central + 20], data[central + 24 : central + 28] = crc, size
     return bytes(data)
 
 
 def _central_entry(data, name):
     """The offset of `name`'s entry in a zip's central directory."""
     end = bytes(data).rindex(b"PK\x05\x06")
-    count, _size, offset = struct.unpack("<HII", data[end + 10:end + 20])
+    count, _size, offset = struct.unpack("<HII", data[end + 10 : end + 20])
     for _ in range(count):
-        name_length, extra_length, comment_length = struct.unpack("<HHH", data[offset + 28:offset + 34])
-        if data[offset + 46:offset + 46 + name_length].decode() == name:
+        name_length, extra_length, comment_length = struct.unpack("<HHH", data[offset + 28 : offset + 34])
+        if data[offset + 46 : offset + 46 + name_length].decode() == name:
             return offset
         offset += 46 + name_length + extra_length + comment_length
     raise KeyError(name)
@@ -118,17 +118,25 @@ def _repeat(head, unit, tail, total):
 
 
 def _sheet_bomb():
-    return _repeat(f"{XML}<worksheet {SHEET_NS}><sheetData>", '<row><c t="inlineStr"><is><t>0</t></is></c></row>',
-                   "</sheetData></worksheet>", BOMB_BYTES)
+    return _repeat(
+        f"{XML}<worksheet {SHEET_NS}><sheetData>",
+        '<row><c t="inlineStr"><is><t>0</t></is></c></row>',
+        "</sheetData></worksheet>",
+        BOMB_BYTES,
+    )
 
 
 def _document_bomb():
-    return _repeat(f"{XML}<w:document {WORD_NS}><w:body>", "<w:p><w:r><w:t>0</w:t></w:r></w:p>", "</w:body></w:document>",
-                   BOMB_BYTES)
+    return _repeat(
+        f"{XML}<w:document {WORD_NS}><w:body>",
+        "<w:p><w:r><w:t>0</w:t></w:r></w:p>",
+        "</w:body></w:document>",
+        BOMB_BYTES,
+    )
 
 
 def _sheet(body, doctype=""):
-    return f'{XML}{doctype}<worksheet {SHEET_NS}><sheetData>{body}</sheetData></worksheet>'.encode()
+    return f"{XML}{doctype}<worksheet {SHEET_NS}><sheetData>{body}</sheetData></worksheet>".encode()
 
 
 def _document(body, doctype=""):
@@ -158,16 +166,37 @@ def corpus():
     deep = 20_000  # levels: lxml stops at 256, and the member stays under the 1 MB the ratio check starts at
     return {
         "xlsx zip bomb": ("bom.xlsx", replace_member(xlsx, sheet, _sheet_bomb())),
-        "xlsx zip bomb, lying sizes": ("bom-khai-sai.xlsx", replace_member(xlsx, sheet, _sheet_bomb(), lie_about_size=True)),
+        "xlsx zip bomb, lying sizes": (
+            "bom-khai-sai.xlsx",
+            replace_member(xlsx, sheet, _sheet_bomb(), lie_about_size=True),
+        ),
         "docx zip bomb": ("bom.docx", replace_member(docx, document, _document_bomb())),
-        "docx zip bomb, lying sizes": ("bom-khai-sai.docx", replace_member(docx, document, _document_bomb(), lie_about_size=True)),
-        "xlsx billion laughs": ("cuoi.xlsx", replace_member(xlsx, sheet, _sheet("<row><c t=\"inlineStr\"><is><t>&lol9;</t></is></c></row>", LAUGHS))),
-        "docx billion laughs": ("cuoi.docx", replace_member(docx, document, _document("<w:p><w:r><w:t>&lol9;</w:t></w:r></w:p>", LAUGHS))),
-        "docx external entity": ("xxe.docx", replace_member(docx, document, _document("<w:p><w:r><w:t>&xxe;</w:t></w:r></w:p>", EXTERNAL))),
+        "docx zip bomb, lying sizes": (
+            "bom-khai-sai.docx",
+            replace_member(docx, document, _document_bomb(), lie_about_size=True),
+        ),
+        "xlsx billion laughs": (
+            "cuoi.xlsx",
+            replace_member(xlsx, sheet, _sheet('<row><c t="inlineStr"><is><t>&lol9;</t></is></c></row>', LAUGHS)),
+        ),
+        "docx billion laughs": (
+            "cuoi.docx",
+            replace_member(docx, document, _document("<w:p><w:r><w:t>&lol9;</w:t></w:r></w:p>", LAUGHS)),
+        ),
+        "docx external entity": (
+            "xxe.docx",
+            replace_member(docx, document, _document("<w:p><w:r><w:t>&xxe;</w:t></w:r></w:p>", EXTERNAL)),
+        ),
         "xlsx deeply nested": ("sau.xlsx", replace_member(xlsx, sheet, _sheet("<row>" * deep + "</row>" * deep))),
         "docx deeply nested": ("sau.docx", replace_member(docx, document, _document("<w:p>" * deep + "</w:p>" * deep))),
-        "xlsx cell at XFD1048576": ("rong.xlsx", replace_member(xlsx, sheet, _sheet(
-            '<row r="1"><c r="A1"><v>1</v></c></row><row r="1048576"><c r="XFD1048576"><v>1</v></c></row>'))),
+        "xlsx cell at XFD1048576": (
+            "rong.xlsx",
+            replace_member(
+                xlsx,
+                sheet,
+                _sheet('<row r="1"><c r="A1"><v>1</v></c></row><row r="1048576"><c r="XFD1048576"><v>1</v></c></row>'),
+            ),
+        ),
         "truncated xlsx": ("cut.xlsx", xlsx[: len(xlsx) // 2]),
         "truncated docx": ("cut.docx", docx[: len(docx) // 2]),
         "zip with thousands of members": ("nhieu.xlsx", _many_members()),

@@ -16,7 +16,11 @@ def echo(value):
 
 def limits():
     """What the child runs under: its pid, and its address space and CPU limits."""
-    return {"pid": os.getpid(), "as": resource.getrlimit(resource.RLIMIT_AS)[0], "cpu": resource.getrlimit(resource.RLIMIT_CPU)[0]}
+    return {
+        "pid": os.getpid(),
+        "as": resource.getrlimit(resource.RLIMIT_AS)[0],
+        "cpu": resource.getrlimit(resource.RLIMIT_CPU)[0],
+    }
 
 
 def hog_memory(megabytes):
@@ -43,8 +47,12 @@ def fail():
 
 
 def refuse():
-    raise Refused("zip_bomb", gettext_noop("The file%(name)s unpacks to far more data than a real document holds: it was "
-                                           "not opened, for safety."))
+    raise Refused(
+        "zip_bomb",
+        gettext_noop(
+            "The file%(name)s unpacks to far more data than a real document holds: it was not opened, for safety."
+        ),
+    )
 
 
 def big_result(megabytes):

@@ -29,14 +29,17 @@ def _production_env(tmp_path, **overrides):
     env.update(
         SECRET_KEY=secrets.token_urlsafe(50),
         FIELD_ENCRYPTION_KEY=base64.urlsafe_b64encode(os.urandom(32)).decode(),
-        LOA_VAR_DIR=str(tmp_path), MEDIA_ROOT=str(tmp_path / "media"),
+        LOA_VAR_DIR=str(tmp_path),
+        MEDIA_ROOT=str(tmp_path / "media"),
     )
     env.update(overrides)
     return env
 
 
 def _run(env, *args):
-    return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, check=False)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, check=False
+    )
 
 
 def test_every_setting_is_documented_and_in_the_example_file():
@@ -77,8 +80,12 @@ def test_a_site_address_with_a_path_is_refused(tmp_path):
 def _print_setting(env, name):
     code = f"import django; django.setup(); from django.conf import settings; print(settings.{name})"
     result = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, env={**env, "DJANGO_SETTINGS_MODULE": "loa.settings"},
-        capture_output=True, text=True, check=False,
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={**env, "DJANGO_SETTINGS_MODULE": "loa.settings"},
+        capture_output=True,
+        text=True,
+        check=False,
     )
     return result
 
@@ -111,7 +118,9 @@ def test_an_env_file_that_turns_debug_off_is_refused_loudly(tmp_path):
     assert "a .env file is read in development only" in result.stderr
 
 
-@pytest.mark.parametrize("header, expected", [("X-Forwarded-Proto", "('HTTP_X_FORWARDED_PROTO', 'https')"), ("", "None")])
+@pytest.mark.parametrize(
+    "header, expected", [("X-Forwarded-Proto", "('HTTP_X_FORWARDED_PROTO', 'https')"), ("", "None")]
+)
 def test_the_proxy_ssl_header_comes_from_the_environment(tmp_path, header, expected):
     result = _print_setting(_production_env(tmp_path, SECURE_PROXY_SSL_HEADER=header), "SECURE_PROXY_SSL_HEADER")
     assert result.stdout.strip() == expected, result.stderr

@@ -19,7 +19,11 @@ def test_the_policy_allows_only_loa_itself_and_nothing_inline():
     assert directives["default-src"] == directives["script-src"] == directives["style-src"] == "'self'"
     assert directives["object-src"] == directives["frame-ancestors"] == "'none'"
     assert "unsafe" not in CONTENT_SECURITY_POLICY and "*" not in CONTENT_SECURITY_POLICY
-    assert "camera=()" in PERMISSIONS_POLICY and "microphone=()" in PERMISSIONS_POLICY and "geolocation=()" in PERMISSIONS_POLICY
+    assert (
+        "camera=()" in PERMISSIONS_POLICY
+        and "microphone=()" in PERMISSIONS_POLICY
+        and "geolocation=()" in PERMISSIONS_POLICY
+    )
 
 
 class InlineCode(HTMLParser):
@@ -56,11 +60,20 @@ def inline_code(html):
 
 
 def test_the_inline_code_finder_finds_what_the_policy_refuses():
-    page = ('<p style="color:red" onclick="x()"><a href=" JavaScript:alert(1)">a</a><script>alert(2)</script>'
-            '<script src="/static/a.js"></script><script type="application/json">{}</script><style>p{}</style>'
-            '<input hx-on:keydown="x"><svg onload="y()"/></p>')
-    assert inline_code(page) == ["<p style=…>", "<p onclick=…>", "<a href=javascript:…>", "inline <script>",
-                                 "inline <style>", "<input hx-on:keydown=…>", "<svg onload=…>"]
+    page = (
+        '<p style="color:red" onclick="x()"><a href=" JavaScript:alert(1)">a</a><script>alert(2)</script>'
+        '<script src="/static/a.js"></script><script type="application/json">{}</script><style>p{}</style>'
+        '<input hx-on:keydown="x"><svg onload="y()"/></p>'
+    )
+    assert inline_code(page) == [
+        "<p style=…>",
+        "<p onclick=…>",
+        "<a href=javascript:…>",
+        "inline <script>",
+        "inline <style>",
+        "<input hx-on:keydown=…>",
+        "<svg onload=…>",
+    ]
 
 
 @pytest.fixture
@@ -84,42 +97,107 @@ def world(tree, admin, alice, editor):
     piece = sent(tree["a"], alice, chans, title="Hội diễn văn nghệ")
     published(tree["a"], alice, editor, chans, title="Hội thi nấu ăn", on=date(YEAR, 3, 10))
     articles.quota_set(by=admin, unit=tree["a"], year=YEAR, kind="news", target=5)
-    page = Fanpage.objects.create(unit=tree["a"], name=tree["a"].name, url="https://facebook.com/cs.a", url_key="facebook.com/cs.a",
-                                  admin_name="Hoàng Thị An", admin_phone="+84912345678", set_up_on=date(YEAR - 1, 12, 1))
+    page = Fanpage.objects.create(
+        unit=tree["a"],
+        name=tree["a"].name,
+        url="https://facebook.com/cs.a",
+        url_key="facebook.com/cs.a",
+        admin_name="Hoàng Thị An",
+        admin_phone="+84912345678",
+        set_up_on=date(YEAR - 1, 12, 1),
+    )
     PostingYear.objects.create(fanpage=page, year=YEAR, posting_days=120, last_post_day=date(YEAR, 12, 30))
     rubric = examples.letter_2021(by=admin, unit=tree["province"], year=YEAR)
     score_year(rubric)
-    job = Job.objects.create(kind="units.import", created_by=admin, status="running", progress_done=3, progress_total=10)
-    return {"directive": directive.pk, "task": task.pk, "draft": draft.pk, "piece": piece.pk, "rubric": rubric,
-            "criterion": rubric.criteria.order_by("pk").first().pk, "job": job.pk,
-            "assignment": Assignment.objects.get(task=task, unit=tree["a"])}
+    job = Job.objects.create(
+        kind="units.import", created_by=admin, status="running", progress_done=3, progress_total=10
+    )
+    return {
+        "directive": directive.pk,
+        "task": task.pk,
+        "draft": draft.pk,
+        "piece": piece.pk,
+        "rubric": rubric,
+        "criterion": rubric.criteria.order_by("pk").first().pk,
+        "job": job.pk,
+        "assignment": Assignment.objects.get(task=task, unit=tree["a"]),
+    }
 
 
 def pages(world, tree):
     """(who, url) of the pages each role opens; each must answer 200."""
     a = tree["a"].pk
     d, t, y = world["directive"], world["task"], YEAR
-    yield from (("admin", url) for url in [
-        "/", "/units/", f"/units/{a}/", f"/units/{a}/edit/", f"/units/{a}/move/", "/units/new/", "/units/tree/", "/units/kinds/",
-        "/directives/", "/directives/new/", f"/directives/{d}/", f"/directives/{d}/edit/", f"/directives/{d}/recipients/",
-        f"/directives/{d}/tasks/new/", f"/directives/tasks/{t}/edit/", f"/directives/tasks/{t}/tracking/",
-        f"/directives/tasks/{t}/units/{a}/", f"/directives/tasks/{t}/import/",
-        "/articles/", "/articles/progress/", f"/articles/chart/?year={y}", "/articles/quotas/", "/articles/channels/",
-        "/articles/review/", "/articles/claims/", f"/articles/{world['piece']}/",
-        "/fanpages/", "/fanpages/silent/", f"/fanpages/unit/{a}/", f"/fanpages/unit/{a}/token/",
-        "/scoring/", "/scoring/new/", f"/scoring/{y}/", f"/scoring/{y}/rubric/", f"/scoring/{y}/units/{a}/",
-        f"/scoring/{y}/units/{a}/adjust/", f"/scoring/{y}/rubric/criteria/{world['criterion']}/", f"/scoring/{y}/rubric/levels/new/",
-        "/accounts/users/", "/accounts/users/invite/", "/accounts/profile/", "/accounts/reauth/",
-        "/audit/", "/notifications/", f"/jobs/{world['job']}/", "/api/v1/docs",
-    ])
-    yield from (("alice", url) for url in [
-        "/", f"/directives/tasks/{t}/units/{a}/report/", f"/articles/progress/units/{a}/?year={y}",
-        f"/articles/{world['draft']}/edit/", f"/articles/{world['draft']}/", f"/articles/units/{a}/claim/",
-        f"/fanpages/unit/{a}/", f"/scoring/{y}/units/{a}/", "/accounts/profile/",
-    ])
+    yield from (
+        ("admin", url)
+        for url in [
+            "/",
+            "/units/",
+            f"/units/{a}/",
+            f"/units/{a}/edit/",
+            f"/units/{a}/move/",
+            "/units/new/",
+            "/units/tree/",
+            "/units/kinds/",
+            "/directives/",
+            "/directives/new/",
+            f"/directives/{d}/",
+            f"/directives/{d}/edit/",
+            f"/directives/{d}/recipients/",
+            f"/directives/{d}/tasks/new/",
+            f"/directives/tasks/{t}/edit/",
+            f"/directives/tasks/{t}/tracking/",
+            f"/directives/tasks/{t}/units/{a}/",
+            f"/directives/tasks/{t}/import/",
+            "/articles/",
+            "/articles/progress/",
+            f"/articles/chart/?year={y}",
+            "/articles/quotas/",
+            "/articles/channels/",
+            "/articles/review/",
+            "/articles/claims/",
+            f"/articles/{world['piece']}/",
+            "/fanpages/",
+            "/fanpages/silent/",
+            f"/fanpages/unit/{a}/",
+            f"/fanpages/unit/{a}/token/",
+            "/scoring/",
+            "/scoring/new/",
+            f"/scoring/{y}/",
+            f"/scoring/{y}/rubric/",
+            f"/scoring/{y}/units/{a}/",
+            f"/scoring/{y}/units/{a}/adjust/",
+            f"/scoring/{y}/rubric/criteria/{world['criterion']}/",
+            f"/scoring/{y}/rubric/levels/new/",
+            "/accounts/users/",
+            "/accounts/users/invite/",
+            "/accounts/profile/",
+            "/accounts/reauth/",
+            "/audit/",
+            "/notifications/",
+            f"/jobs/{world['job']}/",
+            "/api/v1/docs",
+        ]
+    )
+    yield from (
+        ("alice", url)
+        for url in [
+            "/",
+            f"/directives/tasks/{t}/units/{a}/report/",
+            f"/articles/progress/units/{a}/?year={y}",
+            f"/articles/{world['draft']}/edit/",
+            f"/articles/{world['draft']}/",
+            f"/articles/units/{a}/claim/",
+            f"/fanpages/unit/{a}/",
+            f"/scoring/{y}/units/{a}/",
+            "/accounts/profile/",
+        ]
+    )
     yield from (("editor", url) for url in ["/", "/articles/review/", f"/articles/{world['piece']}/", "/directives/"])
     yield from (("leader", url) for url in ["/", "/scoring/", f"/scoring/{y}/", "/fanpages/", "/articles/progress/"])
-    yield from ((None, url) for url in ["/accounts/login/", "/accounts/password/reset/", "/accounts/password/reset/sent/"])
+    yield from (
+        (None, url) for url in ["/accounts/login/", "/accounts/password/reset/", "/accounts/password/reset/sent/"]
+    )
 
 
 def test_every_page_of_every_role_has_the_policy_and_sends_nothing_inline(world, tree, client, password_login, request):
@@ -179,7 +257,9 @@ def test_downloads_get_no_page_policy_and_kept_files_keep_their_sandbox(world, t
     client.force_login(admin)
     document = client.get(f"/directives/{world['directive']}/document.pdf")
     assert document.status_code == 200 and "Content-Security-Policy" not in document
-    upload = SimpleUploadedFile("cong-van.pdf", b"%PDF-1.4\n<html><script>alert(1)</script></html>\n%%EOF", content_type="application/pdf")
+    upload = SimpleUploadedFile(
+        "cong-van.pdf", b"%PDF-1.4\n<html><script>alert(1)</script></html>\n%%EOF", content_type="application/pdf"
+    )
     client.post(f"/directives/{world['directive']}/attachments/", {"file": upload})
     from loa.directives.models import Attachment
 
@@ -191,6 +271,10 @@ def test_downloads_get_no_page_policy_and_kept_files_keep_their_sandbox(world, t
 def test_django_debug_pages_are_left_alone_with_debug_on(settings):
     settings.DEBUG = True
     assert "Content-Security-Policy" not in _through_middleware(HttpResponse("<p>x</p>", status=500))
-    assert _through_middleware(HttpResponse("<p>x</p>", status=409))["Content-Security-Policy"] == CONTENT_SECURITY_POLICY
+    assert (
+        _through_middleware(HttpResponse("<p>x</p>", status=409))["Content-Security-Policy"] == CONTENT_SECURITY_POLICY
+    )
     settings.DEBUG = False
-    assert _through_middleware(HttpResponse("<p>x</p>", status=500))["Content-Security-Policy"] == CONTENT_SECURITY_POLICY
+    assert (
+        _through_middleware(HttpResponse("<p>x</p>", status=500))["Content-Security-Policy"] == CONTENT_SECURITY_POLICY
+    )

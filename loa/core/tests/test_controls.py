@@ -25,11 +25,23 @@ def test_vietnamese_text_is_left_alone():
 def test_a_form_field_with_word_line_breaks_and_nul_is_saved_clean(client, admin, tree):
     unit = tree["a"]
     client.force_login(admin)
-    response = client.post(f"/units/{unit.pk}/edit/", {
-        "name": "Công đoàn cơ sở\x0b Trường\x00 THPT", "short_name": "", "code": unit.code, "kind": unit.kind_id,
-        "members_count": 60, "staff_count": 65, "address": "", "contact_name": "", "phone": "", "email": "",
-        "active_from": "", "version": unit.version,
-    })
+    response = client.post(
+        f"/units/{unit.pk}/edit/",
+        {
+            "name": "Công đoàn cơ sở\x0b Trường\x00 THPT",
+            "short_name": "",
+            "code": unit.code,
+            "kind": unit.kind_id,
+            "members_count": 60,
+            "staff_count": 65,
+            "address": "",
+            "contact_name": "",
+            "phone": "",
+            "email": "",
+            "active_from": "",
+            "version": unit.version,
+        },
+    )
     assert response.status_code == 302
     assert Unit.objects.get(pk=unit.pk).name == "Công đoàn cơ sở Trường THPT"
 
@@ -47,7 +59,9 @@ def test_a_url_part_with_nul_is_a_404_not_a_500(client, db):
 def test_a_json_body_with_escaped_controls_is_cleaned_before_the_api_reads_it(api_client, admin, tree):
     unit = tree["a"]
     response = api_client(admin).patch(
-        f"/api/v1/units/{unit.pk}", '{"name": "CĐCS\\u0000 Trường\\u000b THPT", "version": 1}', content_type="application/json"
+        f"/api/v1/units/{unit.pk}",
+        '{"name": "CĐCS\\u0000 Trường\\u000b THPT", "version": 1}',
+        content_type="application/json",
     )
     assert response.status_code == 200, response.content
     assert Unit.objects.get(pk=unit.pk).name == "CĐCS Trường THPT"

@@ -14,8 +14,14 @@ PORT = "8127"
 
 def _env(tmp_path):
     env = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG")}
-    env.update(DEBUG="true", LOA_ENV_FILE="", LOA_VAR_DIR=str(tmp_path), DATABASE_URL=f"sqlite:///{tmp_path}/loa.sqlite3",
-               LOA_DEV_PORT=PORT, SECRET_KEY="dev")
+    env.update(
+        DEBUG="true",
+        LOA_ENV_FILE="",
+        LOA_VAR_DIR=str(tmp_path),
+        DATABASE_URL=f"sqlite:///{tmp_path}/loa.sqlite3",
+        LOA_DEV_PORT=PORT,
+        SECRET_KEY="dev",
+    )
     return env
 
 
@@ -24,8 +30,12 @@ def test_ctrl_c_stops_the_server_and_the_workers_cleanly(tmp_path):
     subprocess.run([sys.executable, "manage.py", "migrate", "-v", "0"], cwd=ROOT, env=env, check=True)
     # A terminal's Ctrl-C: SIGINT to the whole foreground process group, with SIGINT not ignored.
     server = subprocess.Popen(
-        [str(ROOT / "scripts" / "dev-server.sh")], cwd=ROOT, env=env, start_new_session=True,
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        [str(ROOT / "scripts" / "dev-server.sh")],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
         # A shell that started us in the background may have left SIGINT ignored; a terminal does not.
         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # noqa: PLW1509 (no threads yet)
     )

@@ -18,14 +18,22 @@ def watch(page):
     Chromium reports a refusal by the policy as "Refused to … because it violates … Content
     Security Policy"; htmx reports what it may not evaluate as an error too."""
     seen = []
-    page.on("console", lambda message: seen.append(f"{message.type}: {message.text}")
-            if message.type in ("error", "warning") or "Content Security Policy" in message.text else None)
+    page.on(
+        "console",
+        lambda message: (
+            seen.append(f"{message.type}: {message.text}")
+            if message.type in ("error", "warning") or "Content Security Policy" in message.text
+            else None
+        ),
+    )
     page.on("pageerror", lambda error: seen.append(f"pageerror: {error}"))
     return seen
 
 
 def refusals(seen):
-    return [text for text in seen if "Content Security Policy" in text or "Refused to" in text or "eval" in text.lower()]
+    return [
+        text for text in seen if "Content Security Policy" in text or "Refused to" in text or "eval" in text.lower()
+    ]
 
 
 @pytest.fixture
@@ -41,25 +49,57 @@ def rubric(tree, admin):
 
 
 @pytest.mark.parametrize("device", ["phone", "desktop"])
-def test_the_key_pages_load_without_a_single_refusal(device, request, live_server, tree, admin, alice, editor, letter, rubric):
+def test_the_key_pages_load_without_a_single_refusal(
+    device, request, live_server, tree, admin, alice, editor, letter, rubric
+):
     from loa.articles.tests.factories import channels, sent
     from loa.jobs.models import Job
 
     page = request.getfixturevalue(device)  # live_server among the arguments: its host is allowed
     sent(tree["a"], alice, channels(editor), title="Hội diễn văn nghệ")
-    job = Job.objects.create(kind="units.import", created_by=admin, status="running", progress_done=3, progress_total=10)
+    job = Job.objects.create(
+        kind="units.import", created_by=admin, status="running", progress_done=3, progress_total=10
+    )
     directive, task = letter
     a = tree["a"].pk
     seen = watch(page)
     page.goto(page.base_url + "/accounts/login/")
     for who, urls in (
-        ("alice", ["/", f"/directives/tasks/{task.pk}/units/{a}/report/", f"/articles/progress/units/{a}/?year={YEAR}",
-                   "/articles/", f"/fanpages/unit/{a}/", f"/scoring/{YEAR}/units/{a}/", "/accounts/profile/"]),
-        ("admin", ["/", "/units/", f"/units/{a}/", "/units/new/", f"/directives/{directive.pk}/",
-                   f"/directives/{directive.pk}/recipients/", f"/directives/tasks/{task.pk}/tracking/", "/articles/progress/",
-                   f"/articles/chart/?year={YEAR}", "/articles/quotas/", "/fanpages/", f"/scoring/{YEAR}/",
-                   f"/scoring/{YEAR}/rubric/", "/accounts/users/", "/audit/", "/notifications/", f"/jobs/{job.pk}/",
-                   "/api/v1/docs"]),
+        (
+            "alice",
+            [
+                "/",
+                f"/directives/tasks/{task.pk}/units/{a}/report/",
+                f"/articles/progress/units/{a}/?year={YEAR}",
+                "/articles/",
+                f"/fanpages/unit/{a}/",
+                f"/scoring/{YEAR}/units/{a}/",
+                "/accounts/profile/",
+            ],
+        ),
+        (
+            "admin",
+            [
+                "/",
+                "/units/",
+                f"/units/{a}/",
+                "/units/new/",
+                f"/directives/{directive.pk}/",
+                f"/directives/{directive.pk}/recipients/",
+                f"/directives/tasks/{task.pk}/tracking/",
+                "/articles/progress/",
+                f"/articles/chart/?year={YEAR}",
+                "/articles/quotas/",
+                "/fanpages/",
+                f"/scoring/{YEAR}/",
+                f"/scoring/{YEAR}/rubric/",
+                "/accounts/users/",
+                "/audit/",
+                "/notifications/",
+                f"/jobs/{job.pk}/",
+                "/api/v1/docs",
+            ],
+        ),
     ):
         page.context.clear_cookies()
         browser_login(page, who)
@@ -95,7 +135,9 @@ def test_a_report_sent_with_a_double_tap_goes_once(tree, alice, letter, phone, l
         if value:
             phone.fill(f"#id_{field}", value)
     # The guard on its own: a submission that does not leave the page leaves the button disabled.
-    phone.evaluate("document.querySelector('form.stack').addEventListener('submit', (e) => e.preventDefault(), {once: true})")
+    phone.evaluate(
+        "document.querySelector('form.stack').addEventListener('submit', (e) => e.preventDefault(), {once: true})"
+    )
     button = phone.get_by_role("button", name="Gửi báo cáo")
     button.click()
     phone.wait_for_function("() => document.querySelector('[data-once]').disabled")
@@ -125,6 +167,7 @@ def test_a_confirm_dialog_asks_first_and_no_sends_nothing(tree, admin, rubric, d
         def handle(dialog):
             asked.append(dialog.message)
             dialog.accept() if accept else dialog.dismiss()
+
         return handle
 
     desktop.once("dialog", answer(False))

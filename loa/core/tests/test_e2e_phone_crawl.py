@@ -16,8 +16,8 @@ from urllib.parse import urljoin, urlsplit
 import polib
 import pytest
 from django.conf import settings
-from django.db import connection
 from django.core.management import call_command
+from django.db import connection
 
 from conftest import browser_login
 
@@ -149,7 +149,9 @@ def crawl(page, english):
             seen_shapes.add(shape(url))
             response = page.goto(url)
             if response is None or response.status >= 400 or not page.url.startswith(base):
-                report[url] = [f"HTTP {response.status if response else '?'}"] if response and response.status >= 500 else []
+                report[url] = (
+                    [f"HTTP {response.status if response else '?'}"] if response and response.status >= 500 else []
+                )
                 continue
             problems = page_problems(page, english)
             if problems:

@@ -21,9 +21,16 @@ from loa.fanpages.tests.test_likes_screenshot import screenshot_png
 
 # Every view that sends a kept or generated file.
 FILE_VIEWS = {
-    "directives:attachment", "directives:import_file", "directives:document", "directives:unit_form",
-    "directives:tracking_export", "directives:consolidated", "articles:photo", "fanpages:likes_screenshot",
-    "fanpages:poster", "api:download_attachment",
+    "directives:attachment",
+    "directives:import_file",
+    "directives:document",
+    "directives:unit_form",
+    "directives:tracking_export",
+    "directives:consolidated",
+    "articles:photo",
+    "fanpages:likes_screenshot",
+    "fanpages:poster",
+    "api:download_attachment",
 }
 LINK = re.compile(r"""(?:href|src)=["']([^"']+)["']""")
 
@@ -53,15 +60,23 @@ def world(tree, admin, alice, editor, login):
     a Like declaration with a screenshot (and the provincial Page, for the poster)."""
     directive, task = fanpage_letter(tree, by=admin, recipients=[tree["a"]])
     admin_client = login(admin)
-    admin_client.post(reverse("directives:attachment_upload", args=[directive.pk]),
-                      {"file": SimpleUploadedFile("Kế hoạch.pdf", b"%PDF-1.4 x")})
-    admin_client.post(reverse("directives:import_start", args=[task.pk]), {"files": [SimpleUploadedFile(
-        "bao cao.xlsx", (FORMS / "01 CDCS THPT TP Cao Bang.xlsx").read_bytes())]})
+    admin_client.post(
+        reverse("directives:attachment_upload", args=[directive.pk]),
+        {"file": SimpleUploadedFile("Kế hoạch.pdf", b"%PDF-1.4 x")},
+    )
+    admin_client.post(
+        reverse("directives:import_start", args=[task.pk]),
+        {"files": [SimpleUploadedFile("bao cao.xlsx", (FORMS / "01 CDCS THPT TP Cao Bang.xlsx").read_bytes())]},
+    )
     batch = task.import_batches.get()
     piece = articles.submission_create(by=alice, unit=tree["a"], title="Hội thi", body="x", channels=channels(editor))
     articles.submission_add_photo(by=alice, submission=piece, upload=SimpleUploadedFile("a.jpg", jpeg_bytes((80, 60))))
-    Fanpage.objects.create(unit=tree["province"], name="Công đoàn Cao Bằng", url="https://www.facebook.com/cdcb",
-                           url_key="https://www.facebook.com/cdcb")
+    Fanpage.objects.create(
+        unit=tree["province"],
+        name="Công đoàn Cao Bằng",
+        url="https://www.facebook.com/cdcb",
+        url_key="https://www.facebook.com/cdcb",
+    )
     likes.declare_likes(by=alice, unit=tree["a"], count=12, screenshot=SimpleUploadedFile("chup.png", screenshot_png()))
     return {
         # page -> who sees it
@@ -99,8 +114,13 @@ def test_every_file_link_of_every_page_is_a_404_for_an_outsider(world, bob, requ
             assert client.get(link).status_code == 200, f"{who} cannot open {link} from {page}"
             assert stranger.get(link).status_code == 404, f"bob opened {link} copied from {page}"
         seen |= {resolve(urlsplit(link).path).view_name for link in links}
-    kept = {"directives:attachment", "directives:import_file", "articles:photo", "fanpages:likes_screenshot",
-            "api:download_attachment"}
+    kept = {
+        "directives:attachment",
+        "directives:import_file",
+        "articles:photo",
+        "fanpages:likes_screenshot",
+        "api:download_attachment",
+    }
     assert kept <= seen, f"pages linking no kept file of kind: {kept - seen}"
 
 

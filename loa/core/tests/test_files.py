@@ -40,8 +40,9 @@ def body(response):
 
 def test_django_streams_the_file_with_loas_type_and_the_vietnamese_name_as_an_attachment(get, settings):
     settings.FILES_X_ACCEL_PREFIX = ""
-    response = serve_file(get, kept("directives/1/a.docx", b"PK bytes"), filename="Công văn số 45.docx",
-                          content_type=DOCX)
+    response = serve_file(
+        get, kept("directives/1/a.docx", b"PK bytes"), filename="Công văn số 45.docx", content_type=DOCX
+    )
     assert body(response) == b"PK bytes"
     assert response["Content-Type"] == DOCX
     assert response["X-Content-Type-Options"] == "nosniff"
@@ -57,7 +58,9 @@ def test_with_the_nginx_prefix_the_answer_names_the_file_for_nginx_and_has_no_bo
     settings.FILES_X_ACCEL_PREFIX = "/_protected/"
     field_file = kept("returned_forms/3/7/Báo cáo tháng 4.xlsx")
     response = serve_file(get, field_file, filename="Báo cáo.xlsx", content_type="application/octet-stream")
-    assert response["X-Accel-Redirect"] == "/_protected/" + "returned_forms/3/7/B%C3%A1o%20c%C3%A1o%20th%C3%A1ng%204.xlsx"
+    assert (
+        response["X-Accel-Redirect"] == "/_protected/" + "returned_forms/3/7/B%C3%A1o%20c%C3%A1o%20th%C3%A1ng%204.xlsx"
+    )
     assert unquote(response["X-Accel-Redirect"]) == "/_protected/" + field_file.name
     assert response.content == b""
     assert response["X-Content-Type-Options"] == "nosniff" and response["Cache-Control"] == "private"
@@ -67,15 +70,23 @@ def test_with_the_nginx_prefix_the_answer_names_the_file_for_nginx_and_has_no_bo
 def test_a_file_in_storage_off_this_machine_is_streamed_even_with_the_nginx_prefix(get, settings):
     # S3 and the like have no local path: nginx cannot reach them, Django streams them.
     settings.FILES_X_ACCEL_PREFIX = "/_protected/"
-    response = serve_file(get, kept("likes/x.bin", b"bytes", storage=InMemoryStorage()), filename="x.bin",
-                          content_type="application/octet-stream")
+    response = serve_file(
+        get,
+        kept("likes/x.bin", b"bytes", storage=InMemoryStorage()),
+        filename="x.bin",
+        content_type="application/octet-stream",
+    )
     assert "X-Accel-Redirect" not in response and body(response) == b"bytes"
 
 
 def test_a_storage_outside_media_root_is_streamed_not_handed_to_nginx(get, settings, tmp_path):
     settings.FILES_X_ACCEL_PREFIX = "/_protected/"
-    response = serve_file(get, kept("a.pdf", storage=FileSystemStorage(location=tmp_path)), filename="a.pdf",
-                          content_type="application/pdf")
+    response = serve_file(
+        get,
+        kept("a.pdf", storage=FileSystemStorage(location=tmp_path)),
+        filename="a.pdf",
+        content_type="application/pdf",
+    )
     assert "X-Accel-Redirect" not in response and body(response).startswith(b"%PDF")
 
 
@@ -87,8 +98,12 @@ def test_a_missing_or_empty_file_is_not_found(get, settings, prefix):
     with pytest.raises(Http404):
         serve_file(get, field_file, filename="gone.pdf", content_type="application/pdf")
     with pytest.raises(Http404):
-        serve_file(get, FieldFile(None, LikeDeclaration._meta.get_field("screenshot"), ""), filename="x",
-                   content_type="application/pdf")
+        serve_file(
+            get,
+            FieldFile(None, LikeDeclaration._meta.get_field("screenshot"), ""),
+            filename="x",
+            content_type="application/pdf",
+        )
 
 
 @pytest.mark.parametrize("prefix", ["", "/_protected/"])
@@ -134,7 +149,11 @@ def test_media_root_is_never_served_directly_with_debug_on_or_off(debug, setting
     try:
         importlib.reload(loa.urls)  # the URLs as a process started with this DEBUG builds them
         clear_url_caches()
-        for path in (f"/media/{stored.name}", f"/{settings.MEDIA_URL.strip('/')}/{stored.name}", f"/_protected/{stored.name}"):
+        for path in (
+            f"/media/{stored.name}",
+            f"/{settings.MEDIA_URL.strip('/')}/{stored.name}",
+            f"/_protected/{stored.name}",
+        ):
             assert client.get(path).status_code == 404, path
     finally:
         settings.DEBUG = True

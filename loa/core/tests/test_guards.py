@@ -57,9 +57,14 @@ def test_posts_stored_in_bulk_from_a_file_or_graph_are_cleaned_by_their_writer(t
     from loa.fanpages.models import Fanpage, Post
     from loa.fanpages.posts import IncomingPost, record_posts
 
-    page = Fanpage.objects.create(unit=tree["a"], name="Trang", url="https://facebook.com/cdcs.a", url_key="facebook.com/cdcs.a")
+    page = Fanpage.objects.create(
+        unit=tree["a"], name="Trang", url="https://facebook.com/cdcs.a", url_key="facebook.com/cdcs.a"
+    )
     at = datetime(2021, 5, 3, 9, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
-    record_posts(fanpage=page, posts=[IncomingPost("123\x00", at, "https://facebook.com/cdcs.a/posts/123\x0b\x00")],
-                 source=Post.Source.IMPORT)
+    record_posts(
+        fanpage=page,
+        posts=[IncomingPost("123\x00", at, "https://facebook.com/cdcs.a/posts/123\x0b\x00")],
+        source=Post.Source.IMPORT,
+    )
     post = Post.objects.get(fanpage=page)
     assert (post.post_key, post.permalink) == ("123", "https://facebook.com/cdcs.a/posts/123")

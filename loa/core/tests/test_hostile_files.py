@@ -50,10 +50,18 @@ def world(client, tree, admin, alice):
 
     for unit, handle in ((tree["a"], "cdcsa"), (tree["province"], "congdoancaobang")):
         url = f"https://www.facebook.com/{handle}"
-        Fanpage.objects.create(unit=unit, name=f"Trang {unit.code}", url=url, url_key=url, admin_name="Nguyễn Văn A",
-                               admin_phone="+84912345678")
+        Fanpage.objects.create(
+            unit=unit,
+            name=f"Trang {unit.code}",
+            url=url,
+            url_key=url,
+            admin_name="Nguyễn Văn A",
+            admin_phone="+84912345678",
+        )
     task = fanpage_letter(tree, by=admin)[1]
-    submission = articles.submission_create(by=alice, unit=tree["a"], title="Bài", body="Nội dung cũ", channels=channels())
+    submission = articles.submission_create(
+        by=alice, unit=tree["a"], title="Bài", body="Nội dung cũ", channels=channels()
+    )
     return World(client, admin, alice, tree, task, submission)
 
 
@@ -73,7 +81,9 @@ def _returned_form(w, upload):
     w.client.force_login(w.admin)
     response = w.client.post(reverse("directives:import_start", args=[w.task.pk]), {"files": [upload]}, follow=True)
     batch = ReturnedFormBatch.objects.filter(task=w.task).first()
-    return response, [p["message"] for f in batch.files.all() for p in f.problems if p["code"] in ("refused", "no_table", "no_rows")]
+    return response, [
+        p["message"] for f in batch.files.all() for p in f.problems if p["code"] in ("refused", "no_table", "no_rows")
+    ]
 
 
 def _posts(w, upload):
@@ -109,14 +119,21 @@ def _article_photo(w, upload):
 
 def _likes_screenshot(w, upload):
     w.client.force_login(w.alice)
-    response = w.client.post(reverse("fanpages:declare_likes", args=[w.tree["a"].pk]), {"count": 10, "screenshot": upload},
-                             follow=True)
+    response = w.client.post(
+        reverse("fanpages:declare_likes", args=[w.tree["a"].pk]), {"count": 10, "screenshot": upload}, follow=True
+    )
     return response, _flashed(response)
 
 
 IMPORTS = {
-    "unit list": _unit_list, "returned forms": _returned_form, "Fanpage posts": _posts, "followers": _followers,
-    "quotas": _quotas, "article Word file": _word_article, "article photo": _article_photo, "Likes screenshot": _likes_screenshot,
+    "unit list": _unit_list,
+    "returned forms": _returned_form,
+    "Fanpage posts": _posts,
+    "followers": _followers,
+    "quotas": _quotas,
+    "article Word file": _word_article,
+    "article photo": _article_photo,
+    "Likes screenshot": _likes_screenshot,
 }
 
 
@@ -128,12 +145,17 @@ def _stored(w):
     from loa.units.models import Unit
 
     return {
-        "units": Unit.objects.count(), "posts": Post.objects.count(), "follower counts": FollowerSnapshot.objects.count(),
-        "quotas": Quota.objects.count(), "photos": Photo.objects.count(), "Like declarations": LikeDeclaration.objects.count(),
+        "units": Unit.objects.count(),
+        "posts": Post.objects.count(),
+        "follower counts": FollowerSnapshot.objects.count(),
+        "quotas": Quota.objects.count(),
+        "photos": Photo.objects.count(),
+        "Like declarations": LikeDeclaration.objects.count(),
         # A returned form read safely but without the table is kept for the admin to type its values in.
         "reports": ReportVersion.objects.count(),
         "refused forms kept": ReturnedFormFile.objects.exclude(file="").filter(parsed__error="refused").count(),
-        "article text": Submission.objects.get(pk=w.submission.pk).body, "jobs": Job.objects.count(),
+        "article text": Submission.objects.get(pk=w.submission.pk).body,
+        "jobs": Job.objects.count(),
     }
 
 
@@ -188,7 +210,12 @@ def test_every_hostile_file_is_refused_and_the_worker_stays_small(tmp_path):
     started = time.monotonic()
     run = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:xdist", "-p", "no:randomly", __file__],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=600, check=False,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
     )
     assert run.returncode == 0, run.stdout[-6000:] + run.stderr[-3000:]
     peak = int((tmp_path / "rss").read_text())

@@ -37,21 +37,25 @@ def test_every_number_field_of_every_form_has_both_bounds():
     assert len(classes) > 20
     unbounded = [
         f"{c.__module__}.{c.__name__}.{name}"
-        for c in classes for name, field in c.base_fields.items()
+        for c in classes
+        for name, field in c.base_fields.items()
         if isinstance(field, NUMBER_FORM_FIELDS) and (field.min_value is None or field.max_value is None)
     ]
     assert not unbounded, unbounded
 
 
-@pytest.mark.parametrize(("field", "limits"), [
-    (models.PositiveSmallIntegerField(), (0, 32767)),
-    (models.PositiveIntegerField(), (0, 2147483647)),
-    (models.IntegerField(), (-2147483648, 2147483647)),
-    (models.BigIntegerField(), (-9223372036854775808, 9223372036854775807)),
-    (models.DecimalField(max_digits=6, decimal_places=2), (Decimal("-9999.99"), Decimal("9999.99"))),
-    (models.DecimalField(max_digits=4, decimal_places=2), (Decimal("-99.99"), Decimal("99.99"))),
-    (models.CharField(), None),
-])
+@pytest.mark.parametrize(
+    ("field", "limits"),
+    [
+        (models.PositiveSmallIntegerField(), (0, 32767)),
+        (models.PositiveIntegerField(), (0, 2147483647)),
+        (models.IntegerField(), (-2147483648, 2147483647)),
+        (models.BigIntegerField(), (-9223372036854775808, 9223372036854775807)),
+        (models.DecimalField(max_digits=6, decimal_places=2), (Decimal("-9999.99"), Decimal("9999.99"))),
+        (models.DecimalField(max_digits=4, decimal_places=2), (Decimal("-99.99"), Decimal("99.99"))),
+        (models.CharField(), None),
+    ],
+)
 def test_a_columns_range_is_postgresqls_whatever_the_database(field, limits):
     assert field_range(field) == limits
 
@@ -72,8 +76,10 @@ def test_a_decimal_beyond_its_column_gets_one_message_and_too_many_decimals_anot
 
     field = model_number_field(Adjustment, "points", label="Điểm")
     with translation.override("vi"):
-        for raw, message in (("12345678.5", "Nhập một số từ -9.999,99 đến 9.999,99."),
-                             ("1.005", "Chỉ nhập tối đa 2 chữ số sau dấu thập phân.")):
+        for raw, message in (
+            ("12345678.5", "Nhập một số từ -9.999,99 đến 9.999,99."),
+            ("1.005", "Chỉ nhập tối đa 2 chữ số sau dấu thập phân."),
+        ):
             with pytest.raises(ValidationError) as refused:
                 field.clean(raw)
             assert refused.value.messages == [message]
@@ -87,7 +93,9 @@ def test_a_service_write_beyond_a_column_is_refused_before_the_database(db):
     with translation.override("vi"), pytest.raises(ValidationError) as refused:
         check_ranges(criterion)
     assert refused.value.message_dict == {
-        "order": ["Nhập một số từ 0 đến 32.767."], "max_points": ["Nhập một số từ -9.999,99 đến 9.999,99."]}
+        "order": ["Nhập một số từ 0 đến 32.767."],
+        "max_points": ["Nhập một số từ -9.999,99 đến 9.999,99."],
+    }
 
 
 @pytest.mark.parametrize("value", [Decimal("NaN"), Decimal("Infinity"), float("nan"), float("-inf")])

@@ -30,7 +30,26 @@ def test_a_cell_with_two_numbers_gives_both():
 
 def test_the_fast_mobile_display_matches_phonenumbers():
     rng = random.Random(5)
-    prefixes = ["32", "35", "39", "56", "70", "77", "79", "81", "85", "86", "88", "90", "91", "94", "96", "97", "98", "99"]
+    prefixes = [
+        "32",
+        "35",
+        "39",
+        "56",
+        "70",
+        "77",
+        "79",
+        "81",
+        "85",
+        "86",
+        "88",
+        "90",
+        "91",
+        "94",
+        "96",
+        "97",
+        "98",
+        "99",
+    ]
     for _ in range(500):
         e164 = "+84" + rng.choice(prefixes) + "".join(rng.choice("0123456789") for _ in range(7))
         number = phonenumbers.parse(e164)
@@ -55,7 +74,9 @@ def _sample_numbers(rng, count):
     for _ in range(count):
         kind = rng.random()
         if kind < 0.4:  # mobiles: assigned and unassigned prefixes, the right length and one off
-            national = rng.choice("35789") + "".join(rng.choice("0123456789") for _ in range(rng.choice([8, 8, 8, 7, 9])))
+            national = rng.choice("35789") + "".join(
+                rng.choice("0123456789") for _ in range(rng.choice([8, 8, 8, 7, 9]))
+            )
         elif kind < 0.7:  # fixed lines: area codes, valid or not
             national = "2" + "".join(rng.choice("0123456789") for _ in range(rng.choice([9, 9, 9, 8, 10])))
         else:  # anything: short codes, 1800/1900, leading zeros, too long
@@ -82,13 +103,16 @@ def test_the_short_cut_gives_what_phonenumbers_gives():
     assert short_cut > 2_000  # the sample exercises both paths
 
 
-@pytest.mark.parametrize("raw, stored", [
-    ("0168 123 4567", "+84381234567"),
-    ("01681234567", "+84381234567"),
-    ("+84 168 123 4567", "+84381234567"),
-    ("0127.123.4567", "+84811234567"),
-    ("0199 123 4567", "+84591234567"),
-])
+@pytest.mark.parametrize(
+    "raw, stored",
+    [
+        ("0168 123 4567", "+84381234567"),
+        ("01681234567", "+84381234567"),
+        ("+84 168 123 4567", "+84381234567"),
+        ("0127.123.4567", "+84811234567"),
+        ("0199 123 4567", "+84591234567"),
+    ],
+)
 def test_an_old_eleven_digit_mobile_is_stored_in_its_ten_digit_form(raw, stored):
     assert normalize_phone(raw) == stored
 

@@ -44,7 +44,12 @@ def test_a_sheet_is_read_from_a1_with_whole_numbers_as_integers_and_dates_as_dat
 
 @pytest.mark.parametrize(("encoding", "delimiter"), [("utf-8-sig", ";"), ("utf-8", ","), ("utf-16", "\t")])
 def test_a_csv_is_read_in_its_encoding_with_its_delimiter(encoding, delimiter):
-    text = delimiter.join(["Mã đơn vị", "Tên đơn vị"]) + "\r\n" + delimiter.join(["CS-A", '"Trường A\r\nCơ sở 2"']) + "\r\n"
+    text = (
+        delimiter.join(["Mã đơn vị", "Tên đơn vị"])
+        + "\r\n"
+        + delimiter.join(["CS-A", '"Trường A\r\nCơ sở 2"'])
+        + "\r\n"
+    )
     rows = list(readers.read_table(text.encode(encoding), max_rows=10, name="a.csv"))
     assert rows == [["Mã đơn vị", "Tên đơn vị"], ["CS-A", "Trường A\nCơ sở 2"]]  # line ends made \n, as in every input
 
@@ -52,7 +57,9 @@ def test_a_csv_is_read_in_its_encoding_with_its_delimiter(encoding, delimiter):
 def test_a_windows_1258_csv_comes_out_in_composed_vietnamese():
     from loa.units.tests.import_helpers import csv_bytes
 
-    rows = list(readers.read_table(csv_bytes([["Trường Mầm non Sông Bằng"]], header=["Tên"], encoding="cp1258"), max_rows=10))
+    rows = list(
+        readers.read_table(csv_bytes([["Trường Mầm non Sông Bằng"]], header=["Tên"], encoding="cp1258"), max_rows=10)
+    )
     assert rows[1] == ["Trường Mầm non Sông Bằng"]
 
 
@@ -60,7 +67,9 @@ def test_a_table_longer_than_allowed_is_refused_with_its_limit():
     with pytest.raises(ValidationError) as exc:
         list(readers.read_table(b"a;b\n" * 12, max_rows=10, name="dai.csv"))
     assert exc.value.code == "too_many_rows"
-    assert exc.value.messages == ["Tệp “dai.csv” có hơn 10 dòng: hãy chia thành các tệp nhỏ hơn và nhập lần lượt từng tệp."]
+    assert exc.value.messages == [
+        "Tệp “dai.csv” có hơn 10 dòng: hãy chia thành các tệp nhỏ hơn và nhập lần lượt từng tệp."
+    ]
     data = _book(lambda book: [book.active.append([i]) for i in range(20)])
     with pytest.raises(ValidationError) as exc:
         readers.read_table(data, max_rows=10, name="dai.xlsx")
@@ -168,19 +177,24 @@ def test_openpyxl_would_read_sheets_with_defusedxml_and_other_parts_without_enti
 
     assert DEFUSEDXML and LXML
     assert functions.iterparse is defused_iterparse
-    root = functions.fromstring(b'<!DOCTYPE x [<!ENTITY a "lol"><!ENTITY e SYSTEM "file:///etc/hostname">]><x>&a;&e;</x>')
+    root = functions.fromstring(
+        b'<!DOCTYPE x [<!ENTITY a "lol"><!ENTITY e SYSTEM "file:///etc/hostname">]><x>&a;&e;</x>'
+    )
     assert root.text is None and "lol" not in functions.tostring(root).decode()
-
 
 
 def test_no_code_parses_a_file_outside_the_sandboxs_readers():
     """Only the child's side of readers.py, safezip.py and ocr.py (photos and scans read with OCR) open
     workbooks, Word files, pictures or zips."""
-    opened = re.compile(r"load_workbook\(|CalamineWorkbook|docx\.Document\(|\bDocument\((?!\))|Image\.open\(|zipfile\.ZipFile\(")
+    opened = re.compile(
+        r"load_workbook\(|CalamineWorkbook|docx\.Document\(|\bDocument\((?!\))|Image\.open\(|zipfile\.ZipFile\("
+    )
     allowed = {LOA / "core" / "readers.py", LOA / "core" / "safezip.py", LOA / "core" / "ocr.py"}
     found = [
         f"{path.relative_to(LOA)}:{number}"
-        for path in LOA.rglob("*.py") if "tests" not in path.parts and path not in allowed
-        for number, line in enumerate(path.read_text().splitlines(), start=1) if opened.search(line)
+        for path in LOA.rglob("*.py")
+        if "tests" not in path.parts and path not in allowed
+        for number, line in enumerate(path.read_text().splitlines(), start=1)
+        if opened.search(line)
     ]
     assert found == []

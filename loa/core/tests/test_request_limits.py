@@ -26,8 +26,9 @@ def test_a_body_declared_too_big_is_refused_before_it_is_read(client, admin, tre
 def test_the_api_answers_a_too_big_body_in_json(api_client, admin, tree, settings):
     settings.REQUEST_MAX_BYTES = 100
     unit = tree["a"]
-    response = api_client(admin).patch(f"/api/v1/units/{unit.pk}", '{"name": "' + "x" * 500 + '"}',
-                                       content_type="application/json")
+    response = api_client(admin).patch(
+        f"/api/v1/units/{unit.pk}", '{"name": "' + "x" * 500 + '"}', content_type="application/json"
+    )
     assert response.status_code == 413
     assert response.json()["code"] == "too_large"
     assert Unit.objects.get(pk=unit.pk).name == unit.name

@@ -71,11 +71,14 @@ def test_a_declaration_split_across_two_reads_is_found():
     assert _refusal(replace_member(xlsx_bytes(), "docProps/app.xml", xml)) == "xml_unsafe"
 
 
-@pytest.mark.parametrize("xml", [
-    '<?xml version="1.0" encoding="UTF-16"?><x/>'.encode("utf-16"),
-    b'<?xml version="1.0" encoding="UTF-7"?><x>+ADwAIQ-DOCTYPE</x>',
-    "<x/>".encode("utf-32"),
-])
+@pytest.mark.parametrize(
+    "xml",
+    [
+        '<?xml version="1.0" encoding="UTF-16"?><x/>'.encode("utf-16"),
+        b'<?xml version="1.0" encoding="UTF-7"?><x>+ADwAIQ-DOCTYPE</x>',
+        "<x/>".encode("utf-32"),
+    ],
+)
 def test_xml_in_an_encoding_a_byte_scan_cannot_read_is_refused(xml):
     assert _refusal(replace_member(xlsx_bytes(), "docProps/app.xml", xml)) == "xml_unsafe"
 
@@ -95,7 +98,9 @@ def test_an_archive_inside_is_refused_except_in_office_embeddings():
     inner = _zip({"a.txt": b"a"})
     assert _refusal(_zip({"xl/media/image1.png": inner}, base=xlsx_bytes())) == "zip_nested"
     # Word keeps the workbook of a chart under word/embeddings/: Loa never opens it.
-    assert check_zip(_zip({"word/embeddings/Microsoft_Excel_Worksheet.xlsx": xlsx_bytes()}, base=docx_bytes())) == "docx"
+    assert (
+        check_zip(_zip({"word/embeddings/Microsoft_Excel_Worksheet.xlsx": xlsx_bytes()}, base=docx_bytes())) == "docx"
+    )
 
 
 def test_too_many_members_are_refused_before_any_is_unpacked():

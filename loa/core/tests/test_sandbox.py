@@ -18,8 +18,12 @@ from loa.core.tests import sandbox_probes as probes
 
 
 def test_a_function_runs_in_another_process_and_plain_data_comes_back():
-    value = {"rows": [["Mã", 1, 2.5, None, True]], "day": datetime.date(2021, 4, 5), "at": datetime.datetime(2021, 4, 5, 7, 30),
-             "blob": b"\x89PNG"}
+    value = {
+        "rows": [["Mã", 1, 2.5, None, True]],
+        "day": datetime.date(2021, 4, 5),
+        "at": datetime.datetime(2021, 4, 5, 7, 30),
+        "blob": b"\x89PNG",
+    }
     assert sandbox.run(probes.echo, value) == value
     assert sandbox.run(probes.limits)["pid"] != os.getpid()
 
@@ -74,8 +78,12 @@ def test_an_exception_of_the_parser_says_the_file_could_not_be_read():
     with pytest.raises(ValidationError) as exc:
         sandbox.run(probes.fail, name="hong.docx", kind="Word (.docx)")
     assert exc.value.code == "unreadable"
-    assert exc.value.messages == [("Tệp “hong.docx” không đọc được: tệp bị hỏng hoặc không phải tệp Word (.docx). "
-                                   "Hãy mở tệp bằng chương trình của nó, lưu lại rồi tải lên lại.")]
+    assert exc.value.messages == [
+        (
+            "Tệp “hong.docx” không đọc được: tệp bị hỏng hoặc không phải tệp Word (.docx). "
+            "Hãy mở tệp bằng chương trình của nó, lưu lại rồi tải lên lại."
+        )
+    ]
 
 
 def test_a_refusal_from_the_child_is_translated_by_the_worker():
@@ -145,7 +153,8 @@ def test_the_child_does_not_run_the_workers_main_script_again(tmp_path):
     )
     root = Path(__file__).resolve().parents[3]
     env = dict(os.environ, PYTHONPATH=str(root), DJANGO_SETTINGS_MODULE="loa.test_settings")
-    run = subprocess.run([sys.executable, str(script)], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60,
-                         check=False)
+    run = subprocess.run(
+        [sys.executable, str(script)], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60, check=False
+    )
     assert run.returncode == 0, run.stderr[-2000:]
     assert run.stdout.splitlines() == ["answer 42"]

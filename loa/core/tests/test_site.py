@@ -13,7 +13,9 @@ def test_without_a_site_address_a_link_made_outside_requests_uses_the_developmen
     assert absolute_url("/x/") == DEVELOPMENT_ORIGIN + "/x/"
 
 
-def test_without_a_site_address_a_link_made_in_a_request_uses_that_requests_host(password_login, admin, settings, mailoutbox):
+def test_without_a_site_address_a_link_made_in_a_request_uses_that_requests_host(
+    password_login, admin, settings, mailoutbox
+):
     from loa.notifications.models import Message
 
     client = password_login(admin)  # an invitation gives a role: the password must be recent
@@ -21,8 +23,13 @@ def test_without_a_site_address_a_link_made_in_a_request_uses_that_requests_host
     settings.ALLOWED_HOSTS = ["192.168.1.20"]
     response = client.post(
         "/accounts/users/invite/",
-        {"username": "moi", "full_name": "Người Mới", "email": "moi@example.vn", "unit": admin.roles.first().unit_id,
-         "role": "officer"},
+        {
+            "username": "moi",
+            "full_name": "Người Mới",
+            "email": "moi@example.vn",
+            "unit": admin.roles.first().unit_id,
+            "role": "officer",
+        },
         HTTP_HOST="192.168.1.20:8000",
     )
     assert response.status_code in (200, 302)

@@ -47,21 +47,32 @@ def test_no_web_template_has_inline_code_or_inline_styles():
 def test_the_only_scripts_are_htmx_and_loa_js_loaded_deferred_with_htmx_evaluating_nothing():
     base = (ROOT / "loa/core/templates/base.html").read_text(encoding="utf-8")
     scripts = re.findall(r"<script\b[^>]*>", base)
-    assert scripts == ["<script src=\"{% static 'vendor/htmx.min.js' %}\" defer>",
-                       "<script src=\"{% static 'loa/loa.js' %}\" defer>"]
-    assert '"allowEval": false' in base and '"allowScriptTags": false' in base and '"includeIndicatorStyles": false' in base
+    assert scripts == [
+        "<script src=\"{% static 'vendor/htmx.min.js' %}\" defer>",
+        "<script src=\"{% static 'loa/loa.js' %}\" defer>",
+    ]
+    assert (
+        '"allowEval": false' in base
+        and '"allowScriptTags": false' in base
+        and '"includeIndicatorStyles": false' in base
+    )
     assert base.index('name="htmx-config"') < base.index("vendor/htmx.min.js")  # read when htmx starts
 
 
 def test_the_checks_catch_what_they_are_for():
     samples = {
-        "an inline <script>": '<script>alert(1)</script>', "an event handler attribute": '<button onclick="x()">',
-        "hx-on": '<input hx-on:keydown="x">', "a javascript: URL": '<a href="javascript:void(0)">',
-        "a style attribute": '<div style="width:{{ p }}%">', "an inline <style>": "<style>p{}</style>",
+        "an inline <script>": "<script>alert(1)</script>",
+        "an event handler attribute": '<button onclick="x()">',
+        "hx-on": '<input hx-on:keydown="x">',
+        "a javascript: URL": '<a href="javascript:void(0)">',
+        "a style attribute": '<div style="width:{{ p }}%">',
+        "an inline <style>": "<style>p{}</style>",
         "htmx's js: values": "<input hx-vals='js:{a: 1}'>",
     }
     for what, sample in samples.items():
         assert FORBIDDEN[what].search(sample), what
-    allowed = ('<script src="/static/a.js" defer></script><div class="wrap" data-confirm="Xoá?" data-once '
-               'hx-vals=\'{"name": "parent"}\'><p>Điều chỉnh tỷ lệ online = 5</p></div>')
+    allowed = (
+        '<script src="/static/a.js" defer></script><div class="wrap" data-confirm="Xoá?" data-once '
+        'hx-vals=\'{"name": "parent"}\'><p>Điều chỉnh tỷ lệ online = 5</p></div>'
+    )
     assert not [what for what, pattern in FORBIDDEN.items() if pattern.search(allowed)]

@@ -6,10 +6,63 @@ from loa.core.text import fold, search_terms, sort_key
 
 # Read off PostgreSQL's ICU collation "vi-VN-x-icu": the order Loa must reproduce on every database.
 ICU_ORDER = [
-    "(x)", "1", "10", "9", "a", "à", "ả", "ã", "á", "ạ", "an", "An", "AN", "An Bình", "Anh", "Ánh", "Ánh A",
-    "Anh B", "ă", "ắ", "Ăn", "â", "ấ", "Ân", "b", "Bình", "Ca", "Cà", "Cả", "Cã", "Cá", "Cạ", "Ca b", "Ca-b",
-    "Cab", "Cb", "d", "Dương", "đ", "Đinh", "e", "ê", "f", "j", "o", "ô", "ơ", "Truong", "Trường", "TRƯỜNG",
-    "u", "ư", "w", "x y", "x.y", "y", "z",
+    "(x)",
+    "1",
+    "10",
+    "9",
+    "a",
+    "à",
+    "ả",
+    "ã",
+    "á",
+    "ạ",
+    "an",
+    "An",
+    "AN",
+    "An Bình",
+    "Anh",
+    "Ánh",
+    "Ánh A",
+    "Anh B",
+    "ă",
+    "ắ",
+    "Ăn",
+    "â",
+    "ấ",
+    "Ân",
+    "b",
+    "Bình",
+    "Ca",
+    "Cà",
+    "Cả",
+    "Cã",
+    "Cá",
+    "Cạ",
+    "Ca b",
+    "Ca-b",
+    "Cab",
+    "Cb",
+    "d",
+    "Dương",
+    "đ",
+    "Đinh",
+    "e",
+    "ê",
+    "f",
+    "j",
+    "o",
+    "ô",
+    "ơ",
+    "Truong",
+    "Trường",
+    "TRƯỜNG",
+    "u",
+    "ư",
+    "w",
+    "x y",
+    "x.y",
+    "y",
+    "z",
 ]
 
 
@@ -67,7 +120,13 @@ def test_the_key_is_the_word_by_word_key_of_the_generic_path():
     for _ in range(5000):
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 30)))
         weights = [_weights(word) for word in text.split()] or [("", "", "")]
-        expected = "0001".join(w[0] for w in weights) + "0000" + "0".join(w[1] for w in weights) + "0" + "0".join(w[2] for w in weights)
+        expected = (
+            "0001".join(w[0] for w in weights)
+            + "0000"
+            + "0".join(w[1] for w in weights)
+            + "0"
+            + "0".join(w[2] for w in weights)
+        )
         assert sort_key(text) == expected, repr(text)
 
 
@@ -75,5 +134,11 @@ def test_typographic_quotes_and_dashes_sort_as_punctuation_as_icu_does():
     # Read off "vi-VN-x-icu": ’ and – weigh as punctuation, before letters (the 2025 list of wards has
     # "Ea H’leo"; union documents write "Hội thi – 2021").
     names = ["Ea Hiao", "Ea H’leo", "Ea H-leo", "Hội thi 2021", "Hội thi – 2021", "Hội thi “Giỏi”"]
-    assert sorted(names, key=sort_key) == ["Ea H-leo", "Ea H’leo", "Ea Hiao", "Hội thi – 2021", "Hội thi “Giỏi”",
-                                           "Hội thi 2021"]
+    assert sorted(names, key=sort_key) == [
+        "Ea H-leo",
+        "Ea H’leo",
+        "Ea Hiao",
+        "Hội thi – 2021",
+        "Hội thi “Giỏi”",
+        "Hội thi 2021",
+    ]

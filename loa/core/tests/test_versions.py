@@ -9,10 +9,25 @@ from loa.core.versions import StaleVersion
 from loa.units.models import Unit
 
 
-@pytest.mark.parametrize("sent, read", [
-    (3, 3), ("3", 3), (" 3 ", 3), ("", None), (None, None), ("abc", None), ("-1", None), (-1, None), (True, None),
-    ("3.0", None), ("٣", None), ("9" * 5000, None), (2**31, None), (2**31 - 1, 2**31 - 1),
-])
+@pytest.mark.parametrize(
+    "sent, read",
+    [
+        (3, 3),
+        ("3", 3),
+        (" 3 ", 3),
+        ("", None),
+        (None, None),
+        ("abc", None),
+        ("-1", None),
+        (-1, None),
+        (True, None),
+        ("3.0", None),
+        ("٣", None),
+        ("9" * 5000, None),
+        (2**31, None),
+        (2**31 - 1, 2**31 - 1),
+    ],
+)
 def test_a_version_sent_by_a_page_is_read_as_a_number_or_as_none(sent, read):
     assert versions.parse(sent) == read
 
@@ -50,7 +65,9 @@ def test_the_editing_session_that_wrote_last_may_save_again_from_its_older_versi
         versions.check(piece, 2, session="page-1")
 
 
-@pytest.mark.parametrize("token, kept", [("abc-123_X", "abc-123_X"), ("x" * 33, ""), ("đ", ""), ("a b", ""), ("a\x00", ""), (None, "")])
+@pytest.mark.parametrize(
+    "token, kept", [("abc-123_X", "abc-123_X"), ("x" * 33, ""), ("đ", ""), ("a b", ""), ("a\x00", ""), (None, "")]
+)
 def test_an_editing_session_token_is_short_and_printable_or_nothing(token, kept):
     assert versions.clean_session(token) == kept
 
@@ -88,4 +105,7 @@ def test_two_saves_of_one_unit_at_the_same_moment_one_wins_and_the_other_is_told
     [t.join() for t in threads]
     assert sorted(results.values()) == ["ok", "stale"]
     unit = Unit.objects.get(pk=tree["a"].pk)
-    assert unit.version == 2 and unit.members_count == {"first": 61, "second": 62}[next(k for k, v in results.items() if v == "ok")]
+    assert (
+        unit.version == 2
+        and unit.members_count == {"first": 61, "second": 62}[next(k for k, v in results.items() if v == "ok")]
+    )

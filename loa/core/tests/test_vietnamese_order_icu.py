@@ -35,8 +35,10 @@ def _one_space(text):
 
 
 def _place_names():
-    divisions = [{k: _one_space(v) if isinstance(v, str) else v for k, v in d.items()}
-                 for d in json.loads(FLAT_DIVISIONS_JSON_PATH.read_text(encoding="utf-8"))]
+    divisions = [
+        {k: _one_space(v) if isinstance(v, str) else v for k, v in d.items()}
+        for d in json.loads(FLAT_DIVISIONS_JSON_PATH.read_text(encoding="utf-8"))
+    ]
     names = {d["name"] for d in divisions} | {d["province_name"] for d in divisions}
     # As unions write them: "Công đoàn phường Hoàn Kiếm", "Liên đoàn Lao động Thành phố Hà Nội".
     names |= {f"Công đoàn {d['name'][0].lower()}{d['name'][1:]}" for d in divisions}
@@ -47,7 +49,7 @@ def _place_names():
 def _first_difference(ours, icu):
     for i, (a, b) in enumerate(zip(ours, icu, strict=True)):
         if a != b:
-            return i, ours[max(0, i - 2):i + 3], icu[max(0, i - 2):i + 3]
+            return i, ours[max(0, i - 2) : i + 3], icu[max(0, i - 2) : i + 3]
     return None
 
 

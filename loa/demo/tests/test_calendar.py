@@ -18,8 +18,13 @@ def every_day(year):
 
 
 def task_of(cycle):
-    return SimpleNamespace(deadline=cycle.deadline, remind_days_before=cycle.remind_days_before, remind_on_day=True,
-                           remind_every_days_after=3, remind_stop_after_days=30)
+    return SimpleNamespace(
+        deadline=cycle.deadline,
+        remind_days_before=cycle.remind_days_before,
+        remind_on_day=True,
+        remind_every_days_after=3,
+        remind_stop_after_days=30,
+    )
 
 
 @pytest.mark.parametrize("year", [2027, 2028])

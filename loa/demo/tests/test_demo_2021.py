@@ -46,12 +46,21 @@ def test_its_articles_posts_and_likes_are_the_2021_figures(world_2021):
     assert Quota.objects.filter(year=2021, notice="812/TB-CĐVC ngày 22/02/2021").aggregate(n=Sum("target"))["n"] == 462
     assert Quota.objects.count() == 144
     assert Counter(Submission.objects.values_list("state", flat=True)) == {
-        "published": 295, "draft": 42, "accepted": 34, "submitted": 34, "in_review": 31, "returned": 21, "rejected": 15}
+        "published": 295,
+        "draft": 42,
+        "accepted": 34,
+        "submitted": 34,
+        "in_review": 31,
+        "returned": 21,
+        "rejected": 15,
+    }
     assert Publication.objects.count() == 435
     assert set(Submission.objects.exclude(counted_year=None).values_list("counted_year", flat=True)) == {2021}
     assert PostingYear.objects.filter(year=2021).aggregate(d=Sum("posting_days"))["d"] == 4587
     assert Post.objects.count() == 5706 and Fanpage.objects.count() == 32
-    assert FollowerSnapshot.objects.count() == 25 and FollowerSnapshot.objects.aggregate(m=Max("followers"))["m"] == 3331
+    assert (
+        FollowerSnapshot.objects.count() == 25 and FollowerSnapshot.objects.aggregate(m=Max("followers"))["m"] == 3331
+    )
     assert LikeDeclaration.objects.count() == 155 and LikeDeclaration.objects.aggregate(n=Sum("count"))["n"] == 3433
     assert not PostingYear.objects.exclude(year=2021).exists()
 
@@ -63,4 +72,7 @@ def test_its_2021_scores_run_unfrozen_with_the_two_adjustments(world_2021):
     assert Score.objects.count() == 43 and Score.objects.aggregate(t=Sum("total"))["t"] == Decimal("2344.37")
     best = Score.objects.select_related("unit").get(rank=1)
     assert (best.unit.code, best.total, best.level_name) == ("CDVC-30", Decimal("87.57"), "Hoàn thành tốt nhiệm vụ")
-    assert sorted(Adjustment.objects.values_list("unit__code", "criterion__code")) == [("CDVC-20", "L1"), ("CDVC-21", "F1")]
+    assert sorted(Adjustment.objects.values_list("unit__code", "criterion__code")) == [
+        ("CDVC-20", "L1"),
+        ("CDVC-21", "F1"),
+    ]

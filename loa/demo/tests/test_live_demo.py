@@ -113,11 +113,16 @@ def this_years_figures_follow_the_days_gone_by(cal):
     if today.timetuple().tm_yday > 3:
         assert posts["last"] == today - timedelta(days=1) and posts["days"] > 0
     # A few Pages have gone quiet for two to six weeks.
-    quiet = [py for py in PostingYear.objects.filter(last_post_day__isnull=False).order_by("fanpage_id", "-year")
-             .distinct() if 14 <= (today - py.last_post_day).days <= 42]
+    quiet = [
+        py
+        for py in PostingYear.objects.filter(last_post_day__isnull=False).order_by("fanpage_id", "-year").distinct()
+        if 14 <= (today - py.last_post_day).days <= 42
+    ]
     assert len({py.fanpage_id for py in quiet}) >= 2
     # Like declarations this quarter for some units and not for others.
-    declared = set(LikeDeclaration.objects.filter(day__gte=cal.quarter_start, day__lte=today).values_list("unit_id", flat=True))
+    declared = set(
+        LikeDeclaration.objects.filter(day__gte=cal.quarter_start, day__lte=today).values_list("unit_id", flat=True)
+    )
     with_pages = set(Unit.objects.filter(fanpage__isnull=False, kind__is_grassroots=True).values_list("id", flat=True))
     assert declared and with_pages - declared
 
@@ -162,7 +167,10 @@ def test_the_letter_went_out_five_days_ago_and_last_years_went_out_on_the_seeds_
     reported = Assignment.objects.filter(task__directive=current, first_reported_at__isnull=False)
     assert all(date(2026, 12, 2) <= timezone.localdate(a.first_reported_at) < date(2026, 12, 7) for a in reported)
     # Last year's scores are frozen with the two adjustments; this year's are not adjusted.
-    assert Adjustment.objects.filter(rubric__year=2025).count() == 2 and not Adjustment.objects.filter(rubric__year=2026).exists()
+    assert (
+        Adjustment.objects.filter(rubric__year=2025).count() == 2
+        and not Adjustment.objects.filter(rubric__year=2026).exists()
+    )
     assert Rubric.objects.get(year=2025).frozen_at == at(date(2026, 1, 15), 16)
 
 
@@ -186,9 +194,13 @@ def test_a_union_opened_and_one_closed_in_the_middle_of_last_year():
 def _world():
     """What the demo holds, as comparable rows."""
     return {
-        "assignments": sorted(Assignment.objects.values_list("task__directive__number", "unit__code", "state", "first_reported_at")),
+        "assignments": sorted(
+            Assignment.objects.values_list("task__directive__number", "unit__code", "state", "first_reported_at")
+        ),
         "pieces": sorted(Submission.objects.values_list("unit__code", "title", "state", "submitted_at", "decided_at")),
-        "posting": sorted(PostingYear.objects.values_list("fanpage__unit__code", "year", "posting_days", "last_post_day")),
+        "posting": sorted(
+            PostingYear.objects.values_list("fanpage__unit__code", "year", "posting_days", "last_post_day")
+        ),
         "likes": sorted(LikeDeclaration.objects.values_list("unit__code", "day", "count")),
         "scores": sorted(Score.objects.values_list("year", "unit__code", "total")),
     }

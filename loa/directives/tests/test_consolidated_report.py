@@ -20,11 +20,18 @@ from loa.units.models import Unit
 def reported(tree, admin, alice, bob):
     Unit.objects.filter(pk=tree["upper"].pk).update(short_name="CĐVC tỉnh")  # the header must not use it
     directive, task = fanpage_letter(tree, by=admin)
-    services.report_submit(by=alice, assignment=Assignment.objects.get(task=task, unit=tree["a"]), data=GOOD_PAGE,
-                           at=DEADLINE - timedelta(days=1))
-    services.report_submit(by=bob, assignment=Assignment.objects.get(task=task, unit=tree["b"]),
-                           data=dict(GOOD_PAGE, name="Trang Bệnh viện", url="fb.com/cdbvdk", admin_name="Lường Thị Thuỷ"),
-                           at=DEADLINE + timedelta(days=1))
+    services.report_submit(
+        by=alice,
+        assignment=Assignment.objects.get(task=task, unit=tree["a"]),
+        data=GOOD_PAGE,
+        at=DEADLINE - timedelta(days=1),
+    )
+    services.report_submit(
+        by=bob,
+        assignment=Assignment.objects.get(task=task, unit=tree["b"]),
+        data=dict(GOOD_PAGE, name="Trang Bệnh viện", url="fb.com/cdbvdk", admin_name="Lường Thị Thuỷ"),
+        at=DEADLINE + timedelta(days=1),
+    )
     return directive, task
 
 
@@ -82,8 +89,14 @@ def test_the_issuing_body_is_written_in_full_as_on_the_directive(reported, admin
 def test_no_column_header_carries_a_filling_hint(reported, admin, login, tmp_path):
     client = login(admin)
     headers = [c.text for c in _data_table(_docx(client, reported[1])).rows[0].cells]
-    assert headers == ["Stt", "Tên Công đoàn cơ sở", "Tên Trang Fanpage", "Người quản trị",
-                       "Số điện thoại người quản trị", "Ghi chú"]
+    assert headers == [
+        "Stt",
+        "Tên Công đoàn cơ sở",
+        "Tên Trang Fanpage",
+        "Người quản trị",
+        "Số điện thoại người quản trị",
+        "Ghi chú",
+    ]
     assert "Ví dụ" not in _pdf_text(client, reported[1], tmp_path)
 
 
@@ -92,8 +105,10 @@ def test_every_row_names_the_unit_officially_beside_its_page(reported, admin, lo
     rows = [[c.text for c in r.cells] for r in _data_table(_docx(client, reported[1])).rows[1:]]
     assert [r[1:3] for r in rows] == [
         ["Công đoàn cơ sở Bệnh viện Đa khoa tỉnh", "Trang Bệnh viện\nhttps://www.facebook.com/cdbvdk"],
-        ["Công đoàn cơ sở Trường THPT Thành phố Cao Bằng",
-         "Công đoàn cơ sở Trường THPT Thành phố Cao Bằng\nhttps://www.facebook.com/cdcs.thpt.tpcb"],
+        [
+            "Công đoàn cơ sở Trường THPT Thành phố Cao Bằng",
+            "Công đoàn cơ sở Trường THPT Thành phố Cao Bằng\nhttps://www.facebook.com/cdcs.thpt.tpcb",
+        ],
     ]
     text = _pdf_text(client, reported[1], tmp_path)
     assert "Công đoàn cơ sở Bệnh viện Đa khoa tỉnh Trang Bệnh viện" in text
@@ -138,7 +153,9 @@ def test_outsiders_get_neither_the_options_page_nor_the_report(reported, kinds, 
     from loa.units.services import unit_create
 
     task = reported[1]
-    other = unit_create(by=None, parent=tree["province"], kind=kinds["upper"], code="CD-YTE", name="Công đoàn ngành Y tế")
+    other = unit_create(
+        by=None, parent=tree["province"], kind=kinds["upper"], code="CD-YTE", name="Công đoàn ngành Y tế"
+    )
     stranger = User.objects.create_user("stranger", password="x")
     Role.objects.create(user=stranger, unit=other, role="admin")
     client = login(stranger)

@@ -46,7 +46,9 @@ def test_two_admins_edit_a_directive_at_once_and_the_second_sees_both_versions(a
     page_1, page_2 = first.get(_edit(directive)), second.get(_edit(directive))
     assert first.post(_edit(directive), {**form_values(page_1), "number": "46/CV-CĐVC"}).status_code == 302
 
-    response = second.post(_edit(directive), {**form_values(page_2), "body": "Mỗi CĐCS lập và duy trì 01 Trang Fanpage."})
+    response = second.post(
+        _edit(directive), {**form_values(page_2), "body": "Mỗi CĐCS lập và duy trì 01 Trang Fanpage."}
+    )
 
     assert response.status_code == 409
     html = response.content.decode()
@@ -83,8 +85,10 @@ def test_two_admins_edit_a_task_at_once_and_the_later_deadline_is_not_lost(admin
 
     assert response.status_code == 409
     rows = {row["name"]: (row["theirs"], row["yours"]) for row in response.context["form"].conflict.rows}
-    assert rows == {"deadline": ("00:00 15/05/2021", "00:00 30/04/2021"),
-                    "title": ("Báo cáo kết quả thành lập Trang Fanpage", "Báo cáo Trang Fanpage")}
+    assert rows == {
+        "deadline": ("00:00 15/05/2021", "00:00 30/04/2021"),
+        "title": ("Báo cáo kết quả thành lập Trang Fanpage", "Báo cáo Trang Fanpage"),
+    }
     task.refresh_from_db()
     assert task.title == "Báo cáo kết quả thành lập Trang Fanpage" and task.deadline != DEADLINE
     assert version_on(response) == 2  # saving again is a deliberate "keep mine"

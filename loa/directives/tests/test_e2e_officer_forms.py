@@ -28,9 +28,12 @@ def test_an_officers_form_errors_open_with_a_focused_summary_and_never_widen_the
 
     channels()
     _, task = fanpage_letter(tree, by=admin)
-    services.report_submit(by=alice, assignment=Assignment.objects.get(task=task, unit=tree["a"]),
-                           data=dict(GOOD_PAGE, url=LONG_PAGE))
-    FollowerSnapshot.objects.create(fanpage=Fanpage.objects.get(unit=tree["a"]), day="2021-05-01", followers=80, source="hand")
+    services.report_submit(
+        by=alice, assignment=Assignment.objects.get(task=task, unit=tree["a"]), data=dict(GOOD_PAGE, url=LONG_PAGE)
+    )
+    FollowerSnapshot.objects.create(
+        fanpage=Fanpage.objects.get(unit=tree["a"]), day="2021-05-01", followers=80, source="hand"
+    )
     browser_login(phone, "alice")
 
     # The report: another Page for a unit whose Page has history needs the replace box.
@@ -47,7 +50,10 @@ def test_an_officers_form_errors_open_with_a_focused_summary_and_never_widen_the
     phone.locator("label.tick[for=id_replace_page]").click()
     phone.get_by_role("button", name="Gửi báo cáo").click()
     phone.get_by_test_id("saved-values").wait_for()
-    assert "https://www.facebook.com/congdoancosotruongtrunghocphothongcaobangmoi" in phone.get_by_test_id("saved-values").inner_text()
+    assert (
+        "https://www.facebook.com/congdoancosotruongtrunghocphothongcaobangmoi"
+        in phone.get_by_test_id("saved-values").inner_text()
+    )
     assert _no_sideways_scroll(phone)
 
     # A new piece: nothing is stored by opening it; a save with nothing written is refused at the top.

@@ -10,7 +10,9 @@ from loa.directives.tests.factories import fanpage_letter
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-def test_a_one_tap_link_files_the_report_and_the_profile_asks_for_the_password(tree, admin, alice, live_server, phone, settings):
+def test_a_one_tap_link_files_the_report_and_the_profile_asks_for_the_password(
+    tree, admin, alice, live_server, phone, settings
+):
     settings.SITE_URL = live_server.url
     _, task = fanpage_letter(tree, by=admin)
     _, link = onetap.create_link(user=alice, assignment=Assignment.objects.get(task=task, unit=tree["a"]))

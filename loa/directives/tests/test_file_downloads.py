@@ -62,9 +62,18 @@ def test_an_outsider_gets_404_for_the_file_and_a_stranger_the_log_in_page(attach
 
 
 def test_a_file_of_one_directive_is_not_found_under_another(attachment, tree, admin, login):
-    other = services.directive_create(by=admin, issuing_unit=tree["upper"], number="46/CV-CĐVC", kind="CV",
-                                      issued_on=date(2021, 4, 6), summary="V/v khác", salutation="Công đoàn cơ sở", body="Nội dung.",
-                                      distribution="Lưu: CĐVC.", signer_name="Ngọc Văn Phán")
+    other = services.directive_create(
+        by=admin,
+        issuing_unit=tree["upper"],
+        number="46/CV-CĐVC",
+        kind="CV",
+        issued_on=date(2021, 4, 6),
+        summary="V/v khác",
+        salutation="Công đoàn cơ sở",
+        body="Nội dung.",
+        distribution="Lưu: CĐVC.",
+        signer_name="Ngọc Văn Phán",
+    )
     url = reverse("directives:attachment", args=[other.pk, attachment.pk])
     assert login(admin).get(url).status_code == 404
 
@@ -85,6 +94,7 @@ def test_with_nginx_the_answer_names_the_stored_file_and_has_no_body(attachment,
 
 
 # --- Returned forms ------------------------------------------------------------------------------
+
 
 @pytest.fixture
 def returned_form(letter_to_a, admin, login):

@@ -13,18 +13,37 @@ from loa.directives import services
 from loa.directives.models import Assignment
 from loa.directives.tests.factories import DEADLINE, GOOD_PAGE, fanpage_letter
 
-REPORT_HEADERS = ["Stt", "Tên Công đoàn cơ sở", "Tên Trang Fanpage", "Người quản trị", "Số điện thoại người quản trị", "Ghi chú"]
+REPORT_HEADERS = [
+    "Stt",
+    "Tên Công đoàn cơ sở",
+    "Tên Trang Fanpage",
+    "Người quản trị",
+    "Số điện thoại người quản trị",
+    "Ghi chú",
+]
 
 
 @pytest.fixture
 def reported(tree, admin, alice, bob):
     directive, task = fanpage_letter(tree, by=admin)
-    services.report_submit(by=alice, assignment=Assignment.objects.get(task=task, unit=tree["a"]), data=GOOD_PAGE,
-                           at=DEADLINE - timedelta(days=1))
-    services.report_submit(by=bob, assignment=Assignment.objects.get(task=task, unit=tree["b"]),
-                           data=dict(GOOD_PAGE, name="Công đoàn Bệnh viện Đa khoa tỉnh Cao Bằng", url="fb.com/cdbvdk",
-                                     admin_name="Lường Thị Thuỷ", admin_phone="0206 3852 123"),
-                           at=DEADLINE + timedelta(days=1))
+    services.report_submit(
+        by=alice,
+        assignment=Assignment.objects.get(task=task, unit=tree["a"]),
+        data=GOOD_PAGE,
+        at=DEADLINE - timedelta(days=1),
+    )
+    services.report_submit(
+        by=bob,
+        assignment=Assignment.objects.get(task=task, unit=tree["b"]),
+        data=dict(
+            GOOD_PAGE,
+            name="Công đoàn Bệnh viện Đa khoa tỉnh Cao Bằng",
+            url="fb.com/cdbvdk",
+            admin_name="Lường Thị Thuỷ",
+            admin_phone="0206 3852 123",
+        ),
+        at=DEADLINE + timedelta(days=1),
+    )
     return directive, task
 
 
@@ -47,7 +66,7 @@ def test_the_consolidated_xlsx_names_each_unit_beside_its_page_one_row_per_repor
     header_at = next(i for i, r in enumerate(rows) if r and r[0] == "Stt")
     assert rows[0][0] == "BÁO CÁO TỔNG HỢP"
     assert rows[header_at] == REPORT_HEADERS
-    body = rows[header_at + 1:]
+    body = rows[header_at + 1 :]
     assert len(body) == 2
     assert body[0][1] == "Công đoàn cơ sở Bệnh viện Đa khoa tỉnh"  # Vietnamese order: B… < T…
     assert body[0][2].startswith("Công đoàn Bệnh viện Đa khoa tỉnh Cao Bằng")
@@ -85,7 +104,9 @@ def test_an_officer_gets_only_their_own_row_in_the_consolidated_report(reported,
 def test_the_directive_downloads_as_an_official_document(reported, admin, login):
     directive, _ = reported
     doc = Document(io.BytesIO(_get(login(admin), reverse("directives:document", args=[directive.pk, "docx"]))))
-    text = "\n".join(p.text for p in doc.paragraphs) + "\n".join(c.text for t in doc.tables for r in t.rows for c in r.cells)
+    text = "\n".join(p.text for p in doc.paragraphs) + "\n".join(
+        c.text for t in doc.tables for r in t.rows for c in r.cells
+    )
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text
     assert "Số: 45/CV-CĐVC" in text
     assert "Ngọc Văn Phán" in text
@@ -113,11 +134,15 @@ def test_outsiders_get_no_files(reported, kinds, tree, client, login):
     from loa.units.services import unit_create
 
     directive, task = reported
-    other = unit_create(by=None, parent=tree["province"], kind=kinds["upper"], code="CD-YTE", name="Công đoàn ngành Y tế")
+    other = unit_create(
+        by=None, parent=tree["province"], kind=kinds["upper"], code="CD-YTE", name="Công đoàn ngành Y tế"
+    )
     stranger = User.objects.create_user("stranger", password="x")
     Role.objects.create(user=stranger, unit=other, role="admin")
     c = login(stranger)
-    for url in [reverse("directives:document", args=[directive.pk, "pdf"]),
-                reverse("directives:consolidated", args=[task.pk, "xlsx"]),
-                reverse("directives:tracking_export", args=[task.pk, "csv"])]:
+    for url in [
+        reverse("directives:document", args=[directive.pk, "pdf"]),
+        reverse("directives:consolidated", args=[task.pk, "xlsx"]),
+        reverse("directives:tracking_export", args=[task.pk, "csv"]),
+    ]:
         assert c.get(url).status_code == 404, url

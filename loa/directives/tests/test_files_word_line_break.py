@@ -24,8 +24,9 @@ def noted(tree, admin, alice):
     services.report_submit(by=alice, assignment=assignment, data=GOOD_PAGE, at=DEADLINE - timedelta(days=1))
     # Straight to the database, past the door's cleaning and the models' guard.
     Report.objects.filter(assignment=assignment).update(data={**GOOD_PAGE, "note": NOTE})
-    Directive.objects.filter(pk=directive.pk).update(body="Mỗi Công đoàn cơ sở\x0blập 01 Trang Fanpage\x1f.",
-                                                     signer_name="Ngọc\x0bVăn Phán")
+    Directive.objects.filter(pk=directive.pk).update(
+        body="Mỗi Công đoàn cơ sở\x0blập 01 Trang Fanpage\x1f.", signer_name="Ngọc\x0bVăn Phán"
+    )
     return directive, task
 
 
@@ -56,7 +57,8 @@ def test_the_directives_docx_opens_with_its_line_breaks(noted, admin, login):
     directive, _ = noted
     document = _docx(login(admin), reverse("directives:document", args=[directive.pk, "docx"]))
     texts = [p.text for p in document.paragraphs] + [
-        p.text for t in document.tables for r in t.rows for c in r.cells for p in c.paragraphs]
+        p.text for t in document.tables for r in t.rows for c in r.cells for p in c.paragraphs
+    ]
     assert "lập 01 Trang Fanpage." in texts  # the body's \x0b starts a new paragraph, the \x1f is gone
     assert "Ngọc\nVăn Phán" in texts
 

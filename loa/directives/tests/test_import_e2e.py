@@ -22,7 +22,9 @@ def test_the_admin_imports_forms_on_a_phone(phone, task, admin, tree, settings, 
     settings.MEDIA_ROOT = tmp_path
     browser_login(phone, "admin")
     phone.goto(f"{phone.base_url}/directives/tasks/{task.pk}/import/")
-    phone.set_input_files("#id_files", [str(FOLDER / "01 CDCS THPT TP Cao Bang.xlsx"), str(FOLDER / "thpt cao binh.xlsx")])
+    phone.set_input_files(
+        "#id_files", [str(FOLDER / "01 CDCS THPT TP Cao Bang.xlsx"), str(FOLDER / "thpt cao binh.xlsx")]
+    )
     phone.click("button[type=submit][data-once]")
     phone.wait_for_selector("[data-testid=import-file]")
     cards = phone.locator("[data-testid=import-file]")

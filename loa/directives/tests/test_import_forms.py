@@ -53,8 +53,9 @@ def units(tree, kinds):
     for code, name in MORE_UNITS.items():
         made[code] = unit_create(by=None, parent=tree["upper"], kind=kinds["cdcs"], code=code, name=name)
     # Named in a file's header, but not a recipient: never a match.
-    made["GD-HA"] = unit_create(by=None, parent=tree["upper"], kind=kinds["cdcs"], code="GD-HA",
-                                name="Công đoàn Giáo dục huyện Hòa An")
+    made["GD-HA"] = unit_create(
+        by=None, parent=tree["upper"], kind=kinds["cdcs"], code="GD-HA", name="Công đoàn Giáo dục huyện Hòa An"
+    )
     return made
 
 
@@ -90,9 +91,13 @@ def local(*args):
 
 def card_post(f, **changes):
     """The preview's fields for one file, as the browser sends them, with changes."""
-    values = {"unit": f.unit_id or "", "arrived_at": f.arrived_at.astimezone(HCM).strftime("%Y-%m-%dT%H:%M"),
-              **{k: f.data.get(k, "") for k in imports.DATA_FIELDS},
-              "row": f.chosen_row or "", "accepted": "on"}
+    values = {
+        "unit": f.unit_id or "",
+        "arrived_at": f.arrived_at.astimezone(HCM).strftime("%Y-%m-%dT%H:%M"),
+        **{k: f.data.get(k, "") for k in imports.DATA_FIELDS},
+        "row": f.chosen_row or "",
+        "accepted": "on",
+    }
     values.update(changes)
     return {f"f{f.pk}-{k}": v for k, v in values.items() if v is not None}
 
@@ -148,7 +153,11 @@ def test_committing_records_reports_at_the_arrival_time(task, admin, login, unit
     batch = upload_folder(client, task, ["01 CDCS THPT TP Cao Bang.xlsx", "Bao cao Fanpage THCS TP.xlsx"])
     files = by_name(batch)
     a, c = files["01 CDCS THPT TP Cao Bang.xlsx"], files["Bao cao Fanpage THCS TP.xlsx"]
-    post = {**card_post(a, arrived_at="2021-04-29T16:45"), **card_post(c, arrived_at="2021-04-30T08:10"), "action": "commit"}
+    post = {
+        **card_post(a, arrived_at="2021-04-29T16:45"),
+        **card_post(c, arrived_at="2021-04-30T08:10"),
+        "action": "commit",
+    }
     response = client.post(reverse("directives:import_batch", args=[task.pk, batch.pk]), post)
     assert response.status_code == 302
     on_time = Assignment.objects.get(task=task, unit=units["CS-A"])
@@ -198,15 +207,19 @@ def test_a_second_page_for_a_registered_unit_needs_replacing(task, admin, login,
     from loa.directives.tests.factories import GOOD_PAGE
 
     old_page = {**GOOD_PAGE, "url": "fb.com/cdcs.thpt.tpcb.cu"}
-    report_submit(by=admin, assignment=task.assignments.get(unit=units["CS-A"]), data=old_page, at=local(2021, 4, 20, 9, 0))
+    report_submit(
+        by=admin, assignment=task.assignments.get(unit=units["CS-A"]), data=old_page, at=local(2021, 4, 20, 9, 0)
+    )
     client = login(admin)
     batch = upload_folder(client, task, ["01 CDCS THPT TP Cao Bang.xlsx"])
     f = batch.files.get()
     client.post(reverse("directives:import_batch", args=[task.pk, batch.pk]), {**card_post(f), "action": "save"})
     f.refresh_from_db()
     assert [p["code"] for p in f.problems] == ["second_page"]
-    client.post(reverse("directives:import_batch", args=[task.pk, batch.pk]),
-                {**card_post(f, replace_page="on"), "action": "commit"})
+    client.post(
+        reverse("directives:import_batch", args=[task.pk, batch.pk]),
+        {**card_post(f, replace_page="on"), "action": "commit"},
+    )
     f.refresh_from_db()
     assert f.outcome == "recorded"
     assert Fanpage.objects.get(unit=units["CS-A"]).url == "https://www.facebook.com/cdcs.thpt.tpcb"
@@ -218,8 +231,10 @@ def test_reuploading_the_same_file_adds_no_version(task, admin, login, units):
     name = "BC fanpage mam non.docx"
     first = upload_folder(client, task, [name])
     f = first.files.get()
-    client.post(reverse("directives:import_batch", args=[task.pk, first.pk]),
-                {**card_post(f, arrived_at="2021-04-28T10:00"), "action": "commit"})
+    client.post(
+        reverse("directives:import_batch", args=[task.pk, first.pk]),
+        {**card_post(f, arrived_at="2021-04-28T10:00"), "action": "commit"},
+    )
     second = upload_folder(client, task, [name])
     again = second.files.get()
     assert again.arrived_at == local(2021, 4, 28, 10, 0)  # the same e-mail's time, not the upload's
@@ -243,7 +258,9 @@ def test_a_failing_file_does_not_stop_the_others(task, admin, login, units, monk
 
     monkeypatch.setattr(imports, "report_submit", flaky)
     client = login(admin)
-    batch = upload_folder(client, task, ["Bao cao Fanpage THCS TP.xlsx", "01 CDCS THPT TP Cao Bang.xlsx", "baocao.docx"])
+    batch = upload_folder(
+        client, task, ["Bao cao Fanpage THCS TP.xlsx", "01 CDCS THPT TP Cao Bang.xlsx", "baocao.docx"]
+    )
     post = {"action": "commit"}
     for f in batch.files.all():
         post.update(card_post(f))
@@ -314,8 +331,9 @@ def test_a_batch_is_found_only_under_its_own_task(task, admin, login):
 
     client = login(admin)
     batch = upload_folder(client, task, ["baocao.docx"])
-    other = task_add(by=admin, directive=task.directive, title="Báo cáo lần 2", deadline=task.deadline,
-                     report_form="fanpage")
+    other = task_add(
+        by=admin, directive=task.directive, title="Báo cáo lần 2", deadline=task.deadline, report_form="fanpage"
+    )
     assert client.get(reverse("directives:import_batch", args=[other.pk, batch.pk])).status_code == 404
 
 
@@ -329,16 +347,29 @@ def test_a_file_without_the_table_can_be_recorded_from_values_typed_in(task, adm
     buffer = io.BytesIO()
     book.save(buffer)
     client = login(admin)
-    response = client.post(reverse("directives:import_start", args=[task.pk]),
-                           {"files": [SimpleUploadedFile("thu.xlsx", buffer.getvalue())]})
+    response = client.post(
+        reverse("directives:import_start", args=[task.pk]),
+        {"files": [SimpleUploadedFile("thu.xlsx", buffer.getvalue())]},
+    )
     assert response.status_code == 302
     f = ReturnedFormFile.objects.get()
     assert f.unit == units["CS-K"] and [p["code"] for p in f.problems] == ["no_table"]
     assert f.data["url"] == "fb.com/cd.tieuhoc.hoaan"  # the only address in the file
     url = reverse("directives:import_batch", args=[task.pk, f.batch_id])
-    client.post(url, {**card_post(f, name="Công đoàn Trường Tiểu học Hòa An", url="fb.com/cd.tieuhoc.hoaan",
-                                  admin_name="Lý Thị Hoa", admin_phone="0978 555 666", arrived_at="2021-04-29T08:00"),
-                      "action": "save"})
+    client.post(
+        url,
+        {
+            **card_post(
+                f,
+                name="Công đoàn Trường Tiểu học Hòa An",
+                url="fb.com/cd.tieuhoc.hoaan",
+                admin_name="Lý Thị Hoa",
+                admin_phone="0978 555 666",
+                arrived_at="2021-04-29T08:00",
+            ),
+            "action": "save",
+        },
+    )
     f.refresh_from_db()
     assert f.problems == []
     client.post(url, {**card_post(f), "action": "commit"})
@@ -349,8 +380,9 @@ def test_a_big_upload_is_read_by_a_job_whose_page_leads_to_the_preview(task, adm
     from loa.jobs.models import Job
 
     monkeypatch.setattr(imports, "READ_INLINE_FILES", 1)
-    response = login(admin).post(reverse("directives:import_start", args=[task.pk]),
-                                 {"files": [upload("baocao.docx"), upload("VPTU.xlsx")]})
+    response = login(admin).post(
+        reverse("directives:import_start", args=[task.pk]), {"files": [upload("baocao.docx"), upload("VPTU.xlsx")]}
+    )
     job = Job.objects.get(kind="directives.read_forms")
     assert response.url == reverse("jobs:detail", args=[job.pk]) and job.status == Job.Status.DONE
     batch = ReturnedFormBatch.objects.get(task=task)
@@ -370,7 +402,10 @@ def test_a_file_not_read_yet_says_so_and_is_not_recorded(task, admin, login, mon
     batch = ReturnedFormBatch.objects.get(task=task)
     page = client.get(reverse("directives:import_batch", args=[task.pk, batch.pk])).content.decode()
     assert "đang được đọc" in page
-    client.post(reverse("directives:import_batch", args=[task.pk, batch.pk]), {**card_post(batch.files.get()), "action": "commit"})
+    client.post(
+        reverse("directives:import_batch", args=[task.pk, batch.pk]),
+        {**card_post(batch.files.get()), "action": "commit"},
+    )
     assert batch.files.get().outcome == "failed"
     run_pending()
     assert batch.files.get().parsed["rows"]

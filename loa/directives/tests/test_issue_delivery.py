@@ -13,12 +13,16 @@ from loa.notifications.models import Message
 @pytest.fixture
 def zalo_ready(zalo_standin, settings):
     verifier, _ = pkce_pair()
-    ZaloClient().exchange_code(zalo_standin.state.grant_code(oa_id="OA1", code_verifier=verifier), verifier, oa_id="OA1")
+    ZaloClient().exchange_code(
+        zalo_standin.state.grant_code(oa_id="OA1", code_verifier=verifier), verifier, oa_id="OA1"
+    )
     settings.ZALO_TEMPLATE_REMINDER = "401234"
     return zalo_standin
 
 
-def test_issued_messages_reach_officers_by_smtp_and_zalo_as_previewed(tree, admin, alice, teammate, bob, smtp_server, zalo_ready):
+def test_issued_messages_reach_officers_by_smtp_and_zalo_as_previewed(
+    tree, admin, alice, teammate, bob, smtp_server, zalo_ready
+):
     alice.phone = "+84912345678"
     alice.save()
     directive, task = fanpage_letter(tree, by=admin, issue=False)
@@ -38,6 +42,7 @@ def test_issued_messages_reach_officers_by_smtp_and_zalo_as_previewed(tree, admi
     assert "/directives/r/" in data["link"]
     assert samples["zalo"].to == "0912 345 678"
     from loa.notifications import zalo_messages
+
     with_link = zalo_messages.text(data)
     assert with_link.startswith("Kính gửi đồng chí Hoàng Thị An,")
     assert with_link.replace(data["link"], "(đường dẫn mở một chạm)") == samples["zalo"].text
@@ -53,5 +58,8 @@ def test_issued_messages_reach_officers_by_smtp_and_zalo_as_previewed(tree, admi
     sample = samples["email"]  # the preview's e-mail is its first recipient's
     previewed = mails[sample.to]
     assert previewed.subject == sample.subject
-    assert previewed.text.strip().replace(previewed.link("/directives/r/"), "(đường dẫn mở một chạm)") == sample.text.strip()
+    assert (
+        previewed.text.strip().replace(previewed.link("/directives/r/"), "(đường dẫn mở một chạm)")
+        == sample.text.strip()
+    )
     assert Message.objects.filter(status="sent").count() == 3

@@ -38,7 +38,7 @@ def test_the_confirmation_shows_the_message_each_officer_will_read(draft, admin,
 
 
 def test_confirming_issues_and_queues_one_message_per_recipient_officer(draft, admin, login):
-    directive, task = draft
+    directive, _task = draft
     response = login(admin).post(issue_url(directive), follow=True)
     assert "Đã xếp hàng 3 tin nhắn" in response.content.decode()
     directive.refresh_from_db()
@@ -109,11 +109,21 @@ def test_the_background_issue_says_how_many_messages_were_queued(draft, admin, l
 
 def test_a_draft_may_be_saved_without_a_number_but_not_issued(tree, admin, login):
     client = login(admin)
-    response = client.post(reverse("directives:create"), {
-        "issuing_unit": tree["upper"].pk, "number": "", "kind": "CV", "issued_on": "2021-04-05", "place": "Cao Bằng",
-        "summary": "V/v thử", "body": "Nội dung", "signer_capacity": "TM. BAN THƯỜNG VỤ", "signer_title": "CHỦ TỊCH",
-        "signer_name": "Ngọc Văn Phán",
-    })
+    response = client.post(
+        reverse("directives:create"),
+        {
+            "issuing_unit": tree["upper"].pk,
+            "number": "",
+            "kind": "CV",
+            "issued_on": "2021-04-05",
+            "place": "Cao Bằng",
+            "summary": "V/v thử",
+            "body": "Nội dung",
+            "signer_capacity": "TM. BAN THƯỜNG VỤ",
+            "signer_title": "CHỦ TỊCH",
+            "signer_name": "Ngọc Văn Phán",
+        },
+    )
     assert response.status_code == 302
     directive = Directive.objects.get(summary="V/v thử")
     assert directive.number == ""

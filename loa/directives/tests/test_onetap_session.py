@@ -84,8 +84,9 @@ def test_the_session_lasts_a_few_hours_not_two_weeks(tapped, settings):
 
 
 def test_logging_in_with_the_password_makes_it_a_full_session(tapped, alice, settings):
-    response = tapped.post(reverse("accounts:login") + "?next=/accounts/profile/",
-                           {"username": "alice", "password": "pass-for-tests"})
+    response = tapped.post(
+        reverse("accounts:login") + "?next=/accounts/profile/", {"username": "alice", "password": "pass-for-tests"}
+    )
     assert response.status_code == 302 and response.url == "/accounts/profile/"
     assert tapped.get("/accounts/profile/").status_code == 200
     assert tapped.session.get_expiry_age() == settings.SESSION_COOKIE_AGE

@@ -1,4 +1,4 @@
-""""Nhắc ngay": a preview of who gets what, then the send, once a day whoever asks."""
+""" "Nhắc ngay": a preview of who gets what, then the send, once a day whoever asks."""
 
 import re
 from datetime import date
@@ -27,7 +27,9 @@ def remind_url(task):
     return reverse("directives:remind", args=[task.pk])
 
 
-def test_the_preview_lists_the_units_that_have_not_reported_with_their_officers_and_channel(letter, tree, alice, admin, login):
+def test_the_preview_lists_the_units_that_have_not_reported_with_their_officers_and_channel(
+    letter, tree, alice, admin, login
+):
     _, task = letter
     services.report_submit(by=alice, assignment=Assignment.objects.get(task=task, unit=tree["b"]), data=GOOD_PAGE)
     page = login(admin).get(remind_url(task)).content.decode()
@@ -116,7 +118,9 @@ def test_outsiders_officers_and_leaders_cannot_preview_or_send(letter, bob, alic
 
 def test_a_unit_out_of_the_admins_reach_is_a_404(letter, admin, login, tree, kinds):
     _, task = letter
-    other = unit_create(by=None, parent=None, kind=kinds["province"], code="LDLD-HG", name="Liên đoàn Lao động tỉnh Hà Giang")
+    other = unit_create(
+        by=None, parent=None, kind=kinds["province"], code="LDLD-HG", name="Liên đoàn Lao động tỉnh Hà Giang"
+    )
     response = login(admin).get(remind_url(task) + f"?unit={other.pk}")
     assert response.status_code == 404
 
@@ -145,13 +149,16 @@ def _tracking_queries(client, task):
 def _letter_to(tree, admin, kinds, count):
     units = []
     for n in range(count):
-        unit = unit_create(by=None, parent=tree["upper"], kind=kinds["cdcs"], code=f"CS-{count}-{n}", name=f"Công đoàn cơ sở số {n}")
-        user = User.objects.create_user(username=f"o{count}-{n}", email=f"o{count}-{n}@example.vn", phone="+84912345678",
-                                        full_name=f"Cán bộ {n}")
+        unit = unit_create(
+            by=None, parent=tree["upper"], kind=kinds["cdcs"], code=f"CS-{count}-{n}", name=f"Công đoàn cơ sở số {n}"
+        )
+        user = User.objects.create_user(
+            username=f"o{count}-{n}", email=f"o{count}-{n}@example.vn", phone="+84912345678", full_name=f"Cán bộ {n}"
+        )
         Role.objects.create(user=user, unit=unit, role="officer")
         units.append(unit)
     Directive.objects.update(number=f"{count}/CV-CĐVC")  # the factory gives every letter the same number
-    directive, task = fanpage_letter(tree, by=admin, recipients=units)
+    _directive, task = fanpage_letter(tree, by=admin, recipients=units)
     reminders.remind_now(by=admin, task=task, node=tree["upper"])
     return task
 

@@ -48,7 +48,9 @@ def test_only_units_that_have_not_reported_are_reminded(letter, tree, alice):
 def test_each_officer_of_a_pending_unit_gets_one_reminder(letter):
     assert send_reminders(day=date(2021, 4, 27)) == 3  # alice and teammate for A, bob for B
     assert sorted(Message.objects.values_list("recipient", flat=True)) == [
-        "alice@example.vn", "bob@example.vn", "teammate@example.vn"
+        "alice@example.vn",
+        "bob@example.vn",
+        "teammate@example.vn",
     ]
 
 
@@ -83,7 +85,7 @@ def test_two_runs_started_together_send_each_message_once(tree, admin, alice, te
         try:
             barrier.wait()
             send_reminders(day=date(2021, 4, 27))
-        except Exception as exc:  # surfaced below
+        except Exception as exc:  # noqa: BLE001 - surfaced below
             errors.append(exc)
         finally:
             connection.close()
@@ -105,7 +107,9 @@ def test_with_a_zalo_template_officers_with_a_phone_get_zalo_and_fall_back_to_em
     from loa.notifications.delivery import deliver_due
 
     verifier, _ = pkce_pair()
-    ZaloClient().exchange_code(zalo_standin.state.grant_code(oa_id="OA1", code_verifier=verifier), verifier, oa_id="OA1")
+    ZaloClient().exchange_code(
+        zalo_standin.state.grant_code(oa_id="OA1", code_verifier=verifier), verifier, oa_id="OA1"
+    )
     settings.ZALO_TEMPLATE_REMINDER = "401234"
     alice.phone, bob.phone = "+84912345678", "+84987654321"
     alice.save(), bob.save()

@@ -9,8 +9,13 @@ from loa.directives.models import Assignment, OneTapLink, ReportVersion
 from loa.directives.tests.factories import fanpage_letter
 from loa.fanpages.models import Fanpage
 
-FORM = {"name": "CĐCS Trường THPT Thành phố Cao Bằng", "url": "https://fb.com/cdcs.thpt.tpcb",
-        "admin_name": "Hoàng Thị An", "admin_phone": "0912.345.678", "note": ""}
+FORM = {
+    "name": "CĐCS Trường THPT Thành phố Cao Bằng",
+    "url": "https://fb.com/cdcs.thpt.tpcb",
+    "admin_name": "Hoàng Thị An",
+    "admin_phone": "0912.345.678",
+    "note": "",
+}
 
 
 @pytest.fixture
@@ -24,8 +29,14 @@ def form_url(letter, tree):
 
 
 def test_the_form_is_prefilled_from_the_register(letter, tree, alice, login, form_url):
-    Fanpage.objects.create(unit=tree["a"], name="Trang cũ của A", url="https://www.facebook.com/trangcu",
-                           url_key="https://www.facebook.com/trangcu", admin_name="Người cũ", admin_phone="+84912345678")
+    Fanpage.objects.create(
+        unit=tree["a"],
+        name="Trang cũ của A",
+        url="https://www.facebook.com/trangcu",
+        url_key="https://www.facebook.com/trangcu",
+        admin_name="Người cũ",
+        admin_phone="+84912345678",
+    )
     page = login(alice).get(form_url).content.decode()
     assert 'value="Trang cũ của A"' in page
     assert "0912 345 678" in page
@@ -60,12 +71,15 @@ def test_a_double_tap_is_recorded_once(alice, login, form_url, letter):
 def test_a_returned_report_shows_the_reason(alice, admin, login, form_url, letter, tree):
     client = login(alice)
     client.post(form_url, FORM)
-    login(admin).post(reverse("directives:return", args=[letter[1].pk, tree["a"].pk]), {"reason": "Tên Trang chưa đúng"})
+    login(admin).post(
+        reverse("directives:return", args=[letter[1].pk, tree["a"].pk]), {"reason": "Tên Trang chưa đúng"}
+    )
     page = login(alice).get(form_url).content.decode()
     assert "Tên Trang chưa đúng" in page
 
 
 # --- one-tap links ---------------------------------------------------------------------------
+
 
 def _link(alice, letter, tree, **kw):
     assignment = Assignment.objects.get(task=letter[1], unit=tree["a"])

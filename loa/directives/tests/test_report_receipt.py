@@ -6,8 +6,13 @@ from django.urls import reverse
 from loa.directives.tests.factories import fanpage_letter
 from loa.fanpages.models import Fanpage, FollowerSnapshot
 
-FORM = {"name": "  CĐCS Trường   THPT Thành phố Cao Bằng ", "url": "fb.com/cdcs.thpt.tpcb",
-        "admin_name": "Hoàng Thị An", "admin_phone": "0912.345.678", "note": "Đã thành lập\nngày 20/4"}
+FORM = {
+    "name": "  CĐCS Trường   THPT Thành phố Cao Bằng ",
+    "url": "fb.com/cdcs.thpt.tpcb",
+    "admin_name": "Hoàng Thị An",
+    "admin_phone": "0912.345.678",
+    "note": "Đã thành lập\nngày 20/4",
+}
 
 
 @pytest.fixture
@@ -50,7 +55,9 @@ def test_a_typo_in_the_page_address_just_filed_is_corrected_without_a_replace_bo
 def test_a_page_with_recorded_followers_keeps_the_replace_flow_with_a_wrapping_error(alice, login, urls, tree):
     client = login(alice)
     client.post(urls[0], FORM)
-    FollowerSnapshot.objects.create(fanpage=Fanpage.objects.get(unit=tree["a"]), day="2021-05-01", followers=120, source="hand")
+    FollowerSnapshot.objects.create(
+        fanpage=Fanpage.objects.get(unit=tree["a"]), day="2021-05-01", followers=120, source="hand"
+    )
     form = client.get(urls[0]).content.decode()
     assert '<label class="tick" for="id_replace_page">' in form
     long_url = "facebook.com/congdoancosotruongtrunghocphothongcaobang"

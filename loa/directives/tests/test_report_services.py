@@ -47,7 +47,9 @@ def test_a_report_before_the_deadline_is_on_time_and_registers_the_page(letter, 
 def test_a_late_report_is_accepted_and_marked_late(letter, tree, bob):
     _, task = letter
     data = dict(GOOD_PAGE, name="CĐCS Bệnh viện", url="facebook.com/cdcs.bv")
-    services.report_submit(by=bob, assignment=_assignment(task, tree["b"]), data=data, at=DEADLINE + timedelta(minutes=1))
+    services.report_submit(
+        by=bob, assignment=_assignment(task, tree["b"]), data=data, at=DEADLINE + timedelta(minutes=1)
+    )
     assert _assignment(task, tree["b"]).state == "late"
     assert _rollup(task, tree["province"]) == (2, 1, 0, 1, 0)
 
@@ -61,7 +63,9 @@ def test_the_deadline_instant_itself_is_on_time(letter, tree, alice):
 def test_a_wrong_phone_is_refused_with_a_message_and_nothing_is_recorded(letter, tree, alice):
     _, task = letter
     with pytest.raises(ValidationError) as exc:
-        services.report_submit(by=alice, assignment=_assignment(task, tree["a"]), data=dict(GOOD_PAGE, admin_phone="0123"))
+        services.report_submit(
+            by=alice, assignment=_assignment(task, tree["a"]), data=dict(GOOD_PAGE, admin_phone="0123")
+        )
     assert "admin_phone" in exc.value.message_dict
     assert _assignment(task, tree["a"]).state == "pending"
     assert not Fanpage.objects.exists()
@@ -70,7 +74,9 @@ def test_a_wrong_phone_is_refused_with_a_message_and_nothing_is_recorded(letter,
 def test_an_address_that_is_not_facebook_is_refused(letter, tree, alice):
     _, task = letter
     with pytest.raises(ValidationError) as exc:
-        services.report_submit(by=alice, assignment=_assignment(task, tree["a"]), data=dict(GOOD_PAGE, url="zalo.me/abc"))
+        services.report_submit(
+            by=alice, assignment=_assignment(task, tree["a"]), data=dict(GOOD_PAGE, url="zalo.me/abc")
+        )
     assert "url" in exc.value.message_dict
 
 
@@ -78,7 +84,9 @@ def test_a_double_submit_records_one_version(letter, tree, alice):
     _, task = letter
     at = DEADLINE - timedelta(days=1)
     services.report_submit(by=alice, assignment=_assignment(task, tree["a"]), data=GOOD_PAGE, at=at)
-    again = services.report_submit(by=alice, assignment=_assignment(task, tree["a"]), data=GOOD_PAGE, at=at + timedelta(seconds=2))
+    again = services.report_submit(
+        by=alice, assignment=_assignment(task, tree["a"]), data=GOOD_PAGE, at=at + timedelta(seconds=2)
+    )
     assert again.duplicate
     assert again.report.versions.count() == 1
     assert _rollup(task, tree["upper"])[1] == 1
@@ -86,12 +94,16 @@ def test_a_double_submit_records_one_version(letter, tree, alice):
 
 def test_returning_and_correcting_keeps_on_time_and_every_version(letter, tree, alice, admin):
     _, task = letter
-    services.report_submit(by=alice, assignment=_assignment(task, tree["a"]), data=GOOD_PAGE, at=DEADLINE - timedelta(days=2))
+    services.report_submit(
+        by=alice, assignment=_assignment(task, tree["a"]), data=GOOD_PAGE, at=DEADLINE - timedelta(days=2)
+    )
     services.report_return(by=admin, assignment=_assignment(task, tree["a"]), reason="Tên Trang chưa đúng")
     assert _assignment(task, tree["a"]).state == "returned"
     assert _rollup(task, tree["upper"]) == (2, 1, 1, 0, 1)
     fixed = dict(GOOD_PAGE, name="Công đoàn cơ sở Trường THPT TP Cao Bằng")
-    receipt = services.report_submit(by=alice, assignment=_assignment(task, tree["a"]), data=fixed, at=DEADLINE + timedelta(days=2))
+    receipt = services.report_submit(
+        by=alice, assignment=_assignment(task, tree["a"]), data=fixed, at=DEADLINE + timedelta(days=2)
+    )
     a = _assignment(task, tree["a"])
     assert a.state == "corrected" and a.on_time  # the first report's time decides timeliness
     assert receipt.report.versions.count() == 2
@@ -111,7 +123,11 @@ def test_a_page_already_registered_by_another_unit_is_refused(letter, tree, alic
     _, task = letter
     services.report_submit(by=alice, assignment=_assignment(task, tree["a"]), data=GOOD_PAGE)
     with pytest.raises(ValidationError) as exc:
-        services.report_submit(by=bob, assignment=_assignment(task, tree["b"]), data=dict(GOOD_PAGE, url="https://m.facebook.com/CDCS.THPT.TPCB/"))
+        services.report_submit(
+            by=bob,
+            assignment=_assignment(task, tree["b"]),
+            data=dict(GOOD_PAGE, url="https://m.facebook.com/CDCS.THPT.TPCB/"),
+        )
     assert "Trường THPT" in exc.value.message_dict["url"][0]
 
 
@@ -137,20 +153,30 @@ def _record_a_post(page):
 
 def test_a_page_just_reported_and_not_yet_used_is_corrected_without_replace(letter, tree, alice):
     _, task = letter
-    services.report_submit(by=alice, assignment=_assignment(task, tree["a"]), data=dict(GOOD_PAGE, url="fb.com/cdcs.thpt.tpbc"))
+    services.report_submit(
+        by=alice, assignment=_assignment(task, tree["a"]), data=dict(GOOD_PAGE, url="fb.com/cdcs.thpt.tpbc")
+    )
     services.report_submit(by=alice, assignment=_assignment(task, tree["a"]), data=GOOD_PAGE)
     page = Fanpage.objects.get(unit=tree["a"])
     assert page.url == "https://www.facebook.com/cdcs.thpt.tpcb"
     assert [v.data["url"] for v in page.versions.all()] == [
-        "https://www.facebook.com/cdcs.thpt.tpcb", "https://www.facebook.com/cdcs.thpt.tpbc"]
+        "https://www.facebook.com/cdcs.thpt.tpcb",
+        "https://www.facebook.com/cdcs.thpt.tpbc",
+    ]
 
 
 def test_a_page_from_the_register_import_is_not_corrected_silently_by_a_report(letter, tree, alice):
     from loa.fanpages.models import FanpageVersion
 
     _, task = letter
-    page = Fanpage.objects.create(unit=tree["a"], name="Trang A", url="https://www.facebook.com/trang.a",
-                                  url_key="https://www.facebook.com/trang.a", admin_name="An", admin_phone="+84912345678")
+    page = Fanpage.objects.create(
+        unit=tree["a"],
+        name="Trang A",
+        url="https://www.facebook.com/trang.a",
+        url_key="https://www.facebook.com/trang.a",
+        admin_name="An",
+        admin_phone="+84912345678",
+    )
     FanpageVersion.objects.create(fanpage=page, data={"url": page.url}, source="import")
     with pytest.raises(ValidationError):
         services.report_submit(by=alice, assignment=_assignment(task, tree["a"]), data=GOOD_PAGE)
@@ -162,8 +188,14 @@ def test_units_inactive_during_the_task_are_not_expected(tree, admin, kinds):
 
     from loa.units.services import unit_create
 
-    closed = unit_create(by=None, parent=tree["upper"], kind=kinds["cdcs"], code="CS-C", name="CĐCS đã giải thể",
-                         active_to=date(2021, 1, 31))
+    closed = unit_create(
+        by=None,
+        parent=tree["upper"],
+        kind=kinds["cdcs"],
+        code="CS-C",
+        name="CĐCS đã giải thể",
+        active_to=date(2021, 1, 31),
+    )
     _, task = fanpage_letter(tree, by=admin, recipients=[tree["a"], tree["b"], closed])
     assert not _assignment(task, closed).expected
     assert _rollup(task, tree["upper"])[0] == 2
@@ -172,8 +204,12 @@ def test_units_inactive_during_the_task_are_not_expected(tree, admin, kinds):
 def test_incremental_rollups_equal_a_rebuild(letter, tree, alice, bob, admin):
     _, task = letter
     services.report_submit(by=alice, assignment=_assignment(task, tree["a"]), data=GOOD_PAGE)
-    services.report_submit(by=bob, assignment=_assignment(task, tree["b"]), data=dict(GOOD_PAGE, url="fb.com/bv.dk"),
-                           at=DEADLINE + timedelta(days=1))
+    services.report_submit(
+        by=bob,
+        assignment=_assignment(task, tree["b"]),
+        data=dict(GOOD_PAGE, url="fb.com/bv.dk"),
+        at=DEADLINE + timedelta(days=1),
+    )
     services.report_return(by=admin, assignment=_assignment(task, tree["b"]), reason="Thiếu ghi chú")
     incremental = {r.unit_id: _rollup(task, r.unit) for r in Rollup.objects.filter(task=task)}
     rebuild(task)
@@ -182,7 +218,9 @@ def test_incremental_rollups_equal_a_rebuild(letter, tree, alice, bob, admin):
 
 def test_moving_the_deadline_recomputes_timeliness(letter, tree, alice, admin):
     _, task = letter
-    services.report_submit(by=alice, assignment=_assignment(task, tree["a"]), data=GOOD_PAGE, at=DEADLINE + timedelta(days=2))
+    services.report_submit(
+        by=alice, assignment=_assignment(task, tree["a"]), data=GOOD_PAGE, at=DEADLINE + timedelta(days=2)
+    )
     assert _assignment(task, tree["a"]).state == "late"
     services.task_update(by=admin, task=task, deadline=datetime(2021, 5, 15, tzinfo=HCM))
     assert _assignment(task, tree["a"]).state == "on_time"

@@ -6,9 +6,9 @@ from types import SimpleNamespace
 import pytest
 from openpyxl import Workbook
 
+from loa.core.phones import split_phones
 from loa.core.text import sort_key
 from loa.directives.matching import core_name, match_unit, words
-from loa.core.phones import split_phones
 from loa.directives.returned_forms import header_fields, parse_form
 
 
@@ -26,13 +26,27 @@ UNITS = [
 ]
 
 
-@pytest.mark.parametrize("cells, fields", [
-    (["Stt", "Tên Trang Fanpage", "Người quản trị", "Số điện thoại người quản trị", "Ghi chú"],
-     ["stt", "name", "admin_name", "admin_phone", "note"]),
-    (["TT", "Tên trang", "Link", "Người QT", "SĐT", "Ghi chú"], ["stt", "name", "url", "admin_name", "admin_phone", "note"]),
-    (["STT", "TEN TRANG FANPAGE", "NGUOI QUAN TRI", "DIEN THOAI", ""], ["stt", "name", "admin_name", "admin_phone"]),
-    (["Số TT", "Tên Fanpage", "Địa chỉ Trang (link)", "Họ tên người quản trị", "ĐT"], ["stt", "name", "url", "admin_name", "admin_phone"]),
-])
+@pytest.mark.parametrize(
+    "cells, fields",
+    [
+        (
+            ["Stt", "Tên Trang Fanpage", "Người quản trị", "Số điện thoại người quản trị", "Ghi chú"],
+            ["stt", "name", "admin_name", "admin_phone", "note"],
+        ),
+        (
+            ["TT", "Tên trang", "Link", "Người QT", "SĐT", "Ghi chú"],
+            ["stt", "name", "url", "admin_name", "admin_phone", "note"],
+        ),
+        (
+            ["STT", "TEN TRANG FANPAGE", "NGUOI QUAN TRI", "DIEN THOAI", ""],
+            ["stt", "name", "admin_name", "admin_phone"],
+        ),
+        (
+            ["Số TT", "Tên Fanpage", "Địa chỉ Trang (link)", "Họ tên người quản trị", "ĐT"],
+            ["stt", "name", "url", "admin_name", "admin_phone"],
+        ),
+    ],
+)
 def test_it_recognises_the_header_however_it_is_worded(cells, fields):
     assert list(header_fields(cells).values()) == fields
 
@@ -42,13 +56,16 @@ def test_a_title_row_is_not_a_header():
     assert header_fields(["Người quản trị", ""]) == {}
 
 
-@pytest.mark.parametrize("raw, expected", [
-    ("0912.345.678 - 0206 3852 123", ["0912.345.678", "0206 3852 123"]),
-    ("ĐT: 0912 345 678", ["0912 345 678"]),
-    ("0912345678 hoặc 0978123456", ["0912345678", "0978123456"]),
-    ("0912 345 678", ["0912 345 678"]),
-    ("", []),
-])
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("0912.345.678 - 0206 3852 123", ["0912.345.678", "0206 3852 123"]),
+        ("ĐT: 0912 345 678", ["0912 345 678"]),
+        ("0912345678 hoặc 0978123456", ["0912345678", "0978123456"]),
+        ("0912 345 678", ["0912 345 678"]),
+        ("", []),
+    ],
+)
 def test_it_splits_a_phone_cell_into_numbers(raw, expected):
     assert split_phones(raw) == expected
 
@@ -60,14 +77,18 @@ def test_abbreviations_are_written_out():
 
 
 def test_the_longer_name_wins_over_a_name_it_contains():
-    found = match_unit(lines=["CÔNG ĐOÀN CƠ SỞ TRƯỜNG THPT THÀNH PHỐ CAO BẰNG SỐ 2"], file_name="x.xlsx", recipients=UNITS)
+    found = match_unit(
+        lines=["CÔNG ĐOÀN CƠ SỞ TRƯỜNG THPT THÀNH PHỐ CAO BẰNG SỐ 2"], file_name="x.xlsx", recipients=UNITS
+    )
     assert found.unit.code == "CS-J" and found.method == "content"
     found = match_unit(lines=["CĐCS Trường THPT TP Cao Bằng"], file_name="x.xlsx", recipients=UNITS)
     assert found.unit.code == "CS-A"
 
 
 def test_upper_case_without_accents_matches():
-    found = match_unit(lines=["CONG DOAN CO SO BENH VIEN DA KHOA TINH"], file_name="bao cao fanpage.xlsx", recipients=UNITS)
+    found = match_unit(
+        lines=["CONG DOAN CO SO BENH VIEN DA KHOA TINH"], file_name="bao cao fanpage.xlsx", recipients=UNITS
+    )
     assert found.unit.code == "CS-B"
 
 
@@ -116,8 +137,10 @@ def _xlsx(rows, merges=()):
 
 def test_a_value_merged_down_rows_fills_each_row_and_a_repeated_header_is_skipped():
     header = ["Stt", "Tên Trang Fanpage", "Người quản trị", "Số điện thoại", "Ghi chú"]
-    data = _xlsx([header, header, [1, "Công đoàn A", "Lê Văn Tám", "0912345678", "Ghi chú dài"], [None, None, None, None, None]],
-                 merges=["E3:E4"])
+    data = _xlsx(
+        [header, header, [1, "Công đoàn A", "Lê Văn Tám", "0912345678", "Ghi chú dài"], [None, None, None, None, None]],
+        merges=["E3:E4"],
+    )
     parsed = parse_form(data)
     assert parsed["header_row"] == 1
     assert [r["row"] for r in parsed["rows"]] == [3]

@@ -81,7 +81,9 @@ def test_a_directive_list_shows_only_what_the_user_may_see(letter, tree, login, 
     from loa.accounts.models import Role, User
     from loa.units.services import unit_create
 
-    other = unit_create(by=None, parent=tree["province"], kind=kinds["upper"], code="CD-YTE", name="Công đoàn ngành Y tế")
+    other = unit_create(
+        by=None, parent=tree["province"], kind=kinds["upper"], code="CD-YTE", name="Công đoàn ngành Y tế"
+    )
     stranger = User.objects.create_user("stranger", password="x")
     Role.objects.create(user=stranger, unit=other, role="admin")
     assert "45/CV-CĐVC" not in login(stranger).get(reverse("directives:list")).content.decode()
@@ -121,8 +123,11 @@ def test_a_renamed_unit_moves_to_its_new_place_in_the_tracking_list(letter, tree
 
 def test_the_filtered_list_alone_keeps_its_labels(letter, tree, admin, login):
     _, task = letter
-    response = login(admin).get(reverse("directives:tracking", args=[task.pk]) + "?state=missing",
-                                HTTP_HX_REQUEST="true", HTTP_HX_TARGET="assignments")
+    response = login(admin).get(
+        reverse("directives:tracking", args=[task.pk]) + "?state=missing",
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_TARGET="assignments",
+    )
     page = response.content.decode()
     assert "<html" not in page
     assert 'data-label="Đơn vị"' in page and 'data-label="Tình trạng"' in page

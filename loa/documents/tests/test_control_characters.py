@@ -21,8 +21,11 @@ NOTE = "dòng một\x0bdòng hai"
 def _hostile_letter():
     letter = seed_letter()
     return dataclasses.replace(
-        letter, summary=f"Đẩy mạnh{EVERY_CONTROL} truyền thông", salutation="Công đoàn cơ sở\x00 trực thuộc",
-        paragraphs=[f"Đoạn văn{EVERY_CONTROL} thứ nhất", NOTE], signer_name="Ngọc\x1f Văn Phán",
+        letter,
+        summary=f"Đẩy mạnh{EVERY_CONTROL} truyền thông",
+        salutation="Công đoàn cơ sở\x00 trực thuộc",
+        paragraphs=[f"Đoạn văn{EVERY_CONTROL} thứ nhất", NOTE],
+        signer_name="Ngọc\x1f Văn Phán",
     )
 
 

@@ -149,7 +149,7 @@ def test_page_numbers_are_in_the_header_except_on_the_first_page(seed_docx):
 def test_a_consolidated_report_of_two_thousand_units_keeps_every_row():
     rows = sample_rows(2000)
     data = render_docx(consolidated_report(rows))
-    table = [t for t in docx.Document(io.BytesIO(data)).tables if len(t.columns) == 6][0]
+    table = next(t for t in docx.Document(io.BytesIO(data)).tables if len(t.columns) == 6)
     assert len(table.rows) == 2001
     assert table.rows[-1].cells[1].text == "Công đoàn cơ sở Trường Tiểu học số 2000 thành phố Cao Bằng"
     header = table.rows[0]._tr.trPr

@@ -18,8 +18,9 @@ def test_it_downloads_the_letter_as_word_with_a_vietnamese_file_name():
     assert 'filename="Cong van so 45-CDVC ngay 05-04-2021.docx"' in disposition
     encoded = disposition.split("filename*=UTF-8''")[1]
     assert unquote(encoded) == "Công văn số 45-CĐVC ngày 05-04-2021.docx"
-    assert "Ngọc Văn Phán" in "\n".join(c.text for t in docx.Document(io.BytesIO(response.content)).tables
-                                        for r in t.rows for c in r.cells)
+    assert "Ngọc Văn Phán" in "\n".join(
+        c.text for t in docx.Document(io.BytesIO(response.content)).tables for r in t.rows for c in r.cells
+    )
 
 
 def test_it_downloads_a_report_as_pdf_and_can_show_it_inline():

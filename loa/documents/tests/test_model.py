@@ -106,7 +106,12 @@ def test_the_file_name_reads_as_the_document_and_has_an_ascii_twin():
 
 def test_an_official_document_takes_plain_strings_as_paragraphs():
     doc = OfficialDocument(
-        superior_body="a", issuing_body="b", number="1/X", place="Cao Bằng", date=None, summary="s",
+        superior_body="a",
+        issuing_body="b",
+        number="1/X",
+        place="Cao Bằng",
+        date=None,
+        summary="s",
         paragraphs=["Một đoạn."],
     )
     assert doc.paragraphs == [Paragraph("Một đoạn.")]

@@ -47,28 +47,47 @@ def everything(tree, admin, alice):
     """A year of data whose every shown text holds every control character."""
     a, upper, province = tree["a"], tree["upper"], tree["province"]
     directive, task = fanpage_letter(tree, by=admin)
-    directive_services.report_submit(by=alice, assignment=Assignment.objects.get(task=task, unit=a), data=GOOD_PAGE,
-                                     at=DEADLINE - timedelta(days=1))
+    directive_services.report_submit(
+        by=alice, assignment=Assignment.objects.get(task=task, unit=a), data=GOOD_PAGE, at=DEADLINE - timedelta(days=1)
+    )
     assert Fanpage.objects.filter(unit=a).exists()  # the report registered A's Page
-    Fanpage.objects.create(unit=province, name="Trang", url="https://www.facebook.com/congdoancaobang",
-                           url_key="facebook.com/congdoancaobang", admin_name="Quản trị", admin_phone="+84912345678")
+    Fanpage.objects.create(
+        unit=province,
+        name="Trang",
+        url="https://www.facebook.com/congdoancaobang",
+        url_key="facebook.com/congdoancaobang",
+        admin_name="Quản trị",
+        admin_phone="+84912345678",
+    )
     quota_set(by=admin, unit=a, year=2021, kind="news", target=4, notice="812/TB-CĐVC")
     rubric = examples.letter_2021(by=admin, unit=province, year=2021)
-    scoring_services.adjust(by=admin, rubric=rubric, unit=a, criterion=rubric.criteria.get(code="F2"), points=Decimal(5),
-                            reason="Lý do")
+    scoring_services.adjust(
+        by=admin, rubric=rubric, unit=a, criterion=rubric.criteria.get(code="F2"), points=Decimal(5), reason="Lý do"
+    )
 
     # Straight to the database.
-    Unit.objects.filter(pk=a.pk).update(name=hostile("ĐơnVịA"), short_name=hostile("TênTắtA"), address=hostile("ĐịaChỉA"),
-                                        contact_name=hostile("LiênHệA"))
+    Unit.objects.filter(pk=a.pk).update(
+        name=hostile("ĐơnVịA"),
+        short_name=hostile("TênTắtA"),
+        address=hostile("ĐịaChỉA"),
+        contact_name=hostile("LiênHệA"),
+    )
     Unit.objects.filter(pk=upper.pk).update(name=hostile("CấpTrên"), short_name=hostile("CĐVC"))
     Unit.objects.filter(pk=province.pk).update(name=hostile("TỉnhĐoàn"), address=hostile("Phố, Cao Bằng"))
     UnitKind.objects.filter(code="cdcs").update(name=hostile("LoạiCĐCS"))
     Directive.objects.filter(pk=directive.pk).update(
-        summary=hostile("TríchYếu"), body=hostile("NộiDung"), salutation=hostile("KínhGửi"), place=hostile("NơiBan"),
-        distribution=hostile("NơiNhận"), signer_name=hostile("NgườiKý"), superior_body=hostile("CấpTrênBan"))
+        summary=hostile("TríchYếu"),
+        body=hostile("NộiDung"),
+        salutation=hostile("KínhGửi"),
+        place=hostile("NơiBan"),
+        distribution=hostile("NơiNhận"),
+        signer_name=hostile("NgườiKý"),
+        superior_body=hostile("CấpTrênBan"),
+    )
     Task.objects.filter(pk=task.pk).update(title=hostile("NhiệmVụ"))
-    Report.objects.filter(assignment__task=task).update(data={
-        **GOOD_PAGE, "name": hostile("TênTrang"), "admin_name": hostile("QuảnTrị"), "note": hostile("GhiChú")})
+    Report.objects.filter(assignment__task=task).update(
+        data={**GOOD_PAGE, "name": hostile("TênTrang"), "admin_name": hostile("QuảnTrị"), "note": hostile("GhiChú")}
+    )
     Fanpage.objects.filter(unit=a).update(name=hostile("TrangA"))
     Fanpage.objects.filter(unit=province).update(name=hostile("TrangTỉnh"))
     Quota.objects.filter(unit=a).update(notice=hostile("ThôngBáo"))
@@ -83,7 +102,10 @@ def everything(tree, admin, alice):
 def downloads(d):
     """(url, kind, labels that must be in the file) for every export and document endpoint."""
     a, province, task, directive = d["a"].pk, d["province"].pk, d["task"].pk, d["directive"].pk
-    tables = [(f"/units/export.{f}", f, ["ĐơnVịA", "TênTắtA", "ĐịaChỉA", "LiênHệA", "LoạiCĐCS", "CấpTrên"]) for f in ("xlsx", "csv")]
+    tables = [
+        (f"/units/export.{f}", f, ["ĐơnVịA", "TênTắtA", "ĐịaChỉA", "LiênHệA", "LoạiCĐCS", "CấpTrên"])
+        for f in ("xlsx", "csv")
+    ]
     tables += [("/units/import/template.xlsx", "xlsx", ["LoạiCĐCS"])]
     tables += [(f"/articles/progress.{f}?year=2021", f, ["CấpTrên", "TỉnhĐoàn"]) for f in ("xlsx", "csv")]
     tables += [(f"/articles/quotas.{f}?year=2021", f, ["ĐơnVịA", "ThôngBáo"]) for f in ("xlsx", "csv")]
@@ -93,13 +115,24 @@ def downloads(d):
     tables += [(f"/fanpages/unit/{province}/followers/?format={f}", f, ["ĐơnVịA"]) for f in ("xlsx", "csv")]
     tables += [(f"/scoring/2021/ranking.{f}", f, ["ĐơnVịA", "TiêuChíF2", "MứcXếpLoại"]) for f in ("xlsx", "csv")]
     report = ["TênTrang", "QuảnTrị", "GhiChú"]
-    documents = [(f"/directives/{directive}/document.{f}", f,
-                  ["TríchYếu", "NộiDung", "KínhGửi", "NơiBan", "NơiNhận", "NgườiKý", "CấpTrênBan", "CĐVC"]) for f in ("docx", "pdf")]
+    documents = [
+        (
+            f"/directives/{directive}/document.{f}",
+            f,
+            ["TríchYếu", "NộiDung", "KínhGửi", "NơiBan", "NơiNhận", "NgườiKý", "CấpTrênBan", "CĐVC"],
+        )
+        for f in ("docx", "pdf")
+    ]
     documents += [(f"/directives/tasks/{task}/consolidated.xlsx", "xlsx", [*report, "CấpTrên"])]
-    documents += [(f"/directives/tasks/{task}/consolidated.{f}", f, [*report, "CấpTrên", "NgườiKý"]) for f in ("docx", "pdf")]
+    documents += [
+        (f"/directives/tasks/{task}/consolidated.{f}", f, [*report, "CấpTrên", "NgườiKý"]) for f in ("docx", "pdf")
+    ]
     documents += [(f"/directives/tasks/{task}/units/{a}/form.{f}", f, [*report, "ĐơnVịA"]) for f in ("docx", "pdf")]
     documents += [(f"/fanpages/unit/{a}/poster.pdf", "pdf", ["TrangTỉnh"])]
-    documents += [(f"/scoring/2021/announcement.{f}", f, ["TỉnhĐoàn", "BộTiêuChí", "MứcXếpLoại", "ĐơnVịA"]) for f in ("docx", "pdf")]
+    documents += [
+        (f"/scoring/2021/announcement.{f}", f, ["TỉnhĐoàn", "BộTiêuChí", "MứcXếpLoại", "ĐơnVịA"])
+        for f in ("docx", "pdf")
+    ]
     documents += [(f"/scoring/2021/units/{a}/sheet.pdf", "pdf", ["ĐơnVịA", "TiêuChíF2", "LýDo", "TỉnhĐoàn"])]
     return tables + documents
 
@@ -111,7 +144,9 @@ def _body(response):
 def _text(kind, content, tmp_path):
     if kind == "xlsx":
         book = openpyxl.load_workbook(io.BytesIO(content))
-        return "\n".join(str(v) for sheet in book.worksheets for row in sheet.iter_rows(values_only=True) for v in row if v)
+        return "\n".join(
+            str(v) for sheet in book.worksheets for row in sheet.iter_rows(values_only=True) for v in row if v
+        )
     if kind == "csv":
         return "\n".join("\n".join(row) for row in csv.reader(io.StringIO(content.decode("utf-8-sig"))))
     if kind == "docx":
@@ -120,7 +155,9 @@ def _text(kind, content, tmp_path):
         return "\n".join([p.text for p in document.paragraphs] + cells)
     path = tmp_path / "file.pdf"
     path.write_bytes(content)
-    return subprocess.run(["pdftotext", "-raw", str(path), "-"], capture_output=True, text=True, check=True, timeout=120).stdout
+    return subprocess.run(
+        ["pdftotext", "-raw", str(path), "-"], capture_output=True, text=True, check=True, timeout=120
+    ).stdout
 
 
 def test_every_export_and_document_opens_with_the_text_minus_the_controls(everything, admin, login, tmp_path):
@@ -129,7 +166,9 @@ def test_every_export_and_document_opens_with_the_text_minus_the_controls(everyt
         response = client.get(url)
         assert response.status_code == 200, url
         text = _text(kind, _body(response), tmp_path)
-        stray = {ch for ch in text if (ord(ch) < 32 or 0x7F <= ord(ch) <= 0x9F or ch in "\ufffe\uffff") and ch not in ALLOWED}
+        stray = {
+            ch for ch in text if (ord(ch) < 32 or 0x7F <= ord(ch) <= 0x9F or ch in "\ufffe\uffff") and ch not in ALLOWED
+        }
         assert not stray, (url, stray)
         for label in labels:
             # The label, then only what is left of the controls (tab, line breaks), then the end; a list

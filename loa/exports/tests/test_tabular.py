@@ -19,7 +19,12 @@ COLUMNS = [
     Column("since", "Hoạt động từ"),
 ]
 ROWS = [
-    {"code": "CS-A", "name": "Công đoàn cơ sở Trường THPT Thành phố Cao Bằng", "members": 60, "since": date(2021, 4, 5)},
+    {
+        "code": "CS-A",
+        "name": "Công đoàn cơ sở Trường THPT Thành phố Cao Bằng",
+        "members": 60,
+        "since": date(2021, 4, 5),
+    },
     {"code": "CS-B", "name": "Công đoàn cơ sở Bệnh viện Đa khoa tỉnh", "members": 300, "since": None},
     ("CS-Đ", "Ủy ban Nhân dân xã Đức Long", 12, date(2025, 7, 1)),
 ]
@@ -92,14 +97,14 @@ def test_an_unknown_format_is_not_found():
 
 @pytest.mark.parametrize("fmt", ["xlsx", "csv"])
 def test_text_that_looks_like_a_formula_stays_text(fmt):
-    rows = [{"code": "=HYPERLINK(\"http://x\")", "name": "+84912345678", "members": 1, "since": None}]
+    rows = [{"code": '=HYPERLINK("http://x")', "name": "+84912345678", "members": 1, "since": None}]
     response = export_response(fmt, "units", COLUMNS, rows)
     if fmt == "xlsx":
         ws = _xlsx(response).active
-        assert ws["A2"].data_type == "s" and ws["A2"].value == "=HYPERLINK(\"http://x\")"
+        assert ws["A2"].data_type == "s" and ws["A2"].value == '=HYPERLINK("http://x")'
         assert ws["B2"].value == "+84912345678"
     else:
-        assert _csv(response)[1][:2] == ["'=HYPERLINK(\"http://x\")", "+84912345678"]
+        assert _csv(response)[1][:2] == ['\'=HYPERLINK("http://x")', "+84912345678"]
 
 
 def test_aware_datetimes_are_written_in_vietnam_time():
@@ -125,8 +130,9 @@ class CountingRows:
         refs = []
         for i in range(self.n):
             self.read += 1
-            row = Row(code=f"CS-{i:05d}", name=f"Công đoàn cơ sở Trường số {i} xã Đức Long", members=i,
-                      since=date(2021, 1, 1))
+            row = Row(
+                code=f"CS-{i:05d}", name=f"Công đoàn cơ sở Trường số {i} xã Đức Long", members=i, since=date(2021, 1, 1)
+            )
             refs.append(weakref.ref(row))
             yield row
             del row

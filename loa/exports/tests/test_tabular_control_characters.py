@@ -19,8 +19,14 @@ def _body(response):
 
 
 def test_an_xlsx_with_every_control_character_opens_back_with_the_text_minus_the_controls():
-    response = export_response("xlsx", "Danh sách\x0b đơn vị\n", COLUMNS, [{"name": HOSTILE, "points": 7}],
-                               title_lines=[f"Tiêu đề {HOSTILE}"], sheet_title="Đơn\x00 vị\n2021")
+    response = export_response(
+        "xlsx",
+        "Danh sách\x0b đơn vị\n",
+        COLUMNS,
+        [{"name": HOSTILE, "points": 7}],
+        title_lines=[f"Tiêu đề {HOSTILE}"],
+        sheet_title="Đơn\x00 vị\n2021",
+    )
     assert "Danh%20s%C3%A1ch%20%C4%91%C6%A1n%20v%E1%BB%8B.xlsx" in response["Content-Disposition"]
     workbook = openpyxl.load_workbook(io.BytesIO(_body(response)))
     sheet = workbook.active

@@ -7,8 +7,17 @@ def pages(tree):
     from loa.fanpages.models import Fanpage
 
     def make(unit, handle):
-        return Fanpage.objects.create(unit=unit, name=f"Trang {unit.code}", url=f"https://www.facebook.com/{handle}",
-                                      url_key=f"https://www.facebook.com/{handle}".lower(), admin_name="Nguyễn Văn A",
-                                      admin_phone="+84912345678")
+        return Fanpage.objects.create(
+            unit=unit,
+            name=f"Trang {unit.code}",
+            url=f"https://www.facebook.com/{handle}",
+            url_key=f"https://www.facebook.com/{handle}".lower(),
+            admin_name="Nguyễn Văn A",
+            admin_phone="+84912345678",
+        )
 
-    return {"a": make(tree["a"], "cdcsa"), "b": make(tree["b"], "cdcsb"), "province": make(tree["province"], "congdoancaobang")}
+    return {
+        "a": make(tree["a"], "cdcsa"),
+        "b": make(tree["b"], "cdcsb"),
+        "province": make(tree["province"], "congdoancaobang"),
+    }

@@ -7,7 +7,12 @@ def test_an_officer_logs_a_post_and_declares_likes_through_the_api(login, pages,
     client = login(alice)
     client.handler.enforce_csrf_checks = False
     url = f"/api/v1/fanpages/units/{tree['a'].pk}"
-    assert client.post(url + "/posts", {"link": "https://www.facebook.com/cdcsa/posts/77"}, content_type="application/json").status_code == 201
+    assert (
+        client.post(
+            url + "/posts", {"link": "https://www.facebook.com/cdcsa/posts/77"}, content_type="application/json"
+        ).status_code
+        == 201
+    )
     refused = client.post(url + "/likes", {"count": 61}, content_type="application/json")
     assert refused.status_code == 422 and "60" in refused.json()["errors"]["count"][0]
     assert client.post(url + "/likes", {"count": 30}, content_type="application/json").status_code == 201

@@ -15,5 +15,7 @@ def test_the_demo_year_has_gaps_followers_and_claims_that_do_not_fit(pages, tree
     assert LikeDeclaration.objects.filter(unit=tree["b"]).count() == 5
     from datetime import date
 
-    periods = likes.reconcile(fanpage=pages["province"], units=[tree["a"], tree["b"]], start=date(2021, 1, 1), end=date(2021, 12, 31))
+    periods = likes.reconcile(
+        fanpage=pages["province"], units=[tree["a"], tree["b"]], start=date(2021, 1, 1), end=date(2021, 12, 31)
+    )
     assert any(p.flagged_claims for p in periods)

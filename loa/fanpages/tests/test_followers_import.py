@@ -12,10 +12,13 @@ def _csv(text):
 
 def test_an_admin_imports_a_sheet_of_counts_with_a_header(login, pages, admin, tree):
     url = reverse("fanpages:followers", args=[tree["province"].pk])
-    response = login(admin).post(url, {"file": _csv("Ngày;Người theo dõi\n01/03/2021;1.000\n01/04/2021;1.030\n01/05/2021;1.102\n")},
-                                 follow=True)
+    response = login(admin).post(
+        url, {"file": _csv("Ngày;Người theo dõi\n01/03/2021;1.000\n01/04/2021;1.030\n01/05/2021;1.102\n")}, follow=True
+    )
     assert "3" in response.content.decode()
-    counts = list(FollowerSnapshot.objects.filter(fanpage=pages["province"]).order_by("day").values_list("followers", "source"))
+    counts = list(
+        FollowerSnapshot.objects.filter(fanpage=pages["province"]).order_by("day").values_list("followers", "source")
+    )
     assert counts == [(1000, "import"), (1030, "import"), (1102, "import")]
 
 

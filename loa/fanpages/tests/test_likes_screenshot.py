@@ -22,7 +22,9 @@ def screenshot_png(size=(390, 844)):
 
 
 def declare(client, unit, upload, count=10):
-    return client.post(reverse("fanpages:declare_likes", args=[unit.pk]), {"count": count, "screenshot": upload}, follow=True)
+    return client.post(
+        reverse("fanpages:declare_likes", args=[unit.pk]), {"count": count, "screenshot": upload}, follow=True
+    )
 
 
 def screenshot_url(declaration):
@@ -81,7 +83,9 @@ def test_another_units_declaration_through_ones_own_unit_is_not_found(login, ali
     assert login(bob).get(url).status_code == 404
 
 
-@pytest.mark.parametrize("tail", ["../../../settings.py", "..%2F..%2Floa.sqlite3", "1/../../x", "%2e%2e/%2e%2e/x", "-1"])
+@pytest.mark.parametrize(
+    "tail", ["../../../settings.py", "..%2F..%2Floa.sqlite3", "1/../../x", "%2e%2e/%2e%2e/x", "-1"]
+)
 def test_a_path_climbing_out_of_the_screenshot_address_is_not_found(tail, login, alice, tree):
     url = reverse("fanpages:unit", args=[tree["a"].pk]) + "likes/" + tail + "/screenshot"
     assert login(alice).get(url).status_code == 404
@@ -108,6 +112,7 @@ def test_with_nginx_the_answer_hands_the_file_to_nginx_without_a_body(login, ali
 
 
 # --- Screenshots kept from before (migration 0003) ------------------------------------------------
+
 
 def legacy(unit, name, data):
     """A declaration as the old code stored it: the uploader's bytes under the uploader's name."""

@@ -20,7 +20,11 @@ def reference(unit, fanpage, year, today):
     """Compliance of one unit by hand, as the issue defines it."""
     first, last = date(year, 1, 1), min(today, date(year, 12, 31))
     start = first
-    days = sorted(PostingDay.objects.filter(fanpage=fanpage, day__year=year, posts__gt=0).values_list("day", flat=True)) if fanpage else []
+    days = (
+        sorted(PostingDay.objects.filter(fanpage=fanpage, day__year=year, posts__gt=0).values_list("day", flat=True))
+        if fanpage
+        else []
+    )
     if fanpage:
         if fanpage.set_up_on:
             start = max(start, fanpage.set_up_on)
@@ -43,12 +47,17 @@ def at(day):
     return timezone.make_aware(datetime.combine(day, datetime.min.time()) + timedelta(hours=9))
 
 
-@pytest.mark.parametrize("case", ["plain", "set_up_mid_year", "registered_mid_year", "first_post_before_set_up", "unit_closed", "unit_opened"])
+@pytest.mark.parametrize(
+    "case",
+    ["plain", "set_up_mid_year", "registered_mid_year", "first_post_before_set_up", "unit_closed", "unit_opened"],
+)
 def test_compliance_worked_out_in_sql_agrees_with_the_definition(case, pages, admin, tree):
     year, today = 2025, date(2025, 11, 20)
     a, b = pages["a"], pages["b"]
     days = [date(2025, 3, 1) + timedelta(days=i) for i in range(0, 200, 3)]
-    posts.record_posts(fanpage=a, posts=[posts.IncomingPost(str(i), at(d)) for i, d in enumerate(days)], source=Post.Source.IMPORT)
+    posts.record_posts(
+        fanpage=a, posts=[posts.IncomingPost(str(i), at(d)) for i, d in enumerate(days)], source=Post.Source.IMPORT
+    )
     if case == "set_up_mid_year":
         a.set_up_on = date(2025, 2, 10)
     elif case == "registered_mid_year":
@@ -69,10 +78,13 @@ def test_compliance_worked_out_in_sql_agrees_with_the_definition(case, pages, ad
     for unit, fanpage in ((tree["a"], a), (tree["b"], b)):
         unit.refresh_from_db()
         item = items[unit.pk]
-        assert (item.posting_days, item.period_days, item.silent_days(today)) == reference(unit, fanpage, year, today), case
+        assert (item.posting_days, item.period_days, item.silent_days(today)) == reference(
+            unit, fanpage, year, today
+        ), case
     # The bulk figures of the annual scoring are the table's, for every unit at once.
     assert compliance.posting_figures(Unit.objects.all(), year=year, today=today) == {
-        i.unit_id: (i.posting_days, i.period_days) for i in items.values()}, case
+        i.unit_id: (i.posting_days, i.period_days) for i in items.values()
+    }, case
     groups = compliance.upper_unit_compliance(user=admin, capability="view", year=year, today=today, silent_days=5)
     (group,) = groups
     assert group.unit == tree["a"].parent
@@ -81,8 +93,12 @@ def test_compliance_worked_out_in_sql_agrees_with_the_definition(case, pages, ad
     assert group.period_days == sum(i.period_days for i in items.values())
     assert group.silent == sum(1 for i in items.values() if (i.silent_days(today) or 0) >= 5)
     silent = compliance.silent_pages(user=admin, capability="view", today=today, days=5)
-    assert [i.unit_id for _s, i in silent] == [i.unit_id for i in sorted(
-        (i for i in items.values() if i.silent_days(today) >= 5), key=lambda i: (-i.silent_days(today), i.name_sort))]
+    assert [i.unit_id for _s, i in silent] == [
+        i.unit_id
+        for i in sorted(
+            (i for i in items.values() if i.silent_days(today) >= 5), key=lambda i: (-i.silent_days(today), i.name_sort)
+        )
+    ]
 
 
 def test_a_unit_without_a_page_counts_in_the_table_but_is_never_silent(pages, admin, tree):
@@ -93,7 +109,9 @@ def test_a_unit_without_a_page_counts_in_the_table_but_is_never_silent(pages, ad
     assert items[tree["b"].pk].fanpage_id is None and items[tree["b"].pk].period_days == 181
     (group,) = compliance.upper_unit_compliance(user=admin, capability="view", year=2025, today=today)
     assert (group.units, group.with_page, group.silent) == (2, 1, 1)
-    assert [i.unit_id for _s, i in compliance.silent_pages(user=admin, capability="view", today=today)] == [tree["a"].pk]
+    assert [i.unit_id for _s, i in compliance.silent_pages(user=admin, capability="view", today=today)] == [
+        tree["a"].pk
+    ]
 
 
 def test_an_officer_of_another_unit_counts_only_that_unit(pages, bob, tree):
@@ -104,12 +122,15 @@ def test_an_officer_of_another_unit_counts_only_that_unit(pages, bob, tree):
 def test_incremental_rollups_equal_a_recount_whatever_the_order_posts_arrive_in(pages):
     rng = random.Random(5)
     a, b = pages["a"], pages["b"]
-    stream = [(page, f"{page.pk}-{i}", date(2025, 1, 1) + timedelta(days=rng.randrange(0, 120)))
-              for page in (a, b) for i in range(150)]
+    stream = [
+        (page, f"{page.pk}-{i}", date(2025, 1, 1) + timedelta(days=rng.randrange(0, 120)))
+        for page in (a, b)
+        for i in range(150)
+    ]
     stream += stream[:20]  # some arrive twice
     rng.shuffle(stream)
     for start in range(0, len(stream), 17):
-        chunk = stream[start:start + 17]
+        chunk = stream[start : start + 17]
         by_page = {}
         for page, key, day in chunk:
             by_page.setdefault(page.pk, []).append(posts.IncomingPost(key, at(day)))
@@ -118,7 +139,10 @@ def test_incremental_rollups_equal_a_recount_whatever_the_order_posts_arrive_in(
         assert Post.objects.filter(fanpage=page).count() == len({k for p, k, _d in stream if p == page})
         days = sorted(PostingDay.objects.filter(fanpage=page).values_list("day", flat=True))
         for day in days:
-            assert PostingDay.objects.get(fanpage=page, day=day).posts == Post.objects.filter(fanpage=page, day=day).count()
+            assert (
+                PostingDay.objects.get(fanpage=page, day=day).posts
+                == Post.objects.filter(fanpage=page, day=day).count()
+            )
         expected = posts.year_rollup(page.pk, 2025, days)
         row = PostingYear.objects.get(fanpage=page, year=2025)
         fields = ("posting_days", "first_post_day", "last_post_day", "streak", "longest_streak")
@@ -130,17 +154,27 @@ def test_posts_arriving_day_after_day_extend_the_streak_in_a_few_queries(pages, 
     for i in range(5):
         day = date(2025, 5, 1) + timedelta(days=i)
         with django_assert_max_num_queries(9):  # savepoint, lock, keys, insert, days ×2, years ×2, release
-            posts.record_posts_many({a.pk: [posts.IncomingPost(f"d{i}", at(day))], pages["b"].pk: [posts.IncomingPost(f"b{i}", at(day))]},
-                                    source=Post.Source.GRAPH)
+            posts.record_posts_many(
+                {a.pk: [posts.IncomingPost(f"d{i}", at(day))], pages["b"].pk: [posts.IncomingPost(f"b{i}", at(day))]},
+                source=Post.Source.GRAPH,
+            )
     row = PostingYear.objects.get(fanpage=a, year=2025)
     assert (row.posting_days, row.first_post_day, row.last_post_day, row.streak, row.longest_streak) == (
-        5, date(2025, 5, 1), date(2025, 5, 5), 5, 5)
+        5,
+        date(2025, 5, 1),
+        date(2025, 5, 5),
+        5,
+        5,
+    )
 
 
 def test_a_year_boundary_keeps_two_rollups(pages):
     a = pages["a"]
-    posts.record_posts(fanpage=a, posts=[posts.IncomingPost("x", at(date(2024, 12, 31))), posts.IncomingPost("y", at(date(2025, 1, 1)))],
-                       source=Post.Source.GRAPH)
+    posts.record_posts(
+        fanpage=a,
+        posts=[posts.IncomingPost("x", at(date(2024, 12, 31))), posts.IncomingPost("y", at(date(2025, 1, 1)))],
+        source=Post.Source.GRAPH,
+    )
     assert dict(PostingYear.objects.filter(fanpage=a).values_list("year", "streak")) == {2024: 1, 2025: 1}
 
 
@@ -157,20 +191,39 @@ def test_the_sync_on_several_threads_stores_every_page_once(graph_standin, tree,
     links = []
     for n in range(12):
         unit = unit_create(by=None, parent=tree["a"].parent, kind=kind, code=f"CS-T{n}", name=f"Công đoàn cơ sở {n}")
-        fanpage = Fanpage.objects.create(unit=unit, name=f"Trang {n}", url=f"https://www.facebook.com/t{n}", url_key=f"t{n}",
-                                         admin_name="A", admin_phone="+84912345678")
+        fanpage = Fanpage.objects.create(
+            unit=unit,
+            name=f"Trang {n}",
+            url=f"https://www.facebook.com/t{n}",
+            url_key=f"t{n}",
+            admin_name="A",
+            admin_phone="+84912345678",
+        )
         page = graph_standin.state.add_page(name=fanpage.name, posts=created)
-        links.append(GraphLink.objects.create(fanpage=fanpage, page_id=page.id, token=graph_standin.state.add_token(pages={page.id}),
-                                              synced_through=NOW - timedelta(days=60)))
+        links.append(
+            GraphLink.objects.create(
+                fanpage=fanpage,
+                page_id=page.id,
+                token=graph_standin.state.add_token(pages={page.id}),
+                synced_through=NOW - timedelta(days=60),
+            )
+        )
     graph_standin.state.fail_next(2, times=2)  # a transient error somewhere: retried
     report = sync.sync_all(links=links, now=NOW, throttle=Throttle(), sleep=lambda s: None, workers=4)
     assert (report.done, report.new_posts) == (12, 12 * 20)
     for link in links:
         link.refresh_from_db()
         assert link.synced_through == NOW and link.run_until is None
-        assert PostingYear.objects.get(fanpage=link.fanpage, year=2026).posting_days == len({(c + timedelta(hours=7)).date() for c in created if c.year == 2026})
-    again = sync.sync_all(links=[GraphLink.objects.get(pk=link.pk) for link in links], now=NOW + timedelta(hours=1), throttle=Throttle(),
-                          sleep=lambda s: None, workers=4)
+        assert PostingYear.objects.get(fanpage=link.fanpage, year=2026).posting_days == len(
+            {(c + timedelta(hours=7)).date() for c in created if c.year == 2026}
+        )
+    again = sync.sync_all(
+        links=[GraphLink.objects.get(pk=link.pk) for link in links],
+        now=NOW + timedelta(hours=1),
+        throttle=Throttle(),
+        sleep=lambda s: None,
+        workers=4,
+    )
     assert (again.done, again.new_posts) == (12, 0)
 
 
@@ -179,7 +232,11 @@ def test_threads_stop_calling_once_graph_reports_the_limit(graph_standin, pages)
     links = []
     for key in ("a", "b", "province"):
         page = graph_standin.state.add_page(name=key, posts=created)
-        links.append(GraphLink.objects.create(fanpage=pages[key], page_id=page.id, token=graph_standin.state.add_token(pages={page.id})))
+        links.append(
+            GraphLink.objects.create(
+                fanpage=pages[key], page_id=page.id, token=graph_standin.state.add_token(pages={page.id})
+            )
+        )
     graph_standin.state.set_usage(app=100)
     report = sync.sync_all(links=links, now=NOW, throttle=Throttle(), sleep=lambda s: None, workers=1)
     assert report.rate_limited == 3 and len(graph_standin.requests) == 1  # the first answer blocks the others

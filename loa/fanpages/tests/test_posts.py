@@ -12,13 +12,16 @@ from loa.fanpages.models import Post, PostingDay, PostingYear
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize("link,key", [
-    ("https://www.facebook.com/cdcsa/posts/122168377616832251", "122168377616832251"),
-    ("https://m.facebook.com/story.php?story_fbid=987654321&id=123", "987654321"),
-    ("facebook.com/permalink.php?story_fbid=pfbid02abc&id=1", "pfbid02abc"),
-    ("https://www.facebook.com/share/p/1AbCdEf/", "1AbCdEf"),
-    ("https://www.facebook.com/photo/?fbid=5551234", "5551234"),
-])
+@pytest.mark.parametrize(
+    "link,key",
+    [
+        ("https://www.facebook.com/cdcsa/posts/122168377616832251", "122168377616832251"),
+        ("https://m.facebook.com/story.php?story_fbid=987654321&id=123", "987654321"),
+        ("facebook.com/permalink.php?story_fbid=pfbid02abc&id=1", "pfbid02abc"),
+        ("https://www.facebook.com/share/p/1AbCdEf/", "1AbCdEf"),
+        ("https://www.facebook.com/photo/?fbid=5551234", "5551234"),
+    ],
+)
 def test_it_reads_the_post_id_from_the_links_people_copy(link, key):
     assert posts.key_from_link(link) == key
 
@@ -35,8 +38,9 @@ def test_rollups_follow_posts_arriving_out_of_order(pages):
         return datetime(2025, 3, day, hour - 7, tzinfo=UTC)
 
     def record(keys_days):
-        return posts.record_posts(fanpage=pages["a"], posts=[posts.IncomingPost(k, at(d)) for k, d in keys_days],
-                                  source=Post.Source.GRAPH)
+        return posts.record_posts(
+            fanpage=pages["a"], posts=[posts.IncomingPost(k, at(d)) for k, d in keys_days], source=Post.Source.GRAPH
+        )
 
     assert record([("1", 10), ("2", 10), ("3", 12)]) == 3
     year = PostingYear.objects.get(fanpage=pages["a"], year=2025)
@@ -50,22 +54,33 @@ def test_rollups_follow_posts_arriving_out_of_order(pages):
 def test_compliance_counts_from_registration_or_the_start_of_the_year(pages, admin, tree):
     pages["b"].set_up_on = date(2025, 12, 22)
     pages["b"].save()
-    posts.record_posts(fanpage=pages["a"], posts=[posts.IncomingPost(str(i), datetime(2025, 1, 1 + i, 3, tzinfo=UTC)) for i in range(10)],
-                       source=Post.Source.IMPORT)
-    items = {i.unit_id: i for i in compliance.unit_compliance(user=admin, capability="view", year=2025, today=date(2026, 2, 1))}
+    posts.record_posts(
+        fanpage=pages["a"],
+        posts=[posts.IncomingPost(str(i), datetime(2025, 1, 1 + i, 3, tzinfo=UTC)) for i in range(10)],
+        source=Post.Source.IMPORT,
+    )
+    items = {
+        i.unit_id: i
+        for i in compliance.unit_compliance(user=admin, capability="view", year=2025, today=date(2026, 2, 1))
+    }
     a, b = items[tree["a"].pk], items[tree["b"].pk]
     assert (a.posting_days, a.period_days, a.percent) == (10, 365, 3)
     assert (b.posting_days, b.period_days) == (0, 10)  # set up on 22/12
     tree["a"].active_to = date(2025, 1, 31)
     tree["a"].save()
-    items = {i.unit_id: i for i in compliance.unit_compliance(user=admin, capability="view", year=2025, today=date(2026, 2, 1))}
+    items = {
+        i.unit_id: i
+        for i in compliance.unit_compliance(user=admin, capability="view", year=2025, today=date(2026, 2, 1))
+    }
     assert items[tree["a"].pk].period_days == 31
 
 
 def test_a_meta_business_suite_export_is_imported_once(pages, alice):
-    csv = ("\ufeffPost ID,Page ID,Page name,Title,Description,Publish time,Permalink,Post type\n"
-           "123_111,123,CĐCS A,,Tin 1,03/14/2025 21:30,https://www.facebook.com/123/posts/111,Status\n"
-           "123_112,123,CĐCS A,,Tin 2,03/15/2025 08:05,https://www.facebook.com/123/posts/112,Photos\n")
+    csv = (
+        "\ufeffPost ID,Page ID,Page name,Title,Description,Publish time,Permalink,Post type\n"
+        "123_111,123,CĐCS A,,Tin 1,03/14/2025 21:30,https://www.facebook.com/123/posts/111,Status\n"
+        "123_112,123,CĐCS A,,Tin 2,03/15/2025 08:05,https://www.facebook.com/123/posts/112,Photos\n"
+    )
     upload = SimpleUploadedFile("posts.csv", csv.encode())
     assert imports.import_posts(by=alice, fanpage=pages["a"], upload=upload)[:2] == (2, 2)
     assert set(PostingDay.objects.values_list("day", flat=True)) == {date(2025, 3, 14), date(2025, 3, 15)}
@@ -83,13 +98,16 @@ def test_a_vietnamese_xlsx_export_is_read_and_a_bad_row_named(pages, alice, tmp_
     sheet.append(["9_502", "hôm qua", ""])
     path = tmp_path / "bai.xlsx"
     book.save(path)
-    new, _read, errors = imports.import_posts(by=alice, fanpage=pages["a"], upload=SimpleUploadedFile("bai.xlsx", path.read_bytes()))
+    new, _read, errors = imports.import_posts(
+        by=alice, fanpage=pages["a"], upload=SimpleUploadedFile("bai.xlsx", path.read_bytes())
+    )
     assert new == 0 and len(errors) == 1 and "3" in errors[0] and "Thời gian đăng" in errors[0]
 
 
 def _export(count):
     lines = ["Post ID,Publish time,Permalink"] + [
-        f"123_{i},03/{i % 28 + 1:02d}/2025 08:00,https://www.facebook.com/123/posts/{i}" for i in range(count)]
+        f"123_{i},03/{i % 28 + 1:02d}/2025 08:00,https://www.facebook.com/123/posts/{i}" for i in range(count)
+    ]
     return SimpleUploadedFile("posts.csv", "\n".join(lines).encode())
 
 
@@ -124,5 +142,8 @@ def test_a_short_export_is_imported_in_the_request(pages, alice, login, settings
 def test_an_outsider_cannot_import_posts_into_another_units_page(pages, bob, login):
     from django.urls import reverse
 
-    assert login(bob).post(reverse("fanpages:import_posts", args=[pages["a"].unit_id]), {"file": _export(3)}).status_code == 404
+    assert (
+        login(bob).post(reverse("fanpages:import_posts", args=[pages["a"].unit_id]), {"file": _export(3)}).status_code
+        == 404
+    )
     assert not Post.objects.exists()

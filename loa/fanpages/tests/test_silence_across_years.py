@@ -34,7 +34,10 @@ def turn_of_year(pages):
 
 def test_silence_counts_the_days_since_the_last_post_of_an_earlier_year(turn_of_year, admin, tree):
     with clock_at(JAN_3):
-        found = {item.unit_id: days for days, item in compliance.silent_pages(user=admin, capability=Capability.VIEW, today=JAN_3, days=1)}
+        found = {
+            item.unit_id: days
+            for days, item in compliance.silent_pages(user=admin, capability=Capability.VIEW, today=JAN_3, days=1)
+        }
     assert found[tree["a"].pk] == 4  # 31/12, 1/1, 2/1, 3/1 without a post
     assert found[tree["b"].pk] == (JAN_3 - date(2026, 10, 1)).days
 

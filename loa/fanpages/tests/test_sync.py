@@ -148,7 +148,7 @@ def test_errors_that_outlast_the_retries_leave_a_resumable_run(graph_standin, pa
 def test_usage_headers_at_the_limit_stop_calling_that_page_and_the_run_moves_on(graph_standin, pages):
     created = spread(60)
     page_a, _, link_a = link_page(graph_standin, pages["a"], created)
-    page_b, _, link_b = link_page(graph_standin, pages["b"], created)
+    _page_b, _, link_b = link_page(graph_standin, pages["b"], created)
     graph_standin.state.set_usage(buc={page_a.id: 100}, regain_minutes=7)
     report = sync.sync_all(links=[link_a, link_b], now=NOW, throttle=Throttle(), sleep=lambda s: None)
     assert report.rate_limited == 1 and report.done == 1
@@ -166,7 +166,7 @@ def test_usage_headers_at_the_limit_stop_calling_that_page_and_the_run_moves_on(
 def test_a_retired_metric_does_not_stop_the_follower_snapshot(graph_standin, pages):
     from loa.integrations.facebook import GraphClient, MetricRetired
 
-    page, token, link = link_page(graph_standin, pages["province"], [])
+    page, token, _link = link_page(graph_standin, pages["province"], [])
     graph_standin.state.pages[page.id].followers_count = 1234
     with pytest.raises(MetricRetired):
         GraphClient(token).insights(page.id, "page_fans", NOW.date() - timedelta(days=3), NOW.date())

@@ -27,22 +27,31 @@ def test_anonymous_visitors_are_sent_to_log_in(client, pages, tree):
 
 def test_an_officer_logs_today_s_post_and_the_rate_updates(login, pages, alice, tree):
     client = login(alice)
-    response = client.post(reverse("fanpages:log_post", args=[tree["a"].pk]),
-                           {"link": "https://www.facebook.com/cdcsa/posts/122168377616832251"}, follow=True)
+    response = client.post(
+        reverse("fanpages:log_post", args=[tree["a"].pk]),
+        {"link": "https://www.facebook.com/cdcsa/posts/122168377616832251"},
+        follow=True,
+    )
     assert "122168377616832251" in Post.objects.get().post_key
     year = PostingYear.objects.get(fanpage=pages["a"], year=timezone.localdate().year)
     assert year.posting_days == 1 and year.streak == 1
     page = response.content.decode()
     assert f'data-day="{timezone.localdate().isoformat()}" data-posts="1"' in page
-    again = client.post(reverse("fanpages:log_post", args=[tree["a"].pk]),
-                        {"link": "facebook.com/cdcsa/posts/122168377616832251"}, follow=True)
+    again = client.post(
+        reverse("fanpages:log_post", args=[tree["a"].pk]),
+        {"link": "facebook.com/cdcsa/posts/122168377616832251"},
+        follow=True,
+    )
     assert Post.objects.count() == 1
     assert "đã được tính" in again.content.decode() or "already counted" in again.content.decode()
 
 
 def test_an_outsider_cannot_log_a_post_or_declare_likes_for_another_unit(login, pages, bob, tree):
     client = login(bob)
-    assert client.post(reverse("fanpages:log_post", args=[tree["a"].pk]), {"link": "https://fb.com/x/posts/1"}).status_code == 404
+    assert (
+        client.post(reverse("fanpages:log_post", args=[tree["a"].pk]), {"link": "https://fb.com/x/posts/1"}).status_code
+        == 404
+    )
     assert client.post(reverse("fanpages:declare_likes", args=[tree["a"].pk]), {"count": 3}).status_code == 404
     assert client.get(reverse("fanpages:token", args=[tree["a"].pk])).status_code == 404
     assert client.get(reverse("fanpages:poster", args=[tree["a"].pk])).status_code == 404
@@ -78,7 +87,9 @@ def test_a_screenshot_that_only_starts_like_a_picture_is_decoded_in_the_sandbox_
     client = login(alice)
     url = reverse("fanpages:declare_likes", args=[tree["a"].pk])
     filename, data = corpus()["png of 100000×100000 pixels"]
-    page = client.post(url, {"count": 10, "screenshot": SimpleUploadedFile(filename, data)}, follow=True).content.decode()
+    page = client.post(
+        url, {"count": 10, "screenshot": SimpleUploadedFile(filename, data)}, follow=True
+    ).content.decode()
     assert "100000×100000" in page
     damaged = SimpleUploadedFile("chup.png", png_bytes()[:40])
     assert "không đọc được" in client.post(url, {"count": 10, "screenshot": damaged}, follow=True).content.decode()
@@ -119,7 +130,9 @@ def test_the_followers_page_shows_the_growth_and_flags_claims_that_cannot_fit(lo
     year = timezone.localdate().year
     base = date(year, 1, 1)
     FollowerSnapshot.objects.create(fanpage=pages["province"], day=base, followers=1000, source="hand")
-    FollowerSnapshot.objects.create(fanpage=pages["province"], day=base + timedelta(days=20), followers=1030, source="hand")
+    FollowerSnapshot.objects.create(
+        fanpage=pages["province"], day=base + timedelta(days=20), followers=1030, source="hand"
+    )
     LikeDeclaration.objects.create(unit=tree["a"], day=base + timedelta(days=10), count=25, members_count=60)
     LikeDeclaration.objects.create(unit=tree["b"], day=base + timedelta(days=12), count=40, members_count=300)
     response = login(admin).get(reverse("fanpages:followers", args=[tree["province"].pk]) + f"?year={year}")
@@ -129,13 +142,17 @@ def test_the_followers_page_shows_the_growth_and_flags_claims_that_cannot_fit(lo
     assert tree["b"].name in page
 
 
-def test_the_poster_qr_code_decodes_to_the_unit_link_which_redirects_and_counts(login, pages, alice, tree, tmp_path, client):
+def test_the_poster_qr_code_decodes_to_the_unit_link_which_redirects_and_counts(
+    login, pages, alice, tree, tmp_path, client
+):
     response = login(alice).get(reverse("fanpages:poster", args=[tree["a"].pk]))
     assert response["Content-Type"] == "application/pdf"
     pdf = tmp_path / "poster.pdf"
     pdf.write_bytes(response.content)
     subprocess.run(["pdftoppm", "-r", "100", "-png", "-singlefile", str(pdf), str(tmp_path / "poster")], check=True)
-    decoded = subprocess.run(["zbarimg", "-q", "--raw", str(tmp_path / "poster.png")], capture_output=True, text=True, check=False).stdout.strip()
+    decoded = subprocess.run(
+        ["zbarimg", "-q", "--raw", str(tmp_path / "poster.png")], capture_output=True, text=True, check=False
+    ).stdout.strip()
     link = CampaignLink.objects.get(unit=tree["a"])
     assert decoded.endswith(f"/l/{link.code}")
     client.logout()

@@ -13,38 +13,56 @@ def english():
         yield
 
 
-@pytest.mark.parametrize(("value", "expected"), [
-    (" Trường\x00 A\x0c ", "Trường A"), (12.0, "12"), (1.5, "1.5"), (None, ""),
-    (datetime.date(2021, 4, 5), "05/04/2021"),
-])
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (" Trường\x00 A\x0c ", "Trường A"),
+        (12.0, "12"),
+        (1.5, "1.5"),
+        (None, ""),
+        (datetime.date(2021, 4, 5), "05/04/2021"),
+    ],
+)
 def test_text_is_trimmed_and_free_of_control_characters(value, expected):
     assert cells.text(value) == expected
 
 
-@pytest.mark.parametrize(("value", "expected"), [("", 0), (12, 12), (12.0, 12), ("1.234", 1234), ("1,234", 1234), (" 7 ", 7)])
+@pytest.mark.parametrize(
+    ("value", "expected"), [("", 0), (12, 12), (12.0, 12), ("1.234", 1234), ("1,234", 1234), (" 7 ", 7)]
+)
 def test_whole_numbers_are_read_from_numbers_and_text(value, expected):
     assert cells.whole_number(value) == expected
 
 
-@pytest.mark.parametrize(("value", "reason"), [
-    ("1" + "0" * 30, "the number 1000000000000000000000000000000 is too large (at most 2000000000)."),
-    (1e30, "is too large"),
-    ("1e400", "“1e400” is not a whole number."),
-    (-3, "must not be negative (-3)."),
-    (1.5, "is not a whole number."),
-    (True, "is not a whole number."),
-    ("mười", "“mười” is not a whole number."),
-])
+@pytest.mark.parametrize(
+    ("value", "reason"),
+    [
+        ("1" + "0" * 30, "the number 1000000000000000000000000000000 is too large (at most 2000000000)."),
+        (1e30, "is too large"),
+        ("1e400", "“1e400” is not a whole number."),
+        (-3, "must not be negative (-3)."),
+        (1.5, "is not a whole number."),
+        (True, "is not a whole number."),
+        ("mười", "“mười” is not a whole number."),
+    ],
+)
 def test_a_cell_that_is_no_whole_number_in_range_says_why(value, reason):
     with pytest.raises(CellError) as exc:
         cells.whole_number(value)
     assert reason in exc.value.reason
 
 
-@pytest.mark.parametrize(("value", "expected"), [
-    ("05/04/2021", datetime.date(2021, 4, 5)), ("5.4.2021", datetime.date(2021, 4, 5)), ("2021-04-05", datetime.date(2021, 4, 5)),
-    (44291, datetime.date(2021, 4, 5)), (datetime.datetime(2021, 4, 5, 8, 30), datetime.date(2021, 4, 5)), ("", None),
-])
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("05/04/2021", datetime.date(2021, 4, 5)),
+        ("5.4.2021", datetime.date(2021, 4, 5)),
+        ("2021-04-05", datetime.date(2021, 4, 5)),
+        (44291, datetime.date(2021, 4, 5)),
+        (datetime.datetime(2021, 4, 5, 8, 30), datetime.date(2021, 4, 5)),
+        ("", None),
+    ],
+)
 def test_days_are_read_as_vietnamese_and_excel_write_them(value, expected):
     assert cells.day(value) == expected
 

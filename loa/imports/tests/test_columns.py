@@ -1,11 +1,14 @@
 from loa.imports.columns import Column, Columns, find_header, header_problems, title_key
 
-UNITS = Columns("test.units", [
-    Column("code", "Mã đơn vị", ("Mã", "Mã CĐCS"), required=True),
-    Column("name", "Tên đơn vị", ("Tên công đoàn cơ sở",), required=True),
-    Column("parent", "Mã đơn vị cấp trên", ("Đơn vị cấp trên", "Cấp trên")),
-    Column("kind", "Loại", ("Cấp",)),
-])
+UNITS = Columns(
+    "test.units",
+    [
+        Column("code", "Mã đơn vị", ("Mã", "Mã CĐCS"), required=True),
+        Column("name", "Tên đơn vị", ("Tên công đoàn cơ sở",), required=True),
+        Column("parent", "Mã đơn vị cấp trên", ("Đơn vị cấp trên", "Cấp trên")),
+        Column("kind", "Loại", ("Cấp",)),
+    ],
+)
 
 
 def numbered(rows):
@@ -19,13 +22,15 @@ def test_titles_are_compared_without_accents_case_spaces_or_a_note_in_brackets()
 
 
 def test_the_header_is_found_under_a_title_block_and_blank_rows():
-    rows = numbered([
-        ["LIÊN ĐOÀN LAO ĐỘNG TỈNH CAO BẰNG", "", ""],
-        ["DANH SÁCH CÔNG ĐOÀN CƠ SỞ", "", ""],
-        ["", "", ""],
-        ["STT", "Mã", "Tên công đoàn cơ sở", "Đơn vị cấp trên", "Ghi chú", "Màu"],
-        [1, "CS-1", "Trường A", "CD-VC", "", ""],
-    ])
+    rows = numbered(
+        [
+            ["LIÊN ĐOÀN LAO ĐỘNG TỈNH CAO BẰNG", "", ""],
+            ["DANH SÁCH CÔNG ĐOÀN CƠ SỞ", "", ""],
+            ["", "", ""],
+            ["STT", "Mã", "Tên công đoàn cơ sở", "Đơn vị cấp trên", "Ghi chú", "Màu"],
+            [1, "CS-1", "Trường A", "CD-VC", "", ""],
+        ]
+    )
     header = find_header(rows, UNITS)
     assert (header.number, header.position) == (4, 3)
     assert header.mapping == {1: "code", 2: "name", 3: "parent"}

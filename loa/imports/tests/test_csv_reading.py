@@ -4,7 +4,12 @@ import pytest
 
 from loa.core import readers
 
-ROWS = [["DANH SÁCH CÔNG ĐOÀN CƠ SỞ"], [], ["Mã", "Tên công đoàn cơ sở", "Đơn vị cấp trên"], ["CS-1", "Trường Mầm non Hoa Sen", "CĐ-VC"]]
+ROWS = [
+    ["DANH SÁCH CÔNG ĐOÀN CƠ SỞ"],
+    [],
+    ["Mã", "Tên công đoàn cơ sở", "Đơn vị cấp trên"],
+    ["CS-1", "Trường Mầm non Hoa Sen", "CĐ-VC"],
+]
 
 
 def text(delimiter):

@@ -27,8 +27,11 @@ def test_choosing_the_same_mapping_again_keeps_one_row_and_logs_nothing_new(admi
 
 
 def test_a_choice_by_index_or_title_is_cleaned_into_title_keys():
-    assert clean_mapping(COLUMNS, HEADER, {"0": "", "Ký hiệu": "code", "2": "name"}) == {"tt": "", "kyhieu": "code",
-                                                                                         "donvi": "name"}
+    assert clean_mapping(COLUMNS, HEADER, {"0": "", "Ký hiệu": "code", "2": "name"}) == {
+        "tt": "",
+        "kyhieu": "code",
+        "donvi": "name",
+    }
 
 
 @pytest.mark.parametrize("chosen", [{"1": "code", "2": "code"}, {"1": "colour"}, {"7": "code"}, {"Màu": "code"}])

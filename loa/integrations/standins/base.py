@@ -49,7 +49,11 @@ class _Handler(BaseHTTPRequestHandler):
         reply = standin.handle(request, base_url=standin.url)
         if reply.delay:
             standin.sleep(reply.delay)
-        raw = b"" if reply.body is None else (reply.body if isinstance(reply.body, bytes) else json.dumps(reply.body).encode())
+        raw = (
+            b""
+            if reply.body is None
+            else (reply.body if isinstance(reply.body, bytes) else json.dumps(reply.body).encode())
+        )
         try:
             self.send_response(reply.status)
             self.send_header("Content-Type", "application/json; charset=UTF-8")
@@ -82,7 +86,9 @@ class StandinServer:
         self._stopping.wait(seconds)
 
     def start(self):
-        self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, name=type(self).__name__, daemon=True)
+        self.thread = threading.Thread(
+            target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, name=type(self).__name__, daemon=True
+        )
         self.thread.start()
         return self
 

@@ -30,8 +30,15 @@ TIME_FORMAT = "%Y-%m-%dT%H:%M:%S%z"
 PAGE_FIELDS = {"id", "name", "fan_count", "followers_count", "link", "about", "category", "username"}
 POST_FIELDS = {"id", "created_time", "message", "permalink_url", "updated_time", "status_type"}
 POST_EDGES = {"published_posts", "posts", "feed"}
-METRICS = {"page_follows", "page_daily_follows", "page_daily_follows_unique", "page_daily_unfollows_unique",
-           "page_post_engagements", "page_views_total", "page_impressions_unique"}
+METRICS = {
+    "page_follows",
+    "page_daily_follows",
+    "page_daily_follows_unique",
+    "page_daily_unfollows_unique",
+    "page_post_engagements",
+    "page_views_total",
+    "page_impressions_unique",
+}
 MAX_INSIGHTS_SECONDS = 8035200  # 93 days: Graph refuses longer windows
 
 # code -> (HTTP status, message, is_transient)
@@ -39,7 +46,11 @@ ERRORS = {
     1: (500, "An unknown error occurred", True),
     2: (500, "An unexpected error has occurred. Please retry your request later.", True),
     4: (403, "(#4) Application request limit reached", True),
-    10: (403, "(#10) This endpoint requires the 'pages_read_engagement' permission or the 'Page Public Content Access' feature.", False),
+    10: (
+        403,
+        "(#10) This endpoint requires the 'pages_read_engagement' permission or the 'Page Public Content Access' feature.",
+        False,
+    ),
     17: (400, "(#17) User request limit reached", True),
     32: (400, "(#32) Page request limit reached", True),
     100: (400, "(#100) Invalid parameter", False),
@@ -51,9 +62,9 @@ ERRORS = {
 }
 TOKEN_SUBCODES = {
     463: "Error validating access token: Session has expired on Monday, 06-Apr-26 10:00:00 PDT. "
-         "The current time is Tuesday, 07-Apr-26 02:13:45 PDT.",
+    "The current time is Tuesday, 07-Apr-26 02:13:45 PDT.",
     460: "Error validating access token: The session has been invalidated because the user changed their password "
-         "or Facebook has changed the session for security reasons.",
+    "or Facebook has changed the session for security reasons.",
     467: "Error validating access token: The user is not logged into Facebook.",
     458: "Error validating access token: The user has not authorized application 1234567890.",
 }
@@ -136,11 +147,20 @@ class GraphState:
             self.pages[page_id] = page
         return page
 
-    def add_token(self, token=None, *, pages=None, permissions=("pages_read_engagement", "pages_read_user_content", "read_insights")):
+    def add_token(
+        self,
+        token=None,
+        *,
+        pages=None,
+        permissions=("pages_read_engagement", "pages_read_user_content", "read_insights"),
+    ):
         token = token or "EAAG" + secrets.token_urlsafe(40)
         with self.lock:
-            self.tokens[token] = {"pages": set(pages) if pages is not None else None, "error_subcode": None,
-                                  "permissions": set(permissions)}
+            self.tokens[token] = {
+                "pages": set(pages) if pages is not None else None,
+                "error_subcode": None,
+                "permissions": set(permissions),
+            }
         return token
 
     def expire_token(self, token, *, subcode=463):
@@ -160,6 +180,7 @@ class GraphState:
 
     def set_usage(self, *, app=None, page=None, buc=None, regain_minutes=0):
         """Usage percentages for the headers. app/page: a number (all keys) or a dict; buc: {page_id: number}."""
+
         def spread(value):
             if value is None or isinstance(value, dict):
                 return value
@@ -230,8 +251,9 @@ class GraphStandin(StandinServer):
             reply.delay = fault.delay
             return reply
         if fault is not None:
-            return self.error(fault.code, subcode=fault.subcode, message=fault.message, http_status=fault.http_status,
-                              headers=headers)
+            return self.error(
+                fault.code, subcode=fault.subcode, message=fault.message, http_status=fault.http_status, headers=headers
+            )
         return self._answer(request, base_url, headers)
 
     def _usage_headers(self, request):
@@ -244,7 +266,9 @@ class GraphStandin(StandinServer):
             parts = request.path.strip("/").split("/")
             page_id = parts[1] if len(parts) > 1 else ""
             if page_id in state.buc_usage:
-                headers["X-Business-Use-Case-Usage"] = json.dumps({page_id: [{"type": "pages", **state.buc_usage[page_id]}]})
+                headers["X-Business-Use-Case-Usage"] = json.dumps(
+                    {page_id: [{"type": "pages", **state.buc_usage[page_id]}]}
+                )
         return headers
 
     def _answer(self, request, base_url, headers):
@@ -259,8 +283,12 @@ class GraphStandin(StandinServer):
         with state.lock:
             info = state.tokens.get(token)
             if not token:
-                return self.error(104, message="An access token is required to request this resource.",
-                                  http_status=400, headers=headers)
+                return self.error(
+                    104,
+                    message="An access token is required to request this resource.",
+                    http_status=400,
+                    headers=headers,
+                )
             if info is None or info["error_subcode"] == 0:
                 return self.error(190, headers=headers)
             if info["error_subcode"]:
@@ -270,9 +298,15 @@ class GraphStandin(StandinServer):
             page_id = parts[1]
             page = state.pages.get(page_id)
             if page is None or (info["pages"] is not None and page_id not in info["pages"]):
-                return self.error(100, subcode=33, headers=headers, message=(
-                    f"Unsupported get request. Object with ID '{page_id}' does not exist, cannot be loaded due to "
-                    "missing permissions, or does not support this operation."))
+                return self.error(
+                    100,
+                    subcode=33,
+                    headers=headers,
+                    message=(
+                        f"Unsupported get request. Object with ID '{page_id}' does not exist, cannot be loaded due to "
+                        "missing permissions, or does not support this operation."
+                    ),
+                )
             throttled = self._throttled(page_id)
             if throttled:
                 return self.error(throttled, headers=headers)
@@ -291,10 +325,19 @@ class GraphStandin(StandinServer):
     def _search(self, info, request, base_url, headers):
         """GET /pages/search?q=…&fields=id,name,link: Pages whose name holds every word of q (case and
         accents ignored). Needs the Page Public Metadata Access feature (or pages_read_engagement)."""
-        if not info["permissions"] & {"page_public_metadata_access", "page_public_content_access", "pages_read_engagement"}:
-            return self.error(10, headers=headers, message=(
-                "(#10) This endpoint requires the 'pages_read_engagement' permission or the 'Page Public Content "
-                "Access' feature or the 'Page Public Metadata Access' feature."))
+        if not info["permissions"] & {
+            "page_public_metadata_access",
+            "page_public_content_access",
+            "pages_read_engagement",
+        }:
+            return self.error(
+                10,
+                headers=headers,
+                message=(
+                    "(#10) This endpoint requires the 'pages_read_engagement' permission or the 'Page Public Content "
+                    "Access' feature or the 'Page Public Metadata Access' feature."
+                ),
+            )
         query = (request.query.get("q") or "").strip()
         if not query:
             return self.error(100, headers=headers, message="(#100) The parameter q is required")
@@ -306,11 +349,20 @@ class GraphStandin(StandinServer):
         limit = min(int(request.query.get("limit") or self.state.default_limit), 100)
         data = []
         for page in found[:limit]:
-            full = {"id": page.id, "name": page.name, "link": page.link, "fan_count": page.fan_count,
-                    "followers_count": page.followers_count, "category": "Community Organization"}
+            full = {
+                "id": page.id,
+                "name": page.name,
+                "link": page.link,
+                "fan_count": page.fan_count,
+                "followers_count": page.followers_count,
+                "category": "Community Organization",
+            }
             data.append({name: full[name] for name in fields if full.get(name) is not None} | {"id": page.id})
-        return Reply(200, {"data": data, "paging": {"cursors": {"before": _cursor(0, False), "after": _cursor(len(data), False)}}},
-                     headers=headers)
+        return Reply(
+            200,
+            {"data": data, "paging": {"cursors": {"before": _cursor(0, False), "after": _cursor(len(data), False)}}},
+            headers=headers,
+        )
 
     def _throttled(self, page_id):
         """At 100 % Graph refuses the call: code 4 for the app, 80001 for the Page."""
@@ -328,16 +380,25 @@ class GraphStandin(StandinServer):
         fields = [f for f in (request.query.get("fields") or default).split(",") if f]
         for name in fields:
             if name not in allowed:
-                return None, self.error(100, headers=headers,
-                                        message=f"(#100) Tried accessing nonexisting field ({name}) on node type ({node_type})")
+                return None, self.error(
+                    100,
+                    headers=headers,
+                    message=f"(#100) Tried accessing nonexisting field ({name}) on node type ({node_type})",
+                )
         return fields, None
 
     def _page(self, page, request, headers):
         fields, refused = self._fields(request, PAGE_FIELDS, "name,id", "Page", headers)
         if refused:
             return refused
-        full = {"id": page.id, "name": page.name, "fan_count": page.fan_count, "followers_count": page.followers_count,
-                "link": page.link, "category": "Community Organization"}
+        full = {
+            "id": page.id,
+            "name": page.name,
+            "fan_count": page.fan_count,
+            "followers_count": page.followers_count,
+            "link": page.link,
+            "category": "Community Organization",
+        }
         body = {name: full[name] for name in fields if full.get(name) is not None}
         body["id"] = page.id
         return Reply(200, body, headers=headers)
@@ -351,7 +412,11 @@ class GraphStandin(StandinServer):
             since, until = _timestamp(request.query.get("since")), _timestamp(request.query.get("until"))
         except ValueError:
             return self.error(100, headers=headers, message="(#100) Invalid parameter")
-        posts = [p for p in page.posts if (since is None or p.created_time >= since) and (until is None or p.created_time <= until)]
+        posts = [
+            p
+            for p in page.posts
+            if (since is None or p.created_time >= since) and (until is None or p.created_time <= until)
+        ]
         offset, emptied = 0, False
         if request.query.get("after"):
             decoded = _uncursor(request.query["after"])
@@ -363,7 +428,7 @@ class GraphStandin(StandinServer):
         if offset in self.state.empty_pages_at and not emptied and offset < len(posts):
             chunk, next_offset, next_emptied = [], offset, True
         else:
-            chunk, next_offset, next_emptied = posts[offset:offset + limit], offset + limit, False
+            chunk, next_offset, next_emptied = posts[offset : offset + limit], offset + limit, False
         body = {
             "data": [post.as_graph(fields) for post in chunk],
             "paging": {"cursors": {"before": _cursor(offset, emptied), "after": _cursor(next_offset, next_emptied)}},
@@ -386,8 +451,11 @@ class GraphStandin(StandinServer):
         except ValueError:
             return self.error(100, headers=headers, message="(#100) Invalid parameter")
         if (until - since).total_seconds() > MAX_INSIGHTS_SECONDS:
-            return self.error(100, headers=headers,
-                              message="(#100) There cannot be more than 93 days (8035200 s) between since and until")
+            return self.error(
+                100,
+                headers=headers,
+                message="(#100) There cannot be more than 93 days (8035200 s) between since and until",
+            )
         data = []
         for metric in metrics:
             series = page.insights.get(metric, {})
@@ -397,8 +465,18 @@ class GraphStandin(StandinServer):
                 end_time = datetime.combine(day + timedelta(days=1), datetime.min.time(), UTC) + timedelta(hours=7)
                 values.append({"value": series.get(day, default), "end_time": end_time.strftime(TIME_FORMAT)})
                 day += timedelta(days=1)
-            data.append({"name": metric, "period": period, "values": values, "title": metric.replace("_", " ").title(),
-                         "description": "Stand-in metric", "id": f"{page.id}/insights/{metric}/{period}"})
-        paging = {"previous": f"{self.url}/{self.state.version}/{page.id}/insights?metric={','.join(metrics)}",
-                  "next": f"{self.url}/{self.state.version}/{page.id}/insights?metric={','.join(metrics)}"}
+            data.append(
+                {
+                    "name": metric,
+                    "period": period,
+                    "values": values,
+                    "title": metric.replace("_", " ").title(),
+                    "description": "Stand-in metric",
+                    "id": f"{page.id}/insights/{metric}/{period}",
+                }
+            )
+        paging = {
+            "previous": f"{self.url}/{self.state.version}/{page.id}/insights?metric={','.join(metrics)}",
+            "next": f"{self.url}/{self.state.version}/{page.id}/insights?metric={','.join(metrics)}",
+        }
         return Reply(200, {"data": data, "paging": paging}, headers=headers)

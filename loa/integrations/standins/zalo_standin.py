@@ -143,7 +143,11 @@ class ZaloStandin(StandinServer):
                 return Reply(200, {"error": -100, "message": ERROR_MESSAGES[-100]}, delay=fault.delay)
             if request.path.startswith("/v4/"):
                 return self._oauth_error(fault.code)
-            return Reply(fault.http_status, {"error": fault.code, "message": ERROR_MESSAGES.get(fault.code, "Error")}, delay=fault.delay)
+            return Reply(
+                fault.http_status,
+                {"error": fault.code, "message": ERROR_MESSAGES.get(fault.code, "Error")},
+                delay=fault.delay,
+            )
         if request.method == "POST" and request.path == "/v4/oa/access_token":
             return self._access_token(request)
         if request.method == "POST" and request.path == "/message/template":
@@ -155,10 +159,16 @@ class ZaloStandin(StandinServer):
     # OAuth ------------------------------------------------------------------------------------
 
     def _oauth_error(self, code, description=""):
-        return Reply(200, {
-            "error": code, "error_name": OAUTH_ERRORS.get(code, "Error"), "error_description": description,
-            "error_reason": "", "ref_doc": "https://developers.zalo.me/docs/official-account/bat-dau/xac-thuc-va-uy-quyen-cho-ung-dung-new",
-        })
+        return Reply(
+            200,
+            {
+                "error": code,
+                "error_name": OAUTH_ERRORS.get(code, "Error"),
+                "error_description": description,
+                "error_reason": "",
+                "ref_doc": "https://developers.zalo.me/docs/official-account/bat-dau/xac-thuc-va-uy-quyen-cho-ung-dung-new",
+            },
+        )
 
     def _access_token(self, request):
         state, form = self.state, request.form()
@@ -239,10 +249,14 @@ class ZaloStandin(StandinServer):
             sent_time = str(int(time.time() * 1000))
             state.sent.append({**body, "msg_id": msg_id})
             quota = {"dailyQuota": str(state.daily_quota), "remainingQuota": str(state.remaining_quota)}
-        return Reply(200, {
-            "error": 0, "message": "Success",
-            "data": {"msg_id": msg_id, "sent_time": sent_time, "sending_mode": "1", "quota": quota},
-        })
+        return Reply(
+            200,
+            {
+                "error": 0,
+                "message": "Success",
+                "data": {"msg_id": msg_id, "sent_time": sent_time, "sending_mode": "1", "quota": quota},
+            },
+        )
 
     def _quota(self, request):
         with self.state.lock:

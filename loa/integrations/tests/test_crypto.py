@@ -58,10 +58,16 @@ PRODUCTION_SECRET = "production-secret-" + "x7Qp" * 10
 
 def _settings_with(**env):
     base = {k: v for k, v in os.environ.items() if k not in ("FIELD_ENCRYPTION_KEY", "DEBUG", "SECRET_KEY")}
-    base.update(LOA_ENV_FILE="/nonexistent/.env", DATABASE_URL="sqlite:////tmp/loa-integrations-settings.sqlite3", **env)
+    base.update(
+        LOA_ENV_FILE="/nonexistent/.env", DATABASE_URL="sqlite:////tmp/loa-integrations-settings.sqlite3", **env
+    )
     return subprocess.run(
         [sys.executable, "-c", "import loa.settings as s; print(len(s.FIELD_ENCRYPTION_KEY))"],
-        cwd=ROOT, env=base, capture_output=True, text=True,
+        cwd=ROOT,
+        env=base,
+        capture_output=True,
+        text=True,
+        check=False,
     )
 
 
@@ -72,7 +78,9 @@ def test_production_refuses_to_start_without_an_encryption_key():
 
 
 def test_production_refuses_a_malformed_encryption_key():
-    result = _settings_with(DEBUG="false", SECRET_KEY=PRODUCTION_SECRET, SITE_URL="https://loa.example.vn", FIELD_ENCRYPTION_KEY="short")
+    result = _settings_with(
+        DEBUG="false", SECRET_KEY=PRODUCTION_SECRET, SITE_URL="https://loa.example.vn", FIELD_ENCRYPTION_KEY="short"
+    )
 
     assert result.returncode != 0 and "Fernet keys" in result.stderr
 

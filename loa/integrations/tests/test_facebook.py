@@ -4,8 +4,16 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from loa.integrations.facebook import (
-    GraphClient, GraphUnavailable, MetricRetired, NotFound, PermissionMissing, RateLimited, TokenExpired,
-    TokenInvalid, Throttle, parse_time,
+    GraphClient,
+    GraphUnavailable,
+    MetricRetired,
+    NotFound,
+    PermissionMissing,
+    RateLimited,
+    Throttle,
+    TokenExpired,
+    TokenInvalid,
+    parse_time,
 )
 
 PAGE = "659554973897366"
@@ -25,7 +33,10 @@ def sleeps():
 def page(graph_standin):
     start = datetime(2026, 4, 6, 17, 50, 9, tzinfo=UTC)
     return graph_standin.state.add_page(
-        PAGE, name="Công đoàn cơ sở Trường THPT Thành phố Cao Bằng", followers_count=640, fan_count=612,
+        PAGE,
+        name="Công đoàn cơ sở Trường THPT Thành phố Cao Bằng",
+        followers_count=640,
+        fan_count=612,
         posts=[start - timedelta(hours=7 * i) for i in range(57)],
     )
 
@@ -77,7 +88,11 @@ def test_the_token_travels_in_a_header_never_in_a_url(graph_standin, client, tok
 
 def test_page_fields_are_read_and_missing_ones_are_none(graph_standin, client, page):
     assert client.page_fields(PAGE) == {
-        "name": page.name, "followers_count": 640, "fan_count": 612, "link": page.link, "id": PAGE,
+        "name": page.name,
+        "followers_count": 640,
+        "fan_count": 612,
+        "link": page.link,
+        "id": PAGE,
     }
     page.fan_count = None  # a New Pages Experience page has followers only
 

@@ -8,15 +8,27 @@ from django.utils import timezone
 
 from loa.integrations.models import ZaloCredential
 from loa.integrations.zalo import (
-    Failed, Held, Retry, Sent, ZaloAuthError, ZaloClient, ZaloSender, pkce_pair,
+    Failed,
+    Held,
+    Retry,
+    Sent,
+    ZaloAuthError,
+    ZaloClient,
+    ZaloSender,
+    pkce_pair,
 )
 from loa.notifications.models import Message
 
 pytestmark = pytest.mark.django_db
 
 OA = "2917315447262442221"
-TEMPLATE = {"name": "Nguyễn Văn An", "unit": "CĐCS Trường THPT Thành phố Cao Bằng", "task": "Báo cáo Fanpage", "deadline": "15/04/2026",
-            "link": "https://loa.example.vn/t/1"}
+TEMPLATE = {
+    "name": "Nguyễn Văn An",
+    "unit": "CĐCS Trường THPT Thành phố Cao Bằng",
+    "task": "Báo cáo Fanpage",
+    "deadline": "15/04/2026",
+    "link": "https://loa.example.vn/t/1",
+}
 
 
 def local(*args):
@@ -31,14 +43,18 @@ def authorise(zalo_standin):
 
 def message(phone="+84912345678", **data):
     return Message.objects.create(
-        channel=Message.Channel.ZALO, recipient=phone, template="reminder",
+        channel=Message.Channel.ZALO,
+        recipient=phone,
+        template="reminder",
         data={"template_id": "401234", "template_data": TEMPLATE, **data},
     )
 
 
 def raw_tokens(credential):
     with connection.cursor() as cursor:
-        cursor.execute("SELECT access_token, refresh_token FROM integrations_zalocredential WHERE id = %s", [credential.pk])
+        cursor.execute(
+            "SELECT access_token, refresh_token FROM integrations_zalocredential WHERE id = %s", [credential.pk]
+        )
         return cursor.fetchone()
 
 
@@ -107,7 +123,8 @@ def test_an_invalid_token_is_refreshed_once_and_the_message_sent(zalo_standin):
     assert paths[-3:] == ["/message/template", "/v4/oa/access_token", "/message/template"]
     # The old refresh token was single use: Zalo refuses it now.
     answer = httpx.post(
-        f"{zalo_standin.oauth_url}/oa/access_token", headers={"secret_key": zalo_standin.state.app_secret},
+        f"{zalo_standin.oauth_url}/oa/access_token",
+        headers={"secret_key": zalo_standin.state.app_secret},
         data={"refresh_token": old_refresh, "app_id": zalo_standin.state.app_id, "grant_type": "refresh_token"},
     ).json()
     assert answer["error"] in (-14014, -14020)
@@ -205,10 +222,13 @@ def test_out_of_quota_holds_the_message_until_tomorrow(zalo_standin):
     assert outcome == Held(local(2026, 4, 7, 0, 0), outcome.reason)
 
 
-@pytest.mark.parametrize(("now", "until"), [
-    ((2026, 4, 6, 23, 10), (2026, 4, 7, 6, 0)),
-    ((2026, 4, 7, 2, 0), (2026, 4, 7, 6, 0)),
-])
+@pytest.mark.parametrize(
+    ("now", "until"),
+    [
+        ((2026, 4, 6, 23, 10), (2026, 4, 7, 6, 0)),
+        ((2026, 4, 7, 2, 0), (2026, 4, 7, 6, 0)),
+    ],
+)
 def test_a_night_time_refusal_holds_the_message_until_six(zalo_standin, now, until):
     authorise(zalo_standin)
     zalo_standin.state.night = True

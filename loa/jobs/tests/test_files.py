@@ -73,7 +73,9 @@ def test_the_command_says_how_many_files_went(media):
 
 def test_importing_a_check_whose_file_is_gone_asks_for_the_file_again(admin, tree, login):
     client = login(admin)
-    client.post("/units/import/", {"file": SimpleUploadedFile("don-vi.xlsx", xlsx([row("CS-P1", "Trường P1", "CDVC")]))})
+    client.post(
+        "/units/import/", {"file": SimpleUploadedFile("don-vi.xlsx", xlsx([row("CS-P1", "Trường P1", "CDVC")]))}
+    )
     check = Job.objects.get()
     Job.objects.filter(pk=check.pk).update(finished_at=timezone.now() - timedelta(days=31))
     assert purge_input_files() == 1

@@ -15,7 +15,10 @@ def test_an_officer_watching_a_job_sees_it_end_and_the_page_stops_asking(phone, 
     settings.JOBS_BACKEND = "database"
     job = enqueue("tests.hold", by=alice, name="watched")
     polls = []
-    phone.on("request", lambda r: polls.append(r.url) if r.url.endswith(f"/jobs/{job.pk}/") and r.headers.get("hx-request") else None)
+    phone.on(
+        "request",
+        lambda r: polls.append(r.url) if r.url.endswith(f"/jobs/{job.pk}/") and r.headers.get("hx-request") else None,
+    )
     browser_login(phone, "alice")
     phone.goto(phone.base_url + f"/jobs/{job.pk}/")
     phone.locator("[data-testid=job-status][data-status=queued]").wait_for()

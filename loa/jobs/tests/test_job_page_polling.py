@@ -18,26 +18,34 @@ def _poll(body):
     return "hx-get=" in status, trigger.group(1) if trigger else None
 
 
-@pytest.mark.parametrize("status, age, trigger", [
-    ("queued", timedelta(seconds=0), "every 1s"),
-    ("queued", timedelta(seconds=9), "every 1s"),
-    ("queued", timedelta(seconds=30), "every 2s"),
-    ("running", timedelta(seconds=3), "every 1s"),
-    ("running", timedelta(seconds=59), "every 2s"),
-    ("running", timedelta(minutes=2), "every 5s"),
-    ("running", timedelta(minutes=40), "every 15s"),
-    ("done", timedelta(seconds=1), None),
-    ("failed", timedelta(seconds=1), None),
-])
+@pytest.mark.parametrize(
+    "status, age, trigger",
+    [
+        ("queued", timedelta(seconds=0), "every 1s"),
+        ("queued", timedelta(seconds=9), "every 1s"),
+        ("queued", timedelta(seconds=30), "every 2s"),
+        ("running", timedelta(seconds=3), "every 1s"),
+        ("running", timedelta(seconds=59), "every 2s"),
+        ("running", timedelta(minutes=2), "every 5s"),
+        ("running", timedelta(minutes=40), "every 15s"),
+        ("done", timedelta(seconds=1), None),
+        ("failed", timedelta(seconds=1), None),
+    ],
+)
 @pytest.mark.django_db
-def test_the_status_fragment_polls_by_how_long_the_job_has_been_in_its_state(alice, login, settings, status, age, trigger):
+def test_the_status_fragment_polls_by_how_long_the_job_has_been_in_its_state(
+    alice, login, settings, status, age, trigger
+):
     settings.JOBS_BACKEND = "database"
     job = enqueue("tests.hold", by=alice, name="polled")
     since = timezone.now() - age
     # Only the time in the present state counts: a job queued for an hour that has just started polls fast.
     Job.objects.filter(pk=job.pk).update(
-        status=status, created_at=since - timedelta(hours=1), queued_at=since if status == "queued" else since - timedelta(hours=1),
-        started_at=since if status != "queued" else None, finished_at=since if status in ("done", "failed") else None,
+        status=status,
+        created_at=since - timedelta(hours=1),
+        queued_at=since if status == "queued" else since - timedelta(hours=1),
+        started_at=since if status != "queued" else None,
+        finished_at=since if status in ("done", "failed") else None,
     )
     client = login(alice)
     fragment = client.get(f"/jobs/{job.pk}/", headers={"HX-Request": "true"}).content.decode()

@@ -56,10 +56,15 @@ def database_backend(settings):
 
 
 @pytest.mark.parametrize("dies", ["before its commit", "after its commit"])
-def test_a_unit_import_taken_up_again_imports_each_unit_once(admin, tree, login, settings, monkeypatch, database_backend, dies):
+def test_a_unit_import_taken_up_again_imports_each_unit_once(
+    admin, tree, login, settings, monkeypatch, database_backend, dies
+):
     settings.IMPORT_INLINE_MAX_ROWS = 2
     client = login(admin)
-    client.post("/units/import/", {"file": SimpleUploadedFile("don-vi.xlsx", xlsx([row(f"CS-C{i}", f"Trường {i}", "CDVC") for i in range(5)]))})
+    client.post(
+        "/units/import/",
+        {"file": SimpleUploadedFile("don-vi.xlsx", xlsx([row(f"CS-C{i}", f"Trường {i}", "CDVC") for i in range(5)]))},
+    )
     run_pending()  # the check
     check = Job.objects.get()
     client.post(f"/units/import/{check.pk}/commit/")
@@ -103,8 +108,12 @@ def test_issuing_a_directive_taken_up_again_issues_it_once_and_tells_each_office
     job = _take_up_again(job)
     assert job.status == Job.Status.DONE, job.message
     queued_by_the_second_run = 0 if dies == "after its commit" else 1
-    assert job.result == {"directive_id": directive.pk, "directive": str(directive), "recipients": 2,
-                          "messages": queued_by_the_second_run}
+    assert job.result == {
+        "directive_id": directive.pk,
+        "directive": str(directive),
+        "recipients": 2,
+        "messages": queued_by_the_second_run,
+    }
     assert Message.objects.filter(recipient="alice@example.vn").count() == 1
     assert Assignment.objects.filter(task=task).count() == 2
     assert AuditEntry.objects.filter(action="directive.issued").count() == 1
@@ -118,7 +127,9 @@ def test_a_second_request_to_issue_an_issued_directive_still_fails(admin, tree, 
     assert job.status == Job.Status.FAILED and job.message == "Văn bản này đã được ban hành."
 
 
-def test_scoring_a_year_taken_up_again_after_its_commit_keeps_one_score_per_unit(admin, tree, monkeypatch, database_backend):
+def test_scoring_a_year_taken_up_again_after_its_commit_keeps_one_score_per_unit(
+    admin, tree, monkeypatch, database_backend
+):
     from loa.scoring import examples
     from loa.scoring import jobs as scoring_jobs
     from loa.scoring.models import Score

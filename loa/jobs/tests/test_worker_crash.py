@@ -32,12 +32,24 @@ def _database_url():
 
 def _worker(tmp_path, *, loop):
     env = dict(
-        os.environ, LOA_ENV_FILE=str(tmp_path / "no.env"), LOA_VAR_DIR=str(tmp_path), DEBUG="true",
-        SECRET_KEY="test", JOBS_BACKEND="database", DATABASE_URL=_database_url(), LOG_LEVEL="WARNING",
+        os.environ,
+        LOA_ENV_FILE=str(tmp_path / "no.env"),
+        LOA_VAR_DIR=str(tmp_path),
+        DEBUG="true",
+        SECRET_KEY="test",
+        JOBS_BACKEND="database",
+        DATABASE_URL=_database_url(),
+        LOG_LEVEL="WARNING",
         DJANGO_SETTINGS_MODULE="loa.settings",
     )
-    return subprocess.Popen(worker_command(lease_seconds=LEASE, loop=loop), cwd=REPO, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        worker_command(lease_seconds=LEASE, loop=loop),
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def _runs(path, count, *, worker, timeout=60):

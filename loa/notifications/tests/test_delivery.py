@@ -45,7 +45,9 @@ def zalo(monkeypatch):
 
 
 def _zalo(**extra):
-    return Message.objects.create(channel="zalo", recipient="+84912345678", template="nhac-bao-cao", data={"a": 1}, **extra)
+    return Message.objects.create(
+        channel="zalo", recipient="+84912345678", template="nhac-bao-cao", data={"a": 1}, **extra
+    )
 
 
 def test_a_scripted_channel_is_used_through_the_registry(zalo):

@@ -34,7 +34,7 @@ def _run_together(count, target):
         try:
             start.wait()
             results[i] = target()
-        except Exception as exc:  # reported below, so the test fails with the cause
+        except Exception as exc:  # noqa: BLE001 - reported below, so the test fails with the cause
             errors.append(exc)
         finally:
             connection.close()  # each thread has its own database connection
@@ -51,7 +51,9 @@ def _run_together(count, target):
 @on_sqlite
 def test_two_runs_started_together_deliver_each_message_exactly_once(smtp_server):
     Message.objects.bulk_create(
-        Message(channel="email", recipient=f"cdcs{i}@example.vn", template="t", subject=f"Nhắc việc {i}", body="Nội dung")
+        Message(
+            channel="email", recipient=f"cdcs{i}@example.vn", template="t", subject=f"Nhắc việc {i}", body="Nội dung"
+        )
         for i in range(40)
     )
 
@@ -113,11 +115,21 @@ def test_two_send_outbox_workers_deliver_each_message_exactly_once(smtp_server, 
     )
     url, count = _database_for_other_processes(tmp_path)
     env = dict(
-        os.environ, LOA_ENV_FILE=str(tmp_path / "no.env"), LOA_VAR_DIR=str(tmp_path), DEBUG="true",
-        SECRET_KEY="test", JOBS_BACKEND="database", DATABASE_URL=url, LOG_LEVEL="WARNING",
-        EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend", EMAIL_HOST=smtp_server.host,
-        EMAIL_PORT=str(smtp_server.port), EMAIL_HOST_USER="", EMAIL_HOST_PASSWORD="",
-        EMAIL_USE_TLS="false", EMAIL_USE_SSL="false",
+        os.environ,
+        LOA_ENV_FILE=str(tmp_path / "no.env"),
+        LOA_VAR_DIR=str(tmp_path),
+        DEBUG="true",
+        SECRET_KEY="test",
+        JOBS_BACKEND="database",
+        DATABASE_URL=url,
+        LOG_LEVEL="WARNING",
+        EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
+        EMAIL_HOST=smtp_server.host,
+        EMAIL_PORT=str(smtp_server.port),
+        EMAIL_HOST_USER="",
+        EMAIL_HOST_PASSWORD="",
+        EMAIL_USE_TLS="false",
+        EMAIL_USE_SSL="false",
     )
     command = [sys.executable, "manage.py", "send_outbox", "--loop", "--limit", "5", "--interval", "0.05"]
     workers = [

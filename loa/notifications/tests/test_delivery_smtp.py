@@ -18,7 +18,9 @@ TEXT = "Đồng chí vui lòng cập nhật số bài đăng tháng 4 trước n
 
 def _queue(to="an.hoang@example.vn", **extra):
     return enqueue_email(
-        to=to, subject=SUBJECT, template="notifications/email/notice",
+        to=to,
+        subject=SUBJECT,
+        template="notifications/email/notice",
         context={"name": "Hoàng Thị An", "text": TEXT, "link": "http://loa.example.vn/units/7/?tab=fanpage"},
         **extra,
     )
@@ -32,7 +34,9 @@ def test_a_queued_message_arrives_with_its_vietnamese_subject_and_text_intact(sm
     mail = smtp_server.wait_for(1)[0]
     assert mail.rcpt_tos == ["an.hoang@example.vn"]
     assert mail.subject == SUBJECT
-    headers = mail.raw.replace(b"\r\n", b"\n").split(b"\n\n", 1)[0].decode("ascii")  # headers are plain ASCII on the wire…
+    headers = (
+        mail.raw.replace(b"\r\n", b"\n").split(b"\n\n", 1)[0].decode("ascii")
+    )  # headers are plain ASCII on the wire…
     assert "=?utf-8?" in headers.lower()  # …with the subject RFC 2047 encoded
     assert "Kính gửi đồng chí Hoàng Thị An," in mail.text
     assert TEXT in mail.text
@@ -175,4 +179,3 @@ def test_a_password_smtp_cannot_encode_keeps_messages_waiting(smtp_server, setti
     assert message.status == Message.Status.QUEUED
     assert "UnicodeEncodeError" in message.last_error
     assert "Mật-khẩu" not in message.last_error
-

@@ -8,8 +8,14 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 def test_an_admin_sends_a_failed_message_again_from_a_phone(phone, admin, tree):
     message = Message.objects.create(
-        channel="email", recipient="hoang.an@example.vn", template="t", unit=tree["a"], status="failed", attempts=5,
-        subject="Nhắc nộp báo cáo Fanpage tháng 4", last_error="SMTP 421 4.7.0 Try again later, closing connection",
+        channel="email",
+        recipient="hoang.an@example.vn",
+        template="t",
+        unit=tree["a"],
+        status="failed",
+        attempts=5,
+        subject="Nhắc nộp báo cáo Fanpage tháng 4",
+        last_error="SMTP 421 4.7.0 Try again later, closing connection",
     )
     browser_login(phone, "admin")
 

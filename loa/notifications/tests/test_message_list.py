@@ -15,8 +15,15 @@ URL = reverse("notifications:list")
 
 
 def _msg(unit=None, status="queued", recipient="x@example.vn", channel="email", **extra):
-    return Message.objects.create(channel=channel, recipient=recipient, template="t", subject=f"Thư cho {recipient}",
-                                  unit=unit, status=status, **extra)
+    return Message.objects.create(
+        channel=channel,
+        recipient=recipient,
+        template="t",
+        subject=f"Thư cho {recipient}",
+        unit=unit,
+        status=status,
+        **extra,
+    )
 
 
 @pytest.fixture

@@ -14,21 +14,49 @@ def self_signed_certificate(directory, host="localhost"):
     directory = Path(directory)
     cert, key = directory / "cert.pem", directory / "key.pem"
     subprocess.run(
-        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", f"/CN={host}",
-         "-addext", f"subjectAltName=DNS:{host},IP:127.0.0.1", "-keyout", str(key), "-out", str(cert)],
-        check=True, capture_output=True,
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "2",
+            "-subj",
+            f"/CN={host}",
+            "-addext",
+            f"subjectAltName=DNS:{host},IP:127.0.0.1",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+        ],
+        check=True,
+        capture_output=True,
     )
     return cert, key
 
 
-def nginx_site(directory, *, cert, key, https_port=443, http_port=80, static_root=None, media_root=None,
-               upstreams=("127.0.0.1:8000",)):
+def nginx_site(
+    directory,
+    *,
+    cert,
+    key,
+    https_port=443,
+    http_port=80,
+    static_root=None,
+    media_root=None,
+    upstreams=("127.0.0.1:8000",),
+):
     """The site file with this machine's certificate, ports, static and media files and upstream servers."""
     text = (DEPLOY / "nginx" / "loa.conf").read_text()
     text = text.replace("/etc/letsencrypt/live/loa.example.vn/fullchain.pem", str(cert))
     text = text.replace("/etc/letsencrypt/live/loa.example.vn/privkey.pem", str(key))
     text = text.replace("loa.example.vn", "localhost")
-    text = text.replace("listen 443 ssl", f"listen {https_port} ssl").replace("listen [::]:443 ssl", f"listen [::]:{https_port} ssl")
+    text = text.replace("listen 443 ssl", f"listen {https_port} ssl").replace(
+        "listen [::]:443 ssl", f"listen [::]:{https_port} ssl"
+    )
     text = text.replace("listen 80;", f"listen {http_port};").replace("listen [::]:80;", f"listen [::]:{http_port};")
     text = text.replace("/var/log/nginx/", f"{directory}/")
     text = text.replace("/var/www/html", str(directory))

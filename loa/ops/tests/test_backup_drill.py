@@ -26,8 +26,15 @@ IS_POSTGRES = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
 def instance(tmp_path):
     """Environment variables of a separate Loa instance, and a way to drop its database."""
     env = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG", "PGHOST", "PGUSER")}
-    env.update(DEBUG="true", SECRET_KEY="drill-" + uuid.uuid4().hex, LOA_ENV_FILE="", LOA_VAR_DIR=str(tmp_path / "var"),
-               MEDIA_ROOT=str(tmp_path / "media"), JOBS_BACKEND="inline", SITE_URL="https://loa.example.vn")
+    env.update(
+        DEBUG="true",
+        SECRET_KEY="drill-" + uuid.uuid4().hex,
+        LOA_ENV_FILE="",
+        LOA_VAR_DIR=str(tmp_path / "var"),
+        MEDIA_ROOT=str(tmp_path / "media"),
+        JOBS_BACKEND="inline",
+        SITE_URL="https://loa.example.vn",
+    )
     if IS_POSTGRES:
         db = settings.DATABASES["default"]
         name = f"loa_drill_{uuid.uuid4().hex[:10]}"
@@ -43,14 +50,36 @@ def instance(tmp_path):
 
 def _psql(env, database, sql):
     db = settings.DATABASES["default"]
-    args = ["psql", "-q", "-v", "ON_ERROR_STOP=1", "-h", db["HOST"] or "127.0.0.1", "-p", str(db["PORT"] or 5432),
-            "-U", db["USER"], "-d", database, "-c", sql]
+    args = [
+        "psql",
+        "-q",
+        "-v",
+        "ON_ERROR_STOP=1",
+        "-h",
+        db["HOST"] or "127.0.0.1",
+        "-p",
+        str(db["PORT"] or 5432),
+        "-U",
+        db["USER"],
+        "-d",
+        database,
+        "-c",
+        sql,
+    ]
     subprocess.run(args, env={**env, "PGPASSWORD": db["PASSWORD"] or ""}, check=True, capture_output=True)
 
 
 def _manage(env, *args, input=None):
-    result = subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, input=input,
-                            capture_output=True, text=True, check=False, timeout=300)
+    result = subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        input=input,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
     assert result.returncode == 0, result.stderr[-3000:] + result.stdout[-3000:]
     return result.stdout
 
@@ -97,8 +126,14 @@ def test_a_damaged_backup_is_refused_and_nothing_is_changed(instance, tmp_path):
     with open(tmp_path / "backup" / "media.tar.gz", "r+b") as f:
         f.seek(40)
         f.write(b"\x00damage\x00")
-    result = subprocess.run([sys.executable, "manage.py", "restore", "--yes", str(tmp_path / "backup")], cwd=ROOT, env=env,
-                            capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "restore", "--yes", str(tmp_path / "backup")],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert result.returncode != 0 and "damaged" in result.stderr
     assert _check(env)["units"] == ["CDVC", "CS-A", "CS-B", "LDLD"]
 
@@ -107,6 +142,13 @@ def test_a_restore_asks_before_replacing_anything(instance, tmp_path):
     env = instance
     _manage(env, "migrate", "--noinput")
     _manage(env, "backup", "--to", str(tmp_path / "backup"))
-    result = subprocess.run([sys.executable, "manage.py", "restore", str(tmp_path / "backup")], cwd=ROOT, env=env,
-                            input="no\n", capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "restore", str(tmp_path / "backup")],
+        cwd=ROOT,
+        env=env,
+        input="no\n",
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert result.returncode != 0 and "Nothing was changed" in result.stderr

@@ -27,8 +27,9 @@ needs_nginx = pytest.mark.skipif(not shutil.which("nginx"), reason="nginx is ins
 def test_the_nginx_site_passes_nginx_t(tmp_path):
     cert, key = self_signed_certificate(tmp_path)
     site = nginx_site(tmp_path, cert=cert, key=key)
-    result = subprocess.run(["nginx", "-t", "-c", str(nginx_main_conf(tmp_path, site))], capture_output=True, text=True,
-                            check=False)
+    result = subprocess.run(
+        ["nginx", "-t", "-c", str(nginx_main_conf(tmp_path, site))], capture_output=True, text=True, check=False
+    )
     assert result.returncode == 0, result.stderr
     assert "syntax is ok" in result.stderr
 
@@ -38,16 +39,22 @@ def test_a_broken_site_file_fails_nginx_t(tmp_path):
     cert, key = self_signed_certificate(tmp_path)
     site = nginx_site(tmp_path, cert=cert, key=key)
     site.write_text(site.read_text().replace("proxy_pass http://loa_web;", "proxy_pass http://loa_web"))
-    result = subprocess.run(["nginx", "-t", "-c", str(nginx_main_conf(tmp_path, site))], capture_output=True, text=True,
-                            check=False)
+    result = subprocess.run(
+        ["nginx", "-t", "-c", str(nginx_main_conf(tmp_path, site))], capture_output=True, text=True, check=False
+    )
     assert result.returncode != 0
 
 
 @pytest.mark.skipif(not shutil.which("systemd-analyze"), reason="systemd-analyze is part of systemd")
 def test_the_systemd_units_pass_systemd_analyze_verify(tmp_path):
     units = systemd_units(tmp_path)
-    result = subprocess.run(["systemd-analyze", "verify", *map(str, units)], capture_output=True, text=True, check=False,
-                            env={"SYSTEMD_UNIT_PATH": f"{tmp_path}:", "PATH": "/usr/bin:/bin"})
+    result = subprocess.run(
+        ["systemd-analyze", "verify", *map(str, units)],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={"SYSTEMD_UNIT_PATH": f"{tmp_path}:", "PATH": "/usr/bin:/bin"},
+    )
     # verify exits 0 on unknown keys: any message at all is a failure here.
     assert result.returncode == 0 and not result.stderr.strip() and not result.stdout.strip(), result.stderr
 
@@ -98,10 +105,23 @@ def test_the_manage_wrapper_reads_the_environment_file_as_systemd_does(tmp_path)
     env_file = tmp_path / "loa.env"
     env_file.write_text("DEBUG=true\nDEFAULT_FROM_EMAIL=Loa <loa@example.vn>\nLOA_ENV_FILE=\nSECRET_KEY=x\n")
     result = subprocess.run(
-        [str(DEPLOY / "loa-manage"), "shell", "--no-imports", "-c", "from django.conf import settings; print(settings.DEFAULT_FROM_EMAIL)"],
-        env={"PATH": os.environ["PATH"], "LOA_ENV": str(env_file), "LOA_USER": getpass.getuser(), "LOA_HOME": str(ROOT),
-             "LOA_VAR_DIR": str(tmp_path)},
-        capture_output=True, text=True, check=False,
+        [
+            str(DEPLOY / "loa-manage"),
+            "shell",
+            "--no-imports",
+            "-c",
+            "from django.conf import settings; print(settings.DEFAULT_FROM_EMAIL)",
+        ],
+        env={
+            "PATH": os.environ["PATH"],
+            "LOA_ENV": str(env_file),
+            "LOA_USER": getpass.getuser(),
+            "LOA_HOME": str(ROOT),
+            "LOA_VAR_DIR": str(tmp_path),
+        },
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "Loa <loa@example.vn>"

@@ -56,10 +56,20 @@ def nginx(tmp_path, live_server, settings, media_root):
     cert, key = self_signed_certificate(tmp_path)
     https_port, http_port = free_port(), free_port()
     upstream = live_server.url.removeprefix("http://")
-    site = nginx_site(tmp_path, cert=cert, key=key, https_port=https_port, http_port=http_port,
-                      media_root=media_root, upstreams=(upstream,))
-    process = subprocess.Popen(["nginx", "-c", str(nginx_main_conf(tmp_path, site)), "-g", "daemon off;"],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    site = nginx_site(
+        tmp_path,
+        cert=cert,
+        key=key,
+        https_port=https_port,
+        http_port=http_port,
+        media_root=media_root,
+        upstreams=(upstream,),
+    )
+    process = subprocess.Popen(
+        ["nginx", "-c", str(nginx_main_conf(tmp_path, site)), "-g", "daemon off;"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     try:
         for _ in range(100):
             with socket.socket() as s:
@@ -80,8 +90,13 @@ def browser(nginx, user=None):
         signed_in = Client()
         signed_in.force_login(user)
         cookies[django_settings.SESSION_COOKIE_NAME] = signed_in.cookies[django_settings.SESSION_COOKIE_NAME].value
-    return httpx.Client(base_url=nginx["base"], verify=ssl.create_default_context(cafile=nginx["cert"]), cookies=cookies,
-                        follow_redirects=False, timeout=20)
+    return httpx.Client(
+        base_url=nginx["base"],
+        verify=ssl.create_default_context(cafile=nginx["cert"]),
+        cookies=cookies,
+        follow_redirects=False,
+        timeout=20,
+    )
 
 
 def header_values(response, name):
@@ -89,8 +104,9 @@ def header_values(response, name):
 
 
 def test_nginx_sends_a_permitted_screenshot_with_loas_headers_and_refuses_everyone_else(nginx, tree, alice, bob):
-    declaration = likes.declare_likes(by=alice, unit=tree["a"], count=12,
-                                      screenshot=SimpleUploadedFile("chup.png", screenshot_png()))
+    declaration = likes.declare_likes(
+        by=alice, unit=tree["a"], count=12, screenshot=SimpleUploadedFile("chup.png", screenshot_png())
+    )
     url = reverse("fanpages:likes_screenshot", args=[tree["a"].pk, declaration.pk])
     stored = declaration.screenshot.open("rb").read()
 
@@ -114,7 +130,9 @@ def test_nginx_sends_a_permitted_screenshot_with_loas_headers_and_refuses_everyo
 
 def test_a_kept_html_file_with_a_vietnamese_name_goes_out_as_unknown_bytes_to_download(nginx, tree, alice):
     """nginx finds the file under its percent-encoded name and never takes a type from its .html."""
-    declaration = LikeDeclaration.objects.create(unit=tree["a"], day=tree["a"].created_at.date(), count=5, members_count=60)
+    declaration = LikeDeclaration.objects.create(
+        unit=tree["a"], day=tree["a"].created_at.date(), count=5, members_count=60
+    )
     declaration.screenshot.save("Ảnh chụp màn hình.html", ContentFile(XSS))
     url = reverse("fanpages:likes_screenshot", args=[tree["a"].pk, declaration.pk])
 

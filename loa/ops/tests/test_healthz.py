@@ -37,8 +37,9 @@ def test_a_job_waiting_too_long_makes_it_503(client, db, settings):
 
 def test_a_message_due_long_ago_makes_it_503_but_one_held_for_later_does_not(client, db, settings):
     settings.HEALTHZ_MAX_WAIT = 60
-    later = Message.objects.create(channel="email", recipient="a@example.vn", template="t",
-                                   next_attempt_at=timezone.now() + timedelta(hours=1))
+    later = Message.objects.create(
+        channel="email", recipient="a@example.vn", template="t", next_attempt_at=timezone.now() + timedelta(hours=1)
+    )
     Message.objects.filter(pk=later.pk).update(created_at=timezone.now() - timedelta(hours=2))
     assert client.get("/healthz").status_code == 200
     stuck = Message.objects.create(channel="email", recipient="b@example.vn", template="t")
@@ -65,8 +66,9 @@ def test_a_reachable_redis_broker_is_ok(client, db, settings):
 
 def test_a_broken_cache_makes_it_503(client, db, settings):
     # Changing CACHES resets Django's cache handlers (django.test.signals).
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                                   "LOCATION": "redis://127.0.0.1:1/0"}}
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"}
+    }
     response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["checks"]["cache"]["ok"] is False

@@ -22,14 +22,20 @@ def test_the_api_reads_rubrics_scores_and_the_ranking_within_scope(scored, tree,
 def test_only_an_admin_adjusts_and_freezes_through_the_api(scored, tree, admin, alice, login):
     score_year(scored)
     body = {"criterion": "L1", "points": "10", "reason": "Đã kiểm tra"}
-    response = login(alice).post(f"/api/v1/scoring/2021/units/{tree['a'].pk}/adjustments", body, content_type="application/json")
+    response = login(alice).post(
+        f"/api/v1/scoring/2021/units/{tree['a'].pk}/adjustments", body, content_type="application/json"
+    )
     assert response.status_code == 403
-    response = login(admin).post(f"/api/v1/scoring/2021/units/{tree['b'].pk}/adjustments", body, content_type="application/json")
+    response = login(admin).post(
+        f"/api/v1/scoring/2021/units/{tree['b'].pk}/adjustments", body, content_type="application/json"
+    )
     assert response.status_code == 201
     assert login(admin).post("/api/v1/scoring/2021/freeze").status_code == 200
     response = login(admin).post("/api/v1/scoring/2021/unfreeze", {"reason": ""}, content_type="application/json")
     assert response.status_code == 422
-    response = login(admin).post("/api/v1/scoring/2021/unfreeze", {"reason": "Sai số liệu"}, content_type="application/json")
+    response = login(admin).post(
+        "/api/v1/scoring/2021/unfreeze", {"reason": "Sai số liệu"}, content_type="application/json"
+    )
     assert response.status_code == 200
 
 
@@ -45,8 +51,18 @@ def test_changing_a_criterion_through_the_api_names_its_version(rubric, admin, b
     assert late.status_code == 409
     assert late.json()["code"] == "stale" and late.json()["current"]["max_points"] == "16.00"
     assert rubric.criteria.get(code="L1").name == read["name"]
-    new = client.post(url, {**body, "code": "X1", "measure": "in_depth", "rule": "proportional", "params": {"target": 5},
-                            "max_points": "5"}, content_type="application/json")
+    new = client.post(
+        url,
+        {
+            **body,
+            "code": "X1",
+            "measure": "in_depth",
+            "rule": "proportional",
+            "params": {"target": 5},
+            "max_points": "5",
+        },
+        content_type="application/json",
+    )
     assert new.status_code == 201 and new.json()["version"] == 1  # a new criterion needs no version
     # bob reads the rubric (it scores his unit) but may not change it
     assert api_client(bob).post(url, {**body, "version": 2}, content_type="application/json").status_code == 403

@@ -3,6 +3,7 @@ a desktop adjusts a criterion with a reason, freezes the year and downloads the 
 
 import io
 import subprocess
+from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
@@ -46,7 +47,7 @@ def test_the_admin_adjusts_freezes_and_downloads_the_documents(scored, tree, adm
     desktop.wait_for_selector("[data-testid=frozen]")
     with desktop.expect_download() as info:
         desktop.click("[data-testid=export-xlsx]")
-    ws = load_workbook(io.BytesIO(open(info.value.path(), "rb").read())).active
+    ws = load_workbook(io.BytesIO(Path(info.value.path()).read_bytes())).active
     assert tree["b"].name in [row[2] for row in ws.iter_rows(values_only=True)]
     with desktop.expect_download() as info:
         desktop.click("[data-testid=announcement-docx]")
@@ -57,6 +58,6 @@ def test_the_admin_adjusts_freezes_and_downloads_the_documents(scored, tree, adm
     with desktop.expect_download() as info:
         desktop.click("[data-testid=announcement-pdf]")
     pdf = tmp_path / "a.pdf"
-    pdf.write_bytes(open(info.value.path(), "rb").read())
-    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
+    pdf.write_bytes(Path(info.value.path()).read_bytes())
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     assert "Kết quả đánh giá, xếp loại" in text and "Hoàn thành xuất sắc nhiệm vụ" in text

@@ -11,8 +11,17 @@ from loa.scoring import measures
 from loa.scoring.engine import Book, LevelSpec
 from loa.scoring.rules import Spec, points
 
-MEASURES = ["fanpage_report", "posting_days", "news_quota", "article_quota", "like_rate", "over_quota", "in_depth", "exemplary",
-            "fanpage_registered"]
+MEASURES = [
+    "fanpage_report",
+    "posting_days",
+    "news_quota",
+    "article_quota",
+    "like_rate",
+    "over_quota",
+    "in_depth",
+    "exemplary",
+    "fanpage_registered",
+]
 
 
 def _book(specs, levels, group_caps=None, bonus_cap=None):
@@ -35,11 +44,21 @@ def _random_spec(rng, i):
         rule, params = "yes_no", {}
     else:
         rule = rng.choice(["proportional", "thresholds", "yes_no"])
-        params = {"proportional": {"target": rng.choice([0.5, 0.8, 1, 3, 8])},
-                  "thresholds": {"steps": sorted([[rng.random(), rng.randint(0, 5)] for _ in range(3)], reverse=True)},
-                  "yes_no": {"min": rng.choice([0.5, 1])}}[rule]
-    return Spec(code=f"C{i}", max=rng.choice([300, 500, 1000, 1500, 2000, 3000]), rule=rule, params=params, measure=measure,
-                is_bonus=rng.random() < 0.25, group=rng.choice(["", "G1", "G2"]), no_base=getattr(m, "no_base", "zero"))
+        params = {
+            "proportional": {"target": rng.choice([0.5, 0.8, 1, 3, 8])},
+            "thresholds": {"steps": sorted([[rng.random(), rng.randint(0, 5)] for _ in range(3)], reverse=True)},
+            "yes_no": {"min": rng.choice([0.5, 1])},
+        }[rule]
+    return Spec(
+        code=f"C{i}",
+        max=rng.choice([300, 500, 1000, 1500, 2000, 3000]),
+        rule=rule,
+        params=params,
+        measure=measure,
+        is_bonus=rng.random() < 0.25,
+        group=rng.choice(["", "G1", "G2"]),
+        no_base=getattr(m, "no_base", "zero"),
+    )
 
 
 def _random_reading(rng, measure):
@@ -56,8 +75,12 @@ def test_every_units_points_add_up_to_its_total_and_its_level_follows_the_cut_of
     rng = random.Random(6)
     for trial in range(300):
         specs = [_random_spec(rng, i) for i in range(rng.randint(1, 9))]
-        levels = [LevelSpec(1, "XS", 9000, rng.choice([None, 0.5])), LevelSpec(2, "T", 7500, None),
-                  LevelSpec(3, "HT", 5000, None), LevelSpec(4, "K", 0, None)]
+        levels = [
+            LevelSpec(1, "XS", 9000, rng.choice([None, 0.5])),
+            LevelSpec(2, "T", 7500, None),
+            LevelSpec(3, "HT", 5000, None),
+            LevelSpec(4, "K", 0, None),
+        ]
         group_caps = {"G1": rng.choice([500, 1000, 5000])} if rng.random() < 0.5 else {}
         bonus_cap = rng.choice([None, 500, 1000])
         book = _book(specs, levels, group_caps, bonus_cap)
@@ -66,7 +89,9 @@ def test_every_units_points_add_up_to_its_total_and_its_level_follows_the_cut_of
             adjustments = {}
             if rng.random() < 0.3:
                 s = rng.choice(specs)
-                adjustments[s.code] = rng.choice([("override", rng.randint(0, s.max)), ("delta", rng.randint(-s.max, s.max))])
+                adjustments[s.code] = rng.choice(
+                    [("override", rng.randint(0, s.max)), ("delta", rng.randint(-s.max, s.max))]
+                )
             r = book.score(1, readings, adjustments)
             assert sum(r.points.values()) == r.total
             for s in specs:
@@ -78,8 +103,9 @@ def test_every_units_points_add_up_to_its_total_and_its_level_follows_the_cut_of
             # The level is the highest whose cut-off (and condition) the unit meets.
             expected = None
             for lv in levels:
-                if r.total >= lv.min_total and (lv.min_share is None or all(
-                        s.is_bonus or r.points[s.code] >= s.max * lv.min_share for s in specs)):
+                if r.total >= lv.min_total and (
+                    lv.min_share is None or all(s.is_bonus or r.points[s.code] >= s.max * lv.min_share for s in specs)
+                ):
                     expected = lv
                     break
             assert r.level == expected, (trial, r)
@@ -97,9 +123,13 @@ def test_scoring_every_unit_at_once_gives_each_the_result_of_scoring_it_alone():
         adjustments = {}
         for u in rng.sample(units, 5):
             s = rng.choice(specs)
-            adjustments[u] = {s.code: rng.choice([("override", rng.randint(0, s.max)), ("delta", rng.randint(-s.max, s.max))])}
-        alone = [book.score(u, {m: data[m].get(u, measures.get(m).default) for m in book.measure_keys}, adjustments.get(u))
-                 for u in units]
+            adjustments[u] = {
+                s.code: rng.choice([("override", rng.randint(0, s.max)), ("delta", rng.randint(-s.max, s.max))])
+            }
+        alone = [
+            book.score(u, {m: data[m].get(u, measures.get(m).default) for m in book.measure_keys}, adjustments.get(u))
+            for u in units
+        ]
         assert list(book.score_all(units, data, adjustments)) == alone, trial
 
 
@@ -128,9 +158,11 @@ def test_timeliness_gives_late_reports_their_share_and_missing_ones_nothing():
 
 
 def test_a_group_cap_trims_the_groups_last_criteria_so_the_total_still_adds_up():
-    specs = [Spec("A", 500, "yes_no", {}, "fanpage_registered", group="Tuyên truyền"),
-             Spec("B", 800, "yes_no", {}, "fanpage_registered", group="Tuyên truyền"),
-             Spec("C", 3000, "manual", {}, "")]
+    specs = [
+        Spec("A", 500, "yes_no", {}, "fanpage_registered", group="Tuyên truyền"),
+        Spec("B", 800, "yes_no", {}, "fanpage_registered", group="Tuyên truyền"),
+        Spec("C", 3000, "manual", {}, ""),
+    ]
     book = _book(specs, [LevelSpec(1, "K", 0, None)], group_caps={"Tuyên truyền": 1000})
     r = book.score(1, {"fanpage_registered": (True, None)}, {"C": ("override", 2500)})
     assert r.points == {"A": 500, "B": 500, "C": 2500}
@@ -143,9 +175,16 @@ def test_the_1294_guidance_is_expressible_propaganda_capped_and_the_rest_entered
     from loa.scoring.engine import running_score
 
     rubric = examples.guidance_1294(by=admin, unit=tree["province"], year=2022)
-    assert sum(c.max_points for c in rubric.criteria.all() if c.group != "Công tác tuyên truyền") == Decimal("90")
+    assert sum(c.max_points for c in rubric.criteria.all() if c.group != "Công tác tuyên truyền") == Decimal(90)
     criteria = {c.code: c for c in rubric.criteria.all()}
-    services.adjust(by=admin, rubric=rubric, unit=tree["a"], criterion=criteria["1"], points=Decimal("28"), reason="Theo hồ sơ thi đua")
+    services.adjust(
+        by=admin,
+        rubric=rubric,
+        unit=tree["a"],
+        criterion=criteria["1"],
+        points=Decimal(28),
+        reason="Theo hồ sơ thi đua",
+    )
     _book, result, _r, _a = running_score(rubric, tree["a"])
     assert result.points["1"] == 2800
     assert sum(result.points[c] for c in ("2", "3", "4")) <= 1000

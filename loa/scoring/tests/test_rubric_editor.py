@@ -35,7 +35,9 @@ def test_two_admins_change_one_criterion_and_the_second_sees_the_newer_values(ru
     assert rows["max_points"][0] == "16" and rows["name"][1] == "Lập Trang Fanpage đúng hạn"
     criterion.refresh_from_db()
     assert criterion.max_points == 16 and criterion.name != "Lập Trang Fanpage đúng hạn"
-    assert AuditEntry.objects.filter(action="scoring.criterion.saved", object_id=str(criterion.pk)).count() == 2  # created, changed once
+    assert (
+        AuditEntry.objects.filter(action="scoring.criterion.saved", object_id=str(criterion.pk)).count() == 2
+    )  # created, changed once
 
 
 def test_a_criterion_changed_meanwhile_is_not_deleted_from_an_older_page(rubric, admin, colleague):

@@ -41,7 +41,9 @@ def test_changing_data_after_a_freeze_does_not_change_the_frozen_results(scored,
     with pytest.raises(ValidationError):
         score_year(scored)
     with pytest.raises(ValidationError):
-        services.adjust(by=admin, rubric=scored, unit=tree["b"], criterion=scored.criteria.get(code="F1"), points=15, reason="x")
+        services.adjust(
+            by=admin, rubric=scored, unit=tree["b"], criterion=scored.criteria.get(code="F1"), points=15, reason="x"
+        )
     after = {s.unit_id: (s.total, s.level_name, s.points, s.readings) for s in Score.objects.all()}
     assert after == before
     # The unit's page shows the frozen result, not the new data.
@@ -68,8 +70,14 @@ def test_an_adjustment_needs_a_reason_applies_on_top_and_is_audited(scored, tree
     criterion = scored.criteria.get(code="F1")
     with pytest.raises(ValidationError):
         services.adjust(by=admin, rubric=scored, unit=tree["b"], criterion=criterion, points=10, reason="")
-    services.adjust(by=admin, rubric=scored, unit=tree["b"], criterion=criterion, points=Decimal("7.5"),
-                    reason="Báo cáo gửi qua Zalo đúng hạn, nhập muộn")
+    services.adjust(
+        by=admin,
+        rubric=scored,
+        unit=tree["b"],
+        criterion=criterion,
+        points=Decimal("7.5"),
+        reason="Báo cáo gửi qua Zalo đúng hạn, nhập muộn",
+    )
     score = Score.objects.get(unit=tree["b"])
     assert score.points["F1"] == 7.5
     entry = AuditEntry.objects.get(action="scoring.adjustment.made")
@@ -84,7 +92,9 @@ def test_the_unit_page_says_what_is_missing_for_the_next_level(scored, tree):
 
 def test_a_new_year_starts_as_a_copy_of_last_years_rubric(scored, admin):
     new = services.rubric_create(by=admin, year=2022, unit=scored.unit, name="", copy_from=scored)
-    assert list(new.criteria.values_list("code", "max_points", "params")) == list(scored.criteria.values_list("code", "max_points", "params"))
+    assert list(new.criteria.values_list("code", "max_points", "params")) == list(
+        scored.criteria.values_list("code", "max_points", "params")
+    )
     assert new.levels.count() == 4 and new.copied_from == scored
     with pytest.raises(ValidationError):
         services.rubric_create(by=admin, year=2022, unit=scored.unit, name="x")

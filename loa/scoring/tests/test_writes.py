@@ -15,7 +15,19 @@ from .conftest import set_posting
 
 pytestmark = pytest.mark.django_db
 
-FIELDS = ("unit_id", "rubric_id", "unit_path", "unit_sort", "kind_id", "total", "level_id", "level_name", "rank", "points", "readings")
+FIELDS = (
+    "unit_id",
+    "rubric_id",
+    "unit_path",
+    "unit_sort",
+    "kind_id",
+    "total",
+    "level_id",
+    "level_name",
+    "rank",
+    "points",
+    "readings",
+)
 
 
 def stored():
@@ -29,7 +41,9 @@ def from_scratch(rubric):
 
 
 def score_writes(queries):
-    return [q["sql"] for q in queries if "scoring_score" in q["sql"] and not q["sql"].lstrip().upper().startswith("SELECT")]
+    return [
+        q["sql"] for q in queries if "scoring_score" in q["sql"] and not q["sql"].lstrip().upper().startswith("SELECT")
+    ]
 
 
 def test_scoring_again_with_unchanged_data_writes_no_row(scored):
@@ -65,7 +79,14 @@ def test_a_unit_no_longer_scored_loses_its_row(scored, tree):
 
 def test_a_unit_refreshed_alone_is_written_again_by_the_next_run(scored, tree, admin):
     score_year(scored)
-    services.adjust(by=admin, rubric=scored, unit=tree["b"], criterion=scored.criteria.get(code="F1"), points=15, reason="Đã gửi qua Zalo")
+    services.adjust(
+        by=admin,
+        rubric=scored,
+        unit=tree["b"],
+        criterion=scored.criteria.get(code="F1"),
+        points=15,
+        reason="Đã gửi qua Zalo",
+    )
     refreshed = Score.objects.get(unit=tree["b"])
     assert refreshed.digest is None and refreshed.points["F1"] == 15
     score_year(scored)

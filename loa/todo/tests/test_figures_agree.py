@@ -32,7 +32,9 @@ def test_units_meeting_their_quota_are_counted_once_per_kind_everywhere(figures,
     page = login(leader).get(reverse("articles:progress") + query)
     total = page.context["total"]
     assert {k: total[k] for k in expected} == expected
-    card = re.search(r'data-testid="met">.*?</div>\s*<div class="stat[^"]*">(.*?)</div>', page.content.decode(), re.S)
+    card = re.search(
+        r'data-testid="met">.*?</div>\s*<div class="stat[^"]*">(.*?)</div>', page.content.decode(), re.DOTALL
+    )
     assert card[1].strip() == "tin 1 / 2 · bài 0 / 2"
 
     api = api_client(leader).get(f"/api/v1/articles/progress?unit={upper.pk}&year={TODAY.year}").json()
@@ -44,10 +46,13 @@ def test_units_meeting_their_quota_are_counted_once_per_kind_everywhere(figures,
     rows = list(sheet.iter_rows(values_only=True))
     header = next(r for r in rows if r and "Số đơn vị đạt chỉ tiêu tin" in r)
     last = rows[-1]
-    assert last[header.index("Số đơn vị đạt chỉ tiêu tin")] == 1 and last[header.index("Số đơn vị có chỉ tiêu tin")] == 2
-    assert last[header.index("Số đơn vị đạt chỉ tiêu bài")] == 0 and last[header.index("Số đơn vị có chỉ tiêu bài")] == 2
+    assert (
+        last[header.index("Số đơn vị đạt chỉ tiêu tin")] == 1 and last[header.index("Số đơn vị có chỉ tiêu tin")] == 2
+    )
+    assert (
+        last[header.index("Số đơn vị đạt chỉ tiêu bài")] == 0 and last[header.index("Số đơn vị có chỉ tiêu bài")] == 2
+    )
 
     (section,) = sections_of(leader, "leader")
     (progress,) = [i for i in section.items if i.kind == "quota_progress"]
     assert "1/2 đơn vị đạt chỉ tiêu" in progress.detail and "0/2 đơn vị đạt chỉ tiêu" in progress.detail
-

@@ -6,11 +6,26 @@ import unicodedata
 
 from openpyxl import Workbook
 
-HEADER = ["Mã đơn vị", "Tên đơn vị", "Tên viết tắt", "Loại", "Mã đơn vị cấp trên", "Số đoàn viên", "Số CCVCLĐ",
-          "Địa chỉ", "Người liên hệ", "Điện thoại", "Email", "Hoạt động từ", "Hoạt động đến"]
+HEADER = [
+    "Mã đơn vị",
+    "Tên đơn vị",
+    "Tên viết tắt",
+    "Loại",
+    "Mã đơn vị cấp trên",
+    "Số đoàn viên",
+    "Số CCVCLĐ",
+    "Địa chỉ",
+    "Người liên hệ",
+    "Điện thoại",
+    "Email",
+    "Hoạt động từ",
+    "Hoạt động đến",
+]
 
 
-def row(code, name, parent, *, kind="cdcs", members=10, staff=12, phone="0912 345 678", email="", start="", end="", short=""):
+def row(
+    code, name, parent, *, kind="cdcs", members=10, staff=12, phone="0912 345 678", email="", start="", end="", short=""
+):
     return [code, name, short, kind, parent, members, staff, "Cao Bằng", "Nguyễn Văn A", phone, email, start, end]
 
 

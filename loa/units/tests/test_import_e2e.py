@@ -9,10 +9,14 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 def test_an_admin_fixes_the_rows_the_check_found_and_imports_the_file(desktop, admin, tree, tmp_path):
     bad = tmp_path / "don-vi.xlsx"
-    bad.write_bytes(xlsx([
-        row("CS-C1", "Công đoàn cơ sở Trường Tiểu học Hợp Giang", "CDVC"),
-        row("CS-C2", "Công đoàn cơ sở Trường Mầm non Sông Bằng", "CDVC", email="mamnon@", members=-5),
-    ]))
+    bad.write_bytes(
+        xlsx(
+            [
+                row("CS-C1", "Công đoàn cơ sở Trường Tiểu học Hợp Giang", "CDVC"),
+                row("CS-C2", "Công đoàn cơ sở Trường Mầm non Sông Bằng", "CDVC", email="mamnon@", members=-5),
+            ]
+        )
+    )
     browser_login(desktop, "admin")
     desktop.goto(desktop.base_url + "/units/import/")
     desktop.set_input_files("#id_file", str(bad))
@@ -27,10 +31,14 @@ def test_an_admin_fixes_the_rows_the_check_found_and_imports_the_file(desktop, a
     assert not Unit.objects.filter(code__in=["CS-C1", "CS-C2"]).exists()
 
     fixed = tmp_path / "don-vi-da-sua.xlsx"
-    fixed.write_bytes(xlsx([
-        row("CS-C1", "Công đoàn cơ sở Trường Tiểu học Hợp Giang", "CDVC"),
-        row("CS-C2", "Công đoàn cơ sở Trường Mầm non Sông Bằng", "CDVC", email="mamnon@example.vn", members=25),
-    ]))
+    fixed.write_bytes(
+        xlsx(
+            [
+                row("CS-C1", "Công đoàn cơ sở Trường Tiểu học Hợp Giang", "CDVC"),
+                row("CS-C2", "Công đoàn cơ sở Trường Mầm non Sông Bằng", "CDVC", email="mamnon@example.vn", members=25),
+            ]
+        )
+    )
     desktop.click("[data-testid=import-result] a.btn")
     desktop.set_input_files("#id_file", str(fixed))
     desktop.click("main form[enctype] button[type=submit]")

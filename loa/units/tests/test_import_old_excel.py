@@ -62,7 +62,7 @@ def test_an_old_word_file_is_refused_with_a_clear_message():
     # An OLE compound file that holds no workbook: what an old .doc is to a spreadsheet reader.
     data = bytearray(old_excel(CAO_BANG))
     at = data.find("Workbook".encode("utf-16-le"))
-    data[at:at + 16] = "WordDocu".encode("utf-16-le")
+    data[at : at + 16] = "WordDocu".encode("utf-16-le")
     with translation.override("vi"), pytest.raises(ValidationError) as refused:
         read_table(bytes(data), max_rows=10, name="danh-sach.doc")
     assert "không phải loại tệp cần dùng ở đây (Excel (.xlsx), Excel 97–2003 (.xls)" in refused.value.messages[0]

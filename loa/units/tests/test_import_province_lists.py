@@ -92,8 +92,11 @@ def test_a_different_unit_of_the_same_name_is_created_beside_it(admin, stored_cd
 def test_nothing_is_imported_until_the_same_name_question_is_answered(admin, stored_cd_vc):
     outcome = import_units(province_list(CAO_BANG), by=admin, commit=True)
     assert [str(e) for e in outcome.errors] == [
-        "Row 6, column “Tên công đoàn cơ sở”: “Công đoàn cơ sở Bệnh viện Đa khoa tỉnh” is also the name of “Công đoàn cơ sở "
-        "Bệnh viện Đa khoa tỉnh” (code CS-B) under the same parent: choose whether it is the same unit or a different one."]
+        (
+            "Row 6, column “Tên công đoàn cơ sở”: “Công đoàn cơ sở Bệnh viện Đa khoa tỉnh” is also the name of “Công đoàn cơ sở "
+            "Bệnh viện Đa khoa tỉnh” (code CS-B) under the same parent: choose whether it is the same unit or a different one."
+        )
+    ]
     assert not Unit.objects.filter(code__startswith="CS-M").exists()
 
 
@@ -112,8 +115,11 @@ def test_a_commit_refused_for_an_unanswered_question_can_be_answered_again(admin
 def test_a_parent_that_matches_nothing_gets_a_suggestion(admin, stored_cd_vc):
     outcome = import_units(province_list([["CS-M1", "Trường Sông Hiến", "CD-VX"]]), by=admin, commit=False)
     assert [str(e) for e in outcome.errors] == [
-        "Row 5, column “Đơn vị cấp trên”: no unit has the code “CD-VX”, neither in the file nor in Loa. Did you mean "
-        "“Công đoàn Viên chức tỉnh Cao Bằng” (code CD-VC)?"]
+        (
+            "Row 5, column “Đơn vị cấp trên”: no unit has the code “CD-VX”, neither in the file nor in Loa. Did you mean "
+            "“Công đoàn Viên chức tỉnh Cao Bằng” (code CD-VC)?"
+        )
+    ]
 
 
 def test_a_chosen_default_kind_goes_before_the_parents_usual_one(admin, stored_cd_vc):
@@ -126,22 +132,35 @@ def test_a_new_parent_in_the_file_gives_its_children_the_standard_child_kind(adm
     outcome = import_units(province_list(rows), by=admin, commit=True)
     assert outcome.errors == []
     # LDLD's children are all upper unions; an upper union's children are CĐCS.
-    assert Unit.objects.get(code="CD-YT").kind.code == "cd-cap-tren" and Unit.objects.get(code="CS-Y1").kind.code == "cdcs"
+    assert (
+        Unit.objects.get(code="CD-YT").kind.code == "cd-cap-tren" and Unit.objects.get(code="CS-Y1").kind.code == "cdcs"
+    )
 
 
 def _csv(lines, encode):
-    return "\r\n".join(";".join(cells) for cells in lines).encode("utf-16-le") if encode == "utf-16-le" else encode(
-        "\r\n".join(";".join(cells) for cells in lines))
+    return (
+        "\r\n".join(";".join(cells) for cells in lines).encode("utf-16-le")
+        if encode == "utf-16-le"
+        else encode("\r\n".join(";".join(cells) for cells in lines))
+    )
 
 
-@pytest.mark.parametrize("encode", [
-    lambda text: b"".join(_cp1258(ch) for ch in text),
-    lambda text: text.encode("utf-16"),
-    "utf-16-le",
-], ids=["cp1258", "utf-16 with BOM", "utf-16 without BOM"])
+@pytest.mark.parametrize(
+    "encode",
+    [
+        lambda text: b"".join(_cp1258(ch) for ch in text),
+        lambda text: text.encode("utf-16"),
+        "utf-16-le",
+    ],
+    ids=["cp1258", "utf-16 with BOM", "utf-16 without BOM"],
+)
 def test_a_csv_list_in_windows_or_unicode_encodings_imports(admin, stored_cd_vc, encode):
-    lines = [["DANH SÁCH CÔNG ĐOÀN CƠ SỞ", "", "", ""], ["", "", "", ""], TITLES,
-             ["1", "CS-M1", "Công đoàn cơ sở Trường Tiểu học Sông Hiến", "CĐ-VC"]]
+    lines = [
+        ["DANH SÁCH CÔNG ĐOÀN CƠ SỞ", "", "", ""],
+        ["", "", "", ""],
+        TITLES,
+        ["1", "CS-M1", "Công đoàn cơ sở Trường Tiểu học Sông Hiến", "CĐ-VC"],
+    ]
     outcome = import_units(_csv(lines, encode), by=admin, commit=True, filename="ds.csv")
     assert outcome.errors == [] and outcome.header_row == 3
     assert Unit.objects.get(code="CS-M1").name == "Công đoàn cơ sở Trường Tiểu học Sông Hiến"
@@ -157,7 +176,9 @@ def test_unrecognised_titles_are_mapped_by_hand_and_remembered_for_the_next_file
     assert check.result["needs_mapping"] and check.result["created"] == 0
     page = client.get(f"/jobs/{check.pk}/").content.decode()
     assert "mapping-form" in page and 'name="col_1"' in page and ">Ký hiệu<" in page
-    client.post(f"/units/import/{check.pk}/recheck/", {"col_0": "", "col_1": "code", "col_2": "name", "col_3": "parent_code"})
+    client.post(
+        f"/units/import/{check.pk}/recheck/", {"col_0": "", "col_1": "code", "col_2": "name", "col_3": "parent_code"}
+    )
     recheck = Job.objects.latest("pk")
     assert recheck.result["error_count"] == 0 and recheck.result["created"] == 1
     assert ColumnMapping.objects.get().unit == stored_cd_vc["province"]
@@ -181,7 +202,8 @@ def test_control_characters_in_cells_are_removed_and_huge_numbers_refused(admin,
     data = "\n".join(",".join(cells) for cells in lines).encode()
     outcome = import_units(data, by=admin, commit=False)
     assert [str(e) for e in outcome.errors] == [
-        "Row 2, column “Số đoàn viên”: the number 1000000000000000000000000000000 is too large (at most 2000000000)."]
+        "Row 2, column “Số đoàn viên”: the number 1000000000000000000000000000000 is too large (at most 2000000000)."
+    ]
     lines[1][3] = "12"
     outcome = import_units("\n".join(",".join(cells) for cells in lines).encode(), by=admin, commit=True)
     assert outcome.errors == [] and Unit.objects.get(code="CS-M1").name == "Trường Sông Hiến"

@@ -29,12 +29,20 @@ def messages(outcome):
 
 
 def test_it_imports_new_units_with_parents_before_and_after_them(admin, tree):
-    data = xlsx([
-        row("CS-C1", "Công đoàn cơ sở Trường Tiểu học Hợp Giang", "UPPER-2"),
-        row("UPPER-2", "Công đoàn ngành Giáo dục", "LDLD", kind="cd-cap-tren"),
-        row("CS-C2", "Công đoàn cơ sở Trường Mầm non Sông Bằng", "CDVC", email="mn.songbang@example.vn",
-            start=datetime.date(2021, 1, 5), end="31/12/2025"),
-    ])
+    data = xlsx(
+        [
+            row("CS-C1", "Công đoàn cơ sở Trường Tiểu học Hợp Giang", "UPPER-2"),
+            row("UPPER-2", "Công đoàn ngành Giáo dục", "LDLD", kind="cd-cap-tren"),
+            row(
+                "CS-C2",
+                "Công đoàn cơ sở Trường Mầm non Sông Bằng",
+                "CDVC",
+                email="mn.songbang@example.vn",
+                start=datetime.date(2021, 1, 5),
+                end="31/12/2025",
+            ),
+        ]
+    )
     outcome = import_units(data, by=admin, commit=True, filename="units.xlsx")
     assert outcome.errors == []
     assert (outcome.created, outcome.updated, outcome.moved) == (3, 0, 0)
@@ -51,7 +59,12 @@ def test_it_imports_new_units_with_parents_before_and_after_them(admin, tree):
 
 
 def test_it_writes_one_summary_and_one_entry_per_unit_to_the_audit_log(admin, tree):
-    import_units(xlsx([row("CS-C1", "Trường C1", "CDVC"), row("CS-C2", "Trường C2", "CDVC")]), by=admin, commit=True, filename="a.xlsx")
+    import_units(
+        xlsx([row("CS-C1", "Trường C1", "CDVC"), row("CS-C2", "Trường C2", "CDVC")]),
+        by=admin,
+        commit=True,
+        filename="a.xlsx",
+    )
     summary = AuditEntry.objects.get(action="unit.imported")
     assert summary.actor == admin and summary.after["created"] == 2 and summary.after["file"] == "a.xlsx"
     assert summary.unit == tree["upper"]
@@ -71,7 +84,9 @@ def test_the_audit_entries_of_an_import_are_found_by_the_audit_search(admin, tre
 
 
 def test_a_dry_run_writes_nothing_and_counts_what_would_change(admin, tree):
-    outcome = import_units(xlsx([row("CS-C1", "Trường C1", "CDVC"), row("CS-A", "Trường A mới", "CDVC")]), by=admin, commit=False)
+    outcome = import_units(
+        xlsx([row("CS-C1", "Trường C1", "CDVC"), row("CS-A", "Trường A mới", "CDVC")]), by=admin, commit=False
+    )
     assert outcome.errors == [] and (outcome.created, outcome.updated) == (1, 1)
     assert not Unit.objects.filter(code="CS-C1").exists()
     assert Unit.objects.get(code="CS-A").name.startswith("Công đoàn cơ sở Trường THPT")
@@ -81,19 +96,28 @@ def test_a_dry_run_writes_nothing_and_counts_what_would_change(admin, tree):
 @pytest.mark.parametrize("copy_updates_from", [2000, 1], ids=["bulk_update", "copy_and_update_from"])
 def test_importing_again_updates_by_code_and_moves_when_the_parent_changed(admin, tree, copy_updates_from, monkeypatch):
     monkeypatch.setattr(importing, "COPY_UPDATES_FROM", copy_updates_from)  # 1: PostgreSQL's path for big files
-    import_units(xlsx([row("UP-2", "Ngành Y tế", "LDLD", kind="cd-cap-tren"), row("CS-C1", "Trường C1", "UP-2")]),
-                 by=admin, commit=True)
+    import_units(
+        xlsx([row("UP-2", "Ngành Y tế", "LDLD", kind="cd-cap-tren"), row("CS-C1", "Trường C1", "UP-2")]),
+        by=admin,
+        commit=True,
+    )
     up2 = Unit.objects.get(code="UP-2")
     # CS-A moves under UP-2 and gets new figures; its subtree follows; CS-C1 is unchanged.
     child = Unit.objects.create(parent=tree["a"], kind=tree["a"].kind, code="CS-A-1", name="Tổ công đoàn 1", path="/x/")
     child.path = f"{tree['a'].path}{child.pk}/"
     child.depth = tree["a"].depth + 1
     child.save()
-    outcome = import_units(xlsx([
-        row("UP-2", "Ngành Y tế", "LDLD", kind="cd-cap-tren"),
-        row("CS-C1", "Trường C1", "UP-2"),
-        row("CS-A", "Công đoàn cơ sở Trường THPT Thành phố Cao Bằng", "UP-2", members=75, staff=80),
-    ]), by=admin, commit=True)
+    outcome = import_units(
+        xlsx(
+            [
+                row("UP-2", "Ngành Y tế", "LDLD", kind="cd-cap-tren"),
+                row("CS-C1", "Trường C1", "UP-2"),
+                row("CS-A", "Công đoàn cơ sở Trường THPT Thành phố Cao Bằng", "UP-2", members=75, staff=80),
+            ]
+        ),
+        by=admin,
+        commit=True,
+    )
     assert outcome.errors == []
     assert (outcome.created, outcome.updated, outcome.moved, outcome.unchanged) == (0, 1, 1, 2)
     a = Unit.objects.get(code="CS-A")
@@ -111,8 +135,9 @@ def test_importing_again_updates_by_code_and_moves_when_the_parent_changed(admin
 
 
 @pytest.mark.parametrize("copy_updates_from", [2000, 1], ids=["bulk_update", "copy_and_update_from"])
-def test_updates_written_a_slice_at_a_time_are_all_written_with_their_audit_entries(admin, tree, copy_updates_from,
-                                                                                    monkeypatch):
+def test_updates_written_a_slice_at_a_time_are_all_written_with_their_audit_entries(
+    admin, tree, copy_updates_from, monkeypatch
+):
     from loa.units.signals import units_renamed
 
     monkeypatch.setattr(importing, "COPY_UPDATES_FROM", copy_updates_from)
@@ -126,11 +151,21 @@ def test_updates_written_a_slice_at_a_time_are_all_written_with_their_audit_entr
 
     units_renamed.connect(receiver, dispatch_uid="test-renamed")
     try:
-        outcome = import_units(xlsx([
-            row(code, "Trường đổi tên" if code == "CS-N3" else f"Trường {code}", "CDVC" if i % 2 else "CS-A",
-                members=100 + i)
-            for i, code in enumerate(codes)
-        ]), by=admin, commit=True)
+        outcome = import_units(
+            xlsx(
+                [
+                    row(
+                        code,
+                        "Trường đổi tên" if code == "CS-N3" else f"Trường {code}",
+                        "CDVC" if i % 2 else "CS-A",
+                        members=100 + i,
+                    )
+                    for i, code in enumerate(codes)
+                ]
+            ),
+            by=admin,
+            commit=True,
+        )
     finally:
         units_renamed.disconnect(dispatch_uid="test-renamed")
     assert (outcome.updated, outcome.moved, outcome.unchanged) == (5, 3, 0)
@@ -141,16 +176,29 @@ def test_updates_written_a_slice_at_a_time_are_all_written_with_their_audit_entr
     assert renamed == [units["CS-N3"].pk]
     entries = AuditEntry.objects.filter(action__in=["unit.updated", "unit.moved"]).order_by("id")
     assert [(e.object_repr, e.action) for e in entries] == [
-        ("Trường CS-N0", "unit.updated"), ("Trường CS-N0", "unit.moved"), ("Trường CS-N1", "unit.updated"),
-        ("Trường CS-N2", "unit.updated"), ("Trường CS-N2", "unit.moved"), ("Trường đổi tên", "unit.updated"),
-        ("Trường CS-N4", "unit.updated"), ("Trường CS-N4", "unit.moved"),
+        ("Trường CS-N0", "unit.updated"),
+        ("Trường CS-N0", "unit.moved"),
+        ("Trường CS-N1", "unit.updated"),
+        ("Trường CS-N2", "unit.updated"),
+        ("Trường CS-N2", "unit.moved"),
+        ("Trường đổi tên", "unit.updated"),
+        ("Trường CS-N4", "unit.updated"),
+        ("Trường CS-N4", "unit.moved"),
     ]
 
 
 def test_one_bad_row_means_nothing_is_written(admin, tree):
-    outcome = import_units(xlsx([
-        row("CS-C1", "Trường C1", "CDVC"), row("CS-A", "Đổi tên A", "CDVC"), row("CS-C2", "Trường C2", "CDVC", members=-3),
-    ]), by=admin, commit=True)
+    outcome = import_units(
+        xlsx(
+            [
+                row("CS-C1", "Trường C1", "CDVC"),
+                row("CS-A", "Đổi tên A", "CDVC"),
+                row("CS-C2", "Trường C2", "CDVC", members=-3),
+            ]
+        ),
+        by=admin,
+        commit=True,
+    )
     assert messages(outcome) == ["Row 4, column “Số đoàn viên”: must not be negative (-3)."]
     assert not outcome.committed
     assert Unit.objects.count() == 4
@@ -167,7 +215,10 @@ def test_one_bad_row_means_nothing_is_written(admin, tree):
         ({"email": "an@"}, "Row 2, column “Email”: “an@” is not a valid e-mail address."),
         ({"start": "31/02/2021"}, "Row 2, column “Hoạt động từ”: “31/02/2021” is not a date"),
         ({"start": "hôm qua"}, "Row 2, column “Hoạt động từ”: “hôm qua” is not a date"),
-        ({"start": "02/01/2022", "end": "01/01/2022"}, "Row 2, column “Hoạt động đến”: the end date is before the start date."),
+        (
+            {"start": "02/01/2022", "end": "01/01/2022"},
+            "Row 2, column “Hoạt động đến”: the end date is before the start date.",
+        ),
         ({"members": -1}, "Row 2, column “Số đoàn viên”: must not be negative (-1)."),
         ({"staff": "mười"}, "Row 2, column “Số CCVCLĐ”: “mười” is not a whole number."),
         ({"kind": "hội"}, "Row 2, column “Loại”: unknown unit kind “hội”"),
@@ -181,8 +232,19 @@ def test_it_names_the_row_and_column_of_a_bad_value(admin, tree, cells, expected
 
 
 def test_it_accepts_excel_dates_vietnamese_thousands_and_a_phone_without_its_zero(admin, tree):
-    data = xlsx([row("CS-C1", "Trường C1", "CDVC", start=44201, end=datetime.datetime(2025, 6, 30, 0, 0), members="1.250",
-                     phone=912345678)])
+    data = xlsx(
+        [
+            row(
+                "CS-C1",
+                "Trường C1",
+                "CDVC",
+                start=44201,
+                end=datetime.datetime(2025, 6, 30, 0, 0),
+                members="1.250",
+                phone=912345678,
+            )
+        ]
+    )
     outcome = import_units(data, by=admin, commit=True)
     assert outcome.errors == []
     unit = Unit.objects.get(code="CS-C1")
@@ -191,7 +253,9 @@ def test_it_accepts_excel_dates_vietnamese_thousands_and_a_phone_without_its_zer
 
 
 def test_it_refuses_duplicate_codes_in_the_file(admin, tree):
-    outcome = import_units(xlsx([row("CS-C1", "Trường C1", "CDVC"), row("CS-C1", "Trường C1 bis", "CDVC")]), by=admin, commit=True)
+    outcome = import_units(
+        xlsx([row("CS-C1", "Trường C1", "CDVC"), row("CS-C1", "Trường C1 bis", "CDVC")]), by=admin, commit=True
+    )
     assert messages(outcome) == ["Row 3, column “Mã đơn vị”: the code “CS-C1” is already used on row 2."]
 
 
@@ -206,19 +270,27 @@ def test_it_refuses_a_cycle_in_the_file_and_through_the_database(admin, tree):
     outcome = import_units(xlsx([row("X1", "X1", "X2"), row("X2", "X2", "X1")]), by=admin, commit=True)
     assert len(outcome.errors) == 2 and all("loop" in m for m in messages(outcome))
     # CDVC moved under CS-A, which is inside CDVC.
-    outcome = import_units(xlsx([row("CDVC", "Công đoàn Viên chức tỉnh Cao Bằng", "CS-A", kind="cd-cap-tren")]), by=admin, commit=True)
+    outcome = import_units(
+        xlsx([row("CDVC", "Công đoàn Viên chức tỉnh Cao Bằng", "CS-A", kind="cd-cap-tren")]), by=admin, commit=True
+    )
     assert len(outcome.errors) == 1 and "CDVC → CS-A → CDVC" in messages(outcome)[0]
     assert Unit.objects.get(code="CDVC").parent == tree["province"]
 
 
 def test_rows_outside_the_importers_units_are_errors(tree, kinds, bob):
     Role.objects.create(user=bob, unit=tree["b"], role="admin")
-    outcome = import_units(xlsx([
-        row("CS-B-1", "Tổ công đoàn khoa Nhi", "CS-B"),
-        row("CS-A-1", "Tổ công đoàn lén", "CS-A"),
-        row("CS-A", "Chiếm đơn vị A", "CS-B"),
-        row("TOP", "Đơn vị gốc mới", ""),
-    ]), by=bob, commit=True)
+    outcome = import_units(
+        xlsx(
+            [
+                row("CS-B-1", "Tổ công đoàn khoa Nhi", "CS-B"),
+                row("CS-A-1", "Tổ công đoàn lén", "CS-A"),
+                row("CS-A", "Chiếm đơn vị A", "CS-B"),
+                row("TOP", "Đơn vị gốc mới", ""),
+            ]
+        ),
+        by=bob,
+        commit=True,
+    )
     assert messages(outcome) == [
         "Row 3, column “Mã đơn vị cấp trên”: you do not manage the unit “CS-A”, so you cannot place units under it.",
         "Row 4, column “Mã đơn vị”: a unit with the code “CS-A” exists outside the units you manage.",
@@ -265,12 +337,13 @@ def test_it_refuses_to_commit_a_file_with_missing_or_repeated_columns(admin, tre
 def test_a_dry_run_of_a_file_with_a_missing_column_asks_for_a_mapping_instead_of_failing(admin, tree):
     outcome = import_units(xlsx([["CS-X", "Trường X"]], header=["Mã đơn vị", "Tên đơn vị"]), by=admin, commit=False)
     assert outcome.needs_mapping and outcome.titles == ["Mã đơn vị", "Tên đơn vị"]
-    assert [str(e) for e in outcome.errors][0].startswith("Row 1: Missing column(s): “Mã đơn vị cấp trên”.")
+    assert next(str(e) for e in outcome.errors).startswith("Row 1: Missing column(s): “Mã đơn vị cấp trên”.")
 
 
 def test_a_column_loa_does_not_know_is_read_past_and_named_in_the_dry_run(admin, tree):
-    outcome = import_units(xlsx([row("CS-C1", "Trường C1", "CDVC") + ["xanh"]], header=[*HEADER, "Màu sắc"]), by=admin,
-                           commit=False)
+    outcome = import_units(
+        xlsx([row("CS-C1", "Trường C1", "CDVC") + ["xanh"]], header=[*HEADER, "Màu sắc"]), by=admin, commit=False
+    )
     assert outcome.errors == [] and outcome.unknown == ["Màu sắc"] and outcome.created == 1
 
 
@@ -278,8 +351,12 @@ def test_it_refuses_a_file_that_is_not_a_spreadsheet_whatever_its_name(admin, tr
     png = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4
     with pytest.raises(ValidationError) as exc:
         import_units(png, by=admin, commit=True, filename="units.xlsx")
-    assert exc.value.messages == [("The file “units.xlsx” is not of a kind expected here (Excel (.xlsx), CSV): Loa reads the "
-                                   "content, not the name.")]
+    assert exc.value.messages == [
+        (
+            "The file “units.xlsx” is not of a kind expected here (Excel (.xlsx), CSV): Loa reads the "
+            "content, not the name."
+        )
+    ]
     # A zip that is not a workbook (e.g. a .docx renamed) is refused too.
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
@@ -328,8 +405,9 @@ def test_an_import_raises_the_version_of_each_unit_it_changes_so_an_edit_form_op
     from loa.units.services import unit_update
 
     monkeypatch.setattr(importing, "COPY_UPDATES_FROM", copy_from)
-    outcome = import_units(xlsx([row("CS-A", "Công đoàn cơ sở Trường THPT TP Cao Bằng", "CDVC")]), by=admin, commit=True,
-                           filename="a.xlsx")
+    outcome = import_units(
+        xlsx([row("CS-A", "Công đoàn cơ sở Trường THPT TP Cao Bằng", "CDVC")]), by=admin, commit=True, filename="a.xlsx"
+    )
     assert outcome.updated == 1
     assert Unit.objects.get(code="CS-A").version == 2 and Unit.objects.get(code="CDVC").version == 1
     with pytest.raises(StaleVersion):  # the page opened before the import would write the old name back

@@ -48,13 +48,21 @@ def search_state():
         return dict(zip(names, cursor.fetchone()))
 
 
-IN_STEP = {"out_of_order": 0, "stale_copies": 0, "missing_words": 0, "extra_words": 0, "wrong_counts": 0, "due": 0,
-           "stale_paths": 0}
+IN_STEP = {
+    "out_of_order": 0,
+    "stale_copies": 0,
+    "missing_words": 0,
+    "extra_words": 0,
+    "wrong_counts": 0,
+    "due": 0,
+    "stale_paths": 0,
+}
 
 
 def test_units_written_through_the_services_stay_in_step(tree, admin, kinds):
-    unit = services.unit_create(by=admin, parent=tree["upper"], kind=kinds["cdcs"], code="CS-NEW",
-                                name="Công đoàn Trường Mầm non Hoa Mai")
+    unit = services.unit_create(
+        by=admin, parent=tree["upper"], kind=kinds["cdcs"], code="CS-NEW", name="Công đoàn Trường Mầm non Hoa Mai"
+    )
     assert search_state() == IN_STEP
     services.unit_update(by=admin, unit=unit, name="Công đoàn Trường Mầm non Sơn Ca", short_name="Sơn Ca")
     services.unit_update(by=admin, unit=unit, code="CS-SONCA")
@@ -103,7 +111,9 @@ def test_a_gap_too_narrow_numbers_every_unit_again(tree, admin, kinds):
     # Each new name sorts between "Công đoàn A" and the previous one: the gap halves every time.
     services.unit_create(by=admin, parent=tree["upper"], kind=kinds["cdcs"], code="GAP", name="Công đoàn A")
     for n in range(30, 0, -1):
-        services.unit_create(by=admin, parent=tree["upper"], kind=kinds["cdcs"], code=f"GAP-{n}", name="Công đoàn A" + "a" * n)
+        services.unit_create(
+            by=admin, parent=tree["upper"], kind=kinds["cdcs"], code=f"GAP-{n}", name="Công đoàn A" + "a" * n
+        )
     assert search_state() == IN_STEP
     ids = search.first_ids([Q()], "cong doan a", limit=100, probe=5)
     by_id = Unit.objects.in_bulk(ids)
@@ -119,14 +129,18 @@ def test_deleting_units_takes_their_words_away(kinds):
     assert not UnitSearchWord.objects.exists()
 
 
-@pytest.mark.parametrize("q", ["cong doan truong", "truong tieu hoc", "tieu hoc", "hoc", "benh vien so y", "so y",
-                               "tld-01", "zzzz", "cong doan"])
+@pytest.mark.parametrize(
+    "q",
+    ["cong doan truong", "truong tieu hoc", "tieu hoc", "hoc", "benh vien so y", "so y", "tld-01", "zzzz", "cong doan"],
+)
 def test_the_word_walk_finds_the_first_matches_in_order(q, monkeypatch):
     build_synthetic(units=500, seed=5)
     monkeypatch.setattr(search, "BROAD", 0)  # walk even the small words of a small tree
     province = Unit.objects.get(code=f"{ROOT_CODE}-02")
     for filters in ([Q()], [Q(path__startswith=province.path), Q(kind__code="cdcs")]):
-        expected = list(Unit.objects.filter(*filters).search(q, use_index=False).vi_ordered().values_list("pk", flat=True))
+        expected = list(
+            Unit.objects.filter(*filters).search(q, use_index=False).vi_ordered().values_list("pk", flat=True)
+        )
         assert search.first_ids(filters, q, limit=70, probe=10) == expected[:70]
 
 
@@ -147,8 +161,14 @@ def test_a_big_import_writes_its_search_words_in_its_job(admin, settings):
     rows += [row(f"T-{i:04d}", f"Công đoàn Trường Tiểu học Bản {i}", "T") for i in range(1100)]
     from django.core.files.base import ContentFile
 
-    job = enqueue("units.import", by=admin, input_file=ContentFile(xlsx(rows), name="units.xlsx"), commit=True,
-                  filename="units.xlsx", rows=len(rows))
+    job = enqueue(
+        "units.import",
+        by=admin,
+        input_file=ContentFile(xlsx(rows), name="units.xlsx"),
+        commit=True,
+        filename="units.xlsx",
+        rows=len(rows),
+    )
     assert job.status == "done", job.error
     assert search_state() == IN_STEP
     assert Unit.objects.filter(code__startswith="T-").count() == 1100, job.result

@@ -14,16 +14,24 @@ from loa.units.tests.test_unit_create import URL
 def _top(kinds):
     """The unit form with no parent."""
     return {
-        "parent": "", "name": "Liên đoàn Lao động tỉnh Bắc Kạn", "short_name": "LĐLĐ Bắc Kạn", "code": "LDLD-BK",
-        "kind": kinds["province"].pk, "members_count": 0, "staff_count": 0, "address": "", "contact_name": "",
-        "phone": "", "email": "", "active_from": "",
+        "parent": "",
+        "name": "Liên đoàn Lao động tỉnh Bắc Kạn",
+        "short_name": "LĐLĐ Bắc Kạn",
+        "code": "LDLD-BK",
+        "kind": kinds["province"].pk,
+        "members_count": 0,
+        "staff_count": 0,
+        "address": "",
+        "contact_name": "",
+        "phone": "",
+        "email": "",
+        "active_from": "",
     }
 
 
 @pytest.fixture
 def upper_admin(tree):
     return _user("upper_admin", tree["upper"], "admin", full_name="Triệu Văn Cấp")
-
 
 
 def test_the_form_offers_a_top_level_unit_to_a_whole_tree_admin_only(login, admin, upper_admin):

@@ -10,9 +10,18 @@ URL = reverse("units:create")
 
 def _data(parent, **extra):
     data = {
-        "parent": parent.pk, "name": "Công đoàn cơ sở Trường Tiểu học Hợp Giang", "short_name": "", "code": "CS-HG",
-        "kind": parent.kind.pk, "members_count": 25, "staff_count": 27, "address": "", "contact_name": "",
-        "phone": "0912 345 678", "email": "", "active_from": "",
+        "parent": parent.pk,
+        "name": "Công đoàn cơ sở Trường Tiểu học Hợp Giang",
+        "short_name": "",
+        "code": "CS-HG",
+        "kind": parent.kind.pk,
+        "members_count": 25,
+        "staff_count": 27,
+        "address": "",
+        "contact_name": "",
+        "phone": "0912 345 678",
+        "email": "",
+        "active_from": "",
     }
     data.update(extra)
     return data

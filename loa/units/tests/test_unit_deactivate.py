@@ -12,7 +12,9 @@ def _url(unit):
 
 
 def test_a_manager_deactivates_a_unit_from_a_date_with_a_reason(login, admin, tree):
-    response = login(admin).post(_url(tree["a"]), {"active_to": "30/06/2025", "reason": "Sáp nhập trường", "version": 1})
+    response = login(admin).post(
+        _url(tree["a"]), {"active_to": "30/06/2025", "reason": "Sáp nhập trường", "version": 1}
+    )
 
     assert response.status_code == 302
     tree["a"].refresh_from_db()
@@ -58,7 +60,9 @@ def test_a_closing_page_opened_before_an_edit_is_refused_with_the_newer_end_date
     from loa.core.tests.editing import second_browser
 
     first, second = second_browser(admin), second_browser(admin)
-    assert first.post(_url(tree["a"]), {"active_to": "30/06/2025", "reason": "Sáp nhập", "version": 1}).status_code == 302
+    assert (
+        first.post(_url(tree["a"]), {"active_to": "30/06/2025", "reason": "Sáp nhập", "version": 1}).status_code == 302
+    )
 
     response = second.post(_url(tree["a"]), {"active_to": "31/12/2025", "reason": "Giải thể", "version": 1})
 

@@ -39,7 +39,7 @@ def test_the_history_says_who_changed_what_from_what_to_what_newest_first(login,
     unit_deactivate(by=admin, unit=tree["a"], active_to=date(2025, 6, 30), reason="Sáp nhập theo Quyết định số 15")
 
     html = login(alice).get(_url(tree["a"])).content.decode()
-    history = html[html.index('id="history"'):]
+    history = html[html.index('id="history"') :]
 
     assert history.index("Ngừng hoạt động") < history.index("Chuyển") < history.index("Sửa") < history.index("Tạo")
     assert "Nông Thị Quản Trị" in history

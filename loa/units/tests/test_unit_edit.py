@@ -11,9 +11,17 @@ def _url(unit):
 
 def _data(unit, **extra):
     data = {
-        "name": unit.name, "short_name": unit.short_name, "code": unit.code, "kind": unit.kind_id,
-        "members_count": unit.members_count, "staff_count": unit.staff_count, "address": unit.address,
-        "contact_name": unit.contact_name, "phone": unit.phone, "email": unit.email, "active_from": "",
+        "name": unit.name,
+        "short_name": unit.short_name,
+        "code": unit.code,
+        "kind": unit.kind_id,
+        "members_count": unit.members_count,
+        "staff_count": unit.staff_count,
+        "address": unit.address,
+        "contact_name": unit.contact_name,
+        "phone": unit.phone,
+        "email": unit.email,
+        "active_from": "",
         "version": unit.version,
     }
     data.update(extra)
@@ -81,7 +89,9 @@ def test_two_admins_edit_at_once_and_the_second_sees_the_newer_values_beside_the
 
     saved = first.post(_url(tree["a"]), {**form_values(page_1), "members_count": 64, "phone": "0206 3852 123"})
     assert saved.status_code == 302
-    refused = second.post(_url(tree["a"]), {**form_values(page_2), "members_count": 70, "address": "Số 1 Hoàng Đình Giong"})
+    refused = second.post(
+        _url(tree["a"]), {**form_values(page_2), "members_count": 70, "address": "Số 1 Hoàng Đình Giong"}
+    )
 
     assert refused.status_code == 409
     html = refused.content.decode()

@@ -33,9 +33,15 @@ def test_the_xlsx_export_opens_back_with_the_visible_units_in_vietnamese_order(l
     assert header[:5] == ("Mã", "Tên", "Tên viết tắt", "Loại", "Đơn vị cấp trên")
     names = [r[1] for r in rows[1:]]
     assert names == [
-        "An", "Ánh", "Ăn", "Ân", "Bình",
-        "Công đoàn cơ sở Bệnh viện Đa khoa tỉnh", "Công đoàn cơ sở Trường THPT Thành phố Cao Bằng",
-        "Dương", "Đinh",
+        "An",
+        "Ánh",
+        "Ăn",
+        "Ân",
+        "Bình",
+        "Công đoàn cơ sở Bệnh viện Đa khoa tỉnh",
+        "Công đoàn cơ sở Trường THPT Thành phố Cao Bằng",
+        "Dương",
+        "Đinh",
     ]
     a = rows[names.index("Công đoàn cơ sở Trường THPT Thành phố Cao Bằng") + 1]
     by_header = dict(zip(header, a))

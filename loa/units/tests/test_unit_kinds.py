@@ -38,8 +38,9 @@ def upper_admin(tree):
 # --- Who may ---------------------------------------------------------------------------------
 
 
-def test_a_whole_tree_admin_sees_every_kind_with_its_number_of_units(login, admin, kinds,
-                                                                      django_assert_max_num_queries):
+def test_a_whole_tree_admin_sees_every_kind_with_its_number_of_units(
+    login, admin, kinds, django_assert_max_num_queries
+):
     client = login(admin)
     client.get(LIST)  # the session is warm
     # Session, user, roles, "is there another root?", the kinds with their counts (one grouped query).
@@ -52,8 +53,9 @@ def test_a_whole_tree_admin_sees_every_kind_with_its_number_of_units(login, admi
     assert "Công đoàn cơ sở" in html and f'href="{NEW}"' in html
 
 
-def test_the_list_costs_the_same_queries_whatever_the_number_of_kinds(login, admin, tree, kinds,
-                                                                       django_assert_max_num_queries):
+def test_the_list_costs_the_same_queries_whatever_the_number_of_kinds(
+    login, admin, tree, kinds, django_assert_max_num_queries
+):
     client = login(admin)
     client.get(LIST)
     with django_assert_max_num_queries(6) as few:

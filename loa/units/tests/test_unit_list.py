@@ -80,11 +80,14 @@ def test_a_filter_under_a_unit_out_of_reach_is_not_found(login, bob, tree):
 
 def _add_units(tree, kinds, start, n):
     for i in range(start, start + n):
-        unit_create(by=None, parent=tree["upper"], kind=kinds["cdcs"], code=f"N-{i:03d}", name=f"Công đoàn cơ sở số {i}")
+        unit_create(
+            by=None, parent=tree["upper"], kind=kinds["cdcs"], code=f"N-{i:03d}", name=f"Công đoàn cơ sở số {i}"
+        )
 
 
-def test_the_list_costs_the_same_queries_whatever_the_number_of_units(login, admin, tree, kinds,
-                                                                       django_assert_max_num_queries):
+def test_the_list_costs_the_same_queries_whatever_the_number_of_units(
+    login, admin, tree, kinds, django_assert_max_num_queries
+):
     client = login(admin)
     filters = {"under": tree["upper"].pk, "kind": "cdcs", "status": "active"}
     counts = []
@@ -104,7 +107,13 @@ def test_the_next_page_keeps_the_search(admin, tree, kinds, login):
     from loa.units.services import unit_create
 
     for i in range(55):
-        unit_create(by=None, parent=tree["upper"], kind=kinds["cdcs"], code=f"CS-T{i:02d}", name=f"Công đoàn cơ sở Trường số {i}")
+        unit_create(
+            by=None,
+            parent=tree["upper"],
+            kind=kinds["cdcs"],
+            code=f"CS-T{i:02d}",
+            name=f"Công đoàn cơ sở Trường số {i}",
+        )
     page = login(admin).get("/units/?q=truong+so").content.decode()
     assert "Trang 1/2" in page
     assert 'href="?q=truong+so&amp;page=2"' in page

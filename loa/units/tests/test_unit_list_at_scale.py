@@ -72,7 +72,9 @@ def test_an_outsider_still_sees_only_the_own_subtree(client, tree, bob):
     assert [u.code for u in response.context["page"]] == ["CS-B"]
 
 
-@pytest.mark.parametrize("q", ["cong doan", "cong doan truong", "truong tieu hoc", "tieu hoc", "so y", "tld-01", "đ", "zzz"])
+@pytest.mark.parametrize(
+    "q", ["cong doan", "cong doan truong", "truong tieu hoc", "tieu hoc", "so y", "tld-01", "đ", "zzz"]
+)
 @pytest.mark.parametrize("probe", [10, 100, 5000])
 def test_the_first_matches_in_order_are_the_same_whichever_way_they_are_found(q, probe):
     build_synthetic(units=400, seed=5)
@@ -90,8 +92,9 @@ def test_the_first_matches_keep_to_the_filters(q):
     assert search.first_ids(filters, q, limit=1000, probe=25) == expected
 
 
-def test_a_search_over_a_big_scope_pages_in_order_with_an_exact_count(national, monkeypatch,
-                                                                       django_assert_max_num_queries):
+def test_a_search_over_a_big_scope_pages_in_order_with_an_exact_count(
+    national, monkeypatch, django_assert_max_num_queries
+):
     # A scope "bigger" than the walk, and matches that do not come early in the name order.
     monkeypatch.setattr(views, "SMALL_SCOPE", 20)
     monkeypatch.setattr(views, "SEARCH_WALK", 30)
@@ -103,7 +106,7 @@ def test_a_search_over_a_big_scope_pages_in_order_with_an_exact_count(national, 
         response = national.get("/units/", {"q": "truong tieu hoc", "page": 2})
     page = response.context["page"]
     assert page.paginator.count == len(expected) and not page.paginator.capped
-    assert list(page) == expected[views.PAGE_SIZE: 2 * views.PAGE_SIZE]
+    assert list(page) == expected[views.PAGE_SIZE : 2 * views.PAGE_SIZE]
     assert all(u.kind and u.parent for u in page)
 
 

@@ -24,9 +24,14 @@ TRIES = 3
 
 # The service's argument names → the flags that give them.
 FLAGS = {
-    "root_code": "--root-code", "root_name": "--root-name", "root_kind": "--root-kind",
-    "root_short_name": "--root-short-name", "admin_username": "--admin-username", "admin_email": "--admin-email",
-    "admin_name": "--admin-name", "admin_password": "--admin-password",
+    "root_code": "--root-code",
+    "root_name": "--root-name",
+    "root_kind": "--root-kind",
+    "root_short_name": "--root-short-name",
+    "admin_username": "--admin-username",
+    "admin_email": "--admin-email",
+    "admin_name": "--admin-name",
+    "admin_password": "--admin-password",
 }
 REQUIRED = ("root_code", "root_name", "admin_username", "admin_email", "admin_name")
 PROMPTS = {
@@ -68,7 +73,8 @@ class Command(BaseCommand):
         parser.add_argument("--root-code", help="Code of the top-level unit, e.g. LDLD-CB.")
         parser.add_argument("--root-name", help="Name of the top-level unit.")
         parser.add_argument(
-            "--root-kind", help=f"Code of its unit kind (default {DEFAULT_ROOT_KIND}); a standard kind or one that exists."
+            "--root-kind",
+            help=f"Code of its unit kind (default {DEFAULT_ROOT_KIND}); a standard kind or one that exists.",
         )
         parser.add_argument("--root-short-name", help="Short name of the top-level unit (optional).")
         parser.add_argument("--admin-username", help="Username of the first administrator.")
@@ -77,10 +83,13 @@ class Command(BaseCommand):
         parser.add_argument(
             "--admin-password",
             help=f"Their password (better: the environment variable {PASSWORD_ENV}, which stays out of shell history "
-                 "and ps). Without either, one is asked for in a terminal, or generated and printed once.",
+            "and ps). Without either, one is asked for in a terminal, or generated and printed once.",
         )
-        parser.add_argument("--allow-another-root", action="store_true",
-                            help="Create the top-level unit even though another one exists.")
+        parser.add_argument(
+            "--allow-another-root",
+            action="store_true",
+            help="Create the top-level unit even though another one exists.",
+        )
         parser.add_argument("--no-input", action="store_true", help="Never prompt: fail on a missing value instead.")
 
     def handle(self, *args, **options):
@@ -105,7 +114,8 @@ class Command(BaseCommand):
         try:
             result = first_run(
                 **{name: value for name, value in values.items() if value is not None},
-                admin_password=password, allow_another_root=options["allow_another_root"],
+                admin_password=password,
+                allow_another_root=options["allow_another_root"],
             )
         except ValidationError as exc:
             raise CommandError(one_line(exc)) from None
@@ -133,8 +143,15 @@ class Command(BaseCommand):
         return line.rstrip("\r\n").strip()
 
     def _ask_missing(self, values):
-        for name in ("root_code", "root_name", "root_kind", "root_short_name", "admin_username", "admin_email",
-                     "admin_name"):
+        for name in (
+            "root_code",
+            "root_name",
+            "root_kind",
+            "root_short_name",
+            "admin_username",
+            "admin_email",
+            "admin_name",
+        ):
             if (values[name] or "").strip():
                 continue
             if name in ("admin_email", "admin_name") and self._admin_exists(values):
@@ -157,8 +174,9 @@ class Command(BaseCommand):
     def _ask_password(self, values):
         from django.contrib.auth.password_validation import validate_password
 
-        user = User(username=values["admin_username"], email=values["admin_email"] or "",
-                    full_name=values["admin_name"] or "")
+        user = User(
+            username=values["admin_username"], email=values["admin_email"] or "", full_name=values["admin_name"] or ""
+        )
         for _try in range(TRIES):
             password = self.getpass("Password of the first administrator (empty: generate one): ")
             if not password:
@@ -187,12 +205,16 @@ class Command(BaseCommand):
         else:
             out(f"Top-level unit: {root.code} “{root.name}” exists already; reused and left as it is.")
             if result.root_name_differs:
-                out(f"  Its name is not “{given['root_name'].strip()}” as given: change it in the unit pages if needed.")
+                out(
+                    f"  Its name is not “{given['root_name'].strip()}” as given: change it in the unit pages if needed."
+                )
             if result.root_kind_differs and given["root_kind"]:
                 out(f"  Its kind is {root.kind.code}, not {given['root_kind']} as given.")
         if result.admin_created:
-            out(f"Administrator: created “{admin.username}” ({admin.full_name}, {admin.email}) with the admin role "
-                f"at {root.code}.")
+            out(
+                f"Administrator: created “{admin.username}” ({admin.full_name}, {admin.email}) with the admin role "
+                f"at {root.code}."
+            )
         else:
             out(f"Administrator: “{admin.username}” exists already; their password was not changed.")
             if result.role_granted:

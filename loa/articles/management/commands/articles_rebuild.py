@@ -23,10 +23,14 @@ class Command(BaseCommand):
             Submission.objects.update(unit_path=path)
             accepted = Submission.objects.filter(state=Submission.State.ACCEPTED)
             if settings.ARTICLES_COUNT_ACCEPTED:
-                accepted.filter(counted_year__isnull=True, decided_at__isnull=False).update(counted_year=ExtractYear("decided_at"))
+                accepted.filter(counted_year__isnull=True, decided_at__isnull=False).update(
+                    counted_year=ExtractYear("decided_at")
+                )
             else:
                 accepted.update(counted_year=None)
-            Publication.objects.update(unit_path=Subquery(Submission.objects.filter(pk=OuterRef("submission_id")).values("unit_path")[:1]))
+            Publication.objects.update(
+                unit_path=Subquery(Submission.objects.filter(pk=OuterRef("submission_id")).values("unit_path")[:1])
+            )
         for year in years:
             rollups.rebuild(year)
             self.stdout.write(f"{year}: rebuilt")

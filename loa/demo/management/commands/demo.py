@@ -28,8 +28,10 @@ def _day(text):
 
 
 class Command(BaseCommand):
-    help = ("Load the demo scenario: the 2021 Cao Bằng letter's unions and logins, the letter replayed this week "
-            "(DEBUG only).")
+    help = (
+        "Load the demo scenario: the 2021 Cao Bằng letter's unions and logins, the letter replayed this week "
+        "(DEBUG only)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--if-empty", action="store_true", help="Load only when the database has no unit.")
@@ -37,10 +39,15 @@ class Command(BaseCommand):
         parser.add_argument("--reset", action="store_true", help="Empty the whole database first, then load.")
         parser.add_argument("--units", type=int, default=0, help="Also build a synthetic national tree of N CĐCS.")
         parser.add_argument("--seed", type=int, default=1, help="Seed of the synthetic tree.")
-        parser.add_argument("--today", type=_day, default=None,
-                            help="The day the demo lives in, YYYY-MM-DD (default: today).")
-        parser.add_argument("--year", type=int, default=None,
-                            help="Replay the letter on its own days in this past year instead (e.g. 2021).")
+        parser.add_argument(
+            "--today", type=_day, default=None, help="The day the demo lives in, YYYY-MM-DD (default: today)."
+        )
+        parser.add_argument(
+            "--year",
+            type=int,
+            default=None,
+            help="Replay the letter on its own days in this past year instead (e.g. 2021).",
+        )
 
     def handle(self, *args, **opts):
         translation.activate(settings.LANGUAGE_CODE)
@@ -48,8 +55,10 @@ class Command(BaseCommand):
         try:
             calendar = DemoCalendar.build(today=opts["today"], year=opts["year"])
         except ValueError:
-            raise CommandError(_("--year replays the letter in a past year, before %(year)d.")
-                               % {"year": (opts["today"] or timezone.localdate()).year}) from None
+            raise CommandError(
+                _("--year replays the letter in a past year, before %(year)d.")
+                % {"year": (opts["today"] or timezone.localdate()).year}
+            ) from None
         if opts["print_logins"]:
             self.print_logins()
             return
@@ -65,8 +74,12 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 _("Demo scenario loaded: %(units)d units (%(cdcs)d CĐCS), %(users)d logins in %(s).1f s.")
-                % {"units": len(ctx.units), "cdcs": len(ctx.grassroots), "users": len(ctx.users),
-                   "s": time.monotonic() - started}
+                % {
+                    "units": len(ctx.units),
+                    "cdcs": len(ctx.grassroots),
+                    "users": len(ctx.users),
+                    "s": time.monotonic() - started,
+                }
             )
         )
         if opts["units"]:
@@ -75,20 +88,27 @@ class Command(BaseCommand):
     def print_logins(self):
         usernames = [login[0] for login in scenario.demo_logins()]
         roles = {
-            r.user.username: r
-            for r in Role.objects.filter(user__username__in=usernames).select_related("user", "unit")
+            r.user.username: r for r in Role.objects.filter(user__username__in=usernames).select_related("user", "unit")
         }
         self.stdout.write("")
         self.stdout.write(_("Loa: %(url)s") % {"url": site_origin() + "/"})
         if not roles:
             self.stdout.write(_("No demo login yet: run `manage.py demo` first."))
             return
-        self.stdout.write(_("Demo logins, all with the password “%(password)s”:") % {"password": settings.DEMO_PASSWORD})
+        self.stdout.write(
+            _("Demo logins, all with the password “%(password)s”:") % {"password": settings.DEMO_PASSWORD}
+        )
         header = (_("Login"), _("Role"), _("Unit"), _("Full name"), _("Phone"))
         rows = [
-            (name, roles[name].get_role_display(), roles[name].unit.short_name or roles[name].unit.name,
-             roles[name].user.full_name, display_phone(roles[name].user.phone))
-            for name in usernames if name in roles
+            (
+                name,
+                roles[name].get_role_display(),
+                roles[name].unit.short_name or roles[name].unit.name,
+                roles[name].user.full_name,
+                display_phone(roles[name].user.phone),
+            )
+            for name in usernames
+            if name in roles
         ]
         widths = [max(len(str(row[i])) for row in [header, *rows]) for i in range(len(header))]
         line = "  ".join(f"{{:<{w}}}" for w in widths)

@@ -32,9 +32,17 @@ class Command(BaseCommand):
             raise CommandError(_("A synthetic tree exists already: add --reset to build it again.")) from None
         self.stdout.write(
             self.style.SUCCESS(
-                _("Built %(units)d units (%(cdcs)d CĐCS under %(uppers)d upper unions in %(provinces)d provinces), "
-                  "%(members)s members, in %(s)s s.")
-                % {"units": s["units"], "cdcs": s["grassroots"], "uppers": s["uppers"], "provinces": s["provinces"],
-                   "members": f"{s['members']:,}".replace(",", "."), "s": s["seconds"]}
+                _(
+                    "Built %(units)d units (%(cdcs)d CĐCS under %(uppers)d upper unions in %(provinces)d provinces), "
+                    "%(members)s members, in %(s)s s."
+                )
+                % {
+                    "units": s["units"],
+                    "cdcs": s["grassroots"],
+                    "uppers": s["uppers"],
+                    "provinces": s["provinces"],
+                    "members": f"{s['members']:,}".replace(",", "."),
+                    "s": s["seconds"],
+                }
             )
         )

@@ -46,8 +46,16 @@ def thpt_tp_merged_titles():
     _merge_title(sheet, 5, "Kết quả thành lập Trang Fanpage Công đoàn cơ sở", bold=False)
     sheet.append([])
     sheet.append(LOA_HEADER)  # row 7
-    sheet.append([1, "Công đoàn Trường THPT Thành phố Cao Bằng", "https://www.facebook.com/cdcs.thpt.tpcb/",
-                  "Hoàng Thị An", "0912 345 678", ""])
+    sheet.append(
+        [
+            1,
+            "Công đoàn Trường THPT Thành phố Cao Bằng",
+            "https://www.facebook.com/cdcs.thpt.tpcb/",
+            "Hoàng Thị An",
+            "0912 345 678",
+            "",
+        ]
+    )
     sheet.append([])
     sheet["E11"] = "TM. BAN CHẤP HÀNH"
     sheet["E12"] = "CHỦ TỊCH"
@@ -65,8 +73,15 @@ def thcs_blank_rows_two_phones():
     sheet.append(SEED_HEADER)  # row 6
     sheet.append([])
     sheet.append([])
-    sheet.append(["1", "Công đoàn Trường THCS TP Cao Bằng (https://facebook.com/cdthcs.tpcaobang)",
-                  "Đàm Thị Hạnh", "0912.345.678 - 0206 3852 123", "Lập ngày 15/4/2021"])
+    sheet.append(
+        [
+            "1",
+            "Công đoàn Trường THCS TP Cao Bằng (https://facebook.com/cdthcs.tpcaobang)",
+            "Đàm Thị Hạnh",
+            "0912.345.678 - 0206 3852 123",
+            "Lập ngày 15/4/2021",
+        ]
+    )
     sheet.append([])
     sheet.append(["2", "", "", "", ""])
     sheet.append([])
@@ -86,8 +101,18 @@ def ttyt_header_on_row_seven():
     _merge_title(sheet, 5, "BÁO CÁO KẾT QUẢ THÀNH LẬP TRANG FANPAGE")
     sheet.append(["TT", "Tên trang", "Link", "Người QT", "SĐT", "Ghi chú", "", "Ý kiến khác"])  # row 7
     sheet.append(["(1)", "(2)", "(3)", "(4)", "(5)", "(6)"])
-    sheet.append([1, "Công đoàn TTYT Hòa An", "m.facebook.com/congdoan.ttythoaan?ref=bookmarks", "Nông Văn Cường",
-                  912345679, "", "", "Trang mới lập, đang mời đoàn viên thích trang"])
+    sheet.append(
+        [
+            1,
+            "Công đoàn TTYT Hòa An",
+            "m.facebook.com/congdoan.ttythoaan?ref=bookmarks",
+            "Nông Văn Cường",
+            912345679,
+            "",
+            "",
+            "Trang mới lập, đang mời đoàn viên thích trang",
+        ]
+    )
     sheet["B11"] = "Người lập biểu"
     sheet["E11"] = "TM. BAN CHẤP HÀNH"
     book.save(HERE / "mau_bao_cao_ttyt.xlsx")
@@ -115,9 +140,19 @@ def mam_non_docx_header_paragraphs():
     title = document.add_paragraph("BIỂU MẪU BÁO CÁO")
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
     document.add_paragraph("Kết quả thành lập Trang Fanpage Công đoàn cơ sở").alignment = WD_ALIGN_PARAGRAPH.CENTER
-    table = _docx_table(document, SEED_HEADER, [
-        ["1", "Công đoàn cơ sở Trường Mầm non Hòa An", "Lục Thị Mai", "0978 123 456", "Link: fb.com/mamnonhoaan.cd"],
-    ])
+    table = _docx_table(
+        document,
+        SEED_HEADER,
+        [
+            [
+                "1",
+                "Công đoàn cơ sở Trường Mầm non Hòa An",
+                "Lục Thị Mai",
+                "0978 123 456",
+                "Link: fb.com/mamnonhoaan.cd",
+            ],
+        ],
+    )
     merged = table.add_row().cells
     merged[1].merge(merged[4])  # an empty merged row at the bottom, as people leave them
     document.add_paragraph("")
@@ -132,10 +167,14 @@ def ydct_docx_signature_only():
     document = Document()
     document.add_paragraph("BIỂU MẪU BÁO CÁO").alignment = WD_ALIGN_PARAGRAPH.CENTER
     document.add_paragraph("Kết quả thành lập Trang Fanpage Công đoàn cơ sở").alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _docx_table(document, SEED_HEADER, [
-        ["1", "Công đoàn YDCT Cao Bằng", "Nông Văn Dũng", "0206.3852.456", ""],
-        ["", "", "", "", ""],
-    ])
+    _docx_table(
+        document,
+        SEED_HEADER,
+        [
+            ["1", "Công đoàn YDCT Cao Bằng", "Nông Văn Dũng", "0206.3852.456", ""],
+            ["", "", "", "", ""],
+        ],
+    )
     document.add_paragraph("Địa chỉ trang: https://m.facebook.com/cdydct.caobang")
     signature = document.add_table(rows=1, cols=2)
     left, right = signature.rows[0].cells
@@ -152,8 +191,9 @@ def bvdk_upper_case_no_accents():
     sheet["A4"] = "Ket qua thanh lap Trang Fanpage Cong doan co so"
     sheet.append([])
     sheet.append(["STT", "TEN TRANG FANPAGE", "NGUOI QUAN TRI", "SO DIEN THOAI NGUOI QUAN TRI", "GHI CHU"])
-    sheet.append([1, "Cong doan BVDK tinh Cao Bang", "Be Thi Hoa", "+84 206 3852 789",
-                  "www.facebook.com/congdoan.bvdk.caobang"])
+    sheet.append(
+        [1, "Cong doan BVDK tinh Cao Bang", "Be Thi Hoa", "+84 206 3852 789", "www.facebook.com/congdoan.bvdk.caobang"]
+    )
     sheet["D9"] = "TM. BAN CHAP HANH"
     book.save(HERE / "bao cao fanpage.xlsx")
 
@@ -183,10 +223,19 @@ def vptu_two_pages():
     sheet["A1"] = "CÔNG ĐOÀN CƠ SỞ VĂN PHÒNG TỈNH ỦY CAO BẰNG"
     sheet.append([])
     sheet.append(LOA_HEADER)
-    sheet.append([1, "Công đoàn cơ sở Văn phòng Tỉnh ủy Cao Bằng", "facebook.com/cdvptu.caobang", "Đinh Thị Lan",
-                  "0915 222 333", ""])
-    sheet.append([2, "Đoàn viên Văn phòng Tỉnh ủy", "facebook.com/doanvienvptu", "Đinh Thị Lan", "0915 222 333",
-                  "trang cũ"])
+    sheet.append(
+        [
+            1,
+            "Công đoàn cơ sở Văn phòng Tỉnh ủy Cao Bằng",
+            "facebook.com/cdvptu.caobang",
+            "Đinh Thị Lan",
+            "0915 222 333",
+            "",
+        ]
+    )
+    sheet.append(
+        [2, "Đoàn viên Văn phòng Tỉnh ủy", "facebook.com/doanvienvptu", "Đinh Thị Lan", "0915 222 333", "trang cũ"]
+    )
     book.save(HERE / "VPTU.xlsx")
 
 

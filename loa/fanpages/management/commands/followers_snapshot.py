@@ -9,7 +9,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         done = 0
-        for page in Fanpage.objects.filter(unit__parent__isnull=True, graph__isnull=False).select_related("graph", "unit"):
+        for page in Fanpage.objects.filter(unit__parent__isnull=True, graph__isnull=False).select_related(
+            "graph", "unit"
+        ):
             snapshot = snapshot_followers(fanpage=page)
             if snapshot:
                 done += 1

@@ -40,17 +40,23 @@ class Command(BaseCommand):
             except ZaloError as error:
                 raise CommandError(_("Zalo refused the authorisation: %(error)s") % {"error": error}) from None
             log_action("integrations.zalo.authorised", actor=None, obj=credential)
-            self.stdout.write(_("Loa is authorised for Zalo OA %(oa)s; the access token is valid until %(until)s.") % {
-                "oa": oa_id, "until": timezone.localtime(credential.access_expires_at).strftime("%d/%m/%Y %H:%M")})
+            self.stdout.write(
+                _("Loa is authorised for Zalo OA %(oa)s; the access token is valid until %(until)s.")
+                % {"oa": oa_id, "until": timezone.localtime(credential.access_expires_at).strftime("%d/%m/%Y %H:%M")}
+            )
             return
         if not redirect_uri:
             raise CommandError(_("Give --redirect-uri to start, --code to finish or --status."))
         verifier, challenge = pkce_pair()
-        url = ZaloClient().authorisation_url(redirect_uri=redirect_uri, code_challenge=challenge, state=secrets.token_urlsafe(12))
+        url = ZaloClient().authorisation_url(
+            redirect_uri=redirect_uri, code_challenge=challenge, state=secrets.token_urlsafe(12)
+        )
         self.stdout.write(_("Open this address as the Official Account's administrator:"))
         self.stdout.write(url)
-        self.stdout.write(_("Then run: manage.py zalo_authorise --code=<code> --oa-id=<oa_id> --verifier=%(verifier)s")
-                          % {"verifier": verifier})
+        self.stdout.write(
+            _("Then run: manage.py zalo_authorise --code=<code> --oa-id=<oa_id> --verifier=%(verifier)s")
+            % {"verifier": verifier}
+        )
 
     def _status(self):
         credentials = list(ZaloCredential.objects.order_by("oa_id"))
@@ -59,18 +65,24 @@ class Command(BaseCommand):
             return
         for credential in credentials:
             until = credential.access_expires_at
-            self.stdout.write(_("OA %(oa)s: access token until %(until)s, refresh token from %(since)s%(flag)s") % {
-                "oa": credential.oa_id,
-                "until": timezone.localtime(until).strftime("%d/%m/%Y %H:%M") if until else "—",
-                "since": timezone.localtime(credential.refresh_obtained_at).strftime("%d/%m/%Y")
-                if credential.refresh_obtained_at else "—",
-                "flag": _(" — MUST BE AUTHORISED AGAIN") if credential.needs_authorisation else "",
-            })
+            self.stdout.write(
+                _("OA %(oa)s: access token until %(until)s, refresh token from %(since)s%(flag)s")
+                % {
+                    "oa": credential.oa_id,
+                    "until": timezone.localtime(until).strftime("%d/%m/%Y %H:%M") if until else "—",
+                    "since": timezone.localtime(credential.refresh_obtained_at).strftime("%d/%m/%Y")
+                    if credential.refresh_obtained_at
+                    else "—",
+                    "flag": _(" — MUST BE AUTHORISED AGAIN") if credential.needs_authorisation else "",
+                }
+            )
             if not credential.needs_authorisation:
                 try:
                     quota = ZaloClient(credential.oa_id).quota()
                 except ZaloError as error:
                     self.stdout.write(_("  quota unknown: %(error)s") % {"error": error})
                 else:
-                    self.stdout.write(_("  messages left today: %(left)s of %(total)s") % {
-                        "left": quota["remaining_quota"], "total": quota["daily_quota"]})
+                    self.stdout.write(
+                        _("  messages left today: %(left)s of %(total)s")
+                        % {"left": quota["remaining_quota"], "total": quota["daily_quota"]}
+                    )

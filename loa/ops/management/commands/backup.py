@@ -19,4 +19,6 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from None
         counts = ", ".join(f"{label.split('.')[1]} {n}" for label, n in manifest["counts"].items())
         self.stdout.write(self.style.SUCCESS(f"Backup written to {target} ({counts})."))
-        self.stdout.write("Not in it: SECRET_KEY and FIELD_ENCRYPTION_KEY. Keep /etc/loa/loa.env apart from the backups.")
+        self.stdout.write(
+            "Not in it: SECRET_KEY and FIELD_ENCRYPTION_KEY. Keep /etc/loa/loa.env apart from the backups."
+        )

@@ -17,8 +17,9 @@ class Command(BaseCommand):
         except BackupError as exc:
             raise CommandError(str(exc)) from None
         if not yes:
-            answer = input(f"Replace this instance's database and files with the backup of {manifest['created_at']}? "
-                           "Type yes: ")
+            answer = input(
+                f"Replace this instance's database and files with the backup of {manifest['created_at']}? Type yes: "
+            )
             if answer.strip().lower() != "yes":
                 raise CommandError("Nothing was changed.")
         try:
