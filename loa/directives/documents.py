@@ -88,7 +88,16 @@ def consolidated_rows(user, task, node):
 
 def consolidated_columns():
     """The spreadsheet's columns: the same as the Word and PDF report's."""
-    return [Column(str(i), c.title) for i, c in enumerate(samples.consolidated_report_columns())]
+    return _sheet_columns(samples.consolidated_report_columns())
+
+
+def unit_form_columns():
+    """The unit's form as a sheet: the five columns of the official form, as on its Word file."""
+    return _sheet_columns(samples.fanpage_form_columns())
+
+
+def _sheet_columns(columns):
+    return [Column(str(i), c.title) for i, c in enumerate(columns)]
 
 
 def consolidated_title_lines(task, node):

@@ -108,7 +108,7 @@ def unit_form(request, pk, unit_id, fmt):
         return export_response(
             "xlsx",
             f"Biểu mẫu báo cáo Trang Fanpage - {assignment.unit.short_name or assignment.unit.name}",
-            documents.consolidated_columns(),
+            documents.unit_form_columns(),
             [documents.unit_form_row(assignment)],
             sheet_title="Biểu mẫu",
             title_lines=documents.unit_form_title_lines(assignment),

@@ -119,7 +119,16 @@ def downloads(d):
         (
             f"/directives/{directive}/document.{f}",
             f,
-            ["TríchYếu", "NộiDung", "KínhGửi", "NơiBan", "NơiNhận", "NgườiKý", "CấpTrênBan", "CĐVC"],
+            [
+                "TríchYếu",
+                "NộiDung",
+                "KínhGửi",
+                "NơiBan",
+                "NơiNhận",
+                "NgườiKý",
+                "CấpTrênBan",
+                "CấpTrên",
+            ],  # the body in full
         )
         for f in ("docx", "pdf")
     ]

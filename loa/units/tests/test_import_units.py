@@ -353,8 +353,8 @@ def test_it_refuses_a_file_that_is_not_a_spreadsheet_whatever_its_name(admin, tr
         import_units(png, by=admin, commit=True, filename="units.xlsx")
     assert exc.value.messages == [
         (
-            "The file “units.xlsx” is not of a kind expected here (Excel (.xlsx), CSV): Loa reads the "
-            "content, not the name."
+            "The file “units.xlsx” is not of a kind expected here (Excel (.xlsx), Excel 97–2003 (.xls), CSV): "
+            "Loa reads the content, not the name."
         )
     ]
     # A zip that is not a workbook (e.g. a .docx renamed) is refused too.
