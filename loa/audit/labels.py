@@ -81,6 +81,7 @@ ACTIONS = {
     "article.channel_saved": _("Publication channel saved"),
     "fanpage.registered": _("Fanpage registered"),
     "fanpage.changed": _("Fanpage changed"),
+    "fanpage.address.set": _("Fanpage address added"),
     "fanpage.post.logged": _("Post recorded"),
     "fanpage.posts.imported": _("Posts imported"),
     "fanpage.followers.recorded": _("Followers recorded"),

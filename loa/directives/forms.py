@@ -95,8 +95,16 @@ class AttachmentForm(forms.Form):
 
 
 class FanpageReportForm(forms.Form):
-    """The seed's form: Page name, address, administrator, administrator's phone, note."""
+    """The seed's form: Page name, address, administrator, administrator's phone, note; or "no Page
+    yet" with the note saying why (then the Page's fields are not needed)."""
 
+    PAGE_FIELDS = ("name", "url", "admin_name", "admin_phone")
+
+    no_page = forms.BooleanField(
+        label=_("The unit has no Page yet"),
+        required=False,
+        help_text=_("Tick this and say why in the note (e.g. the Page is being set up)."),
+    )
     name = forms.CharField(
         label=_("Fanpage name"),
         max_length=255,
@@ -119,6 +127,13 @@ class FanpageReportForm(forms.Form):
     )
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     replace_page = forms.BooleanField(label=_("Replace the registered Page"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.is_bound and self.fields["no_page"].widget.value_from_datadict(self.data, self.files, "no_page"):
+            # The service checks the note; whatever was typed in the Page's fields is not kept.
+            for name in self.PAGE_FIELDS:
+                self.fields[name].required = False
 
 
 class ConsolidatedExportForm(forms.Form):

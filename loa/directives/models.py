@@ -185,8 +185,12 @@ class Assignment(models.Model):
             return ""
         if data.get("no_page"):
             return "no_page"
-        # Only a Fanpage report has a name (a task without a form reports a note alone).
-        return "no_address" if "name" in data and not data.get("url") else ""
+        # Only a Fanpage report has a name (a task without a form reports a note alone). The address may
+        # have been added to the register since (by the officer or staff): then nothing is missing.
+        if "name" not in data or data.get("url"):
+            return ""
+        registered = getattr(self.unit, "fanpage", None)
+        return "" if registered is not None and registered.url else "no_address"
 
 
 class Rollup(models.Model):

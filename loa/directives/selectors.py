@@ -40,16 +40,20 @@ def tracked_assignments(user, task, node, *, state="", q="", sort="name"):
         qs = qs.filter(STATE_FILTERS[state])
     for term in search_terms(q.strip()) if q and q.strip() else ():
         qs = qs.filter(unit__search_text__contains=term)
-    # The report comes along for Assignment.page_gap (a page of 50 rows, or the export's stream).
-    return qs.select_related("unit", "unit__parent", "report").order_by(*SORTS.get(sort, SORTS["name"]))
+    # The report and the registered Page come along for Assignment.page_gap (a page of 50 rows, or the
+    # export's stream).
+    return qs.select_related("unit", "unit__parent", "unit__fanpage", "report").order_by(
+        *SORTS.get(sort, SORTS["name"])
+    )
 
 
 # A Fanpage report that says the unit has no Page yet, and one filed without the Page's address: both
 # count as filed; staff see them apart (soft warnings, never a block).
 NO_PAGE = Q(report__data__no_page=True)
 # Compared as text: a JSON "" compared as JSON matches nothing on SQLite. A Fanpage report names its Page
-# (a "no Page yet" report has an empty name, a task without a form no name at all).
-ADDRESS_MISSING = Q(report_url="", report_name__gt="")
+# (a "no Page yet" report has an empty name, a task without a form no name at all). An address added to
+# the register since the report fills the gap.
+ADDRESS_MISSING = Q(report_url="", report_name__gt="") & (Q(unit__fanpage__isnull=True) | Q(unit__fanpage__url=""))
 
 
 def page_gaps(user, task, node):

@@ -93,7 +93,10 @@ def _saved_values(task, report):
     """The report's values as stored, each with its form label: the receipt echoes what Loa kept
     (the address as normalised, the phones in the form they were saved in)."""
     values = []
+    no_page = report.data.get("no_page")
     for name, field in _form_class(task).base_fields.items():
+        if no_page and name != "note":
+            continue  # the receipt says "no Page yet" above; only the note, saying why, was kept
         if name in report.data:
             value = report.data[name]
             if name == "admin_phone":  # the main number, then the others the cell held

@@ -40,6 +40,8 @@ def task_tracking(request, pk):
     rows = tracked_assignments(request.user, task, node, **params)
     page = CappedPaginator(rows, 50).get_page(request.GET.get("page"))
     reminders.reminder_rows(task, page.object_list)
+    for a in page.object_list:  # the "address still missing" badge opens the form to add it
+        a.may_add_address = a.page_gap == "no_address" and can(request.user, Capability.REPORT_FOR_UNIT, a.unit)
     trail = [
         u
         for u in node.ancestors()

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from loa.core.versions import version_field
 from loa.integrations.crypto import EncryptedTextField
 
 
@@ -24,6 +25,8 @@ class Fanpage(models.Model):
     set_up_on = models.DateField(_("set up on"), null=True, blank=True)
     registered_at = models.DateTimeField(_("registered"), auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Raised by every write, so that two people adding the address at once do not overwrite each other.
+    version = version_field()
 
     class Meta:
         verbose_name = _("Fanpage")

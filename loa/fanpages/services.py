@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from loa.audit.log import log_action
+from loa.core import versions
 from loa.core.facebook import page_key, page_url
 from loa.core.phones import main_and_others
 from loa.fanpages.models import Fanpage, FanpageVersion, FollowerSnapshot, GraphLink, Post, PostingDay, PostingYear
@@ -93,16 +94,7 @@ def register_page(*, by, unit, data, source, replace=False):
     used (`page_is_correctable`) is corrected without it. A report without the address keeps the one
     registered, or registers the Page without one (to be added later)."""
     clean = clean_page_data(data)
-    other = page_owner_clash(unit, clean["url"])
-    if other:
-        raise ValidationError(
-            {
-                "url": [
-                    _("This Page is already registered by “%(unit)s”. Each CĐCS reports its own Page.")
-                    % {"unit": other.unit.name}
-                ]
-            }
-        )
+    _refuse_clash(unit, clean["url"])
     page = Fanpage.objects.select_for_update().filter(unit=unit).first()
     if page and not clean["url"]:
         # A report without the address is about the unit's one Page: the address registered stays.
@@ -131,18 +123,55 @@ def register_page(*, by, unit, data, source, replace=False):
     for field in FIELDS:
         setattr(page, field, clean.get(field, ""))
     page.url_key = page_key(clean["url"]) or None  # many Pages may still lack their address
-    page.save()
+    _save_with_history(
+        page, by=by, source=source, before=before, action="fanpage.registered" if before is None else "fanpage.changed"
+    )
+    return page
+
+
+def _refuse_clash(unit, url):
+    other = page_owner_clash(unit, url)
+    if other:
+        raise ValidationError(
+            {
+                "url": [
+                    _("This Page is already registered by “%(unit)s”. Each CĐCS reports its own Page.")
+                    % {"unit": other.unit.name}
+                ]
+            }
+        )
+
+
+def _save_with_history(page, *, by, source, before, action):
+    """Save `page`; when its values changed, raise its version, keep the new values in its history
+    and write the audit entry."""
     after = {f: getattr(page, f) for f in FIELDS}
-    if after != before:
-        FanpageVersion.objects.create(
-            fanpage=page, data=after, source=source, changed_by=by if getattr(by, "pk", None) else None
-        )
-        log_action(
-            "fanpage.registered" if before is None else "fanpage.changed",
-            actor=by,
-            obj=page,
-            unit=unit,
-            before=before,
-            after=after,
-        )
+    if after == before:
+        page.save()
+        return
+    if before is not None:
+        versions.bump(page)
+    page.save()
+    FanpageVersion.objects.create(
+        fanpage=page, data=after, source=source, changed_by=by if getattr(by, "pk", None) else None
+    )
+    log_action(action, actor=by, obj=page, unit=page.unit, before=before, after=after)
+
+
+@transaction.atomic
+def set_page_address(*, by, unit, url, expected_version):
+    """Add or correct the address of the unit's registered Page (a report may record the Page without
+    it): by the unit's officer or staff above it. Refused when the Page changed since the form was
+    opened (StaleVersion), or when another unit registered that Page."""
+    page = versions.lock(Fanpage.objects.select_related("unit"), expected_version, unit=unit)
+    if not (url or "").strip():
+        raise ValidationError({"url": [_("Enter the Page's address, e.g. facebook.com/congdoan…")]})
+    try:
+        clean = page_url(url)
+    except ValidationError as exc:
+        raise ValidationError({"url": exc.messages}) from exc
+    _refuse_clash(unit, clean)
+    before = {f: getattr(page, f) for f in FIELDS}
+    page.url, page.url_key = clean, page_key(clean)
+    _save_with_history(page, by=by, source="address", before=before, action="fanpage.address.set")
     return page

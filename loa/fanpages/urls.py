@@ -1,12 +1,13 @@
 from django.urls import path
 
-from loa.fanpages import views
+from loa.fanpages import views, views_address
 
 app_name = "fanpages"
 urlpatterns = [
     path("", views.index, name="index"),
     path("silent/", views.silent, name="silent"),
     path("unit/<int:unit_id>/", views.unit_detail, name="unit"),
+    path("unit/<int:unit_id>/address/", views_address.page_address, name="address"),
     path("unit/<int:unit_id>/posts/", views.log_post, name="log_post"),
     path("unit/<int:unit_id>/posts/import/", views.import_posts, name="import_posts"),
     path("unit/<int:unit_id>/likes/", views.declare_likes, name="declare_likes"),
