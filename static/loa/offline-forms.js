@@ -75,18 +75,16 @@
     if (JSON.stringify(read(form)) !== before) show(form, "restored");
   }
 
-  // The answer replaces the page as a normal send would have: a redirect is followed; a page with
-  // the form's errors is shown as it came.
+  // The answer replaces the page as a normal send would have. fetch has already followed a redirect
+  // (and so used up the messages the next page shows once): that page is shown as it came, under its
+  // own address.
   function showAnswer(form, response) {
-    if (response.redirected) {
-      forget(form);
-      location.assign(response.url);
-      return Promise.resolve();
-    }
+    if (response.redirected) forget(form);
     return response.text().then((html) => {
       document.open();
       document.write(html);
       document.close();
+      if (response.redirected) history.replaceState(null, "", response.url);
     });
   }
 
