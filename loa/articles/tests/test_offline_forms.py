@@ -39,3 +39,17 @@ def test_a_new_piece_sent_again_when_the_network_is_back_is_one_piece_sent_once(
     assert piece.state == "submitted"
     assert first.status_code == again.status_code == 302
     assert first["Location"] == again["Location"] == reverse("articles:detail", args=[piece.pk])
+
+
+def test_the_editors_send_arriving_twice_sends_the_piece_once_and_says_so(tree, alice, editor, login):
+    chans = channels(editor)
+    piece = services.submission_create(by=alice, unit=tree["a"], title="Tin", body="Bài.", channels=chans[:1])
+    client = login(alice)
+    form = {**PIECE, "channels": [chans[0].pk], "version": piece.version}
+    first = client.post(reverse("articles:submit", args=[piece.pk]), form)
+    again = client.post(reverse("articles:submit", args=[piece.pk]), form, follow=True)
+    piece.refresh_from_db()
+    assert first.status_code == 302 and piece.state == "submitted"
+    assert piece.versions.count() == 1
+    assert again.redirect_chain == [(reverse("articles:detail", args=[piece.pk]), 302)]
+    assert [str(m) for m in again.context["messages"]][-1] == "Tin, bài này đã được gửi rồi; không gửi lại lần hai."
