@@ -7,6 +7,8 @@
 //   pending notice shows, and the same send is tried again when the browser is back online and every
 //   30 seconds. A repeated send is harmless on the server (an identical report within minutes is the
 //   same report; a new piece's edit_session returns the same draft).
+// - <span data-offline-saved> swapped in by the editor's autosave: the server has the text; the
+//   phone's copy is dropped.
 "use strict";
 
 (function () {
@@ -115,6 +117,11 @@
     restore(form);
     form.addEventListener("input", () => save(form));
     form.addEventListener("change", () => save(form));
+    // The editor's autosave (htmx) answered "saved": the server has the text, so the phone's copy
+    // is dropped; kept, it could later be put back over a newer version saved elsewhere.
+    form.addEventListener("htmx:afterSwap", () => {
+      if (form.querySelector("[data-offline-saved]")) forget(form);
+    });
     let pending = null;
     form.addEventListener("submit", (event) => {
       if (event.defaultPrevented) return;  // e.g. a data-confirm question answered "no"
