@@ -1,6 +1,7 @@
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from loa.core.pwa import manifest, service_worker
 from loa.core.views import favicon
 from loa.fanpages.views import short_link
 from loa.ops.views import healthz
@@ -12,6 +13,8 @@ urlpatterns = [
     path("", home, name="home"),
     path("healthz", healthz, name="healthz"),
     path("favicon.ico", favicon, name="favicon"),
+    path("manifest.webmanifest", manifest, name="manifest"),
+    path("sw.js", service_worker, name="service_worker"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("accounts/", include("loa.accounts.urls")),
     path("units/", include("loa.units.urls")),

@@ -224,6 +224,12 @@ def submission_edit(request, pk):
 def submission_submit(request, pk):
     """Save what the form holds, then send it (one tap from the edit page)."""
     submission = get_submission(request.user, pk, Capability.REPORT_FOR_UNIT)
+    session = _session(request)
+    if submission.state == Submission.State.SUBMITTED and session and submission.edit_session == session:
+        # This page's send arriving again: a retry after an answer lost on a bad connection
+        # (docs/offline.md). It went through the first time.
+        messages.info(request, _("This piece had already been sent; nothing was sent twice."))
+        return redirect("articles:detail", pk)
     try:
         # One transaction: the row stays locked from the save to the send, so the page's autosave
         # (fired by the same tap, as the field loses focus) waits and then finds the piece sent.

@@ -5,7 +5,8 @@ under /static/ (htmx and static/loa/loa.js, whose behaviours are driven by data 
 are classes in static/loa/loa.css, never a `style` attribute or an inline <style>/<script>, and htmx
 is configured not to evaluate anything (the htmx-config meta in base.html). So the policy allows
 'self' and nothing inline: an injected <script>, `onclick`, `javascript:` link or `style` runs or
-applies nowhere. Pictures may also be data: URIs (the two-factor QR code).
+applies nowhere. Pictures may also be data: URIs (the two-factor QR code). The service worker and the
+manifest (loa/core/pwa.py) come from Loa too.
 
 The header is set on answers a browser shows as a document (HTML, SVG, XML), only when the view
 did not set its own: a kept file already carries its stricter sandboxing policy (loa.core.files).
@@ -22,6 +23,8 @@ POLICY_DIRECTIVES = (
     "img-src 'self' data:",
     "font-src 'self'",
     "connect-src 'self'",
+    "worker-src 'self'",
+    "manifest-src 'self'",
     "object-src 'none'",
     "base-uri 'self'",
     "form-action 'self'",

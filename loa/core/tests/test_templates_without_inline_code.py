@@ -44,12 +44,13 @@ def test_no_web_template_has_inline_code_or_inline_styles():
     assert not problems, "\n".join(problems)
 
 
-def test_the_only_scripts_are_htmx_and_loa_js_loaded_deferred_with_htmx_evaluating_nothing():
+def test_the_only_scripts_are_htmx_and_loas_own_files_loaded_deferred_with_htmx_evaluating_nothing():
     base = (ROOT / "loa/core/templates/base.html").read_text(encoding="utf-8")
     scripts = re.findall(r"<script\b[^>]*>", base)
     assert scripts == [
         "<script src=\"{% static 'vendor/htmx.min.js' %}\" defer>",
         "<script src=\"{% static 'loa/loa.js' %}\" defer>",
+        "<script src=\"{% static 'loa/offline-forms.js' %}\" defer>",
     ]
     assert (
         '"allowEval": false' in base

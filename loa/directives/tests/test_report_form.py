@@ -122,3 +122,12 @@ def test_a_link_opens_only_its_own_units_form(alice, bob, letter, tree, client):
     other = reverse("directives:report", args=[letter[1].pk, tree["b"].pk])
     response = client.get(other)
     assert response.status_code == 302 and response.url.startswith(reverse("accounts:login"))
+
+
+def test_the_report_form_is_kept_on_the_phone_for_its_user_and_says_when_it_waits_for_the_network(
+    alice, login, form_url
+):
+    page = login(alice).get(form_url).content.decode()
+    assert f'data-offline-form="{alice.pk}"' in page
+    assert 'data-offline-status="pending"' in page and "Chưa gửi được — sẽ tự gửi lại khi có mạng." in page
+    assert "Những gì đồng chí đã gõ trước đó trên máy này đã được khôi phục." in page
