@@ -80,11 +80,6 @@ def get_unit_or_404(user, capability, **lookup):
     return unit
 
 
-def require(user, capability, unit):
-    if not can(user, capability, unit):
-        raise Http404
-
-
 def top_units(user, capability=Capability.VIEW):
     """The highest units the user's roles reach: where their tree browsing starts."""
     from loa.units.models import Unit

@@ -8,7 +8,6 @@ number of submissions.
 
 from collections import defaultdict
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, F, Q
 
@@ -94,13 +93,6 @@ def apply_submission(submission, before):
             in_depth=after[2],
             exemplary=after[3],
         )
-
-
-def counting_states():
-    states = [Submission.State.PUBLISHED]
-    if settings.ARTICLES_COUNT_ACCEPTED:
-        states.append(Submission.State.ACCEPTED)
-    return states
 
 
 @transaction.atomic

@@ -9,7 +9,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from loa.articles.models import Channel, Kind, Publication, Rollup
-from loa.units.models import Unit
 
 # "Met" and "with a quota" are counted per kind: a unit with both a news and an article quota is one
 # unit in each count, never two in one (issue 13: "29 / 86 units" for 43 units).
@@ -168,7 +167,3 @@ def monthly_by_channel(node, year):
         months = counts.get(channel.pk, [0] * 12)
         result.append((channel, months, sum(months)))
     return result
-
-
-def descendants_count(node):
-    return Unit.objects.filter(path__startswith=node.path).count() - 1

@@ -95,7 +95,6 @@ ACTIONS = {
     "scoring.level.saved": _("Classification level saved"),
     "scoring.level.deleted": _("Classification level deleted"),
     "scoring.adjustment.made": _("Score adjusted by hand"),
-    "scoring.adjustment.withdrawn": _("Hand adjustment withdrawn"),
     "scoring.year.frozen": _("Year's scores frozen"),
     "scoring.year.unfrozen": _("Year's scores unfrozen"),
     "directive.task.reminded": _("Units reminded now"),

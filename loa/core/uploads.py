@@ -94,10 +94,3 @@ def check_upload(upload, allowed, *, max_bytes=None):
         office = [k for k in allowed if k in OFFICE]
         kind = sandbox.run(safezip.check_zip, data, expect=office, name=name, kind=wanted(office))
     return kind
-
-
-def check_image(upload, *, max_bytes=None):
-    """A JPEG or PNG that really decodes (in the sandbox), not too many pixels: (kind, width, height)."""
-    from loa.core.readers import image_size
-
-    return image_size(upload, max_bytes=max_bytes)

@@ -1,7 +1,5 @@
 """The provincial Page's followers: one snapshot per day (Graph, typed in or imported) and its growth."""
 
-from datetime import date
-
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -10,7 +8,6 @@ from django.utils.translation import gettext as _
 from loa.audit.log import log_action
 from loa.fanpages.models import Fanpage, FollowerSnapshot
 from loa.imports.columns import Column, Columns
-from loa.units.models import Unit
 
 FOLLOWER_COLUMNS = Columns(
     "fanpages.followers",
@@ -25,10 +22,6 @@ def provincial_page(unit):
     """The Page whose followers the units' Likes go to: the Page registered at the root of the unit's tree."""
     root_id = int(unit.path.strip("/").split("/")[0])
     return Fanpage.objects.filter(unit_id=root_id).select_related("unit").first()
-
-
-def root_unit(unit):
-    return Unit.objects.get(pk=int(unit.path.strip("/").split("/")[0]))
 
 
 @transaction.atomic
@@ -165,7 +158,3 @@ def import_snapshots(*, by, fanpage, upload, rows=None, name=None):
     except ValidationError as exc:
         return 0, exc.messages
     return len(points), []
-
-
-def year_bounds(year):
-    return date(year, 1, 1), date(year, 12, 31)

@@ -254,8 +254,3 @@ def log_post(*, by, fanpage, link, posted_on=None):
             after={"day": day.isoformat(), "link": clean_link(link)},
         )
     return day
-
-
-def year_days(year):
-    start = date(year, 1, 1)
-    return [start + timedelta(days=i) for i in range((date(year, 12, 31) - start).days + 1)]

@@ -67,10 +67,6 @@ def sender_for(channel):
     return factory() if factory else None
 
 
-def registered_channels():
-    return sorted(_REGISTRY)
-
-
 def describe_error(exc):
     """A short description of an exception for last_error: never the configured password."""
     text = f"{type(exc).__name__}: {exc}"

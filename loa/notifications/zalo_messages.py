@@ -8,7 +8,6 @@ in, so what an administrator sees is what the officer reads.
 """
 
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 # Zalo caps a parameter's length; these are the caps of the template as registered.
@@ -38,8 +37,3 @@ def work_data(*, user, unit, task, deadline, link):
 def text(data):
     """The message as the officer reads it on Zalo (in the active language)."""
     return str(WORDING).format(**data)
-
-
-def preview_data(*, user, unit, task, deadline):
-    """The parameters for a preview, before any one-tap link exists."""
-    return work_data(user=user, unit=unit, task=task, deadline=deadline, link=_("(one-tap link)"))

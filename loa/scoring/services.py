@@ -325,25 +325,6 @@ def adjust(*, by, rubric, unit, criterion, points, reason, mode=Adjustment.Mode.
     return adjustment
 
 
-@transaction.atomic
-def adjustment_withdraw(*, by, adjustment, reason):
-    rubric = adjustment.rubric
-    _require_admin(by, rubric)
-    _require_open(rubric)
-    if not (reason or "").strip():
-        raise ValidationError({"reason": _("Give the reason for withdrawing the adjustment.")})
-    Adjustment.objects.filter(pk=adjustment.pk).update(active=False)
-    log_action(
-        "scoring.adjustment.withdrawn",
-        actor=by,
-        obj=adjustment.unit,
-        unit=adjustment.unit,
-        before={"criterion": adjustment.criterion.code, "mode": adjustment.mode, "points": str(adjustment.points)},
-        note=reason,
-    )
-    refresh_unit(rubric, adjustment.unit)
-
-
 def refresh_unit(rubric, unit):
     """Recompute one unit's stored score (its rank stays until the next full run)."""
     from loa.scoring.engine import running_score

@@ -514,85 +514,19 @@ def _write(in_file, existing, id_to_code, user, outcome, report, note, *, dry=Fa
     if not fallback:
         code_to_id.update(zip(new_codes, ids))
 
-    # Current values of the units the file changes or moves (those it leaves as they are are not kept).
-    current = {}
     fields = ("id", "code", "parent_id", "path", "depth", *DATA_FIELDS)
-    first = next(iter(in_file.values()), None)
-    data_fields = [
-        k for k in DATA_FIELDS if first is not None and k in first
-    ]  # the file's columns (every row has them)
-    positions = [(k, fields.index(k)) for k in data_fields]
-    update_fields = set()  # the columns the update writes: every field the file changes on some unit
-    for values in _current_values(in_file, existing, fields):
-        row = in_file[values[1]]
-        parent_code = row.get("parent_code", "")
-        new_parent = code_to_id.get(parent_code) if parent_code else None
-        changed = [k for k, i in positions if values[i] != getattr(row, k)]
-        if new_parent != values[2] or changed:
-            # A tuple (a fifth of a dict's memory) in which what the file leaves as it is points at the file's
-            # equal values and the unit's path at the one already loaded, so that the database's copies can go.
-            kept = list(values)
-            kept[1], kept[3] = row.code, existing[row.code].path
-            for k, i in positions:
-                if k not in changed:
-                    kept[i] = getattr(row, k)
-            current[row.code] = tuple(kept)
-            update_fields.update(changed)
-            if new_parent != values[2]:
-                update_fields.add("parent_id")
-
-    # The final parent of every unit, then every path from the root down, in memory.
+    data_fields = _file_fields(in_file)
+    current, update_fields = _changed_units(in_file, existing, code_to_id, fields, data_fields)
     parent_of = {unit.id: unit.parent_id for unit in existing.values()}
     if not fallback and not dry:
-        for code, row in in_file.items():
-            parent = row.get("parent_code", "")
-            parent_of[code_to_id[code]] = code_to_id.get(parent) if parent else None
+        _place_file_rows(in_file, code_to_id, parent_of)
     paths = {}
-
-    def path_of(pk):
-        chain = []
-        while pk is not None and pk not in paths:
-            chain.append(pk)
-            pk = parent_of.get(pk)
-        base = paths[pk] if pk is not None else "/"
-        for node in reversed(chain):
-            base = f"{base}{node}/"
-            paths[node] = base
-        return base
-
-    # Names of the parents (old and new) that are not in the file, for the audit entries.
-    wanted = {row.get("parent_code") for row in in_file.values()}
-    wanted = {code_to_id.get(code) for code in wanted if code and code not in in_file}
-    wanted |= {values[2] for values in current.values() if id_to_code.get(values[2]) not in in_file}
-    wanted = [pk for pk in wanted if pk is not None]
-    names_by_id = {}
-    for i in range(0, len(wanted), BATCH):
-        names_by_id.update(Unit.objects.filter(pk__in=wanted[i : i + BATCH]).values_list("id", "name"))
-
-    def parent_name(parent_code):
-        if not parent_code:
-            return None
-        row = in_file.get(parent_code)
-        if row is not None:
-            return row.get("name")
-        return names_by_id.get(code_to_id.get(parent_code), parent_code)
+    path_of = _path_finder(parent_of, paths)
+    parent_name = _parent_namer(in_file, current, code_to_id, id_to_code)
 
     creates = []
     if not (dry or fast):
-        for code in new_codes:
-            row = in_file[code]
-            data = {k: row[k] for k in data_fields}
-            parent_code = row.get("parent_code", "")
-            pk = code_to_id.get(code)
-            unit = Unit(id=pk, code=code, parent_id=code_to_id.get(parent_code) if parent_code else None, **data)
-            if not fallback:
-                path = path_of(pk)
-                unit.path, unit.depth = path, path.count("/") - 2
-            else:
-                unit.path = f"/pending-{code}/"
-            unit.refresh_derived()
-            unit.created_at = unit.updated_at = now
-            creates.append(unit)
+        creates = _new_units(new_codes, in_file, code_to_id, data_fields, None if fallback else path_of, now)
     outcome.created = len(new_codes)
     outcome.unchanged = sum(1 for code in in_file if code in existing and code not in current)
     if dry:
@@ -611,19 +545,157 @@ def _write(in_file, existing, id_to_code, user, outcome, report, note, *, dry=Fa
         )
     else:
         Unit.objects.bulk_create(creates, batch_size=BATCH)
-    if fallback:  # databases without a way to reserve ids: insert first, then place
-        code_to_id.update({u.code: u.pk for u in creates})
-        for code, row in in_file.items():
-            parent = row.get("parent_code", "")
-            parent_of[code_to_id[code]] = code_to_id.get(parent) if parent else None
-        for unit in creates:
-            path = path_of(unit.pk)
-            unit.path, unit.depth = path, path.count("/") - 2
-        Unit.objects.bulk_update(creates, ["path", "depth"], batch_size=BATCH)
+    if fallback:
+        _place_inserted_units(creates, in_file, code_to_id, parent_of, path_of)
 
-    # The units the file changes, a slice at a time: their rows and audit entries are written and let go.
     if current:
         report(_("Updating %(n)s units…") % {"n": len(current)})
+    audit = _AuditContext(user, note, now, kind_names, parent_name)
+    updated_ids, updated_paths = _update_units(
+        in_file, current, fields, data_fields, update_fields, code_to_id, id_to_code, path_of, audit, outcome
+    )
+    if outcome.moved:
+        _move_descendants(existing, updated_ids, path_of)
+
+    report(_("Writing the audit log…"))
+    if not fast:
+        _audit_created_units(creates, in_file, audit)
+    # The summary entry belongs to the deepest unit above everything imported.
+    all_paths = [paths[code_to_id[c]] for c in new_codes] if fast else [u.path for u in creates]
+    all_paths += updated_paths
+    common = _common_unit(all_paths) or _common_unit([existing[c].path for c in in_file if c in existing])
+    outcome.common_unit_id = common
+    return common
+
+
+@dataclass(slots=True)
+class _AuditContext:
+    """What every audit entry of one import shares."""
+
+    user: object
+    note: str
+    now: datetime.datetime
+    kind_names: dict
+    parent_name: object  # parent code -> the name the audit entries show
+
+    def entry(self, action, unit, before, after):
+        return _audit(action, self.user, unit, before, after, self.note, self.now)
+
+
+def _file_fields(in_file):
+    """The data fields the file has columns for (every row has them, so the first row tells)."""
+    first = next(iter(in_file.values()), None)
+    return [k for k in DATA_FIELDS if first is not None and k in first]
+
+
+def _changed_units(in_file, existing, code_to_id, fields, data_fields):
+    """The current values of the units the file changes or moves (those it leaves as they are are not
+    kept), and the columns the update must write: every field the file changes on some unit."""
+    current = {}
+    update_fields = set()
+    positions = [(k, fields.index(k)) for k in data_fields]
+    for values in _current_values(in_file, existing, fields):
+        row = in_file[values[1]]
+        parent_code = row.get("parent_code", "")
+        new_parent = code_to_id.get(parent_code) if parent_code else None
+        changed = [k for k, i in positions if values[i] != getattr(row, k)]
+        if new_parent != values[2] or changed:
+            # A tuple (a fifth of a dict's memory) in which what the file leaves as it is points at the file's
+            # equal values and the unit's path at the one already loaded, so that the database's copies can go.
+            kept = list(values)
+            kept[1], kept[3] = row.code, existing[row.code].path
+            for k, i in positions:
+                if k not in changed:
+                    kept[i] = getattr(row, k)
+            current[row.code] = tuple(kept)
+            update_fields.update(changed)
+            if new_parent != values[2]:
+                update_fields.add("parent_id")
+    return current, update_fields
+
+
+def _place_file_rows(in_file, code_to_id, parent_of):
+    """Set the final parent of every unit of the file in `parent_of` (id -> parent id)."""
+    for code, row in in_file.items():
+        parent = row.get("parent_code", "")
+        parent_of[code_to_id[code]] = code_to_id.get(parent) if parent else None
+
+
+def _path_finder(parent_of, paths):
+    """path_of(id): a unit's final path, built from the root down in memory and kept in `paths`."""
+
+    def path_of(pk):
+        chain = []
+        while pk is not None and pk not in paths:
+            chain.append(pk)
+            pk = parent_of.get(pk)
+        base = paths[pk] if pk is not None else "/"
+        for node in reversed(chain):
+            base = f"{base}{node}/"
+            paths[node] = base
+        return base
+
+    return path_of
+
+
+def _parent_namer(in_file, current, code_to_id, id_to_code):
+    """parent_name(code): the name of a parent (old or new) for the audit entries; the names of parents
+    that are not in the file are loaded in batches, once."""
+    wanted = {row.get("parent_code") for row in in_file.values()}
+    wanted = {code_to_id.get(code) for code in wanted if code and code not in in_file}
+    wanted |= {values[2] for values in current.values() if id_to_code.get(values[2]) not in in_file}
+    wanted = [pk for pk in wanted if pk is not None]
+    names_by_id = {}
+    for i in range(0, len(wanted), BATCH):
+        names_by_id.update(Unit.objects.filter(pk__in=wanted[i : i + BATCH]).values_list("id", "name"))
+
+    def parent_name(parent_code):
+        if not parent_code:
+            return None
+        row = in_file.get(parent_code)
+        if row is not None:
+            return row.get("name")
+        return names_by_id.get(code_to_id.get(parent_code), parent_code)
+
+    return parent_name
+
+
+def _new_units(new_codes, in_file, code_to_id, data_fields, path_of, now):
+    """Unit instances for bulk_create. `path_of` None: the ids are not known yet, so the paths are
+    placeholders until _place_inserted_units."""
+    creates = []
+    for code in new_codes:
+        row = in_file[code]
+        data = {k: row[k] for k in data_fields}
+        parent_code = row.get("parent_code", "")
+        pk = code_to_id.get(code)
+        unit = Unit(id=pk, code=code, parent_id=code_to_id.get(parent_code) if parent_code else None, **data)
+        if path_of is not None:
+            path = path_of(pk)
+            unit.path, unit.depth = path, path.count("/") - 2
+        else:
+            unit.path = f"/pending-{code}/"
+        unit.refresh_derived()
+        unit.created_at = unit.updated_at = now
+        creates.append(unit)
+    return creates
+
+
+def _place_inserted_units(creates, in_file, code_to_id, parent_of, path_of):
+    """Databases without a way to reserve ids: the units were inserted first, now they are placed."""
+    code_to_id.update({u.code: u.pk for u in creates})
+    _place_file_rows(in_file, code_to_id, parent_of)
+    for unit in creates:
+        path = path_of(unit.pk)
+        unit.path, unit.depth = path, path.count("/") - 2
+    Unit.objects.bulk_update(creates, ["path", "depth"], batch_size=BATCH)
+
+
+def _update_units(
+    in_file, current, fields, data_fields, update_fields, code_to_id, id_to_code, path_of, audit, outcome
+):
+    """Write the units the file changes, a slice at a time: their rows and audit entries are written and let
+    go. Counts them in `outcome`; returns (their ids, their new paths)."""
     columns = sorted(update_fields | {"path", "depth", "name_sort", "search_text", "updated_at"})
     columns = ["parent" if c == "parent_id" else ("kind" if c == "kind_id" else c) for c in columns]
     writer = UnitUpdates(
@@ -633,28 +705,21 @@ def _write(in_file, existing, id_to_code, user, outcome, report, note, *, dry=Fa
         bump_version=True,
     )
     updated_ids, updated_paths, renamed = set(), [], []
-    updates, audit = [], []
-    for unit, before, changed, moved in _updated_units(in_file, current, fields, data_fields, code_to_id, now):
+    updates, entries = [], []
+    for unit, before, changed, moved in _updated_units(in_file, current, fields, data_fields, code_to_id, audit.now):
         if changed:
             outcome.updated += 1
-            old = _snapshot(before, kind_names, None)
-            new = _snapshot({**before, **{k: getattr(unit, k) for k in data_fields}}, kind_names, None)
-            keys = [k for k in old if old[k] != new[k]]
-            audit.append(
-                _audit("unit.updated", user, unit, {k: old[k] for k in keys}, {k: new[k] for k in keys}, note, now)
-            )
+            entries.append(_update_entry(unit, before, data_fields, audit))
         if moved:
             outcome.moved += 1
             old_parent = id_to_code.get(before["parent_id"], "")
-            audit.append(
-                _audit(
+            new_parent = in_file[unit.code].get("parent_code", "")
+            entries.append(
+                audit.entry(
                     "unit.moved",
-                    user,
                     unit,
-                    {"parent": parent_name(old_parent)},
-                    {"parent": parent_name(in_file[unit.code].get("parent_code", ""))},
-                    note,
-                    now,
+                    {"parent": audit.parent_name(old_parent)},
+                    {"parent": audit.parent_name(new_parent)},
                 )
             )
         path = path_of(unit.id)  # after the audit entries, which name the unit where it was
@@ -665,54 +730,58 @@ def _write(in_file, existing, id_to_code, user, outcome, report, note, *, dry=Fa
         if "name" in changed:
             renamed.append(unit.id)
         if len(updates) == UPDATE_SLICE:
-            _write_slice(writer, updates, audit)
-    _write_slice(writer, updates, audit)
+            _write_slice(writer, updates, entries)
+    _write_slice(writer, updates, entries)
     writer.finish()
     if renamed:
         units_renamed.send(sender=Unit, units=[Unit(id=pk) for pk in renamed])
-    if outcome.moved:
-        below = []
-        for code, unit in existing.items():
-            if unit.id in updated_ids:
-                continue
-            path = path_of(unit.id)
-            if path != unit.path:
-                below.append(UpdatedUnit(id=unit.id, path=path, depth=path.count("/") - 2))
-        below_writer = UnitUpdates(
-            ["path", "depth"],
-            copy=connection.vendor == "postgresql" and len(below) >= COPY_UPDATES_FROM,
-            batch_size=BATCH,
-        )
-        below_writer.write(below)
-        below_writer.finish()
+    return updated_ids, updated_paths
 
-    report(_("Writing the audit log…"))
-    if not fast:
-        AuditEntry.objects.bulk_create(
-            [
-                _audit(
-                    "unit.created",
-                    user,
-                    unit,
-                    None,
-                    _snapshot(
-                        unit.__dict__ | {"code": unit.code},
-                        kind_names,
-                        parent_name(in_file[unit.code].get("parent_code")),
-                    ),
-                    note,
-                    now,
-                )
-                for unit in creates
-            ],
-            batch_size=BATCH,
-        )
-    # The summary entry belongs to the deepest unit above everything imported.
-    all_paths = [paths[code_to_id[c]] for c in new_codes] if fast else [u.path for u in creates]
-    all_paths += updated_paths
-    common = _common_unit(all_paths) or _common_unit([existing[c].path for c in in_file if c in existing])
-    outcome.common_unit_id = common
-    return common
+
+def _update_entry(unit, before, data_fields, audit):
+    """The unit.updated entry: only the fields whose shown value changed."""
+    old = _snapshot(before, audit.kind_names, None)
+    new = _snapshot({**before, **{k: getattr(unit, k) for k in data_fields}}, audit.kind_names, None)
+    keys = [k for k in old if old[k] != new[k]]
+    return audit.entry("unit.updated", unit, {k: old[k] for k in keys}, {k: new[k] for k in keys})
+
+
+def _move_descendants(existing, updated_ids, path_of):
+    """The new paths of the units the file does not name that sit below a moved unit."""
+    below = []
+    for unit in existing.values():
+        if unit.id in updated_ids:
+            continue
+        path = path_of(unit.id)
+        if path != unit.path:
+            below.append(UpdatedUnit(id=unit.id, path=path, depth=path.count("/") - 2))
+    writer = UnitUpdates(
+        ["path", "depth"],
+        copy=connection.vendor == "postgresql" and len(below) >= COPY_UPDATES_FROM,
+        batch_size=BATCH,
+    )
+    writer.write(below)
+    writer.finish()
+
+
+def _audit_created_units(creates, in_file, audit):
+    """The unit.created entries of the units inserted as model instances (PostgreSQL COPYs its own)."""
+    AuditEntry.objects.bulk_create(
+        [
+            audit.entry(
+                "unit.created",
+                unit,
+                None,
+                _snapshot(
+                    unit.__dict__ | {"code": unit.code},
+                    audit.kind_names,
+                    audit.parent_name(in_file[unit.code].get("parent_code")),
+                ),
+            )
+            for unit in creates
+        ],
+        batch_size=BATCH,
+    )
 
 
 def _updated_units(in_file, current, fields, data_fields, code_to_id, now):

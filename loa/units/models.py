@@ -147,9 +147,6 @@ class Unit(models.Model):
         by_id = Unit.objects.in_bulk(ids)
         return [by_id[i] for i in ids if i in by_id]
 
-    def is_within(self, other):
-        return self.path.startswith(other.path)
-
 
 class UnitSearchRow(models.Model):
     """What the unit list searches, filters and sorts by, one narrow row per unit (PostgreSQL).
