@@ -36,6 +36,7 @@ lint: $(VENV)/.installed
 
 # axe-core for the accessibility check of the page crawl (package-lock.json pins it).
 node_modules/.installed: package-lock.json
+	./scripts/system-deps.sh test
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
