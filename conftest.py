@@ -167,6 +167,21 @@ def api_client(client, token_for):
 # Playwright drives Debian's Chromium at a phone's size. Tests marked e2e get `phone` (390×844)
 # or `desktop` pages against pytest-django's live_server.
 
+
+def pytest_collection_modifyitems(config, items):
+    """Browser tests check what a page does in a browser, not the database under it: they run once, in
+    the SQLite run. The PostgreSQL run keeps every other test (queries, constraints, concurrency), and
+    CI stays within its time."""
+    from django.conf import settings
+
+    if not settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        return
+    once = pytest.mark.skip(reason="a browser test runs once, on SQLite")
+    for item in items:
+        if item.get_closest_marker("e2e"):
+            item.add_marker(once)
+
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
