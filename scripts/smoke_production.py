@@ -394,7 +394,14 @@ def journey(stack, cert, mailbox):
     detail = admin.get(f"/directives/{directive}/")
     expect(f"/directives/{directive}/issue/" in detail.text, "the directive page offers no issue button")
     task = re.search(r"/directives/tasks/(\d+)/", detail.text).group(1)
-    admin.submit(f"/directives/{directive}/", action=f"/directives/{directive}/issue/")
+    # Issuing first shows who will be told what; confirming issues and queues the officers' notices.
+    admin.submit(f"/directives/{directive}/issue/", action="")
+
+    step("the officer is told of the directive the same day: the notice leaves through the Celery worker")
+    deadline = time.monotonic() + 60
+    while len(mailbox.to("an.hoang@example.vn")) < 2 and time.monotonic() < deadline:
+        time.sleep(0.5)  # the invitation came first
+    expect(len(mailbox.to("an.hoang@example.vn")) >= 2, "no notice of the directive reached the officer")
 
     step("the officer downloads the directive's attached file: Loa allows it, nginx sends it")
     page = admin.get(f"/directives/{directive}/")
