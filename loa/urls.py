@@ -1,7 +1,7 @@
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from loa.core.pwa import manifest, service_worker
+from loa.core.pwa import manifest, offline, service_worker
 from loa.core.views import favicon
 from loa.fanpages.views import short_link
 from loa.ops.views import healthz
@@ -15,6 +15,7 @@ urlpatterns = [
     path("favicon.ico", favicon, name="favicon"),
     path("manifest.webmanifest", manifest, name="manifest"),
     path("sw.js", service_worker, name="service_worker"),
+    path("offline/", offline, name="offline"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("accounts/", include("loa.accounts.urls")),
     path("units/", include("loa.units.urls")),

@@ -1,10 +1,11 @@
 """Loa as an installable app: the web app manifest and the service worker.
 
 The service worker is served from the site root (not /static/) so that its scope is the whole site;
-it keeps only the shell: the files listed in SHELL_FILES (style, scripts, icons and the offline
-page), each under its current static name, so a new deployment's files replace the old ones. It
-never keeps a page (every page may carry someone's data) nor anything under /api/: a page always
-comes from the network, and only when the network is down is the cached offline page shown
+it keeps only the shell: the files listed in SHELL_FILES (style, scripts, icons), each under its
+current static name, so a new deployment's files replace the old ones, and the offline page
+(/offline/, rendered without the request: it names no one and links those same static names). It
+never keeps another page (every page may carry someone's data) nor anything under /api/: a page
+always comes from the network, and only when the network is down is the cached offline page shown
 instead.
 """
 
@@ -12,7 +13,9 @@ import hashlib
 import json
 
 from django.http import HttpResponse, JsonResponse
+from django.template.loader import render_to_string
 from django.templatetags.static import static
+from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
@@ -27,14 +30,21 @@ SHELL_FILES = (
     "loa/apple-touch-icon.png",
     "loa/icon-192.png",
     "loa/icon-512.png",
-    "loa/offline.html",
 )
-OFFLINE_PAGE = "loa/offline.html"
 ICONS = (("loa/icon-192.png", "192x192"), ("loa/icon-512.png", "512x512"))
 
 
 def shell_urls():
-    return [static(name) for name in SHELL_FILES]
+    return [static(name) for name in SHELL_FILES] + [reverse("offline")]
+
+
+def offline(request):
+    """/offline/: what the service worker shows when the network is down. Rendered without the
+    request (no user, no token, no cookie read), so the same page is right for everyone who shares
+    the phone; its links are the current static names, which the worker keeps beside it."""
+    response = HttpResponse(render_to_string("core/offline.html"))
+    patch_cache_control(response, public=True, max_age=3600)
+    return response
 
 
 def manifest(request):
@@ -96,7 +106,7 @@ def service_worker(request):
     source = SERVICE_WORKER % {
         "version": version,
         "shell": json.dumps(urls),
-        "offline": json.dumps(static(OFFLINE_PAGE)),
+        "offline": json.dumps(reverse("offline")),
     }
     response = HttpResponse(source, content_type="text/javascript; charset=utf-8")
     response["Service-Worker-Allowed"] = "/"

@@ -4,7 +4,6 @@ carry someone's data) and never an answer of the API."""
 
 import json
 import re
-from pathlib import Path
 
 import pytest
 from django.contrib.staticfiles import finders
@@ -49,10 +48,10 @@ def test_the_service_worker_is_javascript_from_the_site_root_with_the_whole_site
 def test_the_service_worker_keeps_only_the_shells_static_files(client):
     source = client.get("/sw.js").content.decode()
     kept = _sw_shell(source)
-    assert kept == shell_urls() and len(kept) == len(SHELL_FILES)
-    assert all(url.startswith(static("")) for url in kept)
-    assert not any("/api/" in url or url.endswith("/") for url in kept)
-    assert static("loa/offline.html") in kept
+    assert kept == shell_urls() and len(kept) == len(SHELL_FILES) + 1
+    # The static files, and one page: the offline page, which names no one.
+    assert [url for url in kept if not url.startswith(static(""))] == ["/offline/"]
+    assert not any("/api/" in url for url in kept)
     # Every file it keeps exists, or installing the worker would fail.
     assert all(finders.find(name) for name in SHELL_FILES)
     # Only a GET of one of those files is answered from the cache; a page falls back to the
@@ -75,7 +74,17 @@ def test_every_page_links_the_manifest_and_names_the_service_worker(client):
     assert "worker-src 'self'" in response["Content-Security-Policy"]
 
 
-def test_the_offline_page_is_vietnamese_and_runs_nothing():
-    html = Path(finders.find("loa/offline.html")).read_text(encoding="utf-8")
+@pytest.mark.django_db
+def test_the_offline_page_is_vietnamese_runs_nothing_and_names_no_one(client, django_user_model):
+    user = django_user_model.objects.create_user(username="can.bo.offline", first_name="Nông Thị Hoa")
+    client.force_login(user)
+    response = client.get("/offline/", HTTP_ACCEPT_LANGUAGE="vi")
+    html = response.content.decode()
+    assert response.status_code == 200 and "public" in response["Cache-Control"]
     assert '<html lang="vi">' in html and "Chưa có mạng" in html
     assert "<script" not in html and "style=" not in html
+    assert "Nông Thị Hoa" not in html and "can.bo.offline" not in html and "csrf" not in html.lower()
+    # It links the stylesheet and icon under the names the worker keeps, so it is styled offline.
+    kept = _sw_shell(client.get("/sw.js").content.decode())
+    for name in ("loa/loa.css", "loa/favicon.svg"):
+        assert f'href="{static(name)}"' in html and static(name) in kept
