@@ -81,9 +81,14 @@ def reported_assignments(user, task, node):
 def consolidated_rows(user, task, node):
     """One row per reporting unit, streamed: [Stt, the unit's official name, Tên Trang, Người quản trị,
     SĐT, Ghi chú]; a Page reported without its address says so (softly) in its row."""
-    qs = reported_assignments(user, task, node).values_list("unit__name", "report__data")
-    for number, (unit_name, data) in enumerate(qs.iterator(chunk_size=5000), start=1):
-        yield [f"{number:02d}", unit_name, *_page_cells(data or {}, warn=True)]
+    qs = reported_assignments(user, task, node).values_list("unit__name", "report__data", "unit__fanpage__url")
+    for number, (unit_name, data, registered_url) in enumerate(qs.iterator(chunk_size=5000), start=1):
+        data = data or {}
+        if registered_url and not data.get("url") and not data.get("no_page"):
+            # Reported from the official form (no address column); the address was added to the
+            # unit's Page afterwards (fanpages.services.set_page_address), as tracking shows it.
+            data = {**data, "url": registered_url}
+        yield [f"{number:02d}", unit_name, *_page_cells(data, warn=True)]
 
 
 def consolidated_columns():

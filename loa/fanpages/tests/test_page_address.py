@@ -5,8 +5,10 @@ from django.urls import reverse
 
 from loa.audit.models import AuditEntry
 from loa.directives import services as directive_services
+from loa.directives.documents import consolidated_rows
 from loa.directives.tests.factories import fanpage_letter
 from loa.fanpages.models import Fanpage, FanpageVersion
+from loa.fanpages.services import set_page_address
 
 pytestmark = pytest.mark.django_db
 
@@ -58,6 +60,17 @@ def test_staff_add_the_address_from_the_tracking_badge_and_the_badge_disappears(
     assert FanpageVersion.objects.filter(fanpage=fanpage).count() == 2  # the report, then the address
     entry = AuditEntry.objects.get(action="fanpage.address.set")
     assert entry.actor == admin and entry.before["url"] == "" and entry.after["url"] == fanpage.url
+
+
+def test_the_consolidated_report_shows_an_address_added_after_the_report(admin, task, tree, reported_without_address):
+    node = task.directive.issuing_unit
+
+    def row_of_a():
+        return next(row for row in consolidated_rows(admin, task, node) if row[1] == tree["a"].name)
+
+    assert "chưa có địa chỉ Trang" in row_of_a()[2]
+    set_page_address(by=admin, unit=tree["a"], url="fb.com/cdcs.thpt.tpcb", expected_version=1)
+    assert row_of_a()[2] == f"{REPORT['name']}\nhttps://www.facebook.com/cdcs.thpt.tpcb"
 
 
 def test_the_officer_adds_the_address_from_the_unit_s_fanpage_page(login, alice, tree, reported_without_address):
