@@ -10,7 +10,9 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from loa.articles.tests.factories import channels, published
-from loa.todo.tests.conftest import TODAY, quota, sections_of
+from loa.directives import services as directives
+from loa.directives.tests.factories import GOOD_PAGE
+from loa.todo.tests.conftest import TODAY, assignment, letter, quota, sections_of
 
 pytestmark = pytest.mark.django_db
 
@@ -56,3 +58,33 @@ def test_units_meeting_their_quota_are_counted_once_per_kind_everywhere(figures,
     (section,) = sections_of(leader, "leader")
     (progress,) = [i for i in section.items if i.kind == "quota_progress"]
     assert "1/2 đơn vị đạt chỉ tiêu" in progress.detail and "0/2 đơn vị đạt chỉ tiêu" in progress.detail
+
+
+def test_reports_collected_are_counted_alike_on_the_pages_in_the_api_and_in_the_export(
+    tree, admin, alice, login, api_client
+):
+    """Two CĐCS asked, one reported: "1 / 2" on the directive, the tracking page, the API, the
+    consolidated sheet (one row) and the administrator's to-do list (1 missing)."""
+    task = letter(tree)
+    directives.report_submit(by=alice, assignment=assignment(task, tree["a"]), data=GOOD_PAGE)
+    client = login(admin)
+
+    detail = client.get(reverse("directives:detail", args=[task.directive_id])).content.decode()
+    bar = re.search(r'<progress class="progress" max="(\d+)" value="(\d+)"', detail)
+    assert (int(bar[1]), int(bar[2])) == (2, 1)
+
+    tracking = client.get(reverse("directives:tracking", args=[task.pk])).content.decode()
+    missing = re.search(r"Chưa báo cáo</div><div class=\"stat\"><a [^>]*>(\d+)</a>", tracking)
+    assert int(missing[1]) == 1
+
+    totals = api_client(admin).get(f"/api/v1/directives/tasks/{task.pk}").json()["totals"]
+    assert (totals["expected"], totals["reported"], totals["missing"]) == (2, 1, 1)
+
+    export = client.get(reverse("directives:consolidated", args=[task.pk, "xlsx"]))
+    sheet = load_workbook(io.BytesIO(b"".join(export.streaming_content))).active
+    units = [row[1] for row in sheet.iter_rows(values_only=True) if row[0] and str(row[0]).isdigit()]
+    assert units == [tree["a"].name]
+
+    (section,) = sections_of(admin, "admin")
+    (item,) = [i for i in section.items if i.kind == "task_missing"]
+    assert item.count == 1 and "1/2 đơn vị chưa báo cáo" in item.detail
