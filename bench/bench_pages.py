@@ -123,8 +123,14 @@ def weights(browser, base, pages):
 
     results = {}
     for name, username, path in pages:
+        # Service workers blocked: Loa's worker (loa/core/pwa.py) would fetch the pages itself after
+        # the log-in page registered it, and the page's own network events would then count 0 bytes.
         context = browser.new_context(
-            viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, locale="vi-VN"
+            viewport={"width": 390, "height": 844},
+            is_mobile=True,
+            has_touch=True,
+            locale="vi-VN",
+            service_workers="block",
         )
         page = context.new_page()
         page.base_url = base
@@ -161,7 +167,9 @@ def lighthouse(url, cookies):
     ]
     if header:
         args.append("--extra-headers=" + json.dumps({"Cookie": header}))
-    run = subprocess.run(args, env=dict(os.environ, CHROME_PATH=CHROMIUM), capture_output=True, text=True, check=True)
+    run = subprocess.run(args, check=False, env=dict(os.environ, CHROME_PATH=CHROMIUM), capture_output=True, text=True)
+    if run.returncode:
+        sys.exit(f"Lighthouse failed on {url}:\n{run.stderr[-3000:]}")
     report = json.loads(run.stdout)
     scores = {k: round(100 * (v["score"] or 0)) for k, v in report["categories"].items()}
     failing = [

@@ -102,3 +102,12 @@ document.addEventListener("click", (event) => {
     (field.labels && field.labels[0] || field).scrollIntoView({ block: "start" });
   }
 });
+
+// <body data-service-worker="/sw.js">: Loa as an installable app (loa/core/pwa.py). Registered from
+// every page; the offline forms' own script (offline-forms.js) comes only with those forms.
+document.addEventListener("DOMContentLoaded", () => {
+  const worker = document.body && document.body.dataset.serviceWorker;
+  if (worker && "serviceWorker" in navigator) {
+    navigator.serviceWorker.register(worker, { scope: "/" }).catch(() => { /* the site works without it */ });
+  }
+});

@@ -143,9 +143,5 @@
 
   document.addEventListener("DOMContentLoaded", () => {
     document.querySelectorAll("form[data-offline-form]").forEach(start);
-    const worker = document.body && document.body.dataset.serviceWorker;
-    if (worker && "serviceWorker" in navigator) {
-      navigator.serviceWorker.register(worker, { scope: "/" }).catch(() => { /* the site works without it */ });
-    }
   });
 })();

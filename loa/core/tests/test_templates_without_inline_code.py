@@ -50,8 +50,10 @@ def test_the_only_scripts_are_htmx_and_loas_own_files_loaded_deferred_with_htmx_
     assert scripts == [
         "<script src=\"{% static 'vendor/htmx.min.js' %}\" defer>",
         "<script src=\"{% static 'loa/loa.js' %}\" defer>",
-        "<script src=\"{% static 'loa/offline-forms.js' %}\" defer>",
     ]
+    # The offline forms' script comes with their notices, on those pages only.
+    status = (ROOT / "loa/core/templates/core/_offline_form_status.html").read_text(encoding="utf-8")
+    assert re.findall(r"<script\b[^>]*>", status) == ["<script src=\"{% static 'loa/offline-forms.js' %}\" defer>"]
     assert (
         '"allowEval": false' in base
         and '"allowScriptTags": false' in base

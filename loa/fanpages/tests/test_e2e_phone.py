@@ -14,8 +14,8 @@ def test_an_officer_logs_today_s_post_and_declares_likes_on_a_phone(phone, pages
     assert phone.locator("#rate").inner_text().strip() in ("0%", "—")
     phone.fill("#id_link", "https://www.facebook.com/cdcsa/posts/122168377616832251")
     phone.click("#log-post button[type=submit]")
-    today = timezone.localdate().isoformat()
-    phone.wait_for_selector(f'rect[data-day="{today}"][data-posts="1"]', state="attached")
+    today = f"{timezone.localdate():%d/%m/%Y}: 1 bài đăng"
+    phone.locator('rect[data-posts="1"]', has_text=today).wait_for(state="attached")
     assert phone.locator("#streak").inner_text().strip() == "1"
     phone.fill("#id_count", "61")
     phone.click("#likes button[type=submit]")

@@ -36,7 +36,7 @@ def test_an_officer_logs_today_s_post_and_the_rate_updates(login, pages, alice, 
     year = PostingYear.objects.get(fanpage=pages["a"], year=timezone.localdate().year)
     assert year.posting_days == 1 and year.streak == 1
     page = response.content.decode()
-    assert f'data-day="{timezone.localdate().isoformat()}" data-posts="1"' in page
+    assert f'data-posts="1"><title>{timezone.localdate():%d/%m/%Y}: 1 bài đăng</title>' in page
     again = client.post(
         reverse("fanpages:log_post", args=[tree["a"].pk]),
         {"link": "facebook.com/cdcsa/posts/122168377616832251"},
