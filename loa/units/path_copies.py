@@ -55,3 +55,19 @@ def follow_move(*, unit, old_path, new_path):
     rewritten = rewrite(old_path, new_path)
     subtree_moved.send(sender=type(unit), unit=unit, old_path=old_path, new_path=new_path)
     return rewritten
+
+
+def follow_moves(moves):
+    """`follow_move` for several units moved by one write (a unit list import): [(unit, old path,
+    new path)], the tree already in its final shape. They are followed one at a time, those nearest
+    the root of the new tree first, each from the path its copies have by then (the moves before it
+    may have carried it along): so the copies never describe a unit under its own subtree, and each
+    step is an ordinary move."""
+    done = []
+    for unit, old_path, new_path in sorted(moves, key=lambda m: (m[2].count("/"), m[2])):
+        current = old_path
+        for before, after in done:
+            if current.startswith(before):
+                current = after + current[len(before) :]
+        follow_move(unit=unit, old_path=current, new_path=new_path)
+        done.append((current, new_path))

@@ -183,3 +183,69 @@ def test_moving_a_big_union_is_a_handful_of_statements_whatever_its_size(tree, k
     big = _queries_to_move(_union_of(50, tree, kinds, "LON"), other["unit"])
     assert big == small
     assert big <= 25  # 21 today: the lock, the tree, six copies, two rollups, the audit entry
+
+
+def test_a_unit_list_import_that_moves_units_keeps_the_copies_and_figures_right(tree, admin, alice):
+    from loa.units.importing import import_units
+    from loa.units.models import Unit
+    from loa.units.tests.import_helpers import row, xlsx
+
+    _, task = province_letter(tree)
+    _report(task, tree["a"], alice)
+
+    # A goes under a new upper union, and B under A (moved along with it, in the same file).
+    outcome = import_units(
+        xlsx(
+            [
+                row("UP-2", "Ngành Y tế", "LDLD", kind="cd-cap-tren"),
+                row("CS-A", "Công đoàn cơ sở Trường THPT Thành phố Cao Bằng", "UP-2", members=60, staff=65),
+                row("CS-B", "Công đoàn cơ sở Bệnh viện Đa khoa tỉnh", "CS-A", members=300, staff=320),
+            ]
+        ),
+        by=admin,
+        commit=True,
+    )
+
+    assert outcome.errors == [] and outcome.moved == 2
+    paths = dict(Unit.objects.values_list("id", "path"))
+    assert {a.unit_id: a.unit_path for a in Assignment.objects.filter(task=task)} == {
+        tree["a"].pk: paths[tree["a"].pk],
+        tree["b"].pk: paths[tree["b"].pk],
+    }
+    up2 = Unit.objects.get(code="UP-2").pk
+    figures = _figures(task)
+    assert figures[up2][1:3] == (2, 1) and figures[tree["a"].pk][1:3] == (2, 1)
+    assert tree["upper"].pk not in figures
+    rollups.rebuild(task)
+    assert _figures(task) == figures
+
+
+def test_an_import_that_turns_a_branch_upside_down_keeps_the_figures_right(tree, admin, alice):
+    from loa.units.importing import import_units
+    from loa.units.models import Unit
+    from loa.units.tests.import_helpers import row, xlsx
+
+    _, task = province_letter(tree)
+    _report(task, tree["a"], alice)
+
+    # A leaves the upper union for the province, and the upper union (with B) goes under A.
+    outcome = import_units(
+        xlsx(
+            [
+                row("CS-A", "Công đoàn cơ sở Trường THPT Thành phố Cao Bằng", "LDLD", members=60, staff=65),
+                row("CDVC", "Công đoàn Viên chức tỉnh Cao Bằng", "CS-A", kind="cd-cap-tren"),
+            ]
+        ),
+        by=admin,
+        commit=True,
+    )
+
+    assert outcome.errors == [] and outcome.moved == 2
+    paths = dict(Unit.objects.values_list("id", "path"))
+    assert {a.unit_id: a.unit_path for a in Assignment.objects.filter(task=task)} == {
+        u.pk: paths[u.pk] for u in (tree["a"], tree["b"])
+    }
+    figures = _figures(task)
+    assert figures[tree["a"].pk][1:3] == (2, 1) and figures[tree["upper"].pk][1:3] == (1, 0)
+    rollups.rebuild(task)
+    assert _figures(task) == figures
