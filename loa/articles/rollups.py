@@ -13,6 +13,7 @@ from django.db.models import Count, F, Q
 
 from loa.articles.models import Kind, Quota, Rollup, Submission
 from loa.units.models import Unit
+from loa.units.rollup_moves import shift_totals
 
 OWN = ("target", "counted", "in_depth", "exemplary")
 TOTALS = ("target", "counted", "in_depth", "exemplary", "over", "with_quota", "met")
@@ -135,6 +136,13 @@ def rebuild(year):
         ],
         batch_size=5000,
     )
+
+
+def follow_move(*, unit, old_path, new_path, **kwargs):
+    """After `unit` moved: its subtree's figures of every year leave the old ancestors' rows and join
+    the new ones' (`subtree_moved`, in the move's transaction). A row left at zero stays: a unit with
+    a quota of 0 has such a row too, and the province table shows the same either way."""
+    shift_totals(Rollup, unit_id=unit.pk, old_path=old_path, new_path=new_path, keys=("year", "kind"), counters=TOTALS)
 
 
 def unit_figures(unit, year):

@@ -56,10 +56,13 @@ def get_assignment(user, task_id, unit_id, capability):
     )
     if a is None:
         raise Http404
+    issuer = a.task.directive.issuing_unit
     if capability == Capability.ISSUE_DIRECTIVES:
-        if not can(user, capability, a.task.directive.issuing_unit):
+        if not can(user, capability, issuer):
             raise Http404
-    elif not can(user, capability, a.unit):
+    elif not can(user, capability, a.unit) and not (capability == Capability.VIEW and can(user, capability, issuer)):
+        # Anyone sees a unit's work where the unit is today; an issuer always sees the replies to
+        # its own directives, also from a unit moved from under it since.
         raise Http404
     return a
 

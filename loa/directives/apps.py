@@ -8,9 +8,11 @@ class DirectivesConfig(AppConfig):
     def ready(self):
         from django.db.models import OuterRef, Subquery
 
+        from loa.directives import rollups
         from loa.directives.models import Assignment
+        from loa.units import path_copies
         from loa.units.models import Unit
-        from loa.units.signals import units_renamed
+        from loa.units.signals import subtree_moved, units_renamed
 
         def follow_renames(sender, units, **kwargs):
             ids = [u.pk for u in units]
@@ -20,3 +22,6 @@ class DirectivesConfig(AppConfig):
                 )
 
         units_renamed.connect(follow_renames, weak=False, dispatch_uid="directives.follow_renames")
+        # A task's tracking list filters its (up to 130,000) assignments by subtree on this table alone.
+        path_copies.register(Assignment, "unit_path")
+        subtree_moved.connect(rollups.follow_move, dispatch_uid="directives.rollups.follow_move")

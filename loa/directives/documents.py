@@ -3,10 +3,9 @@
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from loa.accounts.capabilities import Capability
-from loa.accounts.scope import path_q
 from loa.core.phones import display_phones
 from loa.directives.models import KIND_TITLES, Assignment, ReportForm
+from loa.directives.selectors import replies_q
 from loa.documents import samples
 from loa.documents.model import BULLET, HEADING, OfficialDocument, Paragraph, TableReport
 from loa.exports.tabular import Column
@@ -70,8 +69,7 @@ def _page_cells(data, warn=False):
 def reported_assignments(user, task, node):
     """The reports under `node` that `user` may see, in Vietnamese order of the unit names."""
     return (
-        Assignment.objects.filter(task=task, unit_path__startswith=node.path, first_reported_at__isnull=False)
-        .filter(path_q(user, Capability.VIEW, field="unit_path"))
+        Assignment.objects.filter(replies_q(user, task, node), first_reported_at__isnull=False)
         .select_related("report")
         .only("report__data")
         .order_by("unit_sort", "id")

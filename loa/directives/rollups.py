@@ -7,9 +7,10 @@ A state change applies the difference of the contributions in one UPDATE over th
 from collections import defaultdict
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef
 
 from loa.directives.models import Assignment, Rollup
+from loa.units.rollup_moves import shift_totals
 
 COUNTERS = ("expected", "reported", "on_time", "late", "returned")
 
@@ -64,3 +65,19 @@ def rebuild(task):
         [Rollup(task=task, unit_id=uid, parent_unit_id=parents.get(uid), **counts) for uid, counts in totals.items()],
         batch_size=2000,
     )
+
+
+def follow_move(*, unit, old_path, new_path, **kwargs):
+    """After `unit` moved (its assignments' paths already rewritten): its subtree's counts leave the
+    old ancestors' rows and join the new ones' (`subtree_moved`, in the move's transaction)."""
+    left, _joined = shift_totals(
+        Rollup, unit_id=unit.pk, old_path=old_path, new_path=new_path, keys=("task_id",), counters=COUNTERS
+    )
+    # A unit has a row for a task exactly when recipients of it lie under the unit (access.reaches
+    # reads that as "may see the directive"): an ancestor left keeps its row only if it still has a
+    # row below it or an assignment of its own. Deepest first, one DELETE per level of the tree.
+    tasks = Rollup.objects.filter(unit_id=unit.pk).values("task_id")
+    for ancestor in reversed(left):
+        Rollup.objects.filter(unit_id=ancestor, task_id__in=tasks).exclude(
+            Exists(Rollup.objects.filter(task_id=OuterRef("task_id"), parent_unit_id=ancestor))
+        ).exclude(Exists(Assignment.objects.filter(task_id=OuterRef("task_id"), unit_id=ancestor))).delete()

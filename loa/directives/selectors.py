@@ -5,7 +5,7 @@ from django.db.models.fields.json import KeyTextTransform
 from django.http import Http404
 
 from loa.accounts.capabilities import Capability
-from loa.accounts.scope import path_q
+from loa.accounts.scope import can, path_q
 from loa.core.text import search_terms
 from loa.directives.access import tracking_node
 from loa.directives.models import Assignment, Directive, Rollup
@@ -30,12 +30,21 @@ SORTS = {
 }
 
 
+def replies_q(user, task, node):
+    """The assignments of `task` under `node` that `user` may view, as a Q. An issuer always sees
+    the replies to its own directives: at the issuing unit, whoever may view it sees every
+    recipient's assignment, also those of units moved from under it since the directive was sent
+    (the tree changed, the directive's recipients did not)."""
+    issuer = task.directive.issuing_unit
+    if node.pk == issuer.pk and can(user, Capability.VIEW, issuer):
+        return Q(task=task)
+    return Q(task=task, unit_path__startswith=node.path) & path_q(user, Capability.VIEW, field="unit_path")
+
+
 def tracked_assignments(user, task, node, *, state="", q="", sort="name"):
     """A task's assignments under `node` that `user` may view, filtered and sorted; one query.
     Unknown states and sorts are ignored (no filter, by name)."""
-    qs = Assignment.objects.filter(task=task, unit_path__startswith=node.path).filter(
-        path_q(user, Capability.VIEW, field="unit_path")
-    )
+    qs = Assignment.objects.filter(replies_q(user, task, node))
     if state in STATE_FILTERS:
         qs = qs.filter(STATE_FILTERS[state])
     for term in search_terms(q.strip()) if q and q.strip() else ():
@@ -59,9 +68,7 @@ ADDRESS_MISSING = Q(report_url="", report_name__gt="") & (Q(unit__fanpage__isnul
 def page_gaps(user, task, node):
     """How many reports under `node` that `user` may view say "no Page yet", and how many lack the
     Page's address: one grouped query whatever the number of units."""
-    qs = Assignment.objects.filter(task=task, unit_path__startswith=node.path, first_reported_at__isnull=False).filter(
-        path_q(user, Capability.VIEW, field="unit_path")
-    )
+    qs = Assignment.objects.filter(replies_q(user, task, node), first_reported_at__isnull=False)
     return qs.annotate(
         report_url=KeyTextTransform("url", "report__data"), report_name=KeyTextTransform("name", "report__data")
     ).aggregate(no_page=Count("id", filter=NO_PAGE), address_missing=Count("id", filter=ADDRESS_MISSING))

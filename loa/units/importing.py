@@ -33,7 +33,7 @@ from loa.imports.mappings import remembered_mappings
 from loa.imports.problems import ImportProblem
 from loa.jobs.registry import register
 from loa.units import import_matching as matching
-from loa.units import search
+from loa.units import path_copies, search
 from loa.units.models import Unit, UnitKind
 from loa.units.signals import units_renamed
 from loa.units.unit_updates import DATA_FIELDS, UnitUpdates, UpdatedUnit, copy_rows
@@ -551,11 +551,14 @@ def _write(in_file, existing, id_to_code, user, outcome, report, note, *, dry=Fa
     if current:
         report(_("Updating %(n)s units…") % {"n": len(current)})
     audit = _AuditContext(user, note, now, kind_names, parent_name)
+    moves = list(_moves(in_file, current, code_to_id, path_of))  # before _update_units lets `current` go
     updated_ids, updated_paths = _update_units(
         in_file, current, fields, data_fields, update_fields, code_to_id, id_to_code, path_of, audit, outcome
     )
     if outcome.moved:
         _move_descendants(existing, updated_ids, path_of)
+        # The copies of the paths and the areas' rollups follow, as after unit_move.
+        path_copies.follow_moves(moves)
 
     report(_("Writing the audit log…"))
     if not fast:
@@ -744,6 +747,14 @@ def _update_entry(unit, before, data_fields, audit):
     new = _snapshot({**before, **{k: getattr(unit, k) for k in data_fields}}, audit.kind_names, None)
     keys = [k for k in old if old[k] != new[k]]
     return audit.entry("unit.updated", unit, {k: old[k] for k in keys}, {k: new[k] for k in keys})
+
+
+def _moves(in_file, current, code_to_id, path_of):
+    """(unit, old path, new path) of each unit the file gives another parent."""
+    for code, values in current.items():
+        parent_code = in_file[code].get("parent_code", "")
+        if (code_to_id.get(parent_code) if parent_code else None) != values[2]:
+            yield Unit(id=values[0]), values[3], path_of(values[0])
 
 
 def _move_descendants(existing, updated_ids, path_of):

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from loa.audit.log import log_action, snapshot
 from loa.core import versions
 from loa.core.phones import normalize_phone
+from loa.units import path_copies
 from loa.units.models import Unit
 from loa.units.signals import units_renamed
 
@@ -110,7 +111,8 @@ def check_move(unit, new_parent):
 
 @transaction.atomic
 def unit_move(*, by, unit, new_parent, expected_version=None):
-    """Move a unit and its subtree. Ids stay, so every record of its history stays attached."""
+    """Move a unit and its subtree. Ids stay, so every record of its history stays attached; the
+    copies of its paths and the figures of its old and new ancestors follow at once."""
     unit = _lock(unit, expected_version)
     check_move(unit, new_parent)
     if unit.parent_id == (new_parent.pk if new_parent else None):
@@ -123,6 +125,8 @@ def unit_move(*, by, unit, new_parent, expected_version=None):
         path=Concat(Value(unit.path), Substr("path", len(old_path) + 1)),
         depth=F("depth") + (unit.depth - old_depth),
     )
+    # Every stored copy of the subtree's paths, then every area's rollups, in this transaction.
+    path_copies.follow_move(unit=unit, old_path=old_path, new_path=unit.path)
     log_action(
         "unit.moved",
         actor=by,

@@ -1,4 +1,5 @@
-"""Recount the articles rollups of a year (after changing ARTICLES_COUNT_ACCEPTED or moving units)."""
+"""Recount the articles rollups of a year (after changing ARTICLES_COUNT_ACCEPTED, or to repair them;
+a move keeps them right itself)."""
 
 from django.conf import settings
 from django.core.management.base import BaseCommand

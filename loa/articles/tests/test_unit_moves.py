@@ -1,0 +1,103 @@
+"""A CĐCS moved from one upper union to another: its pieces, publications and claims go with it, the
+figures of both unions follow, and so does who sees its work."""
+
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+from loa.articles import rollups, services
+from loa.articles.models import CreditClaim, Publication, Rollup, Submission
+from loa.articles.selectors import level_rows
+from loa.articles.tests.factories import channels, published, sent
+from loa.units.services import unit_create, unit_move
+
+
+@pytest.fixture
+def other(tree, kinds):
+    from conftest import _user
+
+    unit = unit_create(by=None, parent=tree["province"], kind=kinds["upper"], code="CDYT", name="Công đoàn Ngành Y tế")
+    return {"unit": unit, "admin": _user("admin_yt", unit, "admin", full_name="Lục Văn Y")}
+
+
+@pytest.fixture
+def upper_admin(tree):
+    from conftest import _user
+
+    return _user("admin_vc", tree["upper"], "admin", full_name="Đinh Thị Viên")
+
+
+@pytest.fixture
+def work(tree, alice, bob, editor):
+    """Quotas of 2021 for A and B, a piece of A published, another sent, a claim of A waiting."""
+    chans = channels(editor)
+    for unit in (tree["a"], tree["b"]):
+        services.quota_set(by=None, unit=unit, year=2021, kind="news", target=4)
+        services.quota_set(by=None, unit=unit, year=2021, kind="article", target=1)
+    done = published(tree["a"], alice, editor, chans, on=date(2021, 3, 10))
+    waiting = sent(tree["a"], alice, chans, title="Hội thao công nhân viên chức")
+    published(tree["b"], bob, editor, chans, on=date(2021, 3, 12), title="Ngày hội hiến máu")
+    claim = services.claim_create(
+        by=alice,
+        unit=tree["a"],
+        url="https://cdvccaobang.vn/tin/hoi-thi",
+        kind="news",
+        title="Hội thi tìm hiểu pháp luật",
+        published_on=date(2021, 3, 20),
+    )
+    return {"done": done, "waiting": waiting, "claim": claim}
+
+
+def _figures():
+    return {
+        (r.unit_id, r.kind): (
+            r.parent_unit_id,
+            r.own_target,
+            r.own_counted,
+            r.target,
+            r.counted,
+            r.in_depth,
+            r.exemplary,
+            r.over,
+            r.with_quota,
+            r.met,
+        )
+        for r in Rollup.objects.filter(year=2021)
+    }
+
+
+def _move(unit, new_parent):
+    unit.refresh_from_db()
+    return unit_move(by=None, unit=unit, new_parent=new_parent)
+
+
+def test_the_copies_and_both_unions_figures_follow_the_move(tree, other, work):
+    _move(tree["a"], other["unit"])
+
+    new_path = f"{other['unit'].path}{tree['a'].pk}/"
+    assert set(Submission.objects.filter(unit=tree["a"]).values_list("unit_path", flat=True)) == {new_path}
+    assert set(Publication.objects.filter(submission__unit=tree["a"]).values_list("unit_path", flat=True)) == {new_path}
+    assert CreditClaim.objects.get(pk=work["claim"].pk).unit_path == new_path
+    total, children = level_rows(tree["province"], 2021)
+    by_unit = {row["unit"].code: row for row in children}
+    assert (by_unit["CDVC"]["news_target"], by_unit["CDVC"]["news_counted"]) == (4, 1)  # B alone
+    assert (by_unit["CDYT"]["news_target"], by_unit["CDYT"]["news_counted"]) == (4, 1)  # A now
+    assert (total["news_target"], total["news_counted"]) == (8, 2)  # the province: unchanged
+    # What the move left is what a recount from scratch finds.
+    figures = _figures()
+    rollups.rebuild(2021)
+    assert _figures() == figures
+
+
+def test_the_new_unions_admin_sees_the_pieces_and_the_old_ones_does_not(tree, other, upper_admin, work, login):
+    _move(tree["a"], other["unit"])
+
+    detail = reverse("articles:detail", args=[work["done"].pk])
+    assert login(upper_admin).get(detail).status_code == 404
+    assert "Hội thao công nhân" not in login(upper_admin).get(reverse("articles:index")).content.decode()
+    assert login(other["admin"]).get(detail).status_code == 200
+    assert "Hội thao công nhân" in login(other["admin"]).get(reverse("articles:index")).content.decode()
+    queue = login(other["admin"]).get(reverse("articles:queue")).content.decode()
+    assert "Hội thao công nhân" in queue
+    assert "Hội thao công nhân" not in login(upper_admin).get(reverse("articles:queue")).content.decode()

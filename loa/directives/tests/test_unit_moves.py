@@ -1,0 +1,251 @@
+"""A CĐCS moved from one upper union to another: its assignments, the figures of both unions, who sees
+its work (the issuer of a directive always sees the replies to it)."""
+
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+from loa.directives import rollups, services
+from loa.directives.models import Assignment, ReportForm, Rollup
+from loa.directives.tests.factories import DEADLINE, GOOD_PAGE, fanpage_letter
+from loa.units.services import unit_create, unit_move
+
+
+@pytest.fixture
+def other(tree, kinds):
+    """A second upper union under the province, with its own admin."""
+    from conftest import _user
+
+    unit = unit_create(by=None, parent=tree["province"], kind=kinds["upper"], code="CDYT", name="Công đoàn Ngành Y tế")
+    return {"unit": unit, "admin": _user("admin_yt", unit, "admin", full_name="Lục Văn Y")}
+
+
+@pytest.fixture
+def upper_admin(tree):
+    from conftest import _user
+
+    return _user("admin_vc", tree["upper"], "admin", full_name="Đinh Thị Viên")
+
+
+def province_letter(tree, *, by=None, recipients=None, number="12/CV-LĐLĐ"):
+    """A directive of the province itself, to the CĐCS (by default A and B)."""
+    directive = services.directive_create(
+        by=by,
+        issuing_unit=tree["province"],
+        number=number,
+        kind="CV",
+        issued_on=date(2021, 4, 5),
+        summary="V/v báo cáo Trang Fanpage",
+        salutation="Công đoàn cơ sở",
+        body="Báo cáo Trang Fanpage.",
+        distribution="Như kính gửi;\nLưu: LĐLĐ.",
+        signer_name="Nông Văn Ký",
+    )
+    services.directive_set_recipients(by=by, directive=directive, units=recipients or [tree["a"], tree["b"]])
+    task = services.task_add(
+        by=by, directive=directive, title="Báo cáo Trang Fanpage", deadline=DEADLINE, report_form=ReportForm.FANPAGE
+    )
+    services.directive_issue(by=by, directive=directive)
+    return directive, task
+
+
+def _report(task, unit, by):
+    assignment = Assignment.objects.get(task=task, unit=unit)
+    data = {**GOOD_PAGE, "name": unit.name, "url": f"fb.com/cdcs.{unit.code.lower()}"}
+    services.report_submit(by=by, assignment=assignment, data=data, at=DEADLINE)
+
+
+def _figures(task):
+    return {
+        r.unit_id: (r.parent_unit_id, r.expected, r.reported, r.on_time, r.late, r.returned)
+        for r in Rollup.objects.filter(task=task)
+    }
+
+
+def _move(unit, new_parent):
+    unit.refresh_from_db()
+    return unit_move(by=None, unit=unit, new_parent=new_parent)
+
+
+def test_the_assignments_and_both_unions_figures_follow_the_move(tree, other, alice):
+    _, task = province_letter(tree)
+    _report(task, tree["a"], alice)
+
+    _move(tree["a"], other["unit"])
+
+    a = Assignment.objects.get(task=task, unit=tree["a"])
+    assert a.unit_path == f"{other['unit'].path}{tree['a'].pk}/"
+    figures = _figures(task)
+    province, upper, new = tree["province"].pk, tree["upper"].pk, other["unit"].pk
+    assert figures[upper][1:3] == (1, 0)  # B alone, not reported
+    assert figures[new] == (province, 1, 1, 1, 0, 0)
+    assert figures[tree["a"].pk][0] == new
+    assert figures[province][1:3] == (2, 1)  # the province above both: unchanged
+    # What the move left is what a recount from scratch finds.
+    rollups.rebuild(task)
+    assert _figures(task) == figures
+
+
+def test_a_union_left_with_no_recipient_loses_the_directive(tree, other, upper_admin, login):
+    directive, task = province_letter(tree, recipients=[tree["a"]])
+    assert login(upper_admin).get(reverse("directives:detail", args=[directive.pk])).status_code == 200
+
+    _move(tree["a"], other["unit"])
+
+    assert not Rollup.objects.filter(task=task, unit=tree["upper"]).exists()
+    assert login(upper_admin).get(reverse("directives:detail", args=[directive.pk])).status_code == 404
+    assert login(other["admin"]).get(reverse("directives:detail", args=[directive.pk])).status_code == 200
+
+
+def test_the_new_unions_admin_sees_the_work_and_the_old_ones_gets_404(tree, other, upper_admin, alice, login):
+    _, task = province_letter(tree)
+    _report(task, tree["a"], alice)
+
+    _move(tree["a"], other["unit"])
+
+    report_url = reverse("directives:assignment", args=[task.pk, tree["a"].pk])
+    assert login(upper_admin).get(report_url).status_code == 404
+    tracking = reverse("directives:tracking", args=[task.pk])
+    assert login(upper_admin).get(tracking, {"unit": tree["a"].pk}).status_code == 404
+    assert login(other["admin"]).get(report_url).status_code == 200
+    page = login(other["admin"]).get(tracking, {"unit": other["unit"].pk}).content.decode()
+    assert "Trường THPT Thành phố" in page
+
+
+def test_the_issuer_still_sees_the_reply_of_a_unit_moved_away(tree, other, upper_admin, alice, login):
+    _, task = fanpage_letter(tree)  # issued by the upper union itself
+    _report(task, tree["a"], alice)
+
+    _move(tree["a"], other["unit"])
+
+    report_url = reverse("directives:assignment", args=[task.pk, tree["a"].pk])
+    assert login(upper_admin).get(report_url).status_code == 200
+    page = login(upper_admin).get(reverse("directives:tracking", args=[task.pk])).content.decode()
+    assert "Trường THPT Thành phố" in page and "Bệnh viện Đa khoa" in page
+    # Its new union sees it too; the issuer may still return it.
+    assert login(other["admin"]).get(report_url).status_code == 200
+
+
+def test_through_the_api_the_new_parent_lists_the_assignments(tree, other, admin, alice, api_client):
+    _, task = province_letter(tree)
+    _report(task, tree["a"], alice)
+    client = api_client(admin)
+    before = client.get(f"/api/v1/directives/tasks/{task.pk}", {"unit": tree["upper"].pk}).json()
+
+    moved = client.post(
+        f"/api/v1/units/{tree['a'].pk}/move", {"parent": other["unit"].pk}, content_type="application/json"
+    )
+
+    assert moved.status_code == 200
+    listed = client.get(f"/api/v1/directives/tasks/{task.pk}/assignments", {"unit": other["unit"].pk}).json()
+    assert [row["unit"]["code"] for row in listed["items"]] == ["CS-A"]
+    old = client.get(f"/api/v1/directives/tasks/{task.pk}/assignments", {"unit": tree["upper"].pk}).json()
+    assert [row["unit"]["code"] for row in old["items"]] == ["CS-B"]
+    after = client.get(f"/api/v1/directives/tasks/{task.pk}", {"unit": tree["upper"].pk}).json()
+    assert before["totals"]["expected"] == 2 and after["totals"]["expected"] == 1
+    assert before["totals"]["reported"] == 1 and after["totals"]["reported"] == 0
+    new = client.get(f"/api/v1/directives/tasks/{task.pk}", {"unit": other["unit"].pk}).json()
+    assert new["totals"]["expected"] == 1 and new["totals"]["reported"] == 1
+
+
+def _union_of(n, tree, kinds, code):
+    """An upper union under the province with `n` CĐCS, each sent a province directive of two tasks
+    and given a 2021 quota, one of them reporting."""
+    from loa.articles.services import quota_set
+
+    union = unit_create(by=None, parent=tree["province"], kind=kinds["upper"], code=code, name=f"Công đoàn {code}")
+    units = [
+        unit_create(by=None, parent=union, kind=kinds["cdcs"], code=f"{code}-{i}", name=f"Công đoàn cơ sở {code} {i}")
+        for i in range(n)
+    ]
+    _, task = province_letter(tree, recipients=units, number=f"{code}/CV-LĐLĐ")
+    services.task_add(by=None, directive=task.directive, title="Báo cáo lần hai", deadline=DEADLINE)
+    for unit in units:
+        quota_set(by=None, unit=unit, year=2021, kind="news", target=2)
+    _report(task, units[0], None)
+    return union
+
+
+def _queries_to_move(union, new_parent):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    union.refresh_from_db()
+    with CaptureQueriesContext(connection) as queries:
+        unit_move(by=None, unit=union, new_parent=new_parent)
+    return len(queries)
+
+
+def test_moving_a_big_union_is_a_handful_of_statements_whatever_its_size(tree, kinds, other, settings):
+    settings.ISSUE_INLINE_MAX_RECIPIENTS = 1000
+    small = _queries_to_move(_union_of(5, tree, kinds, "NHO"), other["unit"])
+    big = _queries_to_move(_union_of(50, tree, kinds, "LON"), other["unit"])
+    assert big == small
+    assert big <= 25  # 21 today: the lock, the tree, six copies, two rollups, the audit entry
+
+
+def test_a_unit_list_import_that_moves_units_keeps_the_copies_and_figures_right(tree, admin, alice):
+    from loa.units.importing import import_units
+    from loa.units.models import Unit
+    from loa.units.tests.import_helpers import row, xlsx
+
+    _, task = province_letter(tree)
+    _report(task, tree["a"], alice)
+
+    # A goes under a new upper union, and B under A (moved along with it, in the same file).
+    outcome = import_units(
+        xlsx(
+            [
+                row("UP-2", "Ngành Y tế", "LDLD", kind="cd-cap-tren"),
+                row("CS-A", "Công đoàn cơ sở Trường THPT Thành phố Cao Bằng", "UP-2", members=60, staff=65),
+                row("CS-B", "Công đoàn cơ sở Bệnh viện Đa khoa tỉnh", "CS-A", members=300, staff=320),
+            ]
+        ),
+        by=admin,
+        commit=True,
+    )
+
+    assert outcome.errors == [] and outcome.moved == 2
+    paths = dict(Unit.objects.values_list("id", "path"))
+    assert {a.unit_id: a.unit_path for a in Assignment.objects.filter(task=task)} == {
+        tree["a"].pk: paths[tree["a"].pk],
+        tree["b"].pk: paths[tree["b"].pk],
+    }
+    up2 = Unit.objects.get(code="UP-2").pk
+    figures = _figures(task)
+    assert figures[up2][1:3] == (2, 1) and figures[tree["a"].pk][1:3] == (2, 1)
+    assert tree["upper"].pk not in figures
+    rollups.rebuild(task)
+    assert _figures(task) == figures
+
+
+def test_an_import_that_turns_a_branch_upside_down_keeps_the_figures_right(tree, admin, alice):
+    from loa.units.importing import import_units
+    from loa.units.models import Unit
+    from loa.units.tests.import_helpers import row, xlsx
+
+    _, task = province_letter(tree)
+    _report(task, tree["a"], alice)
+
+    # A leaves the upper union for the province, and the upper union (with B) goes under A.
+    outcome = import_units(
+        xlsx(
+            [
+                row("CS-A", "Công đoàn cơ sở Trường THPT Thành phố Cao Bằng", "LDLD", members=60, staff=65),
+                row("CDVC", "Công đoàn Viên chức tỉnh Cao Bằng", "CS-A", kind="cd-cap-tren"),
+            ]
+        ),
+        by=admin,
+        commit=True,
+    )
+
+    assert outcome.errors == [] and outcome.moved == 2
+    paths = dict(Unit.objects.values_list("id", "path"))
+    assert {a.unit_id: a.unit_path for a in Assignment.objects.filter(task=task)} == {
+        u.pk: paths[u.pk] for u in (tree["a"], tree["b"])
+    }
+    figures = _figures(task)
+    assert figures[tree["a"].pk][1:3] == (2, 1) and figures[tree["upper"].pk][1:3] == (1, 0)
+    rollups.rebuild(task)
+    assert _figures(task) == figures
