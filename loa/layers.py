@@ -1,8 +1,9 @@
 """The layers of Loa, lowest first: the one map of which app may import which.
 
 An app may import apps of its own layer and of the layers below it, never one above, not even
-inside a function; inside a layer the apps' imports form no cycle. Tests and migrations may import
-anything. `loa/core/tests/test_layers.py` checks every import under `loa/` against this map, and
+inside a function; inside a layer the apps' imports form no cycle, and where a layer says so
+(`peers_through`: the domain areas) an app reaches a peer only through the peer's selectors and
+services. Tests and migrations may import anything. `loa/core/tests/test_layers.py` checks every import under `loa/` against this map, and
 `scripts/architecture_diagram.py` draws it, with the imports found, into `docs/architecture.md`.
 
 The modules directly under `loa/` (settings, root URLs, Celery, WSGI) assemble the project and sit
@@ -34,6 +35,8 @@ class Layer:
     name: str
     apps: tuple
     about: str
+    # When set, an app reaches a peer of its layer only through these modules of the peer.
+    peers_through: tuple = ()
 
 
 LAYERS = (
@@ -153,6 +156,7 @@ LAYERS = (
             ),
         ),
         "the areas of the work; a peer is read through its selectors and written through its services",
+        peers_through=("selectors", "services"),
     ),
     Layer(
         "pages",
@@ -233,13 +237,19 @@ def app_of(module, root=LOA):
     return parts[1]
 
 
-def imports(root=LOA):
-    """[(importing module, its app or None for the project's own modules, imported app)] between apps."""
+def named_imports(root=LOA):
+    """[(importing module, its app or None for the project's own modules, imported app, imported
+    name)] between apps."""
     found = set()
     for path, module in python_files(root):
         source = app_of(module, root)
         for name in imported_modules(path, module):
             target = app_of(name, root)
             if target is not None and target != source:
-                found.add((module, source, target))
-    return sorted(found, key=lambda item: (item[0], item[2]))
+                found.add((module, source, target, name))
+    return sorted(found)
+
+
+def imports(root=LOA):
+    """[(importing module, its app or None for the project's own modules, imported app)] between apps."""
+    return sorted({(module, source, target) for module, source, target, _name in named_imports(root)})

@@ -17,7 +17,7 @@ from loa.core.files import generated_name
 from loa.core.uploads import CONTENT_TYPES, DOCX, PDF, check_upload
 from loa.directives import rollups
 from loa.directives.models import Assignment, Attachment, Directive, Recipient, Report, ReportForm, ReportVersion, Task
-from loa.fanpages.models import Fanpage
+from loa.fanpages import selectors as page_register
 from loa.units.models import Unit
 
 DIRECTIVE_FIELDS = (
@@ -327,7 +327,7 @@ def report_submit(
     clean = clean_report_data(task, data)
     if task.report_form == ReportForm.FANPAGE and not clean["url"] and not clean.get("no_page"):
         # A form without the address names the unit's registered Page: the report carries its address.
-        clean["url"] = Fanpage.objects.filter(unit=assignment.unit).values_list("url", flat=True).first() or ""
+        clean["url"] = page_register.registered_url(assignment.unit)
     now = at or timezone.now()
     report = Report.objects.select_for_update().filter(assignment=assignment).first()
     if (

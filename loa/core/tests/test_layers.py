@@ -46,6 +46,18 @@ def test_the_apps_of_a_layer_import_each_other_without_a_cycle():
             raise AssertionError(f"a cycle in the layer {layer.name}: {' -> '.join(exc.args[1])}") from None
 
 
+def test_an_area_reaches_a_peer_area_only_through_its_selectors_and_services():
+    rank = layers.layer_of()
+    wrong = []
+    for module, source, target, name in layers.named_imports():
+        layer = layers.LAYERS[rank[target]]
+        if source is None or rank[source] != rank[target] or not layer.peers_through:
+            continue
+        if (name.split(".") + [""])[2] not in layer.peers_through:  # loa.<app>.<module>
+            wrong.append(f"{module} imports {name}")
+    assert not wrong, "read a peer through its selectors, write through its services: " + ", ".join(wrong)
+
+
 def test_the_walk_sees_imports_inside_functions_and_relative_ones_and_skips_tests(tmp_path):
     root = tmp_path / "loa"
     for app in ("low", "high", "other"):
