@@ -3,17 +3,19 @@
 An app may import apps of its own layer and of the layers below it, never one above, not even
 inside a function; inside a layer the apps' imports form no cycle, and where a layer says so
 (`peers_through`: the domain areas) an app reaches a peer only through the peer's selectors and
-services. Tests and migrations may import anything. `loa/core/tests/test_layers.py` checks every import under `loa/` against this map, and
-`scripts/architecture_diagram.py` draws it, with the imports found, into `docs/architecture.md`.
+services. Tests and migrations may import anything. `loa/core/tests/test_layers.py` checks every
+import under `loa/` against this map, and `scripts/architecture_diagram.py` draws it, with the
+imports found, into `docs/architecture.md`.
 
 The modules directly under `loa/` (settings, root URLs, Celery, WSGI) assemble the project and sit
 above every layer.
 
 Why this order (it differs from the first sketch, core < units < accounts < infrastructure): the
 unit tree and the people write the audit log, send through the outbox, and run their list imports
-as background jobs, so the infrastructure apps sit below them. Only the pages of three of those
-apps need the permission checks of `accounts`: they are the known leaks below, as are the pages of
-the unit tree.
+as background jobs, so the infrastructure apps sit below them. What stays upward is permission
+checks: the pages of three infrastructure apps, and the unit pages, picker and import, ask
+`accounts` what the user may see (KNOWN_LEAKS). The way out for the infrastructure pages is to move
+them up with the other pages; for the unit tree, to split its pages from the tree it owns.
 """
 
 import ast
@@ -187,8 +189,7 @@ LAYERS = (
     ),
 )
 
-# Imports that break the order today, by importing module and imported app, each with why and the
-# way out. The test refuses a leak not listed here, and a listed one that is gone (delete its line).
+# Imports that break the order today, by importing module and imported app, each with why. The test refuses a leak not listed here, and a listed one that is gone (delete its line).
 KNOWN_LEAKS = {
     ("loa.audit.views", "accounts"): "the audit log's page checks permissions: it belongs with the pages",
     ("loa.audit.views", "units"): "the audit log's page filters by unit with the unit picker",
