@@ -2,8 +2,8 @@
 
 A step is a function of one argument, the shared `Context` (units by code, users by username,
 kinds by code, the scenario's calendar). An area registers its steps in a module named
-`demo_steps.py` inside its app, as a list `STEPS` of (order, name, function); `run()` finds those
-modules through the app registry and imports them by name, so the demo depends on no area and no
+`demo_steps.py` inside its app, as a list `STEPS` of (order, name, function); `run()` looks for
+that module in every installed app (the app registry), so the demo names no area's steps and no
 area imports the demo (`loa/layers.py`: the demo sits at the top, beside the API):
 
     # loa/directives/demo_steps.py
