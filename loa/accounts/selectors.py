@@ -3,7 +3,7 @@
 from django.db.models import Exists, OuterRef, Prefetch
 from django.http import Http404
 
-from loa.accounts.capabilities import Capability
+from loa.accounts.capabilities import Capability, RoleName
 from loa.accounts.models import Role, User
 from loa.accounts.scope import path_q, role_paths
 
@@ -71,3 +71,18 @@ def home_unit(user):
     if not common:
         return None
     return Unit.objects.filter(pk=int(common[-1])).first()
+
+
+def unit_officers(unit_ids):
+    """{unit_id: [users]} for the active officers holding a role exactly at those units."""
+    officers = {}
+    for user in (
+        User.objects.filter(is_active=True, roles__role=RoleName.OFFICER, roles__unit_id__in=unit_ids)
+        .prefetch_related("roles")
+        .distinct()
+        .order_by("full_name", "pk")
+    ):
+        for role in user.roles.all():
+            if role.role == RoleName.OFFICER and role.unit_id in unit_ids:
+                officers.setdefault(role.unit_id, []).append(user)
+    return officers

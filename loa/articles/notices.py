@@ -3,8 +3,8 @@
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from loa.accounts.selectors import unit_officers
 from loa.core.site import absolute_url
-from loa.directives.notices import unit_officers
 from loa.notifications.outbox import enqueue_email
 
 

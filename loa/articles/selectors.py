@@ -8,6 +8,7 @@ from django.db.models.functions import ExtractMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from loa.articles import rollups
 from loa.articles.models import Channel, Kind, Publication, Rollup
 
 # "Met" and "with a quota" are counted per kind: a unit with both a news and an article quota is one
@@ -167,3 +168,17 @@ def monthly_by_channel(node, year):
         months = counts.get(channel.pk, [0] * 12)
         result.append((channel, months, sum(months)))
     return result
+
+
+def own_rollup_rows(units, year):
+    """(unit id, kind, counted, target, in-depth, exemplary) of the units' own pieces in `year`, from
+    the rollups: for the scoring."""
+    return Rollup.objects.filter(year=year, unit__in=units).values_list(
+        "unit_id", "kind", "own_counted", "own_target", "own_in_depth", "own_exemplary"
+    )
+
+
+def contribution(own):
+    """A unit's own figures of one kind (target, counted, in_depth, exemplary) with what follows from
+    them: pieces beyond the quota (`over`), `with_quota`, `met` (`rollups.contribution`)."""
+    return rollups.contribution(own)

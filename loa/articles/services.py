@@ -660,3 +660,17 @@ def quotas_import(*, by, upload, year, notice, allowed_units, prorate=True, rows
                         by=by, unit=units[code], year=year, kind=kind, target=target, notice=notice, prorate=prorate
                     )
     return len(parsed)
+
+
+@transaction.atomic
+def channel_save(*, by, channel=None, editors=None, **fields):
+    """Create a publication channel (`channel` None) or change one; `editors`, when given, replaces
+    its editors. The fields are a validated form's (name, kind, domains, is_active, order)."""
+    channel = channel or Channel()
+    for name, value in fields.items():
+        setattr(channel, name, value)
+    channel.save()
+    if editors is not None:
+        channel.editors.set(editors)
+    log_action("article.channel_saved", actor=by, obj=channel, note=channel.domains)
+    return channel

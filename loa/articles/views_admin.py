@@ -197,10 +197,8 @@ def channel_edit(request, pk=None):
     channel = get_object_or_404(Channel, pk=pk) if pk else None
     form = ChannelForm(request.POST or None, instance=channel)
     if request.method == "POST" and form.is_valid():
-        channel = form.save()
-        from loa.audit.log import log_action
-
-        log_action("article.channel_saved", actor=request.user, obj=channel, note=channel.domains)
+        fields = dict(form.cleaned_data)
+        channel = services.channel_save(by=request.user, channel=channel, editors=fields.pop("editors"), **fields)
         messages.success(request, _("Channel saved."))
         return redirect("articles:channels")
     return render(request, "articles/channel_form.html", {"form": form, "channel": channel})

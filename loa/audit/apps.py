@@ -6,8 +6,8 @@ class AuditConfig(AppConfig):
     label = "audit"
 
     def ready(self):
-        from loa.audit.models import AuditEntry
-        from loa.units import path_copies
+        from loa.audit import selectors
+        from loa.core import version_forms
 
-        # The audit log, at millions of entries, filters by the reader's subtree on this table alone.
-        path_copies.register(AuditEntry, "unit_path")
+        # The conflict panel of core names the row's last change from the log (core imports no app).
+        version_forms.last_change_of = selectors.last_change

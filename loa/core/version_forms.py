@@ -27,6 +27,10 @@ OUT_OF_DATE = gettext_lazy(
 )
 EMPTY = "—"
 
+# How the panel finds the newest change of a row (who and when): `loa.audit`, a layer above core,
+# registers it when it loads (`AuditConfig.ready`), so that core imports no app.
+last_change_of = None
+
 
 class Conflict:
     """What the conflict panel shows: the row as stored now, and the fields that differ."""
@@ -36,14 +40,7 @@ class Conflict:
 
     def last_change(self):
         """The audit entry of the newest change of the row (who and when), if there is one."""
-        from loa.audit.models import AuditEntry
-
-        return (
-            AuditEntry.objects.filter(object_type=self.current._meta.label_lower, object_id=str(self.current.pk))
-            .select_related("actor")
-            .order_by("-at", "-id")
-            .first()
-        )
+        return last_change_of(self.current) if last_change_of is not None else None
 
 
 def _plain(value):

@@ -144,6 +144,8 @@ class DemoCalendar:
     year: int  # the year of the demo's current work
     live: bool = True
 
+    at = staticmethod(at)  # for the areas' demo steps, which reach the calendar through the context
+
     @classmethod
     def build(cls, *, today=None, year=None):
         """The calendar for `today` (default: today's local date): live, or the seed's days in `year`."""

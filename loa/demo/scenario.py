@@ -1,37 +1,41 @@
 """The demo scenario as an ordered list of steps that every area adds to.
 
 A step is a function of one argument, the shared `Context` (units by code, users by username,
-kinds by code, the scenario's calendar). Register one with the decorator, in a module named
-`demo_steps.py` inside any installed app; `run()` imports those modules before it starts:
+kinds by code, the scenario's calendar). An area registers its steps in a module named
+`demo_steps.py` inside its app, as a list `STEPS` of (order, name, function); `run()` looks for
+that module in every installed app (the app registry), so the demo names no area's steps and no
+area imports the demo (`loa/layers.py`: the demo sits at the top, beside the API):
 
     # loa/directives/demo_steps.py
-    from loa.demo.scenario import step
-
-    @step(400, "the Fanpage letter")
     def issue_letter(ctx):
         for cycle in ctx.calendar.cycles:  # last year's and this year's (one year with --year)
             if Directive.objects.filter(number=cycle.number).exists():  # skip what exists
                 continue
             ... ctx.units["CDVC"], ctx.users["bientap"], cycle.issued_on, cycle.deadline ...
 
-Order numbers, by convention: 100 kinds, 200 units, 300 users and roles (all here); 400
-directives, 500 fanpages and posts, 600 quotas and articles, 700 likes, 900 scoring.
-Steps run in one transaction; a step should skip work that is already there, so that running
-the command twice does no harm.
+    STEPS = [(400, "the Fanpage letter", issue_letter)]
 
-Dates come from `ctx.calendar` (`loa.demo.calendar.DemoCalendar`): the demo lives in the present
-(the letter issued a few days ago, due in a week, last year complete and frozen), or, with
-`demo --year 2021`, in the seed's own year. Never read the clock in a step: the calendar's `today`
-is the day the demo is loaded for (`demo --today`), and the same `today` gives the same data.
+Order numbers, by convention: 100 kinds, 200 units, 300 users and roles (all here); 400
+directives, 450 quotas and articles, 500 fanpages, posts and likes, 900 scoring.
+Steps run in one transaction; a step should skip work that is already there, so that running
+the command twice does no harm. A step hands things to later steps in `ctx.extra`.
+
+Dates come from `ctx.calendar` (`loa.demo.calendar.DemoCalendar`, with `ctx.calendar.at(day, hour,
+minute)` for an aware instant): the demo lives in the present (the letter issued a few days ago,
+due in a week, last year complete and frozen), or, with `demo --year 2021`, in the seed's own year.
+Never read the clock in a step: the calendar's `today` is the day the demo is loaded for
+(`demo --today`), and the same `today` gives the same data.
 """
 
 import random
 from dataclasses import dataclass, field
+from importlib import import_module
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
-from django.utils.module_loading import autodiscover_modules
+from django.utils.module_loading import module_has_submodule
 
 from loa.accounts.models import Role, User
 from loa.core.phones import normalize_phone
@@ -99,7 +103,11 @@ class Context:
 
 
 def discover():
-    autodiscover_modules("demo_steps")
+    """Register the `STEPS` of every installed app's `demo_steps` module."""
+    for config in apps.get_app_configs():
+        if module_has_submodule(config.module, "demo_steps"):
+            for order, name, func in import_module(f"{config.name}.demo_steps").STEPS:
+                step(order, name)(func)
 
 
 def run(*, log=print, today=None, year=None):

@@ -12,10 +12,9 @@ calendar (`loa.demo.calendar`), with the reports that year holds:
 import random
 from datetime import timedelta
 
+from django.db.models import Min
 from django.utils import timezone
 
-from loa.demo.calendar import at
-from loa.demo.scenario import step
 from loa.directives import services
 from loa.directives.models import Assignment, Directive, Report, ReportForm
 from loa.documents.model import BULLET
@@ -26,7 +25,6 @@ WAITING = "CDVC-01"  # canbo1 finds the report due on their home page
 RETURNED_OPEN = "CDVC-02"  # canbo2 finds the province's reason and corrects
 RETURN_REASON = "Tên Trang chưa ghi đúng như trên Facebook; đề nghị ghi đủ “Công đoàn cơ sở …”."
 SECOND_ADMIN_REASON = "Thiếu số điện thoại của người quản trị thứ hai."
-_at = at
 
 
 def _body(cycle):
@@ -52,13 +50,20 @@ def _page(unit):
     }
 
 
-@step(400, "the Fanpage letter and its reports, for each year of the demo")
 def fanpage_letter(ctx):
     for cycle in ctx.calendar.cycles:
         _letter(ctx, cycle)
+    # For the fanpages step: a Page is registered since its unit's first Fanpage report.
+    ctx.extra["fanpage_first_reports"] = dict(
+        Assignment.objects.filter(task__report_form=ReportForm.FANPAGE, first_reported_at__isnull=False)
+        .values("unit_id")
+        .annotate(first=Min("first_reported_at"))
+        .values_list("unit_id", "first")
+    )
 
 
 def _letter(ctx, cycle):
+    _at = ctx.calendar.at
     admin, issuer = ctx.users["admin"], ctx.units["CDVC"]
     if Directive.objects.filter(number=cycle.number, issuing_unit=issuer).exists():
         return
@@ -122,6 +127,7 @@ def _return(admin, assignment, reason, at):
 
 def _reports_2021(ctx, cycle, task, assignments, officers):
     """The 2021 replay, as the demo always built it (the same generator, the same draws)."""
+    _at = ctx.calendar.at
     admin, rng, deadline = ctx.users["admin"], ctx.rng, cycle.deadline
     for a in assignments:
         code = a.unit.code
@@ -151,6 +157,7 @@ def _reports_2021(ctx, cycle, task, assignments, officers):
 def _reports_all_in(ctx, cycle, task, assignments, officers):
     """Last year: every unit reported, most within the three and a half weeks, some up to three weeks
     late; one report was returned and corrected before the deadline."""
+    _at = ctx.calendar.at
     admin, rng = ctx.users["admin"], random.Random(cycle.seed)
     last_on_time = cycle.last_report_day
     window = (last_on_time - cycle.issued_on).days
@@ -176,6 +183,7 @@ def _reports_this_week(ctx, cycle, task, assignments, officers):
     """This year: the letter went out `ISSUED_DAYS_AGO` days ago. About a third of the units have
     reported (all on time: the deadline is ahead); canbo2's report was returned and waits for its
     correction, another was returned and corrected; canbo1's unit has not reported yet."""
+    _at = ctx.calendar.at
     admin, rng = ctx.users["admin"], random.Random(cycle.seed)
     issued, yesterday = cycle.issued_on, cycle.last_day
     days = (yesterday - issued).days  # the report days: the issue day to yesterday
@@ -207,3 +215,7 @@ def _reports_this_week(ctx, cycle, task, assignments, officers):
             _at(min(day + timedelta(days=2), yesterday), 16, 20),
             note="Bổ sung quản trị viên thứ hai",
         )
+
+
+# (order, name, step): read by `loa.demo.scenario.discover`; this module imports nothing of the demo's.
+STEPS = [(400, "the Fanpage letter and its reports, for each year of the demo", fanpage_letter)]

@@ -22,8 +22,7 @@ from loa.core.uploads import open_upload, upload_name
 from loa.directives import matching, ocr_review
 from loa.directives.models import Assignment, ReportForm, ReturnedFormBatch, ReturnedFormFile
 from loa.directives.services import clean_report_data, report_submit
-from loa.fanpages.lookup import address_by_name
-from loa.fanpages.models import Fanpage
+from loa.fanpages import selectors as page_register
 from loa.units.models import Unit
 
 COLUMNS = {
@@ -159,7 +158,7 @@ def read_files(batch, report=None):
     report(done, total): progress."""
     task = batch.task
     units = list(recipients(task))
-    pages = {p.unit_id: p for p in Fanpage.objects.filter(unit__assignments__task=task)}
+    pages = page_register.pages_by_unit(Assignment.objects.filter(task=task).values("unit_id"))
     files = list(unread_files(batch))
     for done, record in enumerate(files):
         if report:
@@ -198,7 +197,7 @@ def _address_from_facebook(record):
     """Still no address: the one Page with the form's Page name, where a search token allows it."""
     if record.data.get("url") or record.data.get("no_page") or not record.data.get("name"):
         return
-    found = address_by_name(record.data["name"])
+    found = page_register.address_by_name(record.data["name"])
     if found:
         record.data = {**record.data, "url": found}
         record.match = {**record.match, "address": "facebook"}
@@ -235,7 +234,7 @@ def file_update(
             if assignment is None:
                 raise ValidationError(_("That unit is not a recipient of this task."))
             record.unit = assignment.unit
-            _address_from_register(record, Fanpage.objects.filter(unit=record.unit).first())
+            _address_from_register(record, page_register.page_of(record.unit))
     if chosen_row is not None:
         rows = {r.get("row") for r in record.parsed.get("rows", [])}
         if chosen_row in rows and chosen_row != record.chosen_row:
@@ -267,7 +266,7 @@ def assess(batch, files=None):
     files = list(files if files is not None else batch.files.select_related("unit"))
     unit_ids = {f.unit_id for f in files if f.unit_id}
     assignments = {a.unit_id: a for a in Assignment.objects.filter(task=task, unit_id__in=unit_ids)}
-    pages = {p.unit_id: p for p in Fanpage.objects.filter(unit_id__in=unit_ids)}
+    pages = page_register.pages_by_unit(unit_ids)
     cleaned = {}
     for f in files:
         try:
@@ -275,7 +274,7 @@ def assess(batch, files=None):
         except ValidationError as exc:
             cleaned[f.pk] = exc
     keys = {page_key(c["url"]) for c in cleaned.values() if isinstance(c, dict) and c["url"]}
-    owners = {p.url_key: p for p in Fanpage.objects.filter(url_key__in=keys).select_related("unit")}
+    owners = page_register.pages_by_url_key(keys)
     histories = history(batch, files)
     by_unit = {}
     for f in files:

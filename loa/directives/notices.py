@@ -15,8 +15,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from loa.accounts.capabilities import RoleName
-from loa.accounts.models import User
+from loa.accounts.selectors import unit_officers
 from loa.core.site import absolute_url
 from loa.directives import onetap, services
 from loa.directives.deadlines import deadline_text
@@ -27,21 +26,6 @@ from loa.notifications.reminders import channel_for, queue_to_officer, remind_un
 
 ISSUED_TEMPLATE = "notifications/email/directive_issued"
 PREVIEW_ROWS = 100  # units listed on a preview page; the totals count them all
-
-
-def unit_officers(unit_ids):
-    """{unit_id: [users]} for the active officers holding a role exactly at those units."""
-    officers = {}
-    for user in (
-        User.objects.filter(is_active=True, roles__role=RoleName.OFFICER, roles__unit_id__in=unit_ids)
-        .prefetch_related("roles")
-        .distinct()
-        .order_by("full_name", "pk")
-    ):
-        for role in user.roles.all():
-            if role.role == RoleName.OFFICER and role.unit_id in unit_ids:
-                officers.setdefault(role.unit_id, []).append(user)
-    return officers
 
 
 @dataclass

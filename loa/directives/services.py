@@ -13,9 +13,11 @@ from loa.accounts.scope import units_for
 from loa.audit.log import log_action, snapshot
 from loa.core import versions
 from loa.core.controls import strip_controls
+from loa.core.files import generated_name
+from loa.core.uploads import CONTENT_TYPES, DOCX, PDF, check_upload
 from loa.directives import rollups
-from loa.directives.models import Assignment, Directive, Recipient, Report, ReportForm, ReportVersion, Task
-from loa.fanpages.models import Fanpage
+from loa.directives.models import Assignment, Attachment, Directive, Recipient, Report, ReportForm, ReportVersion, Task
+from loa.fanpages import selectors as page_register
 from loa.units.models import Unit
 
 DIRECTIVE_FIELDS = (
@@ -325,7 +327,7 @@ def report_submit(
     clean = clean_report_data(task, data)
     if task.report_form == ReportForm.FANPAGE and not clean["url"] and not clean.get("no_page"):
         # A form without the address names the unit's registered Page: the report carries its address.
-        clean["url"] = Fanpage.objects.filter(unit=assignment.unit).values_list("url", flat=True).first() or ""
+        clean["url"] = page_register.registered_url(assignment.unit)
     now = at or timezone.now()
     report = Report.objects.select_for_update().filter(assignment=assignment).first()
     if (
@@ -410,3 +412,27 @@ def report_return(*, by, assignment, reason):
 def pending_q():
     """Assignments still owing their report: never reported, or returned and not yet corrected."""
     return Q(first_reported_at__isnull=True) | Q(state=Assignment.State.RETURNED)
+
+
+@transaction.atomic
+def attachment_add(*, by, directive, upload):
+    """Attach an uploaded PDF or Word file to a directive, kept under a generated name; raises
+    ValidationError when the bytes are neither."""
+    kind = check_upload(upload, (PDF, DOCX))
+    attachment = Attachment(
+        directive=directive,
+        name=upload.name[:255],
+        content_type=CONTENT_TYPES[kind],
+        size=upload.size,
+        uploaded_by=by,
+    )
+    attachment.file.save(generated_name(kind), upload, save=False)
+    attachment.save()
+    log_action(
+        "directive.attachment.added",
+        actor=by,
+        obj=directive,
+        unit=directive.issuing_unit,
+        after={"file": attachment.name, "size": attachment.size},
+    )
+    return attachment

@@ -14,10 +14,7 @@ from django.views.decorators.http import require_POST
 
 from loa.accounts.capabilities import Capability
 from loa.accounts.scope import can_anywhere, get_unit_or_404, role_paths
-from loa.audit.log import log_action
-from loa.core.files import generated_name
 from loa.core.forms import add_service_errors, flash_errors
-from loa.core.uploads import CONTENT_TYPES, DOCX, PDF, check_upload
 from loa.core.version_forms import conflict_status
 from loa.directives import notices, services
 from loa.directives.access import can_issue, get_directive, get_task, visible_directives
@@ -251,28 +248,11 @@ def attachment_upload(request, pk):
     if not form.is_valid():
         messages.error(request, _("Choose a file to attach."))
         return redirect("directives:detail", directive.pk)
-    upload = form.cleaned_data["file"]
     try:
-        kind = check_upload(upload, (PDF, DOCX))
+        services.attachment_add(by=request.user, directive=directive, upload=form.cleaned_data["file"])
     except ValidationError as exc:
         messages.error(request, exc.messages[0])
         return redirect("directives:detail", directive.pk)
-    attachment = Attachment(
-        directive=directive,
-        name=upload.name[:255],
-        content_type=CONTENT_TYPES[kind],
-        size=upload.size,
-        uploaded_by=request.user,
-    )
-    attachment.file.save(generated_name(kind), upload, save=False)
-    attachment.save()
-    log_action(
-        "directive.attachment.added",
-        actor=request.user,
-        obj=directive,
-        unit=directive.issuing_unit,
-        after={"file": attachment.name, "size": attachment.size},
-    )
     messages.success(request, _("File attached."))
     return redirect("directives:detail", directive.pk)
 

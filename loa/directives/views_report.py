@@ -16,7 +16,7 @@ from loa.directives import onetap, services
 from loa.directives.access import get_assignment
 from loa.directives.forms import FanpageReportForm, SimpleReportForm
 from loa.directives.models import ReportForm
-from loa.fanpages.models import Fanpage
+from loa.fanpages import selectors as page_register
 from loa.fanpages.services import page_is_correctable
 
 
@@ -26,7 +26,7 @@ def _initial(request, assignment):
     if report and report.data:
         data = dict(report.data)
     else:
-        page = Fanpage.objects.filter(unit=assignment.unit).first()
+        page = page_register.page_of(assignment.unit)
         if page:
             data = page.report_data()
         else:
@@ -69,7 +69,7 @@ def report_form(request, pk, unit_id):
     else:
         form = form_class(initial=_initial(request, assignment))
     report = getattr(assignment, "report", None)
-    page = Fanpage.objects.filter(unit=assignment.unit).first() if form_class is FanpageReportForm else None
+    page = page_register.page_of(assignment.unit) if form_class is FanpageReportForm else None
     return render(
         request,
         "directives/report_form.html",

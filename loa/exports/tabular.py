@@ -55,7 +55,7 @@ def _cells(row, columns):
 
 
 def _local(value):
-    """openpyxl refuses aware datetimes; people read local (Asia/Ho_Chi_Minh) time."""
+    """Excel has no time zones (XlsxWriter refuses aware datetimes); people read local (Asia/Ho_Chi_Minh) time."""
     if isinstance(value, datetime) and timezone.is_aware(value):
         return timezone.localtime(value).replace(tzinfo=None)
     return value

@@ -18,7 +18,6 @@ import random
 from datetime import date, datetime, timedelta
 
 from django.db import connection
-from django.db.models import Min
 from django.utils import timezone
 
 from loa.fanpages.models import Fanpage, FollowerSnapshot, LikeDeclaration, Post, PostingDay, PostingYear
@@ -57,7 +56,9 @@ def build(ctx=None):
         .order_by("unit__code")
     )
     if calendar is not None and calendar.live:
-        _live(calendar, provincial, pages)
+        # The directives step (400) hands over the day of each unit's first Fanpage report.
+        extra = getattr(ctx, "extra", None) or {}
+        _live(calendar, provincial, pages, extra.get("fanpage_first_reports", {}))
         if getattr(ctx, "stdout", None):
             ctx.stdout.write(
                 f"fanpages: {len(pages)} Pages with posts from {calendar.first_day} to {calendar.last_day}"
@@ -116,23 +117,11 @@ def build(ctx=None):
         ctx.stdout.write(f"fanpages: {len(pages)} Pages with posts for {year}, follower snapshots, Like declarations")
 
 
-def _live(calendar, provincial, pages):
-    from loa.directives.models import Assignment, ReportForm
-
+def _live(calendar, provincial, pages, reported):
     rng = random.Random(f"loa-demo fanpages {calendar.today.isoformat()}")
     tz = timezone.get_current_timezone()
     first, last, today = calendar.first_day, calendar.last_day, calendar.today
     history, current = calendar.history, calendar.current
-    reported = dict(
-        Assignment.objects.filter(
-            unit_id__in=[p.unit_id for p in pages],
-            task__report_form=ReportForm.FANPAGE,
-            first_reported_at__isnull=False,
-        )
-        .values("unit_id")
-        .annotate(first=Min("first_reported_at"))
-        .values_list("unit_id", "first")
-    )
     posts = {}
     for index, page in enumerate(pages):
         unit, habit = page.unit, HABITS[index % 5]

@@ -20,7 +20,7 @@ from loa.units.models import Unit
 def remind_silent(*, user=None, days=compliance.SILENT_DAYS, today=None, stdout=None):
     """Queue a reminder for every unit (within `user`'s reach, or all) whose Page has posted nothing for
     `days` days or more. Returns how many messages this run queued."""
-    from loa.directives.notices import unit_officers
+    from loa.accounts.selectors import unit_officers
 
     today = today or timezone.localdate()
     if user is None:

@@ -187,7 +187,7 @@ def _needs_token(link, error):
 
 def tell_unit_token(link):
     """Tell the unit's officers (outbox, once per Page and day) that the Page needs a new token."""
-    from loa.directives.notices import unit_officers
+    from loa.accounts.selectors import unit_officers
     from loa.notifications import zalo_messages
     from loa.notifications.reminders import remind_officer, remind_unit_address
 

@@ -13,7 +13,6 @@ the measures of one run (so the article rollups are read once for five measures)
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, ngettext_lazy
@@ -84,26 +83,13 @@ def _credit_of(phrase):
 # --- Directives: the Fanpage report ------------------------------------------------------------
 
 
-def _fanpage_tasks(year):
-    from loa.directives.models import ReportForm
-
-    return Q(task__report_form=ReportForm.FANPAGE, task__deadline__year=year, task__directive__status="issued")
-
-
 def _report_state(run):
     """The worst state of the unit's Fanpage reports of the year; exempt when none was expected of it."""
-    from loa.directives.models import Assignment
+    from loa.directives.selectors import fanpage_report_rows
 
     rank = {"exempt": 0, "on_time": 1, "late": 2, "missing": 3}
     out = {}
-    # Whether a report came, not when: 130,000 timestamps cost more to read than the rest.
-    rows = Assignment.objects.filter(_fanpage_tasks(run.year), unit__in=run.units).values_list(
-        "unit_id",
-        "expected",
-        ExpressionWrapper(Q(first_reported_at__isnull=False), output_field=BooleanField()),
-        "on_time",
-    )
-    for unit_id, expected, reported, on_time in rows:
+    for unit_id, expected, reported, on_time in fanpage_report_rows(run.units, run.year):
         state = "exempt" if not expected else "missing" if not reported else "on_time" if on_time else "late"
         if rank[state] > rank[out.get(unit_id, ("exempt",))[0]]:
             out[unit_id] = (state, None)
@@ -113,12 +99,12 @@ def _report_state(run):
 
 
 def _report_evidence(unit, year):
-    from loa.directives.models import Assignment
+    from loa.directives.selectors import fanpage_report_task_ids
 
-    links = []
-    for a in Assignment.objects.filter(_fanpage_tasks(year), unit=unit).select_related("task"):
-        links.append((_("The Fanpage report"), reverse("directives:assignment", args=[a.task_id, unit.pk])))
-    return links
+    return [
+        (_("The Fanpage report"), reverse("directives:assignment", args=[task_id, unit.pk]))
+        for task_id in fanpage_report_task_ids(unit, year)
+    ]
 
 
 REPORT_LACKS = {"missing": _("Fanpage report not sent"), "late": _("Fanpage report late")}
@@ -151,11 +137,9 @@ def _calendar_evidence(unit, year):
     lack=lambda reading, needed: None if reading[0] else _("no Fanpage registered"),
 )
 def fanpage_registered(run):
-    from loa.fanpages.models import Fanpage
+    from loa.fanpages.selectors import units_with_a_page
 
-    end = date(run.year, 12, 31)
-    rows = Fanpage.objects.filter(unit__in=run.units).filter(Q(set_up_on__isnull=True) | Q(set_up_on__lte=end))
-    return {unit_id: (True, None) for unit_id in rows.values_list("unit_id", flat=True)}
+    return {unit_id: (True, None) for unit_id in units_with_a_page(run.units, run.year)}
 
 
 def _days_without_post(reading, needed):
@@ -177,7 +161,7 @@ def _days_without_post(reading, needed):
     lack=_days_without_post,
 )
 def posting_days(run):
-    from loa.fanpages.compliance import posting_figures
+    from loa.fanpages.selectors import posting_figures
 
     return posting_figures(run.units, year=run.year, today=run.today)
 
@@ -200,15 +184,10 @@ def _members(run):
     ],
 )
 def like_rate(run):
-    from loa.fanpages.models import LikeDeclaration
+    from loa.fanpages.selectors import latest_like_counts
 
     members = _members(run)
-    latest = {}
-    rows = LikeDeclaration.objects.filter(unit__in=run.units, day__lte=date(run.year, 12, 31)).order_by(
-        "unit_id", "day", "id"
-    )
-    for unit_id, count in rows.values_list("unit_id", "count"):
-        latest[unit_id] = count
+    latest = latest_like_counts(run.units, run.year)
     return {unit_id: (min(latest.get(unit_id, 0), m), m) for unit_id, m in members.items()}
 
 
@@ -217,14 +196,11 @@ def like_rate(run):
 
 def _article_rows(run):
     """{unit_id: {kind: (counted, target, in_depth, exemplary)}} from the articles' rollups (own_*)."""
-    from loa.articles.models import Rollup
+    from loa.articles.selectors import own_rollup_rows
 
     def load():
         out = {}
-        rows = Rollup.objects.filter(year=run.year, unit__in=run.units).values_list(
-            "unit_id", "kind", "own_counted", "own_target", "own_in_depth", "own_exemplary"
-        )
-        for unit_id, kind, counted, target, in_depth, exemplary in rows:
+        for unit_id, kind, counted, target, in_depth, exemplary in own_rollup_rows(run.units, run.year):
             out.setdefault(unit_id, {})[kind] = (counted, target, in_depth, exemplary)
         return out
 
@@ -273,7 +249,7 @@ measure(
     credit=_credit_of(ngettext_lazy("%(n)s piece beyond the quota", "%(n)s pieces beyond the quota", "n")),
 )
 def over_quota(run):
-    from loa.articles.rollups import contribution
+    from loa.articles.selectors import contribution
 
     known = {}  # (counted, target) -> pieces beyond the quota: a few hundred pairs among 250,000 rows
 
