@@ -14,12 +14,11 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from loa.accounts.capabilities import Capability
-from loa.accounts.scope import can_anywhere
 from loa.imports.columns import Header, titles_key
 from loa.imports.mappings import clean_mapping, mapping_remember
 from loa.jobs.models import Job
 from loa.jobs.services import enqueue, run_job
+from loa.units import managers
 from loa.units.importing import COLUMNS, mapping_scope, open_sheet
 from loa.units.models import UnitKind
 
@@ -36,7 +35,7 @@ class FileGone(Exception):
 
 
 def require_manager(user):
-    if not can_anywhere(user, Capability.MANAGE_UNITS):
+    if not managers.managed_paths(user):
         raise Http404
 
 

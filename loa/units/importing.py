@@ -18,8 +18,6 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from loa.accounts.capabilities import Capability
-from loa.accounts.scope import role_paths, top_units
 from loa.audit.log import search_text as audit_search_text
 from loa.audit.models import AuditEntry
 from loa.core.emails import EmailCheck
@@ -33,7 +31,7 @@ from loa.imports.mappings import remembered_mappings
 from loa.imports.problems import ImportProblem
 from loa.jobs.registry import register
 from loa.units import import_matching as matching
-from loa.units import path_copies, search
+from loa.units import managers, path_copies, search
 from loa.units.models import Unit, UnitKind
 from loa.units.signals import units_renamed
 from loa.units.unit_updates import DATA_FIELDS, UnitUpdates, UpdatedUnit, copy_rows
@@ -410,7 +408,7 @@ def _plan(rows, checker_errors, user, report, labels, outcome, choices=None):
         for member in chain:
             state[member] = "done"
     # Scope: the user must manage every unit they change and every parent they place a unit under.
-    manages = _manages(role_paths(user, Capability.MANAGE_UNITS))
+    manages = _manages(managers.managed_paths(user))
     for code, row in in_file.items():
         unit = existing.get(code)
         if unit is not None and not manages(unit.path):
@@ -976,7 +974,7 @@ def _common_unit(paths):
 def mapping_scope(user):
     """Where a column mapping the user chooses is remembered: their province (the one unit at the top of
     what they manage), or everyone's when they manage several trees or the whole."""
-    tops = top_units(user, Capability.MANAGE_UNITS)
+    tops = managers.managed_tops(user)
     return tops[0] if len(tops) == 1 else None
 
 
