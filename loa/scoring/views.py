@@ -384,8 +384,16 @@ def _managed_top(user):
     return Unit.objects.get(pk=int(paths[0].strip("/").split("/")[-1]))
 
 
-def _edit_part(request, year, pk, *, model, form_class, save, delete, saved, deleted, title, new_title):
+def _part_texts(model):
+    """A rubric part's page title, a new one's title, and the messages on saving and on deleting it."""
+    if model is Criterion:
+        return _("Criterion"), _("New criterion"), _("The criterion is saved."), _("The criterion is deleted.")
+    return _("Level"), _("New level"), _("The level is saved."), _("The level is deleted.")
+
+
+def _edit_part(request, year, pk, *, model, form_class, save, delete):
     """Create, change or delete one criterion or level of the year's rubric (admins only)."""
+    title, new_title, saved, deleted = _part_texts(model)
     rubric = access.get_admin_rubric_or_404(request.user, year)
     obj = get_object_or_404(model, pk=pk, rubric=rubric) if pk else None
     form = form_class(request.POST or None, instance=obj)
@@ -420,38 +428,18 @@ def _edit_part(request, year, pk, *, model, form_class, save, delete, saved, del
     )
 
 
-@login_required
-def criterion_edit(request, year, pk=None):
-    return _edit_part(
-        request,
-        year,
-        pk,
-        model=Criterion,
-        form_class=CriterionForm,
-        save=services.criterion_save,
-        delete=services.criterion_delete,
-        saved=_("The criterion is saved."),
-        deleted=_("The criterion is deleted."),
-        title=_("Criterion"),
-        new_title=_("New criterion"),
-    )
+def _part_view(model, form_class, save, delete):
+    """The page of one `model` (criterion or level) of the year's rubric."""
+
+    @login_required
+    def view(request, year, pk=None):
+        return _edit_part(request, year, pk, model=model, form_class=form_class, save=save, delete=delete)
+
+    return view
 
 
-@login_required
-def level_edit(request, year, pk=None):
-    return _edit_part(
-        request,
-        year,
-        pk,
-        model=Level,
-        form_class=LevelForm,
-        save=services.level_save,
-        delete=services.level_delete,
-        saved=_("The level is saved."),
-        deleted=_("The level is deleted."),
-        title=_("Level"),
-        new_title=_("New level"),
-    )
+criterion_edit = _part_view(Criterion, CriterionForm, services.criterion_save, services.criterion_delete)
+level_edit = _part_view(Level, LevelForm, services.level_save, services.level_delete)
 
 
 # --- Adjustments, freezing, scoring the year --------------------------------------------------
