@@ -108,15 +108,20 @@ class Figures(Schema):
         return round(obj.on_time / obj.expected, 4) if obj.expected else 0.0
 
 
-class AssignmentOut(Schema):
+class AssignmentStateOut(Schema):
+    """Where a unit stands on a task."""
+
     unit: UnitRef
-    parent: UnitRef | None
     expected: bool
     state: str
     state_label: str
     on_time: bool
     first_reported_at: datetime | None
     last_reported_at: datetime | None
+
+
+class AssignmentOut(AssignmentStateOut):
+    parent: UnitRef | None
 
     @staticmethod
     def resolve_parent(obj):
@@ -197,15 +202,8 @@ class VersionOut(Schema):
         return obj.submitted_by.display_name() if obj.submitted_by else None
 
 
-class ReportOut(Schema):
+class ReportOut(AssignmentStateOut):
     task: int
-    unit: UnitRef
-    expected: bool
-    state: str
-    state_label: str
-    on_time: bool
-    first_reported_at: datetime | None
-    last_reported_at: datetime | None
     data: dict | None = Field(..., description="The latest report; null before the first one.")
     version: int
     submitted_at: datetime | None
