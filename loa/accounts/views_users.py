@@ -21,6 +21,7 @@ from loa.accounts.models import Role
 from loa.accounts.scope import can, can_anywhere, get_unit_or_404
 from loa.accounts.selectors import get_user_or_404, manageable_users, roles_prefetch
 from loa.core.forms import add_service_errors
+from loa.core.paging import query_without_page
 from loa.core.text import search_terms
 from loa.units.forms import picked_unit
 
@@ -61,8 +62,6 @@ def user_list(request):
         status = ""
     qs = qs.prefetch_related(roles_prefetch()).order_by("name_sort", "id")
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    filters = request.GET.copy()
-    filters.pop("page", None)
     context = {
         "page": page,
         "q": q,
@@ -71,7 +70,7 @@ def user_list(request):
         "status": status,
         "roles": RoleName.choices,
         "statuses": STATUSES,
-        "filters": filters.urlencode(),
+        "filters": query_without_page(request),
     }
     template = "accounts/user_list.html#results" if request.htmx else "accounts/user_list.html"
     return render(request, template, context)

@@ -15,6 +15,7 @@ from loa.accounts.capabilities import Capability
 from loa.accounts.scope import can, can_anywhere, get_unit_or_404, role_paths, units_for
 from loa.core.forms import add_service_errors
 from loa.core.numbers import INTEGER_RANGES
+from loa.core.paging import query_without_page
 from loa.core.version_forms import conflict_status
 from loa.documents.downloads import document_response
 from loa.exports.tabular import Column, export_response
@@ -202,8 +203,6 @@ def ranking(request, year):
         prev_counts = {row.name: row for row in ranking_reads.distribution(prev_qs, engine.Book(prev_rubric))[0]}
     kinds = list(UnitKind.objects.filter(is_grassroots=True))
     uppers = ranking_reads.upper_units(request.user, rubric)
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "scoring/ranking.html",
@@ -226,7 +225,7 @@ def ranking(request, year):
             "LAGGING": ranking_reads.LAGGING,
             "UNCLASSIFIED": ranking_reads.UNCLASSIFIED,
             "has_previous": bool(prev_counts),
-            "query": query.urlencode(),
+            "query": query_without_page(request),
             "may_manage": access.may_manage(request.user, rubric),
             "problems": book.problems,
         },
