@@ -9,12 +9,11 @@ unit then "reports" (70 % on time, 30 % late) through a bulk load, and the rollu
 Options: --units N, --runs N, --rebuild.
 """
 
-import argparse
 import subprocess
 import sys
 import time
 
-from common import ROOT, ensure_database, measure, national_tree, page_timing, user_at, write_results
+from common import ROOT, measure, page_timing, tree_benchmark, user_at, write_results
 
 PAGE_GOAL_MS = 200
 XLSX_GOAL_S = 15
@@ -161,13 +160,7 @@ print(round(time.perf_counter() - t, 2), resource.getrusage(resource.RUSAGE_SELF
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--units", type=int, default=130_000)
-    parser.add_argument("--runs", type=int, default=30)
-    parser.add_argument("--rebuild", action="store_true")
-    args = parser.parse_args()
-    ensure_database()
-    root = national_tree(args.units, args.rebuild)
+    args, root = tree_benchmark(__doc__.splitlines()[0])
     from django.test import Client
 
     from loa.units.models import Unit

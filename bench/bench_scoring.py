@@ -17,7 +17,6 @@ import argparse
 import resource
 import sys
 import time
-from datetime import date, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -36,9 +35,8 @@ def seed(root):
 
 def _seed(root):
     from django.db import connection
-    from django.utils import timezone
 
-    from loa.directives.models import Directive, Task
+    from loa.directives.tests.factories import fanpage_task_rows
     from loa.scoring.models import Rubric
 
     if Rubric.objects.filter(year=YEAR).exists():
@@ -50,21 +48,7 @@ def _seed(root):
             "TRUNCATE directives_assignment, directives_rollup, directives_task, directives_directive, fanpages_postingyear,"
             " fanpages_likedeclaration, fanpages_fanpage, articles_rollup, scoring_score CASCADE"
         )
-    directive = Directive.objects.create(
-        number="45/CĐVC",
-        issued_on=date(YEAR, 4, 5),
-        summary="Fanpage",
-        issuing_unit=root,
-        body="…",
-        signer_name="Ngọc Văn Phán",
-        status="issued",
-    )
-    task = Task.objects.create(
-        directive=directive,
-        title="Báo cáo Fanpage",
-        report_form="fanpage",
-        deadline=timezone.make_aware(datetime(YEAR, 4, 30)),
-    )
+    task = fanpage_task_rows(root, YEAR)
     grassroots = " FROM units_unit u JOIN units_unitkind k ON k.id = u.kind_id WHERE k.is_grassroots AND u.path LIKE %s"
     like = root.path + "%"
     with connection.cursor() as c:

@@ -24,21 +24,6 @@ from pathlib import Path
 
 from common import ROOT, ensure_database, write_results
 
-HEADER = [
-    "Mã đơn vị",
-    "Tên đơn vị",
-    "Tên viết tắt",
-    "Loại",
-    "Mã đơn vị cấp trên",
-    "Số đoàn viên",
-    "Số CCVCLĐ",
-    "Địa chỉ",
-    "Người liên hệ",
-    "Điện thoại",
-    "Email",
-    "Hoạt động từ",
-    "Hoạt động đến",
-]
 WORDS = [
     "Trường",
     "Tiểu học",
@@ -73,51 +58,27 @@ def generate(path, rows, bump=0):
     bump: added to every CĐCS's member count (the same file otherwise), for a re-import that updates."""
     from openpyxl import Workbook
 
+    _setup_django()
+    from loa.units.importing import COLUMNS
+
+    def upper_row(code, name, short_name, kind, parent):
+        """A unit above the CĐCS: no members, staff or contact of its own."""
+        return [code, name, short_name, kind, parent, 0, 0, "", "", "", "", "", ""]
+
     rnd = random.Random(42)
     book = Workbook(write_only=True)
     sheet = book.create_sheet("Đơn vị")
-    sheet.append(HEADER)
-    sheet.append(["BENCH", "Liên đoàn Lao động tỉnh (bench)", "LĐLĐ", "ldld-tinh", "", 0, 0, "", "", "", "", "", ""])
+    sheet.append([column.label for column in COLUMNS.columns])
+    sheet.append(upper_row("BENCH", "Liên đoàn Lao động tỉnh (bench)", "LĐLĐ", "ldld-tinh", ""))
     count = 1
     districts = [f"H{d:02d}" for d in range(13)]
     for code in districts:
-        sheet.append(
-            [
-                code,
-                f"Liên đoàn Lao động huyện {WORDS[9 + int(code[1:]) % 15]} {code}",
-                "",
-                "cd-cap-tren",
-                "BENCH",
-                0,
-                0,
-                "",
-                "",
-                "",
-                "",
-                "",
-                "",
-            ]
-        )
+        name = f"Liên đoàn Lao động huyện {WORDS[9 + int(code[1:]) % 15]} {code}"
+        sheet.append(upper_row(code, name, "", "cd-cap-tren", "BENCH"))
         count += 1
     uppers = [f"{d}-U{u:02d}" for d in districts for u in range(10)]
     for code in uppers:
-        sheet.append(
-            [
-                code,
-                f"Công đoàn ngành {rnd.choice(WORDS)} {code}",
-                "",
-                "cd-cap-tren",
-                code[:3],
-                0,
-                0,
-                "",
-                "",
-                "",
-                "",
-                "",
-                "",
-            ]
-        )
+        sheet.append(upper_row(code, f"Công đoàn ngành {rnd.choice(WORDS)} {code}", "", "cd-cap-tren", code[:3]))
         count += 1
     i = 0
     while count < rows:
@@ -220,7 +181,7 @@ def child_iex(path, seconds):
     from import_export import fields, resources, widgets
 
     from loa.units.models import Unit, UnitKind
-    from loa.units.services import _place
+    from loa.units.services import AUDITED_FIELDS, _place
 
     class UnitResource(resources.ModelResource):
         code = fields.Field(attribute="code", column_name="Mã đơn vị")
@@ -244,21 +205,7 @@ def child_iex(path, seconds):
         class Meta:
             model = Unit
             import_id_fields = ("code",)
-            fields = (
-                "code",
-                "name",
-                "short_name",
-                "kind",
-                "parent",
-                "members_count",
-                "staff_count",
-                "address",
-                "contact_name",
-                "phone",
-                "email",
-                "active_from",
-                "active_to",
-            )
+            fields = AUDITED_FIELDS
             use_transactions = True
             skip_diff = True
 

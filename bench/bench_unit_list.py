@@ -9,10 +9,9 @@ view, template), and the number of SQL queries of each request. Runs with DEBUG 
 Options: --units N (default 130000), --runs N (default 30), --rebuild.
 """
 
-import argparse
 import sys
 
-from common import ensure_database, measure, national_tree, page_timing, user_at, write_results
+from common import measure, page_timing, tree_benchmark, user_at, write_results
 
 GOAL_MS = 50
 QUERIES = [
@@ -53,13 +52,7 @@ def bench_users(root):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--units", type=int, default=130_000)
-    parser.add_argument("--runs", type=int, default=30)
-    parser.add_argument("--rebuild", action="store_true")
-    args = parser.parse_args()
-    ensure_database()
-    root = national_tree(args.units, args.rebuild)
+    args, root = tree_benchmark(__doc__.splitlines()[0])
 
     from urllib.parse import urlencode
 

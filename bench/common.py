@@ -1,6 +1,7 @@
 """What every benchmark shares: a PostgreSQL database of its own, the synthetic national tree,
 timing a page through Django's test client, and writing results to bench/out/."""
 
+import argparse
 import json
 import os
 import statistics
@@ -62,6 +63,18 @@ def national_tree(units, rebuild=False):
             for table in ("units_unit", "units_unitsearchrow", "units_unitsearchword", "loa_unit_search_due"):
                 cur.execute(f"VACUUM ANALYZE {table}")
     return Unit.objects.get(code=ROOT_CODE)
+
+
+def tree_benchmark(description):
+    """The options of a benchmark of pages over the national tree (its size, requests per page, a
+    fresh tree), then the tree's root, built when needed."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--units", type=int, default=130_000)
+    parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--rebuild", action="store_true")
+    args = parser.parse_args()
+    ensure_database()
+    return args, national_tree(args.units, args.rebuild)
 
 
 def user_at(username, unit, role):

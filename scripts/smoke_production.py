@@ -262,24 +262,7 @@ def _errors(html):
 
 def journey(stack, cert, mailbox):
     step("loa_init: the province, its kinds and the first admin")
-    out = stack.manage(
-        "loa_init",
-        "--no-input",
-        "--root-code",
-        "LDLD-CB",
-        "--root-name",
-        "Liên đoàn Lao động tỉnh Cao Bằng",
-        "--admin-username",
-        "quantri",
-        "--admin-email",
-        "quantri@example.vn",
-        "--admin-name",
-        "Nông Thị Quản Trị",
-        "--admin-password",
-        ADMIN_PASSWORD,
-    ).stdout
-    expect(f"{SITE}/accounts/login/" in out and "quantri" in out, f"loa_init did not print the login:\n{out}")
-    again = stack.manage(
+    init = (
         "loa_init",
         "--no-input",
         "--root-code",
@@ -295,6 +278,9 @@ def journey(stack, cert, mailbox):
         "--admin-password",
         ADMIN_PASSWORD,
     )
+    out = stack.manage(*init).stdout
+    expect(f"{SITE}/accounts/login/" in out and "quantri" in out, f"loa_init did not print the login:\n{out}")
+    again = stack.manage(*init)
     expect(again.returncode == 0, "a second loa_init failed")
 
     step("the admin logs in over HTTPS through nginx")

@@ -318,45 +318,35 @@ def role_revoke(*, by, role):
     )
 
 
+def _set_active(by, user, active, action, note=""):
+    _check_manageable(by, user)
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if user.is_active == active:
+        return user
+    user.is_active = active
+    user.save(update_fields=["is_active"])
+    log_action(
+        action,
+        actor=by,
+        obj=user,
+        unit=home_unit(user),
+        before={"is_active": not active},
+        after={"is_active": active},
+        note=note,
+    )
+    return user
+
+
 @transaction.atomic
 def user_deactivate(*, by, user, reason=""):
     if user.pk == by.pk:
         raise ValidationError(_("You cannot deactivate yourself."))
-    _check_manageable(by, user)
-    user = User.objects.select_for_update().get(pk=user.pk)
-    if not user.is_active:
-        return user
-    user.is_active = False
-    user.save(update_fields=["is_active"])
-    log_action(
-        "user.deactivated",
-        actor=by,
-        obj=user,
-        unit=home_unit(user),
-        before={"is_active": True},
-        after={"is_active": False},
-        note=reason,
-    )
-    return user
+    return _set_active(by, user, False, "user.deactivated", note=reason)
 
 
 @transaction.atomic
 def user_reactivate(*, by, user):
-    _check_manageable(by, user)
-    user = User.objects.select_for_update().get(pk=user.pk)
-    if user.is_active:
-        return user
-    user.is_active = True
-    user.save(update_fields=["is_active"])
-    log_action(
-        "user.reactivated",
-        actor=by,
-        obj=user,
-        unit=home_unit(user),
-        before={"is_active": False},
-        after={"is_active": True},
-    )
-    return user
+    return _set_active(by, user, True, "user.reactivated")
 
 
 @transaction.atomic

@@ -21,6 +21,7 @@ from loa.accounts.models import Role
 from loa.accounts.scope import can, can_anywhere, get_unit_or_404
 from loa.accounts.selectors import get_user_or_404, manageable_users, roles_prefetch
 from loa.core.forms import add_service_errors
+from loa.core.paging import query_without_page
 from loa.core.text import search_terms
 from loa.units.forms import picked_unit
 
@@ -61,8 +62,6 @@ def user_list(request):
         status = ""
     qs = qs.prefetch_related(roles_prefetch()).order_by("name_sort", "id")
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    filters = request.GET.copy()
-    filters.pop("page", None)
     context = {
         "page": page,
         "q": q,
@@ -71,7 +70,7 @@ def user_list(request):
         "status": status,
         "roles": RoleName.choices,
         "statuses": STATUSES,
-        "filters": filters.urlencode(),
+        "filters": query_without_page(request),
     }
     template = "accounts/user_list.html#results" if request.htmx else "accounts/user_list.html"
     return render(request, template, context)
@@ -193,15 +192,21 @@ def _back_to(user):
     return reverse("accounts:user_detail", args=[user.pk])
 
 
-def _user_action(request, pk, action, done_message, **extra):
+def _user_action(request, pk, action, done, *, reauthenticate=False, **extra):
+    """`action(by=…, user=…, **extra)` on a user in reach, then back to their page saying how it went:
+    `done` is the success message (with %(user)s), or a function of the action's result answering
+    (message level, message). With `reauthenticate`, only once the manager has confirmed their password."""
     _require_manager(request.user)
     user = get_user_or_404(request.user, pk)
+    if reauthenticate and (detour := reauth.demand(request, back=_back_to(user))):
+        return detour
     try:
-        action(by=request.user, user=user, **extra)
+        result = action(by=request.user, user=user, **extra)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, done_message % {"user": user.display_name()})
+        level, text = done(result) if callable(done) else (messages.SUCCESS, done)
+        messages.add_message(request, level, text % {"user": user.display_name()})
     return redirect("accounts:user_detail", pk=user.pk)
 
 
@@ -233,36 +238,23 @@ def invite_resend(request, pk):
 @require_POST
 def login_unlock(request, pk):
     """Lift the user's log-in locks from every address (too many wrong passwords)."""
-    _require_manager(request.user)
-    user = get_user_or_404(request.user, pk)
-    try:
-        until = services.user_login_unlock(by=request.user, user=user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
+
+    def done(until):
         if until is None:
-            messages.info(request, _("%(user)s is not locked out of log-in.") % {"user": user.display_name()})
-        else:
-            messages.success(request, _("%(user)s may try to log in again now.") % {"user": user.display_name()})
-    return redirect("accounts:user_detail", pk=user.pk)
+            return messages.INFO, _("%(user)s is not locked out of log-in.")
+        return messages.SUCCESS, _("%(user)s may try to log in again now.")
+
+    return _user_action(request, pk, services.user_login_unlock, done)
 
 
 @login_required
 @require_POST
 def otp_reset(request, pk):
     """Remove the user's two-factor device and recovery codes (a lost phone)."""
-    _require_manager(request.user)
-    user = get_user_or_404(request.user, pk)
-    if detour := reauth.demand(request, back=_back_to(user)):
-        return detour
-    try:
-        two_factor_services.two_factor_reset(by=request.user, user=user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(
-            request,
-            _("Two-factor sign-in of %(user)s is reset: they log in with the password and set it up again.")
-            % {"user": user.display_name()},
-        )
-    return redirect("accounts:user_detail", pk=user.pk)
+    return _user_action(
+        request,
+        pk,
+        two_factor_services.two_factor_reset,
+        _("Two-factor sign-in of %(user)s is reset: they log in with the password and set it up again."),
+        reauthenticate=True,
+    )

@@ -23,7 +23,7 @@ from loa.accounts.scope import can, get_unit_or_404
 from loa.api.errors import READ, WRITE, Forbidden, answers
 from loa.api.pagination import Pages
 from loa.api.types import Day, Id, In, Instant, SmallCount
-from loa.api.versions import VERSION, Version, responses, versioned_write
+from loa.api.versions import VERSION, Version, patched_fields, responses, versioned_write
 from loa.directives import notices, services
 from loa.directives.access import (
     can_issue,
@@ -108,15 +108,20 @@ class Figures(Schema):
         return round(obj.on_time / obj.expected, 4) if obj.expected else 0.0
 
 
-class AssignmentOut(Schema):
+class AssignmentStateOut(Schema):
+    """Where a unit stands on a task."""
+
     unit: UnitRef
-    parent: UnitRef | None
     expected: bool
     state: str
     state_label: str
     on_time: bool
     first_reported_at: datetime | None
     last_reported_at: datetime | None
+
+
+class AssignmentOut(AssignmentStateOut):
+    parent: UnitRef | None
 
     @staticmethod
     def resolve_parent(obj):
@@ -197,15 +202,8 @@ class VersionOut(Schema):
         return obj.submitted_by.display_name() if obj.submitted_by else None
 
 
-class ReportOut(Schema):
+class ReportOut(AssignmentStateOut):
     task: int
-    unit: UnitRef
-    expected: bool
-    state: str
-    state_label: str
-    on_time: bool
-    first_reported_at: datetime | None
-    last_reported_at: datetime | None
     data: dict | None = Field(..., description="The latest report; null before the first one.")
     version: int
     submitted_at: datetime | None
@@ -364,25 +362,7 @@ def _directive_row(directive_id):
     return Directive.objects.select_related("issuing_unit").annotate(task_count=Count("tasks")).get(pk=directive_id)
 
 
-DIRECTIVE_FIELDS = (
-    "id",
-    "number",
-    "kind",
-    "issued_on",
-    "place",
-    "summary",
-    "issuing_unit",
-    "superior_body",
-    "salutation",
-    "body",
-    "distribution",
-    "signer_capacity",
-    "signer_title",
-    "signer_name",
-    "status",
-    "issued_at",
-    "version",
-)
+DIRECTIVE_FIELDS = ("id", "issuing_unit", *services.DIRECTIVE_FIELDS, "issued_at", "version")
 
 
 def _detail(request, directive):
@@ -474,10 +454,7 @@ def create_directive(request, payload: DirectiveCreateIn):
 @router.patch("/{int:directive_id}", response=responses(DirectiveDetailOut), summary="Change a directive")
 def update_directive(request, directive_id: Id, payload: DirectiveUpdateIn):
     directive = _directive_to_issue(request.user, directive_id)
-    fields = payload.dict(exclude_unset=True, exclude={"version"})
-    nulls = [name for name, value in fields.items() if value is None]
-    if nulls:
-        raise ValidationError({name: _("This field cannot be null.") for name in nulls})
+    fields = patched_fields(payload)
     return versioned_write(
         payload.version,
         lambda version: services.directive_update(
@@ -568,10 +545,7 @@ def download_attachment(request, directive_id: Id, attachment_id: Id):
 @router.patch("/tasks/{int:task_id}", response=responses(TaskOut), summary="Change a task")
 def update_task(request, task_id: Id, payload: TaskUpdateIn):
     task = _task_to_issue(request.user, task_id)
-    fields = payload.dict(exclude_unset=True, exclude={"version"})
-    nulls = [name for name, value in fields.items() if value is None]
-    if nulls:
-        raise ValidationError({name: _("This field cannot be null.") for name in nulls})
+    fields = patched_fields(payload)
     return versioned_write(
         payload.version,
         lambda version: services.task_update(by=request.user, task=task, expected_version=version, **fields),

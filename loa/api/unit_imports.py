@@ -140,8 +140,12 @@ def _out(job):
     }
 
 
-def _gone(exc):
-    raise HttpError(422, exc.message())
+def _started(start):
+    """201 with the job `start()` makes; 422 when the checked file is gone."""
+    try:
+        return Status(201, _out(start()))
+    except import_jobs.FileGone as exc:
+        raise HttpError(422, exc.message()) from None
 
 
 @router.post("", response=answers({201: ImportOut}, *WRITE), summary="Upload a unit list and check it")
@@ -160,17 +164,11 @@ def read(request, job_id: Id):
 def check_again(request, job_id: Id, payload: RecheckIn):
     """The mapping is remembered for the next file with the same column titles."""
     checked = import_jobs.checked_job(request.user, job_id)
-    try:
-        return Status(
-            201,
-            _out(
-                import_jobs.recheck(
-                    by=request.user, checked=checked, chosen=payload.mapping, default_kind=payload.default_kind
-                )
-            ),
+    return _started(
+        lambda: import_jobs.recheck(
+            by=request.user, checked=checked, chosen=payload.mapping, default_kind=payload.default_kind
         )
-    except import_jobs.FileGone as exc:
-        _gone(exc)
+    )
 
 
 @router.post("/{int:job_id}/commit", response=answers({201: ImportOut}, *WRITE), summary="Import a checked file")
@@ -179,14 +177,8 @@ def commit(request, job_id: Id, payload: CommitIn):
     checked = import_jobs.checked_job(request.user, job_id)
     if checked.result.get("needs_mapping"):
         raise ValidationError(_("Map the file's columns first."))
-    try:
-        return Status(
-            201,
-            _out(
-                import_jobs.commit(
-                    by=request.user, checked=checked, default_kind=payload.default_kind, same_unit=payload.same_unit
-                )
-            ),
+    return _started(
+        lambda: import_jobs.commit(
+            by=request.user, checked=checked, default_kind=payload.default_kind, same_unit=payload.same_unit
         )
-    except import_jobs.FileGone as exc:
-        _gone(exc)
+    )

@@ -9,6 +9,7 @@ send again. docs/api.md explains the contract and why a missing version is refus
 from functools import cache
 from typing import Annotated
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from ninja import Field, Schema, Status
 from pydantic import create_model
@@ -71,6 +72,15 @@ def version_required():
 
 def stale(exc: StaleVersion, show):
     return Status(409, {"detail": exc.messages[0], "code": "stale", "current": show(exc.current)})
+
+
+def patched_fields(payload):
+    """The fields a PATCH sends, but its version; a field sent as null is refused."""
+    fields = payload.dict(exclude_unset=True, exclude={"version"})
+    nulls = [name for name, value in fields.items() if value is None]
+    if nulls:
+        raise ValidationError({name: _("This field cannot be null.") for name in nulls})
+    return fields
 
 
 def versioned_write(version, write, show, *, required=True, status=200):

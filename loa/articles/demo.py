@@ -353,48 +353,31 @@ def _this_week(cycle, units, rng, topics, chans, by, pieces, plans):
     """This week's work: a third of the units sent a piece in the last six days (waiting for the
     editors, or already returned or accepted), some have a draft going; canbo1's unit has all three."""
     today = cycle.today
+
+    def add(unit, **piece):
+        s, p = _live_piece(cycle, unit, rng, topics, chans, by, **piece)
+        pieces.append(s)
+        plans.append(p)
+
     for unit in units:
         if not _active(unit, today, today):
             continue
         if unit.code == OFFICER_UNIT:
             for ago, state, title, slug, decided_ago in WEEK_PIECES:
                 sent_on = today - timedelta(days=ago) if ago else None
-                s, p = _live_piece(
-                    cycle,
-                    unit,
-                    rng,
-                    topics,
-                    chans,
-                    by,
-                    sent_on=sent_on,
-                    state=state,
-                    title=title,
-                    slug=slug,
-                    decided_ago=decided_ago,
-                )
-                pieces.append(s)
-                plans.append(p)
+                add(unit, sent_on=sent_on, state=state, title=title, slug=slug, decided_ago=decided_ago)
             continue
         if rng.random() < 0.35:
             ago = rng.randint(1, 6)
             state = _pick(rng, BY_AGE[0][1]) if ago <= 3 else _pick(rng, BY_AGE[1][1][:3])
-            s, p = _live_piece(
-                cycle,
+            add(
                 unit,
-                rng,
-                topics,
-                chans,
-                by,
                 sent_on=today - timedelta(days=ago),
                 state=state,
                 decided_ago=rng.randint(1, ago - 1) if ago > 1 else None,
             )
-            pieces.append(s)
-            plans.append(p)
         if rng.random() < 0.15:
-            s, p = _live_piece(cycle, unit, rng, topics, chans, by, sent_on=None)
-            pieces.append(s)
-            plans.append(p)
+            add(unit, sent_on=None)
 
 
 @contextmanager

@@ -135,20 +135,9 @@ def quotas_rule(request):
     year = _year(request)
     form = QuotaRuleForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        units = units_for(request.user, Capability.MANAGE_UNITS).filter(kind=d["unit_kind"])
-        n = services.quotas_by_rule(
-            by=request.user,
-            units=units,
-            year=year,
-            notice=d["notice"],
-            news=d["news"],
-            articles=d["articles"],
-            large_members=d["large_members"],
-            large_news=d["large_news"],
-            large_articles=d["large_articles"],
-            prorate=d["prorate"],
-        )
+        rule = dict(form.cleaned_data)
+        units = units_for(request.user, Capability.MANAGE_UNITS).filter(kind=rule.pop("unit_kind"))
+        n = services.quotas_by_rule(by=request.user, units=units, year=year, **rule)
         messages.success(request, _("Quotas set for %(n)s units.") % {"n": n})
         return redirect(f"{reverse('articles:quotas')}?year={year}")
     return render(request, "articles/quota_rule.html", {"form": form, "year": year})

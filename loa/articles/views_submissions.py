@@ -63,20 +63,9 @@ def submission_new(request, unit_id):
         return render(request, "articles/submission_new.html", {"unit": unit, "form": form, "edit_session": session})
     form = NewSubmissionForm(request.POST, request.FILES)
     if form.is_valid():
-        data = form.cleaned_data
         try:
             submission, created = services.submission_start(
-                by=request.user,
-                unit=unit,
-                session=session,
-                photo=data["photo"],
-                caption=data["caption"],
-                kind=data["kind"],
-                title=data["title"],
-                body=data["body"],
-                authors=data["authors"],
-                topics=data["topics"],
-                channels=data["channels"],
+                by=request.user, unit=unit, session=session, **form.cleaned_data
             )
         except ValidationError as exc:
             add_service_errors(form, exc, default_field="photo")  # the photo's refusal names no field

@@ -15,6 +15,7 @@ from loa.accounts.scope import can_anywhere, path_q
 from loa.accounts.selectors import is_root_level
 from loa.audit import labels
 from loa.audit.models import AuditEntry
+from loa.core.paging import query_without_page
 from loa.core.text import search_terms
 from loa.units.forms import picked_unit
 
@@ -69,8 +70,6 @@ def audit_list(request):
     qs = qs.select_related("actor", "unit")
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     entries = [_row(e) for e in page]
-    filters = request.GET.copy()
-    filters.pop("page", None)
     context = {
         "page": page,
         "entries": entries,
@@ -79,7 +78,7 @@ def audit_list(request):
         "date_from": date_from,
         "date_to": date_to,
         "prefixes": labels.PREFIXES.items(),
-        "filters": filters.urlencode(),
+        "filters": query_without_page(request),
         "custom_action": f["action"] if f["action"] and f["action"] not in labels.PREFIXES else "",
     }
     template = "audit/audit_list.html#results" if request.htmx else "audit/audit_list.html"

@@ -45,8 +45,9 @@ from django.utils.translation import gettext_noop
 
 from loa.core import sandbox
 from loa.core.filekinds import JPEG, PDF, PNG, wanted
+from loa.core.readers import open_picture
 from loa.core.sandbox import Refused
-from loa.core.uploads import MAX_IMAGE_PIXELS, open_upload, upload_name
+from loa.core.uploads import open_upload, upload_name
 
 SCANS = (JPEG, PNG, PDF)
 # The page as Tesseract reads it: its longer side in pixels (A4 at about 280 dpi).
@@ -251,18 +252,10 @@ def _pdf_page(data, number, clock):
 
 
 def _picture(data):
-    from PIL import Image, ImageOps
+    from PIL import ImageOps
 
-    Image.MAX_IMAGE_PIXELS = None  # the check below says it, with the size
-    image = Image.open(io.BytesIO(data), formats=["JPEG", "PNG"])
+    image = open_picture(data)
     width, height = image.size
-    if width * height > MAX_IMAGE_PIXELS:
-        raise Refused(
-            "too_many_pixels",
-            gettext_noop("The file%(name)s is %(width)s×%(height)s pixels: too large a picture."),
-            width=width,
-            height=height,
-        )
     if max(width, height) < MIN_SIDE:
         raise Refused("too_small", TOO_SMALL, width=width, height=height)
     if image.format == "JPEG":

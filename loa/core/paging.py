@@ -57,3 +57,10 @@ class CappedIdsPaginator(Paginator):
         by_id = {row.pk: row for row in self.rows.filter(pk__in=ids)}
         page.object_list = [by_id[i] for i in ids if i in by_id]
         return page
+
+
+def query_without_page(request):
+    """The list's query string without its page number: what its page links add `page=` to."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()

@@ -168,6 +168,19 @@ def decode_image(upload, *, max_side, name=None, max_bytes=None):
     pixels wide or high, upright (EXIF orientation applied), first frame, RGB or RGBA.
 
     This is what the image module calls to re-encode an upload (no EXIF, no GPS, a fresh file)."""
+    kind, found = _read_image(upload, max_side=max_side, name=name, max_bytes=max_bytes)
+    return DecodedImage(kind=kind, **found)
+
+
+def image_size(upload, *, name=None, max_bytes=None):
+    """(kind, width, height) of a JPEG or PNG that decodes, in the sandbox, and has at most
+    MAX_IMAGE_PIXELS pixels."""
+    kind, found = _read_image(upload, max_side=None, name=name, max_bytes=max_bytes)
+    return kind, found["width"], found["height"]
+
+
+def _read_image(upload, *, max_side, name, max_bytes):
+    """(kind, what `_image` found) for a JPEG or PNG, read in the sandbox."""
     data, kind = open_upload(upload, (JPEG, PNG), max_bytes=max_bytes, name=name)
     found = sandbox.run(
         _image,
@@ -177,22 +190,7 @@ def decode_image(upload, *, max_side, name=None, max_bytes=None):
         name=upload_name(upload, name),
         kind=wanted((JPEG, PNG)),
     )
-    return DecodedImage(kind=kind, **found)
-
-
-def image_size(upload, *, name=None, max_bytes=None):
-    """(kind, width, height) of a JPEG or PNG that decodes, in the sandbox, and has at most
-    MAX_IMAGE_PIXELS pixels."""
-    data, kind = open_upload(upload, (JPEG, PNG), max_bytes=max_bytes, name=name)
-    found = sandbox.run(
-        _image,
-        data,
-        max_side=None,
-        max_pixels=MAX_IMAGE_PIXELS,
-        name=upload_name(upload, name),
-        kind=wanted((JPEG, PNG)),
-    )
-    return kind, found["width"], found["height"]
+    return kind, found
 
 
 # --- The child's side: these run in the sandbox only ------------------------------------------------
@@ -394,19 +392,29 @@ def _docx(data, *, images, max_cells):
     return {"blocks": blocks, "headers": headers, "footers": footers, "images": pictures}
 
 
-def _image(data, *, max_side, max_pixels):
-    from PIL import Image, ImageOps
+def open_picture(data, max_pixels=MAX_IMAGE_PIXELS):
+    """A JPEG or PNG opened by Pillow (not yet decoded), refused when it has more than `max_pixels`.
+    In the sandbox only."""
+    from PIL import Image
 
     Image.MAX_IMAGE_PIXELS = None  # Pillow's own guard would refuse without the size: the check below says it
-    with Image.open(io.BytesIO(data), formats=["JPEG", "PNG"]) as image:
+    image = Image.open(io.BytesIO(data), formats=["JPEG", "PNG"])
+    width, height = image.size
+    if width * height > max_pixels:
+        raise Refused(
+            "too_many_pixels",
+            gettext_noop("The file%(name)s is %(width)s×%(height)s pixels: too large a picture."),
+            width=width,
+            height=height,
+        )
+    return image
+
+
+def _image(data, *, max_side, max_pixels):
+    from PIL import ImageOps
+
+    with open_picture(data, max_pixels) as image:
         width, height = image.size
-        if width * height > max_pixels:
-            raise Refused(
-                "too_many_pixels",
-                gettext_noop("The file%(name)s is %(width)s×%(height)s pixels: too large a picture."),
-                width=width,
-                height=height,
-            )
         if max_side is None:
             image.load()  # the whole picture decodes: it is one
             return {"width": width, "height": height}

@@ -7,6 +7,7 @@ from loa.core.forms import ModelForm
 from loa.core.numbers import in_range
 from loa.core.version_forms import VersionedFormMixin
 from loa.directives.models import Directive, Task
+from loa.directives.services import EDITABLE_DIRECTIVE_FIELDS
 from loa.units.models import Unit, UnitKind
 
 # A document's number: digits, then optionally "/" and its symbol ("12", "12/BC-CĐVC").
@@ -16,20 +17,7 @@ NUMBER = re.compile(r"\d{1,6}(/[^\s/]{1,30})?")
 class DirectiveForm(VersionedFormMixin, ModelForm):
     class Meta:
         model = Directive
-        fields = [
-            "number",
-            "kind",
-            "issued_on",
-            "place",
-            "summary",
-            "superior_body",
-            "salutation",
-            "body",
-            "distribution",
-            "signer_capacity",
-            "signer_title",
-            "signer_name",
-        ]
+        fields = EDITABLE_DIRECTIVE_FIELDS
         widgets = {
             "issued_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "summary": forms.Textarea(attrs={"rows": 2}),

@@ -55,16 +55,7 @@ def parse_form_or_scan(stored, *, name):
     try:
         proposal = form_ocr.read_form_image(stored, name=name)
     except ValidationError as exc:
-        return {
-            "rows": [],
-            "text": [],
-            "urls": [],
-            "header_row": None,
-            "where": "",
-            "error": "refused",
-            "detail": exc.messages[0],
-            "kind": "",
-        }
+        return returned_forms.refused(exc)
     return form_ocr.proposal_as_parsed(proposal)
 
 

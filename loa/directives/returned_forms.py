@@ -257,21 +257,26 @@ def _from_grids(grids, extra_lines=()):
     return result
 
 
+def refused(exc):
+    """What parse_form answers for a file the sandbox refused (`exc` says why, in Vietnamese)."""
+    return {
+        "rows": [],
+        "text": [],
+        "urls": [],
+        "header_row": None,
+        "where": "",
+        "error": "refused",
+        "detail": exc.messages[0],
+        "kind": "",
+    }
+
+
 def parse_form(upload, *, name=None):
     """Read an uploaded returned form (xlsx or docx, a file or bytes) in the sandbox and parse it."""
     try:
         kind, content = read_office(upload, name=name)
     except ValidationError as exc:
-        return {
-            "rows": [],
-            "text": [],
-            "urls": [],
-            "header_row": None,
-            "where": "",
-            "error": "refused",
-            "detail": exc.messages[0],
-            "kind": "",
-        }
+        return refused(exc)
     if kind == "xlsx":
         parsed = _from_grids(xlsx_grids(content))
     else:

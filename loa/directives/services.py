@@ -20,7 +20,8 @@ from loa.directives.models import Assignment, Attachment, Directive, Recipient, 
 from loa.fanpages import selectors as page_register
 from loa.units.models import Unit
 
-DIRECTIVE_FIELDS = (
+# What editing a directive may change; its status changes by the workflow only.
+EDITABLE_DIRECTIVE_FIELDS = (
     "number",
     "kind",
     "issued_on",
@@ -33,8 +34,8 @@ DIRECTIVE_FIELDS = (
     "signer_capacity",
     "signer_title",
     "signer_name",
-    "status",
 )
+DIRECTIVE_FIELDS = (*EDITABLE_DIRECTIVE_FIELDS, "status")
 TASK_FIELDS = ("title", "deadline", "report_form", "remind_days_before", "remind_on_day", "remind_every_days_after")
 # A second identical submission this soon after the first is a double tap, not a new version.
 DOUBLE_SUBMIT_WINDOW = timedelta(minutes=10)
@@ -72,7 +73,7 @@ def directive_update(*, by, directive, expected_version=None, **fields):
     directive = versions.lock(Directive.objects.all(), expected_version, pk=directive.pk)
     before = snapshot(directive, DIRECTIVE_FIELDS)
     for name, value in fields.items():
-        if name not in DIRECTIVE_FIELDS or name == "status":
+        if name not in EDITABLE_DIRECTIVE_FIELDS:
             raise ValueError(f"{name} cannot be changed here")
         setattr(directive, name, value)
     _check_number_free(directive)

@@ -143,8 +143,20 @@ def _annotated(units, *, year, today):
     )
 
 
+class _Rate:
+    """Posting days of the days in the period, as a share and as a percentage (None: no days)."""
+
+    @property
+    def rate(self):
+        return self.posting_days / self.period_days if self.period_days else None
+
+    @property
+    def percent(self):
+        return None if self.rate is None else round(100 * self.rate)
+
+
 @dataclass
-class UnitCompliance:
+class UnitCompliance(_Rate):
     unit_id: int
     parent_id: int | None
     name: str
@@ -162,14 +174,6 @@ class UnitCompliance:
         if self.start is None or self.end is None or self.end < self.start:
             return 0
         return (self.end - self.start).days + 1
-
-    @property
-    def rate(self):
-        return self.posting_days / self.period_days if self.period_days else None
-
-    @property
-    def percent(self):
-        return None if self.rate is None else round(100 * self.rate)
 
     def silent_days(self, today):
         """Days since the last post (or since the period started), as of `today`."""
@@ -233,21 +237,13 @@ def posting_figures(units, *, year, today=None):
 
 
 @dataclass
-class GroupCompliance:
+class GroupCompliance(_Rate):
     unit: Unit | None
     units: int = 0
     with_page: int = 0
     posting_days: int = 0
     period_days: int = 0
     silent: int = 0
-
-    @property
-    def rate(self):
-        return self.posting_days / self.period_days if self.period_days else None
-
-    @property
-    def percent(self):
-        return None if self.rate is None else round(100 * self.rate)
 
 
 def upper_unit_compliance(*, user, capability, year, today=None, silent_days=SILENT_DAYS):

@@ -12,8 +12,7 @@ from django.utils.translation import gettext as _
 from loa.accounts.capabilities import Capability
 from loa.core.site import absolute_url
 from loa.fanpages import compliance
-from loa.notifications import zalo_messages
-from loa.notifications.reminders import remind_officer, remind_unit_address
+from loa.notifications.reminders import remind_unit
 from loa.units.models import Unit
 
 
@@ -40,27 +39,17 @@ def remind_silent(*, user=None, days=compliance.SILENT_DAYS, today=None, stdout=
             "unit": unit.name,
         }
         context = {"unit": unit, "days": silent_days, "last": item.last_post_day, "link": link}
-        people = officers.get(unit.pk, [])
-        for person in people:
-            queued += remind_officer(
-                user=person,
-                unit=unit,
-                dedupe_key=f"fanpage-silent:{unit.pk}:{person.pk}:{today.isoformat()}",
-                subject=subject,
-                template="notifications/email/fanpage_silent",
-                context={**context, "user": person},
-                zalo_data=zalo_messages.work_data(
-                    user=person, unit=unit, task=_("Post on the unit's Fanpage"), deadline=today, link=link
-                ),
-            )
-        if not people:
-            queued += remind_unit_address(
-                unit=unit,
-                dedupe_key=f"fanpage-silent:{unit.pk}:unit:{today.isoformat()}",
-                subject=subject,
-                template="notifications/email/fanpage_silent",
-                context={**context, "user": None},
-            )
+        queued += remind_unit(
+            unit=unit,
+            officers=officers.get(unit.pk, []),
+            key=f"fanpage-silent:{unit.pk}",
+            day=today,
+            subject=subject,
+            template="notifications/email/fanpage_silent",
+            context=context,
+            task=_("Post on the unit's Fanpage"),
+            link=link,
+        )
         if stdout:
             stdout.write(f"{unit.code}: {silent_days} days silent")
     return queued

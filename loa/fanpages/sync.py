@@ -188,35 +188,24 @@ def _needs_token(link, error):
 def tell_unit_token(link):
     """Tell the unit's officers (outbox, once per Page and day) that the Page needs a new token."""
     from loa.accounts.selectors import unit_officers
-    from loa.notifications import zalo_messages
-    from loa.notifications.reminders import remind_officer, remind_unit_address
+    from loa.notifications.reminders import remind_unit
 
     unit = link.fanpage.unit
     day = timezone.localdate()
     url = absolute_url(reverse("fanpages:token", args=[unit.pk]))
     subject = _("Your Fanpage needs a new access token — %(unit)s") % {"unit": unit.name}
     context = {"unit": unit, "page": link.fanpage, "link": url}
-    officers = unit_officers([unit.pk]).get(unit.pk, [])
-    for user in officers:
-        remind_officer(
-            user=user,
-            unit=unit,
-            dedupe_key=f"fanpage-token:{link.pk}:{user.pk}:{day.isoformat()}",
-            subject=subject,
-            template="notifications/email/fanpage_token",
-            context={**context, "user": user},
-            zalo_data=zalo_messages.work_data(
-                user=user, unit=unit, task=_("Renew the Fanpage access token"), deadline=day, link=url
-            ),
-        )
-    if not officers:
-        remind_unit_address(
-            unit=unit,
-            dedupe_key=f"fanpage-token:{link.pk}:unit:{day.isoformat()}",
-            subject=subject,
-            template="notifications/email/fanpage_token",
-            context={**context, "user": None},
-        )
+    remind_unit(
+        unit=unit,
+        officers=unit_officers([unit.pk]).get(unit.pk, []),
+        key=f"fanpage-token:{link.pk}",
+        day=day,
+        subject=subject,
+        template="notifications/email/fanpage_token",
+        context=context,
+        task=_("Renew the Fanpage access token"),
+        link=url,
+    )
 
 
 def sync_all(

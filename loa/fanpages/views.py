@@ -196,25 +196,34 @@ def unit_detail(request, unit_id):
     return render(request, "fanpages/unit.html", context)
 
 
+def _write_and_say(request, form, write):
+    """With a valid form, `write(cleaned_data)` and show the message it answers; otherwise, or when the
+    service refuses, show why nothing was written."""
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return
+    try:
+        said = write(form.cleaned_data)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, said)
+
+
 @login_required
 @require_POST
 def log_post(request, unit_id):
     unit = get_unit_or_404(request.user, Capability.REPORT_FOR_UNIT, pk=unit_id)
     fanpage = Fanpage.objects.filter(unit=unit).first()
-    form = PostForm(request.POST)
+
+    def write(data):
+        day = posts.log_post(by=request.user, fanpage=fanpage, link=data["link"], posted_on=data["day"])
+        return _("Counted: a post on %(day)s.") % {"day": day.strftime("%d/%m/%Y")}
+
     if fanpage is None:
         messages.error(request, _("Register the unit's Fanpage first (the Fanpage report)."))
-    elif form.is_valid():
-        try:
-            day = posts.log_post(
-                by=request.user, fanpage=fanpage, link=form.cleaned_data["link"], posted_on=form.cleaned_data["day"]
-            )
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, _("Counted: a post on %(day)s.") % {"day": day.strftime("%d/%m/%Y")})
     else:
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        _write_and_say(request, PostForm(request.POST), write)
     return redirect("fanpages:unit", unit.pk)
 
 
@@ -222,26 +231,15 @@ def log_post(request, unit_id):
 @require_POST
 def declare_likes(request, unit_id):
     unit = get_unit_or_404(request.user, Capability.REPORT_FOR_UNIT, pk=unit_id)
-    form = LikesForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            likes.declare_likes(
-                by=request.user,
-                unit=unit,
-                count=form.cleaned_data["count"],
-                day=form.cleaned_data["day"],
-                screenshot=form.cleaned_data["screenshot"],
-            )
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(
-                request,
-                _("Declared: %(count)s of %(members)s members have Liked the provincial Page.")
-                % {"count": form.cleaned_data["count"], "members": unit.members_count},
-            )
-    else:
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+
+    def write(data):
+        likes.declare_likes(by=request.user, unit=unit, **data)
+        return _("Declared: %(count)s of %(members)s members have Liked the provincial Page.") % {
+            "count": data["count"],
+            "members": unit.members_count,
+        }
+
+    _write_and_say(request, LikesForm(request.POST, request.FILES), write)
     return redirect("fanpages:unit", unit.pk)
 
 

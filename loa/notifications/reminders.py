@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 
+from loa.notifications import zalo_messages
 from loa.notifications.models import Message, Reminder
 from loa.notifications.outbox import enqueue_email, enqueue_zalo
 
@@ -115,3 +116,29 @@ def reminded_today(topic, unit_ids, day):
     return set(
         Reminder.objects.filter(topic=topic, unit_id__in=list(unit_ids), day=day).values_list("unit_id", flat=True)
     )
+
+
+def remind_unit(*, unit, officers, key, day, subject, template, context, task, link):
+    """Remind each of `officers` (the unit's) of `task`, with `link` and due `day`, or the unit's contact
+    address when it has none. Messages' dedupe keys: `<key>:<user id or "unit">:<day>`. Returns how many
+    messages this call queued."""
+    queued = 0
+    for user in officers:
+        queued += remind_officer(
+            user=user,
+            unit=unit,
+            dedupe_key=f"{key}:{user.pk}:{day.isoformat()}",
+            subject=subject,
+            template=template,
+            context={**context, "user": user},
+            zalo_data=zalo_messages.work_data(user=user, unit=unit, task=task, deadline=day, link=link),
+        )
+    if not officers:
+        queued += remind_unit_address(
+            unit=unit,
+            dedupe_key=f"{key}:unit:{day.isoformat()}",
+            subject=subject,
+            template=template,
+            context={**context, "user": None},
+        )
+    return queued

@@ -211,33 +211,38 @@ def _articles_evidence(unit, year):
     return [(_("The counted pieces"), reverse("articles:unit_progress", args=[unit.pk]) + f"?year={year}&show=counted")]
 
 
-def _quota(kind):
+def _quota_measure(kind, label, amount_label, gap, lack):
+    """Registers `<kind>_quota`, the completion of a unit's quota of `kind` (news or article); `gap` and
+    `lack` are ngettext_lazy phrases counted by "n"."""
+
+    @measure(
+        f"{kind}_quota",
+        label,
+        amount_label=amount_label,
+        default=(0, 0),
+        no_base="full",
+        gap=lambda n: str(gap % {"n": n}),
+        evidence=_articles_evidence,
+        lack=_lack_of(lack),
+    )
     def compute(run):
         return {u: (k[kind][0], k[kind][1]) for u, k in _article_rows(run).items() if kind in k}
 
-    return compute
 
-
-measure(
-    "news_quota",
+_quota_measure(
+    "news",
     _("News item quota completion"),
-    amount_label=_("News items counted"),
-    default=(0, 0),
-    no_base="full",
-    gap=lambda n: ngettext("%(n)s more news item", "%(n)s more news items", n) % {"n": n},
-    evidence=_articles_evidence,
-    lack=_lack_of(ngettext_lazy("%(n)s news item short", "%(n)s news items short", "n")),
-)(_quota("news"))
-measure(
-    "article_quota",
+    _("News items counted"),
+    ngettext_lazy("%(n)s more news item", "%(n)s more news items", "n"),
+    ngettext_lazy("%(n)s news item short", "%(n)s news items short", "n"),
+)
+_quota_measure(
+    "article",
     _("Article quota completion"),
-    amount_label=_("Articles counted"),
-    default=(0, 0),
-    no_base="full",
-    gap=lambda n: ngettext("%(n)s more article", "%(n)s more articles", n) % {"n": n},
-    evidence=_articles_evidence,
-    lack=_lack_of(ngettext_lazy("%(n)s article short", "%(n)s articles short", "n")),
-)(_quota("article"))
+    _("Articles counted"),
+    ngettext_lazy("%(n)s more article", "%(n)s more articles", "n"),
+    ngettext_lazy("%(n)s article short", "%(n)s articles short", "n"),
+)
 
 
 @measure(
@@ -261,25 +266,34 @@ def over_quota(run):
     return {unit_id: (sum(over(*v) for v in kinds.values()), None) for unit_id, kinds in _article_rows(run).items()}
 
 
-@measure(
+def _pieces_measure(key, label, position, gap, credit):
+    """Registers `key`, how many of a unit's pieces (of both kinds) are of a sort: `position` in the
+    rollup's (counted, target, in_depth, exemplary); `gap` and `credit` are ngettext_lazy phrases
+    counted by "n"."""
+
+    @measure(
+        key,
+        label,
+        amount_label=label,
+        gap=lambda n: str(gap % {"n": n}),
+        evidence=_articles_evidence,
+        credit=_credit_of(credit),
+    )
+    def compute(run):
+        return {u: (sum(v[position] for v in k.values()), None) for u, k in _article_rows(run).items()}
+
+
+_pieces_measure(
     "in_depth",
     _("In-depth articles"),
-    amount_label=_("In-depth articles"),
-    gap=lambda n: ngettext("%(n)s more in-depth article", "%(n)s more in-depth articles", n) % {"n": n},
-    evidence=_articles_evidence,
-    credit=_credit_of(ngettext_lazy("%(n)s in-depth article", "%(n)s in-depth articles", "n")),
+    2,
+    ngettext_lazy("%(n)s more in-depth article", "%(n)s more in-depth articles", "n"),
+    ngettext_lazy("%(n)s in-depth article", "%(n)s in-depth articles", "n"),
 )
-def in_depth(run):
-    return {u: (sum(v[2] for v in k.values()), None) for u, k in _article_rows(run).items()}
-
-
-@measure(
+_pieces_measure(
     "exemplary",
     _("Exemplary pieces"),
-    amount_label=_("Exemplary pieces"),
-    gap=lambda n: ngettext("%(n)s more exemplary piece", "%(n)s more exemplary pieces", n) % {"n": n},
-    evidence=_articles_evidence,
-    credit=_credit_of(ngettext_lazy("%(n)s exemplary piece", "%(n)s exemplary pieces", "n")),
+    3,
+    ngettext_lazy("%(n)s more exemplary piece", "%(n)s more exemplary pieces", "n"),
+    ngettext_lazy("%(n)s exemplary piece", "%(n)s exemplary pieces", "n"),
 )
-def exemplary(run):
-    return {u: (sum(v[3] for v in k.values()), None) for u, k in _article_rows(run).items()}

@@ -152,6 +152,37 @@ def _locked(model, obj, expected_version):
     return versions.lock(model.objects.all(), expected_version, pk=obj.pk) if obj is not None else None
 
 
+def _save_part(by, rubric, part, values, fields, action):
+    """Write a criterion or level (a new one when `part` is not saved yet) with `values`; audited."""
+    before = snapshot(part, fields) if part.pk is not None else None
+    for name, value in values.items():
+        setattr(part, name, value)
+    if part.pk is not None:
+        versions.bump(part)
+    part.save()
+    log_action(
+        action,
+        actor=by,
+        obj=part,
+        unit=rubric.unit,
+        before=before,
+        after=snapshot(part, fields),
+        note=str(rubric.year),
+    )
+    return part
+
+
+def _delete_part(by, model, part, expected_version, fields, action):
+    """Delete a criterion or level of an open rubric; refused (StaleVersion) if it changed since
+    `expected_version`; audited."""
+    rubric = part.rubric
+    _require_admin(by, rubric)
+    _require_open(rubric)
+    part = _locked(model, part, expected_version)
+    log_action(action, actor=by, obj=part, unit=rubric.unit, before=snapshot(part, fields))
+    part.delete()
+
+
 def _check_total_fits(rubric, max_points, instance):
     """The criteria's maxima must add up to what a unit's stored total can hold (99,999.99)."""
     others = Criterion.objects.filter(rubric=rubric)
@@ -183,40 +214,13 @@ def criterion_save(*, by, rubric, criterion=None, expected_version=None, **value
     merged = {f: getattr(criterion, f) for f in CRITERION_FIELDS} if criterion else {}
     merged.update(values)
     _check_criterion(rubric, merged, criterion)
-    before = snapshot(criterion, CRITERION_FIELDS) if criterion else None
-    if criterion is None:
-        criterion = Criterion(rubric=rubric)
-    for name, value in merged.items():
-        setattr(criterion, name, value)
-    if criterion.pk is not None:
-        versions.bump(criterion)
-    criterion.save()
-    log_action(
-        "scoring.criterion.saved",
-        actor=by,
-        obj=criterion,
-        unit=rubric.unit,
-        before=before,
-        after=snapshot(criterion, CRITERION_FIELDS),
-        note=str(rubric.year),
-    )
-    return criterion
+    part = criterion or Criterion(rubric=rubric)
+    return _save_part(by, rubric, part, merged, CRITERION_FIELDS, "scoring.criterion.saved")
 
 
 @transaction.atomic
 def criterion_delete(*, by, criterion, expected_version=None):
-    rubric = criterion.rubric
-    _require_admin(by, rubric)
-    _require_open(rubric)
-    criterion = _locked(Criterion, criterion, expected_version)
-    log_action(
-        "scoring.criterion.deleted",
-        actor=by,
-        obj=criterion,
-        unit=rubric.unit,
-        before=snapshot(criterion, CRITERION_FIELDS),
-    )
-    criterion.delete()
+    _delete_part(by, Criterion, criterion, expected_version, CRITERION_FIELDS, "scoring.criterion.deleted")
 
 
 @transaction.atomic
@@ -232,33 +236,12 @@ def level_save(*, by, rubric, level=None, expected_version=None, **values):
         raise ValidationError({"min_share_each": _("Give the share as a number between 0 and 1 (0.5 = half).")})
     if values.get("min_total") is not None and Decimal(values["min_total"]) < 0:
         raise ValidationError({"min_total": _("The minimum total cannot be below 0.")})
-    before = snapshot(level, LEVEL_FIELDS) if level else None
-    level = level or Level(rubric=rubric)
-    for name, value in values.items():
-        setattr(level, name, value)
-    if level.pk is not None:
-        versions.bump(level)
-    level.save()
-    log_action(
-        "scoring.level.saved",
-        actor=by,
-        obj=level,
-        unit=rubric.unit,
-        before=before,
-        after=snapshot(level, LEVEL_FIELDS),
-        note=str(rubric.year),
-    )
-    return level
+    return _save_part(by, rubric, level or Level(rubric=rubric), values, LEVEL_FIELDS, "scoring.level.saved")
 
 
 @transaction.atomic
 def level_delete(*, by, level, expected_version=None):
-    rubric = level.rubric
-    _require_admin(by, rubric)
-    _require_open(rubric)
-    level = _locked(Level, level, expected_version)
-    log_action("scoring.level.deleted", actor=by, obj=level, unit=rubric.unit, before=snapshot(level, LEVEL_FIELDS))
-    level.delete()
+    _delete_part(by, Level, level, expected_version, LEVEL_FIELDS, "scoring.level.deleted")
 
 
 @transaction.atomic

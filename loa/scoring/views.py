@@ -15,6 +15,7 @@ from loa.accounts.capabilities import Capability
 from loa.accounts.scope import can, can_anywhere, get_unit_or_404, role_paths, units_for
 from loa.core.forms import add_service_errors
 from loa.core.numbers import INTEGER_RANGES
+from loa.core.paging import query_without_page
 from loa.core.version_forms import conflict_status
 from loa.documents.downloads import document_response
 from loa.exports.tabular import Column, export_response
@@ -202,8 +203,6 @@ def ranking(request, year):
         prev_counts = {row.name: row for row in ranking_reads.distribution(prev_qs, engine.Book(prev_rubric))[0]}
     kinds = list(UnitKind.objects.filter(is_grassroots=True))
     uppers = ranking_reads.upper_units(request.user, rubric)
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "scoring/ranking.html",
@@ -226,7 +225,7 @@ def ranking(request, year):
             "LAGGING": ranking_reads.LAGGING,
             "UNCLASSIFIED": ranking_reads.UNCLASSIFIED,
             "has_previous": bool(prev_counts),
-            "query": query.urlencode(),
+            "query": query_without_page(request),
             "may_manage": access.may_manage(request.user, rubric),
             "problems": book.problems,
         },
@@ -384,8 +383,16 @@ def _managed_top(user):
     return Unit.objects.get(pk=int(paths[0].strip("/").split("/")[-1]))
 
 
-def _edit_part(request, year, pk, *, model, form_class, save, delete, saved, deleted, title, new_title):
+def _part_texts(model):
+    """A rubric part's page title, a new one's title, and the messages on saving and on deleting it."""
+    if model is Criterion:
+        return _("Criterion"), _("New criterion"), _("The criterion is saved."), _("The criterion is deleted.")
+    return _("Level"), _("New level"), _("The level is saved."), _("The level is deleted.")
+
+
+def _edit_part(request, year, pk, *, model, form_class, save, delete):
     """Create, change or delete one criterion or level of the year's rubric (admins only)."""
+    title, new_title, saved, deleted = _part_texts(model)
     rubric = access.get_admin_rubric_or_404(request.user, year)
     obj = get_object_or_404(model, pk=pk, rubric=rubric) if pk else None
     form = form_class(request.POST or None, instance=obj)
@@ -420,38 +427,18 @@ def _edit_part(request, year, pk, *, model, form_class, save, delete, saved, del
     )
 
 
-@login_required
-def criterion_edit(request, year, pk=None):
-    return _edit_part(
-        request,
-        year,
-        pk,
-        model=Criterion,
-        form_class=CriterionForm,
-        save=services.criterion_save,
-        delete=services.criterion_delete,
-        saved=_("The criterion is saved."),
-        deleted=_("The criterion is deleted."),
-        title=_("Criterion"),
-        new_title=_("New criterion"),
-    )
+def _part_view(model, form_class, save, delete):
+    """The page of one `model` (criterion or level) of the year's rubric."""
+
+    @login_required
+    def view(request, year, pk=None):
+        return _edit_part(request, year, pk, model=model, form_class=form_class, save=save, delete=delete)
+
+    return view
 
 
-@login_required
-def level_edit(request, year, pk=None):
-    return _edit_part(
-        request,
-        year,
-        pk,
-        model=Level,
-        form_class=LevelForm,
-        save=services.level_save,
-        delete=services.level_delete,
-        saved=_("The level is saved."),
-        deleted=_("The level is deleted."),
-        title=_("Level"),
-        new_title=_("New level"),
-    )
+criterion_edit = _part_view(Criterion, CriterionForm, services.criterion_save, services.criterion_delete)
+level_edit = _part_view(Level, LevelForm, services.level_save, services.level_delete)
 
 
 # --- Adjustments, freezing, scoring the year --------------------------------------------------

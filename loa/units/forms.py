@@ -14,6 +14,7 @@ from loa.core.validators import OneLineField
 from loa.core.version_forms import VersionedFormMixin
 from loa.units.kind_services import CODE_MAX, NAME_MAX, ORDER_MAX, clean_kind_code, clean_kind_name
 from loa.units.models import Unit, UnitKind
+from loa.units.services import EDITABLE_FIELDS
 
 # What a picker offers, by the capability its page needs: `purpose` names it in the picker's URL.
 PICKER_PURPOSES = {
@@ -122,22 +123,11 @@ class UnitForm(VersionedFormMixin, ModelForm):
     see move and deactivate."""
 
     conflict_display: ClassVar[dict] = {"phone": display_phone}
+    field_order: ClassVar[list[str]] = ["name", "short_name"]  # then the code and the rest
 
     class Meta:
         model = Unit
-        fields: ClassVar[list[str]] = [
-            "name",
-            "short_name",
-            "code",
-            "kind",
-            "members_count",
-            "staff_count",
-            "address",
-            "contact_name",
-            "phone",
-            "email",
-            "active_from",
-        ]
+        fields: ClassVar[list[str]] = [f for f in EDITABLE_FIELDS if f != "active_to"]
         widgets: ClassVar[dict] = {
             "phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
             "active_from": DATE_WIDGET,

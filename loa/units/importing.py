@@ -346,6 +346,12 @@ def _plan(rows, checker_errors, user, report, labels, outcome, choices=None):
     -> (errors, in_file, existing, id_to_code, renames). `choices`: the commit's choices on the dry run's
     candidates of the same unit ({code: existing id or 0}); None in a dry run, which lists them."""
     errors = list(checker_errors)
+
+    def refuse(row, field, message):
+        """The row is not imported: `message`, about its column `field`."""
+        errors.append(_problem(row["row"], labels[field], message))
+        row["ok"] = False
+
     existing, id_to_code = _load_existing()
     in_file = {}
     for row in rows:
@@ -354,14 +360,11 @@ def _plan(rows, checker_errors, user, report, labels, outcome, choices=None):
             continue
         first = in_file.get(code)
         if first is not None:
-            errors.append(
-                _problem(
-                    row["row"],
-                    labels["code"],
-                    _("the code “%(code)s” is already used on row %(first)s.") % {"code": code, "first": first["row"]},
-                )
+            refuse(
+                row,
+                "code",
+                _("the code “%(code)s” is already used on row %(first)s.") % {"code": code, "first": first["row"]},
             )
-            row["ok"] = False
             row["duplicate"] = True
             continue
         in_file[code] = row
@@ -399,12 +402,7 @@ def _plan(rows, checker_errors, user, report, labels, outcome, choices=None):
             for member in loop:
                 row = in_file.get(member)
                 if row is not None:
-                    errors.append(
-                        _problem(
-                            row["row"], labels["parent_code"], _("the parents form a loop: %(loop)s.") % {"loop": names}
-                        )
-                    )
-                    row["ok"] = False
+                    refuse(row, "parent_code", _("the parents form a loop: %(loop)s.") % {"loop": names})
         for member in chain:
             state[member] = "done"
     # Scope: the user must manage every unit they change and every parent they place a unit under.
@@ -412,14 +410,9 @@ def _plan(rows, checker_errors, user, report, labels, outcome, choices=None):
     for code, row in in_file.items():
         unit = existing.get(code)
         if unit is not None and not manages(unit.path):
-            errors.append(
-                _problem(
-                    row["row"],
-                    labels["code"],
-                    _("a unit with the code “%(code)s” exists outside the units you manage.") % {"code": code},
-                )
+            refuse(
+                row, "code", _("a unit with the code “%(code)s” exists outside the units you manage.") % {"code": code}
             )
-            row["ok"] = False
             continue
         parent = row.get("parent_code", "")
         current_parent = id_to_code.get(unit.parent_id, "") if unit and unit.parent_id else ""
@@ -427,23 +420,17 @@ def _plan(rows, checker_errors, user, report, labels, outcome, choices=None):
             continue
         if not parent:
             if not manages("/"):
-                errors.append(
-                    _problem(
-                        row["row"],
-                        labels["parent_code"],
-                        _("the parent unit code is required: you may only add units under units you manage."),
-                    )
+                refuse(
+                    row,
+                    "parent_code",
+                    _("the parent unit code is required: you may only add units under units you manage."),
                 )
-                row["ok"] = False
         elif parent in existing and not manages(existing[parent].path):
-            errors.append(
-                _problem(
-                    row["row"],
-                    labels["parent_code"],
-                    _("you do not manage the unit “%(code)s”, so you cannot place units under it.") % {"code": parent},
-                )
+            refuse(
+                row,
+                "parent_code",
+                _("you do not manage the unit “%(code)s”, so you cannot place units under it.") % {"code": parent},
             )
-            row["ok"] = False
     errors.sort(key=lambda e: (e.row or 0, e.column))
     return errors, in_file, existing, id_to_code, renames
 
@@ -827,18 +814,8 @@ UNIT_COLUMNS = (
     "parent_id",
     "path",
     "depth",
-    "kind_id",
     "code",
-    "name",
-    "short_name",
-    "members_count",
-    "staff_count",
-    "address",
-    "contact_name",
-    "phone",
-    "email",
-    "active_from",
-    "active_to",
+    *DATA_FIELDS,
     "name_sort",
     "search_text",
     "created_at",
@@ -875,10 +852,10 @@ def _new_unit_rows(new_codes, in_file, code_to_id, path_of, now):
             code_to_id.get(parent) if parent else None,
             path,
             path.count("/") - 2,
-            row.kind_id,
             code,
             row.name,
             derived.short_name,
+            row.kind_id,
             getattr(row, "members_count", 0),
             getattr(row, "staff_count", 0),
             getattr(row, "address", ""),

@@ -4,21 +4,10 @@ from django.db import connection
 from django.db.models import F
 
 from loa.units.models import Unit
+from loa.units.services import EDITABLE_FIELDS
 
-# Fields an import writes (besides parent/path): the rest of the unit stays as it is.
-DATA_FIELDS = (
-    "name",
-    "short_name",
-    "kind_id",
-    "members_count",
-    "staff_count",
-    "address",
-    "contact_name",
-    "phone",
-    "email",
-    "active_from",
-    "active_to",
-)
+# Fields an import writes (besides code and parent/path): the rest of the unit stays as it is.
+DATA_FIELDS = tuple("kind_id" if f == "kind" else f for f in EDITABLE_FIELDS if f != "code")
 
 
 class UpdatedUnit:

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from loa.core.controls import writable_text
 from loa.core.files import download_headers
+from loa.core.forms import flash_errors
 from loa.units import import_jobs
 from loa.units.importing import COLUMNS, mapping_scope
 from loa.units.models import UnitKind
@@ -49,18 +50,12 @@ def import_recheck(request, job_id):
     for the next file with the same titles) and a default kind."""
     checked = import_jobs.checked_job(request.user, job_id)
     chosen = {key[4:]: value for key, value in request.POST.items() if key.startswith("col_")}
-    try:
-        job = import_jobs.recheck(
-            by=request.user, checked=checked, chosen=chosen, default_kind=request.POST.get("default_kind", "")
-        )
-    except import_jobs.FileGone as gone:
-        messages.error(request, gone.message())
-        return redirect("units:import")
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-        return redirect("jobs:detail", checked.pk)
-    return redirect("jobs:detail", job.pk)
+    default_kind = request.POST.get("default_kind", "")
+    return _follow(
+        request,
+        checked,
+        lambda: import_jobs.recheck(by=request.user, checked=checked, chosen=chosen, default_kind=default_kind),
+    )
 
 
 @login_required
@@ -74,16 +69,24 @@ def import_commit(request, job_id):
         for key, value in request.POST.items()
         if key.startswith("same_") and value.isdigit() and len(value) < 18
     }
+    default_kind = request.POST.get("default_kind")
+    return _follow(
+        request,
+        checked,
+        lambda: import_jobs.commit(by=request.user, checked=checked, default_kind=default_kind, same_unit=same_unit),
+    )
+
+
+def _follow(request, checked, start):
+    """To the job `start()` makes; if the file is gone, back to the import page; if refused, back to
+    the check, saying why."""
     try:
-        job = import_jobs.commit(
-            by=request.user, checked=checked, default_kind=request.POST.get("default_kind"), same_unit=same_unit
-        )
+        job = start()
     except import_jobs.FileGone as gone:
         messages.error(request, gone.message())
         return redirect("units:import")
     except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
+        flash_errors(request, exc)
         return redirect("jobs:detail", checked.pk)
     return redirect("jobs:detail", job.pk)
 

@@ -3,8 +3,10 @@
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from django.utils import timezone
+
 from loa.directives import services
-from loa.directives.models import ReportForm
+from loa.directives.models import Directive, ReportForm, Task
 
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
 DEADLINE = datetime(2021, 4, 30, 0, 0, tzinfo=HCM)  # "trước ngày 30/4/2021"
@@ -34,6 +36,26 @@ def fanpage_letter(tree, *, by=None, issue=True, recipients=None, deadline=DEADL
     if issue:
         services.directive_issue(by=by, directive=directive)
     return directive, task
+
+
+def fanpage_task_rows(issuer, year):
+    """The seed letter's Fanpage report task of `year`, issued, written as bare rows (no services, no
+    recipients): the scoring tests and benchmark add the assignments they need themselves."""
+    directive = Directive.objects.create(
+        number="45/CĐVC",
+        issued_on=date(year, 4, 5),
+        summary="Fanpage",
+        issuing_unit=issuer,
+        body="…",
+        signer_name="Ngọc Văn Phán",
+        status="issued",
+    )
+    return Task.objects.create(
+        directive=directive,
+        title="Báo cáo Fanpage",
+        report_form="fanpage",
+        deadline=timezone.make_aware(datetime(year, 4, 30)),
+    )
 
 
 GOOD_PAGE = {

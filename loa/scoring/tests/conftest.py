@@ -57,23 +57,10 @@ def set_likes(unit, count, day=date(YEAR, 6, 1)):
 
 def set_report(units, issuer, *, on_time=(), late=()):
     """A Fanpage report task of the year sent to `units`: some on time, some late, the rest missing."""
-    from loa.directives.models import Assignment, Directive, Task
+    from loa.directives.models import Assignment
+    from loa.directives.tests.factories import fanpage_task_rows
 
-    directive = Directive.objects.create(
-        number="45/CĐVC",
-        issued_on=date(YEAR, 4, 5),
-        summary="Fanpage",
-        issuing_unit=issuer,
-        body="…",
-        signer_name="Ngọc Văn Phán",
-        status="issued",
-    )
-    task = Task.objects.create(
-        directive=directive,
-        title="Báo cáo Fanpage",
-        report_form="fanpage",
-        deadline=timezone.make_aware(datetime(YEAR, 4, 30)),
-    )
+    task = fanpage_task_rows(issuer, YEAR)
     for u in units:
         reported = u in on_time or u in late
         Assignment.objects.create(
