@@ -110,7 +110,7 @@ def _blank(unit):
     return {"unit": unit, **dict.fromkeys(COLUMNS, 0)}
 
 
-def _add(row, r):
+def _add(row, r) -> None:
     row[f"{r.kind}_target"] += r.target
     row[f"{r.kind}_counted"] += r.counted
     row[f"{r.kind}_with_quota"] += r.with_quota

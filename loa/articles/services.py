@@ -53,13 +53,13 @@ def _require_state(submission, allowed, message):
         raise ValidationError(message % {"state": submission.get_state_display()}, code="wrong_state")
 
 
-def _save(submission, fields, session=""):
+def _save(submission, fields, session: str="") -> None:
     """Write the fields with a new version; `session` names the editing page that wrote it (any other
     write forgets it, so that the page's older version is stale again)."""
     submission.save(update_fields=versions.bump(submission, [*fields, "updated_at"], session=session))
 
 
-def _set_topics(submission, topics):
+def _set_topics(submission, topics) -> None:
     submission.topics.set(topics)
     submission.in_depth = any(t.in_depth for t in topics)
     submission.exemplary = any(t.exemplary for t in topics)
@@ -85,7 +85,7 @@ def _created_by_page(by, unit, session):
 
 
 @transaction.atomic
-def submission_start(*, by, unit, session, photo=None, caption="", **fields):
+def submission_start(*, by, unit, session, photo=None, caption: str="", **fields):
     """The new-piece page's first save: the piece and its photo, together or not at all. Answers
     (piece, created): a second tap of the same page gets the piece the first one made, untouched."""
     earlier = _created_by_page(by, unit, session)
@@ -99,7 +99,7 @@ def submission_start(*, by, unit, session, photo=None, caption="", **fields):
 
 
 @transaction.atomic
-def submission_create(*, by, unit, kind=Kind.NEWS, title="", body="", authors="", topics=(), channels=(), session=""):
+def submission_create(*, by, unit, kind=Kind.NEWS, title: str="", body: str="", authors: str="", topics=(), channels=(), session: str=""):
     """A new draft, with a title or some text (an empty one is refused: nothing is stored for a tap
     that wrote nothing). `session` names the page that creates it: a second save from that same page
     (a double tap, a retry) finds the piece the first one created instead of writing another."""
@@ -140,7 +140,7 @@ def submission_update(
     authors=None,
     topics=None,
     channels=None,
-    session="",
+    session: str="",
 ):
     """Change a draft or a returned piece (the autosave calls this too). Fields left None stay.
 
@@ -172,7 +172,7 @@ def submission_update(
 
 
 @transaction.atomic
-def submission_add_photo(*, by, submission, upload, caption="", session=""):
+def submission_add_photo(*, by, submission, upload, caption: str="", session: str=""):
     submission = _lock(submission, None)
     _require_state(submission, (S.DRAFT, S.RETURNED), _("Photos cannot be added to a piece that is %(state)s."))
     if submission.photos.count() >= MAX_PHOTOS:
@@ -187,7 +187,7 @@ def submission_add_photo(*, by, submission, upload, caption="", session=""):
 
 
 @transaction.atomic
-def submission_remove_photo(*, by, photo):
+def submission_remove_photo(*, by, photo) -> None:
     submission = _lock(photo.submission, None)
     _require_state(submission, (S.DRAFT, S.RETURNED), _("Photos cannot be removed from a piece that is %(state)s."))
     photo.image.delete(save=False)
@@ -219,7 +219,7 @@ def submission_import_docx(*, by, submission, upload, expected_version=None):
 
 
 @transaction.atomic
-def submission_submit(*, by, submission, expected_version, session=""):
+def submission_submit(*, by, submission, expected_version, session: str=""):
     submission = _lock(submission, expected_version, session=session)  # the page's own autosave is no conflict
     _require_state(submission, (S.DRAFT, S.RETURNED), _("A piece that is %(state)s cannot be sent."))
     _check_text(submission.title, submission.kind)
@@ -255,7 +255,7 @@ def submission_submit(*, by, submission, expected_version, session=""):
 # --- Review ----------------------------------------------------------------------------------
 
 
-def _decide(submission, by, state, reason, action, before):
+def _decide(submission, by, state, reason, action, before) -> None:
     counted_before = rollups.counts(submission)
     submission.state = state
     submission.reason = reason
@@ -537,7 +537,7 @@ def _prorate(unit, year, target):
 
 
 @transaction.atomic
-def quota_set(*, by, unit, year, kind, target, notice="", note="", prorate=False, expected_version=None):
+def quota_set(*, by, unit, year, kind, target, notice: str="", note: str="", prorate: bool=False, expected_version=None):
     """Set one unit's quota of a kind for a year. `expected_version`: the quota's version the page
     showed, 0 for "none set yet" (StaleVersion if it is not so any more); None for a rule or a file
     that sets many quotas at once."""
@@ -575,7 +575,7 @@ def quota_set(*, by, unit, year, kind, target, notice="", note="", prorate=False
 
 
 def quotas_by_rule(
-    *, by, units, year, notice, news, articles, large_members=None, large_news=None, large_articles=None, prorate=True
+    *, by, units, year, notice, news, articles, large_members=None, large_news=None, large_articles=None, prorate: bool=True
 ):
     """Set every given unit's quota by one rule: the base targets, or bigger ones for units with at
     least `large_members` members. Returns the number of units set."""
@@ -611,7 +611,7 @@ QUOTA_COLUMNS = Columns(
 QUOTA_POSITIONS = {0: "code", 1: "news", 2: "articles"}  # a sheet whose titles say nothing Loa knows
 
 
-def quotas_import(*, by, upload, year, notice, allowed_units, prorate=True, rows=None, name=None):
+def quotas_import(*, by, upload, year, notice, allowed_units, prorate: bool=True, rows=None, name=None):
     """Quotas from an xlsx with the columns: unit code, news items, articles (under a header row, found
     below any title; titles Loa does not know are read as these three columns in this order);
     `rows`: the sheet's rows already read (quota_rows).

@@ -148,7 +148,7 @@ def request_client_address(request: HttpRequest) -> str:
 class ClientAddressMiddleware:
     """REMOTE_ADDR becomes the client's address; the direct peer is kept in META["LOA_PROXY_ADDR"]."""
 
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:

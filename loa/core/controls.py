@@ -96,13 +96,13 @@ class InputCleaningMiddleware:
     names and JSON bodies before any view (or the API) reads them. Placed after CsrfViewMiddleware: its
     process_view runs once CSRF has parsed the form, so no upload handler is fixed early."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response) -> None:
         self.get_response = get_response
 
     def __call__(self, request):
         return self.get_response(request)
 
-    def process_view(self, request, view_func, view_args, view_kwargs):
+    def process_view(self, request, view_func, view_args, view_kwargs) -> None:
         # The URL's own parts too (a short link's code): the view gets the same dict.
         for key, value in view_kwargs.items():
             if isinstance(value, str) and has_controls(value):
@@ -122,7 +122,7 @@ class InputCleaningMiddleware:
                     upload.name = strip_controls(upload.name)
 
     @staticmethod
-    def _clean_json_body(request):
+    def _clean_json_body(request) -> None:
         try:
             body = request.body
             if not has_controls(body.decode("utf-8")) and not _ESCAPED_CONTROL.search(body):

@@ -11,7 +11,7 @@ _COMMON = re.compile(r"[A-Za-z0-9_+-]+(?:\.[A-Za-z0-9_+-]+)*@([^@]+)")
 _MAX_LENGTH = 320  # validate_email refuses longer addresses
 
 
-def _accepted(address):
+def _accepted(address) -> bool:
     try:
         validate_email(address)
     except ValidationError:
@@ -26,7 +26,7 @@ class EmailCheck:
     of 130,000 units pays 130,000 times, for a handful of domains.
     """
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.domains = {}
 
     def is_valid(self, address):

@@ -118,7 +118,7 @@ def _page_path(parsed):
     return ""
 
 
-def page_url(raw):
+def page_url(raw) -> str:
     """'fb.com/CongDoanABC', 'https://m.facebook.com/CongDoanABC/?ref=x', 'fb.me/CongDoanABC' ->
     'https://www.facebook.com/CongDoanABC'.
 

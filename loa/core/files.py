@@ -41,7 +41,7 @@ UNKNOWN = "application/octet-stream"
 SANDBOX = "default-src 'none'; sandbox"
 
 
-def generated_name(extension):
+def generated_name(extension) -> str:
     """A stored file's name: random, with the extension of the kind Loa found, never the uploader's."""
     return f"{uuid.uuid4().hex}.{extension}"
 
@@ -57,14 +57,14 @@ def ascii_filename(name):
     return re.sub(r"\s+", " ", text).strip() or "document"
 
 
-def content_disposition(name, *, as_attachment=True):
+def content_disposition(name, *, as_attachment: bool=True) -> str:
     """Both an ASCII filename= (old clients) and the Vietnamese filename*= (RFC 6266 / 5987)."""
     name = name.replace("/", "-").replace("\\", "-")  # a name, never a path
     kind = "attachment" if as_attachment else "inline"
     return f"{kind}; filename=\"{ascii_filename(name)}\"; filename*=UTF-8''{quote(name, safe='')}"
 
 
-def download_headers(response, *, filename, as_attachment=True):
+def download_headers(response, *, filename, as_attachment: bool=True):
     """The headers every file Loa sends carries (see the module's text); returns `response`."""
     response["Content-Disposition"] = content_disposition(filename, as_attachment=as_attachment)
     response["X-Content-Type-Options"] = "nosniff"
@@ -72,7 +72,7 @@ def download_headers(response, *, filename, as_attachment=True):
     return response
 
 
-def serve_file(request, field_file, *, filename, as_attachment=True, content_type):
+def serve_file(request, field_file, *, filename, as_attachment: bool=True, content_type):
     """The answer that sends a stored file (a FieldFile) already authorised by the calling view.
 
     `content_type` is Loa's own knowledge of the file; a missing file is a 404.

@@ -16,7 +16,7 @@ class _RangedModelFormMetaclass(ModelFormMetaclass):
         return form_class
 
 
-def _usable(value, form_field):
+def _usable(value, form_field) -> bool:
     try:
         form_field.clean(value)
     except forms.ValidationError:
@@ -29,7 +29,7 @@ class ModelForm(forms.ModelForm, metaclass=_RangedModelFormMetaclass):
     PositiveSmallIntegerField above 32767, 12345678.5 for a DecimalField(6, 2)) instead of letting
     the database refuse it with a 500 (PostgreSQL) or keep it (SQLite)."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         # A damaged stored number (NaN, beyond the column) is not offered back: the field shows empty
         # and the page that repairs it opens.
@@ -42,7 +42,7 @@ class ModelForm(forms.ModelForm, metaclass=_RangedModelFormMetaclass):
 from loa.core.versions import StaleVersion
 
 
-def add_service_errors(form, exc, default_field=None):
+def add_service_errors(form, exc, default_field=None) -> None:
     """Put a service's ValidationError on the form fields it names (above the form for fields it
     lacks); an error naming no field goes on `default_field`, or above the form. A stale version
     becomes the form's conflict (`VersionedFormMixin.show_conflict`): the newer values beside the
@@ -56,7 +56,7 @@ def add_service_errors(form, exc, default_field=None):
         form.add_error(default_field, exc.messages)
 
 
-def flash_errors(request, exc):
+def flash_errors(request, exc) -> None:
     """A service's refusal as messages on the next page (for actions without a form)."""
     for message in exc.messages:
         messages.error(request, message)

@@ -35,7 +35,7 @@ def _fields(model):
     return _GUARDED[model]
 
 
-def clean_before_save(sender, instance, raw=False, **kwargs):
+def clean_before_save(sender, instance, raw: bool=False, **kwargs) -> None:
     fields = _fields(sender)
     if fields is None or raw:  # raw: loaddata writes fixtures exactly as they are
         return

@@ -82,7 +82,7 @@ def image_content_type(name):
     return CONTENT_TYPES[match.group(1)] if match else None
 
 
-def reencode_kept(instance, field_name, *, max_bytes=None):
+def reencode_kept(instance, field_name, *, max_bytes=None) -> bool:
     """Re-encode a picture stored before Loa re-encoded uploads (a data migration's work).
 
     Whatever its name, the kept file is decoded and written again beside the old one under a

@@ -95,7 +95,7 @@ class RequestIdMiddleware:
     """Gives every request an id (the proxy's X-Request-ID when it sent a sane one), returned in
     the response's X-Request-ID so that a user's report can be matched with the log."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response) -> None:
         self.get_response = get_response
 
     def __call__(self, request):

@@ -67,7 +67,7 @@ def _shown(number):
     return formats.number_format(number, use_l10n=True, force_grouping=True)
 
 
-def out_of_range_error(least, greatest, code="out_of_range"):
+def out_of_range_error(least, greatest, code: str="out_of_range"):
     return ValidationError(OUT_OF_RANGE, code=code, params={"least": _shown(least), "greatest": _shown(greatest)})
 
 
@@ -76,7 +76,7 @@ class RangeValidator:
     """least <= value <= greatest, with one message that names both ends. Its codes are Django's own
     (min_value, max_value), so a form's error_messages for them still apply."""
 
-    def __init__(self, least, greatest):
+    def __init__(self, least, greatest) -> None:
         self.least, self.greatest = least, greatest
 
     def __call__(self, value):
@@ -109,7 +109,7 @@ def bound(form_field, least, greatest):
     return form_field
 
 
-def bound_to_model(form_fields, model):
+def bound_to_model(form_fields, model) -> None:
     """Narrow every number field of a form to the range of the model field of the same name."""
     for name, form_field in form_fields.items():
         if not isinstance(form_field, NUMBER_FORM_FIELDS):
@@ -160,7 +160,7 @@ def check_values(model, values):
         raise ValidationError(errors)
 
 
-def check_ranges(instance):
+def check_ranges(instance) -> None:
     """Every number field of a model instance within its range (expressions such as F() + 1 are the
     database's business): a ValidationError naming each field that is not."""
     model = type(instance)

@@ -161,14 +161,14 @@ def read_scan(upload, *, name=None, max_pages=None, max_bytes=None):
 class _Clock:
     """The child's own deadline, shared by the programs it starts."""
 
-    def __init__(self, budget):
+    def __init__(self, budget) -> None:
         self.ends = time.monotonic() + budget
 
     def left(self):
         return max(self.ends - time.monotonic(), 0.0)
 
 
-def _die_with_parent():
+def _die_with_parent() -> None:
     """In a program the child starts, before it runs: be killed when the child dies (the sandbox
     kills the child at its time limit; the program must not go on alone)."""
     ctypes.CDLL(None, use_errno=True).prctl(1, 9)  # PR_SET_PDEATHSIG, SIGKILL
@@ -352,7 +352,7 @@ def _orientation(page, clock):
     return rotate if rotate in (90, 180, 270) and confidence >= 1.5 else 0
 
 
-def _ink(page, side=1200):
+def _ink(page, side: int=1200):
     """A small black-and-white copy of the page, ink white on black."""
     small = page.copy()
     small.thumbnail((side, side))
@@ -468,7 +468,7 @@ def _profile_score(ink, angle):
     return ImageStat.Stat(rows).var[0]
 
 
-def _skew(page, limit=10.0):
+def _skew(page, limit: float=10.0):
     """The angle (degrees, counter-clockwise) that makes the page's lines level: every whole degree
     within ±limit, then tenths around the best; 0 when no angle does better than none (a blank page)."""
     ink = _ink(page)

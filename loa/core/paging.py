@@ -11,7 +11,7 @@ class CappedPaginator(Paginator):
 
     cap = 1000
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.capped = False
 
@@ -42,7 +42,7 @@ class CappedIdsPaginator(Paginator):
 
     cap = CappedPaginator.cap
 
-    def __init__(self, ids, per_page, *, rows, **kwargs):
+    def __init__(self, ids, per_page, *, rows, **kwargs) -> None:
         super().__init__(ids, per_page, **kwargs)
         self.rows = rows
         self.capped = len(ids) > self.cap

@@ -3,7 +3,7 @@
 import io
 
 
-def qr_png(data, *, box_size=12):
+def qr_png(data, *, box_size: int=12):
     import qrcode
 
     qr = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, box_size=box_size, border=4)

@@ -81,7 +81,7 @@ class Table:
     (its name, "" for a csv); iterating gives its rows as the child sends them, a chunk at a time.
     Close it (or use `with`) to stop the child before the last row."""
 
-    def __init__(self, rows):
+    def __init__(self, rows) -> None:
         self._rows = rows
         head = next(rows, None)
         if head is None:
@@ -92,13 +92,13 @@ class Table:
         for chunk in self._rows:
             yield from chunk
 
-    def close(self):
+    def close(self) -> None:
         self._rows.close()
 
     def __enter__(self):
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc) -> None:
         self.close()
 
 
@@ -114,7 +114,7 @@ def read_table(upload, *, max_rows, kinds=(XLSX, CSV), name=None, max_bytes=None
     )
 
 
-def read_office(upload, *, kinds=(XLSX, DOCX), images=False, name=None, max_cells=None):
+def read_office(upload, *, kinds=(XLSX, DOCX), images: bool=False, name=None, max_cells=None):
     """(kind, content) of an xlsx or docx (a file or bytes), whichever of `kinds` it is:
 
     - xlsx: [{"title", "rows", "merged": [((first row, first col), (last row, last col)), …]}] for
@@ -137,7 +137,7 @@ def read_office(upload, *, kinds=(XLSX, DOCX), images=False, name=None, max_cell
     return found["kind"], found["content"]
 
 
-def read_docx(upload, *, images=False, name=None):
+def read_docx(upload, *, images: bool=False, name=None):
     """A Word file's content, as read_office gives it."""
     return read_office(upload, kinds=(DOCX,), images=images, name=name)[1]
 

@@ -36,7 +36,7 @@ def too_large_response(request):
 class RequestSizeLimitMiddleware:
     """Answers 413 from Content-Length alone, before any middleware or view reads the body."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response) -> None:
         self.get_response = get_response
 
     def __call__(self, request):

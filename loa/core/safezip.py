@@ -111,7 +111,7 @@ def check_zip(data, *, expect=None, max_unpacked=MAX_UNPACKED_BYTES):
     return kind
 
 
-def _safe_name(name):
+def _safe_name(name) -> bool:
     parts = re.split(r"[/\\]", name)
     return not ("\x00" in name or name.startswith(("/", "\\")) or _DRIVE.match(name) or ".." in parts)
 
@@ -138,7 +138,7 @@ def _check_member(archive, info, total, max_unpacked):
     return total
 
 
-def _start(name, chunk):
+def _start(name, chunk) -> bool:
     """Whether a member is XML to scan, from its first bytes; refuses what must not be parsed at all."""
     if chunk.startswith(_OTHER_XML_ENCODINGS):
         raise Refused("xml_unsafe", UNSAFE_XML)

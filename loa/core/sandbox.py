@@ -61,7 +61,7 @@ class Refused(Exception):
     parent translates it and fills in `params` (plain values) and `name`, the file's name.
     """
 
-    def __init__(self, code, template, **params):
+    def __init__(self, code, template, **params) -> None:
         super().__init__(code)
         self.code, self.template, self.params = code, template, params
 
@@ -100,7 +100,7 @@ class _Launcher(popen_forkserver.Popen):
     defined there). Parse functions live in loa's modules and are found by their module's name.
     The rest is popen_forkserver.Popen._launch as it is in Python 3.11."""
 
-    def _launch(self, process_obj):
+    def _launch(self, process_obj) -> None:
         prep_data = spawn.get_preparation_data(process_obj._name)
         prep_data.pop("init_main_from_path", None)
         prep_data.pop("init_main_from_name", None)
@@ -123,7 +123,7 @@ class _Process(mp_context.ForkServerProcess):
     _Popen = staticmethod(_Launcher)
 
 
-def run(func, *args, name="", kind="", limits=None, **kwargs):
+def run(func, *args, name: str="", kind: str="", limits=None, **kwargs):
     """func(*args, **kwargs) called in a child process; returns what it returned (plain data).
 
     func must be a module-level function. `name` (the file's name) and `kind` (what the file should
@@ -135,7 +135,7 @@ def run(func, *args, name="", kind="", limits=None, **kwargs):
     return items.result
 
 
-def stream(func, *args, name="", kind="", limits=None, **kwargs):
+def stream(func, *args, name: str="", kind: str="", limits=None, **kwargs):
     """A Stream over what func, a generator function, yields in the child, item by item.
 
     The child runs until the stream is exhausted or closed; closing it early stops the child.
@@ -146,7 +146,7 @@ def stream(func, *args, name="", kind="", limits=None, **kwargs):
 class Stream:
     """Items sent by a child process, read as they come; `result` is what the function returned."""
 
-    def __init__(self, func, args, kwargs, *, name, kind, limits):
+    def __init__(self, func, args, kwargs, *, name, kind, limits) -> None:
         self._process = None
         self.name, self.kind, self.limits = name, kind, limits
         self.result = None
@@ -184,10 +184,10 @@ class Stream:
     def __enter__(self):
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc) -> None:
         self.close()
 
-    def close(self):
+    def close(self) -> None:
         """Stop the child (if it still runs) and wait for it."""
         process, self._process = self._process, None
         if process is None:
@@ -248,7 +248,7 @@ class Stream:
     def _unreadable(self, named):
         return _(UNREADABLE) % {"name": named, "kind": self.kind} if self.kind else _(UNREADABLE_ANY) % {"name": named}
 
-    def __del__(self):
+    def __del__(self) -> None:
         with contextlib.suppress(Exception):  # at interpreter exit multiprocessing may be half gone
             self.close()  # a stream dropped half-read must not leave its child waiting to write
 
@@ -285,7 +285,7 @@ class _SafeUnpickler(pickle.Unpickler):
 
 
 class _Sender:
-    def __init__(self, conn, allowance):
+    def __init__(self, conn, allowance) -> None:
         self.conn, self.left = conn, allowance
 
     def send(self, message):
@@ -300,7 +300,7 @@ class _TooBig(Exception):
     pass
 
 
-def _limit_self(limits):
+def _limit_self(limits) -> None:
     with open("/proc/self/statm") as statm:
         address_space = int(statm.read().split()[0]) * resource.getpagesize()
     memory = address_space + limits.memory_mb * 1024 * 1024
@@ -310,7 +310,7 @@ def _limit_self(limits):
     os.environ["RUST_BACKTRACE"] = "0"  # calamine's failed allocation: one line in the log, not fifty
 
 
-def _child(conn, func, args, kwargs, limits):
+def _child(conn, func, args, kwargs, limits) -> None:
     """Runs in the child: limit this process, call func, send its items and result, or why it failed."""
     _limit_self(limits)
     sender = _Sender(conn, limits.result_bytes)

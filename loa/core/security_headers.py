@@ -42,7 +42,7 @@ DEBUG_PAGE_STATUSES = {400, 403, 404, 500}
 class SecurityHeadersMiddleware:
     """Adds the policies above to every document Loa answers with (see the module's text)."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response) -> None:
         self.get_response = get_response
 
     def __call__(self, request):

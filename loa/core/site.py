@@ -28,7 +28,7 @@ def absolute_url(path: str) -> str:
 class RequestOriginMiddleware:
     """Remembers the origin of the request being served, for links made without SITE_URL."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response) -> None:
         self.get_response = get_response
 
     def __call__(self, request):

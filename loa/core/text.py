@@ -104,7 +104,7 @@ class _WordCache(dict):
     words up from C, without a Python call per word (an import of 130,000 units looks up 3 million).
     """
 
-    def __init__(self, compute, size=100_000):
+    def __init__(self, compute, size: int=100_000) -> None:
         super().__init__()
         self.compute, self.size = compute, size
 

@@ -30,7 +30,7 @@ def validate_one_line(value):
 class OneLineField(forms.CharField):
     """A CharField whose only check of invisible characters is `validate_one_line`."""
 
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self.validators = [v for v in self.validators if not isinstance(v, ProhibitNullCharactersValidator)] + [
             validate_one_line

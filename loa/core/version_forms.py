@@ -31,7 +31,7 @@ EMPTY = "—"
 class Conflict:
     """What the conflict panel shows: the row as stored now, and the fields that differ."""
 
-    def __init__(self, current, rows):
+    def __init__(self, current, rows) -> None:
         self.current, self.rows = current, rows
 
     def last_change(self):
@@ -107,7 +107,7 @@ class VersionedFormMixin:
     conflict = None
     conflict_display: ClassVar[dict] = {}
 
-    def __init__(self, *args, version=None, **kwargs):
+    def __init__(self, *args, version=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         instance = getattr(self, "instance", None)
         if version is None and instance is not None and instance.pk is not None:
@@ -123,7 +123,7 @@ class VersionedFormMixin:
             error_messages={"required": message, "invalid": message, "min_value": message, "max_value": message},
         )
 
-    def full_clean(self):
+    def full_clean(self) -> None:
         super().full_clean()
         # The hidden field's error reads as a message about the page, above the form.
         errors = getattr(self, "_errors", None) or {}
@@ -143,7 +143,7 @@ class VersionedFormMixin:
         """{field name: value as stored now} for the fields the form edits."""
         return {name: getattr(current, name) for name in self.fields if name != "version" and hasattr(current, name)}
 
-    def show_conflict(self, exc: StaleVersion):
+    def show_conflict(self, exc: StaleVersion) -> None:
         """Keep the user's input, show the stored values that differ, and take the newer version."""
         current = exc.current
         rows = []
@@ -168,6 +168,6 @@ class VersionedFormMixin:
         self.add_error(None, exc)
 
 
-def conflict_status(form, default=200):
+def conflict_status(form, default: int=200):
     """The status of a page that shows `form` again: 409 when it shows a conflict."""
     return 409 if getattr(form, "conflict", None) is not None else default

@@ -43,7 +43,7 @@ def version_field():
 class StaleVersion(ValidationError):
     """The row changed since the caller read it. `current` is the row as it is now (locked)."""
 
-    def __init__(self, current, message=None):
+    def __init__(self, current, message=None) -> None:
         if message is None:
             message = _(
                 "Someone (another user, or you in another window) changed this %(thing)s while you were working "
@@ -101,7 +101,7 @@ def lock(queryset, expected_version, *, session=None, message=None, **lookup):
     return current
 
 
-def bump(instance, update_fields=None, *, session=""):
+def bump(instance, update_fields=None, *, session: str=""):
     """Raise the version of a row about to be saved (under `lock`), noting which editing session
     wrote it. Returns `update_fields` with the columns this adds (None stays None: a full save)."""
     instance.version += 1

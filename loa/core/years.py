@@ -23,6 +23,6 @@ def requested_year(request, *, latest_with_data=None):
     return year
 
 
-def latest_year(queryset, field="year"):
+def latest_year(queryset, field: str="year"):
     """A `latest_with_data` for requested_year: the highest `field` in `queryset`."""
     return lambda: queryset.aggregate(latest=Max(field))["latest"]

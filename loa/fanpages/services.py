@@ -68,7 +68,7 @@ def page_owner_clash(unit, url):
     return Fanpage.objects.filter(url_key=page_key(url)).exclude(unit=unit).select_related("unit").first()
 
 
-def page_is_correctable(page):
+def page_is_correctable(page) -> bool:
     """Whether a different address may simply correct `page` (a typo just filed), without the
     deliberate "replace": the Page came from a report and nothing has been recorded against it yet
     (no posts, posting days, followers, nor a Graph connection; Likes are declared for the unit
@@ -88,7 +88,7 @@ def page_is_correctable(page):
 
 
 @transaction.atomic
-def register_page(*, by, unit, data, source, replace=False):
+def register_page(*, by, unit, data, source, replace: bool=False):
     """Record a unit's Page from its report. A unit has one Page: a different address replaces it
     only when `replace` is set, and the old one stays in the history; a Page reported and not yet
     used (`page_is_correctable`) is corrected without it. A report without the address keeps the one
@@ -142,7 +142,7 @@ def _refuse_clash(unit, url):
         )
 
 
-def _save_with_history(page, *, by, source, before, action):
+def _save_with_history(page, *, by, source, before, action) -> None:
     """Save `page`; when its values changed, raise its version, keep the new values in its history
     and write the audit entry."""
     after = {f: getattr(page, f) for f in FIELDS}

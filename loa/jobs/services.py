@@ -26,7 +26,7 @@ from loa.jobs.registry import get_kind
 log = logging.getLogger(__name__)
 
 
-def enqueue(kind, *, by, unit=None, input_file=None, run_now=False, **params):
+def enqueue(kind, *, by, unit=None, input_file=None, run_now: bool=False, **params):
     """Create a job and start it according to JOBS_BACKEND (or at once with run_now=True)."""
     get_kind(kind)  # fail early on a typo, not in the worker
     job = Job(
@@ -50,7 +50,7 @@ def enqueue(kind, *, by, unit=None, input_file=None, run_now=False, **params):
     return job
 
 
-def worker_name():
+def worker_name() -> str:
     """The label of a worker process (its runs' lease tokens add a random part)."""
     return f"{socket.gethostname()[:30]}:{os.getpid()}"
 
@@ -120,7 +120,7 @@ def _execute(job, token):
     return job
 
 
-def _finish(job, token, status, *, result=None, message=None):
+def _finish(job, token, status, *, result=None, message=None) -> None:
     """Record the run's end, only while the job is still this run's: a run that outlived its lease
     must not write over the result of the run that took the job over."""
     job.status = status

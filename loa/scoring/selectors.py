@@ -47,7 +47,7 @@ class Line:
     max_cp: int | None = None  # the maximum in hundredths; None when the stored maximum is damaged
 
 
-def card(book, result, unit, *, evidence=True, adjustments=None):
+def card(book, result, unit, *, evidence: bool=True, adjustments=None):
     """The lines of a unit's score card: per criterion its points, reading and evidence links."""
     lines = []
     reasons = adjustments or {}

@@ -41,7 +41,7 @@ def _decimal(value, label):
 
 @transaction.atomic
 def rubric_create(
-    *, by, year, unit, name, total_points=Decimal(100), bonus_cap=Decimal(0), group_caps=None, note="", copy_from=None
+    *, by, year, unit, name, total_points=Decimal(100), bonus_cap=Decimal(0), group_caps=None, note: str="", copy_from=None
 ):
     """A new year's rubric; with copy_from, its criteria and levels are copied (last year's, say)."""
     _require_admin(by, unit)
@@ -204,7 +204,7 @@ def criterion_save(*, by, rubric, criterion=None, expected_version=None, **value
 
 
 @transaction.atomic
-def criterion_delete(*, by, criterion, expected_version=None):
+def criterion_delete(*, by, criterion, expected_version=None) -> None:
     rubric = criterion.rubric
     _require_admin(by, rubric)
     _require_open(rubric)
@@ -252,7 +252,7 @@ def level_save(*, by, rubric, level=None, expected_version=None, **values):
 
 
 @transaction.atomic
-def level_delete(*, by, level, expected_version=None):
+def level_delete(*, by, level, expected_version=None) -> None:
     rubric = level.rubric
     _require_admin(by, rubric)
     _require_open(rubric)
@@ -390,7 +390,7 @@ def unfreeze(*, by, rubric, reason):
     return rubric
 
 
-def recompute(*, by, rubric, run_now=False):
+def recompute(*, by, rubric, run_now: bool=False):
     """Score the whole year in the background (a job); returns the job."""
     from loa.jobs.services import enqueue
 

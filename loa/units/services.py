@@ -54,7 +54,7 @@ def _check_kind_offered(unit, old_kind_id=None):
         )
 
 
-def _place(unit, parent):
+def _place(unit, parent) -> None:
     unit.parent = parent
     unit.path = f"{parent.path if parent else '/'}{unit.pk}/"
     unit.depth = parent.depth + 1 if parent else 0
@@ -134,7 +134,7 @@ def unit_move(*, by, unit, new_parent, expected_version=None):
 
 
 @transaction.atomic
-def unit_deactivate(*, by, unit, active_to, reason="", expected_version=None):
+def unit_deactivate(*, by, unit, active_to, reason: str="", expected_version=None):
     """Close a unit from a date. It stays in the tree and in every past figure."""
     unit = _lock(unit, expected_version)
     if unit.active_from and active_to < unit.active_from:
