@@ -5,6 +5,8 @@ user's page was showing): when two editors act at once, the second is told the s
 instead of overwriting the first silently.
 """
 
+from __future__ import annotations
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -53,7 +55,7 @@ def _require_state(submission, allowed, message):
         raise ValidationError(message % {"state": submission.get_state_display()}, code="wrong_state")
 
 
-def _save(submission, fields, session: str="") -> None:
+def _save(submission, fields, session: str = "") -> None:
     """Write the fields with a new version; `session` names the editing page that wrote it (any other
     write forgets it, so that the page's older version is stale again)."""
     submission.save(update_fields=versions.bump(submission, [*fields, "updated_at"], session=session))
@@ -85,7 +87,7 @@ def _created_by_page(by, unit, session):
 
 
 @transaction.atomic
-def submission_start(*, by, unit, session, photo=None, caption: str="", **fields):
+def submission_start(*, by, unit, session, photo=None, caption: str = "", **fields):
     """The new-piece page's first save: the piece and its photo, together or not at all. Answers
     (piece, created): a second tap of the same page gets the piece the first one made, untouched."""
     earlier = _created_by_page(by, unit, session)
@@ -99,7 +101,18 @@ def submission_start(*, by, unit, session, photo=None, caption: str="", **fields
 
 
 @transaction.atomic
-def submission_create(*, by, unit, kind=Kind.NEWS, title: str="", body: str="", authors: str="", topics=(), channels=(), session: str=""):
+def submission_create(
+    *,
+    by,
+    unit,
+    kind=Kind.NEWS,
+    title: str = "",
+    body: str = "",
+    authors: str = "",
+    topics=(),
+    channels=(),
+    session: str = "",
+):
     """A new draft, with a title or some text (an empty one is refused: nothing is stored for a tap
     that wrote nothing). `session` names the page that creates it: a second save from that same page
     (a double tap, a retry) finds the piece the first one created instead of writing another."""
@@ -140,7 +153,7 @@ def submission_update(
     authors=None,
     topics=None,
     channels=None,
-    session: str="",
+    session: str = "",
 ):
     """Change a draft or a returned piece (the autosave calls this too). Fields left None stay.
 
@@ -172,7 +185,7 @@ def submission_update(
 
 
 @transaction.atomic
-def submission_add_photo(*, by, submission, upload, caption: str="", session: str=""):
+def submission_add_photo(*, by, submission, upload, caption: str = "", session: str = ""):
     submission = _lock(submission, None)
     _require_state(submission, (S.DRAFT, S.RETURNED), _("Photos cannot be added to a piece that is %(state)s."))
     if submission.photos.count() >= MAX_PHOTOS:
@@ -219,7 +232,7 @@ def submission_import_docx(*, by, submission, upload, expected_version=None):
 
 
 @transaction.atomic
-def submission_submit(*, by, submission, expected_version, session: str=""):
+def submission_submit(*, by, submission, expected_version, session: str = ""):
     submission = _lock(submission, expected_version, session=session)  # the page's own autosave is no conflict
     _require_state(submission, (S.DRAFT, S.RETURNED), _("A piece that is %(state)s cannot be sent."))
     _check_text(submission.title, submission.kind)
@@ -537,7 +550,9 @@ def _prorate(unit, year, target):
 
 
 @transaction.atomic
-def quota_set(*, by, unit, year, kind, target, notice: str="", note: str="", prorate: bool=False, expected_version=None):
+def quota_set(
+    *, by, unit, year, kind, target, notice: str = "", note: str = "", prorate: bool = False, expected_version=None
+):
     """Set one unit's quota of a kind for a year. `expected_version`: the quota's version the page
     showed, 0 for "none set yet" (StaleVersion if it is not so any more); None for a rule or a file
     that sets many quotas at once."""
@@ -575,7 +590,17 @@ def quota_set(*, by, unit, year, kind, target, notice: str="", note: str="", pro
 
 
 def quotas_by_rule(
-    *, by, units, year, notice, news, articles, large_members=None, large_news=None, large_articles=None, prorate: bool=True
+    *,
+    by,
+    units,
+    year,
+    notice,
+    news,
+    articles,
+    large_members=None,
+    large_news=None,
+    large_articles=None,
+    prorate: bool = True,
 ):
     """Set every given unit's quota by one rule: the base targets, or bigger ones for units with at
     least `large_members` members. Returns the number of units set."""
@@ -611,7 +636,7 @@ QUOTA_COLUMNS = Columns(
 QUOTA_POSITIONS = {0: "code", 1: "news", 2: "articles"}  # a sheet whose titles say nothing Loa knows
 
 
-def quotas_import(*, by, upload, year, notice, allowed_units, prorate: bool=True, rows=None, name=None):
+def quotas_import(*, by, upload, year, notice, allowed_units, prorate: bool = True, rows=None, name=None):
     """Quotas from an xlsx with the columns: unit code, news items, articles (under a header row, found
     below any title; titles Loa does not know are read as these three columns in this order);
     `rows`: the sheet's rows already read (quota_rows).

@@ -14,6 +14,10 @@ Writes that send no signal (bulk_create, QuerySet.update, COPY) are not seen: th
 what they write (`strip_controls`, `strip_controls_in`).
 """
 
+from __future__ import annotations
+
+from typing import Any
+
 from django.db import models
 
 from loa.core.controls import has_controls, has_controls_in, strip_controls, strip_controls_in
@@ -22,7 +26,7 @@ from loa.core.numbers import check_ranges
 _GUARDED = {}  # model -> (text fields, JSON fields), or None for a model that is not Loa's
 
 
-def _fields(model):
+def _fields(model: type[models.Model]) -> tuple[list[str], list[str]] | None:
     if model not in _GUARDED:
         if not model.__module__.startswith("loa."):
             _GUARDED[model] = None
@@ -35,7 +39,7 @@ def _fields(model):
     return _GUARDED[model]
 
 
-def clean_before_save(sender, instance, raw: bool=False, **kwargs) -> None:
+def clean_before_save(sender: type[models.Model], instance: models.Model, raw: bool = False, **kwargs: Any) -> None:
     fields = _fields(sender)
     if fields is None or raw:  # raw: loaddata writes fixtures exactly as they are
         return

@@ -1,6 +1,11 @@
 """Pagination for lists that may hold a whole country's units."""
 
-from django.core.paginator import Paginator
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
 from django.utils.functional import cached_property
 
 
@@ -11,17 +16,17 @@ class CappedPaginator(Paginator):
 
     cap = 1000
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.capped = False
 
     @cached_property
-    def count(self):
+    def count(self) -> int:
         n = self.object_list.order_by().select_related(None)[: self.cap + 1].count()
         self.capped = n > self.cap
         return min(n, self.cap)
 
-    def page(self, number):
+    def page(self, number: int | str) -> Page[Any]:
         """Sort and slice the ids alone, then fetch the page's rows with their joins: the database
         sorts thousands of narrow rows instead of joining each of them first."""
         page = super().page(number)
@@ -42,16 +47,16 @@ class CappedIdsPaginator(Paginator):
 
     cap = CappedPaginator.cap
 
-    def __init__(self, ids, per_page, *, rows, **kwargs) -> None:
+    def __init__(self, ids: list[int], per_page: int, *, rows: QuerySet[Any], **kwargs: Any) -> None:
         super().__init__(ids, per_page, **kwargs)
         self.rows = rows
         self.capped = len(ids) > self.cap
 
     @cached_property
-    def count(self):
+    def count(self) -> int:
         return min(len(self.object_list), self.cap)
 
-    def page(self, number):
+    def page(self, number: int | str) -> Page[Any]:
         page = super().page(number)
         ids = list(page.object_list)
         by_id = {row.pk: row for row in self.rows.filter(pk__in=ids)}

@@ -8,10 +8,12 @@ comes from the network, and only when the network is down is the cached offline 
 instead.
 """
 
+from __future__ import annotations
+
 import hashlib
 import json
 
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.templatetags.static import static
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
@@ -33,11 +35,11 @@ OFFLINE_PAGE = "loa/offline.html"
 ICONS = (("loa/icon-192.png", "192x192"), ("loa/icon-512.png", "512x512"))
 
 
-def shell_urls():
+def shell_urls() -> list[str]:
     return [static(name) for name in SHELL_FILES]
 
 
-def manifest(request):
+def manifest(request: HttpRequest) -> JsonResponse:
     """/manifest.webmanifest: the name, colours and icons a phone shows for the installed app."""
     body = {
         "name": "Loa",
@@ -89,7 +91,7 @@ self.addEventListener("fetch", (event) => {
 """
 
 
-def service_worker(request):
+def service_worker(request: HttpRequest) -> HttpResponse:
     """/sw.js: the service worker, named with the shell's current file names (see the module)."""
     urls = shell_urls()
     version = hashlib.sha256("\n".join(urls).encode()).hexdigest()[:12]

@@ -1,9 +1,11 @@
 """QR codes as PNG (posters, two-factor set-up)."""
 
+from __future__ import annotations
+
 import io
 
 
-def qr_png(data, *, box_size: int=12):
+def qr_png(data: str, *, box_size: int = 12) -> bytes:
     import qrcode
 
     qr = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, box_size=box_size, border=4)

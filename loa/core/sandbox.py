@@ -22,6 +22,8 @@ parse function for a known reason (a zip bomb, a DOCTYPE…), whose message the 
 The box limits resources; it is not a jail: the child runs as the same user as the worker.
 """
 
+from __future__ import annotations
+
 import contextlib
 import datetime
 import io
@@ -34,10 +36,12 @@ import signal
 import threading
 import time
 import types
+from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing import context as mp_context
 from multiprocessing import popen_forkserver, spawn, util
-from multiprocessing.connection import wait
+from multiprocessing.connection import Connection, wait
+from typing import Any, Self
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -61,7 +65,7 @@ class Refused(Exception):
     parent translates it and fills in `params` (plain values) and `name`, the file's name.
     """
 
-    def __init__(self, code, template, **params) -> None:
+    def __init__(self, code: str, template: str, **params: Any) -> None:
         super().__init__(code)
         self.code, self.template, self.params = code, template, params
 
@@ -74,7 +78,7 @@ class Limits:
     result_bytes: int = MAX_RESULT_BYTES
 
     @classmethod
-    def from_settings(cls):
+    def from_settings(cls) -> Limits:
         return cls(settings.PARSE_MEMORY_MB, settings.PARSE_CPU_SECONDS, settings.PARSE_TIMEOUT_SECONDS)
 
 
@@ -84,7 +88,7 @@ _lock = threading.Lock()
 _context = None
 
 
-def _forkserver():
+def _forkserver() -> multiprocessing.context.ForkServerContext:
     global _context
     with _lock:
         if _context is None:
@@ -100,7 +104,7 @@ class _Launcher(popen_forkserver.Popen):
     defined there). Parse functions live in loa's modules and are found by their module's name.
     The rest is popen_forkserver.Popen._launch as it is in Python 3.11."""
 
-    def _launch(self, process_obj) -> None:
+    def _launch(self, process_obj: Any) -> None:
         prep_data = spawn.get_preparation_data(process_obj._name)
         prep_data.pop("init_main_from_path", None)
         prep_data.pop("init_main_from_name", None)
@@ -123,7 +127,9 @@ class _Process(mp_context.ForkServerProcess):
     _Popen = staticmethod(_Launcher)
 
 
-def run(func, *args, name: str="", kind: str="", limits=None, **kwargs):
+def run(
+    func: Callable[..., Any], *args: Any, name: str = "", kind: str = "", limits: Limits | None = None, **kwargs: Any
+) -> Any:
     """func(*args, **kwargs) called in a child process; returns what it returned (plain data).
 
     func must be a module-level function. `name` (the file's name) and `kind` (what the file should
@@ -135,7 +141,9 @@ def run(func, *args, name: str="", kind: str="", limits=None, **kwargs):
     return items.result
 
 
-def stream(func, *args, name: str="", kind: str="", limits=None, **kwargs):
+def stream(
+    func: Callable[..., Any], *args: Any, name: str = "", kind: str = "", limits: Limits | None = None, **kwargs: Any
+) -> Stream:
     """A Stream over what func, a generator function, yields in the child, item by item.
 
     The child runs until the stream is exhausted or closed; closing it early stops the child.
@@ -146,7 +154,16 @@ def stream(func, *args, name: str="", kind: str="", limits=None, **kwargs):
 class Stream:
     """Items sent by a child process, read as they come; `result` is what the function returned."""
 
-    def __init__(self, func, args, kwargs, *, name, kind, limits) -> None:
+    def __init__(
+        self,
+        func: Callable[..., Any],
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+        *,
+        name: str,
+        kind: str,
+        limits: Limits,
+    ) -> None:
         self._process = None
         self.name, self.kind, self.limits = name, kind, limits
         self.result = None
@@ -161,10 +178,10 @@ class Stream:
         writer.close()  # the child holds the only writing end: its death is seen as the end of the pipe
         self._started = time.monotonic()
 
-    def __iter__(self):
+    def __iter__(self) -> Stream:
         return self
 
-    def __next__(self):
+    def __next__(self) -> Any:
         if self._process is None:
             raise StopIteration
         try:
@@ -181,10 +198,10 @@ class Stream:
             raise StopIteration
         raise self._refusal(message)
 
-    def __enter__(self):
+    def __enter__(self) -> Self:
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
     def close(self) -> None:
@@ -198,7 +215,7 @@ class Stream:
         process.join()
         process.close()
 
-    def _receive(self):
+    def _receive(self) -> tuple[Any, ...]:
         remaining = self.limits.timeout_seconds - self._waited
         started = time.monotonic()
         ready = wait([self._reader], timeout=max(remaining, 0))
@@ -221,7 +238,7 @@ class Stream:
         except Exception as exc:  # noqa: BLE001 (a child that sends anything but plain data has gone wrong)
             return ("failed", f"not plain data: {exc}")
 
-    def _died(self):
+    def _died(self) -> tuple[str, str]:
         self._process.join(5)
         code = self._process.exitcode
         log.warning("Parsing %s: the child stopped without an answer (exit code %s)", self.name, code)
@@ -229,7 +246,7 @@ class Stream:
             return ("limit", signal.Signals(-code).name)
         return ("failed", f"exit code {code}")
 
-    def _refusal(self, message):
+    def _refusal(self, message: tuple[Any, ...]) -> ValidationError:
         """The ValidationError (Vietnamese message) for a child's refusal, limit or failure."""
         named = f" “{self.name}”" if self.name else ""
         if message[0] == "refused":
@@ -245,7 +262,7 @@ class Stream:
         log.warning("Parsing %s failed in the child: %s", self.name, message[1])
         return ValidationError(self._unreadable(named), code="unreadable")
 
-    def _unreadable(self, named):
+    def _unreadable(self, named: str) -> str:
         return _(UNREADABLE) % {"name": named, "kind": self.kind} if self.kind else _(UNREADABLE_ANY) % {"name": named}
 
     def __del__(self) -> None:
@@ -274,7 +291,7 @@ _PLAIN_CLASSES = {("datetime", n): getattr(datetime, n) for n in ("date", "datet
 class _SafeUnpickler(pickle.Unpickler):
     """Plain data only: containers, strings, numbers, bytes, and the date and time classes."""
 
-    def find_class(self, module, name):
+    def find_class(self, module: str, name: str) -> Any:
         try:
             return _PLAIN_CLASSES[(module, name)]
         except KeyError:
@@ -285,10 +302,10 @@ class _SafeUnpickler(pickle.Unpickler):
 
 
 class _Sender:
-    def __init__(self, conn, allowance) -> None:
+    def __init__(self, conn: Connection, allowance: int) -> None:
         self.conn, self.left = conn, allowance
 
-    def send(self, message):
+    def send(self, message: object) -> None:
         data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
         if len(data) > self.left:
             raise _TooBig
@@ -300,7 +317,7 @@ class _TooBig(Exception):
     pass
 
 
-def _limit_self(limits) -> None:
+def _limit_self(limits: Limits) -> None:
     with open("/proc/self/statm") as statm:
         address_space = int(statm.read().split()[0]) * resource.getpagesize()
     memory = address_space + limits.memory_mb * 1024 * 1024
@@ -310,7 +327,9 @@ def _limit_self(limits) -> None:
     os.environ["RUST_BACKTRACE"] = "0"  # calamine's failed allocation: one line in the log, not fifty
 
 
-def _child(conn, func, args, kwargs, limits) -> None:
+def _child(
+    conn: Connection, func: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any], limits: Limits
+) -> None:
     """Runs in the child: limit this process, call func, send its items and result, or why it failed."""
     _limit_self(limits)
     sender = _Sender(conn, limits.result_bytes)

@@ -7,10 +7,12 @@ template `_conflict.html`), and takes the newer version, so that saving again is
 "keep mine" and reloading the page is "keep theirs". The view answers 409.
 """
 
+from __future__ import annotations
+
 import json
 from datetime import date, datetime
 from decimal import Decimal
-from typing import ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
@@ -20,6 +22,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from loa.core.versions import MAX_VERSION, StaleVersion
+
+if TYPE_CHECKING:
+    from loa.audit.models import AuditEntry
 
 OUT_OF_DATE = gettext_lazy(
     "This page is out of date or incomplete (it does not say which version it started from). "
@@ -31,10 +36,10 @@ EMPTY = "—"
 class Conflict:
     """What the conflict panel shows: the row as stored now, and the fields that differ."""
 
-    def __init__(self, current, rows) -> None:
+    def __init__(self, current: Any, rows: list[dict[str, Any]]) -> None:
         self.current, self.rows = current, rows
 
-    def last_change(self):
+    def last_change(self) -> AuditEntry | None:
         """The audit entry of the newest change of the row (who and when), if there is one."""
         from loa.audit.models import AuditEntry
 
@@ -46,7 +51,7 @@ class Conflict:
         )
 
 
-def _plain(value):
+def _plain(value: Any) -> Any:
     """A value reduced to something comparable: model instances by key, sets for many."""
     if isinstance(value, models.Manager):
         value = list(value.all())
@@ -61,7 +66,7 @@ def _plain(value):
     return value
 
 
-def _text(field, value):
+def _text(field: forms.Field, value: Any) -> str:
     """A value as the panel shows it."""
     if isinstance(value, models.Manager):
         value = list(value.all())
@@ -107,7 +112,7 @@ class VersionedFormMixin:
     conflict = None
     conflict_display: ClassVar[dict] = {}
 
-    def __init__(self, *args, version=None, **kwargs) -> None:
+    def __init__(self, *args: Any, version: int | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         instance = getattr(self, "instance", None)
         if version is None and instance is not None and instance.pk is not None:
@@ -132,14 +137,14 @@ class VersionedFormMixin:
             errors[NON_FIELD_ERRORS].extend(errors.pop("version"))
 
     @property
-    def expected_version(self):
+    def expected_version(self) -> int | None:
         return self.cleaned_data.get("version") if "version" in self.fields else None
 
-    def edited_values(self):
+    def edited_values(self) -> dict[str, Any]:
         """The cleaned values of the form's own fields, without its version."""
         return {name: value for name, value in self.cleaned_data.items() if name != "version"}
 
-    def stored_values(self, current):
+    def stored_values(self, current: Any) -> dict[str, Any]:
         """{field name: value as stored now} for the fields the form edits."""
         return {name: getattr(current, name) for name in self.fields if name != "version" and hasattr(current, name)}
 
@@ -168,6 +173,6 @@ class VersionedFormMixin:
         self.add_error(None, exc)
 
 
-def conflict_status(form, default: int=200):
+def conflict_status(form: forms.BaseForm, default: int = 200) -> int:
     """The status of a page that shows `form` again: 409 when it shows a conflict."""
     return 409 if getattr(form, "conflict", None) is not None else default

@@ -1,5 +1,7 @@
 """Reads shared by pages, exports and the API: what a unit still owes, a task's tracking list."""
 
+from __future__ import annotations
+
 from django.db.models import Count, F, Q
 from django.db.models.fields.json import KeyTextTransform
 from django.http import Http404
@@ -30,7 +32,7 @@ SORTS = {
 }
 
 
-def tracked_assignments(user, task, node, *, state: str="", q: str="", sort: str="name"):
+def tracked_assignments(user, task, node, *, state: str = "", q: str = "", sort: str = "name"):
     """A task's assignments under `node` that `user` may view, filtered and sorted; one query.
     Unknown states and sorts are ignored (no filter, by name)."""
     qs = Assignment.objects.filter(task=task, unit_path__startswith=node.path).filter(
@@ -76,7 +78,7 @@ def child_rollups(task, node):
     )
 
 
-def due_for_units(unit_ids, *, limit: int=20):
+def due_for_units(unit_ids, *, limit: int = 20):
     """Open tasks of these units (not reported, or returned), soonest deadline first, one query."""
     return list(
         Assignment.objects.filter(unit_id__in=unit_ids, expected=True, task__directive__status=Directive.Status.ISSUED)
@@ -86,7 +88,7 @@ def due_for_units(unit_ids, *, limit: int=20):
     )
 
 
-def open_tasks_overview(units, *, limit: int=5):
+def open_tasks_overview(units, *, limit: int = 5):
     """The latest issued tasks' figures at the given top units: one query over the rollups."""
     return list(
         Rollup.objects.filter(unit__in=units, task__directive__status=Directive.Status.ISSUED)

@@ -1,5 +1,7 @@
 """Directive workflow: draft, recipients, tasks, issue; reports submitted, returned, corrected."""
 
+from __future__ import annotations
+
 from datetime import timedelta
 
 from django.core.exceptions import ValidationError
@@ -85,7 +87,7 @@ def directive_update(*, by, directive, expected_version=None, **fields):
     return directive
 
 
-def recipients_under(unit, *, kind=None, grassroots_only: bool=True, day=None):
+def recipients_under(unit, *, kind=None, grassroots_only: bool = True, day=None):
     """The units a directive can be sent to under `unit`: by default every active CĐCS below it."""
     qs = Unit.objects.filter(path__startswith=unit.path).exclude(pk=unit.pk)
     if grassroots_only:
@@ -100,7 +102,7 @@ def recipients_under(unit, *, kind=None, grassroots_only: bool=True, day=None):
 RECIPIENT_MODES = ("all", "kind", "hand")
 
 
-def choose_recipients(*, user, directive, mode, kind=None, unit_ids=(), active_only: bool=True):
+def choose_recipients(*, user, directive, mode, kind=None, unit_ids=(), active_only: bool = True):
     """The units a recipients choice means: every CĐCS under the issuer ("all"), every unit of one
     kind under it ("kind"), or the ones picked by hand among those the user may see ("hand").
     `active_only` keeps the units active on the directive's date. The page and the API both ask here."""
@@ -118,7 +120,7 @@ def choose_recipients(*, user, directive, mode, kind=None, unit_ids=(), active_o
     raise ValueError(f"unknown recipients mode {mode!r}")
 
 
-def _chunks(items, size: int=2000):
+def _chunks(items, size: int = 2000):
     items = list(items)
     for i in range(0, len(items), size):
         yield items[i : i + size]
@@ -219,7 +221,7 @@ def task_update(*, by, task, expected_version=None, **fields):
     return task
 
 
-def _active_during(task, field: str=""):
+def _active_during(task, field: str = ""):
     """Units active for at least one day of the task's span: only they are expected to do it."""
     start, end = task.span()
     return (Q(**{f"{field}active_from__isnull": True}) | Q(**{f"{field}active_from__lte": end})) & (
@@ -301,7 +303,7 @@ def clean_report_data(task, data):
 class ReportReceipt:
     """What the officer sees after submitting: the time, the version, and whether it was on time."""
 
-    def __init__(self, assignment, report, duplicate: bool=False) -> None:
+    def __init__(self, assignment, report, duplicate: bool = False) -> None:
         self.assignment, self.report, self.duplicate = assignment, report, duplicate
 
     @property
@@ -311,7 +313,15 @@ class ReportReceipt:
 
 @transaction.atomic
 def report_submit(
-    *, by, assignment, data, source: str="web", at=None, replace_page: bool=False, file_name: str="", identical_is_duplicate: bool=False
+    *,
+    by,
+    assignment,
+    data,
+    source: str = "web",
+    at=None,
+    replace_page: bool = False,
+    file_name: str = "",
+    identical_is_duplicate: bool = False,
 ):
     """Record a unit's report. Never refused for being late: marked late. A resubmission after a
     return marks the report corrected; an identical resubmission within minutes is a double tap, and

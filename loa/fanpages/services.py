@@ -1,5 +1,7 @@
 """Writes to the Fanpage register."""
 
+from __future__ import annotations
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -88,7 +90,7 @@ def page_is_correctable(page) -> bool:
 
 
 @transaction.atomic
-def register_page(*, by, unit, data, source, replace: bool=False):
+def register_page(*, by, unit, data, source, replace: bool = False):
     """Record a unit's Page from its report. A unit has one Page: a different address replaces it
     only when `replace` is set, and the old one stays in the history; a Page reported and not yet
     used (`page_is_correctable`) is corrected without it. A report without the address keeps the one

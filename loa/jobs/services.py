@@ -8,6 +8,8 @@ keeps alive while the job runs; a job whose worker stopped is taken up again by
 `leases.recover_expired` (loa/jobs/leases.py), and a run that lost its lease cannot write its result.
 """
 
+from __future__ import annotations
+
 import logging
 import os
 import socket
@@ -26,7 +28,7 @@ from loa.jobs.registry import get_kind
 log = logging.getLogger(__name__)
 
 
-def enqueue(kind, *, by, unit=None, input_file=None, run_now: bool=False, **params):
+def enqueue(kind, *, by, unit=None, input_file=None, run_now: bool = False, **params):
     """Create a job and start it according to JOBS_BACKEND (or at once with run_now=True)."""
     get_kind(kind)  # fail early on a typo, not in the worker
     job = Job(

@@ -1,6 +1,8 @@
 """Reads for the classification pages, exports and API about one unit: its score card, what it lacks
 for the next level, its result (running, or as frozen). The ranking's reads are in `ranking`."""
 
+from __future__ import annotations
+
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
@@ -47,7 +49,7 @@ class Line:
     max_cp: int | None = None  # the maximum in hundredths; None when the stored maximum is damaged
 
 
-def card(book, result, unit, *, evidence: bool=True, adjustments=None):
+def card(book, result, unit, *, evidence: bool = True, adjustments=None):
     """The lines of a unit's score card: per criterion its points, reading and evidence links."""
     lines = []
     reasons = adjustments or {}

@@ -1,6 +1,8 @@
 """Writes of the classification: rubrics, criteria, levels, adjustments, freezing. Each validates, runs
 in a transaction and writes the audit log. Every write refuses a frozen year."""
 
+from __future__ import annotations
+
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
@@ -41,7 +43,16 @@ def _decimal(value, label):
 
 @transaction.atomic
 def rubric_create(
-    *, by, year, unit, name, total_points=Decimal(100), bonus_cap=Decimal(0), group_caps=None, note: str="", copy_from=None
+    *,
+    by,
+    year,
+    unit,
+    name,
+    total_points=Decimal(100),
+    bonus_cap=Decimal(0),
+    group_caps=None,
+    note: str = "",
+    copy_from=None,
 ):
     """A new year's rubric; with copy_from, its criteria and levels are copied (last year's, say)."""
     _require_admin(by, unit)
@@ -390,7 +401,7 @@ def unfreeze(*, by, rubric, reason):
     return rubric
 
 
-def recompute(*, by, rubric, run_now: bool=False):
+def recompute(*, by, rubric, run_now: bool = False):
     """Score the whole year in the background (a job); returns the job."""
     from loa.jobs.services import enqueue
 

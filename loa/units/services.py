@@ -1,5 +1,7 @@
 """Writes to the unit tree: keyword-only, validating, atomic, audited."""
 
+from __future__ import annotations
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Value
@@ -134,7 +136,7 @@ def unit_move(*, by, unit, new_parent, expected_version=None):
 
 
 @transaction.atomic
-def unit_deactivate(*, by, unit, active_to, reason: str="", expected_version=None):
+def unit_deactivate(*, by, unit, active_to, reason: str = "", expected_version=None):
     """Close a unit from a date. It stays in the tree and in every past figure."""
     unit = _lock(unit, expected_version)
     if unit.active_from and active_to < unit.active_from:
