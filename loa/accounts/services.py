@@ -85,7 +85,7 @@ def _username_from(email: str) -> str:
     return f"{base}{n}"
 
 
-def send_invitation(*, user: User, by: User) -> None:
+def send_invitation(*, user: User, by: User | None) -> None:
     """Queue the invitation e-mail with a fresh link (earlier links stay valid until a password is set)."""
     with translation.override(user.language):
         subject = _("You are invited to Loa")
@@ -393,7 +393,7 @@ def user_login_unlock(*, by: User | None, user: User) -> datetime | None:
 
 
 @transaction.atomic
-def api_token_create(*, by: User, user: User, name: str) -> tuple[ApiToken, str]:
+def api_token_create(*, by: User | None, user: User, name: str) -> tuple[ApiToken, str]:
     """Returns (token, raw): the raw token is shown once and never stored."""
     name = (name or "").strip()
     if not name:

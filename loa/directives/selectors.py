@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, F, Q
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from django.db.models import Count, F, Q, QuerySet
 from django.db.models.fields.json import KeyTextTransform
 from django.http import Http404
 
@@ -12,6 +15,11 @@ from loa.core.text import search_terms
 from loa.directives.access import tracking_node
 from loa.directives.models import Assignment, Directive, Rollup
 from loa.directives.services import pending_q
+
+if TYPE_CHECKING:
+    from loa.accounts.models import User
+    from loa.directives.models import Task
+    from loa.units.models import Unit
 
 # The tracking list's filters and sorts: the page, the xlsx export and the API take the same names.
 STATE_FILTERS = {
@@ -32,7 +40,9 @@ SORTS = {
 }
 
 
-def tracked_assignments(user, task, node, *, state: str = "", q: str = "", sort: str = "name"):
+def tracked_assignments(
+    user: User, task: Task, node: Unit, *, state: str = "", q: str = "", sort: str = "name"
+) -> QuerySet[Assignment]:
     """A task's assignments under `node` that `user` may view, filtered and sorted; one query.
     Unknown states and sorts are ignored (no filter, by name)."""
     qs = Assignment.objects.filter(task=task, unit_path__startswith=node.path).filter(
@@ -58,7 +68,7 @@ NO_PAGE = Q(report__data__no_page=True)
 ADDRESS_MISSING = Q(report_url="", report_name__gt="") & (Q(unit__fanpage__isnull=True) | Q(unit__fanpage__url=""))
 
 
-def page_gaps(user, task, node):
+def page_gaps(user: User, task: Task, node: Unit) -> dict[str, int]:
     """How many reports under `node` that `user` may view say "no Page yet", and how many lack the
     Page's address: one grouped query whatever the number of units."""
     qs = Assignment.objects.filter(task=task, unit_path__startswith=node.path, first_reported_at__isnull=False).filter(
@@ -69,7 +79,7 @@ def page_gaps(user, task, node):
     ).aggregate(no_page=Count("id", filter=NO_PAGE), address_missing=Count("id", filter=ADDRESS_MISSING))
 
 
-def child_rollups(task, node):
+def child_rollups(task: Task, node: Unit) -> QuerySet[Rollup]:
     """The figures of the units directly below `node` that have units below them (not single CĐCS)."""
     return (
         Rollup.objects.filter(task=task, parent_unit_id=node.pk, expected__gt=1)
@@ -78,7 +88,7 @@ def child_rollups(task, node):
     )
 
 
-def due_for_units(unit_ids, *, limit: int = 20):
+def due_for_units(unit_ids: Iterable[int], *, limit: int = 20) -> list[Assignment]:
     """Open tasks of these units (not reported, or returned), soonest deadline first, one query."""
     return list(
         Assignment.objects.filter(unit_id__in=unit_ids, expected=True, task__directive__status=Directive.Status.ISSUED)
@@ -88,7 +98,7 @@ def due_for_units(unit_ids, *, limit: int = 20):
     )
 
 
-def open_tasks_overview(units, *, limit: int = 5):
+def open_tasks_overview(units: Iterable[Unit], *, limit: int = 5) -> list[Rollup]:
     """The latest issued tasks' figures at the given top units: one query over the rollups."""
     return list(
         Rollup.objects.filter(unit__in=units, task__directive__status=Directive.Status.ISSUED)
@@ -97,7 +107,7 @@ def open_tasks_overview(units, *, limit: int = 5):
     )
 
 
-def tasks_with_figures(user, tasks):
+def tasks_with_figures(user: User, tasks: list[Task]) -> list[Task]:
     """Each task's `totals` and `assignment` as this user may see them (the directive's page and
     the API alike). The figures are those at the tracking page's unit (`tracking_node`): the
     issuer for whoever may view it, else the user's own unit under it, so that a recipient never

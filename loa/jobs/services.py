@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import os
 import socket
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -25,10 +26,24 @@ from loa.jobs import leases
 from loa.jobs.models import Job, LeaseLost
 from loa.jobs.registry import get_kind
 
+if TYPE_CHECKING:
+    from django.core.files import File
+
+    from loa.accounts.models import User
+    from loa.units.models import Unit
+
 log = logging.getLogger(__name__)
 
 
-def enqueue(kind, *, by, unit=None, input_file=None, run_now: bool = False, **params):
+def enqueue(
+    kind: str,
+    *,
+    by: User | None,
+    unit: Unit | None = None,
+    input_file: File | None = None,
+    run_now: bool = False,
+    **params: Any,
+) -> Job:
     """Create a job and start it according to JOBS_BACKEND (or at once with run_now=True)."""
     get_kind(kind)  # fail early on a typo, not in the worker
     job = Job(
@@ -57,7 +72,7 @@ def worker_name() -> str:
     return f"{socket.gethostname()[:30]}:{os.getpid()}"
 
 
-def claim(job_id, worker=None):
+def claim(job_id: int, worker: str | None = None) -> str | None:
     """Mark one queued job as running and take its lease. Returns the run's lease token, or None when
     another runner changed the row first."""
     token = leases.lease_token(worker)
@@ -73,7 +88,7 @@ def claim(job_id, worker=None):
     return token
 
 
-def claim_next(worker=None):
+def claim_next(worker: str | None = None) -> tuple[Job, str] | None:
     """The oldest queued job, claimed: (job, token); None when there is nothing to do."""
     for job_id in (
         Job.objects.filter(status=Job.Status.QUEUED).order_by("created_at", "id").values_list("pk", flat=True)[:20]
@@ -84,7 +99,7 @@ def claim_next(worker=None):
     return None
 
 
-def run_job(job_id, *, worker=None):
+def run_job(job_id: int, *, worker: str | None = None) -> Job | None:
     """Claim the job and run it. Returns the job, or None if someone else claimed it first."""
     token = claim(job_id, worker)
     if not token:
@@ -93,7 +108,7 @@ def run_job(job_id, *, worker=None):
     return _execute(job, token)
 
 
-def _execute(job, token):
+def _execute(job: Job, token: str) -> Job:
     # Inside an open transaction (inline runs, tests) nobody else sees the claim until the job has
     # ended: no heartbeat is needed, and its thread could only wait behind this transaction.
     lease = leases.Heartbeat(job.pk, token).start(thread=not connection.in_atomic_block)
@@ -122,7 +137,7 @@ def _execute(job, token):
     return job
 
 
-def _finish(job, token, status, *, result=None, message=None) -> None:
+def _finish(job: Job, token: str, status: str, *, result: Any = None, message: object = None) -> None:
     """Record the run's end, only while the job is still this run's: a run that outlived its lease
     must not write over the result of the run that took the job over."""
     job.status = status
@@ -152,7 +167,7 @@ def _finish(job, token, status, *, result=None, message=None) -> None:
         job.refresh_from_db()
 
 
-def run_pending(*, worker=None, limit=None):
+def run_pending(*, worker: str | None = None, limit: int | None = None) -> int:
     """Run queued jobs one after another until none is left (or `limit` ran). Returns how many ran."""
     count = 0
     while limit is None or count < limit:
