@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -61,7 +60,7 @@ def _clean_contact(*, email: str, phone: str, exclude_pk: int | None = None) -> 
         except ValidationError:
             errors["email"] = [_("“%(value)s” is not a valid e-mail address.") % {"value": email}]
         else:
-            if User.objects.filter(email__iexact=email).exclude(pk=exclude_pk).exists():
+            if User.objects.filter(email__iexact=email).exclude(pk=exclude_pk).exists():  # type: ignore[misc]  # None: nobody
                 errors["email"] = [_("Another user already has the e-mail “%(value)s”.") % {"value": email}]
     try:
         phone = normalize_phone(phone)
@@ -210,7 +209,7 @@ def profile_update(
     if not full_name:
         raise ValidationError({"full_name": _("Enter your full name.")})
     email, phone = _clean_contact(email=email, phone=phone, exclude_pk=user.pk)
-    if language not in dict(User._meta.get_field("language").choices):
+    if language not in dict(User._meta.get_field("language").choices or ()):
         raise ValidationError({"language": _("Choose a language.")})
     user.full_name, user.email, user.phone, user.language = full_name, email, phone, language
     user.save(update_fields=versions.bump(user, list(PROFILE_FIELDS)))
@@ -372,7 +371,7 @@ def user_reactivate(*, by: User, user: User) -> User:
 
 
 @transaction.atomic
-def user_login_unlock(*, by: User | None, user: User) -> datetime | None:
+def user_login_unlock(*, by: User | None, user: User) -> float | None:
     """Lift every log-in lock on the user's name, from any address (by=None: `manage.py login_unlock`).
 
     Returns when the latest lock would have ended, or None when none held (nothing is audited then).

@@ -23,7 +23,7 @@ from loa.accounts.models import User
 from loa.accounts.scope import can, get_unit_or_404, path_q
 from loa.api.errors import READ, WRITE, Conflict, Forbidden, answers
 from loa.api.pagination import Pages
-from loa.api.types import AuthedRequest, Count, Day, Id, In, Year
+from loa.api.types import OMITTED, AuthedRequest, Count, Day, Id, In, Year
 from loa.api.versions import VERSION, Version, responses, versioned_write
 from loa.articles import selectors, services
 from loa.articles.access import get_submission
@@ -121,12 +121,12 @@ class SubmissionUpdateIn(In):
     """Only the fields sent are changed; none of them may be null."""
 
     version: Version | None = VERSION
-    kind: Literal["news", "article"] = None
-    title: str = Field(None, max_length=300)
-    body: str = None
-    authors: str = Field(None, max_length=300)
-    topics: list[str] = Field(None, max_length=MAX_TOPICS)
-    channels: list[Id] = Field(None, max_length=MAX_CHANNELS)
+    kind: Literal["news", "article"] = OMITTED
+    title: str = Field(OMITTED, max_length=300)
+    body: str = OMITTED
+    authors: str = Field(OMITTED, max_length=300)
+    topics: list[str] = Field(OMITTED, max_length=MAX_TOPICS)
+    channels: list[Id] = Field(OMITTED, max_length=MAX_CHANNELS)
 
 
 class VersionIn(In):
@@ -148,7 +148,7 @@ class PublishIn(In):
 
 class SubmissionFilters(Schema):
     unit: Id | None = Field(None, description="Only this unit's pieces.")
-    state: Literal[tuple(Submission.State.values)] | None = None
+    state: Literal[tuple(Submission.State.values)] | None = None  # type: ignore[valid-type]  # choices computed at import, listed in the schema
     year: Year | None = Field(None, description="Counted in this year.")
 
 

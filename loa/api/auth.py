@@ -38,7 +38,7 @@ class BearerToken(HttpBearer):
             ApiToken.objects.filter(pk=api_token.pk).update(last_used_at=now)
             api_token.last_used_at = now
         request.user = api_token.user
-        request.api_token = api_token
+        request.api_token = api_token  # type: ignore[attr-defined]  # a plain HttpRequest: Loa's own attribute
         return api_token.user
 
 

@@ -24,7 +24,7 @@ from loa.accounts.models import User
 from loa.accounts.scope import can, get_unit_or_404
 from loa.api.errors import READ, WRITE, Forbidden, answers
 from loa.api.pagination import Pages
-from loa.api.types import AuthedRequest, Day, Id, In, Instant, SmallCount
+from loa.api.types import OMITTED, AuthedRequest, Day, Id, In, Instant, SmallCount
 from loa.api.versions import VERSION, Version, responses, versioned_write
 from loa.directives import notices, services
 from loa.directives.access import (
@@ -241,16 +241,16 @@ class DirectiveCreateIn(In):
         max_length=60,
         description="Number and symbol, e.g. 812/TB-CĐVC. May be empty while drafting; needed to issue.",
     )
-    kind: str = Field(None, description="CV, TB, HD, KH, QĐ or CT.")
+    kind: str = Field(OMITTED, description="CV, TB, HD, KH, QĐ or CT.")
     issued_on: Day
-    place: str = Field(None, max_length=60)
+    place: str = Field(OMITTED, max_length=60)
     summary: str = Field(..., min_length=1, max_length=500)
-    superior_body: str = Field(None, max_length=200)
-    salutation: str = Field(None, max_length=300)
+    superior_body: str = Field(OMITTED, max_length=200)
+    salutation: str = Field(OMITTED, max_length=300)
     body: str = Field(..., min_length=1)
-    distribution: str = Field(None, description="One recipient per line.")
-    signer_capacity: str = Field(None, max_length=80)
-    signer_title: str = Field(None, max_length=80)
+    distribution: str = Field(OMITTED, description="One recipient per line.")
+    signer_capacity: str = Field(OMITTED, max_length=80)
+    signer_title: str = Field(OMITTED, max_length=80)
     signer_name: str = Field(..., min_length=1, max_length=120)
 
 
@@ -258,18 +258,18 @@ class DirectiveUpdateIn(In):
     """Only the fields sent are changed."""
 
     version: Version | None = VERSION
-    number: str = Field(None, max_length=60)
-    kind: str = None
-    issued_on: Day = None
-    place: str = Field(None, max_length=60)
-    summary: str = Field(None, min_length=1, max_length=500)
-    superior_body: str = Field(None, max_length=200)
-    salutation: str = Field(None, max_length=300)
-    body: str = Field(None, min_length=1)
-    distribution: str = None
-    signer_capacity: str = Field(None, max_length=80)
-    signer_title: str = Field(None, max_length=80)
-    signer_name: str = Field(None, min_length=1, max_length=120)
+    number: str = Field(OMITTED, max_length=60)
+    kind: str = OMITTED
+    issued_on: Day = OMITTED
+    place: str = Field(OMITTED, max_length=60)
+    summary: str = Field(OMITTED, min_length=1, max_length=500)
+    superior_body: str = Field(OMITTED, max_length=200)
+    salutation: str = Field(OMITTED, max_length=300)
+    body: str = Field(OMITTED, min_length=1)
+    distribution: str = OMITTED
+    signer_capacity: str = Field(OMITTED, max_length=80)
+    signer_title: str = Field(OMITTED, max_length=80)
+    signer_name: str = Field(OMITTED, min_length=1, max_length=120)
 
 
 class RecipientsIn(In):
@@ -293,20 +293,20 @@ class TaskIn(In):
         "“Before 30/4/2021” is 2021-04-30T00:00:00+07:00.",
     )
     report_form: str = Field("", description="'' (no report) or 'fanpage'.")
-    remind_days_before: str = Field(None, max_length=40, description="E.g. 7,2")
-    remind_on_day: bool = None
-    remind_every_days_after: SmallCount = None
-    remind_stop_after_days: SmallCount = None
+    remind_days_before: str = Field(OMITTED, max_length=40, description="E.g. 7,2")
+    remind_on_day: bool = OMITTED
+    remind_every_days_after: SmallCount = OMITTED
+    remind_stop_after_days: SmallCount = OMITTED
 
 
 class TaskUpdateIn(TaskIn):
     """Only the fields sent are changed."""
 
     version: Version | None = VERSION
-    title: str = Field(None, min_length=1, max_length=300)
-    description: str = None
-    deadline: Instant = None
-    report_form: str = None
+    title: str = Field(OMITTED, min_length=1, max_length=300)
+    description: str = OMITTED
+    deadline: Instant = OMITTED
+    report_form: str = OMITTED
 
 
 class ReportIn(In):
@@ -333,9 +333,9 @@ class DirectiveFilters(Schema):
 
 class AssignmentFilters(Schema):
     unit: Id | None = Field(None, description="Only units under this one (default as the tracking page).")
-    state: Literal[tuple(STATE_FILTERS)] | None = None
+    state: Literal[tuple(STATE_FILTERS)] | None = None  # type: ignore[valid-type]  # choices computed at import, listed in the schema
     q: str = Field("", description="Search in unit names and codes, ignoring accents.")
-    sort: Literal[tuple(SORTS)] = "name"
+    sort: Literal[tuple(SORTS)] = "name"  # type: ignore[valid-type]  # choices computed at import, listed in the schema
 
 
 # --- Helpers ---------------------------------------------------------------------------------

@@ -166,7 +166,7 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(AuthenticationError)
     def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-        message = exc.message
+        message: str | None = exc.message
         if message == "Unauthorized":  # ninja's own, when no credentials were sent
             message = None
         response = answer(request, 401, message)
@@ -183,7 +183,7 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(NinjaValidationError)
     def bad_request_data(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
-        errors = {}
+        errors: dict[str, list[str]] = {}
         for error in exc.errors:
             errors.setdefault(_field_name(error.get("loc", ())), []).append(_pydantic_message(error))
         return api.create_response(request, validation_body(errors), status=422)

@@ -5,6 +5,7 @@ recording follower counts MANAGE_UNITS. A unit the user cannot view answers 404;
 but not act for answers 403.
 """
 
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
@@ -167,7 +168,7 @@ def declare(request: AuthedRequest, unit_id: Id, payload: LikesIn) -> Status:
     response=answers(list[SnapshotOut], *READ),
     summary="Follower snapshots of the unit's Page",
 )
-def list_followers(request: AuthedRequest, unit_id: Id) -> list[dict[str, Any]]:
+def list_followers(request: AuthedRequest, unit_id: Id) -> list[Mapping[str, object]]:
     unit = get_unit_or_404(request.user, Capability.VIEW, pk=unit_id)
     page = Fanpage.objects.filter(unit=unit).first()
     if page is None:

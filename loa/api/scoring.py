@@ -142,7 +142,7 @@ Points = Field(..., max_digits=6, decimal_places=2, allow_inf_nan=False)
 class AdjustmentIn(In):
     criterion: str = Field(..., max_length=30, description="The criterion's code.")
     points: Decimal = Points
-    mode: Literal[tuple(Adjustment.Mode.values)] = "override"
+    mode: Literal[tuple(Adjustment.Mode.values)] = "override"  # type: ignore[valid-type]  # choices computed at import, listed in the schema
     reason: str
 
 
@@ -188,7 +188,7 @@ def _rubric_out(rubric: Rubric) -> dict[str, Any]:
         "group_caps": rubric.group_caps or {},
         "frozen": rubric.frozen,
         "frozen_at": rubric.frozen_at,
-        "copied_from_year": rubric.copied_from.year if rubric.copied_from_id else None,
+        "copied_from_year": rubric.copied_from.year if rubric.copied_from else None,
         "criteria": list(rubric.criteria.all()),
         "levels": list(rubric.levels.all()),
     }
@@ -262,27 +262,35 @@ def unit_score(request: AuthedRequest, year: Year, unit_id: Id) -> dict[str, Any
             for line in lines
         ],
         "reason": reason(book, result),
-        "missing_for_next_level": selectors.gap_sentence(book, result, by_measure) if live else None,
+        "missing_for_next_level": (
+            selectors.gap_sentence(book, result, by_measure) if live and by_measure is not None else None
+        ),
     }
 
 
 class RankingFilters(Schema):
     unit: Id | None = Field(None, description="Only the units under this upper union.")
     kind: Id | None = Field(None, description="Only the units of this kind.")
-    level: Id | Literal[ranking.UNCLASSIFIED, ranking.LAGGING] | None = Field(
+    level: Id | Literal[ranking.UNCLASSIFIED, ranking.LAGGING] | None = Field(  # type: ignore[valid-type]  # choices computed at import, listed in the schema
         None,
         description="Only the units of this level (its id, as GET /rubrics/{year} gives it); `none`: the units "
         "no level was given; `lagging`: the units that fall short (the lowest level, when the rubric has more than "
         "one, and those of none).",
     )
-    sort: Literal[tuple(ranking.SORTS)] = Field("-total", description="total, name or rank; a leading - reverses it.")
+    sort: Literal[tuple(ranking.SORTS)] = Field("-total", description="total, name or rank; a leading - reverses it.")  # type: ignore[valid-type]  # choices computed at import, listed in the schema
+
+
+class RankingRequest(AuthedRequest):
+    """The ranking's request carries the reasons' phrases its rows share (RankingOut.resolve_reason)."""
+
+    scoring_reasons: Reasons
 
 
 @router.get(
     "/{int:year}/ranking", response=answers(list[RankingOut], *READ), summary="The stored scores in reach, best first"
 )
 @paginate(Pages)
-def list_ranking(request: AuthedRequest, year: Year, filters: Query[RankingFilters]) -> QuerySet[Score]:
+def list_ranking(request: RankingRequest, year: Year, filters: Query[RankingFilters]) -> QuerySet[Score]:
     """The same filters as the ranking page, combined; each unit with the reason of its score."""
     rubric = access.get_rubric_or_404(request.user, year)
     node = get_unit_or_404(request.user, Capability.VIEW, pk=filters.unit) if filters.unit else None
@@ -321,6 +329,7 @@ def adjust(request: AuthedRequest, year: Year, unit_id: Id, payload: AdjustmentI
         reason=payload.reason,
     )
     score = services.refresh_unit(rubric, unit)
+    assert score is not None  # the rubric is open: adjust refuses a frozen one
     return Status(201, {"total": str(score.total), "level": score.level_name})
 
 

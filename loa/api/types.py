@@ -17,7 +17,7 @@ is one of these types, so that it is refused first with a 422 that names the fie
 """
 
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from django.utils import timezone
@@ -34,6 +34,10 @@ class AuthedRequest(HttpRequest):
 
     user: User
 
+
+# The default of a field a request may leave out but not send as null (a PATCH's fields: `exclude_unset`
+# or `exclude_none` drops it): None, typed Any so that the field keeps its own type, which refuses null.
+OMITTED: Any = None
 
 MAX_ID = 2**63 - 1
 MAX_PAGE = 1_000_000

@@ -20,7 +20,7 @@ from loa.accounts.scope import can, get_unit_or_404, manages_whole_tree, units_f
 from loa.accounts.services import top_unit_create
 from loa.api.errors import READ, WRITE, Forbidden, answers
 from loa.api.pagination import Pages
-from loa.api.types import AuthedRequest, Count, Day, Id, In
+from loa.api.types import OMITTED, AuthedRequest, Count, Day, Id, In
 from loa.api.versions import OPTIONAL_VERSION, VERSION, Version, responses, versioned_write
 from loa.units import services
 from loa.units.models import Unit, UnitKind
@@ -111,16 +111,16 @@ class UnitUpdateIn(In):
     """Only the fields sent are changed. The parent changes through /move."""
 
     version: Version | None = VERSION
-    kind: str = Field(None, description="Code of the unit kind.")
-    code: str = Field(None, min_length=1, max_length=40)
-    name: str = Field(None, min_length=1, max_length=255)
-    short_name: str = Field(None, max_length=120)
-    members_count: Count = None
-    staff_count: Count = None
-    address: str = Field(None, max_length=255)
-    contact_name: str = Field(None, max_length=120)
-    phone: str = Field(None, max_length=20)
-    email: str = Field(None, max_length=254)
+    kind: str = Field(OMITTED, description="Code of the unit kind.")
+    code: str = Field(OMITTED, min_length=1, max_length=40)
+    name: str = Field(OMITTED, min_length=1, max_length=255)
+    short_name: str = Field(OMITTED, max_length=120)
+    members_count: Count = OMITTED
+    staff_count: Count = OMITTED
+    address: str = Field(OMITTED, max_length=255)
+    contact_name: str = Field(OMITTED, max_length=120)
+    phone: str = Field(OMITTED, max_length=20)
+    email: str = Field(OMITTED, max_length=254)
     active_from: Day | None = None
     active_to: Day | None = None
 

@@ -130,7 +130,7 @@ def level_rows(node: Unit, year: int) -> tuple[dict[str, Any], list[dict[str, An
     total = _blank(node)
     for r in Rollup.objects.filter(unit=node, year=year):
         _add(total, r)
-    by_unit = {}
+    by_unit: dict[int, dict[str, Any]] = {}
     for r in Rollup.objects.filter(year=year, parent_unit_id=node.pk).select_related("unit"):
         row = by_unit.setdefault(r.unit_id, _blank(r.unit))
         _add(row, r)
@@ -159,7 +159,7 @@ def sort_rows(rows: list[dict[str, Any]], sort: str) -> tuple[list[dict[str, Any
 
 def monthly_by_channel(node: Unit, year: int) -> list[tuple[Channel, list[int], int]]:
     """[(channel, [12 counts], total)] of publications of pieces from node's subtree, by month."""
-    counts = {}
+    counts: dict[int, list[int]] = {}
     rows = (
         Publication.objects.filter(unit_path__startswith=node.path, published_on__year=year)
         .annotate(month=ExtractMonth("published_on"))

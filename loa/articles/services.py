@@ -44,6 +44,8 @@ from loa.imports.problems import ImportProblem
 from loa.units.models import Unit
 
 if TYPE_CHECKING:
+    from django.core.files import File
+
     from loa.accounts.models import User
     from loa.articles.models import Topic
     from loa.core.uploads import Upload
@@ -98,7 +100,7 @@ def _created_by_page(by: User, unit: Unit, session: str) -> Submission | None:
 
 @transaction.atomic
 def submission_start(
-    *, by: User, unit: Unit, session: str, photo: Upload | None = None, caption: str = "", **fields: Any
+    *, by: User, unit: Unit, session: str, photo: File | None = None, caption: str = "", **fields: Any
 ) -> tuple[Submission, bool]:
     """The new-piece page's first save: the piece and its photo, together or not at all. Answers
     (piece, created): a second tap of the same page gets the piece the first one made, untouched."""
@@ -198,7 +200,7 @@ def submission_update(
 
 @transaction.atomic
 def submission_add_photo(
-    *, by: User, submission: Submission, upload: Upload, caption: str = "", session: str = ""
+    *, by: User, submission: Submission, upload: File, caption: str = "", session: str = ""
 ) -> Photo:
     submission = _lock(submission, None)
     _require_state(submission, (S.DRAFT, S.RETURNED), _("Photos cannot be added to a piece that is %(state)s."))
@@ -224,7 +226,7 @@ def submission_remove_photo(*, by: User, photo: Photo) -> None:
 
 
 def submission_import_docx(
-    *, by: User, submission: Submission, upload: Upload, expected_version: int | None = None
+    *, by: User, submission: Submission, upload: File, expected_version: int | None = None
 ) -> tuple[Submission, int]:
     """Take a Word file apart: its text replaces the piece's text, its pictures become photos."""
     title, html, images = read_docx(upload)  # in the sandbox: a file it cannot read is a ValidationError

@@ -128,16 +128,16 @@ def client_address(remote_addr: str, forwarded_for: str, trusted: TrustedProxies
         return found
     if not trusted.networks or peer is None or not trusted.trusts(peer):
         return fallback
-    found = peer
+    found_address: Address = peer
     entries = forwarded_for.rsplit(",", MAX_HOPS)[-MAX_HOPS:] if forwarded_for.strip() else []
     for entry in reversed(entries):
         address = parse_address(entry)
         if address is None:
             break
-        found = address
+        found_address = address
         if not trusted.trusts(address):
             break
-    return str(found)
+    return str(found_address)
 
 
 def request_client_address(request: HttpRequest) -> str:

@@ -17,6 +17,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpRequest, HttpResponse, QueryDict
 
 # C0 except \t and \n; a lone \r becomes \n and \r\n becomes \n (browsers send textareas with CRLF).
@@ -119,7 +120,7 @@ class InputCleaningMiddleware:
                 view_kwargs[key] = strip_controls(value)
         clean = _clean_querydict(request.GET)
         if clean is not None:
-            request.GET = clean
+            request.GET = clean  # type: ignore[assignment]  # Django lets a middleware replace it; the stubs say read-only
         if request.method in ("POST", "PUT", "PATCH", "DELETE"):
             content_type = request.content_type or ""
             if content_type == "application/json":
@@ -127,9 +128,10 @@ class InputCleaningMiddleware:
             elif content_type in ("multipart/form-data", "application/x-www-form-urlencoded"):
                 clean = _clean_querydict(request.POST)
                 if clean is not None:
-                    request.POST = clean
+                    request.POST = clean  # type: ignore[assignment]  # as GET above
                 for upload in request.FILES.values():
-                    upload.name = strip_controls(upload.name)
+                    if isinstance(upload, UploadedFile) and upload.name:  # always, but the stubs allow lists
+                        upload.name = strip_controls(upload.name)
 
     @staticmethod
     def _clean_json_body(request: HttpRequest) -> None:

@@ -29,7 +29,7 @@ class EmailCheck:
     """
 
     def __init__(self) -> None:
-        self.domains = {}
+        self.domains: dict[str, bool] = {}
 
     def is_valid(self, address: str) -> bool:
         match = _COMMON.fullmatch(address)

@@ -57,7 +57,7 @@ _RESERVED = {
 }
 
 
-def site_of(host: str) -> str:
+def site_of(host: str | None) -> str:
     """'m.facebook.com' -> 'facebook.com', 'fb.me' -> 'fb.me'; '' for a host that is not Facebook's."""
     host = (host or "").lower().rstrip(".")
     for site in SITES:
@@ -79,7 +79,7 @@ def canonical_host(host: str) -> str:
     return host.removeprefix("www.")
 
 
-def split(raw: str) -> SplitResult | ParseResult:
+def split(raw: str | None) -> SplitResult | ParseResult:
     """The typed address split into its parts (https:// added when missing); ValidationError when it
     cannot be an address at all."""
     text = (raw or "").strip()
@@ -120,7 +120,7 @@ def _page_path(parsed: SplitResult | ParseResult) -> str:
     return ""
 
 
-def page_url(raw: str) -> str:
+def page_url(raw: str | None) -> str:
     """'fb.com/CongDoanABC', 'https://m.facebook.com/CongDoanABC/?ref=x', 'fb.me/CongDoanABC' ->
     'https://www.facebook.com/CongDoanABC'.
 

@@ -34,12 +34,13 @@ from django.core.exceptions import SuspiciousFileOperation
 from django.core.files.storage import FileSystemStorage, Storage
 from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.utils.cache import patch_cache_control
 
 from loa.core.images import image_content_type
 from loa.core.text import fold
 
-R = TypeVar("R", bound=HttpResponse)
+R = TypeVar("R", bound=HttpResponseBase)
 
 UNKNOWN = "application/octet-stream"
 # A kept file opened on its own in a tab runs nothing and loads nothing, whatever a browser makes
@@ -80,20 +81,21 @@ def download_headers(response: R, *, filename: str, as_attachment: bool = True) 
 
 def serve_file(
     request: HttpRequest, field_file: FieldFile, *, filename: str, as_attachment: bool = True, content_type: str
-) -> HttpResponse:
+) -> HttpResponseBase:
     """The answer that sends a stored file (a FieldFile) already authorised by the calling view.
 
     `content_type` is Loa's own knowledge of the file; a missing file is a 404.
     """
-    if not field_file:
+    name = field_file.name if field_file else None
+    if not name:
         raise Http404
-    storage, name = field_file.storage, field_file.name
+    storage = field_file.storage
     try:
         accel = _accel_redirect(storage, name)
         if accel is not None:
             if not storage.exists(name):
                 raise Http404
-            response = HttpResponse(content_type=content_type)
+            response: HttpResponseBase = HttpResponse(content_type=content_type)
             response["X-Accel-Redirect"] = accel
         else:
             response = FileResponse(storage.open(name, "rb"), content_type=content_type)
@@ -103,15 +105,16 @@ def serve_file(
     return download_headers(response, filename=filename, as_attachment=as_attachment)
 
 
-def serve_image(request: HttpRequest, field_file: FieldFile, *, filename_stem: str) -> HttpResponse:
+def serve_image(request: HttpRequest, field_file: FieldFile, *, filename_stem: str) -> HttpResponseBase:
     """A stored picture: shown in the page when Loa wrote it itself (loa.core.images), else
     downloaded as unknown bytes (a file kept from before pictures were re-encoded)."""
-    if not field_file:
+    name = field_file.name if field_file else None
+    if not name:
         raise Http404
-    content_type = image_content_type(field_file.name)
+    content_type = image_content_type(name)
     if content_type is None:
         return serve_file(request, field_file, filename=f"{filename_stem}.bin", content_type=UNKNOWN)
-    extension = field_file.name.rsplit(".", 1)[-1]
+    extension = name.rsplit(".", 1)[-1]
     return serve_file(
         request, field_file, filename=f"{filename_stem}.{extension}", as_attachment=False, content_type=content_type
     )

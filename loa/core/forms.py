@@ -14,11 +14,11 @@ from loa.core.numbers import NUMBER_FORM_FIELDS, bound_to_model
 
 
 class _RangedModelFormMetaclass(ModelFormMetaclass):
-    def __new__(mcs: type[ModelFormMetaclass], name: str, bases: tuple[type, ...], attrs: dict[str, Any]) -> type:
+    def __new__(mcs, name: str, bases: tuple[type, ...], attrs: dict[str, Any]) -> type:
         form_class = super().__new__(mcs, name, bases, attrs)
         model = getattr(getattr(form_class, "_meta", None), "model", None)
         if model is not None:
-            bound_to_model(form_class.base_fields, model)
+            bound_to_model(form_class.base_fields, model)  # type: ignore[attr-defined]  # the form class made
         return form_class
 
 

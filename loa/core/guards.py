@@ -23,7 +23,9 @@ from django.db import models
 from loa.core.controls import has_controls, has_controls_in, strip_controls, strip_controls_in
 from loa.core.numbers import check_ranges
 
-_GUARDED = {}  # model -> (text fields, JSON fields), or None for a model that is not Loa's
+_GUARDED: dict[
+    type[models.Model], tuple[list[str], list[str]] | None
+] = {}  # model -> (text fields, JSON fields), or None for a model that is not Loa's
 
 
 def _fields(model: type[models.Model]) -> tuple[list[str], list[str]] | None:

@@ -77,7 +77,7 @@ def _flattened(image: PILImage) -> tuple[PILImage, str]:
     """(image, "png") when some pixel is see-through (a JPEG would lose it), else (RGB or grey image, "jpg")."""
     if image.has_transparency_data:
         rgba = image.convert("RGBA")
-        if rgba.getchannel("A").getextrema()[0] < 255:
+        if rgba.getchannel("A").getextrema()[0] < 255:  # type: ignore[operator]  # one band: (least, most)
             return rgba, "png"
         image = rgba
     if image.mode not in ("RGB", "L"):
@@ -115,7 +115,7 @@ def reencode_kept(instance: models.Model, field_name: str, *, max_bytes: int | N
     except FileNotFoundError:
         return False
     directory = old.rsplit("/", 1)[0] + "/" if "/" in old else ""
-    field_file.name = storage.save(directory + content.name, content)
+    field_file.name = storage.save(directory + content.name, content)  # type: ignore[operator]  # both are named
     instance.save(update_fields=[field_name])
     storage.delete(old)
     return True

@@ -106,7 +106,7 @@ class RequestIdMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         incoming = request.META.get("HTTP_X_REQUEST_ID", "")
         request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
-        request.request_id = request_id
+        request.request_id = request_id  # type: ignore[attr-defined]  # Loa's own attribute on the request
         # Kept until the response is closed (forget_request), not only while the middleware runs:
         # Django logs a 4xx answer after the middleware chain has returned.
         _request_id.set(request_id)

@@ -44,7 +44,7 @@ def decimal_limit(max_digits: int, decimal_places: int) -> Decimal:
     return Decimal(10) ** (max_digits - decimal_places) - Decimal(1).scaleb(-decimal_places)
 
 
-def field_range(field: models.Field[Any, Any]) -> tuple[Number, Number] | None:
+def field_range(field: object) -> tuple[Number, Number] | None:
     """(least, greatest) that `field` (a model field) holds on every database; None when it is no number."""
     if isinstance(field, models.DecimalField):
         if field.max_digits is None or field.decimal_places is None:
@@ -96,14 +96,14 @@ class RangeValidator:
         return isinstance(other, RangeValidator) and (self.least, self.greatest) == (other.least, other.greatest)
 
 
-def bound(form_field: forms.Field, least: Number, greatest: Number) -> forms.Field:
+def bound(form_field: forms.IntegerField, least: Number, greatest: Number) -> forms.IntegerField:
     """Narrow a form's number field to [least, greatest]; bounds it already has that are narrower stay.
     A DecimalField's digit count is then the range's business: only its decimal places are checked."""
     if form_field.min_value is not None:
         least = max(least, form_field.min_value)
     if form_field.max_value is not None:
         greatest = min(greatest, form_field.max_value)
-    form_field.min_value, form_field.max_value = least, greatest
+    form_field.min_value, form_field.max_value = least, greatest  # type: ignore[assignment]  # Decimals too
     replaced = (MinValueValidator, MaxValueValidator, RangeValidator, DecimalValidator)
     form_field.validators = [v for v in form_field.validators if not isinstance(v, replaced)]
     if isinstance(form_field, forms.DecimalField) and form_field.decimal_places is not None:
@@ -128,14 +128,18 @@ def bound_to_model(form_fields: dict[str, forms.Field], model: type[models.Model
             bound(form_field, *limits)
 
 
-def model_number_field(model: type[models.Model], name: str, **kwargs: Any) -> forms.Field:
+def model_number_field(model: type[models.Model], name: str, **kwargs: Any) -> forms.IntegerField:
     """The form field of `model`'s number field `name`, within its range: for a plain form whose
     number ends up in that column (a quota's target, a count of Likes)."""
-    form_field = model._meta.get_field(name).formfield(**kwargs)
-    return bound(form_field, *field_range(model._meta.get_field(name)))
+    model_field = model._meta.get_field(name)
+    limits = field_range(model_field)
+    form_field = model_field.formfield(**kwargs) if isinstance(model_field, models.Field) else None
+    if limits is None or not isinstance(form_field, forms.IntegerField):
+        raise ValueError(f"{model.__name__}.{name} is not a number field")
+    return bound(form_field, *limits)
 
 
-def check_value(value: Any, field: models.Field[Any, Any], name: str | None = None) -> ValidationError | None:
+def check_value(value: Any, field: models.Field[Any, Any], name: str | None = None) -> None:
     """A ValidationError {name: message} when `value` is no finite number within `field`'s range.
     A value that is no number at all ("abc") is left to the field's own checks."""
     if value is None or isinstance(value, Combinable):
@@ -147,8 +151,10 @@ def check_value(value: Any, field: models.Field[Any, Any], name: str | None = No
         except ValidationError:
             return
     if not (finite and in_range(value, field)):
-        least, greatest = field_range(field)
-        raise ValidationError({name or field.name: out_of_range_error(least, greatest)})
+        limits = field_range(field)
+        if limits is None:  # no number field (never one of number_fields): its own checks judge the value
+            return
+        raise ValidationError({name or field.name: out_of_range_error(*limits)})
 
 
 def check_values(model: type[models.Model], values: dict[str, Any]) -> None:
@@ -172,7 +178,7 @@ def check_ranges(instance: models.Model) -> None:
     check_values(model, {field.name: getattr(instance, field.attname) for field in number_fields(model)})
 
 
-_NUMBER_FIELDS = {}
+_NUMBER_FIELDS: dict[type[models.Model], list[models.Field[Any, Any]]] = {}
 
 
 def number_fields(model: type[models.Model]) -> list[models.Field[Any, Any]]:

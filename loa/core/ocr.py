@@ -162,7 +162,7 @@ def read_scan(
             elif "skipped" in item:
                 scan.skipped = item["skipped"]
             else:
-                words = [Word(*w[:6], line=tuple(w[6])) for w in item.pop("words")]
+                words = [Word(*w[:6], line=tuple(w[6])) for w in item.pop("words")]  # type: ignore[misc]  # w[:6]: 6 values
                 scan.pages.append(ScanPage(**item, words=words))
     return scan
 
@@ -455,9 +455,10 @@ def _long_runs(mask: PILImage) -> tuple[PILImage, list[list[int]]]:
                 kept[line * width + start : line * width + end] = row[start:end]
                 found.append((line, start * RULE_RUN, end * RULE_RUN))
             start = row.find(255, end)
-    done, open_rules = [], []  # [first line, last line, start, end]
+    done: list[list[int]] = []  # [first line, last line, start, end]
+    open_rules: list[list[int]] = []
     for line, start, end in found:
-        still = []
+        still: list[list[int]] = []
         for rule in open_rules:
             (still if line - rule[1] <= 4 else done).append(rule)
         open_rules = still

@@ -28,6 +28,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
 from statistics import median
+from typing import Any
 
 from loa.core.ocr import RULE_RUN, ScanPage, Word
 from loa.core.text import fold
@@ -116,7 +117,7 @@ def lines_of(words: list[Word], height: float | None = None) -> list[Line]:
     """Words grouped into lines: a word whose middle is within 0.6 of a word's height of a line's
     middle belongs to it."""
     height = height or word_height(words)
-    lines = []
+    lines: list[Line] = []
     for word in sorted(words, key=lambda w: w.middle):
         line = lines[-1] if lines else None
         if line is not None and abs(word.middle - line.middle) <= 0.6 * height:
@@ -145,7 +146,7 @@ def phrases(line: Line, height: float) -> list[tuple[int, int, str]]:
 def blocks(words: list[Word], height: float) -> list[list[str]]:
     """The words as blocks of text, top to bottom: each block a list of lines, a line joining the
     block above it when it starts within a line's height under it and overlaps it across."""
-    found = []  # [x0, x1, bottom, [texts]]
+    found: list[list[Any]] = []  # [x0, x1, bottom, [texts]]
     for line in lines_of(words, height) if words else []:
         for x0, x1, text in phrases(line, height):
             block = next((b for b in reversed(found) if line.top - b[2] <= height and x0 < b[1] and x1 > b[0]), None)
@@ -177,7 +178,7 @@ def _column_of(word: Word, columns: Columns) -> int:
 
 
 def _cells(words: list[Word], columns: Columns, height: float) -> dict[int, Cell]:
-    by_column = {}
+    by_column: dict[int, list[Word]] = {}
     for word in words:
         by_column.setdefault(_column_of(word, columns), []).append(word)
     return {index: cell_of(found, height) for index, found in by_column.items()}
@@ -186,7 +187,7 @@ def _cells(words: list[Word], columns: Columns, height: float) -> dict[int, Cell
 def _spans(words: list[Word], height: float) -> list[list[int]]:
     """The spans that words cover across the page, split where no word crosses a gap wider than 0.7 of
     a word's height: [[x0, x1]], left to right."""
-    spans = []
+    spans: list[list[int]] = []
     for word in sorted(words, key=lambda w: w.left):
         if spans and word.left <= spans[-1][1] + 0.7 * height:
             spans[-1][1] = max(spans[-1][1], word.right)
@@ -222,7 +223,7 @@ def _rows_of_rules(rules: dict[str, list[list[int]]], page_width: int) -> list[l
     """The horizontal rules long enough to be a table's (a third of the page), top to bottom, those
     within a few pixels of each other taken once."""
     rows = sorted((r for r in rules.get("rows", []) if r[2] - r[1] >= page_width / 3), key=lambda r: r[0])
-    merged = []
+    merged: list[list[int]] = []
     for rule in rows:
         if merged and rule[0] - merged[-1][0] < 12 and _overlap(rule[1:], merged[-1][1:]) > 0:
             continue
@@ -249,7 +250,7 @@ def _columns_between(
         and r[2] > top + 0.25 * (bottom - top)
         and span[0] - reach <= r[0] <= span[1] + reach
     )
-    merged = []
+    merged: list[int] = []
     for x in xs:
         if merged and x - merged[-1] < 20:
             continue
@@ -342,7 +343,7 @@ def _unruled_table(lines: list[Line], height: float, header_fields: HeaderFields
 def _titled(spans: Sequence[Sequence[float]], header: list[Word]) -> Columns:
     """Columns from spans, a span under no title joined to the one on its left (a left-aligned cell's
     text runs on past its title's gap; the second of two phones on a line)."""
-    merged = []
+    merged: list[list[float]] = []
     for span in spans:
         titled = any(span[0] <= w.left + w.width / 2 <= span[1] for w in header)
         if merged and not titled:
@@ -365,7 +366,8 @@ def _rows_of_lines(lines: list[Line], columns: Columns, fields: dict[int, str], 
     """Lines grouped into rows: a number in the "Stt" column starts a row; without that column, a gap
     wider than a row's own line spacing does."""
     stt = next((i for i, f in fields.items() if f == "stt"), None)
-    rows, previous = [], None
+    rows: list[list[Line]] = []
+    previous: Line | None = None
     for line in lines:
         if stt is not None:
             cells = _cells(line.words, columns, height)

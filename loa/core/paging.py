@@ -15,6 +15,7 @@ class CappedPaginator(Paginator):
     past the cap the list says "more than 1,000" and asks for a narrower search."""
 
     cap = 1000
+    object_list: QuerySet[Any]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -31,7 +32,7 @@ class CappedPaginator(Paginator):
         sorts thousands of narrow rows instead of joining each of them first."""
         page = super().page(number)
         qs = self.object_list
-        ids = list(page.object_list.values_list("pk", flat=True))
+        ids = list(page.object_list.values_list("pk", flat=True))  # type: ignore[attr-defined]  # a slice of qs
         rows = qs.model._default_manager.filter(pk__in=ids)
         rows.query.select_related = qs.query.select_related
         by_id = {row.pk: row for row in rows}

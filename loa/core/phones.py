@@ -40,15 +40,17 @@ OLD_MOBILE_PREFIXES = {
 }
 
 
-def _matcher(desc: phonenumbers.PhoneNumberDesc) -> Callable[[str], bool]:
+def _matcher(desc: phonenumbers.PhoneNumberDesc | None) -> Callable[[str], bool]:
     """phonenumbers' own test of a national number against one of its descriptions: a possible length,
     then the whole number matching the pattern."""
+    assert desc is not None and desc.national_number_pattern is not None  # Viet Nam's metadata has both
     pattern = re.compile(desc.national_number_pattern)
     lengths = frozenset(desc.possible_length)
     return lambda national: len(national) in lengths and pattern.fullmatch(national) is not None
 
 
 _VN = phonenumbers.PhoneMetadata.metadata_for_region("VN")
+assert _VN is not None  # phonenumbers ships Viet Nam's metadata
 _ANY_VN, _MOBILE_VN, _FIXED_VN = _matcher(_VN.general_desc), _matcher(_VN.mobile), _matcher(_VN.fixed_line)
 _SEPARATORS = str.maketrans("", "", " .-()")
 _SHORT_CUT_MAX = 40  # characters; phonenumbers refuses input over 250, and a phone cell is far shorter

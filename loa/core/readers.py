@@ -425,6 +425,7 @@ def _image(data: bytes, *, max_side: int | None, max_pixels: int) -> dict[str, A
     from PIL import Image, ImageOps
 
     Image.MAX_IMAGE_PIXELS = None  # Pillow's own guard would refuse without the size: the check below says it
+    image: Image.Image  # the file's image, then the copies made of it
     with Image.open(io.BytesIO(data), formats=["JPEG", "PNG"]) as image:
         width, height = image.size
         if width * height > max_pixels:

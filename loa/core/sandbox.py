@@ -104,6 +104,7 @@ class _Launcher(popen_forkserver.Popen):
     defined there). Parse functions live in loa's modules and are found by their module's name.
     The rest is popen_forkserver.Popen._launch as it is in Python 3.11."""
 
+    # The stubs leave out the internals this copies (reduction, forkserver, close_fds, _fds): ignored below.
     def _launch(self, process_obj: Any) -> None:
         prep_data = spawn.get_preparation_data(process_obj._name)
         prep_data.pop("init_main_from_path", None)
@@ -111,16 +112,16 @@ class _Launcher(popen_forkserver.Popen):
         buf = io.BytesIO()
         mp_context.set_spawning_popen(self)
         try:
-            mp_context.reduction.dump(prep_data, buf)
-            mp_context.reduction.dump(process_obj, buf)
+            mp_context.reduction.dump(prep_data, buf)  # type: ignore[attr-defined]
+            mp_context.reduction.dump(process_obj, buf)  # type: ignore[attr-defined]
         finally:
             mp_context.set_spawning_popen(None)
-        self.sentinel, w = popen_forkserver.forkserver.connect_to_new_process(self._fds)
+        self.sentinel, w = popen_forkserver.forkserver.connect_to_new_process(self._fds)  # type: ignore[attr-defined]
         parent_w = os.dup(w)  # the child watches it to know that this process is alive
-        self.finalizer = util.Finalize(self, util.close_fds, (parent_w, self.sentinel))
+        self.finalizer = util.Finalize(self, util.close_fds, (parent_w, self.sentinel))  # type: ignore[attr-defined]
         with open(w, "wb", closefd=True) as f:
             f.write(buf.getbuffer())
-        self.pid = popen_forkserver.forkserver.read_signed(self.sentinel)
+        self.pid = popen_forkserver.forkserver.read_signed(self.sentinel)  # type: ignore[attr-defined]
 
 
 class _Process(mp_context.ForkServerProcess):
@@ -239,8 +240,10 @@ class Stream:
             return ("failed", f"not plain data: {exc}")
 
     def _died(self) -> tuple[str, str]:
-        self._process.join(5)
-        code = self._process.exitcode
+        process = self._process
+        assert process is not None  # only while the child runs
+        process.join(5)
+        code = process.exitcode
         log.warning("Parsing %s: the child stopped without an answer (exit code %s)", self.name, code)
         if code is not None and code < 0 and -code in _LIMIT_SIGNALS:
             return ("limit", signal.Signals(-code).name)

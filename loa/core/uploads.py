@@ -82,7 +82,7 @@ def open_upload(
         return data, ZIP
     if kind == OLE and XLS in allowed:
         return data, XLS  # an old Word file is OLE too: the reader refuses what is not a workbook
-    if kind not in allowed:
+    if kind is None or kind not in allowed:
         if kind == OLE:
             message = _(
                 "The file%(name)s is an old Office file (.doc/.xls). Save it as %(wanted)s and upload it again."

@@ -26,6 +26,10 @@ from loa.core.versions import MAX_VERSION, StaleVersion
 if TYPE_CHECKING:
     from loa.audit.models import AuditEntry
 
+    _FormBase = forms.BaseForm  # the mixin is always mixed into a form: its attributes are a form's
+else:
+    _FormBase = object
+
 OUT_OF_DATE = gettext_lazy(
     "This page is out of date or incomplete (it does not say which version it started from). "
     "Reload it and make your change again."
@@ -75,13 +79,18 @@ def _text(field: forms.Field, value: Any) -> str:
     if isinstance(field, forms.ModelChoiceField):
         items = value if isinstance(value, (list, tuple, set, models.QuerySet)) else [value]
         keys = [getattr(item, "pk", item) for item in items]
-        names = {obj.pk: str(obj) for obj in field.queryset.model._default_manager.filter(pk__in=keys)}
+        queryset = field.queryset
+        names = (
+            {obj.pk: str(obj) for obj in queryset.model._default_manager.filter(pk__in=keys)}
+            if queryset is not None
+            else {}
+        )
         return ", ".join(names.get(key, str(key)) for key in keys)
     if isinstance(field, forms.BooleanField) or isinstance(value, bool):
         return _("Yes") if value else _("No")
     if isinstance(field, forms.ChoiceField):
-        labels = {}
-        for key, label in field.choices:
+        labels: dict[Any, Any] = {}
+        for key, label in field.choices:  # type: ignore[misc, union-attr]  # a form field's are a list
             if isinstance(label, (list, tuple)):
                 labels.update(label)
             else:
@@ -100,7 +109,7 @@ def _text(field: forms.Field, value: Any) -> str:
     return str(value)
 
 
-class VersionedFormMixin:
+class VersionedFormMixin(_FormBase):
     """A form that carries the version of the row it edits (hidden field `version`).
 
     The version is the instance's (a ModelForm editing a saved row) or `version=` (any other form;
@@ -168,8 +177,8 @@ class VersionedFormMixin:
             )
         self.conflict = Conflict(current, rows)
         if "version" in self.fields:
-            self.data = self.data.copy()
-            self.data[self.add_prefix("version")] = str(current.version)
+            self.data = self.data.copy()  # type: ignore[attr-defined]  # a QueryDict; the stubs say Mapping
+            self.data[self.add_prefix("version")] = str(current.version)  # type: ignore[index]
         self.add_error(None, exc)
 
 

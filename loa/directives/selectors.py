@@ -119,6 +119,6 @@ def tasks_with_figures(user: User, tasks: list[Task]) -> list[Task]:
     totals = {r.task_id: r for r in Rollup.objects.filter(task__in=tasks, unit=node).select_related("unit")}
     own = {a.task_id: a for a in Assignment.objects.filter(task__in=tasks, unit=node).select_related("unit__parent")}
     for task in tasks:
-        task.totals = totals.get(task.pk)
-        task.assignment = own.get(task.pk)
+        task.totals = totals.get(task.pk)  # type: ignore[attr-defined]  # the pages' and API's own attributes
+        task.assignment = own.get(task.pk)  # type: ignore[attr-defined]
     return tasks

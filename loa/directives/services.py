@@ -63,7 +63,7 @@ def _check_number_free(directive: Directive) -> None:
 @transaction.atomic
 def directive_create(*, by: User, issuing_unit: Unit, **fields: Any) -> Directive:
     directive = Directive(issuing_unit=issuing_unit, created_by=by if getattr(by, "pk", None) else None, **fields)
-    if not directive.superior_body and issuing_unit.parent_id:
+    if not directive.superior_body and issuing_unit.parent_id and issuing_unit.parent is not None:
         directive.superior_body = issuing_unit.parent.name.upper()
     _check_number_free(directive)
     directive.full_clean(exclude=["created_by"])
@@ -140,7 +140,7 @@ def choose_recipients(
     raise ValueError(f"unknown recipients mode {mode!r}")
 
 
-def _chunks(items: Sequence[T], size: int = 2000) -> Iterator[Sequence[T]]:
+def _chunks(items: Iterable[T], size: int = 2000) -> Iterator[list[T]]:
     items = list(items)
     for i in range(0, len(items), size):
         yield items[i : i + size]
@@ -228,7 +228,7 @@ def task_update(*, by: User, task: Task, expected_version: int | None = None, **
     if before["deadline"] != after["deadline"] and task.directive.status == Directive.Status.ISSUED:
         # On time / late follows the deadline in force: recompute from the first report times.
         for a in Assignment.objects.filter(task=task, first_reported_at__isnull=False):
-            a.on_time = a.first_reported_at <= task.deadline
+            a.on_time = a.first_reported_at is not None and a.first_reported_at <= task.deadline
             if a.state in (Assignment.State.ON_TIME, Assignment.State.LATE):
                 a.state = Assignment.State.ON_TIME if a.on_time else Assignment.State.LATE
             a.save(update_fields=["on_time", "state"])
@@ -327,7 +327,7 @@ class ReportReceipt:
         self.assignment, self.report, self.duplicate = assignment, report, duplicate
 
     @property
-    def received_at(self) -> datetime:
+    def received_at(self) -> datetime | None:
         return self.report.submitted_at
 
 

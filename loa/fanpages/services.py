@@ -150,7 +150,9 @@ def _refuse_clash(unit: Unit, url: str) -> None:
         )
 
 
-def _save_with_history(page: Fanpage, *, by: User | None, source: str, before: dict[str, Any], action: str) -> None:
+def _save_with_history(
+    page: Fanpage, *, by: User | None, source: str, before: dict[str, Any] | None, action: str
+) -> None:
     """Save `page`; when its values changed, raise its version, keep the new values in its history
     and write the audit entry."""
     after = {f: getattr(page, f) for f in FIELDS}

@@ -112,7 +112,8 @@ def _execute(job: Job, token: str) -> Job:
     # Inside an open transaction (inline runs, tests) nobody else sees the claim until the job has
     # ended: no heartbeat is needed, and its thread could only wait behind this transaction.
     lease = leases.Heartbeat(job.pk, token).start(thread=not connection.in_atomic_block)
-    job._lease = lease
+    job._lease = lease  # type: ignore[attr-defined]  # read by Job.report (getattr)
+    outcome: tuple[str, Any, str | None] | None
     try:
         kind = get_kind(job.kind)
         outcome = (Job.Status.DONE, kind.func(job, **(job.params or {})), None)
@@ -125,7 +126,7 @@ def _execute(job: Job, token: str) -> Job:
         outcome = (Job.Status.FAILED, None, _("The job stopped with an unexpected error: %(error)s") % {"error": exc})
     finally:
         lease.stop()  # before the lease is released, so that no beat mistakes the release for a takeover
-        job._lease = None
+        job._lease = None  # type: ignore[attr-defined]
     if outcome is None:
         log.warning(
             "Job %s (%s): this run's lease was taken over; it stopped and its work is dropped", job.pk, job.kind

@@ -14,7 +14,7 @@ from loa.scoring.models import Score
 from loa.scoring.rules import points_text
 
 if TYPE_CHECKING:
-    from loa.scoring.models import Rubric
+    from loa.scoring.models import Criterion, Rubric
     from loa.units.models import Unit
 
 STATE_LABELS = {
@@ -43,8 +43,8 @@ def reading_text(measure: measures.Measure | None, reading: tuple[Any, Any] | No
 
 @dataclass
 class Line:
-    criterion: object
-    measure: object
+    criterion: Criterion
+    measure: measures.Measure | None
     points: str
     max: str
     reading: str

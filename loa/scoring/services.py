@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -167,9 +167,13 @@ def _check_criterion(rubric: Rubric, values: dict[str, Any], instance: Criterion
     rules.validate(values.get("rule"), values.get("params") or {}, values.get("max_points") or 0)
 
 
+@overload
+def _locked(model: type[M], obj: M, expected_version: int | None) -> M: ...
+@overload
+def _locked(model: type[M], obj: M | None, expected_version: int | None) -> M | None: ...
 def _locked(model: type[M], obj: M | None, expected_version: int | None) -> M | None:
     """The criterion or level, locked and checked against `expected_version`; None stays None (a new one)."""
-    return versions.lock(model.objects.all(), expected_version, pk=obj.pk) if obj is not None else None
+    return versions.lock(model._default_manager.all(), expected_version, pk=obj.pk) if obj is not None else None
 
 
 def _check_total_fits(rubric: Rubric, max_points: Decimal, instance: Criterion | None) -> None:
@@ -180,7 +184,9 @@ def _check_total_fits(rubric: Rubric, max_points: Decimal, instance: Criterion |
     total = rules.centi(max_points) + sum(
         rules.stored_centi(value) or 0 for value in others.values_list("max_points", flat=True)
     )
-    largest = rules.centi(field_range(Score._meta.get_field("total"))[1])
+    limits = field_range(Score._meta.get_field("total"))
+    assert limits is not None  # a DecimalField
+    largest = rules.centi(limits[1])
     if total > largest:
         raise ValidationError(
             {
@@ -408,7 +414,10 @@ def unfreeze(*, by: User, rubric: Rubric, reason: str) -> Rubric:
         raise ValidationError(_("The results of %(year)s are not frozen.") % {"year": rubric.year})
     if not (reason or "").strip():
         raise ValidationError({"reason": _("Give the reason for unfreezing the year.")})
-    before = {"frozen_at": rubric.frozen_at.isoformat(), "frozen_by": str(rubric.frozen_by or "")}
+    before = {
+        "frozen_at": rubric.frozen_at.isoformat() if rubric.frozen_at else None,
+        "frozen_by": str(rubric.frozen_by or ""),
+    }
     Rubric.objects.filter(pk=rubric.pk).update(frozen_at=None, frozen_by=None)
     rubric.refresh_from_db()
     log_action(
