@@ -18,7 +18,7 @@ class _RangedModelFormMetaclass(ModelFormMetaclass):
         form_class = super().__new__(mcs, name, bases, attrs)
         model = getattr(getattr(form_class, "_meta", None), "model", None)
         if model is not None:
-            bound_to_model(form_class.base_fields, model)  # type: ignore[attr-defined]  # the form class made
+            bound_to_model(form_class.base_fields, model)  # type: ignore[attr-defined]  # a form class, made above
         return form_class
 
 
