@@ -29,10 +29,12 @@ $(VENV)/.installed: requirements.lock
 	touch $@
 
 # The code's shape: ruff's lint rules (pyproject.toml) and its formatting, over the whole tree but
-# Django's generated migrations. `make test` runs it first, so CI and a developer check the same.
+# Django's generated migrations; then mypy's type check of the services, selectors, API and core
+# (pyproject.toml [tool.mypy]). `make test` runs it first, so CI and a developer check the same.
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 # axe-core for the accessibility check of the page crawl (package-lock.json pins it).
 node_modules/.installed: package-lock.json

@@ -25,7 +25,7 @@ class RoleName(models.TextChoices):
     LEADER = "leader", _("Leader (read only)")
 
 
-ROLE_CAPABILITIES = {
+ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
     RoleName.ADMIN: frozenset(Capability),
     RoleName.EDITOR: frozenset({Capability.VIEW, Capability.REVIEW_ARTICLES}),
     RoleName.OFFICER: frozenset({Capability.VIEW, Capability.REPORT_FOR_UNIT}),

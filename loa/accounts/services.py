@@ -1,6 +1,9 @@
 """Writes to users, roles and tokens: keyword-only, validating, atomic, audited."""
 
+from __future__ import annotations
+
 import re
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
@@ -24,27 +27,31 @@ from loa.core.text import fold
 from loa.notifications.outbox import enqueue_email
 from loa.units.services import unit_create
 
+if TYPE_CHECKING:
+    from loa.notifications.models import Message
+    from loa.units.models import Unit
+
 PROFILE_FIELDS = ("full_name", "email", "phone", "language")
 AUDITED_FIELDS = ("username", *PROFILE_FIELDS, "is_active")
 
 
-def _role_snapshot(role):
+def _role_snapshot(role: Role) -> dict[str, str]:
     return {"user": role.user.username, "role": role.get_role_display(), "unit": str(role.unit)}
 
 
-def _check_manageable(by, user):
+def _check_manageable(by: User, user: User) -> None:
     if not can_manage_user(by, user):
         raise ValidationError(_("You may not manage the user “%(user)s”.") % {"user": user.display_name()})
 
 
-def _check_unit(by, unit):
+def _check_unit(by: User, unit: Unit) -> None:
     if not can(by, Capability.MANAGE_USERS, unit):
         raise ValidationError(
             {"unit": _("You may not give roles at “%(unit)s”: it is outside your units.") % {"unit": unit.name}}
         )
 
 
-def _clean_contact(*, email, phone, exclude_pk=None):
+def _clean_contact(*, email: str, phone: str, exclude_pk: int | None = None) -> tuple[str, str]:
     errors = {}
     email = (email or "").strip()
     if email:
@@ -53,7 +60,7 @@ def _clean_contact(*, email, phone, exclude_pk=None):
         except ValidationError:
             errors["email"] = [_("“%(value)s” is not a valid e-mail address.") % {"value": email}]
         else:
-            if User.objects.filter(email__iexact=email).exclude(pk=exclude_pk).exists():
+            if User.objects.filter(email__iexact=email).exclude(pk=exclude_pk).exists():  # type: ignore[misc]  # None: nobody
                 errors["email"] = [_("Another user already has the e-mail “%(value)s”.") % {"value": email}]
     try:
         phone = normalize_phone(phone)
@@ -64,7 +71,7 @@ def _clean_contact(*, email, phone, exclude_pk=None):
     return email, phone
 
 
-def _username_from(email):
+def _username_from(email: str) -> str:
     base = re.sub(r"[^a-z0-9._-]", "", fold(email.split("@")[0]).replace(" ", ".")) or "user"
     base = base[:140]
     taken = set(User.objects.filter(username__istartswith=base).values_list("username", flat=True))
@@ -77,7 +84,7 @@ def _username_from(email):
     return f"{base}{n}"
 
 
-def send_invitation(*, user, by):
+def send_invitation(*, user: User, by: User | None) -> None:
     """Queue the invitation e-mail with a fresh link (earlier links stay valid until a password is set)."""
     with translation.override(user.language):
         subject = _("You are invited to Loa")
@@ -97,7 +104,9 @@ def send_invitation(*, user, by):
 
 
 @transaction.atomic
-def user_invite(*, by, full_name, email, phone="", unit, role, username=""):
+def user_invite(
+    *, by: User, full_name: str, email: str, phone: str = "", unit: Unit, role: str, username: str = ""
+) -> User:
     """Create a user with no password yet, give them a role and e-mail them a link to set one."""
     _check_unit(by, unit)
     full_name = (full_name or "").strip()
@@ -131,7 +140,7 @@ def user_invite(*, by, full_name, email, phone="", unit, role, username=""):
 
 
 @transaction.atomic
-def invite_resend(*, by, user):
+def invite_resend(*, by: User, user: User) -> User:
     _check_manageable(by, user)
     user = User.objects.select_for_update().get(pk=user.pk)
     if not user.is_invited:
@@ -146,7 +155,7 @@ def invite_resend(*, by, user):
 
 
 @transaction.atomic
-def invite_accept(*, user, password):
+def invite_accept(*, user: User, password: str) -> User:
     user = User.objects.select_for_update().get(pk=user.pk)
     validate_password(password, user)
     user.set_password(password)
@@ -156,7 +165,7 @@ def invite_accept(*, user, password):
 
 
 @transaction.atomic
-def user_set_password(*, by, user, password, action="user.password_changed"):
+def user_set_password(*, by: User, user: User, password: str, action: str = "user.password_changed") -> User:
     """Set a password; `action` is user.password_changed or user.password_reset."""
     user = User.objects.select_for_update().get(pk=user.pk)
     validate_password(password, user)
@@ -168,7 +177,7 @@ def user_set_password(*, by, user, password, action="user.password_changed"):
     return user
 
 
-def send_password_reset(*, user):
+def send_password_reset(*, user: User) -> Message | None:
     """Queue the password-reset e-mail; the caller has checked that the user may reset."""
     with translation.override(user.language):
         subject = _("Reset your Loa password")
@@ -182,7 +191,9 @@ def send_password_reset(*, user):
 
 
 @transaction.atomic
-def profile_update(*, by, user, full_name, email, phone, language, expected_version=None):
+def profile_update(
+    *, by: User, user: User, full_name: str, email: str, phone: str, language: str, expected_version: int | None = None
+) -> User:
     """Change one's details; refused (StaleVersion) if they changed since `expected_version`."""
     user = versions.lock(
         User.objects.all(),
@@ -198,7 +209,7 @@ def profile_update(*, by, user, full_name, email, phone, language, expected_vers
     if not full_name:
         raise ValidationError({"full_name": _("Enter your full name.")})
     email, phone = _clean_contact(email=email, phone=phone, exclude_pk=user.pk)
-    if language not in dict(User._meta.get_field("language").choices):
+    if language not in dict(User._meta.get_field("language").choices or ()):
         raise ValidationError({"language": _("Choose a language.")})
     user.full_name, user.email, user.phone, user.language = full_name, email, phone, language
     user.save(update_fields=versions.bump(user, list(PROFILE_FIELDS)))
@@ -209,7 +220,7 @@ def profile_update(*, by, user, full_name, email, phone, language, expected_vers
     return user
 
 
-def _notify_contact_change(*, user, by, before):
+def _notify_contact_change(*, user: User, by: User, before: dict[str, Any]) -> None:
     """An e-mail to the old address (and the new one) when the e-mail or phone changed."""
     none = gettext_lazy("none")
     changes = []
@@ -231,7 +242,7 @@ def _notify_contact_change(*, user, by, before):
 
 
 @transaction.atomic
-def role_grant(*, by, user, unit, role):
+def role_grant(*, by: User, user: User, unit: Unit, role: str) -> Role:
     _check_unit(by, unit)
     if user.pk != by.pk:
         _check_manageable(by, user)
@@ -257,7 +268,7 @@ def role_grant(*, by, user, unit, role):
     return granted
 
 
-def _grant(*, by, user, unit, role, note=""):
+def _grant(*, by: User | None, user: User, unit: Unit, role: str, note: str = "") -> Role:
     """Give a role, checked by the caller; by=None is the system (manage.py loa_init)."""
     granted = Role.objects.create(user=user, unit=unit, role=role, granted_by=by if getattr(by, "pk", None) else None)
     forget(user)
@@ -266,7 +277,7 @@ def _grant(*, by, user, unit, role, note=""):
 
 
 @transaction.atomic
-def top_unit_create(*, by, **fields):
+def top_unit_create(*, by: User, **fields: Any) -> Unit:
     """A top-level unit, by an administrator of the whole tree.
 
     Unless a superuser, its creator is made admin at it in the same step: their roles covered
@@ -290,7 +301,7 @@ def top_unit_create(*, by, **fields):
 
 
 @transaction.atomic
-def role_revoke(*, by, role):
+def role_revoke(*, by: User, role: Role) -> None:
     role = Role.objects.select_related("user", "unit").select_for_update(of=("self",)).get(pk=role.pk)
     _check_unit(by, role.unit)
     user = role.user
@@ -318,7 +329,7 @@ def role_revoke(*, by, role):
     )
 
 
-def _set_active(by, user, active, action, note=""):
+def _set_active(by: User, user: User, active: bool, action: str, note: str = "") -> User:
     _check_manageable(by, user)
     user = User.objects.select_for_update().get(pk=user.pk)
     if user.is_active == active:
@@ -338,19 +349,19 @@ def _set_active(by, user, active, action, note=""):
 
 
 @transaction.atomic
-def user_deactivate(*, by, user, reason=""):
+def user_deactivate(*, by: User, user: User, reason: str = "") -> User:
     if user.pk == by.pk:
         raise ValidationError(_("You cannot deactivate yourself."))
     return _set_active(by, user, False, "user.deactivated", note=reason)
 
 
 @transaction.atomic
-def user_reactivate(*, by, user):
+def user_reactivate(*, by: User, user: User) -> User:
     return _set_active(by, user, True, "user.reactivated")
 
 
 @transaction.atomic
-def user_login_unlock(*, by, user):
+def user_login_unlock(*, by: User | None, user: User) -> float | None:
     """Lift every log-in lock on the user's name, from any address (by=None: `manage.py login_unlock`).
 
     Returns when the latest lock would have ended, or None when none held (nothing is audited then).
@@ -371,7 +382,7 @@ def user_login_unlock(*, by, user):
 
 
 @transaction.atomic
-def api_token_create(*, by, user, name):
+def api_token_create(*, by: User | None, user: User, name: str) -> tuple[ApiToken, str]:
     """Returns (token, raw): the raw token is shown once and never stored."""
     name = (name or "").strip()
     if not name:
@@ -394,7 +405,7 @@ def api_token_create(*, by, user, name):
 
 
 @transaction.atomic
-def api_token_revoke(*, by, token):
+def api_token_revoke(*, by: User, token: ApiToken) -> None:
     user = token.user
     before = {"token": str(token)}
     token.delete()

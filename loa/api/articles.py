@@ -5,10 +5,12 @@ reviewing and publishing REVIEW_ARTICLES, setting quotas MANAGE_UNITS. Outside t
 A decision sent with a `version` older than the piece's answers 409 (someone else acted first).
 """
 
+from collections.abc import Callable
 from datetime import date, datetime
-from typing import Literal
+from typing import Any, Literal, TypeVar
 
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -17,14 +19,17 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from loa.accounts.capabilities import Capability
+from loa.accounts.models import User
 from loa.accounts.scope import can, get_unit_or_404, path_q
 from loa.api.errors import READ, WRITE, Conflict, Forbidden, answers
 from loa.api.pagination import Pages
-from loa.api.types import Count, Day, Id, In, Year
+from loa.api.types import OMITTED, AuthedRequest, Count, Day, Id, In, Year
 from loa.api.versions import VERSION, Version, responses, versioned_write
 from loa.articles import selectors, services
 from loa.articles.access import get_submission
 from loa.articles.models import Channel, Quota, Submission, Topic
+
+T = TypeVar("T")
 
 router = Router(tags=["articles"])
 # A piece has a few topics (four exist) and channels (a handful); the bounds keep a list from
@@ -84,15 +89,15 @@ class SubmissionOut(Schema):
     publications: list[PublicationOut]
 
     @staticmethod
-    def resolve_topics(obj):
+    def resolve_topics(obj: Submission) -> list[str]:
         return [t.code for t in obj.topics.all()]
 
     @staticmethod
-    def resolve_channels(obj):
+    def resolve_channels(obj: Submission) -> list[int]:
         return [c.pk for c in obj.channels.all()]
 
     @staticmethod
-    def resolve_publications(obj):
+    def resolve_publications(obj: Submission) -> list[dict[str, Any]]:
         return [
             {"channel": p.channel.name, "url": p.url, "published_on": p.published_on} for p in obj.publications.all()
         ]
@@ -116,12 +121,12 @@ class SubmissionUpdateIn(In):
     """Only the fields sent are changed; none of them may be null."""
 
     version: Version | None = VERSION
-    kind: Literal["news", "article"] = None
-    title: str = Field(None, max_length=300)
-    body: str = None
-    authors: str = Field(None, max_length=300)
-    topics: list[str] = Field(None, max_length=MAX_TOPICS)
-    channels: list[Id] = Field(None, max_length=MAX_CHANNELS)
+    kind: Literal["news", "article"] = OMITTED
+    title: str = Field(OMITTED, max_length=300)
+    body: str = OMITTED
+    authors: str = Field(OMITTED, max_length=300)
+    topics: list[str] = Field(OMITTED, max_length=MAX_TOPICS)
+    channels: list[Id] = Field(OMITTED, max_length=MAX_CHANNELS)
 
 
 class VersionIn(In):
@@ -143,7 +148,7 @@ class PublishIn(In):
 
 class SubmissionFilters(Schema):
     unit: Id | None = Field(None, description="Only this unit's pieces.")
-    state: Literal[tuple(Submission.State.values)] | None = None
+    state: Literal[tuple(Submission.State.values)] | None = None  # type: ignore[valid-type]  # choices computed at import, listed in the schema
     year: Year | None = Field(None, description="Counted in this year.")
 
 
@@ -178,7 +183,7 @@ class ProgressOut(Schema):
     rows: list[ProgressRowOut]
 
 
-def _act(fn, **kwargs):
+def _act(fn: Callable[..., T], **kwargs: Any) -> T:
     try:
         return fn(**kwargs)
     except ValidationError as exc:
@@ -187,21 +192,21 @@ def _act(fn, **kwargs):
         raise
 
 
-def _topics(codes):
+def _topics(codes: list[str]) -> list[Topic]:
     found = list(Topic.objects.filter(code__in=codes))
     if len(found) != len(set(codes)):
         raise ValidationError({"topics": _("Unknown topic code.")})
     return found
 
 
-def _channels(ids):
+def _channels(ids: list[int]) -> list[Channel]:
     found = list(Channel.objects.filter(pk__in=ids, is_active=True))
     if len(found) != len(set(ids)):
         raise ValidationError({"channels": _("Unknown channel.")})
     return found
 
 
-def _full(pk):
+def _full(pk: int) -> Submission:
     return (
         Submission.objects.select_related("unit")
         .prefetch_related("topics", "channels", "publications__channel")
@@ -209,14 +214,14 @@ def _full(pk):
     )
 
 
-def _writable(user, pk):
+def _writable(user: User, pk: int) -> Submission:
     submission = get_submission(user, pk, Capability.VIEW)
     if not can(user, Capability.REPORT_FOR_UNIT, submission.unit):
         raise Forbidden(_("You may view this piece but not change it."))
     return submission
 
 
-def _reviewable(user, pk):
+def _reviewable(user: User, pk: int) -> Submission:
     submission = get_submission(user, pk, Capability.VIEW)
     if not can(user, Capability.REVIEW_ARTICLES, submission.unit):
         raise Forbidden(_("Only the editors review pieces."))
@@ -225,7 +230,7 @@ def _reviewable(user, pk):
 
 @router.get("/quotas", response=answers(list[QuotaOut], *READ), summary="Quotas")
 @paginate(Pages)
-def list_quotas(request, year: Year, unit: Id | None = None):
+def list_quotas(request: AuthedRequest, year: Year, unit: Id | None = None) -> QuerySet[Quota]:
     qs = Quota.objects.filter(path_q(request.user, Capability.VIEW, field="unit__path"), year=year).select_related(
         "unit"
     )
@@ -235,7 +240,7 @@ def list_quotas(request, year: Year, unit: Id | None = None):
 
 
 @router.put("/quotas", response=responses(QuotaOut), summary="Set one quota")
-def set_quota(request, payload: QuotaIn):
+def set_quota(request: AuthedRequest, payload: QuotaIn) -> Status:
     unit = get_unit_or_404(request.user, Capability.VIEW, pk=payload.unit)
     if not can(request.user, Capability.MANAGE_UNITS, unit):
         raise Forbidden(_("Only those who manage this unit set its quotas."))
@@ -259,7 +264,7 @@ def set_quota(request, payload: QuotaIn):
 
 @router.get("/submissions", response=answers(list[SubmissionOut], *READ), summary="Pieces")
 @paginate(Pages)
-def list_submissions(request, filters: Query[SubmissionFilters]):
+def list_submissions(request: AuthedRequest, filters: Query[SubmissionFilters]) -> QuerySet[Submission]:
     qs = Submission.objects.without_empty_drafts().filter(path_q(request.user, Capability.VIEW, field="unit_path"))
     if filters.unit is not None:
         qs = qs.filter(unit_id=filters.unit)
@@ -275,7 +280,7 @@ def list_submissions(request, filters: Query[SubmissionFilters]):
 
 
 @router.post("/submissions", response=answers({201: SubmissionDetailOut}, *WRITE), summary="Write a piece (a draft)")
-def create_submission(request, payload: SubmissionIn):
+def create_submission(request: AuthedRequest, payload: SubmissionIn) -> Status:
     unit = get_unit_or_404(request.user, Capability.VIEW, pk=payload.unit)
     if not can(request.user, Capability.REPORT_FOR_UNIT, unit):
         raise Forbidden(_("Only the unit's officers write its pieces."))
@@ -293,7 +298,7 @@ def create_submission(request, payload: SubmissionIn):
 
 
 @router.get("/submissions/{int:pk}", response=answers(SubmissionDetailOut, *READ), summary="A piece")
-def get_piece(request, pk: Id):
+def get_piece(request: AuthedRequest, pk: Id) -> Submission:
     get_submission(request.user, pk, Capability.VIEW)
     return _full(pk)
 
@@ -301,7 +306,7 @@ def get_piece(request, pk: Id):
 @router.patch(
     "/submissions/{int:pk}", response=responses(SubmissionDetailOut), summary="Change a draft or a returned piece"
 )
-def update_submission(request, pk: Id, payload: SubmissionUpdateIn):
+def update_submission(request: AuthedRequest, pk: Id, payload: SubmissionUpdateIn) -> Status:
     submission = _writable(request.user, pk)
     data = payload.dict(exclude_unset=True, exclude={"version"})
     if "topics" in data:
@@ -322,7 +327,7 @@ def update_submission(request, pk: Id, payload: SubmissionUpdateIn):
     response=answers(SubmissionDetailOut, *WRITE, 409),
     summary="Send a piece to the editors",
 )
-def submit(request, pk: Id, payload: VersionIn):
+def submit(request: AuthedRequest, pk: Id, payload: VersionIn) -> Submission:
     submission = _writable(request.user, pk)
     _act(services.submission_submit, by=request.user, submission=submission, expected_version=payload.version)
     return _full(pk)
@@ -333,7 +338,7 @@ def submit(request, pk: Id, payload: VersionIn):
     response=answers(SubmissionDetailOut, *WRITE, 409),
     summary="Take, return, accept or reject",
 )
-def review(request, pk: Id, payload: ReviewIn):
+def review(request: AuthedRequest, pk: Id, payload: ReviewIn) -> Submission:
     submission = _reviewable(request.user, pk)
     common = {"submission": submission, "by": request.user, "expected_version": payload.version}
     if payload.action == "start":
@@ -352,7 +357,7 @@ def review(request, pk: Id, payload: ReviewIn):
     response=answers({201: SubmissionDetailOut}, *WRITE, 409),
     summary="Record a publication",
 )
-def publish(request, pk: Id, payload: PublishIn):
+def publish(request: AuthedRequest, pk: Id, payload: PublishIn) -> Status:
     submission = _reviewable(request.user, pk)
     channel = get_object_or_404(Channel, pk=payload.channel, is_active=True)
     _act(
@@ -368,7 +373,7 @@ def publish(request, pk: Id, payload: PublishIn):
 
 
 @router.get("/progress", response=answers(ProgressOut, *READ), summary="Progress of the units one level below a unit")
-def progress(request, year: Year, unit: Id | None = None):
+def progress(request: AuthedRequest, year: Year, unit: Id | None = None) -> dict[str, Any]:
     from loa.accounts.scope import top_units
 
     if unit is not None:
@@ -388,7 +393,7 @@ def progress(request, year: Year, unit: Id | None = None):
     response=answers(list[FiguresOut], *READ),
     summary="One unit's own figures and warnings",
 )
-def unit_progress(request, unit_id: Id, year: Year | None = None):
+def unit_progress(request: AuthedRequest, unit_id: Id, year: Year | None = None) -> list[dict[str, Any]]:
     unit = get_unit_or_404(request.user, Capability.VIEW, pk=unit_id)
     year = year or timezone.localdate().year
     own, _subtree = selectors.unit_figures(unit, year)

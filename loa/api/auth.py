@@ -7,6 +7,7 @@ Only a full session counts (loa.accounts.session_scope): a one-tap link's does n
 from datetime import timedelta
 
 from django.conf import settings
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja.errors import AuthenticationError, HttpError
@@ -15,7 +16,7 @@ from ninja.security.apikey import APIKeyCookie
 from ninja.utils import check_csrf
 
 from loa.accounts import session_scope
-from loa.accounts.models import ApiToken
+from loa.accounts.models import ApiToken, User
 
 # last_used_at is written at most this often, so that a busy script does not write on every call.
 TOUCH_EVERY = timedelta(minutes=1)
@@ -25,7 +26,7 @@ SAFE_METHODS = ("GET", "HEAD", "OPTIONS", "TRACE")
 class BearerToken(HttpBearer):
     """`Authorization: Bearer loa_…`. Only the token's sha256 digest is stored."""
 
-    def authenticate(self, request, token):
+    def authenticate(self, request: HttpRequest, token: str) -> User:
         api_token = ApiToken.objects.select_related("user").filter(digest=ApiToken.hash(token.strip())).first()
         if api_token is None or not api_token.user.is_active:
             # A wrong token is refused outright rather than falling back to the session.
@@ -37,7 +38,7 @@ class BearerToken(HttpBearer):
             ApiToken.objects.filter(pk=api_token.pk).update(last_used_at=now)
             api_token.last_used_at = now
         request.user = api_token.user
-        request.api_token = api_token
+        request.api_token = api_token  # type: ignore[attr-defined]  # a plain HttpRequest: Loa's own attribute
         return api_token.user
 
 
@@ -46,13 +47,13 @@ class BrowserSession(APIKeyCookie):
 
     param_name = settings.SESSION_COOKIE_NAME
 
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__(csrf=True)  # tells the docs page to send X-CSRFToken
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> User | None:
         return self.authenticate(request, None)
 
-    def authenticate(self, request, key):
+    def authenticate(self, request: HttpRequest, key: str | None) -> User | None:
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated or not user.is_active:
             return None

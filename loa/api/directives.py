@@ -8,10 +8,11 @@ REPORT_FOR_UNIT over the unit; a caller who can see but not do answers 403. Writ
 """
 
 from datetime import date, datetime
-from typing import Literal
+from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -19,10 +20,11 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from loa.accounts.capabilities import Capability
+from loa.accounts.models import User
 from loa.accounts.scope import can, get_unit_or_404
 from loa.api.errors import READ, WRITE, Forbidden, answers
 from loa.api.pagination import Pages
-from loa.api.types import Day, Id, In, Instant, SmallCount
+from loa.api.types import OMITTED, AuthedRequest, Day, Id, In, Instant, SmallCount
 from loa.api.versions import VERSION, Version, patched_fields, responses, versioned_write
 from loa.directives import notices, services
 from loa.directives.access import (
@@ -35,9 +37,9 @@ from loa.directives.access import (
 )
 from loa.directives.deadlines import deadline_text
 from loa.directives.files import attachment_response
-from loa.directives.models import Attachment, Directive, Rollup
+from loa.directives.models import Assignment, Attachment, Directive, ReportVersion, Rollup, Task
 from loa.directives.selectors import SORTS, STATE_FILTERS, child_rollups, tasks_with_figures, tracked_assignments
-from loa.units.models import UnitKind
+from loa.units.models import Unit, UnitKind
 
 router = Router(tags=["directives"])
 
@@ -78,7 +80,7 @@ class TaskOut(Schema):
     version: int = Field(..., description="Send it back with a change (PATCH).")
 
     @staticmethod
-    def resolve_deadline_text(obj):
+    def resolve_deadline_text(obj: Task) -> str:
         return str(deadline_text(obj.deadline))
 
 
@@ -96,15 +98,15 @@ class Figures(Schema):
     timeliness: float = Field(..., description="on time ÷ expected (0 when nothing is expected)")
 
     @staticmethod
-    def resolve_missing(obj):
+    def resolve_missing(obj: Rollup) -> int:
         return obj.expected - obj.reported
 
     @staticmethod
-    def resolve_completeness(obj):
+    def resolve_completeness(obj: Rollup) -> float:
         return round(obj.reported / obj.expected, 4) if obj.expected else 0.0
 
     @staticmethod
-    def resolve_timeliness(obj):
+    def resolve_timeliness(obj: Rollup) -> float:
         return round(obj.on_time / obj.expected, 4) if obj.expected else 0.0
 
 
@@ -124,11 +126,11 @@ class AssignmentOut(AssignmentStateOut):
     parent: UnitRef | None
 
     @staticmethod
-    def resolve_parent(obj):
+    def resolve_parent(obj: Assignment) -> Unit | None:
         return obj.unit.parent
 
     @staticmethod
-    def resolve_state_label(obj):
+    def resolve_state_label(obj: Assignment) -> str:
         return str(obj.get_state_display())
 
 
@@ -198,7 +200,7 @@ class VersionOut(Schema):
     file_name: str
 
     @staticmethod
-    def resolve_submitted_by(obj):
+    def resolve_submitted_by(obj: ReportVersion) -> str | None:
         return obj.submitted_by.display_name() if obj.submitted_by else None
 
 
@@ -237,16 +239,16 @@ class DirectiveCreateIn(In):
         max_length=60,
         description="Number and symbol, e.g. 812/TB-CĐVC. May be empty while drafting; needed to issue.",
     )
-    kind: str = Field(None, description="CV, TB, HD, KH, QĐ or CT.")
+    kind: str = Field(OMITTED, description="CV, TB, HD, KH, QĐ or CT.")
     issued_on: Day
-    place: str = Field(None, max_length=60)
+    place: str = Field(OMITTED, max_length=60)
     summary: str = Field(..., min_length=1, max_length=500)
-    superior_body: str = Field(None, max_length=200)
-    salutation: str = Field(None, max_length=300)
+    superior_body: str = Field(OMITTED, max_length=200)
+    salutation: str = Field(OMITTED, max_length=300)
     body: str = Field(..., min_length=1)
-    distribution: str = Field(None, description="One recipient per line.")
-    signer_capacity: str = Field(None, max_length=80)
-    signer_title: str = Field(None, max_length=80)
+    distribution: str = Field(OMITTED, description="One recipient per line.")
+    signer_capacity: str = Field(OMITTED, max_length=80)
+    signer_title: str = Field(OMITTED, max_length=80)
     signer_name: str = Field(..., min_length=1, max_length=120)
 
 
@@ -254,18 +256,18 @@ class DirectiveUpdateIn(In):
     """Only the fields sent are changed."""
 
     version: Version | None = VERSION
-    number: str = Field(None, max_length=60)
-    kind: str = None
-    issued_on: Day = None
-    place: str = Field(None, max_length=60)
-    summary: str = Field(None, min_length=1, max_length=500)
-    superior_body: str = Field(None, max_length=200)
-    salutation: str = Field(None, max_length=300)
-    body: str = Field(None, min_length=1)
-    distribution: str = None
-    signer_capacity: str = Field(None, max_length=80)
-    signer_title: str = Field(None, max_length=80)
-    signer_name: str = Field(None, min_length=1, max_length=120)
+    number: str = Field(OMITTED, max_length=60)
+    kind: str = OMITTED
+    issued_on: Day = OMITTED
+    place: str = Field(OMITTED, max_length=60)
+    summary: str = Field(OMITTED, min_length=1, max_length=500)
+    superior_body: str = Field(OMITTED, max_length=200)
+    salutation: str = Field(OMITTED, max_length=300)
+    body: str = Field(OMITTED, min_length=1)
+    distribution: str = OMITTED
+    signer_capacity: str = Field(OMITTED, max_length=80)
+    signer_title: str = Field(OMITTED, max_length=80)
+    signer_name: str = Field(OMITTED, min_length=1, max_length=120)
 
 
 class RecipientsIn(In):
@@ -289,20 +291,20 @@ class TaskIn(In):
         "“Before 30/4/2021” is 2021-04-30T00:00:00+07:00.",
     )
     report_form: str = Field("", description="'' (no report) or 'fanpage'.")
-    remind_days_before: str = Field(None, max_length=40, description="E.g. 7,2")
-    remind_on_day: bool = None
-    remind_every_days_after: SmallCount = None
-    remind_stop_after_days: SmallCount = None
+    remind_days_before: str = Field(OMITTED, max_length=40, description="E.g. 7,2")
+    remind_on_day: bool = OMITTED
+    remind_every_days_after: SmallCount = OMITTED
+    remind_stop_after_days: SmallCount = OMITTED
 
 
 class TaskUpdateIn(TaskIn):
     """Only the fields sent are changed."""
 
     version: Version | None = VERSION
-    title: str = Field(None, min_length=1, max_length=300)
-    description: str = None
-    deadline: Instant = None
-    report_form: str = None
+    title: str = Field(OMITTED, min_length=1, max_length=300)
+    description: str = OMITTED
+    deadline: Instant = OMITTED
+    report_form: str = OMITTED
 
 
 class ReportIn(In):
@@ -329,43 +331,43 @@ class DirectiveFilters(Schema):
 
 class AssignmentFilters(Schema):
     unit: Id | None = Field(None, description="Only units under this one (default as the tracking page).")
-    state: Literal[tuple(STATE_FILTERS)] | None = None
+    state: Literal[tuple(STATE_FILTERS)] | None = None  # type: ignore[valid-type]  # choices computed at import, listed in the schema
     q: str = Field("", description="Search in unit names and codes, ignoring accents.")
-    sort: Literal[tuple(SORTS)] = "name"
+    sort: Literal[tuple(SORTS)] = "name"  # type: ignore[valid-type]  # choices computed at import, listed in the schema
 
 
 # --- Helpers ---------------------------------------------------------------------------------
 
 
-def _directive_to_issue(user, directive_id):
+def _directive_to_issue(user: User, directive_id: int) -> Directive:
     directive = get_directive(user, directive_id)
     if not can_issue(user, directive):
         raise Forbidden(_("You may view this directive but not change it."))
     return directive
 
 
-def _task_to_issue(user, task_id):
+def _task_to_issue(user: User, task_id: int) -> Task:
     task = get_task(user, task_id)
     if not can_issue(user, task.directive):
         raise Forbidden(_("You may view this directive but not change it."))
     return task
 
 
-def _kind(code):
+def _kind(code: str) -> UnitKind:
     kind = UnitKind.objects.filter(code=code).first()
     if kind is None:
         raise ValidationError({"kind": _("There is no unit kind with the code “%(code)s”.") % {"code": code}})
     return kind
 
 
-def _directive_row(directive_id):
+def _directive_row(directive_id: int) -> Directive:
     return Directive.objects.select_related("issuing_unit").annotate(task_count=Count("tasks")).get(pk=directive_id)
 
 
 DIRECTIVE_FIELDS = ("id", "issuing_unit", *services.DIRECTIVE_FIELDS, "issued_at", "version")
 
 
-def _detail(request, directive):
+def _detail(request: AuthedRequest, directive: Directive) -> dict[str, Any]:
     directive = Directive.objects.select_related("issuing_unit").get(pk=directive.pk)
     tasks = tasks_with_figures(request.user, list(directive.tasks.select_related("directive__issuing_unit")))
     absolute = request.build_absolute_uri
@@ -392,7 +394,7 @@ def _detail(request, directive):
     }
 
 
-def _report(request, assignment):
+def _report(request: AuthedRequest, assignment: Assignment) -> dict[str, Any]:
     report = getattr(assignment, "report", None)
     versions = list(report.versions.select_related("submitted_by")) if report else []
     return {
@@ -420,7 +422,7 @@ def _report(request, assignment):
 
 @router.get("", response=answers(list[DirectiveOut], *READ), summary="List directives")
 @paginate(Pages)
-def list_directives(request, filters: Query[DirectiveFilters]):
+def list_directives(request: AuthedRequest, filters: Query[DirectiveFilters]) -> QuerySet[Directive]:
     """Directives issued within the caller's units or sent to them, newest first."""
     qs = (
         visible_directives(request.user)
@@ -436,13 +438,13 @@ def list_directives(request, filters: Query[DirectiveFilters]):
 
 
 @router.get("/{int:directive_id}", response=answers(DirectiveDetailOut, *READ), summary="A directive")
-def get_directive_detail(request, directive_id: Id):
+def get_directive_detail(request: AuthedRequest, directive_id: Id) -> dict[str, Any]:
     """With its tasks (and their figures at the issuer), recipient count and attachments."""
     return _detail(request, get_directive(request.user, directive_id))
 
 
 @router.post("", response=answers({201: DirectiveDetailOut}, *WRITE), summary="Create a draft directive")
-def create_directive(request, payload: DirectiveCreateIn):
+def create_directive(request: AuthedRequest, payload: DirectiveCreateIn) -> Status:
     issuer = get_unit_or_404(request.user, Capability.VIEW, pk=payload.issuing_unit)
     if not can(request.user, Capability.ISSUE_DIRECTIVES, issuer):
         raise Forbidden(_("You may not issue directives for this unit."))
@@ -452,7 +454,7 @@ def create_directive(request, payload: DirectiveCreateIn):
 
 
 @router.patch("/{int:directive_id}", response=responses(DirectiveDetailOut), summary="Change a directive")
-def update_directive(request, directive_id: Id, payload: DirectiveUpdateIn):
+def update_directive(request: AuthedRequest, directive_id: Id, payload: DirectiveUpdateIn) -> Status:
     directive = _directive_to_issue(request.user, directive_id)
     fields = patched_fields(payload)
     return versioned_write(
@@ -467,7 +469,7 @@ def update_directive(request, directive_id: Id, payload: DirectiveUpdateIn):
 @router.put(
     "/{int:directive_id}/recipients", response=answers(DirectiveDetailOut, *WRITE), summary="Choose the recipients"
 )
-def set_recipients(request, directive_id: Id, payload: RecipientsIn):
+def set_recipients(request: AuthedRequest, directive_id: Id, payload: RecipientsIn) -> dict[str, Any]:
     """Replaces the recipient list (after issue, recipients can only be added)."""
     directive = _directive_to_issue(request.user, directive_id)
     kind = None
@@ -502,7 +504,7 @@ def set_recipients(request, directive_id: Id, payload: RecipientsIn):
 
 
 @router.post("/{int:directive_id}/tasks", response=answers({201: TaskOut}, *WRITE), summary="Add a task")
-def add_task(request, directive_id: Id, payload: TaskIn):
+def add_task(request: AuthedRequest, directive_id: Id, payload: TaskIn) -> Status:
     directive = _directive_to_issue(request.user, directive_id)
     fields = payload.dict(exclude_none=True)
     task = services.task_add(by=request.user, directive=directive, **fields)
@@ -518,7 +520,7 @@ class IssuedOut(DirectiveDetailOut):
 
 
 @router.post("/{int:directive_id}/issue", response=answers(IssuedOut, *WRITE), summary="Issue the directive")
-def issue_directive(request, directive_id: Id):
+def issue_directive(request: AuthedRequest, directive_id: Id) -> dict[str, Any]:
     """Creates one assignment per recipient and task, and queues the message that tells each recipient's
     officers, with a one-tap link to their form; units can then report. Issuing twice is refused."""
     directive = _directive_to_issue(request.user, directive_id)
@@ -532,7 +534,7 @@ def issue_directive(request, directive_id: Id):
     response=answers({200: None}, *READ),
     url_name="download_attachment",
 )
-def download_attachment(request, directive_id: Id, attachment_id: Id):
+def download_attachment(request: AuthedRequest, directive_id: Id, attachment_id: Id) -> HttpResponse:
     """The file itself (PDF or DOCX), to whoever may read the directive."""
     directive = get_directive(request.user, directive_id)
     attachment = get_object_or_404(Attachment, pk=attachment_id, directive=directive)
@@ -543,7 +545,7 @@ def download_attachment(request, directive_id: Id, attachment_id: Id):
 
 
 @router.patch("/tasks/{int:task_id}", response=responses(TaskOut), summary="Change a task")
-def update_task(request, task_id: Id, payload: TaskUpdateIn):
+def update_task(request: AuthedRequest, task_id: Id, payload: TaskUpdateIn) -> Status:
     task = _task_to_issue(request.user, task_id)
     fields = patched_fields(payload)
     return versioned_write(
@@ -556,7 +558,7 @@ def update_task(request, task_id: Id, payload: TaskUpdateIn):
 @router.get(
     "/tasks/{int:task_id}", response=answers(TrackingOut, *READ), summary="A task with its completeness figures"
 )
-def get_task_figures(request, task_id: Id, unit: Id | None = None):
+def get_task_figures(request: AuthedRequest, task_id: Id, unit: Id | None = None) -> dict[str, Any]:
     """Figures at `unit` (default: the issuer, or the caller's own unit) and at each unit below it."""
     task = get_task(request.user, task_id)
     node = tracking_node(request.user, task, unit)
@@ -578,7 +580,7 @@ def get_task_figures(request, task_id: Id, unit: Id | None = None):
     summary="Each unit's state for a task",
 )
 @paginate(Pages)
-def list_assignments(request, task_id: Id, filters: Query[AssignmentFilters]):
+def list_assignments(request: AuthedRequest, task_id: Id, filters: Query[AssignmentFilters]) -> QuerySet[Assignment]:
     """The units under `unit` the caller may view. state: missing (expected, not reported), pending
     (not reported or returned), on_time, late, returned, corrected, reported. sort: name, state,
     reported, -reported."""
@@ -593,7 +595,7 @@ def list_assignments(request, task_id: Id, filters: Query[AssignmentFilters]):
 @router.get(
     "/tasks/{int:task_id}/units/{int:unit_id}/report", response=answers(ReportOut, *READ), summary="A unit's report"
 )
-def get_report(request, task_id: Id, unit_id: Id):
+def get_report(request: AuthedRequest, task_id: Id, unit_id: Id) -> dict[str, Any]:
     """The latest data, the state, and every version submitted."""
     return _report(request, get_assignment(request.user, task_id, unit_id, Capability.VIEW))
 
@@ -603,7 +605,7 @@ def get_report(request, task_id: Id, unit_id: Id):
     response=answers({200: ReceiptOut, 201: ReceiptOut}, *WRITE),
     summary="Submit a unit's report",
 )
-def submit_report(request, task_id: Id, unit_id: Id, payload: ReportIn):
+def submit_report(request: AuthedRequest, task_id: Id, unit_id: Id, payload: ReportIn) -> Status:
     """Never refused for being late: marked late. 201 with the receipt; 200 with `duplicate: true`
     when the same report had just been received (a double submit records nothing)."""
     assignment = get_assignment(request.user, task_id, unit_id, Capability.VIEW)
@@ -630,7 +632,7 @@ def submit_report(request, task_id: Id, unit_id: Id, payload: ReportIn):
 @router.post(
     "/tasks/{int:task_id}/units/{int:unit_id}/return", response=answers(ReportOut, *WRITE), summary="Return a report"
 )
-def return_report(request, task_id: Id, unit_id: Id, payload: ReturnIn):
+def return_report(request: AuthedRequest, task_id: Id, unit_id: Id, payload: ReturnIn) -> dict[str, Any]:
     """Sends the report back to the unit with a reason (required); the unit's officers are e-mailed."""
     assignment = get_assignment(request.user, task_id, unit_id, Capability.VIEW)
     if not can_issue(request.user, assignment.task.directive):

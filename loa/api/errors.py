@@ -6,12 +6,15 @@ from django-ninja's exception handlers (here) and from what goes wrong outside n
 around the API's views (`loa.api.fallback`). `answers()` declares these errors in the schema.
 """
 
+from collections.abc import Sequence
+from typing import Any, NoReturn
+
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from ninja import Field, Schema
+from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
@@ -50,7 +53,7 @@ class Error(Schema):
     )
 
 
-def error_body(status, detail=None, code=None, **extra):
+def error_body(status: int, detail: str | None = None, code: str | None = None, **extra: Any) -> dict[str, Any]:
     """The JSON body of an error answer with this status; the general message unless `detail` is given."""
     default_code, message = STATUSES.get(status, STATUSES[400] if status < 500 else STATUSES[500])
     return {"detail": str(detail or message), "code": code or default_code, **extra}
@@ -64,7 +67,7 @@ READ = (404, 422)
 WRITE = (403, 404, 413, 422)
 
 
-def answers(success, *codes):
+def answers(success: Any, *codes: int) -> dict[int, Any]:
     """The `response=` of an operation: `success` (a schema: 200, or {status: schema}) and an Error
     for each status of ALWAYS and `codes`, so that the schema declares every answer it can give."""
     declared = dict(success) if isinstance(success, dict) else {200: success}
@@ -76,18 +79,18 @@ def answers(success, *codes):
 class Forbidden(HttpError):
     """The object is visible to the user, but this action on it is not theirs to take."""
 
-    def __init__(self, message=None):
+    def __init__(self, message: str | None = None) -> None:
         super().__init__(403, message or _("You do not have permission to do this."))
 
 
 class Conflict(HttpError):
     """Someone else changed the object since the caller read it."""
 
-    def __init__(self, message=None):
+    def __init__(self, message: str | None = None) -> None:
         super().__init__(409, message or str(STATUSES[409][1]))
 
 
-def _pydantic_message(error):
+def _pydantic_message(error: dict[str, Any]) -> str:
     ctx = error.get("ctx") or {}
     kind = error.get("type", "")
     if kind == "missing":
@@ -134,14 +137,14 @@ def _pydantic_message(error):
     return _("Enter a valid value.")
 
 
-def _field_name(loc):
+def _field_name(loc: Sequence[str | int]) -> str:
     """["body", "payload", "name"] -> "name"; ["query", "page"] -> "page"; the whole body -> "__all__"."""
     names = [str(part) for part in loc if not isinstance(part, int)]
     names = names[2:] if names[:1] == ["body"] else names[1:]
     return names[-1] if names else NON_FIELD_ERRORS
 
 
-def validation_body(errors):
+def validation_body(errors: dict[str, list[str]]) -> dict[str, Any]:
     """The 422 body from {field: [messages]}; non-field messages (key "__all__") become the detail."""
     general = errors.pop(NON_FIELD_ERRORS, [])
     if general:
@@ -153,17 +156,17 @@ def validation_body(errors):
     return error_body(422, detail, errors=errors)
 
 
-def install(api):
-    def answer(request, status, detail=None, **extra):
+def install(api: NinjaAPI) -> None:
+    def answer(request: HttpRequest, status: int, detail: str | None = None, **extra: Any) -> HttpResponse:
         return api.create_response(request, error_body(status, detail, **extra), status=status)
 
     @api.exception_handler(Http404)
-    def not_found(request, exc):
+    def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
         return answer(request, 404)
 
     @api.exception_handler(AuthenticationError)
-    def unauthenticated(request, exc):
-        message = exc.message
+    def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+        message: str | None = exc.message
         if message == "Unauthorized":  # ninja's own, when no credentials were sent
             message = None
         response = answer(request, 401, message)
@@ -171,7 +174,7 @@ def install(api):
         return response
 
     @api.exception_handler(HttpError)
-    def http_error(request, exc):
+    def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
         # ninja's own English messages ("Forbidden", "Cannot parse request body") give way to ours.
         own = exc.message not in ("Forbidden", "Cannot parse request body", "Too many requests.")
         if exc.status_code == 400 and not own:
@@ -179,14 +182,14 @@ def install(api):
         return answer(request, exc.status_code, exc.message if own else None, code=getattr(exc, "code", None))
 
     @api.exception_handler(NinjaValidationError)
-    def bad_request_data(request, exc):
-        errors = {}
+    def bad_request_data(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+        errors: dict[str, list[str]] = {}
         for error in exc.errors:
             errors.setdefault(_field_name(error.get("loc", ())), []).append(_pydantic_message(error))
         return api.create_response(request, validation_body(errors), status=422)
 
     @api.exception_handler(DjangoValidationError)
-    def refused_by_service(request, exc):
+    def refused_by_service(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
         if hasattr(exc, "error_dict"):
             errors = {field: list(messages) for field, messages in exc.message_dict.items()}
         else:
@@ -194,7 +197,7 @@ def install(api):
         return api.create_response(request, validation_body(errors), status=422)
 
     @api.exception_handler(Exception)
-    def fault(request, exc):
+    def fault(request: HttpRequest, exc: Exception) -> NoReturn:
         # Anything else is Django's to answer (and to log, with the request): its handlers and
         # loa.api.fallback turn it into the JSON 500 (or 400/413 for a refused request), whatever DEBUG says.
         raise exc

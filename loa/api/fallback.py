@@ -11,7 +11,9 @@ take (ninja's PathView answers a plain-text 405), a request Django refuses befor
   the request-size middleware answer pages, and this turns them into the API's JSON.
 """
 
-from django.http import JsonResponse
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from loa.api.errors import error_body
 
@@ -19,25 +21,25 @@ API_PREFIX = "/api/"
 KEPT_HEADERS = ("Allow", "WWW-Authenticate", "Retry-After")
 
 
-def is_api(request):
+def is_api(request: HttpRequest) -> bool:
     return request.path_info.startswith(API_PREFIX)
 
 
-def json_error(status, detail=None):
+def json_error(status: int, detail: str | None = None) -> JsonResponse:
     return JsonResponse(error_body(status, detail), status=status, json_dumps_params={"ensure_ascii": False})
 
 
-def _is_json(response):
+def _is_json(response: HttpResponse) -> bool:
     return response.get("Content-Type", "").split(";")[0].strip() == "application/json"
 
 
 class ApiErrorsMiddleware:
     """Makes every error answer under /api/ JSON (see the module's docstring)."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         if response.status_code < 400 or not is_api(request) or _is_json(response):
             return response

@@ -5,7 +5,9 @@ recording follower counts MANAGE_UNITS. A unit the user cannot view answers 404;
 but not act for answers 403.
 """
 
+from collections.abc import Mapping
 from datetime import date
+from typing import Any
 
 from django.db.models import Q
 from django.http import Http404
@@ -16,10 +18,11 @@ from ninja import Router, Schema, Status
 from loa.accounts.capabilities import Capability
 from loa.accounts.scope import can, get_unit_or_404
 from loa.api.errors import READ, WRITE, Forbidden, answers
-from loa.api.types import Count, Day, Id, In, Year
+from loa.api.types import AuthedRequest, Count, Day, Id, In, Year
 from loa.fanpages import compliance, likes, posts
 from loa.fanpages import followers as follower_data
 from loa.fanpages.models import CampaignLink, Fanpage, FollowerSnapshot
+from loa.units.models import Unit
 
 router = Router(tags=["fanpages"])
 
@@ -77,7 +80,7 @@ class SnapshotOut(Schema):
     source: str
 
 
-def _out(item):
+def _out(item: compliance.UnitCompliance) -> dict[str, Any]:
     return {
         "unit_id": item.unit_id,
         "name": item.name,
@@ -92,7 +95,7 @@ def _out(item):
     }
 
 
-def _year(year):
+def _year(year: int | None) -> int:
     today = timezone.localdate()
     year = year or today.year
     if not 2000 <= year <= today.year:
@@ -103,13 +106,13 @@ def _year(year):
 @router.get(
     "/compliance", response=answers(list[ComplianceOut], *READ), summary="Posting compliance of every unit in reach"
 )
-def list_compliance(request, year: Year | None = None):
+def list_compliance(request: AuthedRequest, year: Year | None = None) -> list[dict[str, Any]]:
     items = compliance.unit_compliance(user=request.user, capability=Capability.VIEW, year=_year(year))
     return [_out(i) for i in items]
 
 
 @router.get("/units/{int:unit_id}", response=answers(UnitActivityOut, *READ), summary="A unit's posting and Likes")
-def unit_activity(request, unit_id: Id, year: Year | None = None):
+def unit_activity(request: AuthedRequest, unit_id: Id, year: Year | None = None) -> dict[str, Any]:
     unit = get_unit_or_404(request.user, Capability.VIEW, pk=unit_id)
     year = _year(year)
     items = compliance.unit_compliance(user=request.user, capability=Capability.VIEW, year=year, extra_q=Q(pk=unit.pk))
@@ -130,7 +133,7 @@ def unit_activity(request, unit_id: Id, year: Year | None = None):
     }
 
 
-def _report_unit(request, unit_id):
+def _report_unit(request: AuthedRequest, unit_id: int) -> Unit:
     unit = get_unit_or_404(request.user, Capability.VIEW, pk=unit_id)
     if not can(request.user, Capability.REPORT_FOR_UNIT, unit):
         raise Forbidden(_("You may view this unit but not report for it."))
@@ -140,7 +143,7 @@ def _report_unit(request, unit_id):
 @router.post(
     "/units/{int:unit_id}/posts", response=answers({201: PostLoggedOut}, *WRITE), summary="Log a post by its link"
 )
-def log_post(request, unit_id: Id, payload: PostIn):
+def log_post(request: AuthedRequest, unit_id: Id, payload: PostIn) -> Status:
     unit = _report_unit(request, unit_id)
     fanpage = Fanpage.objects.filter(unit=unit).first()
     if fanpage is None:
@@ -154,7 +157,7 @@ def log_post(request, unit_id: Id, payload: PostIn):
     response=answers({201: LikesOut}, *WRITE),
     summary="Declare the members who Liked the provincial Page",
 )
-def declare(request, unit_id: Id, payload: LikesIn):
+def declare(request: AuthedRequest, unit_id: Id, payload: LikesIn) -> Status:
     unit = _report_unit(request, unit_id)
     declaration = likes.declare_likes(by=request.user, unit=unit, count=payload.count, day=payload.day)
     return Status(201, declaration)
@@ -165,7 +168,7 @@ def declare(request, unit_id: Id, payload: LikesIn):
     response=answers(list[SnapshotOut], *READ),
     summary="Follower snapshots of the unit's Page",
 )
-def list_followers(request, unit_id: Id):
+def list_followers(request: AuthedRequest, unit_id: Id) -> list[Mapping[str, object]]:
     unit = get_unit_or_404(request.user, Capability.VIEW, pk=unit_id)
     page = Fanpage.objects.filter(unit=unit).first()
     if page is None:
@@ -176,7 +179,7 @@ def list_followers(request, unit_id: Id):
 @router.post(
     "/units/{int:unit_id}/followers", response=answers({201: SnapshotOut}, *WRITE), summary="Record a follower count"
 )
-def record_followers(request, unit_id: Id, payload: SnapshotIn):
+def record_followers(request: AuthedRequest, unit_id: Id, payload: SnapshotIn) -> Status:
     unit = get_unit_or_404(request.user, Capability.VIEW, pk=unit_id)
     if not can(request.user, Capability.MANAGE_UNITS, unit):
         raise Forbidden()

@@ -1,12 +1,13 @@
 """/api/v1/me: who the caller is, what their roles let them do where, and their to-do list."""
 
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from ninja import Field, Router, Schema
 
 from loa.accounts.capabilities import ROLE_CAPABILITIES, Capability, RoleName
 from loa.api.errors import answers
+from loa.api.types import AuthedRequest
 from loa.todo.lists import todo_for
 
 router = Router(tags=["me"])
@@ -36,7 +37,7 @@ class MeOut(Schema):
 
 
 @router.get("", response=answers(MeOut), summary="The caller and their roles")
-def me(request):
+def me(request: AuthedRequest) -> dict[str, Any]:
     """A role covers its unit and everything below it. A superuser has every capability everywhere."""
     user = request.user
     roles = [
@@ -106,7 +107,7 @@ class TodoOut(Schema):
 
 
 @router.get("/todo", response=answers(TodoOut), summary="The caller's to-do list")
-def todo(request):
+def todo(request: AuthedRequest) -> dict[str, Any]:
     """The caller's own list, as their home page shows it: a section per role (an officer's per unit
     they report for), each item one tap from its form. Nobody else's items: the list is the caller's."""
     return {"sections": todo_for(request.user)}

@@ -3,6 +3,8 @@
 import math
 from typing import Any
 
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from ninja import Field, Schema
 from ninja.pagination import PaginationBase
 
@@ -24,7 +26,9 @@ class Pages(PaginationBase):
         page_size: int
         pages: int
 
-    def paginate_queryset(self, queryset, pagination, request, **params):
+    def paginate_queryset(
+        self, queryset: QuerySet[Any], pagination: Input, request: HttpRequest, **params: Any
+    ) -> dict[str, Any]:
         size = pagination.page_size
         count = self._items_count(queryset)
         offset = (pagination.page - 1) * size

@@ -1,11 +1,13 @@
 """/api/v1/directives/tasks/{id}/remind: "Nhắc ngay" — who would be reminded and with what (dry run),
 or the reminders queued, as the tracking page's button does."""
 
+from typing import Any
+
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 
 from loa.api.errors import WRITE, Forbidden, answers
-from loa.api.types import Id, In
+from loa.api.types import AuthedRequest, Id, In
 from loa.directives import reminders
 from loa.directives.access import can_issue, get_task, tracking_node
 
@@ -47,7 +49,7 @@ class RemindOut(Schema):
 
 
 @router.post("/tasks/{int:task_id}/remind", response=answers(RemindOut, *WRITE), summary="Remind now (Nhắc ngay)")
-def remind_now(request, task_id: Id, payload: RemindIn):
+def remind_now(request: AuthedRequest, task_id: Id, payload: RemindIn) -> dict[str, Any]:
     """The units under `unit` that have not reported (or whose report was returned) are reminded now,
     each officer on their channel. A unit already reminded today, by the daily run or an earlier call,
     is not reminded again: calling twice is safe."""

@@ -9,6 +9,7 @@ since 1975, exactly what local time shows.
 """
 
 from datetime import datetime, timedelta, timezone
+from typing import Any
 
 from django.utils.timezone import make_aware
 from ninja.renderers import JSONRenderer
@@ -17,7 +18,7 @@ from ninja.responses import NinjaJSONEncoder
 VIETNAM = timezone(timedelta(hours=7))
 
 
-def api_datetime(value):
+def api_datetime(value: datetime) -> datetime:
     """An aware date-time at +07:00; a naive one is taken as local time first."""
     if value.tzinfo is None:
         value = make_aware(value)
@@ -25,7 +26,7 @@ def api_datetime(value):
 
 
 class Encoder(NinjaJSONEncoder):
-    def default(self, o):
+    def default(self, o: Any) -> Any:
         if isinstance(o, datetime):
             o = api_datetime(o)
         return super().default(o)

@@ -9,6 +9,7 @@ answers 404, one who can see it but not import answers 403.
 """
 
 from datetime import datetime
+from typing import Any
 
 from django.shortcuts import get_object_or_404
 from django.utils.translation import get_language
@@ -17,13 +18,14 @@ from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import Field, StrictBool
 
+from loa.accounts.models import User
 from loa.api.errors import READ, WRITE, Forbidden, answers
-from loa.api.types import Id, In, Instant, SmallCount
+from loa.api.types import AuthedRequest, Id, In, Instant, SmallCount
 from loa.api.versions import VERSION, Version, responses, versioned_write
 from loa.directives import imports, ocr_review
 from loa.directives.access import can_issue, get_task
 from loa.directives.jobs import READ_FORMS
-from loa.directives.models import Directive, ReportForm, ReturnedFormBatch, ReturnedFormFile
+from loa.directives.models import Directive, ReportForm, ReturnedFormBatch, ReturnedFormFile, Task
 from loa.jobs.services import enqueue
 
 router = Router(tags=["returned forms"])
@@ -119,7 +121,7 @@ class FileUpdateIn(In):
 # --- Helpers -----------------------------------------------------------------------------------
 
 
-def _task_to_import(user, task_id):
+def _task_to_import(user: User, task_id: int) -> Task:
     task = get_task(user, task_id)
     if not can_issue(user, task.directive):
         raise Forbidden(_("You may view this directive but not import its returned forms."))
@@ -128,14 +130,14 @@ def _task_to_import(user, task_id):
     return task
 
 
-def _batch(user, task_id, batch_id):
+def _batch(user: User, task_id: int, batch_id: int) -> ReturnedFormBatch:
     task = _task_to_import(user, task_id)
     batch = get_object_or_404(ReturnedFormBatch, pk=batch_id, task=task)
     batch.task = task
     return batch
 
 
-def _batch_out(batch):
+def _batch_out(batch: ReturnedFormBatch) -> dict[str, Any]:
     files = list(batch.files.select_related("unit"))
     checks = imports.assess(batch, files)
     story = imports.history(batch, files)
@@ -186,7 +188,9 @@ def _batch_out(batch):
     response=answers({201: BatchOut}, *WRITE),
     summary="Upload a batch of returned forms",
 )
-def upload_batch(request, task_id: Id, files: File[list[UploadedFile]], arrived_at: Form[Instant | None] = None):
+def upload_batch(
+    request: AuthedRequest, task_id: Id, files: File[list[UploadedFile]], arrived_at: Form[Instant | None] = None
+) -> Status:
     """Multipart: `files` (one or many .xlsx, .docx, photos or PDF scans of the form) and optionally
     `arrived_at`, when the e-mails arrived (default: now, or the first upload's time for a file sent
     again). A file that is not a form is refused in its own entry with the reason; the others are read.
@@ -209,7 +213,7 @@ def upload_batch(request, task_id: Id, files: File[list[UploadedFile]], arrived_
     response=answers(BatchOut, *READ, 403),
     summary="Each file's outcome",
 )
-def get_batch(request, task_id: Id, batch_id: Id):
+def get_batch(request: AuthedRequest, task_id: Id, batch_id: Id) -> dict[str, Any]:
     """Every file of the batch: the unit found or the candidates, the values as they will be stored,
     the problems that block it, the notices, and what became of it once recorded."""
     return _batch_out(_batch(request.user, task_id, batch_id))
@@ -220,14 +224,14 @@ def get_batch(request, task_id: Id, batch_id: Id):
     response=responses(FileOut),
     summary="Confirm or correct a file",
 )
-def update_file(request, task_id: Id, batch_id: Id, file_id: Id, payload: FileUpdateIn):
+def update_file(request: AuthedRequest, task_id: Id, batch_id: Id, file_id: Id, payload: FileUpdateIn) -> Status:
     """Choose the unit, the row, correct the values or the arrival time, accept the file. A file already
     recorded does not change. Send the file's `version` as read: a correction made since answers 409."""
     batch = _batch(request.user, task_id, batch_id)
     record = get_object_or_404(ReturnedFormFile.objects.select_related("unit"), pk=file_id, batch=batch)
     record.batch = batch
 
-    def write(version):
+    def write(version: int | None) -> ReturnedFormFile:
         imports.file_update(
             by=request.user,
             record=record,
@@ -243,7 +247,7 @@ def update_file(request, task_id: Id, batch_id: Id, file_id: Id, payload: FileUp
             ocr_review.confirm_reading(by=request.user, record=record, confirmed=payload.ocr_confirmed)
         return record
 
-    def show(file):
+    def show(file: ReturnedFormFile) -> dict[str, Any]:
         return next(f for f in _batch_out(batch)["files"] if f["id"] == file.pk)
 
     return versioned_write(payload.version, write, show)
@@ -254,7 +258,7 @@ def update_file(request, task_id: Id, batch_id: Id, file_id: Id, payload: FileUp
     response=answers(BatchOut, *WRITE),
     summary="Record the batch",
 )
-def record_batch(request, task_id: Id, batch_id: Id):
+def record_batch(request: AuthedRequest, task_id: Id, batch_id: Id) -> dict[str, Any]:
     """Records every accepted file without problems, each on its own at its arrival time: one that
     fails never stops the others, and each file's `outcome` says what became of it. Safe to repeat."""
     batch = _batch(request.user, task_id, batch_id)

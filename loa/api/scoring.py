@@ -7,8 +7,9 @@ may read but not do it). A unit or year the user cannot see answers 404.
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Literal
+from typing import Any, Literal
 
+from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -19,11 +20,11 @@ from loa.accounts.capabilities import Capability
 from loa.accounts.scope import get_unit_or_404
 from loa.api.errors import READ, WRITE, Forbidden, answers
 from loa.api.pagination import Pages
-from loa.api.types import Id, In, SmallCount, Year
+from loa.api.types import AuthedRequest, Id, In, SmallCount, Year
 from loa.api.versions import Version, responses, versioned_write
 from loa.core.site import site_origin
 from loa.scoring import access, engine, ranking, selectors, services
-from loa.scoring.models import Adjustment, Criterion, Rubric
+from loa.scoring.models import Adjustment, Criterion, Level, Rubric, Score
 from loa.scoring.reasons import Reasons, reason
 from loa.scoring.rules import points_text, stored_centi
 
@@ -31,7 +32,7 @@ router = Router(tags=["scoring"])
 DAMAGED = "null when the stored value is damaged (not a number): the rubric page shows it and an admin corrects it"
 
 
-def _figure(value):
+def _figure(value: Decimal | None) -> Decimal | None:
     """A stored Decimal, or None when it is damaged (NaN): JSON has no NaN, and a damaged row must not
     make the endpoint a 500."""
     return None if value is None or stored_centi(value) is None else value
@@ -50,7 +51,7 @@ class CriterionOut(Schema):
     version: int = Field(..., description="Send it back to change this criterion (POST …/criteria with its code).")
 
     @staticmethod
-    def resolve_max_points(obj):
+    def resolve_max_points(obj: Criterion) -> Decimal | None:
         return _figure(obj.max_points)
 
 
@@ -61,11 +62,11 @@ class LevelOut(Schema):
     min_share_each: Decimal | None
 
     @staticmethod
-    def resolve_min_total(obj):
+    def resolve_min_total(obj: Level) -> Decimal | None:
         return _figure(obj.min_total)
 
     @staticmethod
-    def resolve_min_share_each(obj):
+    def resolve_min_share_each(obj: Level) -> Decimal | None:
         return _figure(obj.min_share_each)
 
 
@@ -118,19 +119,19 @@ class RankingOut(Schema):
     )
 
     @staticmethod
-    def resolve_reason(obj, context):
+    def resolve_reason(obj: Score, context: dict[str, Any]) -> str:
         return context["request"].scoring_reasons.of_score(obj)
 
     @staticmethod
-    def resolve_total(obj):
+    def resolve_total(obj: Score) -> Decimal | None:
         return _figure(obj.total)
 
     @staticmethod
-    def resolve_unit(obj):
+    def resolve_unit(obj: Score) -> str:
         return obj.unit.name
 
     @staticmethod
-    def resolve_level(obj):
+    def resolve_level(obj: Score) -> str:
         return obj.level_name
 
 
@@ -141,7 +142,7 @@ Points = Field(..., max_digits=6, decimal_places=2, allow_inf_nan=False)
 class AdjustmentIn(In):
     criterion: str = Field(..., max_length=30, description="The criterion's code.")
     points: Decimal = Points
-    mode: Literal[tuple(Adjustment.Mode.values)] = "override"
+    mode: Literal[tuple(Adjustment.Mode.values)] = "override"  # type: ignore[valid-type]  # choices computed at import, listed in the schema
     reason: str
 
 
@@ -177,7 +178,7 @@ class CriterionIn(In):
     )
 
 
-def _rubric_out(rubric):
+def _rubric_out(rubric: Rubric) -> dict[str, Any]:
     return {
         "year": rubric.year,
         "name": rubric.name,
@@ -187,13 +188,13 @@ def _rubric_out(rubric):
         "group_caps": rubric.group_caps or {},
         "frozen": rubric.frozen,
         "frozen_at": rubric.frozen_at,
-        "copied_from_year": rubric.copied_from.year if rubric.copied_from_id else None,
+        "copied_from_year": rubric.copied_from.year if rubric.copied_from else None,
         "criteria": list(rubric.criteria.all()),
         "levels": list(rubric.levels.all()),
     }
 
 
-def _admin(request, year):
+def _admin(request: AuthedRequest, year: int) -> Rubric:
     rubric = access.get_rubric_or_404(request.user, year)
     if not access.may_manage(request.user, rubric):
         raise Forbidden()
@@ -201,13 +202,13 @@ def _admin(request, year):
 
 
 @router.get("/rubrics", response=answers(list[RubricOut]), summary="The rubrics the user may read, newest year first")
-def list_rubrics(request):
+def list_rubrics(request: AuthedRequest) -> list[dict[str, Any]]:
     rubrics = Rubric.objects.select_related("unit", "copied_from").prefetch_related("criteria", "levels")
     return [_rubric_out(r) for r in rubrics if access.may_see_rubric(request.user, r)]
 
 
 @router.get("/rubrics/{int:year}", response=answers(RubricOut, *READ), summary="A year's rubric: criteria and levels")
-def get_rubric(request, year: Year):
+def get_rubric(request: AuthedRequest, year: Year) -> dict[str, Any]:
     return _rubric_out(access.get_rubric_or_404(request.user, year))
 
 
@@ -216,7 +217,7 @@ def get_rubric(request, year: Year):
     response=responses(CriterionOut, 201),
     summary="Add a criterion (or change the one with that code)",
 )
-def put_criterion(request, year: Year, payload: CriterionIn):
+def put_criterion(request: AuthedRequest, year: Year, payload: CriterionIn) -> Status:
     rubric = _admin(request, year)
     existing = Criterion.objects.filter(rubric=rubric, code=payload.code).first()
     values = payload.dict(exclude={"version"})
@@ -234,7 +235,7 @@ def put_criterion(request, year: Year, payload: CriterionIn):
 @router.get(
     "/{int:year}/units/{int:unit_id}", response=answers(ScoreOut, *READ), summary="A unit's score: running, or frozen"
 )
-def unit_score(request, year: Year, unit_id: Id):
+def unit_score(request: AuthedRequest, year: Year, unit_id: Id) -> dict[str, Any]:
     rubric = access.get_rubric_or_404(request.user, year)
     unit = access.get_scored_unit_or_404(request.user, rubric, unit_id)
     book, result, by_measure, reasons, _stored, live = selectors.unit_result(rubric, unit)
@@ -261,27 +262,35 @@ def unit_score(request, year: Year, unit_id: Id):
             for line in lines
         ],
         "reason": reason(book, result),
-        "missing_for_next_level": selectors.gap_sentence(book, result, by_measure) if live else None,
+        "missing_for_next_level": (
+            selectors.gap_sentence(book, result, by_measure) if live and by_measure is not None else None
+        ),
     }
 
 
 class RankingFilters(Schema):
     unit: Id | None = Field(None, description="Only the units under this upper union.")
     kind: Id | None = Field(None, description="Only the units of this kind.")
-    level: Id | Literal[ranking.UNCLASSIFIED, ranking.LAGGING] | None = Field(
+    level: Id | Literal[ranking.UNCLASSIFIED, ranking.LAGGING] | None = Field(  # type: ignore[valid-type]  # choices computed at import, listed in the schema
         None,
         description="Only the units of this level (its id, as GET /rubrics/{year} gives it); `none`: the units "
         "no level was given; `lagging`: the units that fall short (the lowest level, when the rubric has more than "
         "one, and those of none).",
     )
-    sort: Literal[tuple(ranking.SORTS)] = Field("-total", description="total, name or rank; a leading - reverses it.")
+    sort: Literal[tuple(ranking.SORTS)] = Field("-total", description="total, name or rank; a leading - reverses it.")  # type: ignore[valid-type]  # choices computed at import, listed in the schema
+
+
+class RankingRequest(AuthedRequest):
+    """The ranking's request carries the reasons' phrases its rows share (RankingOut.resolve_reason)."""
+
+    scoring_reasons: Reasons
 
 
 @router.get(
     "/{int:year}/ranking", response=answers(list[RankingOut], *READ), summary="The stored scores in reach, best first"
 )
 @paginate(Pages)
-def list_ranking(request, year: Year, filters: Query[RankingFilters]):
+def list_ranking(request: RankingRequest, year: Year, filters: Query[RankingFilters]) -> QuerySet[Score]:
     """The same filters as the ranking page, combined; each unit with the reason of its score."""
     rubric = access.get_rubric_or_404(request.user, year)
     node = get_unit_or_404(request.user, Capability.VIEW, pk=filters.unit) if filters.unit else None
@@ -306,7 +315,7 @@ def list_ranking(request, year: Year, filters: Query[RankingFilters]):
     response=answers({201: AdjustedOut}, *WRITE),
     summary="Adjust one criterion, with a reason",
 )
-def adjust(request, year: Year, unit_id: Id, payload: AdjustmentIn):
+def adjust(request: AuthedRequest, year: Year, unit_id: Id, payload: AdjustmentIn) -> Status:
     rubric = _admin(request, year)
     unit = access.get_scored_unit_or_404(request.user, rubric, unit_id)
     criterion = get_object_or_404(Criterion, rubric=rubric, code=payload.criterion)
@@ -320,11 +329,12 @@ def adjust(request, year: Year, unit_id: Id, payload: AdjustmentIn):
         reason=payload.reason,
     )
     score = services.refresh_unit(rubric, unit)
+    assert score is not None  # the rubric is open: adjust refuses a frozen one
     return Status(201, {"total": str(score.total), "level": score.level_name})
 
 
 @router.post("/{int:year}/freeze", response=answers(FrozenOut, *WRITE), summary="Freeze the year's results")
-def freeze(request, year: Year):
+def freeze(request: AuthedRequest, year: Year) -> dict[str, Any]:
     rubric = services.freeze(by=request.user, rubric=_admin(request, year))
     return {"year": year, "frozen_at": rubric.frozen_at}
 
@@ -334,7 +344,7 @@ def freeze(request, year: Year):
     response=answers(FrozenOut, *WRITE),
     summary="Unfreeze the year's results (a reason is required)",
 )
-def unfreeze(request, year: Year, payload: ReasonIn):
+def unfreeze(request: AuthedRequest, year: Year, payload: ReasonIn) -> dict[str, Any]:
     services.unfreeze(by=request.user, rubric=_admin(request, year), reason=payload.reason)
     return {
         "year": year,

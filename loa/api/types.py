@@ -17,12 +17,27 @@ is one of these types, so that it is refused first with a 422 that names the fie
 """
 
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Schema
 from pydantic import AfterValidator, BeforeValidator, ConfigDict, Field
+
+from loa.accounts.models import User
+
+
+class AuthedRequest(HttpRequest):
+    """The request an endpoint gets: the API's authentication (loa.api.auth) let it through, so its
+    `user` is a User, never AnonymousUser. Only for the type checker: ninja passes an HttpRequest."""
+
+    user: User
+
+
+# The default of a field a request may leave out but not send as null (a PATCH's fields: `exclude_unset`
+# or `exclude_none` drops it): None, typed Any so that the field keeps its own type, which refuses null.
+OMITTED: Any = None
 
 MAX_ID = 2**63 - 1
 MAX_PAGE = 1_000_000
@@ -32,14 +47,14 @@ MAX_SMALL = 32_767
 FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2100, 12, 31)
 
 
-def _no_bool(value):
+def _no_bool(value: object) -> object:
     # bool is an int to Python: without this, `true` would be taken as 1.
     if isinstance(value, bool):
         raise ValueError(_("Enter a whole number."))  # noqa: TRY004  (pydantic turns only ValueError into a 422)
     return value
 
 
-def _day_in_range(value):
+def _day_in_range(value: date) -> date:
     day = value.date() if isinstance(value, datetime) else value
     if not FIRST_DAY <= day <= LAST_DAY:
         raise ValueError(
@@ -49,7 +64,7 @@ def _day_in_range(value):
     return value
 
 
-def _aware(value):
+def _aware(value: datetime) -> datetime:
     """A date-time without an offset is local time."""
     return timezone.make_aware(value) if timezone.is_naive(value) else value
 

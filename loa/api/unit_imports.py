@@ -6,7 +6,8 @@ named as existing ones → check it again with a mapping or a default kind → c
 with GET until it is `done`. Only the one who uploaded a file sees its jobs (404 for anyone else).
 """
 
-from typing import Annotated
+from collections.abc import Callable
+from typing import Annotated, Any
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -15,7 +16,8 @@ from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
 from loa.api.errors import READ, WRITE, answers
-from loa.api.types import MAX_ID, Id, In, Whole
+from loa.api.types import MAX_ID, AuthedRequest, Id, In, Whole
+from loa.jobs.models import Job
 from loa.units import import_jobs
 
 router = Router(tags=["unit import"])
@@ -108,7 +110,7 @@ class CommitIn(In):
     )
 
 
-def _out(job):
+def _out(job: Job) -> dict[str, Any]:
     result = job.result if job.status == job.Status.DONE else None
     check = None
     if result:
@@ -140,7 +142,7 @@ def _out(job):
     }
 
 
-def _started(start):
+def _started(start: Callable[[], Job]) -> Status:
     """201 with the job `start()` makes; 422 when the checked file is gone."""
     try:
         return Status(201, _out(start()))
@@ -149,19 +151,19 @@ def _started(start):
 
 
 @router.post("", response=answers({201: ImportOut}, *WRITE), summary="Upload a unit list and check it")
-def upload(request, file: File[UploadedFile]):
+def upload(request: AuthedRequest, file: File[UploadedFile]) -> Status:
     """The file (xlsx, csv) is read in the sandbox: one that is not a list is refused (422) at once."""
     import_jobs.require_manager(request.user)
     return Status(201, _out(import_jobs.check_start(by=request.user, upload=file)))
 
 
 @router.get("/{int:job_id}", response=answers(ImportOut, *READ), summary="A check or a commit")
-def read(request, job_id: Id):
+def read(request: AuthedRequest, job_id: Id) -> dict[str, Any]:
     return _out(import_jobs.own_job(request.user, job_id))
 
 
 @router.post("/{int:job_id}/check", response=answers({201: ImportOut}, *WRITE), summary="Check again with choices")
-def check_again(request, job_id: Id, payload: RecheckIn):
+def check_again(request: AuthedRequest, job_id: Id, payload: RecheckIn) -> Status:
     """The mapping is remembered for the next file with the same column titles."""
     checked = import_jobs.checked_job(request.user, job_id)
     return _started(
@@ -172,7 +174,7 @@ def check_again(request, job_id: Id, payload: RecheckIn):
 
 
 @router.post("/{int:job_id}/commit", response=answers({201: ImportOut}, *WRITE), summary="Import a checked file")
-def commit(request, job_id: Id, payload: CommitIn):
+def commit(request: AuthedRequest, job_id: Id, payload: CommitIn) -> Status:
     """All or nothing. Sending it twice gives the first commit."""
     checked = import_jobs.checked_job(request.user, job_id)
     if checked.result.get("needs_mapping"):

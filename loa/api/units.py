@@ -5,20 +5,22 @@ answers 404; one they can view but not manage answers 403.
 """
 
 from datetime import date
+from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from loa.accounts.capabilities import Capability
+from loa.accounts.models import User
 from loa.accounts.scope import can, get_unit_or_404, manages_whole_tree, units_for
 from loa.accounts.services import top_unit_create
 from loa.api.errors import READ, WRITE, Forbidden, answers
 from loa.api.pagination import Pages
-from loa.api.types import Count, Day, Id, In
+from loa.api.types import OMITTED, AuthedRequest, Count, Day, Id, In
 from loa.api.versions import OPTIONAL_VERSION, VERSION, Version, responses, versioned_write
 from loa.units import services
 from loa.units.models import Unit, UnitKind
@@ -67,7 +69,7 @@ class UnitOut(Schema):
     version: int = Field(..., description="Send it back with a change (PATCH, move, deactivate, reactivate).")
 
     @staticmethod
-    def resolve_is_active(obj):
+    def resolve_is_active(obj: Unit) -> bool:
         return obj.is_active()
 
 
@@ -77,15 +79,15 @@ class UnitDetailOut(UnitOut):
     can_manage: bool
 
     @staticmethod
-    def resolve_ancestors(obj):
+    def resolve_ancestors(obj: Unit) -> list[Unit]:
         return obj.ancestors()
 
     @staticmethod
-    def resolve_children_count(obj):
+    def resolve_children_count(obj: Unit) -> int:
         return obj.children.count()
 
     @staticmethod
-    def resolve_can_manage(obj, context):
+    def resolve_can_manage(obj: Unit, context: dict[str, Any]) -> bool:
         return can(context["request"].user, Capability.MANAGE_UNITS, obj)
 
 
@@ -109,16 +111,16 @@ class UnitUpdateIn(In):
     """Only the fields sent are changed. The parent changes through /move."""
 
     version: Version | None = VERSION
-    kind: str = Field(None, description="Code of the unit kind.")
-    code: str = Field(None, min_length=1, max_length=40)
-    name: str = Field(None, min_length=1, max_length=255)
-    short_name: str = Field(None, max_length=120)
-    members_count: Count = None
-    staff_count: Count = None
-    address: str = Field(None, max_length=255)
-    contact_name: str = Field(None, max_length=120)
-    phone: str = Field(None, max_length=20)
-    email: str = Field(None, max_length=254)
+    kind: str = Field(OMITTED, description="Code of the unit kind.")
+    code: str = Field(OMITTED, min_length=1, max_length=40)
+    name: str = Field(OMITTED, min_length=1, max_length=255)
+    short_name: str = Field(OMITTED, max_length=120)
+    members_count: Count = OMITTED
+    staff_count: Count = OMITTED
+    address: str = Field(OMITTED, max_length=255)
+    contact_name: str = Field(OMITTED, max_length=120)
+    phone: str = Field(OMITTED, max_length=20)
+    email: str = Field(OMITTED, max_length=254)
     active_from: Day | None = None
     active_to: Day | None = None
 
@@ -144,14 +146,14 @@ class UnitFilters(Schema):
 # --- Helpers ---------------------------------------------------------------------------------
 
 
-def _unit_to_manage(user, unit_id):
+def _unit_to_manage(user: User, unit_id: int) -> Unit:
     unit = get_unit_or_404(user, Capability.VIEW, pk=unit_id)
     if not can(user, Capability.MANAGE_UNITS, unit):
         raise Forbidden(_("You may view this unit but not manage it."))
     return unit
 
 
-def _parent_to_manage(user, parent_id):
+def _parent_to_manage(user: User, parent_id: int | None) -> Unit | None:
     """The unit a new or moved unit goes under; None (top level) only for whoever manages the whole tree."""
     if parent_id is None:
         if not manages_whole_tree(user):
@@ -160,14 +162,14 @@ def _parent_to_manage(user, parent_id):
     return _unit_to_manage(user, parent_id)
 
 
-def _kind(code):
+def _kind(code: str) -> UnitKind:
     kind = UnitKind.objects.filter(code=code).first()
     if kind is None:
         raise ValidationError({"kind": _("There is no unit kind with the code “%(code)s”.") % {"code": code}})
     return kind
 
 
-def _fresh(unit):
+def _fresh(unit: Unit) -> Unit:
     return Unit.objects.select_related("kind", "parent").get(pk=unit.pk)
 
 
@@ -175,13 +177,13 @@ def _fresh(unit):
 
 
 @router.get("/kinds", response=answers(list[KindOut]), summary="Unit kinds")
-def list_kinds(request):
+def list_kinds(request: AuthedRequest) -> QuerySet[UnitKind]:
     return UnitKind.objects.all()
 
 
 @router.get("", response=answers(list[UnitOut], *READ), summary="List units")
 @paginate(Pages)
-def list_units(request, filters: Query[UnitFilters]):
+def list_units(request: AuthedRequest, filters: Query[UnitFilters]) -> QuerySet[Unit]:
     """The units the caller may view, in Vietnamese alphabetical order."""
     qs = units_for(request.user, Capability.VIEW).select_related("kind", "parent")
     if filters.q.strip():
@@ -198,12 +200,12 @@ def list_units(request, filters: Query[UnitFilters]):
 
 
 @router.get("/{int:unit_id}", response=answers(UnitDetailOut, *READ), summary="A unit")
-def get_unit(request, unit_id: Id):
+def get_unit(request: AuthedRequest, unit_id: Id) -> Unit:
     return get_unit_or_404(request.user, Capability.VIEW, pk=unit_id)
 
 
 @router.post("", response=answers({201: UnitDetailOut}, *WRITE), summary="Create a unit")
-def create_unit(request, payload: UnitCreateIn):
+def create_unit(request: AuthedRequest, payload: UnitCreateIn) -> Status:
     parent = _parent_to_manage(request.user, payload.parent)
     fields = payload.dict(exclude={"parent"})
     fields["kind"] = _kind(fields["kind"])
@@ -215,7 +217,7 @@ def create_unit(request, payload: UnitCreateIn):
 
 
 @router.patch("/{int:unit_id}", response=responses(UnitDetailOut), summary="Change a unit")
-def update_unit(request, unit_id: Id, payload: UnitUpdateIn):
+def update_unit(request: AuthedRequest, unit_id: Id, payload: UnitUpdateIn) -> Status:
     unit = _unit_to_manage(request.user, unit_id)
     fields = payload.dict(exclude_unset=True, exclude={"version"})
     if "kind" in fields:
@@ -228,7 +230,7 @@ def update_unit(request, unit_id: Id, payload: UnitUpdateIn):
 
 
 @router.post("/{int:unit_id}/move", response=responses(UnitDetailOut), summary="Move a unit and its subtree")
-def move_unit(request, unit_id: Id, payload: MoveIn):
+def move_unit(request: AuthedRequest, unit_id: Id, payload: MoveIn) -> Status:
     unit = _unit_to_manage(request.user, unit_id)
     new_parent = _parent_to_manage(request.user, payload.parent)
     return versioned_write(
@@ -240,7 +242,7 @@ def move_unit(request, unit_id: Id, payload: MoveIn):
 
 
 @router.post("/{int:unit_id}/deactivate", response=responses(UnitDetailOut), summary="Close a unit from a date")
-def deactivate_unit(request, unit_id: Id, payload: DeactivateIn):
+def deactivate_unit(request: AuthedRequest, unit_id: Id, payload: DeactivateIn) -> Status:
     unit = _unit_to_manage(request.user, unit_id)
     active_to = payload.active_to or timezone.localdate()
     return versioned_write(
@@ -254,7 +256,7 @@ def deactivate_unit(request, unit_id: Id, payload: DeactivateIn):
 
 
 @router.post("/{int:unit_id}/reactivate", response=answers(UnitDetailOut, *WRITE), summary="Open a closed unit again")
-def reactivate_unit(request, unit_id: Id):
+def reactivate_unit(request: AuthedRequest, unit_id: Id) -> Unit:
     unit = _unit_to_manage(request.user, unit_id)
     unit = services.unit_reactivate(by=request.user, unit=unit)
     return _fresh(unit)

@@ -6,8 +6,9 @@ written; with an older one, 409 with the object as it is now, so that the client
 send again. docs/api.md explains the contract and why a missing version is refused.
 """
 
+from collections.abc import Callable
 from functools import cache
-from typing import Annotated
+from typing import Annotated, Any
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -40,7 +41,7 @@ class VersionRequired(Schema):
 
 
 @cache
-def conflict_schema(current):
+def conflict_schema(current: type[Schema]) -> type[Schema]:
     """The 409 body of an endpoint that answers `current`: the message and the object as it is now."""
     return create_model(
         f"{current.__name__}Conflict",
@@ -51,13 +52,13 @@ def conflict_schema(current):
     )
 
 
-def responses(out, status=200):
+def responses(out: type[Schema], status: int = 200) -> dict[int, Any]:
     """`response=` of a versioned write answering `out`: its 409 and 428, and every error a write
     can meet (loa.api.errors.answers)."""
     return answers({status: out, 409: conflict_schema(out), 428: VersionRequired}, *WRITE)
 
 
-def version_required():
+def version_required() -> Status:
     return Status(
         428,
         {
@@ -70,11 +71,11 @@ def version_required():
     )
 
 
-def stale(exc: StaleVersion, show):
+def stale(exc: StaleVersion, show: Callable[[Any], Any]) -> Status:
     return Status(409, {"detail": exc.messages[0], "code": "stale", "current": show(exc.current)})
 
 
-def patched_fields(payload):
+def patched_fields(payload: Schema) -> dict[str, Any]:
     """The fields a PATCH sends, but its version; a field sent as null is refused."""
     fields = payload.dict(exclude_unset=True, exclude={"version"})
     nulls = [name for name, value in fields.items() if value is None]
@@ -83,7 +84,14 @@ def patched_fields(payload):
     return fields
 
 
-def versioned_write(version, write, show, *, required=True, status=200):
+def versioned_write(
+    version: int | None,
+    write: Callable[[int | None], Any],
+    show: Callable[[Any], Any],
+    *,
+    required: bool = True,
+    status: int = 200,
+) -> Status:
     """Run `write(version)` and answer `show(result)`; 428 without a version (when `required`), 409
     with `show(current)` when the object changed since that version."""
     if version is None and required:

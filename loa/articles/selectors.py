@@ -1,15 +1,21 @@
 """Reads for the progress pages: a unit's own figures and the rows of one level of the tree."""
 
+from __future__ import annotations
+
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 from django.db.models.functions import ExtractMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from loa.articles import rollups
 from loa.articles.models import Channel, Kind, Publication, Rollup
+
+if TYPE_CHECKING:
+    from loa.units.models import Unit
 
 # "Met" and "with a quota" are counted per kind: a unit with both a news and an article quota is one
 # unit in each count, never two in one (issue 13: "29 / 86 units" for 43 units).
@@ -37,26 +43,26 @@ class Figures:
     exemplary: int = 0
 
     @property
-    def over(self):
+    def over(self) -> int:
         return max(0, self.counted - self.target) if self.target else self.counted
 
     @property
-    def missing(self):
+    def missing(self) -> int:
         return max(0, self.target - self.counted)
 
     @property
-    def percent(self):
+    def percent(self) -> int:
         return min(100, round(100 * self.counted / self.target)) if self.target else (100 if self.counted else 0)
 
 
-def days_left(year, today=None):
+def days_left(year: int, today: date | None = None) -> int | None:
     today = today or timezone.localdate()
     if year != today.year:
         return None if year < today.year else (date(year, 12, 31) - date(year, 1, 1)).days + 1
     return (date(year, 12, 31) - today).days
 
 
-def warning(fig, year, today=None):
+def warning(fig: Figures, year: int, today: date | None = None) -> tuple[str, str]:
     """A plain sentence about where the unit stands: 'Đã đạt 3/5 tin, còn 40 ngày.'"""
     today = today or timezone.localdate()
     news = fig.kind == Kind.NEWS
@@ -92,7 +98,7 @@ def warning(fig, year, today=None):
     ) % values
 
 
-def unit_figures(unit, year):
+def unit_figures(unit: Unit, year: int) -> tuple[dict[str, Figures], dict[str, Rollup]]:
     """({kind: Figures} of the unit's own work, {kind: Rollup} of its subtree): one query."""
     own, subtree = {k: Figures(kind=k) for k in Kind.values}, {}
     for row in Rollup.objects.filter(unit=unit, year=year):
@@ -107,11 +113,11 @@ def unit_figures(unit, year):
     return own, subtree
 
 
-def _blank(unit):
+def _blank(unit: Unit) -> dict[str, Any]:
     return {"unit": unit, **dict.fromkeys(COLUMNS, 0)}
 
 
-def _add(row, r):
+def _add(row: dict[str, Any], r: Rollup) -> None:
     row[f"{r.kind}_target"] += r.target
     row[f"{r.kind}_counted"] += r.counted
     row[f"{r.kind}_with_quota"] += r.with_quota
@@ -120,12 +126,12 @@ def _add(row, r):
         row[k] += getattr(r, k)
 
 
-def level_rows(node, year):
+def level_rows(node: Unit, year: int) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """(total row of node, rows of its children) from the rollups: two queries, whatever the tree's size."""
     total = _blank(node)
     for r in Rollup.objects.filter(unit=node, year=year):
         _add(total, r)
-    by_unit = {}
+    by_unit: dict[int, dict[str, Any]] = {}
     for r in Rollup.objects.filter(year=year, parent_unit_id=node.pk).select_related("unit"):
         row = by_unit.setdefault(r.unit_id, _blank(r.unit))
         _add(row, r)
@@ -145,16 +151,16 @@ SORTS = {
 }
 
 
-def sort_rows(rows, sort):
+def sort_rows(rows: list[dict[str, Any]], sort: str) -> tuple[list[dict[str, Any]], str]:
     key = sort.lstrip("-")
     if key not in SORTS:
         key, sort = "name", "name"
     return sorted(rows, key=SORTS[key], reverse=sort.startswith("-")), sort
 
 
-def monthly_by_channel(node, year):
+def monthly_by_channel(node: Unit, year: int) -> list[tuple[Channel, list[int], int]]:
     """[(channel, [12 counts], total)] of publications of pieces from node's subtree, by month."""
-    counts = {}
+    counts: dict[int, list[int]] = {}
     rows = (
         Publication.objects.filter(unit_path__startswith=node.path, published_on__year=year)
         .annotate(month=ExtractMonth("published_on"))
@@ -170,7 +176,7 @@ def monthly_by_channel(node, year):
     return result
 
 
-def own_rollup_rows(units, year):
+def own_rollup_rows(units: QuerySet[Unit], year: int) -> QuerySet[Rollup, tuple[Any, ...]]:
     """(unit id, kind, counted, target, in-depth, exemplary) of the units' own pieces in `year`, from
     the rollups: for the scoring."""
     return Rollup.objects.filter(year=year, unit__in=units).values_list(
@@ -178,7 +184,7 @@ def own_rollup_rows(units, year):
     )
 
 
-def contribution(own):
+def contribution(own: dict[str, Any]) -> dict[str, Any]:
     """A unit's own figures of one kind (target, counted, in_depth, exemplary) with what follows from
     them: pieces beyond the quota (`over`), `with_quota`, `met` (`rollups.contribution`)."""
     return rollups.contribution(own)

@@ -5,9 +5,16 @@ user's page was showing): when two editors act at once, the second is told the s
 instead of overwriting the first silently.
 """
 
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -36,36 +43,43 @@ from loa.imports.columns import Column, Columns, find_header
 from loa.imports.problems import ImportProblem
 from loa.units.models import Unit
 
+if TYPE_CHECKING:
+    from django.core.files import File
+
+    from loa.accounts.models import User
+    from loa.articles.models import Topic
+    from loa.core.uploads import Upload
+
 S = Submission.State
 AUDITED = ("state", "version", "kind", "title", "reason", "counted_year")
 MAX_PHOTOS = 20
 
 
-def _lock(submission, expected_version, session=None):
+def _lock(submission: Submission, expected_version: int | None, session: str | None = None) -> Submission:
     """The submission, locked; refused (StaleVersion) if it changed since `expected_version`, unless
     every change since was the same editing page's own save (`session`: its autosave racing its
     Send). None: not checked (a photo, a Word file, a claim: they add, they do not overwrite)."""
     return versions.lock(Submission.objects.select_related("unit"), expected_version, session=session, pk=submission.pk)
 
 
-def _require_state(submission, allowed, message):
+def _require_state(submission: Submission, allowed: Collection[str], message: str) -> None:
     if submission.state not in allowed:
         raise ValidationError(message % {"state": submission.get_state_display()}, code="wrong_state")
 
 
-def _save(submission, fields, session=""):
+def _save(submission: Submission, fields: Iterable[str], session: str = "") -> None:
     """Write the fields with a new version; `session` names the editing page that wrote it (any other
     write forgets it, so that the page's older version is stale again)."""
     submission.save(update_fields=versions.bump(submission, [*fields, "updated_at"], session=session))
 
 
-def _set_topics(submission, topics):
+def _set_topics(submission: Submission, topics: Collection[Topic]) -> None:
     submission.topics.set(topics)
     submission.in_depth = any(t.in_depth for t in topics)
     submission.exemplary = any(t.exemplary for t in topics)
 
 
-def _check_text(title, kind):
+def _check_text(title: str, kind: str) -> None:
     if not (title or "").strip():
         raise ValidationError({"title": _("Give the piece a title.")})
     if kind not in Kind.values:
@@ -75,7 +89,7 @@ def _check_text(title, kind):
 # --- Writing ---------------------------------------------------------------------------------
 
 
-def _created_by_page(by, unit, session):
+def _created_by_page(by: User, unit: Unit, session: str) -> Submission | None:
     """The piece that the editing page `session` already created, if any. The unit's row is locked
     first, so that two taps of one page are served one after the other."""
     if not session:
@@ -85,7 +99,9 @@ def _created_by_page(by, unit, session):
 
 
 @transaction.atomic
-def submission_start(*, by, unit, session, photo=None, caption="", **fields):
+def submission_start(
+    *, by: User, unit: Unit, session: str, photo: File | None = None, caption: str = "", **fields: Any
+) -> tuple[Submission, bool]:
     """The new-piece page's first save: the piece and its photo, together or not at all. Answers
     (piece, created): a second tap of the same page gets the piece the first one made, untouched."""
     earlier = _created_by_page(by, unit, session)
@@ -99,7 +115,18 @@ def submission_start(*, by, unit, session, photo=None, caption="", **fields):
 
 
 @transaction.atomic
-def submission_create(*, by, unit, kind=Kind.NEWS, title="", body="", authors="", topics=(), channels=(), session=""):
+def submission_create(
+    *,
+    by: User,
+    unit: Unit,
+    kind: str = Kind.NEWS,
+    title: str = "",
+    body: str = "",
+    authors: str = "",
+    topics: Iterable[Topic] = (),
+    channels: Iterable[Channel] = (),
+    session: str = "",
+) -> Submission:
     """A new draft, with a title or some text (an empty one is refused: nothing is stored for a tap
     that wrote nothing). `session` names the page that creates it: a second save from that same page
     (a double tap, a retry) finds the piece the first one created instead of writing another."""
@@ -131,17 +158,17 @@ def submission_create(*, by, unit, kind=Kind.NEWS, title="", body="", authors=""
 @transaction.atomic
 def submission_update(
     *,
-    by,
-    submission,
-    expected_version,
-    title=None,
-    body=None,
-    kind=None,
-    authors=None,
-    topics=None,
-    channels=None,
-    session="",
-):
+    by: User,
+    submission: Submission,
+    expected_version: int | None,
+    title: str | None = None,
+    body: str | None = None,
+    kind: str | None = None,
+    authors: str | None = None,
+    topics: Iterable[Topic] | None = None,
+    channels: Iterable[Channel] | None = None,
+    session: str = "",
+) -> Submission:
     """Change a draft or a returned piece (the autosave calls this too). Fields left None stay.
 
     Refused (StaleVersion) when the piece changed since `expected_version`, even by the same person
@@ -172,7 +199,9 @@ def submission_update(
 
 
 @transaction.atomic
-def submission_add_photo(*, by, submission, upload, caption="", session=""):
+def submission_add_photo(
+    *, by: User, submission: Submission, upload: File, caption: str = "", session: str = ""
+) -> Photo:
     submission = _lock(submission, None)
     _require_state(submission, (S.DRAFT, S.RETURNED), _("Photos cannot be added to a piece that is %(state)s."))
     if submission.photos.count() >= MAX_PHOTOS:
@@ -187,7 +216,7 @@ def submission_add_photo(*, by, submission, upload, caption="", session=""):
 
 
 @transaction.atomic
-def submission_remove_photo(*, by, photo):
+def submission_remove_photo(*, by: User, photo: Photo) -> None:
     submission = _lock(photo.submission, None)
     _require_state(submission, (S.DRAFT, S.RETURNED), _("Photos cannot be removed from a piece that is %(state)s."))
     photo.image.delete(save=False)
@@ -196,7 +225,9 @@ def submission_remove_photo(*, by, photo):
     log_action("article.photo_removed", actor=by, obj=submission, unit=submission.unit)
 
 
-def submission_import_docx(*, by, submission, upload, expected_version=None):
+def submission_import_docx(
+    *, by: User, submission: Submission, upload: File, expected_version: int | None = None
+) -> tuple[Submission, int]:
     """Take a Word file apart: its text replaces the piece's text, its pictures become photos."""
     title, html, images = read_docx(upload)  # in the sandbox: a file it cannot read is a ValidationError
     with transaction.atomic():
@@ -219,7 +250,9 @@ def submission_import_docx(*, by, submission, upload, expected_version=None):
 
 
 @transaction.atomic
-def submission_submit(*, by, submission, expected_version, session=""):
+def submission_submit(
+    *, by: User, submission: Submission, expected_version: int | None, session: str = ""
+) -> Submission:
     submission = _lock(submission, expected_version, session=session)  # the page's own autosave is no conflict
     _require_state(submission, (S.DRAFT, S.RETURNED), _("A piece that is %(state)s cannot be sent."))
     _check_text(submission.title, submission.kind)
@@ -248,7 +281,7 @@ def submission_submit(*, by, submission, expected_version, session=""):
 # --- Review ----------------------------------------------------------------------------------
 
 
-def _log_change(action, by, submission, before, note=""):
+def _log_change(action: str, by: User | None, submission: Submission, before: dict[str, Any], note: str = "") -> None:
     """The audit entry of a change to a piece: its audited fields `before` and now."""
     log_action(
         action,
@@ -261,7 +294,7 @@ def _log_change(action, by, submission, before, note=""):
     )
 
 
-def _required_reason(reason, missing):
+def _required_reason(reason: str | None, missing: str) -> str:
     """The reason given, trimmed; `missing` (the message) when there is none."""
     reason = (reason or "").strip()
     if not reason:
@@ -269,7 +302,7 @@ def _required_reason(reason, missing):
     return reason
 
 
-def _decide(submission, by, expected_version, state, reason=""):
+def _decide(submission: Submission, by: User, expected_version: int | None, state: S, reason: str = "") -> Submission:
     """Return, accept or reject (`state`) a piece that is sent or in review, and tell its unit."""
     submission = _lock(submission, expected_version)
     refused, notify = {
@@ -302,7 +335,7 @@ def _decide(submission, by, expected_version, state, reason=""):
 
 
 @transaction.atomic
-def submission_start_review(*, submission, by, expected_version):
+def submission_start_review(*, submission: Submission, by: User, expected_version: int | None) -> Submission:
     submission = _lock(submission, expected_version)
     _require_state(
         submission, (S.SUBMITTED,), _("Only a piece just sent can be taken for review; this one is %(state)s.")
@@ -315,23 +348,23 @@ def submission_start_review(*, submission, by, expected_version):
 
 
 @transaction.atomic
-def submission_return(*, submission, by, reason, expected_version):
+def submission_return(*, submission: Submission, by: User, reason: str, expected_version: int | None) -> Submission:
     reason = _required_reason(reason, _("Say why the piece is returned: the unit reads it to fix the piece."))
     return _decide(submission, by, expected_version, S.RETURNED, reason)
 
 
 @transaction.atomic
-def submission_accept(*, submission, by, expected_version):
+def submission_accept(*, submission: Submission, by: User, expected_version: int | None) -> Submission:
     return _decide(submission, by, expected_version, S.ACCEPTED)
 
 
 @transaction.atomic
-def submission_reject(*, submission, by, reason, expected_version):
+def submission_reject(*, submission: Submission, by: User, reason: str, expected_version: int | None) -> Submission:
     reason = _required_reason(reason, _("Say why the piece is rejected."))
     return _decide(submission, by, expected_version, S.REJECTED, reason)
 
 
-def _duplicate(url):
+def _duplicate(url: str) -> ValidationError:
     return ValidationError(
         {
             "url": ValidationError(
@@ -341,7 +374,7 @@ def _duplicate(url):
     )
 
 
-def _publication_key(url, channel):
+def _publication_key(url: str, channel: Channel) -> str:
     channel_for(url, [channel])  # raises unless the address is on this channel's domain
     key = normalize(url)
     if (
@@ -353,7 +386,9 @@ def _publication_key(url, channel):
 
 
 @transaction.atomic
-def submission_publish(*, submission, by, channel, url, published_on, expected_version):
+def submission_publish(
+    *, submission: Submission, by: User, channel: Channel, url: str, published_on: date, expected_version: int | None
+) -> Publication:
     """Record a publication on one channel. The first one makes the piece count (once, whatever
     the number of channels); later ones are listed with it."""
     submission = _lock(submission, expected_version)
@@ -407,7 +442,7 @@ def submission_publish(*, submission, by, channel, url, published_on, expected_v
 
 
 @transaction.atomic
-def submission_comment(*, submission, by, text):
+def submission_comment(*, submission: Submission, by: User, text: str) -> Comment:
     text = (text or "").strip()
     if not text:
         raise ValidationError({"text": _("Write the comment first.")})
@@ -420,7 +455,9 @@ def submission_comment(*, submission, by, text):
 
 
 @transaction.atomic
-def claim_create(*, by, unit, url, kind, title, published_on, topics=()):
+def claim_create(
+    *, by: User, unit: Unit, url: str, kind: str, title: str, published_on: date, topics: Iterable[Topic] = ()
+) -> CreditClaim:
     channels = list(Channel.objects.filter(is_active=True))
     try:
         channel = channel_for(url, channels)
@@ -457,7 +494,7 @@ def claim_create(*, by, unit, url, kind, title, published_on, topics=()):
 
 
 @transaction.atomic
-def claim_accept(*, by, claim):
+def claim_accept(*, by: User, claim: CreditClaim) -> CreditClaim:
     claim = CreditClaim.objects.select_for_update().select_related("unit", "channel").get(pk=claim.pk)
     if claim.state != CreditClaim.State.PENDING:
         raise ValidationError(_("This claim was already decided."), code="stale")
@@ -491,7 +528,7 @@ def claim_accept(*, by, claim):
 
 
 @transaction.atomic
-def claim_refuse(*, by, claim, reason):
+def claim_refuse(*, by: User, claim: CreditClaim, reason: str) -> CreditClaim:
     reason = _required_reason(reason, _("Say why the claim is refused."))
     claim = CreditClaim.objects.select_for_update().get(pk=claim.pk)
     if claim.state != CreditClaim.State.PENDING:
@@ -511,7 +548,7 @@ def claim_refuse(*, by, claim, reason):
 # --- Quotas ----------------------------------------------------------------------------------
 
 
-def _prorate(unit, year, target):
+def _prorate(unit: Unit, year: int, target: int) -> tuple[int, bool]:
     """(target, prorated): a unit active for part of the year is expected for that part, rounded."""
     from datetime import date
 
@@ -528,7 +565,18 @@ def _prorate(unit, year, target):
 
 
 @transaction.atomic
-def quota_set(*, by, unit, year, kind, target, notice="", note="", prorate=False, expected_version=None):
+def quota_set(
+    *,
+    by: User,
+    unit: Unit,
+    year: int,
+    kind: str,
+    target: int,
+    notice: str = "",
+    note: str = "",
+    prorate: bool = False,
+    expected_version: int | None = None,
+) -> Quota:
     """Set one unit's quota of a kind for a year. `expected_version`: the quota's version the page
     showed, 0 for "none set yet" (StaleVersion if it is not so any more); None for a rule or a file
     that sets many quotas at once."""
@@ -566,8 +614,18 @@ def quota_set(*, by, unit, year, kind, target, notice="", note="", prorate=False
 
 
 def quotas_by_rule(
-    *, by, units, year, notice, news, articles, large_members=None, large_news=None, large_articles=None, prorate=True
-):
+    *,
+    by: User,
+    units: QuerySet[Unit],
+    year: int,
+    notice: str,
+    news: int,
+    articles: int,
+    large_members: int | None = None,
+    large_news: int | None = None,
+    large_articles: int | None = None,
+    prorate: bool = True,
+) -> int:
     """Set every given unit's quota by one rule: the base targets, or bigger ones for units with at
     least `large_members` members. Returns the number of units set."""
     count = 0
@@ -585,7 +643,7 @@ def quotas_by_rule(
 QUOTA_MAX_ROWS = 250_000  # every unit of the country and more
 
 
-def quota_rows(upload, *, name=None):
+def quota_rows(upload: Upload, *, name: str | None = None) -> list[tuple[int, list[Any]]]:
     """(row number, cells) of a quota sheet (a file or bytes), header included, read in the sandbox."""
     with read_table(upload, kinds=(XLSX,), max_rows=QUOTA_MAX_ROWS, name=name) as table:
         return list(enumerate(table, start=1))
@@ -602,7 +660,17 @@ QUOTA_COLUMNS = Columns(
 QUOTA_POSITIONS = {0: "code", 1: "news", 2: "articles"}  # a sheet whose titles say nothing Loa knows
 
 
-def quotas_import(*, by, upload, year, notice, allowed_units, prorate=True, rows=None, name=None):
+def quotas_import(
+    *,
+    by: User,
+    upload: Upload,
+    year: int,
+    notice: str,
+    allowed_units: QuerySet[Unit],
+    prorate: bool = True,
+    rows: list[tuple[int, list[Any]]] | None = None,
+    name: str | None = None,
+) -> int:
     """Quotas from an xlsx with the columns: unit code, news items, articles (under a header row, found
     below any title; titles Loa does not know are read as these three columns in this order);
     `rows`: the sheet's rows already read (quota_rows).
@@ -654,7 +722,9 @@ def quotas_import(*, by, upload, year, notice, allowed_units, prorate=True, rows
 
 
 @transaction.atomic
-def channel_save(*, by, channel=None, editors=None, **fields):
+def channel_save(
+    *, by: User, channel: Channel | None = None, editors: Iterable[User] | None = None, **fields: Any
+) -> Channel:
     """Create a publication channel (`channel` None) or change one; `editors`, when given, replaces
     its editors. The fields are a validated form's (name, kind, domains, is_active, order)."""
     channel = channel or Channel()

@@ -5,7 +5,7 @@ class CoreConfig(AppConfig):
     name = "loa.core"
     label = "core"
 
-    def ready(self):
+    def ready(self) -> None:
         from django.core.signals import request_finished
         from django.db.models.signals import pre_save
 

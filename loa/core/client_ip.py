@@ -128,16 +128,16 @@ def client_address(remote_addr: str, forwarded_for: str, trusted: TrustedProxies
         return found
     if not trusted.networks or peer is None or not trusted.trusts(peer):
         return fallback
-    found = peer
+    found_address: Address = peer
     entries = forwarded_for.rsplit(",", MAX_HOPS)[-MAX_HOPS:] if forwarded_for.strip() else []
     for entry in reversed(entries):
         address = parse_address(entry)
         if address is None:
             break
-        found = address
+        found_address = address
         if not trusted.trusts(address):
             break
-    return str(found)
+    return str(found_address)
 
 
 def request_client_address(request: HttpRequest) -> str:
@@ -148,7 +148,7 @@ def request_client_address(request: HttpRequest) -> str:
 class ClientAddressMiddleware:
     """REMOTE_ADDR becomes the client's address; the direct peer is kept in META["LOA_PROXY_ADDR"]."""
 
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:

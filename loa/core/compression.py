@@ -5,13 +5,17 @@ Only text is compressed: an xlsx, docx, pdf or picture is already compressed, an
 download would drop its Content-Length (no progress bar on the phone). Django's GZipMiddleware pads
 each compressed answer with random bytes against BREACH; CSRF tokens are masked per request."""
 
+from __future__ import annotations
+
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 from django.middleware.gzip import GZipMiddleware
 
 TEXT_TYPES = ("text/", "application/json", "application/javascript", "image/svg+xml", "application/xml")
 
 
 class TextGZipMiddleware(GZipMiddleware):
-    def process_response(self, request, response):
+    def process_response(self, request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:
         content_type = response.get("Content-Type", "")
         if not content_type.startswith(TEXT_TYPES):
             return response

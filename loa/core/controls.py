@@ -10,10 +10,15 @@ written (`writable_text`), for text that reached the database by another way (a 
 SQL, an older version of Loa).
 """
 
+from __future__ import annotations
+
 import json
 import re
+from collections.abc import Callable
+from typing import Any
 
-from django.http import QueryDict
+from django.core.files.uploadedfile import UploadedFile
+from django.http import HttpRequest, HttpResponse, QueryDict
 
 # C0 except \t and \n; a lone \r becomes \n and \r\n becomes \n (browsers send textareas with CRLF).
 # Lone surrogates too (a JSON body may carry "\ud800"): no database can encode them as UTF-8.
@@ -42,7 +47,7 @@ def has_controls(text: str) -> bool:
     return bool(_CONTROLS.search(text)) or "\r" in text
 
 
-def strip_controls_in(value):
+def strip_controls_in(value: Any) -> Any:
     """A JSON-like value (dicts, lists, strings, numbers) with `strip_controls` applied to every string."""
     if isinstance(value, str):
         return strip_controls(value)
@@ -53,7 +58,7 @@ def strip_controls_in(value):
     return value
 
 
-def has_controls_in(value) -> bool:
+def has_controls_in(value: Any) -> bool:
     """Whether a JSON-like value holds a string `strip_controls` would change (read only: no copy)."""
     if isinstance(value, str):
         return has_controls(value)
@@ -96,20 +101,26 @@ class InputCleaningMiddleware:
     names and JSON bodies before any view (or the API) reads them. Placed after CsrfViewMiddleware: its
     process_view runs once CSRF has parsed the form, so no upload handler is fixed early."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         return self.get_response(request)
 
-    def process_view(self, request, view_func, view_args, view_kwargs):
+    def process_view(
+        self,
+        request: HttpRequest,
+        view_func: Callable[..., HttpResponse],
+        view_args: tuple[Any, ...],
+        view_kwargs: dict[str, Any],
+    ) -> None:
         # The URL's own parts too (a short link's code): the view gets the same dict.
         for key, value in view_kwargs.items():
             if isinstance(value, str) and has_controls(value):
                 view_kwargs[key] = strip_controls(value)
         clean = _clean_querydict(request.GET)
         if clean is not None:
-            request.GET = clean
+            request.GET = clean  # type: ignore[assignment]  # Django lets a middleware replace it; the stubs say read-only
         if request.method in ("POST", "PUT", "PATCH", "DELETE"):
             content_type = request.content_type or ""
             if content_type == "application/json":
@@ -117,12 +128,13 @@ class InputCleaningMiddleware:
             elif content_type in ("multipart/form-data", "application/x-www-form-urlencoded"):
                 clean = _clean_querydict(request.POST)
                 if clean is not None:
-                    request.POST = clean
+                    request.POST = clean  # type: ignore[assignment]  # as GET above
                 for upload in request.FILES.values():
-                    upload.name = strip_controls(upload.name)
+                    if isinstance(upload, UploadedFile) and upload.name:  # always, but the stubs allow lists
+                        upload.name = strip_controls(upload.name)
 
     @staticmethod
-    def _clean_json_body(request):
+    def _clean_json_body(request: HttpRequest) -> None:
         try:
             body = request.body
             if not has_controls(body.decode("utf-8")) and not _ESCAPED_CONTROL.search(body):

@@ -1,5 +1,7 @@
 """E-mail addresses checked as Django's validate_email checks them, with a short cut for the common shape."""
 
+from __future__ import annotations
+
 import re
 
 from django.core.exceptions import ValidationError
@@ -11,7 +13,7 @@ _COMMON = re.compile(r"[A-Za-z0-9_+-]+(?:\.[A-Za-z0-9_+-]+)*@([^@]+)")
 _MAX_LENGTH = 320  # validate_email refuses longer addresses
 
 
-def _accepted(address):
+def _accepted(address: str) -> bool:
     try:
         validate_email(address)
     except ValidationError:
@@ -26,10 +28,10 @@ class EmailCheck:
     of 130,000 units pays 130,000 times, for a handful of domains.
     """
 
-    def __init__(self):
-        self.domains = {}
+    def __init__(self) -> None:
+        self.domains: dict[str, bool] = {}
 
-    def is_valid(self, address):
+    def is_valid(self, address: str) -> bool:
         match = _COMMON.fullmatch(address)
         if match is None or len(address) > _MAX_LENGTH:
             return _accepted(address)

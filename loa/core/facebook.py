@@ -6,8 +6,10 @@ Used by the Page register (fanpages), post links (fanpages.posts), published art
 several places drifts apart; this one is the only list.
 """
 
+from __future__ import annotations
+
 import re
-from urllib.parse import parse_qs, urlparse
+from urllib.parse import ParseResult, SplitResult, parse_qs, urlparse
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -55,7 +57,7 @@ _RESERVED = {
 }
 
 
-def site_of(host):
+def site_of(host: str | None) -> str:
     """'m.facebook.com' -> 'facebook.com', 'fb.me' -> 'fb.me'; '' for a host that is not Facebook's."""
     host = (host or "").lower().rstrip(".")
     for site in SITES:
@@ -64,11 +66,11 @@ def site_of(host):
     return ""
 
 
-def is_facebook_host(host):
+def is_facebook_host(host: str) -> bool:
     return bool(site_of(host))
 
 
-def canonical_host(host):
+def canonical_host(host: str) -> str:
     """Facebook's hosts folded to 'facebook.com' (one piece at m., web. or fb.com is one piece); other
     hosts as they are, lower case, without "www."."""
     host = (host or "").lower().rstrip(".")
@@ -77,7 +79,7 @@ def canonical_host(host):
     return host.removeprefix("www.")
 
 
-def split(raw):
+def split(raw: str | None) -> SplitResult | ParseResult:
     """The typed address split into its parts (https:// added when missing); ValidationError when it
     cannot be an address at all."""
     text = (raw or "").strip()
@@ -86,7 +88,7 @@ def split(raw):
     return split_address(text, typed=raw, split=urlparse)
 
 
-def find_urls(text):
+def find_urls(text: str) -> list[str]:
     """Facebook addresses written anywhere in a text ("Trang: fb.com/cdcs.abc, ĐT …"), as written."""
     found = []
     for match in _IN_TEXT.finditer(text or ""):
@@ -96,7 +98,7 @@ def find_urls(text):
     return found
 
 
-def _page_path(parsed):
+def _page_path(parsed: SplitResult | ParseResult) -> str:
     """The canonical path of a Page's address ('CongDoanABC', 'profile.php?id=123', '723701000827665'),
     or '' when the address is not a Page's."""
     parts = [p for p in parsed.path.split("/") if p]
@@ -118,7 +120,7 @@ def _page_path(parsed):
     return ""
 
 
-def page_url(raw):
+def page_url(raw: str | None) -> str:
     """'fb.com/CongDoanABC', 'https://m.facebook.com/CongDoanABC/?ref=x', 'fb.me/CongDoanABC' ->
     'https://www.facebook.com/CongDoanABC'.
 
@@ -145,12 +147,12 @@ def page_url(raw):
     return f"https://www.facebook.com/{path}"
 
 
-def page_key(url):
+def page_key(url: str | None) -> str:
     """A case-insensitive key for uniqueness: Facebook handles ignore case."""
     return (url or "").lower()
 
 
-def page_slug(url):
+def page_slug(url: str | None) -> str:
     """The handle or id a Page's address ends with, folded for matching a unit by it:
     'https://www.facebook.com/cdcs.thpt.caobang' -> 'cdcs thpt caobang'; '' for an id-only address."""
     try:

@@ -1,6 +1,10 @@
 """Model fields of Loa's own."""
 
+from __future__ import annotations
+
 import decimal
+from collections.abc import Sequence
+from typing import Any
 
 from django.db import models
 from django.utils.functional import cached_property
@@ -22,9 +26,9 @@ class DecimalField(models.DecimalField):
     """
 
     @cached_property
-    def context(self):
+    def context(self) -> decimal.Context:
         return decimal.Context(prec=self.max_digits, traps=[decimal.DivisionByZero, decimal.Overflow])
 
-    def deconstruct(self):
+    def deconstruct(self) -> tuple[str, str, Sequence[Any], dict[str, Any]]:
         name, _path, args, kwargs = super().deconstruct()
         return name, "django.db.models.DecimalField", args, kwargs

@@ -5,6 +5,10 @@ file to a child (loa/core/uploads.py), and the child dispatches on them (loa/cor
 Nothing here parses a file.
 """
 
+from __future__ import annotations
+
+from collections.abc import Iterable
+
 from django.utils.translation import gettext_noop
 
 PDF, DOCX, XLSX, XLS, CSV, JPEG, PNG = "pdf", "docx", "xlsx", "xls", "csv", "jpeg", "png"
@@ -44,7 +48,7 @@ WRONG_KIND = gettext_noop(
 TEXT_ENCODINGS = ("utf-8", "cp1258", "cp1252")
 
 
-def utf16_without_bom(data):
+def utf16_without_bom(data: bytes) -> str | None:
     """'utf-16-le' or 'utf-16-be' for text written in UTF-16 without a byte order mark (what some
     programs export as "Unicode text"), judged by where its zero bytes fall; else None."""
     sample = data[: SAMPLE - SAMPLE % 2]
@@ -59,12 +63,12 @@ def utf16_without_bom(data):
     return None
 
 
-def wanted(kinds):
+def wanted(kinds: Iterable[str]) -> str:
     """'Excel (.xlsx), CSV': the kinds as people know them, for messages."""
     return ", ".join(KIND_NAMES[k] for k in kinds)
 
 
-def sniff(data):
+def sniff(data: bytes) -> str | None:
     """The kind of a file from its first bytes: PDF, JPEG, PNG, ZIP (an Office file once its members
     are checked), OLE (old Office), CSV (text), or None."""
     head = data[:8]

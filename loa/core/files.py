@@ -20,20 +20,27 @@ free at once; otherwise (development, or a storage elsewhere such as S3) Django 
 the file's storage.
 """
 
+from __future__ import annotations
+
 import os
 import re
 import unicodedata
 import uuid
+from typing import TypeVar
 from urllib.parse import quote
 
 from django.conf import settings
 from django.core.exceptions import SuspiciousFileOperation
-from django.core.files.storage import FileSystemStorage
-from django.http import FileResponse, Http404, HttpResponse
+from django.core.files.storage import FileSystemStorage, Storage
+from django.db.models.fields.files import FieldFile
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.utils.cache import patch_cache_control
 
 from loa.core.images import image_content_type
 from loa.core.text import fold
+
+R = TypeVar("R", bound=HttpResponseBase)
 
 UNKNOWN = "application/octet-stream"
 # A kept file opened on its own in a tab runs nothing and loads nothing, whatever a browser makes
@@ -41,12 +48,12 @@ UNKNOWN = "application/octet-stream"
 SANDBOX = "default-src 'none'; sandbox"
 
 
-def generated_name(extension):
+def generated_name(extension: str) -> str:
     """A stored file's name: random, with the extension of the kind Loa found, never the uploader's."""
     return f"{uuid.uuid4().hex}.{extension}"
 
 
-def ascii_filename(name):
+def ascii_filename(name: str) -> str:
     """An ASCII stand-in for a Vietnamese file name, for clients that ignore filename*:
     "Công văn số 05-CĐVC" -> "Cong van so 05-CDVC"."""
     chars = []
@@ -57,14 +64,14 @@ def ascii_filename(name):
     return re.sub(r"\s+", " ", text).strip() or "document"
 
 
-def content_disposition(name, *, as_attachment=True):
+def content_disposition(name: str, *, as_attachment: bool = True) -> str:
     """Both an ASCII filename= (old clients) and the Vietnamese filename*= (RFC 6266 / 5987)."""
     name = name.replace("/", "-").replace("\\", "-")  # a name, never a path
     kind = "attachment" if as_attachment else "inline"
     return f"{kind}; filename=\"{ascii_filename(name)}\"; filename*=UTF-8''{quote(name, safe='')}"
 
 
-def download_headers(response, *, filename, as_attachment=True):
+def download_headers(response: R, *, filename: str, as_attachment: bool = True) -> R:
     """The headers every file Loa sends carries (see the module's text); returns `response`."""
     response["Content-Disposition"] = content_disposition(filename, as_attachment=as_attachment)
     response["X-Content-Type-Options"] = "nosniff"
@@ -72,20 +79,23 @@ def download_headers(response, *, filename, as_attachment=True):
     return response
 
 
-def serve_file(request, field_file, *, filename, as_attachment=True, content_type):
+def serve_file(
+    request: HttpRequest, field_file: FieldFile, *, filename: str, as_attachment: bool = True, content_type: str
+) -> HttpResponseBase:
     """The answer that sends a stored file (a FieldFile) already authorised by the calling view.
 
     `content_type` is Loa's own knowledge of the file; a missing file is a 404.
     """
-    if not field_file:
+    name = field_file.name if field_file else None
+    if not name:
         raise Http404
-    storage, name = field_file.storage, field_file.name
+    storage = field_file.storage
     try:
         accel = _accel_redirect(storage, name)
         if accel is not None:
             if not storage.exists(name):
                 raise Http404
-            response = HttpResponse(content_type=content_type)
+            response: HttpResponseBase = HttpResponse(content_type=content_type)
             response["X-Accel-Redirect"] = accel
         else:
             response = FileResponse(storage.open(name, "rb"), content_type=content_type)
@@ -95,21 +105,22 @@ def serve_file(request, field_file, *, filename, as_attachment=True, content_typ
     return download_headers(response, filename=filename, as_attachment=as_attachment)
 
 
-def serve_image(request, field_file, *, filename_stem):
+def serve_image(request: HttpRequest, field_file: FieldFile, *, filename_stem: str) -> HttpResponseBase:
     """A stored picture: shown in the page when Loa wrote it itself (loa.core.images), else
     downloaded as unknown bytes (a file kept from before pictures were re-encoded)."""
-    if not field_file:
+    name = field_file.name if field_file else None
+    if not name:
         raise Http404
-    content_type = image_content_type(field_file.name)
+    content_type = image_content_type(name)
     if content_type is None:
         return serve_file(request, field_file, filename=f"{filename_stem}.bin", content_type=UNKNOWN)
-    extension = field_file.name.rsplit(".", 1)[-1]
+    extension = name.rsplit(".", 1)[-1]
     return serve_file(
         request, field_file, filename=f"{filename_stem}.{extension}", as_attachment=False, content_type=content_type
     )
 
 
-def _accel_redirect(storage, name):
+def _accel_redirect(storage: Storage, name: str) -> str | None:
     """nginx's internal address of a file under MEDIA_ROOT, or None when Django must send it."""
     prefix = settings.FILES_X_ACCEL_PREFIX
     if not prefix or not isinstance(storage, FileSystemStorage):

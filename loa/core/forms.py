@@ -1,22 +1,28 @@
 """How a page shows what a service refused; the ModelForm every page builds on."""
 
+from __future__ import annotations
+
+from typing import Any
+
 from django import forms
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.forms.models import ModelFormMetaclass
+from django.http import HttpRequest
 
 from loa.core.numbers import NUMBER_FORM_FIELDS, bound_to_model
 
 
 class _RangedModelFormMetaclass(ModelFormMetaclass):
-    def __new__(mcs, name, bases, attrs):
+    def __new__(mcs, name: str, bases: tuple[type, ...], attrs: dict[str, Any]) -> type:
         form_class = super().__new__(mcs, name, bases, attrs)
         model = getattr(getattr(form_class, "_meta", None), "model", None)
         if model is not None:
-            bound_to_model(form_class.base_fields, model)
+            bound_to_model(form_class.base_fields, model)  # type: ignore[attr-defined]  # a form class, made above
         return form_class
 
 
-def _usable(value, form_field):
+def _usable(value: object, form_field: forms.Field) -> bool:
     try:
         form_field.clean(value)
     except forms.ValidationError:
@@ -29,7 +35,7 @@ class ModelForm(forms.ModelForm, metaclass=_RangedModelFormMetaclass):
     PositiveSmallIntegerField above 32767, 12345678.5 for a DecimalField(6, 2)) instead of letting
     the database refuse it with a 500 (PostgreSQL) or keep it (SQLite)."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # A damaged stored number (NaN, beyond the column) is not offered back: the field shows empty
         # and the page that repairs it opens.
@@ -42,7 +48,7 @@ class ModelForm(forms.ModelForm, metaclass=_RangedModelFormMetaclass):
 from loa.core.versions import StaleVersion
 
 
-def add_service_errors(form, exc, default_field=None):
+def add_service_errors(form: forms.BaseForm, exc: ValidationError, default_field: str | None = None) -> None:
     """Put a service's ValidationError on the form fields it names (above the form for fields it
     lacks); an error naming no field goes on `default_field`, or above the form. A stale version
     becomes the form's conflict (`VersionedFormMixin.show_conflict`): the newer values beside the
@@ -56,7 +62,7 @@ def add_service_errors(form, exc, default_field=None):
         form.add_error(default_field, exc.messages)
 
 
-def flash_errors(request, exc):
+def flash_errors(request: HttpRequest, exc: ValidationError) -> None:
     """A service's refusal as messages on the next page (for actions without a form)."""
     for message in exc.messages:
         messages.error(request, message)

@@ -14,15 +14,21 @@ Writes that send no signal (bulk_create, QuerySet.update, COPY) are not seen: th
 what they write (`strip_controls`, `strip_controls_in`).
 """
 
+from __future__ import annotations
+
+from typing import Any
+
 from django.db import models
 
 from loa.core.controls import has_controls, has_controls_in, strip_controls, strip_controls_in
 from loa.core.numbers import check_ranges
 
-_GUARDED = {}  # model -> (text fields, JSON fields), or None for a model that is not Loa's
+_GUARDED: dict[
+    type[models.Model], tuple[list[str], list[str]] | None
+] = {}  # model -> (text fields, JSON fields), or None for a model that is not Loa's
 
 
-def _fields(model):
+def _fields(model: type[models.Model]) -> tuple[list[str], list[str]] | None:
     if model not in _GUARDED:
         if not model.__module__.startswith("loa."):
             _GUARDED[model] = None
@@ -35,7 +41,7 @@ def _fields(model):
     return _GUARDED[model]
 
 
-def clean_before_save(sender, instance, raw=False, **kwargs):
+def clean_before_save(sender: type[models.Model], instance: models.Model, raw: bool = False, **kwargs: Any) -> None:
     fields = _fields(sender)
     if fields is None or raw:  # raw: loaddata writes fixtures exactly as they are
         return

@@ -11,13 +11,22 @@ Only names of that shape are served as pictures (`image_content_type`): anything
 picture field is downloaded as unknown bytes (loa.core.files.serve_image).
 """
 
+from __future__ import annotations
+
 import io
 import re
 import uuid
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+
+if TYPE_CHECKING:
+    from django.db import models
+    from PIL.Image import Image as PILImage
+
+    from loa.core.uploads import Upload
 
 # The longest side Loa keeps: enough for a web page, a report or reading a phone screenshot.
 MAX_SIDE = 1600
@@ -36,7 +45,7 @@ class Picture:
     height: int
 
 
-def reencode_image(upload, *, max_bytes=None, max_side=MAX_SIDE):
+def reencode_image(upload: Upload, *, max_bytes: int | None = None, max_side: int = MAX_SIDE) -> Picture:
     """Decode `upload` and write it again (see the module's text); a ValidationError if it is not a picture.
 
     The decoding, the hostile part, runs in the sandbox (loa.core.readers.decode_image: JPEG and PNG
@@ -64,11 +73,11 @@ def reencode_image(upload, *, max_bytes=None, max_side=MAX_SIDE):
     )
 
 
-def _flattened(image):
+def _flattened(image: PILImage) -> tuple[PILImage, str]:
     """(image, "png") when some pixel is see-through (a JPEG would lose it), else (RGB or grey image, "jpg")."""
     if image.has_transparency_data:
         rgba = image.convert("RGBA")
-        if rgba.getchannel("A").getextrema()[0] < 255:
+        if rgba.getchannel("A").getextrema()[0] < 255:  # type: ignore[operator]  # one band: (least, most)
             return rgba, "png"
         image = rgba
     if image.mode not in ("RGB", "L"):
@@ -76,13 +85,13 @@ def _flattened(image):
     return image, "jpg"
 
 
-def image_content_type(name):
+def image_content_type(name: str) -> str | None:
     """The type of a picture Loa wrote itself, known from the name it gave it; None for any other file."""
     match = _GENERATED.match((name or "").rsplit("/", 1)[-1])
     return CONTENT_TYPES[match.group(1)] if match else None
 
 
-def reencode_kept(instance, field_name, *, max_bytes=None):
+def reencode_kept(instance: models.Model, field_name: str, *, max_bytes: int | None = None) -> bool:
     """Re-encode a picture stored before Loa re-encoded uploads (a data migration's work).
 
     Whatever its name, the kept file is decoded and written again beside the old one under a
@@ -106,7 +115,7 @@ def reencode_kept(instance, field_name, *, max_bytes=None):
     except FileNotFoundError:
         return False
     directory = old.rsplit("/", 1)[0] + "/" if "/" in old else ""
-    field_file.name = storage.save(directory + content.name, content)
+    field_file.name = storage.save(directory + content.name, content)  # type: ignore[operator]  # both are named
     instance.save(update_fields=[field_name])
     storage.delete(old)
     return True

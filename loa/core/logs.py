@@ -8,12 +8,17 @@ secret parts of one-tap, invitation and password-reset links, tokens and passwor
 `name=value`, and phone numbers (only their last three digits stay).
 """
 
+from __future__ import annotations
+
 import json
 import logging
 import re
 import uuid
+from collections.abc import Callable
 from contextvars import ContextVar
 from datetime import UTC, datetime
+
+from django.http import HttpRequest, HttpResponse
 
 _request: ContextVar[object | None] = ContextVar("loa_log_request", default=None)
 _request_id: ContextVar[str | None] = ContextVar("loa_log_request_id", default=None)
@@ -95,13 +100,13 @@ class RequestIdMiddleware:
     """Gives every request an id (the proxy's X-Request-ID when it sent a sane one), returned in
     the response's X-Request-ID so that a user's report can be matched with the log."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         incoming = request.META.get("HTTP_X_REQUEST_ID", "")
         request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
-        request.request_id = request_id
+        request.request_id = request_id  # type: ignore[attr-defined]  # Loa's own attribute on the request
         # Kept until the response is closed (forget_request), not only while the middleware runs:
         # Django logs a 4xx answer after the middleware chain has returned.
         _request_id.set(request_id)

@@ -13,8 +13,11 @@ out of range or a 12345678.5 in a DecimalField(6, 2) makes the write itself a 50
   (a JSON value bound for a DecimalField's column).
 """
 
+from __future__ import annotations
+
 import math
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django import forms
 from django.core.exceptions import FieldDoesNotExist, ValidationError
@@ -26,6 +29,8 @@ from django.utils import formats
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 
+Number = int | Decimal
+
 # {internal type: (least, greatest)}: PostgreSQL's ranges (smallint, integer, bigint), Django's own table.
 INTEGER_RANGES = BaseDatabaseOperations.integer_field_ranges
 NUMBER_FORM_FIELDS = (forms.IntegerField, forms.DecimalField, forms.FloatField)  # DecimalField, FloatField subclass it
@@ -34,12 +39,12 @@ OUT_OF_RANGE = _("Enter a number from %(least)s to %(greatest)s.")
 TOO_MANY_PLACES = _("Enter at most %(max)s digits after the decimal point.")
 
 
-def decimal_limit(max_digits, decimal_places):
+def decimal_limit(max_digits: int, decimal_places: int) -> Decimal:
     """The largest value of a DecimalField(max_digits, decimal_places): (6, 2) -> 9999.99."""
     return Decimal(10) ** (max_digits - decimal_places) - Decimal(1).scaleb(-decimal_places)
 
 
-def field_range(field):
+def field_range(field: object) -> tuple[Number, Number] | None:
     """(least, greatest) that `field` (a model field) holds on every database; None when it is no number."""
     if isinstance(field, models.DecimalField):
         if field.max_digits is None or field.decimal_places is None:
@@ -51,7 +56,7 @@ def field_range(field):
     return None
 
 
-def in_range(value, field):
+def in_range(value: Any, field: models.Field[Any, Any]) -> bool:
     """Whether `value` is a finite number `field` can hold (False for NaN and infinities)."""
     limits = field_range(field)
     try:
@@ -62,12 +67,12 @@ def in_range(value, field):
         return False
 
 
-def _shown(number):
+def _shown(number: Number) -> str:
     """A limit as the reader writes numbers (9.999,99 in Vietnamese)."""
     return formats.number_format(number, use_l10n=True, force_grouping=True)
 
 
-def out_of_range_error(least, greatest, code="out_of_range"):
+def out_of_range_error(least: Number, greatest: Number, code: str = "out_of_range") -> ValidationError:
     return ValidationError(OUT_OF_RANGE, code=code, params={"least": _shown(least), "greatest": _shown(greatest)})
 
 
@@ -76,10 +81,10 @@ class RangeValidator:
     """least <= value <= greatest, with one message that names both ends. Its codes are Django's own
     (min_value, max_value), so a form's error_messages for them still apply."""
 
-    def __init__(self, least, greatest):
+    def __init__(self, least: Number, greatest: Number) -> None:
         self.least, self.greatest = least, greatest
 
-    def __call__(self, value):
+    def __call__(self, value: Any) -> None:
         if value is None:
             return
         if value < self.least:
@@ -87,18 +92,18 @@ class RangeValidator:
         if value > self.greatest:
             raise out_of_range_error(self.least, self.greatest, "max_value")
 
-    def __eq__(self, other):
+    def __eq__(self, other: object) -> bool:
         return isinstance(other, RangeValidator) and (self.least, self.greatest) == (other.least, other.greatest)
 
 
-def bound(form_field, least, greatest):
+def bound(form_field: forms.IntegerField, least: Number, greatest: Number) -> forms.IntegerField:
     """Narrow a form's number field to [least, greatest]; bounds it already has that are narrower stay.
     A DecimalField's digit count is then the range's business: only its decimal places are checked."""
     if form_field.min_value is not None:
         least = max(least, form_field.min_value)
     if form_field.max_value is not None:
         greatest = min(greatest, form_field.max_value)
-    form_field.min_value, form_field.max_value = least, greatest
+    form_field.min_value, form_field.max_value = least, greatest  # type: ignore[assignment]  # Decimals too
     replaced = (MinValueValidator, MaxValueValidator, RangeValidator, DecimalValidator)
     form_field.validators = [v for v in form_field.validators if not isinstance(v, replaced)]
     if isinstance(form_field, forms.DecimalField) and form_field.decimal_places is not None:
@@ -109,7 +114,7 @@ def bound(form_field, least, greatest):
     return form_field
 
 
-def bound_to_model(form_fields, model):
+def bound_to_model(form_fields: dict[str, forms.Field], model: type[models.Model]) -> None:
     """Narrow every number field of a form to the range of the model field of the same name."""
     for name, form_field in form_fields.items():
         if not isinstance(form_field, NUMBER_FORM_FIELDS):
@@ -123,14 +128,18 @@ def bound_to_model(form_fields, model):
             bound(form_field, *limits)
 
 
-def model_number_field(model, name, **kwargs):
+def model_number_field(model: type[models.Model], name: str, **kwargs: Any) -> forms.IntegerField:
     """The form field of `model`'s number field `name`, within its range: for a plain form whose
     number ends up in that column (a quota's target, a count of Likes)."""
-    form_field = model._meta.get_field(name).formfield(**kwargs)
-    return bound(form_field, *field_range(model._meta.get_field(name)))
+    model_field = model._meta.get_field(name)
+    limits = field_range(model_field)
+    form_field = model_field.formfield(**kwargs) if isinstance(model_field, models.Field) else None
+    if limits is None or not isinstance(form_field, forms.IntegerField):
+        raise ValueError(f"{model.__name__}.{name} is not a number field")
+    return bound(form_field, *limits)
 
 
-def check_value(value, field, name=None):
+def check_value(value: Any, field: models.Field[Any, Any], name: str | None = None) -> None:
     """A ValidationError {name: message} when `value` is no finite number within `field`'s range.
     A value that is no number at all ("abc") is left to the field's own checks."""
     if value is None or isinstance(value, Combinable):
@@ -142,11 +151,13 @@ def check_value(value, field, name=None):
         except ValidationError:
             return
     if not (finite and in_range(value, field)):
-        least, greatest = field_range(field)
-        raise ValidationError({name or field.name: out_of_range_error(least, greatest)})
+        limits = field_range(field)
+        if limits is None:  # no number field (never one of number_fields): its own checks judge the value
+            return
+        raise ValidationError({name or field.name: out_of_range_error(*limits)})
 
 
-def check_values(model, values):
+def check_values(model: type[models.Model], values: dict[str, Any]) -> None:
     """`check_value` for every number field of `model` named in `values` (a service's keyword
     arguments), before the service compares them: Decimal("NaN") < 0 raises, it does not answer."""
     errors = {}
@@ -160,17 +171,17 @@ def check_values(model, values):
         raise ValidationError(errors)
 
 
-def check_ranges(instance):
+def check_ranges(instance: models.Model) -> None:
     """Every number field of a model instance within its range (expressions such as F() + 1 are the
     database's business): a ValidationError naming each field that is not."""
     model = type(instance)
     check_values(model, {field.name: getattr(instance, field.attname) for field in number_fields(model)})
 
 
-_NUMBER_FIELDS = {}
+_NUMBER_FIELDS: dict[type[models.Model], list[models.Field[Any, Any]]] = {}
 
 
-def number_fields(model):
+def number_fields(model: type[models.Model]) -> list[models.Field[Any, Any]]:
     """The concrete number fields of `model` (integers and decimals, keys excluded), looked up once."""
     found = _NUMBER_FIELDS.get(model)
     if found is None:

@@ -31,6 +31,8 @@ and get what is left of the child's time. What the worker receives is plain data
 most `OCR_MAX_PAGES` pages.
 """
 
+from __future__ import annotations
+
 import ctypes
 import io
 import os
@@ -38,7 +40,9 @@ import resource
 import shutil
 import subprocess
 import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.utils.translation import gettext_noop
@@ -48,6 +52,12 @@ from loa.core.filekinds import JPEG, PDF, PNG, wanted
 from loa.core.readers import open_picture
 from loa.core.sandbox import Refused
 from loa.core.uploads import open_upload, upload_name
+
+if TYPE_CHECKING:
+    from PIL import Image
+    from PIL.Image import Image as PILImage
+
+    from loa.core.uploads import Upload
 
 SCANS = (JPEG, PNG, PDF)
 # The page as Tesseract reads it: its longer side in pixels (A4 at about 280 dpi).
@@ -88,15 +98,15 @@ class Word:
     line: tuple
 
     @property
-    def right(self):
+    def right(self) -> int:
         return self.left + self.width
 
     @property
-    def bottom(self):
+    def bottom(self) -> int:
         return self.top + self.height
 
     @property
-    def middle(self):
+    def middle(self) -> float:
         return self.top + self.height / 2
 
 
@@ -124,7 +134,9 @@ class Scan:
     skipped: list = field(default_factory=list)  # numbers of pages not read: without a table, beside pages with one
 
 
-def read_scan(upload, *, name=None, max_pages=None, max_bytes=None):
+def read_scan(
+    upload: Upload, *, name: str | None = None, max_pages: int | None = None, max_bytes: int | None = None
+) -> Scan:
     """The words on the pages of a photo or scan (JPEG, PNG or PDF; a file or bytes), read in the sandbox.
 
     Raises ValidationError in Vietnamese for a file that is not such a picture or PDF, too big, too
@@ -151,7 +163,7 @@ def read_scan(upload, *, name=None, max_pages=None, max_bytes=None):
             elif "skipped" in item:
                 scan.skipped = item["skipped"]
             else:
-                words = [Word(*w[:6], line=tuple(w[6])) for w in item.pop("words")]
+                words = [Word(*w[:6], line=tuple(w[6])) for w in item.pop("words")]  # type: ignore[misc]  # w[:6]: 6 values
                 scan.pages.append(ScanPage(**item, words=words))
     return scan
 
@@ -162,20 +174,20 @@ def read_scan(upload, *, name=None, max_pages=None, max_bytes=None):
 class _Clock:
     """The child's own deadline, shared by the programs it starts."""
 
-    def __init__(self, budget):
+    def __init__(self, budget: float) -> None:
         self.ends = time.monotonic() + budget
 
-    def left(self):
+    def left(self) -> float:
         return max(self.ends - time.monotonic(), 0.0)
 
 
-def _die_with_parent():
+def _die_with_parent() -> None:
     """In a program the child starts, before it runs: be killed when the child dies (the sandbox
     kills the child at its time limit; the program must not go on alone)."""
     ctypes.CDLL(None, use_errno=True).prctl(1, 9)  # PR_SET_PDEATHSIG, SIGKILL
 
 
-def _run(command, data, clock):
+def _run(command: list[str], data: bytes | None, clock: _Clock) -> subprocess.CompletedProcess[bytes]:
     """A program's output for `data` on its input; Refused too_complex when the time runs out."""
     left = clock.left()
     if left <= 0:
@@ -190,7 +202,7 @@ def _run(command, data, clock):
     return done
 
 
-def _scan(data, kind, *, max_pages, budget):
+def _scan(data: bytes, kind: str, *, max_pages: int, budget: float) -> Iterator[dict[str, Any]]:
     """Yields {"page_count": n}, then one dict per page read, then {"stopped": True} if the time ran out."""
     if not shutil.which("tesseract"):
         raise Refused("no_ocr", NO_OCR)
@@ -218,7 +230,7 @@ def _scan(data, kind, *, max_pages, budget):
         yield _read_page(_prepared(_picture(data)), 1, clock)
 
 
-def _has_table(page):
+def _has_table(page: PILImage) -> bool:
     """Whether the page shows a table's rules: two long ones across it (or down it, turned sideways)."""
     _clean, rules = _rules(page)
     across = [r for r in rules["rows"] if r[2] - r[1] >= page.width / 3]
@@ -226,7 +238,7 @@ def _has_table(page):
     return len(across) >= 2 or len(down) >= 2
 
 
-def _pdf_page_count(data, clock):
+def _pdf_page_count(data: bytes, clock: _Clock) -> int:
     done = _run(["pdfinfo", "-"], data, clock)
     for line in done.stdout.decode("utf-8", "replace").splitlines():
         if line.startswith("Pages:") and line.split()[-1].isdigit():
@@ -236,7 +248,7 @@ def _pdf_page_count(data, clock):
     raise Refused("unreadable", NO_PAGE)
 
 
-def _pdf_page(data, number, clock):
+def _pdf_page(data: bytes, number: int, clock: _Clock) -> PILImage:
     """Page `number` of a PDF rendered by pdftoppm, its longer side TARGET_SIDE pixels, whatever size
     the page claims (so a page of 5 metres costs what an A4 costs)."""
     from PIL import Image
@@ -251,7 +263,7 @@ def _pdf_page(data, number, clock):
     return Image.open(io.BytesIO(done.stdout), formats=["PNG"])
 
 
-def _picture(data):
+def _picture(data: bytes) -> PILImage:
     from PIL import ImageOps
 
     image = open_picture(data)
@@ -263,7 +275,7 @@ def _picture(data):
     return ImageOps.exif_transpose(image)
 
 
-def _read_page(page, number, clock):
+def _read_page(page: PILImage, number: int, clock: _Clock) -> dict[str, Any]:
     """A prepared page turned upright, straightened, its rules found and removed, then read."""
     started, used = time.monotonic(), _cpu_seconds()
     turned = _orientation(page, clock)
@@ -287,19 +299,19 @@ def _read_page(page, number, clock):
     }
 
 
-def _cpu_seconds():
+def _cpu_seconds() -> float:
     """CPU time of this child and of the programs it ran (Tesseract)."""
     own, programs = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
     return own.ru_utime + own.ru_stime + programs.ru_utime + programs.ru_stime
 
 
-def _bicubic():
+def _bicubic() -> Image.Resampling:
     from PIL import Image
 
     return Image.Resampling.BICUBIC
 
 
-def _prepared(image):
+def _prepared(image: PILImage) -> PILImage:
     """Grey, evenly lit, contrast stretched, longer side TARGET_SIDE (a small photo is enlarged up to 3 times)."""
     from PIL import ImageOps
 
@@ -310,7 +322,7 @@ def _prepared(image):
     return ImageOps.autocontrast(_evenly_lit(grey), cutoff=0.5)
 
 
-def _evenly_lit(grey):
+def _evenly_lit(grey: PILImage) -> PILImage:
     """The page without its shadows and the desk around it: each pixel's darkness below the paper's
     brightness around it. The paper's brightness is the brightest nearby pixel of a copy 8 times
     smaller (text is gone at that size), blurred and enlarged again."""
@@ -322,13 +334,13 @@ def _evenly_lit(grey):
     return ImageOps.invert(ImageChops.subtract(paper, grey))
 
 
-def _png(image):
+def _png(image: PILImage) -> bytes:
     out = io.BytesIO()
     image.save(out, "PNG", compress_level=1)
     return out.getvalue()
 
 
-def _orientation(page, clock):
+def _orientation(page: PILImage, clock: _Clock) -> int:
     """Degrees (clockwise) the page is turned, by Tesseract's OSD; 0 when it is unsure or finds too
     little text."""
     small = page.copy()
@@ -345,7 +357,7 @@ def _orientation(page, clock):
     return rotate if rotate in (90, 180, 270) and confidence >= 1.5 else 0
 
 
-def _ink(page, side=1200):
+def _ink(page: PILImage, side: int = 1200) -> PILImage:
     """A small black-and-white copy of the page, ink white on black."""
     small = page.copy()
     small.thumbnail((side, side))
@@ -353,7 +365,7 @@ def _ink(page, side=1200):
     return small.point(lambda v: 255 if v <= threshold else 0)
 
 
-def _otsu(image):
+def _otsu(image: PILImage) -> int:
     """The grey level that best splits the picture's pixels into ink and paper (Otsu's method)."""
     histogram = image.histogram()
     total = sum(histogram)
@@ -377,7 +389,7 @@ RULE_RUN = 60
 RULE_MIN_RUNS = 3
 
 
-def _rules(page):
+def _rules(page: PILImage) -> tuple[PILImage, dict[str, list[list[int]]]]:
     """The table's rules, found and painted white (Tesseract reads a table's words much better
     without them): (page without its rules, {"rows": [[y, x0, x1]], "columns": [[x, y0, y1]]})."""
     from PIL import Image, ImageChops
@@ -399,11 +411,11 @@ def _rules(page):
     return ImageChops.lighter(page, rules), {"rows": rows, "columns": columns}
 
 
-def _full(threshold):
+def _full(threshold: int) -> Callable[[int], int]:
     return lambda value: 255 if value >= threshold else 0
 
 
-def _thicker(mask, dx, dy):
+def _thicker(mask: PILImage, dx: int, dy: int) -> PILImage:
     """The mask widened by dx of its pixels left and right, then by dy up and down."""
     from PIL import ImageChops
 
@@ -416,7 +428,7 @@ def _thicker(mask, dx, dy):
     return mask
 
 
-def _long_runs(mask):
+def _long_runs(mask: PILImage) -> tuple[PILImage, list[list[int]]]:
     """(the mask with only its runs of at least RULE_MIN_RUNS pixels, [[position, start, end]] of those
     runs in page pixels). The mask has a row per line of pixels and a pixel per run. Neighbouring lines
     of pixels that hold the same rule (a thick or slightly slanted one) make one rule, at their middle."""
@@ -436,9 +448,10 @@ def _long_runs(mask):
                 kept[line * width + start : line * width + end] = row[start:end]
                 found.append((line, start * RULE_RUN, end * RULE_RUN))
             start = row.find(255, end)
-    done, open_rules = [], []  # [first line, last line, start, end]
+    done: list[list[int]] = []  # [first line, last line, start, end]
+    open_rules: list[list[int]] = []
     for line, start, end in found:
-        still = []
+        still: list[list[int]] = []
         for rule in open_rules:
             (still if line - rule[1] <= 4 else done).append(rule)
         open_rules = still
@@ -452,7 +465,7 @@ def _long_runs(mask):
     return Image.frombytes("L", mask.size, bytes(kept)), rules
 
 
-def _profile_score(ink, angle):
+def _profile_score(ink: PILImage, angle: float) -> float:
     """How much the row sums of the ink turned by `angle` vary: highest when lines are level."""
     from PIL import Image, ImageStat
 
@@ -461,7 +474,7 @@ def _profile_score(ink, angle):
     return ImageStat.Stat(rows).var[0]
 
 
-def _skew(page, limit=10.0):
+def _skew(page: PILImage, limit: float = 10.0) -> float:
     """The angle (degrees, counter-clockwise) that makes the page's lines level: every whole degree
     within ±limit, then tenths around the best; 0 when no angle does better than none (a blank page)."""
     ink = _ink(page)
@@ -473,7 +486,7 @@ def _skew(page, limit=10.0):
     return round(fine, 1)
 
 
-def _words(page, clock):
+def _words(page: PILImage, clock: _Clock) -> list[list[Any]]:
     """Tesseract's words (TSV output) as [text, left, top, width, height, confidence, [block, paragraph, line]]."""
     done = _run(
         ["tesseract", "stdin", "stdout", "-l", LANGUAGE, "--psm", "3", "--dpi", "300", "tsv"], _png(page), clock

@@ -21,13 +21,22 @@ back as blocks of text lines: a block is cut from its neighbour on the same line
 takes the lines right under it (the unit's name on two lines is one block).
 """
 
+from __future__ import annotations
+
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
 from statistics import median
+from typing import Any
 
-from loa.core.ocr import RULE_RUN
+from loa.core.ocr import RULE_RUN, ScanPage, Word
 from loa.core.text import fold
+
+# Column spans across the page, left to right: [(x0, x1)].
+Columns = list[tuple[float, float]]
+# What recognises a table's header: the titles of its columns -> {column index: field}, empty when it is no header.
+HeaderFields = Callable[[list[str]], dict[int, str]]
 
 # Characters a table's rules and the page's edges leave around words.
 _EDGE_JUNK = "|[]{}_—–=~¦\\‘’“”"
@@ -54,19 +63,19 @@ class Line:
     bottom: int
 
     @property
-    def middle(self):
+    def middle(self) -> float:
         return (self.top + self.bottom) / 2
 
     @property
-    def left(self):
+    def left(self) -> int:
         return self.words[0].left
 
     @property
-    def right(self):
+    def right(self) -> int:
         return max(w.right for w in self.words)
 
     @property
-    def text(self):
+    def text(self) -> str:
         return " ".join(w.text for w in self.words)
 
 
@@ -87,7 +96,7 @@ class Table:
     ruled: bool  # found with the table's rules
 
 
-def clean_words(words):
+def clean_words(words: list[Word]) -> list[Word]:
     """The words without the bits of rules, edges and specks OCR reads as characters."""
     kept = []
     for word in words:
@@ -100,15 +109,15 @@ def clean_words(words):
     return kept
 
 
-def word_height(words):
+def word_height(words: list[Word]) -> float:
     return median(w.height for w in words) if words else 1
 
 
-def lines_of(words, height=None):
+def lines_of(words: list[Word], height: float | None = None) -> list[Line]:
     """Words grouped into lines: a word whose middle is within 0.6 of a word's height of a line's
     middle belongs to it."""
     height = height or word_height(words)
-    lines = []
+    lines: list[Line] = []
     for word in sorted(words, key=lambda w: w.middle):
         line = lines[-1] if lines else None
         if line is not None and abs(word.middle - line.middle) <= 0.6 * height:
@@ -121,7 +130,7 @@ def lines_of(words, height=None):
     return lines
 
 
-def phrases(line, height):
+def phrases(line: Line, height: float) -> list[tuple[int, int, str]]:
     """A line cut where a gap wider than a word's height separates two blocks (the unit's name on
     the left and the national motto on the right share the page's first lines): [(x0, x1, text)]."""
     out, current = [], [line.words[0]]
@@ -134,10 +143,10 @@ def phrases(line, height):
     return out
 
 
-def blocks(words, height):
+def blocks(words: list[Word], height: float) -> list[list[str]]:
     """The words as blocks of text, top to bottom: each block a list of lines, a line joining the
     block above it when it starts within a line's height under it and overlaps it across."""
-    found = []  # [x0, x1, bottom, [texts]]
+    found: list[list[Any]] = []  # [x0, x1, bottom, [texts]]
     for line in lines_of(words, height) if words else []:
         for x0, x1, text in phrases(line, height):
             block = next((b for b in reversed(found) if line.top - b[2] <= height and x0 < b[1] and x1 > b[0]), None)
@@ -149,7 +158,7 @@ def blocks(words, height):
     return [block[3] for block in found]
 
 
-def cell_of(words, height):
+def cell_of(words: list[Word], height: float) -> Cell:
     """A Cell of the words in one column of one row, read line by line."""
     if not words:
         return Cell()
@@ -159,7 +168,7 @@ def cell_of(words, height):
     return Cell(" ".join(texts), round(confidence, 1), texts)
 
 
-def _column_of(word, columns):
+def _column_of(word: Word, columns: Columns) -> int:
     """The index of the column whose span holds the word's centre (the nearest one otherwise)."""
     centre = word.left + word.width / 2
     for index, (x0, x1) in enumerate(columns):
@@ -168,17 +177,17 @@ def _column_of(word, columns):
     return min(range(len(columns)), key=lambda i: min(abs(centre - columns[i][0]), abs(centre - columns[i][1])))
 
 
-def _cells(words, columns, height):
-    by_column = {}
+def _cells(words: list[Word], columns: Columns, height: float) -> dict[int, Cell]:
+    by_column: dict[int, list[Word]] = {}
     for word in words:
         by_column.setdefault(_column_of(word, columns), []).append(word)
     return {index: cell_of(found, height) for index, found in by_column.items()}
 
 
-def _spans(words, height):
+def _spans(words: list[Word], height: float) -> list[list[int]]:
     """The spans that words cover across the page, split where no word crosses a gap wider than 0.7 of
     a word's height: [[x0, x1]], left to right."""
-    spans = []
+    spans: list[list[int]] = []
     for word in sorted(words, key=lambda w: w.left):
         if spans and word.left <= spans[-1][1] + 0.7 * height:
             spans[-1][1] = max(spans[-1][1], word.right)
@@ -187,12 +196,12 @@ def _spans(words, height):
     return spans
 
 
-def _gutters(words, height):
+def _gutters(words: list[Word], height: float) -> Columns:
     """Columns as the gaps no word crosses."""
     return _widened(_spans(words, height))
 
 
-def _widened(spans):
+def _widened(spans: Sequence[Sequence[float]]) -> Columns:
     """Spans stretched to meet halfway, so that each word of a row falls in one."""
     columns = []
     for index, (x0, x1) in enumerate(spans):
@@ -202,7 +211,7 @@ def _widened(spans):
     return columns
 
 
-def _header_of(cells, header_fields):
+def _header_of(cells: dict[int, Cell], header_fields: HeaderFields) -> dict[int, str]:
     texts = [cells[i].text if i in cells else "" for i in range(max(cells, default=-1) + 1)]
     return header_fields(texts)
 
@@ -210,11 +219,11 @@ def _header_of(cells, header_fields):
 # --- With the table's rules ------------------------------------------------------------------------
 
 
-def _rows_of_rules(rules, page_width):
+def _rows_of_rules(rules: dict[str, list[list[int]]], page_width: int) -> list[list[int]]:
     """The horizontal rules long enough to be a table's (a third of the page), top to bottom, those
     within a few pixels of each other taken once."""
     rows = sorted((r for r in rules.get("rows", []) if r[2] - r[1] >= page_width / 3), key=lambda r: r[0])
-    merged = []
+    merged: list[list[int]] = []
     for rule in rows:
         if merged and rule[0] - merged[-1][0] < 12 and _overlap(rule[1:], merged[-1][1:]) > 0:
             continue
@@ -222,13 +231,15 @@ def _rows_of_rules(rules, page_width):
     return merged
 
 
-def _overlap(a, b):
+def _overlap(a: Sequence[float], b: Sequence[float]) -> float:
     """How much of the shorter of two spans the other covers (0–1)."""
     shared = min(a[1], b[1]) - max(a[0], b[0])
     return max(shared, 0) / max(min(a[1] - a[0], b[1] - b[0]), 1)
 
 
-def _columns_between(rules, top, bottom, span):
+def _columns_between(
+    rules: dict[str, list[list[int]]], top: float, bottom: float, span: Sequence[float]
+) -> Columns | None:
     """Column spans from the vertical rules crossing the band from top to bottom (the outer ones open,
     for words beyond a border the scan lost), or None when fewer than three rules cross it."""
     reach = 2 * RULE_SLACK
@@ -239,7 +250,7 @@ def _columns_between(rules, top, bottom, span):
         and r[2] > top + 0.25 * (bottom - top)
         and span[0] - reach <= r[0] <= span[1] + reach
     )
-    merged = []
+    merged: list[int] = []
     for x in xs:
         if merged and x - merged[-1] < 20:
             continue
@@ -249,12 +260,12 @@ def _columns_between(rules, top, bottom, span):
     return [(float("-inf"), merged[0])] + list(pairwise(merged)) + [(merged[-1], float("inf"))]
 
 
-def _band_words(words, top, bottom, span, height):
+def _band_words(words: list[Word], top: float, bottom: float, span: Sequence[float], height: float) -> list[Word]:
     reach = RULE_SLACK + height
     return [w for w in words if top < w.middle < bottom and span[0] - reach < w.left + w.width / 2 < span[1] + reach]
 
 
-def _ruled_table(page, words, height, header_fields):
+def _ruled_table(page: ScanPage, words: list[Word], height: float, header_fields: HeaderFields) -> Table | None:
     rows = _rows_of_rules(page.rules, page.width)
     for index in range(len(rows) - 1):
         top, bottom = rows[index], rows[index + 1]
@@ -292,7 +303,7 @@ def _ruled_table(page, words, height, header_fields):
 # --- Without rules -----------------------------------------------------------------------------------
 
 
-def _unruled_table(lines, height, header_fields):
+def _unruled_table(lines: list[Line], height: float, header_fields: HeaderFields) -> Table | None:
     best = None
     for start in range(len(lines)):
         for size in (1, 2, 3):
@@ -329,10 +340,10 @@ def _unruled_table(lines, height, header_fields):
     )
 
 
-def _titled(spans, header):
+def _titled(spans: Sequence[Sequence[float]], header: list[Word]) -> Columns:
     """Columns from spans, a span under no title joined to the one on its left (a left-aligned cell's
     text runs on past its title's gap; the second of two phones on a line)."""
-    merged = []
+    merged: list[list[float]] = []
     for span in spans:
         titled = any(span[0] <= w.left + w.width / 2 <= span[1] for w in header)
         if merged and not titled:
@@ -342,7 +353,7 @@ def _titled(spans, header):
     return _widened(merged)
 
 
-def _body_lines(lines, first, height):
+def _body_lines(lines: list[Line], first: int, height: float) -> tuple[list[Line], list[Line]]:
     """(the lines under the header down to the signature block or a wide gap, the lines from there)."""
     for index in range(first, len(lines)):
         gap = lines[index].top - lines[index - 1].bottom
@@ -351,11 +362,12 @@ def _body_lines(lines, first, height):
     return lines[first:], []
 
 
-def _rows_of_lines(lines, columns, fields, height):
+def _rows_of_lines(lines: list[Line], columns: Columns, fields: dict[int, str], height: float) -> list[list[Line]]:
     """Lines grouped into rows: a number in the "Stt" column starts a row; without that column, a gap
     wider than a row's own line spacing does."""
     stt = next((i for i, f in fields.items() if f == "stt"), None)
-    rows, previous = [], None
+    rows: list[list[Line]] = []
+    previous: Line | None = None
     for line in lines:
         if stt is not None:
             cells = _cells(line.words, columns, height)
@@ -377,12 +389,12 @@ _PARENTHESES = re.compile(r"^\(|\)$")
 _COLUMN_NUMBER = re.compile(r"^\(?\d{1,2}\)?$")
 
 
-def _filled(rows):
+def _filled(rows: list[dict[int, Cell]]) -> list[dict[int, Cell]]:
     """The rows without the "(1) (2) (3)…" row some forms put under the header."""
     return [row for row in rows if not all(_COLUMN_NUMBER.match(cell.text) for cell in row.values() if cell.text)]
 
 
-def find_table(page, header_fields):
+def find_table(page: ScanPage, header_fields: HeaderFields) -> Table | None:
     """The first table on `page` (an ocr.ScanPage) whose header `header_fields` recognises, or None."""
     words = clean_words(page.words)
     if not words:
@@ -394,7 +406,7 @@ def find_table(page, header_fields):
     return table
 
 
-def page_blocks(page):
+def page_blocks(page: ScanPage) -> list[list[str]]:
     """The page's text as blocks (see `blocks`), top to bottom."""
     words = clean_words(page.words)
     return blocks(words, word_height(words))

@@ -1,6 +1,12 @@
 """Pagination for lists that may hold a whole country's units."""
 
-from django.core.paginator import Paginator
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.utils.functional import cached_property
 
 
@@ -10,23 +16,24 @@ class CappedPaginator(Paginator):
     past the cap the list says "more than 1,000" and asks for a narrower search."""
 
     cap = 1000
+    object_list: QuerySet[Any]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.capped = False
 
     @cached_property
-    def count(self):
+    def count(self) -> int:
         n = self.object_list.order_by().select_related(None)[: self.cap + 1].count()
         self.capped = n > self.cap
         return min(n, self.cap)
 
-    def page(self, number):
+    def page(self, number: int | str) -> Page[Any]:
         """Sort and slice the ids alone, then fetch the page's rows with their joins: the database
         sorts thousands of narrow rows instead of joining each of them first."""
         page = super().page(number)
         qs = self.object_list
-        ids = list(page.object_list.values_list("pk", flat=True))
+        ids = list(page.object_list.values_list("pk", flat=True))  # type: ignore[attr-defined]  # a slice of qs
         rows = qs.model._default_manager.filter(pk__in=ids)
         rows.query.select_related = qs.query.select_related
         by_id = {row.pk: row for row in rows}
@@ -42,16 +49,16 @@ class CappedIdsPaginator(Paginator):
 
     cap = CappedPaginator.cap
 
-    def __init__(self, ids, per_page, *, rows, **kwargs):
+    def __init__(self, ids: list[int], per_page: int, *, rows: QuerySet[Any], **kwargs: Any) -> None:
         super().__init__(ids, per_page, **kwargs)
         self.rows = rows
         self.capped = len(ids) > self.cap
 
     @cached_property
-    def count(self):
+    def count(self) -> int:
         return min(len(self.object_list), self.cap)
 
-    def page(self, number):
+    def page(self, number: int | str) -> Page[Any]:
         page = super().page(number)
         ids = list(page.object_list)
         by_id = {row.pk: row for row in self.rows.filter(pk__in=ids)}
@@ -59,7 +66,7 @@ class CappedIdsPaginator(Paginator):
         return page
 
 
-def query_without_page(request):
+def query_without_page(request: HttpRequest) -> str:
     """The list's query string without its page number: what its page links add `page=` to."""
     query = request.GET.copy()
     query.pop("page", None)

@@ -1,7 +1,10 @@
 """Vietnamese phone numbers, validated with phonenumbers (is_valid_number, region VN), the common shapes
 with its metadata without its parser."""
 
+from __future__ import annotations
+
 import re
+from collections.abc import Callable
 
 import phonenumbers
 from django.core.exceptions import ValidationError
@@ -37,21 +40,23 @@ OLD_MOBILE_PREFIXES = {
 }
 
 
-def _matcher(desc):
+def _matcher(desc: phonenumbers.PhoneNumberDesc | None) -> Callable[[str], bool]:
     """phonenumbers' own test of a national number against one of its descriptions: a possible length,
     then the whole number matching the pattern."""
+    assert desc is not None and desc.national_number_pattern is not None  # Viet Nam's metadata has both
     pattern = re.compile(desc.national_number_pattern)
     lengths = frozenset(desc.possible_length)
     return lambda national: len(national) in lengths and pattern.fullmatch(national) is not None
 
 
 _VN = phonenumbers.PhoneMetadata.metadata_for_region("VN")
+assert _VN is not None  # phonenumbers ships Viet Nam's metadata
 _ANY_VN, _MOBILE_VN, _FIXED_VN = _matcher(_VN.general_desc), _matcher(_VN.mobile), _matcher(_VN.fixed_line)
 _SEPARATORS = str.maketrans("", "", " .-()")
 _SHORT_CUT_MAX = 40  # characters; phonenumbers refuses input over 250, and a phone cell is far shorter
 
 
-def _common_shape(raw):
+def _common_shape(raw: str) -> str | None:
     """'0912 345 678' or '+84 912 345 678' whose number phonenumbers' VN metadata calls mobile or fixed
     line -> '+84912345678'; None for anything else, which goes through phonenumbers' parser.
 
@@ -78,7 +83,7 @@ def _common_shape(raw):
     return None
 
 
-def normalize_phone(raw):
+def normalize_phone(raw: str) -> str:
     """'0912 345 678', '0912.345.678', '+84912345678' -> '+84912345678'; ValidationError otherwise."""
     raw = (raw or "").strip()
     if not raw:
@@ -90,7 +95,7 @@ def normalize_phone(raw):
     return _parsed(raw)
 
 
-def _parsed(raw):
+def _parsed(raw: str) -> str:
     try:
         number = phonenumbers.parse(raw, "VN")
     except phonenumbers.NumberParseException:
@@ -103,7 +108,7 @@ def _parsed(raw):
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
-def _renumbered(raw):
+def _renumbered(raw: str) -> str:
     """An old 11-digit mobile ("0168 123 4567", "+84 168 123 4567") in today's 10-digit form."""
     digits = raw.translate(_SEPARATORS)
     if digits.startswith("+84"):
@@ -115,7 +120,7 @@ def _renumbered(raw):
     return raw
 
 
-def split_phones(raw):
+def split_phones(raw: str) -> list[str]:
     """'ĐT: 0912.345.678 - 0206 3852 123' -> ['0912.345.678', '0206 3852 123'] (not validated)."""
     parts = []
     for part in _SPLIT.split((raw or "").strip()):
@@ -125,20 +130,20 @@ def split_phones(raw):
     return parts
 
 
-def normalize_phones(raw):
+def normalize_phones(raw: str) -> list[str]:
     """A cell that may hold two numbers ("0912 345 678 / 0206 3852 123"): a list of E.164 numbers."""
     parts = raw if isinstance(raw, list) else split_phones(raw)
     return [normalize_phone(p) for p in parts]
 
 
-def main_and_others(raw):
+def main_and_others(raw: str) -> tuple[str, str]:
     """A phone cell as stored: the first number, and the others joined ("; "); ValidationError when one
     of them is not a valid number."""
     numbers = list(dict.fromkeys(normalize_phones(raw)))
     return (numbers[0] if numbers else ""), "; ".join(numbers[1:])
 
 
-def display_phone(e164):
+def display_phone(e164: str) -> str:
     """'+84912345678' -> '0912 345 678', as people write it."""
     if not e164:
         return ""
@@ -154,11 +159,11 @@ def display_phone(e164):
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
 
 
-def display_phones(joined):
+def display_phones(joined: str | None) -> str:
     """'+84912345678; +842063852123' -> '0912 345 678; 0206 3852 123'."""
     return "; ".join(display_phone(p.strip()) for p in (joined or "").split(";") if p.strip())
 
 
-def zalo_phone(e164):
+def zalo_phone(e164: str) -> str:
     """Zalo wants 84… without '+'."""
     return e164.lstrip("+")

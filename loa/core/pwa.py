@@ -9,10 +9,12 @@ always comes from the network, and only when the network is down is the cached o
 instead.
 """
 
+from __future__ import annotations
+
 import hashlib
 import json
 
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import reverse
@@ -34,11 +36,11 @@ SHELL_FILES = (
 ICONS = (("loa/icon-192.png", "192x192"), ("loa/icon-512.png", "512x512"))
 
 
-def shell_urls():
+def shell_urls() -> list[str]:
     return [static(name) for name in SHELL_FILES] + [reverse("offline")]
 
 
-def offline(request):
+def offline(request: HttpRequest) -> HttpResponse:
     """/offline/: what the service worker shows when the network is down. Rendered without the
     request (no user, no token, no cookie read), so the same page is right for everyone who shares
     the phone; its links are the current static names, which the worker keeps beside it."""
@@ -47,7 +49,7 @@ def offline(request):
     return response
 
 
-def manifest(request):
+def manifest(request: HttpRequest) -> JsonResponse:
     """/manifest.webmanifest: the name, colours and icons a phone shows for the installed app."""
     body = {
         "name": "Loa",
@@ -99,7 +101,7 @@ self.addEventListener("fetch", (event) => {
 """
 
 
-def service_worker(request):
+def service_worker(request: HttpRequest) -> HttpResponse:
     """/sw.js: the service worker, named with the shell's current file names (see the module)."""
     urls = shell_urls()
     version = hashlib.sha256("\n".join(urls).encode()).hexdigest()[:12]

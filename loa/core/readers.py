@@ -18,10 +18,14 @@ lists of cells numbered from A1: str ("" when empty), int (whole numbers), float
 datetime, time.
 """
 
+from __future__ import annotations
+
 import csv
 import io
 import unicodedata
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -47,8 +51,15 @@ from loa.core.filekinds import (
     wanted,
 )
 from loa.core.safezip import check_zip
-from loa.core.sandbox import Refused
-from loa.core.uploads import MAX_IMAGE_PIXELS, open_upload, upload_name
+from loa.core.sandbox import Refused, Stream
+from loa.core.uploads import MAX_IMAGE_PIXELS, Upload, open_upload, upload_name
+
+T = TypeVar("T")
+
+if TYPE_CHECKING:
+    from docx.table import Table as DocxTable
+    from PIL.Image import Image as PILImage
+    from python_calamine import CalamineWorkbook
 
 CHUNK_ROWS = 2000  # rows per message from the child: the worker holds one chunk of raw cells at a time
 MAX_SHEET_CELLS = 2_000_000  # a returned form has a few hundred; a long list goes through read_table
@@ -69,7 +80,7 @@ TOO_MANY_CELLS = gettext_noop(
 # --- The worker's side -----------------------------------------------------------------------------
 
 
-def with_old_excel(kinds):
+def with_old_excel(kinds: Sequence[str]) -> tuple[str, ...]:
     """Wherever an xlsx is read, an old Excel 97–2003 .xls is too (listed beside it in messages)."""
     if XLS in kinds:
         return tuple(kinds)
@@ -81,28 +92,35 @@ class Table:
     (its name, "" for a csv); iterating gives its rows as the child sends them, a chunk at a time.
     Close it (or use `with`) to stop the child before the last row."""
 
-    def __init__(self, rows):
+    def __init__(self, rows: Stream) -> None:
         self._rows = rows
         head = next(rows, None)
         if head is None:
             raise ValidationError(_("The file is empty."), code="empty")
         self.kind, self.height, self.sheet = head["kind"], head["height"], head["sheet"]
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[list[Any]]:
         for chunk in self._rows:
             yield from chunk
 
-    def close(self):
+    def close(self) -> None:
         self._rows.close()
 
-    def __enter__(self):
+    def __enter__(self) -> Self:
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
 
-def read_table(upload, *, max_rows, kinds=(XLSX, CSV), name=None, max_bytes=None):
+def read_table(
+    upload: Upload,
+    *,
+    max_rows: int,
+    kinds: Sequence[str] = (XLSX, CSV),
+    name: str | None = None,
+    max_bytes: int | None = None,
+) -> Table:
     """The first sheet of an xlsx or the rows of a csv (a file or bytes) as a Table. A file with
     more than `max_rows` rows under its header is refused. Raises ValidationError in Vietnamese."""
     kinds = with_old_excel(kinds)
@@ -114,7 +132,14 @@ def read_table(upload, *, max_rows, kinds=(XLSX, CSV), name=None, max_bytes=None
     )
 
 
-def read_office(upload, *, kinds=(XLSX, DOCX), images=False, name=None, max_cells=None):
+def read_office(
+    upload: Upload,
+    *,
+    kinds: Sequence[str] = (XLSX, DOCX),
+    images: bool = False,
+    name: str | None = None,
+    max_cells: int | None = None,
+) -> tuple[str, Any]:
     """(kind, content) of an xlsx or docx (a file or bytes), whichever of `kinds` it is:
 
     - xlsx: [{"title", "rows", "merged": [((first row, first col), (last row, last col)), …]}] for
@@ -137,7 +162,7 @@ def read_office(upload, *, kinds=(XLSX, DOCX), images=False, name=None, max_cell
     return found["kind"], found["content"]
 
 
-def read_docx(upload, *, images=False, name=None):
+def read_docx(upload: Upload, *, images: bool = False, name: str | None = None) -> dict[str, Any]:
     """A Word file's content, as read_office gives it."""
     return read_office(upload, kinds=(DOCX,), images=images, name=name)[1]
 
@@ -154,7 +179,7 @@ class DecodedImage:
     size: tuple
     pixels: bytes
 
-    def image(self):
+    def image(self) -> PILImage:
         from PIL import Image
 
         bands = {"RGB": 3, "RGBA": 4}.get(self.mode)
@@ -163,7 +188,9 @@ class DecodedImage:
         return Image.frombytes(self.mode, self.size, self.pixels)
 
 
-def decode_image(upload, *, max_side, name=None, max_bytes=None):
+def decode_image(
+    upload: Upload, *, max_side: int, name: str | None = None, max_bytes: int | None = None
+) -> DecodedImage:
     """A JPEG or PNG (a file or bytes) decoded in the sandbox: a DecodedImage at most `max_side`
     pixels wide or high, upright (EXIF orientation applied), first frame, RGB or RGBA.
 
@@ -172,14 +199,16 @@ def decode_image(upload, *, max_side, name=None, max_bytes=None):
     return DecodedImage(kind=kind, **found)
 
 
-def image_size(upload, *, name=None, max_bytes=None):
+def image_size(upload: Upload, *, name: str | None = None, max_bytes: int | None = None) -> tuple[str, int, int]:
     """(kind, width, height) of a JPEG or PNG that decodes, in the sandbox, and has at most
     MAX_IMAGE_PIXELS pixels."""
     kind, found = _read_image(upload, max_side=None, name=name, max_bytes=max_bytes)
     return kind, found["width"], found["height"]
 
 
-def _read_image(upload, *, max_side, name, max_bytes):
+def _read_image(
+    upload: Upload, *, max_side: int | None, name: str | None, max_bytes: int | None
+) -> tuple[str, dict[str, Any]]:
     """(kind, what `_image` found) for a JPEG or PNG, read in the sandbox."""
     data, kind = open_upload(upload, (JPEG, PNG), max_bytes=max_bytes, name=name)
     found = sandbox.run(
@@ -196,7 +225,7 @@ def _read_image(upload, *, max_side, name, max_bytes):
 # --- The child's side: these run in the sandbox only ------------------------------------------------
 
 
-def _table(data, *, kinds, max_rows):
+def _table(data: bytes, *, kinds: Sequence[str], max_rows: int) -> Iterator[Any]:
     """Yields {"kind", "height", "sheet"}, then lists of at most CHUNK_ROWS rows."""
     kind = sniff(data)
     if kind == ZIP:
@@ -219,7 +248,7 @@ def _table(data, *, kinds, max_rows):
         raise Refused("wrong_kind", WRONG_KIND, wanted=wanted(kinds))
 
 
-def _calamine(data, kinds):
+def _calamine(data: bytes, kinds: Sequence[str]) -> CalamineWorkbook:
     """The workbook of an xlsx or xls; an OLE file that is no workbook (an old Word file) is refused."""
     from python_calamine import CalamineError, CalamineWorkbook
 
@@ -229,7 +258,7 @@ def _calamine(data, kinds):
         raise Refused("wrong_kind", WRONG_KIND, wanted=wanted(kinds)) from None
 
 
-def _chunks(rows):
+def _chunks(rows: Iterable[T]) -> Iterator[list[T]]:
     chunk = []
     for row in rows:
         chunk.append(row)
@@ -240,7 +269,7 @@ def _chunks(rows):
         yield chunk
 
 
-def _plain(row):
+def _plain(row: Iterable[Any]) -> list[Any]:
     """Whole numbers as int (Excel stores every number as a float); text without control characters."""
     return [
         int(c)
@@ -250,7 +279,7 @@ def _plain(row):
     ]
 
 
-def _text(data, kinds):
+def _text(data: bytes, kinds: Sequence[str]) -> str:
     """A csv's text, in NFC, without control characters but tab and newline: UTF-8 (with or without BOM),
     UTF-16 (with or without BOM), Windows-1258, Windows-1252, else Latin-1."""
     utf16 = "utf-16" if data.startswith(UTF16_BOMS) else utf16_without_bom(data)
@@ -272,12 +301,12 @@ def _text(data, kinds):
 DELIMITERS = (",", ";", "\t")
 
 
-def _delimiter(text):
+def _delimiter(text: str) -> str:
     """The csv's delimiter: the one that splits the most of its first lines into the same number of
     cells (a title line above the table splits into one, or into as many as the table)."""
     lines = [line for line in text[:SNIFF_CHARS].splitlines()[:30] if line.strip()]
 
-    def score(delimiter):
+    def score(delimiter: str) -> tuple[int, int]:
         counts = [line.count(delimiter) for line in lines]
         common = max((c for c in counts if c), key=counts.count, default=0)
         return (counts.count(common) if common else 0, common)
@@ -288,7 +317,7 @@ def _delimiter(text):
 SNIFF_CHARS = 64 * 1024
 
 
-def _csv_rows(text, max_rows):
+def _csv_rows(text: str, max_rows: int) -> list[list[str]]:
     delimiter = _delimiter(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     rows = []
@@ -309,7 +338,7 @@ def _csv_rows(text, max_rows):
     return rows
 
 
-def _office(data, *, kinds, images, max_cells):
+def _office(data: bytes, *, kinds: Sequence[str], images: bool, max_cells: int | None) -> dict[str, Any]:
     if sniff(data) == OLE and XLS in kinds:
         return {"kind": XLSX, "content": _workbook(data, kinds=kinds, max_cells=max_cells or MAX_SHEET_CELLS)}
     kind = check_zip(data, expect=kinds)
@@ -318,7 +347,7 @@ def _office(data, *, kinds, images, max_cells):
     return {"kind": kind, "content": _docx(data, images=images, max_cells=max_cells or MAX_DOCX_CELLS)}
 
 
-def _workbook(data, *, kinds, max_cells):
+def _workbook(data: bytes, *, kinds: Sequence[str], max_cells: int) -> list[dict[str, Any]]:
     from python_calamine import SheetTypeEnum, SheetVisibleEnum
 
     book = _calamine(data, kinds)
@@ -337,7 +366,7 @@ def _workbook(data, *, kinds, max_cells):
     return sheets
 
 
-def _docx(data, *, images, max_cells):
+def _docx(data: bytes, *, images: bool, max_cells: int) -> dict[str, Any]:
     import docx
     from docx.table import Table as DocxTable
     from docx.text.paragraph import Paragraph
@@ -345,7 +374,7 @@ def _docx(data, *, images, max_cells):
     document = docx.Document(io.BytesIO(data))
     counted = [0]
 
-    def rows_of(table):
+    def rows_of(table: DocxTable) -> list[list[str]]:
         rows = []
         for row in table.rows:
             cells, seen = [], set()
@@ -359,7 +388,7 @@ def _docx(data, *, images, max_cells):
             rows.append(cells)
         return rows
 
-    def lines_of(part):
+    def lines_of(part: Any) -> list[str]:
         try:
             lines = [p.text for p in part.paragraphs]
             for table in part.tables:
@@ -392,7 +421,7 @@ def _docx(data, *, images, max_cells):
     return {"blocks": blocks, "headers": headers, "footers": footers, "images": pictures}
 
 
-def open_picture(data, max_pixels=MAX_IMAGE_PIXELS):
+def open_picture(data: bytes, max_pixels: int = MAX_IMAGE_PIXELS) -> PILImage:
     """A JPEG or PNG opened by Pillow (not yet decoded), refused when it has more than `max_pixels`.
     In the sandbox only."""
     from PIL import Image
@@ -410,9 +439,10 @@ def open_picture(data, max_pixels=MAX_IMAGE_PIXELS):
     return image
 
 
-def _image(data, *, max_side, max_pixels):
+def _image(data: bytes, *, max_side: int | None, max_pixels: int) -> dict[str, Any]:
     from PIL import ImageOps
 
+    image: PILImage  # the file's image, then the copies made of it
     with open_picture(data, max_pixels) as image:
         width, height = image.size
         if max_side is None:

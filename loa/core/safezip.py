@@ -17,10 +17,13 @@ python-docx parses with lxml (resolve_entities=False) and calamine with its own 
 scan above means neither ever meets a DTD.
 """
 
+from __future__ import annotations
+
 import copy
 import io
 import re
 import zipfile
+from collections.abc import Collection
 
 from django.utils.translation import gettext_noop
 
@@ -70,7 +73,9 @@ UNSAFE_XML = gettext_noop(
 )
 
 
-def check_zip(data, *, expect=None, max_unpacked=MAX_UNPACKED_BYTES):
+def check_zip(
+    data: bytes, *, expect: Collection[str] | None = None, max_unpacked: int = MAX_UNPACKED_BYTES
+) -> str | None:
     """Check an Office file's zip, member by member. Returns its kind ("docx", "xlsx" or None).
 
     expect: the kinds the caller reads; anything else is refused as the wrong kind of file.
@@ -111,12 +116,12 @@ def check_zip(data, *, expect=None, max_unpacked=MAX_UNPACKED_BYTES):
     return kind
 
 
-def _safe_name(name):
+def _safe_name(name: str) -> bool:
     parts = re.split(r"[/\\]", name)
     return not ("\x00" in name or name.startswith(("/", "\\")) or _DRIVE.match(name) or ".." in parts)
 
 
-def _check_member(archive, info, total, max_unpacked):
+def _check_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, total: int, max_unpacked: int) -> int:
     """Stream one member: count its real bytes, and scan it if it is XML. Returns the running total."""
     size = 0
     xml = None
@@ -138,7 +143,7 @@ def _check_member(archive, info, total, max_unpacked):
     return total
 
 
-def _start(name, chunk):
+def _start(name: str, chunk: bytes) -> bool:
     """Whether a member is XML to scan, from its first bytes; refuses what must not be parsed at all."""
     if chunk.startswith(_OTHER_XML_ENCODINGS):
         raise Refused("xml_unsafe", UNSAFE_XML)

@@ -22,6 +22,8 @@ parse function for a known reason (a zip bomb, a DOCTYPE…), whose message the 
 The box limits resources; it is not a jail: the child runs as the same user as the worker.
 """
 
+from __future__ import annotations
+
 import contextlib
 import datetime
 import io
@@ -34,10 +36,12 @@ import signal
 import threading
 import time
 import types
+from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing import context as mp_context
 from multiprocessing import popen_forkserver, spawn, util
-from multiprocessing.connection import wait
+from multiprocessing.connection import Connection, wait
+from typing import Any, Self
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -61,7 +65,7 @@ class Refused(Exception):
     parent translates it and fills in `params` (plain values) and `name`, the file's name.
     """
 
-    def __init__(self, code, template, **params):
+    def __init__(self, code: str, template: str, **params: Any) -> None:
         super().__init__(code)
         self.code, self.template, self.params = code, template, params
 
@@ -74,7 +78,7 @@ class Limits:
     result_bytes: int = MAX_RESULT_BYTES
 
     @classmethod
-    def from_settings(cls):
+    def from_settings(cls) -> Limits:
         return cls(settings.PARSE_MEMORY_MB, settings.PARSE_CPU_SECONDS, settings.PARSE_TIMEOUT_SECONDS)
 
 
@@ -84,7 +88,7 @@ _lock = threading.Lock()
 _context = None
 
 
-def _forkserver():
+def _forkserver() -> multiprocessing.context.ForkServerContext:
     global _context
     with _lock:
         if _context is None:
@@ -100,30 +104,33 @@ class _Launcher(popen_forkserver.Popen):
     defined there). Parse functions live in loa's modules and are found by their module's name.
     The rest is popen_forkserver.Popen._launch as it is in Python 3.11."""
 
-    def _launch(self, process_obj):
+    # The stubs leave out the internals this copies (reduction, forkserver, close_fds, _fds): ignored below.
+    def _launch(self, process_obj: Any) -> None:
         prep_data = spawn.get_preparation_data(process_obj._name)
         prep_data.pop("init_main_from_path", None)
         prep_data.pop("init_main_from_name", None)
         buf = io.BytesIO()
         mp_context.set_spawning_popen(self)
         try:
-            mp_context.reduction.dump(prep_data, buf)
-            mp_context.reduction.dump(process_obj, buf)
+            mp_context.reduction.dump(prep_data, buf)  # type: ignore[attr-defined]
+            mp_context.reduction.dump(process_obj, buf)  # type: ignore[attr-defined]
         finally:
             mp_context.set_spawning_popen(None)
-        self.sentinel, w = popen_forkserver.forkserver.connect_to_new_process(self._fds)
+        self.sentinel, w = popen_forkserver.forkserver.connect_to_new_process(self._fds)  # type: ignore[attr-defined]
         parent_w = os.dup(w)  # the child watches it to know that this process is alive
-        self.finalizer = util.Finalize(self, util.close_fds, (parent_w, self.sentinel))
+        self.finalizer = util.Finalize(self, util.close_fds, (parent_w, self.sentinel))  # type: ignore[attr-defined]
         with open(w, "wb", closefd=True) as f:
             f.write(buf.getbuffer())
-        self.pid = popen_forkserver.forkserver.read_signed(self.sentinel)
+        self.pid = popen_forkserver.forkserver.read_signed(self.sentinel)  # type: ignore[attr-defined]
 
 
 class _Process(mp_context.ForkServerProcess):
     _Popen = staticmethod(_Launcher)
 
 
-def run(func, *args, name="", kind="", limits=None, **kwargs):
+def run(
+    func: Callable[..., Any], *args: Any, name: str = "", kind: str = "", limits: Limits | None = None, **kwargs: Any
+) -> Any:
     """func(*args, **kwargs) called in a child process; returns what it returned (plain data).
 
     func must be a module-level function. `name` (the file's name) and `kind` (what the file should
@@ -135,7 +142,9 @@ def run(func, *args, name="", kind="", limits=None, **kwargs):
     return items.result
 
 
-def stream(func, *args, name="", kind="", limits=None, **kwargs):
+def stream(
+    func: Callable[..., Any], *args: Any, name: str = "", kind: str = "", limits: Limits | None = None, **kwargs: Any
+) -> Stream:
     """A Stream over what func, a generator function, yields in the child, item by item.
 
     The child runs until the stream is exhausted or closed; closing it early stops the child.
@@ -146,7 +155,16 @@ def stream(func, *args, name="", kind="", limits=None, **kwargs):
 class Stream:
     """Items sent by a child process, read as they come; `result` is what the function returned."""
 
-    def __init__(self, func, args, kwargs, *, name, kind, limits):
+    def __init__(
+        self,
+        func: Callable[..., Any],
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+        *,
+        name: str,
+        kind: str,
+        limits: Limits,
+    ) -> None:
         self._process = None
         self.name, self.kind, self.limits = name, kind, limits
         self.result = None
@@ -161,10 +179,10 @@ class Stream:
         writer.close()  # the child holds the only writing end: its death is seen as the end of the pipe
         self._started = time.monotonic()
 
-    def __iter__(self):
+    def __iter__(self) -> Stream:
         return self
 
-    def __next__(self):
+    def __next__(self) -> Any:
         if self._process is None:
             raise StopIteration
         try:
@@ -181,13 +199,13 @@ class Stream:
             raise StopIteration
         raise self._refusal(message)
 
-    def __enter__(self):
+    def __enter__(self) -> Self:
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def close(self):
+    def close(self) -> None:
         """Stop the child (if it still runs) and wait for it."""
         process, self._process = self._process, None
         if process is None:
@@ -198,7 +216,7 @@ class Stream:
         process.join()
         process.close()
 
-    def _receive(self):
+    def _receive(self) -> tuple[Any, ...]:
         remaining = self.limits.timeout_seconds - self._waited
         started = time.monotonic()
         ready = wait([self._reader], timeout=max(remaining, 0))
@@ -221,15 +239,17 @@ class Stream:
         except Exception as exc:  # noqa: BLE001 (a child that sends anything but plain data has gone wrong)
             return ("failed", f"not plain data: {exc}")
 
-    def _died(self):
-        self._process.join(5)
-        code = self._process.exitcode
+    def _died(self) -> tuple[str, str]:
+        process = self._process
+        assert process is not None  # only while the child runs
+        process.join(5)
+        code = process.exitcode
         log.warning("Parsing %s: the child stopped without an answer (exit code %s)", self.name, code)
         if code is not None and code < 0 and -code in _LIMIT_SIGNALS:
             return ("limit", signal.Signals(-code).name)
         return ("failed", f"exit code {code}")
 
-    def _refusal(self, message):
+    def _refusal(self, message: tuple[Any, ...]) -> ValidationError:
         """The ValidationError (Vietnamese message) for a child's refusal, limit or failure."""
         named = f" “{self.name}”" if self.name else ""
         if message[0] == "refused":
@@ -245,10 +265,10 @@ class Stream:
         log.warning("Parsing %s failed in the child: %s", self.name, message[1])
         return ValidationError(self._unreadable(named), code="unreadable")
 
-    def _unreadable(self, named):
+    def _unreadable(self, named: str) -> str:
         return _(UNREADABLE) % {"name": named, "kind": self.kind} if self.kind else _(UNREADABLE_ANY) % {"name": named}
 
-    def __del__(self):
+    def __del__(self) -> None:
         with contextlib.suppress(Exception):  # at interpreter exit multiprocessing may be half gone
             self.close()  # a stream dropped half-read must not leave its child waiting to write
 
@@ -274,7 +294,7 @@ _PLAIN_CLASSES = {("datetime", n): getattr(datetime, n) for n in ("date", "datet
 class _SafeUnpickler(pickle.Unpickler):
     """Plain data only: containers, strings, numbers, bytes, and the date and time classes."""
 
-    def find_class(self, module, name):
+    def find_class(self, module: str, name: str) -> Any:
         try:
             return _PLAIN_CLASSES[(module, name)]
         except KeyError:
@@ -285,10 +305,10 @@ class _SafeUnpickler(pickle.Unpickler):
 
 
 class _Sender:
-    def __init__(self, conn, allowance):
+    def __init__(self, conn: Connection, allowance: int) -> None:
         self.conn, self.left = conn, allowance
 
-    def send(self, message):
+    def send(self, message: object) -> None:
         data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
         if len(data) > self.left:
             raise _TooBig
@@ -300,7 +320,7 @@ class _TooBig(Exception):
     pass
 
 
-def _limit_self(limits):
+def _limit_self(limits: Limits) -> None:
     with open("/proc/self/statm") as statm:
         address_space = int(statm.read().split()[0]) * resource.getpagesize()
     memory = address_space + limits.memory_mb * 1024 * 1024
@@ -310,7 +330,9 @@ def _limit_self(limits):
     os.environ["RUST_BACKTRACE"] = "0"  # calamine's failed allocation: one line in the log, not fifty
 
 
-def _child(conn, func, args, kwargs, limits):
+def _child(
+    conn: Connection, func: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any], limits: Limits
+) -> None:
     """Runs in the child: limit this process, call func, send its items and result, or why it failed."""
     _limit_self(limits)
     sender = _Sender(conn, limits.result_bytes)

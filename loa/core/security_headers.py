@@ -14,7 +14,12 @@ Downloads (PDF, Word, Excel, JSON) get none, so that Chrome's PDF viewer works o
 With DEBUG on, Django's own error pages (inline styles and scripts) are left without it.
 """
 
+from __future__ import annotations
+
+from collections.abc import Callable
+
 from django.conf import settings
+from django.http import HttpRequest, HttpResponse
 
 POLICY_DIRECTIVES = (
     "default-src 'self'",
@@ -42,10 +47,10 @@ DEBUG_PAGE_STATUSES = {400, 403, 404, 500}
 class SecurityHeadersMiddleware:
     """Adds the policies above to every document Loa answers with (see the module's text)."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         content_type = response.get("Content-Type", "").split(";")[0].strip().lower()
         if content_type not in DOCUMENT_TYPES:

@@ -7,9 +7,13 @@ request's own scheme and host (what the developer typed in the browser), and one
 (a management command) uses the development server's address.
 """
 
+from __future__ import annotations
+
+from collections.abc import Callable
 from contextvars import ContextVar
 
 from django.conf import settings
+from django.http import HttpRequest, HttpResponse
 
 DEVELOPMENT_ORIGIN = "http://127.0.0.1:8000"
 
@@ -28,10 +32,10 @@ def absolute_url(path: str) -> str:
 class RequestOriginMiddleware:
     """Remembers the origin of the request being served, for links made without SITE_URL."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         if settings.SITE_URL:
             return self.get_response(request)
         token = _request_origin.set(f"{request.scheme}://{request.get_host()}")

@@ -10,7 +10,14 @@ punctuation, punctuation before digits, digits before letters. Python's sorted()
 unidecode all get some of this wrong.
 """
 
+from __future__ import annotations
+
 import unicodedata
+from collections.abc import Callable, Iterator
+from typing import TypeVar
+
+Weights = tuple[str, str, str]
+V = TypeVar("V")
 
 _COMBINING_TONES = {
     "\u0300": 1,  # huyền (grave)
@@ -73,7 +80,7 @@ for _i, _letter in enumerate(_LETTERS):
 _OTHER_BASE = 0x1000  # any other character: after Latin letters, in code point order
 
 
-def _letters(text):
+def _letters(text: str) -> Iterator[tuple[str, int, bool]]:
     """Yield (base letter incl. its letter marks, tone, is_upper) for each character of text."""
     if text.isascii():  # nothing to compose or decompose (codes, numbers)
         for ch in text:
@@ -96,7 +103,7 @@ def _letters(text):
         yield base, tone, upper
 
 
-class _WordCache(dict):
+class _WordCache(dict[str, V]):
     """word -> compute(word), for words of letters only, emptied when it grows past `size` entries.
 
     Names repeat their words, so most lookups hit; numbers and codes are often unique and would only
@@ -104,11 +111,11 @@ class _WordCache(dict):
     words up from C, without a Python call per word (an import of 130,000 units looks up 3 million).
     """
 
-    def __init__(self, compute, size=100_000):
+    def __init__(self, compute: Callable[[str], V], size: int = 100_000) -> None:
         super().__init__()
         self.compute, self.size = compute, size
 
-    def __missing__(self, word):
+    def __missing__(self, word: str) -> V:
         value = self.compute(word)
         if word.isalpha():
             if len(self) >= self.size:
@@ -117,7 +124,7 @@ class _WordCache(dict):
         return value
 
 
-def _weights(word):
+def _weights(word: str) -> Weights:
     """(primary, secondary, tertiary) weights of a word, character by character."""
     primary, secondary, tertiary = [], [], []
     for base, tone, upper in _letters(word):
@@ -136,18 +143,18 @@ _ASCII_PRIMARY = {code: _weights(chr(code))[0] for code in range(128)}
 _ASCII_TERTIARY = {code: _weights(chr(code))[2] for code in range(128)}
 
 
-def _ascii_weights_of(word):
+def _ascii_weights_of(word: str) -> Weights:
     return word.translate(_ASCII_PRIMARY), "0" * len(word), word.translate(_ASCII_TERTIARY)
 
 
-def _word_weights(word):
+def _word_weights(word: str) -> Weights:
     return _ascii_weights_of(word) if word.isascii() else _weights(word)
 
 
 _WEIGHTS = _WordCache(_word_weights)
 
 
-def sort_key(text):
+def sort_key(text: str) -> str:
     """A string that sorts, byte by byte, as ICU's Vietnamese collation sorts `text`.
 
     Three levels as in ICU: primary (letters), secondary (tones), tertiary (case), each a run
@@ -162,7 +169,7 @@ def sort_key(text):
     return "0001".join(primary) + "0000" + "0".join(secondary) + "0" + "0".join(tertiary)
 
 
-def _fold_word(word):
+def _fold_word(word: str) -> str:
     if word.isascii():  # codes, numbers, e-mail addresses: no Unicode work
         return word.lower()
     word = unicodedata.normalize("NFD", word.replace("đ", "d").replace("Đ", "D"))
@@ -172,7 +179,7 @@ def _fold_word(word):
 _FOLDED = _WordCache(_fold_word)
 
 
-def fold(text):
+def fold(text: str) -> str:
     """Lower-case text without tones or letter marks: "Công đoàn Trường" -> "cong doan truong".
 
     Plain NFD stripping leaves "đ", so it is mapped by hand. Folded word by word, with a cache
@@ -187,6 +194,6 @@ def fold(text):
     return " ".join(folded)
 
 
-def search_terms(query):
+def search_terms(query: str) -> list[str]:
     """The folded words of a search box entry; every word must match."""
     return [word for word in fold(query).split(" ") if word]

@@ -4,8 +4,13 @@ The worker only looks at an upload's size and first bytes (loa/core/filekinds.py
 inside (a zip's members, a sheet, a picture) is read in the sandbox (loa/core/readers.py).
 """
 
+from __future__ import annotations
+
+from collections.abc import Collection
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
@@ -27,22 +32,27 @@ from loa.core.filekinds import (  # noqa: F401  (the kinds are imported from her
     wanted,
 )
 
+# What the readers take: an uploaded or stored file, or its bytes.
+Upload = File | bytes
+
 # Photos bigger than this many pixels are refused before they are decoded (decompression bombs).
 MAX_IMAGE_PIXELS = 60_000_000
 
 
-def named(name):
+def named(name: str | None) -> str:
     """The file's name as messages put it after "The file": ' “bao-cao.xlsx”', or nothing."""
     return f" “{name}”" if name else ""
 
 
-def upload_name(upload, name=None):
+def upload_name(upload: Upload, name: str | None = None) -> str:
     """The name people gave the file (without any folder), or `name` when given."""
     name = getattr(upload, "name", "") if name is None else name
     return (name or "").replace("\\", "/").rsplit("/", 1)[-1]
 
 
-def open_upload(upload, allowed, *, max_bytes=None, name=None):
+def open_upload(
+    upload: Upload, allowed: Collection[str], *, max_bytes: int | None = None, name: str | None = None
+) -> tuple[bytes, str]:
     """(bytes, kind) of an upload (a file or bytes) whose size and first bytes fit `allowed`.
 
     The kind is ZIP for a zip when an Office kind is allowed: which one it is, and whether it is
@@ -72,7 +82,7 @@ def open_upload(upload, allowed, *, max_bytes=None, name=None):
         return data, ZIP
     if kind == OLE and XLS in allowed:
         return data, XLS  # an old Word file is OLE too: the reader refuses what is not a workbook
-    if kind not in allowed:
+    if kind is None or kind not in allowed:
         if kind == OLE:
             message = _(
                 "The file%(name)s is an old Office file (.doc/.xls). Save it as %(wanted)s and upload it again."
@@ -83,7 +93,7 @@ def open_upload(upload, allowed, *, max_bytes=None, name=None):
     return data, kind
 
 
-def check_upload(upload, allowed, *, max_bytes=None):
+def check_upload(upload: Upload, allowed: Collection[str], *, max_bytes: int | None = None) -> str | None:
     """Return the kind of a file that is kept as it is (an attachment), or raise a ValidationError in
     Vietnamese saying what is wrong. An Office file's zip is checked in the sandbox (loa/core/safezip.py)."""
     data, kind = open_upload(upload, allowed, max_bytes=max_bytes)

@@ -6,8 +6,12 @@ breaks exports, documents and the terminal that prints it. Django's own check of
 English; this one says it in the user's language and covers every control character.
 """
 
+from __future__ import annotations
+
 import unicodedata
-from urllib.parse import urlsplit
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import ParseResult, SplitResult, urlsplit
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -15,11 +19,11 @@ from django.core.validators import ProhibitNullCharactersValidator
 from django.utils.translation import gettext_lazy as _
 
 
-def has_control_characters(value):
+def has_control_characters(value: object) -> bool:
     return any(unicodedata.category(ch) == "Cc" for ch in str(value))
 
 
-def validate_one_line(value):
+def validate_one_line(value: object) -> None:
     """No control character (NUL, tab, line break, escape…) in a one-line text."""
     if has_control_characters(value):
         raise ValidationError(
@@ -30,14 +34,16 @@ def validate_one_line(value):
 class OneLineField(forms.CharField):
     """A CharField whose only check of invisible characters is `validate_one_line`."""
 
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.validators = [v for v in self.validators if not isinstance(v, ProhibitNullCharactersValidator)] + [
             validate_one_line
         ]
 
 
-def split_address(text, *, typed=None, split=urlsplit):
+def split_address(
+    text: str, *, typed: str | None = None, split: Callable[[str], SplitResult | ParseResult] = urlsplit
+) -> SplitResult | ParseResult:
     """`split(text)` (urlsplit, or urlparse), or a ValidationError naming what was `typed` when the text
     cannot be a web address at all: Python raises ValueError for an unclosed “[” (http://[) and
     for a port that is not a number, and the address normalisers must answer that like any bad address."""

@@ -7,10 +7,12 @@ template `_conflict.html`), and takes the newer version, so that saving again is
 "keep mine" and reloading the page is "keep theirs". The view answers 409.
 """
 
+from __future__ import annotations
+
 import json
 from datetime import date, datetime
 from decimal import Decimal
-from typing import ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
@@ -20,6 +22,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from loa.core.versions import MAX_VERSION, StaleVersion
+
+if TYPE_CHECKING:
+    from loa.audit.models import AuditEntry
+
+    _FormBase = forms.BaseForm  # the mixin is always mixed into a form: its attributes are a form's
+else:
+    _FormBase = object
 
 OUT_OF_DATE = gettext_lazy(
     "This page is out of date or incomplete (it does not say which version it started from). "
@@ -35,15 +44,15 @@ last_change_of = None
 class Conflict:
     """What the conflict panel shows: the row as stored now, and the fields that differ."""
 
-    def __init__(self, current, rows):
+    def __init__(self, current: Any, rows: list[dict[str, Any]]) -> None:
         self.current, self.rows = current, rows
 
-    def last_change(self):
+    def last_change(self) -> AuditEntry | None:
         """The audit entry of the newest change of the row (who and when), if there is one."""
         return last_change_of(self.current) if last_change_of is not None else None
 
 
-def _plain(value):
+def _plain(value: Any) -> Any:
     """A value reduced to something comparable: model instances by key, sets for many."""
     if isinstance(value, models.Manager):
         value = list(value.all())
@@ -58,7 +67,7 @@ def _plain(value):
     return value
 
 
-def _text(field, value):
+def _text(field: forms.Field, value: Any) -> str:
     """A value as the panel shows it."""
     if isinstance(value, models.Manager):
         value = list(value.all())
@@ -67,13 +76,18 @@ def _text(field, value):
     if isinstance(field, forms.ModelChoiceField):
         items = value if isinstance(value, (list, tuple, set, models.QuerySet)) else [value]
         keys = [getattr(item, "pk", item) for item in items]
-        names = {obj.pk: str(obj) for obj in field.queryset.model._default_manager.filter(pk__in=keys)}
+        queryset = field.queryset
+        names = (
+            {obj.pk: str(obj) for obj in queryset.model._default_manager.filter(pk__in=keys)}
+            if queryset is not None
+            else {}
+        )
         return ", ".join(names.get(key, str(key)) for key in keys)
     if isinstance(field, forms.BooleanField) or isinstance(value, bool):
         return _("Yes") if value else _("No")
     if isinstance(field, forms.ChoiceField):
-        labels = {}
-        for key, label in field.choices:
+        labels: dict[Any, Any] = {}
+        for key, label in field.choices:  # type: ignore[misc, union-attr]  # a form field's are a list
             if isinstance(label, (list, tuple)):
                 labels.update(label)
             else:
@@ -92,7 +106,7 @@ def _text(field, value):
     return str(value)
 
 
-class VersionedFormMixin:
+class VersionedFormMixin(_FormBase):
     """A form that carries the version of the row it edits (hidden field `version`).
 
     The version is the instance's (a ModelForm editing a saved row) or `version=` (any other form;
@@ -104,7 +118,7 @@ class VersionedFormMixin:
     conflict = None
     conflict_display: ClassVar[dict] = {}
 
-    def __init__(self, *args, version=None, **kwargs):
+    def __init__(self, *args: Any, version: int | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         instance = getattr(self, "instance", None)
         if version is None and instance is not None and instance.pk is not None:
@@ -120,7 +134,7 @@ class VersionedFormMixin:
             error_messages={"required": message, "invalid": message, "min_value": message, "max_value": message},
         )
 
-    def full_clean(self):
+    def full_clean(self) -> None:
         super().full_clean()
         # The hidden field's error reads as a message about the page, above the form.
         errors = getattr(self, "_errors", None) or {}
@@ -129,18 +143,18 @@ class VersionedFormMixin:
             errors[NON_FIELD_ERRORS].extend(errors.pop("version"))
 
     @property
-    def expected_version(self):
+    def expected_version(self) -> int | None:
         return self.cleaned_data.get("version") if "version" in self.fields else None
 
-    def edited_values(self):
+    def edited_values(self) -> dict[str, Any]:
         """The cleaned values of the form's own fields, without its version."""
         return {name: value for name, value in self.cleaned_data.items() if name != "version"}
 
-    def stored_values(self, current):
+    def stored_values(self, current: Any) -> dict[str, Any]:
         """{field name: value as stored now} for the fields the form edits."""
         return {name: getattr(current, name) for name in self.fields if name != "version" and hasattr(current, name)}
 
-    def show_conflict(self, exc: StaleVersion):
+    def show_conflict(self, exc: StaleVersion) -> None:
         """Keep the user's input, show the stored values that differ, and take the newer version."""
         current = exc.current
         rows = []
@@ -160,11 +174,11 @@ class VersionedFormMixin:
             )
         self.conflict = Conflict(current, rows)
         if "version" in self.fields:
-            self.data = self.data.copy()
-            self.data[self.add_prefix("version")] = str(current.version)
+            self.data = self.data.copy()  # type: ignore[attr-defined]  # a QueryDict; the stubs say Mapping
+            self.data[self.add_prefix("version")] = str(current.version)  # type: ignore[index]
         self.add_error(None, exc)
 
 
-def conflict_status(form, default=200):
+def conflict_status(form: forms.BaseForm, default: int = 200) -> int:
     """The status of a page that shows `form` again: 409 when it shows a conflict."""
     return 409 if getattr(form, "conflict", None) is not None else default

@@ -14,13 +14,20 @@ a row whose `edit_session` is the caller's was last written by that same page, s
 between were its own saves (see the article editor).
 """
 
+from __future__ import annotations
+
 import re
 import secrets
+from collections.abc import Iterable
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+M = TypeVar("M", bound=models.Model)
 
 # A PositiveIntegerField: a version sent from outside is compared only up to here.
 MAX_VERSION = 2_147_483_647
@@ -28,7 +35,7 @@ DIGITS = re.compile(r"[0-9]{1,10}")  # ASCII digits only, and no more than MAX_V
 SESSION = re.compile(r"[A-Za-z0-9_-]{1,32}")
 
 
-def version_field():
+def version_field() -> models.PositiveIntegerField[int, int]:
     """The `version` column of a versioned model (1 when created, raised by every write)."""
     # db_default too: rows inserted without Django (an import's COPY) start at 1 as well.
     return models.PositiveIntegerField(
@@ -43,7 +50,7 @@ def version_field():
 class StaleVersion(ValidationError):
     """The row changed since the caller read it. `current` is the row as it is now (locked)."""
 
-    def __init__(self, current, message=None):
+    def __init__(self, current: Any, message: str | None = None) -> None:
         if message is None:
             message = _(
                 "Someone (another user, or you in another window) changed this %(thing)s while you were working "
@@ -54,7 +61,7 @@ class StaleVersion(ValidationError):
         self.current = current
 
 
-def _out_of_date(current):
+def _out_of_date(current: Any) -> StaleVersion:
     return StaleVersion(
         current,
         _(
@@ -64,7 +71,7 @@ def _out_of_date(current):
     )
 
 
-def parse(value):
+def parse(value: object) -> int | None:
     """An expected version as a number, or None when it is missing or not a version at all."""
     if isinstance(value, bool):
         return None
@@ -77,7 +84,7 @@ def parse(value):
     return number if number <= MAX_VERSION else None
 
 
-def check(current, expected_version, *, session=None, message=None):
+def check(current: Any, expected_version: object, *, session: str | None = None, message: str | None = None) -> None:
     """Refuse (StaleVersion, with `message` if given) unless `current` is still at `expected_version`,
     or was last written by the caller's own editing `session`. `current` may be None (nothing stored
     yet): then 0 is the version expected. expected_version None: not an edit, nothing is checked."""
@@ -94,14 +101,21 @@ def check(current, expected_version, *, session=None, message=None):
     raise (_out_of_date(current) if expected is None else StaleVersion(current, message))
 
 
-def lock(queryset, expected_version, *, session=None, message=None, **lookup):
+def lock(
+    queryset: QuerySet[M],
+    expected_version: object,
+    *,
+    session: str | None = None,
+    message: str | None = None,
+    **lookup: Any,
+) -> M:
     """The row of `queryset` matching `lookup`, locked until the transaction ends, after `check`."""
     current = queryset.select_for_update().get(**lookup)
     check(current, expected_version, session=session, message=message)
     return current
 
 
-def bump(instance, update_fields=None, *, session=""):
+def bump(instance: Any, update_fields: Iterable[str] | None = None, *, session: str = "") -> list[str] | None:
     """Raise the version of a row about to be saved (under `lock`), noting which editing session
     wrote it. Returns `update_fields` with the columns this adds (None stays None: a full save)."""
     instance.version += 1
@@ -112,12 +126,12 @@ def bump(instance, update_fields=None, *, session=""):
     return None if update_fields is None else [*update_fields, *added]
 
 
-def clean_session(value):
+def clean_session(value: object) -> str:
     """An editing-session token as sent by a page: short, printable, or nothing."""
     text = str(value or "").strip()
     return text if SESSION.fullmatch(text) else ""
 
 
-def new_session():
+def new_session() -> str:
     """A token naming one open editing page."""
     return secrets.token_urlsafe(12)

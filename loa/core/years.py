@@ -1,11 +1,16 @@
 """Which year a yearly page shows."""
 
-from django.db.models import Max
-from django.http import Http404
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.db.models import Max, QuerySet
+from django.http import Http404, HttpRequest
 from django.utils import timezone
 
 
-def requested_year(request, *, latest_with_data=None):
+def requested_year(request: HttpRequest, *, latest_with_data: Callable[[], int | None] | None = None) -> int:
     """The `?year=` asked for; without one, the latest year that has data (so that in January,
     before the new year's quotas exist, a page shows last year rather than nothing), else this
     year. A year that is not a number or not between 2000 and this year is a 404."""
@@ -23,6 +28,6 @@ def requested_year(request, *, latest_with_data=None):
     return year
 
 
-def latest_year(queryset, field="year"):
+def latest_year(queryset: QuerySet[Any], field: str = "year") -> Callable[[], int | None]:
     """A `latest_with_data` for requested_year: the highest `field` in `queryset`."""
     return lambda: queryset.aggregate(latest=Max(field))["latest"]

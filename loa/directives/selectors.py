@@ -1,6 +1,11 @@
 """Reads shared by pages, exports and the API: what a unit still owes, a task's tracking list."""
 
-from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, QuerySet
 from django.db.models.fields.json import KeyTextTransform
 from django.http import Http404
 
@@ -10,6 +15,11 @@ from loa.core.text import search_terms
 from loa.directives.access import tracking_node
 from loa.directives.models import Assignment, Directive, ReportForm, Rollup
 from loa.directives.services import pending_q
+
+if TYPE_CHECKING:
+    from loa.accounts.models import User
+    from loa.directives.models import Task
+    from loa.units.models import Unit
 
 # The tracking list's filters and sorts: the page, the xlsx export and the API take the same names.
 STATE_FILTERS = {
@@ -30,7 +40,7 @@ SORTS = {
 }
 
 
-def replies_q(user, task, node):
+def replies_q(user: User, task: Task, node: Unit) -> Q:
     """The assignments of `task` under `node` that `user` may view, as a Q. An issuer always sees
     the replies to its own directives: at the issuing unit, whoever may view it sees every
     recipient's assignment, also those of units moved from under it since the directive was sent
@@ -41,7 +51,9 @@ def replies_q(user, task, node):
     return Q(task=task, unit_path__startswith=node.path) & path_q(user, Capability.VIEW, field="unit_path")
 
 
-def tracked_assignments(user, task, node, *, state="", q="", sort="name"):
+def tracked_assignments(
+    user: User, task: Task, node: Unit, *, state: str = "", q: str = "", sort: str = "name"
+) -> QuerySet[Assignment]:
     """A task's assignments under `node` that `user` may view, filtered and sorted; one query.
     Unknown states and sorts are ignored (no filter, by name)."""
     qs = Assignment.objects.filter(replies_q(user, task, node))
@@ -65,7 +77,7 @@ NO_PAGE = Q(report__data__no_page=True)
 ADDRESS_MISSING = Q(report_url="", report_name__gt="") & (Q(unit__fanpage__isnull=True) | Q(unit__fanpage__url=""))
 
 
-def page_gaps(user, task, node):
+def page_gaps(user: User, task: Task, node: Unit) -> dict[str, int]:
     """How many reports under `node` that `user` may view say "no Page yet", and how many lack the
     Page's address: one grouped query whatever the number of units."""
     qs = Assignment.objects.filter(replies_q(user, task, node), first_reported_at__isnull=False)
@@ -74,7 +86,7 @@ def page_gaps(user, task, node):
     ).aggregate(no_page=Count("id", filter=NO_PAGE), address_missing=Count("id", filter=ADDRESS_MISSING))
 
 
-def child_rollups(task, node):
+def child_rollups(task: Task, node: Unit) -> QuerySet[Rollup]:
     """The figures of the units directly below `node` that have units below them (not single CĐCS)."""
     return (
         Rollup.objects.filter(task=task, parent_unit_id=node.pk, expected__gt=1)
@@ -83,7 +95,7 @@ def child_rollups(task, node):
     )
 
 
-def due_for_units(unit_ids, *, limit=20):
+def due_for_units(unit_ids: Iterable[int], *, limit: int = 20) -> list[Assignment]:
     """Open tasks of these units (not reported, or returned), soonest deadline first, one query."""
     return list(
         Assignment.objects.filter(unit_id__in=unit_ids, expected=True, task__directive__status=Directive.Status.ISSUED)
@@ -93,7 +105,7 @@ def due_for_units(unit_ids, *, limit=20):
     )
 
 
-def open_tasks_overview(units, *, limit=5):
+def open_tasks_overview(units: Iterable[Unit], *, limit: int = 5) -> list[Rollup]:
     """The latest issued tasks' figures at the given top units: one query over the rollups."""
     return list(
         Rollup.objects.filter(unit__in=units, task__directive__status=Directive.Status.ISSUED)
@@ -102,7 +114,7 @@ def open_tasks_overview(units, *, limit=5):
     )
 
 
-def tasks_with_figures(user, tasks):
+def tasks_with_figures(user: User, tasks: list[Task]) -> list[Task]:
     """Each task's `totals` and `assignment` as this user may see them (the directive's page and
     the API alike). The figures are those at the tracking page's unit (`tracking_node`): the
     issuer for whoever may view it, else the user's own unit under it, so that a recipient never
@@ -114,16 +126,16 @@ def tasks_with_figures(user, tasks):
     totals = {r.task_id: r for r in Rollup.objects.filter(task__in=tasks, unit=node).select_related("unit")}
     own = {a.task_id: a for a in Assignment.objects.filter(task__in=tasks, unit=node).select_related("unit__parent")}
     for task in tasks:
-        task.totals = totals.get(task.pk)
-        task.assignment = own.get(task.pk)
+        task.totals = totals.get(task.pk)  # type: ignore[attr-defined]  # the pages' and API's own attributes
+        task.assignment = own.get(task.pk)  # type: ignore[attr-defined]
     return tasks
 
 
-def _fanpage_tasks(year):
+def _fanpage_tasks(year: int) -> Q:
     return Q(task__report_form=ReportForm.FANPAGE, task__deadline__year=year, task__directive__status="issued")
 
 
-def fanpage_report_rows(units, year):
+def fanpage_report_rows(units: QuerySet[Unit], year: int) -> QuerySet[Assignment, tuple[Any, ...]]:
     """(unit id, expected, reported, on time) of every assignment of the units (a queryset) to an
     issued Fanpage report task due in `year`: for the scoring."""
     # Whether a report came, not when: 130,000 timestamps cost more to read than the rest.
@@ -135,6 +147,6 @@ def fanpage_report_rows(units, year):
     )
 
 
-def fanpage_report_task_ids(unit, year):
+def fanpage_report_task_ids(unit: Unit, year: int) -> list[int]:
     """The ids of the issued Fanpage report tasks due in `year` that the unit was given."""
     return list(Assignment.objects.filter(_fanpage_tasks(year), unit=unit).values_list("task_id", flat=True))

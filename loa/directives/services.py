@@ -1,6 +1,10 @@
 """Directive workflow: draft, recipients, tasks, issue; reports submitted, returned, corrected."""
 
-from datetime import timedelta
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -19,6 +23,14 @@ from loa.directives import rollups
 from loa.directives.models import Assignment, Attachment, Directive, Recipient, Report, ReportForm, ReportVersion, Task
 from loa.fanpages import selectors as page_register
 from loa.units.models import Unit
+
+T = TypeVar("T")
+
+if TYPE_CHECKING:
+    from django.core.files.uploadedfile import UploadedFile
+
+    from loa.accounts.models import User
+    from loa.units.models import UnitKind, UnitQuerySet
 
 # What editing a directive may change; its status changes by the workflow only.
 EDITABLE_DIRECTIVE_FIELDS = (
@@ -41,7 +53,7 @@ TASK_FIELDS = ("title", "deadline", "report_form", "remind_days_before", "remind
 DOUBLE_SUBMIT_WINDOW = timedelta(minutes=10)
 
 
-def _check_number_free(directive):
+def _check_number_free(directive: Directive) -> None:
     if (
         directive.number
         and Directive.objects.filter(number__iexact=directive.number, issuing_unit=directive.issuing_unit)
@@ -54,9 +66,9 @@ def _check_number_free(directive):
 
 
 @transaction.atomic
-def directive_create(*, by, issuing_unit, **fields):
+def directive_create(*, by: User, issuing_unit: Unit, **fields: Any) -> Directive:
     directive = Directive(issuing_unit=issuing_unit, created_by=by if getattr(by, "pk", None) else None, **fields)
-    if not directive.superior_body and issuing_unit.parent_id:
+    if not directive.superior_body and issuing_unit.parent_id and issuing_unit.parent is not None:
         directive.superior_body = issuing_unit.parent.name.upper()
     _check_number_free(directive)
     directive.full_clean(exclude=["created_by"])
@@ -68,7 +80,9 @@ def directive_create(*, by, issuing_unit, **fields):
 
 
 @transaction.atomic
-def directive_update(*, by, directive, expected_version=None, **fields):
+def directive_update(
+    *, by: User, directive: Directive, expected_version: int | None = None, **fields: Any
+) -> Directive:
     """Change a directive's fields; refused (StaleVersion) if it changed since `expected_version`."""
     directive = versions.lock(Directive.objects.all(), expected_version, pk=directive.pk)
     before = snapshot(directive, DIRECTIVE_FIELDS)
@@ -88,7 +102,9 @@ def directive_update(*, by, directive, expected_version=None, **fields):
     return directive
 
 
-def recipients_under(unit, *, kind=None, grassroots_only=True, day=None):
+def recipients_under(
+    unit: Unit, *, kind: UnitKind | None = None, grassroots_only: bool = True, day: date | None = None
+) -> UnitQuerySet:
     """The units a directive can be sent to under `unit`: by default every active CĐCS below it."""
     qs = Unit.objects.filter(path__startswith=unit.path).exclude(pk=unit.pk)
     if grassroots_only:
@@ -103,7 +119,15 @@ def recipients_under(unit, *, kind=None, grassroots_only=True, day=None):
 RECIPIENT_MODES = ("all", "kind", "hand")
 
 
-def choose_recipients(*, user, directive, mode, kind=None, unit_ids=(), active_only=True):
+def choose_recipients(
+    *,
+    user: User,
+    directive: Directive,
+    mode: str,
+    kind: UnitKind | None = None,
+    unit_ids: Iterable[int] = (),
+    active_only: bool = True,
+) -> QuerySet[Unit]:
     """The units a recipients choice means: every CĐCS under the issuer ("all"), every unit of one
     kind under it ("kind"), or the ones picked by hand among those the user may see ("hand").
     `active_only` keeps the units active on the directive's date. The page and the API both ask here."""
@@ -121,14 +145,14 @@ def choose_recipients(*, user, directive, mode, kind=None, unit_ids=(), active_o
     raise ValueError(f"unknown recipients mode {mode!r}")
 
 
-def _chunks(items, size=2000):
+def _chunks(items: Iterable[T], size: int = 2000) -> Iterator[list[T]]:
     items = list(items)
     for i in range(0, len(items), size):
         yield items[i : i + size]
 
 
 @transaction.atomic
-def directive_set_recipients(*, by, directive, units):
+def directive_set_recipients(*, by: User, directive: Directive, units: QuerySet[Unit] | Sequence[Unit]) -> Directive:
     """Replace the recipient list (`units`: a queryset or a list of units; a whole country's CĐCS
     is fine). After issue, recipients can be added but never removed."""
     directive = Directive.objects.select_for_update().select_related("issuing_unit").get(pk=directive.pk)
@@ -167,7 +191,7 @@ def directive_set_recipients(*, by, directive, units):
     return directive
 
 
-def _validate_task(task):
+def _validate_task(task: Task) -> None:
     if task.remind_days_before:
         try:
             days = [int(x) for x in task.remind_days_before.split(",") if x.strip()]
@@ -182,7 +206,7 @@ def _validate_task(task):
 
 
 @transaction.atomic
-def task_add(*, by, directive, **fields):
+def task_add(*, by: User, directive: Directive, **fields: Any) -> Task:
     task = Task(directive=directive, **fields)
     _validate_task(task)
     task.save()
@@ -196,7 +220,7 @@ def task_add(*, by, directive, **fields):
 
 
 @transaction.atomic
-def task_update(*, by, task, expected_version=None, **fields):
+def task_update(*, by: User, task: Task, expected_version: int | None = None, **fields: Any) -> Task:
     """Change a task; refused (StaleVersion) if it changed since `expected_version`."""
     task = versions.lock(Task.objects.select_related("directive"), expected_version, pk=task.pk)
     before = snapshot(task, TASK_FIELDS)
@@ -209,7 +233,7 @@ def task_update(*, by, task, expected_version=None, **fields):
     if before["deadline"] != after["deadline"] and task.directive.status == Directive.Status.ISSUED:
         # On time / late follows the deadline in force: recompute from the first report times.
         for a in Assignment.objects.filter(task=task, first_reported_at__isnull=False):
-            a.on_time = a.first_reported_at <= task.deadline
+            a.on_time = a.first_reported_at is not None and a.first_reported_at <= task.deadline
             if a.state in (Assignment.State.ON_TIME, Assignment.State.LATE):
                 a.state = Assignment.State.ON_TIME if a.on_time else Assignment.State.LATE
             a.save(update_fields=["on_time", "state"])
@@ -222,7 +246,7 @@ def task_update(*, by, task, expected_version=None, **fields):
     return task
 
 
-def _active_during(task, field=""):
+def _active_during(task: Task, field: str = "") -> Q:
     """Units active for at least one day of the task's span: only they are expected to do it."""
     start, end = task.span()
     return (Q(**{f"{field}active_from__isnull": True}) | Q(**{f"{field}active_from__lte": end})) & (
@@ -230,7 +254,7 @@ def _active_during(task, field=""):
     )
 
 
-def _create_assignments(task, units):
+def _create_assignments(task: Task, units: QuerySet[Unit]) -> None:
     """One assignment per unit of the queryset `units`, read in one streamed query."""
     rows = units.annotate(is_expected=ExpressionWrapper(_active_during(task), output_field=BooleanField())).values_list(
         "id", "path", "name_sort", "is_expected"
@@ -244,13 +268,13 @@ def _create_assignments(task, units):
     Assignment.objects.bulk_create(batch, ignore_conflicts=True)
 
 
-def _refresh_expected(task):
+def _refresh_expected(task: Task) -> None:
     Assignment.objects.filter(task=task).update(
         expected=Exists(Unit.objects.filter(_active_during(task), pk=OuterRef("unit_id")))
     )
 
 
-def check_issuable(directive):
+def check_issuable(directive: Directive) -> int:
     """Why a directive cannot be issued yet (a ValidationError), else its number of recipients."""
     if directive.status == Directive.Status.ISSUED:
         raise ValidationError(_("This directive has already been issued."))
@@ -265,7 +289,7 @@ def check_issuable(directive):
 
 
 @transaction.atomic
-def directive_issue(*, by, directive):
+def directive_issue(*, by: User, directive: Directive) -> Directive:
     """Issue: one assignment per recipient and task, and the rollups. For tens of thousands of
     recipients the page runs this as a background job (see jobs.py)."""
     directive = Directive.objects.select_for_update().get(pk=directive.pk)
@@ -293,7 +317,7 @@ def directive_issue(*, by, directive):
 # --- Reports -------------------------------------------------------------------------------
 
 
-def clean_report_data(task, data):
+def clean_report_data(task: Task, data: dict[str, Any]) -> dict[str, Any]:
     if task.report_form == ReportForm.FANPAGE:
         from loa.fanpages.services import clean_page_data
 
@@ -304,18 +328,26 @@ def clean_report_data(task, data):
 class ReportReceipt:
     """What the officer sees after submitting: the time, the version, and whether it was on time."""
 
-    def __init__(self, assignment, report, duplicate=False):
+    def __init__(self, assignment: Assignment, report: Report, duplicate: bool = False) -> None:
         self.assignment, self.report, self.duplicate = assignment, report, duplicate
 
     @property
-    def received_at(self):
+    def received_at(self) -> datetime | None:
         return self.report.submitted_at
 
 
 @transaction.atomic
 def report_submit(
-    *, by, assignment, data, source="web", at=None, replace_page=False, file_name="", identical_is_duplicate=False
-):
+    *,
+    by: User,
+    assignment: Assignment,
+    data: dict[str, Any],
+    source: str = "web",
+    at: datetime | None = None,
+    replace_page: bool = False,
+    file_name: str = "",
+    identical_is_duplicate: bool = False,
+) -> ReportReceipt:
     """Record a unit's report. Never refused for being late: marked late. A resubmission after a
     return marks the report corrected; an identical resubmission within minutes is a double tap, and
     with `identical_is_duplicate` (a file imported again, days later) at any time."""
@@ -381,7 +413,7 @@ def report_submit(
 
 
 @transaction.atomic
-def report_return(*, by, assignment, reason):
+def report_return(*, by: User, assignment: Assignment, reason: str) -> Assignment:
     reason = strip_controls(reason or "").strip()  # written with update(): the models' guard does not see it
     if not reason:
         raise ValidationError({"reason": _("Say why the report is returned, so the unit knows what to fix.")})
@@ -410,21 +442,22 @@ def report_return(*, by, assignment, reason):
     return assignment
 
 
-def pending_q():
+def pending_q() -> Q:
     """Assignments still owing their report: never reported, or returned and not yet corrected."""
     return Q(first_reported_at__isnull=True) | Q(state=Assignment.State.RETURNED)
 
 
 @transaction.atomic
-def attachment_add(*, by, directive, upload):
+def attachment_add(*, by: User, directive: Directive, upload: UploadedFile) -> Attachment:
     """Attach an uploaded PDF or Word file to a directive, kept under a generated name; raises
     ValidationError when the bytes are neither."""
-    kind = check_upload(upload, (PDF, DOCX))
+    # check_upload raises for anything that is not one of the kinds asked for: a kind comes back.
+    kind = cast(str, check_upload(upload, (PDF, DOCX)))
     attachment = Attachment(
         directive=directive,
-        name=upload.name[:255],
+        name=(upload.name or "")[:255],
         content_type=CONTENT_TYPES[kind],
-        size=upload.size,
+        size=upload.size or 0,
         uploaded_by=by,
     )
     attachment.file.save(generated_name(kind), upload, save=False)

@@ -1,5 +1,9 @@
 """Writes to the Fanpage register."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -10,14 +14,18 @@ from loa.core.facebook import page_key, page_url
 from loa.core.phones import main_and_others
 from loa.fanpages.models import Fanpage, FanpageVersion, FollowerSnapshot, GraphLink, Post, PostingDay, PostingYear
 
+if TYPE_CHECKING:
+    from loa.accounts.models import User
+    from loa.units.models import Unit
+
 FIELDS = ("name", "url", "admin_name", "admin_phone", "other_phones", "note")
 
 
-def _one_line(value):
+def _one_line(value: str | None) -> str:
     return " ".join((value or "").split())
 
 
-def clean_page_data(data):
+def clean_page_data(data: dict[str, Any]) -> dict[str, Any]:
     """Validate and normalise the form's five columns plus the Page's address; errors keyed by field.
 
     The address is optional (the official form has no column for it: it can be added later). The
@@ -61,14 +69,14 @@ def clean_page_data(data):
     return clean
 
 
-def page_owner_clash(unit, url):
+def page_owner_clash(unit: Unit, url: str) -> Fanpage | None:
     """The other unit that already registered this Page, if any."""
     if not url:
         return None
     return Fanpage.objects.filter(url_key=page_key(url)).exclude(unit=unit).select_related("unit").first()
 
 
-def page_is_correctable(page):
+def page_is_correctable(page: Fanpage) -> bool:
     """Whether a different address may simply correct `page` (a typo just filed), without the
     deliberate "replace": the Page came from a report and nothing has been recorded against it yet
     (no posts, posting days, followers, nor a Graph connection; Likes are declared for the unit
@@ -88,7 +96,7 @@ def page_is_correctable(page):
 
 
 @transaction.atomic
-def register_page(*, by, unit, data, source, replace=False):
+def register_page(*, by: User | None, unit: Unit, data: dict[str, Any], source: str, replace: bool = False) -> Fanpage:
     """Record a unit's Page from its report. A unit has one Page: a different address replaces it
     only when `replace` is set, and the old one stays in the history; a Page reported and not yet
     used (`page_is_correctable`) is corrected without it. A report without the address keeps the one
@@ -129,7 +137,7 @@ def register_page(*, by, unit, data, source, replace=False):
     return page
 
 
-def _refuse_clash(unit, url):
+def _refuse_clash(unit: Unit, url: str) -> None:
     other = page_owner_clash(unit, url)
     if other:
         raise ValidationError(
@@ -142,7 +150,9 @@ def _refuse_clash(unit, url):
         )
 
 
-def _save_with_history(page, *, by, source, before, action):
+def _save_with_history(
+    page: Fanpage, *, by: User | None, source: str, before: dict[str, Any] | None, action: str
+) -> None:
     """Save `page`; when its values changed, raise its version, keep the new values in its history
     and write the audit entry."""
     after = {f: getattr(page, f) for f in FIELDS}
@@ -159,7 +169,7 @@ def _save_with_history(page, *, by, source, before, action):
 
 
 @transaction.atomic
-def set_page_address(*, by, unit, url, expected_version):
+def set_page_address(*, by: User | None, unit: Unit, url: str, expected_version: int | None) -> Fanpage:
     """Add or correct the address of the unit's registered Page (a report may record the Page without
     it): by the unit's officer or staff above it. Refused when the Page changed since the form was
     opened (StaleVersion), or when another unit registered that Page."""

@@ -8,9 +8,12 @@ keeps alive while the job runs; a job whose worker stopped is taken up again by
 `leases.recover_expired` (loa/jobs/leases.py), and a run that lost its lease cannot write its result.
 """
 
+from __future__ import annotations
+
 import logging
 import os
 import socket
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -23,10 +26,24 @@ from loa.jobs import leases
 from loa.jobs.models import Job, LeaseLost
 from loa.jobs.registry import get_kind
 
+if TYPE_CHECKING:
+    from django.core.files import File
+
+    from loa.accounts.models import User
+    from loa.units.models import Unit
+
 log = logging.getLogger(__name__)
 
 
-def enqueue(kind, *, by, unit=None, input_file=None, run_now=False, **params):
+def enqueue(
+    kind: str,
+    *,
+    by: User | None,
+    unit: Unit | None = None,
+    input_file: File | None = None,
+    run_now: bool = False,
+    **params: Any,
+) -> Job:
     """Create a job and start it according to JOBS_BACKEND (or at once with run_now=True)."""
     get_kind(kind)  # fail early on a typo, not in the worker
     job = Job(
@@ -50,12 +67,12 @@ def enqueue(kind, *, by, unit=None, input_file=None, run_now=False, **params):
     return job
 
 
-def worker_name():
+def worker_name() -> str:
     """The label of a worker process (its runs' lease tokens add a random part)."""
     return f"{socket.gethostname()[:30]}:{os.getpid()}"
 
 
-def claim(job_id, worker=None):
+def claim(job_id: int, worker: str | None = None) -> str | None:
     """Mark one queued job as running and take its lease. Returns the run's lease token, or None when
     another runner changed the row first."""
     token = leases.lease_token(worker)
@@ -71,7 +88,7 @@ def claim(job_id, worker=None):
     return token
 
 
-def claim_next(worker=None):
+def claim_next(worker: str | None = None) -> tuple[Job, str] | None:
     """The oldest queued job, claimed: (job, token); None when there is nothing to do."""
     for job_id in (
         Job.objects.filter(status=Job.Status.QUEUED).order_by("created_at", "id").values_list("pk", flat=True)[:20]
@@ -82,7 +99,7 @@ def claim_next(worker=None):
     return None
 
 
-def run_job(job_id, *, worker=None):
+def run_job(job_id: int, *, worker: str | None = None) -> Job | None:
     """Claim the job and run it. Returns the job, or None if someone else claimed it first."""
     token = claim(job_id, worker)
     if not token:
@@ -91,11 +108,12 @@ def run_job(job_id, *, worker=None):
     return _execute(job, token)
 
 
-def _execute(job, token):
+def _execute(job: Job, token: str) -> Job:
     # Inside an open transaction (inline runs, tests) nobody else sees the claim until the job has
     # ended: no heartbeat is needed, and its thread could only wait behind this transaction.
     lease = leases.Heartbeat(job.pk, token).start(thread=not connection.in_atomic_block)
-    job._lease = lease
+    job._lease = lease  # type: ignore[attr-defined]  # read by Job.report (getattr)
+    outcome: tuple[str, Any, str | None] | None
     try:
         kind = get_kind(job.kind)
         outcome = (Job.Status.DONE, kind.func(job, **(job.params or {})), None)
@@ -108,7 +126,7 @@ def _execute(job, token):
         outcome = (Job.Status.FAILED, None, _("The job stopped with an unexpected error: %(error)s") % {"error": exc})
     finally:
         lease.stop()  # before the lease is released, so that no beat mistakes the release for a takeover
-        job._lease = None
+        job._lease = None  # type: ignore[attr-defined]
     if outcome is None:
         log.warning(
             "Job %s (%s): this run's lease was taken over; it stopped and its work is dropped", job.pk, job.kind
@@ -120,7 +138,7 @@ def _execute(job, token):
     return job
 
 
-def _finish(job, token, status, *, result=None, message=None):
+def _finish(job: Job, token: str, status: str, *, result: Any = None, message: object = None) -> None:
     """Record the run's end, only while the job is still this run's: a run that outlived its lease
     must not write over the result of the run that took the job over."""
     job.status = status
@@ -150,7 +168,7 @@ def _finish(job, token, status, *, result=None, message=None):
         job.refresh_from_db()
 
 
-def run_pending(*, worker=None, limit=None):
+def run_pending(*, worker: str | None = None, limit: int | None = None) -> int:
     """Run queued jobs one after another until none is left (or `limit` ran). Returns how many ran."""
     count = 0
     while limit is None or count < limit:

@@ -1,5 +1,9 @@
 """Writes on the outbox that people make (delivery's own writes are in delivery.py)."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -8,10 +12,13 @@ from django.utils.translation import gettext as _
 from loa.audit.log import log_action, snapshot
 from loa.notifications.models import Message
 
+if TYPE_CHECKING:
+    from loa.accounts.models import User
+
 _AUDITED = ["status", "attempts", "last_error", "next_attempt_at"]
 
 
-def message_retry(*, by, message):
+def message_retry(*, by: User, message: Message) -> Message:
     """Put a failed message back in the queue for a fresh series of attempts."""
     if message.status != Message.Status.FAILED:
         raise ValidationError(

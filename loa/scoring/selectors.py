@@ -1,7 +1,10 @@
 """Reads for the classification pages, exports and API about one unit: its score card, what it lacks
 for the next level, its result (running, or as frozen). The ranking's reads are in `ranking`."""
 
+from __future__ import annotations
+
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -9,6 +12,10 @@ from django.utils.translation import gettext_lazy
 from loa.scoring import engine, measures
 from loa.scoring.models import Score
 from loa.scoring.rules import points_text
+
+if TYPE_CHECKING:
+    from loa.scoring.models import Criterion, Rubric
+    from loa.units.models import Unit
 
 STATE_LABELS = {
     "on_time": gettext_lazy("on time"),
@@ -18,7 +25,7 @@ STATE_LABELS = {
 }
 
 
-def reading_text(measure, reading):
+def reading_text(measure: measures.Measure | None, reading: tuple[Any, Any] | None) -> str:
     """ "245 / 300 (82 %)", "3", "on time", "yes"."""
     if measure is None or reading is None:
         return ""
@@ -36,8 +43,8 @@ def reading_text(measure, reading):
 
 @dataclass
 class Line:
-    criterion: object
-    measure: object
+    criterion: Criterion
+    measure: measures.Measure | None
     points: str
     max: str
     reading: str
@@ -47,7 +54,14 @@ class Line:
     max_cp: int | None = None  # the maximum in hundredths; None when the stored maximum is damaged
 
 
-def card(book, result, unit, *, evidence=True, adjustments=None):
+def card(
+    book: engine.Book,
+    result: engine.Result,
+    unit: Unit,
+    *,
+    evidence: bool = True,
+    adjustments: dict[str, str] | None = None,
+) -> list[Line]:
     """The lines of a unit's score card: per criterion its points, reading and evidence links."""
     lines = []
     reasons = adjustments or {}
@@ -71,7 +85,9 @@ def card(book, result, unit, *, evidence=True, adjustments=None):
     return lines
 
 
-def gap_sentence(book, result, by_measure, adjustments=None):
+def gap_sentence(
+    book: engine.Book, result: engine.Result, by_measure: dict[str, Any], adjustments: dict[str, str] | None = None
+) -> str | None:
     """ "Thêm 2 bài và thêm 15 ngày đăng bài để đạt mức “Hoàn thành tốt nhiệm vụ”." or None at the top."""
     found = book.gap(result, by_measure, adjustments)
     if found is None:
@@ -89,7 +105,9 @@ def gap_sentence(book, result, by_measure, adjustments=None):
     return sentence[:1].upper() + sentence[1:]
 
 
-def unit_result(rubric, unit, *, hypothetical=None):
+def unit_result(
+    rubric: Rubric, unit: Unit, *, hypothetical: dict[str, Any] | None = None
+) -> tuple[engine.Book, engine.Result | None, dict[str, Any] | None, dict[str, str], Score | None, bool]:
     """(book, result, readings by measure, {code: reason}, stored Score or None, live?) for one unit.
 
     A frozen year reads only the stored Score: later data never changes it."""

@@ -1,10 +1,14 @@
 """Writes of the classification: rubrics, criteria, levels, adjustments, freezing. Each validates, runs
 in a transaction and writes the audit log. Every write refuses a frozen year."""
 
+from __future__ import annotations
+
+from datetime import date
 from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,23 +20,30 @@ from loa.core.numbers import check_value, check_values, field_range
 from loa.scoring import measures, rules
 from loa.scoring.models import Adjustment, Criterion, Level, Rubric, Score
 
+M = TypeVar("M", bound=models.Model)
+
+if TYPE_CHECKING:
+    from loa.accounts.models import User
+    from loa.jobs.models import Job
+    from loa.units.models import Unit
+
 RUBRIC_FIELDS = ("year", "name", "unit", "total_points", "bonus_cap", "group_caps", "note")
 CRITERION_FIELDS = ("code", "name", "group", "order", "max_points", "measure", "rule", "params", "is_bonus")
 LEVEL_FIELDS = ("name", "min_total", "min_share_each")
 
 
-def _require_admin(by, rubric_or_unit):
+def _require_admin(by: User, rubric_or_unit: Rubric | Unit) -> None:
     unit = getattr(rubric_or_unit, "unit", rubric_or_unit)
     if not can(by, Capability.MANAGE_UNITS, unit):
         raise ValidationError(_("Only an administrator of %(unit)s may do this.") % {"unit": unit.name})
 
 
-def _require_open(rubric):
+def _require_open(rubric: Rubric) -> None:
     if rubric.frozen:
         raise ValidationError(_("The results of %(year)s are frozen: unfreeze the year first.") % {"year": rubric.year})
 
 
-def _decimal(value, label):
+def _decimal(value: object, label: str) -> Decimal:
     try:
         return Decimal(str(value).replace(",", "."))
     except (InvalidOperation, ValueError):
@@ -41,8 +52,17 @@ def _decimal(value, label):
 
 @transaction.atomic
 def rubric_create(
-    *, by, year, unit, name, total_points=Decimal(100), bonus_cap=Decimal(0), group_caps=None, note="", copy_from=None
-):
+    *,
+    by: User,
+    year: int,
+    unit: Unit,
+    name: str,
+    total_points: Decimal = Decimal(100),
+    bonus_cap: Decimal = Decimal(0),
+    group_caps: dict[str, Any] | None = None,
+    note: str = "",
+    copy_from: Rubric | None = None,
+) -> Rubric:
     """A new year's rubric; with copy_from, its criteria and levels are copied (last year's, say)."""
     _require_admin(by, unit)
     check_values(Rubric, {"year": year, "total_points": total_points, "bonus_cap": bonus_cap})
@@ -87,7 +107,7 @@ def rubric_create(
     return rubric
 
 
-def _check_group_caps(group_caps):
+def _check_group_caps(group_caps: object) -> None:
     if not isinstance(group_caps, dict):
         raise ValidationError(
             {"group_caps": _('Give the group caps as a JSON object, e.g. {"Công tác tuyên truyền": 10}.')}
@@ -100,7 +120,7 @@ def _check_group_caps(group_caps):
 
 
 @transaction.atomic
-def rubric_update(*, by, rubric, expected_version=None, **changes):
+def rubric_update(*, by: User, rubric: Rubric, expected_version: int | None = None, **changes: Any) -> Rubric:
     """Change the rubric's own fields; refused (StaleVersion) if it changed since `expected_version`."""
     _require_admin(by, rubric)
     rubric = versions.lock(Rubric.objects.select_related("unit"), expected_version, pk=rubric.pk)
@@ -126,7 +146,7 @@ def rubric_update(*, by, rubric, expected_version=None, **changes):
     return rubric
 
 
-def _check_criterion(rubric, values, instance=None):
+def _check_criterion(rubric: Rubric, values: dict[str, Any], instance: Criterion | None = None) -> None:
     check_values(Criterion, values)
     errors = {}
     if values.get("measure") and not measures.get(values["measure"]):
@@ -147,12 +167,21 @@ def _check_criterion(rubric, values, instance=None):
     rules.validate(values.get("rule"), values.get("params") or {}, values.get("max_points") or 0)
 
 
-def _locked(model, obj, expected_version):
+@overload
+def _locked(model: type[M], obj: M, expected_version: int | None) -> M: ...
+@overload
+def _locked(model: type[M], obj: M | None, expected_version: int | None) -> M | None: ...
+def _locked(model: type[M], obj: M | None, expected_version: int | None) -> M | None:
     """The criterion or level, locked and checked against `expected_version`; None stays None (a new one)."""
-    return versions.lock(model.objects.all(), expected_version, pk=obj.pk) if obj is not None else None
+    return versions.lock(model._default_manager.all(), expected_version, pk=obj.pk) if obj is not None else None
 
 
-def _save_part(by, rubric, part, values, fields, action):
+Part = TypeVar("Part", Criterion, Level)
+
+
+def _save_part(
+    by: User, rubric: Rubric, part: Part, values: dict[str, Any], fields: tuple[str, ...], action: str
+) -> Part:
     """Write a criterion or level (a new one when `part` is not saved yet) with `values`; audited."""
     before = snapshot(part, fields) if part.pk is not None else None
     for name, value in values.items():
@@ -172,7 +201,14 @@ def _save_part(by, rubric, part, values, fields, action):
     return part
 
 
-def _delete_part(by, model, part, expected_version, fields, action):
+def _delete_part(
+    by: User,
+    model: type[Part],
+    part: Part,
+    expected_version: int | None,
+    fields: tuple[str, ...],
+    action: str,
+) -> None:
     """Delete a criterion or level of an open rubric; refused (StaleVersion) if it changed since
     `expected_version`; audited."""
     rubric = part.rubric
@@ -183,7 +219,7 @@ def _delete_part(by, model, part, expected_version, fields, action):
     part.delete()
 
 
-def _check_total_fits(rubric, max_points, instance):
+def _check_total_fits(rubric: Rubric, max_points: Decimal, instance: Criterion | None) -> None:
     """The criteria's maxima must add up to what a unit's stored total can hold (99,999.99)."""
     others = Criterion.objects.filter(rubric=rubric)
     if instance is not None:
@@ -191,7 +227,9 @@ def _check_total_fits(rubric, max_points, instance):
     total = rules.centi(max_points) + sum(
         rules.stored_centi(value) or 0 for value in others.values_list("max_points", flat=True)
     )
-    largest = rules.centi(field_range(Score._meta.get_field("total"))[1])
+    limits = field_range(Score._meta.get_field("total"))
+    assert limits is not None  # a DecimalField
+    largest = rules.centi(limits[1])
     if total > largest:
         raise ValidationError(
             {
@@ -205,7 +243,9 @@ def _check_total_fits(rubric, max_points, instance):
 
 
 @transaction.atomic
-def criterion_save(*, by, rubric, criterion=None, expected_version=None, **values):
+def criterion_save(
+    *, by: User, rubric: Rubric, criterion: Criterion | None = None, expected_version: int | None = None, **values: Any
+) -> Criterion:
     """Create (criterion None) or change a criterion; a change is refused (StaleVersion) if the
     criterion changed since `expected_version`."""
     _require_admin(by, rubric)
@@ -219,12 +259,14 @@ def criterion_save(*, by, rubric, criterion=None, expected_version=None, **value
 
 
 @transaction.atomic
-def criterion_delete(*, by, criterion, expected_version=None):
+def criterion_delete(*, by: User, criterion: Criterion, expected_version: int | None = None) -> None:
     _delete_part(by, Criterion, criterion, expected_version, CRITERION_FIELDS, "scoring.criterion.deleted")
 
 
 @transaction.atomic
-def level_save(*, by, rubric, level=None, expected_version=None, **values):
+def level_save(
+    *, by: User, rubric: Rubric, level: Level | None = None, expected_version: int | None = None, **values: Any
+) -> Level:
     """Create (level None) or change a level; a change is refused (StaleVersion) if the level
     changed since `expected_version`."""
     _require_admin(by, rubric)
@@ -240,12 +282,21 @@ def level_save(*, by, rubric, level=None, expected_version=None, **values):
 
 
 @transaction.atomic
-def level_delete(*, by, level, expected_version=None):
+def level_delete(*, by: User, level: Level, expected_version: int | None = None) -> None:
     _delete_part(by, Level, level, expected_version, LEVEL_FIELDS, "scoring.level.deleted")
 
 
 @transaction.atomic
-def adjust(*, by, rubric, unit, criterion, points, reason, mode=Adjustment.Mode.OVERRIDE):
+def adjust(
+    *,
+    by: User,
+    rubric: Rubric,
+    unit: Unit,
+    criterion: Criterion,
+    points: object,
+    reason: str,
+    mode: str = Adjustment.Mode.OVERRIDE,
+) -> Adjustment:
     """Set (override) or shift (delta) one criterion's points for one unit, with a reason. The unit's
     stored score is refreshed at once."""
     _require_admin(by, rubric)
@@ -308,7 +359,7 @@ def adjust(*, by, rubric, unit, criterion, points, reason, mode=Adjustment.Mode.
     return adjustment
 
 
-def refresh_unit(rubric, unit):
+def refresh_unit(rubric: Rubric, unit: Unit) -> Score | None:
     """Recompute one unit's stored score (its rank stays until the next full run)."""
     from loa.scoring.engine import running_score
     from loa.scoring.models import Score
@@ -334,7 +385,7 @@ def refresh_unit(rubric, unit):
 
 
 @transaction.atomic
-def freeze(*, by, rubric, today=None):
+def freeze(*, by: User, rubric: Rubric, today: date | None = None) -> Rubric:
     """Compute every unit's result one last time and keep it: the year's results never change again."""
     from loa.scoring.engine import score_year
 
@@ -352,13 +403,16 @@ def freeze(*, by, rubric, today=None):
 
 
 @transaction.atomic
-def unfreeze(*, by, rubric, reason):
+def unfreeze(*, by: User, rubric: Rubric, reason: str) -> Rubric:
     _require_admin(by, rubric)
     if not rubric.frozen:
         raise ValidationError(_("The results of %(year)s are not frozen.") % {"year": rubric.year})
     if not (reason or "").strip():
         raise ValidationError({"reason": _("Give the reason for unfreezing the year.")})
-    before = {"frozen_at": rubric.frozen_at.isoformat(), "frozen_by": str(rubric.frozen_by or "")}
+    before = {
+        "frozen_at": rubric.frozen_at.isoformat() if rubric.frozen_at else None,
+        "frozen_by": str(rubric.frozen_by or ""),
+    }
     Rubric.objects.filter(pk=rubric.pk).update(frozen_at=None, frozen_by=None)
     rubric.refresh_from_db()
     log_action(
@@ -373,7 +427,7 @@ def unfreeze(*, by, rubric, reason):
     return rubric
 
 
-def recompute(*, by, rubric, run_now=False):
+def recompute(*, by: User, rubric: Rubric, run_now: bool = False) -> Job:
     """Score the whole year in the background (a job); returns the job."""
     from loa.jobs.services import enqueue
 

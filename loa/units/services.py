@@ -1,5 +1,10 @@
 """Writes to the unit tree: keyword-only, validating, atomic, audited."""
 
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Value
@@ -12,6 +17,9 @@ from loa.core.phones import normalize_phone
 from loa.units import path_copies
 from loa.units.models import Unit
 from loa.units.signals import units_renamed
+
+if TYPE_CHECKING:
+    from loa.accounts.models import User
 
 AUDITED_FIELDS = (
     "code",
@@ -31,7 +39,7 @@ AUDITED_FIELDS = (
 EDITABLE_FIELDS = tuple(f for f in AUDITED_FIELDS if f != "parent")
 
 
-def _clean(unit):
+def _clean(unit: Unit) -> None:
     if unit.phone:
         try:
             unit.phone = normalize_phone(unit.phone)
@@ -47,7 +55,7 @@ def _clean(unit):
     unit.full_clean(exclude=["path", "depth", "name_sort", "search_text", "parent"], validate_unique=False)
 
 
-def _check_kind_offered(unit, old_kind_id=None):
+def _check_kind_offered(unit: Unit, old_kind_id: int | None = None) -> None:
     """A retired kind stays with the units that have it, but no unit takes it anew."""
     if unit.kind_id and unit.kind_id != old_kind_id and unit.kind.is_retired:
         raise ValidationError(
@@ -55,14 +63,14 @@ def _check_kind_offered(unit, old_kind_id=None):
         )
 
 
-def _place(unit, parent):
+def _place(unit: Unit, parent: Unit | None) -> None:
     unit.parent = parent
     unit.path = f"{parent.path if parent else '/'}{unit.pk}/"
     unit.depth = parent.depth + 1 if parent else 0
 
 
 @transaction.atomic
-def unit_create(*, by, parent, **fields):
+def unit_create(*, by: User | None, parent: Unit | None, **fields: Any) -> Unit:
     unit = Unit(parent=parent, **fields)
     _clean(unit)
     _check_kind_offered(unit)
@@ -74,14 +82,14 @@ def unit_create(*, by, parent, **fields):
     return unit
 
 
-def _lock(unit, expected_version):
+def _lock(unit: Unit, expected_version: int | None) -> Unit:
     """The unit, locked; refused (StaleVersion) if it changed since `expected_version` (None: not
     an edit form, nothing checked)."""
     return versions.lock(Unit.objects.all(), expected_version, pk=unit.pk)
 
 
 @transaction.atomic
-def unit_update(*, by, unit, expected_version=None, **fields):
+def unit_update(*, by: User, unit: Unit, expected_version: int | None = None, **fields: Any) -> Unit:
     unit = _lock(unit, expected_version)
     before = snapshot(unit, AUDITED_FIELDS)
     old_kind_id = unit.kind_id
@@ -101,7 +109,7 @@ def unit_update(*, by, unit, expected_version=None, **fields):
     return unit
 
 
-def check_move(unit, new_parent):
+def check_move(unit: Unit, new_parent: Unit | None) -> None:
     if new_parent is not None and new_parent.path.startswith(unit.path):
         raise ValidationError(
             _("“%(unit)s” cannot be moved under “%(parent)s”: that unit is inside it.")
@@ -110,7 +118,7 @@ def check_move(unit, new_parent):
 
 
 @transaction.atomic
-def unit_move(*, by, unit, new_parent, expected_version=None):
+def unit_move(*, by: User, unit: Unit, new_parent: Unit | None, expected_version: int | None = None) -> Unit:
     """Move a unit and its subtree. Ids stay, so every record of its history stays attached; the
     copies of its paths and the figures of its old and new ancestors follow at once."""
     unit = _lock(unit, expected_version)
@@ -138,7 +146,9 @@ def unit_move(*, by, unit, new_parent, expected_version=None):
 
 
 @transaction.atomic
-def unit_deactivate(*, by, unit, active_to, reason="", expected_version=None):
+def unit_deactivate(
+    *, by: User, unit: Unit, active_to: date, reason: str = "", expected_version: int | None = None
+) -> Unit:
     """Close a unit from a date. It stays in the tree and in every past figure."""
     unit = _lock(unit, expected_version)
     if unit.active_from and active_to < unit.active_from:
@@ -151,7 +161,7 @@ def unit_deactivate(*, by, unit, active_to, reason="", expected_version=None):
 
 
 @transaction.atomic
-def unit_reactivate(*, by, unit, expected_version=None):
+def unit_reactivate(*, by: User, unit: Unit, expected_version: int | None = None) -> Unit:
     unit = _lock(unit, expected_version)
     before = snapshot(unit, ("active_to",))
     unit.active_to = None
