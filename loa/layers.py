@@ -228,7 +228,19 @@ def python_files(root=LOA):
 def imported_modules(path, module):
     """The dotted names `path` imports, anywhere in it (inside functions too), relative ones resolved."""
     package = module.split(".") if path.name == "__init__.py" else module.split(".")[:-1]
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+    tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+    # Imports under `if TYPE_CHECKING:` name types for the type checker (a lower layer's function
+    # taking a User) and never run: they are no dependency at run time, so the layers leave them out.
+    type_only = {
+        id(inner)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.If) and _is_type_checking(node.test)
+        for statement in node.body
+        for inner in ast.walk(statement)
+    }
+    for node in ast.walk(tree):
+        if id(node) in type_only:
+            continue
         if isinstance(node, ast.Import):
             yield from (alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom):
@@ -236,6 +248,13 @@ def imported_modules(path, module):
             name = ".".join(base + ([node.module] if node.module else []))
             # `from loa import units` and `from . import views` name modules in their aliases.
             yield from (f"{name}.{alias.name}" for alias in node.names)
+
+
+def _is_type_checking(test):
+    """`TYPE_CHECKING` or `typing.TYPE_CHECKING`."""
+    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
+    )
 
 
 def app_of(module, root=LOA):

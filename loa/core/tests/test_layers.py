@@ -70,6 +70,9 @@ def test_the_walk_sees_imports_inside_functions_and_relative_ones_and_skips_test
     (root / "low" / "absolute.py").write_text("import loa.other.models\nfrom loa import high\n")
     (root / "low" / "tests" / "test_it.py").write_text("from loa.other import anything\n")
     (root / "low" / "own.py").write_text("from . import reads\nfrom loa.low import absolute\n")
+    (root / "low" / "typed.py").write_text(
+        "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from loa.high.models import User\n"
+    )
     assert layers.imports(root) == [
         ("loa.low.absolute", "low", "high"),
         ("loa.low.absolute", "low", "other"),
