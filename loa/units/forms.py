@@ -305,3 +305,39 @@ class UnitKindForm(forms.Form):
 
     def clean_code(self):
         return clean_kind_code(self.cleaned_data["code"])
+
+
+class UnitMergeForm(forms.Form):
+    """Merge a unit (the page's) with one or two others into an existing unit or a new one, from a date."""
+
+    def __init__(self, *args, user, unit, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["other"] = UnitChoiceField(user=user, exclude=unit.pk, label=_("Merge with"))
+        self.fields["other_2"] = UnitChoiceField(user=user, exclude=unit.pk, label=_("And with"), required=False)
+        self.fields["target"] = UnitChoiceField(
+            user=user,
+            label=_("Into the existing unit"),
+            required=False,
+            help_text=_("Leave empty to create a new unit under the same parent."),
+        )
+        self.order_fields(["other", "other_2", "on", "target", "new_code", "new_name"])
+
+    on = forms.DateField(
+        label=_("From"), widget=DATE_WIDGET, help_text=_("The merged units close the day before this date.")
+    )
+    new_code = OneLineField(label=_("Code of the new unit"), max_length=40, required=False)
+    new_name = OneLineField(label=_("Name of the new unit"), max_length=255, required=False)
+    members_count = forms.IntegerField(
+        label=_("Members"), min_value=0, required=False, help_text=_("By default the sum of the units'.")
+    )
+    staff_count = forms.IntegerField(
+        label=_("Staff (CCVCLĐ)"), min_value=0, required=False, help_text=_("By default the sum of the units'.")
+    )
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("target") and not (data.get("new_code") and data.get("new_name")):
+            raise ValidationError(_("Choose the unit that takes them over, or give the new unit's code and name."))
+        if data.get("target") and (data.get("new_code") or data.get("new_name")):
+            raise ValidationError(_("Choose an existing unit or a new one, not both."))
+        return data
