@@ -15,6 +15,7 @@ urlpatterns = [
     path("<int:pk>/deactivate/", views.unit_deactivate, name="deactivate"),
     path("<int:pk>/reactivate/", views.unit_reactivate, name="reactivate"),
     path("<int:pk>/merge/", views_restructure.unit_merge, name="merge"),
+    path("<int:pk>/split/", views_restructure.unit_split, name="split"),
     path("kinds/", views_kinds.kind_list, name="kinds"),
     path("kinds/new/", views_kinds.kind_create, name="kind_create"),
     path("kinds/<int:pk>/edit/", views_kinds.kind_edit, name="kind_edit"),

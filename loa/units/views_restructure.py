@@ -1,4 +1,4 @@
-"""The staff page that merges units: choose the units, the date and the unit that carries on; see the
+"""The staff pages that merge units and split one: choose the units, the date and the unit that carries on; see the
 dry run's plan (what goes where, per area); confirm. Every unit named must be the user's to manage
 (an outsider's unit answers 404: the picker offers only managed units)."""
 
@@ -13,7 +13,7 @@ from loa.accounts.scope import get_unit_or_404
 from loa.core.forms import add_service_errors
 from loa.core.versions import StaleVersion
 from loa.units import restructure
-from loa.units.forms import UnitMergeForm
+from loa.units.forms import UnitMergeForm, UnitSplitForm
 
 
 @login_required
@@ -51,6 +51,34 @@ def unit_merge(request, pk):
         request,
         "units/unit_merge.html",
         {"form": form, "unit": unit, "plan": plan, "sections": _sections(plan)},
+    )
+
+
+@login_required
+def unit_split(request, pk):
+    unit = get_unit_or_404(request.user, Capability.MANAGE_UNITS, pk=pk)
+    form = UnitSplitForm(request.POST or None, user=request.user, unit=unit)
+    plan = None
+    if request.method == "POST" and form.is_valid():
+        apply = "confirm" in request.POST
+        try:
+            plan = restructure.split(
+                by=request.user,
+                source=unit,
+                on=form.cleaned_data["on"],
+                parts=form.parts(unit.parent),
+                choices=form.choices(),
+                dry_run=not apply,
+            )
+        except (ValidationError, StaleVersion) as exc:
+            add_service_errors(form, exc if isinstance(exc, ValidationError) else ValidationError(exc.messages))
+            plan = None
+        else:
+            if apply:
+                messages.success(request, _("“%(unit)s” was split.") % {"unit": unit.name})
+                return redirect("units:detail", pk=unit.pk)
+    return render(
+        request, "units/unit_split.html", {"form": form, "unit": unit, "plan": plan, "sections": _sections(plan)}
     )
 
 
