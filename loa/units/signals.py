@@ -17,7 +17,8 @@ subtree_moved = Signal()
 # (the first day of the merged unit), `by`, `dry_run` and `plan` (a `restructure.Plan`). Each area
 # moves its open items from the sources to the target through its own services and says what it
 # moved with `plan.add(area, text)`. A dry run is the same work rolled back: what the plan says is
-# exactly what applying does.
+# exactly what applying does; so a receiver writes only to the database (mail and jobs through
+# transaction.on_commit, which a rollback drops).
 units_merged = Signal()
 
 # The same for a split: `source`, `targets` (units), `choices` ({area: the target unit that takes
