@@ -26,10 +26,22 @@ api = NinjaAPI(
 )
 errors.install(api)
 
-from loa.api import articles, directives, fanpages, me, reminders, returned_forms, scoring, unit_imports, units
+from loa.api import (
+    articles,
+    directives,
+    fanpages,
+    me,
+    reminders,
+    returned_forms,
+    scoring,
+    unit_imports,
+    unit_restructure,
+    units,
+)
 
 api.add_router("/me", me.router)
 api.add_router("/units/imports", unit_imports.router)
+api.add_router("/units", unit_restructure.router)  # merges and splits
 api.add_router("/units", units.router)
 api.add_router("/directives", directives.router)
 api.add_router("/directives", reminders.router)  # "Nhắc ngay"

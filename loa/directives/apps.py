@@ -8,11 +8,11 @@ class DirectivesConfig(AppConfig):
     def ready(self):
         from django.db.models import OuterRef, Subquery
 
-        from loa.directives import rollups
+        from loa.directives import restructure, rollups
         from loa.directives.models import Assignment
         from loa.units import path_copies
         from loa.units.models import Unit
-        from loa.units.signals import subtree_moved, units_renamed
+        from loa.units.signals import subtree_moved, unit_split, units_merged, units_renamed
 
         def follow_renames(sender, units, **kwargs):
             ids = [u.pk for u in units]
@@ -25,3 +25,5 @@ class DirectivesConfig(AppConfig):
         # A task's tracking list filters its (up to 130,000) assignments by subtree on this table alone.
         path_copies.register(Assignment, "unit_path")
         subtree_moved.connect(rollups.follow_move, dispatch_uid="directives.rollups.follow_move")
+        units_merged.connect(restructure.follow_merge, dispatch_uid="directives.restructure.follow_merge")
+        unit_split.connect(restructure.follow_split, dispatch_uid="directives.restructure.follow_split")

@@ -185,3 +185,20 @@ def set_page_address(*, by: User | None, unit: Unit, url: str, expected_version:
     page.url, page.url_key = clean, page_key(clean)
     _save_with_history(page, by=by, source="address", before=before, action="fanpage.address.set")
     return page
+
+
+@transaction.atomic
+def page_carry_over(*, by, page, unit):
+    """A merge or split gives `page` to `unit` (which has none): its posts, followers and history go
+    with it. The unit it leaves is closed and keeps its Like declarations under its own name."""
+    if Fanpage.objects.filter(unit=unit).exists():
+        raise ValidationError(_("“%(unit)s” already has a Fanpage.") % {"unit": unit.name})
+    page = versions.lock(Fanpage.objects.select_related("unit"), None, pk=page.pk)
+    old_unit = page.unit
+    page.unit = unit
+    versions.bump(page)
+    page.save()
+    log_action(
+        "fanpage.carried_over", actor=by, obj=page, unit=unit, before={"unit": old_unit.name}, after={"unit": unit.name}
+    )
+    return page

@@ -295,3 +295,102 @@ class UnitKindForm(forms.Form):
 
     def clean_code(self):
         return clean_kind_code(self.cleaned_data["code"])
+
+
+class UnitMergeForm(forms.Form):
+    """Merge a unit (the page's) with one or two others into an existing unit or a new one, from a date."""
+
+    def __init__(self, *args, user, unit, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["other"] = UnitChoiceField(user=user, exclude=unit.pk, label=_("Merge with"))
+        self.fields["other_2"] = UnitChoiceField(user=user, exclude=unit.pk, label=_("And with"), required=False)
+        self.fields["target"] = UnitChoiceField(
+            user=user,
+            label=_("Into the existing unit"),
+            required=False,
+            help_text=_("Leave empty to create a new unit under the same parent."),
+        )
+        self.order_fields(["other", "other_2", "on", "target", "new_code", "new_name"])
+
+    on = forms.DateField(
+        label=_("From"), widget=DATE_WIDGET, help_text=_("The merged units close the day before this date.")
+    )
+    new_code = OneLineField(label=_("Code of the new unit"), max_length=40, required=False)
+    new_name = OneLineField(label=_("Name of the new unit"), max_length=255, required=False)
+    members_count = forms.IntegerField(
+        label=_("Members"), min_value=0, required=False, help_text=_("By default the sum of the units'.")
+    )
+    staff_count = forms.IntegerField(
+        label=_("Staff (CCVCLĐ)"), min_value=0, required=False, help_text=_("By default the sum of the units'.")
+    )
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("target") and not (data.get("new_code") and data.get("new_name")):
+            raise ValidationError(_("Choose the unit that takes them over, or give the new unit's code and name."))
+        if data.get("target") and (data.get("new_code") or data.get("new_name")):
+            raise ValidationError(_("Choose an existing unit or a new one, not both."))
+        return data
+
+
+class UnitSplitForm(forms.Form):
+    """Split a unit (the page's) into two parts, each an existing unit or a new one, from a date; the
+    Page and the open work go to the part chosen."""
+
+    PARTS = (1, 2)
+    PART_CHOICES: ClassVar[list] = [(0, _("Part 1")), (1, _("Part 2"))]
+
+    def __init__(self, *args, user, unit, **kwargs):
+        super().__init__(*args, **kwargs)
+        order = ["on"]
+        for n in self.PARTS:
+            self.fields[f"unit_{n}"] = UnitChoiceField(
+                user=user,
+                exclude=unit.pk,
+                label=_("Part %(n)s: existing unit") % {"n": n},
+                required=False,
+                help_text=_("Or give the code and name of a new unit."),
+            )
+            self.fields[f"code_{n}"] = OneLineField(
+                label=_("Part %(n)s: code") % {"n": n}, max_length=40, required=False
+            )
+            self.fields[f"name_{n}"] = OneLineField(
+                label=_("Part %(n)s: name") % {"n": n}, max_length=255, required=False
+            )
+            self.fields[f"members_{n}"] = forms.IntegerField(
+                label=_("Part %(n)s: members") % {"n": n}, min_value=0, required=False
+            )
+            order += [f"unit_{n}", f"code_{n}", f"name_{n}", f"members_{n}"]
+        self.order_fields([*order, "page_part", "work_part"])
+
+    on = forms.DateField(label=_("From"), widget=DATE_WIDGET, help_text=_("The unit closes the day before this date."))
+    page_part = forms.TypedChoiceField(label=_("The Page goes to"), choices=PART_CHOICES, coerce=int, initial=0)
+    work_part = forms.TypedChoiceField(
+        label=_("Open tasks, pieces and quotas go to"), choices=PART_CHOICES, coerce=int, initial=0
+    )
+
+    def clean(self):
+        data = super().clean()
+        for n in self.PARTS:
+            existing, new = data.get(f"unit_{n}"), data.get(f"code_{n}") or data.get(f"name_{n}")
+            if bool(existing) == bool(new) or (new and not (data.get(f"code_{n}") and data.get(f"name_{n}"))):
+                raise ValidationError(
+                    _("Part %(n)s: choose an existing unit, or give the code and name of a new one.") % {"n": n}
+                )
+        return data
+
+    def parts(self, parent):
+        """The parts as `restructure.split` takes them."""
+        data, parts = self.cleaned_data, []
+        for n in self.PARTS:
+            part = {"members_count": data.get(f"members_{n}")}
+            if data.get(f"unit_{n}"):
+                part["unit"] = data[f"unit_{n}"]
+            else:
+                part["new"] = {"code": data[f"code_{n}"], "name": data[f"name_{n}"], "parent": parent}
+            parts.append(part)
+        return parts
+
+    def choices(self):
+        work = self.cleaned_data["work_part"]
+        return {"fanpages": self.cleaned_data["page_part"], "directives": work, "articles": work}

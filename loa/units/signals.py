@@ -11,3 +11,16 @@ units_renamed = Signal()
 # rewritten: each area recounts the figures it keeps per ancestor (its rollups) for the old and the
 # new ancestors.
 subtree_moved = Signal()
+
+# Sent by `loa.units.restructure` when units merge, inside the merge's transaction, after the tree
+# took its new shape (target created or updated, sources closed): `sources` (units), `target`, `on`
+# (the first day of the merged unit), `by`, `dry_run` and `plan` (a `restructure.Plan`). Each area
+# moves its open items from the sources to the target through its own services and says what it
+# moved with `plan.add(area, text)`. A dry run is the same work rolled back: what the plan says is
+# exactly what applying does; so a receiver writes only to the database (mail and jobs through
+# transaction.on_commit, which a rollback drops).
+units_merged = Signal()
+
+# The same for a split: `source`, `targets` (units), `choices` ({area: the target unit that takes
+# the area's items, e.g. "fanpages", "directives", "articles"}), `on`, `by`, `dry_run`, `plan`.
+unit_split = Signal()

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from loa.units import views, views_kinds
+from loa.units import views, views_kinds, views_restructure
 
 app_name = "units"
 urlpatterns = [
@@ -14,6 +14,8 @@ urlpatterns = [
     path("<int:pk>/move/", views.unit_move, name="move"),
     path("<int:pk>/deactivate/", views.unit_deactivate, name="deactivate"),
     path("<int:pk>/reactivate/", views.unit_reactivate, name="reactivate"),
+    path("<int:pk>/merge/", views_restructure.unit_merge, name="merge"),
+    path("<int:pk>/split/", views_restructure.unit_split, name="split"),
     path("kinds/", views_kinds.kind_list, name="kinds"),
     path("kinds/new/", views_kinds.kind_create, name="kind_create"),
     path("kinds/<int:pk>/edit/", views_kinds.kind_edit, name="kind_edit"),
