@@ -5,18 +5,22 @@ view 403, as everywhere. `dry_run: true` answers the plan (200) with nothing wri
 restructuring is applied and its plan answered with 201. The plan lists, per area, what goes where.
 """
 
+from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
+from loa.accounts.models import User
 from loa.api.errors import WRITE, answers
-from loa.api.types import Count, Day, Id, In
+from loa.api.types import AuthedRequest, Count, Day, Id, In
 from loa.api.units import _kind, _parent_to_manage, _unit_to_manage
 from loa.api.versions import Version
 from loa.core.versions import StaleVersion
 from loa.units import restructure
+from loa.units.models import Unit
 
 router = Router(tags=["units"])
 
@@ -83,7 +87,7 @@ class PlanOut(Schema):
     areas: list[AreaOut]
 
 
-def _new_unit(user, new, fallback_parent):
+def _new_unit(user: User, new: NewUnitIn, fallback_parent: Unit | None) -> dict[str, Any]:
     fields = new.dict(exclude={"kind", "parent"})
     if new.kind:
         fields["kind"] = _kind(new.kind)
@@ -91,7 +95,7 @@ def _new_unit(user, new, fallback_parent):
     return fields
 
 
-def _answer(run, dry_run):
+def _answer(run: Callable[[], restructure.Plan], dry_run: bool) -> Status:
     try:
         plan = run()
     except StaleVersion as exc:
@@ -103,7 +107,7 @@ RESPONSES = answers({200: PlanOut, 201: PlanOut}, 409, *WRITE)
 
 
 @router.post("/merges", response=RESPONSES, summary="Merge units from a date (dry run: the plan)")
-def merge_units(request, payload: MergeIn):
+def merge_units(request: AuthedRequest, payload: MergeIn) -> Status:
     if (payload.target is None) == (payload.new_target is None):
         raise ValidationError(_("Choose the unit that takes them over, or give the new unit."))
     sources = [_unit_to_manage(request.user, pk) for pk in payload.units]
@@ -128,16 +132,16 @@ def merge_units(request, payload: MergeIn):
 
 
 @router.post("/splits", response=RESPONSES, summary="Split a unit from a date (dry run: the plan)")
-def split_unit(request, payload: SplitIn):
+def split_unit(request: AuthedRequest, payload: SplitIn) -> Status:
     source = _unit_to_manage(request.user, payload.unit)
     parts = []
     for part in payload.parts:
         if (part.unit is None) == (part.new is None):
             raise ValidationError(_("Give each part an existing unit or a new one."))
-        chosen = {"members_count": part.members_count, "staff_count": part.staff_count}
-        if part.unit:
+        chosen: dict[str, Any] = {"members_count": part.members_count, "staff_count": part.staff_count}
+        if part.unit is not None:
             chosen["unit"] = _unit_to_manage(request.user, part.unit)
-        else:
+        elif part.new is not None:
             chosen["new"] = _new_unit(request.user, part.new, source.parent)
         parts.append(chosen)
     return _answer(

@@ -188,7 +188,7 @@ def set_page_address(*, by: User | None, unit: Unit, url: str, expected_version:
 
 
 @transaction.atomic
-def page_carry_over(*, by, page, unit):
+def page_carry_over(*, by: User | None, page: Fanpage, unit: Unit) -> Fanpage:
     """A merge or split gives `page` to `unit` (which has none): its posts, followers and history go
     with it. The unit it leaves is closed and keeps its Like declarations under its own name."""
     if Fanpage.objects.filter(unit=unit).exists():
