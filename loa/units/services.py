@@ -4,12 +4,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from loa.audit.log import log_action, snapshot
 from loa.core import versions
 from loa.core.phones import normalize_phone
-from loa.units import path_copies
+from loa.units import path_copies, placements
 from loa.units.models import Unit
 from loa.units.signals import units_renamed
 
@@ -70,6 +71,7 @@ def unit_create(*, by, parent, **fields):
     unit.save()
     _place(unit, parent)
     unit.save(update_fields=["path", "depth"])
+    placements.record_created(unit)
     log_action("unit.created", actor=by, obj=unit, after=snapshot(unit, AUDITED_FIELDS))
     return unit
 
@@ -110,13 +112,16 @@ def check_move(unit, new_parent):
 
 
 @transaction.atomic
-def unit_move(*, by, unit, new_parent, expected_version=None):
-    """Move a unit and its subtree. Ids stay, so every record of its history stays attached; the
-    copies of its paths and the figures of its old and new ancestors follow at once."""
+def unit_move(*, by, unit, new_parent, expected_version=None, on=None):
+    """Move a unit and its subtree from the day `on` (today if None). Ids stay, so every record of
+    its history stays attached; the copies of its paths and the figures of its old and new
+    ancestors follow at once, and its placements (`placements`) remember where it stood before."""
     unit = _lock(unit, expected_version)
     check_move(unit, new_parent)
     if unit.parent_id == (new_parent.pk if new_parent else None):
         return unit
+    on = on or timezone.localdate()
+    placements.check_move_day(unit, on)
     old_parent = unit.parent
     old_path, old_depth = unit.path, unit.depth
     _place(unit, new_parent)
@@ -127,6 +132,7 @@ def unit_move(*, by, unit, new_parent, expected_version=None):
     )
     # Every stored copy of the subtree's paths, then every area's rollups, in this transaction.
     path_copies.follow_move(unit=unit, old_path=old_path, new_path=unit.path)
+    placements.follow_tree(on, under=unit.path)
     log_action(
         "unit.moved",
         actor=by,
