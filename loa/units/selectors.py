@@ -12,7 +12,7 @@ choice. Each function is one query, whatever the number of units asked about.
 
 import datetime
 
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from loa.audit.models import AuditEntry
@@ -56,7 +56,11 @@ def ancestor_ids_on(unit_ids, day):
 
 def placement_history(unit):
     """The unit's placements, oldest first, with their parents: one query."""
-    return list(UnitPlacement.objects.filter(unit=unit).select_related("parent").order_by("valid_from", "id"))
+    return list(
+        UnitPlacement.objects.filter(unit=unit)
+        .select_related("parent")
+        .order_by(F("valid_from").asc(nulls_first=True), "id")
+    )
 
 
 def parent_history(unit):
