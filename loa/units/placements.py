@@ -55,7 +55,7 @@ def follow_tree(day, *, under=None):
     if under is not None:
         units = units.filter(path__startswith=under)
         placements = placements.filter(unit__path__startswith=under)
-    _insert(units.filter(~Exists(UnitPlacement.objects.filter(unit=OuterRef("pk")))), F("active_from"))
+    open_missing(units)
     moved = placements.filter(valid_to__isnull=True).exclude(path=F("unit__path"))
     unit_row = Unit.objects.filter(pk=OuterRef("unit_id"))
     moved.filter(valid_from__gte=day).update(
@@ -64,6 +64,26 @@ def follow_tree(day, *, under=None):
     moved.filter(Q(valid_from__lt=day) | Q(valid_from__isnull=True)).update(valid_to=day - datetime.timedelta(days=1))
     open_placement = UnitPlacement.objects.filter(unit=OuterRef("pk"), valid_to__isnull=True)
     _insert(units.filter(~Exists(open_placement)), Value(day, output_field=DateField()))
+
+
+def open_missing(units=None):
+    """The first placement of every unit (of `units`, else of the tree) that has none: for units
+    written without the services (the synthetic national tree's bulk insert). One statement."""
+    units = Unit.objects.order_by() if units is None else units
+    _insert(units.filter(~Exists(UnitPlacement.objects.filter(unit=OuterRef("pk")))), F("active_from"))
+
+
+def follow_first_day(unit, old_first_day):
+    """A unit's first day (`active_from`) was changed: its first placement starts then too, unless
+    a move since makes that impossible."""
+    first = UnitPlacement.objects.filter(unit=unit).order_by(F("valid_from").asc(nulls_first=True), "id").first()
+    day = unit.active_from
+    if first is None or first.valid_from != old_first_day:
+        return
+    if day is not None and first.valid_to is not None and day > first.valid_to:
+        return
+    first.valid_from = day
+    first.save(update_fields=["valid_from"])
 
 
 def _insert(units, valid_from):

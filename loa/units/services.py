@@ -86,7 +86,7 @@ def _lock(unit, expected_version):
 def unit_update(*, by, unit, expected_version=None, **fields):
     unit = _lock(unit, expected_version)
     before = snapshot(unit, AUDITED_FIELDS)
-    old_kind_id = unit.kind_id
+    old_kind_id, old_first_day = unit.kind_id, unit.active_from
     for name, value in fields.items():
         if name not in EDITABLE_FIELDS:
             raise ValueError(f"{name} cannot be changed here")
@@ -98,6 +98,8 @@ def unit_update(*, by, unit, expected_version=None, **fields):
     after = snapshot(unit, AUDITED_FIELDS)
     if after != before:
         log_action("unit.updated", actor=by, obj=unit, before=before, after=after)
+    if after["active_from"] != before["active_from"]:
+        placements.follow_first_day(unit, old_first_day)
     if after["name"] != before["name"]:
         units_renamed.send(sender=Unit, units=[unit])
     return unit

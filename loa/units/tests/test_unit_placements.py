@@ -1,13 +1,15 @@
 """Where each unit stood over time: placements written by create, move and the unit import, and
 the tree as of a day read back from them."""
 
+import importlib
 from datetime import date, timedelta
+from types import SimpleNamespace
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from loa.units import selectors
+from loa.units import placements, selectors
 from loa.units.importing import import_units
 from loa.units.models import Unit, UnitPlacement
 from loa.units.services import unit_create, unit_move, unit_update
@@ -148,3 +150,30 @@ def test_the_selectors_ask_one_query_whatever_the_number_of_units(tree, health, 
         list(selectors.subtree_on(tree["province"].path, MARCH))
     with django_assert_num_queries(1):
         selectors.parent_history(tree["a"])
+
+
+def test_a_changed_first_day_moves_the_first_placements_start(tree, kinds):
+    unit = unit_create(
+        by=None, parent=tree["upper"], kind=kinds["cdcs"], code="CS-N", name="Trường Mới", active_from=date(2024, 9, 5)
+    )
+    unit_update(by=None, unit=unit, active_from=date(2024, 9, 1))
+    assert _placements(unit) == [(tree["upper"].pk, date(2024, 9, 1), None)]
+
+
+def test_the_migration_and_open_missing_give_every_unit_one_open_placement(tree):
+    from django.apps import apps
+    from django.db import connection
+
+    migration = importlib.import_module("loa.units.migrations.0007_unit_placement")
+    Unit.objects.filter(pk=tree["a"].pk).update(active_from=date(2019, 5, 1))
+    UnitPlacement.objects.all().delete()
+    # What the migration uses of its schema editor (SQLite opens none inside a test's transaction).
+    editor = SimpleNamespace(connection=connection, execute=lambda sql: connection.cursor().execute(sql))
+    migration.open_placements(apps, editor)
+    expected = {pk: (path, first) for pk, path, first in Unit.objects.values_list("id", "path", "active_from")}
+    rows = UnitPlacement.objects.filter(valid_to__isnull=True).values_list("unit_id", "path", "valid_from")
+    assert {pk: (path, first) for pk, path, first in rows} == expected
+    assert expected[tree["a"].pk][1] == date(2019, 5, 1)
+    UnitPlacement.objects.filter(unit=tree["b"]).delete()
+    placements.open_missing()
+    assert UnitPlacement.objects.count() == Unit.objects.count()
