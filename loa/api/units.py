@@ -5,9 +5,11 @@ answers 404; one they can view but not manage answers 403.
 """
 
 from datetime import date
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
@@ -223,7 +225,7 @@ def get_unit(request, unit_id: Id):
 @router.get(
     "/{int:unit_id}/history", response=answers(HistoryOut, *READ), summary="A unit's parents and names over time"
 )
-def unit_history(request, unit_id: Id):
+def unit_history(request: HttpRequest, unit_id: Id) -> dict[str, list[dict[str, Any]]]:
     unit = get_unit_or_404(request.user, Capability.VIEW, pk=unit_id)
     return {"parents": selectors.parent_history(unit), "names": selectors.name_history(unit)}
 

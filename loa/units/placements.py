@@ -12,7 +12,7 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.db.models import DateField, Exists, F, Max, OuterRef, Q, Subquery, Value
+from django.db.models import DateField, Exists, F, Max, OuterRef, Q, QuerySet, Subquery, Value
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -20,13 +20,13 @@ from django.utils.translation import gettext as _
 from loa.units.models import Unit, UnitPlacement
 
 
-def record_created(unit):
+def record_created(unit: Unit) -> None:
     """The first placement of a new unit: from its first day (`active_from`; empty: since it was
     registered)."""
     UnitPlacement.objects.create(unit=unit, parent_id=unit.parent_id, path=unit.path, valid_from=unit.active_from)
 
 
-def check_move_day(unit, day):
+def check_move_day(unit: Unit, day: datetime.date) -> None:
     """A move is dated today or earlier, and not before a move already recorded in the subtree
     (that would rewrite a history written after it)."""
     if day > timezone.localdate():
@@ -45,7 +45,7 @@ def check_move_day(unit, day):
         )
 
 
-def follow_tree(day, *, under=None):
+def follow_tree(day: datetime.date, *, under: str | None = None) -> None:
     """Make the open placements agree with the tree from `day`: each unit (under the path `under`,
     else everywhere) whose path is not its open placement's gets the placement closed on day - 1
     and a new one from `day`; units without any placement get their first. Call after the tree
@@ -66,14 +66,14 @@ def follow_tree(day, *, under=None):
     _insert(units.filter(~Exists(open_placement)), Value(day, output_field=DateField()))
 
 
-def open_missing(units=None):
+def open_missing(units: QuerySet[Unit] | None = None) -> None:
     """The first placement of every unit (of `units`, else of the tree) that has none: for units
     written without the services (the synthetic national tree's bulk insert). One statement."""
     units = Unit.objects.order_by() if units is None else units
     _insert(units.filter(~Exists(UnitPlacement.objects.filter(unit=OuterRef("pk")))), F("active_from"))
 
 
-def follow_first_day(unit, old_first_day):
+def follow_first_day(unit: Unit, old_first_day: datetime.date | None) -> None:
     """A unit's first day (`active_from`) was changed: its first placement starts then too, unless
     a move since makes that impossible."""
     first = UnitPlacement.objects.filter(unit=unit).order_by(F("valid_from").asc(nulls_first=True), "id").first()
@@ -86,7 +86,7 @@ def follow_first_day(unit, old_first_day):
     first.save(update_fields=["valid_from"])
 
 
-def _insert(units, valid_from):
+def _insert(units: QuerySet[Unit], valid_from: F | Value) -> None:
     """One INSERT … SELECT: an open placement for each of `units`, where it stands, from `valid_from`."""
     rows = units.annotate(placed_from=valid_from).values_list("id", "parent_id", "path", "placed_from")
     select, params = rows.query.sql_with_params()
