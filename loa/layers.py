@@ -120,9 +120,11 @@ LAYERS = (
         (
             App(
                 "units",
-                "the unit tree (`Unit`, `UnitKind`), its search rows, its history and list import",
+                "the unit tree (`Unit`, `UnitKind`), where each unit stood over time (`UnitPlacement`), its search "
+                "rows, its history and list import",
                 "`services` and `kind_services`, `kinds`, the unit picker (`forms.UnitChoiceField`), search, "
-                "`path_copies` (stored copies of paths kept in step by a move), `managers` (answered by accounts)",
+                "`path_copies` (stored copies of paths kept in step by a move), `managers` (answered by accounts), "
+                "`selectors` (the tree as of a day: `parent_on`, `path_on`, `subtree_on`)",
             ),
         ),
         "the union tree: data, not code",

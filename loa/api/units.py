@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
@@ -22,7 +23,7 @@ from loa.api.errors import READ, WRITE, Forbidden, answers
 from loa.api.pagination import Pages
 from loa.api.types import OMITTED, AuthedRequest, Count, Day, Id, In
 from loa.api.versions import OPTIONAL_VERSION, VERSION, Version, responses, versioned_write
-from loa.units import services
+from loa.units import selectors, services
 from loa.units.models import Unit, UnitKind
 
 router = Router(tags=["units"])
@@ -91,6 +92,23 @@ class UnitDetailOut(UnitOut):
         return can(context["request"].user, Capability.MANAGE_UNITS, obj)
 
 
+class PlacementOut(Schema):
+    parent: UnitRef | None = Field(..., description="The parent unit then; null: a top-level unit.")
+    valid_from: date | None = Field(..., description="First day (included); null: since the unit was registered.")
+    valid_to: date | None = Field(..., description="Last day (included); null: to this day.")
+
+
+class NameOut(Schema):
+    name: str
+    valid_from: date | None = Field(..., description="First day (included); null: since the unit was registered.")
+    valid_to: date | None = Field(..., description="Last day (included); null: to this day.")
+
+
+class HistoryOut(Schema):
+    parents: list[PlacementOut] = Field(..., description="Where the unit stood, oldest first.")
+    names: list[NameOut] = Field(..., description="The unit's names, oldest first.")
+
+
 class UnitCreateIn(In):
     parent: Id | None = Field(..., description="Id of the parent unit; null for a top-level unit.")
     kind: str = Field(..., description="Code of the unit kind (see /unit-kinds).")
@@ -127,6 +145,7 @@ class UnitUpdateIn(In):
 
 class MoveIn(In):
     parent: Id | None = Field(..., description="Id of the new parent unit; null to make it top-level.")
+    on: Day | None = Field(None, description="First day under the new parent; today if omitted.")
     version: Version | None = OPTIONAL_VERSION
 
 
@@ -204,6 +223,14 @@ def get_unit(request: AuthedRequest, unit_id: Id) -> Unit:
     return get_unit_or_404(request.user, Capability.VIEW, pk=unit_id)
 
 
+@router.get(
+    "/{int:unit_id}/history", response=answers(HistoryOut, *READ), summary="A unit's parents and names over time"
+)
+def unit_history(request: HttpRequest, unit_id: Id) -> dict[str, list[dict[str, Any]]]:
+    unit = get_unit_or_404(request.user, Capability.VIEW, pk=unit_id)
+    return {"parents": selectors.parent_history(unit), "names": selectors.name_history(unit)}
+
+
 @router.post("", response=answers({201: UnitDetailOut}, *WRITE), summary="Create a unit")
 def create_unit(request: AuthedRequest, payload: UnitCreateIn) -> Status:
     parent = _parent_to_manage(request.user, payload.parent)
@@ -235,7 +262,9 @@ def move_unit(request: AuthedRequest, unit_id: Id, payload: MoveIn) -> Status:
     new_parent = _parent_to_manage(request.user, payload.parent)
     return versioned_write(
         payload.version,
-        lambda version: services.unit_move(by=request.user, unit=unit, new_parent=new_parent, expected_version=version),
+        lambda version: services.unit_move(
+            by=request.user, unit=unit, new_parent=new_parent, expected_version=version, on=payload.on
+        ),
         _fresh,
         required=False,
     )

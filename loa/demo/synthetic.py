@@ -19,7 +19,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from loa.core.text import fold, sort_key
-from loa.units import search
+from loa.units import placements, search
 from loa.units.kind_services import kinds_ensure
 from loa.units.models import Unit, UnitSearchRow
 
@@ -590,6 +590,7 @@ def build_synthetic(*, units=130_000, seed=1, log=None):
             _indexes_rebuilt_after(UnitSearchRow._meta.db_table, len(rows)),
         ):
             _insert(rows)  # the unit table's triggers place every unit in the search rows
+        placements.open_missing()  # where each unit stands, from its first day
     search.write_due_words()
     done = time.monotonic()
     summary = {

@@ -188,6 +188,12 @@ class UnitMoveForm(VersionedFormMixin, forms.Form):
             label=_("New parent unit"),
             help_text=_("The unit moves with every unit under it; its records stay with it."),
         )
+        self.fields["on"] = forms.DateField(
+            label=_("From"),
+            required=False,
+            widget=DATE_WIDGET,
+            help_text=_("The first day under the new parent; today if left empty."),
+        )
 
     def stored_values(self, current):
         return {"new_parent": current.parent}

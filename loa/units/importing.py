@@ -31,7 +31,7 @@ from loa.imports.mappings import remembered_mappings
 from loa.imports.problems import ImportProblem
 from loa.jobs.registry import register
 from loa.units import import_matching as matching
-from loa.units import managers, path_copies, search
+from loa.units import managers, path_copies, placements, search
 from loa.units.models import Unit, UnitKind
 from loa.units.signals import units_renamed
 from loa.units.unit_updates import DATA_FIELDS, UnitUpdates, UpdatedUnit, copy_rows
@@ -544,6 +544,9 @@ def _write(in_file, existing, id_to_code, user, outcome, report, note, *, dry=Fa
         _move_descendants(existing, updated_ids, path_of)
         # The copies of the paths and the areas' rollups follow, as after unit_move.
         path_copies.follow_moves(moves)
+    if new_codes or outcome.moved:
+        # Where the new and the moved units stand from today: a few statements over the whole tree.
+        placements.follow_tree(timezone.localdate())
 
     report(_("Writing the audit log…"))
     if not fast:

@@ -197,3 +197,37 @@ class UnitSearchWordCount(models.Model):
 
     word = models.TextField(primary_key=True)
     units = models.IntegerField(default=0)
+
+
+class UnitPlacement(models.Model):
+    """Where a unit stood in the tree from one day to another: its parent and its path then.
+
+    A unit has one open placement (`valid_to` empty: where it stands today) and a closed one for
+    every earlier place. A move on day D closes the open placements of the whole moved subtree on
+    D - 1 and opens new ones from D, since the units below a moved unit keep their parent but not
+    their path. So "the units under X on day D" is one indexed prefix query on `path`, the same
+    shape as a subtree today (`loa.units.selectors`). Both dates are included, as a unit's
+    `active_from` and `active_to` are; an empty `valid_from` means "since the unit was registered":
+    units are registered after they exist (a province types in its tree, then last year's figures).
+    Written by `loa.units.placements` only.
+    """
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="placements")
+    parent = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    path = models.CharField(max_length=255, db_index=True)
+    valid_from = models.DateField(_("from"), null=True, blank=True)
+    valid_to = models.DateField(_("to"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["unit", models.F("valid_from").asc(nulls_first=True)]
+        indexes = [models.Index(fields=["unit", "valid_from"], name="units_placement_unit_from")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit"], condition=models.Q(valid_to__isnull=True), name="units_one_open_placement"
+            )
+        ]
+        verbose_name = _("unit placement")
+        verbose_name_plural = _("unit placements")
+
+    def __str__(self):
+        return f"{self.unit_id} {self.path} {self.valid_from}–{self.valid_to}"

@@ -9,12 +9,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from loa.audit.log import log_action, snapshot
 from loa.core import versions
 from loa.core.phones import normalize_phone
-from loa.units import path_copies
+from loa.units import path_copies, placements
 from loa.units.models import Unit
 from loa.units.signals import units_renamed
 
@@ -78,6 +79,7 @@ def unit_create(*, by: User | None, parent: Unit | None, **fields: Any) -> Unit:
     unit.save()
     _place(unit, parent)
     unit.save(update_fields=["path", "depth"])
+    placements.record_created(unit)
     log_action("unit.created", actor=by, obj=unit, after=snapshot(unit, AUDITED_FIELDS))
     return unit
 
@@ -92,7 +94,7 @@ def _lock(unit: Unit, expected_version: int | None) -> Unit:
 def unit_update(*, by: User, unit: Unit, expected_version: int | None = None, **fields: Any) -> Unit:
     unit = _lock(unit, expected_version)
     before = snapshot(unit, AUDITED_FIELDS)
-    old_kind_id = unit.kind_id
+    old_kind_id, old_first_day = unit.kind_id, unit.active_from
     for name, value in fields.items():
         if name not in EDITABLE_FIELDS:
             raise ValueError(f"{name} cannot be changed here")
@@ -104,6 +106,8 @@ def unit_update(*, by: User, unit: Unit, expected_version: int | None = None, **
     after = snapshot(unit, AUDITED_FIELDS)
     if after != before:
         log_action("unit.updated", actor=by, obj=unit, before=before, after=after)
+    if after["active_from"] != before["active_from"]:
+        placements.follow_first_day(unit, old_first_day)
     if after["name"] != before["name"]:
         units_renamed.send(sender=Unit, units=[unit])
     return unit
@@ -118,13 +122,18 @@ def check_move(unit: Unit, new_parent: Unit | None) -> None:
 
 
 @transaction.atomic
-def unit_move(*, by: User, unit: Unit, new_parent: Unit | None, expected_version: int | None = None) -> Unit:
-    """Move a unit and its subtree. Ids stay, so every record of its history stays attached; the
-    copies of its paths and the figures of its old and new ancestors follow at once."""
+def unit_move(
+    *, by: User, unit: Unit, new_parent: Unit | None, expected_version: int | None = None, on: date | None = None
+) -> Unit:
+    """Move a unit and its subtree from the day `on` (today if None). Ids stay, so every record of
+    its history stays attached; the copies of its paths and the figures of its old and new
+    ancestors follow at once, and its placements (`placements`) remember where it stood before."""
     unit = _lock(unit, expected_version)
     check_move(unit, new_parent)
     if unit.parent_id == (new_parent.pk if new_parent else None):
         return unit
+    on = on or timezone.localdate()
+    placements.check_move_day(unit, on)
     old_parent = unit.parent
     old_path, old_depth = unit.path, unit.depth
     _place(unit, new_parent)
@@ -135,6 +144,7 @@ def unit_move(*, by: User, unit: Unit, new_parent: Unit | None, expected_version
     )
     # Every stored copy of the subtree's paths, then every area's rollups, in this transaction.
     path_copies.follow_move(unit=unit, old_path=old_path, new_path=unit.path)
+    placements.follow_tree(on, under=unit.path)
     log_action(
         "unit.moved",
         actor=by,

@@ -18,7 +18,7 @@ from loa.core.paging import CappedIdsPaginator
 from loa.core.phones import display_phone
 from loa.core.version_forms import conflict_status
 from loa.exports.tabular import Column, export_response
-from loa.units import search, services
+from loa.units import search, selectors, services
 from loa.units.forms import (
     PICKER_PURPOSES,
     UnitCreateForm,
@@ -195,6 +195,8 @@ def unit_detail(request, pk):
             "children": children,
             "can_manage": can(request.user, Capability.MANAGE_UNITS, unit),
             "history": unit_history(unit),
+            "parents_over_time": selectors.parent_history(unit),
+            "names_over_time": selectors.name_history(unit),
             "phone_display": display_phone(unit.phone),
         },
     )
@@ -268,6 +270,7 @@ def unit_move(request, pk):
                 unit=unit,
                 new_parent=form.cleaned_data["new_parent"],
                 expected_version=form.expected_version,
+                on=form.cleaned_data["on"],
             )
         except ValidationError as exc:
             add_service_errors(form, exc, default_field="new_parent")

@@ -7,7 +7,7 @@ from django.core.management.base import CommandError
 
 from loa.core.text import fold, sort_key
 from loa.demo.synthetic import PROVINCES, ROOT_CODE, build_synthetic
-from loa.units.models import Unit
+from loa.units.models import Unit, UnitPlacement
 
 pytestmark = pytest.mark.django_db
 
@@ -35,6 +35,9 @@ def test_it_builds_a_consistent_national_tree_of_2000_units():
     assert 150_000 < members < 190_000  # 11 million for 130,000, scaled
     assert all(0 < u.members_count <= u.staff_count for u in grassroots)
     assert all(u.name.startswith("Công đoàn cơ sở ") for u in grassroots)
+    # Each unit stands where it stands in its placements too (the tree as of a day).
+    placed = dict(UnitPlacement.objects.filter(valid_to__isnull=True).values_list("unit_id", "path"))
+    assert placed == {pk: u.path for pk, u in units.items()}
 
 
 def test_the_same_seed_builds_the_same_tree():

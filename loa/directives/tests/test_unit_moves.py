@@ -182,7 +182,8 @@ def test_moving_a_big_union_is_a_handful_of_statements_whatever_its_size(tree, k
     small = _queries_to_move(_union_of(5, tree, kinds, "NHO"), other["unit"])
     big = _queries_to_move(_union_of(50, tree, kinds, "LON"), other["unit"])
     assert big == small
-    assert big <= 25  # 21 today: the lock, the tree, six copies, two rollups, the audit entry
+    # 26 today: the lock, the tree, six copies, two rollups, five for the placements, the audit entry
+    assert big <= 30
 
 
 def test_a_unit_list_import_that_moves_units_keeps_the_copies_and_figures_right(tree, admin, alice):
