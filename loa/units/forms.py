@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from loa.accounts.capabilities import Capability
 from loa.accounts.scope import manages_whole_tree, units_for
 from loa.core.forms import ModelForm
+from loa.core.numbers import model_number_field
 from loa.core.phones import display_phone, normalize_phone
 from loa.core.validators import OneLineField
 from loa.core.version_forms import VersionedFormMixin
@@ -323,11 +324,11 @@ class UnitMergeForm(forms.Form):
     )
     new_code = OneLineField(label=_("Code of the new unit"), max_length=40, required=False)
     new_name = OneLineField(label=_("Name of the new unit"), max_length=255, required=False)
-    members_count = forms.IntegerField(
-        label=_("Members"), min_value=0, required=False, help_text=_("By default the sum of the units'.")
+    members_count = model_number_field(
+        Unit, "members_count", label=_("Members"), required=False, help_text=_("By default the sum of the units'.")
     )
-    staff_count = forms.IntegerField(
-        label=_("Staff (CCVCLĐ)"), min_value=0, required=False, help_text=_("By default the sum of the units'.")
+    staff_count = model_number_field(
+        Unit, "staff_count", label=_("Staff (CCVCLĐ)"), required=False, help_text=_("By default the sum of the units'.")
     )
 
     def clean(self):

@@ -20,9 +20,16 @@ def test_an_officer_sees_their_unit_without_the_management_buttons(login, alice,
 
 def test_a_manager_sees_the_management_buttons(login, admin, tree):
     html = login(admin).get(_url(tree["a"])).content.decode()
-    for name in ("edit", "move", "deactivate"):
+    for name in ("edit", "move", "merge", "split", "deactivate"):
         assert reverse(f"units:{name}", args=[tree["a"].pk]) in html
     assert f"{reverse('units:create')}?parent={tree['a'].pk}" in html
+
+
+def test_a_closed_unit_offers_no_merge_or_split(login, admin, tree):
+    unit_deactivate(by=admin, unit=tree["a"], active_to=date(2025, 6, 30))
+    html = login(admin).get(_url(tree["a"])).content.decode()
+    assert reverse("units:merge", args=[tree["a"].pk]) not in html
+    assert reverse("units:split", args=[tree["a"].pk]) not in html
 
 
 def test_the_outsider_gets_404(login, bob, tree):
