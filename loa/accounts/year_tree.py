@@ -68,14 +68,22 @@ def paths_then(user: object, capability: str, day: datetime.date, node: Unit | N
 
 
 def figures_q(
-    user: object, capability: str, year: int, tree: str, *, node: Unit | None = None, field: str = "unit_path"
+    user: object,
+    capability: str,
+    year: int,
+    tree: str,
+    *,
+    node: Unit | None = None,
+    field: str = "unit_path",
+    id_field: str = "unit_id",
 ) -> Q:
     """The figures of `year` the user may read, of the units under `node` if given (itself included).
 
     By today's tree (`tree=today`, or the current year): the figures' `field` path copy, under the
     user's roles and under `node`. By a past year's tree: the units under `node` on the tree day, and
     who may read them as today, widened to the units then under one of the user's role units. At
-    most one query (the paths that day of the role units and of `node`); the rest are subqueries."""
+    most one query (the paths that day of the role units and of `node`); the rest are subqueries.
+    On the units themselves: `field="path", id_field="pk"`."""
     today = path_q(user, capability, field=field)
     day = past_day(year, tree)
     if day is None:
@@ -84,12 +92,12 @@ def figures_q(
     reach = today
     if roles and "/" not in role_paths(user, capability):
         under = UnitPlacement.objects.filter(on(day)).filter(reduce(or_, (Q(path__startswith=p) for p in roles)))
-        reach = today | Q(unit_id__in=under.order_by().values("unit_id"))
+        reach = today | Q(**{f"{id_field}__in": under.order_by().values("unit_id")})
     if node is None:
         return reach
     if prefix is None:  # the node did not stand in the tree that day: nothing was under it
         return Q(pk__in=[])
-    return reach & Q(unit_id__in=subtree_on(prefix, day).values("unit_id"))
+    return reach & Q(**{f"{id_field}__in": subtree_on(prefix, day).values("unit_id")})
 
 
 def tree_line(year: int, tree: str) -> str:
