@@ -197,7 +197,17 @@ def ranking(request, year):
     ).get_page(request.GET.get("page"))
     previous = ranking_reads.previous_totals(year, [s.unit_id for s in page])
     explain = Reasons(book)
-    rows = [{"score": s, "previous": previous.get(s.unit_id), "reason": explain.of_score(s)} for s in page]
+    # A unit listed by a past year's tree may lie outside the user's reach today: no link to its page.
+    reach = role_paths(request.user, Capability.VIEW)
+    rows = [
+        {
+            "score": s,
+            "previous": previous.get(s.unit_id),
+            "reason": explain.of_score(s),
+            "linked": any(p == "/" or s.unit_path.startswith(p) for p in reach),
+        }
+        for s in page
+    ]
     prev_rubric = Rubric.objects.filter(year=year - 1).first()
     prev_counts = {}
     if prev_rubric:

@@ -104,10 +104,12 @@ def test_the_union_left_still_reads_the_years_spent_under_it(moved, admins, logi
     assert "CS-A" in codes(login(new).get("/scoring/2021/", {"tree": "today"}))
     items = api_client(old).get(API).json()["items"]
     assert moved["a"].pk in {item["unit_id"] for item in items}
-    # The unit's own page follows today's tree.
+    # The unit's own page follows today's tree: the union it left gets no link to it.
     unit_page = reverse("scoring:unit", args=[2021, moved["a"].pk])
     assert login(new).get(unit_page).status_code == 200
     assert login(old).get(unit_page).status_code == 404
+    assert unit_page not in login(old).get("/scoring/2021/").content.decode()
+    assert reverse("scoring:unit", args=[2021, moved["b"].pk]) in login(old).get("/scoring/2021/").content.decode()
 
 
 def test_outsiders_see_nothing_more_with_either_tree(moved, alice, leader, bob, login):
