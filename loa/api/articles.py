@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
+from loa.accounts import year_tree
 from loa.accounts.capabilities import Capability
 from loa.accounts.models import User
 from loa.accounts.scope import can, get_unit_or_404, path_q
@@ -373,7 +374,11 @@ def publish(request: AuthedRequest, pk: Id, payload: PublishIn) -> Status:
 
 
 @router.get("/progress", response=answers(ProgressOut, *READ), summary="Progress of the units one level below a unit")
-def progress(request: AuthedRequest, year: Year, unit: Id | None = None) -> dict[str, Any]:
+def progress(
+    request: AuthedRequest, year: Year, unit: Id | None = None, tree: year_tree.Tree = year_tree.YEAR
+) -> dict[str, Any]:
+    """`tree=year` (the default): a past year's figures grouped under the parents the units had that
+    year; `tree=today`: under today's."""
     from loa.accounts.scope import top_units
 
     if unit is not None:
@@ -383,7 +388,8 @@ def progress(request: AuthedRequest, year: Year, unit: Id | None = None) -> dict
         if not tops:
             raise Http404
         node = tops[0]
-    total, rows = selectors.level_rows(node, year)
+    day = year_tree.past_day(year, tree)
+    total, rows = selectors.level_rows(node, year) if day is None else selectors.level_rows_then(node, year, day)
     rows, _sort = selectors.sort_rows(rows, "name")
     return {"year": year, "total": total, "rows": rows}
 

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
+from loa.accounts import year_tree
 from loa.accounts.capabilities import Capability
 from loa.accounts.scope import get_unit_or_404
 from loa.api.errors import READ, WRITE, Forbidden, answers
@@ -278,6 +279,12 @@ class RankingFilters(Schema):
         "one, and those of none).",
     )
     sort: Literal[tuple(ranking.SORTS)] = Field("-total", description="total, name or rank; a leading - reverses it.")  # type: ignore[valid-type]  # choices computed at import, listed in the schema
+    tree: year_tree.Tree = Field(
+        "year",
+        description="`year`: group the units under the parents they had in that year (31 December, or today "
+        "for the current year), `today`: under today's. Who may read what follows today's tree; by a past "
+        "year's tree, also the units that were under one's units then.",
+    )
 
 
 class RankingRequest(AuthedRequest):
@@ -304,6 +311,7 @@ def list_ranking(request: RankingRequest, year: Year, filters: Query[RankingFilt
         kind_id=filters.kind,
         level=filters.level,
         sort=filters.sort,
+        tree=filters.tree,
     )
     return listing.listed.select_related("unit").only(
         "rank", "unit_id", "unit__name", "total", "level_name", "points", "readings"

@@ -4,18 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.db.models.functions import ExtractMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from loa.articles import rollups
 from loa.articles.models import Channel, Kind, Publication, Rollup
-
-if TYPE_CHECKING:
-    from loa.units.models import Unit
+from loa.units.models import Unit, UnitPlacement
+from loa.units.selectors import on, path_on, subtree_on
 
 # "Met" and "with a quota" are counted per kind: a unit with both a news and an article quota is one
 # unit in each count, never two in one (issue 13: "29 / 86 units" for 43 units).
@@ -113,7 +112,7 @@ def unit_figures(unit: Unit, year: int) -> tuple[dict[str, Figures], dict[str, R
     return own, subtree
 
 
-def _blank(unit: Unit) -> dict[str, Any]:
+def _blank(unit: Unit | None) -> dict[str, Any]:
     return {"unit": unit, **dict.fromkeys(COLUMNS, 0)}
 
 
@@ -136,6 +135,49 @@ def level_rows(node: Unit, year: int) -> tuple[dict[str, Any], list[dict[str, An
         row = by_unit.setdefault(r.unit_id, _blank(r.unit))
         _add(row, r)
     return total, list(by_unit.values())
+
+
+def level_rows_then(node: Unit, year: int, day: date) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """(total row of node, rows of its children) by the tree of `day` (a past year's figures grouped
+    under the parents the units had that year): the units then under node, their own figures (the
+    rollups' `own_*`) summed under node's children of that day. Three queries, whatever the tree's
+    size (node's path then; the rollups with their paths then; the children); the sums in Python."""
+    total = _blank(node)
+    prefix = path_on([node.pk], day).get(node.pk)
+    if prefix is None:  # node did not stand in the tree that day
+        return total, []
+    then = UnitPlacement.objects.filter(on(day), unit_id=OuterRef("unit_id")).order_by().values("path")[:1]
+    rows = (
+        Rollup.objects.filter(year=year, unit_id__in=subtree_on(prefix, day).values("unit_id"))
+        .annotate(then=Subquery(then))
+        .order_by()
+        .values_list("then", "kind", "own_target", "own_counted", "own_in_depth", "own_exemplary")
+    )
+    by_child: dict[int, dict[str, Any]] = {}
+    for path, kind, target, counted, in_depth, exemplary in rows:
+        own = rollups.contribution({"target": target, "counted": counted, "in_depth": in_depth, "exemplary": exemplary})
+        rest = path[len(prefix) :]
+        targets = [total]
+        if rest:  # the node's own figures count in its total only
+            targets.append(by_child.setdefault(int(rest.split("/")[0]), _blank(None)))
+        for row in targets:
+            _add_own(row, kind, own)
+    units = Unit.objects.in_bulk(list(by_child))
+    out = []
+    for pk, row in by_child.items():
+        if pk in units:
+            row["unit"] = units[pk]
+            out.append(row)
+    return total, out
+
+
+def _add_own(row: dict[str, Any], kind: str, own: dict[str, Any]) -> None:
+    row[f"{kind}_target"] += own["target"]
+    row[f"{kind}_counted"] += own["counted"]
+    row[f"{kind}_with_quota"] += own["with_quota"]
+    row[f"{kind}_met"] += own["met"]
+    for k in ("in_depth", "exemplary", "over"):
+        row[k] += own[k]
 
 
 SORTS = {

@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from loa.accounts import year_tree
 from loa.accounts.capabilities import Capability
 from loa.accounts.scope import can, get_unit_or_404, top_units
 from loa.articles import selectors
@@ -30,15 +31,18 @@ def _node(request):
 
 
 def _table(request):
+    """The table of one level: a past year's by its own tree unless `?tree=today` (year_tree)."""
     node, year = _node(request), _year(request)
-    total, rows = selectors.level_rows(node, year)
+    tree = year_tree.tree_choice(request.GET.get("tree"))
+    day = year_tree.past_day(year, tree)
+    total, rows = selectors.level_rows(node, year) if day is None else selectors.level_rows_then(node, year, day)
     rows, sort = selectors.sort_rows(rows, request.GET.get("sort", "name"))
-    return node, year, total, rows, sort
+    return node, year, total, rows, sort, tree
 
 
 @login_required
 def progress(request):
-    node, year, total, rows, sort = _table(request)
+    node, year, total, rows, sort, tree = _table(request)
     trail = [u for u in node.ancestors() if can(request.user, Capability.VIEW, u)]
     return render(
         request,
@@ -49,6 +53,9 @@ def progress(request):
             "total": total,
             "rows": rows,
             "sort": sort,
+            "tree": tree,
+            # Kept in the page's own links (year_tree): the switch's choice of tree.
+            "tree_q": "&tree=today" if tree == year_tree.TODAY else "",
             "trail": trail,
             "years": range(timezone.localdate().year, timezone.localdate().year - 6, -1),
         },
@@ -57,7 +64,7 @@ def progress(request):
 
 @login_required
 def progress_export(request, fmt):
-    node, year, total, rows, _sort = _table(request)
+    node, year, total, rows, _sort, tree = _table(request)
     columns = [
         Column("unit", _("Unit")),
         Column("news_target", _("News items: quota")),
@@ -75,7 +82,8 @@ def progress_export(request, fmt):
     out = ({**r, "unit": r["unit"].name} for r in [*rows, {**total, "unit": total["unit"]}])
     out = list(out)
     out[-1]["unit"] = _("Total: %(unit)s") % {"unit": node.name}
-    return export_response(fmt, _("Articles progress %(year)s") % {"year": year}, columns, out)
+    title = _("Articles progress %(year)s") % {"year": year}
+    return export_response(fmt, title, columns, out, title_lines=[title, year_tree.tree_line(year, tree)])
 
 
 @login_required

@@ -32,9 +32,11 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Greatest, Least, TruncDate
 from django.utils import timezone
 
+from loa.accounts import year_tree
 from loa.accounts.scope import path_q
 from loa.fanpages.models import PostingDay, PostingYear
-from loa.units.models import Unit
+from loa.units.models import Unit, UnitPlacement
+from loa.units.selectors import on
 
 SILENT_DAYS = 7
 EPOCH = date(2000, 1, 1)
@@ -246,16 +248,24 @@ class GroupCompliance(_Rate):
     silent: int = 0
 
 
-def upper_unit_compliance(*, user, capability, year, today=None, silent_days=SILENT_DAYS):
+def upper_unit_compliance(*, user, capability, year, today=None, silent_days=SILENT_DAYS, tree=year_tree.YEAR):
     """The units' compliance summed by their parent (the upper union), in Vietnamese order of the parents:
-    one grouped query over the rollups (one row per upper union) and one for the upper unions' names."""
+    one grouped query over the rollups (one row per upper union) and one for the upper unions' names.
+    A past year's units are grouped under the parents they had on its last day, unless `tree` is
+    today's (year_tree: one more query, where the user's units stood then)."""
     today = today or timezone.localdate()
-    units = annotated_units(user=user, capability=capability, year=year, today=today)
+    reach = year_tree.figures_q(user, capability, year, tree, field="path", id_field="pk")
+    units = _annotated(Unit.objects.filter(reach), year=year, today=today)
     if units is None:
         return []
+    group = "parent_id"
+    day = year_tree.past_day(year, tree)
+    if day is not None:
+        then = UnitPlacement.objects.filter(on(day), unit_id=OuterRef("pk")).order_by().values("parent_id")[:1]
+        units, group = units.annotate(then_parent=Subquery(then)), "then_parent"
     rows = (
         units.order_by()
-        .values("parent_id")
+        .values(group)
         .annotate(
             n_units=Count("id"),
             n_with_page=Count("fanpage__id"),
@@ -263,7 +273,7 @@ def upper_unit_compliance(*, user, capability, year, today=None, silent_days=SIL
             n_period_days=Sum("c_period"),
             n_silent=Count(Case(When(c_silent__gte=silent_days, then=_int(1)))),
         )
-        .values_list("parent_id", "n_units", "n_with_page", "n_posting_days", "n_period_days", "n_silent")
+        .values_list(group, "n_units", "n_with_page", "n_posting_days", "n_period_days", "n_silent")
     )
     rows = list(rows)
     parents = Unit.objects.only("id", "name", "short_name", "name_sort", "code", "path").in_bulk(

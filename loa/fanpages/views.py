@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from loa.accounts import year_tree
 from loa.accounts.capabilities import Capability
 from loa.accounts.scope import can, get_unit_or_404, role_paths, units_for
 from loa.core.files import download_headers, serve_image
@@ -105,8 +106,9 @@ def index(request):
         own = reach.filter(kind__is_grassroots=True).first()
         if own and reach.count() == 1:
             return redirect("fanpages:unit", own.pk)
+    tree = year_tree.tree_choice(request.GET.get("tree"))
     groups = compliance.upper_unit_compliance(
-        user=request.user, capability=Capability.VIEW, year=year, today=today, silent_days=days
+        user=request.user, capability=Capability.VIEW, year=year, today=today, silent_days=days, tree=tree
     )
     if request.GET.get("format"):
         columns = [
@@ -130,7 +132,9 @@ def index(request):
             }
             for g in groups
         )
-        return export_response(request.GET["format"], _("Fanpage posting %(year)s") % {"year": year}, columns, rows)
+        title = _("Fanpage posting %(year)s") % {"year": year}
+        lines = [title, year_tree.tree_line(year, tree)]
+        return export_response(request.GET["format"], title, columns, rows, title_lines=lines)
     total = compliance.GroupCompliance(None)
     for g in groups:
         total.units += g.units
@@ -147,6 +151,7 @@ def index(request):
             "total": total,
             "year": year,
             "days": days,
+            "tree": tree,
             "years": range(today.year, today.year - 5, -1),
             "root": root,
         },

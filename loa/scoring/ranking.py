@@ -9,8 +9,9 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from loa.accounts import year_tree
 from loa.accounts.capabilities import Capability
-from loa.accounts.scope import path_q, units_for
+from loa.accounts.scope import units_for
 from loa.core.numbers import INTEGER_RANGES
 from loa.core.paging import CappedPaginator
 from loa.scoring.models import Score
@@ -38,10 +39,9 @@ UNCLASSIFIED, LAGGING = "none", "lagging"
 MAX_ID = INTEGER_RANGES["BigIntegerField"][1]
 
 
-def scores(user, year, *, node=None, kind_id=None):
-    qs = Score.objects.filter(year=year).filter(path_q(user, Capability.VIEW, field="unit_path"))
-    if node is not None:
-        qs = qs.filter(unit_path__startswith=node.path)
+def scores(user, year, *, node=None, kind_id=None, tree=year_tree.YEAR):
+    """The year's scores in the user's reach, under `node` by the year's tree or today's (`tree`)."""
+    qs = Score.objects.filter(year=year).filter(year_tree.figures_q(user, Capability.VIEW, year, tree, node=node))
     if kind_id:
         qs = qs.filter(kind_id=kind_id)
     return qs
@@ -129,6 +129,7 @@ class Ranking:
     kind_id: int | None = None
     level: object = None  # see level_filter
     sort: str = "-total"
+    tree: str = year_tree.YEAR  # group the units by the year's tree or today's (year_tree)
 
     def __post_init__(self):
         self.sort = self.sort if self.sort in SORTS else "-total"
@@ -137,7 +138,7 @@ class Ranking:
     def in_reach(self):
         """The scores of the units under the upper unit and of the kind (every level): what the
         distribution counts."""
-        return scores(self.user, self.rubric.year, node=self.node, kind_id=self.kind_id)
+        return scores(self.user, self.rubric.year, node=self.node, kind_id=self.kind_id, tree=self.tree)
 
     @property
     def listed(self):

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from loa.accounts import year_tree
 from loa.accounts.capabilities import Capability
 from loa.accounts.scope import can, can_anywhere, get_unit_or_404, role_paths, units_for
 from loa.core.forms import add_service_errors
@@ -152,6 +153,7 @@ def _ranking_of(request, rubric, book):
         kind_id=ranking_reads.query_id(request.GET.get("kind")),
         level=ranking_reads.level_filter(request.GET.get("level")),
         sort=request.GET.get("sort", "-total"),
+        tree=year_tree.tree_choice(request.GET.get("tree")),
     )
 
 
@@ -195,11 +197,23 @@ def ranking(request, year):
     ).get_page(request.GET.get("page"))
     previous = ranking_reads.previous_totals(year, [s.unit_id for s in page])
     explain = Reasons(book)
-    rows = [{"score": s, "previous": previous.get(s.unit_id), "reason": explain.of_score(s)} for s in page]
+    # A unit listed by a past year's tree may lie outside the user's reach today: no link to its page.
+    reach = role_paths(request.user, Capability.VIEW)
+    rows = [
+        {
+            "score": s,
+            "previous": previous.get(s.unit_id),
+            "reason": explain.of_score(s),
+            "linked": any(p == "/" or s.unit_path.startswith(p) for p in reach),
+        }
+        for s in page
+    ]
     prev_rubric = Rubric.objects.filter(year=year - 1).first()
     prev_counts = {}
     if prev_rubric:
-        prev_qs = ranking_reads.scores(request.user, year - 1, node=listing.node, kind_id=listing.kind_id)
+        prev_qs = ranking_reads.scores(
+            request.user, year - 1, node=listing.node, kind_id=listing.kind_id, tree=listing.tree
+        )
         prev_counts = {row.name: row for row in ranking_reads.distribution(prev_qs, engine.Book(prev_rubric))[0]}
     kinds = list(UnitKind.objects.filter(is_grassroots=True))
     uppers = ranking_reads.upper_units(request.user, rubric)
@@ -226,6 +240,7 @@ def ranking(request, year):
             "UNCLASSIFIED": ranking_reads.UNCLASSIFIED,
             "has_previous": bool(prev_counts),
             "query": query_without_page(request),
+            "tree": listing.tree,
             "may_manage": access.may_manage(request.user, rubric),
             "problems": book.problems,
         },
@@ -274,7 +289,7 @@ def ranking_export(request, year, fmt):
 
 def _filter_lines(listing):
     """What the export's filters kept, in words, under its title."""
-    lines = []
+    lines = [year_tree.tree_line(listing.rubric.year, listing.tree)]
     if listing.node is not None:
         lines.append(_("Units under %(unit)s") % {"unit": listing.node.name})
     if listing.level == ranking_reads.LAGGING:

@@ -1,14 +1,17 @@
 """A CĐCS moved from one upper union to another: its pieces, publications and claims go with it, the
 figures of both unions follow, and so does who sees its work."""
 
+import io
+import re
 from datetime import date
 
 import pytest
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from loa.articles import rollups, services
 from loa.articles.models import CreditClaim, Publication, Rollup, Submission
-from loa.articles.selectors import level_rows
+from loa.articles.selectors import level_rows, level_rows_then
 from loa.articles.tests.factories import channels, published, sent
 from loa.units.services import unit_create, unit_move
 
@@ -101,3 +104,60 @@ def test_the_new_unions_admin_sees_the_pieces_and_the_old_ones_does_not(tree, ot
     queue = login(other["admin"]).get(reverse("articles:queue")).content.decode()
     assert "Hội thao công nhân" in queue
     assert "Hội thao công nhân" not in login(upper_admin).get(reverse("articles:queue")).content.decode()
+
+
+def _rows(total, children):
+    return {"total": (total["news_target"], total["news_counted"])} | {
+        row["unit"].code: (row["news_target"], row["news_counted"]) for row in children
+    }
+
+
+def test_a_past_years_progress_groups_by_that_years_tree_and_today_by_todays(tree, other, work):
+    _move(tree["a"], other["unit"])  # today: 2021 is a past year
+
+    day = date(2021, 12, 31)
+    then = _rows(*level_rows_then(tree["province"], 2021, day))
+    # A and B were both under the upper union (the health union's row, from the move, counts nothing).
+    assert then == {"total": (8, 2), "CDVC": (8, 2), "CDYT": (0, 0)}
+    assert _rows(*level_rows_then(tree["upper"], 2021, day)) == {"total": (8, 2), "CS-A": (4, 1), "CS-B": (4, 1)}
+    assert _rows(*level_rows_then(other["unit"], 2021, day)) == {"total": (0, 0)}
+    # Today's tree: A under the health union, as the rollups say.
+    assert _rows(*level_rows(tree["upper"], 2021)) == {"total": (4, 1), "CS-B": (4, 1)}
+    # With nothing moved, the year's tree and the rollups agree.
+    assert _rows(*level_rows_then(tree["upper"], 2022, date(2022, 12, 31))) == _rows(*level_rows(tree["upper"], 2022))
+
+
+def test_the_page_export_and_api_switch_between_the_trees(tree, other, work, admin, login, api_client):
+    _move(tree["a"], other["unit"])
+    client = login(admin)
+    url = reverse("articles:progress")
+
+    page = client.get(url, {"unit": tree["upper"].pk, "year": 2021})
+    assert {r["unit"].code for r in page.context["rows"]} == {"CS-A", "CS-B"}
+    text = page.content.decode()
+    assert 'data-testid="tree-switch"' in text and "năm 2021" in text
+    today = client.get(url, {"unit": tree["upper"].pk, "year": 2021, "tree": "today"})
+    assert {r["unit"].code for r in today.context["rows"]} == {"CS-B"}
+    assert "tree=today" in re.search(r'href="([^"]+progress\.xlsx[^"]*)"', today.content.decode())[1]
+
+    export = client.get(reverse("articles:progress_export", args=["xlsx"]), {"unit": tree["upper"].pk, "year": 2021})
+    rows = list(load_workbook(io.BytesIO(b"".join(export.streaming_content))).active.iter_rows(values_only=True))
+    assert "Cây đơn vị: năm 2021" in [r[0] for r in rows if r] and tree["a"].name in [r[0] for r in rows if r]
+    export = client.get(
+        reverse("articles:progress_export", args=["xlsx"]), {"unit": tree["upper"].pk, "year": 2021, "tree": "today"}
+    )
+    rows = list(load_workbook(io.BytesIO(b"".join(export.streaming_content))).active.iter_rows(values_only=True))
+    assert "Cây đơn vị: hiện nay" in [r[0] for r in rows if r] and tree["a"].name not in [r[0] for r in rows if r]
+
+    api = api_client(admin)
+    by_year = api.get("/api/v1/articles/progress", {"unit": tree["upper"].pk, "year": 2021}).json()
+    assert by_year["total"]["news_target"] == 8 and len(by_year["rows"]) == 2
+    by_today = api.get("/api/v1/articles/progress", {"unit": tree["upper"].pk, "year": 2021, "tree": "today"}).json()
+    assert by_today["total"]["news_target"] == 4 and len(by_today["rows"]) == 1
+
+
+def test_outsiders_still_get_a_404_with_either_tree(tree, other, work, bob, login):
+    _move(tree["a"], other["unit"])
+    for query in ({}, {"tree": "today"}):
+        response = login(bob).get(reverse("articles:progress"), {"unit": other["unit"].pk, "year": 2021, **query})
+        assert response.status_code == 404
