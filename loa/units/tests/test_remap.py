@@ -77,7 +77,7 @@ def test_it_refuses_unknown_codes_row_by_row(tree, more, admin):
 def test_it_refuses_a_cycle(tree, more, admin):
     record = _plan(admin, _csv(("CDVC", "CS-C", "chuyển", ON)))
     assert record.status == Restructuring.Status.REFUSED
-    assert "vòng" in record.problems[0]["message"]
+    assert "Vòng lặp" in record.problems[0]["message"]
 
 
 def test_it_refuses_a_unit_both_merged_and_moved(tree, more, admin):
