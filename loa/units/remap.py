@@ -11,18 +11,18 @@ one `Restructuring` (docs/restructuring.md).
 
 from __future__ import annotations
 
+import csv
+import io
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from loa.accounts.capabilities import Capability
-from loa.accounts.scope import can
 from loa.audit.log import log_action
 from loa.audit.models import AuditEntry
 from loa.core.filekinds import CSV, XLSX
@@ -31,7 +31,7 @@ from loa.imports import cells, sheets
 from loa.imports.cells import CellError
 from loa.imports.columns import Column, Columns, header_problems
 from loa.imports.problems import ImportProblem
-from loa.units import restructure, services
+from loa.units import managers, restructure, services
 from loa.units.models import Restructuring, Unit
 
 if TYPE_CHECKING:
@@ -162,6 +162,7 @@ def check_table(rows: list[MapRow], *, by: User) -> tuple[list[ImportProblem], d
     codes = {r.old for r in rows} | {r.new for r in rows if r.new}
     units = {u.code: u for u in Unit.objects.filter(code__in=codes).select_related("kind")}
     today = timezone.localdate()
+    managed = tuple(managers.managed_paths(by))
     seen: dict[tuple[str, str, str], MapRow] = {}
     actions: dict[str, set[str]] = {}
     for row in rows:
@@ -174,7 +175,7 @@ def check_table(rows: list[MapRow], *, by: User) -> tuple[list[ImportProblem], d
         for code in (row.old, row.new):
             if code and code not in units:
                 problems.append(_problem(row, _("No unit has the code “%(code)s”.") % {"code": code}))
-            elif code and not can(by, Capability.MANAGE_UNITS, units[code]):
+            elif code and not units[code].path.startswith(managed):
                 # Out of reach reads as unknown: the table tells nothing about units one cannot see.
                 problems.append(_problem(row, _("No unit has the code “%(code)s”.") % {"code": code}))
         if row.old and row.old == row.new:
@@ -222,7 +223,8 @@ def check_table(rows: list[MapRow], *, by: User) -> tuple[list[ImportProblem], d
         mapped = {r.old for r in rows}
         for row in dissolved:
             unit = units[row.old]
-            children = Unit.objects.filter(parent=unit).active_on(row.on)
+            # Units opened after the date count too: nothing may stay under a closed unit.
+            children = Unit.objects.filter(parent=unit).filter(Q(active_to__isnull=True) | Q(active_to__gte=row.on))
             left = [c for c in children if c.code not in mapped]
             if left:
                 problems.append(
@@ -400,3 +402,17 @@ def restructuring_entries(restructuring: Restructuring) -> Any:
     return AuditEntry.objects.filter(
         pk__gte=restructuring.first_entry_id, pk__lte=restructuring.last_entry_id
     ).order_by("pk")
+
+
+def mapping_csv(rows: list[tuple[str, str, str, date]], *, title: str = "") -> bytes:
+    """A mapping table as a csv (UTF-8 with BOM, as Excel writes it), the template's titles under an
+    optional title line: the sample of docs/restructuring.md, and the demo's 2025 table."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    if title:
+        writer.writerow([title])
+        writer.writerow([])
+    writer.writerow(["STT", *(COLUMNS.label(name) for name in ("old", "new", "action", "on"))])
+    for number, (old, new, action, on) in enumerate(rows, start=1):
+        writer.writerow([number, old, new, action, on.strftime("%d/%m/%Y")])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
