@@ -19,7 +19,7 @@ from loa.units import remap
 from loa.units.models import Restructuring
 
 
-def _restructurings(user):
+def restructurings_for(user):
     if not can_anywhere(user, Capability.MANAGE_UNITS):
         raise Http404
     if manages_whole_tree(user):
@@ -30,14 +30,14 @@ def _restructurings(user):
 def restructuring_or_404(user, pk):
     """Fetch a restructuring and authorise in one step: one out of reach does not exist."""
     try:
-        return _restructurings(user).select_related("created_by", "applied_by").get(pk=pk)
+        return restructurings_for(user).select_related("created_by", "applied_by").get(pk=pk)
     except Restructuring.DoesNotExist:
         raise Http404 from None
 
 
 @login_required
 def restructuring_list(request):
-    records = _restructurings(request.user)
+    records = restructurings_for(request.user)
     errors = []
     if request.method == "POST":
         upload = request.FILES.get("file")
