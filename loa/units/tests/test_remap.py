@@ -141,3 +141,34 @@ def test_a_failure_midway_writes_nothing(tree, more, admin, monkeypatch):
         remap.restructuring_apply(by=admin, restructuring=record)
     assert Unit.objects.get(code="CS-A").parent_id == tree["upper"].pk
     assert AuditEntry.objects.count() == entries
+
+
+def test_it_splits_a_unit_from_an_xlsx_with_its_own_titles(tree, more, admin, kinds):
+    from io import BytesIO
+
+    from openpyxl import Workbook
+
+    d = unit_create(by=None, parent=more["upper2"], kind=kinds["cdcs"], code="CS-D", name="Công đoàn cơ sở D")
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["ỦY BAN NHÂN DÂN TỈNH CAO BẰNG"])
+    sheet.append([])
+    sheet.append(["Mã cũ", "Hình thức sắp xếp", "Mã đơn vị mới", "Ngày hiệu lực"])
+    sheet.append(["CS-B", "Chia tách", "CS-C", date(2025, 7, 1)])
+    sheet.append(["CS-B", "chia tach", "CS-D", "2025-07-01"])
+    out = BytesIO()
+    book.save(out)
+
+    record = _plan(admin, out.getvalue(), name="tach.xlsx")
+    assert record.status == Restructuring.Status.PLANNED, record.problems
+    record = remap.restructuring_apply(by=admin, restructuring=record)
+
+    b = Unit.objects.get(code="CS-B")
+    assert b.active_to == date(2025, 6, 30)
+    assert Unit.objects.get(pk=d.pk).members_count + Unit.objects.get(code="CS-C").members_count >= 300
+    assert "unit.split" in set(remap.restructuring_entries(record).values_list("action", flat=True))
+
+
+def test_a_split_needs_two_parts(tree, more, admin):
+    record = _plan(admin, _csv(("CS-B", "CS-C", "chia tách", ON)))
+    assert record.status == Restructuring.Status.REFUSED
