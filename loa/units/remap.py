@@ -399,8 +399,12 @@ def restructuring_entries(restructuring: Restructuring) -> Any:
     """The audit entries written by an applied restructuring, in order."""
     if restructuring.first_entry_id is None:
         return AuditEntry.objects.none()
+    # Its own transaction wrote them, by the one who applied it: the actor keeps out another
+    # transaction's entries that a database may number inside the range.
     return AuditEntry.objects.filter(
-        pk__gte=restructuring.first_entry_id, pk__lte=restructuring.last_entry_id
+        pk__gte=restructuring.first_entry_id,
+        pk__lte=restructuring.last_entry_id,
+        actor_id=restructuring.applied_by_id,
     ).order_by("pk")
 
 
