@@ -35,12 +35,14 @@ from loa.api import (
     returned_forms,
     scoring,
     unit_imports,
+    unit_remap,
     unit_restructure,
     units,
 )
 
 api.add_router("/me", me.router)
 api.add_router("/units/imports", unit_imports.router)
+api.add_router("/units/restructurings", unit_remap.router)
 api.add_router("/units", unit_restructure.router)  # merges and splits
 api.add_router("/units", units.router)
 api.add_router("/directives", directives.router)

@@ -25,6 +25,8 @@ ACTIONS = {
     "unit.merged_into": _("Unit merged into another"),
     "unit.split": _("Unit split"),
     "unit.split_from": _("Unit took part of a split unit"),
+    "unit.restructuring.checked": _("Restructuring table checked"),
+    "unit.restructuring.applied": _("Restructuring table applied"),
     "import.mapping.remembered": _("Column titles of an import remembered"),
     "unit_kind.created": _("Unit kind added"),
     "unit_kind.updated": _("Unit kind changed"),

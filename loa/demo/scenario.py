@@ -110,11 +110,12 @@ def discover():
                 step(order, name)(func)
 
 
-def run(*, log=print, today=None, year=None):
+def run(*, log=print, today=None, year=None, options=None):
     """Run every registered step in order, for `today` (default: today's local date), live or, with
-    `year`, the letter on the seed's days in that past year; returns the context."""
+    `year`, the letter on the seed's days in that past year; returns the context. `options`: the
+    optional steps asked for ({"restructure_2025": True}), in `ctx.extra` for the steps to read."""
     discover()
-    ctx = Context(log=log, calendar=DemoCalendar.build(today=today, year=year))
+    ctx = Context(log=log, calendar=DemoCalendar.build(today=today, year=year), extra=dict(options or {}))
     with transaction.atomic():
         ctx.reload()
         for s in STEPS:

@@ -231,3 +231,32 @@ class UnitPlacement(models.Model):
 
     def __str__(self):
         return f"{self.unit_id} {self.path} {self.valid_from}–{self.valid_to}"
+
+
+class Restructuring(models.Model):
+    """A restructuring applied from a mapping table (old unit → new unit, with dates): the plan as
+    checked, and once applied, the audit entries written by its moves, merges and splits
+    (`first_entry_id`..`last_entry_id`, one transaction), so that it can be read back later."""
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Checked, not applied")
+        APPLIED = "applied", _("Applied")
+        REFUSED = "refused", _("Refused")
+
+    created_by = models.ForeignKey("accounts.User", null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    file_name = models.CharField(max_length=255, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PLANNED)
+    rows = models.JSONField(default=list)  # the mapping's rows as read: [{"row", "old", "new", "action", "on"}]
+    plan = models.JSONField(default=list)  # what the dry run said would happen, line by line
+    problems = models.JSONField(default=list)  # ImportProblem.as_dict()
+    applied_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    applied_at = models.DateTimeField(null=True, blank=True)
+    first_entry_id = models.BigIntegerField(null=True, blank=True)
+    last_entry_id = models.BigIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"#{self.pk} {self.file_name}"

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from loa.units import views, views_kinds, views_restructure
+from loa.units import views, views_kinds, views_remap, views_restructure
 
 app_name = "units"
 urlpatterns = [
@@ -16,6 +16,9 @@ urlpatterns = [
     path("<int:pk>/reactivate/", views.unit_reactivate, name="reactivate"),
     path("<int:pk>/merge/", views_restructure.unit_merge, name="merge"),
     path("<int:pk>/split/", views_restructure.unit_split, name="split"),
+    path("restructurings/", views_remap.restructuring_list, name="restructurings"),
+    path("restructurings/<int:pk>/", views_remap.restructuring_detail, name="restructuring"),
+    path("restructurings/<int:pk>/apply/", views_remap.restructuring_apply, name="restructuring_apply"),
     path("kinds/", views_kinds.kind_list, name="kinds"),
     path("kinds/new/", views_kinds.kind_create, name="kind_create"),
     path("kinds/<int:pk>/edit/", views_kinds.kind_edit, name="kind_edit"),

@@ -48,6 +48,11 @@ class Command(BaseCommand):
             default=None,
             help="Replay the letter on its own days in this past year instead (e.g. 2021).",
         )
+        parser.add_argument(
+            "--restructure-2025",
+            action="store_true",
+            help="Then apply the 2025 reorganisation from a mapping file (CĐVC dissolved, two schools merged).",
+        )
 
     def handle(self, *args, **opts):
         translation.activate(settings.LANGUAGE_CODE)
@@ -70,7 +75,12 @@ class Command(BaseCommand):
             return
         started = time.monotonic()
         self.stdout.write(calendar.describe())
-        ctx = scenario.run(log=self.stdout.write, today=calendar.today, year=opts["year"])
+        ctx = scenario.run(
+            log=self.stdout.write,
+            today=calendar.today,
+            year=opts["year"],
+            options={"restructure_2025": opts["restructure_2025"]},
+        )
         self.stdout.write(
             self.style.SUCCESS(
                 _("Demo scenario loaded: %(units)d units (%(cdcs)d CĐCS), %(users)d logins in %(s).1f s.")

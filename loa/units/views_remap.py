@@ -1,0 +1,82 @@
+"""The staff pages of a restructuring from a mapping table: upload the file → its plan (the dry run,
+or its problems row by row) → apply, all or nothing. The list and each restructuring stay readable
+later, with the audit entries it wrote. Only people who manage units see them: anyone else, and a
+restructuring another person uploaded (unless one manages the whole tree), answers 404."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from loa.accounts.capabilities import Capability
+from loa.accounts.scope import can_anywhere, manages_whole_tree
+from loa.audit.labels import action_label
+from loa.units import remap
+from loa.units.models import Restructuring
+
+
+def restructurings_for(user):
+    if not can_anywhere(user, Capability.MANAGE_UNITS):
+        raise Http404
+    if manages_whole_tree(user):
+        return Restructuring.objects.all()
+    return Restructuring.objects.filter(created_by=user)
+
+
+def restructuring_or_404(user, pk):
+    """Fetch a restructuring and authorise in one step: one out of reach does not exist."""
+    try:
+        return restructurings_for(user).select_related("created_by", "applied_by").get(pk=pk)
+    except Restructuring.DoesNotExist:
+        raise Http404 from None
+
+
+@login_required
+def restructuring_list(request):
+    records = restructurings_for(request.user)
+    errors = []
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            errors = [_("Choose a file to import.")]
+        else:
+            record = remap.restructuring_plan(by=request.user, upload=upload, file_name=upload.name or "")
+            return redirect("units:restructuring", record.pk)
+    context = {
+        "records": records.select_related("created_by")[:100],
+        "errors": errors,
+        "columns": [label for _name, label in remap.COLUMNS.choices()],
+        "max_mb": round(settings.UPLOAD_MAX_BYTES / 1048576),
+    }
+    return render(request, "units/restructuring_list.html", context, status=400 if errors else 200)
+
+
+@login_required
+def restructuring_detail(request, pk):
+    record = restructuring_or_404(request.user, pk)
+    context = {
+        "record": record,
+        "entries": [(e, action_label(e.action)) for e in remap.restructuring_entries(record)[:2000]],
+        "can_apply": record.status == Restructuring.Status.PLANNED and record.created_by_id == request.user.pk,
+    }
+    return render(request, "units/restructuring_detail.html", context)
+
+
+@login_required
+@require_POST
+def restructuring_apply(request, pk):
+    record = restructuring_or_404(request.user, pk)
+    if record.created_by_id != request.user.pk:
+        raise Http404
+    try:
+        remap.restructuring_apply(by=request.user, restructuring=record)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The restructuring was applied."))
+    return redirect("units:restructuring", record.pk)
