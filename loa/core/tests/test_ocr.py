@@ -3,6 +3,7 @@ PDF's first pages only, whatever size they claim, and every hostile or useless p
 Vietnamese within the sandbox's limits, leaving no program running."""
 
 import io
+import os
 import subprocess
 import time
 import zlib
@@ -88,8 +89,24 @@ def test_what_is_not_a_readable_picture_or_pdf_is_refused_in_vietnamese(name, da
 
 
 def _tesseracts():
-    found = subprocess.run(["pgrep", "-x", "tesseract"], capture_output=True, text=True, check=False).stdout.split()
-    return set(found)
+    """The Tesseract processes this test process may have left: those below it, and orphans (whose
+    parent died: what a read stopped the wrong way leaves). Another test worker's Tesseract, running at
+    the same time under its own process, is not ours."""
+    table = subprocess.run(["ps", "-eo", "pid=,ppid=,comm="], capture_output=True, text=True, check=False).stdout
+    parent, name = {}, {}
+    for line in table.splitlines():
+        pid, ppid, comm = line.split(None, 2)
+        parent[pid], name[pid] = ppid, comm.strip()
+    me = str(os.getpid())
+
+    def ours(pid):
+        while pid in parent and pid not in ("0", "1"):
+            pid = parent[pid]
+            if pid == me:
+                return True
+        return False
+
+    return {pid for pid in parent if name[pid] == "tesseract" and (parent[pid] == "1" or ours(pid))}
 
 
 def test_a_read_that_runs_out_of_time_stops_tesseract_and_says_so(settings):
