@@ -1,15 +1,17 @@
 """Per-unit counts of a task's assignments, kept up to date as reports arrive.
 
-Each assignment contributes to the rollup row of its own unit and of every unit above it.
+Each assignment contributes to the rollup row of its own unit and of every unit above it, and always
+to the row of its directive's issuing unit: an issuer sees the replies to its own directives, also
+from units moved from under it since (`selectors.replies_q`), so its totals count them too.
 A state change applies the difference of the contributions in one UPDATE over those rows.
 """
 
 from collections import defaultdict
 
 from django.db import transaction
-from django.db.models import Exists, F, OuterRef
+from django.db.models import Exists, F, OuterRef, Q, Subquery
 
-from loa.directives.models import Assignment, Rollup
+from loa.directives.models import Assignment, Rollup, Task
 from loa.units.rollup_moves import shift_totals
 
 COUNTERS = ("expected", "reported", "on_time", "late", "returned")
@@ -37,9 +39,10 @@ def apply_change(assignment, before):
     after = contribution(assignment)
     delta = {k: after[k] - before[k] for k in COUNTERS if after[k] != before[k]}
     if delta:
-        Rollup.objects.filter(task_id=assignment.task_id, unit_id__in=path_ids(assignment.unit_path)).update(
-            **{k: F(k) + v for k, v in delta.items()}
-        )
+        issuer = Task.objects.filter(pk=assignment.task_id).values("directive__issuing_unit_id")[:1]
+        Rollup.objects.filter(task_id=assignment.task_id).filter(
+            Q(unit_id__in=path_ids(assignment.unit_path)) | Q(unit_id=Subquery(issuer))
+        ).update(**{k: F(k) + v for k, v in delta.items()})
 
 
 @transaction.atomic
@@ -47,6 +50,7 @@ def rebuild(task):
     """Recompute every rollup row of a task from its assignments (at issue, and to repair)."""
     totals = defaultdict(lambda: dict.fromkeys(COUNTERS, 0))
     parents = {}  # read off the paths: "/1/7/42/" says 7's parent is 1 and 42's is 7
+    issuer = task.directive.issuing_unit
     for a in (
         Assignment.objects.filter(task=task)
         .only("unit_path", "expected", "state", "first_reported_at", "on_time")
@@ -60,6 +64,12 @@ def rebuild(task):
             row = totals[unit_id]
             for k in COUNTERS:
                 row[k] += c[k]
+        if issuer.pk not in path_ids(a.unit_path):  # moved from under the issuer since: still its reply
+            row = totals[issuer.pk]
+            for k in COUNTERS:
+                row[k] += c[k]
+    if issuer.pk in totals and issuer.pk not in parents:
+        parents[issuer.pk] = issuer.parent_id
     Rollup.objects.filter(task=task).delete()
     Rollup.objects.bulk_create(
         [Rollup(task=task, unit_id=uid, parent_unit_id=parents.get(uid), **counts) for uid, counts in totals.items()],
@@ -70,9 +80,17 @@ def rebuild(task):
 def follow_move(*, unit, old_path, new_path, **kwargs):
     """After `unit` moved (its assignments' paths already rewritten): its subtree's counts leave the
     old ancestors' rows and join the new ones' (`subtree_moved`, in the move's transaction)."""
-    left, _joined = shift_totals(
+    left, joined = shift_totals(
         Rollup, unit_id=unit.pk, old_path=old_path, new_path=new_path, keys=("task_id",), counters=COUNTERS
     )
+    # The issuing unit's row counts every recipient wherever it moved (the module's text): a unit
+    # leaving the issuer's subtree stays in its totals, one coming back is not counted twice.
+    moved = Rollup.objects.filter(unit_id=unit.pk, task_id=OuterRef("task_id"))
+    for ancestors, sign in ((left, 1), (joined, -1)):
+        if ancestors:
+            Rollup.objects.filter(
+                Exists(moved), unit_id__in=ancestors, task__directive__issuing_unit_id=F("unit_id")
+            ).update(**{c: F(c) + sign * Subquery(moved.values(c)[:1]) for c in COUNTERS})
     # A unit has a row for a task exactly when recipients of it lie under the unit (access.reaches
     # reads that as "may see the directive"): an ancestor left keeps its row only if it still has a
     # row below it or an assignment of its own. Deepest first, one DELETE per level of the tree.
@@ -80,4 +98,6 @@ def follow_move(*, unit, old_path, new_path, **kwargs):
     for ancestor in reversed(left):
         Rollup.objects.filter(unit_id=ancestor, task_id__in=tasks).exclude(
             Exists(Rollup.objects.filter(task_id=OuterRef("task_id"), parent_unit_id=ancestor))
-        ).exclude(Exists(Assignment.objects.filter(task_id=OuterRef("task_id"), unit_id=ancestor))).delete()
+        ).exclude(Exists(Assignment.objects.filter(task_id=OuterRef("task_id"), unit_id=ancestor))).exclude(
+            task__directive__issuing_unit_id=ancestor
+        ).delete()

@@ -127,6 +127,29 @@ def test_the_issuer_still_sees_the_reply_of_a_unit_moved_away(tree, other, upper
     assert login(other["admin"]).get(report_url).status_code == 200
 
 
+def test_the_issuers_totals_keep_counting_a_unit_moved_away_as_its_list_shows_it(tree, other, alice, bob):
+    _, task = fanpage_letter(tree)  # issued by the upper union to A and B
+    upper = tree["upper"].pk
+
+    _move(tree["a"], other["unit"])
+    figures = _figures(task)
+    assert figures[upper][1:3] == (2, 0)  # A moved away, still one of the two replies it waits for
+    assert figures[other["unit"].pk][1:3] == (1, 0)  # and counted by its new union too
+
+    _report(task, tree["a"], alice)  # the moved unit's report reaches the issuer's totals
+    reported = _figures(task)
+    assert reported[upper][1:3] == (2, 1)
+    rollups.rebuild(task)  # what a recount from scratch finds
+    assert _figures(task) == reported
+
+    _move(tree["a"], tree["upper"])  # back home: counted once
+    assert _figures(task)[upper][1:3] == (2, 1)
+    assert other["unit"].pk not in _figures(task)
+    after = _figures(task)
+    rollups.rebuild(task)
+    assert _figures(task) == after
+
+
 def test_through_the_api_the_new_parent_lists_the_assignments(tree, other, admin, alice, api_client):
     _, task = province_letter(tree)
     _report(task, tree["a"], alice)
