@@ -22,6 +22,7 @@ from loa.directives import onetap
 from loa.directives.deadlines import deadline_text
 from loa.directives.models import Assignment, Directive, Task
 from loa.directives.notices import build_plan, people_for, send_to
+from loa.directives.selectors import replies_q
 from loa.directives.services import pending_q
 from loa.notifications import zalo_messages
 from loa.notifications.reminders import claim_reminder, last_reminders, record_reminder, reminded_today
@@ -75,9 +76,12 @@ def due_tasks(day):
 def pending_assignments(task, *, user=None, node=None):
     """The expected assignments still owing a report, under `node` and within `user`'s view if given."""
     qs = Assignment.objects.filter(task=task, expected=True).filter(pending_q())
-    if node is not None:
+    if node is not None and user is not None:
+        # The tracking list's reach: at the issuing unit, every recipient, also one moved away since.
+        qs = qs.filter(replies_q(user, task, node))
+    elif node is not None:
         qs = qs.filter(unit_path__startswith=node.path)
-    if user is not None:
+    elif user is not None:
         qs = qs.filter(path_q(user, Capability.VIEW, field="unit_path"))
     return list(qs.select_related("unit").order_by("unit_sort", "id"))
 

@@ -150,6 +150,18 @@ def test_the_issuers_totals_keep_counting_a_unit_moved_away_as_its_list_shows_it
     assert _figures(task) == after
 
 
+def test_remind_now_at_the_issuer_reaches_a_unit_moved_away_that_still_owes_its_report(tree, other, upper_admin):
+    from loa.directives.reminders import pending_assignments
+
+    _, task = fanpage_letter(tree)  # issued by the upper union to A and B
+    _move(tree["a"], other["unit"])
+    pending = pending_assignments(task, user=upper_admin, node=tree["upper"])
+    assert {a.unit_id for a in pending} == {tree["a"].pk, tree["b"].pk}
+    # Its new union reaches it under its own node, and not B.
+    new_admin = other["admin"]
+    assert {a.unit_id for a in pending_assignments(task, user=new_admin, node=other["unit"])} == {tree["a"].pk}
+
+
 def test_through_the_api_the_new_parent_lists_the_assignments(tree, other, admin, alice, api_client):
     _, task = province_letter(tree)
     _report(task, tree["a"], alice)
