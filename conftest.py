@@ -110,6 +110,20 @@ def editor(tree):
 
 
 @pytest.fixture
+def other(tree, kinds):
+    """A second upper union under the province, with its own admin: where a moved CĐCS goes."""
+    from loa.units.services import unit_create
+
+    unit = unit_create(by=None, parent=tree["province"], kind=kinds["upper"], code="CDYT", name="Công đoàn Ngành Y tế")
+    return {"unit": unit, "admin": _user("admin_yt", unit, "admin", full_name="Lục Văn Y")}
+
+
+@pytest.fixture
+def upper_admin(tree):
+    return _user("admin_vc", tree["upper"], "admin", full_name="Đinh Thị Viên")
+
+
+@pytest.fixture
 def leader(tree):
     return _user("leader", tree["upper"], "leader", full_name="Ngọc Văn Lãnh")
 

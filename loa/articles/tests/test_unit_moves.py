@@ -13,22 +13,7 @@ from loa.articles import rollups, services
 from loa.articles.models import CreditClaim, Publication, Rollup, Submission
 from loa.articles.selectors import level_rows, level_rows_then
 from loa.articles.tests.factories import channels, published, sent
-from loa.units.services import unit_create, unit_move
-
-
-@pytest.fixture
-def other(tree, kinds):
-    from conftest import _user
-
-    unit = unit_create(by=None, parent=tree["province"], kind=kinds["upper"], code="CDYT", name="Công đoàn Ngành Y tế")
-    return {"unit": unit, "admin": _user("admin_yt", unit, "admin", full_name="Lục Văn Y")}
-
-
-@pytest.fixture
-def upper_admin(tree):
-    from conftest import _user
-
-    return _user("admin_vc", tree["upper"], "admin", full_name="Đinh Thị Viên")
+from loa.units.services import unit_move
 
 
 @pytest.fixture

@@ -1,25 +1,12 @@
 """A CĐCS moved from one upper union to another: its history goes with it, to the new union's admins
 and away from the old one's."""
 
-import pytest
 from django.urls import reverse
 
-from conftest import _user
 from loa.audit.models import AuditEntry
-from loa.units.services import unit_create, unit_move, unit_update
+from loa.units.services import unit_move, unit_update
 
 URL = reverse("audit:list")
-
-
-@pytest.fixture
-def other(tree, kinds):
-    unit = unit_create(by=None, parent=tree["province"], kind=kinds["upper"], code="CDYT", name="Công đoàn Ngành Y tế")
-    return {"unit": unit, "admin": _user("admin_yt", unit, "admin", full_name="Lục Văn Y")}
-
-
-@pytest.fixture
-def upper_admin(tree):
-    return _user("admin_vc", tree["upper"], "admin", full_name="Đinh Thị Viên")
 
 
 def _a_entries(client):

@@ -3,29 +3,12 @@ its work (the issuer of a directive always sees the replies to it)."""
 
 from datetime import date
 
-import pytest
 from django.urls import reverse
 
 from loa.directives import rollups, services
 from loa.directives.models import Assignment, ReportForm, Rollup
 from loa.directives.tests.factories import DEADLINE, GOOD_PAGE, fanpage_letter
 from loa.units.services import unit_create, unit_move
-
-
-@pytest.fixture
-def other(tree, kinds):
-    """A second upper union under the province, with its own admin."""
-    from conftest import _user
-
-    unit = unit_create(by=None, parent=tree["province"], kind=kinds["upper"], code="CDYT", name="Công đoàn Ngành Y tế")
-    return {"unit": unit, "admin": _user("admin_yt", unit, "admin", full_name="Lục Văn Y")}
-
-
-@pytest.fixture
-def upper_admin(tree):
-    from conftest import _user
-
-    return _user("admin_vc", tree["upper"], "admin", full_name="Đinh Thị Viên")
 
 
 def province_letter(tree, *, by=None, recipients=None, number="12/CV-LĐLĐ"):

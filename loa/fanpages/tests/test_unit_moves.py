@@ -1,27 +1,11 @@
 """A CĐCS moved from one upper union to another: its Page counts under the new union at once, and the
 new union's admin sees it, the old one's no longer does."""
 
-import pytest
 from django.urls import reverse
 
 from loa.accounts.capabilities import Capability
 from loa.fanpages import compliance
-from loa.units.services import unit_create, unit_move
-
-
-@pytest.fixture
-def other(tree, kinds):
-    from conftest import _user
-
-    unit = unit_create(by=None, parent=tree["province"], kind=kinds["upper"], code="CDYT", name="Công đoàn Ngành Y tế")
-    return {"unit": unit, "admin": _user("admin_yt", unit, "admin", full_name="Lục Văn Y")}
-
-
-@pytest.fixture
-def upper_admin(tree):
-    from conftest import _user
-
-    return _user("admin_vc", tree["upper"], "admin", full_name="Đinh Thị Viên")
+from loa.units.services import unit_move
 
 
 def _groups(user, tree="today"):
