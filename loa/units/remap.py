@@ -13,31 +13,40 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Max, Q
-from django.utils import timezone
+from django.db.models import Q
+from django.utils import timezone, translation
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from loa.audit.log import log_action
+from loa.audit.log import audit_batch, log_action
 from loa.audit.models import AuditEntry
 from loa.core.filekinds import CSV, XLSX
 from loa.core.text import fold
+from loa.core.uploads import open_upload
 from loa.imports import cells, sheets
 from loa.imports.cells import CellError
 from loa.imports.columns import Column, Columns, header_problems
 from loa.imports.problems import ImportProblem
+from loa.jobs.models import Job
+from loa.jobs.progress import work_progress
+from loa.jobs.registry import register
+from loa.jobs.services import enqueue
 from loa.units import managers, restructure, services
 from loa.units.models import Restructuring, Unit
 
 if TYPE_CHECKING:
     from loa.accounts.models import User
 
-MAX_ROWS = 5000  # a province's reorganisation is a few hundred rows
+MAX_ROWS = 20_000  # a national reorganisation is about 10,000 rows; the upload size limit holds too
+KIND = "units.restructuring"  # the background job that checks, then applies, a table
 
 MOVE, MERGE, SPLIT, DISSOLVE = "move", "merge", "split", "dissolve"
 # The words people write in "Hình thức", folded (no accents, lower case).
@@ -271,8 +280,16 @@ def _action_word(action: str) -> str:
     return {MOVE: _("move"), MERGE: _("merge"), SPLIT: _("split"), DISSOLVE: _("dissolution")}[action]
 
 
-def _run(rows: list[MapRow], units: dict[str, Unit], *, by: User, lines: list[str]) -> None:
-    """Run the table through the services, in date order: moves, then splits, merges, dissolutions."""
+def _run(
+    rows: list[MapRow],
+    units: dict[str, Unit],
+    *,
+    by: User,
+    lines: list[str],
+    progress: Callable[[int, int], None] | None = None,
+) -> None:
+    """Run the table through the services, in date order: moves, then splits, merges, dissolutions;
+    `progress(done_rows, total_rows)` after each group."""
     groups: dict[tuple[date, int, str], list[MapRow]] = {}
     merges: dict[tuple[date, str], list[MapRow]] = {}
     for row in rows:
@@ -282,6 +299,7 @@ def _run(rows: list[MapRow], units: dict[str, Unit], *, by: User, lines: list[st
             groups.setdefault((row.on, ORDER[row.action], row.old), []).append(row)
     for (on, new), group in merges.items():
         groups[(on, ORDER[MERGE], new)] = group
+    done = 0
     for (on, _order, _code), group in sorted(groups.items(), key=lambda item: item[0]):
         row = group[0]
         try:
@@ -312,6 +330,9 @@ def _run(rows: list[MapRow], units: dict[str, Unit], *, by: User, lines: list[st
                 )
         except ValidationError as exc:
             raise _RowError(row, " ".join(exc.messages)) from exc
+        done += len(group)
+        if progress is not None:
+            progress(done, len(rows))
 
 
 class _RowError(Exception):
@@ -320,7 +341,7 @@ class _RowError(Exception):
         self.row, self.reason = row, reason
 
 
-def check(rows: list[MapRow], *, by: User) -> Outcome:
+def check(rows: list[MapRow], *, by: User, progress: Callable[[int, int], None] | None = None) -> Outcome:
     """The dry run: the table's checks, then the whole plan run in a transaction rolled back."""
     outcome = Outcome(rows=rows)
     if not rows:
@@ -331,29 +352,39 @@ def check(rows: list[MapRow], *, by: User) -> Outcome:
         return outcome
     with transaction.atomic():
         try:
-            _run(rows, units, by=by, lines=outcome.lines)
+            _run(rows, units, by=by, lines=outcome.lines, progress=progress)
         except _RowError as exc:
             outcome.problems.append(_problem(exc.row, exc.reason))
         transaction.set_rollback(True)
     return outcome
 
 
-def restructuring_plan(*, by: User, upload: Any, file_name: str) -> Restructuring:
-    """Read and check a mapping file; the Restructuring keeps the rows and the plan (or the problems)."""
+class Refused(ValidationError):
+    """The table does not apply (any more): its problems, row by row."""
+
+    def __init__(self, problems: list[ImportProblem]) -> None:
+        super().__init__([str(p) for p in problems])
+        self.problems = problems
+
+
+def _read_and_check(
+    *, by: User, upload: Any, file_name: str, progress: Callable[[int, int], None] | None = None
+) -> Outcome:
     try:
         outcome = read_mapping(upload, name=file_name)
     except ValidationError as exc:
         outcome = Outcome(problems=[ImportProblem(" ".join(exc.messages))])
     if outcome.ok:
-        outcome = check(outcome.rows, by=by)
-    record = Restructuring.objects.create(
-        created_by=by,
-        file_name=file_name[:255],
-        status=Restructuring.Status.PLANNED if outcome.ok else Restructuring.Status.REFUSED,
-        rows=[r.as_dict() for r in outcome.rows],
-        plan=outcome.lines,
-        problems=[p.as_dict() for p in outcome.problems[:1000]],
-    )
+        outcome = check(outcome.rows, by=by, progress=progress)
+    return outcome
+
+
+def _keep_check(record: Restructuring, outcome: Outcome, *, by: User) -> Restructuring:
+    record.status = Restructuring.Status.PLANNED if outcome.ok else Restructuring.Status.REFUSED
+    record.rows = [r.as_dict() for r in outcome.rows]
+    record.plan = outcome.lines
+    record.problems = [p.as_dict() for p in outcome.problems[:1000]]
+    record.save()
     log_action(
         "unit.restructuring.checked",
         actor=by,
@@ -363,49 +394,148 @@ def restructuring_plan(*, by: User, upload: Any, file_name: str) -> Restructurin
     return record
 
 
+def restructuring_plan(*, by: User, upload: Any, file_name: str) -> Restructuring:
+    """Read and check a mapping file at once (the demo, the bench); the Restructuring keeps the rows and
+    the plan (or the problems). Pages and the API check it as a job: `restructuring_upload`."""
+    outcome = _read_and_check(by=by, upload=upload, file_name=file_name)
+    return _keep_check(Restructuring(created_by=by, file_name=file_name[:255]), outcome, by=by)
+
+
+def restructuring_upload(*, by: User, upload: Any, file_name: str) -> Restructuring:
+    """Keep the file and check it as a background job (`KIND`, step "check"): the Restructuring is
+    `queued`, then `checking`, then `planned` or `refused`. A file too big, empty or of another kind
+    is refused here (ValidationError), and nothing is kept."""
+    data, kind = open_upload(upload, (XLSX, CSV), name=file_name)
+    suffix = ".csv" if kind == CSV else ".xlsx"
+    with transaction.atomic():
+        record = Restructuring.objects.create(
+            created_by=by, file_name=file_name[:255], status=Restructuring.Status.QUEUED
+        )
+        job = enqueue(
+            KIND,
+            by=by,
+            input_file=ContentFile(data, name=f"restructuring-{record.pk}{suffix}"),
+            step="check",
+            restructuring=record.pk,
+            file_name=file_name[:255],
+            language=get_language() or "vi",
+        )
+        Restructuring.objects.filter(pk=record.pk).update(check_job=job)
+    record.refresh_from_db()
+    return record
+
+
+def _refusal(record: Restructuring) -> str:
+    if record.status == Restructuring.Status.APPLIED:
+        return _("This restructuring was already applied, on %(at)s.") % {
+            "at": timezone.localtime(record.applied_at).strftime("%d/%m/%Y %H:%M") if record.applied_at else ""
+        }
+    if record.status == Restructuring.Status.APPLYING:
+        return _("This restructuring is already being applied.")
+    return _("This restructuring is not waiting to be applied.")
+
+
+def restructuring_apply_start(*, by: User, restructuring: Restructuring) -> Restructuring:
+    """Apply a planned table as a background job (step "apply"): the Restructuring turns `applying` at
+    once, under a lock, so that a second Apply, even at the same moment, is refused."""
+    with transaction.atomic():
+        record = Restructuring.objects.select_for_update().get(pk=restructuring.pk)
+        if record.status != Restructuring.Status.PLANNED:
+            raise ValidationError(_refusal(record), code="not_planned")
+        record.status = Restructuring.Status.APPLYING
+        record.save(update_fields=["status"])
+        job = enqueue(KIND, by=by, step="apply", restructuring=record.pk, language=get_language() or "vi")
+        Restructuring.objects.filter(pk=record.pk).update(apply_job=job)
+    record.refresh_from_db()
+    return record
+
+
 @transaction.atomic
-def restructuring_apply(*, by: User, restructuring: Restructuring) -> Restructuring:
-    """Apply a checked table, all or nothing: checked again (the tree may have changed since), then
-    run through the services; the audit entries it writes are the Restructuring's."""
-    record = Restructuring.objects.select_for_update().get(pk=restructuring.pk)
-    if record.status != Restructuring.Status.PLANNED:
-        raise ValidationError(_("This restructuring is not waiting to be applied."))
+def _apply(pk: int, *, by: User, expect: str, progress: Callable[[int, int], None] | None = None) -> Restructuring:
+    record = Restructuring.objects.select_for_update().get(pk=pk)
+    if record.status != expect:
+        raise ValidationError(_refusal(record), code="not_planned")
     rows = [MapRow.from_dict(r) for r in record.rows]
     problems, units = check_table(rows, by=by)
     if problems:
-        raise ValidationError([str(p) for p in problems])
-    first = (AuditEntry.objects.aggregate(m=Max("pk"))["m"] or 0) + 1
+        raise Refused(problems)
     lines: list[str] = []
-    try:
-        _run(rows, units, by=by, lines=lines)
-    except _RowError as exc:
-        raise ValidationError(str(_problem(exc.row, exc.reason))) from exc
-    record.status = Restructuring.Status.APPLIED
-    record.applied_by, record.applied_at, record.plan = by, timezone.now(), lines
-    log_action(
-        "unit.restructuring.applied",
-        actor=by,
-        obj=record,
-        after={"file": record.file_name, "rows": len(rows)},
-        note=_("Restructuring #%(id)s") % {"id": record.pk},
-    )
-    record.first_entry_id = first
-    record.last_entry_id = AuditEntry.objects.aggregate(m=Max("pk"))["m"]
+    with audit_batch(record.audit_key):
+        try:
+            _run(rows, units, by=by, lines=lines, progress=progress)
+        except _RowError as exc:
+            raise Refused([_problem(exc.row, exc.reason)]) from exc
+        record.status = Restructuring.Status.APPLIED
+        record.applied_by, record.applied_at, record.plan, record.problems = by, timezone.now(), lines, []
+        log_action(
+            "unit.restructuring.applied",
+            actor=by,
+            obj=record,
+            after={"file": record.file_name, "rows": len(rows)},
+            note=_("Restructuring #%(id)s") % {"id": record.pk},
+        )
     record.save()
     return record
 
 
+def restructuring_apply(*, by: User, restructuring: Restructuring) -> Restructuring:
+    """Apply a checked table at once, all or nothing (the demo, the bench): checked again (the tree may
+    have changed since), then run through the services; its audit entries carry its batch key."""
+    return _apply(restructuring.pk, by=by, expect=Restructuring.Status.PLANNED)
+
+
 def restructuring_entries(restructuring: Restructuring) -> Any:
-    """The audit entries written by an applied restructuring, in order."""
-    if restructuring.first_entry_id is None:
+    """The audit entries written by an applied restructuring, in order: by their batch key, so that
+    nothing else is listed, not even the same person's entries from another transaction."""
+    if restructuring.pk is None:
         return AuditEntry.objects.none()
-    # Its own transaction wrote them, by the one who applied it: the actor keeps out another
-    # transaction's entries that a database may number inside the range.
-    return AuditEntry.objects.filter(
-        pk__gte=restructuring.first_entry_id,
-        pk__lte=restructuring.last_entry_id,
-        actor_id=restructuring.applied_by_id,
-    ).order_by("pk")
+    return AuditEntry.objects.filter(batch=restructuring.audit_key).order_by("pk")
+
+
+# --- The background job -----------------------------------------------------------------------
+
+
+@register(KIND)
+def run_restructuring_job(
+    job: Job, *, step: str, restructuring: int, file_name: str = "", language: str = "vi"
+) -> dict[str, Any]:
+    """Check (step "check") or apply (step "apply") one Restructuring; safe to run again after a crash:
+    the check writes only its outcome, the apply is all or nothing and a run after its commit finds it
+    applied."""
+    with translation.override(language):
+        record = Restructuring.objects.select_related("created_by").get(pk=restructuring)
+        by = record.created_by
+        if by is None:
+            raise ValidationError(_("The person who uploaded this table no longer exists."))
+        if step == "check":
+            if record.status not in (Restructuring.Status.QUEUED, Restructuring.Status.CHECKING):
+                return {"restructuring": record.pk, "status": record.status}  # an earlier run checked it
+            Restructuring.objects.filter(pk=record.pk).update(status=Restructuring.Status.CHECKING)
+            job.report(0, len(record.rows) or 0, _("Reading the file…"), force=True)
+            with job.input_file.open("rb") as handle:
+                data = handle.read()
+            outcome = _read_and_check(
+                by=by, upload=data, file_name=file_name, progress=work_progress(job, _("Checking the rows…"))
+            )
+            record = _keep_check(record, outcome, by=by)
+            job.report(len(record.rows), len(record.rows), "", force=True)  # the dry run's were rolled back
+            return {"restructuring": record.pk, "status": record.status, "problems": len(record.problems)}
+        if record.status == Restructuring.Status.APPLIED:
+            return {"restructuring": record.pk, "status": record.status}  # an earlier run applied it
+        job.report(0, len(record.rows), _("Applying the table…"), force=True)
+        try:
+            record = _apply(
+                record.pk,
+                by=by,
+                expect=Restructuring.Status.APPLYING,
+                progress=work_progress(job, _("Applying the table…")),
+            )
+        except Refused as exc:
+            Restructuring.objects.filter(pk=record.pk, status=Restructuring.Status.APPLYING).update(
+                status=Restructuring.Status.FAILED, problems=[p.as_dict() for p in exc.problems[:1000]]
+            )
+            raise
+        return {"restructuring": record.pk, "status": record.status, "rows": len(record.rows)}
 
 
 def mapping_csv(rows: list[tuple[str, str, str, date]], *, title: str = "") -> bytes:
