@@ -312,3 +312,57 @@ def test_a_lying_or_huge_xlsx_is_refused_whole(tree, gd, admin, name):
         return
     assert record.status == Restructuring.Status.REFUSED
     assert record.problems[0]["row"] is None and record.problems[0]["message"]
+
+
+# --- On PostgreSQL the progress is seen while the job's transaction is open -------------------
+
+
+def _read_outside(job_id):
+    """The job's progress as another connection (a page, the API) reads it."""
+    import threading
+
+    from django.db import connection
+
+    seen = []
+
+    def read():
+        try:
+            seen.append(Job.objects.filter(pk=job_id).values_list("progress_done", "progress_total").get())
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=read)
+    thread.start()
+    thread.join()
+    return seen[0]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_on_postgresql_the_progress_is_read_while_the_table_is_applied(tree, gd, admin, settings, monkeypatch):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("on SQLite a second connection cannot write while the job's transaction holds the database")
+    settings.JOBS_BACKEND = "database"
+    record = _upload(admin, _csv(("CS-A", "CDGD", "chuyển", ON), ("CS-B", "CDGD", "chuyển", ON)))
+    run_pending()
+    record = remap.restructuring_apply_start(by=admin, restructuring=Restructuring.objects.get(pk=record.pk))
+    seen = []
+    real = remap.work_progress
+
+    def spying(job, message):
+        progress = real(job, message)
+
+        def spy(done, total):
+            progress(done, total)
+            seen.append(_read_outside(job.pk))  # the apply's transaction is still open here
+
+        return spy
+
+    monkeypatch.setattr(remap, "work_progress", spying)
+
+    assert run_pending() == 1
+
+    assert seen == [(1, 2), (2, 2)]
+    record.refresh_from_db()
+    assert record.status == Restructuring.Status.APPLIED
