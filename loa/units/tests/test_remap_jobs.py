@@ -214,6 +214,9 @@ def test_the_page_follows_the_job_then_reloads(tree, gd, admin, client, queued_j
     assert 'data-status="planned"' in part.content.decode()
     page = client.get(url).content.decode()
     assert "hx-get" not in page and f"restructurings/{record.pk}/apply" in page
+    with django_assert_max_num_queries(12):
+        listing = client.get(reverse("units:restructurings")).content.decode()
+    assert "Đã kiểm tra, chưa áp dụng" in listing
 
 
 def test_the_api_answers_202_with_where_to_poll_and_the_progress(api_client, admin, tree, gd, queued_jobs):
@@ -366,3 +369,39 @@ def test_on_postgresql_the_progress_is_read_while_the_table_is_applied(tree, gd,
     assert seen == [(1, 2), (2, 2)]
     record.refresh_from_db()
     assert record.status == Restructuring.Status.APPLIED
+
+
+@pytest.mark.django_db(transaction=True)
+def test_on_postgresql_two_applies_at_the_same_moment_start_one_job(tree, gd, admin, settings):
+    import threading
+
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite runs one writer at a time: two applies cannot meet there")
+    settings.JOBS_BACKEND = "database"
+    record = _upload(admin, MOVE_A)
+    run_pending()
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def press():
+        try:
+            barrier.wait()
+            remap.restructuring_apply_start(by=admin, restructuring=record)
+            outcomes.append("started")
+        except ValidationError as exc:
+            outcomes.append(exc.messages[0])
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=press) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(outcomes) == sorted(["Đợt sắp xếp này đang được áp dụng.", "started"])
+    assert Job.objects.filter(params__step="apply").count() == 1
+    assert run_pending() == 1
+    assert Restructuring.objects.get(pk=record.pk).status == Restructuring.Status.APPLIED
