@@ -38,6 +38,8 @@ class RowOut(Schema):
     new: str = Field(..., description="The new unit's or new upper unit's code; empty for a dissolution.")
     action: str = Field(..., description="move, merge, split or dissolve")
     on: str = Field(..., description="The first day of the new shape, YYYY-MM-DD.")
+    new_name: str = Field("", description="The name of the unit a merge or split row creates; empty: none.")
+    new_kind: str = Field("", description="Its kind (code or name); empty: the old unit's.")
 
 
 class ProgressOut(Schema):

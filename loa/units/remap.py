@@ -40,7 +40,7 @@ from loa.jobs.progress import work_progress
 from loa.jobs.registry import register
 from loa.jobs.services import enqueue
 from loa.units import managers, restructure, services
-from loa.units.models import Restructuring, Unit
+from loa.units.models import Restructuring, Unit, UnitKind
 
 if TYPE_CHECKING:
     from loa.accounts.models import User
@@ -62,6 +62,7 @@ ACTIONS = {
     "giai the": DISSOLVE,
 }
 ORDER = {MOVE: 0, SPLIT: 1, MERGE: 2, DISSOLVE: 3}
+LENGTHS = {"old": 40, "new": 40, "action": 60, "new_name": 255, "new_kind": 120}
 
 COLUMNS = Columns(
     "units.restructuring",
@@ -74,6 +75,9 @@ COLUMNS = Columns(
         ),
         Column("action", "Hình thức", ("Hình thức sắp xếp", "Hình thức tổ chức lại"), required=True),
         Column("on", "Từ ngày", ("Ngày", "Ngày hiệu lực", "Thời điểm"), required=True),
+        # Optional: a merge into, or a split into, a unit that does not exist yet creates it first.
+        Column("new_name", "Tên đơn vị mới", ("Tên mới",)),
+        Column("new_kind", "Loại đơn vị mới", ("Loại mới",)),
     ],
 )
 
@@ -85,13 +89,31 @@ class MapRow:
     new: str
     action: str
     on: date
+    new_name: str = ""  # the name of a unit the row creates (merge into, split into)
+    new_kind: str = ""  # its kind (code or name); empty: the old unit's
 
     def as_dict(self) -> dict[str, Any]:
-        return {"row": self.row, "old": self.old, "new": self.new, "action": self.action, "on": self.on.isoformat()}
+        return {
+            "row": self.row,
+            "old": self.old,
+            "new": self.new,
+            "action": self.action,
+            "on": self.on.isoformat(),
+            "new_name": self.new_name,
+            "new_kind": self.new_kind,
+        }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> MapRow:
-        return cls(data["row"], data["old"], data["new"], data["action"], date.fromisoformat(data["on"]))
+        return cls(
+            data["row"],
+            data["old"],
+            data["new"],
+            data["action"],
+            date.fromisoformat(data["on"]),
+            data.get("new_name", ""),
+            data.get("new_kind", ""),
+        )
 
 
 @dataclass
@@ -128,9 +150,9 @@ def read_mapping(upload: Any, *, name: str | None = None) -> Outcome:
                 outcome.problems.append(ImportProblem(reason, row=number, column=header.titled(column, COLUMNS)))
 
             texts = {}
-            for column in ("old", "new", "action"):
+            for column in ("old", "new", "action", "new_name", "new_kind"):
                 try:
-                    texts[column] = cells.text(cell(values, column))[: 40 if column != "action" else 60]
+                    texts[column] = cells.text(cell(values, column))[: LENGTHS[column]]
                 except CellError as exc:
                     problem(exc.reason, column)
                     texts[column] = ""
@@ -156,7 +178,15 @@ def read_mapping(upload: Any, *, name: str | None = None) -> Outcome:
                 problem(_("The date is missing."), "on")
             if len(outcome.problems) == problems and action and on:
                 outcome.rows.append(
-                    MapRow(number, texts["old"], texts["new"] if action != DISSOLVE else "", action, on)
+                    MapRow(
+                        number,
+                        texts["old"],
+                        texts["new"] if action != DISSOLVE else "",
+                        action,
+                        on,
+                        texts["new_name"],
+                        texts["new_kind"],
+                    )
                 )
     return outcome
 
@@ -182,6 +212,8 @@ def check_table(rows: list[MapRow], *, by: User) -> tuple[list[ImportProblem], d
         seen[key] = row
         actions.setdefault(row.old, set()).add(row.action)
         for code in (row.old, row.new):
+            if code and code not in units and code == row.new and row.new_name:
+                continue  # a unit the table creates (_new_units)
             if code and code not in units:
                 problems.append(_problem(row, _("No unit has the code “%(code)s”.") % {"code": code}))
             elif code and not units[code].path.startswith(managed):
@@ -194,6 +226,9 @@ def check_table(rows: list[MapRow], *, by: User) -> tuple[list[ImportProblem], d
         old = units.get(row.old)
         if old and old.active_to and old.active_to < row.on:
             problems.append(_problem(row, _("“%(unit)s” is already closed on that date.") % {"unit": old.name}))
+    if problems:
+        return problems, units
+    problems.extend(_new_units(rows, units, by=by)[0])
     if problems:
         return problems, units
     by_old: dict[str, list[MapRow]] = {}
@@ -259,10 +294,10 @@ def _cycles(rows: list[MapRow], units: dict[str, Unit]) -> list[ImportProblem]:
         parent[pk] = parent_id
     problems = []
     for row in rows:
-        if row.action in (MOVE, MERGE):
+        if row.action in (MOVE, MERGE) and row.new in units:  # a unit the table creates makes no cycle
             parent[units[row.old].pk] = units[row.new].pk
     for row in rows:
-        if row.action not in (MOVE, MERGE):
+        if row.action not in (MOVE, MERGE) or row.new not in units:
             continue
         start = units[row.old].pk
         node, steps = parent.get(start), 0
@@ -274,6 +309,85 @@ def _cycles(rows: list[MapRow], units: dict[str, Unit]) -> list[ImportProblem]:
                 break
             node, steps = parent.get(node), steps + 1
     return problems
+
+
+@dataclass
+class NewUnit:
+    code: str
+    name: str
+    kind: UnitKind
+    parent: Unit
+    on: date
+    row: MapRow
+
+
+def _new_units(
+    rows: list[MapRow], units: dict[str, Unit], *, by: User
+) -> tuple[list[ImportProblem], dict[str, NewUnit]]:
+    """The units the table creates: a merge or split row whose new code is no unit's, with a name. Each
+    goes under the old unit's upper unit, of the kind given (else the old unit's), from the earliest
+    date of its rows."""
+    problems: list[ImportProblem] = []
+    new: dict[str, NewUnit] = {}
+    kinds: dict[str, UnitKind] = {}
+    for kind in UnitKind.objects.all():
+        kinds[fold(kind.code)] = kind
+        kinds.setdefault(fold(kind.name), kind)
+    managed = tuple(managers.managed_paths(by))
+    for row in rows:
+        if not row.new or row.new in units or not row.new_name:
+            continue
+        if row.action not in (MERGE, SPLIT):
+            problems.append(_problem(row, _("Only a merge or a split can create a new unit: create it first.")))
+            continue
+        old = units[row.old]
+        kind = kinds.get(fold(row.new_kind).strip()) if row.new_kind else old.kind
+        if kind is None:
+            problems.append(_problem(row, _("Unknown unit kind “%(kind)s”.") % {"kind": row.new_kind}))
+            continue
+        seen = new.get(row.new)
+        if seen is not None:
+            if fold(seen.name) != fold(row.new_name):
+                problems.append(
+                    _problem(
+                        row,
+                        _("The new unit “%(code)s” has another name on row %(row)s.")
+                        % {"code": row.new, "row": seen.row.row},
+                    )
+                )
+            seen.on = min(seen.on, row.on)
+            continue
+        parent = Unit.objects.filter(pk=old.parent_id).first() if old.parent_id else None
+        if parent is None or not parent.path.startswith(managed):
+            problems.append(
+                _problem(
+                    row,
+                    _("The new unit “%(code)s” would go under the upper unit of “%(unit)s”, which you do not manage.")
+                    % {"code": row.new, "unit": old.name},
+                )
+            )
+            continue
+        new[row.new] = NewUnit(row.new, row.new_name, kind, parent, row.on, row)
+    return problems, new
+
+
+def _create_units(rows: list[MapRow], units: dict[str, Unit], *, by: User, lines: list[str]) -> None:
+    """Create the units the table creates, before anything is merged or split into them."""
+    problems, new = _new_units(rows, units, by=by)
+    if problems:
+        raise Refused(problems)
+    for spec in new.values():
+        try:
+            unit = services.unit_create(
+                by=by, parent=spec.parent, kind=spec.kind, code=spec.code, name=spec.name, active_from=spec.on
+            )
+        except ValidationError as exc:
+            raise _RowError(spec.row, " ".join(exc.messages)) from exc
+        units[spec.code] = unit
+        lines.append(
+            _("“%(unit)s” (%(code)s) is created under “%(parent)s” from %(on)s.")
+            % {"unit": unit.name, "code": unit.code, "parent": spec.parent.name, "on": spec.on.strftime("%d/%m/%Y")}
+        )
 
 
 def _action_word(action: str) -> str:
@@ -352,6 +466,7 @@ def check(rows: list[MapRow], *, by: User, progress: Callable[[int, int], None] 
         return outcome
     with transaction.atomic():
         try:
+            _create_units(rows, units, by=by, lines=outcome.lines)
             _run(rows, units, by=by, lines=outcome.lines, progress=progress)
         except _RowError as exc:
             outcome.problems.append(_problem(exc.row, exc.reason))
@@ -462,6 +577,7 @@ def _apply(pk: int, *, by: User, expect: str, progress: Callable[[int, int], Non
     lines: list[str] = []
     with audit_batch(record.audit_key):
         try:
+            _create_units(rows, units, by=by, lines=lines)
             _run(rows, units, by=by, lines=lines, progress=progress)
         except _RowError as exc:
             raise Refused([_problem(exc.row, exc.reason)]) from exc
