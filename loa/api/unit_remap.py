@@ -42,7 +42,7 @@ class RowOut(Schema):
     new_kind: str = Field("", description="Its kind (code or name); empty: the old unit's.")
 
 
-class ProgressOut(Schema):
+class RestructuringProgressOut(Schema):
     done: int = Field(..., description="Rows done so far.")
     total: int = Field(..., description="Rows in all; 0 until the file is read.")
     percent: int
@@ -60,7 +60,7 @@ class RestructuringOut(Schema):
             "`problems`), applying (the apply job waits or works), applied, failed (see `problems`, `progress`)"
         ),
     )
-    progress: ProgressOut = Field(..., description="The current (or last) job's progress.")
+    progress: RestructuringProgressOut = Field(..., description="The current (or last) job's progress.")
     poll: str = Field(..., description="Where to read it again while it is queued, checking or applying.")
     rows: list[RowOut]
     plan: list[str] = Field(..., description="What goes where (planned) or what was done (applied).")
