@@ -127,7 +127,7 @@ def read(request: AuthedRequest, pk: Id) -> dict[str, Any]:
 def apply(request: AuthedRequest, response: HttpResponse, pk: Id) -> Status:
     """All or nothing, as a job: 202, then read it until `applied` or `failed` (with the problem when
     the table no longer applies). 422 when it is not `planned`: applied already, being applied (two
-    Apply at the same moment: one only starts), refused."""
+    Apply at the same moment: one only starts), refused. A `failed` one may be applied again."""
     record = restructuring_or_404(request.user, pk)
     if record.created_by_id != request.user.pk:
         raise HttpError(404, "Not Found")

@@ -540,6 +540,10 @@ def restructuring_upload(*, by: User, upload: Any, file_name: str) -> Restructur
     return record
 
 
+# What Apply may start from: a checked table, or an apply that failed (and wrote nothing).
+APPLICABLE = (Restructuring.Status.PLANNED, Restructuring.Status.FAILED)
+
+
 def _refusal(record: Restructuring) -> str:
     if record.status == Restructuring.Status.APPLIED:
         return _("This restructuring was already applied, on %(at)s.") % {
@@ -552,13 +556,14 @@ def _refusal(record: Restructuring) -> str:
 
 def restructuring_apply_start(*, by: User, restructuring: Restructuring) -> Restructuring:
     """Apply a planned table as a background job (step "apply"): the Restructuring turns `applying` at
-    once, under a lock, so that a second Apply, even at the same moment, is refused."""
+    once, under a lock, so that a second Apply, even at the same moment, is refused. A failed apply may
+    be tried again (all or nothing: nothing of it was written; the table is checked again)."""
     with transaction.atomic():
         record = Restructuring.objects.select_for_update().get(pk=restructuring.pk)
-        if record.status != Restructuring.Status.PLANNED:
+        if record.current_status not in APPLICABLE or not record.rows:
             raise ValidationError(_refusal(record), code="not_planned")
-        record.status = Restructuring.Status.APPLYING
-        record.save(update_fields=["status"])
+        record.status, record.problems = Restructuring.Status.APPLYING, []
+        record.save(update_fields=["status", "problems"])
         job = enqueue(KIND, by=by, step="apply", restructuring=record.pk, language=get_language() or "vi")
         Restructuring.objects.filter(pk=record.pk).update(apply_job=job)
     record.refresh_from_db()

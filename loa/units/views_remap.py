@@ -77,7 +77,7 @@ def restructuring_detail(request, pk):
         "busy": busy,
         "every": job.poll_seconds() if busy and job is not None else None,
         "entries": [(e, action_label(e.action)) for e in entries[:2000]],
-        "can_apply": status == Restructuring.Status.PLANNED and record.created_by_id == request.user.pk,
+        "can_apply": status in remap.APPLICABLE and bool(record.rows) and record.created_by_id == request.user.pk,
     }
     if request.htmx:
         response = render(request, "units/restructuring_detail.html#status", context)

@@ -119,7 +119,13 @@ def test_an_apply_that_no_longer_fits_fails_with_its_problem_and_writes_nothing(
     assert AuditEntry.objects.count() == entries
     page = client.get(reverse("units:restructuring", args=[record.pk])).content.decode()
     assert "Thất bại" in page and record.problems[0]["message"] in page
-    assert f"restructurings/{record.pk}/apply" not in page
+
+    Unit.objects.filter(code="CS-A").update(active_to=None)  # the tree put right: Apply again
+    assert f"restructurings/{record.pk}/apply" in page
+    client.post(reverse("units:restructuring_apply", args=[record.pk]))
+    record.refresh_from_db()
+    assert record.status == Restructuring.Status.APPLIED and not record.problems
+    assert Unit.objects.get(code="CS-B").active_to is not None
 
 
 def test_a_check_whose_worker_stopped_for_good_reads_failed(tree, gd, admin, queued_jobs):
