@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from loa.audit.log import entry, log_entries
 from loa.core import versions
-from loa.core.batches import chunk_size, chunked
+from loa.core.batches import chunked, update_rows
 from loa.units import path_copies, placements
 from loa.units.models import Unit, UnitPlacement
 from loa.units.signals import Moved
@@ -182,16 +182,18 @@ def _write_tree(todo: list[Move], subtree: dict[int, tuple[int, str, int]]) -> l
         m.unit.updated_at = now
         versions.bump(m.unit)
         shift[m.unit.pk] = (old_path, m.unit.path, m.unit.depth - old_depth)
-    Unit.objects.bulk_update(
-        [m.unit for m in todo], ["parent", "path", "depth", "updated_at", "version"], batch_size=chunk_size() // 5
+    update_rows(
+        Unit,
+        ["parent", "path", "depth", "updated_at", "version"],
+        [(m.unit.pk, m.parent.pk if m.parent else None, m.unit.path, m.unit.depth, now, m.unit.version) for m in todo],
     )
     below = []
     for pk, (root, path, depth) in subtree.items():
         if pk == root:
             continue
         old_root, new_root, delta = shift[root]
-        below.append(Unit(pk=pk, path=new_root + path[len(old_root) :], depth=depth + delta))
-    Unit.objects.bulk_update(below, ["path", "depth"], batch_size=chunk_size() // 5)
+        below.append((pk, new_root + path[len(old_root) :], depth + delta))
+    update_rows(Unit, ["path", "depth"], below)
     return list(subtree)
 
 

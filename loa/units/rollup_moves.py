@@ -20,9 +20,9 @@ from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import F, Model, Value
+from django.db.models import Model
 
-from loa.core.batches import chunk_size, chunked
+from loa.core.batches import chunked, update_rows
 from loa.units.signals import Moved
 
 Key = tuple[Hashable, ...]
@@ -74,7 +74,7 @@ def shift_totals(
         move = by_unit[row["unit_id"]]
         left, joined = left_and_joined(move.old_path, move.new_path)
         new_above = path_ids(move.new_path)[:-1]
-        parent_of.update(zip(new_above, [None, *new_above[:-1]], strict=True))
+        parent_of.update(zip(new_above, [None, *new_above], strict=False))
         key = tuple(row[k] for k in keys)
         done.keys.add(key)
         old_depth = len(path_ids(move.old_path)) - 1 - len(left)
@@ -86,7 +86,7 @@ def shift_totals(
                 if keeps is None or not keeps(ancestor, key):
                     for c in counters:
                         difference[c] += sign * row[c]
-        repoint.append(model(pk=row["pk"], parent_unit_id=new_above[-1] if new_above else None))
+        repoint.append((row["pk"], new_above[-1] if new_above else None))
     existing = _row_ids(rows, sorted({a for a, _key in delta}), keys)
     # The joined ancestors' missing rows first, at zero (another move may create one meanwhile: it
     # wins, and the difference below is added to it).
@@ -102,12 +102,12 @@ def shift_totals(
         )
         existing.update(_row_ids(rows, sorted({a for a, _key in missing}), keys))
     changed = [
-        model(pk=existing[ancestor, key], **{c: F(c) + Value(difference[c]) for c in counters})
+        (existing[ancestor, key], *(difference[c] for c in counters))
         for (ancestor, key), difference in delta.items()
         if (ancestor, key) in existing and any(difference.values())
     ]
-    rows.bulk_update(changed, list(counters), batch_size=max(chunk_size() // 10, 100))
-    rows.bulk_update(repoint, ["parent_unit_id"], batch_size=max(chunk_size() // 5, 100))
+    update_rows(model, counters, changed, add=counters)
+    update_rows(model, ["parent_unit_id"], repoint)
     return done
 
 

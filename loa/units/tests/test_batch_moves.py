@@ -148,3 +148,11 @@ def test_a_move_dated_before_a_later_move_names_its_unit(scene):
 def test_a_move_under_its_own_subtree_is_refused(scene):
     with pytest.raises(ValidationError, match="nằm bên trong"):
         batch_moves.move_many(by=None, moves=[batch_moves.Move(unit=scene["u3"], parent=scene["d"])], on=ON)
+
+
+def test_a_batch_can_move_units_to_the_top_of_the_tree(scene):
+    batch_moves.move_many(by=None, moves=[batch_moves.Move(unit=scene["u3"], parent=None)], on=ON)
+    u3, d = Unit.objects.get(code="U3"), Unit.objects.get(code="D")
+    assert (u3.parent_id, u3.path, u3.depth) == (None, f"/{u3.pk}/", 0)
+    assert (d.path, d.depth) == (f"/{u3.pk}/{d.pk}/", 1)
+    assert Assignment.objects.get(unit=d).unit_path == d.path
