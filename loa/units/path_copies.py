@@ -9,7 +9,7 @@ copies from its AppConfig.ready (`register(Assignment, "unit_path")`), and `foll
 every registered copy of a moved subtree with one UPDATE per copy, in the mover's transaction.
 
 Figures kept per ancestor (rollups) cannot be rewritten by a prefix: each area recounts its own
-from the `subtree_moved` signal that `follow_move` sends after the copies are right
+from the `subtrees_moved` signal that `follow_move` sends after the copies are right
 (`loa.units.rollup_moves` does the arithmetic for the usual rollup table).
 
 The units app imports no area: the areas come to it.
