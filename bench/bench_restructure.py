@@ -6,7 +6,8 @@ On the synthetic national tree (130,000 CĐCS, built once by common.national_tre
 1. `units.services.unit_move` of the province union whose subtree holds the number of CĐCS
    nearest to --move-cdcs (default 5,000) to under another province union (as the 2025 merges of
    provinces did);
-2. `units.remap.restructuring_apply` of a mapping of --mapping-rows (default 10,000) rows, each
+2. `units.remap.check`, the dry run of that mapping (3.), checked and run in a transaction rolled back;
+3. `units.remap.restructuring_apply` of a mapping of --mapping-rows (default 10,000) rows, each
    moving one CĐCS to an upper union of another province (the rows go into a planned
    Restructuring directly: `read_mapping` refuses more than remap.MAX_ROWS rows in one file).
 Each step runs in a subprocess of its own (its peak RSS and CPU are its own, as in
@@ -28,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from common import ensure_database, national_tree, write_results
 
-STEPS = ("move", "mapping")
+STEPS = ("move", "check", "mapping")
 
 
 class Rollback(Exception):
@@ -100,6 +101,15 @@ def child(step, units, move_cdcs, mapping_rows, profile=False):
 
         def call():
             services.unit_move(by=by, unit=unit, new_parent=parent)
+    elif step == "check":
+        from loa.units.remap import MapRow
+
+        rows = _mapping_rows(root, mapping_rows)
+        result.update(rows=len(rows))
+
+        def call():
+            outcome = remap.check([MapRow.from_dict(r) for r in rows], by=by)
+            assert outcome.ok, outcome.problems[:3]
     else:
         rows = _mapping_rows(root, mapping_rows)
         result.update(rows=len(rows))
@@ -196,13 +206,14 @@ def main():
     print(f"\nload average {results['load_before']} before, {results['load_after']} after ({os.cpu_count()} cores)\n")
     print("| step | size | time (s) | queries | peak RSS (MB) | process CPU (s) | under 60 s |")
     print("|---|---|---:|---:|---:|---:|---|")
-    move, mapping = results["move"], results["mapping"]
+    move, check, mapping = results["move"], results["check"], results["mapping"]
     rows = [
         (
             f"unit_move of {move['unit']} under {move['new_parent']}",
             f"{move['cdcs']:,} CĐCS ({move['subtree_units']:,} units)",
             move,
         ),
+        ("check (the dry run) of a mapping", f"{check['rows']:,} moves of CĐCS", check),
         ("restructuring_apply of a mapping", f"{mapping['rows']:,} moves of CĐCS", mapping),
     ]
     for name, size, r in rows:

@@ -9,12 +9,13 @@ class ArticlesConfig(AppConfig):
         from loa.articles import restructure, rollups
         from loa.articles.models import CreditClaim, Publication, Submission
         from loa.units import path_copies
-        from loa.units.signals import subtree_moved, unit_split, units_merged
+        from loa.units.signals import subtrees_moved, unit_split, units_merged
 
         # The review queue, the submissions list and the publications of a month filter by subtree on
         # these tables alone.
-        for model in (Submission, Publication, CreditClaim):
-            path_copies.register(model, "unit_path")
-        subtree_moved.connect(rollups.follow_move, dispatch_uid="articles.rollups.follow_move")
+        path_copies.register(Submission, "unit_path")
+        path_copies.register(Publication, "unit_path", id_field="submission__unit_id")
+        path_copies.register(CreditClaim, "unit_path")
+        subtrees_moved.connect(rollups.follow_moves, dispatch_uid="articles.rollups.follow_moves")
         units_merged.connect(restructure.follow_merge, dispatch_uid="articles.restructure.follow_merge")
         unit_split.connect(restructure.follow_split, dispatch_uid="articles.restructure.follow_split")

@@ -138,11 +138,11 @@ def rebuild(year):
     )
 
 
-def follow_move(*, unit, old_path, new_path, **kwargs):
-    """After `unit` moved: its subtree's figures of every year leave the old ancestors' rows and join
-    the new ones' (`subtree_moved`, in the move's transaction). A row left at zero stays: a unit with
-    a quota of 0 has such a row too, and the province table shows the same either way."""
-    shift_totals(Rollup, unit_id=unit.pk, old_path=old_path, new_path=new_path, keys=("year", "kind"), counters=TOTALS)
+def follow_moves(*, moves, **kwargs):
+    """After units moved: their subtrees' figures of every year leave the old ancestors' rows and
+    join the new ones' (`subtrees_moved`, in the move's transaction). A row left at zero stays: a
+    unit with a quota of 0 has such a row too, and the province table shows the same either way."""
+    shift_totals(Rollup, moves, keys=("year", "kind"), counters=TOTALS)
 
 
 def unit_figures(unit, year):

@@ -12,7 +12,7 @@ class DirectivesConfig(AppConfig):
         from loa.directives.models import Assignment
         from loa.units import path_copies
         from loa.units.models import Unit
-        from loa.units.signals import subtree_moved, unit_split, units_merged, units_renamed
+        from loa.units.signals import subtrees_moved, unit_split, units_merged, units_renamed
 
         def follow_renames(sender, units, **kwargs):
             ids = [u.pk for u in units]
@@ -24,6 +24,6 @@ class DirectivesConfig(AppConfig):
         units_renamed.connect(follow_renames, weak=False, dispatch_uid="directives.follow_renames")
         # A task's tracking list filters its (up to 130,000) assignments by subtree on this table alone.
         path_copies.register(Assignment, "unit_path")
-        subtree_moved.connect(rollups.follow_move, dispatch_uid="directives.rollups.follow_move")
+        subtrees_moved.connect(rollups.follow_moves, dispatch_uid="directives.rollups.follow_moves")
         units_merged.connect(restructure.follow_merge, dispatch_uid="directives.restructure.follow_merge")
         unit_split.connect(restructure.follow_split, dispatch_uid="directives.restructure.follow_split")

@@ -11,6 +11,7 @@ from collections import defaultdict
 from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Q, Subquery
 
+from loa.core.batches import chunked
 from loa.directives.models import Assignment, Rollup, Task
 from loa.units.rollup_moves import shift_totals
 
@@ -77,27 +78,34 @@ def rebuild(task):
     )
 
 
-def follow_move(*, unit, old_path, new_path, **kwargs):
-    """After `unit` moved (its assignments' paths already rewritten): its subtree's counts leave the
-    old ancestors' rows and join the new ones' (`subtree_moved`, in the move's transaction)."""
-    left, joined = shift_totals(
-        Rollup, unit_id=unit.pk, old_path=old_path, new_path=new_path, keys=("task_id",), counters=COUNTERS
-    )
+def follow_moves(*, moves, **kwargs):
+    """After units moved (their assignments' paths already rewritten): their subtrees' counts leave
+    the old ancestors' rows and join the new ones' (`subtrees_moved`, in the move's transaction)."""
+    moved_ids = [m.unit_id for m in moves]
+    issuer_of = {}
+    for chunk in chunked(moved_ids):
+        tasks = Rollup.objects.filter(unit_id__in=chunk).values("task_id")
+        issuer_of.update(Task.objects.filter(pk__in=tasks).values_list("pk", "directive__issuing_unit_id"))
     # The issuing unit's row counts every recipient wherever it moved (the module's text): a unit
     # leaving the issuer's subtree stays in its totals, one coming back is not counted twice.
-    moved = Rollup.objects.filter(unit_id=unit.pk, task_id=OuterRef("task_id"))
-    for ancestors, sign in ((left, 1), (joined, -1)):
-        if ancestors:
-            Rollup.objects.filter(
-                Exists(moved), unit_id__in=ancestors, task__directive__issuing_unit_id=F("unit_id")
-            ).update(**{c: F(c) + sign * Subquery(moved.values(c)[:1]) for c in COUNTERS})
+    shifted = shift_totals(
+        Rollup,
+        moves,
+        keys=("task_id",),
+        counters=COUNTERS,
+        keeps=lambda ancestor, key: issuer_of.get(key[0]) == ancestor,
+    )
     # A unit has a row for a task exactly when recipients of it lie under the unit (access.reaches
     # reads that as "may see the directive"): an ancestor left keeps its row only if it still has a
     # row below it or an assignment of its own. Deepest first, one DELETE per level of the tree.
-    tasks = Rollup.objects.filter(unit_id=unit.pk).values("task_id")
-    for ancestor in reversed(left):
-        Rollup.objects.filter(unit_id=ancestor, task_id__in=tasks).exclude(
-            Exists(Rollup.objects.filter(task_id=OuterRef("task_id"), parent_unit_id=ancestor))
-        ).exclude(Exists(Assignment.objects.filter(task_id=OuterRef("task_id"), unit_id=ancestor))).exclude(
-            task__directive__issuing_unit_id=ancestor
-        ).delete()
+    task_ids = sorted(key[0] for key in shifted.keys)
+    by_depth = defaultdict(list)
+    for ancestor, depth in shifted.left.items():
+        by_depth[depth].append(ancestor)
+    for depth in sorted(by_depth, reverse=True):
+        for chunk in chunked(by_depth[depth]):
+            Rollup.objects.filter(unit_id__in=chunk, task_id__in=task_ids).exclude(
+                Exists(Rollup.objects.filter(task_id=OuterRef("task_id"), parent_unit_id=OuterRef("unit_id")))
+            ).exclude(
+                Exists(Assignment.objects.filter(task_id=OuterRef("task_id"), unit_id=OuterRef("unit_id")))
+            ).exclude(task__directive__issuing_unit_id=F("unit_id")).delete()

@@ -9,6 +9,7 @@ place instead. Every write is a few statements over the units concerned, whateve
 """
 
 import datetime
+from collections.abc import Sequence
 
 from django.core.exceptions import ValidationError
 from django.db import connection
@@ -35,26 +36,29 @@ def check_move_day(unit: Unit, day: datetime.date) -> None:
         last=Max("valid_to")
     )["last"]
     if last is not None:
-        raise ValidationError(
-            {
-                "on": _(
-                    "A move on %(day)s is already recorded in this part of the tree: date this move that day or later."
-                )
-                % {"day": date_format(last + datetime.timedelta(days=1), "d/m/Y")}
-            }
-        )
+        raise ValidationError({"on": later_move_refusal(last)})
 
 
-def follow_tree(day: datetime.date, *, under: str | None = None) -> None:
+def later_move_refusal(last: datetime.date) -> str:
+    """Why a move cannot be dated before a placement that ends on `last` (a later move's eve)."""
+    return _("A move on %(day)s is already recorded in this part of the tree: date this move that day or later.") % {
+        "day": date_format(last + datetime.timedelta(days=1), "d/m/Y")
+    }
+
+
+def follow_tree(day: datetime.date, *, under: str | None = None, unit_ids: Sequence[int] | None = None) -> None:
     """Make the open placements agree with the tree from `day`: each unit (under the path `under`,
-    else everywhere) whose path is not its open placement's gets the placement closed on day - 1
-    and a new one from `day`; units without any placement get their first. Call after the tree
-    was written, in the same transaction."""
+    or of `unit_ids`, else everywhere) whose path is not its open placement's gets the placement
+    closed on day - 1 and a new one from `day`; units without any placement get their first. Call
+    after the tree was written, in the same transaction."""
     units = Unit.objects.order_by()
     placements = UnitPlacement.objects.order_by()
     if under is not None:
         units = units.filter(path__startswith=under)
         placements = placements.filter(unit__path__startswith=under)
+    if unit_ids is not None:
+        units = units.filter(pk__in=unit_ids)
+        placements = placements.filter(unit_id__in=unit_ids)
     open_missing(units)
     moved = placements.filter(valid_to__isnull=True).exclude(path=F("unit__path"))
     unit_row = Unit.objects.filter(pk=OuterRef("unit_id"))

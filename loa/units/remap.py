@@ -39,7 +39,7 @@ from loa.jobs.models import Job
 from loa.jobs.progress import work_progress
 from loa.jobs.registry import register
 from loa.jobs.services import enqueue
-from loa.units import managers, restructure, services
+from loa.units import batch_moves, managers, restructure, services
 from loa.units.models import Restructuring, Unit, UnitKind
 
 if TYPE_CHECKING:
@@ -403,12 +403,16 @@ def _run(
     progress: Callable[[int, int], None] | None = None,
 ) -> None:
     """Run the table through the services, in date order: moves, then splits, merges, dissolutions;
-    `progress(done_rows, total_rows)` after each group."""
+    `progress(done_rows, total_rows)` after each group. The moves of one day go together
+    (`batch_moves`): a national table's thousands of moves cost a few statements per chunk of units,
+    not some thirty per row."""
     groups: dict[tuple[date, int, str], list[MapRow]] = {}
     merges: dict[tuple[date, str], list[MapRow]] = {}
     for row in rows:
         if row.action == MERGE:
             merges.setdefault((row.on, row.new), []).append(row)
+        elif row.action == MOVE:
+            groups.setdefault((row.on, ORDER[MOVE], ""), []).append(row)
         else:
             groups.setdefault((row.on, ORDER[row.action], row.old), []).append(row)
     for (on, new), group in merges.items():
@@ -418,13 +422,7 @@ def _run(
         row = group[0]
         try:
             if row.action == MOVE:
-                unit = Unit.objects.get(pk=units[row.old].pk)
-                parent = Unit.objects.get(pk=units[row.new].pk)
-                services.unit_move(by=by, unit=unit, new_parent=parent, on=on)
-                lines.append(
-                    _("“%(unit)s” moves under “%(parent)s” from %(on)s.")
-                    % {"unit": unit.name, "parent": parent.name, "on": on.strftime("%d/%m/%Y")}
-                )
+                _move_rows(group, units, by=by, on=on, lines=lines)
             elif row.action == MERGE:
                 sources = list(Unit.objects.filter(pk__in=[units[r.old].pk for r in group]))
                 target = Unit.objects.get(pk=units[row.new].pk)
@@ -447,6 +445,29 @@ def _run(
         done += len(group)
         if progress is not None:
             progress(done, len(rows))
+
+
+def _move_rows(group: list[MapRow], units: dict[str, Unit], *, by: User, on: date, lines: list[str]) -> None:
+    """The moves of one day, in batches of independent moves (`batch_moves.waves`)."""
+    row_of = {units[r.old].pk: r for r in group}
+    stored = {
+        u.pk: u for u in batch_moves.moved_units([units[r.old].pk for r in group] + [units[r.new].pk for r in group])
+    }
+    moves = [batch_moves.Move(unit=stored[units[r.old].pk], parent=stored[units[r.new].pk]) for r in group]
+    for wave in batch_moves.waves(moves):
+        try:
+            done = batch_moves.move_many(by=by, moves=wave, on=on)
+        except batch_moves.UnitMoveError as exc:
+            raise _RowError(row_of.get(exc.unit_id, group[0]), " ".join(exc.messages)) from exc
+        for move in done:
+            lines.append(
+                _("“%(unit)s” moves under “%(parent)s” from %(on)s.")
+                % {
+                    "unit": move.unit.name,
+                    "parent": move.parent.name if move.parent else "",
+                    "on": on.strftime("%d/%m/%Y"),
+                }
+            )
 
 
 class _RowError(Exception):
