@@ -80,6 +80,7 @@ def unit_score(request, year, unit_id):
     rubric = access.get_rubric_or_404(request.user, year)
     unit = access.get_scored_unit_or_404(request.user, rubric, unit_id)
     book, result, by_measure, reasons, stored, live = selectors.unit_result(rubric, unit)
+    succession = result.succession if result is not None else None
     ctx = {
         "rubric": rubric,
         "unit": unit,
@@ -89,14 +90,18 @@ def unit_score(request, year, unit_id):
         "stored": stored,
         "may_manage": access.may_manage(request.user, rubric),
         "problems": book.problems,
+        "succession": selectors.succession_rows(request.user, succession, book),
+        "taken_over_by": selectors.taken_over_by(rubric, unit),
     }
     if result is not None:
         ctx["lines"] = selectors.card(book, result, unit, adjustments=reasons)
         ctx["total"] = points_text(result.total)
         ctx["reason"] = reason(book, result)
+        # A score weighed from its predecessors' cannot say what this unit alone still lacks.
+        weighed = succession is not None and succession.pro_rata
         ctx["gap"] = (
             selectors.gap_sentence(book, result, by_measure, engine.load_adjustments(rubric, [unit.pk]).get(unit.pk))
-            if live
+            if live and not weighed
             else None
         )
         ctx["whatif_fields"] = [
@@ -115,12 +120,15 @@ def unit_score(request, year, unit_id):
                 f["value"] = hypothetical.get(f["key"], f["value"])
             adjustments = engine.load_adjustments(rubric, [unit.pk]).get(unit.pk)
             trial = {**by_measure, **{k: (v, by_measure[k][1]) for k, v in hypothetical.items()}}
-            what = book.score(unit.pk, trial, adjustments)
+            if succession is None:
+                what = book.score(unit.pk, trial, adjustments)
+            else:  # the rubric's rule again, with this unit's own figures changed
+                what = engine.running_score(rubric, unit, hypothetical=hypothetical, book=book)[1]
             ctx["whatif"] = {
                 "total": points_text(what.total),
                 "level": what.level.name if what.level else _("Unclassified"),
                 "lines": selectors.card(book, what, unit, evidence=False),
-                "gap": selectors.gap_sentence(book, what, trial, adjustments),
+                "gap": None if weighed else selectors.gap_sentence(book, what, trial, adjustments),
                 "delta": points_text(what.total - result.total),
             }
             if request.htmx:
