@@ -404,12 +404,11 @@ def running_score(rubric, unit, *, today=None, hypothetical=None, book=None):
     adjustments = every_adjustment.get(unit.pk, {})
     if not chains:
         return book, book.score(unit.pk, by_measure, adjustments), by_measure, adjustments
-    own_adjustments = chains.own_adjustments(every_adjustment)
     own = {
-        pk: book.score(pk, by_measure if pk == unit.pk else book.unit_readings(data, pk), own_adjustments.get(pk))
+        pk: book.score(pk, by_measure if pk == unit.pk else book.unit_readings(data, pk), every_adjustment.get(pk))
         for pk in ids
     }
-    results, evidence = chains.apply(book, own, every_adjustment)
+    results, evidence = chains.apply(book, own)
     result = results[unit.pk]
     result.succession = evidence.get(unit.pk)
     return book, result, by_measure, adjustments
@@ -456,13 +455,13 @@ def score_year(rubric, *, today=None, progress=None):
     if progress:
         progress(len(meta) // 3, len(meta))
     chains = Chains.for_year(rubric, {m[0] for m in meta}, today)
-    results = list(book.score_all([m[0] for m in meta], data, chains.own_adjustments(adjustments)))
+    results = list(book.score_all([m[0] for m in meta], data, adjustments))
     del data
     evidence = {}
     if chains:
         # The rubric's rule for the units merged or split this year: the successors' results from
         # their predecessors', and the predecessors no longer ranked on their own.
-        combined, evidence = chains.apply(book, {r.unit_id: r for r in results}, adjustments)
+        combined, evidence = chains.apply(book, {r.unit_id: r for r in results})
         kept = [i for i, m in enumerate(meta) if m[0] not in chains.folded]
         meta = [meta[i] for i in kept]
         results = [combined[meta_row[0]] for meta_row in meta]

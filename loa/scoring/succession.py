@@ -3,7 +3,8 @@
 
 - **pro_rata**: the successor's points, criterion by criterion, are the average of its own and each
   predecessor's, weighted by the days each stood in the year (a split's parts each take their
-  source's days before the split). The successor's own adjustments apply to the result.
+  source's days before the split). Each unit's adjustments are part of its own score (they judge
+  its own work), so the result can be checked from the evidence alone: Σ weight × own points.
 - **survivor**: the successor keeps its own score; its predecessors' are shown, not counted.
 
 Either way a scored predecessor is not ranked on its own for that year (its work is in its
@@ -71,7 +72,8 @@ class Part:
 
     @property
     def weight_percent(self) -> str:
-        return f"{self.weight / 100:.2f}".rstrip("0").rstrip(".").replace(".", ",") + " %"
+        """ "33.15 %": written as the points are (loa.scoring.rules.points_text)."""
+        return f"{self.weight / 100:.2f}".rstrip("0").rstrip(".") + " %"
 
     @property
     def total_points(self) -> str:
@@ -168,16 +170,7 @@ class Chains:
     def unit_ids(self) -> set[int]:
         return set(self.units)
 
-    def own_adjustments(self, adjustments: dict[int, Any]) -> dict[int, Any]:
-        """The adjustments to apply to each unit's own score: under pro_rata, a successor's apply to
-        its combined score instead (`apply`)."""
-        if self.rule != SuccessionRule.PRO_RATA:
-            return adjustments
-        return {k: v for k, v in adjustments.items() if k not in self.into}
-
-    def apply(
-        self, book: Book, own: dict[int, Result], adjustments: dict[int, Any]
-    ) -> tuple[dict[int, Result], dict[int, Evidence]]:
+    def apply(self, book: Book, own: dict[int, Result]) -> tuple[dict[int, Result], dict[int, Evidence]]:
         """({unit id: result} with every successor's result as the rule makes it, {successor id:
         evidence}), from each unit's own result. Successors oldest succession first, so that a
         predecessor that was itself a successor brings its combined result."""
@@ -202,7 +195,7 @@ class Chains:
                     continue
                 first, last, days = stood(s.source, self.start, self.end)
                 parts.append((self._part(s.source, s.kind, s.on, s.share, first, last, days, result), result))
-            results[successor_id] = self._settle(book, successor_id, parts, adjustments.get(successor_id))
+            results[successor_id] = self._settle(book, successor_id, parts)
             evidence[successor_id] = Evidence(self.rule, [p for p, _r in parts])
         return results, evidence
 
@@ -234,7 +227,7 @@ class Chains:
             points=dict(result.points),
         )
 
-    def _settle(self, book: Book, unit_id: int, parts: list[tuple[Part, Result]], adjustments: Any) -> Result:
+    def _settle(self, book: Book, unit_id: int, parts: list[tuple[Part, Result]]) -> Result:
         own_part, own = parts[0]
         weighed = sum(p.days for p, _r in parts)
         if self.rule != SuccessionRule.PRO_RATA or weighed == 0:
@@ -247,4 +240,6 @@ class Chains:
             code: round(sum(part.days * result.points.get(code, 0) for part, result in parts) / weighed)
             for code in own.points
         }
-        return book.settle(unit_id, points, dict(own.readings), adjustments)
+        # The caps hold already (a weighted average of capped points stays under them): settling
+        # gives the total and the level.
+        return book.settle(unit_id, points, dict(own.readings))
