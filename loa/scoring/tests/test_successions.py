@@ -311,3 +311,39 @@ def test_the_ranking_with_successions_lists_each_unit_once_in_bounded_queries(
     with django_assert_max_num_queries(20):
         body = client.get(f"/api/v1/scoring/{YEAR}/ranking").json()
     assert [row["unit_id"] for row in body["items"]] == [Unit.objects.get(code="CS-AB").pk]
+
+
+def test_adjusting_a_merged_unit_refreshes_its_successor_and_never_ranks_it_again(rubric, tree, admin):
+    merged = _merge_into_new(tree, admin)
+    score_year(rubric)
+
+    services.adjust(
+        by=admin, rubric=rubric, unit=tree["a"], criterion=rubric.criteria.get(), points=62, reason="Biên bản bổ sung"
+    )
+
+    # (181 × 62 + 181 × 40 + 184 × 0) ÷ 546 = 33.81
+    assert _ranked() == {"CS-AB": Decimal("33.81")}
+    assert Score.objects.get(unit=merged).succession["parts"][1]["total"] == 6200
+
+
+def test_the_successors_page_reads_a_chain_in_bounded_queries(
+    rubric, tree, admin, kinds, login, django_assert_max_num_queries
+):
+    from loa.units.services import unit_create
+
+    for i in range(4):
+        unit = unit_create(
+            by=None, parent=tree["upper"], kind=kinds["cdcs"], code=f"CS-X{i}", name=f"Công đoàn cơ sở X{i}"
+        )
+        restructure.merge(by=admin, sources=[unit], target=tree["b"], on=date(YEAR, 2 + i, 1))
+    merged = _merge_into_new(tree, admin)
+    client = login(admin)
+
+    with django_assert_max_num_queries(20):
+        page = client.get(f"/scoring/{YEAR}/units/{merged.pk}/").content.decode()
+    # B brings the four units it took over: the page lists the units merged into this one.
+    assert set(re.findall(r'<tr data-unit="(CS-[A-Z0-9]+)">', page.split('data-testid="succession"')[1])) == {
+        "CS-AB",
+        "CS-A",
+        "CS-B",
+    }
