@@ -306,7 +306,7 @@ def put_criterion(request: AuthedRequest, year: Year, payload: CriterionIn) -> S
 def unit_score(request: AuthedRequest, year: Year, unit_id: Id) -> dict[str, Any]:
     rubric = access.get_rubric_or_404(request.user, year)
     unit = access.get_scored_unit_or_404(request.user, rubric, unit_id)
-    book, result, by_measure, reasons, _stored, live = selectors.unit_result(rubric, unit)
+    book, result, by_measure, reasons, stored, live = selectors.unit_result(rubric, unit)
     if result is None:
         raise Http404
     lines = selectors.card(book, result, unit, adjustments=reasons)
@@ -336,7 +336,7 @@ def unit_score(request: AuthedRequest, year: Year, unit_id: Id) -> dict[str, Any
             else None
         ),
         "succession": _succession_out(request, result, book),
-        "taken_over_by": [t["unit"].pk for t in selectors.taken_over_by(rubric, unit)],
+        "taken_over_by": [t["unit"].pk for t in selectors.taken_over_by(rubric, unit)] if stored is None else [],
     }
 
 

@@ -20,7 +20,7 @@ from loa.core.paging import query_without_page
 from loa.core.version_forms import conflict_status
 from loa.documents.downloads import document_response
 from loa.exports.tabular import Column, export_response
-from loa.scoring import access, documents, engine, measures, selectors, services
+from loa.scoring import access, documents, engine, measures, selectors, services, succession
 from loa.scoring import ranking as ranking_reads
 from loa.scoring.forms import AdjustmentForm, CriterionForm, LevelForm, NewRubricForm, ReasonForm, RubricForm
 from loa.scoring.models import Adjustment, Criterion, Level, Rubric, Score
@@ -91,7 +91,8 @@ def unit_score(request, year, unit_id):
         "may_manage": access.may_manage(request.user, rubric),
         "problems": book.problems,
         "succession": selectors.succession_rows(request.user, succession, book),
-        "taken_over_by": selectors.taken_over_by(rubric, unit),
+        # A year frozen before the restructuring was recorded keeps the unit's own stored row.
+        "taken_over_by": selectors.taken_over_by(rubric, unit) if stored is None else [],
     }
     if result is not None:
         ctx["lines"] = selectors.card(book, result, unit, adjustments=reasons)
@@ -165,6 +166,12 @@ def _ranking_of(request, rubric, book):
     )
 
 
+def _took_over(score):
+    """How many units a stored score's unit took over during the year (0 for most)."""
+    evidence = succession.Evidence.of(score.succession)
+    return len(evidence.predecessors) if evidence else 0
+
+
 def _chart(dist, previous, book, level):
     """The distribution's rows for the chart: each level's count and share, last year's beside it
     (matched by name), and whether the page lists that level now."""
@@ -199,6 +206,7 @@ def ranking(request, year):
             "unit_path",
             "points",
             "readings",
+            "succession",
         ),
         RANKING_PAGE,
         count=ranking_reads.level_count(dist, book, listing.level),
@@ -213,6 +221,8 @@ def ranking(request, year):
             "previous": previous.get(s.unit_id),
             "reason": explain.of_score(s),
             "linked": any(p == "/" or s.unit_path.startswith(p) for p in reach),
+            # A unit merged or split into this year: its score is made as the rubric's rule says.
+            "took_over": _took_over(s),
         }
         for s in page
     ]

@@ -308,6 +308,7 @@ def test_the_ranking_with_successions_lists_each_unit_once_in_bounded_queries(
     with django_assert_max_num_queries(20):
         page = client.get(f"/scoring/{YEAR}/").content.decode()
     assert re.findall(r'<tr data-unit="([^"]+)"', page) == ["CS-AB"]
+    assert "tiếp nhận 2 đơn vị trong năm" in page.split('data-testid="succession-badge"')[1].split("</span>")[0]
     with django_assert_max_num_queries(20):
         body = client.get(f"/api/v1/scoring/{YEAR}/ranking").json()
     assert [row["unit_id"] for row in body["items"]] == [Unit.objects.get(code="CS-AB").pk]
@@ -347,3 +348,14 @@ def test_the_successors_page_reads_a_chain_in_bounded_queries(
         "CS-A",
         "CS-B",
     }
+
+
+def test_a_year_frozen_before_the_merge_was_recorded_keeps_its_ranking(rubric, tree, admin, login):
+    services.freeze(by=admin, rubric=rubric)
+    merged = _merge_into_new(tree, admin)
+    client = login(admin)
+
+    assert _ranked() == {"CS-A": Decimal("80.00"), "CS-B": Decimal("40.00")}
+    page_a = client.get(f"/scoring/{YEAR}/units/{tree['a'].pk}/").content.decode()
+    assert 'data-testid="taken-over"' not in page_a and "Kết quả đã chốt" in page_a
+    assert "không được xếp loại năm 2021" in client.get(f"/scoring/{YEAR}/units/{merged.pk}/").content.decode()
