@@ -359,3 +359,27 @@ def test_a_year_frozen_before_the_merge_was_recorded_keeps_its_ranking(rubric, t
     page_a = client.get(f"/scoring/{YEAR}/units/{tree['a'].pk}/").content.decode()
     assert 'data-testid="taken-over"' not in page_a and "Kết quả đã chốt" in page_a
     assert "không được xếp loại năm 2021" in client.get(f"/scoring/{YEAR}/units/{merged.pk}/").content.decode()
+
+
+def test_merges_and_splits_recorded_before_successions_existed_are_read_back_from_the_audit(tree, admin):
+    import importlib
+
+    from django.apps import apps
+
+    restructure.merge(by=admin, sources=[tree["a"]], target=tree["b"], on=JULY)
+    restructure.split(
+        by=admin,
+        source=Unit.objects.get(pk=tree["b"].pk),
+        on=OCTOBER,
+        parts=[
+            {"new": {"code": "CS-B1", "name": "Công đoàn cơ sở Khối Nội"}},
+            {"new": {"code": "CS-B2", "name": "Công đoàn cơ sở Khối Ngoại"}},
+        ],
+    )
+    recorded = set(UnitSuccession.objects.values_list("source_id", "successor_id", "on", "kind"))
+    UnitSuccession.objects.all().delete()
+
+    importlib.import_module("loa.units.migrations.0010_unitsuccession_backfill").backfill(apps, None)
+
+    assert set(UnitSuccession.objects.values_list("source_id", "successor_id", "on", "kind")) == recorded
+    assert len(recorded) == 3
