@@ -383,3 +383,42 @@ def test_merges_and_splits_recorded_before_successions_existed_are_read_back_fro
 
     assert set(UnitSuccession.objects.values_list("source_id", "successor_id", "on", "kind")) == recorded
     assert len(recorded) == 3
+
+
+def test_the_new_parents_admin_sees_the_predecessors_figures_as_evidence_but_not_its_own_page(
+    rubric, tree, admin, other, login
+):
+    restructure.merge(
+        by=admin,
+        sources=[tree["a"]],
+        new_target={"code": "CS-YA", "name": "Công đoàn cơ sở Y tế An", "parent": other["unit"]},
+        on=JULY,
+    )
+    merged = Unit.objects.get(code="CS-YA")
+    client = login(other["admin"])
+
+    page = client.get(f"/scoring/{YEAR}/units/{merged.pk}/").content.decode()
+
+    row_a = page.split('data-unit="CS-A"')[1].split("</tr>")[0]
+    assert tree["a"].name in row_a and "M: 80" in row_a
+    assert f"/scoring/{YEAR}/units/{tree['a'].pk}/" not in row_a  # not a link: A stays under its old union
+    assert client.get(f"/scoring/{YEAR}/units/{tree['a'].pk}/").status_code == 404
+
+
+def test_the_what_if_of_a_successor_goes_through_the_rule(scored_rubric, tree, admin, login):
+    merged = _merge_into_new(tree, admin)
+
+    response = login(admin).get(
+        f"/scoring/{YEAR}/units/{merged.pk}/", {"whatif": "1", "w_posting_days": "184"}, HTTP_HX_REQUEST="true"
+    )
+
+    assert response.status_code == 200
+    assert 'data-testid="whatif-result"' in response.content.decode()
+
+
+@pytest.fixture
+def scored_rubric(tree, admin):
+    """The letter's rubric, with real measures (a what-if has figures to change)."""
+    from loa.scoring import examples
+
+    return examples.letter_2021(by=admin, unit=tree["province"], year=YEAR)
