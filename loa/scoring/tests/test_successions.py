@@ -422,3 +422,19 @@ def scored_rubric(tree, admin):
     from loa.scoring import examples
 
     return examples.letter_2021(by=admin, unit=tree["province"], year=YEAR)
+
+
+def test_the_score_sheet_says_how_the_score_was_made(rubric, tree, admin, login, tmp_path):
+    import subprocess
+
+    merged = _merge_into_new(tree, admin)
+
+    response = login(admin).get(f"/scoring/{YEAR}/units/{merged.pk}/sheet.pdf")
+
+    path = tmp_path / "sheet.pdf"
+    path.write_bytes(response.content)
+    text = " ".join(
+        subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout.split()
+    )
+    assert "điểm tính theo tỷ lệ số ngày hoạt động" in text
+    assert "181 ngày, 80 điểm, trọng số 33.15 %" in text
