@@ -94,7 +94,7 @@ class RubricOut(Schema):
 
 
 class RubricPatch(In):
-    name: str | None = Field(None, max_length=200)
+    name: str | None = Field(None, min_length=1, max_length=200)
     note: str | None = None
     succession_rule: Literal[tuple(SuccessionRule.values)] | None = None  # type: ignore[valid-type]  # choices computed at import, listed in the schema
     version: Version | None = VERSION
