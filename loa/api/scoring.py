@@ -22,10 +22,10 @@ from loa.accounts.scope import get_unit_or_404
 from loa.api.errors import READ, WRITE, Forbidden, answers
 from loa.api.pagination import Pages
 from loa.api.types import AuthedRequest, Id, In, SmallCount, Year
-from loa.api.versions import Version, responses, versioned_write
+from loa.api.versions import VERSION, Version, patched_fields, responses, versioned_write
 from loa.core.site import site_origin
 from loa.scoring import access, engine, ranking, selectors, services
-from loa.scoring.models import Adjustment, Criterion, Level, Rubric, Score
+from loa.scoring.models import Adjustment, Criterion, Level, Rubric, Score, SuccessionRule
 from loa.scoring.reasons import Reasons, reason
 from loa.scoring.rules import points_text, stored_centi
 
@@ -78,11 +78,26 @@ class RubricOut(Schema):
     total_points: Decimal | None = Field(..., description=DAMAGED)
     bonus_cap: Decimal | None = Field(..., description=DAMAGED)
     group_caps: dict
+    succession_rule: str = Field(
+        ...,
+        description="How the year scores the units merged or split during it: `pro_rata` (each unit's score "
+        "weighted by its days in the year) or `survivor` (the unit standing keeps its own score). Either way "
+        "the closed units are not ranked on their own; see `succession` on a unit's score.",
+    )
+    note: str
     frozen: bool
     frozen_at: datetime | None
     copied_from_year: int | None
     criteria: list[CriterionOut]
     levels: list[LevelOut]
+    version: int = Field(..., description="Send it back to change the rubric (PATCH /rubrics/{year}).")
+
+
+class RubricPatch(In):
+    name: str | None = Field(None, min_length=1, max_length=200)
+    note: str | None = None
+    succession_rule: Literal[tuple(SuccessionRule.values)] | None = None  # type: ignore[valid-type]  # choices computed at import, listed in the schema
+    version: Version | None = VERSION
 
 
 class LineOut(Schema):
@@ -95,6 +110,30 @@ class LineOut(Schema):
     adjustment_reason: str
 
 
+class SuccessionPartOut(Schema):
+    unit_id: int
+    code: str
+    name: str
+    relation: str = Field(..., description="`self` (this unit), `merge` (merged into it) or `split` (split into it).")
+    relation_text: str
+    on: str | None = Field(..., description="The first day after the merge or split (YYYY-MM-DD).")
+    share: str | None = Field(..., description="A split: the share of the source's members this unit took.")
+    first: str | None
+    last: str | None
+    days: int = Field(..., description="The unit's own days in the year (to today in the running year).")
+    total: str
+    level: str
+    points: dict[str, str]
+    counted: bool
+    weight_percent: str | None = Field(..., description="Its weight in this unit's score; null when not counted.")
+
+
+class SuccessionOut(Schema):
+    rule: str
+    rule_text: str
+    parts: list[SuccessionPartOut]
+
+
 class ScoreOut(Schema):
     unit_id: int
     year: int
@@ -104,6 +143,14 @@ class ScoreOut(Schema):
     criteria: list[LineOut]
     reason: str = Field(..., description="What holds the unit back or lifts it, as the ranking says it.")
     missing_for_next_level: str | None
+    succession: SuccessionOut | None = Field(
+        ...,
+        description="A unit that took over others this year (merge, split): how its score was made from "
+        "theirs by the rubric's rule, with each unit's days, own score and weight; null for the others.",
+    )
+    taken_over_by: list[int] = Field(
+        ..., description="The units that took this unit's work over this year: it is not ranked on its own."
+    )
 
 
 class RankingOut(Schema):
@@ -187,6 +234,9 @@ def _rubric_out(rubric: Rubric) -> dict[str, Any]:
         "total_points": _figure(rubric.total_points),
         "bonus_cap": _figure(rubric.bonus_cap),
         "group_caps": rubric.group_caps or {},
+        "succession_rule": rubric.succession_rule,
+        "note": rubric.note,
+        "version": rubric.version,
         "frozen": rubric.frozen,
         "frozen_at": rubric.frozen_at,
         "copied_from_year": rubric.copied_from.year if rubric.copied_from else None,
@@ -211,6 +261,23 @@ def list_rubrics(request: AuthedRequest) -> list[dict[str, Any]]:
 @router.get("/rubrics/{int:year}", response=answers(RubricOut, *READ), summary="A year's rubric: criteria and levels")
 def get_rubric(request: AuthedRequest, year: Year) -> dict[str, Any]:
     return _rubric_out(access.get_rubric_or_404(request.user, year))
+
+
+@router.patch("/rubrics/{int:year}", response=responses(RubricOut), summary="Change the rubric's own fields")
+def patch_rubric(request: AuthedRequest, year: Year, payload: RubricPatch) -> Status:
+    """The name, the note, and the rule for units merged or split during the year; audited as the
+    rubric page's edits are. Refused once the year is frozen."""
+    rubric = _admin(request, year)
+    fields = patched_fields(payload)
+    return versioned_write(
+        payload.version,
+        lambda version: services.rubric_update(by=request.user, rubric=rubric, expected_version=version, **fields),
+        lambda changed: _rubric_out(
+            Rubric.objects.select_related("unit", "copied_from")
+            .prefetch_related("criteria", "levels")
+            .get(pk=changed.pk)
+        ),
+    )
 
 
 @router.post(
@@ -239,7 +306,7 @@ def put_criterion(request: AuthedRequest, year: Year, payload: CriterionIn) -> S
 def unit_score(request: AuthedRequest, year: Year, unit_id: Id) -> dict[str, Any]:
     rubric = access.get_rubric_or_404(request.user, year)
     unit = access.get_scored_unit_or_404(request.user, rubric, unit_id)
-    book, result, by_measure, reasons, _stored, live = selectors.unit_result(rubric, unit)
+    book, result, by_measure, reasons, stored, live = selectors.unit_result(rubric, unit)
     if result is None:
         raise Http404
     lines = selectors.card(book, result, unit, adjustments=reasons)
@@ -264,8 +331,43 @@ def unit_score(request: AuthedRequest, year: Year, unit_id: Id) -> dict[str, Any
         ],
         "reason": reason(book, result),
         "missing_for_next_level": (
-            selectors.gap_sentence(book, result, by_measure) if live and by_measure is not None else None
+            selectors.gap_sentence(book, result, by_measure)
+            if live and by_measure is not None and not (result.succession is not None and result.succession.pro_rata)
+            else None
         ),
+        "succession": _succession_out(request, result, book),
+        "taken_over_by": [t["unit"].pk for t in selectors.taken_over_by(rubric, unit)] if stored is None else [],
+    }
+
+
+def _succession_out(request: AuthedRequest, result: engine.Result, book: engine.Book) -> dict[str, Any] | None:
+    evidence = result.succession
+    shown = selectors.succession_rows(request.user, evidence, book)
+    if evidence is None or shown is None:
+        return None
+    return {
+        "rule": evidence.rule,
+        "rule_text": shown.rule,
+        "parts": [
+            {
+                "unit_id": part.unit_id,
+                "code": part.code,
+                "name": part.name,
+                "relation": part.relation,
+                "relation_text": row.relation,
+                "on": part.on,
+                "share": part.share,
+                "first": part.first,
+                "last": part.last,
+                "days": part.days,
+                "total": row.total,
+                "level": part.level,
+                "points": dict(row.points),
+                "counted": part.counted,
+                "weight_percent": part.weight_percent if part.counted else None,
+            }
+            for part, row in zip(evidence.parts, shown.rows)
+        ],
     }
 
 

@@ -71,6 +71,18 @@ def _place(unit):
     return parts[-1].removeprefix("tỉnh ").removeprefix("Tỉnh ") if parts else ""
 
 
+def _succession_note(evidence):
+    """The units merged or split into this one during the year, as the sheet says it."""
+    parts = "; ".join(
+        f"{p.name}: {p.days} ngày, {p.total_points} điểm, "
+        + (f"trọng số {p.weight_percent}" if p.counted else "không tính")
+        for p in evidence.parts
+    )
+    if evidence.pro_rata:
+        return f"Đơn vị sáp nhập, chia tách trong năm; điểm tính theo tỷ lệ số ngày hoạt động ({parts})."
+    return f"Đơn vị sáp nhập, chia tách trong năm; đơn vị giữ điểm của chính mình ({parts})."
+
+
 def score_sheet(rubric, unit, lines, result, *, frozen):
     """One page: the unit, each criterion with its maximum, reading and points, the total and level."""
     superior, issuing = _bodies(rubric.unit)
@@ -100,6 +112,8 @@ def score_sheet(rubric, unit, lines, result, *, frozen):
             + "; ".join(f"{line.criterion.code}: {line.adjusted}" for line in lines if line.adjusted)
             + "."
         )
+    if result.succession is not None:
+        notes.append(_succession_note(result.succession))
     notes.append("Kết quả đã chốt." if frozen else "Kết quả tạm tính theo số liệu đến ngày in.")
     return TableReport(
         title="PHIẾU ĐIỂM",

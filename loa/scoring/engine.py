@@ -9,6 +9,7 @@ import json
 from dataclasses import dataclass, field
 from datetime import date
 from hashlib import blake2b
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
@@ -19,6 +20,9 @@ from loa.scoring import measures
 from loa.scoring.models import Adjustment, Rubric, Score
 from loa.scoring.rules import Spec, compile_rule, points_text, stored_centi
 from loa.units.models import Unit
+
+if TYPE_CHECKING:
+    from loa.scoring.succession import Evidence
 
 
 @dataclass(frozen=True)
@@ -37,6 +41,8 @@ class Result:
     total: int
     level: LevelSpec | None
     adjusted: dict = field(default_factory=dict)  # code -> (mode, hundredths) applied
+    # A unit that took over others this year: how its score was made (loa.scoring.succession).
+    succession: "Evidence | None" = None
 
 
 NOTHING = (0, None)
@@ -128,13 +134,19 @@ class Book:
     # --- scoring ---------------------------------------------------------------------------------
     def score(self, unit_id, by_measure, adjustments=None):
         """Result for one unit from its readings {measure key: reading} and its adjustments {code: (mode, hundredths)}."""
-        pts, readings, applied = {}, {}, {}
+        pts, readings = {}, {}
         for code, measure, top, rule in self.compiled():
             if measure:
                 reading = readings[code] = by_measure.get(measure, NOTHING)
             else:
                 reading = NOTHING
             pts[code] = rule(reading)
+        return self.settle(unit_id, pts, readings, adjustments)
+
+    def settle(self, unit_id, pts, readings, adjustments=None):
+        """Result from points before adjustments {code: hundredths}: the adjustments, the caps, the
+        total and the level (a merged unit's points weighed from its predecessors' come here too)."""
+        applied = {}
         if adjustments:
             for code, adj in adjustments.items():
                 if code in pts:
@@ -371,15 +383,35 @@ def load_adjustments(rubric, unit_ids=None):
 
 def running_score(rubric, unit, *, today=None, hypothetical=None, book=None):
     """(Book, Result, readings by measure) for one unit, from the live data; `hypothetical`
-    {measure key: amount} replaces amounts (what-if), nothing is saved."""
+    {measure key: amount} replaces amounts (what-if), nothing is saved.
+
+    A unit that took over others this year (a merge, a split) is scored as the rubric's rule says,
+    from its own figures and its predecessors' (read with the same queries): `result.succession`
+    holds the evidence."""
+    from loa.scoring import succession
+
     book = book or Book(rubric)
-    data = book.read(Unit.objects.filter(pk=unit.pk), today=today)
+    chains = succession.Chains.for_unit(
+        rubric, unit, lambda ids: set(scored_units(rubric).filter(pk__in=ids).values_list("pk", flat=True)), today
+    )
+    ids = [unit.pk, *sorted(chains.unit_ids() - {unit.pk})]
+    data = book.read(Unit.objects.filter(pk__in=ids), today=today)
     by_measure = book.unit_readings(data, unit.pk)
     for key, amount in (hypothetical or {}).items():
         if key in by_measure:
             by_measure[key] = (amount, by_measure[key][1])
-    adjustments = load_adjustments(rubric, [unit.pk]).get(unit.pk, {})
-    return book, book.score(unit.pk, by_measure, adjustments), by_measure, adjustments
+    every_adjustment = load_adjustments(rubric, ids)
+    adjustments = every_adjustment.get(unit.pk, {})
+    if not chains:
+        return book, book.score(unit.pk, by_measure, adjustments), by_measure, adjustments
+    own = {
+        pk: book.score(pk, by_measure if pk == unit.pk else book.unit_readings(data, pk), every_adjustment.get(pk))
+        for pk in ids
+    }
+    results, evidence = chains.apply(book, own)
+    result = results[unit.pk]
+    result.succession = evidence.get(unit.pk)
+    return book, result, by_measure, adjustments
 
 
 def stored_result(book, score):
@@ -399,7 +431,9 @@ def stored_result(book, score):
             % {"total": points_text(total)}
         )
     readings = {c: tuple(v) for c, v in (score.readings or {}).items() if isinstance(v, (list, tuple))}
-    return Result(score.unit_id, points, readings, total, level)
+    from loa.scoring.succession import Evidence
+
+    return Result(score.unit_id, points, readings, total, level, succession=Evidence.of(score.succession))
 
 
 def score_year(rubric, *, today=None, progress=None):
@@ -409,6 +443,8 @@ def score_year(rubric, *, today=None, progress=None):
         raise ValidationError(
             _("The results of %(year)s are frozen: they are not computed again.") % {"year": rubric.year}
         )
+    from loa.scoring.succession import Chains
+
     book = Book(rubric)
     units = scored_units(rubric)
     meta = list(units.values_list("id", "path", "name_sort", "kind_id"))
@@ -418,8 +454,19 @@ def score_year(rubric, *, today=None, progress=None):
     adjustments = load_adjustments(rubric)
     if progress:
         progress(len(meta) // 3, len(meta))
+    chains = Chains.for_year(rubric, {m[0] for m in meta}, today)
     results = list(book.score_all([m[0] for m in meta], data, adjustments))
     del data
+    evidence = {}
+    if chains:
+        # The rubric's rule for the units merged or split this year: the successors' results from
+        # their predecessors', and the predecessors no longer ranked on their own.
+        combined, evidence = chains.apply(book, {r.unit_id: r for r in results})
+        kept = [i for i, m in enumerate(meta) if m[0] not in chains.folded]
+        meta = [meta[i] for i in kept]
+        results = [combined[meta_row[0]] for meta_row in meta]
+        for r in results:
+            r.succession = evidence.get(r.unit_id)
     now = timezone.now()
     # Competition ranking: equal totals share a rank (1, 1, 3).
     order = sorted(range(len(results)), key=lambda i: -results[i].total)
@@ -458,6 +505,7 @@ COLUMNS = (
     "readings",
     "computed_at",
     "digest",
+    "succession",
 )
 
 
@@ -478,10 +526,13 @@ def _changes(rubric, book, meta, results, ranks):
     for m, r, rank in zip(meta, results, ranks):
         unit_id, path, sort, kind_id = m
         level = r.level
-        d = digest(
+        text = (
             f"{shape}\x1f{unit_id}\x1f{path}\x1f{sort}\x1f{kind_id}\x1f{r.total}\x1f{level.id if level else None}"
             f"\x1f{level.name if level else ''}\x1f{rank}\x1f{tuple(r.points.values())}\x1f{tuple(r.readings.values())}"
         )
+        if r.succession is not None:
+            text += f"\x1f{_succession_json(r)}"
+        d = digest(text)
         if stored.pop(unit_id, None) != d:
             changed.append((m, r, rank, d))
     return changed, list(stored)
@@ -506,7 +557,15 @@ def _rows(rubric, changed, now):
             dumps(r.readings, separators=(",", ":")),
             now,
             d,
+            _succession_json(r),
         )
+
+
+def _succession_json(result):
+    """The evidence of a successor's score as stored (`Score.succession`), or None."""
+    if result.succession is None:
+        return None
+    return json.dumps(result.succession.as_dict(), ensure_ascii=False, separators=(",", ":"), sort_keys=True)
 
 
 def _copy_text(value):
@@ -541,6 +600,7 @@ def _write(rubric, book, meta, results, ranks, now):
     for row in _rows(rubric, changed, now):
         values = dict(zip(COLUMNS, row))
         values["points"], values["readings"] = json.loads(values["points"]), json.loads(values["readings"])
+        values["succession"] = json.loads(values["succession"]) if values["succession"] else None
         batch.append(Score(**values))
         if len(batch) >= 2000:
             Score.objects.bulk_create(batch)

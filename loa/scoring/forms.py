@@ -37,7 +37,7 @@ class RubricForm(VersionedFormMixin, ModelForm):
 
     class Meta:
         model = Rubric
-        fields = ["name", "total_points", "bonus_cap", "group_caps", "note"]
+        fields = ["name", "total_points", "bonus_cap", "group_caps", "note", "succession_rule"]
 
 
 class NewRubricForm(forms.Form):

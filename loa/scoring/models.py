@@ -25,6 +25,13 @@ class Rule(models.TextChoices):
     MANUAL = "manual", _("Entered by hand")
 
 
+class SuccessionRule(models.TextChoices):
+    """How a year's scores treat the units merged or split during it (docs/scoring.md)."""
+
+    PRO_RATA = "pro_rata", _("Pro rata by days: each unit's score weighted by its days in the year")
+    SURVIVOR = "survivor", _("The surviving unit takes all: the unit standing at the end keeps its own score")
+
+
 class Rubric(models.Model):
     year = models.PositiveSmallIntegerField(_("year"), unique=True)
     # The body that classifies: every grassroots unit under it is scored.
@@ -43,6 +50,17 @@ class Rubric(models.Model):
     # {"Công tác tuyên truyền": "10"}: the most a group's criteria may add up to.
     group_caps = models.JSONField(_("group caps"), default=dict, blank=True)
     note = models.TextField(_("note"), blank=True)
+    succession_rule = models.CharField(
+        _("units merged or split during the year"),
+        max_length=10,
+        choices=SuccessionRule.choices,
+        default=SuccessionRule.PRO_RATA,
+        help_text=_(
+            "Pro rata: the score of a unit that took over others this year weighs each one's score by its days "
+            "in the year. The surviving unit: it keeps its own score. Either way the closed units are not ranked "
+            "on their own."
+        ),
+    )
     copied_from = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     frozen_at = models.DateTimeField(null=True, blank=True)
     frozen_by = models.ForeignKey(
@@ -161,6 +179,10 @@ class Score(models.Model):
     # A hash of everything stored above but computed_at: a full run rewrites only the rows whose hash
     # changed. NULL (a unit refreshed alone, its rank not recomputed) is rewritten by the next full run.
     digest = models.BigIntegerField(null=True)
+    # A unit that took over others during the year (a merge, a split): how its score was made from
+    # theirs, as `loa.scoring.succession.Evidence.as_dict` says it; NULL for the others. Kept so
+    # that a frozen year shows its evidence as it was.
+    succession = models.JSONField(null=True, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["unit", "year"], name="scoring_score_unique")]

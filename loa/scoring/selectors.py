@@ -4,13 +4,14 @@ for the next level, its result (running, or as frozen). The ranking's reads are 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from loa.scoring import engine, measures
-from loa.scoring.models import Score
+from loa.scoring import engine, measures, succession
+from loa.scoring.models import Score, SuccessionRule
 from loa.scoring.rules import points_text
 
 if TYPE_CHECKING:
@@ -131,3 +132,89 @@ def unit_result(
         return book, result, by_measure, reasons, score, False
     book, result, by_measure, _adj = engine.running_score(rubric, unit, hypothetical=hypothetical)
     return book, result, by_measure, reasons, None, True
+
+
+@dataclass
+class SuccessionRow:
+    """One line of a successor's evidence as the page and the API show it."""
+
+    unit_id: int
+    code: str
+    name: str
+    relation: str  # in words: "this unit", "merged into it from 01/07/2021"…
+    period: str  # "01/01/2021 – 30/06/2021", or "" when it stood no day of the year
+    days: int
+    total: str
+    level: str
+    weight: str  # "49,59 %", or "not counted"
+    counted: bool
+    points: list[tuple[str, str]]  # [(criterion code, points)]
+    linked: bool  # the user may open the unit's own page
+
+
+@dataclass
+class SuccessionView:
+    pro_rata: bool
+    rule: str  # the rule in words
+    rows: list[SuccessionRow]
+
+
+def _day(value: date | None) -> str:
+    return value.strftime("%d/%m/%Y") if value else ""
+
+
+def succession_rows(user: Any, evidence: succession.Evidence | None, book: engine.Book) -> SuccessionView | None:
+    """The evidence of a unit that took over others this year, in words: each unit, how it relates,
+    its days, its own total, level and points, and its weight. One query (which units the user may
+    open), none without evidence."""
+    if evidence is None:
+        return None
+    from loa.accounts.capabilities import Capability
+    from loa.accounts.scope import units_for
+
+    ids = [p.unit_id for p in evidence.parts]
+    reach = set(units_for(user, Capability.VIEW).filter(pk__in=ids).values_list("pk", flat=True))
+    rows = []
+    for part in evidence.parts:
+        on = part.day("on")
+        if part.relation == succession.SELF:
+            relation = _("this unit")
+        elif part.relation == succession.MERGE:
+            relation = _("merged into this unit from %(day)s") % {"day": _day(on)}
+        else:
+            share = round(100 * float(part.share or 0))
+            relation = _("split into this unit from %(day)s (%(share)s %% of its members)") % {
+                "day": _day(on),
+                "share": share,
+            }
+        first, last = part.day("first"), part.day("last")
+        rows.append(
+            SuccessionRow(
+                unit_id=part.unit_id,
+                code=part.code,
+                name=part.name,
+                relation=str(relation),
+                period=f"{_day(first)} – {_day(last)}" if first and last else "",
+                days=part.days,
+                total=part.total_points,
+                level=part.level or str(_("Unclassified")),
+                weight=part.weight_percent if part.counted else str(_("not counted")),
+                counted=part.counted,
+                points=part.point_texts(),
+                linked=part.unit_id in reach,
+            )
+        )
+    rule = SuccessionRule(evidence.rule).label if evidence.rule in SuccessionRule.values else evidence.rule
+    return SuccessionView(pro_rata=evidence.pro_rata, rule=str(rule), rows=rows)
+
+
+def taken_over_by(rubric: Rubric, unit: Unit) -> list[dict[str, Any]]:
+    """The units that took this unit's work over during the rubric's year (it was merged or split):
+    [{unit, on, kind}]. One query."""
+    from loa.units.selectors import successors
+
+    return [
+        {"unit": s.successor, "on": s.on, "kind": s.kind}
+        for s in successors(unit)
+        if s.on.year == rubric.year and s.successor.path.startswith(rubric.unit.path)
+    ]

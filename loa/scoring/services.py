@@ -18,7 +18,7 @@ from loa.audit.log import log_action, snapshot
 from loa.core import versions
 from loa.core.numbers import check_value, check_values, field_range
 from loa.scoring import measures, rules
-from loa.scoring.models import Adjustment, Criterion, Level, Rubric, Score
+from loa.scoring.models import Adjustment, Criterion, Level, Rubric, Score, SuccessionRule
 
 M = TypeVar("M", bound=models.Model)
 
@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from loa.jobs.models import Job
     from loa.units.models import Unit
 
-RUBRIC_FIELDS = ("year", "name", "unit", "total_points", "bonus_cap", "group_caps", "note")
+RUBRIC_FIELDS = ("year", "name", "unit", "total_points", "bonus_cap", "group_caps", "note", "succession_rule")
 CRITERION_FIELDS = ("code", "name", "group", "order", "max_points", "measure", "rule", "params", "is_bonus")
 LEVEL_FIELDS = ("name", "min_total", "min_share_each")
 
@@ -62,9 +62,12 @@ def rubric_create(
     group_caps: dict[str, Any] | None = None,
     note: str = "",
     copy_from: Rubric | None = None,
+    succession_rule: str = SuccessionRule.PRO_RATA,
 ) -> Rubric:
-    """A new year's rubric; with copy_from, its criteria and levels are copied (last year's, say)."""
+    """A new year's rubric; with copy_from, its criteria and levels are copied (last year's, say),
+    and its rule for the units merged or split during the year."""
     _require_admin(by, unit)
+    _check_succession_rule(succession_rule)
     check_values(Rubric, {"year": year, "total_points": total_points, "bonus_cap": bonus_cap})
     if Rubric.objects.filter(year=year).exists():
         raise ValidationError({"year": _("There is already a rubric for %(year)s.") % {"year": year}})
@@ -79,6 +82,7 @@ def rubric_create(
             bonus_cap=copy_from.bonus_cap,
             group_caps=dict(copy_from.group_caps or {}),
             note=note or copy_from.note,
+            succession_rule=copy_from.succession_rule,
             copied_from=copy_from,
         )
         Criterion.objects.bulk_create(
@@ -96,6 +100,7 @@ def rubric_create(
             bonus_cap=bonus_cap,
             group_caps=group_caps or {},
             note=note,
+            succession_rule=succession_rule,
         )
     log_action(
         "scoring.rubric.created",
@@ -105,6 +110,16 @@ def rubric_create(
         after={**snapshot(rubric, RUBRIC_FIELDS), "copied_from": copy_from.year if copy_from else None},
     )
     return rubric
+
+
+def _check_succession_rule(value: object) -> None:
+    if value not in SuccessionRule.values:
+        raise ValidationError(
+            {
+                "succession_rule": _("Choose one of the rules for units merged or split during the year: %(rules)s.")
+                % {"rules": ", ".join(SuccessionRule.values)}
+            }
+        )
 
 
 def _check_group_caps(group_caps: object) -> None:
@@ -129,6 +144,8 @@ def rubric_update(*, by: User, rubric: Rubric, expected_version: int | None = No
     check_values(Rubric, changes)
     if "group_caps" in changes:
         _check_group_caps(changes["group_caps"])
+    if "succession_rule" in changes:
+        _check_succession_rule(changes["succession_rule"])
     for name, value in changes.items():
         if name not in RUBRIC_FIELDS or name == "year":
             raise ValidationError(_("%(field)s cannot be changed here.") % {"field": name})
@@ -360,12 +377,24 @@ def adjust(
 
 
 def refresh_unit(rubric: Rubric, unit: Unit) -> Score | None:
-    """Recompute one unit's stored score (its rank stays until the next full run)."""
-    from loa.scoring.engine import running_score
+    """Recompute one unit's stored score (its rank stays until the next full run). A unit merged or
+    split during the year is not ranked on its own: its successors' scores are refreshed instead
+    (the first one's is returned)."""
+    from loa.scoring.engine import running_score, scored_units
     from loa.scoring.models import Score
+    from loa.units.selectors import successors
 
     if rubric.frozen:
         return None
+    taken_over = [
+        s.successor
+        for s in successors(unit)
+        if s.on.year == rubric.year and scored_units(rubric).filter(pk=s.successor_id).exists()
+    ]
+    if taken_over and scored_units(rubric).filter(pk=unit.pk).exists():
+        Score.objects.filter(year=rubric.year, unit=unit).delete()
+        refreshed = [refresh_unit(rubric, successor) for successor in taken_over]
+        return refreshed[0]
     _book, result, _readings, _adj = running_score(rubric, unit)
     values = {
         "rubric": rubric,
@@ -379,6 +408,7 @@ def refresh_unit(rubric: Rubric, unit: Unit) -> Score | None:
         "readings": {c: list(v) for c, v in result.readings.items()},
         "computed_at": timezone.now(),
         "digest": None,  # its rank is stale: the next full run writes the row again
+        "succession": result.succession.as_dict() if result.succession is not None else None,
     }
     score, _created = Score.objects.update_or_create(year=rubric.year, unit=unit, defaults=values)
     return score

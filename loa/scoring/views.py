@@ -20,7 +20,7 @@ from loa.core.paging import query_without_page
 from loa.core.version_forms import conflict_status
 from loa.documents.downloads import document_response
 from loa.exports.tabular import Column, export_response
-from loa.scoring import access, documents, engine, measures, selectors, services
+from loa.scoring import access, documents, engine, measures, selectors, services, succession
 from loa.scoring import ranking as ranking_reads
 from loa.scoring.forms import AdjustmentForm, CriterionForm, LevelForm, NewRubricForm, ReasonForm, RubricForm
 from loa.scoring.models import Adjustment, Criterion, Level, Rubric, Score
@@ -80,6 +80,7 @@ def unit_score(request, year, unit_id):
     rubric = access.get_rubric_or_404(request.user, year)
     unit = access.get_scored_unit_or_404(request.user, rubric, unit_id)
     book, result, by_measure, reasons, stored, live = selectors.unit_result(rubric, unit)
+    succession = result.succession if result is not None else None
     ctx = {
         "rubric": rubric,
         "unit": unit,
@@ -89,14 +90,19 @@ def unit_score(request, year, unit_id):
         "stored": stored,
         "may_manage": access.may_manage(request.user, rubric),
         "problems": book.problems,
+        "succession": selectors.succession_rows(request.user, succession, book),
+        # A year frozen before the restructuring was recorded keeps the unit's own stored row.
+        "taken_over_by": selectors.taken_over_by(rubric, unit) if stored is None else [],
     }
     if result is not None:
         ctx["lines"] = selectors.card(book, result, unit, adjustments=reasons)
         ctx["total"] = points_text(result.total)
         ctx["reason"] = reason(book, result)
+        # A score weighed from its predecessors' cannot say what this unit alone still lacks.
+        weighed = succession is not None and succession.pro_rata
         ctx["gap"] = (
             selectors.gap_sentence(book, result, by_measure, engine.load_adjustments(rubric, [unit.pk]).get(unit.pk))
-            if live
+            if live and not weighed
             else None
         )
         ctx["whatif_fields"] = [
@@ -115,12 +121,15 @@ def unit_score(request, year, unit_id):
                 f["value"] = hypothetical.get(f["key"], f["value"])
             adjustments = engine.load_adjustments(rubric, [unit.pk]).get(unit.pk)
             trial = {**by_measure, **{k: (v, by_measure[k][1]) for k, v in hypothetical.items()}}
-            what = book.score(unit.pk, trial, adjustments)
+            if succession is None:
+                what = book.score(unit.pk, trial, adjustments)
+            else:  # the rubric's rule again, with this unit's own figures changed
+                what = engine.running_score(rubric, unit, hypothetical=hypothetical, book=book)[1]
             ctx["whatif"] = {
                 "total": points_text(what.total),
                 "level": what.level.name if what.level else _("Unclassified"),
                 "lines": selectors.card(book, what, unit, evidence=False),
-                "gap": selectors.gap_sentence(book, what, trial, adjustments),
+                "gap": None if weighed else selectors.gap_sentence(book, what, trial, adjustments),
                 "delta": points_text(what.total - result.total),
             }
             if request.htmx:
@@ -157,6 +166,12 @@ def _ranking_of(request, rubric, book):
     )
 
 
+def _took_over(score):
+    """How many units a stored score's unit took over during the year (0 for most)."""
+    evidence = succession.Evidence.of(score.succession)
+    return len(evidence.predecessors) if evidence else 0
+
+
 def _chart(dist, previous, book, level):
     """The distribution's rows for the chart: each level's count and share, last year's beside it
     (matched by name), and whether the page lists that level now."""
@@ -191,6 +206,7 @@ def ranking(request, year):
             "unit_path",
             "points",
             "readings",
+            "succession",
         ),
         RANKING_PAGE,
         count=ranking_reads.level_count(dist, book, listing.level),
@@ -205,6 +221,8 @@ def ranking(request, year):
             "previous": previous.get(s.unit_id),
             "reason": explain.of_score(s),
             "linked": any(p == "/" or s.unit_path.startswith(p) for p in reach),
+            # A unit merged or split into this year: its score is made as the rubric's rule says.
+            "took_over": _took_over(s),
         }
         for s in page
     ]

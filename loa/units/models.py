@@ -291,3 +291,42 @@ class Restructuring(models.Model):
     @property
     def current_status_label(self):
         return self.Status(self.current_status).label
+
+
+class UnitSuccession(models.Model):
+    """One unit taking over another's work from a day: a merge (each source → the target) or a split
+    (the source → each part, with the share of its members that part took).
+
+    Written by `loa.units.restructure` in the merge's or split's transaction, one row per source and
+    successor; read through `loa.units.selectors` (a year's scores follow the rubric's rule for units
+    merged or split that year, `loa.scoring.succession`). `on` is the successor's first day in its new
+    shape: the source closed the day before.
+    """
+
+    class Kind(models.TextChoices):
+        MERGE = "merge", _("Merge")
+        SPLIT = "split", _("Split")
+
+    source = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="successions")
+    # Indexed with the day (below): "who did this unit take over, and when".
+    successor = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="predecessions", db_index=False)
+    on = models.DateField(_("from"))
+    kind = models.CharField(_("kind"), max_length=5, choices=Kind.choices)
+    # A split: the share of the source's members this part took (0.4 = 40 %); empty for a merge.
+    share = models.DecimalField(_("share of the members"), max_digits=5, decimal_places=4, null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["on", "id"]
+        indexes = [
+            models.Index(fields=["successor", "on"], name="units_succession_successor"),
+            models.Index(fields=["on"], name="units_succession_on"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["source", "successor", "on"], name="units_succession_unique"),
+        ]
+        verbose_name = _("unit succession")
+        verbose_name_plural = _("unit successions")
+
+    def __str__(self):
+        return f"{self.source_id} → {self.successor_id} ({self.kind}, {self.on})"

@@ -16,6 +16,7 @@ exactly what applying would do, with nothing written.
 
 from dataclasses import dataclass, field
 from datetime import timedelta
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -23,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from loa.audit.log import log_action
 from loa.units import services
-from loa.units.models import Unit
+from loa.units.models import Unit, UnitSuccession
 from loa.units.signals import unit_split, units_merged
 
 
@@ -183,6 +184,7 @@ def merge(
         for unit in srcs:
             services.unit_deactivate(by=by, unit=unit, active_to=on - timedelta(days=1), reason=_merged_note(tgt))
             log_action("unit.merged_into", actor=by, obj=unit, after={"unit": tgt.name, "on": on.isoformat()})
+            UnitSuccession.objects.create(source=unit, successor=tgt, on=on, kind=UnitSuccession.Kind.MERGE)
             plan.add(
                 "units",
                 _("“%(unit)s” closes on %(day)s; its history stays under its own name.")
@@ -250,7 +252,7 @@ def split(*, by, source, on, parts, choices=None, expected_versions=None, dry_ru
         given = [p for p in parts if p.get("members_count") is not None]
         if given and len(given) != len(parts):
             raise ValidationError(_("Give the members of every part, or of none."))
-        targets = []
+        targets, taken = [], []
         for i, part in enumerate(parts):
             members = part.get("members_count")
             if members is None:
@@ -279,6 +281,7 @@ def split(*, by, source, on, parts, choices=None, expected_versions=None, dry_ru
                 % {"unit": unit.name, "members": members, "staff": staff, "source": src.name},
             )
             targets.append(unit)
+            taken.append(members)
             plan.targets.append(
                 _ref(unit, new=new, members_count=members_after, staff_count=staff_after)
                 | ({"id": None} if dry_run and new else {})
@@ -294,8 +297,15 @@ def split(*, by, source, on, parts, choices=None, expected_versions=None, dry_ru
             sender=Unit, source=src, targets=targets, choices=area_targets, on=on, by=by, dry_run=dry_run, plan=plan
         )
         log_action("unit.split", actor=by, obj=src, after={"units": [u.name for u in targets], "on": on.isoformat()})
-        for unit in targets:
+        for unit, members in zip(targets, taken):
             log_action("unit.split_from", actor=by, obj=unit, after={"unit": src.name, "on": on.isoformat()})
+            UnitSuccession.objects.create(
+                source=src,
+                successor=unit,
+                on=on,
+                kind=UnitSuccession.Kind.SPLIT,
+                share=_share(members, src, len(targets)),
+            )
         plan.add(
             "units",
             _("“%(unit)s” closes on %(day)s; its history stays under its own name.")
@@ -309,6 +319,13 @@ def split(*, by, source, on, parts, choices=None, expected_versions=None, dry_ru
 def plan_split(**kwargs):
     """The dry run of `split`: its Plan, nothing written."""
     return split(**kwargs, dry_run=True)
+
+
+def _share(members, source, parts):
+    """The share of the source's members a part took (4 decimals), or an even share when it had none."""
+    if not source.members_count:
+        return (Decimal(1) / parts).quantize(Decimal("0.0001"))
+    return min(Decimal(1), Decimal(members) / source.members_count).quantize(Decimal("0.0001"))
 
 
 # --- Words -------------------------------------------------------------------------------------

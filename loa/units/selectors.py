@@ -18,7 +18,7 @@ from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from loa.audit.models import AuditEntry
-from loa.units.models import Unit, UnitPlacement
+from loa.units.models import Unit, UnitPlacement, UnitSuccession
 
 
 def on(day: datetime.date) -> Q:
@@ -113,3 +113,41 @@ def name_history(unit: Unit) -> list[dict[str, Any]]:
     # The first name stood from the unit's first day, as its first placement does.
     lines[0]["valid_from"] = unit.active_from
     return lines
+
+
+# --- Successions: merges and splits as records (`UnitSuccession`) -------------------------------
+
+
+def successions_during(start: datetime.date, end: datetime.date) -> list[UnitSuccession]:
+    """The merges and splits whose successor's first day falls in [start, end], oldest first, with
+    their units: one query."""
+    return list(
+        UnitSuccession.objects.filter(on__gte=start, on__lte=end)
+        .select_related("source", "successor")
+        .order_by("on", "id")
+    )
+
+
+def predecessors(unit_ids: Iterable[int], start: datetime.date, end: datetime.date) -> list[UnitSuccession]:
+    """The successions into `unit_ids` dated in [start, end], and those into their predecessors in
+    turn (a unit merged in March into one merged again in September), oldest first, with their
+    units: one query per step back in the chain."""
+    found: dict[int, UnitSuccession] = {}
+    wanted, seen = set(unit_ids), set()
+    while wanted:
+        seen |= wanted
+        step = list(
+            UnitSuccession.objects.filter(successor_id__in=wanted, on__gte=start, on__lte=end).select_related(
+                "source", "successor"
+            )
+        )
+        for succession in step:
+            found[succession.pk] = succession
+        wanted = {s.source_id for s in step} - seen
+    return sorted(found.values(), key=lambda s: (s.on, s.pk))
+
+
+def successors(unit: Unit) -> list[UnitSuccession]:
+    """What the unit's work went to when it was merged or split (empty while it stands), with the
+    successors: one query."""
+    return list(UnitSuccession.objects.filter(source=unit).select_related("successor").order_by("on", "id"))

@@ -1,12 +1,12 @@
-"""Migration units.0009: the audit entries of a table applied before the batch key take its key, from
+"""Migration units.0011: the audit entries of a table applied before the batch key take its key, from
 their recorded id range and the one who applied it; another person's entry in the range does not."""
 
 import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-BEFORE = [("units", "0008_restructuring"), ("audit", "0003_auditentry_batch")]
-AFTER = [("units", "0009_restructuring_jobs"), ("audit", "0003_auditentry_batch")]
+BEFORE = [("units", "0010_unitsuccession_backfill"), ("audit", "0003_auditentry_batch")]
+AFTER = [("units", "0011_restructuring_jobs"), ("audit", "0003_auditentry_batch")]
 
 
 @pytest.mark.django_db(transaction=True)

@@ -19,7 +19,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('jobs', '0002_job_leases'),
-        ('units', '0008_restructuring'),
+        ('units', '0010_unitsuccession_backfill'),
         ('audit', '0003_auditentry_batch'),
     ]
 
