@@ -1,15 +1,18 @@
 """/api/v1/units/restructurings: a restructuring from a mapping table, as on the pages.
 
-Upload the table (multipart `file`, xlsx or csv): it is read and checked at once (a table is a few
-hundred rows: no job), and the answer holds its status (`planned`: it may be applied; `refused`: see
-`problems`, row by row), the plan line by line and the rows read. `POST /{id}/apply` applies a
-planned table all or nothing (checked again first: the tree may have changed). Only someone who
-manages units may upload; only the uploader (or someone who manages the whole tree) reads it, and
-only the uploader applies it: 404 for anyone else.
+Upload the table (multipart `file`, xlsx or csv): the file is kept and checked by a background job,
+and the answer is 202 with where to follow it (`Location`, `poll`). `GET /{id}` gives its status
+(`queued`, `checking`, then `planned`: it may be applied, or `refused`: see `problems`, row by row),
+the job's progress, the plan line by line and the rows read. `POST /{id}/apply` applies a planned
+table as a job too, all or nothing (checked again first: the tree may have changed): 202, then
+`applying`, then `applied` or `failed` (with its problems). Only someone who manages units may upload;
+only the uploader (or someone who manages the whole tree) reads it, and only the uploader applies it:
+404 for anyone else.
 """
 
 from typing import Any
 
+from django.http import HttpResponse
 from ninja import Field, File, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
@@ -35,12 +38,30 @@ class RowOut(Schema):
     new: str = Field(..., description="The new unit's or new upper unit's code; empty for a dissolution.")
     action: str = Field(..., description="move, merge, split or dissolve")
     on: str = Field(..., description="The first day of the new shape, YYYY-MM-DD.")
+    new_name: str = Field("", description="The name of the unit a merge or split row creates; empty: none.")
+    new_kind: str = Field("", description="Its kind (code or name); empty: the old unit's.")
+
+
+class RestructuringProgressOut(Schema):
+    done: int = Field(..., description="Rows done so far.")
+    total: int = Field(..., description="Rows in all; 0 until the file is read.")
+    percent: int
+    message: str = Field(..., description="What the job is doing, in Vietnamese.")
+    job: int | None = Field(None, description="The background job's id.")
 
 
 class RestructuringOut(Schema):
     id: int
     file_name: str
-    status: str = Field(..., description="planned, applied or refused")
+    status: str = Field(
+        ...,
+        description=(
+            "queued, checking (the check job waits or works), planned (it may be applied), refused (see "
+            "`problems`), applying (the apply job waits or works), applied, failed (see `problems`, `progress`)"
+        ),
+    )
+    progress: RestructuringProgressOut = Field(..., description="The current (or last) job's progress.")
+    poll: str = Field(..., description="Where to read it again while it is queued, checking or applying.")
     rows: list[RowOut]
     plan: list[str] = Field(..., description="What goes where (planned) or what was done (applied).")
     problems: list[ProblemOut]
@@ -50,25 +71,51 @@ class RestructuringOut(Schema):
 
 
 def _out(record: Restructuring) -> dict[str, Any]:
+    job = record.job
+    status = record.current_status
     return {
         "id": record.pk,
         "file_name": record.file_name,
-        "status": record.status,
+        "status": status,
+        "progress": {
+            "done": job.progress_done if job else 0,
+            "total": job.progress_total if job else 0,
+            "percent": job.percent if job else 0,
+            "message": (job.message or "") if job else "",
+            "job": job.pk if job else None,
+        },
+        "poll": _where(record),
         "rows": record.rows,
         "plan": record.plan,
         "problems": record.problems,
         "created_at": record.created_at.isoformat(),
         "applied_at": record.applied_at.isoformat() if record.applied_at else None,
-        "audit_entries": list(remap.restructuring_entries(record).values_list("pk", flat=True)),
+        "audit_entries": list(remap.restructuring_entries(record).values_list("pk", flat=True))
+        if status == Restructuring.Status.APPLIED
+        else [],
     }
 
 
-@router.post("", response=answers({201: RestructuringOut}, *WRITE), summary="Upload a mapping table and check it")
-def upload(request: AuthedRequest, file: File[UploadedFile]) -> Status:
-    """The dry run: nothing is changed. A file that is not a table is answered with `refused`."""
+def _where(record: Restructuring) -> str:
+    return f"/api/v1/units/restructurings/{record.pk}"
+
+
+def _accepted(record: Restructuring, response: HttpResponse) -> Status:
+    response["Location"] = _where(record)
+    return Status(202, _out(record))
+
+
+@router.post("", response=answers({202: RestructuringOut}, *WRITE), summary="Upload a mapping table and check it")
+def upload(request: AuthedRequest, response: HttpResponse, file: File[UploadedFile]) -> Status:
+    """The dry run, as a job: nothing is changed. A file too big, empty or not xlsx/csv is refused at
+    once (422) and not kept; one that is no mapping table ends `refused`."""
     restructurings_for(request.user)  # 404 for someone who manages no unit
-    record = remap.restructuring_plan(by=request.user, upload=file, file_name=file.name or "")
-    return Status(201, _out(record))
+    record = remap.restructuring_upload(by=request.user, upload=file, file_name=file.name or "")
+    return _accepted(_fresh(request, record), response)
+
+
+def _fresh(request: AuthedRequest, record: Restructuring) -> Restructuring:
+    return restructuring_or_404(request.user, record.pk)
 
 
 @router.get("/{int:pk}", response=answers(RestructuringOut, *READ), summary="A restructuring")
@@ -76,10 +123,13 @@ def read(request: AuthedRequest, pk: Id) -> dict[str, Any]:
     return _out(restructuring_or_404(request.user, pk))
 
 
-@router.post("/{int:pk}/apply", response=answers(RestructuringOut, *WRITE), summary="Apply a checked table")
-def apply(request: AuthedRequest, pk: Id) -> dict[str, Any]:
-    """All or nothing; 422 with the problem when the table no longer applies."""
+@router.post("/{int:pk}/apply", response=answers({202: RestructuringOut}, *WRITE), summary="Apply a checked table")
+def apply(request: AuthedRequest, response: HttpResponse, pk: Id) -> Status:
+    """All or nothing, as a job: 202, then read it until `applied` or `failed` (with the problem when
+    the table no longer applies). 422 when it is not `planned`: applied already, being applied (two
+    Apply at the same moment: one only starts), refused. A `failed` one may be applied again."""
     record = restructuring_or_404(request.user, pk)
     if record.created_by_id != request.user.pk:
         raise HttpError(404, "Not Found")
-    return _out(remap.restructuring_apply(by=request.user, restructuring=record))
+    record = remap.restructuring_apply_start(by=request.user, restructuring=record)
+    return _accepted(_fresh(request, record), response)

@@ -1,11 +1,13 @@
 """The one way to write the audit log (pretix's log_action habit)."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
 from decimal import Decimal
 
 from django.db import models
 
-from loa.audit.models import AuditEntry
+from loa.audit.models import AuditEntry, _batch
 from loa.core.text import fold
 
 
@@ -30,8 +32,21 @@ def search_text(action, object_repr, note):
     return fold(f"{action} {object_repr} {note}")
 
 
+@contextmanager
+def audit_batch(key: str) -> Iterator[str]:
+    """Every audit entry written inside belongs to the batch `key` (AuditEntry.batch), and is read back
+    with AuditEntry.objects.filter(batch=key): the entries of one piece of work, whoever else writes
+    meanwhile, even the same person in another transaction. Batches do not nest: the inner key wins."""
+    token = _batch.set(key[:60])
+    try:
+        yield key
+    finally:
+        _batch.reset(token)
+
+
 def entry(action, *, actor, obj=None, unit=None, before=None, after=None, note=""):
-    """An audit entry, not saved yet: `log_action` saves one, `log_entries` many at once."""
+    """An audit entry, not saved yet: `log_action` saves one, `log_entries` many at once. Inside
+    `audit_batch` it belongs to the batch."""
     if unit is None and obj is not None:
         unit = obj if obj._meta.label == "units.Unit" else getattr(obj, "unit", None)
     object_repr = str(obj)[:255] if obj is not None else ""
@@ -47,6 +62,7 @@ def entry(action, *, actor, obj=None, unit=None, before=None, after=None, note="
         after=after,
         note=note,
         search_text=search_text(action, object_repr, note),
+        batch=_batch.get(),
     )
 
 

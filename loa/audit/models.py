@@ -1,6 +1,18 @@
+from contextvars import ContextVar
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+# The batch the entries written now belong to (loa.audit.log.audit_batch sets it): one key for all
+# the entries of one piece of work, e.g. an applied restructuring, so that it reads them back by key.
+_batch: ContextVar[str] = ContextVar("audit_batch", default="")
+
+
+def current_batch():
+    """The key of the batch being written, "" outside any (the default of AuditEntry.batch, so that
+    entries made for bulk_create inside a batch carry it too)."""
+    return _batch.get()
 
 
 class AuditEntry(models.Model):
@@ -27,6 +39,11 @@ class AuditEntry(models.Model):
     note = models.TextField(_("note"), blank=True)
     # Folded text of the object and note, for accent-insensitive search on every database.
     search_text = models.TextField(blank=True, editable=False)
+    # The piece of work the entry belongs to ("units.restructuring:12"), "" for most: see audit_batch.
+    # db_default: rows COPYed without the column (the unit import on PostgreSQL) get "" too.
+    batch = models.CharField(
+        max_length=60, blank=True, default=current_batch, db_default="", db_index=True, editable=False
+    )
 
     class Meta:
         ordering = ["-at", "-id"]

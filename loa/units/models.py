@@ -1,6 +1,7 @@
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from loa.core.text import fold, sort_key
 from loa.core.versions import version_field
@@ -234,14 +235,21 @@ class UnitPlacement(models.Model):
 
 
 class Restructuring(models.Model):
-    """A restructuring applied from a mapping table (old unit → new unit, with dates): the plan as
-    checked, and once applied, the audit entries written by its moves, merges and splits
-    (`first_entry_id`..`last_entry_id`, one transaction), so that it can be read back later."""
+    """A restructuring from a mapping table (old unit → new unit, with dates): the stored file is
+    checked by a background job (`check_job`), applied by another (`apply_job`), and once applied its
+    audit entries are read back by their batch key (`audit_key`), so that it can be read back later."""
 
     class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting to be checked")
+        CHECKING = "checking", _("Being checked")
         PLANNED = "planned", _("Checked, not applied")
-        APPLIED = "applied", _("Applied")
         REFUSED = "refused", _("Refused")
+        APPLYING = "applying", _("Being applied")
+        APPLIED = "applied", _("Applied")
+        FAILED = "failed", pgettext_lazy("restructuring status", "Failed")
+
+    # Still at work: its job tells how far it got.
+    BUSY = (Status.QUEUED, Status.CHECKING, Status.APPLYING)
 
     created_by = models.ForeignKey("accounts.User", null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
@@ -252,14 +260,37 @@ class Restructuring(models.Model):
     problems = models.JSONField(default=list)  # ImportProblem.as_dict()
     applied_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     applied_at = models.DateTimeField(null=True, blank=True)
-    first_entry_id = models.BigIntegerField(null=True, blank=True)
-    last_entry_id = models.BigIntegerField(null=True, blank=True)
+    check_job = models.ForeignKey("jobs.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    apply_job = models.ForeignKey("jobs.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
         ordering = ["-created_at", "-pk"]
 
     def __str__(self):
         return f"#{self.pk} {self.file_name}"
+
+    @property
+    def audit_key(self):
+        """The batch key of the audit entries its apply wrote (AuditEntry.batch)."""
+        return f"units.restructuring:{self.pk}"
+
+    @property
+    def job(self):
+        """The job at work on it now, or the last one that was."""
+        return self.apply_job if self.apply_job_id else self.check_job
+
+    @property
+    def current_status(self):
+        """Its status, except that one whose job failed without saying so (its worker stopped for good)
+        is failed."""
+        job = self.job
+        if self.status in self.BUSY and job is not None and job.status == "failed":
+            return self.Status.FAILED
+        return self.status
+
+    @property
+    def current_status_label(self):
+        return self.Status(self.current_status).label
 
 
 class UnitSuccession(models.Model):

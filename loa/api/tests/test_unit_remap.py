@@ -23,14 +23,14 @@ def _upload(client, data):
 def test_an_integrator_checks_and_applies_a_table(api_client, admin, tree, gd):
     client = api_client(admin)
     answer = _upload(client, _csv(("CS-A", "CDGD", "chuyển", ON)))
-    assert answer.status_code == 201, answer.content
+    assert answer.status_code == 202, answer.content
     body = answer.json()
     assert body["status"] == "planned" and body["plan"] and body["rows"][0]["action"] == "move"
     assert Unit.objects.get(code="CS-A").parent_id == tree["upper"].pk
 
     applied = client.post(f"{URL}/{body['id']}/apply")
 
-    assert applied.status_code == 200, applied.content
+    assert applied.status_code == 202, applied.content
     assert applied.json()["status"] == "applied" and applied.json()["audit_entries"]
     assert Unit.objects.get(code="CS-A").parent_id == gd.pk
     assert client.get(f"{URL}/{body['id']}").json()["status"] == "applied"

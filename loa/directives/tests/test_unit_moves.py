@@ -197,6 +197,7 @@ def _queries_to_move(union, new_parent):
 
 def test_moving_a_big_union_is_a_handful_of_statements_whatever_its_size(tree, kinds, other, settings):
     settings.ISSUE_INLINE_MAX_RECIPIENTS = 1000
+
     # Each under a new union of its own: a parent that has no rollup rows yet costs two statements
     # more (its rows are created) than one that has them, whatever the size of what moves.
     def new_parent(code):

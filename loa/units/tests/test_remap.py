@@ -172,3 +172,76 @@ def test_it_splits_a_unit_from_an_xlsx_with_its_own_titles(tree, more, admin, ki
 def test_a_split_needs_two_parts(tree, more, admin):
     record = _plan(admin, _csv(("CS-B", "CS-C", "chia tách", ON)))
     assert record.status == Restructuring.Status.REFUSED
+
+
+# --- Rows that create a unit ------------------------------------------------------------------
+
+
+def _csv_new(*rows):
+    lines = ["Mã đơn vị cũ,Mã đơn vị mới / cấp trên mới,Hình thức,Từ ngày,Tên đơn vị mới,Loại đơn vị mới"]
+    lines += [",".join(r) for r in rows]
+    return "\n".join(lines).encode("utf-8")
+
+
+def test_a_merge_into_a_new_unit_creates_it_first(tree, more, admin):
+    data = _csv_new(
+        ("CS-A", "CS-AB", "sáp nhập", ON, "Công đoàn cơ sở Trường AB", ""),
+        ("CS-B", "CS-AB", "sáp nhập", ON, "Công đoàn cơ sở Trường AB", ""),
+    )
+    record = _plan(admin, data)
+    assert record.status == Restructuring.Status.PLANNED, record.problems
+    assert "“Công đoàn cơ sở Trường AB” (CS-AB) được lập" in record.plan[0]
+    assert not Unit.objects.filter(code="CS-AB").exists()  # the dry run rolled back
+
+    record = remap.restructuring_apply(by=admin, restructuring=record)
+
+    ab = Unit.objects.get(code="CS-AB")
+    assert (ab.parent_id, ab.kind_id, ab.active_from) == (tree["upper"].pk, tree["a"].kind_id, date(2025, 7, 1))
+    assert ab.members_count == 360
+    assert Unit.objects.get(code="CS-A").active_to == date(2025, 6, 30)
+    actions = [e.action for e in remap.restructuring_entries(record)]
+    assert actions[0] == "unit.created" and "unit.merged" in actions
+
+
+def test_a_split_into_new_parts_creates_them(tree, more, admin):
+    data = _csv_new(
+        ("CS-B", "CS-B1", "chia tách", ON, "Công đoàn cơ sở Khoa Nội", "cdcs"),
+        ("CS-B", "CS-B2", "chia tách", ON, "Công đoàn cơ sở Khoa Ngoại", "Công đoàn cơ sở"),
+    )
+    record = _plan(admin, data)
+    assert record.status == Restructuring.Status.PLANNED, record.problems
+    remap.restructuring_apply(by=admin, restructuring=record)
+    assert set(Unit.objects.filter(code__in=["CS-B1", "CS-B2"]).values_list("parent_id", flat=True)) == {
+        tree["upper"].pk
+    }
+    assert Unit.objects.get(code="CS-B").active_to == date(2025, 6, 30)
+
+
+@pytest.mark.parametrize(
+    ("rows", "says"),
+    [
+        ((("CS-A", "CD-MOI", "chuyển", ON, "Công đoàn mới", ""),), "Chỉ sáp nhập hoặc chia tách"),
+        ((("CS-A", "CS-AB", "sáp nhập", ON, "Trường AB", "loai-la"),), "loai-la"),
+        (
+            (("CS-A", "CS-AB", "sáp nhập", ON, "Trường AB", ""), ("CS-B", "CS-AB", "sáp nhập", ON, "Trường BA", "")),
+            "tên khác",
+        ),
+        ((("CS-A", "CS-AB", "sáp nhập", ON, "", ""),), "CS-AB"),  # no name: an unknown code
+    ],
+)
+def test_a_new_unit_row_that_does_not_hold_is_refused(tree, more, admin, rows, says):
+    record = _plan(admin, _csv_new(*rows))
+    assert record.status == Restructuring.Status.REFUSED
+    assert says in record.problems[0]["message"]
+    assert not Unit.objects.filter(code__in=["CS-AB", "CD-MOI"]).exists()
+
+
+def test_a_new_unit_goes_only_where_one_manages(tree, more, manager_of_b):
+    record = _plan(
+        manager_of_b,
+        _csv_new(
+            ("CS-B", "CS-B1", "chia tách", ON, "Khoa Nội", ""), ("CS-B", "CS-B2", "chia tách", ON, "Khoa Ngoại", "")
+        ),
+    )
+    assert record.status == Restructuring.Status.REFUSED
+    assert "không quản lý" in record.problems[0]["message"]
