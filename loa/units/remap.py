@@ -422,7 +422,14 @@ def _run(
         row = group[0]
         try:
             if row.action == MOVE:
-                _move_rows(group, units, by=by, on=on, lines=lines)
+                _move_rows(
+                    group,
+                    units,
+                    by=by,
+                    on=on,
+                    lines=lines,
+                    moved=lambda count, step=done: progress(step + count, len(rows)) if progress else None,
+                )
             elif row.action == MERGE:
                 sources = list(Unit.objects.filter(pk__in=[units[r.old].pk for r in group]))
                 target = Unit.objects.get(pk=units[row.new].pk)
@@ -447,27 +454,38 @@ def _run(
             progress(done, len(rows))
 
 
-def _move_rows(group: list[MapRow], units: dict[str, Unit], *, by: User, on: date, lines: list[str]) -> None:
-    """The moves of one day, in batches of independent moves (`batch_moves.waves`)."""
+MOVES_AT_ONCE = 2000  # a batch's share of a national table: about 4 s, so that progress moves
+
+
+def _move_rows(
+    group: list[MapRow], units: dict[str, Unit], *, by: User, on: date, lines: list[str], moved: Callable[[int], None]
+) -> None:
+    """The moves of one day, in batches of independent moves (`batch_moves.waves`), a few thousand
+    at a time (any part of a batch is one too); `moved(rows done)` after each."""
     row_of = {units[r.old].pk: r for r in group}
     stored = {
         u.pk: u for u in batch_moves.moved_units([units[r.old].pk for r in group] + [units[r.new].pk for r in group])
     }
     moves = [batch_moves.Move(unit=stored[units[r.old].pk], parent=stored[units[r.new].pk]) for r in group]
+    count = 0
     for wave in batch_moves.waves(moves):
-        try:
-            done = batch_moves.move_many(by=by, moves=wave, on=on)
-        except batch_moves.UnitMoveError as exc:
-            raise _RowError(row_of.get(exc.unit_id, group[0]), " ".join(exc.messages)) from exc
-        for move in done:
-            lines.append(
+        for start in range(0, len(wave), MOVES_AT_ONCE):
+            part = wave[start : start + MOVES_AT_ONCE]
+            try:
+                done = batch_moves.move_many(by=by, moves=part, on=on)
+            except batch_moves.UnitMoveError as exc:
+                raise _RowError(row_of.get(exc.unit_id, group[0]), " ".join(exc.messages)) from exc
+            lines.extend(
                 _("“%(unit)s” moves under “%(parent)s” from %(on)s.")
                 % {
                     "unit": move.unit.name,
                     "parent": move.parent.name if move.parent else "",
                     "on": on.strftime("%d/%m/%Y"),
                 }
+                for move in done
             )
+            count += len(part)
+            moved(count)
 
 
 class _RowError(Exception):

@@ -245,3 +245,15 @@ def test_a_new_unit_goes_only_where_one_manages(tree, more, manager_of_b):
     )
     assert record.status == Restructuring.Status.REFUSED
     assert "không quản lý" in record.problems[0]["message"]
+
+
+def test_the_moves_of_a_big_table_report_progress_as_they_go(tree, more, admin, monkeypatch):
+    monkeypatch.setattr(remap, "MOVES_AT_ONCE", 1)  # a national table's 2,000 at a time, here one
+    data = _csv(("CS-A", "CDGD", "chuyển", ON), ("CS-B", "CDGD", "chuyển", ON), ("CS-C", "CDGD", "chuyển", ON))
+    seen = []
+    outcome = remap.check(
+        remap.read_mapping(data, name="bang.csv").rows, by=admin, progress=lambda d, t: seen.append((d, t))
+    )
+    assert outcome.ok, outcome.problems
+    assert seen == [(1, 3), (2, 3), (3, 3), (3, 3)]
+    assert len(outcome.lines) == 3
