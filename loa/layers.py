@@ -164,6 +164,11 @@ LAYERS = (
                 "rubrics, criteria, levels, scores, adjustments: the annual classification",
                 "`selectors`, `services`, `engine`",
             ),
+            App(
+                "sharing",
+                "official information to share every day: items, shares, tracked links, share tallies",
+                "`selectors`, `services`, `tally`",
+            ),
         ),
         "the areas of the work; a peer is read through its selectors and written through its services",
         peers_through=("selectors", "services"),

@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "loa.demo",
     "loa.articles",
     "loa.scoring",
+    "loa.sharing",
     "loa.imports",
     # Pages that combine the areas: the home page's to-do list (it reads every area; none reads it).
     "loa.todo",
@@ -288,6 +289,9 @@ JOB_MAX_ATTEMPTS = env_int("JOB_MAX_ATTEMPTS", 3, minimum=1)
 JOB_FILES_KEEP_DAYS = env_int("JOB_FILES_KEEP_DAYS", 30, minimum=1)
 # Directives sent to more units than this are issued in the background with a progress page.
 ISSUE_INLINE_MAX_RECIPIENTS = env_int("ISSUE_INLINE_MAX_RECIPIENTS", 2000, minimum=0)
+# An item to share counts as shared on time when shared within this many days of being asked (the
+# day it was asked is day 0): the share rate of the classification (loa/sharing).
+SHARING_ON_TIME_DAYS = env_int("SHARING_ON_TIME_DAYS", 2, minimum=0)
 
 CACHES = {
     "default": (

@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+
+
+class SharingConfig(AppConfig):
+    name = "loa.sharing"
+    label = "sharing"
+
+    def ready(self):
+        from loa.sharing import tally
+        from loa.sharing.models import Item, Share
+        from loa.units import path_copies
+        from loa.units.signals import subtrees_moved
+
+        path_copies.register(Item, "unit_path")
+        path_copies.register(Share, "unit_path")
+        subtrees_moved.connect(tally.follow_moves, dispatch_uid="sharing.tally.follow_moves")
