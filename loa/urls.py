@@ -27,6 +27,7 @@ urlpatterns = [
     path("api/v1/", include("loa.api.urls")),
     path("fanpages/", include("loa.fanpages.urls")),
     path("scoring/", include("loa.scoring.urls")),
+    path("sharing/", include("loa.sharing.urls")),
     path("l/<str:code>", short_link, name="fanpage_short"),
 ]
 # No route serves MEDIA_ROOT, even with DEBUG on: every kept file goes out through the view of its
