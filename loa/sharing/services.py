@@ -60,11 +60,13 @@ def _store_image(item: Item, upload: File) -> None:
         item.image.storage.delete(old)
 
 
-def _lock_unit(unit: Unit) -> None:
-    """Serialise the writes that check for a duplicate item of `unit` (a double submit, two tabs)."""
+def _lock_unit(unit: Unit, *, root: bool = False) -> None:
+    """Serialise the writes that check for a duplicate item of `unit` (a double submit, two tabs);
+    `root`: of any unit of its tree (a publication is made an item once, whoever curates it)."""
     from loa.units.models import Unit as UnitModel
 
-    UnitModel.objects.select_for_update().filter(pk=unit.pk).values_list("pk", flat=True).first()
+    pk = int(unit.path.strip("/").split("/")[0]) if root else unit.pk
+    UnitModel.objects.select_for_update().filter(pk=pk).values_list("pk", flat=True).first()
 
 
 def duplicate_of(
@@ -126,8 +128,8 @@ def item_create(
     _check_days(starts_on, ends_on)
     _check_url(url)
     _check_units(unit, units)
-    _lock_unit(unit)
     publication = extra.get("publication")
+    _lock_unit(unit, root=publication is not None)
     if publication is not None:
         existing = Item.objects.filter(publication=publication).order_by("id").first()
         if existing is not None:
