@@ -8,6 +8,7 @@ from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import URLValidator
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from loa.core.forms import ModelForm
@@ -18,6 +19,7 @@ from loa.sharing.services import SCHEMES
 from loa.units.forms import UnitChoiceField
 from loa.units.models import Unit, UnitKind
 
+FIRST_YEAR, LAST_YEAR = 2000, 2100
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 IMAGE_TYPES = "image/jpeg,image/png"
 
@@ -120,8 +122,18 @@ class ItemForm(VersionedFormMixin, ModelForm):
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         starts_on, ends_on = data.get("starts_on"), data.get("ends_on")
+        for name in ("starts_on", "ends_on"):
+            day = data.get(name)
+            if day is not None and not FIRST_YEAR <= day.year <= LAST_YEAR:
+                self.add_error(
+                    name, _("Enter a day between %(first)s and %(last)s.") % {"first": FIRST_YEAR, "last": LAST_YEAR}
+                )
+                data.pop(name, None)
+                return data
         if starts_on and ends_on and ends_on < starts_on:
             self.add_error("ends_on", _("The last day must not be before the first day."))
+        elif ends_on and self.instance.pk is None and ends_on < timezone.localdate():
+            self.add_error("ends_on", _("This last day has passed already: the item would never be asked."))
         return data
 
     def _post_clean(self) -> None:

@@ -212,6 +212,8 @@ def test_the_list_makes_the_same_number_of_queries_for_many_items_and_units(
         ("url", "https://a.vn/" + "x" * 600, "500"),
         ("starts_on", "31/02/2026", "ngày"),
         ("ends_on", "99999-01-01", "ngày"),
+        ("starts_on", "0001-01-01", "từ 2000 đến 2100"),
+        ("ends_on", "2999-12-31", "từ 2000 đến 2100"),
         ("title", "Dòng một\nDòng hai", "ký tự điều khiển"),
         ("title", "", "bắt buộc"),
     ],
@@ -233,6 +235,9 @@ def test_days_out_of_order_or_longer_than_a_year_are_refused(tree, editor, login
     too_long = client.post(url, _form(ends_on=(today + timedelta(days=400)).isoformat()))
     assert too_long.status_code == 400
     assert "tối đa 366 ngày" in too_long.content.decode()
+    past = client.post(url, _form(starts_on="2020-01-01", ends_on="2020-01-05"))
+    assert past.status_code == 400
+    assert "Ngày kết thúc này đã qua" in past.content.decode()
     assert not Item.objects.exists()
 
 
