@@ -443,3 +443,28 @@ def test_an_image_is_replaced_and_removed_on_edit(tree, editor, login, settings,
     assert client.post(url, {**_form(version=2), "remove_image": "on"}).status_code == 302
     item.refresh_from_db()
     assert not item.image and not list(tmp_path.rglob("*.jpg"))
+
+
+def test_markup_in_a_title_or_text_is_shown_as_text(tree, editor, login):
+    client = login(editor)
+    url = reverse("sharing:curate_new", args=[tree["upper"].pk])
+    client.post(url, _form(title="<script>alert(1)</script>", text="<img src=x onerror=alert(1)>"))
+    item = Item.objects.get()
+    listing = client.get(reverse("sharing:curate_list", args=[tree["upper"].pk])).content.decode()
+    assert "<script>alert(1)</script>" not in listing and "&lt;script&gt;" in listing
+    page = client.get(reverse("sharing:curate_edit", args=[item.pk])).content.decode()
+    assert "<img src=x" not in page
+
+
+def test_a_conflict_on_the_audience_shows_both_sides(tree, editor, upper_admin, client):
+    item = _item(tree["upper"], units=[tree["a"]])
+    url = reverse("sharing:curate_edit", args=[item.pk])
+    client.force_login(editor)
+    assert client.post(url, _form(version=1, audience_units=[tree["a"].pk], add_unit=tree["b"].pk)).status_code == 302
+    client.force_login(upper_admin)
+    response = client.post(url, _form(version=1, audience_units=[tree["a"].pk]))
+    assert response.status_code == 409
+    conflict = response.content.decode().split('data-testid="conflict"')[1].split("</section>")[0]
+    assert tree["b"].name in conflict
+    item.refresh_from_db()
+    assert {u.pk for u in item.audience_units.all()} == {tree["a"].pk, tree["b"].pk}
