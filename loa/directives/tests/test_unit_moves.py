@@ -92,7 +92,8 @@ def test_the_new_unions_admin_sees_the_work_and_the_old_ones_gets_404(tree, othe
     tracking = reverse("directives:tracking", args=[task.pk])
     assert login(upper_admin).get(tracking, {"unit": tree["a"].pk}).status_code == 404
     assert login(other["admin"]).get(report_url).status_code == 200
-    page = login(other["admin"]).get(tracking, {"unit": other["unit"].pk}).content.decode()
+    # The 2021 task by today's tree: A under its new union (by 2021's tree, the default, it was not).
+    page = login(other["admin"]).get(tracking, {"unit": other["unit"].pk, "tree": "today"}).content.decode()
     assert "Trường THPT Thành phố" in page
 
 
@@ -156,15 +157,21 @@ def test_through_the_api_the_new_parent_lists_the_assignments(tree, other, admin
     )
 
     assert moved.status_code == 200
-    listed = client.get(f"/api/v1/directives/tasks/{task.pk}/assignments", {"unit": other["unit"].pk}).json()
+    # The task is of 2021, a past year: by today's tree (`tree=today`) A is under its new union…
+    today = {"tree": "today"}
+    listed = client.get(f"/api/v1/directives/tasks/{task.pk}/assignments", {"unit": other["unit"].pk, **today}).json()
     assert [row["unit"]["code"] for row in listed["items"]] == ["CS-A"]
-    old = client.get(f"/api/v1/directives/tasks/{task.pk}/assignments", {"unit": tree["upper"].pk}).json()
+    old = client.get(f"/api/v1/directives/tasks/{task.pk}/assignments", {"unit": tree["upper"].pk, **today}).json()
     assert [row["unit"]["code"] for row in old["items"]] == ["CS-B"]
-    after = client.get(f"/api/v1/directives/tasks/{task.pk}", {"unit": tree["upper"].pk}).json()
+    after = client.get(f"/api/v1/directives/tasks/{task.pk}", {"unit": tree["upper"].pk, **today}).json()
     assert before["totals"]["expected"] == 2 and after["totals"]["expected"] == 1
     assert before["totals"]["reported"] == 1 and after["totals"]["reported"] == 0
-    new = client.get(f"/api/v1/directives/tasks/{task.pk}", {"unit": other["unit"].pk}).json()
+    new = client.get(f"/api/v1/directives/tasks/{task.pk}", {"unit": other["unit"].pk, **today}).json()
     assert new["totals"]["expected"] == 1 and new["totals"]["reported"] == 1
+    # … and by 2021's tree (the default), moved today, it was still under the union it left.
+    year = client.get(f"/api/v1/directives/tasks/{task.pk}", {"unit": tree["upper"].pk}).json()
+    assert (year["tree"], year["totals"]["expected"], year["totals"]["reported"]) == ("year", 2, 1)
+    assert client.get(f"/api/v1/directives/tasks/{task.pk}", {"unit": other["unit"].pk}).json()["totals"] is None
 
 
 def _union_of(n, tree, kinds, code):
