@@ -131,14 +131,16 @@ def tracked_assignments(
     q: str = "",
     sort: str = "name",
     tree: str = year_tree.YEAR,
+    parents: bool = True,
 ) -> QuerySet[Assignment]:
     """A task's assignments under `node` that `user` may view, filtered and sorted; one query
     (`replies`: two more by a past year's tree). Unknown states and sorts are ignored (no filter, by
     name). By a past year's tree each row carries the parent its unit had then (`then_parent_*`,
-    read by `Assignment.shown_parent`)."""
+    read by `Assignment.shown_parent`), unless `parents` is false (a page that fetches its rows
+    again gives them their parents with `parents_then`)."""
     qs = replies(user, task, node, tree)
     day = tree_day(task, tree)
-    if day is not None:
+    if day is not None and parents:
         qs = qs.annotate(
             then_parent_id=Case(
                 When(placed_path__isnull=True, then=F("unit__parent_id")),
@@ -161,6 +163,23 @@ def tracked_assignments(
     return qs.select_related("unit", "unit__parent", "unit__fanpage", "report").order_by(
         *SORTS.get(sort, SORTS["name"])
     )
+
+
+def parents_then(assignments: list[Assignment], task: Task, tree: str) -> None:
+    """Give fetched assignments the parent their unit had by the task's year's tree (as
+    `tracked_assignments` annotates it, for rows fetched again without the annotations: a capped
+    page): one query, none by today's tree. A unit with no place that day keeps today's parent."""
+    day = tree_day(task, tree)
+    if day is None or not assignments:
+        return
+    rows = UnitPlacement.objects.filter(on(day), unit_id__in=[a.unit_id for a in assignments]).values_list(
+        "unit_id", "parent_id", "parent__code", "parent__name", "parent__short_name"
+    )
+    then = {row[0]: row[1:] for row in rows}
+    for a in assignments:
+        parent = a.unit.parent
+        today = (parent.pk, parent.code, parent.name, parent.short_name) if parent else (None, None, None, None)
+        a.then_parent_id, a.then_parent_code, a.then_parent_name, a.then_parent_short = then.get(a.unit_id, today)  # type: ignore[attr-defined]  # the rows' own attributes
 
 
 # A Fanpage report that says the unit has no Page yet, and one filed without the Page's address: both

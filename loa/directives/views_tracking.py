@@ -17,7 +17,7 @@ from loa.core.paging import CappedPaginator
 from loa.directives import notices, reminders, services
 from loa.directives.access import can_issue, get_assignment, get_task, tracking_node
 from loa.directives.forms import ReturnForm
-from loa.directives.selectors import STATE_FILTERS, task_figures, tracked_assignments
+from loa.directives.selectors import STATE_FILTERS, parents_then, task_figures, tracked_assignments
 
 
 def tracking_params(request):
@@ -38,9 +38,10 @@ def task_tracking(request, pk):
     node = tracking_node(request.user, task, request.GET.get("unit"))
     params = tracking_params(request)
     totals, children = task_figures(request.user, task, node, params["tree"])
-    rows = tracked_assignments(request.user, task, node, **params)
+    rows = tracked_assignments(request.user, task, node, **params, parents=False)
     page = CappedPaginator(rows, 50).get_page(request.GET.get("page"))
     reminders.reminder_rows(task, page.object_list)
+    parents_then(page.object_list, task, params["tree"])
     sees_all = can(request.user, Capability.VIEW, task.directive.issuing_unit)
     for a in page.object_list:  # the "address still missing" badge opens the form to add it
         a.may_add_address = a.page_gap == "no_address" and can(request.user, Capability.REPORT_FOR_UNIT, a.unit)

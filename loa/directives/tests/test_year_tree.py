@@ -121,7 +121,12 @@ def test_the_union_a_unit_left_still_reads_its_years_figures_and_report(units, t
     page = client.get(reverse("directives:tracking", args=[task.pk]))
     assert {a.unit.code for a in page.context["page"]} == {"CS-A", "CS-B", "CS-C"}
     assert (page.context["totals"].expected, page.context["totals"].reported) == (3, 1)
-    assert 'data-testid="tree-switch"' in page.content.decode()
+    html = page.content.decode()
+    assert 'data-testid="tree-switch"' in html
+    assert {a.unit.code: a.shown_parent.code for a in page.context["page"]}["CS-A"] == "CDVC"
+    # A's row, listed by 2021's tree only, opens no report (its page follows today's tree); B's does.
+    assert reverse("directives:assignment", args=[task.pk, units["a"].pk]) not in html
+    assert reverse("directives:assignment", args=[task.pk, units["b"].pk]) in html
     today = client.get(reverse("directives:tracking", args=[task.pk]), {"tree": "today"})
     assert {a.unit.code for a in today.context["page"]} == {"CS-B", "CS-C"}
 
