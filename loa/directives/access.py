@@ -22,7 +22,9 @@ def visible_directives(user):
 
 def reaches(user, directive):
     """Whether `user` may view `directive`, as visible_directives() decides, without scanning its
-    recipients: a unit has a rollup row for a task exactly when recipients lie under it."""
+    recipients: a unit has a rollup row for a task exactly when recipients lie under it. Also, by
+    a past year's tree, when recipients lay under the user's units that year (`reached_then`; the
+    directives list does not widen so)."""
     if can(user, Capability.VIEW, directive.issuing_unit):
         return True
     if directive.status != Directive.Status.ISSUED:
