@@ -43,6 +43,8 @@ def public_key(unit: Unit) -> str:
 
 def public_unit_or_404(key: str) -> Unit:
     """An upper unit by its code (or its id): a grassroots union or an inactive unit has no public feed."""
+    if not _SAFE_CODE.match(key):  # public_key gives nothing else: no lookup of a hostile address
+        raise Http404
     units = Unit.objects.select_related("kind").filter(kind__is_grassroots=False)
     unit = units.filter(code=key).first()
     if unit is None and key.isdigit() and len(key) < 12:

@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 
 from loa.sharing import feeds
-from loa.sharing.models import Feed, FeedEntry
+from loa.sharing.models import Feed, FeedEntry, Item
 from loa.sharing.tests.feed_server import Route, atom, rss
 
 NEWS = {
@@ -45,6 +45,7 @@ def test_new_rss_entries_are_kept_once_and_an_unchanged_feed_answers_304(feed_se
         "Hướng dẫn số 12/HD-TLĐ.",
     )
     assert entry.status == FeedEntry.Status.PENDING and entry.item is None  # waits for an editor
+    assert not Item.objects.exists()
     f.refresh_from_db()
     assert (f.etag, f.modified, f.last_error) == ('"v1"', "Mon, 07 Dec 2026", "")
     assert f.last_checked_at is not None

@@ -125,6 +125,8 @@ def test_only_an_active_upper_unit_has_a_public_feed(client, tree, kinds, items)
     closed.save()
     assert _get(client, "sharing:public", key="CDCU").status_code == 404
     assert client.post(reverse("sharing:public_rss", args=["CDVC"])).status_code == 405
+    for hostile in ("%00", "a%27%20OR%201=1", "%E1%BB%87" * 30):
+        assert client.get(f"/sharing/public/{hostile}/feed.json").status_code == 404
 
 
 def test_a_unit_with_nothing_today_gives_valid_empty_feeds(client, tree):
