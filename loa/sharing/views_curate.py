@@ -122,7 +122,7 @@ def _duplicate_message(existing: Item, user: Any, text: str) -> str:
 def item_create(request: HttpRequest, unit_id: int) -> HttpResponse:
     unit = _curated_unit(request.user, unit_id)
     today = timezone.localdate()
-    initial = {"starts_on": today, "ends_on": today + timedelta(days=settings.SHARING_ITEM_DAYS)}
+    initial = {"starts_on": today, "ends_on": today + timedelta(days=settings.SHARING_ITEM_DAYS - 1)}
     form = ItemForm(request.POST or None, request.FILES or None, user=request.user, unit=unit, initial=initial)
     duplicate = None
     if request.method == "POST" and form.is_valid():
@@ -218,7 +218,7 @@ def _curating_unit_for(user: Any, unit: Unit) -> Unit | None:
 @require_POST
 def item_from_publication(request: HttpRequest, pk: int) -> HttpResponse:
     """One tap on a publication of a Loa piece: an item prefilled from it (title, link, from today for
-    SHARING_ITEM_DAYS days), then its page to finish it. A publication becomes an item once."""
+    SHARING_ITEM_DAYS days, today included), then its page to finish it. A publication becomes an item once."""
     publication = articles.publication(pk)
     if publication is None or not can(request.user, CURATE, publication.submission.unit):
         raise Http404
@@ -235,7 +235,7 @@ def item_from_publication(request: HttpRequest, pk: int) -> HttpResponse:
             text=title,
             url=publication.url,
             starts_on=today,
-            ends_on=today + timedelta(days=settings.SHARING_ITEM_DAYS),
+            ends_on=today + timedelta(days=settings.SHARING_ITEM_DAYS - 1),
             source=Item.Source.PUBLICATION,
             publication=publication,
         )

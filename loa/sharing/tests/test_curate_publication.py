@@ -38,7 +38,7 @@ def test_one_tap_makes_an_item_prefilled_from_the_publication_then_opens_it(tree
         Item.Source.PUBLICATION,
         publication,
     )
-    assert (item.starts_on, item.ends_on) == (today, today + timedelta(days=5))
+    assert (item.starts_on, item.ends_on) == (today, today + timedelta(days=4))  # five days, today included
     page = client.get(response["Location"]).content.decode()
     assert "Hội thi nấu ăn ngày 8/3" in page and "kiểm tra" in page
 
