@@ -31,7 +31,7 @@ from loa.core.files import serve_image
 from loa.core.forms import add_service_errors, flash_errors
 from loa.core.version_forms import conflict_status
 from loa.core.versions import StaleVersion, parse
-from loa.sharing import services
+from loa.sharing import public, services
 from loa.sharing.forms_curate import ItemForm
 from loa.sharing.models import Item
 from loa.units.forms import picked_unit
@@ -106,7 +106,15 @@ def item_list(request: HttpRequest, unit_id: int) -> HttpResponse:
     return render(
         request,
         "sharing/curate_list.html",
-        {"unit": unit, "show": show, "counts": counts, "page": page, "picker": picker, "today": today},
+        {
+            "unit": unit,
+            "show": show,
+            "counts": counts,
+            "page": page,
+            "picker": picker,
+            "today": today,
+            "public_key": public.public_key(unit),
+        },
     )
 
 

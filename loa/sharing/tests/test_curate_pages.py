@@ -165,6 +165,7 @@ def test_the_list_shows_each_state_with_its_counts_and_the_shares_so_far(tree, e
     assert "Đang chia sẻ (1)" in page and "Sắp tới (1)" in page and "Chờ duyệt (1)" in page
     assert "Đã hết hạn hoặc đã dừng (1)" in page
     assert "2 đơn vị đã chia sẻ" in page
+    assert reverse("sharing:public", args=["CDVC"]) in page and reverse("sharing:feed_entries") in page
     assert "Đã thôi" not in page.split('data-testid="items"')[1]
     for show, title in [("upcoming", "Sắp tới"), ("pending", "Chờ duyệt"), ("retired", "Đã thôi")]:
         items = client.get(url, {"show": show}).content.decode().split('data-testid="items"')[1]
