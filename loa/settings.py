@@ -297,6 +297,9 @@ SHARING_ON_TIME_DAYS = env_int("SHARING_ON_TIME_DAYS", 2, minimum=0)
 SHARING_FEED_TIMEOUT = env_int("SHARING_FEED_TIMEOUT", 15, minimum=1)
 SHARING_FEED_MAX_BYTES = env_int("SHARING_FEED_MAX_BYTES", 2_000_000, minimum=10_000)
 SHARING_FEED_ITEM_DAYS = env_int("SHARING_FEED_ITEM_DAYS", 3, minimum=1)
+# An item made from a Loa publication in one tap (and a new item's form) is shared for this many days,
+# today included; the editor may change its days.
+SHARING_ITEM_DAYS = env_int("SHARING_ITEM_DAYS", 7, minimum=1)
 
 CACHES = {
     "default": (

@@ -100,6 +100,7 @@ ACTIONS = {
     "scoring.rubric.created": _("Scoring rubric created"),
     "scoring.rubric.changed": _("Scoring rubric changed"),
     "sharing.item.created": _("Item to share created"),
+    "sharing.item.updated": _("Item to share changed"),
     "sharing.item.retired": _("Item to share retired"),
     "sharing.shared": _("Item shared"),
     "sharing.feed.created": _("Official site's feed added"),

@@ -7,4 +7,5 @@ app_name = "sharing"
 urlpatterns: list = [
     # path("…", include("loa.sharing.urls_<part>")),
     path("", include("loa.sharing.urls_feeds")),
+    path("", include("loa.sharing.urls_curate")),
 ]

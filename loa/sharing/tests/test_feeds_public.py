@@ -136,7 +136,6 @@ def test_a_unit_with_nothing_today_gives_valid_empty_feeds(client, tree):
     assert json.loads(_get(client, "sharing:public_json").content)["items"] == []
 
 
-@pytest.mark.urls("loa.sharing.tests.urls_image_stub")
 def test_an_items_image_is_linked_through_the_image_view(client, items):
     item = items["shown"]
     item.image.save("anh.png", ContentFile(b"\x89PNG"), save=True)
@@ -146,6 +145,7 @@ def test_an_items_image_is_linked_through_the_image_view(client, items):
     rss = feedparser.parse(_get(client, "sharing:public_rss").content)
     assert rss.entries[1].enclosures[0]["href"] == image and rss.entries[1].enclosures[0]["type"] == "image/png"
     assert f'src="{image}"' in _get(client, "sharing:public").content.decode()
+    assert client.get(image).status_code == 200  # the curate part's view: public while the item is shared
 
 
 def test_the_public_answers_take_a_bounded_number_of_queries(client, tree, editor, django_assert_max_num_queries):
