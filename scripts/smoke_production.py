@@ -19,7 +19,8 @@ delivered by beat's schedule. Across the two web servers (nginx's access log nam
 answered each request): the admin's session, made through one, works through the other; the file
 the admin uploaded through one is downloaded by the officer through the other, and by nobody
 signed out. A reminder run of 300 e-mails queued at once is delivered by the two workers
-together, each message exactly once. Every step checks its answer, so the run fails if
+together, each message exactly once. Then one web server is stopped: nginx passes its requests
+to the other and the admin stays signed in. Every step checks its answer, so the run fails if
 any piece is missing. Everything started is stopped at the end, success or not.
 
     .venv/bin/python scripts/smoke_production.py      (CI runs it after the two suites)
@@ -89,6 +90,7 @@ class Stack:
     def __init__(self, workdir):
         self.workdir = workdir
         self.processes = {}
+        self.stopped = set()  # stopped on purpose (a failover drill)
         self.env = None
 
     def environment(self, smtp_port):
@@ -154,7 +156,18 @@ class Stack:
         )
 
     def alive(self, name):
-        return self.processes[name][0].poll() is None
+        return name in self.stopped or self.processes[name][0].poll() is None
+
+    def stop_one(self, name):
+        """Stop one server as its machine failing would (TERM, then KILL)."""
+        process = self.processes[name][0]
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+        self.stopped.add(name)
 
     def stop(self):
         for process, _log in reversed(list(self.processes.values())):
@@ -486,6 +499,19 @@ def journey(stack, cert, mailbox):
 
     two_workers_deliver_a_reminder_run(stack, mailbox)
 
+    step("a web server stops: nginx passes its requests to the other, and the admin stays signed in")
+    down, up = WEB_SERVERS[1], WEB_SERVERS[0]
+    stack.stop_one(f"gunicorn-{WEB_PORTS[1]}")
+    passed_on = 0
+    for i in range(6):
+        probe = f"/?smoke=failover-{i}"
+        page = admin.get(probe)
+        expect("quantri" in page.text or "Quản Trị" in page.text, f"GET {probe} does not show the signed-in admin")
+        servers = asked(stack, "GET", probe)
+        expect(servers[-1] == up, f"GET {probe} was answered by {servers[-1]}, which was stopped")
+        passed_on += servers == [down, up]
+    expect(passed_on, f"nginx never tried the stopped {down}: the failover was not exercised")
+
     step("/healthz answers 200 through nginx")
     health = admin.get("/healthz")
     expect(health.json()["status"] == "ok", f"healthz: {health.text}")
@@ -571,9 +597,9 @@ def _kind_id(browser, code):
 # --- Which web server answered ----------------------------------------------------------------
 
 
-def answered_by(stack, method, uri):
-    """The web server (host:port) that answered the latest `method uri`: the last field of nginx's
-    access log line (deploy/nginx/loa.conf's `loa` format; the last address when nginx passed the
+def asked(stack, method, uri):
+    """The web servers (host:port) nginx asked for the latest `method uri`, in order: the last field
+    of its access log line (deploy/nginx/loa.conf's `loa` format, "a, b" when nginx passed the
     request on). nginx writes the line once the answer is sent: wait a moment for it."""
     needle = f'"{method} {uri} '
     deadline = time.monotonic() + 3
@@ -582,12 +608,18 @@ def answered_by(stack, method, uri):
         lines = path.read_text(errors="replace").splitlines() if path.exists() else []
         for line in reversed(lines):
             if needle in line:
-                server = line.rsplit(" ", 1)[-1]
-                expect(server in WEB_SERVERS, f"{method} {uri} was answered by {server!r}")
-                return server
+                found = re.search(r'" [0-9a-f]{32} (.+)$', line)
+                servers = found.group(1).split(", ") if found else []
+                expect(servers and set(servers) <= set(WEB_SERVERS), f"{method} {uri} was answered by {servers}")
+                return servers
         if time.monotonic() > deadline:
             raise SmokeFailure(f"nginx's access log has no {method} {uri}")
         time.sleep(0.1)
+
+
+def answered_by(stack, method, uri):
+    """The web server that answered the latest `method uri`."""
+    return asked(stack, method, uri)[-1]
 
 
 # --- The mail relay ----------------------------------------------------------------------------
