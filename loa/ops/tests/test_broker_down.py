@@ -41,9 +41,7 @@ def test_an_invitation_made_while_the_broker_is_down_is_saved_and_sent_by_the_ne
 
     client = password_login(admin)
     form = {"full_name": "Đinh Thị Mới", "email": "moi@example.vn", "phone": "0912 345 678"}
-    with caplog.at_level(logging.WARNING, logger="loa.notifications"), django_capture_on_commit_callbacks(
-        execute=True
-    ):
+    with caplog.at_level(logging.WARNING, logger="loa.notifications"), django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("accounts:user_invite"), {**form, "unit": tree["a"].pk, "role": "officer"})
 
     # The invitation is made and the admin sees the new user's page, not a 500 after it was saved.
