@@ -1,11 +1,15 @@
 """Put messages in the outbox. Delivery is separate (loa.notifications.delivery), never in a request."""
 
+import logging
+
 from django.db import IntegrityError, transaction
 from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.utils import translation
 
 from loa.notifications.models import Message
+
+log = logging.getLogger("loa.notifications")
 
 
 def enqueue_email(*, to, subject, template, context, unit=None, dedupe_key=None, language="vi"):
@@ -70,4 +74,11 @@ def _kick(message_id):
     if settings.JOBS_BACKEND == "celery":
         from loa.notifications.tasks import deliver_outbox_task
 
-        deliver_outbox_task.delay()
+        # Best effort: the message is saved. Without a broker (Redis down) the page that queued it
+        # answers as usual, and beat's outbox run (every minute) sends it once Redis is back.
+        try:
+            deliver_outbox_task.delay()
+        except Exception:  # kombu's OperationalError, or whatever the transport raises
+            log.warning(
+                "outbox: message %s could not be handed to Celery; it waits in the outbox", message_id, exc_info=True
+            )
