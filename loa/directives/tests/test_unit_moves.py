@@ -231,7 +231,7 @@ def test_moving_a_big_union_is_a_handful_of_statements_whatever_its_size(tree, k
     small = _queries_to_move(_union_of(5, tree, kinds, "NHO"), new_parent("MOI-1"))
     big = _queries_to_move(_union_of(50, tree, kinds, "LON"), new_parent("MOI-2"))
     assert big == small
-    # 34 today: the lock, the tree, nine copies, the three areas' rollups (read the moved rows, the
+    # 34 today: the lock, the tree, eight copies, the three areas' rollups (read the moved rows, the
     # ancestors' rows, create the missing ones, add the differences, repoint; the directives also
     # drop the emptied rows; sharing's tallies, empty here, stop after reading), five for the
     # placements, the audit entry. A new area adds a few, never one per unit.
