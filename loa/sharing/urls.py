@@ -6,4 +6,5 @@ app_name = "sharing"
 
 urlpatterns: list = [
     # path("…", include("loa.sharing.urls_<part>")),
+    path("figures/", include("loa.sharing.urls_figures")),
 ]
