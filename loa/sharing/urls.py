@@ -1,6 +1,6 @@
 """/sharing/: each part of the area keeps its own url module, included here."""
 
-from django.urls import include, path  # noqa: F401  (each part adds its line)
+from django.urls import include, path
 
 app_name = "sharing"
 

@@ -112,12 +112,17 @@ def test_a_unit_sees_its_own_rate_against_its_parents_and_the_provinces(tree, al
     assert 'data-testid="unit-rate"' in html and "Trung bình của" in html
 
 
-def test_an_item_shows_who_shared_it_how_fast_and_the_readers(tree, admin, login, shared, django_assert_max_num_queries):
+def test_an_item_shows_who_shared_it_how_fast_and_the_readers(
+    tree, admin, login, shared, django_assert_max_num_queries
+):
     client = login(admin)
     with django_assert_max_num_queries(12):
         page = client.get(reverse("sharing:figures_item", args=[shared[0].pk]))
     assert page.status_code == 200
-    assert [(s.unit.code, days, clicks) for s, days, clicks in page.context["shares"]] == [("CS-A", 0, 7), ("CS-B", 1, 0)]
+    assert [(s.unit.code, days, clicks) for s, days, clicks in page.context["shares"]] == [
+        ("CS-A", 0, 7),
+        ("CS-B", 1, 0),
+    ]
     assert page.context["summary"] == {"shared": 2, "on_time": 2, "declared": 1, "clicks": 7}
     assert [r["link__unit__name"] for r in page.context["readers"]] == [tree["a"].name]
     response = client.get(reverse("sharing:figures_item_export", args=[shared[0].pk, "xlsx"]))
