@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -76,6 +77,8 @@ def figures(request):
             "own": own,
             "rows": rows,
             "sort": sort,
+            # A unit page's address without its id, reversed once rather than once per row.
+            "unit_base": reverse("sharing:figures_unit", args=[0]).removesuffix("0/"),
             "period_q": f"&year={year}" + (f"&month={month}" if month else ""),
             "trail": [u for u in node.ancestors()[:-1] if can(request.user, Capability.VIEW, u)],
             "years": _years(),

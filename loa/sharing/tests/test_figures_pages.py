@@ -75,6 +75,7 @@ def test_the_province_sees_each_childs_share_rate_its_own_row_and_the_trees_aver
     assert (total.asked, total.on_time, total.percent, total.percent_overall) == (4, 2, 50, 75)
     assert page.context["own"].asked == 0  # the upper union itself was asked nothing
     assert 'data-testid="tree-row"' in html and "50%" in html and "75%" in html
+    assert f'href="/sharing/figures/unit/{tree["a"].pk}/?year={YEAR}"' in html  # a CĐCS links to its page
 
 
 def test_the_table_sorts_by_clicks_and_reads_one_month(tree, admin, login, shared):
