@@ -1,6 +1,6 @@
 """Demo: official information to share, living in the present. The province's union and the Public
-Employees' union curate a few items active this week; each was asked of CĐVC's grassroots unions on
-its first morning; some units shared them (declared, or with a post link), some not yet, some late,
+Employees' union curate a few items active this week; each was asked of the grassroots unions under
+its curator on its first morning; some units shared them (declared, or with a post link), some not yet, some late,
 and the shared links brought a few readers. The figures pages, the API and this year's rubric (F3,
 the share rate) read them."""
 
@@ -51,8 +51,9 @@ def sharing(ctx):
         return
     today, rng, at = ctx.calendar.today, ctx.rng, ctx.calendar.at
     editor = ctx.users.get("bientap")
-    units = [u for u in ctx.grassroots if u.path.startswith(ctx.units["CDVC"].path) and u.active_to is None]
     for code, before, lasts, title, url, text in ITEMS:
+        # Asked of every active grassroots union under the curating unit (the whole subtree).
+        units = [u for u in ctx.grassroots if u.path.startswith(ctx.units[code].path) and u.active_to is None]
         starts_on = today - timedelta(days=before)
         item = services.item_create(
             by=editor,
