@@ -38,7 +38,7 @@ router = Router(tags=["sharing"])
 Month = Annotated[Whole, Field(ge=1, le=12)]
 
 
-class ItemOut(Schema):
+class SharingItemOut(Schema):
     id: int
     unit_id: int
     title: str
@@ -54,7 +54,7 @@ class ItemOut(Schema):
     version: int
 
 
-class ItemIn(In):
+class SharingItemIn(In):
     unit_id: Id
     title: str = Field(..., min_length=1, max_length=200)
     url: str = Field(..., min_length=1, max_length=500)
@@ -65,11 +65,11 @@ class ItemIn(In):
     audience_unit_ids: list[Id] = Field(default_factory=list, max_length=1000)
 
 
-class RetireIn(In):
+class SharingRetireIn(In):
     version: Version | None = OPTIONAL_VERSION
 
 
-class ShareOut(Schema):
+class SharingShareOut(Schema):
     item_id: int
     unit_id: int
     kind: str
@@ -78,18 +78,18 @@ class ShareOut(Schema):
     on_time: bool
 
 
-class TodayOut(Schema):
-    item: ItemOut
-    share: ShareOut | None
+class SharingTodayOut(Schema):
+    item: SharingItemOut
+    share: SharingShareOut | None
 
 
-class ShareIn(In):
+class SharingShareIn(In):
     post_url: str = Field(
         "", max_length=500, description="The link of the post that shares the item; empty: declared without a link."
     )
 
 
-class FiguresOut(Schema):
+class SharingFiguresOut(Schema):
     unit_id: int | None
     name: str
     asked: int
@@ -101,28 +101,30 @@ class FiguresOut(Schema):
     rate_overall: float | None = Field(..., description="Shared at all of the items asked (0–1).")
 
 
-class UnitRatesOut(Schema):
+class SharingUnitRatesOut(Schema):
     year: int
     month: int | None
-    unit: FiguresOut
-    averages: list[FiguresOut] = Field(..., description="The parent's and the root's figures, each for its subtree.")
+    unit: SharingFiguresOut
+    averages: list[SharingFiguresOut] = Field(
+        ..., description="The parent's and the root's figures, each for its subtree."
+    )
 
 
-class ChildrenRatesOut(Schema):
+class SharingChildrenRatesOut(Schema):
     year: int
     month: int | None
-    total: FiguresOut
-    own: FiguresOut
-    children: list[FiguresOut]
+    total: SharingFiguresOut
+    own: SharingFiguresOut
+    children: list[SharingFiguresOut]
 
 
-class ItemShareOut(ShareOut):
+class SharingItemShareOut(SharingShareOut):
     unit_name: str
     days: int | None = Field(..., description="Days from being asked to the share.")
     clicks: int
 
 
-class ClicksOut(Schema):
+class SharingClicksOut(Schema):
     shared: int
     on_time: int
     declared: int
@@ -200,7 +202,7 @@ def _year(year: int | None) -> int:
     return year
 
 
-@router.get("/items", response=answers(list[ItemOut], *READ), summary="Items to share, newest first")
+@router.get("/items", response=answers(list[SharingItemOut], *READ), summary="Items to share, newest first")
 @paginate(Pages)
 def list_items(
     request: AuthedRequest,
@@ -216,7 +218,7 @@ def list_items(
 
 
 class _ItemPage:
-    """A queryset whose slices come out as ItemOut dicts (the pagination slices, then serialises)."""
+    """A queryset whose slices come out as SharingItemOut dicts (the pagination slices, then serialises)."""
 
     def __init__(self, qs: QuerySet[Item]) -> None:
         self.qs = qs
@@ -231,8 +233,8 @@ class _ItemPage:
         return [_item_out(i) for i in self.qs[key]]
 
 
-@router.post("/items", response=answers({201: ItemOut}, *WRITE), summary="Curate an item to share")
-def create_item(request: AuthedRequest, payload: ItemIn) -> Status:
+@router.post("/items", response=answers({201: SharingItemOut}, *WRITE), summary="Curate an item to share")
+def create_item(request: AuthedRequest, payload: SharingItemIn) -> Status:
     unit = get_unit_or_404(request.user, Capability.VIEW, pk=payload.unit_id)
     if not can(request.user, Capability.REVIEW_ARTICLES, unit):
         raise Forbidden(_("Only the editors and admins of the unit curate its items to share."))
@@ -256,13 +258,13 @@ def create_item(request: AuthedRequest, payload: ItemIn) -> Status:
     return Status(201, _item_out(_item(request, item.pk)))
 
 
-@router.get("/items/{int:item_id}", response=answers(ItemOut, *READ), summary="An item to share")
+@router.get("/items/{int:item_id}", response=answers(SharingItemOut, *READ), summary="An item to share")
 def get_item(request: AuthedRequest, item_id: Id) -> dict[str, Any]:
     return _item_out(_item(request, item_id))
 
 
-@router.post("/items/{int:item_id}/retire", response=responses(ItemOut), summary="Stop asking for an item")
-def retire_item(request: AuthedRequest, item_id: Id, payload: RetireIn) -> Status:
+@router.post("/items/{int:item_id}/retire", response=responses(SharingItemOut), summary="Stop asking for an item")
+def retire_item(request: AuthedRequest, item_id: Id, payload: SharingRetireIn) -> Status:
     item = _item(request, item_id)
     if not can(request.user, Capability.REVIEW_ARTICLES, item.unit):
         raise Forbidden(_("Only the editors and admins of the unit curate its items to share."))
@@ -275,7 +277,9 @@ def retire_item(request: AuthedRequest, item_id: Id, payload: RetireIn) -> Statu
 
 
 @router.get(
-    "/units/{int:unit_id}/items", response=answers(list[TodayOut], *READ), summary="A unit's items to share on a day"
+    "/units/{int:unit_id}/items",
+    response=answers(list[SharingTodayOut], *READ),
+    summary="A unit's items to share on a day",
 )
 def unit_items(request: AuthedRequest, unit_id: Id, day: Day | None = None) -> list[dict[str, Any]]:
     unit = get_unit_or_404(request.user, Capability.VIEW, pk=unit_id)
@@ -288,10 +292,10 @@ def unit_items(request: AuthedRequest, unit_id: Id, day: Day | None = None) -> l
 
 @router.post(
     "/units/{int:unit_id}/items/{int:item_id}/share",
-    response=answers({201: ShareOut}, *WRITE),
+    response=answers({201: SharingShareOut}, *WRITE),
     summary="Mark an item shared, with the post's link or declared",
 )
-def share_item(request: AuthedRequest, unit_id: Id, item_id: Id, payload: ShareIn) -> Status:
+def share_item(request: AuthedRequest, unit_id: Id, item_id: Id, payload: SharingShareIn) -> Status:
     unit = get_unit_or_404(request.user, Capability.VIEW, pk=unit_id)
     if not can(request.user, Capability.REPORT_FOR_UNIT, unit):
         raise Forbidden(_("Only the unit's officers mark its shares."))
@@ -310,7 +314,7 @@ def share_item(request: AuthedRequest, unit_id: Id, item_id: Id, payload: ShareI
     return Status(201, _share_out(share))
 
 
-@router.get("/rates/units/{int:unit_id}", response=answers(UnitRatesOut, *READ), summary="A unit's share rate")
+@router.get("/rates/units/{int:unit_id}", response=answers(SharingUnitRatesOut, *READ), summary="A unit's share rate")
 def unit_rates(
     request: AuthedRequest, unit_id: Id, year: Year | None = None, month: Month | None = None
 ) -> dict[str, Any]:
@@ -327,7 +331,7 @@ def unit_rates(
 
 @router.get(
     "/rates/units/{int:unit_id}/children",
-    response=answers(ChildrenRatesOut, *READ),
+    response=answers(SharingChildrenRatesOut, *READ),
     summary="The share rate of each child of a unit",
 )
 def children_rates(
@@ -381,7 +385,7 @@ class _SharePage:
 
 @router.get(
     "/items/{int:item_id}/shares",
-    response=answers(list[ItemShareOut], *READ),
+    response=answers(list[SharingItemShareOut], *READ),
     summary="Who shared an item, how fast, and the clicks each share brought",
 )
 @paginate(Pages)
@@ -392,7 +396,9 @@ def item_shares(request: AuthedRequest, item_id: Id) -> Any:
 
 
 @router.get(
-    "/items/{int:item_id}/clicks", response=answers(ClicksOut, *READ), summary="The clicks an item's shares brought"
+    "/items/{int:item_id}/clicks",
+    response=answers(SharingClicksOut, *READ),
+    summary="The clicks an item's shares brought",
 )
 def item_clicks(request: AuthedRequest, item_id: Id) -> dict[str, Any]:
     item = _item(request, item_id)

@@ -181,3 +181,12 @@ def test_hostile_bodies_are_refused_in_vietnamese(api_client, editor, tree, toda
         response = client.post(f"{API}/items", body, content_type="application/json")
         assert response.status_code == 422, (body, response.content)
         assert response.json()["detail"] and response.json()["code"] == "invalid"
+
+
+def test_the_schema_names_the_sharing_answers_apart_from_other_areas(client):
+    """Schemas are named across the whole API: a second `FiguresOut` would replace the articles' one."""
+    schema = client.get("/api/v1/openapi.json").json()
+    components = schema["components"]["schemas"]
+    assert "rate_overall" in components["SharingFiguresOut"]["properties"]
+    assert "rate_overall" not in components["FiguresOut"]["properties"]
+    assert {"/api/v1/sharing/items", "/api/v1/sharing/rates/units/{unit_id}/children"} <= set(schema["paths"])
