@@ -15,7 +15,8 @@ view: queries, template, response):
 - the share-rate table of the whole country (the root's children, its own row and the average),
   target < 1 s; and the table of the upper unit with the most children;
 - one CĐCS's page (its rate against its parent's and the root's, month by month), target < 50 ms;
-- for comparison, the scoring's read of both measures for every CĐCS (`selectors.year_figures`).
+- for comparison, the scoring's read of both measures for every CĐCS (`selectors.year_figures`);
+- for each page, the selectors' reads alone (`selectors_median_ms`), without request and template.
 
 The machine's load is printed before and after; results go to bench/out/share_rates.json.
 """
@@ -130,6 +131,18 @@ def run_case(case, runs):
     with page_timing():
         result = measure(client, url, runs)
     rows = len(result["response"].context.get("rows") or [])
+    # The figures' reads alone (the selectors the page calls), without the request and the template.
+    from loa.sharing import selectors
+
+    read = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        if case == "unit":
+            selectors.unit_comparison(node, year)
+            selectors.monthly(node, year)
+        else:
+            selectors.children_table(node, year)
+        read.append((time.perf_counter() - started) * 1000)
     return {
         "case": case,
         "unit": node.name,
@@ -138,6 +151,7 @@ def run_case(case, runs):
         "median_ms": result["median_ms"],
         "p90_ms": result["p90_ms"],
         "queries": result["queries"],
+        "selectors_median_ms": round(statistics.median(read), 1),
     }
 
 
