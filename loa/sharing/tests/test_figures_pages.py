@@ -157,3 +157,10 @@ def test_outsiders_see_nothing(tree, other, login, shared):
 @pytest.mark.parametrize("query", [{"year": "abc"}, {"year": "1900"}, {"month": "13"}, {"month": "x"}, {"unit": "x"}])
 def test_hostile_queries_are_not_found_never_an_error(tree, admin, login, query):
     assert login(admin).get(reverse("sharing:figures"), query).status_code == 404
+
+
+def test_the_curators_list_links_the_share_rates_and_each_items_shares(tree, admin, login, shared):
+    url = reverse("sharing:curate_list", args=[tree["province"].pk])
+    html = login(admin).get(url, {"show": "retired"}).content.decode()  # March's items are over
+    assert f"/sharing/figures/?unit={tree['province'].pk}" in html
+    assert reverse("sharing:figures_item", args=[shared[0].pk]) in html
