@@ -34,6 +34,7 @@ from loa.api import (
     reminders,
     returned_forms,
     scoring,
+    sharing,
     unit_imports,
     unit_remap,
     unit_restructure,
@@ -51,3 +52,4 @@ api.add_router("/directives", returned_forms.router)
 api.add_router("/fanpages", fanpages.router)
 api.add_router("/articles", articles.router)
 api.add_router("/scoring", scoring.router)
+api.add_router("/sharing", sharing.router)

@@ -61,3 +61,11 @@ def latest_like_counts(units: QuerySet[Unit], year: int) -> dict[int, int]:
 def posting_figures(units: QuerySet[Unit], *, year: int, today: date | None = None) -> dict[int, tuple[int, int]]:
     """{unit id: (posting days, days in the period)} of the grassroots units active in the year (`compliance`)."""
     return compliance.posting_figures(units, year=year, today=today)
+
+
+def post_from_link(link: str) -> tuple[str, str]:
+    """(the post's own id, the link as stored) of a post link an officer pasted, checked as for a
+    logged post (`posts.key_from_link`): raises ValidationError for what is no post's address."""
+    from loa.fanpages.posts import clean_link, key_from_link
+
+    return key_from_link(link), clean_link(link)

@@ -22,7 +22,10 @@ def _year(ctx, cycle):
         return
     admin = ctx.users["admin"]
     deadline = cycle.deadline_words.removeprefix("ngày ")  # "(trước 30/4/2021)", as the 2021 rubric says it
-    rubric = examples.letter_2021(by=admin, unit=ctx.units["CDVC"], year=cycle.year, deadline=deadline)
+    # This year's rubric weighs the official information shared too (loa/sharing's demo, which lives
+    # in the present: past years have no items to share).
+    sharing = cycle.year == ctx.calendar.today.year
+    rubric = examples.letter_2021(by=admin, unit=ctx.units["CDVC"], year=cycle.year, deadline=deadline, sharing=sharing)
     criteria = {c.code: c for c in rubric.criteria.all()}
     scored = [u for u in ctx.grassroots if u.path.startswith(ctx.units["CDVC"].path)]
     if cycle.adjusted and len(scored) > 4:

@@ -88,6 +88,40 @@ LETTER_2021 = [
     ),
 ]
 
+# With daily sharing (loa/sharing): the letter's "đăng, chia sẻ thông tin hằng ngày" weighs the
+# posting days and the official information shared on time, 20 and 10 of F2's 30 points.
+SHARING_2021 = [
+    (
+        "F2",
+        "Đăng thông tin hằng ngày trên Fanpage (tỷ lệ ngày có đăng bài)",
+        "Trang Fanpage của CĐCS",
+        20,
+        "posting_days",
+        "proportional",
+        {"target": 0.8},
+        False,
+    ),
+    (
+        "F3",
+        "Chia sẻ thông tin chính thống hằng ngày (tỷ lệ tin được giao đã chia sẻ đúng hạn)",
+        "Trang Fanpage của CĐCS",
+        10,
+        "share_rate",
+        "proportional",
+        {"target": 0.8},
+        False,
+    ),
+]
+
+
+def with_sharing(criteria):
+    """The 2021 rubric's criteria with F2 split into posting days and shared official information."""
+    out = []
+    for row in criteria:
+        out.extend(SHARING_2021 if row[0] == "F2" else [row])
+    return out
+
+
 GUIDANCE_1294 = [
     (
         "1",
@@ -158,10 +192,12 @@ def create(*, by, year, unit, name, criteria, levels=LEVELS, bonus_cap=Decimal(0
     return rubric
 
 
-def letter_2021(*, by, unit, year=2021, deadline="30/4/2021"):
+def letter_2021(*, by, unit, year=2021, deadline="30/4/2021", sharing=False):
     """The seed letter's rubric for `year`; `deadline` is what F1 names after "trước" (the letter's
-    deadline that year: "30/4/2021", "ngày 14/12/2026")."""
-    criteria = [(code, name.replace("30/4/2021", deadline), *rest) for code, name, *rest in LETTER_2021]
+    deadline that year: "30/4/2021", "ngày 14/12/2026"); with `sharing`, F2's points are shared with
+    F3, the official information shared on time (`with_sharing`)."""
+    rows = with_sharing(LETTER_2021) if sharing else LETTER_2021
+    criteria = [(code, name.replace("30/4/2021", deadline), *rest) for code, name, *rest in rows]
     return create(
         by=by,
         year=year,

@@ -297,3 +297,43 @@ _pieces_measure(
     ngettext_lazy("%(n)s more exemplary piece", "%(n)s more exemplary pieces", "n"),
     ngettext_lazy("%(n)s exemplary piece", "%(n)s exemplary pieces", "n"),
 )
+
+
+# --- Sharing: official information shared on time, and the readers the shares brought -------------
+
+
+def _share_rows(run):
+    """{unit_id: (asked, shared on time, clicks)} of the year, from the sharing tallies (one query)."""
+    from loa.sharing.selectors import year_figures
+
+    return run.cached("sharing", lambda: year_figures(run.units, run.year))
+
+
+def _sharing_evidence(unit, year):
+    return [(_("The unit's sharing figures"), reverse("sharing:figures_unit", args=[unit.pk]) + f"?year={year}")]
+
+
+@measure(
+    "share_rate",
+    _("Official information shared on time"),
+    amount_label=_("Items shared on time"),
+    default=(0, 0),
+    no_base="full",  # nothing was asked of the unit that year
+    gap=lambda n: ngettext("%(n)s more item shared on time", "%(n)s more items shared on time", n) % {"n": n},
+    evidence=_sharing_evidence,
+    lack=_lack_of(ngettext_lazy("%(n)s item not shared on time", "%(n)s items not shared on time", "n")),
+)
+def share_rate(run):
+    return {unit_id: (min(on_time, asked), asked) for unit_id, (asked, on_time, _c) in _share_rows(run).items()}
+
+
+@measure(
+    "share_clicks",
+    _("Readers the unit's shares brought"),
+    amount_label=_("Clicks on the unit's shared links"),
+    gap=lambda n: ngettext("%(n)s more click", "%(n)s more clicks", n) % {"n": n},
+    evidence=_sharing_evidence,
+    credit=_credit_of(ngettext_lazy("%(n)s click on its shares", "%(n)s clicks on its shares", "n")),
+)
+def share_clicks(run):
+    return {unit_id: (clicks, None) for unit_id, (_a, _o, clicks) in _share_rows(run).items()}

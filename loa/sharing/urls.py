@@ -8,4 +8,5 @@ urlpatterns: list = [
     # path("…", include("loa.sharing.urls_<part>")),
     path("", include("loa.sharing.urls_feeds")),
     path("", include("loa.sharing.urls_curate")),
+    path("figures/", include("loa.sharing.urls_figures")),
 ]
