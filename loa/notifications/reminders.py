@@ -148,7 +148,8 @@ def queue_to_officers(letters, *, language="vi"):
     """`queue_to_officer` for many messages at once (a morning run queues one per officer of 130,000
     units): the same channel rule and message shapes, but the keys already queued are read in one
     query and the rest inserted in bulk. `letters`: dicts with the arguments of `queue_to_officer`
-    (`context` and `zalo_data` plain values or callables). A letter whose key another run queued is
+    (`context` and `zalo_data` plain values or callables), and optionally `body`, the e-mail's text
+    already rendered from the template (then not rendered again). A letter whose key another run queued is
     skipped before it is rendered. Returns {channel: messages queued}."""
     from django.utils import translation
 
@@ -167,7 +168,8 @@ def queue_to_officers(letters, *, language="vi"):
                 continue
             user, channel = letter["user"], channel_for(letter["user"])
             ctx = letter["context"]() if callable(letter["context"]) else letter["context"]
-            body = render_to_string(f"{letter['template']}.txt", ctx)
+            # A caller that renders many alike messages may hand the text ready ("body").
+            body = letter["body"] if "body" in letter else render_to_string(f"{letter['template']}.txt", ctx)
             subject = str(letter["subject"])
             if channel == Message.Channel.ZALO:
                 zalo = letter["zalo_data"]

@@ -31,7 +31,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
@@ -355,31 +355,65 @@ def _subject(unit_name: str, count: int) -> str:
     return _("Today's %(count)s items to share — %(unit)s") % {"count": count, "unit": unit_name}
 
 
-def _letter(*, user: User, unit: Unit, items: list[Item], day: date) -> dict[str, Any]:
-    def context() -> dict[str, Any]:
+class _Blank:
+    """A stand-in rendered into a message's text once, then replaced by each officer's own value."""
+
+    def __init__(self, mark: str) -> None:
+        self.mark = mark
+
+    def __str__(self) -> str:
+        return self.mark
+
+    def display_name(self) -> str:
+        return self.mark
+
+
+NAME, UNIT, LINK = "\x00name\x00", "\x00unit\x00", "\x00link\x00"
+
+
+class _Digests:
+    """The messages of one morning: the text of a list of items is rendered once (the items are few,
+    the officers many) and each officer's name, unit and link put in; the link's address is built once."""
+
+    def __init__(self, day: date) -> None:
+        from django.template.loader import render_to_string
+
+        self.day = day
+        self.texts: dict[tuple[int, ...], str] = {}
+        self._render = render_to_string
+        self._override = translation.override
+        self.prefix = absolute_url(reverse("sharing:link", args=["TOKEN"])).removesuffix("TOKEN/")
+
+    def text(self, items: list[Item]) -> str:
+        key = tuple(i.pk for i in items)
+        if key not in self.texts:
+            context = {
+                "user": _Blank(NAME),
+                "unit": {"name": UNIT},
+                "day": self.day,
+                "items": items,
+                "new": [i for i in items if i.asked_on == self.day],
+                "link": LINK,
+                "days": LINK_DAYS,
+            }
+            with self._override("vi"):
+                self.texts[key] = self._render(f"{TEMPLATE}.txt", context)
+        return self.texts[key]
+
+    def letter(self, *, user: User, unit: Unit, items: list[Item]) -> dict[str, Any]:
+        link = f"{self.prefix}{link_token(user, unit)}/"
+        body = self.text(items).replace(NAME, user.display_name()).replace(UNIT, unit.name).replace(LINK, link)
+        task = _("Share today's official information (%(count)s items)") % {"count": len(items)}
         return {
             "user": user,
             "unit": unit,
-            "day": day,
-            "items": items,
-            "new": [i for i in items if i.asked_on == day],
-            "link": link_for(user, unit),
-            "days": LINK_DAYS,
+            "dedupe_key": f"share-digest:{self.day.isoformat()}:{unit.pk}:{user.pk}",
+            "subject": _subject(unit.name, len(items)),
+            "template": TEMPLATE,
+            "context": {},
+            "body": body,
+            "zalo_data": zalo_messages.work_data(user=user, unit=unit, task=task, deadline=self.day, link=link),
         }
-
-    def zalo(ctx: dict[str, Any]) -> dict[str, str]:
-        task = _("Share today's official information (%(count)s items)") % {"count": len(items)}
-        return zalo_messages.work_data(user=user, unit=unit, task=task, deadline=day, link=ctx["link"])  # type: ignore[no-any-return]
-
-    return {
-        "user": user,
-        "unit": unit,
-        "dedupe_key": f"share-digest:{day.isoformat()}:{unit.pk}:{user.pk}",
-        "subject": _subject(unit.name, len(items)),
-        "template": TEMPLATE,
-        "context": context,
-        "zalo_data": zalo,
-    }
 
 
 def morning_run(*, day: date | None = None, say: Callable[[str], None] | None = None, chunk: int = CHUNK) -> RunReport:
@@ -392,7 +426,8 @@ def morning_run(*, day: date | None = None, say: Callable[[str], None] | None = 
         report.busy = True
         return report
     try:
-        _run(day, report, token, say or (lambda _text: None), chunk)
+        with translation.override("vi"):  # the messages' language, whoever starts the run
+            _run(day, report, token, say or (lambda _text: None), chunk)
     finally:
         give_back_lease(token, report.as_dict())
     return report
@@ -425,6 +460,7 @@ def _run(day: date, report: RunReport, token: str, say: Callable[[str], None], c
         Share.objects.filter(item__in=[i.pk for i in items]).values_list("item_id", "unit_id").iterator(chunk_size=5000)
     )
     officers = _officers(set(asked))
+    digests = _Digests(day)
     letters: list[dict[str, Any]] = []
 
     def flush() -> None:
@@ -443,7 +479,7 @@ def _run(day: date, report: RunReport, token: str, say: Callable[[str], None], c
         unit = Unit(pk=unit_id, path=path, name=name)
         for user in people:
             report.officers += 1
-            letters.append(_letter(user=user, unit=unit, items=pending, day=day))
+            letters.append(digests.letter(user=user, unit=unit, items=pending))
         if len(letters) >= chunk:
             flush()
     flush()
