@@ -32,7 +32,8 @@ def _page(request, *, units, action, by_link=None, errors=None, status=200):
             row.action = action(unit, row.item)
             row.error, row.typed = errors.get((unit.pk, row.item.pk), ("", ""))
         blocks.append({"unit": unit, "rows": rows, "left": sum(1 for r in rows if r.share is None)})
-    context = {"blocks": blocks, "by_link": by_link, "today": timezone.localdate()}
+    problem = next(iter(errors.values()))[0] if errors else ""
+    context = {"blocks": blocks, "by_link": by_link, "today": timezone.localdate(), "problem": problem}
     return render(request, "sharing/daily_today.html", context, status=status)
 
 
