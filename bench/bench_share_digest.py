@@ -45,12 +45,21 @@ def setup(units, items):
 
     root = Unit.objects.get(code=ROOT_CODE)
     started = time.perf_counter()
-    have = set(Role.objects.filter(role="officer", user__username__startswith="bench-officer-").values_list("unit_id", flat=True))
+    have = set(
+        Role.objects.filter(role="officer", user__username__startswith="bench-officer-").values_list(
+            "unit_id", flat=True
+        )
+    )
     cdcs = list(Unit.objects.subtree(root).filter(kind__is_grassroots=True).values_list("pk", flat=True))
     missing = [pk for pk in cdcs if pk not in have]
     with transaction.atomic():
         users = [
-            User(username=f"bench-officer-{pk}", email=f"cdcs{pk}@bench.loa.example.vn", full_name=f"Cán bộ {pk}", password="!")
+            User(
+                username=f"bench-officer-{pk}",
+                email=f"cdcs{pk}@bench.loa.example.vn",
+                full_name=f"Cán bộ {pk}",
+                password="!",
+            )
             for pk in missing
         ]
         User.objects.bulk_create(users, batch_size=5000, ignore_conflicts=True)
@@ -152,7 +161,9 @@ def main():
     results["load_after"] = load_average()
     print(f"\nset-up: {results['setup']}")
     print(f"load average {results['load_before']} before, {results['load_after']} after ({os.cpu_count()} cores)\n")
-    print("| run | units asked | new asks | messages queued | time (s) | queries | peak RSS (MB) | process CPU (s) | < 5 min |")
+    print(
+        "| run | units asked | new asks | messages queued | time (s) | queries | peak RSS (MB) | process CPU (s) | < 5 min |"
+    )
     print("|---|---:|---:|---:|---:|---:|---:|---:|---|")
     for step in STEPS:
         r = results[step]

@@ -55,7 +55,7 @@ LINK_DAYS = 3  # a link opens the unit's list for three days (a long weekend's i
 LEASE_NAME = "sharing.morning-run"
 LEASE_SECONDS = 600
 CHUNK = 2000
-TEMPLATE = "sharing/email/daily_digest"
+TEMPLATE = "notifications/email/share_digest"
 MAX_LINK = 500  # the post link's field (Share.post_url)
 SHARER = "https://www.facebook.com/sharer/sharer.php?u="
 

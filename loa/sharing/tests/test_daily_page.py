@@ -38,7 +38,12 @@ def items(tree):
 @pytest.fixture
 def page_a(tree):
     return Fanpage.objects.create(
-        unit=tree["a"], name="CĐCS THPT TP Cao Bằng", url=PAGE, url_key=PAGE.lower(), admin_name="An", admin_phone="+84912345678"
+        unit=tree["a"],
+        name="CĐCS THPT TP Cao Bằng",
+        url=PAGE,
+        url_key=PAGE.lower(),
+        admin_name="An",
+        admin_phone="+84912345678",
     )
 
 
@@ -163,17 +168,23 @@ def test_an_item_not_asked_of_the_unit_cannot_be_marked(client, tree, alice, oth
     )
     response = client.post(_mark_url(alice, tree["a"], theirs), {"post_link": ""})
     assert response.status_code == 400 and "không có trong danh sách" in response.content.decode()
-    assert client.post(reverse("sharing:link_mark", args=[daily.link_token(alice, tree["a"]), 999999])).status_code == 404
+    assert (
+        client.post(reverse("sharing:link_mark", args=[daily.link_token(alice, tree["a"]), 999999])).status_code == 404
+    )
 
 
-def test_signed_in_officers_see_their_units_list_and_outsiders_get_404(login, tree, alice, bob, items, django_assert_max_num_queries):
+def test_signed_in_officers_see_their_units_list_and_outsiders_get_404(
+    login, tree, alice, bob, items, django_assert_max_num_queries
+):
     client = login(alice)
     with django_assert_max_num_queries(20):
         response = client.get(reverse("sharing:today"))
     assert response.status_code == 200
     html = response.content.decode()
     assert "Trường THPT Thành phố Cao Bằng" in html and "Bệnh viện" not in html
-    response = client.post(reverse("sharing:today_mark", args=[tree["a"].pk, items[0].pk]), {"post_link": ""}, follow=True)
+    response = client.post(
+        reverse("sharing:today_mark", args=[tree["a"].pk, items[0].pk]), {"post_link": ""}, follow=True
+    )
     assert 'data-testid="shared"' in response.content.decode()
     client = login(bob)
     assert client.post(reverse("sharing:today_mark", args=[tree["a"].pk, items[1].pk]), {}).status_code == 404
