@@ -102,9 +102,10 @@ def child(step, units, items):
         return setup(units, items)
     day = DAY + timedelta(days=1) if step == "next_day" else DAY
     before = Message.objects.filter(dedupe_key__startswith="share-digest:").count()
+    phases = []
     with CaptureQueriesContext(connection) as ctx:
         started = time.perf_counter()
-        report = morning_run(day=day)
+        report = morning_run(day=day, say=lambda text: phases.append(f"{time.perf_counter() - started:.1f} s: {text}"))
         seconds = time.perf_counter() - started
     after = Message.objects.filter(dedupe_key__startswith="share-digest:").count()
     return {
@@ -112,6 +113,7 @@ def child(step, units, items):
         "queries": len(ctx.captured_queries),
         "report": report.as_dict(),
         "messages_in_outbox": after - before,
+        "phases": phases,
     }
 
 
@@ -144,6 +146,7 @@ def main():
     parser.add_argument("--units", type=int, default=130_000)
     parser.add_argument("--items", type=int, default=3)
     parser.add_argument("--child", choices=("setup", *STEPS))
+    parser.add_argument("--steps", default=",".join(STEPS), help="which runs to measure, e.g. first")
     args = parser.parse_args()
     if args.child:
         print(json.dumps(child(args.child, args.units, args.items), default=str))
@@ -155,9 +158,12 @@ def main():
     connection.close()
     common = ["--units", str(args.units), "--items", str(args.items)]
     results = {"setup": run_child(["--child", "setup", *common]), "load_before": load_average()}
-    for step in STEPS:
+    steps = [s for s in args.steps.split(",") if s in STEPS]
+    for step in steps:
         results[step] = run_child(["--child", step, *common])
         print(f"{step}: {results[step]['seconds']} s, load {load_average()}", flush=True)
+        for phase in results[step]["phases"]:
+            print(f"    {phase}")
     results["load_after"] = load_average()
     print(f"\nset-up: {results['setup']}")
     print(f"load average {results['load_before']} before, {results['load_after']} after ({os.cpu_count()} cores)\n")
@@ -165,7 +171,7 @@ def main():
         "| run | units asked | new asks | messages queued | time (s) | queries | peak RSS (MB) | process CPU (s) | < 5 min |"
     )
     print("|---|---:|---:|---:|---:|---:|---:|---:|---|")
-    for step in STEPS:
+    for step in steps:
         r = results[step]
         rep = r["report"]
         queued = sum(rep["queued"].values())

@@ -469,6 +469,7 @@ def _run(day: date, report: RunReport, token: str, say: Callable[[str], None], c
         letters.clear()
         renew_lease(token)
 
+    say(f"{len(shared)} shares, officers of {len(officers)} units read")
     for unit_id, (path, name, mine) in asked.items():
         people = officers.get(unit_id)
         if not people:
