@@ -86,3 +86,8 @@ def bulk_create(messages):
     if fresh:
         transaction.on_commit(lambda: _kick(None))
     return {m.dedupe_key for m in fresh}
+
+
+def queued_keys(keys):
+    """Which of these dedupe keys are already in the outbox (a rerun skips building those messages)."""
+    return set(Message.objects.filter(dedupe_key__in=list(keys)).values_list("dedupe_key", flat=True))

@@ -42,6 +42,7 @@ from loa.core.controls import strip_controls
 from loa.core.site import absolute_url
 from loa.fanpages import services as fanpages
 from loa.notifications import zalo_messages
+from loa.notifications.outbox import queued_keys
 from loa.notifications.reminders import queue_to_officers
 from loa.sharing import selectors, services, tally
 from loa.sharing.models import Item, RunLease, Share
@@ -400,6 +401,9 @@ class _Digests:
                 self.texts[key] = self._render(f"{TEMPLATE}.txt", context)
         return self.texts[key]
 
+    def key(self, unit: Unit, user: User) -> str:
+        return f"share-digest:{self.day.isoformat()}:{unit.pk}:{user.pk}"
+
     def letter(self, *, user: User, unit: Unit, items: list[Item]) -> dict[str, Any]:
         link = f"{self.prefix}{link_token(user, unit)}/"
         body = self.text(items).replace(NAME, user.display_name()).replace(UNIT, unit.name).replace(LINK, link)
@@ -407,7 +411,7 @@ class _Digests:
         return {
             "user": user,
             "unit": unit,
-            "dedupe_key": f"share-digest:{self.day.isoformat()}:{unit.pk}:{user.pk}",
+            "dedupe_key": self.key(unit, user),
             "subject": _subject(unit.name, len(items)),
             "template": TEMPLATE,
             "context": {},
@@ -461,15 +465,18 @@ def _run(day: date, report: RunReport, token: str, say: Callable[[str], None], c
     )
     officers = _officers(set(asked))
     digests = _Digests(day)
-    letters: list[dict[str, Any]] = []
+    say(f"{len(shared)} shares, officers of {len(officers)} units read")
+    todo: list[tuple[Unit, User, list[Item]]] = []
 
     def flush() -> None:
+        # Messages a run of the same day already queued are not built again.
+        queued = queued_keys(digests.key(unit, user) for unit, user, _items in todo)
+        letters = [digests.letter(user=u, unit=n, items=i) for n, u, i in todo if digests.key(n, u) not in queued]
         for channel, n in queue_to_officers(letters).items():
             report.queued[channel] = report.queued.get(channel, 0) + n
-        letters.clear()
+        todo.clear()
         renew_lease(token)
 
-    say(f"{len(shared)} shares, officers of {len(officers)} units read")
     for unit_id, (path, name, mine) in asked.items():
         people = officers.get(unit_id)
         if not people:
@@ -480,8 +487,8 @@ def _run(day: date, report: RunReport, token: str, say: Callable[[str], None], c
         unit = Unit(pk=unit_id, path=path, name=name)
         for user in people:
             report.officers += 1
-            letters.append(digests.letter(user=user, unit=unit, items=pending))
-        if len(letters) >= chunk:
+            todo.append((unit, user, pending))
+        if len(todo) >= chunk:
             flush()
     flush()
     say(f"{report.officers} officers, queued {report.queued}")
