@@ -37,8 +37,11 @@ def _page(request, *, units, action, by_link=None, errors=None, status=200):
     return render(request, "sharing/daily_today.html", context, status=status)
 
 
+MAX_ID = 2**63 - 1  # a larger number in the address is no row (and PostgreSQL would refuse it)
+
+
 def _item_or_404(item_id):
-    item = Item.objects.filter(pk=item_id).first()
+    item = Item.objects.filter(pk=item_id).first() if item_id <= MAX_ID else None
     if item is None:
         raise Http404
     return item
@@ -121,6 +124,8 @@ def today(request):
 @login_required
 @require_POST
 def today_mark(request, unit_id, item_id):
+    if unit_id > MAX_ID:
+        raise Http404
     unit = get_unit_or_404(request.user, Capability.REPORT_FOR_UNIT, pk=unit_id)
     item = _item_or_404(item_id)
     said, error, typed = _mark(request, user=request.user, unit=unit, item=item)

@@ -206,3 +206,11 @@ def test_the_digest_day_label(tree, alice, items):
     rows = daily.today_rows(tree["a"], date.today())
     assert [r.item.title for r in rows] == ["Luật Công đoàn 2024", "Nghị quyết Đại hội"]
     assert all(r.share is None and r.new for r in rows)
+
+
+def test_numbers_too_large_for_an_id_are_no_item(client, login, tree, alice, items):
+    huge = 10**30
+    assert client.post(reverse("sharing:link_mark", args=[daily.link_token(alice, tree["a"]), huge])).status_code == 404
+    client = login(alice)
+    assert client.post(reverse("sharing:today_mark", args=[huge, items[0].pk])).status_code == 404
+    assert client.post(reverse("sharing:today_mark", args=[tree["a"].pk, huge])).status_code == 404
