@@ -369,54 +369,72 @@ class _Blank:
         return self.mark
 
 
-NAME, UNIT, LINK = "\x00name\x00", "\x00unit\x00", "\x00link\x00"
+NAME = "\x00name\x00"
+
+
+def _unit_mark(n: int) -> str:
+    return f"\x00unit{n}\x00"
+
+
+def _link_mark(n: int) -> str:
+    return f"\x00link{n}\x00"
 
 
 class _Digests:
-    """The messages of one morning: the text of a list of items is rendered once (the items are few,
-    the officers many) and each officer's name, unit and link put in; the link's address is built once."""
+    """The messages of one morning, one per officer: the text of a list of items is rendered once
+    (the items are few, the officers many) and each officer's name, units and links put in; the
+    link's address is built once. An officer of several units gets one message with a list per unit."""
 
     def __init__(self, day: date) -> None:
         from django.template.loader import render_to_string
 
         self.day = day
-        self.texts: dict[tuple[int, ...], str] = {}
+        self.texts: dict[tuple[tuple[int, ...], ...], str] = {}
         self._render = render_to_string
-        self._override = translation.override
         self.prefix = absolute_url(reverse("sharing:link", args=["TOKEN"])).removesuffix("TOKEN/")
 
-    def text(self, items: list[Item]) -> str:
-        key = tuple(i.pk for i in items)
+    def text(self, lists: list[list[Item]]) -> str:
+        key = tuple(tuple(i.pk for i in items) for items in lists)
         if key not in self.texts:
-            context = {
-                "user": _Blank(NAME),
-                "unit": {"name": UNIT},
-                "day": self.day,
-                "items": items,
-                "new": [i for i in items if i.asked_on == self.day],
-                "link": LINK,
-                "days": LINK_DAYS,
-            }
-            with self._override("vi"):
+            units = [
+                {
+                    "name": _unit_mark(n),
+                    "items": items,
+                    "new": [i for i in items if i.asked_on == self.day],
+                    "link": _link_mark(n),
+                }
+                for n, items in enumerate(lists)
+            ]
+            context = {"user": _Blank(NAME), "units": units, "day": self.day, "days": LINK_DAYS}
+            with translation.override("vi"):
                 self.texts[key] = self._render(f"{TEMPLATE}.txt", context)
         return self.texts[key]
 
-    def key(self, unit: Unit, user: User) -> str:
-        return f"share-digest:{self.day.isoformat()}:{unit.pk}:{user.pk}"
+    def key(self, user: User) -> str:
+        return f"share-digest:{self.day.isoformat()}:{user.pk}"
 
-    def letter(self, *, user: User, unit: Unit, items: list[Item]) -> dict[str, Any]:
-        link = f"{self.prefix}{link_token(user, unit)}/"
-        body = self.text(items).replace(NAME, user.display_name()).replace(UNIT, unit.name).replace(LINK, link)
-        task = _("Share today's official information (%(count)s items)") % {"count": len(items)}
+    def letter(self, *, user: User, lists: list[tuple[Unit, list[Item]]]) -> dict[str, Any]:
+        links = [f"{self.prefix}{link_token(user, unit)}/" for unit, _items in lists]
+        body = self.text([items for _unit, items in lists]).replace(NAME, user.display_name())
+        for n, (unit, _items) in enumerate(lists):
+            body = body.replace(_unit_mark(n), unit.name).replace(_link_mark(n), links[n])
+        count = sum(len(items) for _unit, items in lists)
+        first = lists[0][0]
+        names = ", ".join(unit.name for unit, _items in lists)
+        task = _("Share today's official information (%(count)s items)") % {"count": count}
+        zalo_unit = first if len(lists) == 1 else Unit(pk=first.pk, path=first.path, name=names)
         return {
             "user": user,
-            "unit": unit,
-            "dedupe_key": self.key(unit, user),
-            "subject": _subject(unit.name, len(items)),
+            "unit": first,
+            "dedupe_key": self.key(user),
+            "subject": _subject(names, count),
             "template": TEMPLATE,
             "context": {},
             "body": body,
-            "zalo_data": zalo_messages.work_data(user=user, unit=unit, task=task, deadline=self.day, link=link),
+            # The approved ZNS template carries one link: the first unit's list (the e-mail has each).
+            "zalo_data": zalo_messages.work_data(
+                user=user, unit=zalo_unit, task=task, deadline=self.day, link=links[0]
+            ),
         }
 
 
@@ -466,17 +484,8 @@ def _run(day: date, report: RunReport, token: str, say: Callable[[str], None], c
     officers = _officers(set(asked))
     digests = _Digests(day)
     say(f"{len(shared)} shares, officers of {len(officers)} units read")
-    todo: list[tuple[Unit, User, list[Item]]] = []
-
-    def flush() -> None:
-        # Messages a run of the same day already queued are not built again.
-        queued = queued_keys(digests.key(unit, user) for unit, user, _items in todo)
-        letters = [digests.letter(user=u, unit=n, items=i) for n, u, i in todo if digests.key(n, u) not in queued]
-        for channel, n in queue_to_officers(letters).items():
-            report.queued[channel] = report.queued.get(channel, 0) + n
-        todo.clear()
-        renew_lease(token)
-
+    # One message per officer: the lists of every unit they are an officer of.
+    lists: dict[int, tuple[User, list[tuple[Unit, list[Item]]]]] = {}
     for unit_id, (path, name, mine) in asked.items():
         people = officers.get(unit_id)
         if not people:
@@ -486,9 +495,15 @@ def _run(day: date, report: RunReport, token: str, say: Callable[[str], None], c
             continue
         unit = Unit(pk=unit_id, path=path, name=name)
         for user in people:
-            report.officers += 1
-            todo.append((unit, user, pending))
-        if len(todo) >= chunk:
-            flush()
-    flush()
+            lists.setdefault(user.pk, (user, []))[1].append((unit, pending))
+    report.officers = len(lists)
+    todo = list(lists.values())
+    for start in range(0, len(todo), chunk):
+        part = todo[start : start + chunk]
+        # Messages a run of the same day already queued are not built again.
+        queued = queued_keys(digests.key(user) for user, _lists in part)
+        letters = [digests.letter(user=u, lists=ls) for u, ls in part if digests.key(u) not in queued]
+        for channel, n in queue_to_officers(letters).items():
+            report.queued[channel] = report.queued.get(channel, 0) + n
+        renew_lease(token)
     say(f"{report.officers} officers, queued {report.queued}")

@@ -156,3 +156,20 @@ def test_the_beat_schedule_runs_it_every_morning():
 @pytest.mark.parametrize("count", [0])
 def test_no_active_item_queues_nothing(tree, alice, count):
     assert daily.morning_run(day=DAY).queued == {}
+
+
+def test_an_officer_of_two_units_gets_one_message_with_each_units_list_and_link(tree, alice, smtp_server, settings):
+    settings.SITE_URL = "https://loa.example.vn"
+    Role.objects.create(user=alice, unit=tree["b"], role="officer")
+    first, *_rest = _items(tree)
+    services.share_record(by=None, item=first, unit=tree["b"], kind=Share.Kind.DECLARED)
+    assert daily.morning_run(day=DAY).queued == {"email": 1}
+    deliver_due()
+    [mail] = smtp_server.wait_for(1)
+    assert "Trường THPT Thành phố Cao Bằng" in mail.text and "Bệnh viện Đa khoa tỉnh" in mail.text
+    assert mail.text.count(first.title) == 1  # B shared it already
+    links = [url for url in mail.links() if "/sharing/t/" in url]
+    assert len(links) == 2
+    units = {daily.read_link(url.rstrip("/").rsplit("/", 1)[-1])[1] for url in links}
+    assert units == {tree["a"], tree["b"]}
+    assert daily.morning_run(day=DAY).queued == {}
