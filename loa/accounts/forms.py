@@ -33,17 +33,28 @@ class ThrottledMixin:
     def throttled(self, username, check):
         """Run `check()` (which raises ValidationError when wrong) unless the user name is locked."""
         ip = throttle.client_ip(self.request)
-        lock = throttle.blocked(username, ip)
+        try:
+            lock = throttle.blocked(username, ip)
+        except throttle.Unavailable:
+            raise ValidationError(self.unavailable_message(), code="throttle_unavailable") from None
         if lock is not None:
             raise ValidationError(self.throttled_message(lock), code="throttled")
         try:
             return check()
         except ValidationError:
             if username:
-                lock = throttle.record_failure(username, ip)
+                try:
+                    lock = throttle.record_failure(username, ip)
+                except throttle.Unavailable:
+                    raise ValidationError(self.unavailable_message(), code="throttle_unavailable") from None
                 if lock is not None:  # this failure reached the limit: say so now, not at the next try
                     raise ValidationError(self.throttled_message(lock), code="throttled") from None
             raise
+
+    @staticmethod
+    def unavailable_message():
+        # Failures cannot be counted (the cache, Redis, is down): refused rather than let through uncounted.
+        return _("Signing in is not possible for a moment. Try again in a few minutes.")
 
     @staticmethod
     def throttled_message(lock):

@@ -23,6 +23,10 @@ part of every key; incrementing one (an admin's "Unlock log-in", a password rese
 `manage.py login_unlock`) makes every count and lock under it unreachable at once, and the cache
 lets them expire. A marker per user name holds when the latest lock on that name ends, for the
 admin page.
+
+Without its cache (Redis down) the throttle cannot count: `blocked` and `record_failure` raise
+`Unavailable`, and the forms refuse the attempt with a message to try again in a few minutes rather
+than let guesses through uncounted (docs/topology.md). Clearing a count after a success is best effort.
 """
 
 from __future__ import annotations
@@ -38,6 +42,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
 from django.utils import formats, timezone
+from redis.exceptions import RedisError
 
 from loa.core.client_ip import parse_address
 from loa.core.text import fold
@@ -45,6 +50,14 @@ from loa.core.text import fold
 log = logging.getLogger(__name__)
 
 PREFIX = "loa:login"
+# What the cache raises when it cannot be reached (Redis down, refused, timed out).
+CACHE_ERRORS = (RedisError, OSError)
+
+
+class Unavailable(Exception):
+    """The cache that counts failures cannot be reached: the attempt can be neither checked nor counted."""
+
+
 PAIR, ADDRESS = "pair", "address"
 
 
@@ -103,7 +116,15 @@ def _lock_key(counter: str) -> str:
 
 
 def blocked(username: str, ip: str) -> Lock | None:
-    """The lock refusing this attempt (the longer one when both hold), or None."""
+    """The lock refusing this attempt (the longer one when both hold), or None. Unavailable without the cache."""
+    try:
+        return _blocked(username, ip)
+    except CACHE_ERRORS as exc:
+        log.error("Log-in throttle: the cache cannot be reached (%s); log-ins are refused", type(exc).__name__)
+        raise Unavailable from exc
+
+
+def _blocked(username: str, ip: str) -> Lock | None:
     keys = _Keys(username, ip)
     found = cache.get_many([_lock_key(keys.pair), _lock_key(keys.address)])
     now = time.time()
@@ -141,7 +162,15 @@ def _start_lock(counter: str, window: int, now: float) -> tuple[float, bool]:
 
 
 def record_failure(username: str, ip: str) -> Lock | None:
-    """Count one failed log-in; the lock it reached, if it reached one."""
+    """Count one failed log-in; the lock it reached, if it reached one. Unavailable without the cache."""
+    try:
+        return _record_failure(username, ip)
+    except CACHE_ERRORS as exc:
+        log.error("Log-in throttle: the cache cannot be reached (%s); log-ins are refused", type(exc).__name__)
+        raise Unavailable from exc
+
+
+def _record_failure(username: str, ip: str) -> Lock | None:
     window = settings.LOGIN_THROTTLE_WINDOW
     keys = _Keys(username, ip)
     now = time.time()
@@ -164,8 +193,11 @@ def record_failure(username: str, ip: str) -> Lock | None:
 
 def succeeded(username: str, ip: str) -> None:
     """A successful log-in clears its pair's count (never the address's: see the module's docstring)."""
-    keys = _Keys(username, ip)
-    cache.delete_many([keys.pair, _lock_key(keys.pair)])
+    try:
+        keys = _Keys(username, ip)
+        cache.delete_many([keys.pair, _lock_key(keys.pair)])
+    except CACHE_ERRORS as exc:  # the log-in is done; its count expires with the window
+        log.warning("Log-in throttle: the cache cannot be reached (%s); a count was not cleared", type(exc).__name__)
 
 
 def user_locked_until(username: str) -> float | None:

@@ -214,9 +214,20 @@ def take_over(job_id, token, *, now):
 def _hand_over(job_id):
     """With Celery, a job queued again is handed to a worker; `run_jobs` finds it by itself."""
     if settings.JOBS_BACKEND == "celery":
-        from loa.jobs.tasks import run_job_task
+        transaction.on_commit(lambda: send_to_worker(job_id))
 
-        transaction.on_commit(lambda: run_job_task.delay(job_id))
+
+def send_to_worker(job_id):
+    """Hand a queued job to a Celery worker, best effort: the job is a row in the database already.
+    When the broker (Redis) cannot be reached, the job stays queued and the page that queued it
+    answers as usual; once the broker is back, `kick_waiting` (beat, every minute) hands again every
+    job that waited longer than a lease (docs/topology.md)."""
+    from loa.jobs.tasks import run_job_task
+
+    try:
+        run_job_task.delay(job_id)
+    except Exception:  # kombu's OperationalError, or whatever the transport raises
+        log.warning("jobs: job %s could not be handed to Celery; it waits in the database", job_id, exc_info=True)
 
 
 def kick_waiting(now):

@@ -61,9 +61,7 @@ def enqueue(
         run_job(job.pk)
         job.refresh_from_db()
     elif backend == "celery":
-        from loa.jobs.tasks import run_job_task
-
-        transaction.on_commit(lambda: run_job_task.delay(job.pk))
+        transaction.on_commit(lambda: leases.send_to_worker(job.pk))
     return job
 
 

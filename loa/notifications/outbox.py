@@ -1,11 +1,15 @@
 """Put messages in the outbox. Delivery is separate (loa.notifications.delivery), never in a request."""
 
+import logging
+
 from django.db import IntegrityError, transaction
 from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.utils import translation
 
 from loa.notifications.models import Message
+
+log = logging.getLogger("loa.notifications")
 
 
 def enqueue_email(*, to, subject, template, context, unit=None, dedupe_key=None, language="vi"):
@@ -70,7 +74,14 @@ def _kick(message_id):
     if settings.JOBS_BACKEND == "celery":
         from loa.notifications.tasks import deliver_outbox_task
 
-        deliver_outbox_task.delay()
+        # Best effort: the message is saved. Without a broker (Redis down) the page that queued it
+        # answers as usual, and beat's outbox run (every minute) sends it once Redis is back.
+        try:
+            deliver_outbox_task.delay()
+        except Exception:  # kombu's OperationalError, or whatever the transport raises
+            log.warning(
+                "outbox: message %s could not be handed to Celery; it waits in the outbox", message_id, exc_info=True
+            )
 
 
 def bulk_create(messages):
@@ -84,7 +95,7 @@ def bulk_create(messages):
         fresh = [m for m in messages if m.dedupe_key not in before]
         Message.objects.bulk_create(fresh, batch_size=1000, ignore_conflicts=True)
     if fresh:
-        transaction.on_commit(lambda: _kick(None))
+        transaction.on_commit(lambda: _kick(f"batch of {len(fresh)}"))
     return {m.dedupe_key for m in fresh}
 
 

@@ -6,5 +6,7 @@ app_name = "sharing"
 
 urlpatterns: list = [
     # path("…", include("loa.sharing.urls_<part>")),
+    path("", include("loa.sharing.urls_feeds")),
+    path("", include("loa.sharing.urls_curate")),
     path("", include("loa.sharing.urls_daily")),
 ]

@@ -100,9 +100,9 @@ def _start(job):
         run_job(job.pk)
         job.refresh_from_db()
     elif settings.JOBS_BACKEND == "celery":
-        from loa.jobs.tasks import run_job_task
+        from loa.jobs.leases import send_to_worker
 
-        transaction.on_commit(lambda: run_job_task.delay(job.pk))
+        transaction.on_commit(lambda: send_to_worker(job.pk))
     return job
 
 

@@ -48,9 +48,15 @@ def nginx_site(
     static_root=None,
     media_root=None,
     upstreams=("127.0.0.1:8000",),
+    several=False,
 ):
-    """The site file with this machine's certificate, ports, static and media files and upstream servers."""
+    """The site file with this machine's certificate, ports, static and media files and upstream servers.
+
+    several=True: with the upstream block of deploy/nginx/loa-upstream.conf (several web servers),
+    its example servers replaced by `upstreams`, each with the example's own parameters."""
     text = (DEPLOY / "nginx" / "loa.conf").read_text()
+    if several:
+        text = _UPSTREAM.sub(lambda _: several_servers_upstream(upstreams), text, count=1)
     text = text.replace("/etc/letsencrypt/live/loa.example.vn/fullchain.pem", str(cert))
     text = text.replace("/etc/letsencrypt/live/loa.example.vn/privkey.pem", str(key))
     text = text.replace("loa.example.vn", "localhost")
@@ -69,6 +75,20 @@ def nginx_site(
     site = Path(directory) / "loa.conf"
     site.write_text(text)
     return site
+
+
+_UPSTREAM = re.compile(r"^upstream loa_web \{\n.*?^\}\n", re.MULTILINE | re.DOTALL)
+
+
+def several_servers_upstream(upstreams):
+    """deploy/nginx/loa-upstream.conf's upstream block with `upstreams` for its example servers."""
+    block = _UPSTREAM.search((DEPLOY / "nginx" / "loa-upstream.conf").read_text()).group(0)
+    examples = re.findall(r"^    server (\S+)(.*);\n", block, re.MULTILINE)
+    assert len(examples) >= 2, "loa-upstream.conf should show at least two servers"
+    parameters = examples[0][1]
+    servers = "".join(f"    server {u}{parameters};\n" for u in upstreams)
+    block = re.sub(r"^    server \S+.*;\n", "", block, flags=re.MULTILINE)
+    return block.replace("    keepalive", servers + "    keepalive", 1)
 
 
 def nginx_main_conf(directory, site):

@@ -35,6 +35,32 @@ def test_the_nginx_site_passes_nginx_t(tmp_path):
 
 
 @needs_nginx
+def test_the_site_with_the_several_servers_upstream_passes_nginx_t(tmp_path):
+    cert, key = self_signed_certificate(tmp_path)
+    site = nginx_site(tmp_path, cert=cert, key=key, upstreams=("127.0.0.1:8001", "127.0.0.1:8002"), several=True)
+    text = site.read_text()
+    assert "server 127.0.0.1:8001 max_fails=3 fail_timeout=10s;" in text
+    assert "server 127.0.0.1:8002 max_fails=3 fail_timeout=10s;" in text
+    assert "least_conn;" in text and "127.0.0.1:8000" not in text
+    result = subprocess.run(
+        ["nginx", "-t", "-c", str(nginx_main_conf(tmp_path, site))], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def test_nginx_passes_to_the_next_web_server_only_what_is_safe_to_send_twice():
+    """A request whose server could not be reached goes to the next one, soon after it started; never a
+    POST already sent (`non_idempotent` would allow it), never a 5xx Loa answered (http_500…)."""
+    text = re.sub(r"#.*", "", (DEPLOY / "nginx" / "loa.conf").read_text())
+    rule = re.search(r"proxy_next_upstream ([^;]+);", text).group(1).split()
+    assert set(rule) <= {"error", "timeout"}, rule
+    assert int(re.search(r"proxy_next_upstream_timeout (\d+)s;", text).group(1)) <= 15
+    example = re.sub(r"#.*", "", (DEPLOY / "nginx" / "loa-upstream.conf").read_text())
+    assert "non_idempotent" not in text + example and "ip_hash" not in example
+    assert len(re.findall(r"^    server \S+ max_fails=\d+ fail_timeout=\d+s;$", example, re.MULTILINE)) == 2
+
+
+@needs_nginx
 def test_a_broken_site_file_fails_nginx_t(tmp_path):
     cert, key = self_signed_certificate(tmp_path)
     site = nginx_site(tmp_path, cert=cert, key=key)
