@@ -214,3 +214,9 @@ def test_numbers_too_large_for_an_id_are_no_item(client, login, tree, alice, ite
     client = login(alice)
     assert client.post(reverse("sharing:today_mark", args=[huge, items[0].pk])).status_code == 404
     assert client.post(reverse("sharing:today_mark", args=[tree["a"].pk, huge])).status_code == 404
+
+
+def test_the_menu_offers_todays_list_to_officers_only(login, tree, alice, leader):
+    html = login(alice).get(reverse("home")).content.decode()
+    assert 'data-testid="nav-share-today"' in html and "Tin cần chia sẻ hôm nay" in html
+    assert 'data-testid="nav-share-today"' not in login(leader).get(reverse("home")).content.decode()
