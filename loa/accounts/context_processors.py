@@ -19,5 +19,7 @@ def navigation(request):
             "audit": can_anywhere(user, Capability.VIEW_AUDIT),
             # Editors and admins curate the items to share (loa/sharing).
             "curate": can_anywhere(user, Capability.REVIEW_ARTICLES),
+            # Officers (and admins) share them: their units' list of the day.
+            "share_today": can_anywhere(user, Capability.REPORT_FOR_UNIT),
         }
     }

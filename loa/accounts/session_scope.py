@@ -44,6 +44,9 @@ PUBLIC_PAGES = frozenset(
         "healthz",
         "fanpage_short",
         "favicon",
+        # The sharing list's message link: its token, not the session, says what it may do.
+        "sharing:link",
+        "sharing:link_mark",
     }
 )
 # A one-tap session's own report: these pages, for its task and unit only.

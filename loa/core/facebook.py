@@ -147,6 +147,30 @@ def page_url(raw: str | None) -> str:
     return f"https://www.facebook.com/{path}"
 
 
+def post_page(link: str | None) -> str:
+    """The Page a post's link names, folded for comparing ('cdcs.abc' for /CDCS.abc/posts/1,
+    '723701000827665' for permalink.php?story_fbid=1&id=723701000827665), or '' when the link does
+    not say (/share/p/<code>/, /photo/?fbid=…)."""
+    try:
+        parsed = split(link)
+    except ValidationError:
+        return ""
+    page_id = (parse_qs(parsed.query).get("id") or [""])[0]
+    if page_id.isdigit():
+        return page_id
+    path = _page_path(parsed)
+    return path.removeprefix("profile.php?id=").lower()
+
+
+def page_names(url: str | None) -> set[str]:
+    """What a post's link may call a registered Page (its handle or id, folded), see `post_page`."""
+    try:
+        path = _page_path(split(url))
+    except ValidationError:
+        return set()
+    return {path.removeprefix("profile.php?id=").lower()} if path else set()
+
+
 def page_key(url: str | None) -> str:
     """A case-insensitive key for uniqueness: Facebook handles ignore case."""
     return (url or "").lower()

@@ -202,3 +202,45 @@ def page_carry_over(*, by: User | None, page: Fanpage, unit: Unit) -> Fanpage:
         "fanpage.carried_over", actor=by, obj=page, unit=unit, before={"unit": old_unit.name}, after={"unit": unit.name}
     )
     return page
+
+
+# --- A post another area credits (the sharing area's "Đã chia sẻ" with the post's link) ----------
+
+
+def check_post_link(*, unit: Unit, link: str) -> tuple[Fanpage, str, str]:
+    """(the unit's Page, the post's key, the cleaned link) for a link an officer pasted, checked as for
+    posts: a real post's address, on the unit's registered Page when the link names its Page.
+    Raises ValidationError (in Vietnamese) otherwise."""
+    from loa.core.facebook import page_names, post_page
+    from loa.fanpages import posts
+
+    fanpage = Fanpage.objects.filter(unit=unit).select_related("graph").first()
+    if fanpage is None:
+        raise ValidationError(
+            _("Register the unit's Fanpage first (the Fanpage report), or mark it shared without the link."),
+            code="no_page",
+        )
+    key = posts.key_from_link(link)
+    named = post_page(link)
+    if named:
+        mine = page_names(fanpage.url)
+        graph = getattr(fanpage, "graph", None)  # None without a Graph link
+        if graph is not None and graph.page_id:
+            mine.add(graph.page_id)
+        if mine and named not in mine:
+            raise ValidationError(
+                _("This post is on another Page, not on the unit's Page (%(page)s).") % {"page": fanpage.url},
+                code="other_page",
+            )
+    return fanpage, key, posts.clean_link(link)
+
+
+def record_post_link(*, by: User | None, fanpage: Fanpage, key: str, link: str, at: Any) -> tuple[Post, bool]:
+    """Record the post `key` of `fanpage` (posted at `at`, an aware datetime) through `record_posts`, so
+    its day counts as a posting day, once. (the Post, whether it was new)."""
+    from loa.fanpages import posts
+
+    added = posts.record_posts(
+        fanpage=fanpage, posts=[posts.IncomingPost(key, at, link)], source=Post.Source.HAND, by=by
+    )
+    return Post.objects.get(fanpage=fanpage, post_key=key), bool(added)

@@ -82,3 +82,23 @@ def _kick(message_id):
             log.warning(
                 "outbox: message %s could not be handed to Celery; it waits in the outbox", message_id, exc_info=True
             )
+
+
+def bulk_create(messages):
+    """Insert many messages at once; a message whose dedupe key is already queued is left out (another
+    run was first). Returns the dedupe keys this call queued. One kick for all of them."""
+    if not messages:
+        return set()
+    keys = [m.dedupe_key for m in messages if m.dedupe_key]
+    with transaction.atomic():
+        before = set(Message.objects.filter(dedupe_key__in=keys).values_list("dedupe_key", flat=True))
+        fresh = [m for m in messages if m.dedupe_key not in before]
+        Message.objects.bulk_create(fresh, batch_size=1000, ignore_conflicts=True)
+    if fresh:
+        transaction.on_commit(lambda: _kick(f"batch of {len(fresh)}"))
+    return {m.dedupe_key for m in fresh}
+
+
+def queued_keys(keys):
+    """Which of these dedupe keys are already in the outbox (a rerun skips building those messages)."""
+    return set(Message.objects.filter(dedupe_key__in=list(keys)).values_list("dedupe_key", flat=True))

@@ -142,3 +142,61 @@ def remind_unit(*, unit, officers, key, day, subject, template, context, task, l
             context={**context, "user": None},
         )
     return queued
+
+
+def queue_to_officers(letters, *, language="vi"):
+    """`queue_to_officer` for many messages at once (a morning run queues one per officer of 130,000
+    units): the same channel rule and message shapes, but the keys already queued are read in one
+    query and the rest inserted in bulk. `letters`: dicts with the arguments of `queue_to_officer`
+    (`context` and `zalo_data` plain values or callables), and optionally `body`, the e-mail's text
+    already rendered from the template (then not rendered again). A letter whose key another run queued is
+    skipped before it is rendered. Returns {channel: messages queued}."""
+    from django.utils import translation
+
+    from loa.notifications.outbox import bulk_create
+
+    letters = [letter for letter in letters if channel_for(letter["user"])]
+    known = set(
+        Message.objects.filter(dedupe_key__in=[letter["dedupe_key"] for letter in letters]).values_list(
+            "dedupe_key", flat=True
+        )
+    )
+    messages, channels = [], []
+    with translation.override(language):
+        for letter in letters:
+            if letter["dedupe_key"] in known:
+                continue
+            user, channel = letter["user"], channel_for(letter["user"])
+            ctx = letter["context"]() if callable(letter["context"]) else letter["context"]
+            # A caller that renders many alike messages may hand the text ready ("body").
+            body = letter["body"] if "body" in letter else render_to_string(f"{letter['template']}.txt", ctx)
+            subject = str(letter["subject"])
+            if channel == Message.Channel.ZALO:
+                zalo = letter["zalo_data"]
+                data = {
+                    "template_id": settings.ZALO_TEMPLATE_REMINDER,
+                    "template_data": zalo(ctx) if callable(zalo) else zalo,
+                }
+                if user.email:
+                    data["email"] = {"to": user.email, "subject": subject, "body": body}
+                fields = {"recipient": user.phone, "body": "", "data": data}
+            else:
+                fields = {"recipient": user.email, "body": body, "data": {}}
+            messages.append(
+                Message(
+                    channel=channel,
+                    template=letter["template"],
+                    subject=subject,
+                    html_body="",
+                    unit=letter["unit"],
+                    dedupe_key=letter["dedupe_key"],
+                    **fields,
+                )
+            )
+            channels.append(channel)
+    created = bulk_create(messages)
+    queued = {}
+    for message, channel in zip(messages, channels, strict=True):
+        if message.dedupe_key in created:
+            queued[channel] = queued.get(channel, 0) + 1
+    return queued

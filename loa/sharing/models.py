@@ -173,3 +173,15 @@ class Tally(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["unit", "month"], name="sharing_tally_once")]
         indexes = [models.Index(fields=["parent_unit_id", "month"], name="sharing_tally_children")]
+
+
+class RunLease(models.Model):
+    """Who is running a scheduled run (`name`, e.g. the morning run) until when: a run takes the lease
+    with a conditional UPDATE, renews it as it goes and gives it back at the end, so two runs never
+    work at once, and a run that died frees it when `expires_at` passes."""
+
+    name = models.CharField(max_length=60, unique=True)
+    token = models.CharField(max_length=80, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    last_finished_at = models.DateTimeField(null=True, blank=True)
+    last_report = models.JSONField(default=dict, blank=True)

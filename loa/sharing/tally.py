@@ -13,7 +13,9 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from loa.core.batches import chunked, update_rows
+from django.db import connection
+
+from loa.core.batches import chunk_size
 from loa.sharing.models import Tally
 from loa.units.rollup_moves import path_ids, shift_totals
 
@@ -35,21 +37,31 @@ def add(changes: Mapping[tuple[str, date], Mapping[str, int]]) -> None:
             totals[(unit_id, month)].update(counts)
     if not totals:
         return
-    by_month: dict[date, list[int]] = defaultdict(list)
-    for unit_id, month in totals:
-        by_month[month].append(unit_id)
-    Tally.objects.bulk_create(
-        [Tally(unit_id=u, month=m, parent_unit_id=parent_of[u]) for u, m in totals],
-        ignore_conflicts=True,
-        batch_size=2000,
-    )
-    rows: list[tuple[Any, ...]] = []
-    for month, unit_ids in by_month.items():
-        for chunk in chunked(sorted(unit_ids)):
-            for pk, unit_id in Tally.objects.filter(month=month, unit_id__in=chunk).values_list("pk", "unit_id"):
-                counts = totals[(unit_id, month)]
-                rows.append((pk, *(counts[c] for c in COUNTERS)))
-    update_rows(Tally, COUNTERS, rows, add=COUNTERS)
+    _upsert(sorted(totals.items()), parent_of)
+
+
+def _upsert(rows: list[tuple[tuple[int, date], Counter[str]]], parent_of: dict[int, int | None]) -> None:
+    """Insert each (unit, month) row with its counts, or add them to the row there: one
+    `INSERT … ON CONFLICT DO UPDATE` per chunk (PostgreSQL, and SQLite 3.24+), in (unit, month) order
+    so that two writers never wait for each other in a circle. A new row's parent is the unit's parent
+    now; an existing row keeps its own (moves shift it, `follow_moves`)."""
+    quote = connection.ops.quote_name
+    table = quote(Tally._meta.db_table)
+    columns = ["unit_id", "month", "parent_unit_id", *COUNTERS]
+    added = ", ".join(f"{quote(c)} = {table}.{quote(c)} + excluded.{quote(c)}" for c in COUNTERS)
+    size = max(1, chunk_size() // len(columns))
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), size):
+            chunk = rows[start : start + size]
+            values = ", ".join(["(" + ", ".join(["%s"] * len(columns)) + ")"] * len(chunk))
+            params: list[Any] = []
+            for (unit_id, month), counts in chunk:
+                params += [unit_id, month, parent_of[unit_id], *(counts[c] for c in COUNTERS)]
+            cursor.execute(
+                f"INSERT INTO {table} ({', '.join(quote(c) for c in columns)}) VALUES {values} "
+                f"ON CONFLICT ({quote('unit_id')}, {quote('month')}) DO UPDATE SET {added}",
+                params,
+            )
 
 
 def record_asked(day: date, asked: Mapping[str, int]) -> None:

@@ -6,3 +6,10 @@ def fetch_feeds_task():
     from loa.sharing.feeds import fetch_all
 
     return str(fetch_all())
+
+
+@shared_task(name="loa.sharing.send_share_digests")
+def send_share_digests_task():
+    from loa.sharing.daily import morning_run
+
+    return morning_run().as_dict()

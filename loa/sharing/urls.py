@@ -9,4 +9,5 @@ urlpatterns: list = [
     path("", include("loa.sharing.urls_feeds")),
     path("", include("loa.sharing.urls_curate")),
     path("figures/", include("loa.sharing.urls_figures")),
+    path("", include("loa.sharing.urls_daily")),
 ]

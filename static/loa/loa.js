@@ -111,3 +111,24 @@ document.addEventListener("DOMContentLoaded", () => {
     navigator.serviceWorker.register(worker, { scope: "/" }).catch(() => { /* the site works without it */ });
   }
 });
+
+// <button data-copy-from="id">: copies that textarea's text (the sharing list's "Sao chép nội dung").
+// Without JS the button stays hidden and the text is selectable in its box.
+function copyButtons() {
+  document.querySelectorAll("button[data-copy-from]").forEach((button) => {
+    const box = document.getElementById(button.dataset.copyFrom);
+    if (!box) return;
+    button.hidden = false;
+    button.addEventListener("click", () => {
+      box.select();
+      const done = () => { button.dataset.copied = "1"; };
+      if (navigator.clipboard) navigator.clipboard.writeText(box.value).then(done, () => document.execCommand("copy"));
+      else { document.execCommand("copy"); done(); }
+    });
+  });
+}
+if (document.readyState === "loading") {
+  document.addEventListener("DOMContentLoaded", copyButtons);
+} else {
+  copyButtons();
+}
