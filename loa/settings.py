@@ -292,6 +292,11 @@ ISSUE_INLINE_MAX_RECIPIENTS = env_int("ISSUE_INLINE_MAX_RECIPIENTS", 2000, minim
 # An item to share counts as shared on time when shared within this many days of being asked (the
 # day it was asked is day 0): the share rate of the classification (loa/sharing).
 SHARING_ON_TIME_DAYS = env_int("SHARING_ON_TIME_DAYS", 2, minimum=0)
+# The tracked links /s/<code> (loa/sharing/links.py, clicks.py): how long the cache keeps a code's
+# address (an item's edited address reaches every click within this), and how often Celery beat
+# moves the clicks counted in the cache into the database (clicks show in the figures that late).
+SHARING_LINK_CACHE_SECONDS = env_int("SHARING_LINK_CACHE_SECONDS", 300, minimum=1)
+SHARING_CLICKS_FLUSH_SECONDS = env_int("SHARING_CLICKS_FLUSH_SECONDS", 60, minimum=10)
 
 CACHES = {
     "default": (
