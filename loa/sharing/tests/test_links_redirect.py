@@ -325,3 +325,9 @@ def test_on_redis_racing_flushers_lose_nothing_and_count_nothing_twice(tree, on_
     assert sum(flushed) == total
     assert sum(ClickDay.objects.values_list("clicks", flat=True)) == total
     assert Tally.objects.get(unit=tree["province"], month=today.replace(day=1)).clicks == total
+
+
+def test_a_counter_down_still_redirects(client, item, tree):
+    url = links.share_url(item, tree["a"])
+    with mock.patch("loa.sharing.clicks.count", side_effect=ConnectionError("Redis down")):
+        assert _click(client, url)["Location"] == ORIGINAL
