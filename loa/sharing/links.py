@@ -13,6 +13,7 @@ neither the database nor Redis for its address.
 
 from __future__ import annotations
 
+import logging
 import re
 import secrets
 import threading
@@ -32,6 +33,8 @@ from loa.sharing.models import ShareLink
 if TYPE_CHECKING:
     from loa.sharing.models import Item
     from loa.units.models import Unit
+
+log = logging.getLogger(__name__)
 
 ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 CODE_LENGTH = 10
@@ -139,11 +142,18 @@ def resolve(code: str) -> tuple[int, str] | None:
     hit = _local.get(code)
     if hit is not None and hit[0] > now:
         return (hit[1], hit[2]) if hit[1] else None
-    cached = cache.get(_cache_key(code))
+    try:
+        cached = cache.get(_cache_key(code))
+    except Exception:  # Redis down: the database answers, the reader still gets there
+        log.warning("tracked link cache unavailable", exc_info=True)
+        cached, cache_up = None, False
+    else:
+        cache_up = True
     if cached is None:
         row = ShareLink.objects.filter(code=code).values_list("pk", "item__url").first()
         cached = [row[0], row[1]] if row else [0, ""]
-        cache.set(_cache_key(code), cached, settings.SHARING_LINK_CACHE_SECONDS if row else MISSING_SECONDS)
+        if cache_up:
+            cache.set(_cache_key(code), cached, settings.SHARING_LINK_CACHE_SECONDS if row else MISSING_SECONDS)
     link_id, url = int(cached[0]), str(cached[1])
     with _local_lock:
         if len(_local) >= LOCAL_MAX:

@@ -331,3 +331,32 @@ def test_a_counter_down_still_redirects(client, item, tree):
     url = links.share_url(item, tree["a"])
     with mock.patch("loa.sharing.clicks.count", side_effect=ConnectionError("Redis down")):
         assert _click(client, url)["Location"] == ORIGINAL
+
+
+def test_with_the_cache_down_the_database_answers(client, item, tree):
+    url = links.share_url(item, tree["a"])
+    with (
+        mock.patch("loa.sharing.links.cache.get", side_effect=ConnectionError("Redis down")),
+        mock.patch("loa.sharing.clicks.count", side_effect=ConnectionError("Redis down")),
+    ):
+        assert _click(client, url)["Location"] == ORIGINAL
+
+
+def test_the_flush_is_a_command_and_a_beat_entry(item, tree, rf):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from loa.sharing.schedule import BEAT_SCHEDULE
+    from loa.sharing.tasks import flush_clicks_task
+
+    link = links.link_for(item, tree["a"])
+    clicks.count(rf.get("/s/x", HTTP_USER_AGENT=CHROME, REMOTE_ADDR="203.0.113.1"), link.pk)
+    out = StringIO()
+    call_command("sharing_flush_clicks", stdout=out)
+    assert "1 clicks on 1 link-days" in out.getvalue()
+    entry = BEAT_SCHEDULE["sharing-flush-clicks"]
+    assert entry["task"] == flush_clicks_task.name and entry["schedule"].total_seconds() == 60
+    clicks.count(rf.get("/s/x", HTTP_USER_AGENT=CHROME, REMOTE_ADDR="203.0.113.2"), link.pk)
+    assert flush_clicks_task() == "1 clicks on 1 link-days"
+    assert ClickDay.objects.get().clicks == 2
