@@ -292,6 +292,14 @@ ISSUE_INLINE_MAX_RECIPIENTS = env_int("ISSUE_INLINE_MAX_RECIPIENTS", 2000, minim
 # An item to share counts as shared on time when shared within this many days of being asked (the
 # day it was asked is day 0): the share rate of the classification (loa/sharing).
 SHARING_ON_TIME_DAYS = env_int("SHARING_ON_TIME_DAYS", 2, minimum=0)
+# Official sites' feeds (loa/sharing/feeds.py): seconds a fetch may take, the largest body read,
+# and the days an approved entry stays active by default (from the day it is approved).
+SHARING_FEED_TIMEOUT = env_int("SHARING_FEED_TIMEOUT", 15, minimum=1)
+SHARING_FEED_MAX_BYTES = env_int("SHARING_FEED_MAX_BYTES", 2_000_000, minimum=10_000)
+SHARING_FEED_ITEM_DAYS = env_int("SHARING_FEED_ITEM_DAYS", 3, minimum=1)
+# An item made from a Loa publication in one tap (and a new item's form) is shared for this many days,
+# today included; the editor may change its days.
+SHARING_ITEM_DAYS = env_int("SHARING_ITEM_DAYS", 7, minimum=1)
 # The tracked links /s/<code> (loa/sharing/links.py, clicks.py): how long the cache keeps a code's
 # address (an item's edited address reaches every click within this), and how often Celery beat
 # moves the clicks counted in the cache into the database (clicks show in the figures that late).

@@ -17,5 +17,7 @@ def navigation(request):
             "manage_units": can_anywhere(user, Capability.MANAGE_UNITS),
             "users": can_anywhere(user, Capability.MANAGE_USERS),
             "audit": can_anywhere(user, Capability.VIEW_AUDIT),
+            # Editors and admins curate the items to share (loa/sharing).
+            "curate": can_anywhere(user, Capability.REVIEW_ARTICLES),
         }
     }

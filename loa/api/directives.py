@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
+from loa.accounts import year_tree
 from loa.accounts.capabilities import Capability
 from loa.accounts.models import User
 from loa.accounts.scope import can, get_unit_or_404
@@ -38,7 +39,7 @@ from loa.directives.access import (
 from loa.directives.deadlines import deadline_text
 from loa.directives.files import attachment_response
 from loa.directives.models import Assignment, Attachment, Directive, ReportVersion, Rollup, Task
-from loa.directives.selectors import SORTS, STATE_FILTERS, child_rollups, tasks_with_figures, tracked_assignments
+from loa.directives.selectors import SORTS, STATE_FILTERS, task_figures, tasks_with_figures, tracked_assignments
 from loa.units.models import Unit, UnitKind
 
 router = Router(tags=["directives"])
@@ -127,7 +128,8 @@ class AssignmentOut(AssignmentStateOut):
 
     @staticmethod
     def resolve_parent(obj: Assignment) -> Unit | None:
-        return obj.unit.parent
+        """Today's parent, or the one of the task's year's tree (`tree=year`, a past year)."""
+        return obj.shown_parent
 
     @staticmethod
     def resolve_state_label(obj: Assignment) -> str:
@@ -189,6 +191,8 @@ class TrackingOut(Schema):
     totals: Figures | None
     children: list[Figures] = Field(..., description="The units directly below the node that have units below them.")
     can_issue: bool
+    year: int = Field(..., description="The task's year: its deadline's.")
+    tree: year_tree.Tree = Field(..., description="The tree the figures are grouped by (`tree=`).")
 
 
 class VersionOut(Schema):
@@ -329,11 +333,20 @@ class DirectiveFilters(Schema):
     q: str = Field("", description="Search in the number and the summary.")
 
 
+TREE_FIELD = Field(
+    year_tree.YEAR,
+    description="`year` (the default): a past year's recipients grouped under the parents they had in the task's "
+    "year (its deadline's; 31 December, or today for the current year), `today`: under today's. Who may read what "
+    "follows today's tree; by a past year's tree, also the units that were under one's units then.",
+)
+
+
 class AssignmentFilters(Schema):
     unit: Id | None = Field(None, description="Only units under this one (default as the tracking page).")
     state: Literal[tuple(STATE_FILTERS)] | None = None  # type: ignore[valid-type]  # choices computed at import, listed in the schema
     q: str = Field("", description="Search in unit names and codes, ignoring accents.")
     sort: Literal[tuple(SORTS)] = "name"  # type: ignore[valid-type]  # choices computed at import, listed in the schema
+    tree: year_tree.Tree = TREE_FIELD
 
 
 # --- Helpers ---------------------------------------------------------------------------------
@@ -558,12 +571,15 @@ def update_task(request: AuthedRequest, task_id: Id, payload: TaskUpdateIn) -> S
 @router.get(
     "/tasks/{int:task_id}", response=answers(TrackingOut, *READ), summary="A task with its completeness figures"
 )
-def get_task_figures(request: AuthedRequest, task_id: Id, unit: Id | None = None) -> dict[str, Any]:
-    """Figures at `unit` (default: the issuer, or the caller's own unit) and at each unit below it."""
+def get_task_figures(
+    request: AuthedRequest, task_id: Id, unit: Id | None = None, tree: year_tree.Tree = year_tree.YEAR
+) -> dict[str, Any]:
+    """Figures at `unit` (default: the issuer, or the caller's own unit) and at each unit below it.
+    `tree=year` (the default): a past year's recipients grouped under the parents they had in the
+    task's year (its deadline's); `tree=today`: under today's."""
     task = get_task(request.user, task_id)
     node = tracking_node(request.user, task, unit)
-    totals = Rollup.objects.filter(task=task, unit=node).select_related("unit").first()
-    children = list(child_rollups(task, node)) if can(request.user, Capability.VIEW, node) else []
+    totals, children = task_figures(request.user, task, node, tree)
     return {
         "task": task,
         "directive": _directive_row(task.directive_id),
@@ -571,6 +587,8 @@ def get_task_figures(request: AuthedRequest, task_id: Id, unit: Id | None = None
         "totals": totals,
         "children": children,
         "can_issue": can_issue(request.user, task.directive),
+        "year": task.year,
+        "tree": tree,
     }
 
 
@@ -586,7 +604,9 @@ def list_assignments(request: AuthedRequest, task_id: Id, filters: Query[Assignm
     reported, -reported."""
     task = get_task(request.user, task_id)
     node = tracking_node(request.user, task, filters.unit)
-    return tracked_assignments(request.user, task, node, state=filters.state or "", q=filters.q, sort=filters.sort)
+    return tracked_assignments(
+        request.user, task, node, state=filters.state or "", q=filters.q, sort=filters.sort, tree=filters.tree
+    )
 
 
 # --- Reports ---------------------------------------------------------------------------------

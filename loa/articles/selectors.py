@@ -230,3 +230,12 @@ def contribution(own: dict[str, Any]) -> dict[str, Any]:
     """A unit's own figures of one kind (target, counted, in_depth, exemplary) with what follows from
     them: pieces beyond the quota (`over`), `with_quota`, `met` (`rollups.contribution`)."""
     return rollups.contribution(own)
+
+
+def publication(pk: object) -> Publication | None:
+    """A publication with its piece, the piece's unit and its channel (the sharing area turns it
+    into an item to share); None when there is none with that id."""
+    try:
+        return Publication.objects.select_related("submission__unit__kind", "channel").filter(pk=int(str(pk))).first()
+    except (TypeError, ValueError):
+        return None

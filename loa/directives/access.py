@@ -3,7 +3,9 @@
 from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
+from loa.accounts import year_tree
 from loa.accounts.capabilities import Capability
 from loa.accounts.scope import can, get_unit_or_404, path_q, role_paths, top_units
 from loa.directives.models import Assignment, Directive, Recipient, Rollup, Task
@@ -20,7 +22,9 @@ def visible_directives(user):
 
 def reaches(user, directive):
     """Whether `user` may view `directive`, as visible_directives() decides, without scanning its
-    recipients: a unit has a rollup row for a task exactly when recipients lie under it."""
+    recipients: a unit has a rollup row for a task exactly when recipients lie under it. Also, by
+    a past year's tree, when recipients lay under the user's units that year (`reached_then`; the
+    directives list does not widen so)."""
     if can(user, Capability.VIEW, directive.issuing_unit):
         return True
     if directive.status != Directive.Status.ISSUED:
@@ -29,7 +33,22 @@ def reaches(user, directive):
     role_units = [int(p.strip("/").rsplit("/", 1)[-1]) for p in paths if p != "/"]
     recipient_below = Rollup.objects.filter(task__directive=directive, unit_id__in=role_units).exists()
     # A role inside a recipient (a công đoàn bộ phận under a CĐCS) does not see its parent's mail.
-    return recipient_below
+    return recipient_below or (bool(role_units) and reached_then(user, directive))
+
+
+def reached_then(user, directive):
+    """Whether, by the tree of a past year of one of its tasks (`Task.year`), a recipient of the
+    directive lay under one of the user's units: the union a CĐCS has left since still reads the
+    figures of the years the CĐCS spent under it (`year_tree.figures_q`), as the tracking page
+    shows them by that year's tree. One query, then two per past year of its tasks."""
+    years = {timezone.localdate(deadline).year for deadline in directive.tasks.values_list("deadline", flat=True)}
+    for year in sorted(years):
+        if year_tree.past_day(year, year_tree.YEAR) is None:
+            continue
+        then = year_tree.figures_q(user, Capability.VIEW, year, year_tree.YEAR)
+        if Assignment.objects.filter(task__directive=directive, task__deadline__year=year).filter(then).exists():
+            return True
+    return False
 
 
 def get_directive(user, pk, capability=Capability.VIEW):

@@ -3,9 +3,10 @@
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from loa.accounts import year_tree
 from loa.core.phones import display_phones
-from loa.directives.models import KIND_TITLES, Assignment, ReportForm
-from loa.directives.selectors import replies_q
+from loa.directives.models import KIND_TITLES, ReportForm
+from loa.directives.selectors import replies
 from loa.documents import samples
 from loa.documents.model import BULLET, HEADING, OfficialDocument, Paragraph, TableReport
 from loa.exports.tabular import Column
@@ -66,20 +67,22 @@ def _page_cells(data, warn=False):
     return name, data.get("admin_name", ""), phones, data.get("note", "")
 
 
-def reported_assignments(user, task, node):
-    """The reports under `node` that `user` may see, in Vietnamese order of the unit names."""
+def reported_assignments(user, task, node, tree=year_tree.YEAR):
+    """The reports under `node` that `user` may see, in Vietnamese order of the unit names: the units
+    under it by the task's year's tree or today's (`selectors.replies`)."""
     return (
-        Assignment.objects.filter(replies_q(user, task, node), first_reported_at__isnull=False)
+        replies(user, task, node, tree)
+        .filter(first_reported_at__isnull=False)
         .select_related("report")
         .only("report__data")
         .order_by("unit_sort", "id")
     )
 
 
-def consolidated_rows(user, task, node):
+def consolidated_rows(user, task, node, tree=year_tree.YEAR):
     """One row per reporting unit, streamed: [Stt, the unit's official name, Tên Trang, Người quản trị,
     SĐT, Ghi chú]; a Page reported without its address says so (softly) in its row."""
-    qs = reported_assignments(user, task, node).values_list("unit__name", "report__data", "unit__fanpage__url")
+    qs = reported_assignments(user, task, node, tree).values_list("unit__name", "report__data", "unit__fanpage__url")
     for number, (unit_name, data, registered_url) in enumerate(qs.iterator(chunk_size=5000), start=1):
         data = data or {}
         if registered_url and not data.get("url") and not data.get("no_page"):
@@ -103,12 +106,13 @@ def _sheet_columns(columns):
     return [Column(str(i), c.title) for i, c in enumerate(columns)]
 
 
-def consolidated_title_lines(task, node):
+def consolidated_title_lines(task, node, tree=year_tree.YEAR):
     return [
         CONSOLIDATED_TITLE,
         samples.FANPAGE_FORM_SUBTITLE,
         f"{node.name} — {task.directive.number}",
         timezone.localtime().strftime("Số liệu đến %H:%M ngày %d/%m/%Y"),
+        year_tree.tree_line(task.year, tree),
     ]
 
 
@@ -147,16 +151,16 @@ def consolidated_recipients(directive):
     return [*lines, f"Lưu: VT, {symbol}" if symbol else "Lưu: VT"]
 
 
-def consolidated_document(user, task, node, *, number="", recipients=None):
+def consolidated_document(user, task, node, *, tree=year_tree.YEAR, number="", recipients=None):
     directive = task.directive
     return TableReport(
         title=CONSOLIDATED_TITLE,
         subtitle=samples.FANPAGE_FORM_SUBTITLE,
         columns=samples.consolidated_report_columns(),
-        rows=list(consolidated_rows(user, task, node)),
+        rows=list(consolidated_rows(user, task, node, tree)),
         number=consolidated_number(directive, number),
         date=timezone.localdate(),
-        notes=[f"{node.name} — {directive.number}"],
+        notes=[f"{node.name} — {directive.number}", year_tree.tree_line(task.year, tree)],
         recipients=recipients if recipients is not None else consolidated_recipients(directive),
         signing_capacity=tuple(x for x in (directive.signer_capacity, directive.signer_title) if x),
         signer_name=directive.signer_name,

@@ -4,6 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from loa.core.versions import version_field
+from loa.units.models import Unit
 
 
 class DirectiveKind(models.TextChoices):
@@ -134,6 +135,12 @@ class Task(models.Model):
     def is_overdue(self, now=None):
         return (now or timezone.now()) > self.deadline
 
+    @property
+    def year(self):
+        """The year the task belongs to: its deadline's (local time), as the Fanpage scoring counts
+        the reports (`selectors.fanpage_report_rows`). Its pages group the units by that year's tree."""
+        return timezone.localdate(self.deadline).year
+
 
 class Assignment(models.Model):
     """One recipient's state for one task: the row that tracking, reminders and rollups read.
@@ -172,6 +179,21 @@ class Assignment(models.Model):
     @property
     def reported(self):
         return self.first_reported_at is not None
+
+    @property
+    def shown_parent(self):
+        """The parent the tracking list shows: the one of the year's tree when the list was read by a
+        past year's tree (`selectors.tracked_assignments` annotates it), else today's (select it along)."""
+        if not hasattr(self, "then_parent_id"):
+            return self.unit.parent
+        if self.then_parent_id is None:
+            return None
+        return Unit(
+            pk=self.then_parent_id,
+            code=self.then_parent_code or "",
+            name=self.then_parent_name or "",
+            short_name=self.then_parent_short or "",
+        )
 
     @property
     def page_gap(self):

@@ -1,25 +1,56 @@
-"""Reads shared by pages, exports and the API: what a unit still owes, a task's tracking list."""
+"""Reads shared by pages, exports and the API: what a unit still owes, a task's tracking list.
+
+A task's tracking (its figures drilled down the tree, its list, its export, the consolidated
+report) belongs to the task's year (`Task.year`, its deadline's). By that year's tree (`tree=year`,
+the default; `loa.accounts.year_tree`) a past year's recipients are grouped under the parents they
+had on the year's tree day: the assignments are joined to the units' placements that day (a unit
+with no placement that day, one created since by a merge or a split, counts where it stands today),
+and the figures are one GROUP BY over them. By today's tree (`tree=today`, and always for the current
+year) the figures are the rollups and the list reads `Assignment.unit_path`.
+"""
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, QuerySet
+from django.db.models import (
+    BigIntegerField,
+    BooleanField,
+    Case,
+    CharField,
+    Count,
+    ExpressionWrapper,
+    F,
+    Func,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Coalesce, Substr
 from django.http import Http404
 
+from loa.accounts import year_tree
 from loa.accounts.capabilities import Capability
 from loa.accounts.scope import can, path_q
 from loa.core.text import search_terms
 from loa.directives.access import tracking_node
 from loa.directives.models import Assignment, Directive, ReportForm, Rollup
 from loa.directives.services import pending_q
+from loa.units.models import Unit, UnitPlacement
+from loa.units.selectors import on
 
 if TYPE_CHECKING:
+    from django.db.backends.base.base import BaseDatabaseWrapper
+    from django.db.models.sql.compiler import SQLCompiler
+
     from loa.accounts.models import User
     from loa.directives.models import Task
-    from loa.units.models import Unit
 
 # The tracking list's filters and sorts: the page, the xlsx export and the API take the same names.
 STATE_FILTERS = {
@@ -51,12 +82,78 @@ def replies_q(user: User, task: Task, node: Unit) -> Q:
     return Q(task=task, unit_path__startswith=node.path) & path_q(user, Capability.VIEW, field="unit_path")
 
 
+def tree_day(task: Task, tree: str) -> datetime.date | None:
+    """The day whose tree groups the task's figures, or None for today's tree (`year_tree.past_day`
+    of the task's year)."""
+    return year_tree.past_day(task.year, tree)
+
+
+def _placed(day: datetime.date) -> QuerySet[UnitPlacement]:
+    """The placement on `day` of the outer assignment's unit (a subquery)."""
+    return UnitPlacement.objects.filter(on(day), unit_id=OuterRef("unit_id")).order_by()
+
+
+def _then(qs: QuerySet[Assignment], day: datetime.date) -> QuerySet[Assignment]:
+    """The assignments with `then_path`: their unit's path on `day`, or today's for a unit that did
+    not stand in the tree that day (created since, by a merge or a split)."""
+    return qs.annotate(placed_path=Subquery(_placed(day).values("path")[:1])).annotate(
+        then_path=Coalesce(F("placed_path"), F("unit_path"))
+    )
+
+
+def replies(user: User, task: Task, node: Unit, tree: str = year_tree.YEAR) -> QuerySet[Assignment]:
+    """The assignments of `task` under `node` that `user` may view, by the task's year's tree or
+    today's (`tree`). By today's: `replies_q`. By a past year's: the units under `node` on the tree
+    day (their `then_path`), and who may view them as `year_tree.figures_q` says (today's tree,
+    widened to the units then under one of the user's role units); at the issuing unit, as by
+    today's, every recipient. Two queries at most before the rows (where the user's role units and
+    `node` stood that day, `year_tree`), whatever the number of units."""
+    day = tree_day(task, tree)
+    if day is None:
+        return Assignment.objects.filter(replies_q(user, task, node))
+    qs = _then(Assignment.objects.filter(task=task), day)
+    issuer = task.directive.issuing_unit
+    if node.pk == issuer.pk and can(user, Capability.VIEW, issuer):
+        return qs
+    _roles, prefix = year_tree.paths_then(user, Capability.VIEW, day, node)
+    reach = year_tree.figures_q(user, Capability.VIEW, task.year, tree)
+    # A node that did not stand in the tree that day (created since) has, like the units created since,
+    # its today's path.
+    return qs.filter(reach, Q(then_path__startswith=prefix or node.path))
+
+
 def tracked_assignments(
-    user: User, task: Task, node: Unit, *, state: str = "", q: str = "", sort: str = "name"
+    user: User,
+    task: Task,
+    node: Unit,
+    *,
+    state: str = "",
+    q: str = "",
+    sort: str = "name",
+    tree: str = year_tree.YEAR,
+    parents: bool = True,
 ) -> QuerySet[Assignment]:
-    """A task's assignments under `node` that `user` may view, filtered and sorted; one query.
-    Unknown states and sorts are ignored (no filter, by name)."""
-    qs = Assignment.objects.filter(replies_q(user, task, node))
+    """A task's assignments under `node` that `user` may view, filtered and sorted; one query
+    (`replies`: two more by a past year's tree). Unknown states and sorts are ignored (no filter, by
+    name). By a past year's tree each row carries the parent its unit had then (`then_parent_*`,
+    read by `Assignment.shown_parent`), unless `parents` is false (a page that fetches its rows
+    again gives them their parents with `parents_then`)."""
+    qs = replies(user, task, node, tree)
+    day = tree_day(task, tree)
+    if day is not None and parents:
+        qs = qs.annotate(
+            then_parent_id=Case(
+                When(placed_path__isnull=True, then=F("unit__parent_id")),
+                default=Subquery(_placed(day).values("parent_id")[:1]),
+                output_field=BigIntegerField(),
+            )
+        )
+        parent = Unit.objects.filter(pk=OuterRef("then_parent_id"))
+        qs = qs.annotate(
+            then_parent_code=Subquery(parent.values("code")[:1]),
+            then_parent_name=Subquery(parent.values("name")[:1]),
+            then_parent_short=Subquery(parent.values("short_name")[:1]),
+        )
     if state in STATE_FILTERS:
         qs = qs.filter(STATE_FILTERS[state])
     for term in search_terms(q.strip()) if q and q.strip() else ():
@@ -68,6 +165,23 @@ def tracked_assignments(
     )
 
 
+def parents_then(assignments: list[Assignment], task: Task, tree: str) -> None:
+    """Give fetched assignments the parent their unit had by the task's year's tree (as
+    `tracked_assignments` annotates it, for rows fetched again without the annotations: a capped
+    page): one query, none by today's tree. A unit with no place that day keeps today's parent."""
+    day = tree_day(task, tree)
+    if day is None or not assignments:
+        return
+    rows = UnitPlacement.objects.filter(on(day), unit_id__in=[a.unit_id for a in assignments]).values_list(
+        "unit_id", "parent_id", "parent__code", "parent__name", "parent__short_name"
+    )
+    then = {row[0]: row[1:] for row in rows}
+    for a in assignments:
+        parent = a.unit.parent
+        today = (parent.pk, parent.code, parent.name, parent.short_name) if parent else (None, None, None, None)
+        a.then_parent_id, a.then_parent_code, a.then_parent_name, a.then_parent_short = then.get(a.unit_id, today)  # type: ignore[attr-defined]  # the rows' own attributes
+
+
 # A Fanpage report that says the unit has no Page yet, and one filed without the Page's address: both
 # count as filed; staff see them apart (soft warnings, never a block).
 NO_PAGE = Q(report__data__no_page=True)
@@ -77,10 +191,10 @@ NO_PAGE = Q(report__data__no_page=True)
 ADDRESS_MISSING = Q(report_url="", report_name__gt="") & (Q(unit__fanpage__isnull=True) | Q(unit__fanpage__url=""))
 
 
-def page_gaps(user: User, task: Task, node: Unit) -> dict[str, int]:
-    """How many reports under `node` that `user` may view say "no Page yet", and how many lack the
-    Page's address: one grouped query whatever the number of units."""
-    qs = Assignment.objects.filter(replies_q(user, task, node), first_reported_at__isnull=False)
+def page_gaps(user: User, task: Task, node: Unit, tree: str = year_tree.YEAR) -> dict[str, int]:
+    """How many reports under `node` that `user` may view (by `tree`, as `replies`) say "no Page
+    yet", and how many lack the Page's address: one grouped query whatever the number of units."""
+    qs = replies(user, task, node, tree).filter(first_reported_at__isnull=False)
     return qs.annotate(
         report_url=KeyTextTransform("url", "report__data"), report_name=KeyTextTransform("name", "report__data")
     ).aggregate(no_page=Count("id", filter=NO_PAGE), address_missing=Count("id", filter=ADDRESS_MISSING))
@@ -93,6 +207,65 @@ def child_rollups(task: Task, node: Unit) -> QuerySet[Rollup]:
         .select_related("unit")
         .order_by("unit__name_sort")
     )
+
+
+class PathHead(Func):
+    """The text before the first "/" of a path's tail ("42/7/" → "42"; "" → ""): the id of the child
+    a unit lies under. PostgreSQL's split_part; SQLite has none."""
+
+    output_field = CharField()
+    template = "SPLIT_PART(%(expressions)s, '/', 1)"
+
+    def as_sqlite(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra: Any
+    ) -> tuple[str, tuple[Any, ...]]:
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"SUBSTR({sql}, 1, INSTR({sql} || '/', '/') - 1)", (*params, *params)
+
+
+# A task's counters as `rollups.contribution` counts them, for a GROUP BY over its assignments.
+_REPORTED = Q(expected=True, first_reported_at__isnull=False)
+COUNTS = {
+    "expected": Q(expected=True),
+    "reported": _REPORTED,
+    "on_time": _REPORTED & Q(on_time=True),
+    "late": _REPORTED & Q(on_time=False),
+    "returned": Q(expected=True, state=Assignment.State.RETURNED),
+}
+
+
+def task_figures(user: User, task: Task, node: Unit, tree: str = year_tree.YEAR) -> tuple[Rollup | None, list[Rollup]]:
+    """(the figures at `node`, those of the units directly below it that have units below them),
+    as the tracking page, its API and the drill-down read them. By today's tree: the rollups. By a
+    past year's tree: the assignments `user` may view under `node` that year (`replies`), grouped
+    by the child of `node` their unit was under on the tree day in one GROUP BY, as unsaved Rollup
+    rows; a few queries whatever the number of units."""
+    day = tree_day(task, tree)
+    if day is None:
+        totals = Rollup.objects.filter(task=task, unit=node).select_related("unit").first()
+        return totals, list(child_rollups(task, node)) if can(user, Capability.VIEW, node) else []
+    _roles, prefix = year_tree.paths_then(user, Capability.VIEW, day, node)
+    prefix = prefix or node.path
+    child = Case(
+        When(then_path__startswith=prefix, then=PathHead(Substr("then_path", len(prefix) + 1))),
+        default=Value(""),
+        output_field=CharField(),
+    )
+    rows = list(
+        replies(user, task, node, tree)
+        .order_by()
+        .values(child_id=child)
+        .annotate(**{f"n_{k}": Count("id", filter=q) for k, q in COUNTS.items()})
+        .values_list("child_id", *(f"n_{k}" for k in COUNTS))
+    )
+    if not rows:
+        return None, []
+    totals = Rollup(task=task, unit=node, **{k: sum(r[i] for r in rows) for i, k in enumerate(COUNTS, start=1)})
+    below = {int(r[0]): dict(zip(COUNTS, r[1:], strict=True)) for r in rows if r[0] and r[1] > 1}
+    units = Unit.objects.in_bulk(list(below)) if below and can(user, Capability.VIEW, node) else {}
+    children = [Rollup(task=task, unit=unit, parent_unit_id=node.pk, **below[pk]) for pk, unit in units.items()]
+    children.sort(key=lambda r: (r.unit.name_sort, r.unit.pk))
+    return totals, children
 
 
 def due_for_units(unit_ids: Iterable[int], *, limit: int = 20) -> list[Assignment]:

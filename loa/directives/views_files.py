@@ -6,6 +6,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
+from loa.accounts import year_tree
 from loa.accounts.capabilities import Capability
 from loa.directives import documents
 from loa.directives.access import get_assignment, get_directive, get_task, tracking_node
@@ -40,12 +41,13 @@ def directive_file(request, pk, fmt):
 def tracking_export(request, pk, fmt):
     task = get_task(request.user, pk)
     node = tracking_node(request.user, task, request.GET.get("unit"))
-    rows = tracked_assignments(request.user, task, node, **tracking_params(request))
+    params = tracking_params(request)
+    rows = tracked_assignments(request.user, task, node, **params)
     data = (
         {
             "code": a.unit.code,
             "unit": a.unit.name,
-            "parent": a.unit.parent.name if a.unit.parent else "",
+            "parent": a.shown_parent.name if a.shown_parent else "",
             "state": a.get_state_display(),
             "reported": a.first_reported_at,
             "last": a.last_reported_at,
@@ -54,51 +56,60 @@ def tracking_export(request, pk, fmt):
         }
         for a in rows.iterator(chunk_size=2000)
     )
-    return export_response(
-        fmt, f"Theo dõi - {task.title[:60]} - {node.short_name or node.name}", TRACKING_COLUMNS, data
-    )
+    title = f"Theo dõi - {task.title[:60]} - {node.short_name or node.name}"
+    lines = [title, year_tree.tree_line(task.year, params["tree"])]
+    return export_response(fmt, title, TRACKING_COLUMNS, data, title_lines=lines)
 
 
 def _consolidated_task(request, pk):
+    """(task, node, tree): the consolidated report's task, its unit and the tree that chooses the
+    units under it (the task's year's, or today's: `year_tree`)."""
     task = get_task(request.user, pk)
     if not task.report_form:
         raise Http404
-    return task, tracking_node(request.user, task, request.GET.get("unit"))
+    tree = year_tree.tree_choice(request.GET.get("tree"))
+    return task, tracking_node(request.user, task, request.GET.get("unit")), tree
 
 
-def _export_page(request, task, node, form, status=200):
-    return render(
-        request, "directives/consolidated_export.html", {"task": task, "node": node, "form": form}, status=status
-    )
+def _export_page(request, task, node, tree, form, status=200):
+    context = {
+        "task": task,
+        "node": node,
+        "form": form,
+        "tree": tree,
+        "year": task.year,
+        "tree_q": "&tree=today" if tree == year_tree.TODAY else "",
+    }
+    return render(request, "directives/consolidated_export.html", context, status=status)
 
 
 @login_required
 def consolidated_export(request, pk):
     """The Word or PDF report's options: the number (or left for the clerk) and the recipients."""
-    task, node = _consolidated_task(request, pk)
+    task, node, tree = _consolidated_task(request, pk)
     form = ConsolidatedExportForm(initial={"recipients": "\n".join(documents.consolidated_recipients(task.directive))})
-    return _export_page(request, task, node, form)
+    return _export_page(request, task, node, tree, form)
 
 
 @login_required
 def consolidated(request, pk, fmt):
-    task, node = _consolidated_task(request, pk)
+    task, node, tree = _consolidated_task(request, pk)
     if fmt == "xlsx":
         return export_response(
             "xlsx",
             f"Báo cáo tổng hợp Trang Fanpage - {node.short_name or node.name}",
             documents.consolidated_columns(),
-            documents.consolidated_rows(request.user, task, node),
+            documents.consolidated_rows(request.user, task, node, tree),
             sheet_title="Tổng hợp",
-            title_lines=documents.consolidated_title_lines(task, node),
+            title_lines=documents.consolidated_title_lines(task, node, tree),
         )
     options = {}
     if "number" in request.GET or "recipients" in request.GET:  # sent by the options page
         form = ConsolidatedExportForm(request.GET)
         if not form.is_valid():
-            return _export_page(request, task, node, form, status=400)
+            return _export_page(request, task, node, tree, form, status=400)
         options = {"number": form.cleaned_data["number"], "recipients": form.cleaned_data["recipients"]}
-    return document_response(documents.consolidated_document(request.user, task, node, **options), fmt)
+    return document_response(documents.consolidated_document(request.user, task, node, tree=tree, **options), fmt)
 
 
 @login_required

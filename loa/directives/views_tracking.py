@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from loa.accounts import year_tree
 from loa.accounts.capabilities import Capability
 from loa.accounts.scope import can
 from loa.core.forms import flash_errors
@@ -16,17 +17,18 @@ from loa.core.paging import CappedPaginator
 from loa.directives import notices, reminders, services
 from loa.directives.access import can_issue, get_assignment, get_task, tracking_node
 from loa.directives.forms import ReturnForm
-from loa.directives.models import Rollup
-from loa.directives.selectors import STATE_FILTERS, child_rollups, tracked_assignments
+from loa.directives.selectors import STATE_FILTERS, parents_then, task_figures, tracked_assignments
 
 
 def tracking_params(request):
-    """The list's state, search and sort from the query string, as the page and its export read them."""
+    """The list's state, search, sort and tree (the task's year's, or today's: `year_tree`) from the
+    query string, as the page and its export read them."""
     state = request.GET.get("state", "")
     return {
         "state": state if state in STATE_FILTERS else "",
         "q": request.GET.get("q", "").strip(),
         "sort": request.GET.get("sort", "name"),
+        "tree": year_tree.tree_choice(request.GET.get("tree")),
     }
 
 
@@ -34,14 +36,17 @@ def tracking_params(request):
 def task_tracking(request, pk):
     task = get_task(request.user, pk)
     node = tracking_node(request.user, task, request.GET.get("unit"))
-    totals = Rollup.objects.filter(task=task, unit=node).first()
-    children = list(child_rollups(task, node)) if can(request.user, Capability.VIEW, node) else []
     params = tracking_params(request)
-    rows = tracked_assignments(request.user, task, node, **params)
+    totals, children = task_figures(request.user, task, node, params["tree"])
+    rows = tracked_assignments(request.user, task, node, **params, parents=False)
     page = CappedPaginator(rows, 50).get_page(request.GET.get("page"))
     reminders.reminder_rows(task, page.object_list)
+    parents_then(page.object_list, task, params["tree"])
+    sees_all = can(request.user, Capability.VIEW, task.directive.issuing_unit)
     for a in page.object_list:  # the "address still missing" badge opens the form to add it
         a.may_add_address = a.page_gap == "no_address" and can(request.user, Capability.REPORT_FOR_UNIT, a.unit)
+        # A unit listed by a past year's tree only (it has left the user's units since) opens no report.
+        a.may_open = sees_all or can(request.user, Capability.VIEW, a.unit)
     trail = [
         u
         for u in node.ancestors()
@@ -58,6 +63,9 @@ def task_tracking(request, pk):
         "trail": trail,
         "missing": totals.expected - totals.reported if totals else 0,
         "can_issue": can_issue(request.user, task.directive),
+        "year": task.year,
+        # Kept in the page's own links (year_tree): the switch's choice of tree.
+        "tree_q": "&tree=today" if params["tree"] == year_tree.TODAY else "",
     }
     if request.htmx and request.htmx.target == "assignments":
         return render(request, "directives/task_tracking.html#assignments", context)

@@ -203,6 +203,22 @@ def store() -> Store:
     return found
 
 
+def counters_check(app_configs: Any = None, **kwargs: Any) -> list[Any]:
+    """`check --deploy`: clicks need a cache the web processes and the flush share (Redis)."""
+    from django.core.checks import Warning as CheckWarning
+
+    if hasattr(getattr(caches["default"], "_cache", None), "get_client"):
+        return []
+    return [
+        CheckWarning(
+            "Clicks on tracked links are counted in the cache, and the cache is not Redis: each web process "
+            "keeps its own counts, which sharing_flush_clicks cannot see.",
+            hint="Set CACHE_URL to a Redis (docs/sharing.md, Tracked links and clicks).",
+            id="loa.sharing.W001",
+        )
+    ]
+
+
 # --- Counting and flushing -------------------------------------------------------------------------
 
 

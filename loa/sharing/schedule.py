@@ -1,8 +1,16 @@
 from datetime import timedelta
 
+from celery.schedules import crontab
 from django.conf import settings
 
 BEAT_SCHEDULE = {
+    # Official sites' feeds (loa/sharing/feeds.py): twice an hour, asking with the last ETag, so a site
+    # with nothing new answers 304. A run that waited for a worker past the next one is dropped.
+    "sharing-fetch-feeds": {
+        "task": "loa.sharing.fetch_feeds",
+        "schedule": crontab(minute="7,37"),
+        "options": {"expires": 25 * 60},
+    },
     # The clicks counted in the cache reach ClickDay and the tallies (a lease keeps it to one worker).
     "sharing-flush-clicks": {
         "task": "loa.sharing.flush_clicks",

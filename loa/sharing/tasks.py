@@ -1,6 +1,13 @@
 from celery import shared_task
 
 
+@shared_task(name="loa.sharing.fetch_feeds")
+def fetch_feeds_task():
+    from loa.sharing.feeds import fetch_all
+
+    return str(fetch_all())
+
+
 @shared_task(name="loa.sharing.flush_clicks", ignore_result=True)
 def flush_clicks_task() -> str:
     from loa.sharing.clicks import flush

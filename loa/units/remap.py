@@ -450,7 +450,7 @@ def _run(
         except ValidationError as exc:
             raise _RowError(row, " ".join(exc.messages)) from exc
         done += len(group)
-        if progress is not None:
+        if progress is not None and row.action != MOVE:  # the moves told their own, part by part
             progress(done, len(rows))
 
 

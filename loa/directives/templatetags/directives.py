@@ -20,8 +20,9 @@ def percent(part, whole):
 
 
 @register.simple_tag(takes_context=True)
-def page_gaps(context, task, node):
-    """{"no_page": n, "address_missing": m} of the reports under `node` the viewer may see."""
+def page_gaps(context, task, node, tree="year"):
+    """{"no_page": n, "address_missing": m} of the reports under `node` the viewer may see (by the
+    task's year's tree or today's)."""
     from loa.directives.selectors import page_gaps as count
 
-    return count(context["request"].user, task, node)
+    return count(context["request"].user, task, node, tree)

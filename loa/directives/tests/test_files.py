@@ -125,8 +125,10 @@ def test_the_tracking_list_exports_with_its_filters(reported, admin, login):
     _, task = reported
     content = _get(login(admin), reverse("directives:tracking_export", args=[task.pk, "xlsx"]) + "?state=late")
     rows = list(load_workbook(io.BytesIO(content)).active.iter_rows(values_only=True))
-    assert rows[0][:4] == ("Mã đơn vị", "Đơn vị", "Đơn vị cấp trên", "Tình trạng")
-    assert [r[0] for r in rows[1:]] == ["CS-B"]
+    header = next(i for i, r in enumerate(rows) if r[0] == "Mã đơn vị")  # below the title and the tree's line
+    assert "Cây đơn vị: năm 2021" in [r[0] for r in rows[:header]]
+    assert rows[header][:4] == ("Mã đơn vị", "Đơn vị", "Đơn vị cấp trên", "Tình trạng")
+    assert [r[0] for r in rows[header + 1 :]] == ["CS-B"]
 
 
 def test_outsiders_get_no_files(reported, kinds, tree, client, login):

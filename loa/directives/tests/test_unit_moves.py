@@ -1,9 +1,10 @@
 """A CĐCS moved from one upper union to another: its assignments, the figures of both unions, who sees
 its work (the issuer of a directive always sees the replies to it)."""
 
-from datetime import date
+from datetime import date, datetime
 
 from django.urls import reverse
+from django.utils import timezone
 
 from loa.directives import rollups, services
 from loa.directives.models import Assignment, ReportForm, Rollup
@@ -11,7 +12,7 @@ from loa.directives.tests.factories import DEADLINE, GOOD_PAGE, fanpage_letter
 from loa.units.services import unit_create, unit_move
 
 
-def province_letter(tree, *, by=None, recipients=None, number="12/CV-LĐLĐ"):
+def province_letter(tree, *, by=None, recipients=None, number="12/CV-LĐLĐ", deadline=DEADLINE):
     """A directive of the province itself, to the CĐCS (by default A and B)."""
     directive = services.directive_create(
         by=by,
@@ -27,7 +28,7 @@ def province_letter(tree, *, by=None, recipients=None, number="12/CV-LĐLĐ"):
     )
     services.directive_set_recipients(by=by, directive=directive, units=recipients or [tree["a"], tree["b"]])
     task = services.task_add(
-        by=by, directive=directive, title="Báo cáo Trang Fanpage", deadline=DEADLINE, report_form=ReportForm.FANPAGE
+        by=by, directive=directive, title="Báo cáo Trang Fanpage", deadline=deadline, report_form=ReportForm.FANPAGE
     )
     services.directive_issue(by=by, directive=directive)
     return directive, task
@@ -70,14 +71,31 @@ def test_the_assignments_and_both_unions_figures_follow_the_move(tree, other, al
     assert _figures(task) == figures
 
 
-def test_a_union_left_with_no_recipient_loses_the_directive(tree, other, upper_admin, login):
-    directive, task = province_letter(tree, recipients=[tree["a"]])
+def test_a_union_left_with_no_recipient_loses_the_directive_of_this_year(tree, other, upper_admin, login):
+    this_year = datetime(timezone.localdate().year, 12, 31, tzinfo=DEADLINE.tzinfo)
+    directive, task = province_letter(tree, recipients=[tree["a"]], deadline=this_year)
     assert login(upper_admin).get(reverse("directives:detail", args=[directive.pk])).status_code == 200
 
     _move(tree["a"], other["unit"])
 
     assert not Rollup.objects.filter(task=task, unit=tree["upper"]).exists()
     assert login(upper_admin).get(reverse("directives:detail", args=[directive.pk])).status_code == 404
+    assert login(other["admin"]).get(reverse("directives:detail", args=[directive.pk])).status_code == 200
+
+
+def test_a_union_left_keeps_reading_a_past_years_directive_by_that_years_tree(tree, other, upper_admin, login):
+    directive, task = province_letter(tree, recipients=[tree["a"]])  # of 2021, a past year
+
+    _move(tree["a"], other["unit"])  # today
+
+    client = login(upper_admin)
+    assert client.get(reverse("directives:detail", args=[directive.pk])).status_code == 200
+    tracking = reverse("directives:tracking", args=[task.pk])
+    page = client.get(tracking).content.decode()  # at its own union, by 2021's tree: A was there
+    assert "Trường THPT Thành phố" in page
+    # By today's tree nothing of it is under the union; A's own report page follows today's tree.
+    assert "Trường THPT Thành phố" not in client.get(tracking, {"tree": "today"}).content.decode()
+    assert client.get(reverse("directives:assignment", args=[task.pk, tree["a"].pk])).status_code == 404
     assert login(other["admin"]).get(reverse("directives:detail", args=[directive.pk])).status_code == 200
 
 
@@ -92,7 +110,8 @@ def test_the_new_unions_admin_sees_the_work_and_the_old_ones_gets_404(tree, othe
     tracking = reverse("directives:tracking", args=[task.pk])
     assert login(upper_admin).get(tracking, {"unit": tree["a"].pk}).status_code == 404
     assert login(other["admin"]).get(report_url).status_code == 200
-    page = login(other["admin"]).get(tracking, {"unit": other["unit"].pk}).content.decode()
+    # The 2021 task by today's tree: A under its new union (by 2021's tree, the default, it was not).
+    page = login(other["admin"]).get(tracking, {"unit": other["unit"].pk, "tree": "today"}).content.decode()
     assert "Trường THPT Thành phố" in page
 
 
@@ -156,15 +175,21 @@ def test_through_the_api_the_new_parent_lists_the_assignments(tree, other, admin
     )
 
     assert moved.status_code == 200
-    listed = client.get(f"/api/v1/directives/tasks/{task.pk}/assignments", {"unit": other["unit"].pk}).json()
+    # The task is of 2021, a past year: by today's tree (`tree=today`) A is under its new union…
+    today = {"tree": "today"}
+    listed = client.get(f"/api/v1/directives/tasks/{task.pk}/assignments", {"unit": other["unit"].pk, **today}).json()
     assert [row["unit"]["code"] for row in listed["items"]] == ["CS-A"]
-    old = client.get(f"/api/v1/directives/tasks/{task.pk}/assignments", {"unit": tree["upper"].pk}).json()
+    old = client.get(f"/api/v1/directives/tasks/{task.pk}/assignments", {"unit": tree["upper"].pk, **today}).json()
     assert [row["unit"]["code"] for row in old["items"]] == ["CS-B"]
-    after = client.get(f"/api/v1/directives/tasks/{task.pk}", {"unit": tree["upper"].pk}).json()
+    after = client.get(f"/api/v1/directives/tasks/{task.pk}", {"unit": tree["upper"].pk, **today}).json()
     assert before["totals"]["expected"] == 2 and after["totals"]["expected"] == 1
     assert before["totals"]["reported"] == 1 and after["totals"]["reported"] == 0
-    new = client.get(f"/api/v1/directives/tasks/{task.pk}", {"unit": other["unit"].pk}).json()
+    new = client.get(f"/api/v1/directives/tasks/{task.pk}", {"unit": other["unit"].pk, **today}).json()
     assert new["totals"]["expected"] == 1 and new["totals"]["reported"] == 1
+    # … and by 2021's tree (the default), moved today, it was still under the union it left.
+    year = client.get(f"/api/v1/directives/tasks/{task.pk}", {"unit": tree["upper"].pk}).json()
+    assert (year["tree"], year["totals"]["expected"], year["totals"]["reported"]) == ("year", 2, 1)
+    assert client.get(f"/api/v1/directives/tasks/{task.pk}", {"unit": other["unit"].pk}).json()["totals"] is None
 
 
 def _union_of(n, tree, kinds, code):

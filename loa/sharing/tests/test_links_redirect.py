@@ -360,3 +360,11 @@ def test_the_flush_is_a_command_and_a_beat_entry(item, tree, rf):
     clicks.count(rf.get("/s/x", HTTP_USER_AGENT=CHROME, REMOTE_ADDR="203.0.113.2"), link.pk)
     assert flush_clicks_task() == "1 clicks on 1 link-days"
     assert ClickDay.objects.get().clicks == 2
+
+
+def test_the_deploy_check_warns_without_redis(db):
+    assert [w.id for w in clicks.counters_check()] == ["loa.sharing.W001"]
+
+
+def test_the_deploy_check_is_quiet_with_redis(on_redis):
+    assert clicks.counters_check() == []
