@@ -23,12 +23,14 @@ class CountingRedirect(HttpResponseRedirect):
 
     def __init__(self, url: str, *, request: HttpRequest, link_id: int) -> None:
         super().__init__(url)
-        self._click = (request, link_id)
+        self._click: tuple[HttpRequest, int] | None = (request, link_id)
 
     def close(self) -> None:
         try:
-            request, link_id = self._click
-            clicks.count(request, link_id)
+            if self._click is not None:
+                request, link_id = self._click
+                self._click = None  # closed twice, counted once
+                clicks.count(request, link_id)
         except Exception:  # a counter down must not turn a sent redirect into an error
             log.exception("click not counted")
         finally:
