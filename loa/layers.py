@@ -147,7 +147,7 @@ LAYERS = (
             App(
                 "fanpages",
                 "the register of each CĐCS's Page, posts per day, followers, Like declarations, posters",
-                "`services` (`register_page`, `clean_page_data`), `lookup`, `compliance`",
+                "`services` (`register_page`, `clean_page_data`, the `posts_synced` signal), `lookup`, `compliance`",
             ),
             App(
                 "directives",
@@ -167,7 +167,7 @@ LAYERS = (
             App(
                 "sharing",
                 "official information to share every day: items, shares, tracked links, share tallies",
-                "`selectors`, `services`, `tally`",
+                "`selectors`, `services`, `tally`, `links` (`share_url`, `share_urls`)",
             ),
         ),
         "the areas of the work; a peer is read through its selectors and written through its services",

@@ -300,6 +300,11 @@ SHARING_FEED_ITEM_DAYS = env_int("SHARING_FEED_ITEM_DAYS", 3, minimum=1)
 # An item made from a Loa publication in one tap (and a new item's form) is shared for this many days,
 # today included; the editor may change its days.
 SHARING_ITEM_DAYS = env_int("SHARING_ITEM_DAYS", 7, minimum=1)
+# The tracked links /s/<code> (loa/sharing/links.py, clicks.py): how long the cache keeps a code's
+# address (an item's edited address reaches every click within this), and how often Celery beat
+# moves the clicks counted in the cache into the database (clicks show in the figures that late).
+SHARING_LINK_CACHE_SECONDS = env_int("SHARING_LINK_CACHE_SECONDS", 300, minimum=1)
+SHARING_CLICKS_FLUSH_SECONDS = env_int("SHARING_CLICKS_FLUSH_SECONDS", 60, minimum=10)
 
 CACHES = {
     "default": (

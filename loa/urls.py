@@ -5,6 +5,7 @@ from loa.core.pwa import manifest, offline, service_worker
 from loa.core.views import favicon
 from loa.fanpages.views import short_link
 from loa.ops.views import healthz
+from loa.sharing.views_links import follow as share_link
 from loa.todo.views import home
 
 handler400 = "loa.core.request_limits.bad_request"
@@ -29,6 +30,7 @@ urlpatterns = [
     path("scoring/", include("loa.scoring.urls")),
     path("sharing/", include("loa.sharing.urls")),
     path("l/<str:code>", short_link, name="fanpage_short"),
+    path("s/<str:code>", share_link, name="share_link"),
 ]
 # No route serves MEDIA_ROOT, even with DEBUG on: every kept file goes out through the view of its
 # kind, which checks the user's permission first (loa/core/files.py).

@@ -3,7 +3,7 @@
 - items: list the items curated by or for the units in reach, create one (editors and admins of the
   curating unit: Capability.REVIEW_ARTICLES, as for publishing articles), retire one;
 - a unit's list for a day (`selectors.items_for`), and marking an item shared, declared or with the
-  post's link (checked by `credit.check_post_link`): the unit's officers (REPORT_FOR_UNIT);
+  post's link (checked by `daily.mark_shared`, as on the phone page): the unit's officers (REPORT_FOR_UNIT);
 - share rates of a unit (against its parent's and the root's) and of each child of a unit, per year
   or month, from the monthly tallies; an item's shares (paged) and the clicks they brought.
 
@@ -27,7 +27,7 @@ from loa.api.errors import READ, WRITE, Forbidden, answers
 from loa.api.pagination import Pages
 from loa.api.types import AuthedRequest, Day, Id, In, Whole, Year
 from loa.api.versions import OPTIONAL_VERSION, Version, responses, versioned_write
-from loa.sharing import credit, selectors, services
+from loa.sharing import daily, selectors, services
 from loa.sharing.models import Item, Share
 from loa.units.models import Unit, UnitKind
 from loa.units.rollup_moves import path_ids
@@ -304,13 +304,8 @@ def share_item(request: AuthedRequest, unit_id: Id, item_id: Id, payload: Sharin
         if not Item.objects.filter(pk=item_id, unit_id__in=path_ids(unit.path)).exists():
             raise Http404
         raise ValidationError(_("This item is not asked of this unit today: it is over, retired or for others."))
-    if payload.post_url:
-        key, link = credit.check_post_link(unit, payload.post_url)
-        share = services.share_record(
-            by=request.user, item=item, unit=unit, kind=Share.Kind.LINK, post_url=link, post_key=key
-        )
-    else:
-        share = services.share_record(by=request.user, item=item, unit=unit, kind=Share.Kind.DECLARED)
+    # The phone page's own write: the link checked as for posts and counted as a posting day.
+    share = daily.mark_shared(by=request.user, item=item, unit=unit, post_link=payload.post_url or "")
     return Status(201, _share_out(share))
 
 

@@ -25,6 +25,8 @@ class IncomingPost:
     key: str
     posted_at: datetime  # aware
     permalink: str = ""
+    text: str = ""  # what it says and the links it carries (from Graph; not stored, see posts_synced)
+    links: tuple = ()
 
 
 def post_key(raw_id):

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Q, QuerySet
 
 from loa.fanpages import compliance, lookup
-from loa.fanpages.models import Fanpage, LikeDeclaration
+from loa.fanpages.models import Fanpage, LikeDeclaration, Post
 
 if TYPE_CHECKING:
     from loa.units.models import Unit
@@ -19,6 +19,17 @@ if TYPE_CHECKING:
 def page_of(unit: Unit) -> Fanpage | None:
     """The unit's registered Page, or None."""
     return Fanpage.objects.filter(unit=unit).first()
+
+
+def post_ids(pairs: Iterable[tuple[int, str]]) -> dict[tuple[int, str], int]:
+    """{(fanpage id, post key): Post id} of the stored posts among `pairs`."""
+    wanted = set(pairs)
+    if not wanted:
+        return {}
+    rows = Post.objects.filter(
+        fanpage_id__in={f for f, _k in wanted}, post_key__in={k for _f, k in wanted}
+    ).values_list("fanpage_id", "post_key", "pk")
+    return {(f, k): pk for f, k, pk in rows if (f, k) in wanted}
 
 
 def registered_url(unit: Unit) -> str:
@@ -61,11 +72,3 @@ def latest_like_counts(units: QuerySet[Unit], year: int) -> dict[int, int]:
 def posting_figures(units: QuerySet[Unit], *, year: int, today: date | None = None) -> dict[int, tuple[int, int]]:
     """{unit id: (posting days, days in the period)} of the grassroots units active in the year (`compliance`)."""
     return compliance.posting_figures(units, year=year, today=today)
-
-
-def post_from_link(link: str) -> tuple[str, str]:
-    """(the post's own id, the link as stored) of a post link an officer pasted, checked as for a
-    logged post (`posts.key_from_link`): raises ValidationError for what is no post's address."""
-    from loa.fanpages.posts import clean_link, key_from_link
-
-    return key_from_link(link), clean_link(link)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.dispatch import Signal
 from django.utils.translation import gettext as _
 
 from loa.audit.log import log_action
@@ -19,6 +22,26 @@ if TYPE_CHECKING:
     from loa.units.models import Unit
 
 FIELDS = ("name", "url", "admin_name", "admin_phone", "other_phones", "note")
+
+
+@dataclass(frozen=True)
+class SyncedPost:
+    """A post the Graph sync read from a unit's Page (stored as `Post` by then), with what it says."""
+
+    fanpage_id: int
+    unit_id: int
+    key: str  # Post.post_key
+    posted_at: datetime
+    permalink: str
+    text: str = ""
+    links: tuple[str, ...] = ()  # the addresses of its attachments
+
+
+# Sent by the Graph sync once its posts are stored, with `posts=[SyncedPost]` (the posts that say
+# something: a message or an attachment), new or read again: another area may credit what they
+# carry (loa/sharing/credit.py) and must not count a post twice. A receiver's error is logged, and
+# never stops the sync.
+posts_synced = Signal()
 
 
 def _one_line(value: str | None) -> str:

@@ -27,6 +27,7 @@ from loa.audit.log import log_action
 from loa.core.site import absolute_url
 from loa.fanpages.models import GraphLink, Post
 from loa.fanpages.posts import IncomingPost, post_key, record_posts_many
+from loa.fanpages.services import SyncedPost, posts_synced
 from loa.integrations.facebook import GraphClient, GraphError, RateLimited, Throttle, TokenExpired, TokenInvalid
 
 log = logging.getLogger(__name__)
@@ -106,7 +107,9 @@ def fetch(link, *, client, since, now):
         for post in client.iter_posts(link.page_id, since=start, until=upper):
             if post.created_time >= link.run_until:
                 continue
-            found.append(IncomingPost(post_key(post.id), post.created_time, post.permalink_url))
+            found.append(
+                IncomingPost(post_key(post.id), post.created_time, post.permalink_url, post.message, post.links)
+            )
     except GraphError as error:
         return Fetched(link, found, error)
     return Fetched(link, found)
@@ -140,6 +143,7 @@ def store(results, *, now):
             ["synced_through", "run_until", "run_low", "last_synced_at", "status", "status_note", "retry_after"],
             batch_size=200,
         )
+    tell_synced(results)
     for r in results:
         link, error, new = r.link, r.error, added.get(r.link.fanpage_id, 0)
         if error is None:
@@ -157,6 +161,29 @@ def store(results, *, now):
             log.warning("Graph sync of %s failed: %s", link.page_id, error)
             outcomes.append((link, "failed", new))
     return outcomes
+
+
+def tell_synced(results):
+    """Send `posts_synced` with the stored posts that say something (their credit is another area's)."""
+    posts = [
+        SyncedPost(
+            fanpage_id=r.link.fanpage_id,
+            unit_id=r.link.fanpage.unit_id,
+            key=p.key,
+            posted_at=p.posted_at,
+            permalink=p.permalink,
+            text=p.text,
+            links=tuple(p.links),
+        )
+        for r in results
+        for p in r.posts
+        if p.text or p.links
+    ]
+    if not posts:
+        return
+    for receiver, outcome in posts_synced.send_robust(sender=SyncedPost, posts=posts):
+        if isinstance(outcome, Exception):
+            log.error("posts_synced receiver %r failed", receiver, exc_info=outcome)
 
 
 def sync_page(link, *, throttle=None, now=None, client=None, since=None, sleep=time.sleep):

@@ -32,7 +32,10 @@ from loa.integrations.http import shared_client
 
 log = logging.getLogger(__name__)
 
-POST_FIELDS = ("id", "created_time", "message", "permalink_url")
+# `attachments` (the Post Attachments edge, read as a field): a shared link's `unshimmed_url` is its own
+# address, `url` may be Facebook's l.facebook.com redirect to it; an album's links are in
+# `subattachments`. The sharing credit reads the links a post carries from there and its message.
+POST_FIELDS = ("id", "created_time", "message", "permalink_url", "attachments{type,url,unshimmed_url}")
 PAGE_FIELDS = ("name", "followers_count", "fan_count", "link")
 TRANSIENT_CODES = {1, 2, 4, 17, 32, 613, 80001}
 INSIGHTS_MAX_DAYS = 90
@@ -228,6 +231,7 @@ class Post:
     created_time: datetime
     message: str = ""
     permalink_url: str = ""
+    links: tuple = ()  # the addresses of its attachments (a shared link), unshimmed where Graph says
     raw: dict = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
@@ -237,12 +241,33 @@ class Post:
             created_time=parse_time(item["created_time"]),
             message=item.get("message") or "",
             permalink_url=item.get("permalink_url") or "",
+            links=tuple(attachment_links(item.get("attachments"))),
             raw=item,
         )
 
     def local_date(self):
         """The posting day in the site's time zone (Asia/Ho_Chi_Minh)."""
         return timezone.localtime(self.created_time).date()
+
+
+def attachment_links(attachments, depth=0):
+    """The addresses in a post's `attachments` ({"data": [{"url", "unshimmed_url", "subattachments"}]}),
+    tolerant of anything missing or malformed."""
+    if not isinstance(attachments, dict) or depth > 2:
+        return []
+    found = []
+    for entry in attachments.get("data") or []:
+        if not isinstance(entry, dict):
+            continue
+        for name in ("unshimmed_url", "url"):
+            value = entry.get(name)
+            if isinstance(value, str) and value and value not in found:
+                found.append(value)
+        target = entry.get("target")
+        if isinstance(target, dict) and isinstance(target.get("url"), str) and target["url"] not in found:
+            found.append(target["url"])
+        found.extend(u for u in attachment_links(entry.get("subattachments"), depth + 1) if u not in found)
+    return found
 
 
 @dataclass(frozen=True)

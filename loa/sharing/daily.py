@@ -44,7 +44,7 @@ from loa.fanpages import services as fanpages
 from loa.notifications import zalo_messages
 from loa.notifications.outbox import queued_keys
 from loa.notifications.reminders import queue_to_officers
-from loa.sharing import selectors, services, tally
+from loa.sharing import links, selectors, services, tally
 from loa.sharing.models import Item, RunLease, Share
 from loa.units.models import Unit
 
@@ -64,20 +64,14 @@ SHARER = "https://www.facebook.com/sharer/sharer.php?u="
 # --- What is shared ------------------------------------------------------------------------------
 
 
-def share_url(item: Item, unit: Unit) -> str:
-    """The link a unit shares for `item`. The tracked short link per item and unit (`/s/<code>`) is
-    another part's; until it is merged, the item's own link. Replace this one function then."""
-    return item.url
+def facebook_share_url(url: str) -> str:
+    """Facebook's share dialog for a unit's link of an item (no API needed)."""
+    return SHARER + quote(url, safe="")
 
 
-def facebook_share_url(item: Item, unit: Unit) -> str:
-    """Facebook's share dialog for the unit's link of `item` (no API needed)."""
-    return SHARER + quote(share_url(item, unit), safe="")
-
-
-def share_text(item: Item, unit: Unit) -> str:
+def share_text(item: Item, url: str) -> str:
     """What "Sao chép nội dung" copies: the title, the text, the link."""
-    parts = [item.title, item.text.strip(), share_url(item, unit)]
+    parts = [item.title, item.text.strip(), url]
     return "\n\n".join(p for p in parts if p)
 
 
@@ -141,17 +135,21 @@ class Row:
 
 
 def today_rows(unit: Unit, day: date | None = None) -> list[Row]:
-    """The unit's list for `day`: every item active in its audience (shared ones marked). Three queries."""
+    """The unit's list for `day`: every item active in its audience (shared ones marked), each with its tracked link: a few queries, whatever the number of items."""
     day = day or timezone.localdate()
     rows = []
-    for item in selectors.items_for(unit, day):
+    items = selectors.items_for(unit, day)
+    # Each item's tracked link for this unit (`/s/<code>`): the readers its share brings are counted.
+    urls = links.share_urls([item.pk for item in items], [unit])
+    for item in items:
+        url = urls[(item.pk, unit.pk)]
         rows.append(
             Row(
                 item=item,
                 share=item.shared,  # type: ignore[attr-defined]
-                url=share_url(item, unit),
-                facebook=facebook_share_url(item, unit),
-                text=share_text(item, unit),
+                url=url,
+                facebook=facebook_share_url(url),
+                text=share_text(item, url),
                 new=item.asked_on in (None, day),
             )
         )

@@ -13,3 +13,10 @@ def send_share_digests_task():
     from loa.sharing.daily import morning_run
 
     return morning_run().as_dict()
+
+
+@shared_task(name="loa.sharing.flush_clicks", ignore_result=True)
+def flush_clicks_task() -> str:
+    from loa.sharing.clicks import flush
+
+    return str(flush())

@@ -28,7 +28,8 @@ from loa.integrations.standins.base import Reply, StandinServer
 VERSION = "v25.0"
 TIME_FORMAT = "%Y-%m-%dT%H:%M:%S%z"
 PAGE_FIELDS = {"id", "name", "fan_count", "followers_count", "link", "about", "category", "username"}
-POST_FIELDS = {"id", "created_time", "message", "permalink_url", "updated_time", "status_type"}
+POST_FIELDS = {"id", "created_time", "message", "permalink_url", "updated_time", "status_type", "attachments"}
+ATTACHMENT_FIELDS = {"type", "url", "unshimmed_url", "title", "description", "target", "media", "subattachments"}
 POST_EDGES = {"published_posts", "posts", "feed"}
 METRICS = {
     "page_follows",
@@ -70,11 +71,46 @@ TOKEN_SUBCODES = {
 }
 
 
+def split_fields(raw):
+    """'id,attachments{url,type},message' -> [("id", None), ("attachments", "url,type"), ("message", None)]:
+    Graph's field expansion, one level read."""
+    fields, depth, start = [], 0, 0
+    for index, char in enumerate(raw + ","):
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+        elif char == "," and depth == 0:
+            part = raw[start:index].strip()
+            start = index + 1
+            if not part:
+                continue
+            name, brace, rest = part.partition("{")
+            fields.append((name.strip(), rest[:-1] if brace and rest.endswith("}") else None))
+    return fields
+
+
 @dataclass
 class StandinPost:
     id: str
     created_time: datetime
     message: str | None = None
+    link: str | None = None  # a shared link: an attachment of type "share"
+
+    def attachments(self, subfields):
+        """As Graph answers: `url` is Facebook's l.facebook.com redirect, `unshimmed_url` the address."""
+        if not self.link:
+            return None
+        shim = "https://l.facebook.com/l.php?" + urlencode({"u": self.link, "h": "AT0stand-in"})
+        full = {
+            "type": "share",
+            "url": shim,
+            "unshimmed_url": self.link,
+            "title": self.message.splitlines()[0][:80] if self.message else self.link,
+            "target": {"url": shim},
+        }
+        names = [n for n, _sub in split_fields(subfields)] if subfields else ["media", "target", "title", "type", "url"]
+        return {"data": [{name: full[name] for name in names if name in full}]}
 
     def as_graph(self, fields):
         post_id = self.id.split("_", 1)[1]
@@ -84,9 +120,14 @@ class StandinPost:
             "message": self.message,
             "permalink_url": f"https://www.facebook.com/{self.id.split('_')[0]}/posts/{post_id}",
             "updated_time": self.created_time.astimezone(UTC).strftime(TIME_FORMAT),
-            "status_type": "mobile_status_update",
+            "status_type": "added_share" if self.link else "mobile_status_update",
         }
-        return {name: full[name] for name in fields if full.get(name) is not None}
+        found = {}
+        for name, subfields in fields:
+            value = self.attachments(subfields) if name == "attachments" else full.get(name)
+            if value is not None:
+                found[name] = value
+        return found
 
 
 @dataclass
@@ -99,13 +140,14 @@ class StandinPage:
     posts: list = field(default_factory=list)  # newest first, as Graph answers
     insights: dict = field(default_factory=dict)  # metric -> {date: value}
 
-    def add_posts(self, created_times, *, message="Tin hoạt động công đoàn"):
+    def add_posts(self, created_times, *, message="Tin hoạt động công đoàn", link=None):
+        """Posts at these times; `link`: the address each shares (an attachment), or None."""
         for created in created_times:
             if created.tzinfo is None:
                 raise ValueError("created_time must be timezone-aware")
             post_id = f"{self.id}_{122168377616832251 + len(self.posts) * 7919}"
             text = message(created) if callable(message) else message
-            self.posts.append(StandinPost(post_id, created.astimezone(UTC).replace(microsecond=0), text))
+            self.posts.append(StandinPost(post_id, created.astimezone(UTC).replace(microsecond=0), text, link))
         self.posts.sort(key=lambda post: post.created_time, reverse=True)
         return self
 
@@ -376,16 +418,24 @@ class GraphStandin(StandinServer):
             return 80001
         return 0
 
-    def _fields(self, request, allowed, default, node_type, headers):
-        fields = [f for f in (request.query.get("fields") or default).split(",") if f]
-        for name in fields:
-            if name not in allowed:
+    def _fields(self, request, allowed, default, node_type, headers, *, nested=False):
+        """The names asked for (with their {sub-fields} when `nested`); an unknown one fails the call."""
+        parsed = split_fields(request.query.get("fields") or default)
+        for name, subfields in parsed:
+            unknown = name if name not in allowed else None
+            if unknown is None and subfields is not None:
+                if not nested or name != "attachments":
+                    unknown = name
+                else:
+                    unknown = next((n for n, _s in split_fields(subfields) if n not in ATTACHMENT_FIELDS), None)
+                    node_type = "StoryAttachment" if unknown else node_type
+            if unknown is not None:
                 return None, self.error(
                     100,
                     headers=headers,
-                    message=f"(#100) Tried accessing nonexisting field ({name}) on node type ({node_type})",
+                    message=f"(#100) Tried accessing nonexisting field ({unknown}) on node type ({node_type})",
                 )
-        return fields, None
+        return (parsed if nested else [name for name, _s in parsed]), None
 
     def _page(self, page, request, headers):
         fields, refused = self._fields(request, PAGE_FIELDS, "name,id", "Page", headers)
@@ -404,7 +454,7 @@ class GraphStandin(StandinServer):
         return Reply(200, body, headers=headers)
 
     def _posts(self, page, edge, request, base_url, headers):
-        fields, refused = self._fields(request, POST_FIELDS, "created_time,message,id", "Post", headers)
+        fields, refused = self._fields(request, POST_FIELDS, "created_time,message,id", "Post", headers, nested=True)
         if refused:
             return refused
         try:

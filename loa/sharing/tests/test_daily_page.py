@@ -2,16 +2,17 @@
 else; "Đã chia sẻ" with or without the post's link, checked as for posts; hostile input."""
 
 from datetime import date, timedelta
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import pytest
 from django.core import signing
 from django.urls import reverse
+from django.utils.encoding import iri_to_uri
 from django.utils import timezone
 
 from loa.accounts.models import Role
 from loa.fanpages.models import Fanpage, Post, PostingDay
-from loa.sharing import daily, services
+from loa.sharing import daily, links, services
 from loa.sharing.models import Share, Tally
 
 PAGE = "https://www.facebook.com/cdcs.thpt.tpcb"
@@ -61,8 +62,11 @@ def test_the_link_opens_the_units_list_without_signing_in(client, tree, alice, i
     assert response.status_code == 200
     html = response.content.decode()
     assert "Trường THPT Thành phố Cao Bằng" in html and "Nghị quyết Đại hội" in html
-    sharer = "https://www.facebook.com/sharer/sharer.php?u=" + quote(items[0].url, safe="")
+    # The dialog shares the unit's tracked link of the item, which leads readers to the item's address.
+    tracked = links.share_url(items[0], tree["a"])
+    sharer = "https://www.facebook.com/sharer/sharer.php?u=" + quote(tracked, safe="")
     assert sharer.replace("&", "&amp;") in html
+    assert client.get(urlsplit(tracked).path)["Location"] == iri_to_uri(items[0].url)
     assert "Chia sẻ lên Facebook" in html and "Sao chép nội dung" in html and "<textarea" in html
     assert "_auth_user_id" not in client.session  # nobody signed in
     assert client.get(reverse("accounts:profile")).status_code == 302  # the account stays shut

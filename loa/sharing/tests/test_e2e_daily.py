@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from loa.fanpages.models import Fanpage, Post
 from loa.notifications.delivery import deliver_due
-from loa.sharing import daily, services
+from loa.sharing import daily, links, services
 from loa.sharing.models import Share, Tally
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -59,10 +59,11 @@ def test_an_officer_shares_todays_items_from_the_morning_mail_on_a_phone(
     phone.goto(link)
     card = phone.locator(f"[data-testid=share-item][data-item='{first.pk}']")
     share = card.get_by_role("link", name="Chia sẻ lên Facebook")
-    expected = "https://www.facebook.com/sharer/sharer.php?u=" + quote(first.url, safe="")
+    tracked = links.share_url(first, tree["a"])  # the unit's tracked link of the item
+    expected = "https://www.facebook.com/sharer/sharer.php?u=" + quote(tracked, safe="")
     assert share.get_attribute("href") == expected
     assert card.get_by_role("button", name="Sao chép nội dung").is_visible()
-    assert first.url in card.locator("textarea").input_value()
+    assert tracked in card.locator("textarea").input_value()
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
 
     card.get_by_label("Liên kết bài đăng (không bắt buộc)").fill(POST)

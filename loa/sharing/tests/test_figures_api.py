@@ -94,7 +94,7 @@ def test_an_officer_reads_todays_list_and_marks_shares_declared_or_with_a_link(a
     refused = client.post(
         f"{API}/units/{tree['a'].pk}/items/{item.pk}/share", {"post_url": link}, content_type="application/json"
     )
-    assert refused.status_code == 422 and "Trang" in refused.json()["detail"]
+    assert refused.status_code == 422 and "Fanpage" in refused.json()["detail"]
     Fanpage.objects.create(unit=tree["a"], name="CĐCS THPT", url="https://www.facebook.com/cdcs.thpt.caobang")
     other_page = "https://www.facebook.com/trang.khac/posts/987"
     wrong = client.post(
