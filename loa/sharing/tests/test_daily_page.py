@@ -7,8 +7,8 @@ from urllib.parse import quote, urlsplit
 import pytest
 from django.core import signing
 from django.urls import reverse
-from django.utils.encoding import iri_to_uri
 from django.utils import timezone
+from django.utils.encoding import iri_to_uri
 
 from loa.accounts.models import Role
 from loa.fanpages.models import Fanpage, Post, PostingDay
