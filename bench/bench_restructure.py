@@ -20,14 +20,13 @@ included. Prints a markdown table with the machine's load; writes bench/out/rest
 import argparse
 import json
 import os
-import subprocess
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import ensure_database, national_tree, write_results
+from common import ensure_database, load_average, national_tree, run_child, write_results
 
 STEPS = ("move", "check", "mapping")
 
@@ -157,30 +156,6 @@ def child(step, units, move_cdcs, mapping_rows, profile=False):
     return result
 
 
-def run_child(args):
-    import tempfile
-
-    started = time.perf_counter()
-    with tempfile.TemporaryFile("w+") as errors:
-        proc = subprocess.Popen([sys.executable, __file__, *args], stdout=subprocess.PIPE, stderr=errors, text=True)
-        stdout = proc.stdout.read()
-        _pid, status, usage = os.wait4(proc.pid, 0)  # this child's own peak memory
-        proc.returncode = os.waitstatus_to_exitcode(status)
-        if proc.returncode:
-            errors.seek(0)
-            sys.stderr.write(errors.read())
-            raise SystemExit(f"child {args} failed")
-    result = json.loads(stdout.strip().splitlines()[-1])
-    result["process_seconds"] = time.perf_counter() - started
-    result["child_maxrss_mb"] = usage.ru_maxrss / 1024  # Linux reports KiB
-    result["child_cpu_seconds"] = usage.ru_utime + usage.ru_stime  # the whole process, Django setup included
-    return result
-
-
-def load_average():
-    return " / ".join(Path("/proc/loadavg").read_text().split()[:3])
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--units", type=int, default=130_000)
@@ -201,7 +176,7 @@ def main():
     common = ["--units", str(args.units), "--move-cdcs", str(args.move_cdcs), "--mapping-rows", str(args.mapping_rows)]
     results = {"load_before": load_average()}
     for step in STEPS:
-        results[step] = run_child(["--child", step, *common])
+        results[step] = run_child(__file__, ["--child", step, *common])
     results["load_after"] = load_average()
     print(f"\nload average {results['load_before']} before, {results['load_after']} after ({os.cpu_count()} cores)\n")
     print("| step | size | time (s) | queries | peak RSS (MB) | process CPU (s) | under 60 s |")

@@ -18,7 +18,6 @@ writes bench/out/share_digest.json.
 import argparse
 import json
 import os
-import subprocess
 import sys
 import time
 from datetime import date, timedelta
@@ -26,7 +25,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import ensure_database, national_tree, write_results
+from common import ensure_database, load_average, national_tree, run_child, write_results
 
 STEPS = ("first", "rerun", "next_day")
 DAY = date(2026, 12, 7)
@@ -117,30 +116,6 @@ def child(step, units, items):
     }
 
 
-def run_child(args):
-    import tempfile
-
-    started = time.perf_counter()
-    with tempfile.TemporaryFile("w+") as errors:
-        proc = subprocess.Popen([sys.executable, __file__, *args], stdout=subprocess.PIPE, stderr=errors, text=True)
-        stdout = proc.stdout.read()
-        _pid, status, usage = os.wait4(proc.pid, 0)  # this child's own peak memory
-        proc.returncode = os.waitstatus_to_exitcode(status)
-        if proc.returncode:
-            errors.seek(0)
-            sys.stderr.write(errors.read())
-            raise SystemExit(f"child {args} failed")
-    result = json.loads(stdout.strip().splitlines()[-1])
-    result["process_seconds"] = time.perf_counter() - started
-    result["child_maxrss_mb"] = usage.ru_maxrss / 1024  # Linux reports KiB
-    result["child_cpu_seconds"] = usage.ru_utime + usage.ru_stime  # the whole process, Django setup included
-    return result
-
-
-def load_average():
-    return " / ".join(Path("/proc/loadavg").read_text().split()[:3])
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--units", type=int, default=130_000)
@@ -157,10 +132,10 @@ def main():
 
     connection.close()
     common = ["--units", str(args.units), "--items", str(args.items)]
-    results = {"setup": run_child(["--child", "setup", *common]), "load_before": load_average()}
+    results = {"setup": run_child(__file__, ["--child", "setup", *common]), "load_before": load_average()}
     steps = [s for s in args.steps.split(",") if s in STEPS]
     for step in steps:
-        results[step] = run_child(["--child", step, *common])
+        results[step] = run_child(__file__, ["--child", step, *common])
         print(f"{step}: {results[step]['seconds']} s, load {load_average()}", flush=True)
         for phase in results[step]["phases"]:
             print(f"    {phase}")

@@ -17,12 +17,11 @@ import datetime
 import json
 import os
 import random
-import subprocess
 import sys
 import time
 from pathlib import Path
 
-from common import ROOT, ensure_database, write_results
+from common import ROOT, ensure_database, load_average, run_child, write_results
 
 WORDS = [
     "Trường",
@@ -245,29 +244,6 @@ def child_iex(path, seconds):
     }
 
 
-def run_child(args):
-    started = time.perf_counter()
-    proc = subprocess.Popen(
-        [sys.executable, __file__, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-    )
-    stdout, stderr = proc.stdout.read(), proc.stderr.read()
-    _pid, status, usage = os.wait4(proc.pid, 0)  # this child's own peak memory
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    wall = time.perf_counter() - started
-    if proc.returncode:
-        sys.stderr.write(stderr)
-        raise SystemExit(f"child {args} failed")
-    result = json.loads(stdout.strip().splitlines()[-1])
-    result["process_seconds"] = wall
-    result["child_maxrss_mb"] = usage.ru_maxrss / 1024  # Linux reports KiB
-    result["child_cpu_seconds"] = usage.ru_utime + usage.ru_stime  # the whole process, Django setup included
-    return result
-
-
-def load_average():
-    return " / ".join(Path("/proc/loadavg").read_text().split()[:3])
-
-
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=130_000)
@@ -303,9 +279,9 @@ def main():
     vendor = connection.vendor
     connection.close()
     load_before = load_average()
-    loa = run_child(["--child", "loa", "--file", str(path)])
-    again = run_child(["--child", "loa-again", "--file", str(path)])
-    updates = run_child(["--child", "loa-again", "--file", str(changed)])
+    loa = run_child(__file__, ["--child", "loa", "--file", str(path)])
+    again = run_child(__file__, ["--child", "loa-again", "--file", str(path)])
+    updates = run_child(__file__, ["--child", "loa-again", "--file", str(changed)])
     rows = [
         (
             "Loa: first import (all new)",
@@ -337,7 +313,7 @@ def main():
     ]
     iex = None
     if not args.skip_iex:
-        iex = run_child(["--child", "iex", "--file", str(path), "--iex-seconds", str(args.iex_seconds)])
+        iex = run_child(__file__, ["--child", "iex", "--file", str(path), "--iex-seconds", str(args.iex_seconds)])
         how = (
             "whole file"
             if iex["rows_done"] == iex["rows"]

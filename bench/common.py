@@ -130,3 +130,31 @@ def write_results(name, results):
     path = out / f"{name}.json"
     path.write_text(json.dumps(results, indent=1, ensure_ascii=False, default=str))
     return path
+
+
+def run_child(script, args):
+    """Run `script` with `args` in a process of its own and read the JSON its last line prints, with
+    that process's own wall time, peak memory and CPU (so that a figure is never the parent's)."""
+    import subprocess
+    import tempfile
+
+    started = time.perf_counter()
+    with tempfile.TemporaryFile("w+") as errors:  # a file, not a pipe: a chatty child cannot block
+        proc = subprocess.Popen([sys.executable, script, *args], stdout=subprocess.PIPE, stderr=errors, text=True)
+        stdout = proc.stdout.read()
+        _pid, status, usage = os.wait4(proc.pid, 0)  # this child's own peak memory
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        if proc.returncode:
+            errors.seek(0)
+            sys.stderr.write(errors.read())
+            raise SystemExit(f"child {args} failed")
+    result = json.loads(stdout.strip().splitlines()[-1])
+    result["process_seconds"] = time.perf_counter() - started
+    result["child_maxrss_mb"] = usage.ru_maxrss / 1024  # Linux reports KiB
+    result["child_cpu_seconds"] = usage.ru_utime + usage.ru_stime  # the whole process, Django setup included
+    return result
+
+
+def load_average():
+    """The machine's load average (1, 5, 15 minutes), printed with every figure."""
+    return " / ".join(Path("/proc/loadavg").read_text().split()[:3])
