@@ -37,7 +37,7 @@ def in_audience(item: Item, unit: Unit) -> bool:
 
 def items_for(unit: Unit, day: date) -> list[Item]:
     """The items active on `day` asked of `unit`, newest first, each with `shared` (the unit's Share
-    or None). Three queries whatever the number of items."""
+    or None). Four queries (the items, their kinds and units, the shares) whatever their number."""
     ancestors = path_ids(unit.path)
     items = (
         Item.objects.filter(active_q(day), unit_id__in=ancestors)
