@@ -4,7 +4,7 @@ from django.views.i18n import set_language
 from loa.core.pwa import manifest, offline, service_worker
 from loa.core.views import favicon
 from loa.fanpages.views import short_link
-from loa.ops.views import healthz
+from loa.ops.views import healthz, healthz_web
 from loa.sharing.views_links import follow as share_link
 from loa.todo.views import home
 
@@ -13,6 +13,7 @@ handler400 = "loa.core.request_limits.bad_request"
 urlpatterns = [
     path("", home, name="home"),
     path("healthz", healthz, name="healthz"),
+    path("healthz/web", healthz_web, name="healthz_web"),
     path("favicon.ico", favicon, name="favicon"),
     path("manifest.webmanifest", manifest, name="manifest"),
     path("sw.js", service_worker, name="service_worker"),

@@ -42,6 +42,7 @@ PUBLIC_PAGES = frozenset(
         "directives:onetap",
         "set_language",
         "healthz",
+        "healthz_web",
         "fanpage_short",
         "favicon",
         # The sharing list's message link: its token, not the session, says what it may do.

@@ -77,3 +77,41 @@ def test_a_broken_cache_makes_it_503(client, db, settings):
 @pytest.mark.parametrize("method", ["post", "put", "delete"])
 def test_it_only_answers_reads(client, db, method):
     assert getattr(client, method)("/healthz").status_code == 405
+
+
+def test_the_web_check_stays_200_while_shared_parts_fail(client, db, settings):
+    """A load balancer asks /healthz/web: Redis down or late queues are true of every web server
+    at once, and must not take them all out of the balancer."""
+    settings.HEALTHZ_MAX_WAIT = 60
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"}
+    }
+    job = Job.objects.create(kind="scoring.score_year")
+    Job.objects.filter(pk=job.pk).update(created_at=timezone.now() - timedelta(minutes=10))
+    assert client.get("/healthz").status_code == 503
+    response = client.get("/healthz/web")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "checks": {"database": response.json()["checks"]["database"]}}
+    assert response["Cache-Control"].startswith("max-age=0")
+
+
+def test_the_web_check_is_503_when_this_server_cannot_reach_its_database(client, db, monkeypatch):
+    from django.db import OperationalError
+
+    from loa.ops import health
+
+    def refused(*args, **kwargs):
+        raise OperationalError("connection to server at 10.0.0.5 failed: password s3cret")
+
+    with monkeypatch.context() as patched:  # undone before the test database is cleaned up
+        patched.setattr(health.connection, "cursor", refused)
+        response = client.get("/healthz/web")
+    assert response.status_code == 503
+    assert response.json()["checks"]["database"] == {"ok": False, "error": "OperationalError"}
+    assert "s3cret" not in response.content.decode() and "10.0.0.5" not in response.content.decode()
+
+
+@pytest.mark.parametrize("method", ["post", "put", "delete"])
+def test_the_web_check_only_answers_reads(client, db, method):
+    assert getattr(client, method)("/healthz/web").status_code == 405
