@@ -29,6 +29,9 @@ from loa.scoring import examples
 from loa.scoring import services as scoring_services
 from loa.scoring.engine import score_year
 from loa.scoring.models import Adjustment, Criterion, Level, Rubric
+from loa.sharing import services as sharing_services
+from loa.sharing import tally
+from loa.sharing.models import Item, Share
 from loa.units.models import Unit, UnitKind
 
 END = "hết"  # every hostile text ends so: "<label><controls> hết"
@@ -96,7 +99,21 @@ def everything(tree, admin, alice):
     Level.objects.filter(rubric=rubric).update(name=hostile("MứcXếpLoại"))
     score_year(rubric)  # the stored level names come from the hostile ones
     Adjustment.objects.filter(rubric=rubric).update(reason=hostile("LýDo"))
-    return {"directive": directive, "task": task, "a": a, "province": province}
+    item = _shared_item(province, a)
+    Item.objects.filter(pk=item.pk).update(title=hostile("TinChiaSẻ"))
+    return {"directive": directive, "task": task, "a": a, "province": province, "item": item}
+
+
+def _shared_item(province, a):
+    """An item the province asked of A in 2021, shared by A: the sharing figures have rows."""
+    day = DEADLINE.date()
+    item = sharing_services.item_create(
+        by=None, unit=province, title="Tin", url="https://congdoancaobang.vn/tin/1", starts_on=day, ends_on=day
+    )
+    Item.objects.filter(pk=item.pk).update(asked_on=day)
+    tally.record_asked(day, {a.path: 1})
+    sharing_services.share_record(by=None, item=item, unit=a, kind=Share.Kind.DECLARED, at=DEADLINE)
+    return item
 
 
 def downloads(d):
@@ -114,6 +131,10 @@ def downloads(d):
     tables += [(f"/fanpages/silent/?days=1&format={f}", f, ["ĐơnVịA"]) for f in ("xlsx", "csv")]
     tables += [(f"/fanpages/unit/{province}/followers/?format={f}", f, ["ĐơnVịA"]) for f in ("xlsx", "csv")]
     tables += [(f"/scoring/2021/ranking.{f}", f, ["ĐơnVịA", "TiêuChíF2", "MứcXếpLoại"]) for f in ("xlsx", "csv")]
+    tables += [(f"/sharing/figures/export.{f}?year=2021", f, ["CấpTrên", "TỉnhĐoàn"]) for f in ("xlsx", "csv")]
+    item = d["item"].pk
+    tables += [(f"/sharing/figures/item/{item}/export.xlsx", "xlsx", ["TinChiaSẻ", "ĐơnVịA"])]
+    tables += [(f"/sharing/figures/item/{item}/export.csv", "csv", ["ĐơnVịA"])]  # a CSV has no title lines
     report = ["TênTrang", "QuảnTrị", "GhiChú"]
     documents = [
         (
