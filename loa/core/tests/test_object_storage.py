@@ -3,26 +3,23 @@ upload lands in the bucket under a generated name, comes back only through the p
 view, never as a bucket address, and another process reads it from the bucket too."""
 
 import hashlib
-import os
 import re
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 from django.core.exceptions import SuspiciousFileOperation
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
 from django.urls import reverse
 
 from loa.core.storage import ObjectStorage
+from loa.core.testing_processes import REPO, child_env
 from loa.core.testing_s3 import TEST_KEYS, free_port
 from loa.directives.models import Attachment
 from loa.directives.tests.factories import fanpage_letter
 from loa.env import storage_from_url
 
-REPO = Path(__file__).resolve().parents[3]
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\n%%EOF"
 ALL_USERS = "http://acs.amazonaws.com/groups/global/AllUsers"
 
@@ -108,13 +105,6 @@ def test_the_storage_itself_refuses_names_that_escape_or_hold_control_characters
     assert s3_bucket.keys() == []
 
 
-def _database_url():
-    s = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{Path(s['NAME']).resolve()}"
-    return f"postgres://{s['USER']}:{s['PASSWORD']}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
-
-
 @pytest.mark.django_db(transaction=True)
 def test_a_file_uploaded_through_one_process_is_read_by_another_from_the_bucket(
     s3_server, s3_bucket, directive, admin, login, tmp_path
@@ -128,18 +118,8 @@ def test_a_file_uploaded_through_one_process_is_read_by_another_from_the_bucket(
         "print(type(a.file.storage._wrapped).__name__ if a.file.storage._wrapped else '', end=' ')\n"
         "print(hashlib.sha256(a.file.read()).hexdigest())\n"
     )
-    env = dict(
-        os.environ,
-        **TEST_KEYS,
-        LOA_ENV_FILE="",
-        LOA_VAR_DIR=str(tmp_path),
-        MEDIA_ROOT=str(tmp_path / "elsewhere"),  # not the test process's: only the bucket is shared
-        DEBUG="true",
-        SECRET_KEY="test",
-        DATABASE_URL=_database_url(),
-        STORAGE_URL=s3_server.storage_url(s3_bucket.name),
-        DJANGO_SETTINGS_MODULE="loa.settings",
-    )
+    # Its own MEDIA_ROOT, not this process's: only the bucket and the database are shared.
+    env = child_env(tmp_path, **TEST_KEYS, STORAGE_URL=s3_server.storage_url(s3_bucket.name))
     result = subprocess.run(
         [sys.executable, "-c", code], cwd=REPO, env=env, capture_output=True, text=True, timeout=60, check=False
     )
