@@ -1,5 +1,6 @@
 """Two worker processes on one queue, as on two machines: every job runs exactly once, and each
-reads its input file from the object storage both share (no shared MEDIA_ROOT)."""
+reads its input file from the object storage both share (no shared MEDIA_ROOT); and a job whose
+input the store cannot give fails with the message pages show for it."""
 
 import json
 import signal
@@ -11,9 +12,10 @@ import pytest
 from django.core.files.base import ContentFile
 
 from loa.core.testing_processes import REPO, child_env
-from loa.core.testing_s3 import TEST_KEYS
+from loa.core.testing_s3 import TEST_KEYS, free_port
+from loa.env import storage_from_url
 from loa.jobs.models import Job
-from loa.jobs.services import enqueue
+from loa.jobs.services import enqueue, run_pending
 from loa.jobs.tests.kinds import worker_command
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -84,3 +86,20 @@ def test_two_workers_run_every_job_exactly_once_reading_inputs_from_the_bucket(
     by_worker = Counter(line["pid"] for line in lines)
     assert set(by_worker) == {w.pid for w in workers}
     assert Job.objects.filter(status=Job.Status.DONE, attempts=1).count() == JOBS
+
+
+def test_a_job_whose_input_file_cannot_be_read_fails_with_the_vietnamese_storage_message(
+    alice, settings, s3_server, s3_bucket, tmp_path
+):
+    settings.JOBS_BACKEND = "database"
+    job = enqueue(
+        "tests.record", by=alice, input_file=ContentFile(b"x", name="in.txt"), runs=str(tmp_path / "r"), release=""
+    )
+    closed = f"s3://{s3_bucket.name}?endpoint_url=http://127.0.0.1:{free_port()}&region=ap-southeast-1"
+    settings.STORAGES = {**settings.STORAGES, "default": storage_from_url(closed)}
+
+    assert run_pending() == 1
+
+    job.refresh_from_db()
+    assert job.status == Job.Status.FAILED
+    assert "Kho tệp đang không trả lời" in job.message and "127.0.0.1" not in job.message
