@@ -13,7 +13,7 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from loa.core.storage import ObjectStorage
+from loa.core.storage import LocalStorage, ObjectStorage
 from loa.core.testing_processes import REPO, child_env
 from loa.core.testing_s3 import TEST_KEYS, free_port
 from loa.directives.models import Attachment
@@ -103,6 +103,14 @@ def test_the_storage_itself_refuses_names_that_escape_or_hold_control_characters
     with pytest.raises(SuspiciousFileOperation):
         storage.open(name)
     assert s3_bucket.keys() == []
+
+
+@pytest.mark.parametrize("name", ["../outside.txt", "a\x00b.txt", "a\nb.txt"])
+def test_the_local_disk_storage_refuses_the_same_names(name, tmp_path):
+    storage = LocalStorage(location=tmp_path / "media")
+    with pytest.raises(SuspiciousFileOperation):
+        storage.save(name, ContentFile(b"x"))
+    assert not any(tmp_path.rglob("*.txt"))
 
 
 @pytest.mark.django_db(transaction=True)
