@@ -102,6 +102,11 @@ class ObjectStorage(S3Storage):
     def get_available_name(self, name: str, max_length: int | None = None) -> str:
         return str(super().get_available_name(checked(name), max_length))
 
+    def url(self, name: str | None, parameters: Any = None, expire: Any = None, http_method: Any = None) -> str:
+        # A signed address would let anyone who has it read the object, past Loa's permission
+        # checks, for as long as it lasts: no page or API answer may carry one.
+        raise NotImplementedError("Loa never hands out an object's address: serve the file through its view")
+
     def _normalize_name(self, name: str) -> str:
         # django-storages says SuspiciousOperation (a 400) for a name outside the bucket's prefix;
         # Django's file storage says SuspiciousFileOperation, which Loa's file views answer with 404.

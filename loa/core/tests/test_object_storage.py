@@ -7,9 +7,11 @@ import re
 import subprocess
 import sys
 
+import httpx
 import pytest
 from django.core.exceptions import SuspiciousFileOperation
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -79,8 +81,16 @@ def test_the_object_is_private_and_no_page_names_the_bucket(s3_bucket, s3_server
 
     grants = s3_server.client().get_object_acl(Bucket=s3_bucket.name, Key=key)["Grants"]
     assert not [g for g in grants if g["Grantee"].get("URI") == ALL_USERS]
+    anonymous = httpx.get(f"{s3_server.endpoint}/{s3_bucket.name}/{key}")  # no signature: anyone at all
+    assert anonymous.status_code == 403 and PDF not in anonymous.content
     page = client.get(reverse("directives:detail", args=[directive.pk])).content.decode()
     assert s3_bucket.name not in page and s3_server.endpoint not in page and f":{s3_server.port}" not in page
+
+
+def test_the_storage_gives_no_address_for_an_object_signed_or_not(s3_bucket):
+    name = default_storage.save("directives/1/0123456789abcdef0123456789abcdef.pdf", ContentFile(PDF))
+    with pytest.raises(NotImplementedError):
+        default_storage.url(name)
 
 
 @pytest.mark.parametrize(
