@@ -13,8 +13,8 @@ import pytest
 
 from loa.notifications.testing import smtp_server  # noqa: F401  (a real SMTP server: aiosmtpd)
 
-# Local stand-ins for Zalo and Facebook: the `zalo_standin` and `graph_standin` fixtures.
-pytest_plugins = ["loa.integrations.testing"]
+# Local stand-ins for Zalo and Facebook (`zalo_standin`, `graph_standin`) and for S3 (`s3_server`, `s3_bucket`).
+pytest_plugins = ["loa.integrations.testing", "loa.core.testing_s3"]
 
 
 @pytest.fixture(autouse=True)

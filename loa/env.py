@@ -7,7 +7,7 @@ safe default for local development, and refuse anything that does not parse.
 import os
 import sys
 from pathlib import Path
-from urllib.parse import unquote, urlparse
+from urllib.parse import parse_qs, unquote, urlparse
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -135,6 +135,53 @@ def database_from_url(url, *, base_dir):
             db["TEST"] = {"NAME": test_name}
         return db
     raise ImproperlyConfigured(f"DATABASE_URL must start with sqlite:// or postgres://, not {parsed.scheme or url!r}")
+
+
+# What STORAGE_URL's query may say, and the django-storages option each one sets.
+_STORAGE_OPTIONS = {
+    "endpoint_url": "endpoint_url",
+    "region": "region_name",
+    "addressing_style": "addressing_style",
+    "prefix": "location",
+}
+
+
+def storage_from_url(url):
+    """Turn STORAGE_URL into Django's STORAGES["default"]: local disk when empty, else S3-compatible
+    object storage, `s3://bucket?endpoint_url=https://…&region=…&addressing_style=path&prefix=loa`.
+
+    The keys never go in the URL (it is printed in errors and shown by `ps` in some set-ups): boto3
+    reads AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY from the environment. The errors below never
+    repeat the URL for the same reason.
+    """
+    if not url:
+        return {"BACKEND": "loa.core.storage.LocalStorage"}
+    parsed = urlparse(url)
+    if parsed.scheme != "s3" or not parsed.hostname or parsed.path not in ("", "/"):
+        raise ImproperlyConfigured(
+            "STORAGE_URL must look like s3://bucket?endpoint_url=https://s3.example.vn&region=… (a bucket name, no path)"
+        )
+    if parsed.username or parsed.password:
+        raise ImproperlyConfigured(
+            "STORAGE_URL must not hold keys: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in the environment"
+        )
+    options = {"bucket_name": parsed.netloc}
+    try:
+        query = parse_qs(parsed.query, keep_blank_values=True, strict_parsing=bool(parsed.query))
+    except ValueError:
+        query = {"?": []}  # refused just below
+    for key, values in query.items():
+        if key not in _STORAGE_OPTIONS or len(values) != 1 or not values[0]:
+            raise ImproperlyConfigured(
+                f"STORAGE_URL may say {', '.join(sorted(_STORAGE_OPTIONS))} once each, with a value; not {key!r}"
+            )
+        options[_STORAGE_OPTIONS[key]] = values[0]
+    endpoint = urlparse(options.get("endpoint_url", "https://s3.amazonaws.com"))
+    if endpoint.scheme not in ("http", "https") or not endpoint.hostname:
+        raise ImproperlyConfigured("STORAGE_URL's endpoint_url must be an http(s) address, e.g. https://s3.example.vn")
+    if options.get("addressing_style", "path") not in ("path", "virtual", "auto"):
+        raise ImproperlyConfigured("STORAGE_URL's addressing_style must be path, virtual or auto")
+    return {"BACKEND": "loa.core.storage.ObjectStorage", "OPTIONS": options}
 
 
 def env_site_url(name):

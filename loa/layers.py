@@ -55,7 +55,8 @@ LAYERS = (
                 "nothing of the domain: the base template, the favicon, manifest and service worker",
                 "Vietnamese text keys (`text`), phones, upload checks (`uploads`, `filekinds`), the sandbox "
                 "that parses uploads (`sandbox`, `safezip`, `readers`), OCR (`ocr`, `ocr_tables`), re-encoded "
-                "pictures (`images`), serving kept files (`files`), the client's address (`client_ip`), "
+                "pictures (`images`), where kept files live (`storage`, `storage_down`), serving kept files (`files`), "
+                "the client's address (`client_ip`), "
                 "control characters (`controls`), number ranges (`numbers`, `forms`, `fields`), versions "
                 "(`versions`, `version_forms`), the models' guard (`guards`), the Content-Security-Policy "
                 "(`security_headers`), the web app (`pwa`)",

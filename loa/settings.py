@@ -18,6 +18,7 @@ from loa.env import (
     env_site_url,
     env_str,
     load_development_env_file,
+    storage_from_url,
 )
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -111,6 +112,8 @@ MIDDLEWARE = [
     # Every error answer under /api/ is JSON, whatever produced it (loa/api/fallback.py).
     "loa.api.fallback.ApiErrorsMiddleware",
     "loa.core.request_limits.RequestSizeLimitMiddleware",
+    # A file storage that fails answers a Vietnamese 503, not a 500 (loa/core/storage_down.py).
+    "loa.core.storage_down.StorageDownMiddleware",
     "loa.core.client_ip.ClientAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "loa.core.site.RequestOriginMiddleware",
@@ -220,8 +223,12 @@ if FILES_X_ACCEL_PREFIX and not re.fullmatch(r"/[A-Za-z0-9_./-]*/", FILES_X_ACCE
         f"FILES_X_ACCEL_PREFIX must be an nginx location path that starts and ends with /, e.g. /_protected/, "
         f"not {FILES_X_ACCEL_PREFIX!r}"
     )
+# Kept files (attachments, photos, returned forms, job files…): MEDIA_ROOT on this disk, or, with
+# STORAGE_URL, a bucket of S3-compatible object storage that every web server and worker reaches
+# (loa/core/storage.py). Its keys come from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.
+STORAGE_URL = env_str("STORAGE_URL")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": storage_from_url(STORAGE_URL),
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -306,13 +313,23 @@ SHARING_ITEM_DAYS = env_int("SHARING_ITEM_DAYS", 7, minimum=1)
 SHARING_LINK_CACHE_SECONDS = env_int("SHARING_LINK_CACHE_SECONDS", 300, minimum=1)
 SHARING_CLICKS_FLUSH_SECONDS = env_int("SHARING_CLICKS_FLUSH_SECONDS", 60, minimum=10)
 
+CACHE_URL = env_str("CACHE_URL")
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env_str("CACHE_URL")}
-        if env_str("CACHE_URL")
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            # A Redis that does not answer costs a request 2 s, not a hung gunicorn thread.
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
+        if CACHE_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+# With Redis, sessions are read from it and written through to PostgreSQL: no database query per
+# page for the session, and a Redis restart signs nobody out. A Redis that does not answer is a
+# cache miss, never an error (loa/accounts/sessions.py). Without Redis, database sessions.
+SESSION_ENGINE = "loa.accounts.sessions" if CACHE_URL else "django.contrib.sessions.backends.db"
 
 # Zalo Official Account (ZNS) and the Facebook Graph API; see docs/integrations.md.
 ZALO_APP_ID = env_str("ZALO_APP_ID")

@@ -6,19 +6,19 @@ run several times (docs/topology.md):
 - nginx with deploy/nginx/loa.conf, its upstream block replaced by deploy/nginx/loa-upstream.conf's
   (two web servers), and a self-signed certificate (HTTPS on 8443, HTTP on 8080);
 - two gunicorns with loa-web.service's own command line, on ports 8100 and 8101: two web servers
-  on one machine, sharing one MEDIA_ROOT directory as web servers on several machines share one
-  network file system;
+  on one machine, each with a MEDIA_ROOT of its own, as on two machines: the files are in
+  S3-compatible object storage (STORAGE_URL), moto's server on loopback standing in for it;
 - two Celery workers and one Celery beat with their units' command lines, on Redis;
 - PostgreSQL (a fresh database), and a local SMTP server standing in for the mail relay.
 
 Then, through nginx: `loa_init`, the admin logs in, creates a unit and invites an officer (the
 invitation leaves through the worker), the officer sets a password from the e-mailed link, the
-admin issues a directive and attaches a file that the officer downloads (sent by nginx after Loa
-allowed it), the officer files the report, the admin sees it. A message queued without a kick is
+admin issues a directive and attaches a file that the officer downloads (streamed by Loa from the
+bucket after it allowed it), the officer files the report, the admin sees it. A message queued without a kick is
 delivered by beat's schedule. Across the two web servers (nginx's access log names the one that
 answered each request): the admin's session, made through one, works through the other; the file
-the admin uploaded through one is downloaded by the officer through the other, and by nobody
-signed out. A reminder run of 300 e-mails queued at once is delivered by the two workers
+the admin uploaded through one is in the bucket and on neither server's disk, is downloaded by
+the officer through the other, and by nobody signed out. A reminder run of 300 e-mails queued at once is delivered by the two workers
 together, each message exactly once. Then one web server is stopped: nginx passes its requests
 to the other and the admin stays signed in. Every step checks its answer, so the run fails if
 any piece is missing. Everything started is stopped at the end, success or not.
@@ -45,6 +45,7 @@ sys.path.insert(0, str(ROOT))
 
 import httpx
 
+from loa.core.testing_s3 import TEST_KEYS, S3Server, free_port
 from loa.env import parse_env_file
 from loa.notifications.testing import SMTPTestServer
 from loa.ops.tests.deploy_tools import (
@@ -61,8 +62,11 @@ REMINDER_RUN = 300  # e-mails queued at once for the two workers
 WEB_SERVERS = tuple(f"127.0.0.1:{port}" for port in WEB_PORTS)
 SITE = f"https://localhost:{HTTPS_PORT}"
 PG = os.environ.get("SMOKE_PG", "postgres://postgres@127.0.0.1:5432")
-DATABASE = "loa_smoke"
+DATABASE = os.environ.get("SMOKE_DATABASE", "loa_smoke")
 REDIS = "redis://127.0.0.1:6379"
+# Redis databases for the broker and the cache (emptied first): two numbers nothing else uses.
+BROKER_DB, CACHE_DB = (int(n) for n in os.environ.get("SMOKE_REDIS_DBS", "12,13").split(","))
+BUCKET = "loa-smoke"
 ADMIN_PASSWORD = "Smoke-admin-" + secrets.token_urlsafe(8)
 OFFICER_PASSWORD = "Smoke-officer-" + secrets.token_urlsafe(8)
 
@@ -93,7 +97,7 @@ class Stack:
         self.stopped = set()  # stopped on purpose (a failover drill)
         self.env = None
 
-    def environment(self, smtp_port):
+    def environment(self, smtp_port, s3):
         values = parse_env_file(ROOT / "deploy" / "loa.env.example")
         values.update(
             SECRET_KEY=secrets.token_urlsafe(50),
@@ -102,9 +106,11 @@ class Stack:
             ALLOWED_HOSTS="localhost,127.0.0.1",
             DATABASE_URL=f"{PG}/{DATABASE}",
             MEDIA_ROOT=str(self.workdir / "media"),
+            STORAGE_URL=s3.storage_url(BUCKET),
+            **TEST_KEYS,
             LOA_VAR_DIR=str(self.workdir / "var"),
-            CELERY_BROKER_URL=f"{REDIS}/12",
-            CACHE_URL=f"{REDIS}/13",
+            CELERY_BROKER_URL=f"{REDIS}/{BROKER_DB}",
+            CACHE_URL=f"{REDIS}/{CACHE_DB}",
             EMAIL_HOST="127.0.0.1",
             EMAIL_PORT=str(smtp_port),
             EMAIL_USE_TLS="false",
@@ -145,6 +151,10 @@ class Stack:
         command = command.replace("--bind 127.0.0.1:8000", f"--bind 127.0.0.1:{port}")
         command = command.replace("%H", host)
         return shlex.split(command)
+
+    def own_media(self, name):
+        """The environment of a server with a MEDIA_ROOT of its own: nothing on disk is shared."""
+        return {**self.env, "MEDIA_ROOT": str(self.workdir / f"media-{name}")}
 
     def start(self, name, args, env=None):
         log = open(self.workdir / f"{name}.log", "w")  # noqa: SIM115 (kept open while the process runs)
@@ -193,6 +203,16 @@ def psql(sql):
 
 def redis_flush(db):
     subprocess.run(["redis-cli", "-n", str(db), "flushdb"], check=True, capture_output=True)
+
+
+class SmokeS3(S3Server):
+    """moto's S3 server, and what the smoke test reads from its bucket with boto3, not through Loa."""
+
+    def keys(self, bucket):
+        return sorted(item["Key"] for item in self.client().list_objects_v2(Bucket=bucket).get("Contents", ()))
+
+    def read(self, bucket, key):
+        return self.client().get_object(Bucket=bucket, Key=key)["Body"].read()
 
 
 # --- A browser's worth of HTTP ---------------------------------------------------------------
@@ -289,7 +309,7 @@ def _errors(html):
 # --- The journey -----------------------------------------------------------------------------
 
 
-def journey(stack, cert, mailbox):
+def journey(stack, cert, mailbox, s3):
     step("loa_init: the province, its kinds and the first admin")
     init = (
         "loa_init",
@@ -441,16 +461,23 @@ def journey(stack, cert, mailbox):
     )
     expect(attached.status_code == 302, f"attaching a file: {attached.status_code}")
     upload_server = answered_by(stack, "POST", f"/directives/{directive}/attachments/")
+    keys = [k for k in s3.keys(BUCKET) if k.startswith(f"directives/{directive}/")]
+    expect(len(keys) == 1 and s3.read(BUCKET, keys[0]) == pdf, f"the file is not in the bucket: {keys}")
+    on_disk = [p for p in stack.workdir.glob("media*/**/*") if p.is_file()]
+    expect(not on_disk, f"the uploaded file was written to a disk: {on_disk}")
     link = re.search(r'href="(/directives/\d+/attachments/\d+/)"', officer.get(f"/directives/{directive}/").text)
     expect(link, "the directive page links no attached file")
-    # Loa allows the download (X-Accel-Redirect), nginx sends the bytes from the shared MEDIA_ROOT.
+    # Loa allows the download and streams the bytes from the bucket (no X-Accel-Redirect: nginx
+    # has no bucket to read).
     for i in range(12):
         probe = f"{link.group(1)}?smoke=download-{i}"
         download = officer.get(probe)
         expect(
             download.content == pdf
             and download.headers.get("content-type") == "application/pdf"
-            and download.headers.get("x-content-type-options") == "nosniff",
+            and download.headers.get("x-content-type-options") == "nosniff"
+            and "x-accel-redirect" not in download.headers
+            and BUCKET not in str(download.headers),
             f"the attached file: {download.headers}",
         )
         if answered_by(stack, "GET", probe) != upload_server:
@@ -672,13 +699,16 @@ def main():
     workdir.chmod(0o755)  # nginx's workers (nobody) read the static files, as www-data does /var/lib/loa
     stack = Stack(workdir)
     mailbox = SMTPTestServer().start()
+    s3 = SmokeS3(free_port())
     try:
         step(f"preparing in {workdir}")
         psql(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
         psql(f'CREATE DATABASE "{DATABASE}"')
-        redis_flush(12)
-        redis_flush(13)
-        stack.environment(mailbox.port)
+        redis_flush(BROKER_DB)
+        redis_flush(CACHE_DB)
+        s3.start(log=open(workdir / "s3.log", "w"))  # noqa: SIM115 (closed with the run's files)
+        s3.create_bucket(BUCKET)
+        stack.environment(mailbox.port, s3)
         cert, key = self_signed_certificate(workdir)
         subprocess.run(
             [sys.executable, "../manage.py", "compilemessages", "-l", "vi", "-v", "0"],
@@ -691,7 +721,7 @@ def main():
         check = stack.manage("check", "--deploy", "--fail-level", "WARNING", check=False)
         expect(check.returncode == 0, f"check --deploy:\n{check.stderr}")
 
-        step("starting nginx, two gunicorns, two Celery workers and beat")
+        step("starting nginx, two gunicorns, two Celery workers and beat (files in a bucket of moto's S3 server)")
         site = nginx_site(
             workdir,
             cert=cert,
@@ -705,14 +735,15 @@ def main():
         )
         stack.start("nginx", ["nginx", "-c", str(nginx_main_conf(workdir, site)), "-g", "daemon off;"])
         for port in WEB_PORTS:
-            stack.start(f"gunicorn-{port}", stack.unit_command("loa-web.service", port=port))
+            name = f"gunicorn-{port}"
+            stack.start(name, stack.unit_command("loa-web.service", port=port), env=stack.own_media(name))
         for name in WORKERS:
-            stack.start(name, stack.unit_command("loa-worker.service", host=f"smoke-{name}"))
+            stack.start(name, stack.unit_command("loa-worker.service", host=f"smoke-{name}"), env=stack.own_media(name))
         stack.start("beat", stack.unit_command("loa-beat.service"))
         health = wait_healthy(cert, stack)
         expect(health["checks"]["broker"].get("used") is not False, "healthz says no broker is used")
 
-        journey(stack, cert, mailbox)
+        journey(stack, cert, mailbox, s3)
         for name in stack.processes:
             expect(stack.alive(name), f"{name} stopped during the run:\n{stack.tail(name)}")
         print("Production smoke test passed.")
@@ -725,6 +756,7 @@ def main():
     finally:
         stack.stop()
         mailbox.stop()
+        s3.stop()
         try:
             psql(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
         except subprocess.CalledProcessError:

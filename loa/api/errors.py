@@ -32,6 +32,7 @@ STATUSES = {
     413: ("too_large", gettext_lazy("The request is too large.")),
     422: ("invalid", gettext_lazy("The data is not valid.")),
     429: ("throttled", gettext_lazy("Too many requests: wait a moment and try again.")),
+    503: ("unavailable", gettext_lazy("A service Loa needs is not answering right now. Try again in a few minutes.")),
     500: (
         "server_error",
         gettext_lazy("Something went wrong on the server; it has been recorded. Please try again later."),

@@ -8,7 +8,9 @@ take (ninja's PathView answers a plain-text 405), a request Django refuses befor
 - `ApiErrorsMiddleware` gives every error answer under /api/ that is not JSON the same
   `{"detail", "code"}` body for its status, keeping the headers that matter (Allow, WWW-Authenticate):
   the project's handler400 (loa.core.request_limits.bad_request: 413 for a body too large) and
-  the request-size middleware answer pages, and this turns them into the API's JSON.
+  the request-size middleware answer pages, and this turns them into the API's JSON. A page that
+  says what went wrong for a person (the storage-down page, loa.core.storage_down) sets
+  `error_detail` on its answer, and that becomes the JSON's detail.
 """
 
 from collections.abc import Callable
@@ -43,7 +45,7 @@ class ApiErrorsMiddleware:
         response = self.get_response(request)
         if response.status_code < 400 or not is_api(request) or _is_json(response):
             return response
-        replacement = json_error(response.status_code)
+        replacement = json_error(response.status_code, getattr(response, "error_detail", None))
         for header in KEPT_HEADERS:
             if header in response:
                 replacement[header] = response[header]

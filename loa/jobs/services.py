@@ -22,6 +22,8 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from loa.core.storage import StorageUnavailable
+from loa.core.storage_down import storage_down_message
 from loa.jobs import leases
 from loa.jobs.models import Job, LeaseLost
 from loa.jobs.registry import get_kind
@@ -119,6 +121,9 @@ def _execute(job: Job, token: str) -> Job:
         outcome = None
     except ValidationError as exc:
         outcome = (Job.Status.FAILED, None, " ".join(exc.messages))
+    except StorageUnavailable as exc:  # its input file could not be read: say so, as pages do
+        log.error("Job %s (%s) failed: file storage unavailable: %s", job.pk, job.kind, exc)
+        outcome = (Job.Status.FAILED, None, storage_down_message())
     except Exception as exc:  # a job must never leave its row "running" forever
         log.exception("Job %s (%s) failed", job.pk, job.kind)
         outcome = (Job.Status.FAILED, None, _("The job stopped with an unexpected error: %(error)s") % {"error": exc})

@@ -6,8 +6,14 @@ A backup is a directory:
                       to check a restore against, and the SHA-256 of each file below
     database.dump     PostgreSQL: `pg_dump --format=custom` (search tables and triggers included)
     database.sqlite3  SQLite: a consistent copy made with SQLite's backup API
-    media.tar.gz      MEDIA_ROOT: uploaded and generated files
+    media.tar.gz      the kept files: MEDIA_ROOT as it is, or, with STORAGE_URL, every object of
+                      the bucket (under its prefix) copied through the storage API
     README.txt        what is in it, and what is deliberately not
+
+With object storage a restore writes the backup's objects back under their names, and leaves the
+objects made since in the bucket (a bucket cannot be moved aside as a directory is): no row names
+them, so no page reaches them. A bucket's own versioning and replication (the store's, outside Loa)
+are the better guard against losing objects between two backups (docs/deploy.md).
 
 The secrets are not in it: SECRET_KEY and FIELD_ENCRYPTION_KEY live in /etc/loa/loa.env and must
 be kept apart (a stolen backup must not carry the key to the tokens inside it). Without the same
@@ -21,10 +27,13 @@ import shutil
 import sqlite3
 import subprocess
 import tarfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
+from django.core.files import File
+from django.core.files.storage import FileSystemStorage, Storage, default_storage
 from django.db import connection
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
@@ -155,11 +164,15 @@ def backup(destination, *, log=print):
         with sqlite3.connect(database.name) as source, sqlite3.connect(destination / SQLITE) as target:
             source.backup(target)
         db_file = SQLITE
-    media_root = Path(settings.MEDIA_ROOT)
-    log(f"Archiving the files in {media_root}…")
-    with tarfile.open(destination / MEDIA, "w:gz") as archive:
-        if media_root.exists():
-            archive.add(media_root, arcname=".")
+    if on_disk():
+        media_root = Path(settings.MEDIA_ROOT)
+        log(f"Archiving the files in {media_root}…")
+        with tarfile.open(destination / MEDIA, "w:gz") as archive:
+            if media_root.exists():
+                archive.add(media_root, arcname=".")
+    else:
+        log("Copying the files from the object storage…")
+        log(f"{archive_storage(default_storage, destination / MEDIA)} files copied")
     for name in (db_file, MEDIA):
         manifest["files"][name] = _sha256(destination / name)
     (destination / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False))
@@ -167,6 +180,53 @@ def backup(destination, *, log=print):
         README.format(created_at=manifest["created_at"], database=db_file, media=MEDIA, path=destination)
     )
     return manifest
+
+
+def on_disk():
+    """Whether the kept files are on this machine's disk (MEDIA_ROOT) rather than in a bucket."""
+    return isinstance(default_storage, FileSystemStorage)
+
+
+def stored_names(storage: Storage, folder=""):
+    """Every file's name in `storage`, walked through the storage API (a bucket lists its keys)."""
+    folders, files = storage.listdir(folder)
+    for name in files:
+        yield f"{folder}/{name}" if folder else name
+    for sub in folders:
+        yield from stored_names(storage, f"{folder}/{sub}" if folder else sub)
+
+
+def archive_storage(storage: Storage, path):
+    """Write every file of `storage` into the tar.gz at `path`, under its stored name; returns how many."""
+    count = 0
+    with tarfile.open(path, "w:gz") as archive:
+        for name in stored_names(storage):
+            with storage.open(name, "rb") as handle:
+                info = tarfile.TarInfo(name)
+                info.size, info.mtime = handle.size, int(time.time())
+                archive.addfile(info, handle)
+            count += 1
+    return count
+
+
+def restore_storage(storage: Storage, path):
+    """Write every file of the tar.gz at `path` back into `storage` under its own name; returns how many.
+
+    A member that is not a plain file, or whose name is absolute or climbs out (`..`), is refused
+    before anything is written, as tarfile's "data" filter refuses it on disk.
+    """
+    with tarfile.open(path, "r:gz") as archive:
+        members = [tarfile.data_filter(member, "/restore") for member in archive.getmembers()]
+        files = [member for member in members if member.isfile()]
+        for member in files:
+            name = member.name.removeprefix("./")
+            if storage.exists(name):
+                storage.delete(name)  # the backup's bytes win; never a renamed copy beside them
+            handle = archive.extractfile(member)
+            saved = storage.save(name, File(handle, name=name))
+            if saved != name:
+                raise BackupError(f"{name} was stored as {saved}")
+    return len(files)
 
 
 def read_manifest(source):
@@ -189,7 +249,8 @@ def restore(source, *, log=print):
 
     The database is emptied first (everything in the public schema, or the SQLite file), so that
     nothing made after the backup survives beside it. The files in MEDIA_ROOT are moved aside to
-    `<MEDIA_ROOT>.before-restore-<time>`, never deleted: a mistaken restore loses nothing.
+    `<MEDIA_ROOT>.before-restore-<time>`, never deleted: a mistaken restore loses nothing. Objects in
+    a bucket are written back over (see the module's text).
     """
     source = Path(source)
     manifest = read_manifest(source)
@@ -225,6 +286,11 @@ def restore(source, *, log=print):
             Path(database.name + suffix).unlink(missing_ok=True)
         with sqlite3.connect(source / SQLITE) as backup_db, sqlite3.connect(database.name) as target:
             backup_db.backup(target)
+    if not on_disk():
+        log("Writing the files back into the object storage…")
+        log(f"{restore_storage(default_storage, source / MEDIA)} files restored")
+        connection.close()
+        return manifest
     media_root = Path(settings.MEDIA_ROOT)
     if media_root.exists() and any(media_root.iterdir()):
         aside = media_root.with_name(f"{media_root.name}.before-restore-{timezone.now():%Y%m%d-%H%M%S}")

@@ -10,6 +10,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.files.storage import default_storage
 from django.db import connection
 from django.db.models import Min, Q
 from django.db.models.functions import Coalesce
@@ -62,6 +63,16 @@ def check_broker():
     return _timed(probe)
 
 
+def check_storage():
+    """Whether the file storage answers: a look-up of a name that need not exist (with a bucket,
+    one HEAD request, which also proves the keys; on disk, a stat)."""
+
+    def probe():
+        default_storage.exists("healthz-probe")
+
+    return _timed(probe)
+
+
 def _waited(since: datetime | None, now: datetime) -> int:
     return max(0, int((now - since).total_seconds())) if since else 0
 
@@ -100,6 +111,7 @@ def run_checks():
         "database": check_database(),
         "cache": check_cache(),
         "broker": check_broker(),
+        "storage": check_storage(),
     }
     # Without a database the queues cannot be read; say so once, under the database.
     checks["queues"] = check_queues() if checks["database"]["ok"] else {"ok": False, "error": "database"}

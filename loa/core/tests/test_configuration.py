@@ -131,3 +131,19 @@ def test_allowed_hosts_and_trusted_origins_default_to_the_site_address(tmp_path)
     del env["ALLOWED_HOSTS"]
     assert _print_setting(env, "ALLOWED_HOSTS").stdout.strip() == "['loa.ldld-caobang.vn']"
     assert _print_setting(env, "CSRF_TRUSTED_ORIGINS").stdout.strip() == "['https://loa.ldld-caobang.vn']"
+
+
+def test_production_with_redis_keeps_sessions_in_the_database_read_through_redis(tmp_path):
+    result = _print_setting(_production_env(tmp_path), "SESSION_ENGINE")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "loa.accounts.sessions"
+
+
+def test_files_stay_on_the_disk_unless_storage_url_says_a_bucket(tmp_path):
+    on_disk = _print_setting(_production_env(tmp_path), "STORAGES['default']['BACKEND']")
+    bucket = _print_setting(
+        _production_env(tmp_path, STORAGE_URL="s3://loa-files?endpoint_url=https://s3.example.vn&region=hn"),
+        "STORAGES['default']['BACKEND']",
+    )
+    assert on_disk.stdout.strip() == "loa.core.storage.LocalStorage", on_disk.stderr
+    assert bucket.stdout.strip() == "loa.core.storage.ObjectStorage", bucket.stderr

@@ -35,6 +35,22 @@ def wait_for_file(job, *, started, release, timeout=120):
     return {"pid": os.getpid(), "attempt": job.attempts}
 
 
+@registry.register("tests.record")
+def record(job, *, runs, release, timeout=60):
+    """Write which process runs this job and what its input file holds (one line per run in `runs`),
+    then wait for `release`, so that each worker holds a job until the test lets them go."""
+    with job.input_file.open("rb") as handle:
+        content = handle.read().decode()
+    with open(runs, "a") as out:
+        out.write(json.dumps({"job": job.pk, "pid": os.getpid(), "input": content}) + "\n")
+    deadline = time.monotonic() + timeout
+    while not Path(release).exists():
+        if time.monotonic() > deadline:
+            raise TimeoutError("never released")
+        time.sleep(0.05)
+    return {"pid": os.getpid()}
+
+
 @registry.register("tests.hold")
 def hold(job, *, name, in_transaction=False, report_after=False):
     """Wait until the test opens this run's gate; inside a transaction that has locked the job's own

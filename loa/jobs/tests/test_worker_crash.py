@@ -9,9 +9,9 @@ import time
 from pathlib import Path
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
+from loa.core.testing_processes import database_url
 from loa.jobs.models import Job, JobLease
 from loa.jobs.services import enqueue
 from loa.jobs.tests.kinds import worker_command
@@ -22,14 +22,6 @@ REPO = Path(__file__).resolve().parents[3]
 LEASE = 2  # seconds, for the workers started here (renewed every half second)
 
 
-def _database_url():
-    """The test database, for other processes: SQLite's test file (loa/env.py names it) or PostgreSQL's."""
-    s = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{Path(s['NAME']).resolve()}"
-    return f"postgres://{s['USER']}:{s['PASSWORD']}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
-
-
 def _worker(tmp_path, *, loop):
     env = dict(
         os.environ,
@@ -38,7 +30,7 @@ def _worker(tmp_path, *, loop):
         DEBUG="true",
         SECRET_KEY="test",
         JOBS_BACKEND="database",
-        DATABASE_URL=_database_url(),
+        DATABASE_URL=database_url(),
         LOG_LEVEL="WARNING",
         DJANGO_SETTINGS_MODULE="loa.settings",
     )

@@ -5,6 +5,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from loa.core.testing_s3 import free_port
+from loa.env import storage_from_url
 from loa.jobs.models import Job
 from loa.notifications.models import Message
 
@@ -14,7 +16,7 @@ def test_it_answers_200_with_every_check_when_all_is_well(client, db):
     assert response.status_code == 200
     body = response.json()
     assert body["status"] == "ok"
-    assert set(body["checks"]) == {"database", "cache", "broker", "queues"}
+    assert set(body["checks"]) == {"database", "cache", "broker", "storage", "queues"}
     assert body["checks"]["queues"]["oldest_job_seconds"] == 0
     assert response["Cache-Control"].startswith("max-age=0")
 
@@ -72,6 +74,20 @@ def test_a_broken_cache_makes_it_503(client, db, settings):
     response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["checks"]["cache"]["ok"] is False
+
+
+def test_a_bucket_that_answers_is_ok_and_one_that_does_not_makes_it_503_without_its_address(
+    client, db, settings, s3_server, s3_bucket
+):
+    assert client.get("/healthz").json()["checks"]["storage"]["ok"] is True
+    closed = f"s3://{s3_bucket.name}?endpoint_url=http://127.0.0.1:{free_port()}&region=ap-southeast-1"
+    settings.STORAGES = {**settings.STORAGES, "default": storage_from_url(closed)}
+
+    response = client.get("/healthz")
+
+    assert response.status_code == 503
+    assert response.json()["checks"]["storage"] == {"ok": False, "error": "StorageUnavailable"}
+    assert "127.0.0.1" not in response.content.decode() and s3_bucket.name not in response.content.decode()
 
 
 @pytest.mark.parametrize("method", ["post", "put", "delete"])
