@@ -331,6 +331,9 @@ if not re.fullmatch(r"v\d+\.\d+", FACEBOOK_GRAPH_VERSION):
 # Seconds to wait for Zalo or Facebook before giving up on one request.
 # Pages read at once by `fanpages_sync` (each thread only talks to Graph; the usage budget is shared).
 FANPAGES_SYNC_WORKERS = env_int("FANPAGES_SYNC_WORKERS", 4, minimum=1)
+# Posts and posting days of the years more than this many years before the current one are deleted by
+# `manage.py prune_posting_days` (their PostingYear figures stay: loa/fanpages/retention.py); 0 keeps all.
+POSTING_DAYS_KEEP_YEARS = env_int("POSTING_DAYS_KEEP_YEARS", 0, minimum=0)
 INTEGRATIONS_TIMEOUT = env_int("INTEGRATIONS_TIMEOUT", 20, minimum=1)
 # Fernet key(s) for tokens stored in the database, comma-separated: the first encrypts, all decrypt.
 FIELD_ENCRYPTION_KEY = env_str("FIELD_ENCRYPTION_KEY")
