@@ -159,6 +159,12 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+elif DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    # No JIT: PostgreSQL compiles a plan once its estimated cost passes jit_above_cost, which pays for
+    # long reports, not for pages. The Fanpage table of a past year over 130,000 units spent 1.2 s of its
+    # 2.8 s compiling (docs/performance.md, "Growth").
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    _options["options"] = f"{_options.get('options', '')} -c jit=off".strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
