@@ -16,7 +16,9 @@ tables' indexes and constraints dropped during the load and built once after, th
 - a rubric per year (the seed letter's) and every CĐCS's `Score` for each year, computed by the
   product's `score_year`.
 
-All of it is kept between runs (`--rebuild` builds it again). Then every page that reads these tables
+All of it is kept between runs (`--rebuild` builds it again): the first run takes about 20 minutes and
+27 GB of disk, so give this benchmark a database of its own (it empties the Fanpage, articles and
+scoring tables of the one it is given, as bench_fanpages and bench_scoring do). Then every page that reads these tables
 is measured for the current year (2026) and a past year (2022), each figure in a process of its own
 (`common.run_child`), with the machine's load printed beside it, and compared with its goal in
 docs/performance.md.
