@@ -162,6 +162,12 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+elif DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    # No JIT: PostgreSQL compiles a plan once its estimated cost passes jit_above_cost, which pays for
+    # long reports, not for pages. The Fanpage table of a past year over 130,000 units spent 1.2 s of its
+    # 2.8 s compiling (docs/performance.md, "Growth").
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    _options["options"] = f"{_options.get('options', '')} -c jit=off".strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -348,6 +354,9 @@ if not re.fullmatch(r"v\d+\.\d+", FACEBOOK_GRAPH_VERSION):
 # Seconds to wait for Zalo or Facebook before giving up on one request.
 # Pages read at once by `fanpages_sync` (each thread only talks to Graph; the usage budget is shared).
 FANPAGES_SYNC_WORKERS = env_int("FANPAGES_SYNC_WORKERS", 4, minimum=1)
+# Posts and posting days of the years more than this many years before the current one are deleted by
+# `manage.py prune_posting_days` (their PostingYear figures stay: loa/fanpages/retention.py); 0 keeps all.
+POSTING_DAYS_KEEP_YEARS = env_int("POSTING_DAYS_KEEP_YEARS", 0, minimum=0)
 INTEGRATIONS_TIMEOUT = env_int("INTEGRATIONS_TIMEOUT", 20, minimum=1)
 # Fernet key(s) for tokens stored in the database, comma-separated: the first encrypts, all decrypt.
 FIELD_ENCRYPTION_KEY = env_str("FIELD_ENCRYPTION_KEY")

@@ -17,6 +17,7 @@ from loa.audit.log import log_action
 from loa.core.controls import strip_controls
 from loa.core.facebook import is_facebook_host, site_of
 from loa.core.facebook import split as split_facebook
+from loa.fanpages import retention
 from loa.fanpages.models import Fanpage, Post, PostingDay, PostingYear
 
 
@@ -87,7 +88,8 @@ def record_posts_many(posts_by_page, *, source, by=None):
     The rollups are updated incrementally: a posting day's count grows by its new posts, and a
     Page-year whose new posting days all fall after its last one extends its counters and streaks
     without reading its days; only posts arriving for earlier days (a backfill) make the year recount
-    from its PostingDay rows (≤ 366 a Page)."""
+    from its PostingDay rows (≤ 366 a Page). Posts dated before the retention horizon are ignored: their
+    days have been pruned (`retention`), and a recount from what is left would undo the year's figures."""
     # Written with bulk_create, unseen by the models' guard: a file's or Graph's text is cleaned here.
     posts_by_page = {
         pk: [replace(p, key=strip_controls(p.key), permalink=strip_controls(p.permalink)) for p in items]
@@ -109,10 +111,12 @@ def record_posts_many(posts_by_page, *, source, by=None):
             ).values_list("fanpage_id", "post_key")
         )
     created_by = by if getattr(by, "pk", None) else None
+    kept_from = retention.horizon()
     new = []
     for pk, items in wanted.items():
         for p in items:
-            if (pk, p.key) in existing:
+            day = timezone.localtime(p.posted_at).date()
+            if (pk, p.key) in existing or (kept_from and day < kept_from):
                 continue
             existing.add((pk, p.key))
             new.append(
@@ -120,7 +124,7 @@ def record_posts_many(posts_by_page, *, source, by=None):
                     fanpage_id=pk,
                     post_key=p.key,
                     posted_at=p.posted_at,
-                    day=timezone.localtime(p.posted_at).date(),
+                    day=day,
                     permalink=p.permalink[:500],
                     source=source,
                     created_by=created_by,

@@ -20,3 +20,10 @@ def followers_snapshot_task():
     from django.core.management import call_command
 
     call_command("followers_snapshot")
+
+
+@shared_task(name="loa.fanpages.prune_posting_days")
+def prune_posting_days_task():
+    from django.core.management import call_command
+
+    call_command("prune_posting_days")

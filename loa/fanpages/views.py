@@ -24,7 +24,7 @@ from loa.core.forms import add_service_errors
 from loa.core.numbers import model_number_field
 from loa.core.years import latest_year, requested_year
 from loa.exports.tabular import Column, export_response
-from loa.fanpages import compliance, imports, jobs, likes, posters, posts, sync
+from loa.fanpages import compliance, imports, jobs, likes, posters, posts, retention, sync
 from loa.fanpages import followers as follower_data
 from loa.fanpages.heatmap import heat_map_svg
 from loa.fanpages.models import CampaignLink, Fanpage, FollowerSnapshot, GraphLink, LikeDeclaration, PostingYear
@@ -195,6 +195,7 @@ def unit_detail(request, unit_id):
         "provincial": follower_data.provincial_page(unit),
         "history": LikeDeclaration.objects.filter(unit=unit)[:5],
         "posted_today": bool(heat.get(today)),
+        "days_kept": retention.days_kept(year, today),
     }
     if request.htmx and request.GET.get("part") == "calendar":
         return render(request, "fanpages/unit.html#calendar", context)
