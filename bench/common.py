@@ -2,6 +2,7 @@
 timing a page through Django's test client, and writing results to bench/out/."""
 
 import argparse
+import atexit
 import json
 import os
 import statistics
@@ -22,6 +23,28 @@ os.environ.setdefault("ALLOWED_HOSTS", "testserver")
 os.environ.setdefault("SECURE_COOKIES", "false")
 # A fixed key for the benchmark's own database only (Fernet: 32 url-safe base64 bytes).
 os.environ.setdefault("FIELD_ENCRYPTION_KEY", "YmVuY2gtb25seS1rZXktMzItYnl0ZXMtbG9uZyEhISE=")
+
+
+# run_child asks its child to write its own peak memory here when it exits (see own_peak_mb).
+PEAK_FILE_VARIABLE = "LOA_BENCH_PEAK_FILE"
+
+
+def own_peak_mb():
+    """This process's own peak resident memory (VmHWM), in MB. Not ru_maxrss: Linux carries the
+    parent's resident size at fork over into the child's ru_maxrss (through exec too), so a child
+    of a bench that had just issued a directive "peaked" at the parent's 530 MB before doing anything."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return None
+
+
+def _write_own_peak():
+    Path(os.environ[PEAK_FILE_VARIABLE]).write_text(str(own_peak_mb()))
+
+
+if os.environ.get(PEAK_FILE_VARIABLE):
+    atexit.register(_write_own_peak)
 
 
 def ensure_database():
@@ -134,23 +157,33 @@ def write_results(name, results):
 
 def run_child(script, args):
     """Run `script` with `args` in a process of its own and read the JSON its last line prints, with
-    that process's own wall time, peak memory and CPU (so that a figure is never the parent's)."""
+    that process's own wall time, peak memory and CPU (so that a figure is never the parent's).
+
+    The child (any script importing this module) writes its own peak memory when it exits
+    (`own_peak_mb`); its CPU comes from os.wait4 (user + system time are not inherited)."""
     import subprocess
     import tempfile
 
     started = time.perf_counter()
-    with tempfile.TemporaryFile("w+") as errors:  # a file, not a pipe: a chatty child cannot block
-        proc = subprocess.Popen([sys.executable, script, *args], stdout=subprocess.PIPE, stderr=errors, text=True)
+    with tempfile.TemporaryFile("w+") as errors, tempfile.NamedTemporaryFile("r", suffix=".peak") as peak:
+        # Errors go to a file, not a pipe: a chatty child cannot block.
+        env = {**os.environ, PEAK_FILE_VARIABLE: peak.name}
+        proc = subprocess.Popen(
+            [sys.executable, script, *args], stdout=subprocess.PIPE, stderr=errors, text=True, env=env
+        )
         stdout = proc.stdout.read()
-        _pid, status, usage = os.wait4(proc.pid, 0)  # this child's own peak memory
+        _pid, status, usage = os.wait4(proc.pid, 0)
         proc.returncode = os.waitstatus_to_exitcode(status)
         if proc.returncode:
             errors.seek(0)
             sys.stderr.write(errors.read())
             raise SystemExit(f"child {args} failed")
-    result = json.loads(stdout.strip().splitlines()[-1])
+        own_peak = Path(peak.name).read_text()
+    lines = stdout.strip().splitlines()
+    result = json.loads(lines[-1])
+    result["output"] = lines[:-1]  # what the child printed before its figures
     result["process_seconds"] = time.perf_counter() - started
-    result["child_maxrss_mb"] = usage.ru_maxrss / 1024  # Linux reports KiB
+    result["child_maxrss_mb"] = float(own_peak) if own_peak else usage.ru_maxrss / 1024
     result["child_cpu_seconds"] = usage.ru_utime + usage.ru_stime  # the whole process, Django setup included
     return result
 
@@ -158,3 +191,11 @@ def run_child(script, args):
 def load_average():
     """The machine's load average (1, 5, 15 minutes), printed with every figure."""
     return " / ".join(Path("/proc/loadavg").read_text().split()[:3])
+
+
+def print_load(moment):
+    """Print the machine's load with a bench's figures ("before", "after"): on a shared 2-core
+    machine a figure means little without it. Returns it for the bench's results."""
+    load = load_average()
+    print(f"load average {load} {moment} ({os.cpu_count()} cores)", flush=True)
+    return load
