@@ -11,6 +11,8 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
+from machine import load_average, print_load  # noqa: F401 (every bench takes them from here)
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "loa.settings")
@@ -210,16 +212,3 @@ def run_child(script, args):
     result["child_maxrss_mb"] = float(own_peak) if own_peak else usage.ru_maxrss / 1024
     result["child_cpu_seconds"] = usage.ru_utime + usage.ru_stime  # the whole process, Django setup included
     return result
-
-
-def load_average():
-    """The machine's load average (1, 5, 15 minutes), printed with every figure."""
-    return " / ".join(Path("/proc/loadavg").read_text().split()[:3])
-
-
-def print_load(moment):
-    """Print the machine's load with a bench's figures ("before", "after"): on a shared 2-core
-    machine a figure means little without it. Returns it for the bench's results."""
-    load = load_average()
-    print(f"load average {load} {moment} ({os.cpu_count()} cores)", flush=True)
-    return load
