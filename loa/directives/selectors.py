@@ -33,7 +33,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.fields.json import KeyTextTransform
-from django.db.models.functions import Coalesce, Substr
+from django.db.models.functions import Coalesce, Concat, Substr
 from django.http import Http404
 
 from loa.accounts import year_tree
@@ -44,7 +44,7 @@ from loa.directives.access import tracking_node
 from loa.directives.models import Assignment, Directive, ReportForm, Rollup
 from loa.directives.services import pending_q
 from loa.units.models import Unit, UnitPlacement
-from loa.units.search import matching_unit_ids, uses_search_rows
+from loa.units.search import held_by_at_most, matching_unit_ids, uses_search_rows
 from loa.units.selectors import on
 
 if TYPE_CHECKING:
@@ -64,6 +64,8 @@ STATE_FILTERS = {
     "corrected": Q(state=Assignment.State.CORRECTED),
     "reported": Q(first_reported_at__isnull=False),
 }
+# A search whose rarest word fewer units hold has its matches sorted after they are found.
+NARROW_SEARCH = 50_000
 SORTS = {
     "name": ("unit_sort", "id"),
     "state": ("state", "unit_sort", "id"),
@@ -158,13 +160,17 @@ def tracked_assignments(
         )
     if state in STATE_FILTERS:
         qs = qs.filter(STATE_FILTERS[state])
+    order: tuple[Any, ...] = SORTS.get(sort, SORTS["name"])
     if q and q.strip():
         qs = _searched(qs, q.strip())
+        if order == SORTS["name"] and held_by_at_most(q, NARROW_SEARCH):
+            # The same order, as an expression no index gives: the matches are found first and then
+            # sorted (20,906 schools: 45 ms), where the planner, misjudging how many match, could walk
+            # the task's whole list in name order to reach them (93,861 entries: 175 ms).
+            order = (Concat("unit_sort", Value("")), "id")
     # The report and the registered Page come along for Assignment.page_gap (a page of 50 rows, or the
     # export's stream).
-    return qs.select_related("unit", "unit__parent", "unit__fanpage", "report").order_by(
-        *SORTS.get(sort, SORTS["name"])
-    )
+    return qs.select_related("unit", "unit__parent", "unit__fanpage", "report").order_by(*order)
 
 
 def _searched(qs: QuerySet[Assignment], q: str) -> QuerySet[Assignment]:
