@@ -214,6 +214,8 @@ def main():
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--fresh", action="store_true")
     args = parser.parse_args()
+    from common import print_load
+
     assert connection.vendor == "postgresql", "run on PostgreSQL (DATABASE_URL=postgres://…)"
     if args.fresh:
         call_command("flush", interactive=False, verbosity=0)
@@ -229,6 +231,7 @@ def main():
     upper = Unit.objects.filter(depth=1).order_by("id").first()
     cdcs = Unit.objects.filter(depth=2).order_by("id")[n_units // 3]
     print(f"\nsize: {n_units:,} units, {n_subs:,} submissions, PostgreSQL {connection.pg_version}")
+    print_load("before")
     for label, url in (
         ("province table (by upper unit)", f"/articles/progress/?year={YEAR}"),
         ("province table sorted by news", f"/articles/progress/?year={YEAR}&sort=-news"),
@@ -241,6 +244,7 @@ def main():
     t0 = time.perf_counter()
     list(Submission.objects.filter(counted_year=YEAR).values("unit__parent_id", "kind").annotate(n=Count("id")))
     print(f"{'(plain grouped scan, for comparison)':40s} once   {(time.perf_counter() - t0) * 1000:7.1f} ms")
+    print_load("after")
 
 
 if __name__ == "__main__":

@@ -3,20 +3,34 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/loa_bench .venv/bin/python bench/bench_directives.py
 
 Goals (issue 3): the completeness page under 200 ms median with a constant number of queries;
-the consolidated xlsx of 130,000 rows in under 15 s with peak memory under 300 MB.
+the consolidated xlsx of 130,000 rows in under 5 s (issue 17; 15 s before) with peak memory\nunder 300 MB.
 The directive is issued through the services (assignments and rollups as in production); every
 unit then "reports" (70 % on time, 30 % late) through a bulk load, and the rollups are rebuilt.
+Every figure is measured in a fresh process of its own (`common.run_child`): the pages, the
+issuing, and the xlsx, whose peak memory is the exporting process's own. The machine's load is
+printed with each figure.
 Options: --units N, --runs N, --rebuild.
 """
 
-import subprocess
+import argparse
+import json
 import sys
 import time
 
-from common import ROOT, measure, page_timing, tree_benchmark, user_at, write_results
+from common import (
+    ensure_database,
+    load_average,
+    measure,
+    national_tree,
+    page_timing,
+    print_load,
+    run_child,
+    user_at,
+    write_results,
+)
 
 PAGE_GOAL_MS = 200
-XLSX_GOAL_S = 15
+XLSX_GOAL_S = 5  # issue 17 (was 15)
 XLSX_GOAL_MB = 300
 NUMBER = "BENCH/CV-TLĐ"
 
@@ -126,80 +140,136 @@ def time_issue(root, admin):
     services.task_add(by=admin, directive=directive, title="Thử", deadline=timezone.now() + timedelta(days=5))
     services.directive_issue(by=admin, directive=directive)
     seconds = round(time.perf_counter() - started, 1)
-    print(
-        f"issuing a directive to {directive.recipient_rows.count():,} units: {seconds} s (a background job)", flush=True
-    )
+    units = directive.recipient_rows.count()
     directive.delete()
-    return seconds
+    return {"seconds": seconds, "units": units}
 
 
-def xlsx_in_subprocess(task_id, user_id):
-    """The consolidated xlsx, in a fresh process so that its peak memory is its own."""
-    code = f"""
-import resource, sys, time
-sys.path.insert(0, {str(ROOT / "bench")!r})
-import common, django
-django.setup()
-from django.test import Client
-from django.test.utils import override_settings
-from loa.accounts.models import User
-c = Client(); c.force_login(User.objects.get(pk={user_id}))
-before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-t = time.perf_counter()
-with override_settings(ALLOWED_HOSTS=["testserver"]):
-    r = c.get("/directives/tasks/{task_id}/consolidated.xlsx")
-    size = sum(len(chunk) for chunk in r.streaming_content)
-print(round(time.perf_counter() - t, 2), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024, before // 1024, size)
-"""
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
-    if done.returncode:
-        sys.exit(f"the export failed:\n{done.stderr[-3000:]}")
-    out = done.stdout.split()
-    seconds, peak_mb, start_mb, size = float(out[0]), int(out[1]), int(out[2]), int(out[3])
-    return {"seconds": seconds, "peak_rss_mb": peak_mb, "rss_before_mb": start_mb, "bytes": size}
+PAGES = {
+    "national": ("national admin", "bench-national", ""),
+    "late": ("national admin, late ones", "bench-national", "?state=late"),
+    "province": ("province admin (Hồ Chí Minh City)", "bench-province-big", ""),
+    "search": ("national admin, search", "bench-national", "?q=truong+tieu+hoc"),
+}
 
 
-def main():
-    args, root = tree_benchmark(__doc__.splitlines()[0])
-    from django.test import Client
-
+def child_setup(args):
+    """The tree, the directive and its 130,000 reports (built once, kept between runs)."""
+    _args, root = args
     from loa.units.models import Unit
 
     admin = user_at("bench-national", root, "admin")
     task = issue(root, admin)
-    province = Unit.objects.get(code=f"{root.code}-02")
-    province_admin = user_at("bench-province-big", province, "admin")
-    results = []
+    user_at("bench-province-big", Unit.objects.get(code=f"{root.code}-02"), "admin")
+    return {"task": task.pk, "rows": task.assignments.filter(first_reported_at__isnull=False).count()}
+
+
+def child_page(task_id, page, runs):
+    """One tracking page's figure, in a process of its own."""
+    from django.test import Client
+
+    from loa.accounts.models import User
+
+    _who, username, query = PAGES[page]
+    client = Client()
+    client.force_login(User.objects.get(username=username))
     with page_timing():
-        for who, user, query in [
-            ("national admin", admin, ""),
-            ("national admin, late ones", admin, "?state=late"),
-            (f"province admin ({province.short_name})", province_admin, ""),
-            ("national admin, search", admin, "?q=truong+tieu+hoc"),
-        ]:
-            client = Client()
-            client.force_login(user)
-            r = measure(client, f"/directives/tasks/{task.pk}/tracking/{query}", args.runs)
-            totals = r.pop("response").context["totals"]
-            ok = "ok" if r["median_ms"] < PAGE_GOAL_MS else "SLOW"
-            print(
-                f"completeness, {who:40} {r['median_ms']:7.1f} ms (p90 {r['p90_ms']:6.1f})  "
-                f"{'/'.join(map(str, r['queries']))} queries  {totals.reported:,}/{totals.expected:,}  {ok}",
-                flush=True,
-            )
-            results.append({"page": "completeness", "who": who, **r})
-    results.append({"issue": time_issue(root, admin)})
-    x = xlsx_in_subprocess(task.pk, admin.pk)
-    ok = x["seconds"] < XLSX_GOAL_S and x["peak_rss_mb"] < XLSX_GOAL_MB
+        r = measure(client, f"/directives/tasks/{task_id}/tracking/{query}", runs)
+    totals = r.pop("response").context["totals"]
+    return {**r, "reported": totals.reported, "expected": totals.expected}
+
+
+def child_xlsx(task_id):
+    """The consolidated xlsx through the view, as a download, in a process of its own."""
+    from django.test import Client
+
+    from loa.accounts.models import User
+
+    client = Client()
+    client.force_login(User.objects.get(username="bench-national"))
+    with page_timing():
+        # A server's process has loaded its URLs and templates before anyone downloads: the page
+        # that offers the report first (in a fresh process the first request imports the API's
+        # schemas, about a second).
+        assert client.get(f"/directives/tasks/{task_id}/consolidated/").status_code == 200
+        started = time.perf_counter()
+        response = client.get(f"/directives/tasks/{task_id}/consolidated.xlsx")
+        size = sum(len(chunk) for chunk in response.streaming_content)
+    assert response.status_code == 200, response.status_code
+    return {"seconds": round(time.perf_counter() - started, 2), "bytes": size}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--units", type=int, default=130_000)
+    parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--rebuild", action="store_true")
+    parser.add_argument("--child", choices=["setup", "page", "issue", "xlsx"])
+    parser.add_argument("--task", type=int)
+    parser.add_argument("--page", choices=list(PAGES))
+    args = parser.parse_args()
+    if args.child:
+        if args.child == "setup":
+            ensure_database()
+            result = child_setup((args, national_tree(args.units, args.rebuild)))
+        else:
+            import django
+
+            django.setup()
+            if args.child == "page":
+                result = child_page(args.task, args.page, args.runs)
+            elif args.child == "issue":
+                from loa.accounts.models import User
+                from loa.units.models import Unit
+
+                admin = User.objects.get(username="bench-national")
+                result = time_issue(Unit.objects.get(pk=admin.roles.get().unit_id), admin)
+            else:
+                result = child_xlsx(args.task)
+        print(json.dumps(result, default=str))
+        return 0
+
+    # This process only runs the others: each figure is measured in a fresh process of its own, so
+    # that its memory and its caches are its own (common.run_child).
+    tree = ["--units", str(args.units)] + (["--rebuild"] if args.rebuild else [])
+    setup = run_child(__file__, ["--child", "setup", *tree])
+    print("\n".join(setup["output"]), flush=True)
+    task = str(setup["task"])
+    results = {"load_before": print_load("before"), "pages": []}
+    missed = []
+    for page, (who, _username, _query) in PAGES.items():
+        r = run_child(__file__, ["--child", "page", "--task", task, "--page", page, "--runs", str(args.runs)])
+        ok = r["median_ms"] < PAGE_GOAL_MS
+        missed += [] if ok else [who]
+        print(
+            f"completeness, {who:40} {r['median_ms']:7.1f} ms (p90 {r['p90_ms']:6.1f})  "
+            f"{'/'.join(map(str, r['queries']))} queries  {r['reported']:,}/{r['expected']:,}  "
+            f"{'ok' if ok else 'SLOW'}  (load {load_average()})",
+            flush=True,
+        )
+        results["pages"].append({"page": "completeness", "who": who, **r})
+    issued = run_child(__file__, ["--child", "issue"])
+    results["issue"] = issued
     print(
-        f"consolidated xlsx, {task.assignments.filter(first_reported_at__isnull=False).count():,} rows: "
-        f"{x['seconds']} s, peak RSS {x['peak_rss_mb']} MB (process before: {x['rss_before_mb']} MB), "
-        f"{x['bytes'] / 1e6:.1f} MB file  {'ok' if ok else 'MISSED'}"
+        f"issuing a directive to {issued['units']:,} units: {issued['seconds']} s (a background job)"
+        f"  (load {load_average()})",
+        flush=True,
     )
-    results.append({"file": "consolidated.xlsx", **x})
+    x = run_child(__file__, ["--child", "xlsx", "--task", task])
+    ok = x["seconds"] < XLSX_GOAL_S and x["child_maxrss_mb"] < XLSX_GOAL_MB
+    missed += [] if ok else ["consolidated xlsx"]
+    print(
+        f"consolidated xlsx, {setup['rows']:,} rows: {x['seconds']} s (goal < {XLSX_GOAL_S} s), "
+        f"peak RSS {x['child_maxrss_mb']:.0f} MB for the whole exporting process (goal < {XLSX_GOAL_MB} MB), "
+        f"{x['bytes'] / 1e6:.1f} MB file  {'ok' if ok else 'MISSED'}  (load {load_average()})",
+        flush=True,
+    )
+    results["xlsx"] = {"file": "consolidated.xlsx", "rows": setup["rows"], **x}
+    results["load_after"] = print_load("after")
     write_results("directives", results)
-    slow = [r for r in results if r.get("median_ms", 0) >= PAGE_GOAL_MS]
-    return 1 if slow or not ok else 0
+    if missed:
+        print("missed: " + ", ".join(missed))
+    return 1 if missed else 0
 
 
 if __name__ == "__main__":

@@ -26,7 +26,7 @@ import sys
 import time
 from datetime import date, timedelta
 
-from common import ensure_database, measure, national_tree, page_timing, user_at, write_results
+from common import ensure_database, measure, national_tree, page_timing, print_load, user_at, write_results
 
 YEAR = 2021
 GOAL_COMPLIANCE_MS = 1000
@@ -331,12 +331,14 @@ def main():
     root = national_tree(args.units)
     build(root, args.day_pages, args.rebuild)
     admin = user_at("bench-national", root, "admin")
+    load_before = print_load("before")
     results = {
         "compliance": bench_compliance(admin, args.runs),
         "unit_page": bench_unit_page(admin, max(args.runs, 20)),
     }
     if not args.skip_sync:
         results["sync"] = bench_sync(args.sync_pages, args.workers)
+    results["load"] = {"before": load_before, "after": print_load("after")}
     write_results("fanpages", results)
     missed = [r for r in results["compliance"] if r["median_ms"] >= GOAL_COMPLIANCE_MS]
     missed += [results["unit_page"]] if results["unit_page"]["median_ms"] >= GOAL_PAGE_MS else []

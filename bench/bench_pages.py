@@ -185,10 +185,12 @@ def main():
     parser.add_argument("--no-lighthouse", action="store_true")
     options = parser.parse_args()
     sys.path.insert(0, str(ROOT))
+    from machine import print_load
     from playwright.sync_api import sync_playwright
 
     from conftest import CHROMIUM_ARGS
 
+    print_load("before")
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     with tempfile.TemporaryDirectory(prefix="loa-bench-pages-") as workdir:
@@ -217,6 +219,7 @@ def main():
         finally:
             server.terminate()
             server.wait(10)
+    print_load("after")
     out = ROOT / "bench" / "out"
     out.mkdir(exist_ok=True)
     (out / "pages.json").write_text(json.dumps(rows, ensure_ascii=False, indent=1))

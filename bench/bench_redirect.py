@@ -30,7 +30,7 @@ import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
-from common import ensure_database, write_results
+from common import ensure_database, print_load, write_results
 
 GOAL_P99_MS = 20.0
 CHROME = "Mozilla/5.0 (Linux; Android 14; SM-A{n}) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.{n} Mobile Safari/537.36"
@@ -294,6 +294,7 @@ def main():
         drive(port, warm, 100)
         time.sleep(2)
         logged_before = len(access_log.read_text().splitlines())
+        print_load("before")
         load_before, cpu_before, wall = os.getloadavg(), cpu_seconds(server.pid), time.perf_counter()
         client_cpu = time.process_time()
         results = drive(port, plan, options.rate)
@@ -301,6 +302,7 @@ def main():
         server_cpu = cpu_seconds(server.pid) - cpu_before
         client_cpu = time.process_time() - client_cpu
         load_after = os.getloadavg()
+        print_load("after")
     finally:
         server.terminate()
         server.wait(10)

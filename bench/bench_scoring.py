@@ -21,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import ensure_database, measure, national_tree, page_timing, user_at, write_results
+from common import ensure_database, measure, national_tree, page_timing, print_load, user_at, write_results
 
 YEAR = 2021
 
@@ -108,6 +108,7 @@ def main():
     from loa.units.models import Unit
 
     admin = user_at("bench-admin", root, "admin")
+    load_before = print_load("before")
     seed(root)
     rubric = Rubric.objects.filter(year=YEAR).first() or examples.letter_2021(by=admin, unit=root, year=YEAR)
     Rubric.objects.filter(pk=rubric.pk).update(frozen_at=None)
@@ -193,6 +194,7 @@ def main():
     results["ranking_lagging"] = {k: v for k, v in lagging.items() if k != "response"}
     results["ranking_filtered"] = {k: v for k, v in filtered.items() if k != "response"}
     results["ranking_export_s"] = export_s
+    results["load"] = {"before": load_before, "after": print_load("after")}
     print("written to", write_results("scoring", results))
 
 

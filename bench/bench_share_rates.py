@@ -21,7 +21,6 @@ view: queries, template, response):
 The machine's load is printed before and after; results go to bench/out/share_rates.json.
 """
 
-import os
 import random
 import statistics
 import subprocess
@@ -32,7 +31,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import ROOT, ensure_database, measure, national_tree, page_timing, user_at, write_results
+from bench.common import ROOT, ensure_database, measure, national_tree, page_timing, print_load, user_at, write_results
 
 CASES = ("country", "widest", "unit", "measures")
 
@@ -87,11 +86,6 @@ def seed_tallies(year):
     print(
         f"wrote {Tally.objects.filter(month__year=year).count():,} tally rows in {time.perf_counter() - started:.1f} s"
     )
-
-
-def load():
-    one, five, fifteen = os.getloadavg()
-    return f"load average {one:.2f} {five:.2f} {fifteen:.2f} on {os.cpu_count()} cores"
 
 
 def run_case(case, runs):
@@ -183,8 +177,7 @@ def main():
     national_tree(args.units, args.rebuild)
     year = year_of_data()
     seed_tallies(year)
-    results = {"year": year, "load_before": load(), "cases": []}
-    print(results["load_before"])
+    results = {"year": year, "load_before": print_load("before"), "cases": []}
     for case in CASES:
         out = subprocess.run(
             [sys.executable, __file__, "--case", case, "--runs", str(args.runs)],
@@ -198,8 +191,7 @@ def main():
         found = json.loads(next(line for line in out.splitlines() if line.startswith("RESULT "))[7:])
         print(found)
         results["cases"].append(found)
-    results["load_after"] = load()
-    print(results["load_after"])
+    results["load_after"] = print_load("after")
     print("written to", write_results("share_rates", results))
 
 

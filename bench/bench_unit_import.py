@@ -10,6 +10,9 @@ time limit (--iex-seconds) and is measured on the first rows of the same file (t
 Dataset, sliced), and its rate is extrapolated to the whole file; the table says so.
 Prints a markdown table with the machine's load average before and after; writes
 bench/out/unit_import.json.
+
+Goals (issue 17; issue 2 before: 30 s and 10×): the first import of the 130,000 rows in under 15 s,
+at least 50 times faster than django-import-export, with peak memory under 500 MB. Exits 1 on a miss.
 """
 
 import argparse
@@ -21,7 +24,11 @@ import sys
 import time
 from pathlib import Path
 
-from common import ROOT, ensure_database, load_average, run_child, write_results
+from common import ROOT, ensure_database, print_load, run_child, write_results
+
+IMPORT_GOAL_S = 15
+FACTOR_GOAL = 50
+MEMORY_GOAL_MB = 500
 
 WORDS = [
     "Trường",
@@ -278,7 +285,7 @@ def main():
     call_command("migrate", verbosity=0)
     vendor = connection.vendor
     connection.close()
-    load_before = load_average()
+    load_before = print_load("before")
     loa = run_child(__file__, ["--child", "loa", "--file", str(path)])
     again = run_child(__file__, ["--child", "loa-again", "--file", str(path)])
     updates = run_child(__file__, ["--child", "loa-again", "--file", str(changed)])
@@ -331,7 +338,7 @@ def main():
                 how,
             )
         )
-    load_after = load_average()
+    load_after = print_load("after")
     print(
         f"\nDatabase: {vendor}; file: {path.name} ({path.stat().st_size / 1048576:.1f} MB); "
         f"load average {load_before} before, {load_after} after ({os.cpu_count()} cores)\n"
@@ -340,8 +347,17 @@ def main():
     print("|---|---:|---:|---:|---:|---:|---|")
     for name, total, done, seconds, rss, cpu, how in rows:
         print(f"| {name} | {total:,} | {done:,} | {seconds:.1f} | {rss:.0f} | {cpu:.1f} | {how} |")
+    missed = []
+    if loa["seconds"] >= IMPORT_GOAL_S:
+        missed.append(f"first import {loa['seconds']:.1f} s (goal < {IMPORT_GOAL_S} s)")
+    if max(loa["child_maxrss_mb"], again["child_maxrss_mb"], updates["child_maxrss_mb"]) >= MEMORY_GOAL_MB:
+        missed.append(f"peak memory over {MEMORY_GOAL_MB} MB")
     if iex:
-        print(f"\nLoa is {iex['seconds'] / loa['seconds']:.0f}× faster than django-import-export (first import).")
+        factor = iex["seconds"] / loa["seconds"]
+        print(f"\nLoa is {factor:.0f}× faster than django-import-export (first import; goal ≥ {FACTOR_GOAL}×).")
+        if factor < FACTOR_GOAL:
+            missed.append(f"{factor:.0f}× django-import-export (goal ≥ {FACTOR_GOAL}×)")
+    print("missed: " + "; ".join(missed) if missed else f"goals met (first import < {IMPORT_GOAL_S} s, memory)")
     write_results(
         "unit_import",
         {
@@ -352,9 +368,11 @@ def main():
             "loa_again": again,
             "loa_changed": updates,
             "iex": iex,
+            "missed": missed,
         },
     )
+    return 1 if missed else 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

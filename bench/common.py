@@ -2,6 +2,7 @@
 timing a page through Django's test client, and writing results to bench/out/."""
 
 import argparse
+import atexit
 import json
 import os
 import statistics
@@ -9,6 +10,8 @@ import sys
 import time
 from contextlib import contextmanager
 from pathlib import Path
+
+from machine import load_average, print_load  # noqa: F401 (every bench takes them from here)
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -22,6 +25,28 @@ os.environ.setdefault("ALLOWED_HOSTS", "testserver")
 os.environ.setdefault("SECURE_COOKIES", "false")
 # A fixed key for the benchmark's own database only (Fernet: 32 url-safe base64 bytes).
 os.environ.setdefault("FIELD_ENCRYPTION_KEY", "YmVuY2gtb25seS1rZXktMzItYnl0ZXMtbG9uZyEhISE=")
+
+
+# run_child asks its child to write its own peak memory here when it exits (see own_peak_mb).
+PEAK_FILE_VARIABLE = "LOA_BENCH_PEAK_FILE"
+
+
+def own_peak_mb():
+    """This process's own peak resident memory (VmHWM), in MB. Not ru_maxrss: Linux carries the
+    parent's resident size at fork over into the child's ru_maxrss (through exec too), so a child
+    of a bench that had just issued a directive "peaked" at the parent's 530 MB before doing anything."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return None
+
+
+def _write_own_peak():
+    Path(os.environ[PEAK_FILE_VARIABLE]).write_text(str(own_peak_mb()))
+
+
+if os.environ.get(PEAK_FILE_VARIABLE):
+    atexit.register(_write_own_peak)
 
 
 def ensure_database():
@@ -85,11 +110,16 @@ def user_at(username, unit, role):
     return user
 
 
+_PLAIN_RENDER = []  # Django's own Template._render, before the test environment instruments it
+
+
 @contextmanager
 def page_timing():
     """Responses keep their context; static files need no collectstatic (DEBUG is off)."""
+    from django.template import Template
     from django.test.utils import override_settings, setup_test_environment
 
+    _PLAIN_RENDER[:] = [Template._render]
     setup_test_environment()
     with override_settings(
         STORAGES={
@@ -100,21 +130,40 @@ def page_timing():
         yield
 
 
+@contextmanager
+def served_rendering():
+    """Templates rendered as a server renders them. The test environment instruments every
+    template's rendering so that the test client can keep its context (a signal and a copy of the
+    context per template): 1–1.5 ms of a 15 ms page that no server spends."""
+    from django.template import Template
+
+    instrumented = Template._render
+    Template._render = _PLAIN_RENDER[0] if _PLAIN_RENDER else instrumented
+    try:
+        yield
+    finally:
+        Template._render = instrumented
+
+
 def measure(client, url, runs):
-    """Median and 90th percentile of `runs` requests (after 3 warm-ups), and their query counts."""
+    """Median and 90th percentile of `runs` requests (after 3 warm-ups), and their query counts,
+    rendered as a server renders (`served_rendering`); then one more request that keeps its
+    context, for the figures the bench prints beside the times."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    for _ in range(3):
-        client.get(url)
     times, counts = [], set()
-    for _ in range(runs):
-        with CaptureQueriesContext(connection) as ctx:
-            started = time.perf_counter()
-            response = client.get(url)
-            times.append((time.perf_counter() - started) * 1000)
-        assert response.status_code == 200, (url, response.status_code)
-        counts.add(len(ctx.captured_queries))
+    with served_rendering():
+        for _ in range(3):
+            client.get(url)
+        for _ in range(runs):
+            with CaptureQueriesContext(connection) as ctx:
+                started = time.perf_counter()
+                response = client.get(url)
+                times.append((time.perf_counter() - started) * 1000)
+            assert response.status_code == 200, (url, response.status_code)
+            counts.add(len(ctx.captured_queries))
+    response = client.get(url)
     times.sort()
     return {
         "median_ms": round(statistics.median(times), 1),
@@ -134,27 +183,32 @@ def write_results(name, results):
 
 def run_child(script, args):
     """Run `script` with `args` in a process of its own and read the JSON its last line prints, with
-    that process's own wall time, peak memory and CPU (so that a figure is never the parent's)."""
+    that process's own wall time, peak memory and CPU (so that a figure is never the parent's).
+
+    The child (any script importing this module) writes its own peak memory when it exits
+    (`own_peak_mb`); its CPU comes from os.wait4 (user + system time are not inherited)."""
     import subprocess
     import tempfile
 
     started = time.perf_counter()
-    with tempfile.TemporaryFile("w+") as errors:  # a file, not a pipe: a chatty child cannot block
-        proc = subprocess.Popen([sys.executable, script, *args], stdout=subprocess.PIPE, stderr=errors, text=True)
+    with tempfile.TemporaryFile("w+") as errors, tempfile.NamedTemporaryFile("r", suffix=".peak") as peak:
+        # Errors go to a file, not a pipe: a chatty child cannot block.
+        env = {**os.environ, PEAK_FILE_VARIABLE: peak.name}
+        proc = subprocess.Popen(
+            [sys.executable, script, *args], stdout=subprocess.PIPE, stderr=errors, text=True, env=env
+        )
         stdout = proc.stdout.read()
-        _pid, status, usage = os.wait4(proc.pid, 0)  # this child's own peak memory
+        _pid, status, usage = os.wait4(proc.pid, 0)
         proc.returncode = os.waitstatus_to_exitcode(status)
         if proc.returncode:
             errors.seek(0)
             sys.stderr.write(errors.read())
             raise SystemExit(f"child {args} failed")
-    result = json.loads(stdout.strip().splitlines()[-1])
+        own_peak = Path(peak.name).read_text()
+    lines = stdout.strip().splitlines()
+    result = json.loads(lines[-1])
+    result["output"] = lines[:-1]  # what the child printed before its figures
     result["process_seconds"] = time.perf_counter() - started
-    result["child_maxrss_mb"] = usage.ru_maxrss / 1024  # Linux reports KiB
+    result["child_maxrss_mb"] = float(own_peak) if own_peak else usage.ru_maxrss / 1024
     result["child_cpu_seconds"] = usage.ru_utime + usage.ru_stime  # the whole process, Django setup included
     return result
-
-
-def load_average():
-    """The machine's load average (1, 5, 15 minutes), printed with every figure."""
-    return " / ".join(Path("/proc/loadavg").read_text().split()[:3])

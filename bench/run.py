@@ -1,7 +1,8 @@
 """Run every bench/bench_*.py in turn (`make bench`); exits non-zero if one of them misses its goal.
 
 Each script reads DATABASE_URL (a PostgreSQL database of its own: the benchmarks fill it).
-Extra arguments go to every script, e.g. `python bench/run.py --runs 10`.
+Extra arguments go to every script, e.g. `python bench/run.py --runs 10`; `--only directives,unit_list`
+runs those benches alone.
 """
 
 import subprocess
@@ -12,10 +13,17 @@ HERE = Path(__file__).resolve().parent
 
 
 def main():
+    args, only = sys.argv[1:], None
+    if "--only" in args:
+        at = args.index("--only")
+        only = set(args[at + 1].split(","))
+        args = args[:at] + args[at + 2 :]
     failed = []
     for script in sorted(HERE.glob("bench_*.py")):
+        if only is not None and script.stem.removeprefix("bench_") not in only:
+            continue
         print(f"== {script.name}", flush=True)
-        if subprocess.run([sys.executable, str(script), *sys.argv[1:]], check=False).returncode:
+        if subprocess.run([sys.executable, str(script), *args], check=False).returncode:
             failed.append(script.name)
     if failed:
         print("missed their goal or failed: " + ", ".join(failed))

@@ -1,5 +1,9 @@
 """The directive's files: the directive itself, the consolidated Fanpage report, each unit's form."""
 
+import json
+
+from django.db.models import TextField
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -81,10 +85,18 @@ def reported_assignments(user, task, node, tree=year_tree.YEAR):
 
 def consolidated_rows(user, task, node, tree=year_tree.YEAR):
     """One row per reporting unit, streamed: [Stt, the unit's official name, Tên Trang, Người quản trị,
-    SĐT, Ghi chú]; a Page reported without its address says so (softly) in its row."""
-    qs = reported_assignments(user, task, node, tree).values_list("unit__name", "report__data", "unit__fanpage__url")
-    for number, (unit_name, data, registered_url) in enumerate(qs.iterator(chunk_size=5000), start=1):
-        data = data or {}
+    SĐT, Ghi chú]; a Page reported without its address says so (softly) in its row.
+
+    The reports' JSON comes as text and is decoded here: Django's JSON field converter per row cost
+    more than the rest of the row (0.85 of 2.2 s for a national report)."""
+    qs = (
+        reported_assignments(user, task, node, tree)
+        .annotate(report_json=Cast("report__data", TextField()))
+        .values_list("unit__name", "report_json", "unit__fanpage__url")
+    )
+    loads = json.loads
+    for number, (unit_name, text, registered_url) in enumerate(qs.iterator(chunk_size=5000), start=1):
+        data = (loads(text) if text else None) or {}
         if registered_url and not data.get("url") and not data.get("no_page"):
             # Reported from the official form (no address column); the address was added to the
             # unit's Page afterwards (fanpages.services.set_page_address), as tracking shows it.

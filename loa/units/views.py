@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -103,6 +104,12 @@ def unit_list(request):
     ids = search.first_ids(filters, q, limit=CappedIdsPaginator.cap + 1, probe=SEARCH_WALK, row_by_row=small)
     paginator = CappedIdsPaginator(ids, PAGE_SIZE, rows=_listed(Unit.objects.all()))
     page = paginator.get_page(request.GET.get("page"))
+    # Today and the units' address once per page, not once per row (a tenth of the page's time).
+    today = timezone.localdate()
+    detail = reverse("units:detail", args=[0]).removesuffix("0/")
+    for unit in page:
+        unit.active_today = unit.is_active(today)
+        unit.detail_url = f"{detail}{unit.pk}/"
     # Asked only if the page shows the managers' buttons (one query for a root-level admin).
     context = {"page": page, "form": form, "q": q, "manages_kinds": lambda: manages_whole_tree(request.user)}
     template = "units/unit_list.html#results" if request.htmx and not request.htmx.boosted else "units/unit_list.html"
