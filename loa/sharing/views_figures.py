@@ -11,12 +11,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from loa.accounts.capabilities import Capability
 from loa.accounts.scope import can, get_unit_or_404, role_paths, top_units
+from loa.core import addresses
 from loa.core.years import requested_year
 from loa.exports.tabular import Column, export_response
 from loa.sharing import selectors
@@ -66,6 +66,9 @@ def _table(request):
 @login_required
 def figures(request):
     node, year, month, total, own, rows, sort = _table(request)
+    unit_url = addresses.by_id("sharing:figures_unit")
+    for r in rows:
+        r.unit.figures_url = unit_url(r.unit.pk)
     return render(
         request,
         "sharing/figures_table.html",
@@ -77,8 +80,6 @@ def figures(request):
             "own": own,
             "rows": rows,
             "sort": sort,
-            # A unit page's address without its id, reversed once rather than once per row.
-            "unit_base": reverse("sharing:figures_unit", args=[0]).removesuffix("0/"),
             "period_q": f"&year={year}" + (f"&month={month}" if month else ""),
             "trail": [u for u in node.ancestors()[:-1] if can(request.user, Capability.VIEW, u)],
             "years": _years(),

@@ -6,7 +6,6 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -14,6 +13,7 @@ from django.views.decorators.http import require_GET
 from loa.accounts.capabilities import Capability
 from loa.accounts.scope import can, can_anywhere, get_unit_or_404, manages_whole_tree, path_q, top_units, units_for
 from loa.accounts.services import top_unit_create
+from loa.core import addresses
 from loa.core.forms import add_service_errors
 from loa.core.paging import CappedIdsPaginator
 from loa.core.phones import display_phone
@@ -106,10 +106,10 @@ def unit_list(request):
     page = paginator.get_page(request.GET.get("page"))
     # Today and the units' address once per page, not once per row (a tenth of the page's time).
     today = timezone.localdate()
-    detail = reverse("units:detail", args=[0]).removesuffix("0/")
+    detail = addresses.by_id("units:detail")
     for unit in page:
         unit.active_today = unit.is_active(today)
-        unit.detail_url = f"{detail}{unit.pk}/"
+        unit.detail_url = detail(unit.pk)
     # Asked only if the page shows the managers' buttons (one query for a root-level admin).
     context = {"page": page, "form": form, "q": q, "manages_kinds": lambda: manages_whole_tree(request.user)}
     template = "units/unit_list.html#results" if request.htmx and not request.htmx.boosted else "units/unit_list.html"
