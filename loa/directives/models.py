@@ -174,7 +174,7 @@ class Assignment(models.Model):
             # The tracking list and its figures read one task's assignments under a unit: unit_path
             # LIKE '/1/342/%'. A plain index serves LIKE only in the "C" collation; a database in
             # any other (C.UTF-8, en_US, vi_VN) read every assignment of the task, 130,000 rows, for
-            # a province of 600 (the load test, docs/performance.md). The pattern operator class
+            # a province of 1,000 (the load test, docs/performance.md). The pattern operator class
             # makes the prefix a range of the index in every collation (PostgreSQL; ignored elsewhere).
             models.Index(
                 fields=["task", "unit_path"], name="assignment_task_path", opclasses=["int8_ops", "varchar_pattern_ops"]
