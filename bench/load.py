@@ -533,12 +533,16 @@ def main():
     parser.add_argument("--redis-db", type=int, default=6, help="the cache; the broker is the next one")
     parser.add_argument("--workers", type=int, help="gunicorn --workers (default: loa-web.service's)")
     parser.add_argument("--threads", type=int, help="gunicorn --threads (default: loa-web.service's)")
-    parser.add_argument("--skip-data", action="store_true", help="reuse the data of the previous run (bench/out)")
+    parser.add_argument(
+        "--skip-data", action="store_true", help="reuse the previous run's data (bench/out/load): --steady, --curve"
+    )
     args = parser.parse_args()
     if args.all:
         args.steady = args.curve = args.outbox = args.deadline = True
     if not (args.steady or args.curve or args.outbox or args.deadline or args.serve):
         parser.error("choose a run: --all, --steady, --curve, --outbox, --deadline or --serve")
+    if args.skip_data and (args.outbox or args.deadline):
+        parser.error("--outbox and --deadline need the morning's data afresh (no --skip-data): its reminders are sent")
     database_url = os.environ.get("DATABASE_URL", "")
     if not database_url.startswith(("postgres://", "postgresql://")):
         sys.exit(
