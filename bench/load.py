@@ -119,12 +119,16 @@ class CpuMeter:
     def _sample(self):
         import psutil
 
+        roots = {self.stack.pid(name) for name in self.stack.processes}
         seen = {}
         for group, procs in self._groups().items():
             for proc in procs:
                 with contextlib.suppress(psutil.Error):  # gone since listed
                     t = proc.cpu_times()
-                    seen[proc.pid] = (group, t.user + t.system)
+                    cpu = t.user + t.system
+                    if proc.pid in roots:  # with its children that ended (gunicorn's --max-requests)
+                        cpu += t.children_user + t.children_system
+                    seen[proc.pid] = (group, cpu)
         return seen
 
     def start(self):
