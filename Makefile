@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PYTEST_ARGS ?=
 
-.PHONY: run test lint setup venv messages demo worker lock vendor bench clean
+.PHONY: run test lint setup venv messages demo worker lock vendor bench load clean
 
 run: setup
 	$(BIN)/python manage.py demo --if-empty
@@ -61,6 +61,14 @@ vendor:
 bench: setup
 	$(BIN)/pip install -q -r requirements-bench.txt
 	$(BIN)/python bench/run.py
+
+# The load test on the production stack on loopback (bench/load.py; docs/performance.md, "Under
+# load"): about 30 minutes. Short runs: make load LOAD_ARGS="--steady --minutes 1 --users 20".
+LOAD_DB ?= postgres://postgres@127.0.0.1:5432/loa_load
+LOAD_ARGS ?= --all
+load: setup
+	$(BIN)/pip install -q -r requirements-bench.txt
+	DATABASE_URL=$(LOAD_DB) $(BIN)/python bench/load.py $(LOAD_ARGS)
 
 clean:
 	rm -rf $(VENV) var

@@ -128,7 +128,12 @@ def database_from_url(url, *, base_dir):
             "PASSWORD": unquote(parsed.password or ""),
             "HOST": parsed.hostname or "",
             "PORT": str(parsed.port or ""),
+            # Each gunicorn thread and Celery process keeps its connection for a minute: no new
+            # connection (and authentication) per request. A connection kept across a PostgreSQL
+            # restart or a standby's promotion is dead: the health check (one round trip at the
+            # start of a request that reuses it) replaces it instead of failing that request.
             "CONN_MAX_AGE": 60,
+            "CONN_HEALTH_CHECKS": True,
         }
         test_name = os.environ.get("LOA_TEST_DB_NAME")
         if test_name:

@@ -26,18 +26,14 @@ any piece is missing. Everything started is stopped at the end, success or not.
     .venv/bin/python scripts/smoke_production.py      (CI runs it after the two suites)
 """
 
-import base64
 import os
 import re
 import secrets
-import shlex
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 from datetime import timedelta
-from html.parser import HTMLParser
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -46,13 +42,19 @@ sys.path.insert(0, str(ROOT))
 import httpx
 
 from loa.core.testing_s3 import TEST_KEYS, S3Server, free_port
-from loa.env import parse_env_file
 from loa.notifications.testing import SMTPTestServer
-from loa.ops.tests.deploy_tools import (
-    nginx_main_conf,
-    nginx_site,
-    self_signed_certificate,
-    unit_setting,
+from scripts.production_stack import (
+    Forms,
+    Stack,
+    StackFailure,
+    certificate,
+    expect,
+    new_workdir,
+    ports_free,
+    prepare,
+    psql,
+    redis_flush,
+    start_servers,
 )
 
 HTTPS_PORT, HTTP_PORT = 8443, 8080
@@ -78,189 +80,10 @@ def step(text):
     print(f"--- [{time.monotonic() - STARTED:5.0f} s] {text}", flush=True)
 
 
-class SmokeFailure(Exception):
-    pass
-
-
-def expect(condition, message):
-    if not condition:
-        raise SmokeFailure(message)
-
-
-# --- The stack -------------------------------------------------------------------------------
-
-
-class Stack:
-    def __init__(self, workdir):
-        self.workdir = workdir
-        self.processes = {}
-        self.stopped = set()  # stopped on purpose (a failover drill)
-        self.env = None
-
-    def environment(self, smtp_port, s3):
-        values = parse_env_file(ROOT / "deploy" / "loa.env.example")
-        values.update(
-            SECRET_KEY=secrets.token_urlsafe(50),
-            FIELD_ENCRYPTION_KEY=base64.urlsafe_b64encode(os.urandom(32)).decode(),
-            SITE_URL=SITE,
-            ALLOWED_HOSTS="localhost,127.0.0.1",
-            DATABASE_URL=f"{PG}/{DATABASE}",
-            MEDIA_ROOT=str(self.workdir / "media"),
-            STORAGE_URL=s3.storage_url(BUCKET),
-            **TEST_KEYS,
-            LOA_VAR_DIR=str(self.workdir / "var"),
-            CELERY_BROKER_URL=f"{REDIS}/{BROKER_DB}",
-            CACHE_URL=f"{REDIS}/{CACHE_DB}",
-            EMAIL_HOST="127.0.0.1",
-            EMAIL_PORT=str(smtp_port),
-            EMAIL_USE_TLS="false",
-            EMAIL_HOST_USER="",
-            EMAIL_HOST_PASSWORD="",
-        )
-        env_file = self.workdir / "loa.env"
-        env_file.write_text("".join(f"{k}={v}\n" for k, v in values.items()))
-        self.env_file = env_file
-        self.env = {"PATH": os.environ["PATH"], "HOME": os.environ.get("HOME", "/root"), "LANG": "C.UTF-8", **values}
-        (self.workdir / "var").mkdir(exist_ok=True)
-
-    def manage(self, *args, check=True):
-        """deploy/loa-manage, as an operator runs it (the environment file, the service user)."""
-        import getpass
-
-        result = subprocess.run(
-            [str(ROOT / "deploy" / "loa-manage"), *args],
-            capture_output=True,
-            text=True,
-            check=False,
-            env={
-                "PATH": os.environ["PATH"],
-                "LOA_ENV": str(self.env_file),
-                "LOA_HOME": str(ROOT),
-                "LOA_USER": getpass.getuser(),
-            },
-        )
-        if check and result.returncode != 0:
-            raise SmokeFailure(f"loa-manage {' '.join(args)} failed:\n{result.stderr}{result.stdout}")
-        return result
-
-    def unit_command(self, unit, *, port=8000, host="smoke"):
-        """The unit's ExecStart, with this checkout for /opt/loa, this run's paths, the web server's
-        port and the worker's host name (%H: each worker's Celery node name must be its own)."""
-        command = unit_setting(unit, "ExecStart").replace("/opt/loa", str(ROOT))
-        command = command.replace("/var/lib/loa", str(self.workdir / "var"))
-        command = command.replace("--bind 127.0.0.1:8000", f"--bind 127.0.0.1:{port}")
-        command = command.replace("%H", host)
-        return shlex.split(command)
-
-    def own_media(self, name):
-        """The environment of a server with a MEDIA_ROOT of its own: nothing on disk is shared."""
-        return {**self.env, "MEDIA_ROOT": str(self.workdir / f"media-{name}")}
-
-    def start(self, name, args, env=None):
-        log = open(self.workdir / f"{name}.log", "w")  # noqa: SIM115 (kept open while the process runs)
-        self.processes[name] = (
-            subprocess.Popen(
-                args, cwd=ROOT, env=env or self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-            ),
-            log,
-        )
-
-    def alive(self, name):
-        return name in self.stopped or self.processes[name][0].poll() is None
-
-    def stop_one(self, name):
-        """Stop one server as its machine failing would (TERM, then KILL)."""
-        process = self.processes[name][0]
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
-        self.stopped.add(name)
-
-    def stop(self):
-        for process, _log in reversed(list(self.processes.values())):
-            if process.poll() is None:
-                os.killpg(process.pid, signal.SIGTERM)
-        for process, log in self.processes.values():
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-            log.close()
-
-    def tail(self, name, lines=30):
-        path = self.workdir / f"{name}.log"
-        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:]) if path.exists() else ""
-
-
-def psql(sql):
-    subprocess.run(
-        ["psql", f"{PG}/postgres", "-q", "-v", "ON_ERROR_STOP=1", "-c", sql], check=True, capture_output=True
-    )
-
-
-def redis_flush(db):
-    subprocess.run(["redis-cli", "-n", str(db), "flushdb"], check=True, capture_output=True)
-
-
-class SmokeS3(S3Server):
-    """moto's S3 server, and what the smoke test reads from its bucket with boto3, not through Loa."""
-
-    def keys(self, bucket):
-        return sorted(item["Key"] for item in self.client().list_objects_v2(Bucket=bucket).get("Contents", ()))
-
-    def read(self, bucket, key):
-        return self.client().get_object(Bucket=bucket, Key=key)["Body"].read()
+SmokeFailure = StackFailure
 
 
 # --- A browser's worth of HTTP ---------------------------------------------------------------
-
-
-class _Forms(HTMLParser):
-    """The page's forms with the values a browser would send as they stand."""
-
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.forms, self._select, self._textarea = [], None, None
-
-    def handle_starttag(self, tag, attrs):
-        a = dict(attrs)
-        if tag == "form":
-            self.forms.append(
-                {"action": a.get("action") or "", "method": (a.get("method") or "get").lower(), "fields": {}}
-            )
-        elif not self.forms:
-            return
-        fields = self.forms[-1]["fields"] if self.forms else {}
-        if tag == "input" and a.get("name"):
-            kind = (a.get("type") or "text").lower()
-            if kind in ("checkbox", "radio"):
-                if "checked" in a:
-                    fields[a["name"]] = a.get("value", "on")
-            elif kind not in ("submit", "button", "file", "image", "reset"):
-                fields.setdefault(a["name"], a.get("value", ""))
-        elif tag == "select" and a.get("name"):
-            self._select = a["name"]
-            fields.setdefault(self._select, None)
-        elif tag == "option" and self._select:
-            # The first option, unless a later one is selected.
-            if fields.get(self._select) is None or "selected" in a:
-                fields[self._select] = a.get("value", "")
-        elif tag == "textarea" and a.get("name"):
-            self._textarea = a["name"]
-            fields[self._textarea] = ""
-
-    def handle_endtag(self, tag):
-        if tag == "select":
-            self._select = None
-        elif tag == "textarea":
-            self._textarea = None
-
-    def handle_data(self, data):
-        if self._textarea and self.forms:
-            self.forms[-1]["fields"][self._textarea] += data
 
 
 class Browser:
@@ -276,11 +99,9 @@ class Browser:
         """Open `path`, fill its POST form that has `with_field` (or posts to `action`) with
         `values`, and send it as a browser would."""
         page = self.get(path)
-        parser = _Forms()
-        parser.feed(page.text)
         forms = [
             f
-            for f in parser.forms
+            for f in Forms.read(page.text)
             if f["method"] == "post"
             and (with_field is None or with_field in f["fields"])
             and (action is None or f["action"] == action)
@@ -307,6 +128,16 @@ def _errors(html):
 
 
 # --- The journey -----------------------------------------------------------------------------
+
+
+class SmokeS3(S3Server):
+    """moto's S3 server, and what the smoke test reads from its bucket with boto3, not through Loa."""
+
+    def keys(self, bucket):
+        return sorted(item["Key"] for item in self.client().list_objects_v2(Bucket=bucket).get("Contents", ()))
+
+    def read(self, bucket, key):
+        return self.client().get_object(Bucket=bucket, Key=key)["Body"].read()
 
 
 def journey(stack, cert, mailbox, s3):
@@ -666,81 +497,43 @@ def wait_for_mail(server, address, timeout):
     raise SmokeFailure(f"no e-mail for {address} in {timeout} s; received: {[m.rcpt_tos for m in server.messages]}")
 
 
-def wait_healthy(cert, stack, timeout=90):
-    deadline = time.monotonic() + timeout
-    last = None
-    while time.monotonic() < deadline:
-        for name in stack.processes:
-            expect(stack.alive(name), f"{name} stopped:\n{stack.tail(name)}")
-        try:
-            last = httpx.get(f"{SITE}/healthz", verify=str(cert), timeout=5)
-            if last.status_code == 200:
-                return last.json()
-        except httpx.HTTPError as exc:
-            last = exc
-        time.sleep(1)
-    raise SmokeFailure(f"/healthz never answered 200: {getattr(last, 'text', last)}")
-
-
-def ports_free(*ports):
-    import socket
-
-    for port in ports:
-        with socket.socket() as s:
-            if s.connect_ex(("127.0.0.1", port)) == 0:
-                raise SmokeFailure(f"port {port} is taken: is an earlier smoke run still going?")
-
-
 def main():
     # A TERM (CI's timeout, Ctrl-C's cousin) still stops everything started below.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     ports_free(HTTPS_PORT, HTTP_PORT, *WEB_PORTS)
-    workdir = Path(tempfile.mkdtemp(prefix="loa-smoke-"))
-    workdir.chmod(0o755)  # nginx's workers (nobody) read the static files, as www-data does /var/lib/loa
-    stack = Stack(workdir)
+    workdir = new_workdir("loa-smoke-")
+    stack = Stack(
+        workdir,
+        site=SITE,
+        database_url=f"{PG}/{DATABASE}",
+        broker_url=f"{REDIS}/{BROKER_DB}",
+        cache_url=f"{REDIS}/{CACHE_DB}",
+    )
     mailbox = SMTPTestServer().start()
     s3 = SmokeS3(free_port())
     try:
         step(f"preparing in {workdir}")
-        psql(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
-        psql(f'CREATE DATABASE "{DATABASE}"')
+        psql(PG, f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
+        psql(PG, f'CREATE DATABASE "{DATABASE}"')
         redis_flush(BROKER_DB)
         redis_flush(CACHE_DB)
         s3.start(log=open(workdir / "s3.log", "w"))  # noqa: SIM115 (closed with the run's files)
         s3.create_bucket(BUCKET)
-        stack.environment(mailbox.port, s3)
-        cert, key = self_signed_certificate(workdir)
-        subprocess.run(
-            [sys.executable, "../manage.py", "compilemessages", "-l", "vi", "-v", "0"],
-            cwd=ROOT / "loa",
-            check=True,
-            env=stack.env,
-        )
-        stack.manage("migrate", "--noinput")
-        stack.manage("collectstatic", "--noinput", "-v", "0")
-        check = stack.manage("check", "--deploy", "--fail-level", "WARNING", check=False)
-        expect(check.returncode == 0, f"check --deploy:\n{check.stderr}")
+        stack.environment(mailbox.port, STORAGE_URL=s3.storage_url(BUCKET), **TEST_KEYS)
+        cert, key = certificate(stack)
+        prepare(stack)
 
         step("starting nginx, two gunicorns, two Celery workers and beat (files in a bucket of moto's S3 server)")
-        site = nginx_site(
-            workdir,
+        health = start_servers(
+            stack,
             cert=cert,
             key=key,
             https_port=HTTPS_PORT,
             http_port=HTTP_PORT,
-            static_root=workdir / "var" / "static",
-            media_root=workdir / "media",
-            upstreams=WEB_SERVERS,
-            several=True,
+            web_ports=WEB_PORTS,
+            workers=WORKERS,
+            own_media=True,
         )
-        stack.start("nginx", ["nginx", "-c", str(nginx_main_conf(workdir, site)), "-g", "daemon off;"])
-        for port in WEB_PORTS:
-            name = f"gunicorn-{port}"
-            stack.start(name, stack.unit_command("loa-web.service", port=port), env=stack.own_media(name))
-        for name in WORKERS:
-            stack.start(name, stack.unit_command("loa-worker.service", host=f"smoke-{name}"), env=stack.own_media(name))
-        stack.start("beat", stack.unit_command("loa-beat.service"))
-        health = wait_healthy(cert, stack)
         expect(health["checks"]["broker"].get("used") is not False, "healthz says no broker is used")
 
         journey(stack, cert, mailbox, s3)
@@ -758,7 +551,7 @@ def main():
         mailbox.stop()
         s3.stop()
         try:
-            psql(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
+            psql(PG, f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
         except subprocess.CalledProcessError:
             pass
 

@@ -385,7 +385,6 @@ def report_submit(
         assignment.state = Assignment.State.CORRECTED
     assignment.last_reported_at = now
     assignment.save(update_fields=["first_reported_at", "on_time", "state", "last_reported_at"])
-    rollups.apply_change(assignment, before)
     user = by if getattr(by, "pk", None) else None
     if report is None:
         report = Report(assignment=assignment)
@@ -409,6 +408,10 @@ def report_submit(
         before={"state": old_state},
         after={"state": assignment.state, "version": report.version, "source": source, **clean},
     )
+    # Last: the UPDATE locks the rollup rows of every unit above, the country's and the province's
+    # among them, which every unit's first report also updates. Held from here to the commit only,
+    # not through the writes above (the deadline-day replay saw filings queue on these rows).
+    rollups.apply_change(assignment, before)
     return ReportReceipt(assignment, report)
 
 

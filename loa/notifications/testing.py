@@ -42,6 +42,7 @@ class ReceivedMail:
     rcpt_tos: list
     raw: bytes
     message: email.message.EmailMessage = field(repr=False)
+    arrived: float = field(default_factory=time.monotonic, repr=False)  # when the server received it
 
     @property
     def subject(self):

@@ -20,5 +20,5 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("directives", "0009_merge_number_optional_and_file_version")]
+    dependencies = [("directives", "0010_assignment_path_pattern_index")]
     operations = [migrations.RunPython(forwards, backwards)]
