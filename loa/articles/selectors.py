@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -22,6 +23,8 @@ from loa.units.selectors import path_on
 
 # "Met" and "with a quota" are counted per kind: a unit with both a news and an article quota is one
 # unit in each count, never two in one (issue 13: "29 / 86 units" for 43 units).
+log = logging.getLogger(__name__)
+
 COLUMNS = (
     "news_target",
     "news_counted",
@@ -175,11 +178,19 @@ def _cached_sums_by_child(prefix: str, year: int, day: date) -> list[tuple[Any, 
     write bump them, so a late correction to a past year shows at once). A past year's figures rarely
     change: its root table then costs a cache read, not a grouped query over every unit's rollup.
     The sums only: the children's names are read each time."""
-    key = f"articles:sums-then:{year}:{day.isoformat()}:{prefix}:{generations.current(rollups.year_generation(year))}:{generations.current(placements.GENERATION)}"
-    sums = cache.get(key)
+    try:
+        generation = generations.current(rollups.year_generation(year))
+        key = f"articles:sums-then:{year}:{day}:{prefix}:{generation}:{generations.current(placements.GENERATION)}"
+        sums = cache.get(key)
+    except Exception:  # a cache that does not answer: the sums from the database, never a 500
+        log.exception("past-tree sums read without the cache")
+        return _sums_by_child(prefix, year, day)
     if sums is None:
         sums = _sums_by_child(prefix, year, day)
-        cache.set(key, sums, SUMS_CACHE_SECONDS)
+        try:
+            cache.set(key, sums, SUMS_CACHE_SECONDS)
+        except Exception:
+            log.exception("past-tree sums not cached")
     return sums
 
 

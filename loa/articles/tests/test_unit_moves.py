@@ -6,6 +6,7 @@ import re
 from datetime import date
 
 import pytest
+from django.core.cache.backends.locmem import LocMemCache
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -162,3 +163,12 @@ def test_a_past_years_cached_sums_follow_a_late_correction_and_a_move_at_once(tr
     unit_move(by=None, unit=Unit.objects.get(pk=tree["a"].pk), new_parent=other["unit"], on=date(2021, 6, 1))
     assert _rows(*level_rows_then(tree["upper"], 2021, day)) == {"total": (4, 2), "CS-B": (4, 2)}
     assert _rows(*level_rows_then(other["unit"], 2021, day)) == {"total": (4, 1), "CS-A": (4, 1)}
+
+
+def test_a_past_years_sums_do_without_a_cache_that_does_not_answer(tree, other, work, monkeypatch):
+    def down(*args, **kwargs):
+        raise ConnectionError("Redis does not answer")
+
+    monkeypatch.setattr(LocMemCache, "get", down)  # the tests' cache
+    day = date(2021, 12, 31)
+    assert _rows(*level_rows_then(tree["upper"], 2021, day)) == {"total": (8, 2), "CS-A": (4, 1), "CS-B": (4, 1)}
