@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import Count, F, Q
 
 from loa.articles.models import Kind, Quota, Rollup, Submission
+from loa.core import generations
 from loa.units.models import Unit
 from loa.units.rollup_moves import shift_totals
 
@@ -21,6 +22,12 @@ TOTALS = ("target", "counted", "in_depth", "exemplary", "over", "with_quota", "m
 
 def path_ids(path):
     return [int(p) for p in path.strip("/").split("/") if p]
+
+
+def year_generation(year):
+    """The generation (`loa.core.generations`) of a year's own figures: bumped by every change of
+    them, it keys the year's sums by a past tree that the progress tables cache (`selectors`)."""
+    return f"articles-year:{year}"
 
 
 def contribution(own):
@@ -48,6 +55,7 @@ def change(*, unit_path, year, kind, target=None, counted=0, in_depth=0, exempla
     """Apply one change of a unit's own figures: `target` is the new quota (None: unchanged), the
     others are differences. Runs inside the caller's transaction when there is one (a savepoint)."""
     ids = path_ids(unit_path)
+    generations.bump(year_generation(year))
     _ensure_rows(ids, year, kind)
     row = Rollup.objects.select_for_update().get(unit_id=ids[-1], year=year, kind=kind)
     own = {k: getattr(row, f"own_{k}") for k in OWN}
@@ -100,6 +108,7 @@ def apply_submission(submission, before):
 def rebuild(year):
     """Recompute a year's rows from the quotas and the counted submissions (after changing
     ARTICLES_COUNT_ACCEPTED, moving units, or to repair). Grouped queries, then bulk inserts."""
+    generations.bump(year_generation(year))
     own = defaultdict(lambda: dict.fromkeys(OWN, 0))
     for unit_id, kind, target in Quota.objects.filter(year=year).values_list("unit_id", "kind", "target"):
         own[(unit_id, kind)]["target"] = target

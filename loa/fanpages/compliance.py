@@ -35,7 +35,7 @@ from django.utils import timezone
 from loa.accounts import year_tree
 from loa.accounts.scope import path_q
 from loa.fanpages.models import PostingDay, PostingYear
-from loa.units.models import Unit, UnitPlacement
+from loa.units.models import Unit
 from loa.units.selectors import on
 
 SILENT_DAYS = 7
@@ -261,8 +261,9 @@ def upper_unit_compliance(*, user, capability, year, today=None, silent_days=SIL
     group = "parent_id"
     day = year_tree.past_day(year, tree)
     if day is not None:
-        then = UnitPlacement.objects.filter(on(day), unit_id=OuterRef("pk")).order_by().values("parent_id")[:1]
-        units, group = units.annotate(then_parent=Subquery(then)), "then_parent"
+        # A join to the placements of that day (at most one per unit), not a look-up per unit.
+        then = FilteredRelation("placements", condition=on(day, through="placements__"))
+        units, group = units.annotate(placed_then=then), "placed_then__parent_id"
     rows = (
         units.order_by()
         .values(group)

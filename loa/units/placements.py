@@ -18,13 +18,19 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from loa.core import generations
 from loa.units.models import Unit, UnitPlacement
+
+# The generation of the placements (`loa.core.generations`): figures grouped by a past day's tree
+# and cached are keyed by it; every write below bumps it.
+GENERATION = "units-placements"
 
 
 def record_created(unit: Unit) -> None:
     """The first placement of a new unit: from its first day (`active_from`; empty: since it was
     registered)."""
     UnitPlacement.objects.create(unit=unit, parent_id=unit.parent_id, path=unit.path, valid_from=unit.active_from)
+    generations.bump(GENERATION)
 
 
 def check_move_day(unit: Unit, day: datetime.date) -> None:
@@ -60,6 +66,7 @@ def follow_tree(day: datetime.date, *, under: str | None = None, unit_ids: Seque
         units = units.filter(pk__in=unit_ids)
         placements = placements.filter(unit_id__in=unit_ids)
     open_missing(units)
+    generations.bump(GENERATION)
     moved = placements.filter(valid_to__isnull=True).exclude(path=F("unit__path"))
     unit_row = Unit.objects.filter(pk=OuterRef("unit_id"))
     moved.filter(valid_from__gte=day).update(
@@ -88,10 +95,12 @@ def follow_first_day(unit: Unit, old_first_day: datetime.date | None) -> None:
         return
     first.valid_from = day
     first.save(update_fields=["valid_from"])
+    generations.bump(GENERATION)
 
 
 def _insert(units: QuerySet[Unit], valid_from: F | Value) -> None:
     """One INSERT … SELECT: an open placement for each of `units`, where it stands, from `valid_from`."""
+    generations.bump(GENERATION)
     rows = units.annotate(placed_from=valid_from).values_list("id", "parent_id", "path", "placed_from")
     select, params = rows.query.sql_with_params()
     quote = connection.ops.quote_name

@@ -21,9 +21,13 @@ from loa.audit.models import AuditEntry
 from loa.units.models import Unit, UnitPlacement, UnitSuccession
 
 
-def on(day: datetime.date) -> Q:
-    """The placements in force on `day` (both ends included; empty ends open)."""
-    return (Q(valid_from__isnull=True) | Q(valid_from__lte=day)) & (Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+def on(day: datetime.date, *, through: str = "") -> Q:
+    """The placements in force on `day` (both ends included; empty ends open). `through`: the
+    relation that leads to them ("placements__" from a unit: a join, not a subquery per unit)."""
+    start, end = f"{through}valid_from", f"{through}valid_to"
+    return (Q(**{f"{start}__isnull": True}) | Q(**{f"{start}__lte": day})) & (
+        Q(**{f"{end}__isnull": True}) | Q(**{f"{end}__gte": day})
+    )
 
 
 def tree_day(year: int) -> datetime.date:

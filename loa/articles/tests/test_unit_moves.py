@@ -6,6 +6,7 @@ import re
 from datetime import date
 
 import pytest
+from django.core.cache.backends.locmem import LocMemCache
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -13,6 +14,7 @@ from loa.articles import rollups, services
 from loa.articles.models import CreditClaim, Publication, Rollup, Submission
 from loa.articles.selectors import level_rows, level_rows_then
 from loa.articles.tests.factories import channels, published, sent
+from loa.units.models import Unit
 from loa.units.services import unit_move
 
 
@@ -146,3 +148,27 @@ def test_outsiders_still_get_a_404_with_either_tree(tree, other, work, bob, logi
     for query in ({}, {"tree": "today"}):
         response = login(bob).get(reverse("articles:progress"), {"unit": other["unit"].pk, "year": 2021, **query})
         assert response.status_code == 404
+
+
+def test_a_past_years_cached_sums_follow_a_late_correction_and_a_move_at_once(tree, other, work, alice, editor):
+    """The sums by a past year's tree are cached (a past year rarely changes): a piece of that year
+    published late, and a move dated in that year, show on the next read."""
+    day = date(2021, 12, 31)
+    assert _rows(*level_rows_then(tree["upper"], 2021, day)) == {"total": (8, 2), "CS-A": (4, 1), "CS-B": (4, 1)}
+    assert _rows(*level_rows_then(tree["upper"], 2021, day)) == {"total": (8, 2), "CS-A": (4, 1), "CS-B": (4, 1)}
+
+    published(tree["b"], alice, editor, channels(editor), on=date(2021, 11, 5), title="Hội diễn văn nghệ cuối năm")
+    assert _rows(*level_rows_then(tree["upper"], 2021, day)) == {"total": (8, 3), "CS-A": (4, 1), "CS-B": (4, 2)}
+
+    unit_move(by=None, unit=Unit.objects.get(pk=tree["a"].pk), new_parent=other["unit"], on=date(2021, 6, 1))
+    assert _rows(*level_rows_then(tree["upper"], 2021, day)) == {"total": (4, 2), "CS-B": (4, 2)}
+    assert _rows(*level_rows_then(other["unit"], 2021, day)) == {"total": (4, 1), "CS-A": (4, 1)}
+
+
+def test_a_past_years_sums_do_without_a_cache_that_does_not_answer(tree, other, work, monkeypatch):
+    def down(*args, **kwargs):
+        raise ConnectionError("Redis does not answer")
+
+    monkeypatch.setattr(LocMemCache, "get", down)  # the tests' cache
+    day = date(2021, 12, 31)
+    assert _rows(*level_rows_then(tree["upper"], 2021, day)) == {"total": (8, 2), "CS-A": (4, 1), "CS-B": (4, 1)}
