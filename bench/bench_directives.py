@@ -19,6 +19,7 @@ import time
 
 from common import (
     ensure_database,
+    issue_fanpage_report,
     load_average,
     measure,
     national_tree,
@@ -36,11 +37,10 @@ NUMBER = "BENCH/CV-TLĐ"
 
 
 def issue(root, admin):
-    from datetime import date, timedelta
+    from datetime import timedelta
 
     from django.utils import timezone
 
-    from loa.directives import services
     from loa.directives.models import Assignment, Directive
 
     directive = Directive.objects.filter(number=NUMBER).first()
@@ -50,25 +50,7 @@ def issue(root, admin):
             return task
         return report_all(task)
     started = time.perf_counter()
-    directive = services.directive_create(
-        by=admin,
-        issuing_unit=root,
-        number=NUMBER,
-        kind="CV",
-        issued_on=date.today(),
-        summary="V/v báo cáo Trang Fanpage",
-        body="…",
-        signer_name="Nguyễn Văn A",
-    )
-    services.directive_set_recipients(by=admin, directive=directive, units=list(services.recipients_under(root)))
-    task = services.task_add(
-        by=admin,
-        directive=directive,
-        title="Báo cáo Trang Fanpage",
-        report_form="fanpage",
-        deadline=timezone.now() + timedelta(days=10),
-    )
-    services.directive_issue(by=admin, directive=directive)
+    task = issue_fanpage_report(root, admin, number=NUMBER, deadline=timezone.now() + timedelta(days=10))
     print(f"issued to {Assignment.objects.filter(task=task).count():,} units in {time.perf_counter() - started:.1f} s")
     return report_all(task)
 

@@ -113,6 +113,31 @@ def user_at(username, unit, role):
 _PLAIN_RENDER = []  # Django's own Template._render, before the test environment instruments it
 
 
+def issue_fanpage_report(root, admin, *, number, deadline):
+    """The seed letter's directive, issued by `root` to every CĐCS under it, with one Fanpage report
+    task due at `deadline`, through the product's own services; returns the task."""
+    from django.utils import timezone
+
+    from loa.directives import services
+
+    directive = services.directive_create(
+        by=admin,
+        issuing_unit=root,
+        number=number,
+        kind="CV",
+        issued_on=timezone.localdate(),
+        summary="V/v báo cáo Trang Fanpage của Công đoàn cơ sở",
+        body="Mỗi Công đoàn cơ sở báo cáo Trang Fanpage của mình.",
+        signer_name="Nguyễn Văn A",
+    )
+    services.directive_set_recipients(by=admin, directive=directive, units=list(services.recipients_under(root)))
+    task = services.task_add(
+        by=admin, directive=directive, title="Báo cáo Trang Fanpage", report_form="fanpage", deadline=deadline
+    )
+    services.directive_issue(by=admin, directive=directive)
+    return task
+
+
 @contextmanager
 def page_timing():
     """Responses keep their context; static files need no collectstatic (DEBUG is off)."""

@@ -23,7 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import ensure_database, national_tree
+from common import ensure_database, issue_fanpage_report, national_tree
 
 NUMBER = "LOAD/CV-TLĐ"
 # The provinces whose CĐCS the signed-in users work at (the synthetic tree's codes): two big ones
@@ -57,13 +57,13 @@ def scoring_year(root, admin):
 def deadline_day(root, admin, missing):
     """The directive issued afresh with tonight's deadline; every CĐCS filed but `missing` of them.
     Returns (task, the missing units' ids)."""
-    from datetime import date, datetime
+    from datetime import datetime
     from datetime import time as dtime
 
     from django.db import connection
     from django.utils import timezone
 
-    from loa.directives import rollups, services
+    from loa.directives import rollups
     from loa.directives.models import Assignment, Directive, Report, Task
     from loa.notifications.models import Message
 
@@ -72,22 +72,8 @@ def deadline_day(root, admin, missing):
     Message.objects.all().delete()  # this benchmark's own database: earlier runs' outbox
     with connection.cursor() as cur:
         cur.execute("DELETE FROM notifications_reminder")
-    directive = services.directive_create(
-        by=admin,
-        issuing_unit=root,
-        number=NUMBER,
-        kind="CV",
-        issued_on=date.today(),
-        summary="V/v báo cáo Trang Fanpage của Công đoàn cơ sở",
-        body="Mỗi Công đoàn cơ sở báo cáo Trang Fanpage của mình.",
-        signer_name="Nguyễn Văn A",
-    )
-    services.directive_set_recipients(by=admin, directive=directive, units=services.recipients_under(root))
     tonight = timezone.make_aware(datetime.combine(timezone.localdate(), dtime(23, 59)))
-    task = services.task_add(
-        by=admin, directive=directive, title="Báo cáo Trang Fanpage", report_form="fanpage", deadline=tonight
-    )
-    services.directive_issue(by=admin, directive=directive)
+    task = issue_fanpage_report(root, admin, number=NUMBER, deadline=tonight)
     say(f"issued to {Assignment.objects.filter(task=task).count():,} CĐCS in {time.perf_counter() - started:.0f} s")
 
     # The missing units: spread over the whole country (every k-th assignment by id).
